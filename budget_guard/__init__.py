@@ -1,0 +1,26 @@
+"""budget-guard: 过紧日子 and 四个只增不减 guardrail checks on government budget tables.
+
+Public API (the CLI and the Streamlit app call only these):
+
+- ``read_budget(paths) -> LoadResult``: read spreadsheets into the canonical table
+- ``load_rules(path) -> Rules``: read and validate the rules YAML
+- ``evaluate(table, rules) -> Evaluation``: classify, compare year over year, grade
+- ``write_reports(evaluation, load, out_dir, formats)``: JSON, XLSX 督办单, HTML, Markdown
+"""
+
+from .errors import BudgetGuardError, InputError, RulesError
+from .evaluate import Evaluation, evaluate
+from .rulebook import Level, Rules, load_rules, parse_rules
+
+__all__ = [
+    "BudgetGuardError",
+    "Evaluation",
+    "InputError",
+    "Level",
+    "Rules",
+    "RulesError",
+    "evaluate",
+    "load_rules",
+    "parse_rules",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,163 @@
+"""Aggregate classified lines by scope × category × year and put each year next to the previous one.
+
+Sums are integer 分. They are computed with ``np.bincount`` (float64 weights), which is exact while
+the sum of absolute amounts stays below 2**53 分 (about 90 万亿元); above that we fall back to an
+exact int64 pandas groupby, so no cent is ever lost.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .rulebook import Rules
+from .table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
+
+SCOPE_TYPE = "scope_type"
+SCOPE = "scope"
+CATEGORY = "category"
+GROUP = "group"
+DIRECTION = "direction"
+PREV_YEAR = "prev_year"
+PREV_AMOUNT_FEN = "prev_amount_fen"
+CHANGE_FEN = "change_fen"
+CHANGE_RATE = "change_rate"
+LINES = "lines"
+PREV_LINES = "prev_lines"
+SCOPE_HAS_LINES = "scope_has_lines"
+PREV_SCOPE_HAS_LINES = "prev_scope_has_lines"
+PREV_YEAR_IN_DATA = "prev_year_in_data"
+FIRST_YEAR = "first_year"
+
+GOVERNMENT = "government"
+DEPARTMENT_SCOPE = "department"
+
+_EXACT_FLOAT_LIMIT = 2**53
+
+
+def _group_sums(group_ids: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
+    """Exact int64 sums of ``amounts`` per group id in ``range(size)``."""
+    if len(amounts) == 0:
+        return np.zeros(size, dtype=np.int64)
+    if int(np.abs(amounts).sum(dtype=np.float64)) < _EXACT_FLOAT_LIMIT:
+        return np.bincount(group_ids, weights=amounts, minlength=size).round().astype(np.int64)
+    sums = pd.Series(amounts).groupby(group_ids).sum()
+    out = np.zeros(size, dtype=np.int64)
+    out[sums.index.to_numpy()] = sums.to_numpy()
+    return out
+
+
+def compared_years(table: pd.DataFrame, stage: str) -> np.ndarray:
+    """The sorted fiscal years that have at least one line of the compared stage."""
+    return np.sort(table.loc[(table[STAGE] == stage).to_numpy(), YEAR].unique())
+
+
+def aggregate(table: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str | None = None) -> pd.DataFrame:
+    """Amount and line count per scope × category × year, for lines of the compared stage.
+
+    Department rows cover every department × category × year; the government row is their sum.
+    ``scope_has_lines`` says whether the scope had any line at all that year, which is what tells
+    a department that skipped a year from one that simply had no spending in a category.
+    """
+    stage = stage or rules.compare.stage
+    in_stage = (table[STAGE] == stage).to_numpy()
+    years = compared_years(table, stage)
+    departments = table[DEPARTMENT].astype("category").cat
+    dept_names = list(departments.categories)
+    n_dept, n_year = len(dept_names), len(years)
+    size = n_dept * n_year
+    if size == 0:
+        return _empty_summary()
+
+    dept_codes = departments.codes.to_numpy()[in_stage].astype(np.int64)
+    year_idx = np.searchsorted(years, table[YEAR].to_numpy()[in_stage])
+    group_ids = dept_codes * n_year + year_idx
+    amounts = table[AMOUNT_FEN].to_numpy()[in_stage]
+    present = np.bincount(group_ids, minlength=size) > 0
+
+    frames = []
+    dept_col = np.repeat(np.arange(n_dept), n_year)
+    year_col = np.tile(years, n_dept)
+    for category in rules.categories:
+        member = membership[category.id].to_numpy()[in_stage]
+        frames.append(
+            pd.DataFrame(
+                {
+                    CATEGORY: category.id,
+                    "_dept": dept_col,
+                    YEAR: year_col,
+                    AMOUNT_FEN: _group_sums(group_ids[member], amounts[member], size),
+                    LINES: np.bincount(group_ids[member], minlength=size),
+                    SCOPE_HAS_LINES: present,
+                }
+            )
+        )
+    dept = pd.concat(frames, ignore_index=True)
+    dept[SCOPE] = np.asarray(dept_names, dtype=object)[dept["_dept"].to_numpy()]
+    dept[SCOPE_TYPE] = DEPARTMENT_SCOPE
+    dept = dept.drop(columns="_dept")
+
+    parts = []
+    if "government" in rules.compare.scopes:
+        gov = dept.groupby([CATEGORY, YEAR], sort=False, as_index=False).agg(
+            {AMOUNT_FEN: "sum", LINES: "sum", SCOPE_HAS_LINES: "any"}
+        )
+        gov[SCOPE] = rules.compare.government_label.zh
+        gov[SCOPE_TYPE] = GOVERNMENT
+        parts.append(gov)
+    if "department" in rules.compare.scopes:
+        parts.append(dept)
+    out = pd.concat(parts, ignore_index=True)
+    out[AMOUNT_FEN] = out[AMOUNT_FEN].astype(np.int64)
+    return _with_group(out, rules)
+
+
+def _with_group(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    group_of = {c.id: c.group for c in rules.categories}
+    direction_of = {c.id: rules.direction_of(c).value for c in rules.categories}
+    frame[GROUP] = frame[CATEGORY].map(group_of)
+    frame[DIRECTION] = frame[CATEGORY].map(direction_of)
+    return frame
+
+
+def _empty_summary() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            SCOPE_TYPE: pd.Series(dtype=object),
+            SCOPE: pd.Series(dtype=object),
+            CATEGORY: pd.Series(dtype=object),
+            YEAR: pd.Series(dtype=np.int64),
+            AMOUNT_FEN: pd.Series(dtype=np.int64),
+            LINES: pd.Series(dtype=np.int64),
+            SCOPE_HAS_LINES: pd.Series(dtype=bool),
+            GROUP: pd.Series(dtype=object),
+            DIRECTION: pd.Series(dtype=object),
+        }
+    )
+
+
+def year_over_year(aggregated: pd.DataFrame) -> pd.DataFrame:
+    """Attach the previous calendar year's figures to each scope × category × year row.
+
+    Department rows with no line in the category in either year are dropped: a department that
+    never spends on 招商引资 has nothing to grade there. Government rows are all kept, so a
+    category that is empty everywhere still shows up.
+    """
+    years = np.sort(aggregated[YEAR].unique())
+    prev = aggregated[[SCOPE_TYPE, SCOPE, CATEGORY, YEAR, AMOUNT_FEN, LINES, SCOPE_HAS_LINES]].rename(
+        columns={AMOUNT_FEN: PREV_AMOUNT_FEN, LINES: PREV_LINES, SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES}
+    )
+    prev[YEAR] = prev[YEAR] + 1
+    out = aggregated.merge(prev, on=[SCOPE_TYPE, SCOPE, CATEGORY, YEAR], how="left")
+    out[PREV_YEAR] = out[YEAR] - 1
+    out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(years)
+    out[FIRST_YEAR] = out[YEAR] == (years.min() if len(years) else 0)
+    out[PREV_AMOUNT_FEN] = out[PREV_AMOUNT_FEN].fillna(0).astype(np.int64)
+    out[PREV_LINES] = out[PREV_LINES].fillna(0).astype(np.int64)
+    out[PREV_SCOPE_HAS_LINES] = out[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
+    out[CHANGE_FEN] = out[AMOUNT_FEN] - out[PREV_AMOUNT_FEN]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = out[CHANGE_FEN].to_numpy(dtype=np.float64) / np.abs(out[PREV_AMOUNT_FEN].to_numpy(dtype=np.float64))
+    out[CHANGE_RATE] = np.where(out[PREV_AMOUNT_FEN].to_numpy() != 0, rate, np.nan)
+    relevant = (out[SCOPE_TYPE] == GOVERNMENT) | (out[LINES] > 0) | (out[PREV_LINES] > 0)
+    return out.loc[relevant].reset_index(drop=True)

@@ -1,0 +1,88 @@
+"""One exception hierarchy: every error a user can cause carries its place and a fix, in zh and en.
+
+The CLI maps these to exit code 2 and prints one line; the app shows them in a box. A traceback
+therefore always means a bug in budget-guard, never a user mistake.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a problem sits, as the user sees it (1-based spreadsheet rows, YAML lines)."""
+
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    line: int | None = None
+    key: str | None = None
+
+    def describe(self, lang: str = "zh") -> str:
+        zh = lang == "zh"
+        parts: list[str] = []
+        if self.file:
+            parts.append(f"{'文件' if zh else 'file'} {self.file}")
+        if self.sheet:
+            parts.append(f"{'工作表' if zh else 'sheet'} {self.sheet}")
+        if self.row is not None:
+            parts.append(f"{'第' if zh else 'row '}{self.row}{'行' if zh else ''}")
+        if self.column:
+            parts.append(f"{'列' if zh else 'column'} {self.column}")
+        if self.line is not None:
+            parts.append(f"{'第' if zh else 'line '}{self.line}{'行' if zh else ''}")
+        if self.key:
+            parts.append(f"{'键' if zh else 'key'} {self.key}")
+        return ("，" if zh else ", ").join(parts)
+
+
+class BudgetGuardError(Exception):
+    """Base class: a message in Chinese and English, the place, and how to fix it."""
+
+    def __init__(
+        self,
+        message_zh: str,
+        message_en: str,
+        place: Place | None = None,
+        hint_zh: str = "",
+        hint_en: str = "",
+    ) -> None:
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.place = place or Place()
+        self.hint_zh = hint_zh
+        self.hint_en = hint_en
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "zh") -> str:
+        """The full one-paragraph message: place, what is wrong, how to fix it."""
+        zh = lang == "zh"
+        where = self.place.describe(lang)
+        text = self.message_zh if zh else self.message_en
+        hint = self.hint_zh if zh else self.hint_en
+        out = f"{where}：{text}" if (where and zh) else (f"{where}: {text}" if where else text)
+        if hint:
+            out += f"（{hint}）" if zh else f" ({hint})"
+        return out
+
+
+class InputError(BudgetGuardError):
+    """A budget table that cannot be read at all (corrupt, empty, unknown layout, protected)."""
+
+
+class RulesError(BudgetGuardError):
+    """A rules file that is not valid YAML or does not fit the rules model."""
+
+    def __init__(self, problems: list[tuple[Place, str, str]], source: str = "") -> None:
+        self.problems = problems
+        first_place, first_zh, first_en = problems[0]
+        zh = "；".join(f"{p.describe('zh')}：{m}" for p, m, _ in problems)
+        en = "; ".join(f"{p.describe('en')}: {m}" for p, _, m in problems)
+        super().__init__(
+            f"规则文件 {source} 无效：{zh}",
+            f"rules file {source} is invalid: {en}",
+            hint_zh="请按 README 中“规则文件格式”一节修改",
+            hint_en="see 'Rules file format' in README",
+        )

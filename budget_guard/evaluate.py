@@ -1,0 +1,129 @@
+"""Compose the pure engine steps: classify → aggregate → year over year → grade → findings, plus reconciliation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import i18n
+from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN, classify, label_lines
+from .compare import GOVERNMENT, aggregate, compared_years, year_over_year
+from .findings import build_findings, lines_behind
+from .grade import LEVEL, empty_category_rows, grade
+from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
+from .reconcile import DEPARTMENT as RECON_DEPARTMENT
+from .rulebook import LEVEL_ORDER, Rules
+from .table import AMOUNT_FEN, COLUMNS, STAGE, conform, format_wan
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything one run found. DataFrames are the API; reports and the app only format them.
+
+    - ``lines``: the input table plus ``categories`` (';'-joined ids) and ``category_count``
+    - ``membership``: one boolean column per category, aligned with ``lines``
+    - ``summary``: every scope × category × year with previous year, change, rate, target, level, reason
+    - ``findings``: the white / yellow / red rows with messages (zh, en) and source rows
+    - ``unclassified``: lines in no category (reported, never dropped)
+    - ``reconciliation``: input = classified + unclassified, per stage × year × department
+    """
+
+    rules: Rules
+    stage: str
+    lines: pd.DataFrame
+    membership: pd.DataFrame
+    summary: pd.DataFrame
+    findings: pd.DataFrame
+    unclassified: pd.DataFrame
+    reconciliation: pd.DataFrame
+    notes: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def balanced(self) -> bool:
+        return bool(self.reconciliation[BALANCED].all())
+
+    def level_counts(self) -> dict[str, int]:
+        """Counts of 达标 / white / yellow / red over graded rows (compliant) and findings."""
+        counts = self.findings[LEVEL].value_counts().to_dict()
+        counts[LEVEL_ORDER[0].value] = int((self.summary[LEVEL] == LEVEL_ORDER[0].value).sum())
+        return {lv.value: int(counts.get(lv.value, 0)) for lv in LEVEL_ORDER}
+
+    def worst_level(self) -> str:
+        present = set(self.findings[LEVEL])
+        for lv in reversed(LEVEL_ORDER):
+            if lv.value in present:
+                return lv.value
+        return LEVEL_ORDER[0].value
+
+    def lines_behind(self, scope_type: str, scope: str, category: str, years: list[int]) -> pd.DataFrame:
+        """The input lines behind one number in the summary (drill-down)."""
+        return lines_behind(self.lines, self.membership, self.stage, scope_type, scope, category, years)
+
+    def reconciliation_text(self, lang: str = "zh") -> str:
+        totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
+        total = int(totals[INPUT_FEN].sum())
+        if self.balanced:
+            return i18n.t(
+                "recon.balanced",
+                lang,
+                lines=len(self.lines),
+                total=format_wan(total),
+                classified=format_wan(int(totals[CLASSIFIED_FEN].sum())),
+                unclassified=format_wan(int(totals[UNCLASSIFIED_FEN].sum())),
+            )
+        diff = int((totals[INPUT_FEN] - totals[CLASSIFIED_FEN] - totals[UNCLASSIFIED_FEN]).sum())
+        return i18n.t("recon.unbalanced", lang, total=format_wan(total), difference=f"{diff / 100:,.2f}")
+
+    def note_texts(self, lang: str = "zh") -> list[str]:
+        return [i18n.t(key, lang, **dict(values)) for key, values in self.notes]
+
+
+def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Evaluation:
+    """Classify every line, compare each year with the previous one at every scope, and grade.
+
+    ``table`` is a canonical budget table (see table.py); hand-built frames with only some
+    columns are conformed first. ``stage`` overrides the rules' ``compare.stage``.
+    """
+    lines = conform(table) if not _is_conformed(table) else table.reset_index(drop=True)
+    stage = stage or rules.compare.stage
+    membership = classify(lines, rules)
+    labels, count = label_lines(membership)
+    lines = lines.assign(**{CATEGORIES_COLUMN: labels.to_numpy(), CATEGORY_COUNT_COLUMN: count})
+
+    summary = grade(year_over_year(aggregate(lines, membership, rules, stage)), rules)
+    years = compared_years(lines, stage)
+    latest = int(years.max()) if len(years) else None
+    empty = empty_category_rows(rules, membership, latest, rules.compare.government_label.zh)
+    findings = build_findings(summary, lines, membership, rules, stage)
+    if not empty.empty:
+        empty_findings = build_findings(empty, lines, membership, rules, stage)
+        findings = pd.concat([findings, empty_findings], ignore_index=True)
+
+    notes: list[tuple[str, tuple]] = []
+    present_stages = sorted(set(lines[STAGE].astype(str)))
+    if len(lines) and stage not in present_stages:
+        notes.append(("note.stage_absent", (("stage", stage), ("present", ", ".join(present_stages)))))
+    other = int((lines[STAGE] != stage).sum())
+    if other and stage in present_stages:
+        notes.append(("note.other_stages", (("count", other), ("stage", stage))))
+
+    return Evaluation(
+        rules=rules,
+        stage=stage,
+        lines=lines,
+        membership=membership,
+        summary=summary,
+        findings=findings,
+        unclassified=lines.loc[count == 0],
+        reconciliation=reconcile(lines, count, membership),
+        notes=tuple(notes),
+    )
+
+
+def _is_conformed(table: pd.DataFrame) -> bool:
+    return tuple(table.columns[: len(COLUMNS)]) == COLUMNS and table[AMOUNT_FEN].dtype == np.int64
+
+
+__all__ = ["Evaluation", "evaluate", "GOVERNMENT"]

@@ -1,0 +1,167 @@
+"""The canonical budget table: column names, dtypes and the pandera schema every stage relies on.
+
+One row is one budget line of one department in one fiscal year and stage. Money is kept as
+integer 分 (fen) in ``amount_fen`` so that sums over millions of rows are exact; 元 and 万元
+are only for display.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+# -- column names: the only place these string literals live ------------------------------------
+DEPARTMENT = "department"
+DEPARTMENT_CODE = "department_code"
+YEAR = "year"
+STAGE = "stage"
+FUNC_CODE = "func_code"
+ECON_CODE = "econ_code"
+ITEM = "item"
+EXPENSE_TYPE = "expense_type"
+TAGS = "tags"
+AMOUNT_FEN = "amount_fen"
+SOURCE_FILE = "source_file"
+SOURCE_SHEET = "source_sheet"
+SOURCE_ROW = "source_row"
+
+COLUMNS: tuple[str, ...] = (
+    DEPARTMENT,
+    DEPARTMENT_CODE,
+    YEAR,
+    STAGE,
+    FUNC_CODE,
+    ECON_CODE,
+    ITEM,
+    EXPENSE_TYPE,
+    TAGS,
+    AMOUNT_FEN,
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    SOURCE_ROW,
+)
+REQUIRED: tuple[str, ...] = (DEPARTMENT, YEAR, AMOUNT_FEN)
+OPTIONAL_TEXT: tuple[str, ...] = (
+    DEPARTMENT_CODE,
+    STAGE,
+    FUNC_CODE,
+    ECON_CODE,
+    ITEM,
+    EXPENSE_TYPE,
+    TAGS,
+    SOURCE_FILE,
+    SOURCE_SHEET,
+)
+
+STAGES: tuple[str, ...] = ("budget", "adjusted", "final")
+DEFAULT_STAGE = "budget"
+EXPENSE_TYPES: tuple[str, ...] = ("基本支出", "项目支出")
+TAG_SEPARATOR = ";"
+
+FUNC_CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"  # 类 3 / 款 5 / 项 7 digits
+ECON_CODE_PATTERN = r"^\d{3}(\d{2})?$"  # 类 3 / 款 5 digits
+MIN_YEAR, MAX_YEAR = 1990, 2100
+FEN_PER_YUAN = 100
+FEN_PER_WAN = 1_000_000
+
+
+def _one_code_present(df: pd.DataFrame) -> pd.Series:
+    return df[FUNC_CODE].notna() | df[ECON_CODE].notna()
+
+
+def _text(nullable: bool = True, **kwargs) -> pa.Column:
+    return pa.Column(pd.StringDtype(), nullable=nullable, coerce=True, **kwargs)
+
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        DEPARTMENT: _text(nullable=False, checks=pa.Check.str_length(min_value=1)),
+        DEPARTMENT_CODE: _text(),
+        YEAR: pa.Column("int64", checks=pa.Check.in_range(MIN_YEAR, MAX_YEAR), coerce=True),
+        STAGE: _text(nullable=False, checks=pa.Check.isin(STAGES)),
+        FUNC_CODE: _text(checks=pa.Check.str_matches(FUNC_CODE_PATTERN)),
+        ECON_CODE: _text(checks=pa.Check.str_matches(ECON_CODE_PATTERN)),
+        ITEM: _text(),
+        EXPENSE_TYPE: _text(checks=pa.Check.isin(EXPENSE_TYPES)),
+        TAGS: _text(),
+        AMOUNT_FEN: pa.Column("int64", coerce=True),
+        SOURCE_FILE: _text(),
+        SOURCE_SHEET: _text(),
+        SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
+    },
+    checks=[pa.Check(_one_code_present, error="每行至少需要功能分类或经济分类编码之一 / func_code or econ_code required")],
+    strict=True,
+    ordered=False,
+    name="canonical_budget_table",
+)
+
+
+def empty_table() -> pd.DataFrame:
+    """A canonical table with no rows and the right dtypes."""
+    return conform(pd.DataFrame({c: [] for c in REQUIRED}))
+
+
+def conform(df: pd.DataFrame) -> pd.DataFrame:
+    """Add missing optional columns, fill the default stage, and cast to canonical dtypes.
+
+    Lets the API take a hand-built DataFrame with only the columns a caller knows about.
+    Categorical dtypes keep 10M-line tables small and make per-code classification cheap.
+    """
+    out = df.copy()
+    for col in COLUMNS:
+        if col not in out.columns:
+            out[col] = pd.NA
+    out = out.loc[:, list(COLUMNS)]
+    for col in OPTIONAL_TEXT + (DEPARTMENT,):
+        if isinstance(out[col].dtype, pd.CategoricalDtype):
+            out[col] = out[col].cat.rename_categories(lambda v: str(v))
+        else:
+            out[col] = out[col].astype("string")
+        if col in (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE, DEPARTMENT_CODE):
+            out[col] = out[col].astype("string").str.strip().replace("", pd.NA)
+    out[STAGE] = out[STAGE].astype("string").fillna(DEFAULT_STAGE)
+    out[YEAR] = pd.to_numeric(out[YEAR]).astype("int64")
+    out[AMOUNT_FEN] = pd.to_numeric(out[AMOUNT_FEN]).astype("int64")
+    out[SOURCE_ROW] = pd.to_numeric(out[SOURCE_ROW]).astype("Int64")
+    for col in (DEPARTMENT, STAGE, FUNC_CODE, ECON_CODE, EXPENSE_TYPE, SOURCE_FILE, SOURCE_SHEET, ITEM, TAGS):
+        out[col] = out[col].astype("category")
+    return out.reset_index(drop=True)
+
+
+def validate(df: pd.DataFrame, lazy: bool = True) -> pd.DataFrame:
+    """Check a canonical table with the pandera schema (all failures at once when ``lazy``)."""
+    plain = df.copy()
+    for col in plain.columns:
+        if isinstance(plain[col].dtype, pd.CategoricalDtype):
+            plain[col] = plain[col].astype("string")
+    SCHEMA.validate(plain, lazy=lazy)
+    return df
+
+
+def yuan_to_fen(value: str | int | float | Decimal) -> int:
+    """Exact 元 → 分, half-up at the cent (what a clerk means by 1234.565 is 1234.57)."""
+    return int((Decimal(str(value)) * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def fen_to_yuan(fen: pd.Series | int) -> pd.Series | float:
+    """For display only: never sum the result."""
+    return fen / FEN_PER_YUAN
+
+
+def fen_to_wan(fen: pd.Series | int | np.integer) -> pd.Series | float:
+    """For display only (万元)."""
+    return fen / FEN_PER_WAN
+
+
+def format_wan(fen: int) -> str:
+    """Exact 万元 text with two decimals, from integer fen (no float rounding)."""
+    value = (Decimal(int(fen)) / FEN_PER_WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:,.2f}"
+
+
+def format_yuan(fen: int) -> str:
+    value = Decimal(int(fen)) / FEN_PER_YUAN
+    return f"{value:,.2f}"
