@@ -136,5 +136,7 @@ def label_lines(membership: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
     uniques, inverse = np.unique(pattern, return_inverse=True)
     ids = list(membership.columns)
     names = [TAG_SEPARATOR.join(ids[i] for i in range(len(ids)) if (p >> i) & 1) for p in uniques]
-    labels = pd.Categorical.from_codes(inverse.ravel(), categories=names)  # distinct patterns → distinct names
+    labels = pd.Categorical.from_codes(
+        inverse.ravel(), categories=names
+    )  # distinct patterns → distinct names
     return pd.Series(labels, index=membership.index), count

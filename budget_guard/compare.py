@@ -52,7 +52,9 @@ def compared_years(table: pd.DataFrame, stage: str) -> np.ndarray:
     return np.sort(table.loc[(table[STAGE] == stage).to_numpy(), YEAR].unique())
 
 
-def aggregate(table: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str | None = None) -> pd.DataFrame:
+def aggregate(
+    table: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str | None = None
+) -> pd.DataFrame:
     """Amount and line count per scope × category × year, for lines of the compared stage.
 
     Department rows cover every department × category × year; the government row is their sum.
@@ -157,7 +159,9 @@ def year_over_year(aggregated: pd.DataFrame) -> pd.DataFrame:
     out[PREV_SCOPE_HAS_LINES] = out[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
     out[CHANGE_FEN] = out[AMOUNT_FEN] - out[PREV_AMOUNT_FEN]
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = out[CHANGE_FEN].to_numpy(dtype=np.float64) / np.abs(out[PREV_AMOUNT_FEN].to_numpy(dtype=np.float64))
+        rate = out[CHANGE_FEN].to_numpy(dtype=np.float64) / np.abs(
+            out[PREV_AMOUNT_FEN].to_numpy(dtype=np.float64)
+        )
     out[CHANGE_RATE] = np.where(out[PREV_AMOUNT_FEN].to_numpy() != 0, rate, np.nan)
     relevant = (out[SCOPE_TYPE] == GOVERNMENT) | (out[LINES] > 0) | (out[PREV_LINES] > 0)
     return out.loc[relevant].reset_index(drop=True)

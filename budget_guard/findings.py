@@ -116,10 +116,20 @@ def describe_sources(lines: pd.DataFrame, total: int | None = None) -> str:
 
 
 def lines_behind(
-    lines: pd.DataFrame, membership: pd.DataFrame, stage: str, scope_type: str, scope: str, category: str, years: list[int]
+    lines: pd.DataFrame,
+    membership: pd.DataFrame,
+    stage: str,
+    scope_type: str,
+    scope: str,
+    category: str,
+    years: list[int],
 ) -> pd.DataFrame:
     """The input lines that make up a summary number (for drill-down and for a finding's sources)."""
-    mask = membership[category].to_numpy() & (lines[STAGE] == stage).to_numpy() & lines[YEAR].isin(years).to_numpy()
+    mask = (
+        membership[category].to_numpy()
+        & (lines[STAGE] == stage).to_numpy()
+        & lines[YEAR].isin(years).to_numpy()
+    )
     if scope_type != GOVERNMENT:
         mask &= (lines[DEPARTMENT] == scope).to_numpy()
     return lines.loc[mask]
@@ -134,7 +144,9 @@ def _member_index(lines: pd.DataFrame, membership: pd.DataFrame, stage: str, cat
     return {key: positions[idx] for key, idx in keys.groupby(["d", "y"], sort=False).indices.items()}
 
 
-def build_findings(graded: pd.DataFrame, lines: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str) -> pd.DataFrame:
+def build_findings(
+    graded: pd.DataFrame, lines: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str
+) -> pd.DataFrame:
     """Rows at white, yellow or red, worst first, with messages and sources.
 
     Source lines are looked up through a per-category (department, year) index built once, so
@@ -154,7 +166,8 @@ def build_findings(graded: pd.DataFrame, lines: pd.DataFrame, membership: pd.Dat
         years = {int(r[YEAR])} if pd.isna(r.get(PREV_YEAR)) else {int(r[PREV_YEAR]), int(r[YEAR])}
         index = indexes[r[CATEGORY]]
         parts = [
-            pos for (dept, year), pos in index.items()
+            pos
+            for (dept, year), pos in index.items()
             if year in years and (r[SCOPE_TYPE] == GOVERNMENT or dept == r[SCOPE])
         ]
         positions = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)

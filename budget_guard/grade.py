@@ -64,7 +64,9 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     out = summary.copy()
     g = rules.grading
     target = out[CATEGORY].map({c.id: c.target_pct for c in rules.categories}).to_numpy(dtype=float)
-    materiality = out[CATEGORY].map({c.id: rules.materiality_fen(c) for c in rules.categories}).to_numpy(dtype=float)
+    materiality = (
+        out[CATEGORY].map({c.id: rules.materiality_fen(c) for c in rules.categories}).to_numpy(dtype=float)
+    )
     decrease = (out[DIRECTION] == Direction.decrease.value).to_numpy()
     cur = out[AMOUNT_FEN].to_numpy(dtype=float)
     prev = out[PREV_AMOUNT_FEN].to_numpy(dtype=float)
@@ -94,11 +96,22 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         wrong_way,
         shortfall > _EPS_PP,
     ]
-    reasons = [FIRST, NO_BASELINE, MISSING_CURRENT, UNCHANGED_ZERO, PRIOR_ZERO_INCREASE, FROM_ZERO, WRONG_DIRECTION, SHORTFALL]
+    reasons = [
+        FIRST,
+        NO_BASELINE,
+        MISSING_CURRENT,
+        UNCHANGED_ZERO,
+        PRIOR_ZERO_INCREASE,
+        FROM_ZERO,
+        WRONG_DIRECTION,
+        SHORTFALL,
+    ]
     reason = np.select(conditions, reasons, default=COMPLIANT)
 
     wrong_level = np.where(
-        decrease, g.directions[Direction.decrease].wrong_direction.value, g.directions[Direction.no_decrease].wrong_direction.value
+        decrease,
+        g.directions[Direction.decrease].wrong_direction.value,
+        g.directions[Direction.no_decrease].wrong_direction.value,
     )
     band = np.where(
         decrease,
@@ -122,7 +135,11 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     gap = np.where(reason == PRIOR_ZERO_INCREASE, np.abs(cur), np.abs(shortfall) / 100 * np.abs(prev))
     gap = np.where(np.isin(reason, [WRONG_DIRECTION, SHORTFALL, PRIOR_ZERO_INCREASE]), gap, 0.0)
     cap = g.below_materiality.value
-    capped = (gap > 0) & (gap < materiality) & np.array([_RANK.get(lv, -1) > _RANK[cap] for lv in level], dtype=bool)
+    capped = (
+        (gap > 0)
+        & (gap < materiality)
+        & np.array([_RANK.get(lv, -1) > _RANK[cap] for lv in level], dtype=bool)
+    )
     level = np.where(capped, cap, level)
 
     out[TARGET_PCT] = target
@@ -135,7 +152,9 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return out
 
 
-def empty_category_rows(rules: Rules, membership: pd.DataFrame, latest_year: int | None, label: str) -> pd.DataFrame:
+def empty_category_rows(
+    rules: Rules, membership: pd.DataFrame, latest_year: int | None, label: str
+) -> pd.DataFrame:
     """One government-scope row per category that no line in the whole table falls into."""
     empty = [c for c in rules.categories if not membership[c.id].any()]
     if not empty or latest_year is None:

@@ -39,7 +39,9 @@ def reconcile(table: pd.DataFrame, category_count: np.ndarray, membership: pd.Da
             INPUT_FEN: amount,
             CLASSIFIED_FEN: np.where(classified, amount, 0),
             UNCLASSIFIED_FEN: np.where(classified, 0, amount),
-            CATEGORY_SUM_FEN: amount * matrix.sum(axis=1) if matrix.size else np.zeros(len(amount), dtype=np.int64),
+            CATEGORY_SUM_FEN: amount * matrix.sum(axis=1)
+            if matrix.size
+            else np.zeros(len(amount), dtype=np.int64),
             INPUT_LINES: 1,
             CLASSIFIED_LINES: classified.astype(np.int64),
             UNCLASSIFIED_LINES: (~classified).astype(np.int64),

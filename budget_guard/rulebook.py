@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,7 +30,7 @@ DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "rules" / "four_no
 PACKAGED_RULES_PATH = Path(__file__).resolve().parent / "rules" / "four_no_decrease.yaml"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """白黄红三色督办 levels plus 达标, ordered from best to worst."""
 
     compliant = "compliant"
@@ -46,7 +46,7 @@ class Level(str, Enum):
 LEVEL_ORDER: tuple[Level, ...] = (Level.compliant, Level.white, Level.yellow, Level.red)
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     decrease = "decrease"
     no_decrease = "no_decrease"
 
@@ -76,7 +76,7 @@ def _code_list(pattern: str, what: str):
 
 EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码 econ code (3 or 5 digits)")
 FuncCodes = _code_list(r"\d{3}(\d{2}){0,2}", "功能分类编码 func code (3, 5 or 7 digits)")
-FuncItems = _code_list(r"\d{2}", "功能分类项 func 项 part (2 digits, quoted: \"01\")")
+FuncItems = _code_list(r"\d{2}", '功能分类项 func 项 part (2 digits, quoted: "01")')
 
 
 class Selector(_Strict):
@@ -225,7 +225,9 @@ class Rules(_Strict):
         return self.group(category.group).direction
 
     def materiality_fen(self, category: Category) -> int:
-        yuan = self.grading.materiality_yuan if category.materiality_yuan is None else category.materiality_yuan
+        yuan = (
+            self.grading.materiality_yuan if category.materiality_yuan is None else category.materiality_yuan
+        )
         return int(round(yuan * 100))
 
 
@@ -249,8 +251,13 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
             line = key_node.start_mark.line + 1
             if key in seen:
                 raise RulesError(
-                    [(Place(line=line, key=".".join(map(str, path + (key,)))), f"重复的键（首次出现在第{seen[key]}行）",
-                      f"duplicate key (first at line {seen[key]})")]
+                    [
+                        (
+                            Place(line=line, key=".".join(map(str, path + (key,)))),
+                            f"重复的键（首次出现在第{seen[key]}行）",
+                            f"duplicate key (first at line {seen[key]})",
+                        )
+                    ]
                 )
             seen[key] = line
             out[path + (key,)] = line
@@ -263,7 +270,9 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
 
 def _place_for(loc: tuple, lines: dict[tuple, int], source: str) -> Place:
     """The line of the deepest path of ``loc`` that exists in the file."""
-    clean = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "list[", "tagged")))
+    clean = tuple(
+        p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "list[", "tagged"))
+    )
     for n in range(len(clean), -1, -1):
         if clean[:n] in lines:
             return Place(file=source, line=lines[clean[:n]], key=".".join(map(str, clean)) or None)
@@ -279,9 +288,14 @@ def parse_rules(text: str, source: str = "<rules>") -> Rules:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RulesError([(Place(file=source, line=line), f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}")], source) from None
+        raise RulesError(
+            [(Place(file=source, line=line), f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}")],
+            source,
+        ) from None
     if not isinstance(data, dict) or root is None:
-        raise RulesError([(Place(file=source), "文件不是一个 YAML 映射", "file is not a YAML mapping")], source)
+        raise RulesError(
+            [(Place(file=source), "文件不是一个 YAML 映射", "file is not a YAML mapping")], source
+        )
     lines = _line_map(root)
     try:
         rules = Rules.model_validate(data)
@@ -300,7 +314,9 @@ def parse_rules(text: str, source: str = "<rules>") -> Rules:
             problems.append((place, zh, msg))
         problems.sort(key=lambda p: p[0].line or 0)
         raise RulesError(problems, source) from None
-    return rules.model_copy(update={"source_path": source, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()})
+    return rules.model_copy(
+        update={"source_path": source, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    )
 
 
 def load_rules(path: str | Path | None = None) -> Rules:
@@ -311,9 +327,13 @@ def load_rules(path: str | Path | None = None) -> Rules:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulesError([(Place(file=str(path)), "规则文件不存在", "rules file not found")], str(path)) from None
+        raise RulesError(
+            [(Place(file=str(path)), "规则文件不存在", "rules file not found")], str(path)
+        ) from None
     except UnicodeDecodeError:
-        raise RulesError([(Place(file=str(path)), "规则文件不是 UTF-8 编码", "rules file is not UTF-8")], str(path)) from None
+        raise RulesError(
+            [(Place(file=str(path)), "规则文件不是 UTF-8 编码", "rules file is not UTF-8")], str(path)
+        ) from None
     return parse_rules(text, source=str(path))
 
 

@@ -92,7 +92,12 @@ SCHEMA = pa.DataFrameSchema(
         SOURCE_SHEET: _text(),
         SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
     },
-    checks=[pa.Check(_one_code_present, error="每行至少需要功能分类或经济分类编码之一 / func_code or econ_code required")],
+    checks=[
+        pa.Check(
+            _one_code_present,
+            error="每行至少需要功能分类或经济分类编码之一 / func_code or econ_code required",
+        )
+    ],
     strict=True,
     ordered=False,
     name="canonical_budget_table",
