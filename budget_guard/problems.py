@@ -1,0 +1,134 @@
+"""The catalogue of problem kinds found while reading and checking budget tables.
+
+Each kind has a stable ``code`` (used in JSON reports and tests), a severity, zh/en message
+templates filled from the problem's details, and a one-line description of what it means and
+how to fix it. Problems that do not stop a run are records in the load report, not exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+
+class Severity(StrEnum):
+    error = "error"  # the row or file could not be used
+    warning = "warning"  # used, but something is inconsistent and needs a look
+    notice = "notice"  # informational (rounding, unknown code, encoding used)
+
+
+@dataclass(frozen=True)
+class ProblemKind:
+    code: str
+    severity: Severity
+    zh: str
+    en: str
+    description: str
+
+
+_KINDS = [
+    # file level
+    ProblemKind("file-not-found", Severity.error, "文件不存在", "file not found", "Check the path."),
+    ProblemKind("file-empty", Severity.error, "文件为空", "the file is empty", "Export the table again; a 0-byte file has no data."),
+    ProblemKind("file-corrupt", Severity.error, "文件已损坏或不是{expected}文件：{detail}", "the file is corrupt or not a {expected} file: {detail}",
+                "Open and re-save it in Excel/WPS, or export it again."),
+    ProblemKind("file-encrypted", Severity.error, "工作簿有密码保护，无法读取", "the workbook is password-protected",
+                "Remove the password (文件→信息→保护工作簿) and save again."),
+    ProblemKind("file-too-large", Severity.error, "文件大小{size_mb}MB，超过上限{limit_mb}MB", "the file is {size_mb} MB, above the {limit_mb} MB limit",
+                "Split the file, or raise the limit with --max-file-mb."),
+    ProblemKind("file-unsupported", Severity.error, "不支持的文件类型“{suffix}”", "unsupported file type '{suffix}'",
+                "Save as .xlsx, .xls or .csv."),
+    ProblemKind("encoding-detected", Severity.notice, "文本编码识别为 {encoding}", "text encoding detected as {encoding}",
+                "Informational: which encoding was used to read a CSV."),
+    ProblemKind("encoding-unknown", Severity.error, "无法识别文本编码（已尝试 UTF-8、GB18030）", "cannot decode the text (tried UTF-8, GB18030)",
+                "Save the CSV as UTF-8 (CSV UTF-8 in Excel)."),
+    ProblemKind("sheet-empty", Severity.notice, "工作表为空，已跳过", "the sheet is empty and was skipped", "Informational."),
+    ProblemKind("layout-unknown", Severity.error, "无法识别表格格式：{detail}", "unknown table layout: {detail}",
+                "Use the long template (see README) or one of the published table layouts."),
+    ProblemKind("no-code-column", Severity.error, "找不到功能分类或经济分类编码列", "no functional or economic code column found",
+                "Add a column 功能分类科目编码 or 经济分类科目编码 (or 类/款/项 columns)."),
+    ProblemKind("no-amount-column", Severity.error, "找不到金额列", "no amount column found", "Add a column 金额 / amount (or year columns such as 2025年预算数)."),
+    ProblemKind("missing-department", Severity.error, "无法确定部门（标题、工作表名、文件名中都没有）", "cannot tell the department (not in title, sheet name or file name)",
+                "Add a 部门 column or give --department."),
+    ProblemKind("missing-year", Severity.error, "无法确定年度（标题、工作表名、文件名中都没有）", "cannot tell the fiscal year (not in title, sheet name or file name)",
+                "Add a 年度 column, a title such as 2025年…, or give --year."),
+    ProblemKind("header-merged", Severity.notice, "表头为多行合并单元格，已合并为：{detail}", "multi-row merged header combined as: {detail}", "Informational."),
+    # cell level
+    ProblemKind("amount-not-numeric", Severity.error, "金额不是数字：“{value}”", "amount is not a number: '{value}'",
+                "Type a number (1234.56); remove text, units and spaces from amount cells."),
+    ProblemKind("amount-negative", Severity.warning, "金额为负数：{value}", "negative amount: {value}", "Check whether this is a correction (红字冲销)."),
+    ProblemKind("code-malformed", Severity.error, "编码“{value}”格式不对（{detail}）", "code '{value}' is malformed ({detail})",
+                "Functional codes have 3, 5 or 7 digits, economic codes 3 or 5; no letters."),
+    ProblemKind("code-missing", Severity.error, "没有功能分类或经济分类编码", "no functional or economic code", "Fill in the code for this line."),
+    ProblemKind("code-unknown", Severity.notice, "编码“{value}”不在分类字典中", "code '{value}' is not in the classification dictionary",
+                "Check the code; if it is valid, add it with --codes YOUR.csv."),
+    ProblemKind("code-name-mismatch", Severity.warning, "编码{value}在分类中名为“{expected}”，表中写作“{actual}”",
+                "code {value} is named '{expected}' in the classification but '{actual}' here", "Check the code or the name."),
+    ProblemKind("year-invalid", Severity.error, "年度“{value}”无效", "invalid year '{value}'", "Use a 4-digit fiscal year such as 2025."),
+    ProblemKind("stage-invalid", Severity.error, "数据口径“{value}”无效", "invalid stage '{value}'", "Use 预算数, 调整预算数 or 决算数."),
+    ProblemKind("department-missing", Severity.error, "部门为空", "department is empty", "Fill in the department."),
+    ProblemKind("duplicate-line", Severity.warning, "与第{first_row}行重复（部门、年度、口径、编码、名称、金额都相同）",
+                "duplicates row {first_row} (same department, year, stage, codes, item and amount)", "Remove one of the two lines if it was entered twice."),
+    # consistency
+    ProblemKind("unit-mismatch", Severity.error, "单位不一致：{detail}", "mixed units: {detail}", "Convert every table to one unit (元 or 万元) and state it."),
+    ProblemKind("unit-assumed", Severity.notice, "未注明单位，按{unit}读取", "no unit stated; read as {unit}", "State 单位：元 or 单位：万元 above the table."),
+    ProblemKind("hierarchy-mismatch", Severity.warning, "{level}{code}合计{parent}与下级之和{children}不符（差{difference}）",
+                "{level} {code}: total {parent} differs from the sum of its children {children} (difference {difference})",
+                "A parent row (类/款) must equal the sum of its 项 rows."),
+    ProblemKind("total-mismatch", Severity.warning, "{label}{printed}与明细之和{computed}不符（差{difference}）",
+                "{label} {printed} differs from the sum of the lines {computed} (difference {difference})", "Check the total or the lines."),
+    ProblemKind("rounding-gap", Severity.notice, "{label}{printed}与明细之和{computed}相差{difference}，属四舍五入差异",
+                "{label} {printed} differs from the sum {computed} by {difference}: rounding", "Informational: a difference of at most 0.01 万元."),
+]
+
+KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found, with its place. ``details`` fill the kind's templates."""
+
+    code: str
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def kind(self) -> ProblemKind:
+        return KINDS[self.code]
+
+    @property
+    def severity(self) -> str:
+        return self.kind.severity.value
+
+    def message(self, lang: str = "zh") -> str:
+        template = self.kind.zh if lang == "zh" else self.kind.en
+        try:
+            return template.format(**self.details)
+        except (KeyError, IndexError):
+            return template
+
+    def as_record(self) -> dict:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message_zh": self.message("zh"),
+            "message_en": self.message("en"),
+            "hint": self.kind.description,
+        }
+
+
+PROBLEM_COLUMNS = ["code", "severity", "file", "sheet", "row", "column", "message_zh", "message_en", "hint"]
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a DataFrame (the form reports and the app use)."""
+    return pd.DataFrame([p.as_record() for p in problems], columns=PROBLEM_COLUMNS)
