@@ -28,6 +28,9 @@ SCOPE_HAS_LINES = "scope_has_lines"
 PREV_SCOPE_HAS_LINES = "prev_scope_has_lines"
 PREV_YEAR_IN_DATA = "prev_year_in_data"
 FIRST_YEAR = "first_year"
+BASIS_AMOUNT_FEN = "basis_amount_fen"
+BASIS_PREV_AMOUNT_FEN = "basis_prev_amount_fen"
+EXCLUDED_DEPARTMENTS = "excluded_departments"
 
 GOVERNMENT = "government"
 DEPARTMENT_SCOPE = "department"
@@ -55,11 +58,11 @@ def compared_years(table: pd.DataFrame, stage: str) -> np.ndarray:
 def aggregate(
     table: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str | None = None
 ) -> pd.DataFrame:
-    """Amount and line count per scope × category × year, for lines of the compared stage.
+    """Amount and line count per department × category × year, for lines of the compared stage.
 
-    Department rows cover every department × category × year; the government row is their sum.
-    ``scope_has_lines`` says whether the scope had any line at all that year, which is what tells
-    a department that skipped a year from one that simply had no spending in a category.
+    ``scope_has_lines`` says whether the department had any line at all that year, which is what
+    tells a department that skipped a year from one that simply had no spending in a category.
+    The government scope is derived in ``year_over_year`` on a comparable basis.
     """
     stage = stage or rules.compare.stage
     in_stage = (table[STAGE] == stage).to_numpy()
@@ -98,20 +101,8 @@ def aggregate(
     dept[SCOPE] = np.asarray(dept_names, dtype=object)[dept["_dept"].to_numpy()]
     dept[SCOPE_TYPE] = DEPARTMENT_SCOPE
     dept = dept.drop(columns="_dept")
-
-    parts = []
-    if "government" in rules.compare.scopes:
-        gov = dept.groupby([CATEGORY, YEAR], sort=False, as_index=False).agg(
-            {AMOUNT_FEN: "sum", LINES: "sum", SCOPE_HAS_LINES: "any"}
-        )
-        gov[SCOPE] = rules.compare.government_label.zh
-        gov[SCOPE_TYPE] = GOVERNMENT
-        parts.append(gov)
-    if "department" in rules.compare.scopes:
-        parts.append(dept)
-    out = pd.concat(parts, ignore_index=True)
-    out[AMOUNT_FEN] = out[AMOUNT_FEN].astype(np.int64)
-    return _with_group(out, rules)
+    dept[AMOUNT_FEN] = dept[AMOUNT_FEN].astype(np.int64)
+    return _with_group(dept, rules)
 
 
 def _with_group(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -138,30 +129,67 @@ def _empty_summary() -> pd.DataFrame:
     )
 
 
-def year_over_year(aggregated: pd.DataFrame) -> pd.DataFrame:
-    """Attach the previous calendar year's figures to each scope × category × year row.
+def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Put each scope × category × year next to the previous calendar year.
 
-    Department rows with no line in the category in either year are dropped: a department that
-    never spends on 招商引资 has nothing to grade there. Government rows are all kept, so a
-    category that is empty everywhere still shows up.
+    Department rows get their own previous year. The government row (全市合计) reports the sum of
+    all departments, but its change and rate are on a *comparable basis* (可比口径): only
+    departments with lines in both years count, so a department that is new, merged away or
+    missing a submission shows up as its own finding instead of distorting the whole-government
+    comparison. Department rows with no line in the category in either year are dropped (a
+    department that never spends on 招商引资 has nothing to grade there); government rows are
+    all kept, so a category that is empty everywhere still shows up.
     """
-    years = np.sort(aggregated[YEAR].unique())
-    prev = aggregated[[SCOPE_TYPE, SCOPE, CATEGORY, YEAR, AMOUNT_FEN, LINES, SCOPE_HAS_LINES]].rename(
+    years = np.sort(departments[YEAR].unique())
+    keys = [SCOPE, CATEGORY, YEAR]
+    prev = departments[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES]].rename(
         columns={AMOUNT_FEN: PREV_AMOUNT_FEN, LINES: PREV_LINES, SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES}
     )
     prev[YEAR] = prev[YEAR] + 1
-    out = aggregated.merge(prev, on=[SCOPE_TYPE, SCOPE, CATEGORY, YEAR], how="left")
+    dept = departments.merge(prev, on=keys, how="left")
+    dept[PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN].fillna(0).astype(np.int64)
+    dept[PREV_LINES] = dept[PREV_LINES].fillna(0).astype(np.int64)
+    dept[PREV_SCOPE_HAS_LINES] = dept[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
+    comparable = dept[SCOPE_HAS_LINES] & dept[PREV_SCOPE_HAS_LINES]
+    dept[BASIS_AMOUNT_FEN] = dept[AMOUNT_FEN]
+    dept[BASIS_PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN]
+    dept[EXCLUDED_DEPARTMENTS] = 0
+
+    parts = []
+    if GOVERNMENT in rules.compare.scopes:
+        work = dept.assign(
+            _basis_cur=np.where(comparable, dept[AMOUNT_FEN], 0),
+            _basis_prev=np.where(comparable, dept[PREV_AMOUNT_FEN], 0),
+            _excluded=(~comparable & (dept[SCOPE_HAS_LINES] | dept[PREV_SCOPE_HAS_LINES])).astype(np.int64),
+        )
+        gov = work.groupby([CATEGORY, YEAR], sort=False, as_index=False).agg(
+            **{
+                AMOUNT_FEN: (AMOUNT_FEN, "sum"),
+                LINES: (LINES, "sum"),
+                SCOPE_HAS_LINES: (SCOPE_HAS_LINES, "any"),
+                PREV_AMOUNT_FEN: (PREV_AMOUNT_FEN, "sum"),
+                PREV_LINES: (PREV_LINES, "sum"),
+                PREV_SCOPE_HAS_LINES: (PREV_SCOPE_HAS_LINES, "any"),
+                BASIS_AMOUNT_FEN: ("_basis_cur", "sum"),
+                BASIS_PREV_AMOUNT_FEN: ("_basis_prev", "sum"),
+                EXCLUDED_DEPARTMENTS: ("_excluded", "sum"),
+            }
+        )
+        gov[SCOPE] = rules.compare.government_label.zh
+        gov[SCOPE_TYPE] = GOVERNMENT
+        parts.append(_with_group(gov, rules))
+    if DEPARTMENT_SCOPE in rules.compare.scopes:
+        parts.append(dept)
+    out = pd.concat(parts, ignore_index=True)
+    for col in (AMOUNT_FEN, PREV_AMOUNT_FEN, BASIS_AMOUNT_FEN, BASIS_PREV_AMOUNT_FEN):
+        out[col] = out[col].astype(np.int64)
     out[PREV_YEAR] = out[YEAR] - 1
     out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(years)
     out[FIRST_YEAR] = out[YEAR] == (years.min() if len(years) else 0)
-    out[PREV_AMOUNT_FEN] = out[PREV_AMOUNT_FEN].fillna(0).astype(np.int64)
-    out[PREV_LINES] = out[PREV_LINES].fillna(0).astype(np.int64)
-    out[PREV_SCOPE_HAS_LINES] = out[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
-    out[CHANGE_FEN] = out[AMOUNT_FEN] - out[PREV_AMOUNT_FEN]
+    out[CHANGE_FEN] = out[BASIS_AMOUNT_FEN] - out[BASIS_PREV_AMOUNT_FEN]
+    basis_prev = out[BASIS_PREV_AMOUNT_FEN].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = out[CHANGE_FEN].to_numpy(dtype=np.float64) / np.abs(
-            out[PREV_AMOUNT_FEN].to_numpy(dtype=np.float64)
-        )
-    out[CHANGE_RATE] = np.where(out[PREV_AMOUNT_FEN].to_numpy() != 0, rate, np.nan)
+        rate = out[CHANGE_FEN].to_numpy(dtype=np.float64) / np.abs(basis_prev)
+    out[CHANGE_RATE] = np.where(basis_prev != 0, rate, np.nan)
     relevant = (out[SCOPE_TYPE] == GOVERNMENT) | (out[LINES] > 0) | (out[PREV_LINES] > 0)
     return out.loc[relevant].reset_index(drop=True)

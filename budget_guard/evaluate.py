@@ -92,7 +92,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     labels, count = label_lines(membership)
     lines = lines.assign(**{CATEGORIES_COLUMN: labels.to_numpy(), CATEGORY_COUNT_COLUMN: count})
 
-    summary = grade(year_over_year(aggregate(lines, membership, rules, stage)), rules)
+    summary = grade(year_over_year(aggregate(lines, membership, rules, stage), rules), rules)
     years = compared_years(lines, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(rules, membership, latest, rules.compare.government_label.zh)

@@ -8,10 +8,13 @@ import pandas as pd
 from . import i18n
 from .compare import (
     AMOUNT_FEN,
+    BASIS_AMOUNT_FEN,
+    BASIS_PREV_AMOUNT_FEN,
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
     DIRECTION,
+    EXCLUDED_DEPARTMENTS,
     GOVERNMENT,
     PREV_AMOUNT_FEN,
     PREV_YEAR,
@@ -39,11 +42,19 @@ def target_text(direction: str, target_pct: float, lang: str) -> str:
     return i18n.t("target.no_decrease_zero" if target_pct == 0 else "target.no_decrease", lang, target=pct)
 
 
+def _basis(row: dict, basis_column: str, total_column: str) -> int:
+    """The comparable-basis amount when present (government rows), else the plain amount."""
+    value = row.get(basis_column)
+    if value is None or pd.isna(value):
+        value = row.get(total_column, 0)
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
 def _rate_text(rate: float) -> str:
     return "—" if pd.isna(rate) else f"{rate * 100:+.2f}%"
 
 
-def message(row: pd.Series, rules: Rules, lang: str) -> str:
+def message(row: dict, rules: Rules, lang: str) -> str:
     """The one-sentence explanation of a graded row, in ``lang``."""
     category = rules.category(row[CATEGORY])
     scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government_label.get(lang)
@@ -55,8 +66,8 @@ def message(row: pd.Series, rules: Rules, lang: str) -> str:
         "category": category.name.get(lang),
         "year": int(row[YEAR]),
         "prev_year": int(row[YEAR]) - 1,
-        "amount": format_wan(row.get(AMOUNT_FEN, 0) or 0),
-        "prev_amount": format_wan(row.get(PREV_AMOUNT_FEN, 0) or 0),
+        "amount": format_wan(_basis(row, BASIS_AMOUNT_FEN, AMOUNT_FEN)),
+        "prev_amount": format_wan(_basis(row, BASIS_PREV_AMOUNT_FEN, PREV_AMOUNT_FEN)),
         "change": format_wan(row.get(CHANGE_FEN, 0) or 0),
         "change_abs": format_wan(abs(row.get(CHANGE_FEN, 0) or 0)),
         "rate": _rate_text(row.get(CHANGE_RATE, np.nan)),
@@ -68,6 +79,19 @@ def message(row: pd.Series, rules: Rules, lang: str) -> str:
     if reason in ("wrong_direction", "shortfall"):
         key = f"{key}.{row[DIRECTION]}"
     text = i18n.t(key, lang, **values)
+    excluded = row.get(EXCLUDED_DEPARTMENTS, 0)
+    if (
+        reason in ("wrong_direction", "shortfall", "prior_zero_increase", "compliant")
+        and excluded
+        and excluded > 0
+    ):
+        text += i18n.t(
+            "reason.comparable_basis",
+            lang,
+            excluded=int(excluded),
+            amount=format_wan(row.get(AMOUNT_FEN, 0) or 0),
+            prev_amount=format_wan(row.get(PREV_AMOUNT_FEN, 0) or 0),
+        )
     if bool(row.get(BELOW_MATERIALITY, False)):
         text += i18n.t(
             "reason.below_materiality",

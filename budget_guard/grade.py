@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from .compare import (
-    AMOUNT_FEN,
+    BASIS_AMOUNT_FEN,
+    BASIS_PREV_AMOUNT_FEN,
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
@@ -18,7 +19,6 @@ from .compare import (
     DIRECTION,
     FIRST_YEAR,
     LINES,
-    PREV_AMOUNT_FEN,
     PREV_LINES,
     PREV_SCOPE_HAS_LINES,
     PREV_YEAR_IN_DATA,
@@ -68,8 +68,9 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         out[CATEGORY].map({c.id: rules.materiality_fen(c) for c in rules.categories}).to_numpy(dtype=float)
     )
     decrease = (out[DIRECTION] == Direction.decrease.value).to_numpy()
-    cur = out[AMOUNT_FEN].to_numpy(dtype=float)
-    prev = out[PREV_AMOUNT_FEN].to_numpy(dtype=float)
+    # Government rows are compared on the comparable basis (departments present in both years).
+    cur = out[BASIS_AMOUNT_FEN].to_numpy(dtype=float)
+    prev = out[BASIS_PREV_AMOUNT_FEN].to_numpy(dtype=float)
     change = out[CHANGE_FEN].to_numpy(dtype=float)
     rate_pct = out[CHANGE_RATE].to_numpy(dtype=float) * 100
     is_dept = (out[SCOPE_TYPE] == DEPARTMENT_SCOPE).to_numpy()

@@ -88,6 +88,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "；缺口{gap}元，低于重要性水平{materiality}元，仅作提示",
         "; the gap of {gap} yuan is below the materiality floor of {materiality} yuan, so it is a notice only",
     ),
+    "reason.comparable_basis": (
+        "；按可比口径比较，剔除{excluded}个未连续两年报送的部门（全部部门合计：上年{prev_amount}万元，本年{amount}万元）",
+        "; compared on a comparable basis, leaving out {excluded} department(s) without lines in both years (all departments: {prev_amount} → {amount})",
+    ),
     "reason.prior_zero_increase": (
         "{scope}{category}{prev_year}年为0，{year}年新增{amount}万元，违反{target_text}要求",
         "{scope} {category}: 0 in {prev_year}, {amount} (10k yuan) in {year}; breaks '{target_text}'",
