@@ -1,0 +1,90 @@
+"""Reports: JSON (for machines), XLSX 督办单 (for clerks), HTML / Markdown (for e-mail and wikis), GE Data Docs.
+
+``write_reports`` is the one entry point the CLI, the batch runner and the app use. Every file is
+written atomically; the JSON report is written last and lists the others, so its presence means
+the set is complete. Great Expectations runs only when ``"ge"`` is among the formats, because
+importing it takes seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from ..errors import BudgetGuardError
+from ..evaluate import Evaluation
+from ..ingest.result import LoadResult
+from ..safety import safe_filename
+from .expectations import DATA_DOCS_DIR, GeOutcome, run_expectations
+from .html_report import write_html, write_markdown
+from .json_report import SCHEMA_VERSION, build_report, write_json
+from .xlsx_report import write_xlsx
+
+FORMATS: tuple[str, ...] = ("json", "xlsx", "html", "md", "ge")
+DEFAULT_FORMATS: tuple[str, ...] = ("json", "xlsx", "html", "md")
+SUFFIXES: dict[str, str] = {"json": ".json", "xlsx": ".xlsx", "html": ".html", "md": ".md"}
+DEFAULT_STEM = "budget-guard-report"
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """'json,xlsx' → ('json', 'xlsx'); unknown names raise a user error listing the valid ones."""
+    items = text.split(",") if isinstance(text, str) else list(text)
+    wanted = [i.strip().lower() for i in items if i.strip()]
+    unknown = [w for w in wanted if w not in FORMATS]
+    if unknown or not wanted:
+        raise BudgetGuardError(
+            f"未知的报告格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(FORMATS)}",
+            f"unknown report format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
+        )
+    return tuple(f for f in FORMATS if f in wanted)
+
+
+def write_reports(
+    evaluation: Evaluation,
+    load: LoadResult,
+    out_dir: str | Path,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    lang: str = "zh",
+    *,
+    stem: str = DEFAULT_STEM,
+    generated_at: datetime | None = None,
+) -> dict[str, Path]:
+    """Write the requested reports into ``out_dir``; returns format → path (``data_docs`` → index.html).
+
+    ``formats`` is any of json, xlsx, html, md, ge. File names are ``<stem>.<suffix>`` with the
+    stem sanitised, so a department name can be used as a stem safely.
+    """
+    wanted = parse_formats(formats)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = safe_filename(stem, default=DEFAULT_STEM)
+    when = generated_at or datetime.now(UTC)
+    written: dict[str, Path] = {}
+    ge: GeOutcome | None = None
+    if "ge" in wanted:
+        ge = run_expectations(evaluation, out)
+        written["data_docs"] = out / DATA_DOCS_DIR / "index.html"
+    paths = {fmt: out / f"{stem}{SUFFIXES[fmt]}" for fmt in wanted if fmt in SUFFIXES}
+    if "xlsx" in paths:
+        written["xlsx"] = write_xlsx(evaluation, load, paths["xlsx"], lang, ge=ge, generated_at=when)
+    if "html" in paths:
+        written["html"] = write_html(evaluation, load, paths["html"], lang, ge=ge, generated_at=when)
+    if "md" in paths:
+        written["md"] = write_markdown(evaluation, load, paths["md"], lang, ge=ge, generated_at=when)
+    if "json" in paths:
+        siblings = {fmt: path.relative_to(out).as_posix() for fmt, path in written.items()}
+        document = build_report(evaluation, load, ge=ge, reports=siblings, generated_at=when)
+        written["json"] = write_json(document, paths["json"])
+    return written
+
+
+__all__ = [
+    "DEFAULT_FORMATS",
+    "FORMATS",
+    "SCHEMA_VERSION",
+    "GeOutcome",
+    "build_report",
+    "parse_formats",
+    "write_reports",
+]

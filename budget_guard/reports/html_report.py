@@ -1,0 +1,269 @@
+"""HTML and Markdown summaries for an e-mail or a wiki page: counts, compliance matrix, findings.
+
+Both are self-contained text (inline CSS, no scripts, no external assets). Every value that can
+come from a submitted table is escaped — ``html.escape`` for HTML, backslash escapes for
+Markdown — so an item name can neither inject markup nor break a table.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import i18n
+from ..evaluate import Evaluation
+from ..ingest.result import LoadResult
+from ..rulebook import LEVEL_ORDER, Level
+from ..safety import atomic_write_text
+from ..table import AMOUNT_FEN, format_wan
+from .expectations import GeOutcome
+from .views import (
+    FINDING_COLUMNS,
+    LEVEL_COLUMN,
+    MATRIX_FINDINGS,
+    MATRIX_LEVEL,
+    MONEY_COLUMNS,
+    RATE_COLUMNS,
+    category_label,
+    compliance_matrix,
+    finding_rows,
+)
+from .xlsx_report import LEVEL_FILLS
+
+LEVEL_MARKS: dict[str, str] = {
+    Level.red.value: "🔴",
+    Level.yellow.value: "🟡",
+    Level.white.value: "⚪",
+    Level.compliant.value: "🟢",
+}
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
+
+_CSS = (
+    'body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}'
+    "table{border-collapse:collapse;margin:.5em 0 1.5em}"
+    "th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top}"
+    "th{background:#D9E1F2}td.num{text-align:right;white-space:nowrap}"
+    ".badge{display:inline-block;padding:2px 10px;margin-right:6px;border:1px solid #999;border-radius:4px}"
+    + "".join(f".{level}{{background:#{color}}}" for level, color in LEVEL_FILLS.items())
+)
+
+
+def cell_text(column: str, value: Any, lang: str) -> str:
+    """How a 督办单 cell reads as text: 万元 with two decimals, signed percentages, level labels."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return "—"
+    if column in MONEY_COLUMNS:
+        return format_wan(int(value))
+    if column in RATE_COLUMNS:
+        return f"{float(value) * 100:+.2f}%"
+    if column == LEVEL_COLUMN:
+        return i18n.level_label(str(value), lang)
+    return str(value)
+
+
+def _esc(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def md_escape(value: Any) -> str:
+    """Markdown-safe text on one line: table pipes, emphasis, links and HTML all neutralised."""
+    text = re.sub(r"[\r\n\t]+", " ", str(value))
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _header_facts(
+    evaluation: Evaluation, load: LoadResult, lang: str, generated_at: datetime
+) -> list[tuple[str, str]]:
+    rules = evaluation.rules
+    totals = load.totals()
+    stage_key = f"stage.{evaluation.stage}"
+    unclassified_fen = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
+    return [
+        (i18n.t("report.generated_at", lang), generated_at.isoformat(timespec="seconds")),
+        (
+            i18n.t("report.rules", lang),
+            f"{rules.title.get(lang)} {rules.version} (sha256 {(rules.sha256 or '')[:12]})",
+        ),
+        (i18n.t("col.stage", lang), i18n.t(stage_key, lang) if i18n.has(stage_key) else evaluation.stage),
+        (
+            i18n.t("report.inputs", lang),
+            i18n.t("report.inputs_value", lang, files=totals["files"], failed=totals["files_failed"]),
+        ),
+        (
+            i18n.t("report.rows", lang),
+            i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+        ),
+        (i18n.t("report.reconciliation", lang), evaluation.reconciliation_text(lang)),
+        (
+            i18n.t("report.unclassified", lang),
+            i18n.t(
+                "report.unclassified_value",
+                lang,
+                lines=len(evaluation.unclassified),
+                amount=format_wan(unclassified_fen),
+            ),
+        ),
+    ] + [(i18n.t("report.notes", lang), note) for note in evaluation.note_texts(lang)]
+
+
+def _matrix_cells(
+    evaluation: Evaluation, lang: str
+) -> tuple[list[int], list[tuple[str, list[tuple[str | None, str]]]]]:
+    matrix = compliance_matrix(evaluation)
+    years = sorted({int(y) for _, y in matrix.index}) if len(matrix) else []
+    rows = []
+    for category in evaluation.rules.categories:
+        cells = []
+        for year in years:
+            level = matrix.at[(category.id, year), MATRIX_LEVEL]
+            count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
+            text = "—" if level is None else i18n.level_label(level, lang) + (f" ×{count}" if count else "")
+            cells.append((level, text))
+        rows.append((category_label(evaluation, category.id, lang), cells))
+    return years, rows
+
+
+def render_html(
+    evaluation: Evaluation,
+    load: LoadResult,
+    lang: str = "zh",
+    *,
+    ge: GeOutcome | None = None,
+    generated_at: datetime | None = None,
+) -> str:
+    """A standalone HTML page (escaped, coloured compliance matrix and findings)."""
+    generated_at = generated_at or datetime.now(UTC)
+    title = f"{i18n.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
+    out = [
+        f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
+        f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_esc(title)}</h1>",
+    ]
+    out.append("<p>")
+    for level, count in reversed(list(evaluation.level_counts().items())):
+        out.append(f'<span class="badge {level}">{_esc(i18n.level_label(level, lang))}: {count}</span>')
+    out.append("</p><table>")
+    for label, value in _header_facts(evaluation, load, lang, generated_at):
+        out.append(f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>")
+    if ge is not None:
+        link = f' <a href="{_esc(ge.data_docs_index)}">Data Docs</a>' if ge.data_docs_index else ""
+        summary = i18n.t(
+            "report.ge_value",
+            lang,
+            success=ge.success,
+            failed=ge.statistics.get("unsuccessful_expectations", 0),
+            evaluated=ge.statistics.get("evaluated_expectations", 0),
+            docs=ge.data_docs_index or "",
+        )
+        out.append(f"<tr><th>{_esc(i18n.t('report.ge', lang))}</th><td>{_esc(summary)}{link}</td></tr>")
+    out.append("</table>")
+
+    years, matrix_rows = _matrix_cells(evaluation, lang)
+    out.append(
+        f"<h2>{_esc(i18n.t('report.matrix', lang))}</h2><table><tr><th>{_esc(i18n.t('col.category', lang))}</th>"
+    )
+    out.extend(f"<th>{year}</th>" for year in years)
+    out.append("</tr>")
+    for label, cells in matrix_rows:
+        out.append(f"<tr><th>{_esc(label)}</th>")
+        out.extend(f'<td class="{level or ""}">{_esc(text)}</td>' for level, text in cells)
+        out.append("</tr>")
+    out.append("</table>")
+
+    rows = finding_rows(evaluation, lang)
+    out.append(f"<h2>{_esc(i18n.t('report.findings', lang))} ({len(rows)})</h2>")
+    if rows.empty:
+        out.append(f"<p>{_esc(i18n.t('report.none', lang))}</p>")
+    else:
+        out.append(
+            "<table><tr>" + "".join(f"<th>{_esc(i18n.t(c, lang))}</th>" for c in FINDING_COLUMNS) + "</tr>"
+        )
+        for record in rows.to_dict("records"):
+            out.append(f'<tr class="{_esc(record[LEVEL_COLUMN])}">')
+            for col in FINDING_COLUMNS:
+                css = ' class="num"' if col in MONEY_COLUMNS or col in RATE_COLUMNS else ""
+                out.append(f"<td{css}>{_esc(cell_text(col, record[col], lang))}</td>")
+            out.append("</tr>")
+        out.append("</table>")
+    out.append(f"<p>{_esc(i18n.t('report.unit_note', lang))}</p></body></html>\n")
+    return "".join(out)
+
+
+def render_markdown(
+    evaluation: Evaluation,
+    load: LoadResult,
+    lang: str = "zh",
+    *,
+    ge: GeOutcome | None = None,
+    generated_at: datetime | None = None,
+) -> str:
+    """The same summary as Markdown (levels marked 🔴🟡⚪🟢, since Markdown has no colours)."""
+    generated_at = generated_at or datetime.now(UTC)
+    title = f"{i18n.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
+    out = [f"# {md_escape(title)}", ""]
+    counts = evaluation.level_counts()
+    out.append(
+        " · ".join(
+            f"{LEVEL_MARKS[lv.value]} {md_escape(i18n.level_label(lv.value, lang))}: {counts[lv.value]}"
+            for lv in reversed(LEVEL_ORDER)
+        )
+    )
+    out.append("")
+    for label, value in _header_facts(evaluation, load, lang, generated_at):
+        out.append(f"- **{md_escape(label)}**: {md_escape(value)}")
+    if ge is not None:
+        summary = i18n.t(
+            "report.ge_value",
+            lang,
+            success=ge.success,
+            failed=ge.statistics.get("unsuccessful_expectations", 0),
+            evaluated=ge.statistics.get("evaluated_expectations", 0),
+            docs=ge.data_docs_index or "",
+        )
+        out.append(f"- **{md_escape(i18n.t('report.ge', lang))}**: {md_escape(summary)}")
+    out.append("")
+
+    years, matrix_rows = _matrix_cells(evaluation, lang)
+    out += [f"## {md_escape(i18n.t('report.matrix', lang))}", ""]
+    out.append("| " + " | ".join([md_escape(i18n.t("col.category", lang))] + [str(y) for y in years]) + " |")
+    out.append("|" + "---|" * (len(years) + 1))
+    for label, cells in matrix_rows:
+        texts = [f"{LEVEL_MARKS.get(level, '')} {md_escape(text)}".strip() for level, text in cells]
+        out.append("| " + " | ".join([md_escape(label)] + texts) + " |")
+    out.append("")
+
+    rows = finding_rows(evaluation, lang)
+    out += [f"## {md_escape(i18n.t('report.findings', lang))} ({len(rows)})", ""]
+    if rows.empty:
+        out.append(md_escape(i18n.t("report.none", lang)))
+    else:
+        out.append("| " + " | ".join(md_escape(i18n.t(c, lang)) for c in FINDING_COLUMNS) + " |")
+        out.append(
+            "|"
+            + "".join("---:|" if c in MONEY_COLUMNS or c in RATE_COLUMNS else "---|" for c in FINDING_COLUMNS)
+        )
+        for record in rows.to_dict("records"):
+            texts = []
+            for col in FINDING_COLUMNS:
+                text = md_escape(cell_text(col, record[col], lang))
+                texts.append(f"{LEVEL_MARKS[record[col]]} {text}" if col == LEVEL_COLUMN else text)
+            out.append("| " + " | ".join(texts) + " |")
+    out += ["", md_escape(i18n.t("report.unit_note", lang)), ""]
+    return "\n".join(out)
+
+
+def write_html(
+    evaluation: Evaluation, load: LoadResult, path: str | Path, lang: str = "zh", **kwargs: Any
+) -> Path:
+    return atomic_write_text(path, render_html(evaluation, load, lang, **kwargs))
+
+
+def write_markdown(
+    evaluation: Evaluation, load: LoadResult, path: str | Path, lang: str = "zh", **kwargs: Any
+) -> Path:
+    return atomic_write_text(path, render_markdown(evaluation, load, lang, **kwargs))

@@ -1,0 +1,191 @@
+"""The JSON report: everything one run found, in a stable documented shape other systems ingest.
+
+The schema is described in docs/cli.md and versioned by ``SCHEMA_VERSION``: a consumer checks the
+major number; new keys may appear within a major version (ignore unknown keys). Money is integer
+分 in every ``*_fen`` key with an exact 万元 string next to it in the matching ``*_wan`` key;
+NaN, NA and missing values are ``null``; no float is ever NaN or infinite in the output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..evaluate import Evaluation
+from ..ingest.result import LoadResult
+from ..safety import atomic_write_text
+from ..table import AMOUNT_FEN, format_wan
+from .expectations import GeOutcome
+from .views import MATRIX_FINDINGS, MATRIX_LEVEL, compliance_matrix
+
+SCHEMA_VERSION = "1.0"
+FEN_SUFFIX = "_fen"
+WAN_SUFFIX = "_wan"
+
+
+def _python_values(series: pd.Series) -> list[Any]:
+    """Column values as JSON-ready Python scalars, with every kind of missing value as None."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
+        return [bool(v) for v in series.to_numpy()]
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
+        return series.to_numpy().tolist()
+    if pd.api.types.is_float_dtype(dtype):
+        return [None if not math.isfinite(v) else v for v in series.to_numpy(dtype=float).tolist()]
+    values = series.astype(object).to_numpy()
+    out: list[Any] = []
+    for v in values:
+        if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)) or v is pd.NaT:
+            out.append(None)
+        elif isinstance(v, np.generic):
+            item = v.item()
+            out.append(None if isinstance(item, float) and not math.isfinite(item) else item)
+        else:
+            out.append(v)
+    return out
+
+
+def _fen_values(series: pd.Series) -> list[int | None]:
+    """Money columns may arrive as float (after a concat with missing rows); they are whole 分."""
+    numbers = pd.to_numeric(series.astype(object), errors="coerce").to_numpy(dtype=float)
+    return [None if not math.isfinite(v) else int(round(v)) for v in numbers]
+
+
+def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """DataFrame → list of JSON-ready dicts; every ``x_fen`` column gets an ``x_wan`` string next to it."""
+    columns: dict[str, list[Any]] = {}
+    for name in frame.columns:
+        key = str(name)
+        if key.endswith(FEN_SUFFIX):
+            fen = _fen_values(frame[name])
+            columns[key] = fen
+            columns[key[: -len(FEN_SUFFIX)] + WAN_SUFFIX] = [
+                None if v is None else format_wan(v) for v in fen
+            ]
+        else:
+            columns[key] = _python_values(frame[name])
+    keys = list(columns)
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)] if keys else []
+
+
+def _money(fen: int) -> dict[str, Any]:
+    return {"amount_fen": int(fen), "amount_wan": format_wan(int(fen))}
+
+
+def _rules_section(evaluation: Evaluation) -> dict[str, Any]:
+    rules = evaluation.rules
+    return {
+        "version": rules.version,
+        "title": {"zh": rules.title.zh, "en": rules.title.en},
+        "source_path": rules.source_path,
+        "sha256": rules.sha256,
+        "categories": [
+            {
+                "id": c.id,
+                "group": c.group,
+                "direction": rules.direction_of(c).value,
+                "name": {"zh": c.name.zh, "en": c.name.en},
+                "target_pct": c.target_pct,
+            }
+            for c in rules.categories
+        ],
+    }
+
+
+def _load_section(load: LoadResult) -> dict[str, Any]:
+    files = []
+    for f in load.files:
+        record = dataclasses.asdict(f)
+        for sheet, report in zip(record["sheets"], f.sheets, strict=True):
+            sheet["accounted"] = report.accounted
+            sheet["amount_wan"] = format_wan(report.amount_fen)
+        files.append(record)
+    return {
+        "totals": load.totals(),
+        "all_rows_accounted": load.all_rows_accounted,
+        "files": files,
+        "problems": [p.as_record() for p in load.problems],
+        "rejected": frame_records(load.rejected),
+    }
+
+
+def build_report(
+    evaluation: Evaluation,
+    load: LoadResult,
+    *,
+    ge: GeOutcome | None = None,
+    reports: dict[str, str] | None = None,
+    generated_at: datetime | None = None,
+) -> dict[str, Any]:
+    """The whole report as a JSON-ready dict (see docs/cli.md, "JSON report")."""
+    unclassified = evaluation.unclassified
+    counts = evaluation.level_counts()
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "budget-guard", "version": __version__},
+        "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "stage": evaluation.stage,
+        "rules": _rules_section(evaluation),
+        "inputs": [
+            {"name": f.name, "path": f.path, "sha256": f.sha256, "size": f.size, "status": f.status}
+            for f in load.files
+        ],
+        "outcome": {
+            "worst_level": evaluation.worst_level(),
+            "level_counts": counts,
+            "findings": int(len(evaluation.findings)),
+            "balanced": evaluation.balanced,
+            "lines": int(len(evaluation.lines)),
+            "unclassified_lines": int(len(unclassified)),
+        },
+        "findings": frame_records(evaluation.findings),
+        "summary": frame_records(evaluation.summary),
+        "compliance_matrix": [
+            {
+                "category": cat,
+                "year": int(year),
+                "level": row[MATRIX_LEVEL],
+                "findings": int(row[MATRIX_FINDINGS]),
+            }
+            for (cat, year), row in compliance_matrix(evaluation).iterrows()
+        ],
+        "unclassified": {
+            "lines": int(len(unclassified)),
+            **_money(int(unclassified[AMOUNT_FEN].sum()) if len(unclassified) else 0),
+            "rows": frame_records(_plain(unclassified)),
+        },
+        "reconciliation": {
+            "balanced": evaluation.balanced,
+            "text": {"zh": evaluation.reconciliation_text("zh"), "en": evaluation.reconciliation_text("en")},
+            "rows": frame_records(evaluation.reconciliation),
+        },
+        "notes": [
+            {"zh": zh, "en": en}
+            for zh, en in zip(evaluation.note_texts("zh"), evaluation.note_texts("en"), strict=True)
+        ],
+        "load": _load_section(load),
+        "great_expectations": ge.as_record() if ge is not None else None,
+        "reports": dict(reports or {}),
+    }
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categoricals → plain objects so values serialise as text, not category codes."""
+    return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
+
+
+def dumps(document: dict[str, Any]) -> str:
+    """Strict JSON (``allow_nan=False``): a NaN that slipped through is a bug, not output."""
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write_json(document: dict[str, Any], path: str | Path) -> Path:
+    return atomic_write_text(path, dumps(document))

@@ -1,0 +1,349 @@
+"""The 督办单 workbook a finance bureau prints and sends: overview, findings by level, what was left out.
+
+Sheets: overview (counts, reconciliation, compliance matrix, input hashes), one sheet per level
+(red, yellow, white — worst first) with the issue's columns and matching fills, unclassified
+lines, rejected rows and load problems. Amounts are numbers in 万元 with a two-decimal format so
+a clerk can sum them; every text cell goes through ``escape_cell`` because item names and file
+names come from the departments and must never run as formulas.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from .. import i18n
+from ..evaluate import Evaluation
+from ..ingest.result import LoadResult
+from ..rulebook import Level
+from ..safety import atomic_write_bytes, escape_cell
+from ..table import AMOUNT_FEN, FEN_PER_WAN, format_wan
+from .expectations import GeOutcome
+from .views import (
+    FINDING_COLUMNS,
+    FINDING_LEVELS_WORST_FIRST,
+    LEVEL_COLUMN,
+    MATRIX_FINDINGS,
+    MATRIX_LEVEL,
+    MONEY_COLUMNS,
+    RATE_COLUMNS,
+    UNCLASSIFIED_COLUMNS,
+    category_label,
+    compliance_matrix,
+    finding_rows,
+    unclassified_rows,
+)
+
+# Excel's own "bad / neutral" palette, so the colours read as 红 / 黄 at a glance.
+LEVEL_FILLS: dict[str, str] = {
+    Level.red.value: "FFC7CE",
+    Level.yellow.value: "FFEB9C",
+    Level.white.value: "F2F2F2",
+    Level.compliant.value: "C6EFCE",
+}
+HEADER_FILL = "D9E1F2"
+AMOUNT_FORMAT = "#,##0.00"
+RATE_FORMAT = "0.00%"
+EXCEL_MAX_ROWS = 1_048_576
+SHEET_NAME_MAX = 31
+
+LEVEL_SHEETS: dict[str, str] = {
+    Level.red.value: "sheet.red",
+    Level.yellow.value: "sheet.yellow",
+    Level.white.value: "sheet.white",
+}
+_WIDTHS: dict[str, float] = {
+    "col.department": 18,
+    "col.category": 16,
+    "col.year": 8,
+    "col.prev_amount": 14,
+    "col.amount": 14,
+    "col.change": 14,
+    "col.change_rate": 10,
+    "col.target": 12,
+    "col.level": 14,
+    "col.message": 70,
+    "col.sources": 42,
+    "col.stage": 10,
+    "col.func_code": 14,
+    "col.econ_code": 14,
+    "col.item": 30,
+    "col.expense_type": 10,
+    "col.source_file": 28,
+    "col.source_sheet": 14,
+    "col.source_row": 8,
+    "col.amount_wan": 14,
+}
+REJECTED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("file", "col.source_file"),
+    ("sheet", "col.source_sheet"),
+    ("row", "col.source_row"),
+    ("column", "col.column"),
+    ("code", "col.problem_code"),
+    ("value", "col.value"),
+)
+PROBLEM_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("severity", "col.severity"),
+    ("code", "col.problem_code"),
+    ("file", "col.source_file"),
+    ("sheet", "col.source_sheet"),
+    ("row", "col.source_row"),
+    ("column", "col.column"),
+)
+
+
+def _fill(color: str) -> PatternFill:
+    return PatternFill(fill_type="solid", start_color=color, end_color=color)
+
+
+def _cell(
+    ws: WriteOnlyWorksheet,
+    value: Any,
+    *,
+    fill: str | None = None,
+    number_format: str | None = None,
+    bold: bool = False,
+    wrap: bool = False,
+) -> WriteOnlyCell:
+    """A styled cell; text is escaped, missing values are empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        value = None
+    elif hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    cell = WriteOnlyCell(ws, value=escape_cell(value))
+    if fill:
+        cell.fill = _fill(fill)
+    if number_format:
+        cell.number_format = number_format
+    if bold:
+        cell.font = Font(bold=True)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def _header(ws: WriteOnlyWorksheet, labels: list[str], widths: list[float]) -> None:
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.append([_cell(ws, label, fill=HEADER_FILL, bold=True, wrap=True) for label in labels])
+
+
+def _sheet(wb: Workbook, key: str, lang: str) -> WriteOnlyWorksheet:
+    return wb.create_sheet(i18n.t(key, lang)[:SHEET_NAME_MAX])
+
+
+def _wan(fen: Any) -> float | None:
+    """万元 as a number for the cell (display only; the exact text is in the JSON report)."""
+    if fen is None or fen is pd.NA or (isinstance(fen, float) and fen != fen):
+        return None
+    return int(fen) / FEN_PER_WAN
+
+
+def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str) -> None:
+    ws = _sheet(wb, LEVEL_SHEETS[level], lang)
+    _header(ws, [i18n.t(c, lang) for c in FINDING_COLUMNS], [_WIDTHS[c] for c in FINDING_COLUMNS])
+    rows = finding_rows(evaluation, lang, level=level)
+    fill = LEVEL_FILLS[level]
+    if rows.empty:
+        ws.append([_cell(ws, i18n.t("report.none", lang))])
+        return
+    for record in rows.to_dict("records"):
+        cells = []
+        for col in FINDING_COLUMNS:
+            value = record[col]
+            if col in MONEY_COLUMNS:
+                cells.append(_cell(ws, _wan(value), fill=fill, number_format=AMOUNT_FORMAT))
+            elif col in RATE_COLUMNS:
+                cells.append(_cell(ws, value, fill=fill, number_format=RATE_FORMAT))
+            elif col == LEVEL_COLUMN:
+                cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
+            else:
+                cells.append(_cell(ws, value, fill=fill, wrap=col in ("col.message", "col.sources")))
+        ws.append(cells)
+
+
+def _frame_sheet(
+    wb: Workbook,
+    key: str,
+    lang: str,
+    frame: pd.DataFrame,
+    columns: list[tuple[str, str]],
+    money: frozenset[str] = frozenset(),
+) -> None:
+    """A plain table sheet (unclassified, rejected, problems), capped at Excel's row limit."""
+    ws = _sheet(wb, key, lang)
+    _header(
+        ws, [i18n.t(label, lang) for _, label in columns], [_WIDTHS.get(label, 16) for _, label in columns]
+    )
+    if frame.empty:
+        ws.append([_cell(ws, i18n.t("report.none", lang))])
+        return
+    names = [name for name, _ in columns]
+    limit = EXCEL_MAX_ROWS - 2
+    for record in frame[names].head(limit).to_dict("records"):
+        ws.append(
+            [
+                _cell(ws, _wan(record[n]), number_format=AMOUNT_FORMAT)
+                if n in money
+                else _cell(ws, record[n])
+                for n in names
+            ]
+        )
+    if len(frame) > limit:
+        ws.append([_cell(ws, i18n.t("report.truncated", lang, shown=limit, total=len(frame)))])
+
+
+def _overview(
+    wb: Workbook,
+    evaluation: Evaluation,
+    load: LoadResult,
+    lang: str,
+    ge: GeOutcome | None,
+    generated_at: datetime,
+) -> None:
+    ws = _sheet(wb, "sheet.overview", lang)
+    ws.column_dimensions["A"].width = 22
+    for letter in "BCDEFGHIJ":
+        ws.column_dimensions[letter].width = 18
+    rules = evaluation.rules
+    ws.append([_cell(ws, f"{i18n.t('report.title', lang)} — {rules.title.get(lang)}", bold=True)])
+
+    def pair(label_key: str, value: Any, fill: str | None = None) -> None:
+        ws.append([_cell(ws, i18n.t(label_key, lang), bold=True), _cell(ws, value, fill=fill)])
+
+    totals = load.totals()
+    pair("report.generated_at", generated_at.isoformat(timespec="seconds"))
+    pair("report.rules", f"{rules.version} (sha256 {(rules.sha256 or '')[:12]})")
+    pair(
+        "col.stage",
+        i18n.t(f"stage.{evaluation.stage}", lang)
+        if i18n.has(f"stage.{evaluation.stage}")
+        else evaluation.stage,
+    )
+    pair(
+        "report.inputs",
+        i18n.t("report.inputs_value", lang, files=totals["files"], failed=totals["files_failed"]),
+    )
+    pair(
+        "report.rows",
+        i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+    )
+    worst = evaluation.worst_level()
+    pair("report.worst_level", i18n.level_label(worst, lang), LEVEL_FILLS[worst])
+    for level, count in reversed(list(evaluation.level_counts().items())):
+        pair(f"level.{level}", count, LEVEL_FILLS[level])
+    pair("report.reconciliation", evaluation.reconciliation_text(lang))
+    unclassified_fen = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
+    pair(
+        "report.unclassified",
+        i18n.t(
+            "report.unclassified_value",
+            lang,
+            lines=len(evaluation.unclassified),
+            amount=format_wan(unclassified_fen),
+        ),
+    )
+    if ge is not None:
+        pair(
+            "report.ge",
+            i18n.t(
+                "report.ge_value",
+                lang,
+                success=ge.success,
+                failed=ge.statistics.get("unsuccessful_expectations", 0),
+                evaluated=ge.statistics.get("evaluated_expectations", 0),
+                docs=ge.data_docs_index or "",
+            ),
+        )
+    for note in evaluation.note_texts(lang):
+        pair("report.notes", note)
+
+    matrix = compliance_matrix(evaluation)
+    years = sorted({int(y) for _, y in matrix.index}) if len(matrix) else []
+    ws.append([])
+    ws.append([_cell(ws, i18n.t("report.matrix", lang), bold=True)])
+    ws.append(
+        [_cell(ws, i18n.t("col.category", lang), fill=HEADER_FILL, bold=True)]
+        + [_cell(ws, year, fill=HEADER_FILL, bold=True) for year in years]
+    )
+    for category in rules.categories:
+        row = [_cell(ws, category_label(evaluation, category.id, lang))]
+        for year in years:
+            level = matrix.at[(category.id, year), MATRIX_LEVEL]
+            count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
+            text = "—" if level is None else i18n.level_label(level, lang) + (f" ×{count}" if count else "")
+            row.append(_cell(ws, text, fill=LEVEL_FILLS.get(level) if level else None))
+        ws.append(row)
+
+    ws.append([])
+    ws.append([_cell(ws, i18n.t("report.files", lang), bold=True)])
+    ws.append(
+        [
+            _cell(ws, i18n.t(k, lang), fill=HEADER_FILL, bold=True)
+            for k in ("col.source_file", "col.sha256", "col.size", "col.status")
+        ]
+    )
+    for f in load.files:
+        ws.append([_cell(ws, f.name), _cell(ws, f.sha256), _cell(ws, f.size), _cell(ws, f.status)])
+
+
+def build_workbook(
+    evaluation: Evaluation,
+    load: LoadResult,
+    lang: str = "zh",
+    *,
+    ge: GeOutcome | None = None,
+    generated_at: datetime | None = None,
+) -> bytes:
+    """The 督办单 as .xlsx bytes (the caller writes them atomically)."""
+    wb = Workbook(write_only=True)
+    _overview(wb, evaluation, load, lang, ge, generated_at or datetime.now(UTC))
+    for level in FINDING_LEVELS_WORST_FIRST:
+        _findings_sheet(wb, evaluation, level, lang)
+    _frame_sheet(
+        wb,
+        "sheet.unclassified",
+        lang,
+        unclassified_rows(evaluation),
+        [(c, c) for c in UNCLASSIFIED_COLUMNS],
+        money=frozenset({"col.amount_wan"}),
+    )
+    rejected = load.rejected.copy()
+    message_key = "message_en" if lang == "en" else "message_zh"
+    rejected_columns = list(REJECTED_COLUMNS) + [(message_key, "col.message")]
+    for name, _ in rejected_columns:
+        if name not in rejected.columns:
+            rejected[name] = None
+    _frame_sheet(wb, "sheet.rejected", lang, rejected, rejected_columns)
+    _frame_sheet(
+        wb,
+        "sheet.problems",
+        lang,
+        load.problems_frame(),
+        list(PROBLEM_COLUMNS) + [(message_key, "col.message"), ("hint", "col.hint")],
+    )
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def write_xlsx(
+    evaluation: Evaluation,
+    load: LoadResult,
+    path: str | Path,
+    lang: str = "zh",
+    *,
+    ge: GeOutcome | None = None,
+    generated_at: datetime | None = None,
+) -> Path:
+    return atomic_write_bytes(path, build_workbook(evaluation, load, lang, ge=ge, generated_at=generated_at))
