@@ -23,15 +23,14 @@ from .compare import (
 )
 from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
 from .rulebook import Direction, Level, Rules
-from .table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, STAGE, YEAR, format_wan
+from .sources import SourceIndex
+from .table import DEPARTMENT, STAGE, YEAR, format_wan
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
 SOURCES = "sources"
 SOURCE_LINES = "source_lines"
 FINDING_LEVELS = (Level.white.value, Level.yellow.value, Level.red.value)
-MAX_SOURCE_RANGES = 12
-MAX_SOURCE_LINES = 2000
 
 
 def target_text(direction: str, target_pct: float, lang: str) -> str:
@@ -102,43 +101,6 @@ def message(row: dict, rules: Rules, lang: str) -> str:
     return text
 
 
-def compress_rows(rows: np.ndarray) -> str:
-    """[3,4,5,9] → '3-5,9' (rows sorted ascending)."""
-    if len(rows) == 0:
-        return ""
-    breaks = np.flatnonzero(np.diff(rows) != 1)
-    starts = np.concatenate(([rows[0]], rows[breaks + 1]))
-    ends = np.concatenate((rows[breaks], [rows[-1]]))
-    return ",".join(str(s) if s == e else f"{s}-{e}" for s, e in zip(starts, ends, strict=True))
-
-
-def describe_sources(lines: pd.DataFrame, total: int | None = None) -> str:
-    """'file:sheet:3-5,9; other.csv:12' — where a number came from, compact enough for a cell.
-
-    ``total`` is the full count when ``lines`` is only the first part of a long list.
-    """
-    total = len(lines) if total is None else total
-    if lines.empty:
-        return ""
-    frame = pd.DataFrame(
-        {
-            "f": lines[SOURCE_FILE].astype(str).fillna("?").to_numpy(),
-            "s": lines[SOURCE_SHEET].astype(object).fillna("").astype(str).to_numpy(),
-            "r": lines[SOURCE_ROW].fillna(-1).to_numpy(dtype=np.int64),
-        }
-    ).sort_values(["f", "s", "r"])
-    parts = []
-    for (file, sheet), rows in frame.groupby(["f", "s"], sort=False)["r"]:
-        where = f"{file}:{sheet}" if sheet else file
-        parts.append(f"{where}:{compress_rows(np.unique(rows.to_numpy()))}")
-        if len(parts) >= MAX_SOURCE_RANGES:
-            break
-    text = "; ".join(parts)
-    if len(parts) >= MAX_SOURCE_RANGES or total > len(lines):
-        text += f" …（共{total}行 / {total} lines）"
-    return text
-
-
 def lines_behind(
     lines: pd.DataFrame,
     membership: pd.DataFrame,
@@ -159,22 +121,13 @@ def lines_behind(
     return lines.loc[mask]
 
 
-def _member_index(lines: pd.DataFrame, membership: pd.DataFrame, stage: str, category: str) -> dict:
-    """(department, year) → sorted line positions of the category's lines of the compared stage."""
-    positions = np.flatnonzero(membership[category].to_numpy() & (lines[STAGE] == stage).to_numpy())
-    keys = pd.DataFrame(
-        {"d": lines[DEPARTMENT].astype(str).to_numpy()[positions], "y": lines[YEAR].to_numpy()[positions]}
-    )
-    return {key: positions[idx] for key, idx in keys.groupby(["d", "y"], sort=False).indices.items()}
-
-
 def build_findings(
     graded: pd.DataFrame, lines: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str
 ) -> pd.DataFrame:
     """Rows at white, yellow or red, worst first, with messages and sources.
 
-    Source lines are looked up through a per-category (department, year) index built once, so
-    the cost grows with the number of findings, not findings × lines.
+    Source rows come from a ``SourceIndex`` built once, so the cost grows with the number of
+    findings, not findings × lines.
     """
     found = graded.loc[graded[LEVEL].isin(FINDING_LEVELS)].copy()
     if found.empty:
@@ -184,19 +137,14 @@ def build_findings(
     records = found.to_dict("records")
     found[MESSAGE_ZH] = [message(r, rules, "zh") for r in records]
     found[MESSAGE_EN] = [message(r, rules, "en") for r in records]
-    indexes = {c: _member_index(lines, membership, stage, c) for c in found[CATEGORY].unique()}
+    index = SourceIndex(lines, membership, stage)
     sources, counts = [], []
     for r in records:
-        years = {int(r[YEAR])} if pd.isna(r.get(PREV_YEAR)) else {int(r[PREV_YEAR]), int(r[YEAR])}
-        index = indexes[r[CATEGORY]]
-        parts = [
-            pos
-            for (dept, year), pos in index.items()
-            if year in years and (r[SCOPE_TYPE] == GOVERNMENT or dept == r[SCOPE])
-        ]
-        positions = np.sort(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+        years = [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])]
+        department = None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE]
+        positions = index.positions(r[CATEGORY], years, department)
         counts.append(len(positions))
-        sources.append(describe_sources(lines.iloc[positions[:MAX_SOURCE_LINES]], total=len(positions)))
+        sources.append(index.describe(positions))
     found[SOURCES] = sources
     found[SOURCE_LINES] = counts
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
