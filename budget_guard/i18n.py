@@ -191,6 +191,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "另一个 budget-guard batch 正在运行（锁文件 {path}），本次不处理，直接退出",
         "another budget-guard batch run holds the lock {path}; nothing done, exiting",
     ),
+    "cli.batch_start": ("新文件{new}个，已处理过而跳过{skipped}个", "{new} new file(s), {skipped} already processed"),
     "cli.batch_file": ("[{index}/{total}] {name}：{outcome}", "[{index}/{total}] {name}: {outcome}"),
     "cli.batch_summary": (
         "新文件{processed}个（失败{failed}个），已处理过而跳过{skipped}个",
@@ -203,6 +204,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "cli.sample_written": ("示例数据已写入：{paths}", "sample data written: {paths}"),
     "cli.no_runs": ("尚无运行记录：{path}", "no runs recorded yet: {path}"),
     "cli.no_input": ("没有找到可读取的文件：{paths}", "no input files found: {paths}"),
+    "outcome.no_lines": ("未读到任何预算数据行", "no budget lines found"),
+    "outcome.processed": ("已处理", "processed"),
     "outcome.failed": ("无法读取", "unreadable"),
     "outcome.error": ("处理出错", "error"),
 }

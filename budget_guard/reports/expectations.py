@@ -276,7 +276,7 @@ def run_expectations(evaluation: Evaluation, out_dir: str | Path) -> GeOutcome:
     gx = _quiet_gx()
     import great_expectations.expectations as gxe
 
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / DATA_DOCS_DIR
     build_dir = temp_dir_for(target)

@@ -1,0 +1,652 @@
+"""Unattended runs: check a set of files, or process every new file of an inbox, with a lock and a ledger.
+
+- ``run_check``: read → evaluate → write reports, for ``budget-guard check``.
+- ``run_batch``: every file of an inbox not yet processed (by content hash, so re-running is
+  idempotent) is checked on its own into ``OUT/<name>-<hash>/``; one bad file never stops the
+  others. An ``fcntl.flock`` on ``<state>.lock`` (non-blocking) makes an overlapping second run
+  stop at once with ``BatchLocked``. A file is recorded in the ledger only after its reports are
+  in place, so a killed run simply redoes that file next time.
+- ``Ledger``: SQLite (stdlib) record of runs and of every input processed (hash, size, mtime,
+  time, outcome), which ``budget-guard history`` lists for audits.
+
+Progress is reported through a callback (event name, values); the CLI decides how to show it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import socket
+import sqlite3
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import __version__, i18n
+from .errors import BudgetGuardError, InputError, Place
+from .evaluate import Evaluation, evaluate
+from .ingest.result import FileReport, LoadResult
+from .reports import DEFAULT_FORMATS, write_reports
+from .rulebook import LEVEL_ORDER, Level, Rules
+from .safety import remove_stale_temps, safe_filename
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_INPUT = 2
+EXIT_LOCKED = 3
+EXIT_INTERNAL = 4
+
+# Levels a run can be told to fail on; "none" never fails on findings (only on unreadable input).
+FAIL_LEVELS: tuple[str, ...] = (Level.red.value, Level.yellow.value, Level.white.value, "none")
+DEFAULT_FAIL_ON = Level.red.value
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+DEFAULT_STATE_NAME = "budget-guard-ledger.sqlite"
+LOCK_SUFFIX = ".lock"
+SCHEMA_USER_VERSION = 1
+_HASH_CHUNK = 1 << 20
+
+# file outcomes in the ledger
+PROCESSED = "processed"  # read and reported (whatever the findings)
+FAILED = "failed"  # the file could not be read (user error; not retried until its content changes)
+ERROR = "error"  # budget-guard itself failed on it (a bug; retried on the next run)
+SKIPPED = "skipped"  # already processed in an earlier run (not stored per file)
+
+Progress = Callable[[str, dict[str, Any]], None]
+
+
+def _no_progress(event: str, values: dict[str, Any]) -> None:
+    return None
+
+
+class BatchLocked(BudgetGuardError):
+    """Another batch run holds the lock on the same ledger."""
+
+    def __init__(self, lock_path: Path, holder: str = "") -> None:
+        detail = f" ({holder})" if holder else ""
+        super().__init__(
+            f"另一个 budget-guard batch 正在运行{detail}，本次不处理，直接退出",
+            f"another budget-guard batch run is in progress{detail}; nothing done, exiting",
+            Place(file=str(lock_path)),
+        )
+        self.lock_path = lock_path
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_HASH_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _is_candidate(path: Path) -> bool:
+    """Spreadsheets only; skip hidden files, our temp files and Excel's ``~$`` owner files."""
+    name = path.name
+    return path.is_file() and not name.startswith((".", "~$")) and path.suffix.lower() in INPUT_SUFFIXES
+
+
+def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly (any suffix: ingest reports unsupported ones) plus spreadsheets in folders.
+
+    Folders are searched recursively, in sorted order, so runs are reproducible.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*") if _is_candidate(p)))
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(
+                "文件或文件夹不存在",
+                "file or folder not found",
+                Place(file=str(path)),
+                hint_zh="请检查路径",
+                hint_en="check the path",
+            )
+    unique: dict[Path, None] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), None)
+    return list(unique)
+
+
+def exit_code_for(worst_level: str, fail_on: str) -> int:
+    """1 when the worst finding is at or above the fail level, else 0."""
+    if fail_on == "none":
+        return EXIT_OK
+    rank = {lv.value: lv.rank for lv in LEVEL_ORDER}
+    return EXIT_FINDINGS if rank[worst_level] >= rank[fail_on] else EXIT_OK
+
+
+def unreadable_files(load: LoadResult) -> list[FileReport]:
+    """Files that gave nothing to check: failed outright, or not a single budget line read."""
+    return [f for f in load.files if f.status != "ok" or sum(s.data_rows for s in f.sheets) == 0]
+
+
+def load_error_text(load: LoadResult, lang: str) -> str:
+    """One line naming each unreadable file and why."""
+    parts = []
+    for f in unreadable_files(load):
+        reasons = [p.message(lang) for p in load.errors if p.file in (f.name, f.path)]
+        parts.append(f"{f.name}: {'; '.join(reasons) or i18n.t('outcome.no_lines', lang)}")
+    return " | ".join(parts)
+
+
+# -- check ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """One check: what was read, what was found, where the reports are, and the exit code."""
+
+    load: LoadResult
+    evaluation: Evaluation
+    reports: dict[str, Path]
+    exit_code: int
+    fail_on: str
+    message: str = ""
+
+    def as_record(self) -> dict[str, Any]:
+        totals = self.load.totals()
+        return {
+            "exit_code": self.exit_code,
+            "fail_on": self.fail_on,
+            "worst_level": self.evaluation.worst_level(),
+            "level_counts": self.evaluation.level_counts(),
+            "findings": int(len(self.evaluation.findings)),
+            "lines": int(len(self.evaluation.lines)),
+            "rejected_rows": int(len(self.load.rejected)),
+            "files": totals["files"],
+            "files_failed": len(unreadable_files(self.load)),
+            "balanced": self.evaluation.balanced,
+            "rules": {"version": self.evaluation.rules.version, "sha256": self.evaluation.rules.sha256},
+            "reports": {k: str(v) for k, v in self.reports.items()},
+            "message": self.message,
+        }
+
+
+def _read(paths: Sequence[Path], **options: Any) -> LoadResult:
+    from .ingest import read_budget  # the ingest stage (imported here so a broken reader is a per-file error)
+
+    return read_budget(list(paths), **{k: v for k, v in options.items() if v is not None})
+
+
+def run_check(
+    paths: Sequence[str | Path],
+    rules: Rules,
+    out_dir: str | Path,
+    *,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    lang: str = "zh",
+    fail_on: str = DEFAULT_FAIL_ON,
+    stage: str | None = None,
+    department: str | None = None,
+    year: int | None = None,
+    stem: str | None = None,
+    progress: Progress = _no_progress,
+    require_readable: bool = True,
+) -> CheckOutcome:
+    """Read the files, evaluate, write the reports; the exit code follows docs/cli.md.
+
+    Raises ``InputError`` when nothing at all could be read (``require_readable``); when only
+    some files fail, the reports are written and the exit code is 2.
+    """
+    files = collect_inputs(paths)
+    if not files:
+        raise InputError(
+            "没有找到可读取的表格文件（.csv .xlsx .xls）",
+            "no spreadsheet files found (.csv .xlsx .xls)",
+            Place(file=", ".join(str(p) for p in paths)),
+        )
+    progress("read_start", {"files": len(files)})
+    load = _read(files, department=department, year=year, stage=stage)
+    progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
+    unreadable = unreadable_files(load)
+    if require_readable and len(unreadable) == len(load.files):
+        raise InputError(load_error_text(load, "zh"), load_error_text(load, "en"))
+    progress("evaluate", {})
+    evaluation = evaluate(load.table, rules, stage)
+    formats = tuple(formats)
+    if len(load.table) == 0:
+        formats = tuple(f for f in formats if f != "ge")
+    if "ge" in formats:
+        progress("ge", {})
+    progress("write", {"formats": ",".join(formats)})
+    options: dict[str, Any] = {"stem": stem} if stem else {}
+    reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
+    code = exit_code_for(evaluation.worst_level(), fail_on)
+    message = ""
+    if unreadable:
+        code = EXIT_INPUT
+        message = load_error_text(load, lang)
+    return CheckOutcome(load, evaluation, reports, code, fail_on, message)
+
+
+# -- lock -------------------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def batch_lock(lock_path: str | Path) -> Iterator[Path]:
+    """Hold an exclusive, non-blocking ``flock`` on ``lock_path`` for the duration of a run.
+
+    The file is never deleted (deleting a lock file lets a third run lock a different inode);
+    it holds the holder's pid and host for the message a second run prints.
+    """
+    path = Path(lock_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            raise BatchLocked(path, holder) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {now_utc()}\n".encode(), 0)
+        yield path
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def lock_is_held(lock_path: str | Path) -> bool:
+    """True if a running batch holds the lock (used by ``history`` to tell running from interrupted)."""
+    path = Path(lock_path)
+    if not path.exists():
+        return False
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+# -- ledger -----------------------------------------------------------------------------------------
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL,            -- running | ok | findings | failed | error (interrupted if still running)
+    exit_code INTEGER,
+    inbox TEXT,
+    out_dir TEXT,
+    rules_version TEXT,
+    rules_sha256 TEXT,
+    files_new INTEGER DEFAULT 0,
+    files_failed INTEGER DEFAULT 0,
+    files_skipped INTEGER DEFAULT 0,
+    worst_level TEXT,
+    host TEXT,
+    pid INTEGER,
+    version TEXT
+);
+CREATE TABLE IF NOT EXISTS files (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime TEXT,
+    processed_at TEXT NOT NULL,
+    status TEXT NOT NULL,            -- processed | failed | error
+    worst_level TEXT,
+    findings INTEGER,
+    red INTEGER,
+    yellow INTEGER,
+    white INTEGER,
+    lines INTEGER,
+    rejected INTEGER,
+    report_dir TEXT,
+    message TEXT
+);
+CREATE INDEX IF NOT EXISTS files_by_hash ON files(sha256);
+"""
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """One inbox file in one run (also one row of the ledger's ``files`` table)."""
+
+    sha256: str
+    name: str
+    path: str
+    size: int
+    mtime: str
+    processed_at: str
+    status: str
+    worst_level: str | None = None
+    findings: int | None = None
+    red: int | None = None
+    yellow: int | None = None
+    white: int | None = None
+    lines: int | None = None
+    rejected: int | None = None
+    report_dir: str | None = None
+    message: str = ""
+    exit_code: int = EXIT_OK
+
+    def as_record(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Ledger:
+    """The SQLite record of batch runs and processed inputs. One short transaction per write."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        return db
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    def start_run(self, inbox: str, out_dir: str, rules: Rules) -> int:
+        with self._tx() as db:
+            cur = db.execute(
+                "INSERT INTO runs (started_at, status, inbox, out_dir, rules_version, rules_sha256, host, pid, version)"
+                " VALUES (?, 'running', ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    now_utc(),
+                    inbox,
+                    out_dir,
+                    rules.version,
+                    rules.sha256,
+                    socket.gethostname(),
+                    os.getpid(),
+                    __version__,
+                ),
+            )
+            return int(cur.lastrowid)
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        status: str,
+        exit_code: int,
+        new: int,
+        failed: int,
+        skipped: int,
+        worst_level: str | None,
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE runs SET finished_at=?, status=?, exit_code=?, files_new=?, files_failed=?, files_skipped=?,"
+                " worst_level=? WHERE id=?",
+                (now_utc(), status, exit_code, new, failed, skipped, worst_level, run_id),
+            )
+
+    def record_file(self, run_id: int, outcome: FileOutcome) -> None:
+        record = outcome.as_record()
+        record.pop("exit_code")
+        columns = ", ".join(record)
+        marks = ", ".join("?" for _ in record)
+        with self._tx() as db:
+            db.execute(
+                f"INSERT INTO files (run_id, {columns}) VALUES (?, {marks})", (run_id, *record.values())
+            )
+
+    def done_hashes(self) -> set[str]:
+        """Content hashes that need no new run: processed, or unreadable (until the content changes)."""
+        with self._tx() as db:
+            rows = db.execute("SELECT DISTINCT sha256 FROM files WHERE status IN (?, ?)", (PROCESSED, FAILED))
+            return {r[0] for r in rows}
+
+    def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
+        with self._tx() as db:
+            sql = "SELECT * FROM runs ORDER BY id DESC" + (" LIMIT ?" if limit else "")
+            return [dict(r) for r in db.execute(sql, (limit,) if limit else ())]
+
+    def files(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        with self._tx() as db:
+            if run_id is None:
+                rows = db.execute("SELECT * FROM files ORDER BY id")
+            else:
+                rows = db.execute("SELECT * FROM files WHERE run_id=? ORDER BY id", (run_id,))
+            return [dict(r) for r in rows]
+
+
+def open_ledger(path: str | Path) -> Ledger:
+    """An existing ledger for reading; a missing file is a user error, not a new empty ledger."""
+    if not Path(path).is_file():
+        raise InputError(
+            "找不到运行记录文件",
+            "ledger file not found",
+            Place(file=str(path)),
+            hint_zh="用 --state 指定 batch 使用的文件",
+            hint_en="pass the --state file batch used",
+        )
+    return Ledger(path)
+
+
+def run_history(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """Runs newest first; a run still marked running whose lock is free was interrupted (killed)."""
+    ledger = open_ledger(path)
+    held = lock_is_held(lock_path_for(path))
+    runs = ledger.runs(limit)
+    for run in runs:
+        if run["status"] == "running" and not held:
+            run["status"] = "interrupted"
+    return runs
+
+
+def lock_path_for(state_path: str | Path) -> Path:
+    state = Path(state_path)
+    return state.with_name(state.name + LOCK_SUFFIX)
+
+
+# -- batch ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    run_id: int
+    files: tuple[FileOutcome, ...]
+    skipped: int
+    exit_code: int
+    state_path: Path
+    removed_temps: int = 0
+
+    @property
+    def failed(self) -> int:
+        return sum(f.status != PROCESSED for f in self.files)
+
+    def as_record(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "exit_code": self.exit_code,
+            "processed": len(self.files),
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "state": str(self.state_path),
+            "removed_temp_files": self.removed_temps,
+            "files": [f.as_record() for f in self.files],
+        }
+
+
+def report_dir_name(name: str, sha256: str) -> str:
+    """``<safe file stem>-<first 12 hex of the hash>``: unique per content, readable per department."""
+    stem = safe_filename(Path(name).stem, default="input", max_bytes=80)
+    return f"{stem}-{sha256[:12]}"
+
+
+def _process_file(
+    path: Path,
+    sha: str,
+    rules: Rules,
+    out_dir: Path,
+    *,
+    formats: tuple[str, ...],
+    lang: str,
+    fail_on: str,
+    stage: str | None,
+) -> FileOutcome:
+    stat = path.stat()
+    base = {
+        "sha256": sha,
+        "name": path.name,
+        "path": str(path),
+        "size": stat.st_size,
+        "mtime": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
+    }
+    report_dir = out_dir / report_dir_name(path.name, sha)
+    try:
+        check = run_check(
+            [path],
+            rules,
+            report_dir,
+            formats=formats,
+            lang=lang,
+            fail_on=fail_on,
+            stage=stage,
+            require_readable=False,
+        )
+    except BudgetGuardError as exc:
+        return FileOutcome(
+            **base, processed_at=now_utc(), status=FAILED, message=exc.message(lang), exit_code=EXIT_INPUT
+        )
+    except Exception as exc:  # noqa: BLE001 — one bad file must never stop the others
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return FileOutcome(
+            **base, processed_at=now_utc(), status=ERROR, message=detail, exit_code=EXIT_INTERNAL
+        )
+    ev = check.evaluation
+    counts = ev.level_counts()
+    readable = not unreadable_files(check.load)
+    return FileOutcome(
+        **base,
+        processed_at=now_utc(),
+        status=PROCESSED if readable else FAILED,
+        worst_level=ev.worst_level() if readable else None,
+        findings=int(len(ev.findings)),
+        red=counts[Level.red.value],
+        yellow=counts[Level.yellow.value],
+        white=counts[Level.white.value],
+        lines=int(len(ev.lines)),
+        rejected=int(len(check.load.rejected)),
+        report_dir=report_dir.name,
+        message=check.message,
+        exit_code=check.exit_code,
+    )
+
+
+def _clean_temps(out_dir: Path) -> int:
+    removed = remove_stale_temps(out_dir)
+    if out_dir.is_dir():
+        for child in out_dir.iterdir():
+            if child.is_dir() and not child.name.startswith("."):
+                removed += remove_stale_temps(child)
+    return len(removed)
+
+
+def run_batch(
+    inbox: str | Path,
+    out_dir: str | Path,
+    rules: Rules,
+    *,
+    state_path: str | Path | None = None,
+    formats: Iterable[str] = DEFAULT_FORMATS,
+    lang: str = "zh",
+    fail_on: str = DEFAULT_FAIL_ON,
+    stage: str | None = None,
+    reprocess: bool = False,
+    progress: Progress = _no_progress,
+) -> BatchOutcome:
+    """Process every new file of ``inbox`` under the lock; raises ``BatchLocked`` if another run holds it."""
+    inbox, out = Path(inbox), Path(out_dir)
+    if not inbox.is_dir():
+        raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=str(inbox)))
+    state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
+    formats = tuple(formats)
+    with batch_lock(lock_path_for(state)):
+        out.mkdir(parents=True, exist_ok=True)
+        removed = _clean_temps(out)
+        ledger = Ledger(state)
+        run_id = ledger.start_run(str(inbox.resolve()), str(out.resolve()), rules)
+        candidates = collect_inputs([inbox])
+        done = set() if reprocess else ledger.done_hashes()
+        todo: list[tuple[Path, str]] = []
+        skipped = 0
+        for path in candidates:
+            sha = file_sha256(path)
+            if sha in done:
+                skipped += 1
+                continue
+            done.add(sha)  # the same content twice in one inbox is processed once
+            todo.append((path, sha))
+        progress("batch_start", {"new": len(todo), "skipped": skipped})
+        outcomes: list[FileOutcome] = []
+        for index, (path, sha) in enumerate(todo, start=1):
+            outcome = _process_file(
+                path, sha, rules, out, formats=formats, lang=lang, fail_on=fail_on, stage=stage
+            )
+            ledger.record_file(run_id, outcome)
+            outcomes.append(outcome)
+            progress(
+                "file_done",
+                {
+                    "index": index,
+                    "total": len(todo),
+                    "name": path.name,
+                    "status": outcome.status,
+                    "worst_level": outcome.worst_level,
+                    "lines": outcome.lines,
+                    "message": outcome.message,
+                },
+            )
+        code = max((o.exit_code for o in outcomes), default=EXIT_OK, key=_exit_precedence)
+        worst = _worst([o.worst_level for o in outcomes if o.worst_level])
+        status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
+        failed = sum(o.status != PROCESSED for o in outcomes)
+        ledger.finish_run(
+            run_id,
+            status=status,
+            exit_code=code,
+            new=len(outcomes),
+            failed=failed,
+            skipped=skipped,
+            worst_level=worst,
+        )
+    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed)
+
+
+def _exit_precedence(code: int) -> int:
+    """Which exit code wins when files disagree: internal error > unreadable input > findings > ok."""
+    return {EXIT_OK: 0, EXIT_FINDINGS: 1, EXIT_INPUT: 2, EXIT_INTERNAL: 3}.get(code, 3)
+
+
+def _worst(levels: list[str]) -> str | None:
+    if not levels:
+        return None
+    rank = {lv.value: lv.rank for lv in LEVEL_ORDER}
+    return max(levels, key=rank.__getitem__)

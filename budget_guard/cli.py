@@ -1,0 +1,478 @@
+"""The ``budget-guard`` command: argument parsing, output and exit codes only (the work is in batch.py).
+
+Exit codes (docs/cli.md): 0 nothing at or above the fail level; 1 findings at or above it;
+2 unreadable input, invalid rules or bad arguments (one clear line, never a traceback);
+3 another batch run holds the lock; 4 an internal error (a bug: the traceback is printed);
+130 interrupted.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__, i18n
+from .batch import (
+    DEFAULT_FAIL_ON,
+    DEFAULT_STATE_NAME,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_LOCKED,
+    EXIT_OK,
+    FAIL_LEVELS,
+    BatchLocked,
+    BatchOutcome,
+    CheckOutcome,
+    Progress,
+    open_ledger,
+    run_batch,
+    run_check,
+    run_history,
+)
+from .errors import BudgetGuardError, RulesError
+from .reports import DEFAULT_FORMATS, parse_formats
+from .rulebook import LEVEL_ORDER, load_rules
+from .table import STAGES
+
+EXIT_INTERRUPTED = 130
+DEFAULT_OUT = "budget-guard-out"
+DEFAULT_SAMPLE_DIR = "budget-guard-sample"
+PROGRESS_MODES = ("auto", "text", "jsonl", "none")
+
+_lang_option = click.option(
+    "--lang",
+    type=click.Choice(i18n.LANGS),
+    default=i18n.DEFAULT_LANG,
+    show_default=True,
+    help="Language of reports and messages.",
+)
+_json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON summary on stdout (for schedulers)."
+)
+
+
+def _emit_json(record: Any) -> None:
+    click.echo(json.dumps(record, ensure_ascii=False, indent=2, default=str))
+
+
+def _error(message: str, lang: str) -> None:
+    click.echo(i18n.t("cli.error", lang, message=message), err=True)
+
+
+def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
+    """Map exceptions to exit codes: user errors → one line and 2, lock → 3, bugs → traceback and 4."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> int:
+        lang = kwargs.get("lang", i18n.DEFAULT_LANG)
+        try:
+            return command(*args, **kwargs)
+        except BatchLocked as exc:
+            click.echo(i18n.t("cli.locked", lang, path=exc.lock_path) + f" — {exc.message(lang)}", err=True)
+            return EXIT_LOCKED
+        except RulesError as exc:
+            for place, zh, en in exc.problems:
+                where = place.describe(lang)
+                _error(
+                    f"{where}: {zh if lang == 'zh' else en}" if where else (zh if lang == "zh" else en), lang
+                )
+            return EXIT_INPUT
+        except BudgetGuardError as exc:
+            _error(exc.message(lang), lang)
+            return EXIT_INPUT
+        except OSError as exc:
+            _error(f"{exc.filename or ''} {exc.strerror or exc}".strip(), lang)
+            return EXIT_INPUT
+        except KeyboardInterrupt:
+            return EXIT_INTERRUPTED
+
+    return wrapper
+
+
+def make_progress(mode: str, lang: str) -> Progress:
+    """Text lines on a terminal, nothing when stderr is not one (``auto``), or JSON lines on request."""
+    if mode == "auto":
+        mode = "text" if sys.stderr.isatty() else "none"
+    if mode == "none":
+        return lambda event, values: None
+    if mode == "jsonl":
+        return lambda event, values: click.echo(
+            json.dumps({"event": event, **values}, ensure_ascii=False, default=str), err=True
+        )
+
+    def text(event: str, values: dict[str, Any]) -> None:
+        if event == "file_done":
+            outcome = (
+                i18n.level_label(values["worst_level"], lang)
+                if values["status"] == "processed"
+                else i18n.t(f"outcome.{values['status']}", lang)
+                + (f" — {values['message']}" if values["message"] else "")
+            )
+            click.echo(i18n.t("cli.batch_file", lang, outcome=outcome, **values), err=True)
+            return
+        key = {
+            "read_start": "cli.reading",
+            "read_done": "cli.read_done",
+            "evaluate": "cli.evaluating",
+            "ge": "cli.ge_running",
+            "write": "cli.writing",
+            "batch_start": "cli.batch_start",
+        }.get(event)
+        if key:
+            values = {"count": values.get("files"), **values}
+            click.echo(i18n.t(key, lang, **values), err=True)
+
+    return text
+
+
+def _formats(formats: str, no_ge: bool) -> tuple[str, ...]:
+    chosen = parse_formats(formats)
+    if not no_ge and "ge" not in chosen:
+        chosen = (*chosen, "ge")
+    return tuple(f for f in chosen if not (no_ge and f == "ge"))
+
+
+def _print_levels(counts: dict[str, int], lang: str) -> None:
+    width = max(len(i18n.level_label(lv.value, lang)) for lv in LEVEL_ORDER) + 4
+    click.echo(f"{i18n.t('col.level', lang):<{width}}{i18n.t('col.count', lang)}")
+    for level in reversed(LEVEL_ORDER):
+        click.echo(f"{i18n.level_label(level.value, lang):<{width}}{counts.get(level.value, 0)}")
+
+
+def _print_check(outcome: CheckOutcome, lang: str) -> None:
+    ev = outcome.evaluation
+    _print_levels(ev.level_counts(), lang)
+    click.echo(ev.reconciliation_text(lang))
+    for note in ev.note_texts(lang):
+        click.echo(note)
+    worst = i18n.level_label(ev.worst_level(), lang)
+    click.echo(i18n.t("cli.outcome", lang, worst=worst, fail_on=outcome.fail_on, code=outcome.exit_code))
+    click.echo(i18n.t("cli.reports", lang, paths=", ".join(str(p) for p in outcome.reports.values())))
+
+
+def _print_batch(outcome: BatchOutcome, lang: str) -> None:
+    click.echo(
+        i18n.t(
+            "cli.batch_summary",
+            lang,
+            processed=len(outcome.files),
+            failed=outcome.failed,
+            skipped=outcome.skipped,
+        )
+    )
+    for f in outcome.files:
+        level = (
+            i18n.level_label(f.worst_level, lang) if f.worst_level else i18n.t(f"outcome.{f.status}", lang)
+        )
+        click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
+
+
+_fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_LEVELS),
+    default=DEFAULT_FAIL_ON,
+    show_default=True,
+    help="Exit 1 when a finding is at or above this level ('none': never).",
+)
+_rules_option = click.option(
+    "--rules",
+    "rules_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rules YAML (default: the packaged rules/four_no_decrease.yaml).",
+)
+_format_option = click.option(
+    "--format",
+    "formats",
+    default=",".join(DEFAULT_FORMATS),
+    show_default=True,
+    help="Comma-separated report formats: json,xlsx,html,md (ge = Great Expectations).",
+)
+_no_ge_option = click.option(
+    "--no-ge", is_flag=True, help="Skip the Great Expectations checkpoint and Data Docs."
+)
+_stage_option = click.option(
+    "--stage", type=click.Choice(STAGES), help="Compare this stage (default: the rules')."
+)
+_progress_option = click.option(
+    "--progress",
+    type=click.Choice(PROGRESS_MODES),
+    default="auto",
+    show_default=True,
+    help="Progress on stderr: auto = text on a terminal, nothing otherwise.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="budget-guard")
+def cli() -> None:
+    """budget-guard: 过紧日子 and 四个只增不减 guardrail checks on department budget tables."""
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_rules_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder for the reports.",
+)
+@_format_option
+@_fail_on_option
+@_lang_option
+@_stage_option
+@click.option("--department", help="Department name for tables that do not state it.")
+@click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@_json_option
+@_no_ge_option
+@_progress_option
+@handles_errors
+def check(
+    inputs: tuple[Path, ...],
+    rules_path: Path | None,
+    out_dir: Path,
+    formats: str,
+    fail_on: str,
+    lang: str,
+    stage: str | None,
+    department: str | None,
+    year: int | None,
+    as_json: bool,
+    no_ge: bool,
+    progress: str,
+) -> int:
+    """Check FILE_OR_DIR... and write the reports into --out."""
+    rules = load_rules(rules_path)
+    outcome = run_check(
+        list(inputs),
+        rules,
+        out_dir,
+        formats=_formats(formats, no_ge),
+        lang=lang,
+        fail_on=fail_on,
+        stage=stage,
+        department=department,
+        year=year,
+        progress=make_progress(progress, lang),
+    )
+    if as_json:
+        _emit_json(outcome.as_record())
+    else:
+        _print_check(outcome, lang)
+    if outcome.message:
+        _error(outcome.message, lang)
+    return outcome.exit_code
+
+
+@cli.command()
+@click.argument("inbox", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the reports (one sub-folder per input file).",
+)
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help=f"SQLite ledger (default: OUT/{DEFAULT_STATE_NAME}); the lock is STATE.lock.",
+)
+@_rules_option
+@_format_option
+@_fail_on_option
+@_lang_option
+@_stage_option
+@click.option(
+    "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
+)
+@_json_option
+@_no_ge_option
+@_progress_option
+@handles_errors
+def batch(
+    inbox: Path,
+    out_dir: Path,
+    state_path: Path | None,
+    rules_path: Path | None,
+    formats: str,
+    fail_on: str,
+    lang: str,
+    stage: str | None,
+    reprocess: bool,
+    as_json: bool,
+    no_ge: bool,
+    progress: str,
+) -> int:
+    """Process every new file in INBOX (new = content hash not in the ledger)."""
+    rules = load_rules(rules_path)
+    outcome = run_batch(
+        inbox,
+        out_dir,
+        rules,
+        state_path=state_path,
+        formats=_formats(formats, no_ge),
+        lang=lang,
+        fail_on=fail_on,
+        stage=stage,
+        reprocess=reprocess,
+        progress=make_progress(progress, lang),
+    )
+    if as_json:
+        _emit_json(outcome.as_record())
+    else:
+        _print_batch(outcome, lang)
+    return outcome.exit_code
+
+
+@cli.command()
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The ledger batch wrote (or give --out).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"The batch --out folder (ledger OUT/{DEFAULT_STATE_NAME}).",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=20, show_default=True, help="Newest runs to list."
+)
+@click.option("--run", "run_id", type=int, help="List the files of this run.")
+@_json_option
+@_lang_option
+@handles_errors
+def history(
+    state_path: Path | None, out_dir: Path | None, limit: int, run_id: int | None, as_json: bool, lang: str
+) -> int:
+    """List batch runs and their outcome from the ledger (newest first)."""
+    if state_path is None and out_dir is None:
+        raise click.UsageError("give --state FILE or --out DIR")
+    state = state_path or out_dir / DEFAULT_STATE_NAME
+    if run_id is not None:
+        files = open_ledger(state).files(run_id)
+        if as_json:
+            _emit_json(files)
+        for f in [] if as_json else files:
+            click.echo(
+                f"{f['processed_at']}  {f['status']:<9} {f['worst_level'] or '-':<9} {f['sha256'][:12]}  "
+                f"{f['size']:>10}  {f['name']}  {f['message'] or ''}".rstrip()
+            )
+        return EXIT_OK
+    runs = run_history(state, limit)
+    if as_json:
+        _emit_json(runs)
+        return EXIT_OK
+    if not runs:
+        click.echo(i18n.t("cli.no_runs", lang, path=state))
+        return EXIT_OK
+    click.echo(
+        f"{'run':>4}  {'started':<25} {'finished':<25} {'status':<11} {'exit':>4} {'new':>4} {'failed':>6} "
+        f"{'skipped':>7}  worst"
+    )
+    for r in runs:
+        click.echo(
+            f"{r['id']:>4}  {r['started_at']:<25} {r['finished_at'] or '-':<25} {r['status']:<11} "
+            f"{r['exit_code'] if r['exit_code'] is not None else '-':>4} {r['files_new']:>4} "
+            f"{r['files_failed']:>6} {r['files_skipped']:>7}  {r['worst_level'] or '-'}"
+        )
+    return EXIT_OK
+
+
+@cli.group()
+def rules() -> None:
+    """Rules file commands."""
+
+
+@rules.command("check")
+@click.argument("path", type=click.Path(path_type=Path))
+@_json_option
+@_lang_option
+@handles_errors
+def rules_check(path: Path, as_json: bool, lang: str) -> int:
+    """Validate a rules file; errors name the line and key (exit 0 valid, 2 invalid)."""
+    if as_json:
+        try:
+            parsed = load_rules(path)
+        except RulesError as exc:
+            _emit_json(
+                {
+                    "valid": False,
+                    "problems": [
+                        {"line": p.line, "key": p.key, "message_zh": zh, "message_en": en}
+                        for p, zh, en in exc.problems
+                    ],
+                }
+            )
+            return EXIT_INPUT
+        _emit_json(
+            {
+                "valid": True,
+                "version": parsed.version,
+                "sha256": parsed.sha256,
+                "categories": [c.id for c in parsed.categories],
+            }
+        )
+        return EXIT_OK
+    parsed = load_rules(path)
+    click.echo(
+        i18n.t(
+            "cli.rules_ok",
+            lang,
+            path=path,
+            version=parsed.version,
+            categories=len(parsed.categories),
+            sha=(parsed.sha256 or "")[:12],
+        )
+    )
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument(
+    "directory", required=False, type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_SAMPLE_DIR
+)
+@_lang_option
+@handles_errors
+def sample(directory: Path, lang: str) -> int:
+    """Write the sample city budget (CSV, XLSX, manifest.json of planted violations) into DIRECTORY."""
+    from .sample import write_sample
+
+    paths = write_sample(directory)
+    click.echo(i18n.t("cli.sample_written", lang, paths=", ".join(str(p) for p in paths)))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: run the command and exit with its code."""
+    try:
+        code = cli.main(args=argv, prog_name="budget-guard", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        code = EXIT_INPUT
+    except (click.Abort, KeyboardInterrupt):
+        code = EXIT_INTERRUPTED
+    except Exception:  # noqa: BLE001 — a bug: say so, with the traceback, and a distinct code
+        traceback.print_exc()
+        click.echo("budget-guard internal error (a bug, please report it with the traceback above)", err=True)
+        code = EXIT_INTERNAL
+    return int(code or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
