@@ -10,6 +10,7 @@ Public API (the CLI and the Streamlit app call only these):
 
 from .errors import BudgetGuardError, InputError, RulesError
 from .evaluate import Evaluation, evaluate
+from .reports import write_reports
 from .rulebook import Level, Rules, load_rules, parse_rules
 
 __all__ = [
@@ -22,5 +23,6 @@ __all__ = [
     "evaluate",
     "load_rules",
     "parse_rules",
+    "write_reports",
 ]
 __version__ = "0.1.0"

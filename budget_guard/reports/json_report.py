@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from ..evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..safety import atomic_write_text
@@ -76,6 +75,12 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)] if keys else []
 
 
+def _version() -> str:
+    from .. import __version__  # at call time: the package imports this module while initialising
+
+    return __version__
+
+
 def _money(fen: int) -> dict[str, Any]:
     return {"amount_fen": int(fen), "amount_wan": format_wan(int(fen))}
 
@@ -130,7 +135,7 @@ def build_report(
     counts = evaluation.level_counts()
     return {
         "schema_version": SCHEMA_VERSION,
-        "generator": {"name": "budget-guard", "version": __version__},
+        "generator": {"name": "budget-guard", "version": _version()},
         "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "stage": evaluation.stage,
         "rules": _rules_section(evaluation),
