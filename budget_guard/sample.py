@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -489,74 +489,160 @@ def expected_findings() -> set[tuple[str, str, int, str]]:
 
 # -- synthetic data at scale ----------------------------------------------------------------------
 
+# A synthetic province: departments copy the sample city's departments (their codes, items and
+# tags), each with ~N 二级单位 repeating its lines; amounts follow GROWTH with a little noise, and a
+# few department × kind × year cells are bent the way PLANTED bends the sample city.
+SYNTHETIC_NOISE = 0.01  # relative noise of each line around its trend, per year
+SYNTHETIC_GROWTH_JITTER = 0.01  # each department's own growth differs from GROWTH by about this
+SYNTHETIC_BEND_RATE = 0.01  # share of department × kind × year cells that break the trend
+SYNTHETIC_LATE_START_RATE = 0.01  # share of departments set up after the first year (no baseline)
+SYNTHETIC_GAP_RATE = 0.01  # share of departments that miss one year's submission
+# kind → the factors a bent year may take instead of its growth (cf. PLANTED)
+SYNTHETIC_BENDS: dict[str, tuple[float, ...]] = {
+    "general": (0.98, 0.955, 1.02),
+    "sangong": (1.10, 0.99),
+    "other_public": (1.25, 0.97),
+    "livelihood": (0.99, 0.95),
+    "reform": (0.99,),
+    "investment": (0.97,),
+    "enterprise": (0.80, 0.99),
+}
 
-@dataclass(frozen=True)
-class _CodeMix:
-    func: np.ndarray
-    econ: np.ndarray
-    item: np.ndarray
-    expense_type: np.ndarray
-    tags: np.ndarray
-    weight: np.ndarray = field(repr=False)
 
-
-def _code_mix() -> _CodeMix:
-    """Every (func, econ, item, type, tags) combination the sample city uses, weighted by its size."""
-    combos: dict[tuple, float] = {}
+def _template_arrays() -> tuple[list[list[Line]], dict[str, int]]:
+    """Each sample department's lines (with its 行政运行 code filled in), and the kinds' order."""
+    templates = []
     for dept in DEPARTMENTS:
-        for line in _department_lines(dept):
-            key = (line.func or dept.admin_func, line.econ, line.item, line.expense_type, line.tags or "")
-            combos[key] = combos.get(key, 0.0) + line.base_wan * dept.scale
-    keys = list(combos)
-    weight = np.array([combos[k] for k in keys])
-    return _CodeMix(
-        func=np.array([k[0] for k in keys], dtype=object),
-        econ=np.array([k[1] for k in keys], dtype=object),
-        item=np.array([k[2] for k in keys], dtype=object),
-        expense_type=np.array([k[3] for k in keys], dtype=object),
-        tags=np.array([k[4] for k in keys], dtype=object),
-        weight=weight / weight.sum(),
-    )
+        templates.append(
+            [
+                Line(
+                    ln.kind,
+                    ln.econ,
+                    ln.item,
+                    ln.base_wan * dept.scale,
+                    ln.func or dept.admin_func,
+                    ln.expense_type,
+                    ln.tags,
+                )
+                for ln in _department_lines(dept)
+            ]
+        )
+    kinds = {kind: i for i, kind in enumerate(GROWTH)}
+    return templates, kinds
+
+
+def _categorical(codes: np.ndarray, values: list) -> pd.Categorical:
+    """Categorical from per-row indices into ``values`` (None → missing), with unused values dropped."""
+    uniques = sorted({v for v in values if v is not None and v != ""})
+    position = {v: i for i, v in enumerate(uniques)}
+    remap = np.array([position.get(v, -1) if v not in (None, "") else -1 for v in values], dtype=np.int32)
+    return pd.Categorical.from_codes(remap[codes], categories=uniques).remove_unused_categories()
 
 
 def synthetic_table(
     n_lines: int, n_departments: int = 300, years: tuple[int, ...] = YEARS, seed: int = 7
 ) -> pd.DataFrame:
-    """A canonical table of ``n_lines`` lines with the sample city's real code mix, for benchmarks.
+    """A canonical table of ``n_lines`` lines that looks like a province of cities, for benchmarks.
 
-    Lines are spread over ``n_departments`` departments and ``years``; amounts are random but
-    integer 分. Vectorised, so 10 million lines take seconds.
+    Department ``i`` copies sample department ``i mod 11`` (its real functional and economic codes,
+    items and tags) with a random size; its lines repeat over 二级单位 to reach ``n_lines``. Every line
+    exists in every year its department submitted, and its amount follows the department's trend per
+    kind (GROWTH, jittered) with ~1 % noise, rounded to whole 元; about 1 % of department × kind × year
+    cells break the trend, a few departments start late or miss a year. So the finding count is that of
+    a real province (hundreds), not of random numbers. Vectorised: 10 million lines take seconds.
     """
     rng = np.random.default_rng(seed)
-    mix = _code_mix()
-    pick = rng.choice(len(mix.weight), size=n_lines, p=mix.weight)
-    dept_idx = rng.integers(0, n_departments, size=n_lines)
-    year = np.asarray(years)[rng.integers(0, len(years), size=n_lines)]
-    departments = pd.Categorical.from_codes(
-        dept_idx, categories=[f"部门{i:04d}" for i in range(n_departments)]
-    )
-    amount = rng.integers(1_000, 5_000_000, size=n_lines, dtype=np.int64) * 100
+    n_years = len(years)
+    templates, kinds = _template_arrays()
+    n_templates = len(templates)
 
-    def cat(values: np.ndarray) -> pd.Categorical:
-        uniques, codes = np.unique(values.astype(str), return_inverse=True)
-        cats = pd.Categorical.from_codes(codes[pick], categories=uniques)
-        return cats
+    # Flat table of every template line: (template, position) → kind, codes, base amount.
+    flat = [ln for t in templates for ln in t]
+    offsets = np.cumsum([0] + [len(t) for t in templates])
+    t_len = np.diff(offsets)
+    flat_kind = np.array([kinds[ln.kind] for ln in flat], dtype=np.int64)
+    flat_base = np.array([ln.base_wan for ln in flat]) * 10_000 * 100  # fen
+
+    # Departments: template, size, which years they submitted.
+    dept_template = np.arange(n_departments) % n_templates
+    dept_size = rng.lognormal(0.0, 0.6, size=n_departments)
+    present = np.ones((n_departments, n_years), dtype=bool)
+    if n_years > 2:
+        late = rng.random(n_departments) < SYNTHETIC_LATE_START_RATE
+        present[late, : rng.integers(1, n_years - 1)] = False
+        gap = ~late & (rng.random(n_departments) < SYNTHETIC_GAP_RATE)
+        present[gap, rng.integers(1, n_years - 1)] = False
+
+    # Yearly factor per department × kind × year: GROWTH with jitter, a few bent cells.
+    growth = np.array([GROWTH[k] for k in kinds])
+    factor = growth[None, :, None] + rng.normal(0, SYNTHETIC_GROWTH_JITTER, (n_departments, len(kinds), 1))
+    factor = np.clip(factor, growth[None, :, None] - 0.025, growth[None, :, None] + 0.025)
+    factor = np.repeat(factor, n_years, axis=2)
+    bent = rng.random(factor.shape) < SYNTHETIC_BEND_RATE
+    for kind, choices in SYNTHETIC_BENDS.items():
+        cells = bent[:, kinds[kind], :]
+        factor[:, kinds[kind], :][cells] = rng.choice(choices, size=int(cells.sum()))
+    factor[:, :, 0] = 1.0
+    trend = np.cumprod(factor, axis=2)  # department × kind × year
+
+    # Line slots (one per budget line, repeated every year): department, then line of its template.
+    rows_per_dept = present.sum(axis=1)
+    weight = dept_size * (rows_per_dept > 0)
+    expected_rows = float((weight / weight.sum() * rows_per_dept).sum())
+    n_slots = int(np.ceil(n_lines / max(expected_rows, 1e-9))) + n_years + 16
+    slot_dept = np.sort(rng.choice(n_departments, size=n_slots, p=weight / weight.sum()))
+    first = np.searchsorted(slot_dept, slot_dept, side="left")
+    rank = np.arange(n_slots) - first  # position of the slot within its department
+    template = dept_template[slot_dept]
+    flat_line = offsets[template] + rng.integers(0, t_len[template])  # any line of the template
+    unit = rank // t_len[template]  # the 二级单位 it belongs to
+    slot_base = flat_base[flat_line] * rng.lognormal(0.0, 0.3, size=n_slots)
+    order = rng.permutation(n_slots)  # take slots in random order, so truncation is unbiased
+    slot_rows = rows_per_dept[slot_dept[order]]
+    keep = np.searchsorted(np.cumsum(slot_rows), n_lines) + 1
+    slots = np.sort(order[:keep])
+
+    # Expand slots × years, drop years a department did not submit, trim to exactly n_lines.
+    s = np.repeat(slots, n_years)
+    y = np.tile(np.arange(n_years), len(slots))
+    d = slot_dept[s]
+    mask = present[d, y]
+    s, y, d = s[mask], y[mask], d[mask]
+    s, y, d = s[:n_lines], y[:n_lines], d[:n_lines]
+    kind = flat_kind[flat_line[s]]
+    noise = 1.0 + rng.normal(0.0, SYNTHETIC_NOISE, size=len(s))
+    amount = np.rint(slot_base[s] * trend[d, kind, y] * noise / 100).astype(np.int64) * 100
+    row_order = np.lexsort((s, y))  # like the files: year by year, department by department
+    s, y, d, amount = s[row_order], y[row_order], d[row_order], amount[row_order]
+    line_idx = flat_line[s]
+
+    region = [f"{i // n_templates + 1:02d}" for i in range(n_departments)]
+    dept_names = [f"{region[i]}区{DEPARTMENTS[dept_template[i]].name}" for i in range(n_departments)]
+    dept_codes = [f"{region[i]}{DEPARTMENTS[dept_template[i]].code}" for i in range(n_departments)]
+    # Project names differ per 二级单位 (a real province has thousands); basic-expense items do not.
+    is_project = np.array([ln.expense_type == PROJECT for ln in flat])[line_idx]
+    item_key = np.where(is_project, line_idx * 1_000 + np.minimum(unit[s], 999) + 1, line_idx * 1_000)
+    item_uniques, item_codes = np.unique(item_key, return_inverse=True)
+    item_names = [
+        flat[k // 1_000].item if k % 1_000 == 0 else f"{flat[k // 1_000].item}（{k % 1_000}号单位）"
+        for k in item_uniques.tolist()
+    ]
 
     frame = pd.DataFrame(
         {
-            DEPARTMENT: departments,
-            YEAR: year,
+            DEPARTMENT: pd.Categorical.from_codes(d, categories=dept_names),
+            DEPARTMENT_CODE: pd.Categorical.from_codes(d, categories=dept_codes),
+            YEAR: np.asarray(years, dtype=np.int64)[y],
             STAGE: "budget",
-            FUNC_CODE: cat(mix.func),
-            ECON_CODE: cat(mix.econ),
-            ITEM: cat(mix.item),
-            EXPENSE_TYPE: cat(mix.expense_type),
-            TAGS: cat(mix.tags),
+            FUNC_CODE: _categorical(line_idx, [ln.func for ln in flat]),
+            ECON_CODE: _categorical(line_idx, [ln.econ for ln in flat]),
+            ITEM: _categorical(item_codes.ravel(), item_names),
+            EXPENSE_TYPE: _categorical(line_idx, [ln.expense_type for ln in flat]),
+            TAGS: _categorical(line_idx, [ln.tags for ln in flat]),
             AMOUNT_FEN: amount,
             SOURCE_FILE: "synthetic.csv",
-            SOURCE_ROW: np.arange(2, n_lines + 2),
+            SOURCE_ROW: np.arange(2, len(s) + 2),
         }
     )
-    frame[TAGS] = frame[TAGS].cat.remove_categories([""]) if "" in frame[TAGS].cat.categories else frame[TAGS]
     frame[SOURCE_SHEET] = pd.NA
     return conform(frame)
