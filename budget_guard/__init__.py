@@ -10,6 +10,7 @@ Public API (the CLI and the Streamlit app call only these):
 
 from .errors import BudgetGuardError, InputError, RulesError
 from .evaluate import Evaluation, evaluate
+from .ingest import LoadResult, read_budget
 from .reports import write_reports
 from .rulebook import Level, Rules, load_rules, parse_rules
 
@@ -18,11 +19,13 @@ __all__ = [
     "Evaluation",
     "InputError",
     "Level",
+    "LoadResult",
     "Rules",
     "RulesError",
     "evaluate",
     "load_rules",
     "parse_rules",
+    "read_budget",
     "write_reports",
 ]
 __version__ = "0.1.0"

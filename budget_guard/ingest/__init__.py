@@ -1,0 +1,10 @@
+"""The ingest stage: read the spreadsheets finance bureaus have into the canonical budget table.
+
+``read_budget(paths) -> LoadResult`` is the entry point; one module per layout does the reading
+(``long``, and the published layouts), with ``detect``, ``numbers``, ``encodings`` and ``grid`` shared.
+"""
+
+from .reader import read_budget
+from .result import FileReport, LoadResult, SheetReport
+
+__all__ = ["FileReport", "LoadResult", "SheetReport", "read_budget"]

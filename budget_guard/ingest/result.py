@@ -35,6 +35,8 @@ class SheetReport:
     blank_rows: int = 0
     rejected_rows: int = 0
     amount_fen: int = 0  # sum of the data rows kept, for reconciliation with the source
+    lines: int = 0  # canonical lines produced (a wide or 基本/项目 row yields several)
+    header_row: int | None = None  # 1-based row of the (last) header row found
 
     @property
     def accounted(self) -> bool:
@@ -100,6 +102,7 @@ class LoadResult:
                         "blank_rows": s.blank_rows,
                         "rejected_rows": s.rejected_rows,
                         "amount_fen": s.amount_fen,
+                        "lines": s.lines,
                         "accounted": s.accounted,
                     }
                 )

@@ -1,0 +1,70 @@
+"""Which layout a sheet is in, decided from its first rows only (never from file names).
+
+Order matters: the specific published layouts (三公, side-by-side 基本支出) are recognised by their
+header words before the generic ones (long template, wide years, published code tables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
+from .headers import AMOUNT, long_field
+from .long import HEADER_SCAN_ROWS, find_header
+from .rows import blank_rows
+
+LONG = "long"
+EMPTY = "empty"
+UNKNOWN = "unknown"
+NO_DATA = "no-data"
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The layout name, the layout's own header description, or the problem code explaining why none fits."""
+
+    layout: str
+    header: Any = None
+    problem: str | None = None
+    detail: str = ""
+    row: int | None = None
+
+
+def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> Detection:
+    if blank_rows(grid).all():
+        return Detection(EMPTY)
+    long_header = find_header(grid, file, sheet)
+    if long_header is not None:
+        return Detection(LONG, long_header)
+    return _explain_unknown(grid)
+
+
+def _explain_unknown(grid: pd.DataFrame) -> Detection:
+    """Say what is missing: an amount column, a code column, or anything that looks like budget data."""
+    best_row, best_fields = None, set()
+    for row in grid.index[:HEADER_SCAN_ROWS]:
+        fields = {long_field(v)[0] for v in grid.loc[row].tolist() if isinstance(v, str)} - {None}
+        if len(fields) > len(best_fields):
+            best_row, best_fields = int(row), fields
+    if len(best_fields) >= 2 and AMOUNT not in best_fields:
+        return Detection(UNKNOWN, problem="no-amount-column", row=best_row)
+    if AMOUNT in best_fields and not best_fields & {FUNC_CODE, ECON_CODE, DEPARTMENT, YEAR}:
+        return Detection(UNKNOWN, problem="no-code-column", row=best_row)
+    has_numbers = (
+        grid.apply(
+            lambda col: col.str.fullmatch(r"\s*-?[\d,，.．]+\s*").fillna(False).astype(bool).any()
+        ).any()
+        if grid.shape[1]
+        else False
+    )
+    if not has_numbers:
+        return Detection(NO_DATA, detail="没有数字 / no numbers")
+    return Detection(
+        UNKNOWN,
+        problem="layout-unknown",
+        detail="前30行中没有可识别的表头 / no recognisable header in the first 30 rows",
+        row=int(grid.index[0]),
+    )

@@ -1,0 +1,177 @@
+"""Raw grids: every sheet (or CSV file) as a DataFrame of cell text, indexed by the 1-based row number a user sees.
+
+A grid keeps positions, not meaning: column ``j`` is spreadsheet column ``j`` (A = 0), row ``r`` is
+spreadsheet row ``r``. Layout modules decide what the cells mean. Excel is read with calamine:
+cached values only, formulas and macros are never evaluated.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+import pyarrow as pa
+import python_calamine
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+TEXT = pd.StringDtype("pyarrow")  # C-speed string ops on big sheets
+CSV, EXCEL, ENCRYPTED, EMPTY, UNSUPPORTED = "csv", "excel", "encrypted", "empty", "unsupported"
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+class GridError(Exception):
+    """A file that cannot be turned into grids; ``code`` is a problem kind, ``details`` fill its template."""
+
+    def __init__(self, code: str, **details: str) -> None:
+        self.code = code
+        self.details = details
+        super().__init__(code)
+
+
+def sniff_format(data: bytes, suffix: str) -> str:
+    """Decide by content, not by name: an encrypted .xlsx is an OLE2 file, a '.xls' may be a CSV."""
+    if not data.strip():
+        return EMPTY
+    if data.startswith(OLE2_MAGIC):
+        head = data[: 1 << 20]
+        if any(marker in head for marker in _ENCRYPTED_MARKERS) or any(
+            marker in data for marker in _ENCRYPTED_MARKERS
+        ):
+            return ENCRYPTED
+        return EXCEL
+    if data.startswith(ZIP_MAGIC):
+        return EXCEL
+    if data.startswith(b"%PDF") or suffix in (".pdf", ".doc", ".docx", ".zip", ".json"):
+        return UNSUPPORTED
+    if suffix in TEXT_SUFFIXES:
+        return CSV
+    if suffix in EXCEL_SUFFIXES:
+        # neither zip nor OLE2: an export that is really text (CSV or HTML) under an Excel name
+        return CSV if b"\x00" not in data[:4096] and data.lstrip()[:1] != b"<" else EXCEL
+    return UNSUPPORTED
+
+
+def csv_grid(text: str) -> pd.DataFrame:
+    """Parse CSV text with the pandas C parser; ragged rows (a one-cell title above a 9-column header) are fine."""
+    sample = text[:200_000]
+    sep = "\t" if sample.count("\t") > sample.count(",") else ","
+    width = _max_fields(sample.splitlines()[:200], sep)
+    for attempt in range(2):
+        try:
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                header=None,
+                names=range(max(width, 1)),
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                engine="c",
+                quoting=csv.QUOTE_MINIMAL,
+            )
+            break
+        except pd.errors.ParserError as exc:
+            if attempt:
+                raise GridError("file-corrupt", expected="CSV", detail=str(exc)) from exc
+            width = _max_fields(text.splitlines(), sep)
+    return _as_grid(frame)
+
+
+def _max_fields(lines: list[str], sep: str) -> int:
+    return max((len(row) for row in csv.reader(lines, delimiter=sep)), default=1)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    sheets: dict[str, pd.DataFrame]
+
+
+def excel_grids(data: bytes) -> Workbook:
+    """Every worksheet of an .xlsx/.xls/.xlsb/.ods workbook as grids, in workbook order.
+
+    calamine is the Rust reader behind ``pandas.read_excel(engine="calamine")``; it is called directly
+    here because pandas' per-cell conversion doubles the time of a 100k-row sheet. It reads cached
+    values only: formulas and macros are never evaluated.
+    """
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = {}
+        for meta in workbook.sheets_metadata:
+            if str(getattr(meta, "typ", "")).endswith("ChartSheet"):
+                continue
+            rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
+            sheets[str(meta.name)] = _rows_grid(rows)
+    except (
+        Exception
+    ) as exc:  # calamine raises its own error types (and ValueError on junk); any means unreadable
+        message = f"{type(exc).__name__}: {exc}"
+        lowered = message.lower()
+        if "password" in lowered or "encrypt" in lowered:
+            raise GridError("file-encrypted") from exc
+        raise GridError("file-corrupt", expected="Excel", detail=message[:200]) from exc
+    return Workbook(sheets)
+
+
+def _rows_grid(rows: list[list[object]]) -> pd.DataFrame:
+    columns = list(zip(*rows, strict=True)) if rows else []
+    grid = pd.DataFrame(
+        {
+            position: pd.Series(
+                pd.arrays.ArrowStringArray(pa.array([_cell_text(v) for v in cells], type=pa.large_string()))
+            )
+            for position, cells in enumerate(columns)
+        }
+    )
+    if grid.shape[1] == 0:
+        grid = pd.DataFrame({0: pd.Series(pd.NA, index=range(len(rows)), dtype=TEXT)})
+    grid.index = pd.RangeIndex(1, len(rows) + 1)
+    return grid
+
+
+def _cell_text(value: object) -> str | None:
+    """Numbers as their shortest exact text (``2010301.0`` → ``2010301``), empty cells as ``None``."""
+    if value.__class__ is str:
+        return value if value.strip() else None
+    if value.__class__ is float:
+        if value != value:  # NaN
+            return None
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _as_grid(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as text (<NA> when empty), columns numbered from 0, rows numbered from 1."""
+    out = {}
+    for position, column in enumerate(frame.columns):
+        text = frame[column].astype(TEXT).reset_index(drop=True)
+        stripped = text.str.strip()
+        out[position] = text.mask(stripped.isna() | (stripped == ""))
+    grid = (
+        pd.DataFrame(out) if out else pd.DataFrame({0: pd.Series(pd.NA, index=range(len(frame)), dtype=TEXT)})
+    )
+    grid.index = pd.RangeIndex(1, len(frame) + 1)
+    return grid
+
+
+def column_letter(position: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: how a spreadsheet names a column."""
+    letters = ""
+    n = position + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

@@ -1,0 +1,76 @@
+"""Row kinds every layout shares: blank, note, subtotal and repeated header rows, found column-at-a-time.
+
+Each source row ends in exactly one bucket of the sheet's ``SheetReport``; these masks are how the
+layouts decide, and ``count_buckets`` is the one place that turns them into the report's counts.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .grid import TEXT
+from .result import SheetReport
+
+DATA, SUBTOTAL, HEADER, NOTE, BLANK, REJECTED = "data", "subtotal", "header", "note", "blank", "rejected"
+BUCKETS = (DATA, SUBTOTAL, HEADER, NOTE, BLANK, REJECTED)
+
+# 合计 / 小计 / 总计 at either end of the cell, or 其中 at the start ("综合计划" does not match)
+SUBTOTAL_PATTERN = r"^(?:其中|合计|小计|总计|共计)|(?:合计|小计|总计)$"
+NOTE_PATTERN = r"^(?:注|说明|备注|附注|注释|填表说明|数据来源|资料来源)(?:\s*[\d一二三四五六七八九十]+)?\s*[:：、.．]|^[*※]"
+
+
+def squeeze(series: pd.Series) -> pd.Series:
+    """Text without any whitespace: ``合    计`` → ``合计`` (tables pad labels to centre them)."""
+    return series.astype(TEXT).str.replace(r"\s+", "", regex=True)
+
+
+def blank_rows(grid: pd.DataFrame) -> pd.Series:
+    return grid.isna().all(axis=1)
+
+
+def first_text(grid: pd.DataFrame) -> pd.Series:
+    """The first non-empty cell of each row (labels and notes sit in the leftmost filled cell)."""
+    if not grid.shape[1]:
+        return pd.Series(pd.NA, index=grid.index, dtype=TEXT)
+    first = grid.iloc[:, 0].astype(TEXT)
+    for position in range(1, grid.shape[1]):
+        if not first.isna().any():
+            break
+        first = first.fillna(grid.iloc[:, position].astype(TEXT))
+    return first
+
+
+def is_subtotal(series: pd.Series) -> pd.Series:
+    return squeeze(series).str.contains(SUBTOTAL_PATTERN, regex=True).fillna(False).astype(bool)
+
+
+def note_rows(grid: pd.DataFrame) -> pd.Series:
+    """Rows whose first filled cell starts like a note (注：, 说明：, * …) and that hold one text cell only."""
+    first = squeeze(first_text(grid))
+    starts = first.str.contains(NOTE_PATTERN, regex=True).fillna(False).astype(bool)
+    return starts & (grid.notna().sum(axis=1) <= 2)
+
+
+def repeated_header_rows(grid: pd.DataFrame, header: pd.Series) -> pd.Series:
+    """Rows equal to the header row (a table printed over two pages repeats it)."""
+    wanted = squeeze(header)
+    same = pd.Series(True, index=grid.index)
+    for column in grid.columns:
+        expected = wanted.get(column)
+        cells = squeeze(grid[column])
+        if expected is None or pd.isna(expected):
+            continue
+        same &= (cells == expected).fillna(False).astype(bool)
+    return same & grid.notna().any(axis=1)
+
+
+def count_buckets(report: SheetReport, buckets: pd.Series) -> None:
+    """Fill a sheet report's counts from one bucket label per source row."""
+    counts = buckets.value_counts()
+    report.rows_read = len(buckets)
+    report.data_rows = int(counts.get(DATA, 0))
+    report.subtotal_rows = int(counts.get(SUBTOTAL, 0))
+    report.header_rows = int(counts.get(HEADER, 0))
+    report.note_rows = int(counts.get(NOTE, 0))
+    report.blank_rows = int(counts.get(BLANK, 0))
+    report.rejected_rows = int(counts.get(REJECTED, 0))

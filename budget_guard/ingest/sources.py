@@ -1,0 +1,140 @@
+"""Turn what a caller hands us (paths, directories, uploads) into named byte blobs, without raising.
+
+Uploads come from the Streamlit app as ``(name, bytes)`` pairs or file-like objects; only their base
+name is ever shown, never a client path. Problems found here (missing file, too large) travel with
+the source so one bad input never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any
+
+from ..problems import Problem
+
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+
+
+@dataclass
+class Source:
+    """One input: its display name (base name), the path as given, the bytes, or the problem that stopped it."""
+
+    name: str
+    path: str
+    data: bytes | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str | None:
+        return hashlib.sha256(self.data).hexdigest() if self.data is not None else None
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self.name).suffix.lower()
+
+
+def base_name(name: str) -> str:
+    """The file name alone, whatever path style a browser sent (``C:\\Users\\x\\a.xlsx`` → ``a.xlsx``)."""
+    return PurePath(str(name).replace("\\", "/")).name or str(name)
+
+
+def collect_sources(paths: Any, max_file_mb: float = 200) -> list[Source]:
+    """Expand inputs into sources. Directories are read recursively (hidden and ``~$`` lock files skipped)."""
+    limit = int(max_file_mb * 1024 * 1024)
+    out: list[Source] = []
+    for item in _as_items(paths):
+        out.extend(_expand(item, limit))
+    return out
+
+
+def _as_items(paths: Any) -> list[Any]:
+    if paths is None:
+        return []
+    if isinstance(paths, str | os.PathLike) or _is_pair(paths) or hasattr(paths, "read"):
+        return [paths]
+    if isinstance(paths, bytes | bytearray):
+        return [("upload", bytes(paths))]
+    if isinstance(paths, Iterable):
+        return list(paths)
+    return [paths]
+
+
+def _is_pair(item: Any) -> bool:
+    return (
+        isinstance(item, tuple)
+        and len(item) == 2
+        and isinstance(item[0], str | os.PathLike)
+        and isinstance(item[1], bytes | bytearray | memoryview)
+    )
+
+
+def _expand(item: Any, limit: int) -> list[Source]:
+    if _is_pair(item):
+        name, data = item
+        return [_checked(Source(base_name(str(name)), base_name(str(name)), bytes(data)), limit)]
+    if hasattr(item, "read"):
+        name = base_name(getattr(item, "name", "upload") or "upload")
+        try:
+            if hasattr(item, "seek"):
+                item.seek(0)
+            data = item.read()
+        except OSError as exc:
+            return [_failed(name, name, "file-corrupt", expected="readable", detail=str(exc))]
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        return [_checked(Source(name, name, bytes(data)), limit)]
+    if isinstance(item, str | os.PathLike):
+        path = Path(item)
+        if path.is_dir():
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in READABLE_SUFFIXES
+                and not p.name.startswith((".", "~$"))
+                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+            )
+            return [_from_path(p, limit) for p in files]
+        return [_from_path(path, limit)]
+    text = repr(item)[:80]
+    return [_failed(text, text, "file-unsupported", suffix=type(item).__name__)]
+
+
+def _from_path(path: Path, limit: int) -> Source:
+    name = path.name
+    if not path.exists():
+        return _failed(name, str(path), "file-not-found")
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            return _failed(
+                name,
+                str(path),
+                "file-too-large",
+                size_mb=f"{size / 1048576:.1f}",
+                limit_mb=f"{limit / 1048576:g}",
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(name, str(path), "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
+    return Source(name, str(path), data)
+
+
+def _checked(source: Source, limit: int) -> Source:
+    if source.data is not None and len(source.data) > limit:
+        size = len(source.data)
+        problem = Problem(
+            "file-too-large",
+            file=source.name,
+            details={"size_mb": f"{size / 1048576:.1f}", "limit_mb": f"{limit / 1048576:g}"},
+        )
+        return Source(source.name, source.path, None, [problem])
+    return source
+
+
+def _failed(name: str, path: str, code: str, **details: str) -> Source:
+    return Source(name, path, None, [Problem(code, file=name, details=details)])
