@@ -114,26 +114,58 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
 
     Lets the API take a hand-built DataFrame with only the columns a caller knows about.
     Categorical dtypes keep 10M-line tables small and make per-code classification cheap.
+    Text is converted, stripped and sorted on the distinct values only, then mapped back.
     """
     out = df.copy()
     for col in COLUMNS:
         if col not in out.columns:
             out[col] = pd.NA
     out = out.loc[:, list(COLUMNS)]
-    for col in OPTIONAL_TEXT + (DEPARTMENT,):
+    for col in (DEPARTMENT, ITEM, SOURCE_FILE, SOURCE_SHEET):
         if isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].cat.rename_categories(lambda v: str(v))
         else:
-            out[col] = out[col].astype("string")
-        if col in (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE, DEPARTMENT_CODE):
-            out[col] = out[col].astype("string").str.strip().replace("", pd.NA)
-    out[STAGE] = out[STAGE].astype("string").fillna(DEFAULT_STAGE)
+            out[col] = _distinct_text(out[col], strip=False)
+    for col in (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE):
+        out[col] = _distinct_text(out[col], strip=True)
+    out[DEPARTMENT_CODE] = _distinct_text(out[DEPARTMENT_CODE], strip=True).astype("string")
+    out[STAGE] = _distinct_text(out[STAGE], strip=False, fill=DEFAULT_STAGE)
     out[YEAR] = pd.to_numeric(out[YEAR]).astype("int64")
     out[AMOUNT_FEN] = pd.to_numeric(out[AMOUNT_FEN]).astype("int64")
     out[SOURCE_ROW] = pd.to_numeric(out[SOURCE_ROW]).astype("Int64")
-    for col in (DEPARTMENT, STAGE, FUNC_CODE, ECON_CODE, EXPENSE_TYPE, SOURCE_FILE, SOURCE_SHEET, ITEM, TAGS):
-        out[col] = out[col].astype("category")
     return out.reset_index(drop=True)
+
+
+def _distinct_text(series: pd.Series, strip: bool, fill: str | None = None) -> pd.Series:
+    """``series`` as text (``astype("string")`` semantics), optionally stripped (blank → missing) and
+    with missing values filled, as a categorical of the sorted values that occur.
+
+    The work is done once per distinct value: a 10M-line column with a few thousand codes costs a
+    factorize and an array lookup, not 10M string operations.
+    """
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy().astype(np.int64)
+        values = pd.array([str(v) for v in series.cat.categories], dtype="string")
+    else:
+        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+        codes = codes.astype(np.int64)
+        values = pd.array(uniques, dtype=object).astype("string")
+    values = pd.Series(values, dtype="string")
+    if strip:
+        values = values.str.strip().replace("", pd.NA)
+    if fill is not None:
+        values = values.fillna(fill)
+        codes = np.where(codes < 0, len(values), codes)
+        values = pd.concat([values, pd.Series([fill], dtype="string")], ignore_index=True)
+    used = np.bincount(codes[codes >= 0], minlength=len(values)) > 0
+    present = values[used & values.notna().to_numpy()]
+    categories = pd.Index(pd.unique(present.to_numpy()), dtype="string").sort_values()
+    position = categories.get_indexer(values.fillna("").to_numpy(dtype=object))
+    position = np.where(values.isna().to_numpy(), -1, position)
+    remap = np.append(position, -1)  # code -1 (missing) stays missing
+    return pd.Series(
+        pd.Categorical.from_codes(remap[codes], dtype=pd.CategoricalDtype(categories)), index=series.index
+    )
 
 
 def validate(df: pd.DataFrame, lazy: bool = True) -> pd.DataFrame:
