@@ -38,7 +38,7 @@ DEPARTMENT_SCOPE = "department"
 _EXACT_FLOAT_LIMIT = 2**53
 
 
-def _group_sums(group_ids: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
+def group_sums(group_ids: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
     """Exact int64 sums of ``amounts`` per group id in ``range(size)``."""
     if len(amounts) == 0:
         return np.zeros(size, dtype=np.int64)
@@ -91,7 +91,7 @@ def aggregate(
                     CATEGORY: category.id,
                     "_dept": dept_col,
                     YEAR: year_col,
-                    AMOUNT_FEN: _group_sums(group_ids[member], amounts[member], size),
+                    AMOUNT_FEN: group_sums(group_ids[member], amounts[member], size),
                     LINES: np.bincount(group_ids[member], minlength=size),
                     SCOPE_HAS_LINES: present,
                 }

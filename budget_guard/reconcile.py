@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .compare import group_sums
 from .table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
 
 INPUT_FEN = "input_fen"
@@ -27,36 +28,84 @@ TOTAL_LABEL = "__total__"
 
 
 def reconcile(table: pd.DataFrame, category_count: np.ndarray, membership: pd.DataFrame) -> pd.DataFrame:
-    """Per stage × year × department (plus an all-department row per stage × year)."""
-    amount = table[AMOUNT_FEN].to_numpy()
-    classified = category_count > 0
-    matrix = membership.to_numpy()
-    work = pd.DataFrame(
-        {
-            STAGE: table[STAGE].astype(str).to_numpy(),
-            YEAR: table[YEAR].to_numpy(),
-            DEPARTMENT: table[DEPARTMENT].astype(str).to_numpy(),
-            INPUT_FEN: amount,
-            CLASSIFIED_FEN: np.where(classified, amount, 0),
-            UNCLASSIFIED_FEN: np.where(classified, 0, amount),
-            CATEGORY_SUM_FEN: amount * matrix.sum(axis=1)
-            if matrix.size
-            else np.zeros(len(amount), dtype=np.int64),
-            INPUT_LINES: 1,
-            CLASSIFIED_LINES: classified.astype(np.int64),
-            UNCLASSIFIED_LINES: (~classified).astype(np.int64),
-            MULTI_CATEGORY_LINES: (category_count > 1).astype(np.int64),
-        }
+    """Per stage × year × department (plus an all-department row per stage × year).
+
+    Sums are exact integer ``bincount``s over (stage, year, department) group ids built from the
+    categorical codes, so a million lines never become a million Python strings; the all-department
+    rows add up the department sums.
+    """
+    amount = table[AMOUNT_FEN].to_numpy().astype(np.int64)
+    count = np.asarray(category_count)
+    classified = count > 0
+    stage_codes, stage_names = _codes_and_names(table[STAGE])
+    dept_codes, dept_names = _codes_and_names(table[DEPARTMENT])
+    year = table[YEAR].to_numpy().astype(np.int64)
+    first_year = int(year.min()) if len(year) else 0
+    n_stage, n_dept = len(stage_names) + 1, len(dept_names) + 1  # + missing
+    n_year = int(year.max()) - first_year + 1 if len(year) else 0
+    size = n_stage * n_year * n_dept
+    group_ids = (stage_codes * n_year + (year - first_year)) * n_dept + dept_codes
+
+    lines = np.bincount(group_ids, minlength=size)
+    sums = {
+        INPUT_FEN: group_sums(group_ids, amount, size),
+        CLASSIFIED_FEN: group_sums(group_ids, np.where(classified, amount, 0), size),
+        CATEGORY_SUM_FEN: group_sums(group_ids, amount * count.astype(np.int64), size)
+        if membership.shape[1]
+        else np.zeros(size, dtype=np.int64),
+        INPUT_LINES: lines,
+        CLASSIFIED_LINES: np.bincount(group_ids[classified], minlength=size),
+        MULTI_CATEGORY_LINES: np.bincount(group_ids[count > 1], minlength=size),
+        # summed on their own, not as input − classified, so that the difference checks something
+        UNCLASSIFIED_FEN: group_sums(group_ids, np.where(classified, 0, amount), size),
+        UNCLASSIFIED_LINES: np.bincount(group_ids[~classified], minlength=size),
+    }
+    order = [INPUT_FEN, CLASSIFIED_FEN, UNCLASSIFIED_FEN, CATEGORY_SUM_FEN]
+    order += [INPUT_LINES, CLASSIFIED_LINES, UNCLASSIFIED_LINES, MULTI_CATEGORY_LINES]
+
+    stage_text = np.asarray(stage_names, dtype=object)
+    dept_text = np.asarray(dept_names, dtype=object)
+    frames = []
+    # all departments per stage × year (the missing department counts here), then each department
+    per_year = {k: v.reshape(-1, n_dept).sum(axis=1) for k, v in sums.items()}
+    at = np.flatnonzero(per_year[INPUT_LINES])
+    at = at[at // n_year < n_stage - 1]  # like groupby: no row for a missing key
+    frames.append(
+        pd.DataFrame(
+            {
+                STAGE: stage_text[at // n_year],
+                YEAR: first_year + at % n_year,
+                DEPARTMENT: np.full(len(at), TOTAL_LABEL, dtype=object),
+            }
+            | {k: per_year[k][at] for k in order}
+        )
     )
-    keys = [STAGE, YEAR, DEPARTMENT]
-    per_dept = work.groupby(keys, sort=True, as_index=False).sum()
-    per_year = work.drop(columns=DEPARTMENT).groupby([STAGE, YEAR], sort=True, as_index=False).sum()
-    per_year[DEPARTMENT] = TOTAL_LABEL
-    out = pd.concat([per_year, per_dept], ignore_index=True)[list(work.columns)]
+    at = np.flatnonzero(lines)
+    at = at[(at // n_dept // n_year < n_stage - 1) & (at % n_dept < n_dept - 1)]
+    frames.append(
+        pd.DataFrame(
+            {
+                STAGE: stage_text[at // n_dept // n_year],
+                YEAR: first_year + at // n_dept % n_year,
+                DEPARTMENT: dept_text[at % n_dept],
+            }
+            | {k: sums[k][at] for k in order}
+        )
+    )
+    out = pd.concat(frames, ignore_index=True)
     out[DIFFERENCE_FEN] = out[INPUT_FEN] - out[CLASSIFIED_FEN] - out[UNCLASSIFIED_FEN]
     out[OVERLAP_FEN] = out[CATEGORY_SUM_FEN] - out[CLASSIFIED_FEN]
     out[BALANCED] = out[DIFFERENCE_FEN] == 0
     return out.sort_values([STAGE, YEAR, DEPARTMENT], key=_total_first).reset_index(drop=True)
+
+
+def _codes_and_names(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and their text. A missing value gets the extra code ``len(names)``, whose
+    groups are counted in the totals but get no row of their own."""
+    cat = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+    codes = cat.cat.codes.to_numpy().astype(np.int64)
+    names = [str(v) for v in cat.cat.categories]
+    return np.where(codes < 0, len(names), codes), names
 
 
 def _total_first(col: pd.Series) -> pd.Series:
