@@ -12,6 +12,7 @@ import functools
 import json
 import sys
 import traceback
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -111,6 +112,7 @@ def make_progress(mode: str, lang: str) -> Progress:
         if event == "file_done":
             outcome = (
                 i18n.level_label(values["worst_level"], lang)
+                + i18n.t("cli.lines", lang, lines=values["lines"])
                 if values["status"] == "processed"
                 else i18n.t(f"outcome.{values['status']}", lang)
                 + (f" — {values['message']}" if values["message"] else "")
@@ -139,11 +141,18 @@ def _formats(formats: str, no_ge: bool) -> tuple[str, ...]:
     return tuple(f for f in chosen if not (no_ge and f == "ge"))
 
 
+def _pad(text: str, width: int) -> str:
+    """Left-justify by display width: CJK characters take two terminal columns."""
+    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - shown, 1)
+
+
 def _print_levels(counts: dict[str, int], lang: str) -> None:
-    width = max(len(i18n.level_label(lv.value, lang)) for lv in LEVEL_ORDER) + 4
-    click.echo(f"{i18n.t('col.level', lang):<{width}}{i18n.t('col.count', lang)}")
+    labels = [i18n.level_label(lv.value, lang) for lv in LEVEL_ORDER]
+    width = max(len(label) * 2 for label in labels) + 2
+    click.echo(_pad(i18n.t("col.level", lang), width) + i18n.t("col.count", lang))
     for level in reversed(LEVEL_ORDER):
-        click.echo(f"{i18n.level_label(level.value, lang):<{width}}{counts.get(level.value, 0)}")
+        click.echo(_pad(i18n.level_label(level.value, lang), width) + str(counts.get(level.value, 0)))
 
 
 def _print_check(outcome: CheckOutcome, lang: str) -> None:

@@ -192,6 +192,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "another budget-guard batch run holds the lock {path}; nothing done, exiting",
     ),
     "cli.batch_start": ("新文件{new}个，已处理过而跳过{skipped}个", "{new} new file(s), {skipped} already processed"),
+    "cli.lines": ("（{lines}行）", " ({lines} lines)"),
     "cli.batch_file": ("[{index}/{total}] {name}：{outcome}", "[{index}/{total}] {name}: {outcome}"),
     "cli.batch_summary": (
         "新文件{processed}个（失败{failed}个），已处理过而跳过{skipped}个",
