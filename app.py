@@ -1,0 +1,565 @@
+"""budget-guard dashboard: which guardrails held, which broke, where and by how much — down to the source rows.
+
+Layout only. ``budget_guard.dashboard`` computes every table and chart; ingest and evaluation are
+the CLI's own stages, cached on the files' content and the rules text. Start with
+``streamlit run app.py``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+import streamlit as st
+
+from budget_guard import RulesError, i18n, parse_rules
+from budget_guard.dashboard import cache, charts, pipeline, views, whatif
+from budget_guard.dashboard.palette import cell_css
+from budget_guard.reports import DEFAULT_STEM, SUFFIXES
+from budget_guard.rulebook import Direction
+from budget_guard.safety import safe_filename
+from budget_guard.table import AMOUNT_FEN, STAGE, STAGES, format_wan
+
+LANGS = ("zh", "en")
+TABS = (
+    "app.tab.matrix",
+    "app.tab.trends",
+    "app.tab.departments",
+    "app.tab.findings",
+    "app.tab.unclassified",
+    "app.tab.rejected",
+    "app.tab.load",
+)
+KEEP = "page"  # widgets inside tabs keep their value while another tab is open
+GOV_SEP = "\u0001"
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.t(key, st.session_state.get("lang", i18n.DEFAULT_LANG), **values)
+
+
+# -- sidebar ------------------------------------------------------------------------------------------
+
+
+def _on_language_change() -> None:
+    """Keep the open tab when the labels change language."""
+    new = st.session_state.get("lang", "zh")
+    old = "en" if new == "zh" else "zh"
+    for key in TABS:
+        if st.session_state.get("view") == i18n.t(key, old):
+            st.session_state["view"] = i18n.t(key, new)
+
+
+def _use_sample() -> None:
+    st.session_state["source"] = "sample"
+
+
+def _use_uploads() -> None:
+    st.session_state["source"] = "upload" if st.session_state.get("uploads") else None
+
+
+def language() -> str:
+    st.sidebar.segmented_control(
+        "语言 / Language",
+        LANGS,
+        default="zh",
+        required=True,
+        format_func=lambda v: "中文" if v == "zh" else "English",
+        key="lang",
+        on_change=_on_language_change,
+    )
+    return st.session_state.get("lang") or "zh"
+
+
+def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.ReadOptions, str] | None:
+    """The files to analyse (sample or uploads), their content key, read options and a description."""
+    bar = st.sidebar
+    bar.header(t("app.data"))
+    bar.button(t("app.sample"), key="sample", help=t("app.sample_help"), on_click=_use_sample, type="primary")
+    files = bar.file_uploader(
+        t("app.upload"),
+        type=list(pipeline.UPLOAD_TYPES),
+        accept_multiple_files=True,
+        key="uploads",
+        on_change=_use_uploads,
+    )
+    with bar.expander(t("app.read_options")):
+        department = st.text_input(t("app.read.department"), key="opt_department").strip() or None
+        year = st.number_input(
+            t("app.read.year"), min_value=1990, max_value=2100, value=None, step=1, key="opt_year"
+        )
+        unit = st.selectbox(
+            t("app.read.unit"),
+            [None, "元", "千元", "万元"],
+            format_func=lambda v: v or t("app.read.unset"),
+            key="opt_unit",
+        )
+        stage = st.selectbox(
+            t("app.read.stage"),
+            [None, *STAGES],
+            format_func=lambda v: i18n.t(f"stage.{v}", lang) if v else t("app.read.unset"),
+            key="opt_stage",
+        )
+    options = pipeline.ReadOptions(
+        department=department, year=int(year) if year else None, stage=stage, unit=unit
+    )
+    source = st.session_state.get("source")
+    if source == "upload" and files:
+        uploads, key = cache.uploads_of(files)
+        return uploads, key, options, t("app.using_uploads", count=len(uploads))
+    if source == "sample":
+        uploads, key = cache.sample()
+        return uploads, key, options, t("app.using_sample", name=uploads[0].name)
+    return None
+
+
+def rules_sidebar(lang: str) -> tuple[str, str] | None:
+    """The rules in force as (YAML text, source name), or None after showing why there are none."""
+    bar = st.sidebar
+    bar.header(t("app.rules"))
+    choice = bar.radio(
+        t("app.rules.source"),
+        ["default", "upload"],
+        format_func=lambda v: t(f"app.rules.{v}"),
+        horizontal=True,
+        key="rules_source",
+    )
+    source, text = pipeline.default_rules()
+    if choice == "upload":
+        uploaded = bar.file_uploader(
+            t("app.rules.upload"), type=list(pipeline.RULES_TYPES), key="rules_upload"
+        )
+        if uploaded is None:
+            bar.info(t("app.rules.upload_hint"))
+        else:
+            try:
+                source, text = uploaded.name, uploaded.getvalue().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return _rules_error(t("app.rules.not_utf8", name=uploaded.name))
+    try:
+        base = parse_rules(text, source=source)
+    except RulesError as err:
+        return _rules_error(err.message(lang))
+
+    edits = whatif_sidebar(base, lang)
+    try:
+        text_in_force, source_in_force = whatif.rules_in_force(text, base, edits, source)
+    except RulesError as err:
+        return _rules_error(err.message(lang))
+    changed = whatif.changes(base, edits)
+    bar.caption(
+        t("app.rules.in_force", title=base.title.get(lang), version=base.version, source=source_in_force)
+    )
+    if changed:
+        bar.warning(t("app.whatif.changed", count=len(changed), changes="; ".join(changed)))
+    name = safe_filename(Path(source).stem + ("-what-if" if changed else ""), default="rules") + ".yaml"
+    bar.download_button(
+        t("app.rules.download"),
+        text_in_force,
+        file_name=name,
+        mime=pipeline.MIME["yaml"],
+        key="rules_download",
+    )
+    return text_in_force, source_in_force
+
+
+def _rules_error(message: str) -> None:
+    st.sidebar.error(message)
+    st.error(t("app.rules.invalid"))
+    st.error(message)
+    return None
+
+
+def _reset_whatif(prefix: str) -> None:
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+
+
+def whatif_sidebar(base, lang: str) -> whatif.WhatIf:
+    """Number inputs for each target rate, band limit and the materiality floor, starting at the file's values."""
+    start = whatif.settings_of(base)
+    prefix = f"whatif_{(base.sha256 or '')[:10]}_"
+    with st.sidebar.expander(t("app.whatif")):
+        st.caption(t("app.whatif.help"))
+        targets = {}
+        for group in base.groups:
+            st.markdown(f"**{group.name.get(lang)}**")
+            for category in [c for c in base.categories if c.group == group.id]:
+                targets[category.id] = st.number_input(
+                    t(f"app.whatif.target.{group.direction.value}", category=category.name.get(lang)),
+                    min_value=0.0,
+                    max_value=100.0,
+                    value=start.targets[category.id],
+                    step=0.5,
+                    format="%.1f",
+                    key=f"{prefix}target_{category.id}",
+                )
+        st.markdown(f"**{t('app.whatif.bands')}**")
+        bands = {}
+        for band in whatif.band_settings(base):
+            bands[band.key] = st.number_input(
+                t(
+                    "app.whatif.band",
+                    direction=i18n.t(f"direction.{Direction(band.direction).value}", lang),
+                    level=i18n.level_label(band.level, lang),
+                ),
+                min_value=0.1,
+                max_value=100.0,
+                value=band.max_shortfall_pp,
+                step=0.5,
+                format="%.1f",
+                key=f"{prefix}band_{band.direction}_{band.index}",
+            )
+        materiality = st.number_input(
+            t("app.whatif.materiality"),
+            min_value=0.0,
+            value=start.materiality_yuan,
+            step=1000.0,
+            format="%.0f",
+            key=f"{prefix}materiality",
+        )
+        st.button(t("app.whatif.reset"), key="whatif_reset", on_click=_reset_whatif, args=(prefix,))
+    return whatif.WhatIf(targets=targets, bands=bands, materiality_yuan=materiality)
+
+
+def stage_sidebar(load, rules_text: str, rules_source: str) -> str | None:
+    """Which figures are compared, offered only when the data hold a stage other than the rules' own."""
+    present = [s for s in STAGES if s in set(load.table[STAGE].astype(str))]
+    wanted = parse_rules(rules_text, source=rules_source).compare.stage
+    if not present or present == [wanted]:
+        return None
+    default = wanted if wanted in present else present[0]
+    return st.sidebar.selectbox(
+        t("app.stage"),
+        present,
+        index=present.index(default),
+        format_func=lambda v: t(f"stage.{v}"),
+        key="stage",
+    )
+
+
+# -- shared pieces ------------------------------------------------------------------------------------
+
+
+def column_config(table: views.Table) -> dict[str, object]:
+    config: dict[str, object] = {}
+    for name in table.money:
+        config[name] = st.column_config.NumberColumn(name, format="%,.2f")
+    for name in table.rates:
+        config[name] = st.column_config.NumberColumn(name, format="%+.2f%%")
+    for name in table.integers:
+        config[name] = st.column_config.NumberColumn(name, format="%d")
+    return config
+
+
+def show_table(table: views.Table, *, key: str | None = None, select: str | None = None, height="auto"):
+    """A display table with formatted amounts (万元) and rates, the level column in its colour."""
+    data = table.table
+    if table.level and len(data):
+        css = {text: cell_css(level) for level, text in _level_texts().items()}
+        data = data.style.map(lambda v: css.get(v, ""), subset=[table.level])
+    kwargs = {"on_select": "rerun", "selection_mode": select} if select else {}
+    return st.dataframe(
+        data,
+        column_config=column_config(table),
+        hide_index=True,
+        key=key,
+        placeholder="—",
+        height=height,
+        width="stretch",
+        **kwargs,
+    )
+
+
+def _level_texts() -> dict[str, str]:
+    lang = st.session_state.get("lang", "zh")
+    return {level: views.level_text(level, lang) for level in ("compliant", "white", "yellow", "red", "none")}
+
+
+def scope_picker(evaluation, lang: str) -> views.Scope:
+    options = views.scope_options(evaluation)
+    encoded = [f"{a}{GOV_SEP}{b}" for a, b in options]
+    by_code = dict(zip(encoded, options, strict=True))
+    chosen = st.selectbox(
+        t("app.scope"),
+        encoded,
+        format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
+        key="scope",
+        persist_state=KEEP,
+    )
+    return by_code.get(chosen, options[0])
+
+
+# -- views --------------------------------------------------------------------------------------------
+
+
+def overview(evaluation, load, lang: str, run: str) -> None:
+    st.markdown(views.level_tiles_html(evaluation.level_counts(), lang), unsafe_allow_html=True)
+    (st.success if evaluation.balanced else st.error)(evaluation.reconciliation_text(lang))
+    for note in evaluation.note_texts(lang):
+        st.info(note)
+    columns = st.columns(len(evaluation.rules.groups))
+    for column, headline in zip(columns, views.group_headlines(evaluation, lang), strict=True):
+        column.markdown(views.headline_html(headline, lang), unsafe_allow_html=True)
+    st.caption(views.load_summary_text(load, lang))
+    rejected = load.totals()["rejected_rows"]
+    if rejected or load.failed_files:
+        st.warning(t("app.load.attention", rejected=rejected, failed=len(load.failed_files)))
+    row = st.container(horizontal=True)
+    for fmt in pipeline.DOWNLOAD_FORMATS:
+        row.download_button(
+            t(f"app.download.{fmt}"),
+            cache.report_maker(run, evaluation, load, lang, fmt),
+            file_name=f"{DEFAULT_STEM}{SUFFIXES[fmt]}",
+            mime=pipeline.MIME[fmt],
+            key=f"download_{fmt}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+
+
+def matrix_view(evaluation, lang: str) -> None:
+    scope = scope_picker(evaluation, lang)
+    st.caption(t("app.matrix.help"))
+    cells = views.matrix_cells(evaluation, scope, lang)
+    groups = evaluation.rules.groups
+    for i, group in enumerate(groups):
+        st.markdown(f"**{group.name.get(lang)}**（{i18n.t(f'direction.{group.direction.value}', lang)}）")
+        part = cells.loc[cells["group"] == group.id]
+        st.altair_chart(charts.matrix_chart(part, lang, legend=i == len(groups) - 1), width="stretch")
+    broken = views.broken_cells_text(cells, lang)
+    if broken:
+        st.markdown(f"**{t('app.matrix.broken', scope=views.scope_text(evaluation, scope, lang))}**")
+        st.markdown("\n".join(f"- {line}" for line in broken))
+    else:
+        st.success(t("app.matrix.all_ok", scope=views.scope_text(evaluation, scope, lang)))
+
+
+def trends_view(evaluation, lang: str) -> None:
+    scope = scope_picker(evaluation, lang)
+    st.caption(t("app.trend.help"))
+    points = views.trend_points(evaluation, scope, lang)
+    columns = st.columns(2)
+    for i, category in enumerate(evaluation.rules.categories):
+        part = points.loc[points["category"] == category.id]
+        title = f"{category.name.get(lang)} · {part['target_text'].iloc[0] if len(part) else ''}"
+        with columns[i % 2]:
+            if part.empty:
+                st.markdown(f"**{category.name.get(lang)}**")
+                st.caption(t("app.trend.empty"))
+            else:
+                st.altair_chart(charts.trend_chart(part, title, lang), width="stretch")
+
+
+def _on_drill_cell(table: views.DepartmentTable) -> None:
+    event = st.session_state.get("drill_table")
+    cells = event.selection.cells if event is not None else []
+    if not cells:
+        return
+    found = table.cell(*cells[0])
+    if found:
+        scope, category = found
+        st.session_state["drill_scope"] = f"{scope[0]}{GOV_SEP}{scope[1]}"
+        st.session_state["drill_category"] = category
+
+
+def departments_view(evaluation, lang: str) -> None:
+    years = views.compared_years(evaluation)
+    if not years:
+        st.info(t("app.no_comparison"))
+        return
+    year = st.selectbox(t("col.year"), years[::-1], key="drill_year", persist_state=KEEP)
+    table = views.department_table(evaluation, year, lang)
+    st.caption(t("app.drill.help"))
+    styled = table.rates.style.apply(lambda _: table.levels.map(cell_css), axis=None)
+    rate_columns = list(table.rates.columns[2:])
+    config = {c: st.column_config.NumberColumn(c, format="%+.2f%%") for c in rate_columns}
+    st.dataframe(
+        styled,
+        column_config=config,
+        hide_index=True,
+        key="drill_table",
+        on_select=partial(_on_drill_cell, table),
+        selection_mode="single-cell",
+        placeholder="—",
+        width="stretch",
+    )
+    options = views.scope_options(evaluation)
+    encoded = [f"{a}{GOV_SEP}{b}" for a, b in options]
+    by_code = dict(zip(encoded, options, strict=True))
+    categories = [c.id for c in evaluation.rules.categories]
+    left, right = st.columns(2)
+    code = left.selectbox(
+        t("col.scope"),
+        encoded,
+        format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
+        key="drill_scope",
+        persist_state=KEEP,
+    )
+    category = right.selectbox(
+        t("col.category"),
+        categories,
+        format_func=lambda c: evaluation.rules.category(c).name.get(lang),
+        key="drill_category",
+        persist_state=KEEP,
+    )
+    source_lines(evaluation, by_code.get(code, options[0]), category, year, lang)
+
+
+def source_lines(evaluation, scope: views.Scope, category: str, year: int, lang: str) -> None:
+    st.markdown(f"**{t('app.drill.lines', prev_year=year - 1, year=year)}**")
+    st.info(views.cell_detail(evaluation, scope, category, year, lang))
+    lines, totals = views.source_lines(evaluation, scope, category, year, lang)
+    st.caption(totals or t("app.drill.none"))
+    if len(lines):
+        show_table(lines, height=min(420, 38 + 35 * len(lines)))
+
+
+def findings_view(evaluation, lang: str, run: str) -> None:
+    everything = cache.memo("findings", (run, lang), lambda: views.findings_table(evaluation, lang))
+    keys = everything.keys
+    rules = evaluation.rules
+    columns = st.columns([1.3, 1, 1.3, 1.5, 1])
+    levels = columns[0].multiselect(
+        t("col.level"),
+        ["red", "yellow", "white"],
+        format_func=lambda v: i18n.level_label(v, lang),
+        key="f_levels",
+        persist_state=KEEP,
+    )
+    groups = columns[1].multiselect(
+        t("col.group"),
+        [g.id for g in rules.groups],
+        format_func=lambda g: rules.group(g).name.get(lang),
+        key="f_groups",
+        persist_state=KEEP,
+    )
+    categories = columns[2].multiselect(
+        t("col.category"),
+        [c.id for c in rules.categories],
+        format_func=lambda c: rules.category(c).name.get(lang),
+        key="f_categories",
+        persist_state=KEEP,
+    )
+    gov = views.government_scope(evaluation)
+    scopes = columns[3].multiselect(
+        t("col.scope"),
+        list(dict.fromkeys(keys["scope"])),
+        format_func=lambda s: views.scope_text(evaluation, gov, lang) if s == gov[1] else s,
+        key="f_scopes",
+        persist_state=KEEP,
+    )
+    years = columns[4].multiselect(
+        t("col.year"), sorted(set(int(y) for y in keys["year"])), key="f_years", persist_state=KEEP
+    )
+    chosen = views.filter_findings(
+        everything,
+        views.FindingFilter(tuple(levels), tuple(groups), tuple(categories), tuple(scopes), tuple(years)),
+    )
+    st.caption(t("app.findings.count", shown=len(chosen), total=len(everything)))
+    event = show_table(
+        chosen, key="findings_table", select="single-row", height=min(560, 38 + 35 * max(len(chosen), 1))
+    )
+    rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
+    if rows and rows[0] < len(chosen):
+        key = chosen.keys.iloc[rows[0]]
+        source_lines(evaluation, (key["scope_type"], key["scope"]), key["category"], int(key["year"]), lang)
+    else:
+        st.caption(t("app.findings.select"))
+
+
+def unclassified_view(evaluation, lang: str, run: str) -> None:
+    table = cache.memo("unclassified", (run, lang), lambda: views.unclassified_table(evaluation, lang))
+    amount = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
+    st.caption(t("app.unclassified.summary", lines=len(table), amount=format_wan(amount)))
+    if len(table):
+        show_table(table)
+
+
+def rejected_view(load, lang: str) -> None:
+    table = views.rejected_table(load, lang)
+    if len(table):
+        st.warning(t("app.rejected.summary", rows=len(table)))
+        show_table(table)
+    else:
+        st.success(t("app.rejected.none"))
+
+
+def load_view(load, lang: str) -> None:
+    totals = load.totals()
+    metrics = st.columns(6)
+    for column, (key, value) in zip(
+        metrics,
+        [
+            ("app.load.files", totals["files"]),
+            ("app.load.rows_read", totals["rows_read"]),
+            ("app.load.data_rows", totals["data_rows"]),
+            ("app.load.subtotal_rows", totals["subtotal_rows"]),
+            ("app.load.rejected_rows", totals["rejected_rows"]),
+            ("app.load.problems", len(load.problems)),
+        ],
+        strict=True,
+    ):
+        column.metric(t(key), f"{value:,}", border=True)
+    (st.success if load.all_rows_accounted else st.error)(
+        t("app.load.accounted_ok" if load.all_rows_accounted else "app.load.accounted_bad")
+    )
+    st.markdown(f"**{t('app.load.sheets')}**")
+    show_table(views.sheets_table(load, lang))
+    st.markdown(f"**{t('app.problems')}**")
+    problems = views.problems_table(load, lang)
+    if len(problems):
+        show_table(problems)
+    else:
+        st.success(t("app.problems.none"))
+
+
+def welcome(lang: str) -> None:
+    st.info(t("app.welcome"))
+    st.button(t("app.sample"), key="sample_main", on_click=_use_sample, type="primary")
+
+
+# -- page ---------------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    st.set_page_config(page_title="budget-guard", page_icon=":material/account_balance:", layout="wide")
+    lang = language()
+    data = data_sidebar(lang)
+    rules = rules_sidebar(lang)
+    st.title(t("app.title"))
+    if data is None:
+        welcome(lang)
+        return
+    uploads, key, options, described = data
+    with st.spinner(t("app.reading")):
+        load = cache.load(uploads, key, options)
+    if rules is None:
+        return
+    rules_text, rules_source = rules
+    stage = stage_sidebar(load, rules_text, rules_source)
+    with st.spinner(t("app.evaluating")):
+        evaluation = cache.evaluation(load, key, options, rules_text, rules_source, stage)
+    run = cache.run_key(key, options, rules_text, stage)
+    st.caption(f"{described} · {evaluation.rules.title.get(lang)} · {t(f'stage.{evaluation.stage}')}")
+    if len(load.table) == 0:
+        st.error(t("app.no_lines"))
+    overview(evaluation, load, lang, run)
+
+    tabs = st.tabs([t(k) for k in TABS], key="view", on_change="rerun")
+    views_by_tab = {
+        "app.tab.matrix": lambda: matrix_view(evaluation, lang),
+        "app.tab.trends": lambda: trends_view(evaluation, lang),
+        "app.tab.departments": lambda: departments_view(evaluation, lang),
+        "app.tab.findings": lambda: findings_view(evaluation, lang, run),
+        "app.tab.unclassified": lambda: unclassified_view(evaluation, lang, run),
+        "app.tab.rejected": lambda: rejected_view(load, lang),
+        "app.tab.load": lambda: load_view(load, lang),
+    }
+    for tab, name in zip(tabs, TABS, strict=True):
+        if tab.open:
+            with tab:
+                views_by_tab[name]()
+
+
+main()

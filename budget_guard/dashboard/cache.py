@@ -1,0 +1,129 @@
+"""The only Streamlit-aware part of the package: the cached pipeline behind the page.
+
+Ingest is cached on the content hash of the files (and the read options); evaluation on that
+hash plus the YAML text of the rules in force and the stage. A filter change therefore never
+reads a file or runs the engine again. The last results are also kept in the session, so a
+rerun does not even pay for unpickling a cached evaluation of a large table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from ..evaluate import Evaluation
+from ..ingest import LoadResult
+from . import pipeline
+from .pipeline import ReadOptions, Upload
+
+T = TypeVar("T")
+_MEMO = "_budget_guard_memo"
+_DIGESTS = "_budget_guard_upload_digests"
+
+
+def memo(slot: str, key: Any, compute: Callable[[], T]) -> T:
+    """The value computed for ``key`` in this session's ``slot``, computing it only when the key changed."""
+    store = st.session_state.setdefault(_MEMO, {})
+    hit = store.get(slot)
+    if hit is not None and hit[0] == key:
+        return hit[1]
+    value = compute()
+    store[slot] = (key, value)
+    return value
+
+
+def uploads_of(files: Sequence[Any]) -> tuple[tuple[Upload, ...], str]:
+    """Streamlit ``UploadedFile`` objects → uploads and their content key, hashing each upload once."""
+    uploads = tuple(Upload(f.name, f.getvalue()) for f in files)
+    ids = tuple((getattr(f, "file_id", None), f.name, f.size) for f in files)
+    digests = st.session_state.setdefault(_DIGESTS, {})
+    if ids not in digests or None in (i[0] for i in ids):
+        digests.clear()
+        digests[ids] = pipeline.uploads_key(uploads)
+    return uploads, digests[ids]
+
+
+def sample() -> tuple[tuple[Upload, ...], str]:
+    uploads = pipeline.sample_uploads()
+    return uploads, _sample_key(uploads)
+
+
+def _sample_key(uploads: tuple[Upload, ...]) -> str:
+    return memo(
+        "sample_key", tuple((u.name, len(u.data)) for u in uploads), lambda: pipeline.uploads_key(uploads)
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _load(key: str, options: tuple[tuple[str, Any], ...], _uploads: tuple[Upload, ...]) -> LoadResult:
+    return pipeline.read_uploads(_uploads, ReadOptions(**dict(options)))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _evaluate(
+    key: str,
+    options: tuple[tuple[str, Any], ...],
+    rules_text: str,
+    rules_source: str,
+    stage: str | None,
+    _load: LoadResult,
+) -> Evaluation:
+    return pipeline.evaluate_rules_text(_load, rules_text, rules_source, stage)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _reports(
+    key: str, rules_text: str, stage: str | None, lang: str, _evaluation: Evaluation, _load: LoadResult
+) -> dict[str, tuple[str, bytes]]:
+    return pipeline.report_files(_evaluation, _load, lang)
+
+
+def _options_key(options: ReadOptions) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted(vars(options).items()))
+
+
+def load(uploads: tuple[Upload, ...], key: str, options: ReadOptions) -> LoadResult:
+    """The ingest stage for these files, once per content and options."""
+    opts = _options_key(options)
+    return memo("load", (key, opts), lambda: _load(key, opts, uploads))
+
+
+def evaluation(
+    load_result: LoadResult,
+    key: str,
+    options: ReadOptions,
+    rules_text: str,
+    rules_source: str,
+    stage: str | None,
+) -> Evaluation:
+    """The engine on the loaded table, once per files, options, rules text and stage."""
+    opts = _options_key(options)
+    cache_key = (key, opts, rules_text, rules_source, stage)
+    return memo(
+        "evaluation",
+        cache_key,
+        lambda: _evaluate(key, opts, rules_text, rules_source, stage, load_result),
+    )
+
+
+def run_key(key: str, options: ReadOptions, rules_text: str, stage: str | None) -> str:
+    """A short id of one evaluation (files, options, rules, stage), for view memos and downloads."""
+    text = repr((key, _options_key(options), hashlib.sha256(rules_text.encode("utf-8")).hexdigest(), stage))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def report_maker(
+    run: str, evaluation_result: Evaluation, load_result: LoadResult, lang: str, fmt: str
+) -> Callable[[], bytes]:
+    """A deferred download: the report files are written only when the analyst clicks."""
+
+    def make() -> bytes:
+        rules_text = evaluation_result.rules.sha256 or ""
+        return _reports(run, rules_text, evaluation_result.stage, lang, evaluation_result, load_result)[fmt][
+            1
+        ]
+
+    return make

@@ -1,0 +1,156 @@
+"""Altair specs: the compliance heatmap and the year-over-year trend with the target drawn in.
+
+Fills are the 督办单's level colours; every cell and point also carries the level as text, so the
+answer does not depend on telling colours apart.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from .. import i18n
+from ..compare import CHANGE_RATE
+from ..findings import FINDING_LEVELS
+from ..grade import LEVEL
+from ..table import YEAR
+from .palette import BORDER, FILL, LEVELS_WITH_NONE, TARGET, TEXT
+from .views import (
+    AMOUNT_WAN,
+    CATEGORY_NAME,
+    LEVEL_LABEL,
+    MESSAGE,
+    ORDER,
+    PREV_AMOUNT_WAN,
+    RATE_TEXT,
+    TARGET_TEXT,
+    TARGET_WAN,
+    level_text,
+    money_label,
+)
+
+ROW_HEIGHT = 54
+TREND_HEIGHT = 230
+FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def _level_scale(lang: str, attribute: dict[str, str]) -> alt.Scale:
+    return alt.Scale(
+        domain=[level_text(level, lang) for level in LEVELS_WITH_NONE],
+        range=[attribute[level] for level in LEVELS_WITH_NONE],
+    )
+
+
+def _t(key: str, lang: str) -> str:
+    return i18n.t(key, lang)
+
+
+def matrix_chart(cells: pd.DataFrame, lang: str, *, legend: bool = True) -> alt.LayerChart:
+    """Category × year heatmap for one scope: fill = level, text = change rate and level."""
+    categories = list(dict.fromkeys(cells.sort_values(ORDER)[CATEGORY_NAME]))
+    base = alt.Chart(cells).encode(
+        x=alt.X(
+            f"{YEAR}:O",
+            title=None,
+            axis=alt.Axis(orient="top", labelAngle=0, labelFontSize=13, ticks=False, domain=False),
+        ),
+        y=alt.Y(
+            f"{CATEGORY_NAME}:N",
+            sort=categories,
+            title=None,
+            axis=alt.Axis(labelFontSize=13, labelLimit=220, ticks=False, domain=False, labelPadding=8),
+        ),
+    )
+    tooltip = [
+        alt.Tooltip(f"{CATEGORY_NAME}:N", title=_t("col.category", lang)),
+        alt.Tooltip(f"{YEAR}:O", title=_t("col.year", lang)),
+        alt.Tooltip(f"{LEVEL_LABEL}:N", title=_t("col.level", lang)),
+        alt.Tooltip(f"{RATE_TEXT}:N", title=_t("col.change_rate", lang)),
+        alt.Tooltip(f"{PREV_AMOUNT_WAN}:Q", title=money_label("col.prev_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{AMOUNT_WAN}:Q", title=money_label("col.amount", lang), format=",.2f"),
+        alt.Tooltip(f"{TARGET_TEXT}:N", title=_t("col.target", lang)),
+        alt.Tooltip(f"{MESSAGE}:N", title=_t("col.message", lang)),
+    ]
+    legend_spec = alt.Legend(
+        orient="bottom", title=None, symbolStrokeColor=BORDER, symbolType="square", labelFontSize=12
+    )
+    rect = base.mark_rect(stroke=BORDER, strokeWidth=1, cornerRadius=4).encode(
+        color=alt.Color(
+            f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=legend_spec if legend else None
+        ),
+        tooltip=tooltip,
+    )
+    text_color = alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None)
+    rate = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", font=FONT).encode(
+        text=f"{RATE_TEXT}:N", color=text_color, tooltip=tooltip
+    )
+    level = base.mark_text(dy=10, fontSize=11, font=FONT).encode(
+        text=f"{LEVEL_LABEL}:N", color=text_color, tooltip=tooltip
+    )
+    return (
+        alt.layer(rect, rate, level)
+        .resolve_scale(color="independent")
+        .properties(height=ROW_HEIGHT * max(len(categories), 1), width="container")
+        .configure_view(stroke=None)
+        .configure_axis(labelFont=FONT)
+        .configure_legend(labelFont=FONT)
+    )
+
+
+def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
+    """One category's amount by year (万元) with the change rate, the level and the target amount.
+
+    The short black bar in each year is the amount that would just have met the target; a dashed
+    red line joins it to the actual amount wherever the year is a finding, so a cut that fell short
+    (or a no-decrease category that fell) is visible at a glance.
+    """
+    unit = i18n.t("unit.wan", lang)
+    x = alt.X(f"{YEAR}:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=12))
+    base = alt.Chart(points).encode(x=x)
+    tooltip = [
+        alt.Tooltip(f"{YEAR}:O", title=_t("col.year", lang)),
+        alt.Tooltip(f"{AMOUNT_WAN}:Q", title=money_label("col.amount", lang), format=",.2f"),
+        alt.Tooltip(f"{RATE_TEXT}:N", title=_t("col.change_rate", lang)),
+        alt.Tooltip(f"{TARGET_WAN}:Q", title=i18n.t("app.trend.target_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{TARGET_TEXT}:N", title=_t("col.target", lang)),
+        alt.Tooltip(f"{LEVEL_LABEL}:N", title=_t("col.level", lang)),
+    ]
+    y = alt.Y(
+        f"{AMOUNT_WAN}:Q", title=unit, scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(format=",.0f")
+    )
+    line = base.mark_line(color="#8C8C8C", strokeWidth=2).encode(y=y)
+    missed = base.transform_filter(alt.FieldOneOfPredicate(field=LEVEL, oneOf=list(FINDING_LEVELS)))
+    gap = missed.mark_rule(color=TEXT["red"], strokeDash=[4, 3], strokeWidth=2).encode(
+        y=alt.Y(f"{TARGET_WAN}:Q"), y2=alt.Y2(f"{AMOUNT_WAN}:Q")
+    )
+    target = base.mark_tick(color=TARGET, thickness=3, size=30).encode(
+        y=alt.Y(f"{TARGET_WAN}:Q"), tooltip=tooltip
+    )
+    dots = base.mark_point(filled=True, size=190, stroke="#595959", strokeWidth=1, opacity=1).encode(
+        y=y,
+        color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=None),
+        tooltip=tooltip,
+    )
+    labels = (
+        base.transform_filter(f"isValid(datum.{CHANGE_RATE})")
+        .mark_text(dy=-16, fontSize=12, fontWeight="bold", font=FONT)
+        .encode(
+            y=y,
+            text=f"{RATE_TEXT}:N",
+            color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None),
+        )
+    )
+    return (
+        alt.layer(line, gap, target, dots, labels)
+        .resolve_scale(color="independent")
+        .properties(
+            title=alt.Title(title, anchor="start", fontSize=14, font=FONT),
+            height=TREND_HEIGHT,
+            width="container",
+        )
+        .configure_view(stroke=None)
+        .configure_axis(labelFont=FONT, titleFont=FONT)
+    )
+
+
+__all__ = ["matrix_chart", "trend_chart", "LEVEL"]
