@@ -14,9 +14,11 @@ import pandas as pd
 from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
 from .headers import AMOUNT, long_field
 from .long import HEADER_SCAN_ROWS, find_header
+from .published import find_anchor, plan
 from .rows import blank_rows
 
 LONG = "long"
+PUBLISHED = "published"
 EMPTY = "empty"
 UNKNOWN = "unknown"
 NO_DATA = "no-data"
@@ -39,6 +41,13 @@ def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) 
     long_header = find_header(grid, file, sheet)
     if long_header is not None:
         return Detection(LONG, long_header)
+    anchor = find_anchor(grid)
+    if anchor is not None:
+        table_plan = plan(grid, anchor)
+        if table_plan is not None and table_plan.measures:
+            return Detection(PUBLISHED, table_plan, row=anchor)
+        if table_plan is not None:
+            return Detection(UNKNOWN, problem="no-amount-column", row=anchor)
     return _explain_unknown(grid)
 
 

@@ -159,8 +159,8 @@ def finish_lines(
     if no_year.any():
         fails.add(no_year, "missing-year", labels.get(YEAR), year_raw, rows)
         error |= no_year
-        if YEAR not in raw.columns:
-            problems.append(Problem("missing-year", file=file, sheet=sheet, row=int(rows[no_year].iloc[0])))
+        # one problem for the sheet (the cause is the same for every row), plus a rejected record per row
+        problems.append(Problem("missing-year", file=file, sheet=sheet, row=int(rows[no_year].iloc[0])))
 
     # stage
     stage_raw = text(STAGE)
@@ -180,10 +180,11 @@ def finish_lines(
         department = department.fillna(ctx.department)
     no_department = department.isna()
     if no_department.any():
-        code = "department-missing" if DEPARTMENT in raw.columns else "missing-department"
+        has_column = DEPARTMENT in raw.columns and raw[DEPARTMENT].notna().any()
+        code = "department-missing" if has_column else "missing-department"
         fails.add(no_department, code, labels.get(DEPARTMENT), department, rows)
         error |= no_department
-        if DEPARTMENT not in raw.columns:
+        if not has_column:
             problems.append(
                 Problem("missing-department", file=file, sheet=sheet, row=int(rows[no_department].iloc[0]))
             )

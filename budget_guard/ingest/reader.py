@@ -6,15 +6,18 @@ that cannot be read becomes a failed ``FileReport`` plus problems, and the other
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import PurePath
 from typing import Any
 
 import pandas as pd
 
+from ..codes import ECON, FUNC, CodeBook, load_codebook
 from ..problems import Problem
 from ..table import COLUMNS, ECON_CODE, FUNC_CODE, conform, empty_table
 from .context import build_context
-from .detect import EMPTY, LONG, NO_DATA, Detection, detect_layout
+from .detect import EMPTY, LONG, NO_DATA, PUBLISHED, Detection, detect_layout
+from .dictionary import name_mismatch_problems, unknown_code_problems
 from .duplicates import duplicate_problems
 from .encodings import decode_text
 from .grid import CSV, ENCRYPTED, UNSUPPORTED, GridError, column_letter, csv_grid, excel_grids, sniff_format
@@ -22,6 +25,7 @@ from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
 from .lines import Finished, finish_lines
 from .long import read_long
+from .published import read_published
 from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from .rows import BLANK, DATA, NOTE, REJECTED, blank_rows, count_buckets
 from .sources import Source, collect_sources
@@ -37,6 +41,7 @@ class Options:
     year: int | None = None
     stage: str | None = None
     unit: str | None = None
+    codebook: CodeBook | None = None
 
 
 @dataclass
@@ -65,6 +70,10 @@ def read_budget(
     """
     problems: list[Problem] = []
     options = _options(department, year, stage, unit, problems)
+    codebook, codes_error = load_codebook(codes)
+    if codes_error:
+        problems.append(Problem("file-corrupt", file=_codes_name(codes), details={"expected": "codes CSV", "detail": codes_error}))
+    options = replace(options, codebook=codebook)
     result = LoadResult()
     tables: list[pd.DataFrame] = []
     rejected: list[pd.DataFrame] = []
@@ -111,6 +120,12 @@ def read_budget(
     )
     result.problems = problems
     return result
+
+
+def _codes_name(codes: Any) -> str:
+    if isinstance(codes, tuple) and codes:
+        return PurePath(str(codes[0])).name
+    return PurePath(str(getattr(codes, "name", codes))).name if not isinstance(codes, pd.DataFrame) else "codes"
 
 
 def _options(department, year, stage, unit, problems: list[Problem]) -> Options:
@@ -214,6 +229,8 @@ def _read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Optio
         )
     if detection.layout == LONG:
         return _read_long_sheet(grid, detection, report, file, sheet, options)
+    if detection.layout == PUBLISHED:
+        return _read_published_sheet(grid, detection, report, file, sheet, options)
     return _unreadable(grid, detection, report, file, sheet)
 
 
@@ -282,9 +299,54 @@ def _read_long_sheet(
     if FUNC_CODE not in header.fields and ECON_CODE not in header.fields:
         problems.append(Problem("no-code-column", file=file, sheet=sheet, row=header.row))
     finished = finish_lines(raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=False)
+    problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
     if unit_conflict:
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
     return _outcome(report, ctx, buckets, finished, problems)
+
+
+def _read_published_sheet(grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options) -> SheetOutcome:
+    table_plan = detection.header
+    ctx, problems = build_context(
+        grid,
+        table_plan.block.first,
+        file=file,
+        sheet=sheet,
+        department=options.department,
+        year=options.year,
+        stage=options.stage,
+        unit=None,
+    )
+    stated = {m.unit for m in table_plan.measures if m.unit}
+    header_unit = next(iter(stated)) if len(stated) == 1 else None
+    unit, unit_problems, unit_conflict = resolve_unit(header_unit, ctx, options, file, sheet, table_plan.block.last)
+    problems.extend(unit_problems)
+    report.unit = unit
+    published = read_published(grid, table_plan, ctx, unit, file=file, sheet=sheet)
+    report.layout = published.layout
+    report.header_row = published.header_row
+    problems.extend(published.problems)
+    book = options.codebook
+    code_label = published.labels.get(FUNC_CODE if published.kind == FUNC else ECON_CODE)
+    if book is not None and published.code_rows is not None:
+        codes = published.code_rows["code"]
+        problems.extend(unknown_code_problems(codes, published.kind, book, file=file, sheet=sheet, column=code_label))
+        problems.extend(name_mismatch_problems(published.code_rows, published.kind, book, file=file, sheet=sheet, column=published.labels.get("item")))
+    finished = finish_lines(published.raw, published.labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    if unit_conflict:
+        finished = _reject_all(finished, published.raw, "unit-mismatch", file, sheet)
+    return _outcome(report, ctx, published.buckets, finished, problems)
+
+
+def _unknown_codes(lines: pd.DataFrame, labels: dict[str, str], options: Options, file: str, sheet: str | None) -> list[Problem]:
+    """``code-unknown`` notices for the distinct codes of a sheet's lines (first row of each)."""
+    if options.codebook is None or lines.empty:
+        return []
+    out = []
+    for column, kind in ((FUNC_CODE, FUNC), (ECON_CODE, ECON)):
+        codes = pd.Series(lines[column].to_numpy(), index=lines["source_row"].to_numpy())
+        out += unknown_code_problems(codes, kind, options.codebook, file=file, sheet=sheet, column=labels.get(column))
+    return out
 
 
 def resolve_unit(

@@ -1,0 +1,318 @@
+"""Published department tables (一般公共预算支出表, 基本支出表, 项目支出表, and wide multi-year versions).
+
+Shape: title rows, a ``单位：万元`` line, a one- to three-row merged header, then rows keyed by a code
+in one column (``2010301``) or split over 类 | 款 | 项 columns (``201 | 03 | 01``, blanks meaning
+"same as above"), a name column (often indented), amount columns, 合计/小计 rows and notes at the end.
+Leaves become lines; parents and 合计 rows are checked, not read (see ``hierarchy``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..codes import ECON, FUNC
+from ..problems import Problem
+from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, STAGE, YEAR
+from .context import Context
+from .header_block import HeaderBlock, find_block, row_cells
+from .hierarchy import (
+    SINGLE,
+    SPLIT,
+    CodeColumns,
+    ResolvedCodes,
+    compare,
+    hierarchy_problems,
+    leaf_mask,
+    resolve_codes,
+)
+from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
+from .numbers import parse_amounts
+from .rows import (
+    BLANK,
+    DATA,
+    HEADER,
+    NOTE,
+    SUBTOTAL,
+    blank_rows,
+    is_subtotal,
+    note_rows,
+    repeated_header_rows,
+    squeeze,
+)
+from .wide import BASIC, CHECK_PART, IGNORED, LINE, PROJECT, TOTAL, Measure, describe, is_wide, resolve
+
+PUBLISHED, WIDE = "published", "wide"
+HEADER_SCAN_ROWS = 30
+
+_CODE_HEADER = re.compile(r"编码|代码|编号")
+_SPLIT_HEADERS = {"类": 0, "款": 1, "项": 2}
+_NAME_HEADER = re.compile(r"名称$|^项目$|^科目$|^功能分类科目$|^经济分类科目$|^支出功能分类科目$|^部门经济分类科目$")
+_GRAND_TOTAL = re.compile(r"^(?:合计|总计|共计|支出合计|本年支出合计|支出总计)$")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one published sheet is laid out."""
+
+    block: HeaderBlock
+    codes: CodeColumns
+    name_position: int | None
+    measures: list[Measure]
+    second_econ_position: int | None = None
+
+
+@dataclass
+class Published:
+    """What reading a published sheet produced before the shared line checks."""
+
+    raw: pd.DataFrame
+    labels: dict[str, str]
+    buckets: pd.Series
+    problems: list[Problem] = field(default_factory=list)
+    layout: str = PUBLISHED
+    header_row: int | None = None
+    code_rows: pd.DataFrame | None = None  # row → code, name (for dictionary checks)
+    kind: str = FUNC
+
+
+def find_anchor(grid: pd.DataFrame) -> int | None:
+    """The first header row naming a code column (编码 or 类/款/项 cells)."""
+    for row in grid.index[:HEADER_SCAN_ROWS]:
+        cells = row_cells(grid, row)
+        if any(_CODE_HEADER.search(c) and len(c) <= 14 for c in cells) or {"类", "款"} <= set(cells):
+            return int(row)
+    return None
+
+
+def plan(grid: pd.DataFrame, anchor: int) -> Plan | None:
+    block = find_block(grid, anchor)
+    split: dict[int, int] = {}
+    code_positions: list[tuple[int, str]] = []
+    name_position = None
+    measures: list[Measure] = []
+    body = grid.loc[grid.index > block.last]
+    for position in range(grid.shape[1]):
+        label = block.label(position)
+        leaf = block.leaf(position)
+        if not label:
+            continue
+        if leaf in _SPLIT_HEADERS:
+            split[_SPLIT_HEADERS[leaf]] = position
+        elif _CODE_HEADER.search(label) and not re.search(r"合计|支出|数$", leaf):
+            code_positions.append((position, ECON if "经济" in label else (FUNC if "功能" in label else "")))
+        elif name_position is None and _NAME_HEADER.search(leaf):
+            name_position = position
+        elif body[position].notna().any():
+            measures.append(describe(position, label))
+    if split:
+        ordered = tuple(split[level] for level in sorted(split))
+        kind_label = block.label(ordered[0])
+        kind = ECON if "经济" in kind_label else (FUNC if "功能" in kind_label else None)
+        codes = CodeColumns(SPLIT, ordered, kind)
+    elif code_positions:
+        position, kind = code_positions[0]
+        codes = CodeColumns(SINGLE, (position,), kind or None)
+    else:
+        return None
+    second = next((p for p, k in code_positions[1:] if k == ECON), None)
+    if name_position is None:
+        name_position = next((p for p in range(grid.shape[1]) if _NAME_HEADER.search(block.leaf(p) or "")), None)
+    return Plan(block, codes, name_position, measures, second)
+
+
+def read_published(grid: pd.DataFrame, table_plan: Plan, ctx: Context, unit: str, *, file: str, sheet: str | None,
+                   codebook_kind_hint: str | None = None) -> Published:
+    """Leaves → raw lines; parents, 合计 and parts → checks; every row → a bucket."""
+    block = table_plan.block
+    buckets = pd.Series(HEADER, index=grid.index, dtype="object")
+    blank = blank_rows(grid)
+    buckets[blank] = BLANK
+    body_mask = (grid.index > block.last) & ~blank
+    body = grid.loc[grid.index > block.last]
+    repeated = pd.Series(False, index=grid.index)
+    for header_row in range(block.first, block.last + 1):
+        repeated |= repeated_header_rows(grid, grid.loc[header_row])
+    notes = note_rows(grid)
+
+    resolved = resolve_codes(body, table_plan.codes, max_length=7)
+    kind = table_plan.codes.kind or _kind_from_codes(resolved.code) or codebook_kind_hint or FUNC
+    max_length = 5 if kind == ECON else 7
+    if max_length == 5:
+        resolved = resolve_codes(body, table_plan.codes, max_length=5)
+    names = _names(body, table_plan.name_position, resolved)
+    subtotal = is_subtotal(names.fillna("")) | is_subtotal(resolved.raw.fillna(""))
+    grand_total = squeeze(names.fillna("")).str.match(_GRAND_TOTAL.pattern) | squeeze(resolved.raw.fillna("")).str.match(
+        _GRAND_TOTAL.pattern
+    )
+    coded = resolved.code.notna()
+    malformed = resolved.problem.notna() & ~subtotal
+    leaves = leaf_mask(resolved.code.where(~subtotal))
+    parents = coded & ~leaves & ~subtotal
+
+    measures = resolve(table_plan.measures, ctx.year, ctx.stage)
+    line_measures = [m for m in measures if m.role == LINE]
+    has_amount = pd.Series(False, index=body.index)
+    for m in measures:
+        if m.role != IGNORED:
+            has_amount |= body[m.position].notna()
+
+    in_body = body_mask[grid.index > block.last]
+    row_repeated = repeated[grid.index > block.last]
+    row_notes = notes[grid.index > block.last]
+    kind_of_row = pd.Series(NOTE, index=body.index, dtype="object")
+    kind_of_row[~in_body] = BLANK
+    usable = in_body & ~row_repeated & ~row_notes
+    kind_of_row[in_body & row_repeated] = HEADER
+    kind_of_row[usable & (subtotal | parents)] = SUBTOTAL
+    data = usable & ~subtotal & ~parents & (leaves | malformed | (~coded & has_amount & names.notna()))
+    kind_of_row[data] = DATA
+    buckets.loc[body.index] = kind_of_row
+
+    problems: list[Problem] = []
+    for m in measures:
+        if m.role == IGNORED:
+            problems.append(
+                Problem(
+                    "column-ignored",
+                    file=file,
+                    sheet=sheet,
+                    row=block.last,
+                    column=m.label,
+                    details={"value": m.label, "detail": m.reason},
+                )
+            )
+    problems += _checks(body, measures, resolved.code.where(coded & ~subtotal), leaves & data, grand_total & usable, names, unit,
+                        file=file, sheet=sheet)
+
+    title_expense = BASIC if ctx.title and BASIC in ctx.title else (PROJECT if ctx.title and PROJECT in ctx.title else None)
+    code_text = resolved.code.where(coded, resolved.raw)
+    frames = []
+    # a line per printed amount; a leaf with nothing printed still gets one zero line, so its code is kept
+    nothing_printed = pd.Series(True, index=body.index)
+    for m in line_measures:
+        nothing_printed &= body[m.position].isna()
+    for number, m in enumerate(line_measures):
+        emit = data & (body[m.position].notna() | (nothing_printed & (number == 0)))
+        data_rows = body.index[emit]
+        frame = pd.DataFrame(
+            {
+                ROW: data_rows,
+                AMOUNT_TEXT: body.loc[emit, m.position].to_numpy(),
+                AMOUNT_LABEL: m.label,
+                UNIT: m.unit or unit,
+                FUNC_CODE if kind == FUNC else ECON_CODE: code_text[emit].to_numpy(),
+                ITEM: names[emit].to_numpy(),
+                YEAR: m.year if m.year is not None else ctx.year,
+                STAGE: m.stage or ctx.stage,
+                EXPENSE_TYPE: m.expense_type or title_expense,
+                DEPARTMENT: ctx.department,
+            }
+        )
+        if table_plan.second_econ_position is not None and kind == FUNC:
+            frame[ECON_CODE] = body.loc[emit, table_plan.second_econ_position].to_numpy()
+        frames.append(frame)
+    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[ROW, AMOUNT_TEXT, AMOUNT_LABEL, UNIT])
+    for column in (YEAR, STAGE, EXPENSE_TYPE, DEPARTMENT):
+        if column in raw.columns:
+            raw[column] = raw[column].astype("object").where(raw[column].notna(), None)
+    code_label = block.label(table_plan.codes.positions[0]) if table_plan.codes.style == SINGLE else "/".join(
+        block.leaf(p) for p in table_plan.codes.positions
+    )
+    labels = {FUNC_CODE if kind == FUNC else ECON_CODE: code_label, YEAR: "年度", DEPARTMENT: "部门"}
+    if table_plan.name_position is not None:
+        labels[ITEM] = block.label(table_plan.name_position)
+    code_rows = pd.DataFrame({"code": resolved.code[coded & ~subtotal], "name": names[coded & ~subtotal]})
+    return Published(
+        raw=raw,
+        labels=labels,
+        buckets=buckets,
+        problems=problems,
+        layout=WIDE if is_wide(measures) else PUBLISHED,
+        header_row=block.last,
+        code_rows=code_rows,
+        kind=kind,
+    )
+
+
+def _kind_from_codes(codes: pd.Series) -> str | None:
+    first = codes.dropna().astype(str).str[0]
+    if first.empty:
+        return None
+    return ECON if (first == "3").mean() > 0.5 else FUNC
+
+
+def _names(body: pd.DataFrame, position: int | None, resolved: ResolvedCodes) -> pd.Series:
+    """Names without indentation; a name printed in the code cell (``2010301 行政运行``) when there is no name column."""
+    if position is not None:
+        names = body[position].astype("object").map(lambda v: clean_name(v), na_action="ignore")
+    else:
+        names = pd.Series(None, index=body.index, dtype="object")
+    return names.where(names.notna(), resolved.name_in_cell)
+
+
+def clean_name(value: object) -> str | None:
+    text = str(value).replace("\u3000", " ").strip()
+    return text or None
+
+
+def _checks(body: pd.DataFrame, measures: list[Measure], codes: pd.Series, leaves: pd.Series, totals: pd.Series,
+            names: pd.Series, unit: str, *, file: str, sheet: str | None) -> list[Problem]:
+    """Parents vs children, 合计 rows vs leaves, and 合计 columns vs their parts, for every amount column."""
+    problems: list[Problem] = []
+    parsed: dict[int, pd.Series] = {}
+    for m in measures:
+        if m.role == IGNORED:
+            continue
+        fen, _ = parse_amounts(body[m.position], unit=m.unit or unit, blank_is_zero=True)
+        parsed[m.position] = fen.fillna(0)
+        column_unit = m.unit or unit
+        problems += hierarchy_problems(codes, fen, column_unit, file=file, sheet=sheet, column=m.label)
+        leaf_sum = int(fen[leaves].fillna(0).sum())
+        for row in body.index[totals]:
+            printed = fen.get(row)
+            if printed is None or pd.isna(printed):
+                continue
+            problem = compare(
+                int(printed),
+                leaf_sum,
+                column_unit,
+                mismatch="total-mismatch",
+                place={"file": file, "sheet": sheet, "row": int(row), "column": m.label},
+                details={"label": names.get(row) or "合计", "rows": f"{int(body.index[leaves].min())}-{int(body.index[leaves].max())}"
+                         if leaves.any() else ""},
+            )
+            if problem:
+                problems.append(problem)
+    rows = body.index[codes.notna() | totals]
+    groups: dict[tuple, list[Measure]] = {}
+    for m in measures:
+        if m.role != IGNORED:
+            groups.setdefault((m.year, m.stage), []).append(m)
+    for members in groups.values():
+        totals_in_group = [m for m in members if m.role == TOTAL] or [m for m in members if m.role == LINE and not m.expense_type]
+        expense_parts = [m for m in members if m.role == LINE and m.expense_type]
+        check_parts = [m for m in members if m.role == CHECK_PART]
+        for parts in (expense_parts, check_parts):
+            if not totals_in_group or len(parts) < 2:
+                continue
+            total = totals_in_group[0]
+            total_unit = total.unit or unit
+            for row in rows:
+                printed = parsed[total.position].get(row)
+                if printed is None or pd.isna(printed):
+                    continue
+                computed = int(sum(int(parsed[p.position].get(row) or 0) for p in parts))
+                problem = compare(
+                    int(printed),
+                    computed,
+                    total_unit,
+                    mismatch="subtotal-parts-mismatch",
+                    place={"file": file, "sheet": sheet, "row": int(row), "column": total.label},
+                    details={"label": total.label, "parts": "+".join(p.label.split("|")[-1] for p in parts), "row": int(row)},
+                )
+                if problem:
+                    problems.append(problem)
+    return problems
