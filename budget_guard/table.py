@@ -147,9 +147,9 @@ def _distinct_text(series: pd.Series, strip: bool, fill: str | None = None) -> p
         codes = series.cat.codes.to_numpy().astype(np.int64)
         values = pd.array([str(v) for v in series.cat.categories], dtype="string")
     else:
-        codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
         codes = codes.astype(np.int64)
-        values = pd.array(uniques, dtype=object).astype("string")
+        values = pd.Series(uniques).astype("string")
     values = pd.Series(values, dtype="string")
     if strip:
         values = values.str.strip().replace("", pd.NA)
