@@ -24,7 +24,9 @@ _TABLE_WORDS = re.compile(
     r"收支总表|收支决算|收支预算|基本支出|项目支出|[“\"']?三公[”\"']?|支出|收入|预算表|决算表|预算|决算|经费|情况表|汇总|总表|明细|公开)"
 )
 _LEADING_TABLE_NUMBER = re.compile(r"^(?:附表|附件|表)\s*[\d一二三四五六七八九十\-－._]*[、.:：\s]*")
-_DEPARTMENT_LINE = re.compile(r"(?:部门|单位|预算单位|编制单位)(?:名称)?\s*[:：]\s*(?!万元|千元|元)([^\s:：]+)")
+_DEPARTMENT_LINE = re.compile(
+    r"(?:部门|单位|预算单位|编制单位)(?:名称)?\s*[:：]\s*(?!万元|千元|元)([^\s:：]+)"
+)
 _UNIT_LINE = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|千元|元)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 

@@ -12,13 +12,18 @@ from typing import Any
 import pandas as pd
 
 from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
+from .header_block import find_block
 from .headers import AMOUNT, long_field
 from .long import HEADER_SCAN_ROWS, find_header
 from .published import find_anchor, plan
 from .rows import blank_rows
+from .sangong import find_anchor as find_sangong_anchor
+from .side_by_side import block_starts, plan_blocks
 
 LONG = "long"
 PUBLISHED = "published"
+SIDE_BY_SIDE = "side-by-side"
+SANGONG = "sangong"
 EMPTY = "empty"
 UNKNOWN = "unknown"
 NO_DATA = "no-data"
@@ -38,11 +43,19 @@ class Detection:
 def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> Detection:
     if blank_rows(grid).all():
         return Detection(EMPTY)
+    sangong_anchor = find_sangong_anchor(grid)
+    if sangong_anchor is not None:
+        return Detection(SANGONG, sangong_anchor, row=sangong_anchor)
     long_header = find_header(grid, file, sheet)
     if long_header is not None:
         return Detection(LONG, long_header)
     anchor = find_anchor(grid)
     if anchor is not None:
+        starts = block_starts(find_block(grid, anchor), grid.shape[1])
+        if len(starts) >= 2:
+            planned = plan_blocks(grid, anchor, starts)
+            if planned is not None:
+                return Detection(SIDE_BY_SIDE, planned, row=anchor)
         table_plan = plan(grid, anchor)
         if table_plan is not None and table_plan.measures:
             return Detection(PUBLISHED, table_plan, row=anchor)

@@ -13,7 +13,9 @@ from ..codes import CodeBook, normalise_name
 from ..problems import Problem
 
 
-def unknown_code_problems(codes: pd.Series, kind: str, book: CodeBook, *, file: str, sheet: str | None, column: str | None) -> list[Problem]:
+def unknown_code_problems(
+    codes: pd.Series, kind: str, book: CodeBook, *, file: str, sheet: str | None, column: str | None
+) -> list[Problem]:
     """One ``code-unknown`` notice per distinct code missing from the dictionary (``codes`` indexed by source row)."""
     present = codes.dropna()
     if present.empty:
@@ -21,7 +23,14 @@ def unknown_code_problems(codes: pd.Series, kind: str, book: CodeBook, *, file: 
     unknown = present[~present.astype(str).isin(book.names[kind].keys())]
     first_rows = unknown.groupby(unknown.astype(str), sort=False).apply(lambda s: s.index[0])
     return [
-        Problem("code-unknown", file=file, sheet=sheet, row=int(row), column=column, details={"value": code, "kind": kind})
+        Problem(
+            "code-unknown",
+            file=file,
+            sheet=sheet,
+            row=int(row),
+            column=column,
+            details={"value": code, "kind": kind},
+        )
         for code, row in first_rows.items()
     ]
 

@@ -79,7 +79,9 @@ def _segments(code: str) -> list[str]:
     return [code[:3]] + [code[i : i + 2] for i in range(3, len(code), 2)]
 
 
-def _single(text: str, state: list[str], max_length: int) -> tuple[str | None, str | None, str | None, list[str]]:
+def _single(
+    text: str, state: list[str], max_length: int
+) -> tuple[str | None, str | None, str | None, list[str]]:
     """``2010301``, ``2010301 行政运行``, or ``01`` meaning the next level under the code above."""
     name = None
     match = _LEADING_CODE.match(text)
@@ -97,7 +99,9 @@ def _single(text: str, state: list[str], max_length: int) -> tuple[str | None, s
     return None, f"{len(text)}位，应为{allowed}位 / {len(text)} digits, expected {allowed}", name, state
 
 
-def _split(parts: list[str], state: list[str], max_length: int) -> tuple[str | None, str | None, str | None, list[str]]:
+def _split(
+    parts: list[str], state: list[str], max_length: int
+) -> tuple[str | None, str | None, str | None, list[str]]:
     """类 | 款 | 项 cells: blank means "same as above"; a full code in a 款/项 cell is taken as it is."""
     new_state = list(state)
     for level, part in enumerate(parts):

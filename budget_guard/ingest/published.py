@@ -49,7 +49,9 @@ HEADER_SCAN_ROWS = 30
 
 _CODE_HEADER = re.compile(r"编码|代码|编号")
 _SPLIT_HEADERS = {"类": 0, "款": 1, "项": 2}
-_NAME_HEADER = re.compile(r"名称$|^项目$|^科目$|^功能分类科目$|^经济分类科目$|^支出功能分类科目$|^部门经济分类科目$")
+_NAME_HEADER = re.compile(
+    r"名称$|^项目$|^科目$|^功能分类科目$|^经济分类科目$|^支出功能分类科目$|^部门经济分类科目$"
+)
 _GRAND_TOTAL = re.compile(r"^(?:合计|总计|共计|支出合计|本年支出合计|支出总计)$")
 
 
@@ -76,6 +78,12 @@ class Published:
     header_row: int | None = None
     code_rows: pd.DataFrame | None = None  # row → code, name (for dictionary checks)
     kind: str = FUNC
+    codes: pd.Series | None = None  # body row → resolved code (subtotal rows excluded)
+    names: pd.Series | None = (
+        None  # body row → printed name (or the code cell's text: 人员经费合计 sits there)
+    )
+    line_fen: pd.Series | None = None  # body row → amount of the first line column, in fen
+    amount_label: str | None = None
 
 
 def find_anchor(grid: pd.DataFrame) -> int | None:
@@ -119,12 +127,22 @@ def plan(grid: pd.DataFrame, anchor: int) -> Plan | None:
         return None
     second = next((p for p, k in code_positions[1:] if k == ECON), None)
     if name_position is None:
-        name_position = next((p for p in range(grid.shape[1]) if _NAME_HEADER.search(block.leaf(p) or "")), None)
+        name_position = next(
+            (p for p in range(grid.shape[1]) if _NAME_HEADER.search(block.leaf(p) or "")), None
+        )
     return Plan(block, codes, name_position, measures, second)
 
 
-def read_published(grid: pd.DataFrame, table_plan: Plan, ctx: Context, unit: str, *, file: str, sheet: str | None,
-                   codebook_kind_hint: str | None = None) -> Published:
+def read_published(
+    grid: pd.DataFrame,
+    table_plan: Plan,
+    ctx: Context,
+    unit: str,
+    *,
+    file: str,
+    sheet: str | None,
+    codebook_kind_hint: str | None = None,
+) -> Published:
     """Leaves → raw lines; parents, 合计 and parts → checks; every row → a bucket."""
     block = table_plan.block
     buckets = pd.Series(HEADER, index=grid.index, dtype="object")
@@ -144,9 +162,9 @@ def read_published(grid: pd.DataFrame, table_plan: Plan, ctx: Context, unit: str
         resolved = resolve_codes(body, table_plan.codes, max_length=5)
     names = _names(body, table_plan.name_position, resolved)
     subtotal = is_subtotal(names.fillna("")) | is_subtotal(resolved.raw.fillna(""))
-    grand_total = squeeze(names.fillna("")).str.match(_GRAND_TOTAL.pattern) | squeeze(resolved.raw.fillna("")).str.match(
-        _GRAND_TOTAL.pattern
-    )
+    grand_total = squeeze(names.fillna("")).str.match(_GRAND_TOTAL.pattern) | squeeze(
+        resolved.raw.fillna("")
+    ).str.match(_GRAND_TOTAL.pattern)
     coded = resolved.code.notna()
     malformed = resolved.problem.notna() & ~subtotal
     leaves = leaf_mask(resolved.code.where(~subtotal))
@@ -184,10 +202,23 @@ def read_published(grid: pd.DataFrame, table_plan: Plan, ctx: Context, unit: str
                     details={"value": m.label, "detail": m.reason},
                 )
             )
-    problems += _checks(body, measures, resolved.code.where(coded & ~subtotal), leaves & data, grand_total & usable, names, unit,
-                        file=file, sheet=sheet)
+    problems += _checks(
+        body,
+        measures,
+        resolved.code.where(coded & ~subtotal),
+        leaves & data,
+        grand_total & usable,
+        names,
+        unit,
+        file=file,
+        sheet=sheet,
+    )
 
-    title_expense = BASIC if ctx.title and BASIC in ctx.title else (PROJECT if ctx.title and PROJECT in ctx.title else None)
+    title_expense = (
+        BASIC
+        if ctx.title and BASIC in ctx.title
+        else (PROJECT if ctx.title and PROJECT in ctx.title else None)
+    )
     code_text = resolved.code.where(coded, resolved.raw)
     frames = []
     # a line per printed amount; a leaf with nothing printed still gets one zero line, so its code is kept
@@ -214,17 +245,27 @@ def read_published(grid: pd.DataFrame, table_plan: Plan, ctx: Context, unit: str
         if table_plan.second_econ_position is not None and kind == FUNC:
             frame[ECON_CODE] = body.loc[emit, table_plan.second_econ_position].to_numpy()
         frames.append(frame)
-    raw = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[ROW, AMOUNT_TEXT, AMOUNT_LABEL, UNIT])
+    raw = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[ROW, AMOUNT_TEXT, AMOUNT_LABEL, UNIT])
+    )
     for column in (YEAR, STAGE, EXPENSE_TYPE, DEPARTMENT):
         if column in raw.columns:
             raw[column] = raw[column].astype("object").where(raw[column].notna(), None)
-    code_label = block.label(table_plan.codes.positions[0]) if table_plan.codes.style == SINGLE else "/".join(
-        block.leaf(p) for p in table_plan.codes.positions
+    code_label = (
+        block.label(table_plan.codes.positions[0])
+        if table_plan.codes.style == SINGLE
+        else "/".join(block.leaf(p) for p in table_plan.codes.positions)
     )
     labels = {FUNC_CODE if kind == FUNC else ECON_CODE: code_label, YEAR: "年度", DEPARTMENT: "部门"}
     if table_plan.name_position is not None:
         labels[ITEM] = block.label(table_plan.name_position)
     code_rows = pd.DataFrame({"code": resolved.code[coded & ~subtotal], "name": names[coded & ~subtotal]})
+    line_fen = None
+    if line_measures:
+        first = line_measures[0]
+        line_fen, _ = parse_amounts(body[first.position], unit=first.unit or unit, blank_is_zero=True)
     return Published(
         raw=raw,
         labels=labels,
@@ -234,6 +275,10 @@ def read_published(grid: pd.DataFrame, table_plan: Plan, ctx: Context, unit: str
         header_row=block.last,
         code_rows=code_rows,
         kind=kind,
+        codes=resolved.code.where(coded & ~subtotal),
+        names=names.where(names.notna(), resolved.raw),
+        line_fen=line_fen,
+        amount_label=line_measures[0].label if line_measures else None,
     )
 
 
@@ -258,8 +303,18 @@ def clean_name(value: object) -> str | None:
     return text or None
 
 
-def _checks(body: pd.DataFrame, measures: list[Measure], codes: pd.Series, leaves: pd.Series, totals: pd.Series,
-            names: pd.Series, unit: str, *, file: str, sheet: str | None) -> list[Problem]:
+def _checks(
+    body: pd.DataFrame,
+    measures: list[Measure],
+    codes: pd.Series,
+    leaves: pd.Series,
+    totals: pd.Series,
+    names: pd.Series,
+    unit: str,
+    *,
+    file: str,
+    sheet: str | None,
+) -> list[Problem]:
     """Parents vs children, 合计 rows vs leaves, and 合计 columns vs their parts, for every amount column."""
     problems: list[Problem] = []
     parsed: dict[int, pd.Series] = {}
@@ -281,8 +336,12 @@ def _checks(body: pd.DataFrame, measures: list[Measure], codes: pd.Series, leave
                 column_unit,
                 mismatch="total-mismatch",
                 place={"file": file, "sheet": sheet, "row": int(row), "column": m.label},
-                details={"label": names.get(row) or "合计", "rows": f"{int(body.index[leaves].min())}-{int(body.index[leaves].max())}"
-                         if leaves.any() else ""},
+                details={
+                    "label": names.get(row) or "合计",
+                    "rows": f"{int(body.index[leaves].min())}-{int(body.index[leaves].max())}"
+                    if leaves.any()
+                    else "",
+                },
             )
             if problem:
                 problems.append(problem)
@@ -292,7 +351,9 @@ def _checks(body: pd.DataFrame, measures: list[Measure], codes: pd.Series, leave
         if m.role != IGNORED:
             groups.setdefault((m.year, m.stage), []).append(m)
     for members in groups.values():
-        totals_in_group = [m for m in members if m.role == TOTAL] or [m for m in members if m.role == LINE and not m.expense_type]
+        totals_in_group = [m for m in members if m.role == TOTAL] or [
+            m for m in members if m.role == LINE and not m.expense_type
+        ]
         expense_parts = [m for m in members if m.role == LINE and m.expense_type]
         check_parts = [m for m in members if m.role == CHECK_PART]
         for parts in (expense_parts, check_parts):
@@ -311,7 +372,11 @@ def _checks(body: pd.DataFrame, measures: list[Measure], codes: pd.Series, leave
                     total_unit,
                     mismatch="subtotal-parts-mismatch",
                     place={"file": file, "sheet": sheet, "row": int(row), "column": total.label},
-                    details={"label": total.label, "parts": "+".join(p.label.split("|")[-1] for p in parts), "row": int(row)},
+                    details={
+                        "label": total.label,
+                        "parts": "+".join(p.label.split("|")[-1] for p in parts),
+                        "row": int(row),
+                    },
                 )
                 if problem:
                     problems.append(problem)

@@ -14,9 +14,9 @@ import pandas as pd
 
 from ..codes import ECON, FUNC, CodeBook, load_codebook
 from ..problems import Problem
-from ..table import COLUMNS, ECON_CODE, FUNC_CODE, conform, empty_table
+from ..table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR, conform, empty_table
 from .context import build_context
-from .detect import EMPTY, LONG, NO_DATA, PUBLISHED, Detection, detect_layout
+from .detect import EMPTY, LONG, NO_DATA, PUBLISHED, SANGONG, SIDE_BY_SIDE, Detection, detect_layout
 from .dictionary import name_mismatch_problems, unknown_code_problems
 from .duplicates import duplicate_problems
 from .encodings import decode_text
@@ -28,6 +28,8 @@ from .long import read_long
 from .published import read_published
 from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from .rows import BLANK, DATA, NOTE, REJECTED, blank_rows, count_buckets
+from .sangong import read_sangong
+from .side_by_side import group_total_problems, merge_buckets
 from .sources import Source, collect_sources
 
 UNITS = ("元", "千元", "万元")
@@ -72,7 +74,13 @@ def read_budget(
     options = _options(department, year, stage, unit, problems)
     codebook, codes_error = load_codebook(codes)
     if codes_error:
-        problems.append(Problem("file-corrupt", file=_codes_name(codes), details={"expected": "codes CSV", "detail": codes_error}))
+        problems.append(
+            Problem(
+                "file-corrupt",
+                file=_codes_name(codes),
+                details={"expected": "codes CSV", "detail": codes_error},
+            )
+        )
     options = replace(options, codebook=codebook)
     result = LoadResult()
     tables: list[pd.DataFrame] = []
@@ -125,7 +133,9 @@ def read_budget(
 def _codes_name(codes: Any) -> str:
     if isinstance(codes, tuple) and codes:
         return PurePath(str(codes[0])).name
-    return PurePath(str(getattr(codes, "name", codes))).name if not isinstance(codes, pd.DataFrame) else "codes"
+    return (
+        PurePath(str(getattr(codes, "name", codes))).name if not isinstance(codes, pd.DataFrame) else "codes"
+    )
 
 
 def _options(department, year, stage, unit, problems: list[Problem]) -> Options:
@@ -231,6 +241,10 @@ def _read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Optio
         return _read_long_sheet(grid, detection, report, file, sheet, options)
     if detection.layout == PUBLISHED:
         return _read_published_sheet(grid, detection, report, file, sheet, options)
+    if detection.layout == SIDE_BY_SIDE:
+        return _read_side_by_side_sheet(grid, detection, report, file, sheet, options)
+    if detection.layout == SANGONG:
+        return _read_sangong_sheet(grid, detection, report, file, sheet, options)
     return _unreadable(grid, detection, report, file, sheet)
 
 
@@ -305,7 +319,9 @@ def _read_long_sheet(
     return _outcome(report, ctx, buckets, finished, problems)
 
 
-def _read_published_sheet(grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options) -> SheetOutcome:
+def _read_published_sheet(
+    grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
+) -> SheetOutcome:
     table_plan = detection.header
     ctx, problems = build_context(
         grid,
@@ -319,7 +335,9 @@ def _read_published_sheet(grid, detection: Detection, report: SheetReport, file:
     )
     stated = {m.unit for m in table_plan.measures if m.unit}
     header_unit = next(iter(stated)) if len(stated) == 1 else None
-    unit, unit_problems, unit_conflict = resolve_unit(header_unit, ctx, options, file, sheet, table_plan.block.last)
+    unit, unit_problems, unit_conflict = resolve_unit(
+        header_unit, ctx, options, file, sheet, table_plan.block.last
+    )
     problems.extend(unit_problems)
     report.unit = unit
     published = read_published(grid, table_plan, ctx, unit, file=file, sheet=sheet)
@@ -330,22 +348,110 @@ def _read_published_sheet(grid, detection: Detection, report: SheetReport, file:
     code_label = published.labels.get(FUNC_CODE if published.kind == FUNC else ECON_CODE)
     if book is not None and published.code_rows is not None:
         codes = published.code_rows["code"]
-        problems.extend(unknown_code_problems(codes, published.kind, book, file=file, sheet=sheet, column=code_label))
-        problems.extend(name_mismatch_problems(published.code_rows, published.kind, book, file=file, sheet=sheet, column=published.labels.get("item")))
+        problems.extend(
+            unknown_code_problems(codes, published.kind, book, file=file, sheet=sheet, column=code_label)
+        )
+        problems.extend(
+            name_mismatch_problems(
+                published.code_rows,
+                published.kind,
+                book,
+                file=file,
+                sheet=sheet,
+                column=published.labels.get("item"),
+            )
+        )
     finished = finish_lines(published.raw, published.labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
     if unit_conflict:
         finished = _reject_all(finished, published.raw, "unit-mismatch", file, sheet)
     return _outcome(report, ctx, published.buckets, finished, problems)
 
 
-def _unknown_codes(lines: pd.DataFrame, labels: dict[str, str], options: Options, file: str, sheet: str | None) -> list[Problem]:
+def _context_and_unit(
+    grid, first_header_row: int, header_unit, report: SheetReport, file, sheet, options: Options
+):
+    ctx, problems = build_context(
+        grid,
+        first_header_row,
+        file=file,
+        sheet=sheet,
+        department=options.department,
+        year=options.year,
+        stage=options.stage,
+        unit=None,
+    )
+    unit, unit_problems, conflict = resolve_unit(header_unit, ctx, options, file, sheet, first_header_row)
+    report.unit = unit
+    return ctx, unit, problems + unit_problems, conflict
+
+
+def _dictionary(published, options: Options, file: str, sheet: str | None) -> list[Problem]:
+    book = options.codebook
+    if book is None or published.code_rows is None:
+        return []
+    code_label = published.labels.get(FUNC_CODE if published.kind == FUNC else ECON_CODE)
+    return unknown_code_problems(
+        published.code_rows["code"], published.kind, book, file=file, sheet=sheet, column=code_label
+    ) + name_mismatch_problems(
+        published.code_rows, published.kind, book, file=file, sheet=sheet, column=published.labels.get("item")
+    )
+
+
+def _read_side_by_side_sheet(
+    grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
+) -> SheetOutcome:
+    """Each block read as a published table with the same context; buckets merged row by row."""
+    planned = detection.header
+    first_block = planned[0][1].block
+    stated = {m.unit for _, p in planned for m in p.measures if m.unit}
+    header_unit = next(iter(stated)) if len(stated) == 1 else None
+    ctx, unit, problems, conflict = _context_and_unit(
+        grid, first_block.first, header_unit, report, file, sheet, options
+    )
+    results = []
+    for block, block_plan in planned:
+        result = read_published(block.grid(grid), block_plan, ctx, unit, file=file, sheet=sheet)
+        problems.extend(result.problems)
+        problems.extend(_dictionary(result, options, file, sheet))
+        results.append(result)
+    if options.codebook is not None:
+        problems.extend(group_total_problems(results, options.codebook, unit, file=file, sheet=sheet))
+    raw = pd.concat([r.raw for r in results], ignore_index=True)
+    labels = {**results[0].labels}
+    finished = finish_lines(raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    if conflict:
+        finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
+    report.header_row = results[0].header_row
+    return _outcome(report, ctx, merge_buckets([r.buckets for r in results]), finished, problems)
+
+
+def _read_sangong_sheet(
+    grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
+) -> SheetOutcome:
+    anchor = detection.header
+    ctx, unit, problems, conflict = _context_and_unit(grid, anchor, None, report, file, sheet, options)
+    result = read_sangong(grid, anchor, ctx, unit, file=file, sheet=sheet)
+    problems.extend(result.problems)
+    report.header_row = result.header_row
+    labels = {ECON_CODE: "经济分类", YEAR: "年度", DEPARTMENT: "部门"}
+    finished = finish_lines(result.raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    if conflict:
+        finished = _reject_all(finished, result.raw, "unit-mismatch", file, sheet)
+    return _outcome(report, ctx, result.buckets, finished, problems)
+
+
+def _unknown_codes(
+    lines: pd.DataFrame, labels: dict[str, str], options: Options, file: str, sheet: str | None
+) -> list[Problem]:
     """``code-unknown`` notices for the distinct codes of a sheet's lines (first row of each)."""
     if options.codebook is None or lines.empty:
         return []
     out = []
     for column, kind in ((FUNC_CODE, FUNC), (ECON_CODE, ECON)):
         codes = pd.Series(lines[column].to_numpy(), index=lines["source_row"].to_numpy())
-        out += unknown_code_problems(codes, kind, options.codebook, file=file, sheet=sheet, column=labels.get(column))
+        out += unknown_code_problems(
+            codes, kind, options.codebook, file=file, sheet=sheet, column=labels.get(column)
+        )
     return out
 
 

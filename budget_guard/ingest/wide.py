@@ -73,7 +73,11 @@ def resolve(measures: list[Measure], stated_year: int | None, stated_stage: str 
         elif year is None and m.year_relative == "本年":
             year = stated_year
         stage = m.stage or stated_stage
-        resolved.append(Measure(m.position, m.label, m.role, year, stage, m.expense_type, m.unit, m.year_relative, m.reason))
+        resolved.append(
+            Measure(
+                m.position, m.label, m.role, year, stage, m.expense_type, m.unit, m.year_relative, m.reason
+            )
+        )
     out = []
     groups: dict[tuple, list[Measure]] = {}
     for m in resolved:
@@ -95,7 +99,11 @@ def resolve(measures: list[Measure], stated_year: int | None, stated_stage: str 
                 chosen[m.position] = CHECK_PART
     for m in resolved:
         role = chosen.get(m.position, m.role)
-        out.append(Measure(m.position, m.label, role, m.year, m.stage, m.expense_type, m.unit, m.year_relative, m.reason))
+        out.append(
+            Measure(
+                m.position, m.label, role, m.year, m.stage, m.expense_type, m.unit, m.year_relative, m.reason
+            )
+        )
     return out
 
 

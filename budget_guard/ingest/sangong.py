@@ -1,0 +1,210 @@
+"""The 三公经费 table: three header rows, 预算数 | 决算数 pairs, usually one data row.
+
+::
+
+    合计 | 因公出国（境）费 | 公务用车购置及运行费            | 公务接待费
+         |                 | 小计     | 购置费   | 运行费    |
+    预算数|决算数|预算数|决算数|预算数|决算数|预算数|决算数|…   (the stage row may also be on top)
+
+Only the four leaves become lines, with economic codes 30212 因公出国（境）费用, 31013 公务用车购置,
+30231 公务用车运行维护费 and 30217 公务接待费. 合计 and 小计 are checked, never read (no double counting).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..problems import Problem
+from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, ITEM, STAGE, YEAR
+from .context import Context, stage_in_text
+from .header_block import HeaderBlock, find_block, row_cells
+from .hierarchy import compare
+from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
+from .numbers import parse_amounts
+from .rows import BLANK, DATA, HEADER, NOTE, blank_rows, note_rows
+
+SANGONG = "sangong"
+ABROAD, CAR_PURCHASE, CAR_RUNNING, RECEPTION = "30212", "31013", "30231", "30217"
+ITEM_NAMES = {
+    ABROAD: "因公出国（境）费",
+    CAR_PURCHASE: "公务用车购置费",
+    CAR_RUNNING: "公务用车运行费",
+    RECEPTION: "公务接待费",
+}
+TOTAL, CAR_SUBTOTAL = "total", "car-subtotal"
+HEADER_SCAN_ROWS = 15
+
+
+@dataclass(frozen=True)
+class SangongColumn:
+    position: int
+    label: str
+    role: str  # an econ code, TOTAL, CAR_SUBTOTAL, or "" (not understood)
+    stage: str | None
+    year: int | None
+
+
+@dataclass
+class Sangong:
+    raw: pd.DataFrame
+    buckets: pd.Series
+    problems: list[Problem] = field(default_factory=list)
+    header_row: int | None = None
+
+
+def find_anchor(grid: pd.DataFrame) -> int | None:
+    """The header row naming 因公出国 (the table is recognised only if 公务接待 is in the header too)."""
+    top = grid.iloc[:HEADER_SCAN_ROWS]
+    text = "".join(c for row in top.index for c in row_cells(grid, row))
+    if "因公出国" not in text or "公务接待" not in text:
+        return None
+    for row in top.index:
+        if any("因公出国" in c for c in row_cells(grid, row)):
+            return int(row)
+    return None
+
+
+def _role(label: str) -> str:
+    if "因公出国" in label:
+        return ABROAD
+    if "公务接待" in label:
+        return RECEPTION
+    if "公务用车" in label or "用车" in label:
+        if "购置费" in label.split("|")[-1] or re.search(r"\|购置(费)?", label):
+            return CAR_PURCHASE
+        if re.search(r"\|(运行|运行维护)(费)?", label):
+            return CAR_RUNNING
+        return CAR_SUBTOTAL
+    if "合计" in label or "总计" in label:
+        return TOTAL
+    return ""
+
+
+def columns(block: HeaderBlock, width: int, stated_year: int | None) -> list[SangongColumn]:
+    out = []
+    for position in range(width):
+        label = block.label(position)
+        if not label:
+            continue
+        year_match = re.search(r"((?:19|20)\d{2})\s*年", label)
+        year = int(year_match.group(1)) if year_match else stated_year
+        out.append(SangongColumn(position, label, _role(label), stage_in_text(label), year))
+    return out
+
+
+def read_sangong(
+    grid: pd.DataFrame, anchor: int, ctx: Context, unit: str, *, file: str, sheet: str | None
+) -> Sangong:
+    block = find_block(grid, anchor)
+    buckets = pd.Series(HEADER, index=grid.index, dtype="object")
+    blank = blank_rows(grid)
+    buckets[blank] = BLANK
+    body = grid.loc[(grid.index > block.last) & ~blank]
+    notes = note_rows(grid).loc[body.index]
+    cols = columns(block, grid.shape[1], ctx.year)
+    numeric_positions = [c.position for c in cols if c.role]
+    has_numbers = (
+        body[numeric_positions].notna().any(axis=1)
+        if numeric_positions
+        else pd.Series(False, index=body.index)
+    )
+    data = has_numbers & ~notes
+    buckets[body.index[notes]] = NOTE
+    buckets[body.index[~notes & ~has_numbers]] = NOTE
+    buckets[body.index[data]] = DATA
+    problems: list[Problem] = []
+    for c in cols:
+        if not c.role:
+            problems.append(
+                Problem(
+                    "column-ignored",
+                    file=file,
+                    sheet=sheet,
+                    row=block.last,
+                    column=c.label,
+                    details={"value": c.label, "detail": "不是三公经费项目 / not a 三公 item"},
+                )
+            )
+    frames = []
+    data_rows = body.index[data]
+    for c in cols:
+        if c.role not in ITEM_NAMES:
+            continue
+        frames.append(
+            pd.DataFrame(
+                {
+                    ROW: data_rows,
+                    AMOUNT_TEXT: body.loc[data, c.position].to_numpy(),
+                    AMOUNT_LABEL: c.label,
+                    UNIT: unit,
+                    ECON_CODE: c.role,
+                    ITEM: ITEM_NAMES[c.role],
+                    YEAR: c.year,
+                    STAGE: c.stage or ctx.stage,
+                    EXPENSE_TYPE: None,
+                    DEPARTMENT: ctx.department,
+                }
+            )
+        )
+    raw = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[ROW, AMOUNT_TEXT, AMOUNT_LABEL, UNIT])
+    )
+    for column in (YEAR, STAGE, EXPENSE_TYPE, DEPARTMENT):
+        if column in raw.columns:
+            raw[column] = raw[column].astype("object").where(raw[column].notna(), None)
+    problems += _checks(body.loc[data], cols, unit, file=file, sheet=sheet)
+    return Sangong(raw=raw, buckets=buckets, problems=problems, header_row=block.last)
+
+
+def _checks(
+    rows: pd.DataFrame, cols: list[SangongColumn], unit: str, *, file: str, sheet: str | None
+) -> list[Problem]:
+    """Per stage: 合计 = 因公出国 + 公务用车小计 + 公务接待; 公务用车小计 = 购置 + 运行."""
+    problems = []
+    fen = {
+        c.position: parse_amounts(rows[c.position], unit=unit, blank_is_zero=True)[0].fillna(0)
+        for c in cols
+        if c.role
+    }
+    stages = {c.stage for c in cols}
+    for stage in stages:
+        by_role: dict[str, SangongColumn] = {c.role: c for c in cols if c.stage == stage and c.role}
+        checks = []
+        if TOTAL in by_role:
+            parts = [by_role[r] for r in (ABROAD, RECEPTION) if r in by_role]
+            car = (
+                [by_role[CAR_SUBTOTAL]]
+                if CAR_SUBTOTAL in by_role
+                else [by_role[r] for r in (CAR_PURCHASE, CAR_RUNNING) if r in by_role]
+            )
+            checks.append((by_role[TOTAL], parts + car))
+        if CAR_SUBTOTAL in by_role:
+            checks.append(
+                (by_role[CAR_SUBTOTAL], [by_role[r] for r in (CAR_PURCHASE, CAR_RUNNING) if r in by_role])
+            )
+        for total, parts in checks:
+            if not parts:
+                continue
+            for row in rows.index:
+                printed = int(fen[total.position][row])
+                computed = int(sum(int(fen[p.position][row]) for p in parts))
+                problem = compare(
+                    printed,
+                    computed,
+                    unit,
+                    mismatch="subtotal-parts-mismatch",
+                    place={"file": file, "sheet": sheet, "row": int(row), "column": total.label},
+                    details={
+                        "label": total.label,
+                        "parts": "+".join(p.label for p in parts),
+                        "row": int(row),
+                    },
+                )
+                if problem:
+                    problems.append(problem)
+    return problems
