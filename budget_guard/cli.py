@@ -60,7 +60,8 @@ _json_option = click.option(
 
 
 def _emit_json(record: Any) -> None:
-    click.echo(json.dumps(record, ensure_ascii=False, indent=2, default=str))
+    """One line of JSON: schedulers (Airflow's XCom, log shippers) take the last stdout line."""
+    click.echo(json.dumps(record, ensure_ascii=False, default=str))
 
 
 def _error(message: str, lang: str) -> None:
