@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -23,6 +24,7 @@ from budget_guard.batch import (
     lock_path_for,
     report_dir_name,
 )
+from budget_guard.cli import main
 from budget_guard.safety import KILL_HOOK_ENV, is_temp_name
 from budget_guard.sample import write_sample
 
@@ -50,6 +52,12 @@ def run_cli(*args: object, cwd: Path, env: dict[str, str] | None = None):
 
 def batch(inbox: Path, out: Path, *extra: object, env: dict[str, str] | None = None):
     return run_cli("batch", inbox, "--out", out, "--no-ge", "--json", *extra, cwd=out.parent, env=env)
+
+
+def run_main(capsys, *args: object) -> SimpleNamespace:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
 
 
 def ledger_rows(out: Path, sql: str) -> list[tuple]:
@@ -122,19 +130,19 @@ def test_rerun_is_idempotent_and_only_new_content_is_processed(inbox, tmp_path):
     assert len(ledger_rows(out, "SELECT id FROM files")) == 4
 
 
-def test_history_lists_runs_and_files(inbox, tmp_path):
+def test_history_lists_runs_and_files(capsys, inbox, tmp_path):
     out = tmp_path / "out"
     batch(inbox, out)
     batch(inbox, out)
-    text = run_cli("history", "--out", out, cwd=tmp_path)
+    text = run_main(capsys, "history", "--out", out)
     assert text.returncode == 0
     lines = text.stdout.splitlines()
     assert lines[1].split()[0] == "2" and " ok " in lines[1] and " failed " in lines[2]
-    runs = json.loads(run_cli("history", "--state", out / DEFAULT_STATE_NAME, "--json", cwd=tmp_path).stdout)
+    runs = json.loads(run_main(capsys, "history", "--state", out / DEFAULT_STATE_NAME, "--json").stdout)
     assert [(r["id"], r["status"], r["files_skipped"]) for r in runs] == [(2, "ok", 3), (1, "failed", 0)]
-    files = json.loads(run_cli("history", "--out", out, "--run", "1", "--json", cwd=tmp_path).stdout)
+    files = json.loads(run_main(capsys, "history", "--out", out, "--run", "1", "--json").stdout)
     assert {f["name"] for f in files} == {"broken.xlsx", "city.csv", "city.xlsx"}
-    missing = run_cli("history", "--out", tmp_path / "nowhere", cwd=tmp_path)
+    missing = run_main(capsys, "history", "--out", tmp_path / "nowhere")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
 
 
@@ -172,7 +180,7 @@ def test_lock_in_process_is_exclusive(tmp_path):
         assert "pid" in lock.read_text()
 
 
-def test_a_killed_run_leaves_no_partial_report_and_the_next_run_recovers(inbox, tmp_path):
+def test_a_killed_run_leaves_no_partial_report_and_the_next_run_recovers(capsys, inbox, tmp_path):
     out = tmp_path / "out"
     for name in ("broken.xlsx", "city.xlsx"):
         (inbox / name).unlink()
@@ -182,7 +190,7 @@ def test_a_killed_run_leaves_no_partial_report_and_the_next_run_recovers(inbox, 
     assert not (report_dir / REPORT).exists()
     assert any(is_temp_name(p.name) for p in report_dir.iterdir())
     assert ledger_rows(out, "SELECT count(*) FROM files") == [(0,)]  # recorded only after the reports
-    runs = json.loads(run_cli("history", "--out", out, "--json", cwd=tmp_path).stdout)
+    runs = json.loads(run_main(capsys, "history", "--out", out, "--json").stdout)
     assert runs[0]["status"] == "interrupted"
 
     recovered = batch(inbox, out)

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -39,6 +40,13 @@ def run_cli(*args: object, cwd: Path, env: dict[str, str] | None = None, timeout
         text=True,
         timeout=timeout,
     )
+
+
+def run_main(capsys, *args: object) -> SimpleNamespace:
+    """The same command in-process (fast): for argument and message checks that need no fresh process."""
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=out, stderr=err)
 
 
 def assert_user_error(result, *fragments: str) -> None:
@@ -122,15 +130,15 @@ def test_fail_on_sets_the_threshold(work, sample_dir, clean_csv, tmp_path):
     assert strict.returncode == 1  # the clean table still has white notices (empty categories)
 
 
-def test_human_summary_in_english(work, clean_csv, tmp_path):
-    result = run_cli("check", clean_csv, "--out", tmp_path / "o", "--no-ge", "--lang", "en", cwd=work)
+def test_human_summary_in_english(capsys, clean_csv, tmp_path):
+    result = run_main(capsys, "check", clean_csv, "--out", tmp_path / "o", "--no-ge", "--lang", "en")
     assert result.returncode == 0
     assert "Red (supervised)" in result.stdout and "exit code 0" in result.stdout
     assert "budget-guard-report.xlsx" in result.stdout
 
 
-def test_progress_as_json_lines_on_request(work, clean_csv, tmp_path):
-    result = run_cli("check", clean_csv, "--out", tmp_path / "o", "--no-ge", "--progress", "jsonl", cwd=work)
+def test_progress_as_json_lines_on_request(capsys, clean_csv, tmp_path):
+    result = run_main(capsys, "check", clean_csv, "--out", tmp_path / "o", "--no-ge", "--progress", "jsonl")
     events = [json.loads(line)["event"] for line in result.stderr.splitlines()]
     assert events[:2] == ["read_start", "read_done"] and "write" in events
     assert json.loads(result.stderr.splitlines()[1])["lines"] == 4
@@ -149,10 +157,10 @@ def test_corrupt_workbook_is_exit_2(work, tmp_path):
     assert_user_error(result, "坏文件.xlsx")
 
 
-def test_table_without_amounts_is_exit_2(work, tmp_path):
+def test_table_without_amounts_is_exit_2(capsys, tmp_path):
     bad = tmp_path / "no_amount.csv"
     bad.write_text("部门,年度\n财政局,2025\n", encoding="utf-8")
-    assert_user_error(run_cli("check", bad, "--out", tmp_path / "o", "--no-ge", cwd=work), "no_amount.csv")
+    assert_user_error(run_main(capsys, "check", bad, "--out", tmp_path / "o", "--no-ge"), "no_amount.csv")
 
 
 def test_one_bad_file_among_good_ones_still_reports_but_exits_2(work, clean_csv, tmp_path):
@@ -166,36 +174,36 @@ def test_one_bad_file_among_good_ones_still_reports_but_exits_2(work, clean_csv,
     assert (tmp_path / "o" / "budget-guard-report.json").is_file()
 
 
-def test_invalid_rules_name_the_line(work, clean_csv, tmp_path):
+def test_invalid_rules_name_the_line(capsys, clean_csv, tmp_path):
     rules = tmp_path / "rules.yaml"
     rules.write_text(
         RULES.read_text(encoding="utf-8").replace("\ncompare:\n", "\ncompare:\n  stagee: final\n", 1)
     )
     line = rules.read_text(encoding="utf-8").splitlines().index("  stagee: final") + 1
-    result = run_cli("check", clean_csv, "--rules", rules, "--out", tmp_path / "o", "--lang", "en", cwd=work)
+    result = run_main(capsys, "check", clean_csv, "--rules", rules, "--out", tmp_path / "o", "--lang", "en")
     assert_user_error(result, f"line {line}", "stagee")
-    checked = run_cli("rules", "check", rules, cwd=work)
+    checked = run_main(capsys, "rules", "check", rules)
     assert_user_error(checked, f"第{line}行", "stagee")
 
 
-def test_rules_check_valid_and_json(work, tmp_path):
-    ok = run_cli("rules", "check", RULES, "--lang", "en", cwd=work)
+def test_rules_check_valid_and_json(capsys, tmp_path):
+    ok = run_main(capsys, "rules", "check", RULES, "--lang", "en")
     assert ok.returncode == 0 and "valid" in ok.stdout
     broken = tmp_path / "broken.yaml"
     broken.write_text("version: [unclosed\n", encoding="utf-8")
-    result = run_cli("rules", "check", broken, "--json", cwd=work)
+    result = run_main(capsys, "rules", "check", broken, "--json")
     assert result.returncode == 2
     doc = json.loads(result.stdout)
     assert doc["valid"] is False and doc["problems"][0]["line"] >= 1
-    assert_user_error(run_cli("rules", "check", tmp_path / "missing.yaml", cwd=work), "missing.yaml")
+    assert_user_error(run_main(capsys, "rules", "check", tmp_path / "missing.yaml"), "missing.yaml")
 
 
-def test_bad_arguments_are_exit_2_without_traceback(work, clean_csv, tmp_path):
+def test_bad_arguments_are_exit_2_without_traceback(capsys, clean_csv, tmp_path):
     assert_user_error(
-        run_cli("check", clean_csv, "--format", "json,pdf", "--out", tmp_path / "o", cwd=work), "pdf"
+        run_main(capsys, "check", clean_csv, "--format", "json,pdf", "--out", tmp_path / "o"), "pdf"
     )
-    assert_user_error(run_cli("check", clean_csv, "--fail-on", "purple", cwd=work), "purple")
-    assert_user_error(run_cli("frobnicate", cwd=work))
+    assert_user_error(run_main(capsys, "check", clean_csv, "--fail-on", "purple"), "purple")
+    assert_user_error(run_main(capsys, "frobnicate"))
 
 
 def test_a_killed_check_leaves_no_partial_report(work, clean_csv, tmp_path):
