@@ -35,6 +35,9 @@ KILL_HOOK_ENV = "BUDGET_GUARD_TEST_KILL_BEFORE_REPLACE"
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "LPT") for i in range(1, 10)}
 MAX_NAME_BYTES = 120
+EXCEL_MAX_CELL_CHARS = 32_767
+# Control characters XML 1.0 (so XLSX) cannot hold; openpyxl refuses them with an exception.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def escape_cell(value: Any) -> Any:
@@ -45,6 +48,20 @@ def escape_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return ESCAPE_PREFIX + value
     return value
+
+
+def excel_cell(value: Any) -> Any:
+    """A value a workbook can hold safely: formula-escaped, no XML-illegal characters, within Excel's length.
+
+    A stray control character in a submitted CSV must not make the whole 督办单 fail to write.
+    """
+    if not isinstance(value, str):
+        return value
+    text = _XML_ILLEGAL.sub("\ufffd", value)
+    text = escape_cell(text)
+    if len(text) > EXCEL_MAX_CELL_CHARS:
+        text = text[: EXCEL_MAX_CELL_CHARS - 1] + "…"
+    return text
 
 
 def safe_filename(name: str, default: str = "file", max_bytes: int = MAX_NAME_BYTES) -> str:

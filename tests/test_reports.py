@@ -283,6 +283,16 @@ def test_english_workbook(evaluation, load, tmp_path):
     assert wb["Red"]["I2"].value == "Red (supervised)"
 
 
+def test_control_characters_and_huge_cells_do_not_break_the_workbook(evaluation, tmp_path):
+    rejected = pd.DataFrame(
+        [["dept.csv", None, 9, "项目名称", "amount-not-numeric", "bell\x07" + "长" * 40_000, "x", "x"]],
+        columns=REJECTED_COLUMNS,
+    )
+    paths = write_reports(evaluation, LoadResult(rejected=rejected), tmp_path, ["xlsx"])
+    cell = openpyxl.load_workbook(paths["xlsx"])["拒收行"]["F2"].value
+    assert cell.startswith("bell\ufffd长") and len(cell) == 32_767
+
+
 # -- HTML / Markdown -----------------------------------------------------------------------------
 
 

@@ -10,10 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from budget_guard.safety import (
+    EXCEL_MAX_CELL_CHARS,
     MAX_NAME_BYTES,
     atomic_write_text,
     atomic_writer,
     escape_cell,
+    excel_cell,
     is_temp_name,
     remove_stale_temps,
     replace_dir,
@@ -34,6 +36,13 @@ def test_formula_like_text_gets_a_leading_quote(text):
 @pytest.mark.parametrize("value", ["行政运行", "a=b", "2025年", "", 12.5, -3, None])
 def test_ordinary_values_pass_unchanged(value):
     assert escape_cell(value) == value
+
+
+def test_excel_cell_drops_control_characters_and_caps_length():
+    assert excel_cell("办公\x07费\x00") == "办公\ufffd费\ufffd"
+    assert excel_cell("=1\x1f") == "'=1\ufffd"
+    assert len(excel_cell("x" * 40_000)) == EXCEL_MAX_CELL_CHARS
+    assert excel_cell(3.5) == 3.5
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,7 @@
 Sheets: overview (counts, reconciliation, compliance matrix, input hashes), one sheet per level
 (red, yellow, white — worst first) with the issue's columns and matching fills, unclassified
 lines, rejected rows and load problems. Amounts are numbers in 万元 with a two-decimal format so
-a clerk can sum them; every text cell goes through ``escape_cell`` because item names and file
+a clerk can sum them; every text cell goes through ``excel_cell`` because item names and file
 names come from the departments and must never run as formulas.
 """
 
@@ -25,7 +25,7 @@ from .. import i18n
 from ..evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import Level
-from ..safety import atomic_write_bytes, escape_cell
+from ..safety import atomic_write_bytes, excel_cell
 from ..table import AMOUNT_FEN, FEN_PER_WAN, format_wan
 from .expectations import GeOutcome
 from .views import (
@@ -119,7 +119,7 @@ def _cell(
         value = None
     elif hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
-    cell = WriteOnlyCell(ws, value=escape_cell(value))
+    cell = WriteOnlyCell(ws, value=excel_cell(value))
     if fill:
         cell.fill = _fill(fill)
     if number_format:
