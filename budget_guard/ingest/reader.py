@@ -25,6 +25,7 @@ from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
 from .lines import Finished, finish_lines
 from .long import read_long
+from .overlap import overlap_problems
 from .published import read_published
 from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from .rows import BLANK, DATA, NOTE, REJECTED, blank_rows, count_buckets
@@ -123,6 +124,7 @@ def read_budget(
                 rejected.append(outcome.rejected)
     result.table = conform(pd.concat(tables, ignore_index=True)) if tables else empty_table()
     problems.extend(duplicate_problems(result.table))
+    problems.extend(overlap_problems(result.table))
     result.rejected = (
         pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=REJECTED_COLUMNS)
     )
