@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 import traceback
 import unicodedata
@@ -62,6 +63,15 @@ _json_option = click.option(
 def _emit_json(record: Any) -> None:
     """One line of JSON: schedulers (Airflow's XCom, log shippers) take the last stdout line."""
     click.echo(json.dumps(record, ensure_ascii=False, default=str))
+
+
+def _print_quietly(show: Callable[..., None], *args: Any) -> None:
+    """Print a summary; if the reader of stdout went away (``| head``) stop printing, keep the exit code."""
+    try:
+        show(*args)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _error(message: str, lang: str) -> None:
@@ -142,15 +152,18 @@ def _formats(formats: str, no_ge: bool) -> tuple[str, ...]:
     return tuple(f for f in chosen if not (no_ge and f == "ge"))
 
 
+def _display_width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _pad(text: str, width: int) -> str:
-    """Left-justify by display width: CJK characters take two terminal columns."""
-    shown = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(width - shown, 1)
+    return text + " " * max(width - _display_width(text), 1)
 
 
 def _print_levels(counts: dict[str, int], lang: str) -> None:
-    labels = [i18n.level_label(lv.value, lang) for lv in LEVEL_ORDER]
-    width = max(len(label) * 2 for label in labels) + 2
+    labels = [i18n.level_label(lv.value, lang) for lv in LEVEL_ORDER] + [i18n.t("col.level", lang)]
+    width = max(_display_width(label) for label in labels) + 2
     click.echo(_pad(i18n.t("col.level", lang), width) + i18n.t("col.count", lang))
     for level in reversed(LEVEL_ORDER):
         click.echo(_pad(i18n.level_label(level.value, lang), width) + str(counts.get(level.value, 0)))
@@ -275,9 +288,9 @@ def check(
         progress=make_progress(progress, lang),
     )
     if as_json:
-        _emit_json(outcome.as_record())
+        _print_quietly(_emit_json, outcome.as_record())
     else:
-        _print_check(outcome, lang)
+        _print_quietly(_print_check, outcome, lang)
     if outcome.message:
         _error(outcome.message, lang)
     return outcome.exit_code
@@ -339,9 +352,9 @@ def batch(
         progress=make_progress(progress, lang),
     )
     if as_json:
-        _emit_json(outcome.as_record())
+        _print_quietly(_emit_json, outcome.as_record())
     else:
-        _print_batch(outcome, lang)
+        _print_quietly(_print_batch, outcome, lang)
     return outcome.exit_code
 
 
