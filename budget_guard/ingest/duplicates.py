@@ -35,26 +35,28 @@ def duplicate_problems(table: pd.DataFrame) -> list[Problem]:
     repeated = group.duplicated(keep="first")
     if not repeated.any():
         return []
-    first_position = pd.Series(range(len(table)), index=table.index).groupby(group).transform("first")
+    first_position = (
+        pd.Series(range(len(table)), index=table.index).groupby(group).transform("first").to_numpy()
+    )
+    repeats = repeated.to_numpy().nonzero()[0]
+    firsts = first_position[repeats]
+    files = table[SOURCE_FILE].astype("object").to_numpy()
+    sheets = table[SOURCE_SHEET].astype("object").to_numpy()
+    rows = table[SOURCE_ROW].astype("object").to_numpy()
     problems = []
-    for position in repeated.to_numpy().nonzero()[0]:
-        line = table.iloc[position]
-        first = table.iloc[int(first_position.iloc[position])]
-        first_row = int(first[SOURCE_ROW]) if pd.notna(first[SOURCE_ROW]) else None
-        same_place = first[SOURCE_FILE] == line[SOURCE_FILE] and _same(
-            first[SOURCE_SHEET], line[SOURCE_SHEET]
-        )
-        if same_place:
+    for position, first in zip(repeats, firsts, strict=True):
+        first_row = None if pd.isna(rows[first]) else int(rows[first])
+        if files[first] == files[position] and _same(sheets[first], sheets[position]):
             where = first_row
         else:
-            sheet = f" {first[SOURCE_SHEET]}" if pd.notna(first[SOURCE_SHEET]) else ""
-            where = f"{first_row}（{first[SOURCE_FILE]}{sheet}）"
+            sheet = f" {sheets[first]}" if not pd.isna(sheets[first]) else ""
+            where = f"{first_row}（{files[first]}{sheet}）"
         problems.append(
             Problem(
                 "duplicate-line",
-                file=str(line[SOURCE_FILE]),
-                sheet=None if pd.isna(line[SOURCE_SHEET]) else str(line[SOURCE_SHEET]),
-                row=int(line[SOURCE_ROW]) if pd.notna(line[SOURCE_ROW]) else None,
+                file=str(files[position]),
+                sheet=None if pd.isna(sheets[position]) else str(sheets[position]),
+                row=None if pd.isna(rows[position]) else int(rows[position]),
                 details={"first_row": where},
             )
         )

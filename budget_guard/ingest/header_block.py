@@ -49,6 +49,10 @@ def row_cells(grid: pd.DataFrame, row: int) -> list[str]:
     return [clean_label(v) for v in grid.loc[row].tolist()]
 
 
+def has_amounts(cells: list[str]) -> bool:
+    return any(_NUMBER.match(c) for c in cells if c)
+
+
 def is_header_like(cells: list[str]) -> bool:
     """A row that can belong to a header: some text, no amounts or codes, not a 合计 row."""
     filled = [c for c in cells if c]

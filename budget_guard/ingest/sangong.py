@@ -20,7 +20,7 @@ import pandas as pd
 from ..problems import Problem
 from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, ITEM, STAGE, YEAR
 from .context import Context, stage_in_text
-from .header_block import HeaderBlock, find_block, row_cells
+from .header_block import HeaderBlock, find_block, has_amounts, row_cells
 from .hierarchy import compare
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
 from .numbers import parse_amounts
@@ -56,13 +56,17 @@ class Sangong:
 
 
 def find_anchor(grid: pd.DataFrame) -> int | None:
-    """The header row naming 因公出国 (the table is recognised only if 公务接待 is in the header too)."""
-    top = grid.iloc[:HEADER_SCAN_ROWS]
-    text = "".join(c for row in top.index for c in row_cells(grid, row))
-    if "因公出国" not in text or "公务接待" not in text:
-        return None
-    for row in top.index:
-        if any("因公出国" in c for c in row_cells(grid, row)):
+    """The header row naming 因公出国, when the header it starts also names 公务接待 (and holds no amounts).
+
+    Only header-like rows count: a 基本支出表 lists 30212 因公出国（境）费用 as a data row, with an amount.
+    """
+    for row in grid.index[:HEADER_SCAN_ROWS]:
+        cells = row_cells(grid, row)
+        if not any("因公出国" in c for c in cells) or has_amounts(cells):
+            continue
+        block = find_block(grid, int(row))
+        labels = "".join(block.label(p) for p in range(grid.shape[1]))
+        if "公务接待" in labels:
             return int(row)
     return None
 
