@@ -242,13 +242,25 @@ def stage_sidebar(load, rules_text: str, rules_source: str) -> str | None:
 
 
 def column_config(table: views.Table) -> dict[str, object]:
+    """Number formats (万元 with thousands separators, signed rates, plain years and rows) and widths."""
+    numbers = {
+        **{name: "%,.2f" for name in table.money},
+        **{name: "%+.2f%%" for name in table.rates},
+        **{name: "%d" for name in table.integers},
+    }
     config: dict[str, object] = {}
-    for name in table.money:
-        config[name] = st.column_config.NumberColumn(name, format="%,.2f")
-    for name in table.rates:
-        config[name] = st.column_config.NumberColumn(name, format="%+.2f%%")
-    for name in table.integers:
-        config[name] = st.column_config.NumberColumn(name, format="%d")
+    for name in [*numbers, *table.wide, *table.narrow, *table.pinned]:
+        options: dict[str, object] = {}
+        if name in table.wide:
+            options["width"] = "large"
+        elif name in table.narrow:
+            options["width"] = "small"
+        if name in table.pinned:
+            options["pinned"] = True
+        if name in numbers:
+            config[name] = st.column_config.NumberColumn(name, format=numbers[name], **options)
+        else:
+            config[name] = st.column_config.Column(name, **options)
     return config
 
 
@@ -276,15 +288,18 @@ def _level_texts() -> dict[str, str]:
     return {level: views.level_text(level, lang) for level in ("compliant", "white", "yellow", "red", "none")}
 
 
-def scope_picker(evaluation, lang: str) -> views.Scope:
+def scope_picker(evaluation, lang: str, key: str, everything: bool = False) -> views.Scope:
+    """The scope to show: all scopes' worst level (matrix only), the whole government, or a department."""
     options = views.scope_options(evaluation)
+    if everything:
+        options = [views.ALL_SCOPES, *options]
     encoded = [f"{a}{GOV_SEP}{b}" for a, b in options]
     by_code = dict(zip(encoded, options, strict=True))
     chosen = st.selectbox(
         t("app.scope"),
         encoded,
         format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
-        key="scope",
+        key=key,
         persist_state=KEEP,
     )
     return by_code.get(chosen, options[0])
@@ -319,14 +334,16 @@ def overview(evaluation, load, lang: str, run: str) -> None:
 
 
 def matrix_view(evaluation, lang: str) -> None:
-    scope = scope_picker(evaluation, lang)
-    st.caption(t("app.matrix.help"))
+    scope = scope_picker(evaluation, lang, "matrix_scope", everything=True)
+    st.caption(t("app.matrix.help_all" if scope == views.ALL_SCOPES else "app.matrix.help"))
+    if scope == views.government_scope(evaluation):
+        st.caption(t("app.matrix.basis"))
+    st.markdown(views.legend_html(lang), unsafe_allow_html=True)
     cells = views.matrix_cells(evaluation, scope, lang)
-    groups = evaluation.rules.groups
-    for i, group in enumerate(groups):
+    for group in evaluation.rules.groups:
         st.markdown(f"**{group.name.get(lang)}**（{i18n.t(f'direction.{group.direction.value}', lang)}）")
         part = cells.loc[cells["group"] == group.id]
-        st.altair_chart(charts.matrix_chart(part, lang, legend=i == len(groups) - 1), width="stretch")
+        st.vega_lite_chart(spec=charts.matrix_spec(part, lang), width="stretch")
     broken = views.broken_cells_text(cells, lang)
     if broken:
         st.markdown(f"**{t('app.matrix.broken', scope=views.scope_text(evaluation, scope, lang))}**")
@@ -336,8 +353,10 @@ def matrix_view(evaluation, lang: str) -> None:
 
 
 def trends_view(evaluation, lang: str) -> None:
-    scope = scope_picker(evaluation, lang)
+    scope = scope_picker(evaluation, lang, "trend_scope")
     st.caption(t("app.trend.help"))
+    if scope == views.government_scope(evaluation):
+        st.caption(t("app.matrix.basis"))
     points = views.trend_points(evaluation, scope, lang)
     columns = st.columns(2)
     for i, category in enumerate(evaluation.rules.categories):
@@ -348,7 +367,7 @@ def trends_view(evaluation, lang: str) -> None:
                 st.markdown(f"**{category.name.get(lang)}**")
                 st.caption(t("app.trend.empty"))
             else:
-                st.altair_chart(charts.trend_chart(part, title, lang), width="stretch")
+                st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
 
 
 def _on_drill_cell(table: views.DepartmentTable) -> None:
@@ -378,6 +397,7 @@ def departments_view(evaluation, lang: str) -> None:
         styled,
         column_config=config,
         hide_index=True,
+        height=38 + 35 * len(table.rates) if len(table.rates) <= 20 else 38 + 35 * 20,
         key="drill_table",
         on_select=partial(_on_drill_cell, table),
         selection_mode="single-cell",
@@ -388,10 +408,12 @@ def departments_view(evaluation, lang: str) -> None:
     encoded = [f"{a}{GOV_SEP}{b}" for a, b in options]
     by_code = dict(zip(encoded, options, strict=True))
     categories = [c.id for c in evaluation.rules.categories]
+    start_scope, start_category = table.worst_cell() or (options[0], categories[0])
     left, right = st.columns(2)
     code = left.selectbox(
         t("col.scope"),
         encoded,
+        index=options.index(start_scope),
         format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
         key="drill_scope",
         persist_state=KEEP,
@@ -399,6 +421,7 @@ def departments_view(evaluation, lang: str) -> None:
     category = right.selectbox(
         t("col.category"),
         categories,
+        index=categories.index(start_category),
         format_func=lambda c: evaluation.rules.category(c).name.get(lang),
         key="drill_category",
         persist_state=KEEP,
@@ -425,6 +448,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         ["red", "yellow", "white"],
         format_func=lambda v: i18n.level_label(v, lang),
         key="f_levels",
+        placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )
     groups = columns[1].multiselect(
@@ -432,6 +456,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         [g.id for g in rules.groups],
         format_func=lambda g: rules.group(g).name.get(lang),
         key="f_groups",
+        placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )
     categories = columns[2].multiselect(
@@ -439,6 +464,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         [c.id for c in rules.categories],
         format_func=lambda c: rules.category(c).name.get(lang),
         key="f_categories",
+        placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )
     gov = views.government_scope(evaluation)
@@ -447,10 +473,15 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         list(dict.fromkeys(keys["scope"])),
         format_func=lambda s: views.scope_text(evaluation, gov, lang) if s == gov[1] else s,
         key="f_scopes",
+        placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )
     years = columns[4].multiselect(
-        t("col.year"), sorted(set(int(y) for y in keys["year"])), key="f_years", persist_state=KEEP
+        t("col.year"),
+        sorted(set(int(y) for y in keys["year"])),
+        key="f_years",
+        placeholder=t("app.filter.all"),
+        persist_state=KEEP,
     )
     chosen = views.filter_findings(
         everything,

@@ -6,6 +6,8 @@ answer does not depend on telling colours apart.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pandas as pd
 
@@ -25,11 +27,17 @@ from .views import (
     RATE_TEXT,
     TARGET_TEXT,
     TARGET_WAN,
+    TEXT_MAIN,
+    TEXT_SUB,
+    WHERE,
     level_text,
     money_label,
 )
 
 ROW_HEIGHT = 54
+LABEL_WIDTH = 130
+CELL_TEXT_LIMIT = 150  # px; longer texts end in … (the tooltip has them in full)
+FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 TREND_HEIGHT = 230
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -45,10 +53,15 @@ def _t(key: str, lang: str) -> str:
     return i18n.t(key, lang)
 
 
-def matrix_chart(cells: pd.DataFrame, lang: str, *, legend: bool = True) -> alt.LayerChart:
-    """Category × year heatmap for one scope: fill = level, text = change rate and level."""
-    categories = list(dict.fromkeys(cells.sort_values(ORDER)[CATEGORY_NAME]))
-    base = alt.Chart(cells).encode(
+def matrix_chart(cells: pd.DataFrame, lang: str, categories: list[str] | None = None) -> alt.LayerChart:
+    """Category × year heatmap for one scope: fill = level, text = change rate and level.
+
+    The legend is left to the page (one for all groups); the category labels get a fixed width so
+    that the heatmaps of the two guardrail groups line up year by year.
+    """
+    if categories is None:
+        categories = list(dict.fromkeys(cells.sort_values(ORDER)[CATEGORY_NAME]))
+    base = alt.Chart().encode(
         x=alt.X(
             f"{YEAR}:O",
             title=None,
@@ -58,7 +71,15 @@ def matrix_chart(cells: pd.DataFrame, lang: str, *, legend: bool = True) -> alt.
             f"{CATEGORY_NAME}:N",
             sort=categories,
             title=None,
-            axis=alt.Axis(labelFontSize=13, labelLimit=220, ticks=False, domain=False, labelPadding=8),
+            axis=alt.Axis(
+                labelFontSize=13,
+                labelLimit=LABEL_WIDTH,
+                ticks=False,
+                domain=False,
+                labelPadding=8,
+                minExtent=LABEL_WIDTH,
+                maxExtent=LABEL_WIDTH,
+            ),
         ),
     )
     tooltip = [
@@ -71,29 +92,25 @@ def matrix_chart(cells: pd.DataFrame, lang: str, *, legend: bool = True) -> alt.
         alt.Tooltip(f"{TARGET_TEXT}:N", title=_t("col.target", lang)),
         alt.Tooltip(f"{MESSAGE}:N", title=_t("col.message", lang)),
     ]
-    legend_spec = alt.Legend(
-        orient="bottom", title=None, symbolStrokeColor=BORDER, symbolType="square", labelFontSize=12
-    )
+    if WHERE in cells.columns:  # all scopes: where the findings are instead of one scope's amounts
+        tooltip[3:6] = [alt.Tooltip(f"{WHERE}:N", title=_t("col.scope", lang))]
     rect = base.mark_rect(stroke=BORDER, strokeWidth=1, cornerRadius=4).encode(
-        color=alt.Color(
-            f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=legend_spec if legend else None
-        ),
+        color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=None),
         tooltip=tooltip,
     )
     text_color = alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None)
-    rate = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", font=FONT).encode(
-        text=f"{RATE_TEXT}:N", color=text_color, tooltip=tooltip
+    main = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", font=FONT).encode(
+        text=f"{TEXT_MAIN}:N", color=text_color, tooltip=tooltip
     )
-    level = base.mark_text(dy=10, fontSize=11, font=FONT).encode(
-        text=f"{LEVEL_LABEL}:N", color=text_color, tooltip=tooltip
+    sub = base.mark_text(dy=10, fontSize=11, font=FONT, limit=CELL_TEXT_LIMIT).encode(
+        text=f"{TEXT_SUB}:N", color=text_color, tooltip=tooltip
     )
     return (
-        alt.layer(rect, rate, level)
+        alt.layer(rect, main, sub, data=cells)
         .resolve_scale(color="independent")
-        .properties(height=ROW_HEIGHT * max(len(categories), 1), width="container")
+        .properties(height=ROW_HEIGHT * max(len(categories), 1), width="container", autosize=FIT_X)
         .configure_view(stroke=None)
         .configure_axis(labelFont=FONT)
-        .configure_legend(labelFont=FONT)
     )
 
 
@@ -106,7 +123,7 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
     """
     unit = i18n.t("unit.wan", lang)
     x = alt.X(f"{YEAR}:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=12))
-    base = alt.Chart(points).encode(x=x)
+    base = alt.Chart().encode(x=x)
     tooltip = [
         alt.Tooltip(f"{YEAR}:O", title=_t("col.year", lang)),
         alt.Tooltip(f"{AMOUNT_WAN}:Q", title=money_label("col.amount", lang), format=",.2f"),
@@ -116,7 +133,10 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
         alt.Tooltip(f"{LEVEL_LABEL}:N", title=_t("col.level", lang)),
     ]
     y = alt.Y(
-        f"{AMOUNT_WAN}:Q", title=unit, scale=alt.Scale(zero=False, nice=True), axis=alt.Axis(format=",.0f")
+        f"{AMOUNT_WAN}:Q",
+        title=unit,
+        scale=alt.Scale(zero=False, nice=True, padding=26),
+        axis=alt.Axis(format=",.0f", tickCount=5),
     )
     line = base.mark_line(color="#8C8C8C", strokeWidth=2).encode(y=y)
     missed = base.transform_filter(alt.FieldOneOfPredicate(field=LEVEL, oneOf=list(FINDING_LEVELS)))
@@ -131,26 +151,61 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
         color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=None),
         tooltip=tooltip,
     )
-    labels = (
-        base.transform_filter(f"isValid(datum.{CHANGE_RATE})")
-        .mark_text(dy=-16, fontSize=12, fontWeight="bold", font=FONT)
-        .encode(
-            y=y,
-            text=f"{RATE_TEXT}:N",
-            color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None),
-        )
-    )
+    # the change rate goes on the side of the dot away from the target bar, so the two never overlap
+    rated = base.transform_filter(f"isValid(datum.{CHANGE_RATE})")
+    below = f"isValid(datum.{TARGET_WAN}) && datum.{TARGET_WAN} > datum.{AMOUNT_WAN}"
+    label_encoding = {
+        "y": y,
+        "text": f"{RATE_TEXT}:N",
+        "color": alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None),
+    }
+    style = {"fontSize": 12, "fontWeight": "bold", "font": FONT}
+    above_labels = rated.transform_filter(f"!({below})").mark_text(dy=-17, **style).encode(**label_encoding)
+    below_labels = rated.transform_filter(below).mark_text(dy=19, **style).encode(**label_encoding)
     return (
-        alt.layer(line, gap, target, dots, labels)
+        alt.layer(line, gap, target, dots, above_labels, below_labels, data=points)
         .resolve_scale(color="independent")
         .properties(
             title=alt.Title(title, anchor="start", fontSize=14, font=FONT),
             height=TREND_HEIGHT,
             width="container",
+            autosize=FIT_X,
         )
         .configure_view(stroke=None)
         .configure_axis(labelFont=FONT, titleFont=FONT)
     )
 
 
-__all__ = ["matrix_chart", "trend_chart", "LEVEL"]
+def matrix_spec(cells: pd.DataFrame, lang: str) -> dict:
+    """``matrix_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``, built in milliseconds (see ``_filled``)."""
+    categories = tuple(dict.fromkeys(cells.sort_values(ORDER)[CATEGORY_NAME]))
+    key = ("matrix", lang, categories, WHERE in cells.columns)
+    return _filled(key, lambda: matrix_chart(cells.iloc[:0], lang, categories=list(categories)), cells)
+
+
+def trend_spec(points: pd.DataFrame, title: str, lang: str) -> dict:
+    """``trend_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``, built in milliseconds."""
+    spec = _filled(("trend", lang), lambda: trend_chart(points.iloc[:0], "", lang), points)
+    spec["title"]["text"] = title
+    return spec
+
+
+_TEMPLATES: dict[tuple, str] = {}
+
+
+def _filled(key: tuple, build, frame: pd.DataFrame) -> dict:
+    """A chart's spec with ``frame`` as its data.
+
+    Building an Altair chart costs ~0.2 s (deep copies and JSON-schema validation), which would
+    make every rerun of a tab with eight charts slow. The spec does not depend on the data, so it
+    is built (and validated) once per shape and language, and each rerun only swaps the values in.
+    """
+    if key not in _TEMPLATES:
+        _TEMPLATES[key] = json.dumps(build().to_dict())
+    spec = json.loads(_TEMPLATES[key])
+    spec.pop("datasets", None)
+    spec["data"] = {"values": json.loads(frame.to_json(orient="records", force_ascii=False))}
+    return spec
+
+
+__all__ = ["matrix_chart", "matrix_spec", "trend_chart", "trend_spec"]

@@ -9,7 +9,7 @@ category id, scope …) on the same index. Money stays exact in 分 in the engin
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,7 @@ from ..table import (
 from .palette import FILL, NOT_COMPARED, TEXT
 
 Scope = tuple[str, str]  # (scope_type, scope) as in the engine's summary
+ALL_SCOPES: Scope = ("all", "")  # the matrix of the worst level over every scope
 
 _RANK = {level.value: level.rank for level in LEVEL_ORDER}
 _WORST_FIRST = tuple(reversed([level.value for level in LEVEL_ORDER]))
@@ -114,6 +115,8 @@ def scope_options(evaluation: Evaluation) -> list[Scope]:
 
 
 def scope_text(evaluation: Evaluation, scope: Scope, lang: str) -> str:
+    if scope == ALL_SCOPES:
+        return i18n.t("app.scope.all", lang)
     if scope[0] == GOVERNMENT:
         return evaluation.rules.compare.government_label.get(lang)
     return scope[1]
@@ -202,13 +205,24 @@ def level_tiles_html(counts: dict[str, int], lang: str) -> str:
     )
 
 
+def legend_html(lang: str) -> str:
+    """The level colours as small chips, one legend for every heatmap on the page."""
+    chips = "".join(
+        f'<span style="display:inline-block;margin-right:14px"><span style="display:inline-block;width:14px;'
+        f"height:14px;vertical-align:-2px;margin-right:5px;background:{FILL[level]};border:1px solid #BFBFBF;"
+        f'border-radius:3px"></span>{html.escape(level_text(level, lang))}</span>'
+        for level in (*_WORST_FIRST, NOT_COMPARED)
+    )
+    return f'<div style="font-size:0.9rem;margin:2px 0 10px 0">{chips}</div>'
+
+
 def headline_html(headline: GroupHeadline, lang: str) -> str:
     """A guardrail group's card: name, direction, worst level badge, counts, worst findings."""
     level = headline.worst
     items = "".join(f"<li>{html.escape(m)}</li>" for m in headline.top)
     return (
         f'<div style="border:1px solid #BFBFBF;border-left:8px solid {TEXT[level]};border-radius:8px;'
-        f'padding:10px 14px;background:{FILL[level]}33;height:100%">'
+        f'padding:10px 14px;margin-bottom:10px;background:{FILL[level]}33;height:100%">'
         f'<div style="font-size:1.15rem;font-weight:700">{html.escape(headline.name)}'
         f'<span style="font-weight:400;color:#595959">（{html.escape(headline.direction)}）</span>'
         f'<span style="float:right;background:{FILL[level]};color:{TEXT[level]};border:1px solid #BFBFBF;'
@@ -248,15 +262,16 @@ class Table:
     rates: tuple[str, ...] = ()
     integers: tuple[str, ...] = ()
     level: str | None = None
+    wide: tuple[str, ...] = ()  # long text (explanations)
+    narrow: tuple[str, ...] = ()  # short codes and numbers
+    pinned: tuple[str, ...] = ()  # stay in view when scrolling sideways
 
     def __len__(self) -> int:
         return len(self.table)
 
     def where(self, mask: np.ndarray | pd.Series) -> Table:
         mask = np.asarray(mask, dtype=bool)
-        return Table(
-            self.table.loc[mask], self.keys.loc[mask], self.money, self.rates, self.integers, self.level
-        )
+        return replace(self, table=self.table.loc[mask], keys=self.keys.loc[mask])
 
 
 def findings_table(evaluation: Evaluation, lang: str) -> Table:
@@ -269,7 +284,7 @@ def findings_table(evaluation: Evaluation, lang: str) -> Table:
     }
     names.update({key: rate_label(lang) for key in RATE_COLUMNS})
     table = pd.DataFrame(index=rows.index)
-    for key in FINDING_COLUMNS:
+    for key in (LEVEL_COLUMN, *(k for k in FINDING_COLUMNS if k != LEVEL_COLUMN)):
         values = rows[key]
         if key in MONEY_COLUMNS:
             values = _wan(values)
@@ -278,7 +293,7 @@ def findings_table(evaluation: Evaluation, lang: str) -> Table:
         elif key == LEVEL_COLUMN:
             values = values.map(lambda v: level_text(v, lang))
         table[names[key]] = values.to_numpy()
-        if key == LEVEL_COLUMN:
+        if key == "col.department":
             table[label("col.group", lang)] = found[GROUP].map(groups).to_numpy()
     year_col = names["col.year"]
     table[year_col] = pd.to_numeric(table[year_col]).astype("Int64")
@@ -300,6 +315,8 @@ def findings_table(evaluation: Evaluation, lang: str) -> Table:
         rates=(rate_label(lang),),
         integers=(year_col,),
         level=names[LEVEL_COLUMN],
+        wide=(names["col.message"],),
+        pinned=(names[LEVEL_COLUMN],),
     )
 
 
@@ -343,6 +360,9 @@ PREV_AMOUNT_WAN = "prev_amount_wan"
 TARGET_WAN = "target_wan"
 TARGET_TEXT = "target_text"
 MESSAGE = "message"
+TEXT_MAIN = "text_main"  # the cell's first line (bold)
+TEXT_SUB = "text_sub"  # the cell's second line
+WHERE = "where"  # all-scopes matrix: the scopes with findings, worst first
 
 
 def _scope_rows(evaluation: Evaluation, scope: Scope) -> pd.DataFrame:
@@ -360,61 +380,130 @@ def _finding_messages(evaluation: Evaluation, scope: Scope, lang: str) -> dict[t
 
 
 def matrix_cells(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFrame:
-    """Category × year for one scope: level, change rate and the explanation, every cell present.
+    """Category × year for one scope (or ``ALL_SCOPES``): level, change rate, cell text, explanation.
 
-    Cells that were not graded (the first year, or no spending in either year) are ``none``.
+    Every cell is present; cells that were not graded (the first year, or no spending in either
+    year) are ``none``. A scope's cell reads the change rate over the level; the all-scopes cell
+    reads the worst level with the number of findings over where it is and by how much.
     """
+    if scope == ALL_SCOPES:
+        return _worst_cells(evaluation, lang)
     rules = evaluation.rules
     rows = _scope_rows(evaluation, scope)
-    years = sorted(int(y) for y in evaluation.summary[YEAR].unique())
     messages = _finding_messages(evaluation, scope, lang)
     by_key = {
         (c, int(y)): r for c, y, r in zip(rows[CATEGORY], rows[YEAR], rows.to_dict("records"), strict=True)
     }
-    extra = evaluation.findings.loc[
-        (evaluation.findings[REASON] == EMPTY_CATEGORY) & (evaluation.findings[SCOPE_TYPE] == scope[0])
-    ]
+    found = evaluation.findings
+    extra = found.loc[(found[REASON] == EMPTY_CATEGORY) & (found[SCOPE_TYPE] == scope[0])]
     empty = {(c, int(y)): lv for c, y, lv in zip(extra[CATEGORY], extra[YEAR], extra[LEVEL], strict=True)}
     records = []
     for order, category in enumerate(rules.categories):
-        direction = rules.direction_of(category).value
-        for year in years:
+        for year in _years(evaluation):
             row = by_key.get((category.id, year))
             level = empty.get((category.id, year))
-            rate = np.nan
-            amount = prev = np.nan
+            rate = amount = prev = np.nan
             if row is not None:
                 level = row[LEVEL] if isinstance(row[LEVEL], str) else level
                 rate = row[CHANGE_RATE]
                 amount, prev = row[AMOUNT_FEN] / FEN_PER_WAN, row[PREV_AMOUNT_FEN] / FEN_PER_WAN
             level = level if level in _RANK else NOT_COMPARED
-            records.append(
+            record = _cell(evaluation, category, order, year, level, lang)
+            record.update(
                 {
-                    GROUP: category.group,
-                    GROUP_NAME: rules.group(category.group).name.get(lang),
-                    CATEGORY: category.id,
-                    CATEGORY_NAME: category.name.get(lang),
-                    ORDER: order,
-                    YEAR: year,
-                    LEVEL: level,
-                    LEVEL_LABEL: level_text(level, lang),
                     CHANGE_RATE: rate,
-                    RATE_TEXT: rate_text(rate) if level != NOT_COMPARED or not pd.isna(rate) else "—",
+                    RATE_TEXT: rate_text(rate),
+                    TEXT_MAIN: rate_text(rate),
+                    TEXT_SUB: level_text(level, lang),
                     AMOUNT_WAN: amount,
                     PREV_AMOUNT_WAN: prev,
-                    TARGET_TEXT: target_text(direction, float(category.target_pct), lang),
                     MESSAGE: messages.get((category.id, year), level_text(level, lang)),
                 }
             )
+            records.append(record)
+    return pd.DataFrame.from_records(records)
+
+
+def _years(evaluation: Evaluation) -> list[int]:
+    return sorted(int(y) for y in evaluation.summary[YEAR].unique())
+
+
+def _cell(evaluation: Evaluation, category, order: int, year: int, level: str, lang: str) -> dict:
+    rules = evaluation.rules
+    return {
+        GROUP: category.group,
+        GROUP_NAME: rules.group(category.group).name.get(lang),
+        CATEGORY: category.id,
+        CATEGORY_NAME: category.name.get(lang),
+        ORDER: order,
+        YEAR: year,
+        LEVEL: level,
+        LEVEL_LABEL: level_text(level, lang),
+        TARGET_TEXT: target_text(rules.direction_of(category).value, float(category.target_pct), lang),
+    }
+
+
+def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
+    """The worst level over every scope per category × year, with where the findings are."""
+    summary = evaluation.summary
+    graded = summary.loc[summary[LEVEL].notna(), [CATEGORY, YEAR, LEVEL]]
+    found = evaluation.findings
+    column = MESSAGE_EN if lang == "en" else MESSAGE_ZH
+    ranked = graded.assign(_rank=graded[LEVEL].map(_RANK)).groupby([CATEGORY, YEAR])["_rank"]
+    worst, compared = ranked.max().to_dict(), ranked.size().to_dict()
+    by_rank = {v: k for k, v in _RANK.items()}
+    cells: dict[tuple[str, int], list] = {}
+    for r in found.assign(_rank=found[LEVEL].map(_RANK)).to_dict("records"):
+        cells.setdefault((r[CATEGORY], int(r[YEAR])), []).append(r)
+    records = []
+    separator = "；" if lang != "en" else "; "
+    for order, category in enumerate(evaluation.rules.categories):
+        for year in _years(evaluation):
+            items = sorted(cells.get((category.id, year), []), key=lambda r: -r["_rank"])
+            rank = max([worst.get((category.id, year), -1)] + [r["_rank"] for r in items])
+            level = by_rank.get(rank, NOT_COMPARED)
+            record = _cell(evaluation, category, order, year, level, lang)
+            where = [scope_text(evaluation, (r[SCOPE_TYPE], str(r[SCOPE])), lang) for r in items]
+            rates = [rate_text(r[CHANGE_RATE]) for r in items]
+            sub = i18n.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
+            if items:
+                sub = where[0] + ("" if rates[0] == "—" else f" {rates[0]}")
+                if len(items) > 1:
+                    sub += i18n.t("app.matrix.more", lang, count=len(items) - 1)
+            detail = [
+                f"{w} {level_text(r[LEVEL], lang)}" + ("" if rt == "—" else f" {rt}")
+                for w, r, rt in zip(where, items, rates, strict=True)
+            ]
+            record.update(
+                {
+                    CHANGE_RATE: items[0][CHANGE_RATE] if items else np.nan,
+                    RATE_TEXT: rates[0] if items else "—",
+                    TEXT_MAIN: level_text(level, lang) if level != NOT_COMPARED else "—",
+                    TEXT_SUB: sub if level != NOT_COMPARED else level_text(level, lang),
+                    AMOUNT_WAN: np.nan,
+                    PREV_AMOUNT_WAN: np.nan,
+                    MESSAGE: "；".join(str(r[column]) for r in items[:5]) or level_text(level, lang),
+                    WHERE: separator.join(detail),
+                }
+            )
+            records.append(record)
     return pd.DataFrame.from_records(records)
 
 
 def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
-    """'三公经费 2024：红色（督办） +20.00%' for every cell at white, yellow or red, worst first."""
+    """'三公经费 2024年：红色（督办），+20.00%' for every cell at white, yellow or red, worst first.
+
+    For the all-scopes matrix each line also names where the findings are.
+    """
     found = cells.loc[cells[LEVEL].isin(FINDING_LEVELS)]
     found = found.assign(_rank=found[LEVEL].map(_RANK)).sort_values(
         ["_rank", ORDER, YEAR], ascending=[False, True, True]
     )
+    if WHERE in found.columns:
+        return [
+            i18n.t("app.matrix.cell_all", lang, category=c, year=int(y), where=w)
+            for c, y, w in zip(found[CATEGORY_NAME], found[YEAR], found[WHERE], strict=True)
+        ]
     return [
         i18n.t("app.matrix.cell", lang, category=c, year=int(y), level=lv, rate=r)
         for c, y, lv, r in zip(
@@ -479,6 +568,18 @@ class DepartmentTable:
     scopes: list[Scope]
     categories: list[str]  # category id per rate column, after the label and worst-level columns
 
+    def worst_cell(self) -> tuple[Scope, str] | None:
+        """The first (worst-sorted) scope's worst category, where a drill-down should start."""
+        best: tuple[int, int, int] | None = None
+        for i in range(len(self.scopes)):
+            for j in range(len(self.categories)):
+                rank = _RANK.get(self.levels.iat[i, j + 2], -1)
+                if rank > 0 and (best is None or rank > best[0]):
+                    best = (rank, i, j)
+        if best is None:
+            return None
+        return self.scopes[best[1]], self.categories[best[2]]
+
     def cell(self, row: int, column: str) -> tuple[Scope, str] | None:
         """The (scope, category id) behind a clicked cell, or None for a label column."""
         columns = list(self.rates.columns)
@@ -494,44 +595,41 @@ def department_table(evaluation: Evaluation, year: int, lang: str) -> Department
     """Every scope's change rate in each category for ``year``, worst rows first (government on top)."""
     rules = evaluation.rules
     summary = evaluation.summary
-    part = summary.loc[summary[YEAR] == year]
+    part = summary.loc[summary[YEAR] == year, [SCOPE_TYPE, SCOPE, CATEGORY, CHANGE_RATE, LEVEL]]
+    part = part.assign(**{SCOPE: part[SCOPE].astype(str)}).set_index([SCOPE_TYPE, SCOPE, CATEGORY])
     categories = [c.id for c in rules.categories]
-    names = [c.name.get(lang) for c in rules.categories]
-    key = part[SCOPE_TYPE].astype(str) + "\0" + part[SCOPE].astype(str)
-    rate = (part[CHANGE_RATE] * 100).groupby([key.to_numpy(), part[CATEGORY].to_numpy()]).first().unstack()
-    level = part[LEVEL].groupby([key.to_numpy(), part[CATEGORY].to_numpy()]).first().unstack()
-    extra = evaluation.findings.loc[
-        (evaluation.findings[REASON] == EMPTY_CATEGORY) & (evaluation.findings[YEAR] == year)
-    ]
-    scopes_all = [s for s in scope_options(evaluation)]
-    keys = [f"{t}\0{s}" for t, s in scopes_all]
-    rate = rate.reindex(index=keys, columns=categories)
-    level = level.reindex(index=keys, columns=categories).astype(object)
-    for c, t in zip(extra[CATEGORY], extra[SCOPE_TYPE], strict=True):
-        level.loc[f"{t}\0{rules.compare.government_label.zh}", c] = extra.loc[
-            extra[CATEGORY] == c, LEVEL
-        ].iloc[0]
+    options = scope_options(evaluation)
+    index = pd.MultiIndex.from_tuples(options, names=[SCOPE_TYPE, SCOPE]) if options else None
+    rate = (part[CHANGE_RATE] * 100).unstack(CATEGORY).reindex(index=index, columns=categories)
+    level = part[LEVEL].astype(object).unstack(CATEGORY).reindex(index=index, columns=categories)
+    found = evaluation.findings
+    for category, scope_type, scope, lv in found.loc[
+        (found[REASON] == EMPTY_CATEGORY) & (found[YEAR] == year), [CATEGORY, SCOPE_TYPE, SCOPE, LEVEL]
+    ].itertuples(index=False):
+        level.loc[(scope_type, str(scope)), category] = lv
     level = level.where(level.isin(list(_RANK)), None)
-    worst_rank = level.apply(lambda col: col.map(lambda v: _RANK.get(v, -1))).max(axis=1)
-    present = rate.notna().any(axis=1) | level.notna().any(axis=1)
-    is_gov = pd.Series([t == GOVERNMENT for t, _ in scopes_all], index=keys)
-    frame_order = pd.DataFrame(
-        {"gov": is_gov, "rank": worst_rank, "name": [s for _, s in scopes_all]}, index=keys
+    rank = level.apply(lambda col: col.map(lambda v: _RANK.get(v, -1))).max(axis=1)
+    order = pd.DataFrame(
+        {
+            "government": [t == GOVERNMENT for t, _ in options],
+            "rank": rank.to_numpy(),
+            "name": [s for _, s in options],
+            "present": (rate.notna().any(axis=1) | level.notna().any(axis=1)).to_numpy(),
+        }
     )
-    frame_order = frame_order.loc[present.reindex(keys).fillna(False).to_numpy() | is_gov.to_numpy()]
-    frame_order = frame_order.sort_values(["gov", "rank", "name"], ascending=[False, False, True])
-    chosen = list(frame_order.index)
-    by_key = dict(zip(keys, scopes_all, strict=True))
-    scopes = [by_key[k] for k in chosen]
+    order = order.loc[order["present"] | order["government"]]
+    order = order.sort_values(["government", "rank", "name"], ascending=[False, False, True])
+    positions = order.index.to_numpy()
+    scopes = [options[i] for i in positions]
     by_rank = {v: k for k, v in _RANK.items()}
-    worst = [by_rank.get(int(r)) for r in frame_order["rank"]]
+    worst = [by_rank.get(int(r)) for r in order["rank"]]
     scope_col, worst_col = label("col.scope", lang), i18n.t("app.worst_level", lang)
     rates = pd.DataFrame({scope_col: [scope_text(evaluation, s, lang) for s in scopes]})
-    rates[worst_col] = [level_text(w, lang) if w else level_text(None, lang) for w in worst]
+    rates[worst_col] = [level_text(w, lang) for w in worst]
     levels = pd.DataFrame({scope_col: [None] * len(scopes), worst_col: worst}, dtype=object)
-    for cid, name in zip(categories, names, strict=True):
-        rates[name] = rate.loc[chosen, cid].to_numpy(dtype=float)
-        levels[name] = level.loc[chosen, cid].to_numpy()
+    for category in rules.categories:
+        rates[category.name.get(lang)] = rate[category.id].to_numpy(dtype=float)[positions]
+        levels[category.name.get(lang)] = level[category.id].to_numpy()[positions]
     return DepartmentTable(rates=rates, levels=levels, scopes=scopes, categories=categories)
 
 
@@ -615,6 +713,10 @@ def source_lines(
             keys,
             money=(label("col.amount_wan", lang),),
             integers=(label("col.year", lang), label("col.source_row", lang)),
+            narrow=tuple(
+                label(k, lang)
+                for k in ("col.year", "col.expense_type", "col.tags", "col.source_sheet", "col.source_row")
+            ),
         ),
         "；".join(parts) if lang != "en" else "; ".join(parts),
     )
@@ -632,6 +734,8 @@ def unclassified_table(evaluation: Evaluation, lang: str) -> Table:
             values = _wan(values)
         elif key in ("col.year", "col.source_row"):
             values = pd.to_numeric(values).astype("Int64")
+        elif key == "col.stage":
+            values = values.map(lambda v: i18n.t(f"stage.{v}", lang) if i18n.has(f"stage.{v}") else v)
         table[label(key, lang)] = values.to_numpy()
     return Table(
         table,
@@ -735,6 +839,10 @@ def sheets_table(load: LoadResult, lang: str) -> Table:
         elif column.endswith("_rows") or column == "lines":
             values = pd.to_numeric(values, errors="coerce").astype("Int64")
             counts.append(name)
+        elif column == "status":
+            values = values.map(
+                lambda v: i18n.t(f"app.status.{v}", lang) if i18n.has(f"app.status.{v}") else v
+            )
         elif column == "accounted":
             values = values.map(
                 lambda v: None if v is None or pd.isna(v) else i18n.t(f"app.bool.{bool(v)}", lang)
