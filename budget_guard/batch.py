@@ -352,9 +352,18 @@ class Ledger:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
+        try:
+            with self._tx() as db:
+                db.executescript(_SCHEMA)
+                db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise InputError(
+                f"运行记录文件不是可用的 SQLite 数据库：{exc}",
+                f"the ledger is not a usable SQLite database: {exc}",
+                Place(file=str(self.path)),
+                hint_zh="用 --state 指定另一个文件，或从备份恢复",
+                hint_en="pass another --state file or restore it from a backup",
+            ) from None
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30)

@@ -172,6 +172,15 @@ def test_an_overlapping_run_exits_3_and_touches_nothing(inbox, tmp_path):
     assert batch(inbox, out).returncode == 2  # the lock dies with its holder
 
 
+def test_a_corrupt_ledger_is_a_user_error(capsys, inbox, tmp_path):
+    state = tmp_path / "ledger.sqlite"
+    state.write_bytes(b"this is not sqlite" * 100)
+    result = run_main(
+        capsys, "batch", inbox, "--out", tmp_path / "out", "--state", state, "--no-ge", "--lang", "en"
+    )
+    assert result.returncode == 2 and "ledger" in result.stderr and "ledger.sqlite" in result.stderr
+
+
 def test_lock_in_process_is_exclusive(tmp_path):
     lock = tmp_path / "x.lock"
     with batch_lock(lock), pytest.raises(BatchLocked), batch_lock(lock):
