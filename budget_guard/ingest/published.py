@@ -87,12 +87,26 @@ class Published:
 
 
 def find_anchor(grid: pd.DataFrame) -> int | None:
-    """The first header row naming a code column (编码 or 类/款/项 cells)."""
-    for row in grid.index[:HEADER_SCAN_ROWS]:
+    """The first header row naming a code column (编码 or 类/款/项 cells), or a 科目 column whose cells start with codes."""
+    rows = list(grid.index[:HEADER_SCAN_ROWS])
+    for row in rows:
         cells = row_cells(grid, row)
         if any(_CODE_HEADER.search(c) and len(c) <= 14 for c in cells) or {"类", "款"} <= set(cells):
             return int(row)
+    for row in rows:
+        cells = row_cells(grid, row)
+        for position, cell in enumerate(cells):
+            if _NAME_HEADER.search(cell) and _codes_in_cells(grid.loc[grid.index > row, position]):
+                return int(row)
     return None
+
+
+def _codes_in_cells(cells: pd.Series) -> bool:
+    """Most filled cells read like ``2010301 行政运行``: a code and a name in one cell."""
+    filled = cells.dropna().astype(str).str.strip()
+    if filled.empty:
+        return False
+    return bool(filled.str.match(r"^\d{3,7}\s*[^\d\s.,]").mean() >= 0.5)
 
 
 def plan(grid: pd.DataFrame, anchor: int) -> Plan | None:
@@ -123,12 +137,20 @@ def plan(grid: pd.DataFrame, anchor: int) -> Plan | None:
     elif code_positions:
         position, kind = code_positions[0]
         codes = CodeColumns(SINGLE, (position,), kind or None)
+    elif name_position is not None and _codes_in_cells(body[name_position]):
+        codes = CodeColumns(SINGLE, (name_position,), None)  # names are taken from the code cells
+        name_position = None
     else:
         return None
     second = next((p for p, k in code_positions[1:] if k == ECON), None)
     if name_position is None:
         name_position = next(
-            (p for p in range(grid.shape[1]) if _NAME_HEADER.search(block.leaf(p) or "")), None
+            (
+                p
+                for p in range(grid.shape[1])
+                if _NAME_HEADER.search(block.leaf(p) or "") and p not in codes.positions
+            ),
+            None,
         )
     return Plan(block, codes, name_position, measures, second)
 

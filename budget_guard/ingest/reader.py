@@ -325,53 +325,46 @@ def _read_published_sheet(
     grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
 ) -> SheetOutcome:
     table_plan = detection.header
-    ctx, problems = build_context(
-        grid,
-        table_plan.block.first,
-        file=file,
-        sheet=sheet,
-        department=options.department,
-        year=options.year,
-        stage=options.stage,
-        unit=None,
-    )
     stated = {m.unit for m in table_plan.measures if m.unit}
     header_unit = next(iter(stated)) if len(stated) == 1 else None
-    unit, unit_problems, unit_conflict = resolve_unit(
-        header_unit, ctx, options, file, sheet, table_plan.block.last
+    unit_row = _unit_header_row(grid, table_plan.block, table_plan.measures)
+    ctx, unit, problems, conflict = _context_and_unit(
+        grid, table_plan.block.first, header_unit, report, file, sheet, options, unit_row=unit_row
     )
-    problems.extend(unit_problems)
-    report.unit = unit
     published = read_published(grid, table_plan, ctx, unit, file=file, sheet=sheet)
     report.layout = published.layout
     report.header_row = published.header_row
     problems.extend(published.problems)
-    book = options.codebook
-    code_label = published.labels.get(FUNC_CODE if published.kind == FUNC else ECON_CODE)
-    if book is not None and published.code_rows is not None:
-        codes = published.code_rows["code"]
-        problems.extend(
-            unknown_code_problems(codes, published.kind, book, file=file, sheet=sheet, column=code_label)
-        )
-        problems.extend(
-            name_mismatch_problems(
-                published.code_rows,
-                published.kind,
-                book,
-                file=file,
-                sheet=sheet,
-                column=published.labels.get("item"),
-            )
-        )
+    problems.extend(_dictionary(published, options, file, sheet))
     finished = finish_lines(published.raw, published.labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
-    if unit_conflict:
+    if conflict:
         finished = _reject_all(finished, published.raw, "unit-mismatch", file, sheet)
     return _outcome(report, ctx, published.buckets, finished, problems)
 
 
+def _unit_header_row(grid: pd.DataFrame, block, measures) -> int:
+    """The header row whose cell states a unit (``合计（元）``), for pointing at a unit conflict."""
+    for m in measures:
+        if not m.unit:
+            continue
+        for row in range(block.first, block.last + 1):
+            cell = grid.at[row, m.position]
+            if isinstance(cell, str) and m.unit in cell:
+                return row
+    return block.last
+
+
 def _context_and_unit(
-    grid, first_header_row: int, header_unit, report: SheetReport, file, sheet, options: Options
+    grid,
+    first_header_row: int,
+    header_unit,
+    report: SheetReport,
+    file,
+    sheet,
+    options: Options,
+    unit_row=None,
 ):
+    """Department/year/stage/unit of a published sheet, and whether its stated units contradict each other."""
     ctx, problems = build_context(
         grid,
         first_header_row,
@@ -382,7 +375,9 @@ def _context_and_unit(
         stage=options.stage,
         unit=None,
     )
-    unit, unit_problems, conflict = resolve_unit(header_unit, ctx, options, file, sheet, first_header_row)
+    unit, unit_problems, conflict = resolve_unit(
+        header_unit, ctx, options, file, sheet, unit_row or first_header_row
+    )
     report.unit = unit
     return ctx, unit, problems + unit_problems, conflict
 

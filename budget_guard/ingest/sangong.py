@@ -95,6 +95,8 @@ def columns(block: HeaderBlock, width: int, stated_year: int | None) -> list[San
             continue
         year_match = re.search(r"((?:19|20)\d{2})\s*年", label)
         year = int(year_match.group(1)) if year_match else stated_year
+        if not year_match and stated_year and "上年" in label:
+            year = stated_year - 1
         out.append(SangongColumn(position, label, _role(label), stage_in_text(label), year))
     return out
 
