@@ -15,9 +15,10 @@ import pandas as pd
 
 from ..codes import ECON, FUNC
 from ..problems import Problem
-from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, STAGE, YEAR
+from ..table import DEPARTMENT, DEPARTMENT_CODE, ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, STAGE, TAGS, YEAR
 from .context import Context
 from .header_block import HeaderBlock, find_block, row_cells
+from .headers import long_field
 from .hierarchy import (
     SINGLE,
     SPLIT,
@@ -45,6 +46,7 @@ from .rows import (
 from .wide import BASIC, CHECK_PART, IGNORED, LINE, PROJECT, TOTAL, Measure, describe, is_wide, resolve
 
 PUBLISHED, WIDE = "published", "wide"
+ATTRIBUTE_FIELDS = (DEPARTMENT, DEPARTMENT_CODE, YEAR, STAGE, EXPENSE_TYPE, TAGS)
 HEADER_SCAN_ROWS = 30
 
 _CODE_HEADER = re.compile(r"编码|代码|编号")
@@ -64,6 +66,7 @@ class Plan:
     name_position: int | None
     measures: list[Measure]
     second_econ_position: int | None = None
+    attributes: dict[str, int] = field(default_factory=dict)  # department/year/stage… columns, per row
 
 
 @dataclass
@@ -115,13 +118,17 @@ def plan(grid: pd.DataFrame, anchor: int) -> Plan | None:
     code_positions: list[tuple[int, str]] = []
     name_position = None
     measures: list[Measure] = []
+    attributes: dict[str, int] = {}
     body = grid.loc[grid.index > block.last]
     for position in range(grid.shape[1]):
         label = block.label(position)
         leaf = block.leaf(position)
         if not label:
             continue
-        if leaf in _SPLIT_HEADERS:
+        attribute = long_field(leaf)[0]
+        if attribute in ATTRIBUTE_FIELDS and attribute not in attributes:
+            attributes[attribute] = position
+        elif leaf in _SPLIT_HEADERS:
             split[_SPLIT_HEADERS[leaf]] = position
         elif _CODE_HEADER.search(label) and not re.search(r"合计|支出|数$", leaf):
             code_positions.append((position, ECON if "经济" in label else (FUNC if "功能" in label else "")))
@@ -152,7 +159,7 @@ def plan(grid: pd.DataFrame, anchor: int) -> Plan | None:
             ),
             None,
         )
-    return Plan(block, codes, name_position, measures, second)
+    return Plan(block, codes, name_position, measures, second, attributes)
 
 
 def read_published(
@@ -189,7 +196,13 @@ def read_published(
     ).str.match(_GRAND_TOTAL.pattern)
     coded = resolved.code.notna()
     malformed = resolved.problem.notna() & ~subtotal
-    leaves = leaf_mask(resolved.code.where(~subtotal))
+    attributes = {
+        field: _attribute(body, position, field) for field, position in table_plan.attributes.items()
+    }
+    scope = attributes.get(DEPARTMENT, pd.Series("", index=body.index)).fillna("")
+    leaves = pd.Series(False, index=body.index)
+    for rows in scope.groupby(scope, sort=False).groups.values():  # parents are per department
+        leaves[rows] = leaf_mask(resolved.code.where(~subtotal)[rows])
     parents = coded & ~leaves & ~subtotal
 
     measures = resolve(table_plan.measures, ctx.year, ctx.stage)
@@ -232,6 +245,7 @@ def read_published(
         grand_total & usable,
         names,
         unit,
+        scope,
         file=file,
         sheet=sheet,
     )
@@ -258,12 +272,15 @@ def read_published(
                 UNIT: m.unit or unit,
                 FUNC_CODE if kind == FUNC else ECON_CODE: code_text[emit].to_numpy(),
                 ITEM: names[emit].to_numpy(),
-                YEAR: m.year if m.year is not None else ctx.year,
-                STAGE: m.stage or ctx.stage,
-                EXPENSE_TYPE: m.expense_type or title_expense,
-                DEPARTMENT: ctx.department,
+                YEAR: m.year if m.year is not None else _per_row(attributes, YEAR, emit, ctx.year),
+                STAGE: m.stage or _per_row(attributes, STAGE, emit, ctx.stage),
+                EXPENSE_TYPE: m.expense_type or _per_row(attributes, EXPENSE_TYPE, emit, title_expense),
+                DEPARTMENT: _per_row(attributes, DEPARTMENT, emit, ctx.department),
             }
         )
+        for field_name in (DEPARTMENT_CODE, TAGS):
+            if field_name in attributes:
+                frame[field_name] = attributes[field_name][emit].to_numpy()
         if table_plan.second_econ_position is not None and kind == FUNC:
             frame[ECON_CODE] = body.loc[emit, table_plan.second_econ_position].to_numpy()
         frames.append(frame)
@@ -304,6 +321,19 @@ def read_published(
     )
 
 
+def _attribute(body: pd.DataFrame, position: int, field_name: str) -> pd.Series:
+    """A per-row column (部门, 年度 …); a department printed once for a block of rows holds until the next one."""
+    values = body[position].astype("object").where(body[position].notna(), None)
+    return values.ffill() if field_name == DEPARTMENT else values
+
+
+def _per_row(attributes: dict[str, pd.Series], field_name: str, emit: pd.Series, default: object) -> object:
+    if field_name not in attributes:
+        return default
+    values = attributes[field_name][emit]
+    return values.where(values.notna(), default).to_numpy() if default is not None else values.to_numpy()
+
+
 def _kind_from_codes(codes: pd.Series) -> str | None:
     first = codes.dropna().astype(str).str[0]
     if first.empty:
@@ -333,6 +363,7 @@ def _checks(
     totals: pd.Series,
     names: pd.Series,
     unit: str,
+    scope: pd.Series,
     *,
     file: str,
     sheet: str | None,
@@ -346,7 +377,10 @@ def _checks(
         fen, _ = parse_amounts(body[m.position], unit=m.unit or unit, blank_is_zero=True)
         parsed[m.position] = fen.fillna(0)
         column_unit = m.unit or unit
-        problems += hierarchy_problems(codes, fen, column_unit, file=file, sheet=sheet, column=m.label)
+        for rows in scope.groupby(scope, sort=False).groups.values():
+            problems += hierarchy_problems(
+                codes[rows], fen[rows], column_unit, file=file, sheet=sheet, column=m.label
+            )
         leaf_sum = int(fen[leaves].fillna(0).sum())
         for row in body.index[totals]:
             printed = fen.get(row)

@@ -16,7 +16,7 @@ from ..codes import ECON, FUNC, CodeBook, load_codebook
 from ..problems import Problem
 from ..table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR, conform, empty_table
 from .context import build_context
-from .detect import EMPTY, LONG, NO_DATA, PUBLISHED, SANGONG, SIDE_BY_SIDE, Detection, detect_layout
+from .detect import EMPTY, LONG, NO_DATA, PUBLISHED, SANGONG, SIDE_BY_SIDE, UNKNOWN, Detection, detect_layout
 from .dictionary import name_mismatch_problems, unknown_code_problems
 from .duplicates import duplicate_problems
 from .encodings import decode_text
@@ -193,7 +193,9 @@ def _read_source(
         except GridError as exc:
             outcomes, problems = fail(exc.code, **exc.details)
             return outcomes, [notice, *problems]
-        return [_read_sheet(grid, source.name, None, options)], [notice]
+        outcomes = [_read_sheet(grid, source.name, None, options)]
+        _fail_if_nothing_read(report, outcomes)
+        return outcomes, [notice]
     try:
         workbook = excel_grids(data)
     except GridError as exc:
@@ -201,7 +203,15 @@ def _read_source(
     outcomes = [_read_sheet(grid, source.name, name, options) for name, grid in workbook.sheets.items()]
     if not outcomes:
         return fail("file-empty")
+    _fail_if_nothing_read(report, outcomes)
     return outcomes, _unit_variation(outcomes, source.name)
+
+
+def _fail_if_nothing_read(report: FileReport, outcomes: list[SheetOutcome]) -> None:
+    """A file none of whose sheets has a layout we know (but some have numbers) counts as failed."""
+    layouts = {o.report.layout for o in outcomes}
+    if UNKNOWN in layouts and not layouts - {UNKNOWN, EMPTY, NO_DATA}:
+        report.status = "failed"
 
 
 def _file_failure(report: FileReport, name: str):
