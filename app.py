@@ -91,13 +91,13 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
         unit = st.selectbox(
             t("app.read.unit"),
             [None, "元", "千元", "万元"],
-            format_func=lambda v: v or t("app.read.unset"),
+            format_func=lambda v: v or i18n.t("app.read.unset", lang),
             key="opt_unit",
         )
         stage = st.selectbox(
             t("app.read.stage"),
             [None, *STAGES],
-            format_func=lambda v: i18n.t(f"stage.{v}", lang) if v else t("app.read.unset"),
+            format_func=lambda v: i18n.t(f"stage.{v}", lang) if v else i18n.t("app.read.unset", lang),
             key="opt_stage",
         )
     options = pipeline.ReadOptions(
@@ -120,7 +120,7 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
     choice = bar.radio(
         t("app.rules.source"),
         ["default", "upload"],
-        format_func=lambda v: t(f"app.rules.{v}"),
+        format_func=lambda v: i18n.t(f"app.rules.{v}", lang),
         horizontal=True,
         key="rules_source",
     )
@@ -222,7 +222,7 @@ def whatif_sidebar(base, lang: str) -> whatif.WhatIf:
     return whatif.WhatIf(targets=targets, bands=bands, materiality_yuan=materiality)
 
 
-def stage_sidebar(load, rules_text: str, rules_source: str) -> str | None:
+def stage_sidebar(load, rules_text: str, rules_source: str, lang: str) -> str | None:
     """Which figures are compared, offered only when the data hold a stage other than the rules' own."""
     present = [s for s in STAGES if s in set(load.table[STAGE].astype(str))]
     wanted = parse_rules(rules_text, source=rules_source).compare.stage
@@ -233,7 +233,7 @@ def stage_sidebar(load, rules_text: str, rules_source: str) -> str | None:
         t("app.stage"),
         present,
         index=present.index(default),
-        format_func=lambda v: t(f"stage.{v}"),
+        format_func=lambda v: i18n.t(f"stage.{v}", lang),
         key="stage",
     )
 
@@ -568,7 +568,7 @@ def main() -> None:
     if rules is None:
         return
     rules_text, rules_source = rules
-    stage = stage_sidebar(load, rules_text, rules_source)
+    stage = stage_sidebar(load, rules_text, rules_source, lang)
     with st.spinner(t("app.evaluating")):
         evaluation = cache.evaluation(load, key, options, rules_text, rules_source, stage)
     run = cache.run_key(key, options, rules_text, stage)

@@ -1,0 +1,258 @@
+"""The Streamlit page (app.py) through AppTest: sample data, uploads, every view, filters, what-if, bad rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from budget_guard import i18n
+from budget_guard.dashboard import pipeline
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
+TABS = {
+    key: i18n.t(key, "zh")
+    for key in (
+        "app.tab.matrix",
+        "app.tab.trends",
+        "app.tab.departments",
+        "app.tab.findings",
+        "app.tab.unclassified",
+        "app.tab.rejected",
+        "app.tab.load",
+    )
+}
+
+
+def started() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=90).run()
+
+
+def with_sample() -> AppTest:
+    at = started()
+    at.button(key="sample").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_tab(at: AppTest, key: str) -> AppTest:
+    at.session_state["view"] = TABS[key]
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "success", "info", "warning", "error")
+        for e in at.get(kind)
+    ]
+    return "\n".join(str(p) for p in parts)
+
+
+def findings_frame(at: AppTest):
+    open_tab(at, "app.tab.findings")
+    return at.dataframe[0].value
+
+
+@pytest.fixture
+def engine_calls(monkeypatch):
+    """Counts of ingest and engine runs (caches cleared first, so the first run counts)."""
+    st.cache_data.clear()
+    calls = {"read": 0, "evaluate": 0}
+    read, evaluate = pipeline.read_budget, pipeline.evaluate
+
+    def counted_read(*args, **kwargs):
+        calls["read"] += 1
+        return read(*args, **kwargs)
+
+    def counted_evaluate(*args, **kwargs):
+        calls["evaluate"] += 1
+        return evaluate(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "read_budget", counted_read)
+    monkeypatch.setattr(pipeline, "evaluate", counted_evaluate)
+    return calls
+
+
+def test_welcome_then_the_sample_in_one_click():
+    at = started()
+    assert not at.exception
+    assert at.title[0].value == "预算支出护栏看板"
+    assert "上传一个或多个预算表" in at.info[0].value
+    at.button(key="sample").click().run()
+    assert not at.exception
+    page = texts(at)
+    assert "差额为0" in page  # every yuan accounted for
+    assert ">5<" in page and "红色（督办）" in page  # the red tile
+    assert "过紧日子" in page and "四个只增不减" in page
+    assert "商务局三公经费2024年" in page  # a guardrail headline names the worst findings
+    assert {b.key for b in at.get("download_button")} >= {"download_xlsx", "download_json", "rules_download"}
+
+
+def test_the_matrix_names_where_each_guardrail_broke():
+    at = with_sample()
+    page = texts(at)
+    assert "三公经费 2024年 — 商务局 红色（督办） +20.00%" in page
+    assert "改善民生 2023年 — 教育局 红色（督办） -0.92%" in page
+    assert "有利企业 2025年 — 全市合计 红色（督办） -6.11%" in page
+    at.selectbox(key="matrix_scope").set_value("department\x01商务局").run()
+    assert "三公经费 2024年：红色（督办），+20.00%" in texts(at)
+
+
+def test_uploading_a_csv_runs_the_same_pipeline():
+    at = started()
+    at.file_uploader(key="uploads").set_value((SAMPLE_CSV.name, SAMPLE_CSV.read_bytes(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert "上传的1个文件" in texts(at)
+    frame = findings_frame(at)
+    assert len(frame) == 24
+    row = frame.loc[(frame["部门"] == "商务局") & (frame["类别"] == "三公经费")].iloc[0]
+    assert row["等级"] == "红色（督办）" and row["年度"] == 2024
+    assert SAMPLE_CSV.name in row["来源"]
+
+
+@pytest.mark.parametrize("tab", list(TABS))
+def test_every_view_renders(tab):
+    at = open_tab(with_sample(), tab)
+    if tab == "app.tab.matrix":
+        assert len(at.get("vega_lite_chart")) == 2
+    if tab == "app.tab.trends":
+        assert len(at.get("vega_lite_chart")) == 8
+    if tab == "app.tab.unclassified":
+        assert "430行未归入任何类别" in texts(at)
+    if tab == "app.tab.rejected":
+        assert "没有被拒收的行" in texts(at)
+    if tab == "app.tab.load":
+        labels = {m.label: m.value for m in at.metric}
+        assert labels["读取行数"] == "1,539" and labels["数据行"] == "1,534" and labels["拒收行"] == "0"
+
+
+def test_filters_change_the_table_without_reading_or_evaluating_again(engine_calls):
+    at = with_sample()
+    frame = findings_frame(at)
+    assert len(frame) == 24 and engine_calls == {"read": 1, "evaluate": 1}
+    at.multiselect(key="f_levels").set_value(["red"]).run()
+    assert set(at.dataframe[0].value["等级"]) == {"红色（督办）"} and len(at.dataframe[0].value) == 5
+    at.multiselect(key="f_groups").set_value(["tight_budget"]).run()
+    at.multiselect(key="f_years").set_value([2024]).run()
+    frame = at.dataframe[0].value
+    assert list(zip(frame["部门"], frame["类别"], strict=True)) == [("商务局", "三公经费")]
+    assert "显示1条，共24条" in texts(at)
+    at.multiselect(key="f_levels").set_value([]).run()
+    at.multiselect(key="f_groups").set_value([]).run()
+    at.multiselect(key="f_years").set_value([]).run()
+    at.multiselect(key="f_categories").set_value(["livelihood"]).run()
+    assert set(at.dataframe[0].value["类别"]) == {"改善民生"}
+    at.multiselect(key="f_scopes").set_value(["教育局"]).run()
+    assert list(at.dataframe[0].value["年度"]) == [2023]
+    open_tab(at, "app.tab.matrix")  # other views, and back: still no engine call
+    open_tab(at, "app.tab.findings")
+    assert list(at.dataframe[0].value["年度"]) == [2023]  # the filters kept their values
+    assert engine_calls == {"read": 1, "evaluate": 1}
+
+
+def test_selecting_a_finding_shows_its_source_rows():
+    at = with_sample()
+    frame = findings_frame(at)
+    position = int(((frame["部门"] == "商务局") & (frame["类别"] == "三公经费")).to_numpy().nonzero()[0][0])
+    at.session_state["findings_table"] = {"selection": {"rows": [position], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    lines = at.dataframe[1].value
+    assert set(lines["部门"]) == {"商务局"} and set(lines["年度"]) == {2023, 2024}
+    assert set(lines["工作表"]) == {"2023年", "2024年"} and lines["行号"].notna().all()
+    assert "2024年合计4.93万元" in texts(at)
+
+
+def test_department_drill_down_to_the_lines_behind_a_number():
+    at = open_tab(with_sample(), "app.tab.departments")
+    table = at.dataframe[0].value
+    assert table.iloc[0]["范围"] == "全市合计"
+    assert "红色（督办）" in set(table["最严重等级"])
+    # the drill-down starts at the worst cell of the latest year
+    assert "全市合计有利企业2025年" in texts(at)
+    at.selectbox(key="drill_year").set_value(2024).run()
+    at.selectbox(key="drill_scope").set_value("department\x01商务局").run()
+    at.selectbox(key="drill_category").set_value("sangong").run()
+    assert not at.exception
+    assert "商务局三公经费2024年4.93万元" in texts(at)
+    lines = at.dataframe[1].value
+    assert len(lines) > 0 and lines["文件"].eq(pipeline.SAMPLE_FILE.name).all()
+
+
+def test_whatif_target_edit_regrades_and_is_named(engine_calls):
+    at = with_sample()
+    before = findings_frame(at)
+    assert ((before["部门"] == "发展和改革局") & (before["等级"] == "黄色（预警）")).any()
+    target = next(n for n in at.number_input if n.label == "一般性支出：至少压减（%）")
+    assert target.value == 5.0  # the rules file's own number, not a hard-coded one
+    target.set_value(1.0).run()
+    assert not at.exception
+    after = at.dataframe[0].value
+    assert not (after["部门"] == "发展和改革局").any()
+    assert any("general_expenditure.target_pct: 5 → 1" in w.value for w in at.warning)
+    assert engine_calls["read"] == 1 and engine_calls["evaluate"] == 2
+    at.button(key="whatif_reset").click().run()
+    assert len(at.dataframe[0].value) == len(before)
+
+
+def test_whatif_band_edit_moves_yellow_to_white():
+    at = with_sample()
+    band = next(n for n in at.number_input if n.label.startswith("压减类别：缺口不超过"))
+    band.set_value(5.0).run()
+    assert not at.exception
+    assert "黄色（预警）" not in set(findings_frame(at)["等级"])
+
+
+def _bad_rules() -> tuple[bytes, int]:
+    _, text = pipeline.default_rules()
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if "econ_prefixes" in line)
+    lines[index] = lines[index].replace("econ_prefixes", "econ_prefxes")
+    return ("\n".join(lines) + "\n").encode("utf-8"), index + 1
+
+
+def test_a_bad_rules_file_shows_its_error_not_a_traceback():
+    at = with_sample()
+    at.radio(key="rules_source").set_value("upload").run()
+    data, line = _bad_rules()
+    at.file_uploader(key="rules_upload").set_value(("my_rules.yaml", data, "application/x-yaml")).run()
+    assert not at.exception
+    errors = "\n".join(e.value for e in at.error)
+    assert "未知的键 'econ_prefxes'" in errors and f"第{line}行" in errors and "my_rules.yaml" in errors
+    assert "规则有误" in errors
+    assert not at.get("tab")  # nothing is shown as if it had been evaluated
+    at.file_uploader(key="rules_upload").set_value(
+        ("latin.yaml", "ä: 1".encode("latin-1"), "text/yaml")
+    ).run()
+    assert not at.exception and any("UTF-8" in e.value for e in at.error)
+
+
+def test_an_uploaded_valid_rules_file_is_used():
+    at = with_sample()
+    _, text = pipeline.default_rules()
+    edited = text.replace("target_pct: 5", "target_pct: 1", 1).encode("utf-8")
+    at.radio(key="rules_source").set_value("upload").run()
+    at.file_uploader(key="rules_upload").set_value(("strict.yaml", edited, "application/x-yaml")).run()
+    assert not at.exception
+    assert any("strict.yaml" in c.value for c in at.sidebar.caption)
+    assert not (findings_frame(at)["部门"] == "发展和改革局").any()
+
+
+def test_english_switch_keeps_the_open_view():
+    at = open_tab(with_sample(), "app.tab.findings")
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Budget guardrail dashboard"
+    assert at.session_state["view"] == "Findings"
+    page = texts(at)
+    assert "Red (supervised)" in page and "Tight budget" in page
+    frame = at.dataframe[0].value
+    assert "Level" in frame.columns and "Red (supervised)" in set(frame["Level"])
+    assert any("[商务局] Three public expenses 2024" in m for m in frame["Explanation"])
