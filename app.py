@@ -34,20 +34,51 @@ KEEP = "page"  # widgets inside tabs keep their value while another tab is open
 GOV_SEP = "\u0001"
 
 
+# Widgets whose options are shown in the page's language. Streamlit keeps a choice as its shown
+# text, so each language gets its own widget key and a language switch carries the choices over.
+PER_LANGUAGE = (
+    "opt_unit",
+    "opt_stage",
+    "rules_source",
+    "stage",
+    "matrix_scope",
+    "trend_scope",
+    "drill_scope",
+    "drill_category",
+    "f_levels",
+    "f_groups",
+    "f_categories",
+    "f_scopes",
+)
+
+
 def t(key: str, **values: object) -> str:
     return i18n.t(key, st.session_state.get("lang", i18n.DEFAULT_LANG), **values)
+
+
+def lk(base: str, lang: str | None = None) -> str:
+    """The widget key of ``base`` in ``lang`` (default: the page's language)."""
+    return f"{base}.{lang or st.session_state.get('lang', i18n.DEFAULT_LANG)}"
+
+
+def unless_set(key: str, index: int) -> int:
+    """A selectbox's starting index, or 0 once its value lives in Session State (no Streamlit warning)."""
+    return 0 if key in st.session_state else index
 
 
 # -- sidebar ------------------------------------------------------------------------------------------
 
 
 def _on_language_change() -> None:
-    """Keep the open tab when the labels change language."""
+    """Keep the open tab and every choice when the labels change language."""
     new = st.session_state.get("lang", "zh")
     old = "en" if new == "zh" else "zh"
     for key in TABS:
         if st.session_state.get("view") == i18n.t(key, old):
             st.session_state["view"] = i18n.t(key, new)
+    for base in PER_LANGUAGE:
+        if lk(base, old) in st.session_state:
+            st.session_state[lk(base, new)] = st.session_state[lk(base, old)]
 
 
 def _use_sample() -> None:
@@ -92,13 +123,13 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
             t("app.read.unit"),
             [None, "元", "千元", "万元"],
             format_func=lambda v: v or i18n.t("app.read.unset", lang),
-            key="opt_unit",
+            key=lk("opt_unit"),
         )
         stage = st.selectbox(
             t("app.read.stage"),
             [None, *STAGES],
             format_func=lambda v: i18n.t(f"stage.{v}", lang) if v else i18n.t("app.read.unset", lang),
-            key="opt_stage",
+            key=lk("opt_stage"),
         )
     options = pipeline.ReadOptions(
         department=department, year=int(year) if year else None, stage=stage, unit=unit
@@ -122,7 +153,7 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
         ["default", "upload"],
         format_func=lambda v: i18n.t(f"app.rules.{v}", lang),
         horizontal=True,
-        key="rules_source",
+        key=lk("rules_source"),
     )
     source, text = pipeline.default_rules()
     if choice == "upload":
@@ -232,9 +263,9 @@ def stage_sidebar(load, rules_text: str, rules_source: str, lang: str) -> str | 
     return st.sidebar.selectbox(
         t("app.stage"),
         present,
-        index=present.index(default),
+        index=unless_set(lk("stage"), present.index(default)),
         format_func=lambda v: i18n.t(f"stage.{v}", lang),
-        key="stage",
+        key=lk("stage"),
     )
 
 
@@ -299,7 +330,7 @@ def scope_picker(evaluation, lang: str, key: str, everything: bool = False) -> v
         t("app.scope"),
         encoded,
         format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
-        key=key,
+        key=lk(key),
         persist_state=KEEP,
     )
     return by_code.get(chosen, options[0])
@@ -341,7 +372,8 @@ def matrix_view(evaluation, lang: str) -> None:
     st.markdown(views.legend_html(lang), unsafe_allow_html=True)
     cells = views.matrix_cells(evaluation, scope, lang)
     for group in evaluation.rules.groups:
-        st.markdown(f"**{group.name.get(lang)}**（{i18n.t(f'direction.{group.direction.value}', lang)}）")
+        direction = i18n.t(f"direction.{group.direction.value}", lang)
+        st.markdown(t("app.group_title", name=group.name.get(lang), direction=direction))
         part = cells.loc[cells["group"] == group.id]
         st.vega_lite_chart(spec=charts.matrix_spec(part, lang), width="stretch")
     broken = views.broken_cells_text(cells, lang)
@@ -378,8 +410,8 @@ def _on_drill_cell(table: views.DepartmentTable) -> None:
     found = table.cell(*cells[0])
     if found:
         scope, category = found
-        st.session_state["drill_scope"] = f"{scope[0]}{GOV_SEP}{scope[1]}"
-        st.session_state["drill_category"] = category
+        st.session_state[lk("drill_scope")] = f"{scope[0]}{GOV_SEP}{scope[1]}"
+        st.session_state[lk("drill_category")] = category
 
 
 def departments_view(evaluation, lang: str) -> None:
@@ -413,17 +445,17 @@ def departments_view(evaluation, lang: str) -> None:
     code = left.selectbox(
         t("col.scope"),
         encoded,
-        index=options.index(start_scope),
+        index=unless_set(lk("drill_scope"), options.index(start_scope)),
         format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
-        key="drill_scope",
+        key=lk("drill_scope"),
         persist_state=KEEP,
     )
     category = right.selectbox(
         t("col.category"),
         categories,
-        index=categories.index(start_category),
+        index=unless_set(lk("drill_category"), categories.index(start_category)),
         format_func=lambda c: evaluation.rules.category(c).name.get(lang),
-        key="drill_category",
+        key=lk("drill_category"),
         persist_state=KEEP,
     )
     source_lines(evaluation, by_code.get(code, options[0]), category, year, lang)
@@ -447,7 +479,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         t("col.level"),
         ["red", "yellow", "white"],
         format_func=lambda v: i18n.level_label(v, lang),
-        key="f_levels",
+        key=lk("f_levels"),
         placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )
@@ -455,7 +487,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         t("col.group"),
         [g.id for g in rules.groups],
         format_func=lambda g: rules.group(g).name.get(lang),
-        key="f_groups",
+        key=lk("f_groups"),
         placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )
@@ -463,7 +495,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         t("col.category"),
         [c.id for c in rules.categories],
         format_func=lambda c: rules.category(c).name.get(lang),
-        key="f_categories",
+        key=lk("f_categories"),
         placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )
@@ -472,7 +504,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         t("col.scope"),
         list(dict.fromkeys(keys["scope"])),
         format_func=lambda s: views.scope_text(evaluation, gov, lang) if s == gov[1] else s,
-        key="f_scopes",
+        key=lk("f_scopes"),
         placeholder=t("app.filter.all"),
         persist_state=KEEP,
     )

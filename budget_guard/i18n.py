@@ -214,6 +214,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "app.tab.load": ("读取报告", "Load report"),
     "app.scope": ("范围", "Scope"),
     "app.worst_level": ("最严重等级", "Worst level"),
+    "app.group_title": ("**{name}**（{direction}）", "**{name}** ({direction})"),
+    "app.paren": ("（{text}）", " ({text})"),
     "app.with_unit": ("{label}（{unit}）", "{label} ({unit})"),
     "app.matrix.help": (
         "颜色为等级，数字为同比增减率；首个年度不作同比。鼠标悬停可看金额与说明。",

@@ -101,7 +101,7 @@ def test_the_matrix_names_where_each_guardrail_broke():
     assert "三公经费 2024年 — 商务局 红色（督办） +20.00%" in page
     assert "改善民生 2023年 — 教育局 红色（督办） -0.92%" in page
     assert "有利企业 2025年 — 全市合计 红色（督办） -6.11%" in page
-    at.selectbox(key="matrix_scope").set_value("department\x01商务局").run()
+    at.selectbox(key="matrix_scope.zh").set_value("department\x01商务局").run()
     assert "三公经费 2024年：红色（督办），+20.00%" in texts(at)
 
 
@@ -137,19 +137,19 @@ def test_filters_change_the_table_without_reading_or_evaluating_again(engine_cal
     at = with_sample()
     frame = findings_frame(at)
     assert len(frame) == 24 and engine_calls == {"read": 1, "evaluate": 1}
-    at.multiselect(key="f_levels").set_value(["red"]).run()
+    at.multiselect(key="f_levels.zh").set_value(["red"]).run()
     assert set(at.dataframe[0].value["等级"]) == {"红色（督办）"} and len(at.dataframe[0].value) == 5
-    at.multiselect(key="f_groups").set_value(["tight_budget"]).run()
+    at.multiselect(key="f_groups.zh").set_value(["tight_budget"]).run()
     at.multiselect(key="f_years").set_value([2024]).run()
     frame = at.dataframe[0].value
     assert list(zip(frame["部门"], frame["类别"], strict=True)) == [("商务局", "三公经费")]
     assert "显示1条，共24条" in texts(at)
-    at.multiselect(key="f_levels").set_value([]).run()
-    at.multiselect(key="f_groups").set_value([]).run()
+    at.multiselect(key="f_levels.zh").set_value([]).run()
+    at.multiselect(key="f_groups.zh").set_value([]).run()
     at.multiselect(key="f_years").set_value([]).run()
-    at.multiselect(key="f_categories").set_value(["livelihood"]).run()
+    at.multiselect(key="f_categories.zh").set_value(["livelihood"]).run()
     assert set(at.dataframe[0].value["类别"]) == {"改善民生"}
-    at.multiselect(key="f_scopes").set_value(["教育局"]).run()
+    at.multiselect(key="f_scopes.zh").set_value(["教育局"]).run()
     assert list(at.dataframe[0].value["年度"]) == [2023]
     open_tab(at, "app.tab.matrix")  # other views, and back: still no engine call
     open_tab(at, "app.tab.findings")
@@ -178,8 +178,8 @@ def test_department_drill_down_to_the_lines_behind_a_number():
     # the drill-down starts at the worst cell of the latest year
     assert "全市合计有利企业2025年" in texts(at)
     at.selectbox(key="drill_year").set_value(2024).run()
-    at.selectbox(key="drill_scope").set_value("department\x01商务局").run()
-    at.selectbox(key="drill_category").set_value("sangong").run()
+    at.selectbox(key="drill_scope.zh").set_value("department\x01商务局").run()
+    at.selectbox(key="drill_category.zh").set_value("sangong").run()
     assert not at.exception
     assert "商务局三公经费2024年4.93万元" in texts(at)
     lines = at.dataframe[1].value
@@ -220,7 +220,7 @@ def _bad_rules() -> tuple[bytes, int]:
 
 def test_a_bad_rules_file_shows_its_error_not_a_traceback():
     at = with_sample()
-    at.radio(key="rules_source").set_value("upload").run()
+    at.radio(key="rules_source.zh").set_value("upload").run()
     data, line = _bad_rules()
     at.file_uploader(key="rules_upload").set_value(("my_rules.yaml", data, "application/x-yaml")).run()
     assert not at.exception
@@ -238,7 +238,7 @@ def test_an_uploaded_valid_rules_file_is_used():
     at = with_sample()
     _, text = pipeline.default_rules()
     edited = text.replace("target_pct: 5", "target_pct: 1", 1).encode("utf-8")
-    at.radio(key="rules_source").set_value("upload").run()
+    at.radio(key="rules_source.zh").set_value("upload").run()
     at.file_uploader(key="rules_upload").set_value(("strict.yaml", edited, "application/x-yaml")).run()
     assert not at.exception
     assert any("strict.yaml" in c.value for c in at.sidebar.caption)
@@ -247,12 +247,25 @@ def test_an_uploaded_valid_rules_file_is_used():
 
 def test_english_switch_keeps_the_open_view():
     at = open_tab(with_sample(), "app.tab.findings")
+    at.multiselect(key="f_levels.zh").set_value(["red"]).run()
     at.segmented_control(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Budget guardrail dashboard"
     assert at.session_state["view"] == "Findings"
     page = texts(at)
     assert "Red (supervised)" in page and "Tight budget" in page
-    frame = at.dataframe[0].value
-    assert "Level" in frame.columns and "Red (supervised)" in set(frame["Level"])
+    frame = at.dataframe[0].value  # the level filter carried over to the English widget
+    assert at.multiselect(key="f_levels.en").value == ["red"]
+    assert "Level" in frame.columns and set(frame["Level"]) == {"Red (supervised)"} and len(frame) == 5
     assert any("[商务局] Three public expenses 2024" in m for m in frame["Explanation"])
+    at.segmented_control(key="lang").set_value("zh").run()
+    assert set(at.dataframe[0].value["等级"]) == {"红色（督办）"}
+
+
+def test_language_switch_keeps_the_chosen_scope():
+    at = with_sample()
+    at.selectbox(key="matrix_scope.zh").set_value("department\x01商务局").run()
+    at.segmented_control(key="lang").set_value("en").run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="matrix_scope.en").value == "department\x01商务局"
+    assert "Three public expenses 2024: Red (supervised), +20.00%" in texts(at)

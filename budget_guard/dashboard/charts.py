@@ -35,7 +35,7 @@ from .views import (
 )
 
 ROW_HEIGHT = 54
-LABEL_WIDTH = 130
+LABEL_WIDTH = {"zh": 130, "en": 185}  # px of category labels, the same in every heatmap
 CELL_TEXT_LIMIT = 150  # px; longer texts end in … (the tooltip has them in full)
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 TREND_HEIGHT = 230
@@ -73,12 +73,12 @@ def matrix_chart(cells: pd.DataFrame, lang: str, categories: list[str] | None = 
             title=None,
             axis=alt.Axis(
                 labelFontSize=13,
-                labelLimit=LABEL_WIDTH,
+                labelLimit=LABEL_WIDTH.get(lang, 130),
                 ticks=False,
                 domain=False,
                 labelPadding=8,
-                minExtent=LABEL_WIDTH,
-                maxExtent=LABEL_WIDTH,
+                minExtent=LABEL_WIDTH.get(lang, 130),
+                maxExtent=LABEL_WIDTH.get(lang, 130),
             ),
         ),
     )

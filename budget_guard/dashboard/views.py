@@ -224,7 +224,7 @@ def headline_html(headline: GroupHeadline, lang: str) -> str:
         f'<div style="border:1px solid #BFBFBF;border-left:8px solid {TEXT[level]};border-radius:8px;'
         f'padding:10px 14px;margin-bottom:10px;background:{FILL[level]}33;height:100%">'
         f'<div style="font-size:1.15rem;font-weight:700">{html.escape(headline.name)}'
-        f'<span style="font-weight:400;color:#595959">（{html.escape(headline.direction)}）</span>'
+        f'<span style="font-weight:400;color:#595959">{html.escape(i18n.t("app.paren", lang, text=headline.direction))}</span>'
         f'<span style="float:right;background:{FILL[level]};color:{TEXT[level]};border:1px solid #BFBFBF;'
         f'border-radius:6px;padding:1px 8px;font-size:0.95rem">{html.escape(level_text(level, lang))}</span></div>'
         f'<div style="margin-top:4px">{html.escape(headline.text)}</div>'
