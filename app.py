@@ -196,8 +196,7 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
 
 def _rules_error(message: str) -> None:
     st.sidebar.error(message)
-    st.error(t("app.rules.invalid"))
-    st.error(message)
+    st.error(f"{t('app.rules.invalid')}\n\n{message}")
     return None
 
 
@@ -588,9 +587,9 @@ def welcome(lang: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="budget-guard", page_icon=":material/account_balance:", layout="wide")
     lang = language()
+    st.title(t("app.title"))
     data = data_sidebar(lang)
     rules = rules_sidebar(lang)
-    st.title(t("app.title"))
     if data is None:
         welcome(lang)
         return

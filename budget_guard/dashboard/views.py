@@ -664,15 +664,15 @@ def cell_detail(evaluation: Evaluation, scope: Scope, category: str, year: int, 
 LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     (YEAR, "col.year"),
     (DEPARTMENT, "col.department"),
+    (ITEM, "col.item"),
+    ("amount_wan", "col.amount_wan"),
     (FUNC_CODE, "col.func_code"),
     (ECON_CODE, "col.econ_code"),
-    (ITEM, "col.item"),
     (EXPENSE_TYPE, "col.expense_type"),
-    (TAGS, "col.tags"),
-    ("amount_wan", "col.amount_wan"),
     (SOURCE_FILE, "col.source_file"),
     (SOURCE_SHEET, "col.source_sheet"),
     (SOURCE_ROW, "col.source_row"),
+    (TAGS, "col.tags"),
 )
 
 
