@@ -12,8 +12,11 @@ import datetime
 import io
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 import python_calamine
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -59,10 +62,76 @@ def sniff_format(data: bytes, suffix: str) -> str:
 
 
 def csv_grid(text: str) -> pd.DataFrame:
-    """Parse CSV text with the pandas C parser; ragged rows (a one-cell title above a 9-column header) are fine."""
+    """Parse CSV text; ragged rows (a one-cell title above a 9-column header) are fine.
+
+    The fast path is pyarrow's C++ reader: rows with fewer cells than the widest early row come back
+    through its invalid-row handler with their line numbers and are put back in place. When that cannot
+    be trusted (a quoted cell spanning lines, a row wider than expected) the pandas C parser reads it.
+    """
     sample = text[:200_000]
     sep = "\t" if sample.count("\t") > sample.count(",") else ","
     width = _max_fields(sample.splitlines()[:200], sep)
+    grid = _arrow_csv_grid(text, sep, width)
+    if grid is not None:
+        return grid
+    return _pandas_csv_grid(text, sep, width)
+
+
+def _arrow_csv_grid(text: str, sep: str, width: int) -> pd.DataFrame | None:
+    short: list[tuple[int, str]] = []
+    too_wide = False
+
+    def invalid(row) -> str:
+        nonlocal too_wide
+        if row.number is None or row.actual_columns > width:
+            too_wide = True
+        else:
+            short.append((row.number, row.text))
+        return "skip"
+
+    names = [str(i) for i in range(max(width, 1))]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=sep, invalid_row_handler=invalid, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowException):
+        return None
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    if too_wide or table.num_rows + len(short) != lines:
+        return None  # a quoted cell spans lines, or a row is wider: line numbers would drift
+    columns = {}
+    for position in range(len(names)):
+        column = table.column(position)
+        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
+        column = pc.if_else(empty, pa.scalar(None, pa.string()), column).cast(pa.large_string())
+        columns[position] = pd.Series(pd.arrays.ArrowStringArray(column.combine_chunks()))
+    grid = pd.DataFrame(columns)
+    if short:
+        line_numbers = sorted(number for number, _ in short)
+        kept = np.setdiff1d(np.arange(1, lines + 1), np.array(line_numbers))
+        grid.index = kept
+        extra = pd.DataFrame(
+            [
+                (list(next(csv.reader([row_text], delimiter=sep), [])) + [None] * width)[:width]
+                for _, row_text in sorted(short)
+            ],
+            index=line_numbers,
+        )
+        extra = _as_grid(extra)
+        extra.index = line_numbers
+        grid = pd.concat([grid, extra]).sort_index()
+    grid.index = pd.RangeIndex(1, lines + 1)
+    return grid
+
+
+def _pandas_csv_grid(text: str, sep: str, width: int) -> pd.DataFrame:
     for attempt in range(2):
         try:
             frame = pd.read_csv(

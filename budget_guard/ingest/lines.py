@@ -8,6 +8,8 @@ and a ``Problem`` naming file, sheet, row and column.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,8 +42,7 @@ from .numbers import (
     BLANK,
     ECON_LENGTHS,
     FUNC_LENGTHS,
-    clean_codes,
-    clean_text,
+    clean_code,
     fen_to_unit_text,
     parse_amounts,
 )
@@ -98,91 +99,99 @@ def finish_lines(
     sheet: str | None,
     blank_is_zero: bool,
 ) -> Finished:
-    """Parse and check ``raw`` (columns ``row``, ``amount_text``, ``amount_column``, ``unit`` and any text fields)."""
+    """Parse and check ``raw`` (columns ``row``, ``amount_text``, ``amount_column``, ``unit`` and any text fields).
+
+    Text columns repeat a handful of values over millions of lines, so each is factorised once and
+    only its distinct values are cleaned and checked; results come back as categoricals.
+    """
     raw = raw.reset_index(drop=True)
-    n = len(raw)
     rows = raw[ROW].astype("int64")
     fails = _Failures(file, sheet)
     problems: list[Problem] = []
     error = pd.Series(False, index=raw.index)
 
-    def text(name: str) -> pd.Series:
+    def column(name: str) -> pd.Series:
         if name in raw.columns:
-            return clean_text(raw[name])
+            return raw[name]
         return pd.Series(pd.NA, index=raw.index, dtype=TEXT)
 
     # amounts, per unit (a wide table can state a unit per column)
     fen = pd.Series(pd.NA, index=raw.index, dtype="Int64")
     status = pd.Series(BLANK, index=raw.index, dtype="object")
-    for unit, part in raw.groupby(UNIT, sort=False):
-        part_fen, part_status = parse_amounts(part[AMOUNT_TEXT], unit=str(unit), blank_is_zero=blank_is_zero)
-        fen[part.index] = part_fen
-        status[part.index] = part_status
-    amount_text = raw[AMOUNT_TEXT].astype(TEXT)
+    units = raw[UNIT].astype("object")
+    for unit in units.unique():
+        part = (units == unit).to_numpy()
+        part_fen, part_status = parse_amounts(
+            raw.loc[part, AMOUNT_TEXT], unit=str(unit), blank_is_zero=blank_is_zero
+        )
+        fen[part] = part_fen
+        status[part] = part_status
     bad_amount = status == BAD
     missing_amount = (status == BLANK) & fen.isna()
-    fails.add(bad_amount, "amount-not-numeric", raw[AMOUNT_LABEL], amount_text, rows)
-    fails.add(missing_amount, "amount-missing", raw[AMOUNT_LABEL], amount_text, rows)
+    if bad_amount.any() or missing_amount.any():
+        amount_text = raw[AMOUNT_TEXT].astype(TEXT)
+        fails.add(bad_amount, "amount-not-numeric", raw[AMOUNT_LABEL], amount_text, rows)
+        fails.add(missing_amount, "amount-missing", raw[AMOUNT_LABEL], amount_text, rows)
     error |= bad_amount | missing_amount
 
     # codes
-    func_raw, econ_raw = text(FUNC_CODE), text(ECON_CODE)
-    func, func_problem = clean_codes(func_raw, FUNC_LENGTHS)
-    econ, econ_problem = clean_codes(econ_raw, ECON_LENGTHS)
-    for code_raw, problem, name in ((func_raw, func_problem, FUNC_CODE), (econ_raw, econ_problem, ECON_CODE)):
-        bad = problem.notna()
-        fails.add(bad, "code-malformed", labels.get(name, name), code_raw, rows, detail=problem)
+    codes: dict[str, pd.Series] = {}
+    code_problems: dict[str, pd.Series] = {}
+    for name, lengths in ((FUNC_CODE, FUNC_LENGTHS), (ECON_CODE, ECON_LENGTHS)):
+        positions, uniques = _distinct(column(name))
+        checks = [clean_code(u, lengths) for u in uniques]
+        codes[name] = _expand(positions, [c.code for c in checks], raw.index)
+        code_problems[name] = _expand(positions, [c.problem for c in checks], raw.index)
+        bad = code_problems[name].notna()
+        fails.add(
+            bad, "code-malformed", labels.get(name, name), column(name), rows, detail=code_problems[name]
+        )
         error |= bad
-    no_code = func.isna() & econ.isna() & func_problem.isna() & econ_problem.isna()
+    func, econ = codes[FUNC_CODE], codes[ECON_CODE]
+    no_code = func.isna() & econ.isna() & code_problems[FUNC_CODE].isna() & code_problems[ECON_CODE].isna()
     code_label = labels.get(FUNC_CODE) or labels.get(ECON_CODE) or "编码"
-    fails.add(no_code, "code-missing", code_label, func_raw.fillna(econ_raw), rows)
+    fails.add(
+        no_code,
+        "code-missing",
+        code_label,
+        column(FUNC_CODE).astype("object").fillna(column(ECON_CODE)),
+        rows,
+    )
     error |= no_code
 
     # year: the cell, else the sheet's year
-    year_raw = text(YEAR)
-    year_num = pd.to_numeric(
-        year_raw.str.extract(r"^((?:19|20|21)\d{2})(?:\.0+)?(?:年度?)?$", expand=False), errors="coerce"
-    )
-    bad_year = year_raw.notna() & year_num.isna()
-    fails.add(
-        bad_year,
-        "year-invalid",
-        labels.get(YEAR, YEAR),
-        year_raw,
-        rows,
-    )
+    positions, uniques = _distinct(column(YEAR))
+    year = _expand_numbers(positions, [_year_of(u) for u in uniques], raw.index)
+    bad_year = (positions >= 0) & year.isna().to_numpy()
+    bad_year = pd.Series(bad_year, index=raw.index)
+    fails.add(bad_year, "year-invalid", labels.get(YEAR, YEAR), column(YEAR), rows)
     error |= bad_year
-    year = year_num.astype("Int64")
     if ctx.year is not None:
         year = year.fillna(ctx.year)
     no_year = year.isna() & ~bad_year
     if no_year.any():
-        fails.add(no_year, "missing-year", labels.get(YEAR), year_raw, rows)
+        fails.add(no_year, "missing-year", labels.get(YEAR), column(YEAR), rows)
         error |= no_year
         # one problem for the sheet (the cause is the same for every row), plus a rejected record per row
         problems.append(Problem("missing-year", file=file, sheet=sheet, row=int(rows[no_year].iloc[0])))
 
     # stage
-    stage_raw = text(STAGE)
-    distinct = stage_raw.dropna().unique()
-    stage = stage_raw.map({v: stage_of(v) for v in distinct}).astype(TEXT)
-    bad_stage = stage_raw.notna() & stage.isna()
-    fails.add(bad_stage, "stage-invalid", labels.get(STAGE, STAGE), stage_raw, rows)
+    positions, uniques = _distinct(column(STAGE))
+    stage = _expand(positions, [stage_of(u) for u in uniques], raw.index)
+    bad_stage = pd.Series(positions >= 0, index=raw.index) & stage.isna()
+    fails.add(bad_stage, "stage-invalid", labels.get(STAGE, STAGE), column(STAGE), rows)
     error |= bad_stage
-    stage = stage.fillna(ctx.stage or DEFAULT_STAGE)
+    stage = _fill(stage, ctx.stage or DEFAULT_STAGE)
 
     # department
-    department = raw[DEPARTMENT].astype(TEXT).str.strip() if DEPARTMENT in raw.columns else None
-    if department is None:
-        department = pd.Series(pd.NA, index=raw.index, dtype=TEXT)
-    department = department.mask(department == "")
-    if ctx.department:
-        department = department.fillna(ctx.department)
+    positions, uniques = _distinct(column(DEPARTMENT))
+    department = _expand(positions, [_stripped(u) for u in uniques], raw.index)
+    department = _fill(department, ctx.department)
     no_department = department.isna()
     if no_department.any():
         has_column = DEPARTMENT in raw.columns and raw[DEPARTMENT].notna().any()
         code = "department-missing" if has_column else "missing-department"
-        fails.add(no_department, code, labels.get(DEPARTMENT), department, rows)
+        fails.add(no_department, code, labels.get(DEPARTMENT), column(DEPARTMENT), rows)
         error |= no_department
         if not has_column:
             problems.append(
@@ -190,44 +199,31 @@ def finish_lines(
             )
 
     # expense type (optional: a bad value is dropped with a warning, the line is kept)
-    expense_raw = text(EXPENSE_TYPE)
-    expense = expense_raw.map(
-        {v: EXPENSE_TYPE_ALIASES.get(v.lower().replace(" ", "")) for v in expense_raw.dropna().unique()}
+    positions, uniques = _distinct(column(EXPENSE_TYPE))
+    expense = _expand(positions, [EXPENSE_TYPE_ALIASES.get(_key(u)) for u in uniques], raw.index)
+    bad_expense = pd.Series(positions >= 0, index=raw.index) & expense.isna() & ~error
+    fails.add(
+        bad_expense,
+        "expense-type-invalid",
+        labels.get(EXPENSE_TYPE, EXPENSE_TYPE),
+        column(EXPENSE_TYPE),
+        rows,
     )
-    expense = expense.astype(TEXT)
-    bad_expense = expense_raw.notna() & expense.isna() & ~error
-    fails.add(bad_expense, "expense-type-invalid", labels.get(EXPENSE_TYPE, EXPENSE_TYPE), expense_raw, rows)
 
-    tags = text(TAGS)
-    if tags.notna().any():
-        tags = tags.str.replace(r"\s*[;；,，、]\s*", TAG_SEPARATOR, regex=True).str.replace(
-            r";{2,}", ";", regex=True
-        )
-        tags = tags.str.strip(TAG_SEPARATOR).replace("", pd.NA)
+    positions, uniques = _distinct(column(TAGS))
+    tags = _expand(positions, [_tags(u) for u in uniques], raw.index)
+    positions, uniques = _distinct(column(DEPARTMENT_CODE))
+    dept_code = _expand(positions, [_department_code(u) for u in uniques], raw.index)
 
     negative = (fen < 0).fillna(False).astype(bool) & ~error
-    units = raw[UNIT].astype("object")
-    neg_text = (
-        pd.Series(
-            [
-                fen_to_unit_text(int(v), str(u)) if m else None
-                for v, u, m in zip(fen.fillna(0), units, negative, strict=True)
-            ],
-            index=raw.index,
-            dtype="object",
-        )
-        if negative.any()
-        else pd.Series(None, index=raw.index, dtype="object")
-    )
-    fails.add(negative, "amount-negative", raw[AMOUNT_LABEL], neg_text, rows)
+    if negative.any():
+        neg_text = pd.Series(None, index=raw.index, dtype="object")
+        neg_text[negative] = [
+            fen_to_unit_text(int(v), str(u)) for v, u in zip(fen[negative], units[negative], strict=True)
+        ]
+        fails.add(negative, "amount-negative", raw[AMOUNT_LABEL], neg_text, rows)
 
-    item = (
-        raw[ITEM].astype(TEXT).str.strip()
-        if ITEM in raw.columns
-        else pd.Series(pd.NA, index=raw.index, dtype=TEXT)
-    )
-    dept_code = text(DEPARTMENT_CODE)
-    dept_code = dept_code.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    item = raw[ITEM].astype(TEXT).str.strip() if ITEM in raw.columns else column(ITEM)
 
     keep = ~error
     lines = pd.DataFrame(
@@ -250,10 +246,63 @@ def finish_lines(
     )
     rejected, cell_problems = _records(fails, file, sheet)
     problems = cell_problems + problems
-    kept_rows = set(rows[keep].tolist())
-    rejected_rows = set(rows[error].tolist()) - kept_rows
-    del n
+    rejected_rows = set(rows[error].tolist()) - set(rows[keep].tolist()) if error.any() else set()
     return Finished(lines=lines, rejected=rejected, problems=problems, rejected_rows=rejected_rows)
+
+
+# -- distinct values ----------------------------------------------------------------------------------
+
+
+def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Factorise: per-row positions into the distinct non-empty values (NFKC-cleaned text), -1 for empty."""
+    positions, uniques = pd.factorize(series, use_na_sentinel=True)
+    cleaned = [unicodedata.normalize("NFKC", str(u)).strip() for u in uniques]
+    # a value that is blank after cleaning counts as empty
+    blank = np.array([not c for c in cleaned] + [True])
+    positions = np.where(blank[positions], -1, positions)
+    return positions, cleaned
+
+
+def _expand(positions: np.ndarray, values: list[object], index: pd.Index) -> pd.Series:
+    """Per-distinct results back to every row, as a categorical (``None`` → missing)."""
+    categories = list(dict.fromkeys(v for v in values if v is not None))
+    lookup = np.array([categories.index(v) if v is not None else -1 for v in values] + [-1], dtype=np.int64)
+    return pd.Series(pd.Categorical.from_codes(lookup[positions], categories=categories), index=index)
+
+
+def _expand_numbers(positions: np.ndarray, values: list[int | None], index: pd.Index) -> pd.Series:
+    lookup = np.array([np.nan if v is None else float(v) for v in values] + [np.nan])
+    return pd.Series(lookup[positions], index=index).astype("Int64")
+
+
+def _fill(series: pd.Series, value: object) -> pd.Series:
+    if value is None or not series.isna().any():
+        return series
+    if value not in series.cat.categories:
+        series = series.cat.add_categories([value])
+    return series.fillna(value)
+
+
+def _key(text: str) -> str:
+    return text.lower().replace(" ", "")
+
+
+def _stripped(text: str) -> str | None:
+    return text or None
+
+
+def _year_of(text: str) -> int | None:
+    match = re.fullmatch(r"((?:19|20|21)\d{2})(?:\.0+)?(?:年度?)?", text)
+    return int(match.group(1)) if match else None
+
+
+def _tags(text: str) -> str | None:
+    parts = [p.strip() for p in re.split(r"[;；,，、]", text)]
+    return TAG_SEPARATOR.join(p for p in parts if p) or None
+
+
+def _department_code(text: str) -> str | None:
+    return re.sub(r"^(\d+)\.0+$", r"\1", text) or None
 
 
 def _records(fails: _Failures, file: str, sheet: str | None) -> tuple[pd.DataFrame, list[Problem]]:

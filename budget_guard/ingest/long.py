@@ -107,7 +107,7 @@ def read_long(
     raw = pd.DataFrame({ROW: rows})
     for field, position in fields.items():
         target = AMOUNT_TEXT if field == AMOUNT else field
-        raw[target] = grid.loc[data, position].to_numpy()
+        raw[target] = grid.loc[data, position].reset_index(drop=True)  # stays an Arrow string column
     raw[AMOUNT_LABEL] = header.labels[AMOUNT]
     raw[UNIT] = unit
     labels = {field: header.labels[field] for field in fields}

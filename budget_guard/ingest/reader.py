@@ -122,7 +122,7 @@ def read_budget(
                 tables.append(outcome.lines)
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
-    result.table = conform(pd.concat(tables, ignore_index=True)) if tables else empty_table()
+    result.table = _combine(tables)
     problems.extend(duplicate_problems(result.table))
     problems.extend(overlap_problems(result.table))
     result.rejected = (
@@ -130,6 +130,15 @@ def read_budget(
     )
     result.problems = problems
     return result
+
+
+def _combine(tables: list[pd.DataFrame]) -> pd.DataFrame:
+    """One canonical table from the sheets' lines (columns that are empty in a sheet are dropped first)."""
+    if not tables:
+        return empty_table()
+    if len(tables) == 1:
+        return conform(tables[0])
+    return conform(pd.concat([t.dropna(axis=1, how="all") for t in tables], ignore_index=True))
 
 
 def _codes_name(codes: Any) -> str:

@@ -41,27 +41,38 @@ def first_text(grid: pd.DataFrame) -> pd.Series:
 
 
 def is_subtotal(series: pd.Series) -> pd.Series:
-    return squeeze(series).str.contains(SUBTOTAL_PATTERN, regex=True).fillna(False).astype(bool)
+    """合计/小计/总计/其中 labels. A cheap substring test first, so a million item names cost one pass."""
+    text = series.astype(TEXT)
+    candidate = (text.str.contains("计", regex=False) | text.str.contains("其中", regex=False)).fillna(False)
+    out = pd.Series(False, index=series.index)
+    if candidate.any():
+        out[candidate] = (
+            squeeze(text[candidate]).str.contains(SUBTOTAL_PATTERN, regex=True).fillna(False).to_numpy()
+        )
+    return out.astype(bool)
 
 
 def note_rows(grid: pd.DataFrame) -> pd.Series:
-    """Rows whose first filled cell starts like a note (注：, 说明：, * …) and that hold one text cell only."""
-    first = squeeze(first_text(grid))
-    starts = first.str.contains(NOTE_PATTERN, regex=True).fillna(False).astype(bool)
-    return starts & (grid.notna().sum(axis=1) <= 2)
+    """Rows whose first filled cell starts like a note (注：, 说明：, * …) and that hold at most two cells."""
+    few = grid.notna().sum(axis=1) <= 2
+    out = pd.Series(False, index=grid.index)
+    if few.any():
+        first = squeeze(first_text(grid.loc[few]))
+        out[few] = first.str.contains(NOTE_PATTERN, regex=True).fillna(False).to_numpy()
+    return out.astype(bool)
 
 
 def repeated_header_rows(grid: pd.DataFrame, header: pd.Series) -> pd.Series:
     """Rows equal to the header row (a table printed over two pages repeats it)."""
-    wanted = squeeze(header)
-    same = pd.Series(True, index=grid.index)
+    same = grid.notna().any(axis=1)
     for column in grid.columns:
-        expected = wanted.get(column)
-        cells = squeeze(grid[column])
+        expected = header.get(column)
         if expected is None or pd.isna(expected):
             continue
-        same &= (cells == expected).fillna(False).astype(bool)
-    return same & grid.notna().any(axis=1)
+        same &= (grid[column] == expected).fillna(False).astype(bool)
+        if not same.any():
+            break
+    return same
 
 
 def count_buckets(report: SheetReport, buckets: pd.Series) -> None:
