@@ -6,6 +6,7 @@ test is skipped, with the reason, only when /usr/bin/chromium is absent.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -103,7 +105,7 @@ def test_upload_a_workbook_and_see_the_planted_violations(server, tmp_path):
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page = browser.new_page(viewport={"width": 1440, "height": 900}, accept_downloads=True)
         try:
             page.goto(server, timeout=WAIT_MS)
             page.get_by_text("预算支出护栏看板").first.wait_for(timeout=WAIT_MS)
@@ -131,6 +133,22 @@ def test_upload_a_workbook_and_see_the_planted_violations(server, tmp_path):
             rows = grid_rows(page)
             assert any("教育局" in r and "改善民生" in r and "红色（督办）" in r for r in rows)
             assert any("发展和改革局" in r and "一般性支出" in r and "黄色（预警）" in r for r in rows)
+
+            # downloads: the CLI's 督办单 and JSON report, written when clicked
+            with page.expect_download(timeout=WAIT_MS) as xlsx:
+                page.get_by_role("button", name="下载督办单（XLSX）").click()
+            assert xlsx.value.suggested_filename == "budget-guard-report.xlsx"
+            saved = tmp_path / xlsx.value.suggested_filename
+            xlsx.value.save_as(saved)
+            book = load_workbook(saved, read_only=True)
+            assert {"红色督办", "黄色预警", "白色提示"} <= set(book.sheetnames)
+            with page.expect_download(timeout=WAIT_MS) as report:
+                page.get_by_role("button", name="下载 JSON 报告").click()
+            document = json.loads(Path(report.value.path()).read_text(encoding="utf-8"))
+            assert document["outcome"]["worst_level"] == "red" and document["outcome"]["balanced"]
+            assert {"scope": "商务局", "category": "sangong", "year": 2024, "level": "red"}.items() <= next(
+                f for f in document["findings"] if f["scope"] == "商务局" and f["category"] == "sangong"
+            ).items()
         except Exception:
             page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             raise
