@@ -121,7 +121,15 @@ def read_sangong(
     buckets[body.index[notes]] = NOTE
     buckets[body.index[~notes & ~has_numbers]] = NOTE
     buckets[body.index[data]] = DATA
-    problems: list[Problem] = []
+    problems: list[Problem] = [
+        Problem(
+            "header-merged",
+            file=file,
+            sheet=sheet,
+            row=block.first,
+            details={"detail": "；".join(c.label for c in cols)},
+        )
+    ]
     for c in cols:
         if not c.role:
             problems.append(
