@@ -120,20 +120,21 @@ def test_uploading_a_csv_runs_the_same_pipeline():
     assert SAMPLE_CSV.name in row["来源"]
 
 
-@pytest.mark.parametrize("tab", list(TABS))
-def test_every_view_renders(tab):
-    at = open_tab(with_sample(), tab)
-    if tab == "app.tab.matrix":
-        assert len(at.get("vega_lite_chart")) == 2
-    if tab == "app.tab.trends":
-        assert len(at.get("vega_lite_chart")) == 8
-    if tab == "app.tab.unclassified":
-        assert "430行未归入任何类别" in texts(at)
-    if tab == "app.tab.rejected":
-        assert "没有被拒收的行" in texts(at)
-    if tab == "app.tab.load":
-        labels = {m.label: m.value for m in at.metric}
-        assert labels["读取行数"] == "1,539" and labels["数据行"] == "1,534" and labels["拒收行"] == "0"
+def test_every_view_renders():
+    at = with_sample()
+    for tab in TABS:
+        open_tab(at, tab)
+        if tab == "app.tab.matrix":
+            assert len(at.get("vega_lite_chart")) == 2
+        if tab == "app.tab.trends":
+            assert len(at.get("vega_lite_chart")) == 8
+        if tab == "app.tab.unclassified":
+            assert "430行未归入任何类别" in texts(at)
+        if tab == "app.tab.rejected":
+            assert "没有被拒收的行" in texts(at)
+        if tab == "app.tab.load":
+            labels = {m.label: m.value for m in at.metric}
+            assert labels["读取行数"] == "1,539" and labels["数据行"] == "1,534" and labels["拒收行"] == "0"
 
 
 def test_filters_change_the_table_without_reading_or_evaluating_again(engine_calls):
@@ -303,3 +304,45 @@ def test_a_filter_change_on_100k_lines_reruns_without_ingest_or_engine(engine_ca
     assert engine_calls == {"read": 1, "evaluate": 1}
     # the whole page rerun, AppTest's own overhead included (the view models alone: test_dashboard)
     assert min(timings) < 1.0, timings
+
+
+def test_read_options_fill_what_a_table_does_not_say():
+    no_year = "部门,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）\n财政局,2010601,30201,办公费,基本支出,100\n"
+    at = started()
+    at.file_uploader(key="uploads").set_value(("no_year.csv", no_year.encode("utf-8"), "text/csv")).run()
+    assert not at.exception
+    assert "没有读到任何预算支出行" in texts(at)
+    open_tab(at, "app.tab.load")
+    problems = at.dataframe[1].value
+    assert "missing-year" in set(problems["问题代码"])
+    at.number_input(key="opt_year").set_value(2024).run()
+    assert not at.exception and "得到预算支出行1行" in texts(at)
+
+
+def test_the_compared_stage_can_be_chosen_when_the_data_hold_several():
+    rows = [
+        "部门,年度,数据口径,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）",
+        "财政局,2024,预算数,2010601,30201,办公费,基本支出,100000",
+        "财政局,2025,预算数,2010601,30201,办公费,基本支出,90000",
+        "财政局,2024,决算数,2010601,30201,办公费,基本支出,100000",
+        "财政局,2025,决算数,2010601,30201,办公费,基本支出,120000",
+    ]
+    at = started()
+    at.file_uploader(key="uploads").set_value(
+        ("stages.csv", "\n".join(rows).encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception
+    assert at.selectbox(key="stage.zh").value == "budget"
+    assert "一般性支出 2025年 — " not in texts(at)  # budget: cut 10 %, compliant
+    at.selectbox(key="stage.zh").set_value("final").run()
+    assert not at.exception
+    assert "决算数" in at.caption[0].value
+    assert "一般性支出 2025年 — 全市合计 红色（督办） +20.00%；财政局 红色（督办） +20.00%" in texts(at)
+
+
+def test_every_view_survives_a_file_with_no_usable_lines():
+    at = started()
+    at.file_uploader(key="uploads").set_value(("empty.csv", "部门,年度,金额\n".encode(), "text/csv")).run()
+    assert not at.exception
+    for tab in TABS:
+        open_tab(at, tab)

@@ -363,6 +363,24 @@ MESSAGE = "message"
 TEXT_MAIN = "text_main"  # the cell's first line (bold)
 TEXT_SUB = "text_sub"  # the cell's second line
 WHERE = "where"  # all-scopes matrix: the scopes with findings, worst first
+CELL_COLUMNS = [
+    GROUP,
+    GROUP_NAME,
+    CATEGORY,
+    CATEGORY_NAME,
+    ORDER,
+    YEAR,
+    LEVEL,
+    LEVEL_LABEL,
+    TARGET_TEXT,
+    CHANGE_RATE,
+    RATE_TEXT,
+    TEXT_MAIN,
+    TEXT_SUB,
+    AMOUNT_WAN,
+    PREV_AMOUNT_WAN,
+    MESSAGE,
+]
 
 
 def _scope_rows(evaluation: Evaluation, scope: Scope) -> pd.DataFrame:
@@ -421,7 +439,7 @@ def matrix_cells(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFram
                 }
             )
             records.append(record)
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=CELL_COLUMNS)
 
 
 def _years(evaluation: Evaluation) -> list[int]:
@@ -487,7 +505,7 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
                 }
             )
             records.append(record)
-    return pd.DataFrame.from_records(records)
+    return pd.DataFrame.from_records(records, columns=[*CELL_COLUMNS, WHERE])
 
 
 def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
