@@ -34,7 +34,12 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 class SourceIndex:
-    """Line positions per category, ready to answer 'which rows are behind this number?'."""
+    """Line positions, ready to answer 'which rows are behind this number?'.
+
+    In-stage lines are ordered once by (department, year) — a radix sort on a small integer key —
+    so a department's lines in a year are one slice, filtered by the category; a government number
+    filters the category's lines by year.
+    """
 
     def __init__(self, lines: pd.DataFrame, membership: pd.DataFrame, stage: str) -> None:
         self._file, self._file_names = _codes(lines[SOURCE_FILE])
@@ -46,29 +51,45 @@ class SourceIndex:
         self._year = lines[YEAR].to_numpy(dtype=np.int64)
         self._in_stage = (lines[STAGE] == stage).to_numpy()
         self._membership = membership
-        self._cache: dict[str, tuple] = {}
+        self._members: dict[str, np.ndarray] = {}
+        self._by_dept_year: tuple[np.ndarray, np.ndarray, int, int] | None = None
 
-    def _category(self, category: str) -> tuple:
-        if category not in self._cache:
-            pos = np.flatnonzero(self._membership[category].to_numpy() & self._in_stage)
-            dept_key = self._dept[pos] * 10_000 + self._year[pos]
-            by_dept = np.argsort(dept_key, kind="stable")
-            by_year = np.argsort(self._year[pos], kind="stable")
-            self._cache[category] = (pos[by_dept], dept_key[by_dept], pos[by_year], self._year[pos][by_year])
-        return self._cache[category]
+    def _member(self, category: str) -> np.ndarray:
+        """Sorted positions of the category's in-stage lines."""
+        if category not in self._members:
+            self._members[category] = np.flatnonzero(self._membership[category].to_numpy() & self._in_stage)
+        return self._members[category]
+
+    def _dept_year_order(self) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """In-stage positions sorted by (department, year), their keys, the first year and the span."""
+        if self._by_dept_year is None:
+            pos = np.flatnonzero(self._in_stage & (self._dept >= 0))
+            years = self._year[pos]
+            first = int(years.min()) if len(pos) else 0
+            span = int(years.max()) - first + 1 if len(pos) else 1
+            key = self._dept[pos] * span + (years - first)
+            small = key.astype(np.uint16) if len(key) and key.max() < 2**16 else key
+            order = np.argsort(small, kind="stable")  # stable: positions stay ascending per key
+            self._by_dept_year = (pos[order], key[order], first, span)
+        return self._by_dept_year
 
     def positions(self, category: str, years: list[int], department: str | None = None) -> np.ndarray:
         """Sorted line positions of ``category`` in ``years`` (one department, or all when None)."""
-        pos_d, key_d, pos_y, key_y = self._category(category)
+        if department is None:
+            pos = self._member(category)
+            return pos[np.isin(self._year[pos], years)]
+        if department not in self._dept_code:
+            return np.empty(0, dtype=np.int64)
+        pos, key, first, span = self._dept_year_order()
+        member = self._membership[category].to_numpy()
         parts = []
         for year in years:
-            if department is None:
-                lo, hi = np.searchsorted(key_y, [year, year + 1])
-                parts.append(pos_y[lo:hi])
-            elif department in self._dept_code:
-                key = self._dept_code[department] * 10_000 + year
-                lo, hi = np.searchsorted(key_d, [key, key + 1])
-                parts.append(pos_d[lo:hi])
+            if not first <= year < first + span:
+                continue
+            wanted = self._dept_code[department] * span + (year - first)
+            lo, hi = np.searchsorted(key, [wanted, wanted + 1])
+            part = pos[lo:hi]
+            parts.append(part[member[part]])
         if not parts:
             return np.empty(0, dtype=np.int64)
         return np.sort(np.concatenate(parts))
