@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from .table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, TAG_SEPARATOR, TAGS
 
 CATEGORIES_COLUMN = "categories"
 CATEGORY_COUNT_COLUMN = "category_count"
+_LOOKUP_BITS = 20  # up to this many categories, patterns are found with a 2**bits lookup table
 
 
 class _Columns:
@@ -122,21 +124,59 @@ def classify(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     )
 
 
-def label_lines(membership: pd.DataFrame) -> tuple[pd.Series, np.ndarray]:
+@dataclass(frozen=True)
+class Patterns:
+    """The distinct membership patterns (which categories a line is in) and each line's pattern.
+
+    ``masks[p, c]`` says whether pattern ``p`` includes category ``c``; patterns are sorted by their
+    bit value (bit ``c`` = category ``c``). A budget has a few dozen patterns, so per-pattern work
+    followed by a lookup replaces per-category passes over every line.
+    """
+
+    codes: np.ndarray  # per line: index into masks
+    masks: np.ndarray  # n_patterns × n_categories, bool
+
+
+def membership_patterns(membership: pd.DataFrame) -> Patterns:
+    """Group the lines by membership pattern in O(lines): bit-pack each line, then a lookup table
+    (few categories) or a hash (many); never a sort of the lines."""
+    matrix = membership.to_numpy(dtype=bool)
+    n, k = matrix.shape
+    if k == 0:
+        return Patterns(np.zeros(n, dtype=np.intp), np.zeros((1, 0), dtype=bool))
+    if k > 64:
+        masks, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        return Patterns(inverse.ravel().astype(np.intp), masks)
+    dtype = np.uint16 if k <= 16 else np.uint32 if k <= 32 else np.uint64
+    pattern = np.zeros(n, dtype=dtype)  # bit c = category c
+    for c in range(k):
+        pattern |= matrix[:, c].view(np.uint8).astype(dtype) << dtype(c)
+    if k <= _LOOKUP_BITS:
+        used = np.flatnonzero(np.bincount(pattern, minlength=1))
+        lookup = np.zeros(int(used[-1]) + 1 if len(used) else 1, dtype=np.intp)
+        lookup[used] = np.arange(len(used))
+        codes, uniques = lookup[pattern], used.astype(np.uint64)
+    else:
+        first_seen_codes, first_seen = pd.factorize(pattern)
+        order = np.argsort(first_seen)
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        codes, uniques = rank[first_seen_codes], first_seen[order].astype(np.uint64)
+    masks = ((uniques[:, None] >> np.arange(k, dtype=np.uint64)) & np.uint64(1)).astype(bool)
+    return Patterns(codes, masks)
+
+
+def label_lines(membership: pd.DataFrame, patterns: Patterns | None = None) -> tuple[pd.Series, np.ndarray]:
     """Per line: the ';'-joined category ids (empty when unclassified) and how many categories.
 
     Builds one string per distinct membership pattern (there are few) instead of per line.
     """
-    matrix = membership.to_numpy()
-    count = matrix.sum(axis=1).astype(np.int16)
-    if matrix.shape[1] == 0:
+    if membership.shape[1] == 0:
+        count = np.zeros(len(membership), dtype=np.int16)
         return pd.Series([""] * len(membership), index=membership.index, dtype="category"), count
-    weights = (1 << np.arange(matrix.shape[1], dtype=np.int64)).astype(np.int64)
-    pattern = matrix.astype(np.int64) @ weights
-    uniques, inverse = np.unique(pattern, return_inverse=True)
+    patterns = patterns if patterns is not None else membership_patterns(membership)
     ids = list(membership.columns)
-    names = [TAG_SEPARATOR.join(ids[i] for i in range(len(ids)) if (p >> i) & 1) for p in uniques]
-    labels = pd.Categorical.from_codes(
-        inverse.ravel(), categories=names
-    )  # distinct patterns → distinct names
+    count = patterns.masks.sum(axis=1).astype(np.int16)[patterns.codes]
+    names = [TAG_SEPARATOR.join(ids[i] for i in np.flatnonzero(mask)) for mask in patterns.masks]
+    labels = pd.Categorical.from_codes(patterns.codes, categories=names)  # distinct patterns → distinct names
     return pd.Series(labels, index=membership.index), count

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .classify import Patterns, membership_patterns
 from .rulebook import Rules
 from .table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
 
@@ -36,6 +37,7 @@ GOVERNMENT = "government"
 DEPARTMENT_SCOPE = "department"
 
 _EXACT_FLOAT_LIMIT = 2**53
+_MAX_PATTERN_CELLS = 20_000_000  # department × year × pattern sums kept in memory at once
 
 
 def group_sums(group_ids: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:
@@ -56,13 +58,21 @@ def compared_years(table: pd.DataFrame, stage: str) -> np.ndarray:
 
 
 def aggregate(
-    table: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str | None = None
+    table: pd.DataFrame,
+    membership: pd.DataFrame,
+    rules: Rules,
+    stage: str | None = None,
+    patterns: Patterns | None = None,
 ) -> pd.DataFrame:
     """Amount and line count per department × category × year, for lines of the compared stage.
 
     ``scope_has_lines`` says whether the department had any line at all that year, which is what
     tells a department that skipped a year from one that simply had no spending in a category.
     The government scope is derived in ``year_over_year`` on a comparable basis.
+
+    Lines are summed once per department × year × membership pattern (one pass over the lines);
+    each category then adds up the patterns that include it, so the cost does not grow with the
+    number of categories.
     """
     stage = stage or rules.compare.stage
     in_stage = (table[STAGE] == stage).to_numpy()
@@ -79,20 +89,34 @@ def aggregate(
     group_ids = dept_codes * n_year + year_idx
     amounts = table[AMOUNT_FEN].to_numpy()[in_stage]
     present = np.bincount(group_ids, minlength=size) > 0
+    patterns = patterns if patterns is not None else membership_patterns(membership)
+    n_patterns = len(patterns.masks)
+    by_pattern = size * n_patterns <= _MAX_PATTERN_CELLS
+    if by_pattern:
+        cell = group_ids * n_patterns + patterns.codes[in_stage]
+        amount_cells = group_sums(cell, amounts, size * n_patterns).reshape(size, n_patterns)
+        line_cells = np.bincount(cell, minlength=size * n_patterns).reshape(size, n_patterns)
 
     frames = []
     dept_col = np.repeat(np.arange(n_dept), n_year)
     year_col = np.tile(years, n_dept)
     for category in rules.categories:
-        member = membership[category.id].to_numpy()[in_stage]
+        if by_pattern:
+            included = patterns.masks[:, membership.columns.get_loc(category.id)]
+            amount = amount_cells[:, included].sum(axis=1, dtype=np.int64)
+            lines = line_cells[:, included].sum(axis=1, dtype=np.int64)
+        else:
+            member = membership[category.id].to_numpy()[in_stage]
+            amount = group_sums(group_ids[member], amounts[member], size)
+            lines = np.bincount(group_ids[member], minlength=size)
         frames.append(
             pd.DataFrame(
                 {
                     CATEGORY: category.id,
                     "_dept": dept_col,
                     YEAR: year_col,
-                    AMOUNT_FEN: group_sums(group_ids[member], amounts[member], size),
-                    LINES: np.bincount(group_ids[member], minlength=size),
+                    AMOUNT_FEN: amount,
+                    LINES: lines,
                     SCOPE_HAS_LINES: present,
                 }
             )

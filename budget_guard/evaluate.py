@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
-from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN, classify, label_lines
+from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN, classify, label_lines, membership_patterns
 from .compare import GOVERNMENT, aggregate, compared_years, year_over_year
 from .findings import build_findings, lines_behind
 from .grade import LEVEL, empty_category_rows, grade
@@ -89,10 +89,11 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     lines = conform(table) if not _is_conformed(table) else table.reset_index(drop=True)
     stage = stage or rules.compare.stage
     membership = classify(lines, rules)
-    labels, count = label_lines(membership)
+    patterns = membership_patterns(membership)
+    labels, count = label_lines(membership, patterns)
     lines = lines.assign(**{CATEGORIES_COLUMN: labels.to_numpy(), CATEGORY_COUNT_COLUMN: count})
 
-    summary = grade(year_over_year(aggregate(lines, membership, rules, stage), rules), rules)
+    summary = grade(year_over_year(aggregate(lines, membership, rules, stage, patterns), rules), rules)
     years = compared_years(lines, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(rules, membership, latest, rules.compare.government_label.zh)
@@ -102,7 +103,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         findings = pd.concat([findings, empty_findings], ignore_index=True)
 
     notes: list[tuple[str, tuple]] = []
-    present_stages = sorted(set(lines[STAGE].astype(str)))
+    present_stages = _present_values(lines[STAGE])
     if len(lines) and stage not in present_stages:
         notes.append(("note.stage_absent", (("stage", stage), ("present", ", ".join(present_stages)))))
     other = int((lines[STAGE] != stage).sum())
@@ -120,6 +121,16 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         reconciliation=reconcile(lines, count, membership),
         notes=tuple(notes),
     )
+
+
+def _present_values(column: pd.Series) -> list[str]:
+    """The sorted distinct values of a column as text (per category, not per line, when categorical)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
+        present = {str(v) for v in column.cat.categories[used]}
+        return sorted(present | ({"nan"} if (codes < 0).any() else set()))  # as astype(str) would say
+    return sorted(set(column.astype(str)))
 
 
 def _is_conformed(table: pd.DataFrame) -> bool:
