@@ -256,3 +256,53 @@ def test_big_csv_is_vectorised(tmp_path):
     result = read_budget(path)
     assert len(result.table) == n
     assert int(result.table["amount_fen"].sum()) == sum(i * 100 + 25 for i in range(n))
+
+
+def test_subtotal_lines_with_parent_codes_are_not_read_twice(tmp_path):
+    """A long export with 类/款 total lines: those that add up are subtotals; one that does not is kept and warned."""
+    rows = [
+        LONG_HEADER,
+        ["财政局", 2025, "预算数", "201", None, "一般公共服务支出", "基本支出", None, "300"],
+        ["财政局", 2025, "预算数", "20106", None, "财政事务", "基本支出", None, "300"],
+        ["财政局", 2025, "预算数", "2010601", None, "行政运行", "基本支出", None, "200"],
+        ["财政局", 2025, "预算数", "2010602", None, "一般行政管理事务", "基本支出", None, "100"],
+        ["财政局", 2025, "预算数", "208", None, "社会保障和就业支出", "基本支出", None, "999"],
+        [
+            "财政局",
+            2025,
+            "预算数",
+            "2080505",
+            None,
+            "机关事业单位基本养老保险缴费支出",
+            "基本支出",
+            None,
+            "50",
+        ],
+    ]
+    result = read_budget(write_csv(tmp_path / "levels.csv", rows))
+    assert result.table["func_code"].astype(str).tolist() == ["2010601", "2010602", "208", "2080505"]
+    problem = one_problem(result, "hierarchy-mismatch")
+    assert (problem.row, problem.column, problem.details["code"]) == (6, "功能分类科目编码", "208")
+    sheet = result.files[0].sheets[0]
+    assert (sheet.data_rows, sheet.subtotal_rows) == (4, 2) and sheet.accounted
+
+
+@pytest.mark.slow
+def test_100k_row_xlsx_reads_in_five_seconds(tmp_path):
+    import time
+
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("预算")
+    sheet.append(LONG_HEADER)
+    for i in range(100_000):
+        sheet.append(["财政局", 2025, "预算数", 2010601, 30201, f"项目{i}", "基本支出", None, 1234.56 + i])
+    path = tmp_path / "big.xlsx"
+    workbook.save(path)
+    # CPU time of this process: the budget is ours, other jobs on a shared CI machine do not count against it
+    start, wall = time.process_time(), time.perf_counter()
+    result = read_budget(path)
+    elapsed, wall = time.process_time() - start, time.perf_counter() - wall
+    assert len(result.table) == 100_000 and result.table["func_code"].iloc[0] == "2010601"
+    assert elapsed <= 5.0, f"{elapsed:.1f} s CPU ({wall:.1f} s wall)"

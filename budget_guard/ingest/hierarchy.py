@@ -178,6 +178,95 @@ def compare(
     return Problem(code, details=values, **place)
 
 
+def long_parent_lines(
+    lines: pd.DataFrame,
+    unit_of_row: dict[int, str] | str,
+    *,
+    file: str,
+    sheet: str | None,
+    labels: dict[str, str],
+) -> tuple[pd.Series, list[Problem]]:
+    """类/款 subtotal lines inside a long table: which lines are parents, and the checks of those that are not sums.
+
+    A line whose only code (functional or economic) is a 类 or 款 of other lines of the same department,
+    year, stage and expense type is a subtotal when it equals the sum of its leaves (within rounding):
+    it is then not a line. When it does not add up it may be money of its own, so it stays a line and a
+    ``hierarchy-mismatch`` warning says the table mixes levels.
+    """
+    keys = ["department", "year", "stage", "expense_type"]
+    parent = pd.Series(False, index=lines.index)
+    problems: list[Problem] = []
+    for column, other, full in (("func_code", "econ_code", 7), ("econ_code", "func_code", 5)):
+        values = lines[column]
+        distinct = (
+            values.cat.categories
+            if isinstance(values.dtype, pd.CategoricalDtype)
+            else values.dropna().unique()
+        )
+        if not any(len(str(v)) < full for v in distinct):
+            continue  # the usual case: every code is a leaf
+        single = lines[lines[other].isna() & lines[column].notna()]
+        if single.empty:
+            continue
+        code = single[column].astype(str)
+        short = code.str.len() < full
+        if not short.any():
+            continue
+        frame = (
+            single[keys]
+            .astype("string")
+            .fillna("")
+            .assign(code=code, fen=single["amount_fen"].astype("int64"))
+        )
+        for length in (5, 3):
+            if length >= full:
+                continue
+            candidates = frame[short & (code.str.len() == length)]
+            if candidates.empty:
+                continue
+            leaves = frame[code.str.len() > length]
+            leaves = leaves[~leaves.index.isin(parent[parent].index)]
+            sums = (
+                leaves.assign(prefix=leaves["code"].str[:length])
+                .groupby([*keys, "prefix"])["fen"]
+                .agg(["sum", "count"])
+            )
+            for index, row in candidates.iterrows():
+                key = (*(row[k] for k in keys), row["code"])
+                if key not in sums.index:
+                    continue
+                computed, count = int(sums.at[key, "sum"]), int(sums.at[key, "count"])
+                unit = (
+                    unit_of_row
+                    if isinstance(unit_of_row, str)
+                    else unit_of_row.get(int(lines.at[index, "source_row"]), "元")
+                )
+                difference = int(row["fen"]) - computed
+                source_row = int(lines.at[index, "source_row"])
+                if abs(difference) <= tolerance_fen(unit):
+                    parent[index] = True
+                    continue
+                problems.append(
+                    Problem(
+                        "hierarchy-mismatch",
+                        file=file,
+                        sheet=sheet,
+                        row=source_row,
+                        column=labels.get(column),
+                        details={
+                            "level": LEVEL_NAMES.get(length, ""),
+                            "code": row["code"],
+                            "parent": fen_to_unit_text(int(row["fen"]), unit),
+                            "children": fen_to_unit_text(computed, unit),
+                            "difference": fen_to_unit_text(difference, unit),
+                            "children_count": count,
+                            "kept": True,
+                        },
+                    )
+                )
+    return parent, problems
+
+
 def hierarchy_problems(
     codes: pd.Series, amounts: pd.Series, unit: str, *, file: str, sheet: str | None, column: str
 ) -> list[Problem]:

@@ -227,7 +227,9 @@ def read_published(
     problems: list[Problem] = []
     if block.last > block.first:
         combined = "；".join(block.label(p) for p in range(grid.shape[1]) if block.label(p))
-        problems.append(Problem("header-merged", file=file, sheet=sheet, row=block.first, details={"detail": combined}))
+        problems.append(
+            Problem("header-merged", file=file, sheet=sheet, row=block.first, details={"detail": combined})
+        )
     for m in measures:
         if m.role == IGNORED:
             problems.append(

@@ -23,12 +23,13 @@ from .encodings import decode_text
 from .grid import CSV, ENCRYPTED, UNSUPPORTED, GridError, column_letter, csv_grid, excel_grids, sniff_format
 from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
+from .hierarchy import long_parent_lines
 from .lines import Finished, finish_lines
 from .long import read_long
 from .overlap import overlap_problems
 from .published import read_published
 from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
-from .rows import BLANK, DATA, NOTE, REJECTED, blank_rows, count_buckets
+from .rows import BLANK, DATA, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets
 from .sangong import read_sangong
 from .side_by_side import group_total_problems, merge_buckets
 from .sources import Source, collect_sources
@@ -334,6 +335,12 @@ def _read_long_sheet(
     if FUNC_CODE not in header.fields and ECON_CODE not in header.fields:
         problems.append(Problem("no-code-column", file=file, sheet=sheet, row=header.row))
     finished = finish_lines(raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=False)
+    parents, hierarchy = long_parent_lines(finished.lines, unit, file=file, sheet=sheet, labels=labels)
+    problems.extend(hierarchy)
+    if parents.any():  # 类/款 subtotal lines that add up: counted as subtotal rows, not read
+        buckets = buckets.copy()
+        buckets[finished.lines.loc[parents, "source_row"].astype(int).to_numpy()] = SUBTOTAL
+        finished.lines = finished.lines[~parents]
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
     if unit_conflict:
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
