@@ -115,11 +115,55 @@ def _select(selector: Selector, cols: _Columns) -> np.ndarray:
     return mask
 
 
+def _columns_used(selector: Selector) -> set[str]:
+    used = {_ATOMS[key][0] for key in Selector.atom_keys() if getattr(selector, key)}
+    for child in (selector.all_of or []) + (selector.any_of or []):
+        used |= _columns_used(child)
+    if selector.exclude is not None:
+        used |= _columns_used(selector.exclude)
+    return used
+
+
+def _distinct_rows(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The distinct combinations of ``columns`` (as categoricals) and each line's combination.
+
+    None when the combined code space does not fit in an int64 key (then lines are classified
+    directly). A city's lines share a few thousand code combinations, so the selectors run on
+    those and one gather per category maps the answer back to the lines.
+    """
+    categoricals, radices = [], []
+    for column in columns:
+        series = table[column]
+        cat = series if isinstance(series.dtype, pd.CategoricalDtype) else series.astype("category")
+        categoricals.append(cat)
+        radices.append(len(cat.cat.categories) + 1)  # + missing
+    if float(np.prod(radices, dtype=np.float64)) >= 2**62:
+        return None
+    key = np.zeros(len(table), dtype=np.int64)
+    for cat, radix in zip(categoricals, radices, strict=True):
+        key = key * radix + (cat.cat.codes.to_numpy().astype(np.int64) + 1)
+    line_combo, combo_keys = pd.factorize(key)
+    combos = {}
+    for column, cat, radix in reversed(list(zip(columns, categoricals, radices, strict=True))):
+        combos[column] = pd.Categorical.from_codes(combo_keys % radix - 1, dtype=cat.dtype)
+        combo_keys = combo_keys // radix
+    return pd.DataFrame(combos), line_combo
+
+
 def classify(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Membership matrix: one boolean column per category id, aligned with ``table``'s rows."""
-    cols = _Columns(table)
+    """Membership matrix: one boolean column per category id, aligned with ``table``'s rows.
+
+    Selectors run on the distinct combinations of the codes they read, then map back to lines.
+    """
+    columns = sorted(set().union(*(_columns_used(c.select) for c in rules.categories)))
+    distinct = _distinct_rows(table, columns) if columns and len(table) else None
+    if distinct is None:
+        cols = _Columns(table)
+        return pd.DataFrame({c.id: _select(c.select, cols) for c in rules.categories}, index=table.index)
+    combos, line_combo = distinct
+    cols = _Columns(combos)
     return pd.DataFrame(
-        {c.id: _select(c.select, cols) for c in rules.categories},
+        {c.id: _select(c.select, cols)[line_combo] for c in rules.categories},
         index=table.index,
     )
 
