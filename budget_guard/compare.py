@@ -54,7 +54,11 @@ def group_sums(group_ids: np.ndarray, amounts: np.ndarray, size: int) -> np.ndar
 
 def compared_years(table: pd.DataFrame, stage: str) -> np.ndarray:
     """The sorted fiscal years that have at least one line of the compared stage."""
-    return np.sort(table.loc[(table[STAGE] == stage).to_numpy(), YEAR].unique())
+    years = table[YEAR].to_numpy()[(table[STAGE] == stage).to_numpy()]
+    if len(years) == 0 or years.dtype.kind not in "iu":
+        return np.sort(pd.unique(years))
+    first = years.min()
+    return (np.flatnonzero(np.bincount(years - first)) + first).astype(years.dtype)
 
 
 def aggregate(

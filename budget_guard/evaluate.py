@@ -91,7 +91,8 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     membership = classify(lines, rules)
     patterns = membership_patterns(membership)
     labels, count = label_lines(membership, patterns)
-    lines = lines.assign(**{CATEGORIES_COLUMN: labels.to_numpy(), CATEGORY_COUNT_COLUMN: count})
+    lines[CATEGORIES_COLUMN] = labels.to_numpy()  # ``lines`` is our own copy (conform / reset_index)
+    lines[CATEGORY_COUNT_COLUMN] = count
 
     summary = grade(year_over_year(aggregate(lines, membership, rules, stage, patterns), rules), rules)
     years = compared_years(lines, stage)
@@ -118,7 +119,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         summary=summary,
         findings=findings,
         unclassified=lines.loc[count == 0],
-        reconciliation=reconcile(lines, count, membership),
+        reconciliation=reconcile(lines, count, membership, patterns),
         notes=tuple(notes),
     )
 
