@@ -266,3 +266,46 @@ def test_published_sample_workbook_reads_back(tmp_path):
     general = fen(table, source_sheet="一般公共预算支出表")
     wide_current = fen(table, source_sheet="支出五年情况表", year=2025)
     assert general == wide_current > 0
+
+
+def test_wide_table_with_a_department_column(tmp_path):
+    """部门 printed once per block of rows; parents are found per department (201 of one is not a parent of another's)."""
+    rows = [
+        ["2025年部门预算支出汇总表"],
+        ["单位：万元"],
+        ["部门", "科目编码", "科目名称", "2024年预算数", "2025年预算数"],
+        ["财政局", "201", "一般公共服务支出", "3.00", "4.00"],
+        [None, "2010601", "行政运行", "3.00", "4.00"],
+        ["教育局", "201", "一般公共服务支出", "1.00", "1.00"],
+        ["审计局", "2010801", "行政运行", "2.00", "2.50"],
+    ]
+    result = read_budget(write_csv(tmp_path / "汇总.csv", rows))
+    table = result.table
+    assert result.files[0].sheets[0].layout == "wide"
+    lines = table.groupby(["department", "func_code", "year"], observed=True)["amount_fen"].sum().to_dict()
+    assert lines == {
+        ("财政局", "2010601", 2024): 3 * WAN,
+        ("财政局", "2010601", 2025): 4 * WAN,
+        ("教育局", "201", 2024): 1 * WAN,
+        ("教育局", "201", 2025): 1 * WAN,
+        ("审计局", "2010801", 2024): 2 * WAN,
+        ("审计局", "2010801", 2025): 2_500_000,
+    }
+
+
+def test_basic_and_project_tables_do_not_overlap(tmp_path):
+    basic = [
+        ["2025年审计局基本支出预算表"],
+        ["单位：万元"],
+        ["科目编码", "科目名称", "合计"],
+        ["2010801", "行政运行", "2.00"],
+    ]
+    project = [
+        ["2025年审计局项目支出预算表"],
+        ["单位：万元"],
+        ["科目编码", "科目名称", "合计"],
+        ["2010802", "一般行政管理事务", "1.00"],
+    ]
+    result = read_budget(write_xlsx(tmp_path / "审计局.xlsx", {"基本": basic, "项目": project}))
+    assert set(result.table["expense_type"].astype(str)) == {"基本支出", "项目支出"}
+    assert not problems_of(result, "table-overlap")

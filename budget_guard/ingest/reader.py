@@ -99,7 +99,7 @@ def read_budget(
             problems.extend(source.problems)
             continue
         if report.sha256 in seen:
-            report.status = "failed"
+            report.status = "skipped"
             problems.append(
                 Problem("file-duplicate", file=source.name, details={"first_file": seen[report.sha256]})
             )

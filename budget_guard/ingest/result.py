@@ -54,7 +54,7 @@ class FileReport:
     sha256: str | None = None
     size: int | None = None
     encoding: str | None = None
-    status: str = "ok"  # ok | failed
+    status: str = "ok"  # ok | failed | skipped (same content as a file already read)
     sheets: list[SheetReport] = field(default_factory=list)
 
 
