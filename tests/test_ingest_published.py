@@ -309,3 +309,12 @@ def test_basic_and_project_tables_do_not_overlap(tmp_path):
     result = read_budget(write_xlsx(tmp_path / "审计局.xlsx", {"基本": basic, "项目": project}))
     assert set(result.table["expense_type"].astype(str)) == {"基本支出", "项目支出"}
     assert not problems_of(result, "table-overlap")
+
+
+def test_two_unit_lines_that_disagree(tmp_path):
+    rows = czj_ybggys_rows()
+    rows.insert(2, ["", "", "", "", "", "", "单位：元"])
+    result = read_budget(write_csv(tmp_path / "t.csv", rows))
+    problem = one_problem(result, "unit-mismatch")
+    assert (problem.row, problem.column) == (3, "G")
+    assert result.table.empty and result.files[0].sheets[0].accounted

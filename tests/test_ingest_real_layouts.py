@@ -157,3 +157,42 @@ def test_sangong_final_equals_basic_table_reception(tmp_path):
     assert result.all_rows_accounted
     overlap = problems_of(result, "table-overlap")
     assert overlap and overlap[0].details["department"] == GHZY
+
+
+def test_every_row_of_every_fixture_is_accounted_for(tmp_path):
+    """rows_read = data + subtotal + header + note + blank + rejected, for each sheet of each layout and format."""
+    from fixtures_ingest import LONG_HEADER, write_xls
+
+    sheets = {
+        "一般公共预算": czj_ybggys_rows(),
+        "基本支出": czj_jiben_rows(),
+        "基本支出2": ghzy_jiben_rows(),
+        "支出2": ghzy_ybggys_rows(),
+        "三公": sangong_rows(CZJ, "0.95", "0.00"),
+        "三公2": sangong_rows(GHZY, "2.85", "0.39", stage_on_top=True),
+        "长表": [
+            LONG_HEADER,
+            ["财政局", 2025, "预算数", "2010601", "30201", "办公费", "基本支出", None, "x"],
+            ["合计"],
+        ],
+    }
+    xlsx = write_xlsx(tmp_path / "all.xlsx", sheets)
+    xls = write_xls(tmp_path / "all.xls", {name[:31]: rows for name, rows in sheets.items()})
+    csvs = [write_csv(tmp_path / f"{i}.csv", rows, encoding="gbk") for i, rows in enumerate(sheets.values())]
+    result = read_budget([xlsx, xls, *csvs])
+    assert len([s for f in result.files for s in f.sheets]) == 3 * len(sheets)
+    for file in result.files:
+        for sheet in file.sheets:
+            buckets = (
+                sheet.data_rows,
+                sheet.subtotal_rows,
+                sheet.header_rows,
+                sheet.note_rows,
+                sheet.blank_rows,
+                sheet.rejected_rows,
+            )
+            assert sheet.rows_read == sum(buckets), (file.name, sheet.sheet, buckets)
+            assert sheet.rows_read > 0
+    assert result.all_rows_accounted
+    report = result.report_frame()
+    assert report["accounted"].all()

@@ -41,6 +41,7 @@ class Context:
     unit: str | None = None
     unit_row: int | None = None
     unit_column: str | None = None
+    unit_conflict: bool = False  # two 单位 lines that disagree
     title: str | None = None
     sources: dict[str, str] = field(default_factory=dict)  # field → "argument" | "title" | "sheet" | "file"
 
@@ -112,6 +113,7 @@ def build_context(
         if match and ctx.unit is None:
             ctx.unit, ctx.unit_row, ctx.unit_column = match.group(1), row, column_letter(position)
         elif match and match.group(1) != ctx.unit:
+            ctx.unit_conflict = True
             problems.append(
                 Problem(
                     "unit-mismatch",

@@ -484,6 +484,8 @@ def resolve_unit(
     """The unit of a table: stated in the amount header or a 单位 line; the argument, else 元, when none is stated."""
     problems: list[Problem] = []
     stated = header_unit or ctx.unit
+    if ctx.unit_conflict:  # build_context already reported the two 单位 lines
+        return stated or "元", problems, True
     if header_unit and ctx.unit and header_unit != ctx.unit:
         problems.append(
             Problem(
