@@ -16,6 +16,7 @@ from budget_guard import RulesError, i18n, parse_rules
 from budget_guard.dashboard import cache, charts, pipeline, views, whatif
 from budget_guard.dashboard.palette import cell_css
 from budget_guard.reports import DEFAULT_STEM, SUFFIXES
+from budget_guard.reports.html_report import md_escape as md
 from budget_guard.rulebook import Direction
 from budget_guard.safety import safe_filename
 from budget_guard.table import AMOUNT_FEN, STAGE, STAGES, format_wan
@@ -179,10 +180,10 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
         return _rules_error(err.message(lang))
     changed = whatif.changes(base, edits)
     bar.caption(
-        t("app.rules.in_force", title=base.title.get(lang), version=base.version, source=source_in_force)
+        md(t("app.rules.in_force", title=base.title.get(lang), version=base.version, source=source_in_force))
     )
     if changed:
-        bar.warning(t("app.whatif.changed", count=len(changed), changes="; ".join(changed)))
+        bar.warning(md(t("app.whatif.changed", count=len(changed), changes="; ".join(changed))))
     name = safe_filename(Path(source).stem + ("-what-if" if changed else ""), default="rules") + ".yaml"
     bar.download_button(
         t("app.rules.download"),
@@ -195,8 +196,8 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
 
 
 def _rules_error(message: str) -> None:
-    st.sidebar.error(message)
-    st.error(f"{t('app.rules.invalid')}\n\n{message}")
+    st.sidebar.error(md(message))
+    st.error(f"{t('app.rules.invalid')}\n\n{md(message)}")
     return None
 
 
@@ -213,7 +214,7 @@ def whatif_sidebar(base, lang: str) -> whatif.WhatIf:
         st.caption(t("app.whatif.help"))
         targets = {}
         for group in base.groups:
-            st.markdown(f"**{group.name.get(lang)}**")
+            st.markdown(f"**{md(group.name.get(lang))}**")
             for category in [c for c in base.categories if c.group == group.id]:
                 targets[category.id] = st.number_input(
                     t(f"app.whatif.target.{group.direction.value}", category=category.name.get(lang)),
@@ -372,13 +373,13 @@ def matrix_view(evaluation, lang: str) -> None:
     cells = views.matrix_cells(evaluation, scope, lang)
     for group in evaluation.rules.groups:
         direction = i18n.t(f"direction.{group.direction.value}", lang)
-        st.markdown(t("app.group_title", name=group.name.get(lang), direction=direction))
+        st.markdown(t("app.group_title", name=md(group.name.get(lang)), direction=md(direction)))
         part = cells.loc[cells["group"] == group.id]
         st.vega_lite_chart(spec=charts.matrix_spec(part, lang), width="stretch")
     broken = views.broken_cells_text(cells, lang)
     if broken:
-        st.markdown(f"**{t('app.matrix.broken', scope=views.scope_text(evaluation, scope, lang))}**")
-        st.markdown("\n".join(f"- {line}" for line in broken))
+        st.markdown(f"**{md(t('app.matrix.broken', scope=views.scope_text(evaluation, scope, lang)))}**")
+        st.markdown("\n".join(f"- {md(line)}" for line in broken))
     else:
         st.success(t("app.matrix.all_ok", scope=views.scope_text(evaluation, scope, lang)))
 
@@ -395,7 +396,7 @@ def trends_view(evaluation, lang: str) -> None:
         title = f"{category.name.get(lang)} · {part['target_text'].iloc[0] if len(part) else ''}"
         with columns[i % 2]:
             if part.empty:
-                st.markdown(f"**{category.name.get(lang)}**")
+                st.markdown(f"**{md(category.name.get(lang))}**")
                 st.caption(t("app.trend.empty"))
             else:
                 st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
@@ -462,9 +463,9 @@ def departments_view(evaluation, lang: str) -> None:
 
 def source_lines(evaluation, scope: views.Scope, category: str, year: int, lang: str) -> None:
     st.markdown(f"**{t('app.drill.lines', prev_year=year - 1, year=year)}**")
-    st.info(views.cell_detail(evaluation, scope, category, year, lang))
+    st.info(md(views.cell_detail(evaluation, scope, category, year, lang)))
     lines, totals = views.source_lines(evaluation, scope, category, year, lang)
-    st.caption(totals or t("app.drill.none"))
+    st.caption(md(totals) or t("app.drill.none"))
     if len(lines):
         show_table(lines, height=min(420, 38 + 35 * len(lines)))
 
@@ -603,7 +604,7 @@ def main() -> None:
     with st.spinner(t("app.evaluating")):
         evaluation = cache.evaluation(load, key, options, rules_text, rules_source, stage)
     run = cache.run_key(key, options, rules_text, stage)
-    st.caption(f"{described} · {evaluation.rules.title.get(lang)} · {t(f'stage.{evaluation.stage}')}")
+    st.caption(md(f"{described} · {evaluation.rules.title.get(lang)} · {t(f'stage.{evaluation.stage}')}"))
     if len(load.table) == 0:
         st.error(t("app.no_lines"))
     overview(evaluation, load, lang, run)

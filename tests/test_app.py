@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -55,7 +56,12 @@ def texts(at: AppTest) -> str:
         for kind in ("markdown", "caption", "success", "info", "warning", "error")
         for e in at.get(kind)
     ]
-    return "\n".join(str(p) for p in parts)
+    return unescape("\n".join(str(p) for p in parts))
+
+
+def unescape(markdown: str) -> str:
+    """Markdown source → the text shown (the page escapes data-derived text)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def findings_frame(at: AppTest):
@@ -200,7 +206,7 @@ def test_whatif_target_edit_regrades_and_is_named(engine_calls):
     assert not at.exception
     after = at.dataframe[0].value
     assert not (after["部门"] == "发展和改革局").any()
-    assert any("general_expenditure.target_pct: 5 → 1" in w.value for w in at.warning)
+    assert any("general_expenditure.target_pct: 5 → 1" in unescape(w.value) for w in at.warning)
     assert engine_calls["read"] == 1 and engine_calls["evaluate"] == 2
     at.button(key="whatif_reset").click().run()
     assert len(at.dataframe[0].value) == len(before)
@@ -228,7 +234,7 @@ def test_a_bad_rules_file_shows_its_error_not_a_traceback():
     data, line = _bad_rules()
     at.file_uploader(key="rules_upload").set_value(("my_rules.yaml", data, "application/x-yaml")).run()
     assert not at.exception
-    errors = "\n".join(e.value for e in at.error)
+    errors = unescape("\n".join(e.value for e in at.error))
     assert "未知的键 'econ_prefxes'" in errors and f"第{line}行" in errors and "my_rules.yaml" in errors
     assert "规则有误" in errors
     assert not at.get("tab")  # nothing is shown as if it had been evaluated
@@ -245,7 +251,7 @@ def test_an_uploaded_valid_rules_file_is_used():
     at.radio(key="rules_source.zh").set_value("upload").run()
     at.file_uploader(key="rules_upload").set_value(("strict.yaml", edited, "application/x-yaml")).run()
     assert not at.exception
-    assert any("strict.yaml" in c.value for c in at.sidebar.caption)
+    assert any("strict.yaml" in unescape(c.value) for c in at.sidebar.caption)
     assert not (findings_frame(at)["部门"] == "发展和改革局").any()
 
 
@@ -346,3 +352,20 @@ def test_every_view_survives_a_file_with_no_usable_lines():
     assert not at.exception
     for tab in TABS:
         open_tab(at, tab)
+
+
+def test_names_from_the_data_are_shown_literally_not_as_markdown():
+    name = "[点我](http://example.com)*局*"
+    rows = [
+        "部门,年度,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）",
+        f"{name},2024,2010601,30217,公务接待费,基本支出,100000",
+        f"{name},2025,2010601,30217,公务接待费,基本支出,120000",
+    ]
+    at = started()
+    at.file_uploader(key="uploads").set_value(
+        ("names.csv", "\n".join(rows).encode("utf-8"), "text/csv")
+    ).run()
+    assert not at.exception
+    broken = next(m.value for m in at.markdown if "三公经费 2025年" in m.value)
+    assert "\\[点我\\]" in broken and "\\*局\\*" in broken  # escaped in the markdown source
+    assert f"三公经费 2025年 — 全市合计 红色（督办） +20.00%；{name} 红色（督办） +20.00%" in texts(at)

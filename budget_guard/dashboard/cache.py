@@ -36,14 +36,14 @@ def memo(slot: str, key: Any, compute: Callable[[], T]) -> T:
 
 
 def uploads_of(files: Sequence[Any]) -> tuple[tuple[Upload, ...], str]:
-    """Streamlit ``UploadedFile`` objects → uploads and their content key, hashing each upload once."""
-    uploads = tuple(Upload(f.name, f.getvalue()) for f in files)
+    """Streamlit ``UploadedFile`` objects → uploads and their content key, copied and hashed once per upload."""
     ids = tuple((getattr(f, "file_id", None), f.name, f.size) for f in files)
-    digests = st.session_state.setdefault(_DIGESTS, {})
-    if ids not in digests or None in (i[0] for i in ids):
-        digests.clear()
-        digests[ids] = pipeline.uploads_key(uploads)
-    return uploads, digests[ids]
+    known = st.session_state.setdefault(_DIGESTS, {})
+    if ids not in known or any(i[0] is None for i in ids):
+        uploads = tuple(Upload(f.name, f.getvalue()) for f in files)
+        known.clear()
+        known[ids] = (uploads, pipeline.uploads_key(uploads))
+    return known[ids]
 
 
 def sample() -> tuple[tuple[Upload, ...], str]:
