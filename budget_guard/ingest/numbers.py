@@ -158,12 +158,3 @@ def clean_codes(series: pd.Series, lengths: tuple[int, ...]) -> tuple[pd.Series,
     code = s.map({u: c.code for u, c in checks.items()}).astype(TEXT)
     problem = s.map({u: c.problem for u, c in checks.items()}).astype(TEXT)
     return code, problem
-
-
-def parse_years(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """``2025`` / ``2025年`` / ``2025.0`` → 2025 (Int64); returns ``(year, bad)``."""
-    s = clean_text(series)
-    extracted = s.str.extract(r"^((?:19|20|21)\d{2})(?:\.0+)?(?:年度?)?$", expand=False)
-    year = pd.to_numeric(extracted, errors="coerce").astype("Int64")
-    bad = s.notna() & year.isna()
-    return year, bad

@@ -18,7 +18,6 @@ LINE, TOTAL, CHECK_PART, IGNORED = "line", "total", "check-part", "ignored"
 BASIC, PROJECT = "基本支出", "项目支出"
 
 _DERIVED = re.compile(r"增减|增长|变动|比上年|%|％|占比|比重|差额|完成率|执行率|说明|备注|栏次")
-_TOTAL_WORDS = re.compile(r"合计|总计|小计|金额|^支出$|本年支出|支出合计|预算数|决算数|执行数|^数$")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERSONNEL_PARTS = {"人员经费", "公用经费"}
 
