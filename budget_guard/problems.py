@@ -108,6 +108,9 @@ _KINDS = [
                 "Use a 4-digit year, a stage 预算数/调整预算数/决算数 (budget/adjusted/final) and a unit 元/万元."),
     ProblemKind("read-failed", Severity.error, "读取时出错（程序缺陷）：{detail}", "reading failed (a budget-guard bug): {detail}",
                 "Please report this with the file; the other files were read."),
+    ProblemKind("sangong-car-unsplit", Severity.warning, "“{value}”未分列购置费和运行费，无法对应经济分类（31013/30231），未读取",
+                "'{value}' is not split into 购置费 and 运行费, so it has no economic code (31013/30231) and was not read",
+                "Split the column into 购置费 and 运行费, as the 三公经费 template does."),
 ]
 
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}

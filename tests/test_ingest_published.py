@@ -318,3 +318,16 @@ def test_two_unit_lines_that_disagree(tmp_path):
     problem = one_problem(result, "unit-mismatch")
     assert (problem.row, problem.column) == (3, "G")
     assert result.table.empty and result.files[0].sheets[0].accounted
+
+
+def test_sangong_car_column_not_split(tmp_path):
+    rows = [
+        ["2025年审计局“三公”经费支出预算表"],
+        ["单位：万元"],
+        ["合计", "因公出国（境）费", "公务用车购置及运行费", "公务接待费"],
+        ["3.00", "1.00", "1.50", "0.50"],
+    ]
+    result = read_budget(write_csv(tmp_path / "s.csv", rows))
+    problem = one_problem(result, "sangong-car-unsplit")
+    assert (problem.row, problem.column) == (3, "公务用车购置及运行费")
+    assert fen(result.table) == 1_500_000  # 因公出国 + 公务接待 only; nothing silently re-coded

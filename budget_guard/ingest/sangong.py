@@ -142,6 +142,20 @@ def read_sangong(
                     details={"value": c.label, "detail": "不是三公经费项目 / not a 三公 item"},
                 )
             )
+    for stage in {c.stage for c in cols}:
+        roles = {c.role for c in cols if c.stage == stage}
+        if CAR_SUBTOTAL in roles and not roles & {CAR_PURCHASE, CAR_RUNNING}:
+            car = next(c for c in cols if c.stage == stage and c.role == CAR_SUBTOTAL)
+            problems.append(
+                Problem(
+                    "sangong-car-unsplit",
+                    file=file,
+                    sheet=sheet,
+                    row=block.last,
+                    column=car.label,
+                    details={"value": car.label},
+                )
+            )
     frames = []
     data_rows = body.index[data]
     for c in cols:
