@@ -1,0 +1,57 @@
+"""The straightforward first version of classification: a Python loop over rows, and over the rules per row.
+
+This is the reference the engine is measured against (``baseline`` in the table). It gives the same
+answer as ``budget_guard.classify`` (the benchmark checks that on its sample), only row by row.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from budget_guard.rulebook import Rules, Selector
+from budget_guard.table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, TAG_SEPARATOR, TAGS
+
+
+def _text(value: object) -> str | None:
+    return (
+        None
+        if value is None or value is pd.NA or (isinstance(value, float) and value != value)
+        else str(value)
+    )
+
+
+def _matches(selector: Selector, row: dict[str, str | None]) -> bool:
+    econ, func, item = row[ECON_CODE], row[FUNC_CODE], row[ITEM]
+    tags, expense_type = row[TAGS], row[EXPENSE_TYPE]
+    if selector.econ_codes and econ not in selector.econ_codes:
+        return False
+    if selector.econ_prefixes and not (econ and any(econ.startswith(p) for p in selector.econ_prefixes)):
+        return False
+    if selector.func_codes and func not in selector.func_codes:
+        return False
+    if selector.func_prefixes and not (func and any(func.startswith(p) for p in selector.func_prefixes)):
+        return False
+    if selector.func_items and not (func and len(func) == 7 and func[5:7] in selector.func_items):
+        return False
+    if selector.tags and not (tags and {t.strip() for t in tags.split(TAG_SEPARATOR)} & set(selector.tags)):
+        return False
+    if selector.item_keywords and not (item and any(k in item for k in selector.item_keywords)):
+        return False
+    if selector.expense_types and expense_type not in selector.expense_types:
+        return False
+    if selector.all_of and not all(_matches(child, row) for child in selector.all_of):
+        return False
+    if selector.any_of and not any(_matches(child, row) for child in selector.any_of):
+        return False
+    return not (selector.exclude is not None and _matches(selector.exclude, row))
+
+
+def classify_rows(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Membership matrix (one boolean column per category), computed one row at a time."""
+    columns = [ECON_CODE, FUNC_CODE, ITEM, TAGS, EXPENSE_TYPE]
+    result: dict[str, list[bool]] = {c.id: [] for c in rules.categories}
+    for values in table[columns].itertuples(index=False, name=None):
+        row = {col: _text(v) for col, v in zip(columns, values, strict=True)}
+        for category in rules.categories:
+            result[category.id].append(_matches(category.select, row))
+    return pd.DataFrame(result, index=table.index)

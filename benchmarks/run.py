@@ -1,0 +1,442 @@
+"""Benchmark budget-guard: ``python -m benchmarks.run --sizes 10k,100k,1m``.
+
+Generates the synthetic province (budget_guard.sample.synthetic_table) as Parquet, long-template CSV
+and XLSX, then times each stage in its own process: reading (CSV, XLSX, Parquet), pandera
+validation, evaluate, the dashboard's filter step, report writing (JSON, XLSX), the Great
+Expectations checkpoint, and ``budget-guard check`` end to end. Two reference points in the same run
+turn times into ratios: the floor (pandas reads the CSV and does one groupby-sum) and a baseline
+(classification by a per-row Python loop). Prints a table, checks the issue's targets, and writes
+everything as JSON (``--out``) so runs can be compared (``--compare OLD.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .data import default_cache_dir, parse_size, prepare, size_label
+from .stages import REPO, STAGES, env
+from .worker import MARKER
+
+DEFAULT_OUT = REPO / "benchmarks" / "results" / "latest.json"
+SCHEMA = 1
+# Above --csv-max only the stages that need no CSV run (10m: a 1 GB CSV would take minutes to write).
+PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "great_expectations", "python-calamine", "openpyxl")
+SETUP_ALLOWANCE_S = 300  # reading inputs and evaluating before a stage's timed runs
+FLOOR_OF = {"check_cli": "floor_process", "floor_process": "floor_process"}
+MIB_PER_GIB = 1024
+
+
+# -- targets (issue #6) ---------------------------------------------------------------------------
+
+
+def _result(results: list[dict], stage: str, rows: int) -> dict | None:
+    return next(
+        (r for r in results if r["stage"] == stage and r["rows"] == rows and r["status"] == "ok"), None
+    )
+
+
+def _missing(results: list[dict], stage: str, rows: int) -> str:
+    other = next((r for r in results if r["stage"] == stage and r["rows"] == rows), None)
+    if other is None:
+        return "not measured"
+    return f"{other['status']}: {other.get('note', '')}"
+
+
+def check_targets(results: list[dict]) -> list[dict[str, Any]]:
+    """The issue's targets against this run's results (``met`` is None when not measured)."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, met: bool | None, measured: str) -> None:
+        out.append({"target": name, "met": met, "measured": measured})
+
+    ev = _result(results, "evaluate", 1_000_000)
+    add(
+        "evaluate 1M lines ≤ 1 s",
+        None if ev is None else ev["best_s"] <= 1.0,
+        _missing(results, "evaluate", 1_000_000) if ev is None else f"{ev['best_s']:.2f} s",
+    )
+    add(
+        "evaluate 1M lines ≤ 1 GiB peak RSS",
+        None if ev is None else ev["peak_rss_mib"] <= MIB_PER_GIB,
+        _missing(results, "evaluate", 1_000_000)
+        if ev is None
+        else f"{ev['peak_rss_mib']:.0f} MiB (process; {ev['peak_rss_mib'] - ev['rss_before_mib']:.0f} MiB above the loaded table)",
+    )
+    ev10 = _result(results, "evaluate", 10_000_000)
+    add(
+        "evaluate 10M lines completes within 8 GiB",
+        None if ev10 is None else ev10["peak_rss_mib"] <= 8 * MIB_PER_GIB,
+        _missing(results, "evaluate", 10_000_000)
+        if ev10 is None
+        else f"{ev10['peak_rss_mib'] / MIB_PER_GIB:.2f} GiB, {ev10['best_s']:.1f} s",
+    )
+    cli, floor = _result(results, "check_cli", 1_000_000), _result(results, "floor_process", 1_000_000)
+    if cli and floor:
+        ratio = cli["best_s"] / floor["best_s"]
+        add(
+            "check --no-ge on 1M-line CSV ≤ 2.5× floor",
+            ratio <= 2.5,
+            f"{cli['best_s']:.1f} s vs floor {floor['best_s']:.1f} s = {ratio:.1f}×; {_phases(cli)}",
+        )
+    else:
+        timed_out = next((r for r in results if r["stage"] == "check_cli" and r["rows"] == 1_000_000), None)
+        if timed_out and timed_out["status"] == "timeout" and floor:
+            add(
+                "check --no-ge on 1M-line CSV ≤ 2.5× floor",
+                False,
+                f"> {timed_out['timeout_s']:.0f} s (stopped) vs floor {floor['best_s']:.1f} s = "
+                f"> {timed_out['timeout_s'] / floor['best_s']:.0f}×; {_phases(timed_out)}",
+            )
+        else:
+            add("check --no-ge on 1M-line CSV ≤ 2.5× floor", None, _missing(results, "check_cli", 1_000_000))
+    xl = _result(results, "read_xlsx", 100_000)
+    add(
+        "read 100k-row XLSX ≤ 5 s",
+        None if xl is None else xl["best_s"] <= 5.0,
+        _missing(results, "read_xlsx", 100_000) if xl is None else f"{xl['best_s']:.2f} s",
+    )
+    dash = _result(results, "dashboard_filter", 100_000)
+    add(
+        "dashboard filter change on 100k lines ≤ 0.3 s",
+        None if dash is None else dash["best_s"] <= 0.3,
+        _missing(results, "dashboard_filter", 100_000)
+        if dash is None
+        else f"{dash['best_s']:.3f} s ({dash['note']})",
+    )
+    return out
+
+
+# -- machine --------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gib = None
+    try:
+        kib = int(
+            next(
+                x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")
+            ).split()[1]
+        )
+        mem_gib = round(kib / 1024 / 1024, 1)
+    except (OSError, StopIteration, ValueError):
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return {
+        "cpu": cpu,
+        "cores": cores,
+        "memory_gib": mem_gib,
+        "os": platform.platform(),
+        "versions": versions,
+    }
+
+
+def git_state() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or None,
+        "engine_dirty": bool(git("status", "--porcelain", "--", "budget_guard")),
+    }
+
+
+# -- running --------------------------------------------------------------------------------------
+
+
+def run_stage(stage: str, inputs, repeat: int, budget_s: float, timeout_s: float, extra: bool) -> dict:
+    spec = {
+        "stage": stage,
+        "rows": inputs.rows,
+        "parquet": str(inputs.parquet),
+        "csv": str(inputs.csv) if inputs.csv else None,
+        "xlsx": str(inputs.xlsx) if inputs.xlsx else None,
+        "repeat": repeat,
+        "budget_s": budget_s,
+        "timeout_s": timeout_s,
+        "extra": extra,
+    }
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.worker", json.dumps(spec)],
+            cwd=REPO,
+            env=env(),
+            capture_output=True,
+            text=True,
+            timeout=timeout_s + SETUP_ALLOWANCE_S,  # the worker enforces timeout_s itself
+        )
+    except subprocess.TimeoutExpired:
+        return {
+            "stage": stage,
+            "rows": inputs.rows,
+            "status": "error",
+            "note": f"worker killed after {timeout_s + SETUP_ALLOWANCE_S:.0f} s (setup too slow?)",
+        }
+    wall = time.perf_counter() - start
+    line = next((ln for ln in reversed(done.stdout.splitlines()) if ln.startswith(MARKER)), None)
+    if line is None:
+        return {
+            "stage": stage,
+            "rows": inputs.rows,
+            "status": "error",
+            "note": f"worker exit {done.returncode}: {done.stderr.strip()[-500:]}",
+        }
+    result = json.loads(line[len(MARKER) :])
+    result["worker_wall_s"] = round(wall, 2)
+    return result
+
+
+def add_ratios(results: list[dict]) -> None:
+    """rows/s and × floor (same size; the CLI against the fresh-process floor)."""
+    for r in results:
+        if r["status"] != "ok":
+            continue
+        r["rows_per_s"] = round(r["rows"] / r["best_s"]) if r["best_s"] > 0 else None
+        ref = _result(results, FLOOR_OF.get(r["stage"], "floor"), r["rows"])
+        r["x_floor"] = round(r["best_s"] / ref["best_s"], 2) if ref and ref["best_s"] > 0 else None
+        engine = _result(results, "evaluate", r["rows"])
+        if r["stage"] == "baseline" and engine and engine["best_s"] > 0:
+            r["x_evaluate"] = round(r["best_s"] / engine["best_s"], 1)
+
+
+# -- output ---------------------------------------------------------------------------------------
+
+
+def _fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _fmt_rate(rate: float | None) -> str:
+    if not rate:
+        return "—"
+    if rate >= 1e6:
+        return f"{rate / 1e6:.1f}M/s"
+    return f"{rate / 1e3:.0f}k/s" if rate >= 1e3 else f"{rate:.0f}/s"
+
+
+HEADERS = ("stage", "lines", "best", "CPU", "rows/s", "× floor", "peak RSS", "Δ RSS", "runs", "note")
+
+
+def _phases(result: dict) -> str:
+    phases = result.get("extra", {}).get("phases_s") or {}
+    shown = [f"{k} {v:.1f} s" for k, v in phases.items() if isinstance(v, int | float)]
+    text = " · ".join(shown)
+    if phases.get("stopped_in"):
+        text += f" (stopped in {phases['stopped_in']})"
+    return text
+
+
+def table_rows(results: list[dict]) -> list[tuple[str, ...]]:
+    rows = []
+    for r in results:
+        if r["status"] != "ok":
+            note = r.get("note", "")
+            if _phases(r):
+                note += f"; {_phases(r)}"
+            rows.append((r["stage"], size_label(r["rows"]), r["status"], *[""] * (len(HEADERS) - 4), note))
+            continue
+        delta = r["peak_rss_mib"] - r["rss_before_mib"] if r.get("rss_before_mib") is not None else None
+        note = r.get("note", "")
+        if r.get("extrapolated"):
+            note = "EXTRAPOLATED: " + note
+        if r.get("x_evaluate"):
+            note += f"; {r['x_evaluate']:.0f}× evaluate"
+        if r["stage"] == "evaluate" and r.get("extra", {}).get("findings") is not None:
+            note += f"; {r['extra']['findings']} findings"
+        if _phases(r):
+            note += f"; {_phases(r)}"
+        rows.append(
+            (
+                r["stage"],
+                size_label(r["rows"]),
+                _fmt_s(r["best_s"]),
+                _fmt_s(r.get("cpu_s")),
+                _fmt_rate(r.get("rows_per_s")),
+                f"{r['x_floor']:.2f}" if r.get("x_floor") is not None else "—",
+                f"{r['peak_rss_mib']:.0f} MiB",
+                f"{delta:.0f} MiB" if delta is not None else "(child)",
+                str(len(r["runs_s"])),
+                note,
+            )
+        )
+    return rows
+
+
+def format_table(results: list[dict], markdown: bool = False) -> str:
+    rows = table_rows(results)
+    if markdown:
+        lines = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join("---" for _ in HEADERS) + "|"]
+        lines += ["| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |" for row in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(row[i]) for row in rows)) if rows else len(h) for i, h in enumerate(HEADERS)]
+    widths[-1] = len(HEADERS[-1])
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    out = [fmt.format(*HEADERS), fmt.format(*("-" * w for w in widths))]
+    out += [fmt.format(*row) for row in rows]
+    return "\n".join(out)
+
+
+def format_targets(targets: list[dict]) -> str:
+    mark = {True: "MET   ", False: "MISSED", None: "n/a   "}
+    return "\n".join(f"  [{mark[t['met']]}] {t['target']}: {t['measured']}" for t in targets)
+
+
+def format_comparison(results: list[dict], old: dict) -> str:
+    """Best time now / before, per stage and size present in both runs."""
+    before = {(r["stage"], r["rows"]): r for r in old.get("results", []) if r.get("status") == "ok"}
+    lines = []
+    for r in results:
+        prev = before.get((r["stage"], r["rows"]))
+        if r["status"] == "ok" and prev:
+            lines.append(
+                f"  {r['stage']:<20} {size_label(r['rows']):>5}  {_fmt_s(prev['best_s']):>9} → "
+                f"{_fmt_s(r['best_s']):>9}  ({r['best_s'] / prev['best_s']:.2f}×)"
+            )
+    return "\n".join(lines) or "  (nothing in common)"
+
+
+# -- main -----------------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", default="10k,100k,1m", help="comma-separated line counts: 10k,100k,1m,10m")
+    p.add_argument(
+        "--stages", default=",".join(STAGES), help=f"comma-separated subset of: {','.join(STAGES)}"
+    )
+    p.add_argument("--repeat", type=int, default=3, help="best of this many runs per stage (default 3)")
+    p.add_argument(
+        "--budget",
+        type=float,
+        default=20.0,
+        help="stop repeating a stage once its runs took this many seconds (default 20)",
+    )
+    p.add_argument(
+        "--timeout", type=float, default=60.0, help="kill a stage's worker after this many seconds"
+    )
+    p.add_argument("--quick", action="store_true", help="one run per stage, no breakdowns (smoke test)")
+    p.add_argument("--csv-max", default="1m", help="largest size written as CSV (CSV stages skip above it)")
+    p.add_argument(
+        "--xlsx-max", default="100k", help="largest size written as XLSX (read_xlsx skips above it)"
+    )
+    p.add_argument("--data-dir", type=Path, default=None, help="cache of generated inputs (default: $TMPDIR)")
+    p.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="JSON results (default benchmarks/results/latest.json)"
+    )
+    p.add_argument("--merge", action="store_true", help="keep other sizes' results already in --out")
+    p.add_argument("--compare", type=Path, help="a previous results JSON to compare best times with")
+    p.add_argument(
+        "--markdown", action="store_true", help="print the table as Markdown (for docs/performance.md)"
+    )
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        print(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGES)}", file=sys.stderr)
+        return 2
+    repeat = 1 if args.quick else args.repeat
+    cache = args.data_dir or default_cache_dir()
+    csv_max, xlsx_max = parse_size(args.csv_max), parse_size(args.xlsx_max)
+    info = machine()
+    print(
+        f"budget-guard benchmark — {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB, "
+        f"Python {info['versions']['python']}, pandas {info['versions']['pandas']}",
+        flush=True,
+    )
+
+    results: list[dict] = []
+    generate_s: dict[str, float] = {}
+    for rows in sizes:
+        label = size_label(rows)
+        print(f"\n== {label} lines ==", flush=True)
+        t0 = time.perf_counter()
+        inputs = prepare(rows, cache, csv_max, xlsx_max, log=lambda m: print(m, flush=True))
+        generate_s[label] = round(time.perf_counter() - t0, 2)
+        for stage in stages:
+            result = run_stage(stage, inputs, repeat, args.budget, args.timeout, extra=not args.quick)
+            results.append(result)
+            shown = result.get("best_s")
+            print(
+                f"  {stage:<20} {result['status']:<8} {_fmt_s(shown) if shown is not None else '':>9}  "
+                f"{result.get('note', '')}",
+                flush=True,
+            )
+
+    if args.merge and args.out.exists():
+        old = json.loads(args.out.read_text(encoding="utf-8"))
+        results = [r for r in old.get("results", []) if r["rows"] not in sizes] + results
+        results.sort(key=lambda r: r["rows"])
+    add_ratios(results)
+    targets = check_targets(results)
+    total = round(time.perf_counter() - started, 1)
+    document = {
+        "schema": SCHEMA,
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": info,
+        "git": git_state(),
+        "options": {
+            "sizes": [size_label(s) for s in sizes],
+            "stages": stages,
+            "repeat": repeat,
+            "budget_s": args.budget,
+            "timeout_s": args.timeout,
+            "quick": args.quick,
+        },
+        "generate_s": generate_s,
+        "total_s": total,
+        "results": results,
+        "targets": targets,
+    }
+    print("\n" + format_table(results, markdown=args.markdown))
+    print("\nTargets (issue #6):\n" + format_targets(targets))
+    if args.compare:
+        old = json.loads(args.compare.read_text(encoding="utf-8"))
+        print(
+            f"\nCompared with {args.compare} ({old.get('generated_at', '?')}):\n"
+            + format_comparison(results, old)
+        )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nTotal {total:.0f} s; results written to {args.out}")
+    return 1 if any(r["status"] == "error" for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,423 @@
+"""The measured stages. Each is ``setup(inputs) -> Stage``: setup is not timed, ``Stage.run`` is.
+
+A stage runs in its own worker process (``benchmarks.worker``) so that its peak memory is its own
+and one stage's caches or garbage do not flatter or burden the next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .data import Inputs
+
+REPO = Path(__file__).resolve().parent.parent
+AMOUNT_HEADER = "金额（元）"
+DEPARTMENT_HEADER = "部门"
+BASELINE_SAMPLE = 20_000
+
+
+@dataclass
+class Stage:
+    """What a worker times: ``run`` (repeated), ``extra`` (once, after the runs) and facts for the table."""
+
+    run: Callable[[], Any]
+    rows: int
+    note: str = ""
+    extra: Callable[[], dict[str, Any]] = field(default=lambda: {})
+    scale: float = 1.0  # the measured time × scale is reported (extrapolation from a sample)
+    cleanup: Callable[[], None] = field(default=lambda: None)
+    partial: Callable[[], dict[str, Any]] = field(default=lambda: {})  # facts kept even on a timeout
+
+
+class StageTimeout(Exception):
+    """The stage's runs took longer than the worker's time limit."""
+
+
+def env() -> dict[str, str]:
+    """The environment for child processes: the repository importable, no user site surprises."""
+    out = dict(os.environ)
+    out["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), out.get("PYTHONPATH", "")) if p)
+    return out
+
+
+def _canonical(inputs: Inputs) -> pd.DataFrame:
+    return pd.read_parquet(inputs.parquet)
+
+
+def _rules():
+    from budget_guard import load_rules
+
+    return load_rules()
+
+
+# -- reference points -----------------------------------------------------------------------------
+
+
+def _need_csv(inputs: Inputs) -> None:
+    if inputs.csv is None:
+        raise Skip("no CSV at this size (--csv-max)")
+
+
+def floor(inputs: Inputs) -> Stage:
+    """Just read the CSV with pandas and do one groupby-sum: nothing can be much faster than this."""
+    _need_csv(inputs)
+
+    def run() -> pd.Series:
+        frame = pd.read_csv(inputs.csv)
+        return frame.groupby(DEPARTMENT_HEADER)[AMOUNT_HEADER].sum()
+
+    return Stage(run, inputs.rows, "pd.read_csv + groupby-sum, in process")
+
+
+FLOOR_SCRIPT = (
+    "import sys, pandas as pd; "
+    f"pd.read_csv(sys.argv[1]).groupby({DEPARTMENT_HEADER!r})[{AMOUNT_HEADER!r}].sum()"
+)
+
+
+def floor_process(inputs: Inputs) -> Stage:
+    """The floor as a fresh process (interpreter + pandas import included), to compare with the CLI."""
+    _need_csv(inputs)
+
+    def run() -> None:
+        subprocess.run([sys.executable, "-c", FLOOR_SCRIPT, str(inputs.csv)], check=True, env=env())
+
+    return Stage(run, inputs.rows, "python -c read_csv+groupby: wall, new process")
+
+
+def baseline(inputs: Inputs) -> Stage:
+    """Per-row Python loop over the rules (benchmarks/baseline.py) on a sample, scaled to all rows."""
+    from budget_guard.classify import classify
+
+    from .baseline import classify_rows
+
+    table = _canonical(inputs)
+    rules = _rules()
+    k = min(len(table), BASELINE_SAMPLE)
+    positions = np.sort(np.random.default_rng(0).choice(len(table), size=k, replace=False))
+    sample = table.iloc[positions]
+
+    def extra() -> dict[str, Any]:
+        engine = classify(table, rules).iloc[positions]
+        same = bool((classify_rows(sample, rules).to_numpy() == engine.to_numpy()).all())
+        return {"sample_rows": k, "agrees_with_engine": same}
+
+    note = "per-row Python loop" + (f"; timed on {k:,} rows, ×{len(table) / k:.0f}" if k < len(table) else "")
+    return Stage(lambda: classify_rows(sample, rules), len(table), note, extra, scale=len(table) / k)
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def _read_budget(path: Path, rows: int) -> Stage:
+    from budget_guard.ingest import read_budget
+
+    def run():
+        load = read_budget(path)
+        if len(load.table) != rows:
+            raise AssertionError(f"read {len(load.table)} lines, expected {rows}")
+        return load
+
+    return Stage(run, rows, "ingest.read_budget")
+
+
+def read_csv(inputs: Inputs) -> Stage:
+    _need_csv(inputs)
+    return _read_budget(inputs.csv, inputs.rows)
+
+
+def read_xlsx(inputs: Inputs) -> Stage:
+    if inputs.xlsx is None:
+        raise Skip("no XLSX at this size (--xlsx-max)")
+    return _read_budget(inputs.xlsx, inputs.rows)
+
+
+def read_parquet(inputs: Inputs) -> Stage:
+    from budget_guard.table import conform
+
+    return Stage(lambda: conform(pd.read_parquet(inputs.parquet)), inputs.rows, "pd.read_parquet + conform")
+
+
+def validate(inputs: Inputs) -> Stage:
+    from budget_guard.table import validate as validate_table
+
+    table = _canonical(inputs)
+    return Stage(lambda: validate_table(table), inputs.rows, "pandera SCHEMA, lazy")
+
+
+# -- the engine -----------------------------------------------------------------------------------
+
+
+def evaluate(inputs: Inputs) -> Stage:
+    from budget_guard import evaluate as evaluate_table
+
+    table = _canonical(inputs)
+    rules = _rules()
+
+    def extra() -> dict[str, Any]:
+        ev = evaluate_table(table, rules)
+        levels = ev.findings["level"].value_counts().to_dict() if len(ev.findings) else {}
+        return {
+            "findings": int(len(ev.findings)),
+            "levels": {str(k): int(v) for k, v in levels.items()},
+            "summary_rows": int(len(ev.summary)),
+            "unclassified_lines": int(len(ev.unclassified)),
+            "balanced": ev.balanced,
+            "steps_s": _evaluate_steps(table, rules),
+        }
+
+    return Stage(
+        lambda: evaluate_table(table, rules),
+        inputs.rows,
+        "classify+aggregate+grade+findings+reconcile",
+        extra,
+    )
+
+
+def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, float]:
+    """Best-of times of the steps ``evaluate`` composes (a breakdown, not a second measurement)."""
+    from budget_guard.classify import classify, label_lines
+    from budget_guard.compare import aggregate, year_over_year
+    from budget_guard.findings import build_findings
+    from budget_guard.grade import grade
+    from budget_guard.reconcile import reconcile
+
+    stage = rules.compare.stage
+    times: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], Any]) -> Any:
+        best, value = float("inf"), None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            value = fn()
+            best = min(best, time.perf_counter() - start)
+        times[name] = round(best, 4)
+        return value
+
+    membership = timed("classify", lambda: classify(table, rules))
+    labels, count = timed("label_lines", lambda: label_lines(membership))
+    lines = table.assign(categories=labels.to_numpy(), category_count=count)
+    summary = timed(
+        "compare+grade",
+        lambda: grade(year_over_year(aggregate(lines, membership, rules, stage), rules), rules),
+    )
+    timed("findings", lambda: build_findings(summary, lines, membership, rules, stage))
+    timed("reconcile", lambda: reconcile(lines, count, membership))
+    return times
+
+
+def dashboard_filter(inputs: Inputs) -> Stage:
+    """A filter change on the dashboard: the cached evaluation is re-sliced, nothing is recomputed."""
+    from budget_guard import evaluate as evaluate_table
+
+    ev = evaluate_table(_canonical(inputs), _rules())
+    run, note = _dashboard_run(ev)
+    return Stage(run, inputs.rows, note)
+
+
+def _dashboard_run(ev) -> tuple[Callable[[], Any], str]:
+    departments = sorted(set(ev.summary.loc[ev.summary["scope_type"] == "department", "scope"]))
+    year = int(ev.summary["year"].max())
+    department = departments[len(departments) // 2] if departments else None
+    try:
+        from budget_guard.dashboard import views
+    except ImportError:
+        views = None
+    if views is not None and hasattr(views, "filter_findings") and hasattr(views, "FindingFilter"):
+        return _dashboard_views_run(ev, views, department, year)
+    return _pandas_filter_run(ev, department, year), "pandas filter on an Evaluation (no dashboard yet)"
+
+
+def _pandas_filter_run(ev, department: str | None, year: int) -> Callable[[], Any]:
+    from budget_guard.table import DEPARTMENT, YEAR
+
+    def run():
+        summary = ev.summary[(ev.summary["scope"] == department) & (ev.summary["year"] == year)]
+        findings = ev.findings[(ev.findings["scope"] == department) & (ev.findings["year"] == year)]
+        lines = ev.lines[
+            (ev.lines[DEPARTMENT] == department).to_numpy() & (ev.lines[YEAR] == year).to_numpy()
+        ]
+        return summary, findings, lines
+
+    return run
+
+
+def _dashboard_views_run(ev, views, department: str | None, year: int) -> tuple[Callable[[], Any], str]:
+    """The dashboard's own views for one department and year, on a cached evaluation and findings table."""
+    import inspect
+
+    lang = "zh"
+    findings = views.findings_table(ev, lang)
+    fields = {p for p in inspect.signature(views.FindingFilter).parameters}
+    wanted = {"scopes": [department], "years": [year], "levels": None, "categories": None}
+    chosen = views.FindingFilter(**{k: v for k, v in wanted.items() if k in fields and v is not None})
+    scope = next((s for s in views.scope_options(ev) if department in str(s)), views.government_scope(ev))
+
+    def run():
+        return (
+            views.filter_findings(findings, chosen),
+            views.matrix_cells(ev, scope, lang),
+            views.trend_points(ev, scope, lang),
+            views.department_table(ev, year, lang),
+        )
+
+    return run, "dashboard.views: filter_findings + matrix, trend, department table of the new scope"
+
+
+# -- reports --------------------------------------------------------------------------------------
+
+
+def _report(inputs: Inputs, formats: list[str], note: str) -> Stage:
+    from budget_guard import evaluate as evaluate_table
+    from budget_guard.ingest.result import LoadResult
+    from budget_guard.reports import write_reports
+
+    table = _canonical(inputs)
+    ev = evaluate_table(table, _rules())
+    load = LoadResult(table=table)
+    folder = tempfile.TemporaryDirectory(prefix="bg-bench-report-")
+
+    def run():
+        return write_reports(ev, load, folder.name, formats)
+
+    def extra() -> dict[str, Any]:
+        written = write_reports(ev, load, folder.name, formats)
+        return {"bytes": {k: Path(v).stat().st_size for k, v in written.items() if Path(v).is_file()}}
+
+    return Stage(run, inputs.rows, note, extra, cleanup=folder.cleanup)
+
+
+def report_json(inputs: Inputs) -> Stage:
+    return _report(inputs, ["json"], "write_reports json")
+
+
+def report_xlsx(inputs: Inputs) -> Stage:
+    return _report(inputs, ["xlsx"], "write_reports xlsx (督办单)")
+
+
+def great_expectations(inputs: Inputs) -> Stage:
+    from budget_guard import evaluate as evaluate_table
+    from budget_guard.reports.expectations import run_expectations
+
+    ev = evaluate_table(_canonical(inputs), _rules())
+    start = time.perf_counter()
+    import great_expectations  # noqa: F401  (import cost reported apart: it is paid once per process)
+
+    import_s = time.perf_counter() - start
+    folder = tempfile.TemporaryDirectory(prefix="bg-bench-ge-")
+    return Stage(
+        lambda: run_expectations(ev, Path(folder.name)),
+        inputs.rows,
+        f"run_expectations (checkpoint + Data Docs); GE import {import_s:.1f} s not included",
+        lambda: {"import_s": round(import_s, 2)},
+        cleanup=folder.cleanup,
+    )
+
+
+# -- end to end -----------------------------------------------------------------------------------
+
+
+# progress event of the CLI → the phase that starts with it
+CLI_PHASES = {
+    "read_start": "read",
+    "read_done": "evaluate",
+    "evaluate": "evaluate",
+    "ge": "ge",
+    "write": "write",
+}
+
+
+def check_cli(inputs: Inputs) -> Stage:
+    """``budget-guard check FILE --no-ge`` as a user runs it: a new process, default report formats.
+
+    The CLI's JSON-lines progress on stderr is timestamped, so the result says how long the process
+    took to start, read, evaluate and write, even when it is stopped at the time limit.
+    """
+    _need_csv(inputs)
+    folder = tempfile.TemporaryDirectory(prefix="bg-bench-cli-")
+    command = [sys.executable, "-m", "budget_guard.cli", "check", str(inputs.csv), "--no-ge"]
+    command += ["--out", folder.name, "--fail-on", "none", "--progress", "jsonl"]
+    runs: list[dict[str, Any]] = []
+
+    def run() -> None:
+        phases: dict[str, Any] = {}
+        runs.append(phases)
+        current, last = "start", time.perf_counter()
+
+        def close(now: float) -> None:
+            phases[current] = round(phases.get(current, 0.0) + now - last, 3)
+
+        child = subprocess.Popen(
+            command, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        tail: list[str] = []
+        try:
+            for line in child.stderr:
+                event = _event(line)
+                if event in CLI_PHASES:
+                    now = time.perf_counter()
+                    close(now)
+                    current, last = CLI_PHASES[event], now
+                elif event is None:
+                    tail = (tail + [line])[-20:]
+            code = child.wait()
+        except BaseException:  # the time limit (or Ctrl-C): stop the CLI, keep what it reached
+            child.kill()
+            child.wait()
+            close(time.perf_counter())
+            phases["stopped_in"] = current
+            raise
+        close(time.perf_counter())
+        if code != 0:
+            raise RuntimeError(f"exit {code}: {''.join(tail).strip()[-2000:]}")
+
+    def partial() -> dict[str, Any]:
+        finished = [r for r in runs if "stopped_in" not in r]
+        best = min(finished, key=lambda r: sum(r.values())) if finished else (runs[-1] if runs else {})
+        return {"phases_s": best}
+
+    note = "budget-guard check --no-ge (json,xlsx,html,md): wall, new process"
+    return Stage(run, inputs.rows, note, cleanup=folder.cleanup, partial=partial)
+
+
+def _event(line: str) -> str | None:
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record.get("event") if isinstance(record, dict) else None
+
+
+class Skip(Exception):
+    """The stage does not apply at this size."""
+
+
+STAGES: dict[str, Callable[[Inputs], Stage]] = {
+    "floor": floor,
+    "floor_process": floor_process,
+    "read_csv": read_csv,
+    "read_xlsx": read_xlsx,
+    "read_parquet": read_parquet,
+    "validate": validate,
+    "baseline": baseline,
+    "evaluate": evaluate,
+    "dashboard_filter": dashboard_filter,
+    "report_json": report_json,
+    "report_xlsx": report_xlsx,
+    "great_expectations": great_expectations,
+    "check_cli": check_cli,
+}
+# Stages whose memory is a child process's (the worker reports the child's peak instead of its own).
+CHILD_PROCESS_STAGES = frozenset({"floor_process", "check_cli"})

@@ -1,0 +1,47 @@
+"""The benchmark script still runs: every stage at 10k lines, one run each, no timing assertions.
+
+Timings belong in the benchmark output (docs/performance.md), not in unit tests on a shared machine;
+this only keeps ``python -m benchmarks.run`` from rotting as the stages it drives change.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import run
+from benchmarks.baseline import classify_rows
+from benchmarks.stages import STAGES
+from budget_guard import load_rules
+from budget_guard.classify import classify
+from budget_guard.sample import sample_table
+from budget_guard.table import conform
+
+
+def test_baseline_classifier_agrees_with_the_engine():
+    table = conform(sample_table())
+    rules = load_rules()
+    assert (classify_rows(table, rules).to_numpy() == classify(table, rules).to_numpy()).all()
+
+
+@pytest.mark.slow
+def test_quick_benchmark_run_measures_every_stage(tmp_path: Path, capsys):
+    out = tmp_path / "results.json"
+    code = run.main(
+        ["--sizes", "10k", "--quick", "--timeout", "240", "--data-dir", str(tmp_path / "data"), "--out", str(out)]
+    )
+    printed = capsys.readouterr().out
+    document = json.loads(out.read_text(encoding="utf-8"))
+    statuses = {r["stage"]: r["status"] for r in document["results"]}
+    problems = {r["stage"]: r.get("note") for r in document["results"] if r["status"] != "ok"}
+    assert code == 0, problems
+    assert statuses == {stage: "ok" for stage in STAGES}, problems
+    for result in document["results"]:
+        assert result["rows"] == 10_000
+        assert result["best_s"] > 0 and result["peak_rss_mib"] > 0
+    baseline = next(r for r in document["results"] if r["stage"] == "baseline")
+    assert baseline["extrapolated"] is False  # 10k lines fit in the sample: nothing to extrapolate
+    assert {t["target"] for t in document["targets"]} and document["machine"]["cores"] >= 1
+    assert "rows/s" in printed and "Targets" in printed
