@@ -29,9 +29,8 @@ def test_baseline_classifier_agrees_with_the_engine():
 @pytest.mark.slow
 def test_quick_benchmark_run_measures_every_stage(tmp_path: Path, capsys):
     out = tmp_path / "results.json"
-    code = run.main(
-        ["--sizes", "10k", "--quick", "--timeout", "240", "--data-dir", str(tmp_path / "data"), "--out", str(out)]
-    )
+    args = ["--sizes", "10k", "--quick", "--timeout", "240"]
+    code = run.main([*args, "--data-dir", str(tmp_path / "data"), "--out", str(out)])
     printed = capsys.readouterr().out
     document = json.loads(out.read_text(encoding="utf-8"))
     statuses = {r["stage"]: r["status"] for r in document["results"]}
