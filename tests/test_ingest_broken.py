@@ -167,3 +167,24 @@ def test_any_grid_under_a_long_header_is_accounted(cells):
     result = read_budget([("grid.csv", text.encode("utf-8"))])
     assert not problems_of(result, "read-failed")
     assert result.all_rows_accounted
+
+
+def test_income_and_performance_tables_are_skipped_not_misread(tmp_path):
+    income = [
+        ["2025年审计局部门收入预算表"],
+        ["单位：万元"],
+        ["科目编码", "科目名称", "合计"],
+        ["1030", "非税收入", "5.00"],
+    ]
+    performance = [["项目支出绩效目标表"], ["项目名称", "年度目标", "金额"], ["审计信息化", "完成", "10"]]
+    long_with_income_item = [
+        LONG_HEADER,
+        ["财政局", 2025, "预算数", "2010601", "30201", "非税收入征管", "基本支出", None, "1"],
+    ]
+    path = write_xlsx(
+        tmp_path / "公开.xlsx", {"收入": income, "绩效": performance, "明细": long_with_income_item}
+    )
+    result = read_budget(path)
+    assert [s.layout for s in result.files[0].sheets] == ["no-data", "no-data", "long"]
+    assert {p.sheet for p in problems_of(result, "sheet-skipped")} == {"收入", "绩效"}
+    assert len(result.table) == 1 and result.errors == []
