@@ -25,17 +25,24 @@ NUMBER_FORMAT = "#,##0.00"
 SANGONG_CODES = ("30212", "31013", "30231", "30217")
 
 
+SHEETS = ("general", "basic", "sangong", "wide")
+
+
 def write_published_sample(
     directory: str | Path,
     *,
     table: pd.DataFrame | None = None,
     department: str | None = None,
     year: int | None = None,
+    sheets: tuple[str, ...] = SHEETS,
 ) -> list[Path]:
     """Write ``<department><year>年部门预算公开表.xlsx`` into ``directory``; returns the paths written.
 
     ``table`` is a canonical budget table (default: a built-in demo department); the department with the
     most budget lines and the latest budget year are published unless ``department``/``year`` are given.
+    ``sheets`` picks the tables (``general`` 一般公共预算支出表, ``basic`` 基本支出表, ``sangong`` 三公,
+    ``wide`` five years). Like a real 部门预算公开 workbook, the tables describe the same money several
+    times: reading all of them gives ``table-overlap`` warnings, and sums across them count it twice.
     """
     source = demo_table() if table is None else table
     budget = source[source[STAGE].astype(str) == "budget"]
@@ -48,10 +55,14 @@ def write_published_sample(
     path = directory / f"{department}{year}年部门预算公开表.xlsx"
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
-    _general_budget_sheet(workbook.create_sheet("一般公共预算支出表"), lines, department, year)
-    _basic_sheet(workbook.create_sheet("基本支出表"), lines, department, year)
-    _sangong_sheet(workbook.create_sheet("三公经费支出表"), own, department, year)
-    _wide_sheet(workbook.create_sheet("支出五年情况表"), own, department, year)
+    if "general" in sheets:
+        _general_budget_sheet(workbook.create_sheet("一般公共预算支出表"), lines, department, year)
+    if "basic" in sheets:
+        _basic_sheet(workbook.create_sheet("基本支出表"), lines, department, year)
+    if "sangong" in sheets:
+        _sangong_sheet(workbook.create_sheet("三公经费支出表"), own, department, year)
+    if "wide" in sheets:
+        _wide_sheet(workbook.create_sheet("支出五年情况表"), own, department, year)
     workbook.save(path)
     return [path]
 
