@@ -390,16 +390,17 @@ def trends_view(evaluation, lang: str) -> None:
     if scope == views.government_scope(evaluation):
         st.caption(t("app.matrix.basis"))
     points = views.trend_points(evaluation, scope, lang)
-    columns = st.columns(2)
-    for i, category in enumerate(evaluation.rules.categories):
-        part = points.loc[points["category"] == category.id]
-        title = f"{category.name.get(lang)} · {part['target_text'].iloc[0] if len(part) else ''}"
-        with columns[i % 2]:
-            if part.empty:
-                st.markdown(f"**{md(category.name.get(lang))}**")
-                st.caption(t("app.trend.empty"))
-            else:
-                st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
+    categories = evaluation.rules.categories
+    for start in range(0, len(categories), 2):  # one row of two charts at a time, so rows line up
+        for column, category in zip(st.columns(2), categories[start : start + 2], strict=False):
+            part = points.loc[points["category"] == category.id]
+            with column:
+                if part.empty:
+                    st.markdown(f"**{md(category.name.get(lang))}**")
+                    st.caption(t("app.trend.empty"))
+                else:
+                    title = f"{category.name.get(lang)} · {part['target_text'].iloc[0]}"
+                    st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
 
 
 def _on_drill_cell(table: views.DepartmentTable) -> None:
@@ -536,7 +537,7 @@ def unclassified_view(evaluation, lang: str, run: str) -> None:
     amount = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
     st.caption(t("app.unclassified.summary", lines=len(table), amount=format_wan(amount)))
     if len(table):
-        show_table(table)
+        show_table(table, height=min(640, 38 + 35 * len(table)))
 
 
 def rejected_view(load, lang: str) -> None:

@@ -136,7 +136,7 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
         f"{AMOUNT_WAN}:Q",
         title=unit,
         scale=alt.Scale(zero=False, nice=True, padding=26),
-        axis=alt.Axis(format=",.0f", tickCount=5),
+        axis=alt.Axis(format=",.2~f", tickCount=5),
     )
     line = base.mark_line(color="#8C8C8C", strokeWidth=2).encode(y=y)
     missed = base.transform_filter(alt.FieldOneOfPredicate(field=LEVEL, oneOf=list(FINDING_LEVELS)))

@@ -684,12 +684,12 @@ LINE_COLUMNS: tuple[tuple[str, str], ...] = (
     (DEPARTMENT, "col.department"),
     (ITEM, "col.item"),
     ("amount_wan", "col.amount_wan"),
-    (FUNC_CODE, "col.func_code"),
-    (ECON_CODE, "col.econ_code"),
-    (EXPENSE_TYPE, "col.expense_type"),
     (SOURCE_FILE, "col.source_file"),
     (SOURCE_SHEET, "col.source_sheet"),
     (SOURCE_ROW, "col.source_row"),
+    (FUNC_CODE, "col.func_code"),
+    (ECON_CODE, "col.econ_code"),
+    (EXPENSE_TYPE, "col.expense_type"),
     (TAGS, "col.tags"),
 )
 
@@ -760,6 +760,10 @@ def unclassified_table(evaluation: Evaluation, lang: str) -> Table:
         pd.DataFrame(index=rows.index),
         money=(label("col.amount_wan", lang),),
         integers=(label("col.year", lang), label("col.source_row", lang)),
+        narrow=tuple(
+            label(k, lang)
+            for k in ("col.year", "col.stage", "col.expense_type", "col.source_sheet", "col.source_row")
+        ),
     )
 
 
