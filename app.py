@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from budget_guard import RulesError, i18n, parse_rules
+from budget_guard import RulesError, i18n
 from budget_guard.dashboard import cache, charts, pipeline, views, whatif
 from budget_guard.dashboard.palette import cell_css
 from budget_guard.reports import DEFAULT_STEM, SUFFIXES
@@ -169,13 +169,13 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
             except UnicodeDecodeError:
                 return _rules_error(t("app.rules.not_utf8", name=uploaded.name))
     try:
-        base = parse_rules(text, source=source)
+        base = cache.rules(text, source)
     except RulesError as err:
         return _rules_error(err.message(lang))
 
     edits = whatif_sidebar(base, lang)
     try:
-        text_in_force, source_in_force = whatif.rules_in_force(text, base, edits, source)
+        text_in_force, source_in_force = cache.rules_in_force(text, base, edits, source)
     except RulesError as err:
         return _rules_error(err.message(lang))
     changed = whatif.changes(base, edits)
@@ -256,7 +256,7 @@ def whatif_sidebar(base, lang: str) -> whatif.WhatIf:
 def stage_sidebar(load, rules_text: str, rules_source: str, lang: str) -> str | None:
     """Which figures are compared, offered only when the data hold a stage other than the rules' own."""
     present = [s for s in STAGES if s in set(load.table[STAGE].astype(str))]
-    wanted = parse_rules(rules_text, source=rules_source).compare.stage
+    wanted = cache.rules(rules_text, rules_source).compare.stage
     if not present or present == [wanted]:
         return None
     default = wanted if wanted in present else present[0]

@@ -16,7 +16,8 @@ import streamlit as st
 
 from ..evaluate import Evaluation
 from ..ingest import LoadResult
-from . import pipeline
+from ..rulebook import Rules, parse_rules
+from . import pipeline, whatif
 from .pipeline import ReadOptions, Upload
 
 T = TypeVar("T")
@@ -33,6 +34,17 @@ def memo(slot: str, key: Any, compute: Callable[[], T]) -> T:
     value = compute()
     store[slot] = (key, value)
     return value
+
+
+def rules(text: str, source: str) -> Rules:
+    """The parsed rules, once per text (parsing and validating takes ~40 ms; a ``RulesError`` is not kept)."""
+    return memo(f"rules:{source}", text, lambda: parse_rules(text, source=source))
+
+
+def rules_in_force(text: str, base: Rules, edits: whatif.WhatIf, source: str) -> tuple[str, str]:
+    """``whatif.rules_in_force``, once per rules text and set of edits."""
+    key = (text, source, sorted(edits.targets.items()), sorted(edits.bands.items()), edits.materiality_yuan)
+    return memo("rules_in_force", key, lambda: whatif.rules_in_force(text, base, edits, source))
 
 
 def uploads_of(files: Sequence[Any]) -> tuple[tuple[Upload, ...], str]:
