@@ -75,6 +75,16 @@ def one_problem(result, code: str):
     return found[0]
 
 
+def repeated_fen(result, sheet: str) -> int:
+    """Sum (in fen) of the lines of ``sheet`` that were set aside as repeats of another table."""
+    from decimal import Decimal
+
+    rows = result.rejected[
+        (result.rejected["code"] == "table-repeated") & (result.rejected["sheet"] == sheet)
+    ]
+    return int(sum(Decimal(str(v).replace(",", "")) * 100 for v in rows["value"]))
+
+
 def fen(table, **where) -> int:
     """Sum of amount_fen over lines matching column=value filters."""
     mask = None

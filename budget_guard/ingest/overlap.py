@@ -74,3 +74,76 @@ def overlap_problems(table: pd.DataFrame) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _dimension(lines: pd.DataFrame) -> str:
+    """Which classification a sheet's lines carry: 'func', 'econ' or 'func+econ'."""
+    parts = [name for name, col in (("func", FUNC_CODE), ("econ", ECON_CODE)) if lines[col].notna().any()]
+    return "+".join(parts)
+
+
+def drop_repeated_tables(
+    table: pd.DataFrame, layouts: dict[tuple[str, str], str]
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Keep one sheet where two sheets repeat the same money in the same classification.
+
+    A published workbook's 支出五年情况表 (wide) repeats this year's column of the 一般公共预算支出表;
+    the same table may also arrive twice in two different files. Two sheets of one department, year
+    and stage repeat each other when they classify the same way (both 功能, both 经济), their expense
+    types intersect and they share a code. The more detailed sheet is kept (a non-wide layout over a
+    wide one, then more lines, then the one read first); the other sheet's lines for that
+    department, year and stage are returned separately, so the caller can list them as rejected
+    (``table-repeated``) and nothing is silently dropped. Tables in different classifications (功能
+    vs 经济) are both kept: each guardrail category reads one classification.
+    """
+    empty = table.iloc[0:0]
+    if table.empty:
+        return table, empty, []
+    sheet = table[SOURCE_SHEET].astype("object").fillna("")
+    file = table[SOURCE_FILE].astype("object")
+    keys = [table[DEPARTMENT].astype("object"), table[YEAR], table[STAGE].astype("object")]
+    drop = pd.Series(False, index=table.index)
+    problems: list[Problem] = []
+    order = {key: i for i, key in enumerate(dict.fromkeys(zip(file, sheet, strict=True)))}
+    for (department, year, stage), group in table.groupby(keys, sort=False):
+        group_sheets = list(dict.fromkeys(zip(file[group.index], sheet[group.index], strict=True)))
+        if len(group_sheets) < 2:
+            continue
+        info = {}
+        for key in group_sheets:
+            lines = group[(file[group.index] == key[0]) & (sheet[group.index] == key[1])]
+            types = set(lines[EXPENSE_TYPE].dropna().astype(str)) or set(_BOTH)
+            if lines[EXPENSE_TYPE].isna().any():
+                types |= _BOTH
+            codes = set(lines[FUNC_CODE].dropna().astype(str)) | set(lines[ECON_CODE].dropna().astype(str))
+            info[key] = (lines.index, _dimension(lines), types, codes)
+        rank = sorted(
+            group_sheets,
+            key=lambda k: (layouts.get(k, "") == "wide", -len(info[k][0]), order[k]),
+        )
+        kept: list[tuple[str, str]] = []
+        for key in rank:
+            index, dimension, types, codes = info[key]
+            repeated = next(
+                (k for k in kept if info[k][1] == dimension and info[k][2] & types and info[k][3] & codes),
+                None,
+            )
+            if repeated is None:
+                kept.append(key)
+                continue
+            drop[index] = True
+            problems.append(
+                Problem(
+                    "table-repeated",
+                    file=str(key[0]),
+                    sheet=key[1] or None,
+                    details={
+                        "department": department,
+                        "year": int(year),
+                        "stage": _STAGE_NAMES.get(stage, stage),
+                        "lines": len(index),
+                        "kept": f"{repeated[0]} {repeated[1]}".strip(),
+                    },
+                )
+            )
+    return table.loc[~drop.to_numpy()], table.loc[drop.to_numpy()], problems

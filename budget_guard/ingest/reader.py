@@ -14,14 +14,14 @@ import pandas as pd
 
 from ..codes import load_codebook
 from ..problems import Problem
-from ..table import conform, empty_table
+from ..table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform, empty_table, format_yuan
 from .detect import EMPTY, NO_DATA, UNKNOWN
 from .duplicates import duplicate_problems
 from .encodings import decode_text
 from .grid import CSV, ENCRYPTED, UNSUPPORTED, GridError, csv_grid, excel_grids, sniff_format
 from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
-from .overlap import overlap_problems
+from .overlap import drop_repeated_tables, overlap_problems
 from .result import REJECTED_COLUMNS, FileReport, LoadResult
 from .sheets import Options, SheetOutcome, read_sheet
 from .sources import Source, collect_sources
@@ -97,6 +97,7 @@ def read_budget(
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
+    result.table = _drop_repeated_tables(result, rejected, problems)
     problems.extend(duplicate_problems(result.table))
     problems.extend(overlap_problems(result.table))
     result.rejected = (
@@ -104,6 +105,63 @@ def read_budget(
     )
     result.problems = problems
     return result
+
+
+def _drop_repeated_tables(
+    result: LoadResult, rejected: list[pd.DataFrame], problems: list[Problem]
+) -> pd.DataFrame:
+    """Count money printed twice in one classification once; the repeats become rejected lines.
+
+    The sheets' row accounting follows: a row whose every line was a repeat moves from data to
+    rejected, so ``rows_read`` still equals the sum of the buckets.
+    """
+    layouts = {(f.name, s.sheet or ""): s.layout for f in result.files for s in f.sheets}
+    kept, dropped, repeat_problems = drop_repeated_tables(result.table, layouts)
+    problems.extend(repeat_problems)
+    if dropped.empty:
+        return result.table
+    message = {(p.file, p.sheet or ""): p for p in repeat_problems}
+    sheet_of = dropped[SOURCE_SHEET].astype("object").fillna("")
+    records = pd.DataFrame(
+        {
+            "file": dropped[SOURCE_FILE].astype("object").to_numpy(),
+            "sheet": dropped[SOURCE_SHEET].astype("object").to_numpy(),
+            "row": dropped[SOURCE_ROW].to_numpy(),
+            "column": None,
+            "code": "table-repeated",
+            "value": [format_yuan(v) for v in dropped[AMOUNT_FEN]],
+            "message_zh": [
+                message[(f, s)].message("zh")
+                for f, s in zip(dropped[SOURCE_FILE].astype("object"), sheet_of, strict=True)
+            ],
+            "message_en": [
+                message[(f, s)].message("en")
+                for f, s in zip(dropped[SOURCE_FILE].astype("object"), sheet_of, strict=True)
+            ],
+        }
+    )
+    rejected.append(records[REJECTED_COLUMNS])
+    remaining = set(
+        zip(
+            kept[SOURCE_FILE].astype("object"),
+            kept[SOURCE_SHEET].astype("object").fillna(""),
+            kept[SOURCE_ROW],
+            strict=True,
+        )
+    )
+    reports = {(f.name, s.sheet or ""): s for f in result.files for s in f.sheets}
+    for (file, sheet), lines in dropped.groupby(
+        [dropped[SOURCE_FILE].astype("object"), sheet_of], sort=False
+    ):
+        report = reports.get((file, sheet))
+        if report is None:
+            continue
+        report.lines -= len(lines)
+        report.amount_fen -= int(lines[AMOUNT_FEN].sum())
+        gone = {int(r) for r in lines[SOURCE_ROW].dropna() if (file, sheet, r) not in remaining}
+        report.data_rows -= len(gone)
+        report.rejected_rows += len(gone)
+    return kept.reset_index(drop=True)
 
 
 def _combine(tables: list[pd.DataFrame]) -> pd.DataFrame:
