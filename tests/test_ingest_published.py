@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from fixtures_ingest import (
-    repeated_fen,
     CZJ,
     czj_ybggys_rows,
     fen,
     one_problem,
     problems_of,
+    repeated_fen,
     sangong_rows,
     write_csv,
     write_xls,
