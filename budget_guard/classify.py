@@ -224,3 +224,58 @@ def label_lines(membership: pd.DataFrame, patterns: Patterns | None = None) -> t
     names = [TAG_SEPARATOR.join(ids[i] for i in np.flatnonzero(mask)) for mask in patterns.masks]
     labels = pd.Categorical.from_codes(patterns.codes, categories=names)  # distinct patterns → distinct names
     return pd.Series(labels, index=membership.index), count
+
+
+# -- which lines can carry a category at all ----------------------------------------------------------
+
+_ATOM_NEEDS: dict[str, frozenset[str] | None] = {
+    "econ_codes": frozenset({ECON_CODE}),
+    "econ_prefixes": frozenset({ECON_CODE}),
+    "func_codes": frozenset({FUNC_CODE}),
+    "func_prefixes": frozenset({FUNC_CODE}),
+    "func_items": frozenset({FUNC_CODE}),
+    "tags": frozenset(),
+    "item_keywords": frozenset(),
+    "expense_types": None,  # narrows, but needs no code
+}
+
+
+def _needs(selector: Selector) -> frozenset[frozenset[str]]:
+    """Alternatives (OR) of code columns a line must all carry (AND) to be able to match ``selector``."""
+    result: frozenset[frozenset[str]] = frozenset({frozenset()})
+    conjuncts: list[frozenset[frozenset[str]]] = []
+    for key in Selector.atom_keys():
+        need = _ATOM_NEEDS[key]
+        if getattr(selector, key) and need is not None:
+            conjuncts.append(frozenset({need}))
+    conjuncts += [_needs(child) for child in selector.all_of or []]
+    if selector.any_of:
+        conjuncts.append(frozenset().union(*(_needs(child) for child in selector.any_of)))
+    for alternatives in conjuncts:
+        result = frozenset(r | a for r in result for a in alternatives)
+    return frozenset({frozenset()}) if frozenset() in result else result
+
+
+def coverage(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Per category: lines that carry the classification its selector reads (whether or not they match).
+
+    A 功能分类-only table says nothing about 三公经费, which is selected by 经济分类 codes. Comparing
+    years, a department whose previous year only has functional lines has *no baseline* for 三公经费,
+    not a baseline of 0 — this is what tells the two apart.
+    """
+    has = {FUNC_CODE: table[FUNC_CODE].notna().to_numpy(), ECON_CODE: table[ECON_CODE].notna().to_numpy()}
+    every = np.ones(len(table), dtype=bool)
+    cache: dict[frozenset, np.ndarray] = {}
+    out = {}
+    for category in rules.categories:
+        alternatives = _needs(category.select)
+        if alternatives not in cache:
+            mask = np.zeros(len(table), dtype=bool)
+            for columns in alternatives:
+                part = every.copy()
+                for column in columns:
+                    part &= has[column]
+                mask |= part
+            cache[alternatives] = mask
+        out[category.id] = cache[alternatives]
+    return pd.DataFrame(out, index=table.index)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .classify import Patterns, membership_patterns
 from .rulebook import Rules
-from .table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
+from .table import AMOUNT_FEN, DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
 
 SCOPE_TYPE = "scope_type"
 SCOPE = "scope"
@@ -27,6 +27,9 @@ LINES = "lines"
 PREV_LINES = "prev_lines"
 SCOPE_HAS_LINES = "scope_has_lines"
 PREV_SCOPE_HAS_LINES = "prev_scope_has_lines"
+TABLES_MASK = "tables_mask"  # bit set of the table layouts the scope's covering lines came from
+PREV_TABLES_MASK = "prev_tables_mask"
+SAME_TABLES = "same_tables"  # this year's lines come from layouts that last year also had
 PREV_YEAR_IN_DATA = "prev_year_in_data"
 FIRST_YEAR = "first_year"
 BASIS_AMOUNT_FEN = "basis_amount_fen"
@@ -67,11 +70,14 @@ def aggregate(
     rules: Rules,
     stage: str | None = None,
     patterns: Patterns | None = None,
+    coverage: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Amount and line count per department × category × year, for lines of the compared stage.
 
-    ``scope_has_lines`` says whether the department had any line at all that year, which is what
-    tells a department that skipped a year from one that simply had no spending in a category.
+    ``scope_has_lines`` says whether the department had any line that year that could carry the
+    category (``coverage``, from ``classify.coverage``: a line with the classification the
+    category's selector reads; any line when not given). That is what tells a department that
+    skipped a year — or only sent a 功能分类 table — from one that had no spending in a category.
     The government scope is derived in ``year_over_year`` on a comparable basis.
 
     Lines are summed once per department × year × membership pattern (one pass over the lines);
@@ -92,7 +98,10 @@ def aggregate(
     year_idx = np.searchsorted(years, table[YEAR].to_numpy()[in_stage])
     group_ids = dept_codes * n_year + year_idx
     amounts = table[AMOUNT_FEN].to_numpy()[in_stage]
-    present = np.bincount(group_ids, minlength=size) > 0
+    layout_bit = _layout_bits(table, in_stage)
+    masks_by_coverage: dict[bytes, np.ndarray] = {}
+    all_lines = np.ones(len(group_ids), dtype=bool)
+    masks_by_coverage[b"all"] = _tables_mask(group_ids, layout_bit, all_lines, size)
     patterns = patterns if patterns is not None else membership_patterns(membership)
     n_patterns = len(patterns.masks)
     by_pattern = size * n_patterns <= _MAX_PATTERN_CELLS
@@ -105,6 +114,13 @@ def aggregate(
     dept_col = np.repeat(np.arange(n_dept), n_year)
     year_col = np.tile(years, n_dept)
     for category in rules.categories:
+        key = b"all"
+        if coverage is not None:
+            covered = coverage[category.id].to_numpy()[in_stage]
+            key = np.packbits(covered).tobytes()
+            if key not in masks_by_coverage:
+                masks_by_coverage[key] = _tables_mask(group_ids, layout_bit, covered, size)
+        tables_mask = masks_by_coverage[key]
         if by_pattern:
             included = patterns.masks[:, membership.columns.get_loc(category.id)]
             amount = amount_cells[:, included].sum(axis=1, dtype=np.int64)
@@ -121,7 +137,8 @@ def aggregate(
                     YEAR: year_col,
                     AMOUNT_FEN: amount,
                     LINES: lines,
-                    SCOPE_HAS_LINES: present,
+                    SCOPE_HAS_LINES: tables_mask != 0,
+                    TABLES_MASK: tables_mask,
                 }
             )
         )
@@ -131,6 +148,26 @@ def aggregate(
     dept = dept.drop(columns="_dept")
     dept[AMOUNT_FEN] = dept[AMOUNT_FEN].astype(np.int64)
     return _with_group(dept, rules)
+
+
+def _layout_bits(table: pd.DataFrame, in_stage: np.ndarray) -> np.ndarray:
+    """Per line of the stage: a small bit index for its source layout (0 = not stated)."""
+    layouts = table[SOURCE_LAYOUT]
+    if not isinstance(layouts.dtype, pd.CategoricalDtype):
+        layouts = layouts.astype("category")
+    codes = layouts.cat.codes.to_numpy()[in_stage].astype(np.int64)
+    return np.minimum(codes + 1, 62)
+
+
+def _tables_mask(
+    group_ids: np.ndarray, layout_bit: np.ndarray, selected: np.ndarray, size: int
+) -> np.ndarray:
+    """Per department × year: the OR of ``1 << layout bit`` over the selected lines (0 = no line)."""
+    mask = np.zeros(size, dtype=np.int64)
+    for bit in np.unique(layout_bit[selected]):
+        hit = selected & (layout_bit == bit)
+        mask |= (np.bincount(group_ids[hit], minlength=size) > 0).astype(np.int64) << int(bit)
+    return mask
 
 
 def _with_group(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -151,6 +188,7 @@ def _empty_summary() -> pd.DataFrame:
             AMOUNT_FEN: pd.Series(dtype=np.int64),
             LINES: pd.Series(dtype=np.int64),
             SCOPE_HAS_LINES: pd.Series(dtype=bool),
+            TABLES_MASK: pd.Series(dtype=np.int64),
             GROUP: pd.Series(dtype=object),
             DIRECTION: pd.Series(dtype=object),
         }
@@ -170,15 +208,24 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """
     years = np.sort(departments[YEAR].unique())
     keys = [SCOPE, CATEGORY, YEAR]
-    prev = departments[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES]].rename(
-        columns={AMOUNT_FEN: PREV_AMOUNT_FEN, LINES: PREV_LINES, SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES}
+    prev = departments[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK]].rename(
+        columns={
+            AMOUNT_FEN: PREV_AMOUNT_FEN,
+            LINES: PREV_LINES,
+            SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES,
+            TABLES_MASK: PREV_TABLES_MASK,
+        }
     )
     prev[YEAR] = prev[YEAR] + 1
     dept = departments.merge(prev, on=keys, how="left")
     dept[PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN].fillna(0).astype(np.int64)
     dept[PREV_LINES] = dept[PREV_LINES].fillna(0).astype(np.int64)
     dept[PREV_SCOPE_HAS_LINES] = dept[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
-    comparable = dept[SCOPE_HAS_LINES] & dept[PREV_SCOPE_HAS_LINES]
+    dept[PREV_TABLES_MASK] = dept[PREV_TABLES_MASK].fillna(0).astype(np.int64)
+    # Like for like: this year's lines come from the kinds of table last year also had (a 三公经费表
+    # alone last year is no baseline for this year's 基本支出表 一般性支出).
+    dept[SAME_TABLES] = (dept[TABLES_MASK] & ~dept[PREV_TABLES_MASK]) == 0
+    comparable = dept[SCOPE_HAS_LINES] & dept[PREV_SCOPE_HAS_LINES] & dept[SAME_TABLES]
     dept[BASIS_AMOUNT_FEN] = dept[AMOUNT_FEN]
     dept[BASIS_PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN]
     dept[EXCLUDED_DEPARTMENTS] = 0
@@ -204,6 +251,7 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
             }
         )
         gov[SCOPE] = rules.compare.government_label.zh
+        gov[SAME_TABLES] = True  # the basis only holds departments compared like for like
         gov[SCOPE_TYPE] = GOVERNMENT
         parts.append(_with_group(gov, rules))
     if DEPARTMENT_SCOPE in rules.compare.scopes:

@@ -8,7 +8,14 @@ import numpy as np
 import pandas as pd
 
 from . import i18n
-from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN, classify, label_lines, membership_patterns
+from .classify import (
+    CATEGORIES_COLUMN,
+    CATEGORY_COUNT_COLUMN,
+    classify,
+    coverage,
+    label_lines,
+    membership_patterns,
+)
 from .compare import GOVERNMENT, aggregate, compared_years, year_over_year
 from .findings import build_findings, lines_behind
 from .grade import LEVEL, empty_category_rows, grade
@@ -94,7 +101,10 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     lines[CATEGORIES_COLUMN] = labels.to_numpy()  # ``lines`` is our own copy (conform / reset_index)
     lines[CATEGORY_COUNT_COLUMN] = count
 
-    summary = grade(year_over_year(aggregate(lines, membership, rules, stage, patterns), rules), rules)
+    covered = coverage(lines, rules)
+    summary = grade(
+        year_over_year(aggregate(lines, membership, rules, stage, patterns, covered), rules), rules
+    )
     years = compared_years(lines, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(rules, membership, latest, rules.compare.government_label.zh)

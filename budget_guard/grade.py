@@ -22,6 +22,7 @@ from .compare import (
     PREV_LINES,
     PREV_SCOPE_HAS_LINES,
     PREV_YEAR_IN_DATA,
+    SAME_TABLES,
     SCOPE_HAS_LINES,
     SCOPE_TYPE,
 )
@@ -38,6 +39,9 @@ BELOW_MATERIALITY = "below_materiality"
 # reason codes (stable, documented in the JSON report)
 FIRST = "first_year"
 NO_BASELINE = "no_baseline"
+TABLE_CHANGED = (
+    "table_changed"  # both years have lines, but from different kinds of table: no like-for-like baseline
+)
 MISSING_CURRENT = "missing_current"
 UNCHANGED_ZERO = "unchanged_zero"
 FROM_ZERO = "from_zero"
@@ -85,11 +89,15 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     first = out[FIRST_YEAR].to_numpy()
     gap_year = ~out[PREV_YEAR_IN_DATA].to_numpy() & (has_lines | had_lines)
     dept_new = is_dept & ~out[PREV_SCOPE_HAS_LINES].to_numpy() & out[SCOPE_HAS_LINES].to_numpy() & has_lines
+    table_changed = (
+        is_dept & has_lines & out[PREV_SCOPE_HAS_LINES].to_numpy() & ~out[SAME_TABLES].to_numpy(dtype=bool)
+    )
     dept_gone = is_dept & ~out[SCOPE_HAS_LINES].to_numpy() & out[PREV_SCOPE_HAS_LINES].to_numpy() & had_lines
 
     conditions = [
         first,
         gap_year | dept_new,
+        table_changed,
         dept_gone,
         prev_zero & (cur == 0),
         prev_zero & decrease & (cur > 0),
@@ -100,6 +108,7 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     reasons = [
         FIRST,
         NO_BASELINE,
+        TABLE_CHANGED,
         MISSING_CURRENT,
         UNCHANGED_ZERO,
         PRIOR_ZERO_INCREASE,
@@ -123,12 +132,21 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         [
             reason == FIRST,
             reason == NO_BASELINE,
+            reason == TABLE_CHANGED,
             reason == MISSING_CURRENT,
             reason == PRIOR_ZERO_INCREASE,
             reason == WRONG_DIRECTION,
             reason == SHORTFALL,
         ],
-        [None, g.no_baseline.value, g.missing_current.value, g.prior_zero_increase.value, wrong_level, band],
+        [
+            None,
+            g.no_baseline.value,
+            g.no_baseline.value,
+            g.missing_current.value,
+            g.prior_zero_increase.value,
+            wrong_level,
+            band,
+        ],
         default=Level.compliant.value,
     )
 

@@ -100,6 +100,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{scope}没有{prev_year}年数据，{category}{year}年（{amount}万元）无法同比，请补充上年数",
         "{scope} has no {prev_year} figures, so {category} {year} ({amount}) cannot be compared; add the prior year",
     ),
+    "reason.table_changed": (
+        "{scope}{category}{year}年的数据来自与{prev_year}年不同的表（例如上年只有三公经费表），不能按同一口径比较，请补充同类表",
+        "{scope} {category} {year}: the figures come from a different kind of table than {prev_year}'s (e.g. only a 三公 table last year), so they cannot be compared like for like",
+    ),
     "reason.missing_current": (
         "{scope}{year}年没有任何支出行（{prev_year}年有），{category}上年{prev_amount}万元，请核实是否漏报",
         "{scope} has no lines in {year} although it had in {prev_year} ({category}: {prev_amount}); check for a missing submission",
@@ -144,7 +148,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "内置示例城市 2021–2025 年部门预算（11个部门，含预设的违规）",
         "Built-in sample city: 2021–2025 departmental budgets, 11 departments, planted violations",
     ),
-    "app.upload": ("上传预算表（xlsx、xls、csv，可多选）", "Upload budget tables (xlsx, xls, csv; several at once)"),
+    "app.upload": (
+        "上传预算表（xlsx、xls、csv，可多选）",
+        "Upload budget tables (xlsx, xls, csv; several at once)",
+    ),
     "app.using_sample": ("示例数据：{name}", "Sample data: {name}"),
     "app.using_uploads": ("上传的{count}个文件", "{count} uploaded file(s)"),
     "app.read_options": ("读取选项（表中未注明时使用）", "Read options (used where a table does not say)"),
@@ -159,14 +166,23 @@ _TEXT: dict[str, tuple[str, str]] = {
     "app.rules.source": ("规则来源", "Rules source"),
     "app.rules.default": ("默认规则", "Default rules"),
     "app.rules.upload": ("上传规则文件", "Upload a rules file"),
-    "app.rules.upload_hint": ("尚未上传规则文件（YAML），暂用默认规则", "No rules file (YAML) uploaded yet; using the default rules"),
-    "app.rules.in_force": ("当前规则：{title}（版本 {version}，{source}）", "Rules in force: {title} (version {version}, {source})"),
+    "app.rules.upload_hint": (
+        "尚未上传规则文件（YAML），暂用默认规则",
+        "No rules file (YAML) uploaded yet; using the default rules",
+    ),
+    "app.rules.in_force": (
+        "当前规则：{title}（版本 {version}，{source}）",
+        "Rules in force: {title} (version {version}, {source})",
+    ),
     "app.rules.download": ("下载当前规则（YAML）", "Download the rules in force (YAML)"),
     "app.rules.invalid": (
         "规则有误，未进行分析。请按下面的提示修改规则文件后重新上传，或改用默认规则。",
         "The rules are invalid, so nothing was analysed. Fix the rules file as described below and upload it again, or use the default rules.",
     ),
-    "app.rules.not_utf8": ("规则文件 {name} 不是 UTF-8 编码的文本", "the rules file {name} is not UTF-8 text"),
+    "app.rules.not_utf8": (
+        "规则文件 {name} 不是 UTF-8 编码的文本",
+        "the rules file {name} is not UTF-8 text",
+    ),
     "app.whatif": ("假设分析：调整目标与阈值", "What-if: adjust targets and thresholds"),
     "app.whatif.help": (
         "修改后立即重新分级；规则文件本身不变，可下载修改后的规则。",
@@ -179,7 +195,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{direction}类别：缺口不超过（百分点）为{level}",
         "{direction} categories: a shortfall up to (pp) is {level}",
     ),
-    "app.whatif.materiality": ("重要性水平（元）：缺口低于此值只作提示", "Materiality (yuan): smaller gaps are notices only"),
+    "app.whatif.materiality": (
+        "重要性水平（元）：缺口低于此值只作提示",
+        "Materiality (yuan): smaller gaps are notices only",
+    ),
     "app.whatif.changed": ("假设分析已修改{count}项：{changes}", "What-if: {count} change(s): {changes}"),
     "app.whatif.reset": ("恢复规则文件中的值", "Reset to the rules file"),
     "app.stage": ("比较口径", "Compared stage"),
@@ -197,7 +216,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "没有读到任何预算支出行，请查看“读取报告”和“拒收行”",
         "No budget lines were read; see 'Load report' and 'Rejected rows'",
     ),
-    "app.no_comparison": ("数据只有一个年度，没有可同比的数字", "The data cover a single year; nothing to compare"),
+    "app.no_comparison": (
+        "数据只有一个年度，没有可同比的数字",
+        "The data cover a single year; nothing to compare",
+    ),
     "app.headline.ok": ("全部达标（{compared}项同比）", "All compliant ({compared} comparisons)"),
     "app.headline.found": (
         "红色{red}项、黄色{yellow}项、白色{white}项（共{compared}项同比）",
@@ -242,23 +264,41 @@ _TEXT: dict[str, tuple[str, str]] = {
         "各范围各类别的同比增减率（%），颜色为等级，最严重的排在前面。点击单元格，或在下方选择范围与类别，查看构成该数字的明细行。",
         "Change rate (%) of every scope and category, coloured by level, worst first. Click a cell, or choose the scope and category below, to see the lines behind the number.",
     ),
-    "app.drill.lines": ("构成该数字的明细行（{prev_year}年与{year}年）", "Lines behind the number ({prev_year} and {year})"),
-    "app.drill.year_total": ("{year}年合计{amount}万元（{lines}行）", "{year}: {amount} (10k yuan, {lines} lines)"),
+    "app.drill.lines": (
+        "构成该数字的明细行（{prev_year}年与{year}年）",
+        "Lines behind the number ({prev_year} and {year})",
+    ),
+    "app.drill.year_total": (
+        "{year}年合计{amount}万元（{lines}行）",
+        "{year}: {amount} (10k yuan, {lines} lines)",
+    ),
     "app.drill.row": (
         "{scope}{category}：{prev_year}年{prev_amount}万元 → {year}年{amount}万元（{rate}），{level}",
         "{scope} {category}: {prev_amount} in {prev_year} → {amount} in {year} (10k yuan, {rate}); {level}",
     ),
-    "app.drill.no_row": ("{scope}在{year}年及上年都没有{category}支出", "{scope} has no {category} spending in {year} or the year before"),
+    "app.drill.no_row": (
+        "{scope}在{year}年及上年都没有{category}支出",
+        "{scope} has no {category} spending in {year} or the year before",
+    ),
     "app.drill.none": ("没有明细行", "No lines"),
     "app.findings.count": ("显示{shown}条，共{total}条", "{shown} of {total} shown"),
-    "app.findings.select": ("选中表中一行，查看构成该数字的明细行", "Select a row to see the lines behind it"),
+    "app.findings.select": (
+        "选中表中一行，查看构成该数字的明细行",
+        "Select a row to see the lines behind it",
+    ),
     "app.unclassified.summary": (
         "{lines}行未归入任何类别，合计{amount}万元（已计入核对，未被丢弃）",
         "{lines} line(s) fall in no category, {amount} (10k yuan) in all (reconciled, never dropped)",
     ),
-    "app.rejected.summary": ("{rows}行被拒收，未参与分析", "{rows} row(s) rejected and left out of the analysis"),
+    "app.rejected.summary": (
+        "{rows}行被拒收，未参与分析",
+        "{rows} row(s) rejected and left out of the analysis",
+    ),
     "app.rejected.none": ("没有被拒收的行", "No rejected rows"),
-    "app.problems": ("数据问题（合计或层级与明细不符、单位、编码等）", "Problems (合计 and hierarchy mismatches, units, codes …)"),
+    "app.problems": (
+        "数据问题（合计或层级与明细不符、单位、编码等）",
+        "Problems (合计 and hierarchy mismatches, units, codes …)",
+    ),
     "app.problems.none": ("未发现数据问题", "No problems found"),
     "app.load.files": ("文件", "Files"),
     "app.load.sheets": ("各工作表读取情况", "Rows by sheet"),
@@ -278,7 +318,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "每个读取的行都已归类：数据行、合计/小计行、标题/说明/空行或拒收行",
         "Every row read is accounted for: data, subtotal, title/note/blank or rejected",
     ),
-    "app.load.accounted_bad": ("有工作表的行数对不上，请检查读取报告", "Some sheet's rows do not add up; check the load report"),
+    "app.load.accounted_bad": (
+        "有工作表的行数对不上，请检查读取报告",
+        "Some sheet's rows do not add up; check the load report",
+    ),
     "app.bool.True": ("是", "yes"),
     "app.bool.False": ("否", "no"),
     "app.severity.error": ("错误", "error"),
@@ -353,7 +396,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "另一个 budget-guard batch 正在运行（锁文件 {path}），本次不处理，直接退出",
         "another budget-guard batch run holds the lock {path}; nothing done, exiting",
     ),
-    "cli.batch_start": ("新文件{new}个，已处理过而跳过{skipped}个", "{new} new file(s), {skipped} already processed"),
+    "cli.batch_start": (
+        "新文件{new}个，已处理过而跳过{skipped}个",
+        "{new} new file(s), {skipped} already processed",
+    ),
     "cli.lines": ("（{lines}行）", " ({lines} lines)"),
     "cli.batch_file": ("[{index}/{total}] {name}：{outcome}", "[{index}/{total}] {name}: {outcome}"),
     "cli.batch_summary": (

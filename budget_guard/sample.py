@@ -53,6 +53,7 @@ TEMPLATE_HEADERS: dict[str, str] = {
     TAGS: "标签",
     AMOUNT_FEN: "金额（元）",
 }
+PUBLISHED_DEPARTMENT = "财政局"
 STAGE_LABELS = {"budget": "预算数", "adjusted": "调整预算数", "final": "决算数"}
 
 # Yearly growth factor of each kind of line when the department follows the policy.
@@ -438,7 +439,8 @@ def _template_rows(frame: pd.DataFrame) -> list[list[object]]:
 
 
 def write_sample(directory: str | Path) -> list[Path]:
-    """Write the sample city: CSV (UTF-8 with BOM, opens in Excel), XLSX (a sheet per year), manifest."""
+    """Write the sample city: CSV (UTF-8 with BOM, opens in Excel), XLSX (a sheet per year), the 财政局
+    as published-layout workbooks, and the manifest."""
     from openpyxl import Workbook
 
     out = Path(directory)
@@ -464,11 +466,27 @@ def write_sample(directory: str | Path) -> list[Path]:
     book.save(xlsx_path)
     written.append(xlsx_path)
 
+    # The same city's 财政局 as its 部门预算公开 workbooks (published layouts): 2024 with the
+    # 一般公共预算支出表, 基本支出表 and 三公经费表, 2025 with the 支出五年情况表 too.
+    from .ingest.published_sample import write_published_sample
+
+    published = out / "published"
+    published.mkdir(parents=True, exist_ok=True)
+    written += write_published_sample(
+        published,
+        table=frame,
+        department=PUBLISHED_DEPARTMENT,
+        year=2024,
+        sheets=("general", "basic", "sangong"),
+    )
+    written += write_published_sample(published, table=frame, department=PUBLISHED_DEPARTMENT, year=2025)
+
     manifest_path = out / "manifest.json"
     manifest_path.write_text(
         json.dumps(
             {
-                "description": "Planted guardrail violations in the sample city; every other scope × category × year is 达标.",
+                "description": "Planted guardrail violations in the sample city; every other scope × category × year is 达标. "
+                "published/ holds the 财政局 (no planted violation) as published 部门预算公开 workbooks.",
                 "files": [str(p.relative_to(out)) for p in written],
                 "lines_per_file": len(frame),
                 "violations": MANIFEST,

@@ -27,6 +27,7 @@ AMOUNT_FEN = "amount_fen"
 SOURCE_FILE = "source_file"
 SOURCE_SHEET = "source_sheet"
 SOURCE_ROW = "source_row"
+SOURCE_LAYOUT = "source_layout"  # the table layout a line was read from: long, published, side-by-side …
 
 COLUMNS: tuple[str, ...] = (
     DEPARTMENT,
@@ -42,6 +43,7 @@ COLUMNS: tuple[str, ...] = (
     SOURCE_FILE,
     SOURCE_SHEET,
     SOURCE_ROW,
+    SOURCE_LAYOUT,
 )
 REQUIRED: tuple[str, ...] = (DEPARTMENT, YEAR, AMOUNT_FEN)
 OPTIONAL_TEXT: tuple[str, ...] = (
@@ -54,6 +56,7 @@ OPTIONAL_TEXT: tuple[str, ...] = (
     TAGS,
     SOURCE_FILE,
     SOURCE_SHEET,
+    SOURCE_LAYOUT,
 )
 
 STAGES: tuple[str, ...] = ("budget", "adjusted", "final")
@@ -91,6 +94,7 @@ SCHEMA = pa.DataFrameSchema(
         SOURCE_FILE: _text(),
         SOURCE_SHEET: _text(),
         SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
+        SOURCE_LAYOUT: _text(),
     },
     checks=[
         pa.Check(
@@ -121,7 +125,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
         if col not in out.columns:
             out[col] = pd.NA
     out = out.loc[:, list(COLUMNS)]
-    for col in (DEPARTMENT, ITEM, SOURCE_FILE, SOURCE_SHEET):
+    for col in (DEPARTMENT, ITEM, SOURCE_FILE, SOURCE_SHEET, SOURCE_LAYOUT):
         if isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].cat.rename_categories(lambda v: str(v))
         else:

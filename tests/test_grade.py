@@ -215,3 +215,38 @@ def test_summary_has_one_row_per_scope_category_year():
     keys = ev.summary[["scope", "category", "year"]]
     assert not keys.duplicated().any()
     assert isinstance(ev.summary, pd.DataFrame)
+
+
+def test_previous_year_with_only_functional_lines_is_no_baseline_for_economic_categories():
+    """A 功能分类-only table says nothing about 三公经费: no baseline, not a rise from 0."""
+    rows = [
+        line("财政局", 2023, 1_000_000, func="2010601", econ=None),
+        line("财政局", 2024, 900_000, func="2010601", econ=None),
+        line("财政局", 2024, 30_000, econ="30217"),
+    ]
+    ev = evaluate(table(*rows), RULES)
+    assert level_of(ev, "财政局", "sangong", 2024) == ("white", "no_baseline")
+
+
+def test_lines_from_a_different_kind_of_table_are_not_compared():
+    """Last year only a 三公经费表, this year a full 基本支出表: 一般性支出 has no like-for-like baseline."""
+    rows = [
+        line("财政局", 2023, 40_000, econ="30217") | {"source_layout": "sangong"},
+        line("财政局", 2024, 38_000, econ="30217") | {"source_layout": "side-by-side"},
+        line("财政局", 2024, 900_000, econ="30201") | {"source_layout": "side-by-side"},
+    ]
+    ev = evaluate(table(*rows), RULES)
+    assert level_of(ev, "财政局", "general_expenditure", 2024) == ("white", "table_changed")
+    assert "不同的表" in ev.findings[ev.findings.reason == "table_changed"].message_zh.iloc[0]
+    # the whole government leaves the department out of the comparison instead of grading +2,400 %
+    gov = ev.summary[(ev.summary.scope == "全市合计") & (ev.summary.category == "general_expenditure")]
+    assert gov.set_index("year").loc[2024, "excluded_departments"] == 1
+    assert gov.set_index("year").loc[2024, "level"] == "compliant"
+
+
+def test_same_kind_of_table_plus_more_this_year_is_still_compared_when_last_year_had_it():
+    rows = [
+        line("财政局", 2023, 40_000, econ="30217") | {"source_layout": "long"},
+        line("财政局", 2024, 50_000, econ="30217") | {"source_layout": "long"},
+    ]
+    assert level_of(evaluate(table(*rows), RULES), "财政局", "sangong", 2024) == ("red", "wrong_direction")

@@ -68,3 +68,21 @@ def test_synthetic_table_is_canonical_and_reproducible():
     assert a.department.nunique() <= 20
     ev = evaluate(a, load_rules())
     assert ev.balanced
+
+
+def test_published_sample_reads_with_no_red_and_every_row_accounted():
+    """The 财政局 has no planted violation; read from its published workbooks it must not get one."""
+    from budget_guard import read_budget
+
+    load = read_budget([REPO / "sample_data" / "published"])
+    assert load.errors == [] and load.all_rows_accounted
+    assert {s.layout for f in load.files for s in f.sheets} == {
+        "published",
+        "side-by-side",
+        "sangong",
+        "wide",
+    }
+    ev = evaluate(load.table, load_rules())
+    assert "red" not in set(ev.findings.level) and "yellow" not in set(ev.findings.level)
+    compared = ev.summary[(ev.summary.scope == "财政局") & (ev.summary.year == 2025)]
+    assert set(compared.level) == {"compliant"}

@@ -14,7 +14,16 @@ import pandas as pd
 
 from ..codes import load_codebook
 from ..problems import Problem
-from ..table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform, empty_table, format_yuan
+from ..table import (
+    AMOUNT_FEN,
+    SOURCE_FILE,
+    SOURCE_LAYOUT,
+    SOURCE_ROW,
+    SOURCE_SHEET,
+    conform,
+    empty_table,
+    format_yuan,
+)
 from .detect import EMPTY, NO_DATA, UNKNOWN
 from .duplicates import duplicate_problems
 from .encodings import decode_text
@@ -93,7 +102,7 @@ def read_budget(
             report.sheets.append(outcome.report)
             problems.extend(outcome.problems)
             if len(outcome.lines):
-                tables.append(outcome.lines)
+                tables.append(outcome.lines.assign(**{SOURCE_LAYOUT: outcome.report.layout}))
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
