@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -301,15 +300,10 @@ def test_a_filter_change_on_100k_lines_reruns_without_ingest_or_engine(engine_ca
     assert "得到预算支出行100000行" in texts(at)
     open_tab(at, "app.tab.findings")
     total = len(at.dataframe[0].value)
-    timings = []
     for levels in (["red"], ["red", "yellow"], []):
-        begin = time.perf_counter()
         at.multiselect(key="f_levels.zh").set_value(levels).run()
-        timings.append(time.perf_counter() - begin)
     assert len(at.dataframe[0].value) == total
-    assert engine_calls == {"read": 1, "evaluate": 1}
-    # the whole page rerun, AppTest's own overhead included (the view models alone: test_dashboard)
-    assert min(timings) < 1.0, timings
+    assert engine_calls == {"read": 1, "evaluate": 1}  # speed is measured by benchmarks/, not here
 
 
 def test_read_options_fill_what_a_table_does_not_say():
