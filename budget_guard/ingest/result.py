@@ -41,7 +41,12 @@ class SheetReport:
     @property
     def accounted(self) -> bool:
         return self.rows_read == (
-            self.data_rows + self.subtotal_rows + self.header_rows + self.note_rows + self.blank_rows + self.rejected_rows
+            self.data_rows
+            + self.subtotal_rows
+            + self.header_rows
+            + self.note_rows
+            + self.blank_rows
+            + self.rejected_rows
         )
 
 
@@ -81,7 +86,15 @@ class LoadResult:
         rows = []
         for f in self.files:
             if not f.sheets:
-                rows.append({"file": f.name, "sheet": None, "status": f.status, "encoding": f.encoding, "sha256": f.sha256})
+                rows.append(
+                    {
+                        "file": f.name,
+                        "sheet": None,
+                        "status": f.status,
+                        "encoding": f.encoding,
+                        "sha256": f.sha256,
+                    }
+                )
             for s in f.sheets:
                 rows.append(
                     {
