@@ -151,7 +151,8 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     )
 
     # Materiality: a miss worth less than the floor (in 元) is at most ``below_materiality``.
-    gap = np.where(reason == PRIOR_ZERO_INCREASE, np.abs(cur), np.abs(shortfall) / 100 * np.abs(prev))
+    # From a zero baseline the whole current amount is the miss (the rate is undefined there).
+    gap = np.where(prev_zero, np.abs(cur), np.nan_to_num(np.abs(shortfall)) / 100 * np.abs(prev))
     gap = np.where(np.isin(reason, [WRONG_DIRECTION, SHORTFALL, PRIOR_ZERO_INCREASE]), gap, 0.0)
     cap = g.below_materiality.value
     capped = (

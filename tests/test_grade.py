@@ -250,3 +250,17 @@ def test_same_kind_of_table_plus_more_this_year_is_still_compared_when_last_year
         line("财政局", 2024, 50_000, econ="30217") | {"source_layout": "long"},
     ]
     assert level_of(evaluate(table(*rows), RULES), "财政局", "sangong", 2024) == ("red", "wrong_direction")
+
+
+def test_negative_amount_from_a_zero_baseline_in_a_no_decrease_category_is_graded_by_its_size():
+    rows = [
+        line("教育局", 2023, 100, econ="30201"),
+        line("教育局", 2024, -50_000, func="2050202"),
+        line("教育局", 2024, 100, econ="30201"),
+    ]
+    ev = evaluate(table(*rows), RULES)
+    row = ev.summary[
+        (ev.summary.scope == "教育局") & (ev.summary.category == "livelihood") & (ev.summary.year == 2024)
+    ]
+    assert (row.level.iloc[0], row.reason.iloc[0]) == ("red", "wrong_direction")
+    assert row.gap_fen.iloc[0] == 5_000_000
