@@ -31,6 +31,7 @@ DEFAULT_OUT = REPO / "benchmarks" / "results" / "latest.json"
 SCHEMA = 1
 # Above --csv-max only the stages that need no CSV run (10m: a 1 GB CSV would take minutes to write).
 PACKAGES = ("pandas", "numpy", "pyarrow", "pandera", "great_expectations", "python-calamine", "openpyxl")
+PROJECTION_SKIP = 1.5  # a stage projected to take longer than this × --timeout is not run
 SETUP_ALLOWANCE_S = 300  # reading inputs and evaluating before a stage's timed runs
 FLOOR_OF = {"check_cli": "floor_process", "floor_process": "floor_process"}
 MIB_PER_GIB = 1024
@@ -96,6 +97,15 @@ def check_targets(results: list[dict]) -> list[dict[str, Any]]:
                 False,
                 f"> {timed_out['timeout_s']:.0f} s (stopped) vs floor {floor['best_s']:.1f} s = "
                 f"> {timed_out['timeout_s'] / floor['best_s']:.0f}×; {_phases(timed_out)}",
+            )
+        elif timed_out and timed_out["status"] == "projected" and floor:
+            smaller = [r for r in results if r["stage"] == "check_cli" and r["status"] == "ok"]
+            phases = f"; at {size_label(smaller[-1]['rows'])}: {_phases(smaller[-1])}" if smaller else ""
+            add(
+                "check --no-ge on 1M-line CSV ≤ 2.5× floor",
+                False,
+                f"~{timed_out['projected_s']:.0f} s projected (not run) vs floor {floor['best_s']:.1f} s = "
+                f"~{timed_out['projected_s'] / floor['best_s']:.0f}×{phases}",
             )
         else:
             add("check --no-ge on 1M-line CSV ≤ 2.5× floor", None, _missing(results, "check_cli", 1_000_000))
@@ -213,6 +223,20 @@ def run_stage(stage: str, inputs, repeat: int, budget_s: float, timeout_s: float
     result = json.loads(line[len(MARKER) :])
     result["worker_wall_s"] = round(wall, 2)
     return result
+
+
+def projection(results: list[dict], stage: str, rows: int) -> float | None:
+    """One run's time at ``rows``, from a straight line (fixed cost + per-row cost) through the two
+    largest smaller sizes this run measured; None with fewer than two."""
+    measured = [r for r in results if r["stage"] == stage and r["status"] == "ok" and r["rows"] < rows]
+    if any(r.get("extrapolated") for r in measured):  # timed on a fixed sample: its run time does not grow
+        return None
+    points = sorted((r["rows"], r["best_s"]) for r in measured)[-2:]
+    if len(points) < 2:
+        return None
+    (n1, t1), (n2, t2) = points
+    per_row = max((t2 - t1) / (n2 - n1), 0.0)
+    return t2 + per_row * (rows - n2)
 
 
 def add_ratios(results: list[dict]) -> None:
@@ -339,11 +363,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--budget",
         type=float,
-        default=20.0,
-        help="stop repeating a stage once its runs took this many seconds (default 20)",
+        default=5.0,
+        help="stop repeating a stage once its runs took this many seconds (default 5)",
     )
     p.add_argument(
-        "--timeout", type=float, default=60.0, help="kill a stage's worker after this many seconds"
+        "--timeout",
+        type=float,
+        default=45.0,
+        help="stop a stage whose runs take longer than this (default 45 s; reported as a timeout)",
+    )
+    p.add_argument(
+        "--no-projection",
+        action="store_true",
+        help="run every stage even when the smaller sizes project it far beyond --timeout",
     )
     p.add_argument("--quick", action="store_true", help="one run per stage, no breakdowns (smoke test)")
     p.add_argument("--csv-max", default="1m", help="largest size written as CSV (CSV stages skip above it)")
@@ -356,14 +388,32 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--merge", action="store_true", help="keep other sizes' results already in --out")
     p.add_argument("--compare", type=Path, help="a previous results JSON to compare best times with")
+    p.add_argument("--show", type=Path, help="only print the table of a results JSON (no run)")
     p.add_argument(
         "--markdown", action="store_true", help="print the table as Markdown (for docs/performance.md)"
     )
     return p.parse_args(argv)
 
 
+def show(path: Path, markdown: bool) -> int:
+    """Print the table and targets of a results file (for docs/performance.md) without running anything."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    info = document["machine"]
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
+    print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB RAM, {info['os']}")
+    print(f"Versions: {versions}")
+    print(
+        f"Run: {document['generated_at']}, commit {document['git']['commit']}, {document['total_s']:.0f} s in all\n"
+    )
+    print(format_table(document["results"], markdown=markdown))
+    print("\nTargets (issue #6):\n" + format_targets(document["targets"]))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.show:
+        return show(args.show, args.markdown)
     started = time.perf_counter()
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
@@ -390,7 +440,19 @@ def main(argv: list[str] | None = None) -> int:
         inputs = prepare(rows, cache, csv_max, xlsx_max, log=lambda m: print(m, flush=True))
         generate_s[label] = round(time.perf_counter() - t0, 2)
         for stage in stages:
-            result = run_stage(stage, inputs, repeat, args.budget, args.timeout, extra=not args.quick)
+            projected = None if args.no_projection else projection(results, stage, rows)
+            if projected is not None and projected > PROJECTION_SKIP * args.timeout:
+                result = {
+                    "stage": stage,
+                    "rows": rows,
+                    "status": "projected",
+                    "projected_s": round(projected, 1),
+                    "timeout_s": args.timeout,
+                    "note": f"not run: ~{projected:.0f} s projected from the smaller sizes "
+                    f"(> {PROJECTION_SKIP:g}× --timeout); --no-projection runs it",
+                }
+            else:
+                result = run_stage(stage, inputs, repeat, args.budget, args.timeout, extra=not args.quick)
             results.append(result)
             shown = result.get("best_s")
             print(

@@ -288,12 +288,12 @@ def _report(inputs: Inputs, formats: list[str], note: str) -> Stage:
     ev = evaluate_table(table, _rules())
     load = LoadResult(table=table)
     folder = tempfile.TemporaryDirectory(prefix="bg-bench-report-")
+    written: dict[str, Path] = {}
 
     def run():
-        return write_reports(ev, load, folder.name, formats)
+        written.update(write_reports(ev, load, folder.name, formats))
 
     def extra() -> dict[str, Any]:
-        written = write_reports(ev, load, folder.name, formats)
         return {"bytes": {k: Path(v).stat().st_size for k, v in written.items() if Path(v).is_file()}}
 
     return Stage(run, inputs.rows, note, extra, cleanup=folder.cleanup)
