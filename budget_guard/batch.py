@@ -128,6 +128,9 @@ def exit_code_for(worst_level: str, fail_on: str) -> int:
     return EXIT_FINDINGS if rank[worst_level] >= rank[fail_on] else EXIT_OK
 
 
+MAX_REASONS_SHOWN = 5  # the reports list every problem; the one-line error names the first few
+
+
 def unreadable_files(load: LoadResult) -> list[FileReport]:
     """Files that gave nothing to check: failed outright, or not a single budget line read."""
     return [f for f in load.files if f.status != "ok" or sum(s.data_rows for s in f.sheets) == 0]
@@ -137,8 +140,11 @@ def load_error_text(load: LoadResult, lang: str) -> str:
     """One line naming each unreadable file and why."""
     parts = []
     for f in unreadable_files(load):
-        reasons = [p.message(lang) for p in load.errors if p.file in (f.name, f.path)]
-        parts.append(f"{f.name}: {'; '.join(reasons) or i18n.t('outcome.no_lines', lang)}")
+        reasons = [p.describe(lang) for p in load.errors if p.file in (f.name, f.path)]
+        shown = "; ".join(reasons[:MAX_REASONS_SHOWN])
+        if len(reasons) > MAX_REASONS_SHOWN:
+            shown += f" …(+{len(reasons) - MAX_REASONS_SHOWN})"
+        parts.append(f"{f.name}: {shown or i18n.t('outcome.no_lines', lang)}")
     return " | ".join(parts)
 
 

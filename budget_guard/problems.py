@@ -362,6 +362,14 @@ class Problem:
         except (KeyError, IndexError):
             return template
 
+    def describe(self, lang: str = "zh") -> str:
+        """The message with its place inside the file: '工作表 X，第2行，列 金额：…'."""
+        from .errors import Place
+
+        where = Place(sheet=self.sheet, row=self.row, column=self.column).describe(lang)
+        text = self.message(lang)
+        return f"{where}：{text}" if where and lang == "zh" else (f"{where}: {text}" if where else text)
+
     def as_record(self) -> dict:
         return {
             "code": self.code,

@@ -244,3 +244,29 @@ def test_check_runs_great_expectations_by_default(ge_check):
     assert ge["statistics"]["evaluated_expectations"] > 0
     assert (out / ge["data_docs_index"]).is_file()
     assert doc["reports"] == {"data_docs": "data_docs/index.html"}
+
+
+def test_an_unreadable_file_is_named_with_row_and_column(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "部门,年度,经济分类科目编码,金额\n财政局,2024,30217,abc\n财政局,2025,3021X,100\n", encoding="utf-8"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "budget_guard.cli",
+            "check",
+            str(bad),
+            "--out",
+            str(tmp_path / "out"),
+            "--no-ge",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "第2行，列 金额：金额不是数字：“abc”" in result.stderr
+    assert "第3行，列 经济分类科目编码" in result.stderr
