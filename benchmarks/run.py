@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .data import default_cache_dir, parse_size, prepare, size_label
-from .stages import REPO, STAGES, env
+from .stages import LARGE_STAGES, REPO, STAGES, env
 from .worker import MARKER
 
 DEFAULT_OUT = REPO / "benchmarks" / "results" / "latest.json"
@@ -357,7 +357,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", default="10k,100k,1m", help="comma-separated line counts: 10k,100k,1m,10m")
     p.add_argument(
-        "--stages", default=",".join(STAGES), help=f"comma-separated subset of: {','.join(STAGES)}"
+        "--stages",
+        default=None,
+        help=f"comma-separated subset of: {','.join(STAGES)} (default: all; above --csv-max: "
+        f"{','.join(LARGE_STAGES)})",
     )
     p.add_argument("--repeat", type=int, default=3, help="best of this many runs per stage (default 3)")
     p.add_argument(
@@ -416,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         return show(args.show, args.markdown)
     started = time.perf_counter()
     sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    stages = [s.strip() for s in (args.stages or ",".join(STAGES)).split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
         print(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGES)}", file=sys.stderr)
@@ -440,6 +443,8 @@ def main(argv: list[str] | None = None) -> int:
         inputs = prepare(rows, cache, csv_max, xlsx_max, log=lambda m: print(m, flush=True))
         generate_s[label] = round(time.perf_counter() - t0, 2)
         for stage in stages:
+            if rows > csv_max and not args.stages and stage not in LARGE_STAGES:
+                continue
             projected = None if args.no_projection else projection(results, stage, rows)
             if projected is not None and projected > PROJECTION_SKIP * args.timeout:
                 result = {

@@ -41,8 +41,12 @@ class Stage:
     partial: Callable[[], dict[str, Any]] = field(default=lambda: {})  # facts kept even on a timeout
 
 
-class StageTimeout(Exception):
-    """The stage's runs took longer than the worker's time limit."""
+class StageTimeout(BaseException):
+    """The stage's runs took longer than the worker's time limit.
+
+    A BaseException, so that libraries which catch ``Exception`` around user code (Great
+    Expectations does, per expectation) cannot swallow it.
+    """
 
 
 def env() -> dict[str, str]:
@@ -419,5 +423,7 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "great_expectations": great_expectations,
     "check_cli": check_cli,
 }
+# Above --csv-max (10m) only these run unless --stages says otherwise: the memory target is evaluate's.
+LARGE_STAGES = ("read_parquet", "baseline", "evaluate", "dashboard_filter")
 # Stages whose memory is a child process's (the worker reports the child's peak instead of its own).
 CHILD_PROCESS_STAGES = frozenset({"floor_process", "check_cli"})

@@ -75,7 +75,7 @@ def measure(spec: dict) -> dict:
         return result | {
             "status": "timeout",
             "timeout_s": limit,
-            "note": f"> {limit:.0f} s" + (f" (completed runs: {runs})" if runs else ""),
+            "note": f"> {limit:g} s" + (f" (completed runs: {runs})" if runs else ""),
             "extra": stage.partial(),
         }
     peak = memory.peak_mib()
