@@ -405,9 +405,12 @@ def show(path: Path, markdown: bool) -> int:
     versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items() if v)
     print(f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB RAM, {info['os']}")
     print(f"Versions: {versions}")
-    print(
-        f"Run: {document['generated_at']}, commit {document['git']['commit']}, {document['total_s']:.0f} s in all\n"
-    )
+    for run in document.get("runs", []):
+        print(
+            f"Run of {','.join(run['sizes'])}: {run['generated_at']}, commit {run['git']['commit']}"
+            f"{' (engine modified)' if run['git']['engine_dirty'] else ''}, {run['total_s']:.0f} s in all"
+        )
+    print()
     print(format_table(document["results"], markdown=markdown))
     print("\nTargets (issue #6):\n" + format_targets(document["targets"]))
     return 0
@@ -466,28 +469,34 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
 
-    if args.merge and args.out.exists():
+    total = round(time.perf_counter() - started, 1)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    this_run = {
+        "generated_at": now,
+        "git": git_state(),
+        "sizes": [size_label(s) for s in sizes],
+        "stages": stages,
+        "repeat": repeat,
+        "budget_s": args.budget,
+        "timeout_s": args.timeout,
+        "quick": args.quick,
+        "generate_s": generate_s,
+        "total_s": total,
+    }
+    runs = [this_run]
+    if args.merge and args.out.exists():  # keep the other sizes' results (and the run they came from)
         old = json.loads(args.out.read_text(encoding="utf-8"))
         results = [r for r in old.get("results", []) if r["rows"] not in sizes] + results
         results.sort(key=lambda r: r["rows"])
+        kept = {size_label(r["rows"]) for r in results} - set(this_run["sizes"])
+        runs = [r for r in old.get("runs", []) if set(r["sizes"]) & kept] + runs
     add_ratios(results)
     targets = check_targets(results)
-    total = round(time.perf_counter() - started, 1)
     document = {
         "schema": SCHEMA,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generated_at": now,
         "machine": info,
-        "git": git_state(),
-        "options": {
-            "sizes": [size_label(s) for s in sizes],
-            "stages": stages,
-            "repeat": repeat,
-            "budget_s": args.budget,
-            "timeout_s": args.timeout,
-            "quick": args.quick,
-        },
-        "generate_s": generate_s,
-        "total_s": total,
+        "runs": runs,
         "results": results,
         "targets": targets,
     }

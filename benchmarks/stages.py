@@ -82,7 +82,7 @@ def floor(inputs: Inputs) -> Stage:
         frame = pd.read_csv(inputs.csv)
         return frame.groupby(DEPARTMENT_HEADER)[AMOUNT_HEADER].sum()
 
-    return Stage(run, inputs.rows, "pd.read_csv + groupby-sum, in process")
+    return Stage(run, inputs.rows, "pd.read_csv + one groupby-sum")
 
 
 FLOOR_SCRIPT = (
@@ -98,7 +98,7 @@ def floor_process(inputs: Inputs) -> Stage:
     def run() -> None:
         subprocess.run([sys.executable, "-c", FLOOR_SCRIPT, str(inputs.csv)], check=True, env=env())
 
-    return Stage(run, inputs.rows, "python -c read_csv+groupby: wall, new process")
+    return Stage(run, inputs.rows, "the floor as a new python process (wall)")
 
 
 def baseline(inputs: Inputs) -> Stage:
@@ -185,7 +185,7 @@ def evaluate(inputs: Inputs) -> Stage:
     return Stage(
         lambda: evaluate_table(table, rules),
         inputs.rows,
-        "classify+aggregate+grade+findings+reconcile",
+        "default rules",
         extra,
     )
 
@@ -241,7 +241,7 @@ def _dashboard_run(ev) -> tuple[Callable[[], Any], str]:
         views = None
     if views is not None and hasattr(views, "filter_findings") and hasattr(views, "FindingFilter"):
         return _dashboard_views_run(ev, views, department, year)
-    return _pandas_filter_run(ev, department, year), "pandas filter on an Evaluation (no dashboard yet)"
+    return _pandas_filter_run(ev, department, year), "pandas filter on a cached Evaluation (no dashboard)"
 
 
 def _pandas_filter_run(ev, department: str | None, year: int) -> Callable[[], Any]:
@@ -259,25 +259,32 @@ def _pandas_filter_run(ev, department: str | None, year: int) -> Callable[[], An
 
 
 def _dashboard_views_run(ev, views, department: str | None, year: int) -> tuple[Callable[[], Any], str]:
-    """The dashboard's own views for one department and year, on a cached evaluation and findings table."""
+    """What the page recomputes when the analyst picks another department and year: the dashboard's
+    own view functions on a cached evaluation and findings table (no read, no evaluate)."""
     import inspect
 
     lang = "zh"
     findings = views.findings_table(ev, lang)
-    fields = {p for p in inspect.signature(views.FindingFilter).parameters}
-    wanted = {"scopes": [department], "years": [year], "levels": None, "categories": None}
-    chosen = views.FindingFilter(**{k: v for k, v in wanted.items() if k in fields and v is not None})
-    scope = next((s for s in views.scope_options(ev) if department in str(s)), views.government_scope(ev))
+    fields = set(inspect.signature(views.FindingFilter).parameters)
+    wanted = {"scopes": (department,), "years": (year,)}
+    chosen = views.FindingFilter(**{k: v for k, v in wanted.items() if k in fields})
+    scope = next((s for s in views.scope_options(ev) if s[1] == department), views.government_scope(ev))
+    category = ev.rules.categories[0].id
+    steps: list[Callable[[], Any]] = [lambda: views.filter_findings(findings, chosen)]
+    optional = {
+        "matrix_cells": lambda: views.matrix_cells(ev, scope, lang),
+        "trend_points": lambda: views.trend_points(ev, scope, lang),
+        "department_table": lambda: views.department_table(ev, year, lang),
+        "group_headlines": lambda: views.group_headlines(ev, lang),
+        "source_lines": lambda: views.source_lines(ev, scope, category, year, lang),
+    }
+    used = [name for name in optional if hasattr(views, name)]
+    steps += [optional[name] for name in used]
 
     def run():
-        return (
-            views.filter_findings(findings, chosen),
-            views.matrix_cells(ev, scope, lang),
-            views.trend_points(ev, scope, lang),
-            views.department_table(ev, year, lang),
-        )
+        return [step() for step in steps]
 
-    return run, "dashboard.views: filter_findings + matrix, trend, department table of the new scope"
+    return run, "dashboard views from a cached Evaluation: filter_findings, " + ", ".join(used)
 
 
 # -- reports --------------------------------------------------------------------------------------
@@ -324,7 +331,7 @@ def great_expectations(inputs: Inputs) -> Stage:
     return Stage(
         lambda: run_expectations(ev, Path(folder.name)),
         inputs.rows,
-        f"run_expectations (checkpoint + Data Docs); GE import {import_s:.1f} s not included",
+        f"checkpoint + Data Docs; GE import {import_s:.1f} s apart",
         lambda: {"import_s": round(import_s, 2)},
         cleanup=folder.cleanup,
     )
@@ -392,7 +399,7 @@ def check_cli(inputs: Inputs) -> Stage:
         best = min(finished, key=lambda r: sum(r.values())) if finished else (runs[-1] if runs else {})
         return {"phases_s": best}
 
-    note = "budget-guard check --no-ge (json,xlsx,html,md): wall, new process"
+    note = "budget-guard check --no-ge, new process (wall)"
     return Stage(run, inputs.rows, note, cleanup=folder.cleanup, partial=partial)
 
 
