@@ -389,7 +389,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, help="JSON results (default benchmarks/results/latest.json)"
     )
-    p.add_argument("--merge", action="store_true", help="keep other sizes' results already in --out")
+    p.add_argument(
+        "--merge", action="store_true", help="keep the results of other stages and sizes already in --out"
+    )
     p.add_argument("--compare", type=Path, help="a previous results JSON to compare best times with")
     p.add_argument("--show", type=Path, help="only print the table of a results JSON (no run)")
     p.add_argument(
@@ -483,13 +485,17 @@ def main(argv: list[str] | None = None) -> int:
         "generate_s": generate_s,
         "total_s": total,
     }
+    for result in results:
+        result["run"] = now
     runs = [this_run]
-    if args.merge and args.out.exists():  # keep the other sizes' results (and the run they came from)
+    if args.merge and args.out.exists():  # keep the other stages' and sizes' results, and their runs
         old = json.loads(args.out.read_text(encoding="utf-8"))
-        results = [r for r in old.get("results", []) if r["rows"] not in sizes] + results
-        results.sort(key=lambda r: r["rows"])
-        kept = {size_label(r["rows"]) for r in results} - set(this_run["sizes"])
-        runs = [r for r in old.get("runs", []) if set(r["sizes"]) & kept] + runs
+        measured = {(r["stage"], r["rows"]) for r in results}
+        results = [r for r in old.get("results", []) if (r["stage"], r["rows"]) not in measured] + results
+        order = {name: i for i, name in enumerate(STAGES)}
+        results.sort(key=lambda r: (r["rows"], order.get(r["stage"], len(order))))
+        kept = {r.get("run") for r in results}
+        runs = [r for r in old.get("runs", []) if r["generated_at"] in kept] + runs
     add_ratios(results)
     targets = check_targets(results)
     document = {
