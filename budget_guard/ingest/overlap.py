@@ -99,13 +99,33 @@ def drop_repeated_tables(
     empty = table.iloc[0:0]
     if table.empty:
         return table, empty, []
-    sheet = table[SOURCE_SHEET].astype("object").fillna("")
-    file = table[SOURCE_FILE].astype("object")
-    keys = [table[DEPARTMENT].astype("object"), table[YEAR], table[STAGE].astype("object")]
+    # Only department × year × stage groups fed by two or more sheets can repeat: find them with
+    # one vectorised count, so an ordinary single-table file costs no Python loop at all.
+    sheet_id = pd.factorize(
+        pd.MultiIndex.from_arrays([table[SOURCE_FILE].astype("object"), table[SOURCE_SHEET].astype("object")])
+    )[0]
+    key_frame = pd.DataFrame(
+        {
+            "d": table[DEPARTMENT].cat.codes
+            if hasattr(table[DEPARTMENT], "cat")
+            else pd.factorize(table[DEPARTMENT])[0],
+            "y": table[YEAR].to_numpy(),
+            "s": table[STAGE].astype("object").to_numpy(),
+            "sheet": sheet_id,
+        }
+    )
+    sheets_per_key = key_frame.groupby(["d", "y", "s"], sort=False)["sheet"].transform("nunique")
+    crowded = (sheets_per_key > 1).to_numpy()
+    if not crowded.any():
+        return table, empty, []
+    sub = table.loc[crowded]
+    sheet = sub[SOURCE_SHEET].astype("object").fillna("")
+    file = sub[SOURCE_FILE].astype("object")
+    keys = [sub[DEPARTMENT].astype("object"), sub[YEAR], sub[STAGE].astype("object")]
     drop = pd.Series(False, index=table.index)
     problems: list[Problem] = []
     order = {key: i for i, key in enumerate(dict.fromkeys(zip(file, sheet, strict=True)))}
-    for (department, year, stage), group in table.groupby(keys, sort=False):
+    for (department, year, stage), group in sub.groupby(keys, sort=False):
         group_sheets = list(dict.fromkeys(zip(file[group.index], sheet[group.index], strict=True)))
         if len(group_sheets) < 2:
             continue
