@@ -17,12 +17,13 @@ from .classify import (
     membership_patterns,
 )
 from .compare import GOVERNMENT, aggregate, compared_years, year_over_year
+from .errors import InputError
 from .findings import build_findings, lines_behind
 from .grade import LEVEL, empty_category_rows, grade
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .rulebook import LEVEL_ORDER, Rules
-from .table import AMOUNT_FEN, COLUMNS, STAGE, conform, format_wan
+from .table import AMOUNT_FEN, COLUMNS, DEPARTMENT, STAGE, conform, format_wan
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     columns are conformed first. ``stage`` overrides the rules' ``compare.stage``.
     """
     lines = conform(table) if not _is_conformed(table) else table.reset_index(drop=True)
+    _require_departments(lines)
     stage = stage or rules.compare.stage
     membership = classify(lines, rules)
     patterns = membership_patterns(membership)
@@ -142,6 +144,20 @@ def _present_values(column: pd.Series) -> list[str]:
         present = {str(v) for v in column.cat.categories[used]}
         return sorted(present | ({"nan"} if (codes < 0).any() else set()))  # as astype(str) would say
     return sorted(set(column.astype(str)))
+
+
+def _require_departments(lines: pd.DataFrame) -> None:
+    """A hand-built table (not from ``read_budget``) may lack a department: say which rows."""
+    for column, zh, en in ((DEPARTMENT, "部门", "department"),):
+        missing = lines[column].isna().to_numpy()
+        if missing.any():
+            rows = ", ".join(str(i) for i in np.flatnonzero(missing)[:10])
+            raise InputError(
+                f"{int(missing.sum())}行没有{zh}（表中位置：{rows}）",
+                f"{int(missing.sum())} line(s) have no {en} (positions: {rows})",
+                hint_zh=f"每行都需要{zh}；用 read_budget 读取文件时这类行会被拒收并说明原因",
+                hint_en=f"every line needs a {en}; read_budget rejects such rows with a reason",
+            )
 
 
 def _is_conformed(table: pd.DataFrame) -> bool:

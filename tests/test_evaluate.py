@@ -118,3 +118,21 @@ def test_drill_down_returns_the_lines_behind_a_number():
     ev = evaluate(table(*rows), RULES)
     assert list(ev.lines_behind("government", "全市合计", "sangong", [2024]).source_row) == [5, 9]
     assert list(ev.lines_behind("department", "商务局", "sangong", [2024]).source_row) == [9]
+
+
+def test_a_hand_built_line_without_department_is_a_clear_error():
+    import pytest
+
+    from budget_guard import InputError
+
+    frame = pd.DataFrame(
+        {
+            "department": ["财政局", None],
+            "year": [2023, 2024],
+            "econ_code": ["30217", "30217"],
+            "amount_fen": [100, 200],
+        }
+    )
+    with pytest.raises(InputError) as info:
+        evaluate(frame, RULES)
+    assert "1行没有部门" in info.value.message("zh") and "position" in info.value.message("en")
