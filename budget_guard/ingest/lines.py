@@ -56,6 +56,23 @@ UNIT = "unit"
 TEXT_FIELDS = (DEPARTMENT, DEPARTMENT_CODE, YEAR, STAGE, FUNC_CODE, ECON_CODE, ITEM, EXPENSE_TYPE, TAGS)
 
 
+def combine_raw(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The raw lines a layout found, as one frame; missing context cells become None, not NaN.
+
+    Published and 三公 layouts build their lines block by block; this is the one place that
+    turns those blocks into the frame ``finish`` expects.
+    """
+    raw = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=[ROW, AMOUNT_TEXT, AMOUNT_LABEL, UNIT])
+    )
+    for column in (YEAR, STAGE, EXPENSE_TYPE, DEPARTMENT):
+        if column in raw.columns:
+            raw[column] = raw[column].astype("object").where(raw[column].notna(), None)
+    return raw
+
+
 @dataclass
 class Finished:
     """Canonical rows kept, rejected cells (one record per problem), problems, and the rows rejected outright."""

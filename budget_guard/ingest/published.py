@@ -29,7 +29,7 @@ from .hierarchy import (
     leaf_mask,
     resolve_codes,
 )
-from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
+from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT, combine_raw
 from .numbers import parse_amounts
 from .rows import (
     BLANK,
@@ -289,14 +289,7 @@ def read_published(
         if table_plan.second_econ_position is not None and kind == FUNC:
             frame[ECON_CODE] = body.loc[emit, table_plan.second_econ_position].to_numpy()
         frames.append(frame)
-    raw = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=[ROW, AMOUNT_TEXT, AMOUNT_LABEL, UNIT])
-    )
-    for column in (YEAR, STAGE, EXPENSE_TYPE, DEPARTMENT):
-        if column in raw.columns:
-            raw[column] = raw[column].astype("object").where(raw[column].notna(), None)
+    raw = combine_raw(frames)
     code_label = (
         block.label(table_plan.codes.positions[0])
         if table_plan.codes.style == SINGLE

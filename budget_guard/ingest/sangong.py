@@ -22,7 +22,7 @@ from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, ITEM, STAGE, YEAR
 from .context import Context, stage_in_text
 from .header_block import HeaderBlock, find_block, has_amounts, row_cells
 from .hierarchy import compare
-from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
+from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT, combine_raw
 from .numbers import parse_amounts
 from .rows import BLANK, DATA, HEADER, NOTE, blank_rows, note_rows
 
@@ -177,14 +177,7 @@ def read_sangong(
                 }
             )
         )
-    raw = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=[ROW, AMOUNT_TEXT, AMOUNT_LABEL, UNIT])
-    )
-    for column in (YEAR, STAGE, EXPENSE_TYPE, DEPARTMENT):
-        if column in raw.columns:
-            raw[column] = raw[column].astype("object").where(raw[column].notna(), None)
+    raw = combine_raw(frames)
     problems += _checks(body.loc[data], cols, unit, file=file, sheet=sheet)
     return Sangong(raw=raw, buckets=buckets, problems=problems, header_row=block.last)
 

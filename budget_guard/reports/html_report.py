@@ -128,6 +128,18 @@ def _matrix_cells(
     return years, rows
 
 
+def _ge_summary(ge: GeOutcome, lang: str) -> str:
+    """One line on the Great Expectations run, shared by the HTML and Markdown summaries."""
+    return i18n.t(
+        "report.ge_value",
+        lang,
+        success=ge.success,
+        failed=ge.statistics.get("unsuccessful_expectations", 0),
+        evaluated=ge.statistics.get("evaluated_expectations", 0),
+        docs=ge.data_docs_index or "",
+    )
+
+
 def render_html(
     evaluation: Evaluation,
     load: LoadResult,
@@ -152,14 +164,7 @@ def render_html(
         out.append(f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>")
     if ge is not None:
         link = f' <a href="{_esc(ge.data_docs_index)}">Data Docs</a>' if ge.data_docs_index else ""
-        summary = i18n.t(
-            "report.ge_value",
-            lang,
-            success=ge.success,
-            failed=ge.statistics.get("unsuccessful_expectations", 0),
-            evaluated=ge.statistics.get("evaluated_expectations", 0),
-            docs=ge.data_docs_index or "",
-        )
+        summary = _ge_summary(ge, lang)
         out.append(f"<tr><th>{_esc(i18n.t('report.ge', lang))}</th><td>{_esc(summary)}{link}</td></tr>")
     out.append("</table>")
 
@@ -217,14 +222,7 @@ def render_markdown(
     for label, value in _header_facts(evaluation, load, lang, generated_at):
         out.append(f"- **{md_escape(label)}**: {md_escape(value)}")
     if ge is not None:
-        summary = i18n.t(
-            "report.ge_value",
-            lang,
-            success=ge.success,
-            failed=ge.statistics.get("unsuccessful_expectations", 0),
-            evaluated=ge.statistics.get("evaluated_expectations", 0),
-            docs=ge.data_docs_index or "",
-        )
+        summary = _ge_summary(ge, lang)
         out.append(f"- **{md_escape(i18n.t('report.ge', lang))}**: {md_escape(summary)}")
     out.append("")
 
