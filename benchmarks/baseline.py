@@ -1,7 +1,7 @@
 """The straightforward first version of classification: a Python loop over rows, and over the rules per row.
 
 This is the reference the engine is measured against (``baseline`` in the table). It gives the same
-answer as ``budget_guard.classify`` (the benchmark checks that on its sample), only row by row.
+answer as ``budget_guard.engine.classify`` (the benchmark checks that on its sample), only row by row.
 """
 
 from __future__ import annotations

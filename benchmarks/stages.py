@@ -103,7 +103,7 @@ def floor_process(inputs: Inputs) -> Stage:
 
 def baseline(inputs: Inputs) -> Stage:
     """Per-row Python loop over the rules (benchmarks/baseline.py) on a sample, scaled to all rows."""
-    from budget_guard.classify import classify
+    from budget_guard.engine.classify import classify
 
     from .baseline import classify_rows
 
@@ -192,11 +192,11 @@ def evaluate(inputs: Inputs) -> Stage:
 
 def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, float]:
     """Best-of times of the steps ``evaluate`` composes (a breakdown, not a second measurement)."""
-    from budget_guard.classify import classify, label_lines
-    from budget_guard.compare import aggregate, year_over_year
-    from budget_guard.findings import build_findings
-    from budget_guard.grade import grade
-    from budget_guard.reconcile import reconcile
+    from budget_guard.engine.classify import classify, label_lines
+    from budget_guard.engine.compare import aggregate, year_over_year
+    from budget_guard.engine.findings import build_findings
+    from budget_guard.engine.grade import grade
+    from budget_guard.engine.reconcile import reconcile
 
     stage = rules.compare.stage
     times: dict[str, float] = {}

@@ -8,8 +8,8 @@ Public API (the CLI and the Streamlit app call only these):
 - ``write_reports(evaluation, load, out_dir, formats)``: JSON, XLSX 督办单, HTML, Markdown
 """
 
+from .engine.evaluate import Evaluation, evaluate
 from .errors import BudgetGuardError, InputError, RulesError
-from .evaluate import Evaluation, evaluate
 from .ingest import LoadResult, read_budget
 from .reports import write_reports
 from .rulebook import Level, Rules, load_rules, parse_rules

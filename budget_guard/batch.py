@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__, i18n
+from .engine.evaluate import Evaluation, evaluate
 from .errors import BudgetGuardError, InputError, Place
-from .evaluate import Evaluation, evaluate
 from .ingest.result import FileReport, LoadResult
 from .reports import DEFAULT_FORMATS, write_reports
 from .rulebook import LEVEL_ORDER, Level, Rules

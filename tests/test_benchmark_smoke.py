@@ -15,7 +15,7 @@ from benchmarks import run
 from benchmarks.baseline import classify_rows
 from benchmarks.stages import STAGES
 from budget_guard import load_rules
-from budget_guard.classify import classify
+from budget_guard.engine.classify import classify
 from budget_guard.sample import sample_table
 from budget_guard.table import conform
 

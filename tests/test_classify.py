@@ -6,7 +6,7 @@ import pytest
 from builders import line, table
 
 from budget_guard import evaluate, load_rules, parse_rules
-from budget_guard.classify import classify, label_lines
+from budget_guard.engine.classify import classify, label_lines
 
 RULES = load_rules()
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget_guard import evaluate, load_rules
-from budget_guard.reconcile import TOTAL_LABEL
+from budget_guard.engine.reconcile import TOTAL_LABEL
 
 RULES = load_rules()
 ECON = ["30101", "30201", "30217", "31204", "39999", None]

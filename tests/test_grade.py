@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from budget_guard import evaluate, load_rules
-from budget_guard.grade import band_level
+from budget_guard.engine.grade import band_level
 
 RULES = load_rules()
 

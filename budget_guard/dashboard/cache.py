@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from ..evaluate import Evaluation
+from ..engine.evaluate import Evaluation
 from ..ingest import LoadResult
 from ..rulebook import Rules, parse_rules
 from . import pipeline, whatif

@@ -12,9 +12,9 @@ import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..compare import CHANGE_RATE
-from ..findings import FINDING_LEVELS
-from ..grade import LEVEL
+from ..engine.compare import CHANGE_RATE
+from ..engine.findings import FINDING_LEVELS
+from ..engine.grade import LEVEL
 from ..table import YEAR
 from .palette import BORDER, FILL, LEVELS_WITH_NONE, TARGET, TEXT
 from .views import (

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..evaluate import Evaluation, evaluate
+from ..engine.evaluate import Evaluation, evaluate
 from ..ingest import LoadResult, read_budget
 from ..reports import write_reports
 from ..rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH, parse_rules

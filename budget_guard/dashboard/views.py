@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import i18n
-from ..compare import (
+from ..engine.compare import (
     AMOUNT_FEN,
     BASIS_AMOUNT_FEN,
     BASIS_PREV_AMOUNT_FEN,
@@ -30,9 +30,9 @@ from ..compare import (
     SCOPE,
     SCOPE_TYPE,
 )
-from ..evaluate import Evaluation
-from ..findings import FINDING_LEVELS, MESSAGE_EN, MESSAGE_ZH, target_text
-from ..grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
+from ..engine.evaluate import Evaluation
+from ..engine.findings import FINDING_LEVELS, MESSAGE_EN, MESSAGE_ZH, target_text
+from ..engine.grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
 from ..ingest.result import LoadResult
 from ..reports.views import (
     FINDING_COLUMNS,

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..engine.evaluate import Evaluation
 from ..errors import BudgetGuardError
-from ..evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..safety import safe_filename
 from .expectations import DATA_DOCS_DIR, GeOutcome, run_expectations

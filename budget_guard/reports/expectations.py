@@ -23,9 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..compare import CATEGORY, CHANGE_RATE, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
-from ..evaluate import Evaluation
-from ..grade import COMPLIANT, REASON, SHORTFALL, WRONG_DIRECTION
+from ..engine.compare import CATEGORY, CHANGE_RATE, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
+from ..engine.evaluate import Evaluation
+from ..engine.grade import COMPLIANT, REASON, SHORTFALL, WRONG_DIRECTION
 from ..rulebook import Direction, Rules
 from ..safety import replace_dir, temp_dir_for
 from ..table import (

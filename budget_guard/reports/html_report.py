@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import i18n
-from ..evaluate import Evaluation
+from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import LEVEL_ORDER, Level
 from ..safety import atomic_write_text

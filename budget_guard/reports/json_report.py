@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..evaluate import Evaluation
+from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..safety import atomic_write_text
 from ..table import AMOUNT_FEN, format_wan

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..compare import (
+from ..engine.compare import (
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
@@ -20,9 +20,9 @@ from ..compare import (
     SCOPE,
     SCOPE_TYPE,
 )
-from ..evaluate import Evaluation
-from ..findings import MESSAGE_EN, MESSAGE_ZH, SOURCES, target_text
-from ..grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
+from ..engine.evaluate import Evaluation
+from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCES, target_text
+from ..engine.grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
 from ..rulebook import LEVEL_ORDER, Level
 from ..table import (
     AMOUNT_FEN,

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .. import i18n
-from ..evaluate import Evaluation
+from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import Level
 from ..safety import atomic_write_bytes, excel_cell

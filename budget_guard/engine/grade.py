@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..rulebook import LEVEL_ORDER, Direction, Level, Rules
 from .compare import (
     BASIS_AMOUNT_FEN,
     BASIS_PREV_AMOUNT_FEN,
@@ -26,7 +27,6 @@ from .compare import (
     SCOPE_HAS_LINES,
     SCOPE_TYPE,
 )
-from .rulebook import LEVEL_ORDER, Direction, Level, Rules
 
 LEVEL = "level"
 REASON = "reason"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..rulebook import Rules
+from ..table import AMOUNT_FEN, DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
 from .classify import Patterns, membership_patterns
-from .rulebook import Rules
-from .table import AMOUNT_FEN, DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
 
 SCOPE_TYPE = "scope_type"
 SCOPE = "scope"

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
 from .classify import Patterns
 from .compare import group_sums
-from .table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
 
 INPUT_FEN = "input_fen"
 CLASSIFIED_FEN = "classified_fen"

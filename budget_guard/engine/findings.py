@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import i18n
+from .. import i18n
+from ..rulebook import Direction, Level, Rules
+from ..table import DEPARTMENT, STAGE, YEAR, format_wan
 from .compare import (
     AMOUNT_FEN,
     BASIS_AMOUNT_FEN,
@@ -22,9 +24,7 @@ from .compare import (
     SCOPE_TYPE,
 )
 from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
-from .rulebook import Direction, Level, Rules
-from .sources import SourceIndex
-from .table import DEPARTMENT, STAGE, YEAR, format_wan
+from .lineage import SourceIndex
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"

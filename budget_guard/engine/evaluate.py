@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from . import i18n
+from .. import i18n
+from ..errors import InputError
+from ..rulebook import LEVEL_ORDER, Rules
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, STAGE, conform, format_wan
 from .classify import (
     CATEGORIES_COLUMN,
     CATEGORY_COUNT_COLUMN,
@@ -17,13 +20,10 @@ from .classify import (
     membership_patterns,
 )
 from .compare import GOVERNMENT, aggregate, compared_years, year_over_year
-from .errors import InputError
 from .findings import build_findings, lines_behind
 from .grade import LEVEL, empty_category_rows, grade
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
-from .rulebook import LEVEL_ORDER, Rules
-from .table import AMOUNT_FEN, COLUMNS, DEPARTMENT, STAGE, conform, format_wan
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .rulebook import Rules, Selector
-from .table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, TAG_SEPARATOR, TAGS
+from ..rulebook import Rules, Selector
+from ..table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, TAG_SEPARATOR, TAGS
 
 CATEGORIES_COLUMN = "categories"
 CATEGORY_COUNT_COLUMN = "category_count"
