@@ -1,15 +1,8 @@
-"""Every user-facing label and message, in Chinese (default) and English.
-
-Templates are filled with ``str.format``; keep placeholders identical in both languages so a
-caller never has to know which language it is rendering.
-"""
+"""The core catalogue: levels, scopes, stages, column labels and the messages every run uses."""
 
 from __future__ import annotations
 
-LANGS = ("zh", "en")
-DEFAULT_LANG = "zh"
-
-_TEXT: dict[str, tuple[str, str]] = {
+TEXT: dict[str, tuple[str, str]] = {
     # levels
     "level.compliant": ("达标", "Compliant"),
     "level.white": ("白色（提示）", "White (notice)"),
@@ -418,18 +411,3 @@ _TEXT: dict[str, tuple[str, str]] = {
     "outcome.failed": ("无法读取", "unreadable"),
     "outcome.error": ("处理出错", "error"),
 }
-
-
-def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
-    """Look up a label or message template and fill it; unknown languages fall back to Chinese."""
-    zh, en = _TEXT[key]
-    template = en if lang == "en" else zh
-    return template.format(**values) if values else template
-
-
-def has(key: str) -> bool:
-    return key in _TEXT
-
-
-def level_label(level: str, lang: str = DEFAULT_LANG) -> str:
-    return t(f"level.{level}", lang)
