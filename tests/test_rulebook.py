@@ -108,7 +108,7 @@ def test_bands_must_end_with_an_open_band():
 
 
 def test_empty_selector_is_rejected():
-    start = TEXT.index("    select:\n      any_of:\n        - econ_codes: [\"30212\"")
+    start = TEXT.index('    select:\n      any_of:\n        - econ_codes: ["30212"')
     end = TEXT.index("\n\n", start)
     bad = TEXT[:start] + "    select: {}" + TEXT[end:]
     assert "selector has no condition" in errors_for(bad).message("en")
