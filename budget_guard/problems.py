@@ -111,15 +111,15 @@ _KINDS = [
     ProblemKind(
         "missing-department",
         Severity.error,
-        "无法确定部门（标题、工作表名、文件名中都没有）",
-        "cannot tell the department (not in title, sheet name or file name)",
+        "无法确定部门（标题、工作表名、文件名中都没有）；请用 --department 指定，或在文件名中写明部门（如“某局2024年支出表.csv”），或加“部门”列",
+        "cannot tell the department (not in title, sheet name or file name); give --department, name the file after the department (e.g. 某局2024年支出表.csv) or add a 部门 column",
         "Add a 部门 column or give --department.",
     ),
     ProblemKind(
         "missing-year",
         Severity.error,
-        "无法确定年度（标题、工作表名、文件名中都没有）",
-        "cannot tell the fiscal year (not in title, sheet name or file name)",
+        "无法确定年度（标题、工作表名、文件名中都没有）；请用 --year 指定，或在文件名中写明年度（如“某局2024年支出表.csv”），或加“年度”列",
+        "cannot tell the fiscal year (not in title, sheet name or file name); give --year, put the year in the file name (e.g. 某局2024年支出表.csv) or add a 年度 column",
         "Add a 年度 column, a title such as 2025年…, or give --year.",
     ),
     ProblemKind(
@@ -331,6 +331,13 @@ _KINDS = [
         "{title}没有数据（{note}），不是读取失败",
         "{title} holds no figures ({note}); not a read failure",
         "Informational: a 政府性基金/国有资本经营 table of a department without such money is printed empty.",
+    ),
+    ProblemKind(
+        "code-suggested",
+        Severity.warning,
+        "编码“{value}”不合分类（未读取）；按名称“{name}”，分类字典中应为{suggestion}",
+        "code '{value}' does not fit the classification (not read); by its name '{name}' the dictionary has {suggestion}",
+        "Correct the printed code; the row's money is not counted until it is (its parent row stands in for it).",
     ),
     ProblemKind(
         "sangong-below-basic",

@@ -57,3 +57,48 @@ def name_mismatch_problems(
             )
         )
     return problems
+
+
+def codes_named(name: str, kind: str, book: CodeBook, hint: str = "") -> list[str]:
+    """Dictionary codes whose name is ``name`` (normalised); those ending in the printed ``hint`` digits first."""
+    wanted = normalise_name(name)
+    found = [code for code, known in book.names[kind].items() if normalise_name(known) == wanted]
+    return sorted(found, key=lambda c: (not (hint and c.endswith(hint)), len(c), c))
+
+
+def suggestion_problems(
+    malformed: pd.DataFrame | None,
+    kind: str,
+    book: CodeBook,
+    *,
+    file: str,
+    sheet: str | None,
+    column: str | None,
+) -> list[Problem]:
+    """For a code that does not fit the classification (``7 | 11 | 02``), the code its printed name has in the dictionary."""
+    if malformed is None or malformed.empty:
+        return []
+    problems = []
+    for row, raw, name in malformed[["raw", "name"]].itertuples():
+        if not isinstance(name, str) or not name.strip():
+            continue
+        hint = "".join(part.strip() for part in str(raw).split("|")[1:])
+        found = codes_named(name, kind, book, hint)
+        if not found:
+            continue
+        problems.append(
+            Problem(
+                "code-suggested",
+                file=file,
+                sheet=sheet,
+                row=int(row),
+                column=column,
+                details={
+                    "value": raw,
+                    "name": name.strip(),
+                    "suggestion": found[0],
+                    "others": "、".join(found[1:4]),
+                },
+            )
+        )
+    return problems

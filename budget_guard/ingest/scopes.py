@@ -42,7 +42,7 @@ from ..table import (
     format_yuan,
 )
 from .sangong import ITEM_NAMES, SANGONG
-from .table_kinds import ALL_FUNDS
+from .table_kinds import ALL_FUNDS, DEPARTMENT_LEVEL, UNIT_LEVEL
 
 ALL_FUNDS_LAYOUT = "all-funds"
 SANGONG_CODES = tuple(ITEM_NAMES)
@@ -54,6 +54,46 @@ class SheetInfo:
     layout: str
     scope: str | None
     title: str
+    level: str | None = None  # department | unit (table_kinds.budget_level)
+
+
+def prefer_department(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo]) -> Settled:
+    """A 部门预算 includes its units: where a department-year-stage has both, the 单位预算 tables are set aside."""
+    empty = table.iloc[0:0]
+    if table.empty:
+        return Settled(table, empty)
+    levels = {key: info.level for key, info in sheets.items() if info.level}
+    if len(set(levels.values())) < 2:
+        return Settled(table, empty)
+    keys = _sheet_keys(table)
+    level = keys.map(lambda k: levels.get(k))
+    frame = pd.DataFrame(
+        {
+            "d": table[DEPARTMENT].astype("object").to_numpy(),
+            "y": table[YEAR].to_numpy(),
+            "s": table[STAGE].astype("object").to_numpy(),
+            "level": level.to_numpy(),
+        }
+    )
+    has_department = (
+        frame.assign(dept=frame["level"] == DEPARTMENT_LEVEL)
+        .groupby(["d", "y", "s"])["dept"]
+        .transform("any")
+    )
+    drop = ((frame["level"] == UNIT_LEVEL) & has_department).to_numpy()
+    settled = Settled(table.loc[~drop], table.loc[drop])
+    for key in dict.fromkeys(keys[drop]):
+        rows = drop & (keys == key).to_numpy()
+        department, year = frame.loc[rows, "d"].iloc[0], int(frame.loc[rows, "y"].iloc[0])
+        kept = [k for k, v in levels.items() if v == DEPARTMENT_LEVEL]
+        titles = "、".join(_title(sheets, k) for k in kept[:3])
+        settled.counted_from[key] = titles
+        settled.notes[key] = (
+            f"{department}{year}年同时有部门预算（决算）和单位预算（决算）：部门预算已包含所属单位，按{titles}计入，本表不重复计入",
+            f"{department} {year}: both the 部门 and the 单位 tables were given; the 部门 one includes its units, "
+            f"so {titles} is counted and this table is not added again",
+        )
+    return settled
 
 
 @dataclass
@@ -249,4 +289,4 @@ def _settle_all_funds(
         )
 
 
-__all__ = ["ALL_FUNDS_LAYOUT", "SheetInfo", "Settled", "settle_scopes"]
+__all__ = ["ALL_FUNDS_LAYOUT", "SheetInfo", "Settled", "prefer_department", "settle_scopes"]
