@@ -202,6 +202,7 @@ def run_check(
     stem: str | None = None,
     progress: Progress = _no_progress,
     require_readable: bool = True,
+    aliases: str | Path | None = None,
 ) -> CheckOutcome:
     """Read the files, evaluate, write the reports; the exit code follows docs/cli.md.
 
@@ -216,7 +217,7 @@ def run_check(
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
-    load = _read(files, department=department, year=year, stage=stage)
+    load = _read(files, department=department, year=year, stage=stage, aliases=aliases)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     unreadable = unreadable_files(load)
     if require_readable and len(unreadable) == len(load.files):

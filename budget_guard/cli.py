@@ -257,6 +257,11 @@ def cli() -> None:
 @_stage_option
 @click.option("--department", help="Department name for tables that do not state it.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Department aliases (YAML or CSV) so a renamed department is compared as one.",
+)
 @_json_option
 @_no_ge_option
 @_progress_option
@@ -271,6 +276,7 @@ def check(
     stage: str | None,
     department: str | None,
     year: int | None,
+    aliases: Path | None,
     as_json: bool,
     no_ge: bool,
     progress: str,
@@ -288,6 +294,7 @@ def check(
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        aliases=aliases,
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())

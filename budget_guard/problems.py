@@ -333,6 +333,27 @@ _KINDS = [
         "Informational: a 政府性基金/国有资本经营 table of a department without such money is printed empty.",
     ),
     ProblemKind(
+        "aliases-invalid",
+        Severity.error,
+        "部门别名表无法使用：{detail}",
+        "the department alias file cannot be used: {detail}",
+        "Fix the line named; the tables were read without aliases.",
+    ),
+    ProblemKind(
+        "department-linked",
+        Severity.notice,
+        "部门“{name}”（{years}年）与“{canonical}”视为同一部门（依据：{how}），按“{canonical}”比较",
+        "department '{name}' ({years}) is compared as '{canonical}' (by {how})",
+        "Informational: declared aliases or a shared 部门编码 link renamed departments across years.",
+    ),
+    ProblemKind(
+        "code-name-other-year",
+        Severity.notice,
+        "编码{value}的名称“{actual}”是{years}年分类的名称（现名“{expected}”），按同一编码读取",
+        "code {value} is named '{actual}' as in the {years} classification (now '{expected}'); read as the same code",
+        "Informational: the classification renames some 类/款 between years; the code is what is compared.",
+    ),
+    ProblemKind(
         "code-suggested",
         Severity.warning,
         "编码“{value}”不合分类（未读取）；按名称“{name}”，分类字典中应为{suggestion}",

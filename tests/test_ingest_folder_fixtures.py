@@ -229,3 +229,65 @@ def test_department_budget_beside_unit_budget(tmp_path):
     assert int(load.table["amount_fen"].sum()) == 150 * WAN
     unit_sheet = load.files[1].sheets[0]
     assert unit_sheet.outcome == "repeated" and "部门预算" in unit_sheet.reason_zh
+
+
+def general_rows(department: str, year: int, name_207: str = "文化旅游体育与传媒支出") -> list[list[object]]:
+    return [
+        [f"{year}年{department}一般公共预算支出预算表"],
+        [None, None, "单位：万元"],
+        ["功能分类科目编码", "科目名称", "合计"],
+        ["207", name_207, "10.00"],
+        ["20701", "文化和旅游", "10.00"],
+        ["2070101", "行政运行", "10.00"],
+    ]
+
+
+def test_class_named_as_in_an_earlier_year_is_a_notice_with_the_year(tmp_path):
+    load = read_budget(write_csv(tmp_path / "t.csv", general_rows("某局", 2018, "文化体育与传媒支出")))
+    notes = problems_of(load, "code-name-other-year")
+    assert [(p.row, p.details["years"]) for p in notes] == [(4, "2017–2018")]
+    assert not [p for p in problems_of(load, "code-name-mismatch") if p.details["value"] == "207"]
+
+
+def test_declared_aliases_link_a_renamed_department(tmp_path):
+    paths = [
+        write_csv(tmp_path / "a.csv", general_rows("上海市某区规划和自然资源局", 2024)),
+        write_csv(tmp_path / "b.csv", general_rows("某区规划资源局", 2025)),
+    ]
+    aliases = tmp_path / "aliases.yaml"
+    aliases.write_text(
+        "departments:\n  - name: 上海市某区规划和自然资源局\n    aliases: [某区规划资源局]\n",
+        encoding="utf-8",
+    )
+    load = read_budget(paths, aliases=aliases)
+    assert set(load.table["department"].astype(str)) == {"上海市某区规划和自然资源局"}
+    linked = problems_of(load, "department-linked")
+    assert [(p.details["name"], p.details["canonical"]) for p in linked] == [
+        ("某区规划资源局", "上海市某区规划和自然资源局")
+    ]
+    assert "aliases.yaml" in linked[0].message("zh")
+    unlinked = read_budget(paths)
+    assert len(set(unlinked.table["department"].astype(str))) == 2
+
+
+def test_alias_file_errors_name_the_line(tmp_path):
+    bad = tmp_path / "aliases.yaml"
+    bad.write_text("departments:\n  - name: 甲局\n    alias: [乙局]\n", encoding="utf-8")
+    load = read_budget(write_csv(tmp_path / "a.csv", general_rows("甲局", 2024)), aliases=bad)
+    problem = problems_of(load, "aliases-invalid")[0]
+    assert problem.row == 3 and "alias" in problem.message("zh")
+    twice = tmp_path / "aliases.csv"
+    twice.write_text("name,alias\n甲局,丙局\n乙局,丙局\n", encoding="utf-8")
+    load = read_budget(write_csv(tmp_path / "a.csv", general_rows("甲局", 2024)), aliases=twice)
+    assert problems_of(load, "aliases-invalid")[0].row == 3
+
+
+def test_department_code_links_names(tmp_path):
+    rows = [
+        ["部门", "部门编码", "年度", "功能分类科目编码", "经济分类科目编码", "金额"],
+        ["上海市某区财政局", "101", "2024", "2010601", "30201", "100"],
+        ["某区财政局", "101", "2025", "2010601", "30201", "90"],
+    ]
+    load = read_budget(write_csv(tmp_path / "long.csv", rows))
+    assert set(load.table["department"].astype(str)) == {"某区财政局"}
+    assert problems_of(load, "department-linked")[0].details["how"] == "部门编码101"

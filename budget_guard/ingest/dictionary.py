@@ -46,6 +46,25 @@ def name_mismatch_problems(
         expected = book.name(kind, code)
         if expected is None or normalise_name(expected) == normalise_name(name):
             continue
+        spans = book.years_of(kind, code, name)
+        if spans:  # the name this code had in another year's classification (款 renamed between years)
+            first, last, _ = spans[0]
+            problems.append(
+                Problem(
+                    "code-name-other-year",
+                    file=file,
+                    sheet=sheet,
+                    row=int(row),
+                    column=column,
+                    details={
+                        "value": code,
+                        "actual": name.strip(),
+                        "years": f"{first}–{last}",
+                        "expected": expected,
+                    },
+                )
+            )
+            continue
         problems.append(
             Problem(
                 "code-name-mismatch",

@@ -24,6 +24,7 @@ from ..table import (
     empty_table,
     format_yuan,
 )
+from .aliases import AliasError, link_departments, load_aliases
 from .detect import EMPTY, NO_DATA, UNKNOWN
 from .duplicates import duplicate_problems
 from .encodings import decode_text
@@ -50,6 +51,7 @@ def read_budget(
     unit: str | None = None,
     codes: Any = None,
     max_file_mb: float = 200,
+    aliases: Any = None,
 ) -> LoadResult:
     """Read budget tables into the canonical table, the rejected cells, the problems and a per-sheet load report.
 
@@ -69,6 +71,19 @@ def read_budget(
             )
         )
     options = replace(options, codebook=codebook)
+    declared = None
+    if aliases is not None:
+        try:
+            declared = load_aliases(aliases)
+        except (AliasError, OSError, UnicodeDecodeError) as exc:
+            problems.append(
+                Problem(
+                    "aliases-invalid",
+                    file=_codes_name(aliases),
+                    row=getattr(exc, "line", None),
+                    details={"detail": str(exc)[:300]},
+                )
+            )
     result = LoadResult()
     tables: list[pd.DataFrame] = []
     rejected: list[pd.DataFrame] = []
@@ -109,6 +124,8 @@ def read_budget(
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
+    result.table, linked = link_departments(result.table, declared)
+    problems.extend(linked)
     result.table = _apply(result, rejected, prefer_department(result.table, _sheet_infos(result)))
     result.table = _drop_repeated_tables(result, rejected, problems)
     result.table, settled_layouts = _settle_scopes(result, rejected, problems)
