@@ -178,7 +178,7 @@ def _settle_scopes(
 
 def _sheet_infos(result: LoadResult) -> dict[tuple[str, str], SheetInfo]:
     return {
-        (f.name, s.sheet or ""): SheetInfo(s.layout, s.scope, s.title or s.sheet or f.name, s.level)
+        (f.name, s.sheet or ""): SheetInfo(s.layout, s.scope, s.title or s.sheet or f.name, s.level, s.unit)
         for f in result.files
         for s in f.sheets
     }

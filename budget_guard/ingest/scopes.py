@@ -55,6 +55,7 @@ class SheetInfo:
     scope: str | None
     title: str
     level: str | None = None  # department | unit (table_kinds.budget_level)
+    unit: str | None = None  # the table's unit, for amounts in its notes
 
 
 def prefer_department(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo]) -> Settled:
@@ -176,6 +177,8 @@ def _title(sheets: dict, key: tuple[str, str]) -> str:
 
 def _settle_sangong(table, sangong, basic, keys, sheets, amounts, items, settled: Settled, where) -> None:
     """三公 table minus the 基本支出 table's 三公 lines, per item: the rest is what only the 三公 table holds."""
+    from .outcomes import money  # imported here: outcomes reads the layouts this module's callers use
+
     if not sangong.any() or not basic.any():
         return
     codes = table[ECON_CODE].astype("object")
@@ -197,9 +200,10 @@ def _settle_sangong(table, sangong, basic, keys, sheets, amounts, items, settled
         name = ITEM_NAMES[code]
         items[lines[0]] = f"{name}（基本支出表以外的部分）" if in_basic else name
         if in_basic:
-            parts_zh.append(f"{name}{format_yuan(printed)}元，其中基本支出表已计{format_yuan(in_basic)}元")
+            unit = sheets[sheet_of].unit if sheet_of in sheets else None
+            parts_zh.append(f"{name}{money(printed, unit)}，其中基本支出表已计{money(in_basic, unit)}")
             parts_en.append(
-                f"{name} {format_yuan(printed)} yuan, {format_yuan(in_basic)} already in the basic table"
+                f"{name} {money(printed, unit, 'en')}, {money(in_basic, unit, 'en')} already in the basic table"
             )
         if rest < 0:
             settled.problems.append(
@@ -280,12 +284,15 @@ def _settle_all_funds(
                 },
             )
         )
+    from .outcomes import money
+
     for key in dict.fromkeys(keys[whole_index]):
+        unit = sheets[key].unit if key in sheets else None
         settled.counted_from[key] = narrow_title
         settled.notes[key] = (
-            f"全部资金口径：与{narrow_title}相同的钱按该表计入，本表只计其余部分（其他资金等）{format_yuan(added)}元",
+            f"全部资金口径：与{narrow_title}相同的钱按该表计入，本表只计其余部分（其他资金等）{money(added, unit)}",
             f"all funds: money also in {narrow_title} is counted from it; this table adds the rest "
-            f"(other funds etc.) {format_yuan(added)} yuan",
+            f"(other funds etc.) {money(added, unit, 'en')}",
         )
 
 

@@ -86,7 +86,8 @@ def read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Option
         buckets = pd.Series(NOTE, index=grid.index).mask(blank_rows(grid), BLANK)
         count_buckets(report, buckets)
         problem = Problem("sheet-skipped", file=file, sheet=sheet, details={"detail": detection.detail})
-        report.outcome, report.reason_zh, report.reason_en = NOT_SPENDING, *_both(problem)
+        zh, _, en = detection.detail.partition(" / ")  # the reason in one language each
+        report.outcome, report.reason_zh, report.reason_en = NOT_SPENDING, zh, en or zh
         return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
     report.scope = scope_of(report.title or "")
     report.level = budget_level(title_text(grid, sheet), sheet, file)
