@@ -687,7 +687,7 @@ def run_batch(
             done.add(sha)  # the same content twice in one inbox is processed once
             todo.append((path, sha))
         progress("batch_start", {"new": len(todo), "skipped": skipped})
-        on_check, changes = _case_tracker(state, run_id, clock) if track_cases else (None, None)
+        on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
         outcomes: list[FileOutcome] = []
         for index, (path, sha) in enumerate(todo, start=1):
             outcome = _process_file(
@@ -719,6 +719,7 @@ def run_batch(
         worst = _worst([o.worst_level for o in outcomes if o.worst_level])
         status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
         failed = sum(o.status != PROCESSED for o in outcomes)
+        case_changes = changes() if changes else None  # the ladder once, after every file was seen
         ledger.finish_run(
             run_id,
             status=status,
@@ -728,24 +729,26 @@ def run_batch(
             skipped=skipped,
             worst_level=worst,
         )
-    return BatchOutcome(
-        run_id, tuple(outcomes), skipped, code, state, removed, changes() if changes else None
-    )
+    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed, case_changes)
 
 
 def _case_tracker(
-    state: Path, run_id: int, clock: Clock | None
+    state: Path, run_id: int, rules: Rules, clock: Clock | None
 ) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[], RunChanges]]:
-    """A per-file callback that updates the cases, and a function returning what the run changed."""
-    from .cases import CaseStore, RunChanges, current_clock, track_evaluation
+    """A per-file callback that updates the cases, and one that sweeps the ladder and says what changed."""
+    from .cases import CaseStore, RunChanges, current_clock, finish_run, track_evaluation
 
     store = CaseStore(state, clock=clock or current_clock())
     total: list[RunChanges] = [RunChanges()]
 
     def on_check(path: Path, check: CheckOutcome) -> None:
-        total[0] = total[0].merge(track_evaluation(store, check.evaluation, run_id=run_id, file=path.name))
+        changes = track_evaluation(store, check.evaluation, run_id=run_id, file=path.name, sweep=False)
+        total[0] = total[0].merge(changes)
 
-    return on_check, lambda: total[0]
+    def finish() -> RunChanges:
+        return total[0].merge(finish_run(store, rules, run_id))
+
+    return on_check, finish
 
 
 def _exit_precedence(code: int) -> int:

@@ -342,6 +342,7 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@_ledger_option
 @_json_option
 @_no_ge_option
 @_progress_option
@@ -515,9 +516,10 @@ def sample(directory: Path, lang: str) -> int:
     return EXIT_OK
 
 
-from .cases.commands import cases as _cases_group  # noqa: E402 — registers ``budget-guard cases``
+if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's module (below)
+    from .cases.commands import cases as _cases_group
 
-cli.add_command(_cases_group)
+    cli.add_command(_cases_group)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -539,4 +541,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from budget_guard.cli import main as _package_main  # the module with every command registered
+
+    sys.exit(_package_main())

@@ -46,6 +46,7 @@ def track_evaluation(
     run_id: int,
     file: str,
     now: datetime | None = None,
+    sweep: bool = True,
 ) -> RunChanges:
     """Open, follow, rectify and escalate cases from one evaluation (one file of a batch, or a check)."""
     supervision = supervision_of(evaluation.rules)
@@ -55,7 +56,12 @@ def track_evaluation(
         return supervision.open_years == "all" or obs.key.year == latest
 
     ctx = RunContext(run_id=run_id, file=file, actor=run_actor(run_id))
-    return store.apply_run(observations(evaluation), supervision, ctx, open_years=opens, now=now)
+    return store.apply_run(observations(evaluation), supervision, ctx, open_years=opens, now=now, sweep=sweep)
+
+
+def finish_run(store: CaseStore, rules: Rules, run_id: int, *, now: datetime | None = None) -> RunChanges:
+    """After a batch's last file: the escalation ladder, once, as that run."""
+    return store.sweep(supervision_of(rules), run_actor(run_id), now=now, run_id=run_id)
 
 
 __all__ = [
@@ -70,6 +76,7 @@ __all__ = [
     "FixedClock",
     "RunChanges",
     "current_clock",
+    "finish_run",
     "os_user",
     "supervision_of",
     "track_evaluation",

@@ -301,8 +301,13 @@ class CaseStore:
         *,
         open_years: Callable[[Observation], bool] = lambda obs: True,
         now: datetime | None = None,
+        sweep: bool = True,
     ) -> RunChanges:
-        """One run's (one file's) cells: open, follow, rectify cases, then sweep the ladder. One transaction."""
+        """One run's (one file's) cells: open, follow, rectify cases, then sweep the ladder. One transaction.
+
+        A batch passes ``sweep=False`` for each file and sweeps once after the last one, so a
+        department's resubmission later in the same run is seen before its case is escalated.
+        """
         now = now or self.clock()
         wanted = {lv.value for lv in supervision.open_levels}
         changes: dict[str, list[str]] = {k: [] for k in RunChanges.__dataclass_fields__}
@@ -340,7 +345,7 @@ class CaseStore:
                     }.get(event.kind)
                     if bucket:
                         changes[bucket].append(case.number)
-            for key, case in list(existing.items()):
+            for key, case in list(existing.items()) if sweep else ():
                 updated, events = escalate(case, now, supervision, ctx.actor, ctx.run_id)
                 if events:
                     _store(db, updated, events)
@@ -349,15 +354,22 @@ class CaseStore:
                         changes["listed" if event.kind == "listed" else "escalated"].append(case.number)
         return RunChanges(**{k: tuple(dict.fromkeys(v)) for k, v in changes.items()})
 
-    def sweep(self, supervision: Supervision, actor: Actor, *, now: datetime | None = None) -> RunChanges:
-        """Apply the ladder to every active case without a run (e.g. a daily cron between batches)."""
+    def sweep(
+        self,
+        supervision: Supervision,
+        actor: Actor,
+        *,
+        now: datetime | None = None,
+        run_id: int | None = None,
+    ) -> RunChanges:
+        """Apply the ladder to every active case (end of a batch run, or ``cases sweep`` from cron)."""
         now = now or self.clock()
         escalated: list[str] = []
         listed: list[str] = []
         with self._write() as db:
             for row in db.execute("SELECT * FROM cases").fetchall():
                 case = _case_from_row(row)
-                updated, events = escalate(case, now, supervision, actor, None)
+                updated, events = escalate(case, now, supervision, actor, run_id)
                 if events:
                     _store(db, updated, events)
                     (listed if updated.state == "listed" else escalated).append(case.number)

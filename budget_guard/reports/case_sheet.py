@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import io
 import json
+import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -42,6 +44,7 @@ DEFAULT_CASE_STEM = "督办单"
 CASE_SHEET_SCHEMA = "budget-guard/case-sheet/1"
 DATE_FORMAT = "yyyy-mm-dd"
 OVERDUE_FONT = "9C0006"
+ROW_LINE_POINTS = 15
 HISTORY_COLUMNS: tuple[str, ...] = (
     "case.col.number",
     "case.col.when",
@@ -118,6 +121,20 @@ def _print_setup(ws: Worksheet, last_column: int, last_row: int, lang: str) -> N
     ws.oddHeader.center.text = i18n.t("case.sheet.title", lang)
 
 
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _row_height(record: dict[str, Any], columns: Sequence[str]) -> float:
+    """Points for a row whose wrapped cells need several lines (spreadsheets do not grow rows on open)."""
+    lines = 1
+    for column in columns:
+        if column in _WRAP and record.get(column):
+            usable = max(_WIDTHS[column] - 1, 1)
+            lines = max(lines, math.ceil(_display_width(str(record[column])) / usable))
+    return ROW_LINE_POINTS * lines + 3
+
+
 def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], lang: str) -> None:
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = _WIDTHS[column]
@@ -138,6 +155,7 @@ def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], la
                 cell.fill = _fill(LEVEL_FILLS[record["level"]])
             if column in ("case.col.state", "case.col.deadline") and record.get("overdue"):
                 cell.font = Font(bold=True, color=OVERDUE_FONT)
+        ws.row_dimensions[r].height = _row_height(record, columns)
     last = len(rows) + 1
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
