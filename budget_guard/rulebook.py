@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -218,19 +219,26 @@ class RectificationType(_Strict):
 
 
 class Rectification(_Strict):
-    default: str
     types: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], RectificationType] = Field(min_length=1)
+    default: str
     categories: dict[str, str] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _known_types(self) -> Rectification:
-        names = sorted(self.types)
-        if self.default not in self.types:
-            raise ValueError(f"整改方式 default '{self.default}' 不在 types 中：{names} / unknown type")
-        for category, kind in self.categories.items():
-            if kind not in self.types:
+    @field_validator("default")
+    @classmethod
+    def _known_default(cls, v: str, info: ValidationInfo) -> str:
+        names = sorted(info.data.get("types") or {})
+        if v not in names:
+            raise ValueError(f"整改方式 default '{v}' 不在 types 中：{names} / unknown type")
+        return v
+
+    @field_validator("categories")
+    @classmethod
+    def _known_types(cls, v: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        names = sorted(info.data.get("types") or {})
+        for category, kind in v.items():
+            if kind not in names:
                 raise ValueError(f"类别 {category} 的整改方式 '{kind}' 不在 types 中：{names} / unknown type")
-        return self
+        return v
 
     def kind_for(self, category_id: str) -> str:
         return self.categories.get(category_id, self.default)
@@ -269,17 +277,18 @@ class Supervision(_Strict):
             raise ValueError("督办编号格式必须含 {seq} / number_format needs {seq}")
         return v
 
-    @model_validator(mode="after")
-    def _deadlines(self) -> Supervision:
-        if Level.compliant in self.deadline_days:
+    @field_validator("deadline_days")
+    @classmethod
+    def _deadlines(cls, v: dict[Level, int]) -> dict[Level, int]:
+        if Level.compliant in v:
             raise ValueError("达标没有整改时限 / 'compliant' has no deadline")
-        missing = [lv.value for lv in FINDING_LEVELS if lv not in self.deadline_days]
+        missing = [lv.value for lv in FINDING_LEVELS if lv not in v]
         if missing:
             raise ValueError(f"deadline_days 缺少等级：{missing} / deadline missing for level(s)")
-        bad = [f"{lv.value}={d}" for lv, d in self.deadline_days.items() if d < 1]
+        bad = [f"{lv.value}={d}" for lv, d in v.items() if d < 1]
         if bad:
             raise ValueError(f"整改时限须至少 1 天：{bad} / deadlines must be at least 1 day")
-        return self
+        return v
 
     def deadline_for(self, level: str, category_id: str) -> int:
         """整改时限 in days: the level's, or the rectification type's if that is shorter."""

@@ -86,7 +86,7 @@ def test_case_sheet_columns_fills_filter_and_print_setup(sheet, tmp_path):
     assert overview.auto_filter.ref and overview.page_setup.orientation == "landscape"
     history = wb["整改记录"]
     assert history.print_title_rows == "$1:$1" and history.auto_filter.ref
-    assert any("王科长（系统用户）" == c.value for c in history["C"])
+    assert any(c.value == "王科长（系统用户）" for c in history["C"])
     assert any(str(c.value).startswith("2025-03-01 10:00") for c in history["B"])  # Beijing time
 
 

@@ -162,7 +162,7 @@ def event_text(event: dict[str, Any], lang: str) -> str:
         key = "case.event.not_rectified.partial"
 
     def level(name: str | None) -> str:
-        return i18n.level_label(name, lang) if name else ""
+        return i18n.level_label(name, lang) if name and i18n.has(f"level.{name}") else ""
 
     values = {
         "level": level(event.get("to_level") or details.get("level") or details.get("state")),
