@@ -66,7 +66,9 @@ def test_case_sheet_columns_fills_filter_and_print_setup(sheet, tmp_path):
     yellow_rows = [r for r in range(2, ws.max_row + 1) if ws.cell(r, 3).value == "甲局"]
     assert {ws.cell(r, 6).fill.start_color.rgb[-6:] for r in yellow_rows} == {"FFEB9C"}
     noted = [r for r in yellow_rows if ws.cell(r, 9).value]
-    assert [ws.cell(r, 9).value for r in noted] == ["'+已约谈，限期整改"] and ws.cell(noted[0], 10).value == "整改中"
+    assert [ws.cell(r, 9).value for r in noted] == ["'+已约谈，限期整改"] and ws.cell(
+        noted[0], 10
+    ).value == "整改中"
     assert all(
         not str(c.value).startswith(("=", "+", "-", "@")) for row in ws.iter_rows() for c in row if c.value
     )
