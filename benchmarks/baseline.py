@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from budget_guard.rulebook import Rules, Selector
-from budget_guard.table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, TAG_SEPARATOR, TAGS
+from budget_guard.table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, GOV_ECON_CODE, ITEM, TAG_SEPARATOR, TAGS
 
 
 def _text(value: object) -> str | None:
@@ -26,6 +26,13 @@ def _matches(selector: Selector, row: dict[str, str | None]) -> bool:
     if selector.econ_codes and econ not in selector.econ_codes:
         return False
     if selector.econ_prefixes and not (econ and any(econ.startswith(p) for p in selector.econ_prefixes)):
+        return False
+    gov = row[GOV_ECON_CODE]
+    if selector.gov_econ_codes and gov not in selector.gov_econ_codes:
+        return False
+    if selector.gov_econ_prefixes and not (
+        gov and any(gov.startswith(p) for p in selector.gov_econ_prefixes)
+    ):
         return False
     if selector.func_codes and func not in selector.func_codes:
         return False
@@ -48,7 +55,7 @@ def _matches(selector: Selector, row: dict[str, str | None]) -> bool:
 
 def classify_rows(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Membership matrix (one boolean column per category), computed one row at a time."""
-    columns = [ECON_CODE, FUNC_CODE, ITEM, TAGS, EXPENSE_TYPE]
+    columns = [ECON_CODE, FUNC_CODE, GOV_ECON_CODE, ITEM, TAGS, EXPENSE_TYPE]
     result: dict[str, list[bool]] = {c.id: [] for c in rules.categories}
     for values in table[columns].itertuples(index=False, name=None):
         row = {col: _text(v) for col, v in zip(columns, values, strict=True)}
