@@ -416,23 +416,17 @@ def _cli_stage(csv: Path, rows: int, options: list[str], note: str) -> Stage:
 def check_cli(inputs: Inputs) -> Stage:
     """``budget-guard check FILE`` with its default outputs (JSON, 督办单, HTML, Markdown, lists)."""
     _need_csv(inputs)
-    return _cli_stage(
-        inputs, inputs.csv, inputs.rows, [], "budget-guard check (default outputs), new process"
-    )
+    return _cli_stage(inputs.csv, inputs.rows, [], "budget-guard check (default outputs), new process")
 
 
 def check_json(inputs: Inputs) -> Stage:
     _need_csv(inputs)
-    return _cli_stage(
-        inputs, inputs.csv, inputs.rows, ["--format", "json"], "budget-guard check --format json"
-    )
+    return _cli_stage(inputs.csv, inputs.rows, ["--format", "json"], "budget-guard check --format json")
 
 
 def check_ge(inputs: Inputs) -> Stage:
     _need_csv(inputs)
-    return _cli_stage(
-        inputs, inputs.csv, inputs.rows, ["--ge"], "budget-guard check --ge (default outputs + GE)"
-    )
+    return _cli_stage(inputs.csv, inputs.rows, ["--ge"], "budget-guard check --ge (default outputs + GE)")
 
 
 def _need_sample(inputs: Inputs) -> None:
