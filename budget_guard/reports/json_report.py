@@ -148,7 +148,7 @@ def build_report(
             "level_counts": counts,
             "findings": int(len(evaluation.findings)),
             "balanced": evaluation.balanced,
-            "lines": int(len(evaluation.lines)),
+            "lines": int(evaluation.line_count),
             "unclassified_lines": int(len(unclassified)),
         },
         "findings": frame_records(evaluation.findings),
