@@ -18,12 +18,15 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from ..rulebook import Rules, Selector
-from ..table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, TAG_SEPARATOR, TAGS
+from ..rulebook import DataTag, Rules, Selector
+from ..table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, GOV_ECON_CODE, ITEM, TAG_SEPARATOR, TAGS
 
 MEMBER_PREFIX = "member_"  # SQL alias of category i's membership: member_<i>
 COVER_PREFIX = "cover_"  # SQL alias of category i's coverage: cover_<i>
 FUNC_ITEM_LENGTH = 7  # a 项-level functional code; its 项 part is the last two digits
+# What separates words, in both RE2 (DuckDB) and Java (Spark) regex syntax: ASCII whitespace plus the
+# no-break and the ideographic (全角) space that Chinese exports put between a code and its name.
+_SPACE = r"\t\n\x0B\f\r \x{00A0}\x{3000}"
 
 Build = Callable[[exp.Expression, tuple[str, ...]], exp.Expression]
 
@@ -72,6 +75,16 @@ def _contains(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression
     )
 
 
+def _first_word(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
+    """The code part of ``"0301 优化营商环境"`` (its first word) is one of ``values``."""
+    word = exp.RegexpExtract(
+        this=column.copy(),
+        expression=exp.Literal.string(f"^[{_SPACE}]*([^{_SPACE}]+)"),
+        group=exp.Literal.number(1),
+    )
+    return word.isin(*_strings(values))
+
+
 def _has_tag(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
     """One of the ';'-separated tags (spaces around each ignored) is one of ``values``."""
     element = exp.to_identifier("t")
@@ -104,7 +117,29 @@ ATOMS: dict[str, AtomKind] = {
     "tags": AtomKind(TAGS, _has_tag, None),
     "item_keywords": AtomKind(ITEM, _contains, None),
     "expense_types": AtomKind(EXPENSE_TYPE, _isin, None),
+    "gov_econ_codes": AtomKind(GOV_ECON_CODE, _isin, GOV_ECON_CODE),
+    "gov_econ_prefixes": AtomKind(GOV_ECON_CODE, _prefix, GOV_ECON_CODE),
 }
+# A ``data_tags`` rule gives a line a tag from one of its own columns; key → how its values match.
+DATA_TAG_MATCH: dict[str, Build] = {"codes": _first_word, "prefixes": _prefix, "keywords": _contains}
+TAGS_KEY = "tags"  # the selector key that data tags extend
+
+
+def _coalesced(expression: exp.Expression) -> exp.Expression:
+    return exp.Coalesce(this=expression, expressions=[exp.false()])
+
+
+def _data_tag_expressions(values: tuple[str, ...], data_tags: tuple[DataTag, ...]) -> list[exp.Expression]:
+    """Lines a ``data_tags`` rule gives one of ``values`` (from 热点分类, 项目类别, 项目名称 …)."""
+    out = []
+    for rule in data_tags:
+        if rule.tag not in values:
+            continue
+        for key, build in DATA_TAG_MATCH.items():
+            given = getattr(rule, key)
+            if given:
+                out.append(_coalesced(build(exp.column(rule.column), tuple(given))))
+    return out
 
 
 def _atom(key: str) -> AtomKind:
@@ -118,7 +153,7 @@ def _set_atoms(selector: Selector) -> list[tuple[str, tuple[str, ...]]]:
     return [(k, tuple(getattr(selector, k))) for k in Selector.atom_keys() if getattr(selector, k)]
 
 
-def selector_expression(selector: Selector) -> exp.Expression:
+def selector_expression(selector: Selector, data_tags: tuple[DataTag, ...] = ()) -> exp.Expression:
     """Keys of one mapping AND together; ``all_of`` ANDs, ``any_of`` ORs, ``exclude`` removes.
 
     Each key is wrapped in ``COALESCE(…, FALSE)``: a line without the column (NULL) does not match,
@@ -166,15 +201,17 @@ def coverage_expression(selector: Selector) -> exp.Expression:
     return exp.or_(*ors)
 
 
-def columns_used(selector: Selector) -> set[str]:
-    """The columns a selector reads (its atoms, its children, its exclusion)."""
+def columns_used(selector: Selector, data_tags: tuple[DataTag, ...] = ()) -> set[str]:
+    """The columns a selector reads (its atoms, the data tags it asks for, its children, its exclusion)."""
     used = {_atom(key).column for key, _ in _set_atoms(selector)} | {
         c for key, _ in _set_atoms(selector) if (c := _atom(key).needs)
     }
+    if selector.tags:
+        used |= {rule.column for rule in data_tags if rule.tag in selector.tags}
     for child in (selector.all_of or []) + (selector.any_of or []):
-        used |= columns_used(child)
+        used |= columns_used(child, data_tags)
     if selector.exclude is not None:
-        used |= columns_used(selector.exclude)
+        used |= columns_used(selector.exclude, data_tags)
     return used
 
 
@@ -210,12 +247,13 @@ class CompiledRules:
 def compile_rules(rules: Rules) -> CompiledRules:
     """Compile every category's selector once (cached on the rules object's identity by callers)."""
     cats = rules.categories
+    data_tags = tuple(rules.data_tags)
     columns: set[str] = set()
     for c in cats:
-        columns |= columns_used(c.select)
+        columns |= columns_used(c.select, data_tags)
     return CompiledRules(
         ids=tuple(c.id for c in cats),
-        members=tuple(selector_expression(c.select) for c in cats),
+        members=tuple(selector_expression(c.select, data_tags) for c in cats),
         covers=tuple(coverage_expression(c.select) for c in cats),
         columns=tuple(sorted(columns)),
     )
