@@ -162,14 +162,18 @@ def selector_expression(selector: Selector, data_tags: tuple[DataTag, ...] = ())
     parts: list[exp.Expression] = []
     for key, values in _set_atoms(selector):
         kind = _atom(key)
-        parts.append(
-            exp.Coalesce(this=kind.build(exp.column(kind.column), values), expressions=[exp.false()])
-        )
-    parts += [exp.paren(selector_expression(child)) for child in selector.all_of or []]
+        atom = _coalesced(kind.build(exp.column(kind.column), values))
+        if key == TAGS_KEY:
+            extra = _data_tag_expressions(values, data_tags)
+            atom = exp.paren(exp.or_(atom, *extra)) if extra else atom
+        parts.append(atom)
+    parts += [exp.paren(selector_expression(child, data_tags)) for child in selector.all_of or []]
     if selector.any_of:
-        parts.append(exp.paren(exp.or_(*[exp.paren(selector_expression(c)) for c in selector.any_of])))
+        parts.append(
+            exp.paren(exp.or_(*[exp.paren(selector_expression(c, data_tags)) for c in selector.any_of]))
+        )
     if selector.exclude is not None:
-        parts.append(exp.not_(exp.paren(selector_expression(selector.exclude))))
+        parts.append(exp.not_(exp.paren(selector_expression(selector.exclude, data_tags))))
     return exp.and_(*parts) if parts else exp.true()
 
 
