@@ -362,6 +362,21 @@ class Problem:
         except (KeyError, IndexError):
             return template
 
+    def hint(self, lang: str = "zh") -> str:
+        """How to fix it, in the reader's language (``problem.hint.<code>`` in budget_guard/i18n/)."""
+        from . import i18n
+
+        key = f"problem.hint.{self.code}"
+        if i18n.has(key):
+            return i18n.t(key, lang)
+        return self.kind.description
+
+    def title(self, lang: str = "zh") -> str:
+        """A short name of the kind for tables (``problem.title.<code>``), instead of the raw code."""
+        from . import i18n
+
+        return i18n.value("problem.title", self.code, lang)
+
     def describe(self, lang: str = "zh") -> str:
         """The message with its place inside the file: '工作表 X，第2行，列 金额：…'."""
         from .errors import Place
@@ -381,10 +396,28 @@ class Problem:
             "message_zh": self.message("zh"),
             "message_en": self.message("en"),
             "hint": self.kind.description,
+            "hint_zh": self.hint("zh"),
+            "hint_en": self.hint("en"),
+            "title_zh": self.title("zh"),
+            "title_en": self.title("en"),
         }
 
 
-PROBLEM_COLUMNS = ["code", "severity", "file", "sheet", "row", "column", "message_zh", "message_en", "hint"]
+PROBLEM_COLUMNS = [
+    "code",
+    "severity",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "message_zh",
+    "message_en",
+    "hint",
+    "hint_zh",
+    "hint_en",
+    "title_zh",
+    "title_en",
+]
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

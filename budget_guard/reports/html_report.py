@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..clock import beijing_text
 from .. import i18n
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
@@ -84,7 +85,7 @@ def _header_facts(
     stage_key = f"stage.{evaluation.stage}"
     unclassified_fen = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
     return [
-        (i18n.t("report.generated_at", lang), generated_at.isoformat(timespec="seconds")),
+        (i18n.t("report.generated_at", lang), beijing_text(generated_at, lang)),
         (
             i18n.t("report.rules", lang),
             f"{rules.title.get(lang)} {rules.version} (sha256 {(rules.sha256 or '')[:12]})",
@@ -133,7 +134,7 @@ def _ge_summary(ge: GeOutcome, lang: str) -> str:
     return i18n.t(
         "report.ge_value",
         lang,
-        success=ge.success,
+        success=i18n.value("value.bool", bool(ge.success), lang),
         failed=ge.statistics.get("unsuccessful_expectations", 0),
         evaluated=ge.statistics.get("evaluated_expectations", 0),
         docs=ge.data_docs_index or "",
