@@ -7,6 +7,7 @@ how to fix it. Problems that do not stop a run are records in the load report, n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -336,6 +337,18 @@ _KINDS = [
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}
 
 
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
+
+
+def in_language(value: object, lang: str) -> object:
+    """A detail written 'zh / en' (readers put both) becomes the half in the reader's language."""
+    if isinstance(value, str):
+        match = _BILINGUAL.match(value)
+        if match:
+            return match["en"] if lang == "en" else match["zh"]
+    return value
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found, with its place. ``details`` fill the kind's templates."""
@@ -358,7 +371,7 @@ class Problem:
     def message(self, lang: str = "zh") -> str:
         template = self.kind.zh if lang == "zh" else self.kind.en
         try:
-            return template.format(**self.details)
+            return template.format(**{k: in_language(v, lang) for k, v in self.details.items()})
         except (KeyError, IndexError):
             return template
 

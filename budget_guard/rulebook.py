@@ -87,7 +87,9 @@ def _code_list(pattern: str, what_zh: str, what_en: str):
 
 
 EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码（3或5位数字）", "economic code (3 or 5 digits)")
-FuncCodes = _code_list(r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)")
+FuncCodes = _code_list(
+    r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"
+)
 FuncItems = _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
 
 
@@ -164,7 +166,9 @@ class Band(_Strict):
     @classmethod
     def _not_compliant(cls, v: Level) -> Level:
         if v is Level.compliant:
-            raise RuleProblem("缺口区间的等级不能是达标（compliant）", "a shortfall band cannot be 'compliant'")
+            raise RuleProblem(
+                "缺口区间的等级不能是达标（compliant）", "a shortfall band cannot be 'compliant'"
+            )
         return v
 
 
@@ -204,7 +208,9 @@ class Grading(_Strict):
         missing = {d.value for d in Direction} - {d.value for d in v}
         if missing:
             names = "、".join(sorted(missing))
-            raise RuleProblem(f"缺少以下方向的分级规则：{names}", f"grading for direction(s) missing: {sorted(missing)}")
+            raise RuleProblem(
+                f"缺少以下方向的分级规则：{names}", f"grading for direction(s) missing: {sorted(missing)}"
+            )
         return v
 
 
@@ -256,7 +262,9 @@ class Rules(_Strict):
 def _unique(ids: list[str], what: str) -> None:
     seen = {i for i in ids if ids.count(i) > 1}
     if seen:
-        raise RuleProblem(f"{what} 中 id 重复：{'、'.join(sorted(seen))}", f"duplicate {what} id(s): {sorted(seen)}")
+        raise RuleProblem(
+            f"{what} 中 id 重复：{'、'.join(sorted(seen))}", f"duplicate {what} id(s): {sorted(seen)}"
+        )
 
 
 # -- loading with line numbers -----------------------------------------------------------------------

@@ -59,7 +59,7 @@ def _kind_zh(value: Any) -> str:
 
 
 def _choices(expected: str, lang: str) -> str:
-    """"'budget', 'adjusted' or 'final'" → '"budget"、"adjusted"或"final"' in Chinese."""
+    """ "'budget', 'adjusted' or 'final'" → '"budget"、"adjusted"或"final"' in Chinese."""
     items = re.findall(r"'([^']*)'", expected)
     if not items:
         return expected
@@ -92,7 +92,10 @@ def translate(error: dict[str, Any]) -> tuple[str, str]:
             )
         return f"应为数字，实际为{_kind_zh(value)}", f"should be a number, not {_shown(value)}"
     if kind in ("string_type",):
-        return f"应为文本，实际为{_kind_zh(value)}：请加引号", f"should be text, not {_shown(value)}: quote it"
+        return (
+            f"应为文本，实际为{_kind_zh(value)}：请加引号",
+            f"should be text, not {_shown(value)}: quote it",
+        )
     if kind == "bool_type":
         return f"应为 true 或 false，实际为{_kind_zh(value)}", f"should be true or false, not {_shown(value)}"
     if kind in ("list_type", "tuple_type"):
@@ -101,7 +104,10 @@ def translate(error: dict[str, Any]) -> tuple[str, str]:
             f'should be a list (e.g. ["30212", "30217"]), not {_shown(value)}',
         )
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"应为映射（键: 值），实际为{_kind_zh(value)}", f"should be a mapping (key: value), not {_shown(value)}"
+        return (
+            f"应为映射（键: 值），实际为{_kind_zh(value)}",
+            f"should be a mapping (key: value), not {_shown(value)}",
+        )
     if kind in ("enum", "literal_error"):
         expected = str(ctx.get("expected", ""))
         return (
@@ -109,13 +115,25 @@ def translate(error: dict[str, Any]) -> tuple[str, str]:
             f"{_shown(value)} is not allowed; use one of {_choices(expected, 'en')}",
         )
     if kind == "greater_than_equal":
-        return f"应不小于 {_num(ctx.get('ge'))}，实际为 {_shown(value)}", f"should be ≥ {_num(ctx.get('ge'))}, not {_shown(value)}"
+        return (
+            f"应不小于 {_num(ctx.get('ge'))}，实际为 {_shown(value)}",
+            f"should be ≥ {_num(ctx.get('ge'))}, not {_shown(value)}",
+        )
     if kind == "less_than_equal":
-        return f"应不大于 {_num(ctx.get('le'))}，实际为 {_shown(value)}", f"should be ≤ {_num(ctx.get('le'))}, not {_shown(value)}"
+        return (
+            f"应不大于 {_num(ctx.get('le'))}，实际为 {_shown(value)}",
+            f"should be ≤ {_num(ctx.get('le'))}, not {_shown(value)}",
+        )
     if kind == "greater_than":
-        return f"应大于 {_num(ctx.get('gt'))}，实际为 {_shown(value)}", f"should be > {_num(ctx.get('gt'))}, not {_shown(value)}"
+        return (
+            f"应大于 {_num(ctx.get('gt'))}，实际为 {_shown(value)}",
+            f"should be > {_num(ctx.get('gt'))}, not {_shown(value)}",
+        )
     if kind == "less_than":
-        return f"应小于 {_num(ctx.get('lt'))}，实际为 {_shown(value)}", f"should be < {_num(ctx.get('lt'))}, not {_shown(value)}"
+        return (
+            f"应小于 {_num(ctx.get('lt'))}，实际为 {_shown(value)}",
+            f"should be < {_num(ctx.get('lt'))}, not {_shown(value)}",
+        )
     if kind == "string_too_short":
         return "不能为空", "must not be empty"
     if kind == "too_short":

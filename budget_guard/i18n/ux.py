@@ -80,7 +80,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.title.read-failed": ("读取出错", "read failed"),
     "problem.title.sangong-car-unsplit": ("公务用车未分列", "car costs not split"),
     "problem.hint.file-not-found": ("请检查路径", "Check the path."),
-    "problem.hint.file-empty": ("请重新导出表格；0字节的文件没有数据", "Export the table again; a 0-byte file has no data."),
+    "problem.hint.file-empty": (
+        "请重新导出表格；0字节的文件没有数据",
+        "Export the table again; a 0-byte file has no data.",
+    ),
     "problem.hint.file-corrupt": (
         "请用 Excel 或 WPS 打开后另存，或重新导出",
         "Open and re-save it in Excel/WPS, or export it again.",
@@ -94,7 +97,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Split the file, or raise the limit with --max-file-mb.",
     ),
     "problem.hint.file-unsupported": ("请另存为 .xlsx、.xls 或 .csv", "Save as .xlsx, .xls or .csv."),
-    "problem.hint.encoding-detected": ("仅供参考：读取 CSV 时使用的编码", "Informational: which encoding was used to read a CSV."),
+    "problem.hint.encoding-detected": (
+        "仅供参考：读取 CSV 时使用的编码",
+        "Informational: which encoding was used to read a CSV.",
+    ),
     "problem.hint.encoding-unknown": (
         "请把 CSV 另存为 UTF-8 编码（Excel 中选“CSV UTF-8”）",
         "Save the CSV as UTF-8 (CSV UTF-8 in Excel).",
@@ -125,7 +131,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "请填写数字（如1234.56），去掉金额单元格中的文字、单位和空格",
         "Type a number (1234.56); remove text, units and spaces from amount cells.",
     ),
-    "problem.hint.amount-negative": ("请核实是否为红字冲销", "Check whether this is a correction (红字冲销)."),
+    "problem.hint.amount-negative": (
+        "请核实是否为红字冲销",
+        "Check whether this is a correction (红字冲销).",
+    ),
     "problem.hint.code-malformed": (
         "功能分类编码为3、5或7位数字，经济分类编码为3或5位数字，不含字母",
         "Functional codes have 3, 5 or 7 digits, economic codes 3 or 5; no letters.",
@@ -139,15 +148,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.hint.year-invalid": ("请填写4位年度，如2025", "Use a 4-digit fiscal year such as 2025."),
     "problem.hint.stage-invalid": ("请填写预算数、调整预算数或决算数", "Use 预算数, 调整预算数 or 决算数."),
     "problem.hint.department-missing": ("请填写部门", "Fill in the department."),
-    "problem.hint.duplicate-line": ("如为重复录入，请删除其中一行", "Remove one of the two lines if it was entered twice."),
+    "problem.hint.duplicate-line": (
+        "如为重复录入，请删除其中一行",
+        "Remove one of the two lines if it was entered twice.",
+    ),
     "problem.hint.unit-mismatch": (
         "请把各表统一为一种单位（元或万元）并注明",
         "Convert every table to one unit (元 or 万元) and state it.",
     ),
-    "problem.hint.unit-assumed": ("请在表上方注明“单位：元”或“单位：万元”", "State 单位：元 or 单位：万元 above the table."),
-    "problem.hint.hierarchy-mismatch": ("上级行（类、款）应等于其下各项之和", "A parent row (类/款) must equal the sum of its 项 rows."),
+    "problem.hint.unit-assumed": (
+        "请在表上方注明“单位：元”或“单位：万元”",
+        "State 单位：元 or 单位：万元 above the table.",
+    ),
+    "problem.hint.hierarchy-mismatch": (
+        "上级行（类、款）应等于其下各项之和",
+        "A parent row (类/款) must equal the sum of its 项 rows.",
+    ),
     "problem.hint.total-mismatch": ("请核对合计行或明细行", "Check the total or the lines."),
-    "problem.hint.rounding-gap": ("仅供参考：差额不超过0.01万元", "Informational: a difference of at most 0.01 万元."),
+    "problem.hint.rounding-gap": (
+        "仅供参考：差额不超过0.01万元",
+        "Informational: a difference of at most 0.01 万元.",
+    ),
     "problem.hint.file-duplicate": (
         "每个文件只需提供一次；同一张表读两次会重复计数",
         "Pass each file once; reading the same table twice would count its money twice.",
@@ -179,7 +200,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "仅供参考：每笔金额只计一次；如该表不应出现，请删除",
         "Informational: each amount is counted once. Remove the repeated table if it should not be there.",
     ),
-    "problem.hint.unit-argument-ignored": ("请核对指定的单位或表中的单位行", "Check the unit argument or the unit line."),
+    "problem.hint.unit-argument-ignored": (
+        "请核对指定的单位或表中的单位行",
+        "Check the unit argument or the unit line.",
+    ),
     "problem.hint.argument-invalid": (
         "年度为4位数字，口径为预算数/调整预算数/决算数，单位为元/万元",
         "Use a 4-digit year, a stage 预算数/调整预算数/决算数 (budget/adjusted/final) and a unit 元/万元.",
@@ -213,7 +237,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "运行记录中没有第{run}次运行（共{count}次，最近一次为第{last}次）",
         "no run {run} in the ledger ({count} runs, the latest is {last})",
     ),
-    "history.no_run_hint": ("不带 --run 运行 history 可列出全部运行", "run history without --run to list the runs"),
+    "history.no_run_hint": (
+        "不带 --run 运行 history 可列出全部运行",
+        "run history without --run to list the runs",
+    ),
     "history.no_files": ("第{run}次运行没有处理任何新文件", "run {run} processed no new file"),
     # batch log lines and the terminal summary
     "cli.log_line": ("{time} [运行 {run}] {text}", "{time} [run {run}] {text}"),

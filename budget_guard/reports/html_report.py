@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..clock import beijing_text
 from .. import i18n
+from ..clock import beijing_text
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import LEVEL_ORDER, Level

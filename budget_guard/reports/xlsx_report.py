@@ -21,8 +21,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from ..clock import beijing_text
 from .. import i18n
+from ..clock import beijing_text
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import Level
@@ -89,12 +89,12 @@ REJECTED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
     ("column", "col.column"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("value", "col.value"),
 )
 PROBLEM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("severity", "col.severity"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("file", "col.source_file"),
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
@@ -366,7 +366,8 @@ def build_workbook(
         "sheet.problems",
         lang,
         load.problems_frame(),
-        list(PROBLEM_COLUMNS) + [(message_key, "col.message"), ("hint_en" if lang == "en" else "hint_zh", "col.hint")],
+        list(PROBLEM_COLUMNS)
+        + [(message_key, "col.message"), ("hint_en" if lang == "en" else "hint_zh", "col.hint")],
         display={**titles, "severity": lambda v: i18n.value("app.severity", v, lang)},
     )
     buffer = io.BytesIO()
