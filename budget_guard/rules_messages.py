@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
+
 
 class RuleProblem(ValueError):
     """A validator's finding in both languages (pydantic keeps it in the error's ``ctx``)."""
@@ -145,6 +147,9 @@ def translate(error: dict[str, Any]) -> tuple[str, str]:
         )
     if kind == "value_error":
         text = msg.removeprefix("Value error, ")
+        both = _BILINGUAL.match(text)  # a validator that wrote "中文 / English"
+        if both:
+            return both["zh"], both["en"]
         return f"取值无效：{text}", text
     return f"取值{_shown(value)}无效", msg
 
