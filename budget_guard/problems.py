@@ -362,8 +362,16 @@ KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}
 _BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
 
 
-def in_language(value: object, lang: str) -> object:
-    """A detail written 'zh / en' (readers put both) becomes the half in the reader's language."""
+_NAMED_DETAILS = {"stage": "stage", "layout": "value.layout"}  # detail key → i18n prefix of its values
+
+
+def in_language(value: object, lang: str, key: str = "") -> object:
+    """A detail written 'zh / en' (readers put both) becomes the half in the reader's language;
+    a raw id (a stage ``final``, a layout ``long``) becomes its name."""
+    if key in _NAMED_DETAILS and isinstance(value, str):
+        from . import i18n
+
+        return i18n.value(_NAMED_DETAILS[key], value, lang)
     if isinstance(value, str):
         match = _BILINGUAL.match(value)
         if match:
@@ -393,7 +401,7 @@ class Problem:
     def message(self, lang: str = "zh") -> str:
         template = self.kind.zh if lang == "zh" else self.kind.en
         try:
-            return template.format(**{k: in_language(v, lang) for k, v in self.details.items()})
+            return template.format(**{k: in_language(v, lang, k) for k, v in self.details.items()})
         except (KeyError, IndexError):
             return template
 

@@ -77,14 +77,15 @@ def test_bilingual_details_show_only_the_chinese_half():
 
 # -- rules errors --------------------------------------------------------------------------------------
 
+SANGONG_CODES = 'econ_codes: ["30212", "30217", "30231", "31013"]'
 BROKEN_RULES = {
     "quoted number": ("target_pct: 5", 'target_pct: "5"'),
     "negative target": ("target_pct: 5", "target_pct: -5"),
     "target above 100": ("target_pct: 5", "target_pct: 500"),
     "boolean target": ("target_pct: 5", "target_pct: true"),
-    "unquoted codes": ('econ_codes: ["30212", "30217", "30231", "31013"]', "econ_codes: [30212, 30217]"),
+    "unquoted codes": (SANGONG_CODES, "econ_codes: [30212, 30217]"),
     "unquoted item": ('func_items: ["01"]', "func_items: [01]"),
-    "malformed code": ('econ_codes: ["30212", "30217", "30231", "31013"]', 'econ_codes: ["3021X"]'),
+    "malformed code": (SANGONG_CODES, 'econ_codes: ["3021X"]'),
     "missing key": ('version: "2025.1"\n', ""),
     "unknown stage": ("stage: budget ", "stage: plan "),
     "unknown level": ("prior_zero_increase: red", "prior_zero_increase: crimson"),
@@ -92,10 +93,7 @@ BROKEN_RULES = {
     "duplicate key": ("    target_pct: 5\n", "    target_pct: 5\n    target_pct: 10\n"),
     "syntax": ('version: "2025.1"', 'version: ["2025.1"'),
     "tab": ('version: "2025.1"', 'version:\t"2025.1"'),
-    "empty selector": (
-        '    select:\n      econ_codes: ["30212", "30217", "30231", "31013"]',
-        "    select: {}",
-    ),
+    "empty selector": ("- " + SANGONG_CODES, "- {}"),
     "open band": ("- {max_shortfall_pp: null, level: yellow}", "- {max_shortfall_pp: 50, level: yellow}"),
     "compliant band": (
         "- {max_shortfall_pp: null, level: yellow}",
@@ -105,7 +103,7 @@ BROKEN_RULES = {
         "group: four_no_decrease\n    name: {zh: 招商引资",
         "group: four_no_increase\n    name: {zh: 招商引资",
     ),
-    "text as list": ('econ_codes: ["30212", "30217", "30231", "31013"]', 'econ_codes: "30212"'),
+    "text as list": (SANGONG_CODES, 'econ_codes: "30212"'),
     "number as text": ('version: "2025.1"', "version: 2025.1"),
     "bad id": ("- id: sangong", "- id: San-Gong"),
 }

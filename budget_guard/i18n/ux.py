@@ -79,6 +79,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.title.argument-invalid": ("参数无效", "invalid argument"),
     "problem.title.read-failed": ("读取出错", "read failed"),
     "problem.title.sangong-car-unsplit": ("公务用车未分列", "car costs not split"),
+    "problem.title.table-empty": ("空表", "empty table"),
+    "problem.title.sangong-below-basic": ("三公经费表小于基本支出表", "三公 below the basic table"),
+    "problem.title.scope-exceeds-all-funds": ("分表大于全部资金表", "part exceeds all funds"),
+    "problem.hint.table-empty": (
+        "仅供参考：没有政府性基金或国有资本经营预算的部门，相应的表按规定公开为空表",
+        "Informational: a 政府性基金/国有资本经营 table of a department without such money is printed empty.",
+    ),
+    "problem.hint.sangong-below-basic": (
+        "三公经费表包含全部财政拨款（基本支出和项目支出），不应小于基本支出表；请核对两张表",
+        "The 三公 table covers all 财政拨款 (basic and project): it cannot be less than the basic table; check both tables.",
+    ),
+    "problem.hint.scope-exceeds-all-funds": (
+        "支出决算表包含全部资金，不应小于一般公共预算或政府性基金支出表；请核对两张表",
+        "The 支出决算表 covers all funds and cannot hold less than the 一般公共预算/政府性基金 tables; check both tables.",
+    ),
     "problem.hint.file-not-found": ("请检查路径", "Check the path."),
     "problem.hint.file-empty": (
         "请重新导出表格；0字节的文件没有数据",
