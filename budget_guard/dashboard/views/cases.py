@@ -43,7 +43,6 @@ def case_table(cases: Sequence[Case], now: datetime, lang: str) -> Table:
         level=label("case.col.level", lang),
         wide=(label("case.col.description", lang), label("case.col.progress", lang)),
         narrow=(label("case.col.seq", lang), label("case.col.found", lang), label("case.col.deadline", lang)),
-        pinned=(label("case.col.number", lang),),
     )
 
 
