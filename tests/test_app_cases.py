@@ -117,3 +117,23 @@ def test_access_modes_from_sign_in_and_configuration():
     assert signin.ledger_path({"budget_guard": {"ledger": "/srv/l.sqlite"}}, environ={}) == Path(
         "/srv/l.sqlite"
     )
+
+
+@pytest.mark.slow
+def test_with_sign_in_configured_the_page_offers_login_and_stays_read_only_until_then(ledger, monkeypatch):
+    monkeypatch.setenv(signin.UNVERIFIED_ENV, "1")  # sign-in configured wins over typed names
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8604/oauth2callback",
+        "cookie_secret": "test",
+        "client_id": "budget-guard",
+        "client_secret": "test",
+        "server_metadata_url": "https://sso.example.gov.cn/.well-known/openid-configuration",
+    }
+    at.run()
+    at.button(key="sample").click().run()
+    at.session_state["view"] = TAB
+    at.run()
+    assert not at.exception, at.exception
+    assert any(b.label == "登录" for b in at.button)
+    assert i18n.t("app.cases.read_only", "zh") in captions(at)

@@ -2,8 +2,9 @@
 
 - Sign-in configured (an ``[auth]`` section in ``.streamlit/secrets.toml``, Streamlit's built-in
   OIDC login) and the user signed in: writes as that user (``signed_in``).
-- ``[budget_guard] allow_unverified = true`` (or ``BUDGET_GUARD_ALLOW_UNVERIFIED=1``): a clerk may
-  type a name, recorded as unverified; closing a red or 挂牌督办 case still needs sign-in.
+- No sign-in configured and ``[budget_guard] allow_unverified = true`` (or
+  ``BUDGET_GUARD_ALLOW_UNVERIFIED=1``): a clerk may type a name, recorded as unverified; closing a
+  red or 挂牌督办 case still needs a verified person.
 - Otherwise read-only: the page shows the cases and the 督办单 but writes nothing.
 
 The ledger is named by configuration only (``[budget_guard] ledger`` or ``BUDGET_GUARD_LEDGER``),
@@ -69,10 +70,12 @@ def access(user: Any, secrets: Mapping[str, Any] | None, environ: Mapping[str, s
         name = _user_name(user)
         if name:
             return Access(SIGNED_IN_MODE, True, Actor(name, SIGNED_IN))
+    if configured:  # where sign-in exists, a typed name is never enough: read-only until signed in
+        return Access(READ_ONLY, True)
     allowed = environ.get(UNVERIFIED_ENV, "").strip().lower() in ("1", "true", "yes") or bool(
         _section(secrets).get("allow_unverified", False)
     )
-    return Access(UNVERIFIED_MODE if allowed else READ_ONLY, configured)
+    return Access(UNVERIFIED_MODE if allowed else READ_ONLY, False)
 
 
 def _user_name(user: Any) -> str:
