@@ -104,7 +104,7 @@ def _header_facts(
         ),
         (
             i18n.t("report.rows", lang),
-            i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+            i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
         ),
         (i18n.t("report.reconciliation", lang), evaluation.reconciliation_text(lang)),
         (

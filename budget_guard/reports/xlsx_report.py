@@ -315,7 +315,7 @@ def _overview(
     )
     pair(
         "report.rows",
-        i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+        i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
     )
     worst = evaluation.worst_level()
     pair("report.worst_level", i18n.level_label(worst, lang), LEVEL_FILLS[worst])
