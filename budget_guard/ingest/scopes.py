@@ -127,8 +127,8 @@ def _sheet_keys(table: pd.DataFrame) -> pd.Series:
 def settle_scopes(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo]) -> Settled:
     """Apply the decision above to the combined lines of every file (vectorised per department-year)."""
     empty = table.iloc[0:0]
-    if table.empty:
-        return Settled(table, empty)
+    if table.empty or not any(info.layout in (SANGONG, ALL_FUNDS_LAYOUT) for info in sheets.values()):
+        return Settled(table, empty)  # the usual long or single table: nothing to decide, no pass over lines
     keys = _sheet_keys(table)
     layout = keys.map(lambda k: sheets.get(k, SheetInfo("", None, "")).layout)
     scope = keys.map(lambda k: sheets.get(k, SheetInfo("", None, "")).scope)
