@@ -58,7 +58,14 @@ def open_lines(
         if table:
             frames = [spark.table(table)]
         else:
-            files = table_files(paths)
+            remote = [
+                str(p) for p in paths if "://" in str(p)
+            ]  # hdfs://, s3a://, abfss:// … as Spark reads them
+            files = table_files([p for p in paths if "://" not in str(p)]) if len(remote) < len(paths) else {}
+            files = {
+                "parquet": files.get("parquet", []) + [p for p in remote if not p.lower().endswith(".csv")],
+                "csv": files.get("csv", []) + [p for p in remote if p.lower().endswith(".csv")],
+            }
             frames = []
             if files["parquet"]:
                 frames.append(spark.read.option("mergeSchema", "true").parquet(*files["parquet"]))
