@@ -252,6 +252,10 @@ def run_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message)
     run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, len(unreadable), code, clock)
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(load, evaluation, reports, code, fail_on, message, changes, run_id)
 
 
@@ -545,6 +549,7 @@ class BatchOutcome:
     state_path: Path
     removed_temps: int = 0
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
+    case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
 
     @property
     def failed(self) -> int:
@@ -561,6 +566,11 @@ class BatchOutcome:
             "removed_temp_files": self.removed_temps,
             "files": [f.as_record() for f in self.files],
             **({"cases": self.cases.as_record()} if self.cases is not None else {}),
+            **(
+                {"case_reports": {k: str(v) for k, v in self.case_reports.items()}}
+                if self.case_reports
+                else {}
+            ),
         }
 
 
@@ -721,6 +731,7 @@ def run_batch(
         status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
         failed = sum(o.status != PROCESSED for o in outcomes)
         case_changes = changes() if changes else None  # the ladder once, after every file was seen
+        case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
         ledger.finish_run(
             run_id,
             status=status,
@@ -730,7 +741,15 @@ def run_batch(
             skipped=skipped,
             worst_level=worst,
         )
-    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed, case_changes)
+    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed, case_changes, case_reports)
+
+
+def _write_case_sheet(
+    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None
+) -> dict[str, Path]:
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang)
 
 
 def _case_tracker(

@@ -405,6 +405,9 @@ def batch(
         _print_quietly(_print_batch, outcome, lang)
         if outcome.cases is not None:
             _print_quietly(_print_cases, outcome.cases, lang, False)
+        if outcome.case_reports:
+            paths = ", ".join(str(p) for p in outcome.case_reports.values())
+            _print_quietly(click.echo, i18n.t("cli.cases_exported", lang, paths=paths))
     return outcome.exit_code
 
 
