@@ -237,6 +237,7 @@ def run_check(
     stem: str | None = None,
     progress: Progress = _no_progress,
     require_readable: bool = True,
+    aliases: str | Path | None = None,
     ledger_path: str | Path | None = None,
     clock: Clock | None = None,
 ) -> CheckOutcome:
@@ -258,7 +259,7 @@ def run_check(
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
-    load = _read(files, department=department, year=year, stage=stage)
+    load = _read(files, department=department, year=year, stage=stage, aliases=aliases)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
