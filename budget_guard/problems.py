@@ -7,6 +7,7 @@ how to fix it. Problems that do not stop a run are records in the load report, n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -111,15 +112,15 @@ _KINDS = [
     ProblemKind(
         "missing-department",
         Severity.error,
-        "无法确定部门（标题、工作表名、文件名中都没有）",
-        "cannot tell the department (not in title, sheet name or file name)",
+        "无法确定部门（标题、工作表名、文件名中都没有）；请用 --department 指定，或在文件名中写明部门（如“某局2024年支出表.csv”），或加“部门”列",
+        "cannot tell the department (not in title, sheet name or file name); give --department, name the file after the department (e.g. 某局2024年支出表.csv) or add a 部门 column",
         "Add a 部门 column or give --department.",
     ),
     ProblemKind(
         "missing-year",
         Severity.error,
-        "无法确定年度（标题、工作表名、文件名中都没有）",
-        "cannot tell the fiscal year (not in title, sheet name or file name)",
+        "无法确定年度（标题、工作表名、文件名中都没有）；请用 --year 指定，或在文件名中写明年度（如“某局2024年支出表.csv”），或加“年度”列",
+        "cannot tell the fiscal year (not in title, sheet name or file name); give --year, put the year in the file name (e.g. 某局2024年支出表.csv) or add a 年度 column",
         "Add a 年度 column, a title such as 2025年…, or give --year.",
     ),
     ProblemKind(
@@ -333,6 +334,34 @@ _KINDS = [
         "Informational: a 政府性基金/国有资本经营 table of a department without such money is printed empty.",
     ),
     ProblemKind(
+        "aliases-invalid",
+        Severity.error,
+        "部门别名表无法使用：{detail}",
+        "the department alias file cannot be used: {detail}",
+        "Fix the line named; the tables were read without aliases.",
+    ),
+    ProblemKind(
+        "department-linked",
+        Severity.notice,
+        "部门“{name}”（{years}年）与“{canonical}”视为同一部门（依据：{how}），按“{canonical}”比较",
+        "department '{name}' ({years}) is compared as '{canonical}' (by {how})",
+        "Informational: declared aliases or a shared 部门编码 link renamed departments across years.",
+    ),
+    ProblemKind(
+        "code-name-other-year",
+        Severity.notice,
+        "编码{value}的名称“{actual}”是{years}年分类的名称（现名“{expected}”），按同一编码读取",
+        "code {value} is named '{actual}' as in the {years} classification (now '{expected}'); read as the same code",
+        "Informational: the classification renames some 类/款 between years; the code is what is compared.",
+    ),
+    ProblemKind(
+        "code-suggested",
+        Severity.warning,
+        "编码“{value}”不合分类（未读取）；按名称“{name}”，分类字典中应为{suggestion}",
+        "code '{value}' does not fit the classification (not read); by its name '{name}' the dictionary has {suggestion}",
+        "Correct the printed code; the row's money is not counted until it is (its parent row stands in for it).",
+    ),
+    ProblemKind(
         "sangong-below-basic",
         Severity.warning,
         "{department}{year}年{stage}三公经费表的{item}{printed}元小于{basic_table}中同一项目的{basic}元；三公经费按三公经费表计",
@@ -358,6 +387,26 @@ _KINDS = [
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}
 
 
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
+
+
+_NAMED_DETAILS = {"stage": "stage", "layout": "value.layout"}  # detail key → i18n prefix of its values
+
+
+def in_language(value: object, lang: str, key: str = "") -> object:
+    """A detail written 'zh / en' (readers put both) becomes the half in the reader's language;
+    a raw id (a stage ``final``, a layout ``long``) becomes its name."""
+    if key in _NAMED_DETAILS and isinstance(value, str):
+        from . import i18n
+
+        return i18n.value(_NAMED_DETAILS[key], value, lang)
+    if isinstance(value, str):
+        match = _BILINGUAL.match(value)
+        if match:
+            return match["en"] if lang == "en" else match["zh"]
+    return value
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found, with its place. ``details`` fill the kind's templates."""
@@ -380,9 +429,24 @@ class Problem:
     def message(self, lang: str = "zh") -> str:
         template = self.kind.zh if lang == "zh" else self.kind.en
         try:
-            return template.format(**self.details)
+            return template.format(**{k: in_language(v, lang, k) for k, v in self.details.items()})
         except (KeyError, IndexError):
             return template
+
+    def hint(self, lang: str = "zh") -> str:
+        """How to fix it, in the reader's language (``problem.hint.<code>`` in budget_guard/i18n/)."""
+        from . import i18n
+
+        key = f"problem.hint.{self.code}"
+        if i18n.has(key):
+            return i18n.t(key, lang)
+        return self.kind.description
+
+    def title(self, lang: str = "zh") -> str:
+        """A short name of the kind for tables (``problem.title.<code>``), instead of the raw code."""
+        from . import i18n
+
+        return i18n.value("problem.title", self.code, lang)
 
     def describe(self, lang: str = "zh") -> str:
         """The message with its place inside the file: '工作表 X，第2行，列 金额：…'."""
@@ -403,10 +467,28 @@ class Problem:
             "message_zh": self.message("zh"),
             "message_en": self.message("en"),
             "hint": self.kind.description,
+            "hint_zh": self.hint("zh"),
+            "hint_en": self.hint("en"),
+            "title_zh": self.title("zh"),
+            "title_en": self.title("en"),
         }
 
 
-PROBLEM_COLUMNS = ["code", "severity", "file", "sheet", "row", "column", "message_zh", "message_en", "hint"]
+PROBLEM_COLUMNS = [
+    "code",
+    "severity",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "message_zh",
+    "message_en",
+    "hint",
+    "hint_zh",
+    "hint_en",
+    "title_zh",
+    "title_en",
+]
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
