@@ -59,6 +59,8 @@ ALLOWED_WORDS = frozenset(
         "history",
         "rules",
         "cases",
+        # settings keys a user must type as written (.streamlit/secrets.toml)
+        "ledger",
         # YAML keys of the rules file a user must type as written
         "compare.stage",
         "max_shortfall_pp",
@@ -67,8 +69,11 @@ ALLOWED_WORDS = frozenset(
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
+_ENV_OR_SECTION = re.compile(
+    r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\[[a-z_]+\]"
+)  # BUDGET_GUARD_LEDGER, [budget_guard]
 _FILE = re.compile(
-    r"[\w.\-/\\~$]+\.(?:csv|CSV|xlsx|XLSX|xls|XLS|json|html|md|yaml|yml|sqlite|lock|txt|parquet)\b"
+    r"[\w.\-/\\~$]+\.(?:csv|CSV|xlsx|XLSX|xls|XLS|json|html|md|yaml|yml|sqlite|lock|txt|parquet|toml)\b"
 )
 _HEX = re.compile(r"[\w.\-]*\b[0-9a-f]{12,64}\b")  # hashes, and batch report folders "<stem>-<hash>"
 _PATH = re.compile(r"(?:/[\w.\-]+){2,}/?")
@@ -81,7 +86,7 @@ def english_words(
 ) -> list[str]:
     """The English words / raw ids in ``text`` that are not allowed in Chinese mode."""
     text = _PLACEHOLDER.sub(" ", str(text))
-    for pattern in (_PATH, _FILE, _HEX, _OPTION):
+    for pattern in (_PATH, _FILE, _HEX, _OPTION, _ENV_OR_SECTION):
         text = pattern.sub(" ", text)
     if quoted_ok:  # rules errors quote the YAML values a user types ("budget", "plan")
         text = _QUOTED.sub(" ", text)
