@@ -703,7 +703,7 @@ def cases_view(evaluation, lang: str) -> None:
     from budget_guard.cases import CaseStore, current_clock
     from budget_guard.cases.view import LEVELS_WORST_FIRST, CaseFilter, ordered
     from budget_guard.dashboard import signin
-    from budget_guard.dashboard.views.cases import case_counts, case_table, history_table
+    from budget_guard.dashboard.views.cases import case_counts, case_table, history_table, state_level_table
     from budget_guard.reports.case_sheet import CaseSheet, build_case_workbook
 
     path = signin.ledger_path(st.secrets)
@@ -729,12 +729,13 @@ def cases_view(evaluation, lang: str) -> None:
 
     every = store.cases()
     totals = case_counts(every, now)
-    tiles = st.columns(5)
-    tiles[0].metric(t("app.cases.total_metric"), totals["total"])
-    tiles[1].metric(t("app.cases.overdue_metric"), totals["overdue"])
-    for column, level in zip(tiles[2:], LEVELS_WORST_FIRST, strict=True):
+    metrics = st.columns(5)
+    metrics[0].metric(t("app.cases.total_metric"), totals["total"])
+    metrics[1].metric(t("app.cases.overdue_metric"), totals["overdue"])
+    for column, level in zip(metrics[2:], LEVELS_WORST_FIRST, strict=True):
         column.metric(i18n.level_label(level, lang), totals["by_level"][level])
-    filters = st.columns([1.4, 1.2, 1.2, 0.8, 0.8])
+    st.dataframe(state_level_table(every, now, lang), hide_index=True, width="content")
+    filters = st.columns([1.4, 1.2, 1.2])
     states = filters[0].multiselect(
         t("case.col.state"),
         ["listed", "open", "in_progress", "rectified", "closed"],
@@ -750,8 +751,9 @@ def cases_view(evaluation, lang: str) -> None:
         placeholder=t("app.filter.all"),
     )
     department = filters[2].text_input(t("app.cases.department"), key="cases_department")
-    overdue = filters[3].checkbox(t("app.cases.only_overdue"), key="cases_overdue")
-    include_all = filters[4].checkbox(t("app.cases.include_closed"), key="cases_all")
+    checks = st.columns(2)
+    overdue = checks[0].checkbox(t("app.cases.only_overdue"), key="cases_overdue")
+    include_all = checks[1].checkbox(t("app.cases.include_closed"), key="cases_all")
     case_filter = CaseFilter(
         tuple(states), tuple(levels), department.strip() or None, overdue, not include_all
     )
