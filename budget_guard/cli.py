@@ -321,6 +321,13 @@ _progress_option = click.option(
 )
 
 
+def _engine_options(command: Callable[..., int]) -> Callable[..., int]:
+    """--engine / --spark-master / --spark-table (docs/cli.md, README "Large data")."""
+    from .scale_cli import engine_options
+
+    return engine_options(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budget-guard")
 def cli() -> None:
@@ -353,6 +360,7 @@ def cli() -> None:
 @_json_option
 @_ge_option(default_on=False)
 @_progress_option
+@_engine_options
 @handles_errors
 def check(
     inputs: tuple[Path, ...],
@@ -369,6 +377,9 @@ def check(
     as_json: bool,
     ge: bool | None,
     progress: str,
+    engine: str,
+    spark_master: str,
+    spark_table: str | None,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
     from .cases.clock import current_clock
@@ -388,6 +399,9 @@ def check(
         aliases=aliases,
         ledger_path=ledger_path,
         clock=current_clock(),
+        engine=engine,
+        spark_master=spark_master,
+        spark_table=spark_table,
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
@@ -673,6 +687,9 @@ if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's 
     from .cases.commands import cases as _cases_group
 
     cli.add_command(_cases_group)
+    from .scale_cli import convert as _convert_command
+
+    cli.add_command(_convert_command)
 
 
 def main(argv: list[str] | None = None) -> int:
