@@ -227,7 +227,7 @@ class Grading(_Strict):
 class Compare(_Strict):
     stage: Literal[STAGES] = "budget"  # type: ignore[valid-type]
     scopes: list[Literal["government", "department"]] = Field(min_length=1)
-    government_label: Text
+    government_label: Text | None = None  # None: 全县/全区/全市合计 from the data (engine/scope_label.py)
 
 
 # -- supervision (挂牌督办): deadlines, escalation ladder, rectification types -------------------------

@@ -274,6 +274,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "点击矩阵中的单元格，查看构成该数字的明细行（全部范围时为该格最严重的范围）",
         "Click a cell of the matrix to see the lines behind it (for all scopes: the cell's worst scope)",
     ),
+    "app.matrix.level_rate": ("等级与增减率", "Level and rate"),
     "app.matrix.opened": ("明细：{scope} · {category} · {year}年", "Lines: {scope} · {category} · {year}"),
     "app.matrix.close": ("关闭明细", "Close"),
     "app.matrix.table_caption": (
