@@ -8,9 +8,11 @@ Exit codes (docs/cli.md): 0 nothing at or above the fail level; 1 findings at or
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 import traceback
 import unicodedata
@@ -26,24 +28,29 @@ from .batch import (
     DEFAULT_STATE_NAME,
     EXIT_INPUT,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_LOCKED,
     EXIT_OK,
+    EXIT_TERMINATED,
     FAIL_LEVELS,
     BatchLocked,
     BatchOutcome,
     CheckOutcome,
     Progress,
+    Terminated,
     open_ledger,
     run_batch,
     run_check,
     run_history,
 )
 from .errors import BudgetGuardError, RulesError
+from .inbox import LEDGER_MISSING, settle_seconds_default
+from .ingest.sources import escape_controls
+from .limits import DEFAULT_LIMITS, Limits
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
 from .table import STAGES
 
-EXIT_INTERRUPTED = 130
 DEFAULT_OUT = "budget-guard-out"
 DEFAULT_SAMPLE_DIR = "budget-guard-sample"
 PROGRESS_MODES = ("auto", "text", "jsonl", "none")
@@ -75,7 +82,8 @@ def _print_quietly(show: Callable[..., None], *args: Any) -> None:
 
 
 def _error(message: str, lang: str) -> None:
-    click.echo(i18n.t("cli.error", lang, message=message), err=True)
+    """One line on stderr; control characters from file names (newline, ESC) are shown escaped."""
+    click.echo(escape_controls(i18n.t("cli.error", lang, message=message)), err=True)
 
 
 def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
@@ -102,10 +110,85 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
         except OSError as exc:
             _error(f"{exc.filename or ''} {exc.strerror or exc}".strip(), lang)
             return EXIT_INPUT
-        except KeyboardInterrupt:
-            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as exc:
+            _quiet_after_interrupt()
+            return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
     return wrapper
+
+
+def _quiet_after_interrupt() -> None:
+    """After Ctrl-C or SIGTERM, half-written workbooks are collected at exit; their "Exception ignored
+    … I/O operation on closed file" is noise about files already removed, not news for the user."""
+    sys.unraisablehook = lambda unraisable: None
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _limits(
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
+    settle_seconds: float | None = None,
+) -> Limits:
+    return Limits(
+        max_file_mb=max_file_mb,
+        max_unpacked_mb=max_unpacked_mb,
+        max_cells=max_cells,
+        max_cell_chars=max_cell_chars,
+        max_amount_yuan=max_amount_yuan,
+        settle_seconds=settle_seconds_default() if settle_seconds is None else settle_seconds,
+    )
+
+
+def _limit_options(command: Callable[..., int]) -> Callable[..., int]:
+    """The input limits (docs/cli.md, "Limits"), the same flags on check and batch."""
+    d = DEFAULT_LIMITS
+    for option in reversed(
+        (
+            click.option(
+                "--max-file-mb",
+                type=click.FloatRange(min=0),
+                default=d.max_file_mb,
+                show_default=True,
+                help="Largest input file (MB).",
+            ),
+            click.option(
+                "--max-unpacked-mb",
+                type=click.FloatRange(min=0),
+                default=d.max_unpacked_mb,
+                show_default=True,
+                help="Largest decompressed size of a zipped workbook (MB).",
+            ),
+            click.option(
+                "--max-cells",
+                type=click.IntRange(min=1),
+                default=d.max_cells,
+                show_default=True,
+                help="Largest used range of one sheet (rows x columns).",
+            ),
+            click.option(
+                "--max-cell-chars",
+                type=click.IntRange(min=1),
+                default=d.max_cell_chars,
+                show_default=True,
+                help="Longest cell; a longer one rejects its row.",
+            ),
+            click.option(
+                "--max-amount-yuan",
+                type=click.IntRange(min=1),
+                default=d.max_amount_yuan,
+                show_default=True,
+                help="Largest amount of one line (yuan).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 def make_progress(mode: str, lang: str) -> Progress:
@@ -194,7 +277,9 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         level = (
             i18n.level_label(f.worst_level, lang) if f.worst_level else i18n.t(f"outcome.{f.status}", lang)
         )
-        click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
+        click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
+    for note in outcome.notes:
+        click.echo(escape_controls(f"  {note.message(lang)}"))
 
 
 _fail_on_option = click.option(
@@ -258,6 +343,7 @@ def cli() -> None:
 @_json_option
 @_no_ge_option
 @_progress_option
+@_limit_options
 @handles_errors
 def check(
     inputs: tuple[Path, ...],
@@ -272,9 +358,15 @@ def check(
     as_json: bool,
     no_ge: bool,
     progress: str,
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
     rules = load_rules(rules_path)
+    limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan)
     outcome = run_check(
         list(inputs),
         rules,
@@ -286,6 +378,7 @@ def check(
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        limits=limits,
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
@@ -319,9 +412,21 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@click.option(
+    "--settle-seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Leave files modified less than this long ago for the next run [default: 10, or $BUDGET_GUARD_SETTLE_SECONDS].",
+)
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symlinks in the inbox that point outside it (refused by default).",
+)
 @_json_option
 @_no_ge_option
 @_progress_option
+@_limit_options
 @handles_errors
 def batch(
     inbox: Path,
@@ -333,12 +438,20 @@ def batch(
     lang: str,
     stage: str | None,
     reprocess: bool,
+    settle_seconds: float | None,
+    follow_symlinks: bool,
     as_json: bool,
     no_ge: bool,
     progress: str,
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
 ) -> int:
     """Process every new file in INBOX (new = content hash not in the ledger)."""
     rules = load_rules(rules_path)
+    limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan, settle_seconds)
     outcome = run_batch(
         inbox,
         out_dir,
@@ -350,11 +463,16 @@ def batch(
         stage=stage,
         reprocess=reprocess,
         progress=make_progress(progress, lang),
+        limits=limits,
+        follow_symlinks=follow_symlinks,
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
     else:
         _print_quietly(_print_batch, outcome, lang)
+    for note in outcome.notes:
+        if note.refused or note.kind == LEDGER_MISSING:
+            click.echo(escape_controls(i18n.t("cli.warning", lang, message=note.message(lang))), err=True)
     return outcome.exit_code
 
 
@@ -480,7 +598,12 @@ def sample(directory: Path, lang: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point: run the command and exit with its code."""
+    """Console-script entry point: run the command and exit with its code.
+
+    SIGTERM (systemd, Airflow) unwinds like Ctrl-C: the run is marked interrupted, temp files go, exit 143.
+    """
+    with contextlib.suppress(ValueError):  # not the main thread (embedded): leave signals alone
+        signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         code = cli.main(args=argv, prog_name="budget-guard", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -488,7 +611,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         code = EXIT_INPUT
+    except Terminated:
+        _quiet_after_interrupt()
+        code = EXIT_TERMINATED
     except (click.Abort, KeyboardInterrupt):
+        _quiet_after_interrupt()
         code = EXIT_INTERRUPTED
     except Exception:  # noqa: BLE001 — a bug: say so, with the traceback, and a distinct code
         traceback.print_exc()

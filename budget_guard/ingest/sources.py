@@ -76,6 +76,8 @@ def _is_pair(item: Any) -> bool:
 
 
 def _expand(item: Any, limit: int) -> list[Source]:
+    if isinstance(item, Source):  # already read (batch hashes exactly the bytes it hands over)
+        return [_checked(item, limit) if item.data is not None else item]
     if _is_pair(item):
         name, data = item
         shown = display_name(base_name(str(name)))
@@ -102,13 +104,13 @@ def _expand(item: Any, limit: int) -> list[Source]:
                 and not p.name.startswith((".", "~$"))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
             )
-            return [_from_path(p, limit) for p in files]
-        return [_from_path(path, limit)]
+            return [read_path(p, limit) for p in files]
+        return [read_path(path, limit)]
     text = repr(item)[:80]
     return [_failed(text, text, "file-unsupported", suffix=type(item).__name__)]
 
 
-def _from_path(path: Path, limit: int) -> Source:
+def read_path(path: Path, limit: int) -> Source:
     """Read a regular file's bytes, at most ``limit`` (+1 to tell "too large").
 
     The file is opened without blocking and checked on the open descriptor, so a FIFO cannot hang
