@@ -368,13 +368,6 @@ _KINDS = [
         "Give a spreadsheet file; devices, pipes and folders cannot be read.",
     ),
     ProblemKind(
-        "file-symlink-outside",
-        Severity.error,
-        "是指向收件文件夹之外（{target}）的符号链接，已拒绝",
-        "is a symbolic link pointing outside the inbox ({target}); refused",
-        "Copy the file into the inbox, or run batch with --follow-symlinks if links are intended.",
-    ),
-    ProblemKind(
         "file-unpacked-too-large",
         Severity.error,
         "工作簿解压后{detail}，超过上限（可能是压缩炸弹），未读取",
