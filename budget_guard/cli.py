@@ -45,6 +45,7 @@ from .batch import (
 )
 from .errors import BudgetGuardError, RulesError
 from .inbox import LEDGER_MISSING, settle_seconds_default
+from .ingest.outcomes import table_summary_lines
 from .ingest.sources import escape_controls
 from .limits import DEFAULT_LIMITS, Limits
 from .reports import DEFAULT_FORMATS, parse_formats
@@ -255,6 +256,7 @@ def _print_levels(counts: dict[str, int], lang: str) -> None:
 def _print_check(outcome: CheckOutcome, lang: str) -> None:
     ev = outcome.evaluation
     _print_levels(ev.level_counts(), lang)
+    click.echo("\n".join(table_summary_lines(outcome.load, lang)))
     click.echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         click.echo(note)
