@@ -648,7 +648,7 @@ def _process_file(
         "size": len(source.data) if source.data is not None else entry.size,
         "mtime": datetime.fromtimestamp(entry.mtime, UTC).isoformat(timespec="seconds"),
     }
-    report_dir = out_dir / report_dir_name(entry.name, sha)
+    report_dir = out_dir / report_dir_name(entry.name.replace("\\", "_"), sha)
     try:
         check = run_check(
             [entry.path],

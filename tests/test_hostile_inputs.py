@@ -266,3 +266,12 @@ def test_rules_check_refuses_alias_bomb_quickly(tmp_path):
         memory_gb=3,
     )
     assert run.returncode == 2 and "aliases" in run.stderr and "line 2" in run.stderr
+
+
+def test_dashboard_rules_upload_refuses_alias_bomb():
+    from budget_guard.dashboard.pipeline import evaluate_rules_text
+    from budget_guard.ingest.result import LoadResult
+
+    with pytest.raises(RulesError) as caught:
+        evaluate_rules_text(LoadResult(), ALIAS_BOMB, "上传.yaml", None)
+    assert "别名" in caught.value.message("zh")
