@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from . import __version__, i18n
@@ -39,6 +39,9 @@ from .limits import DEFAULT_LIMITS, Limits
 from .reports import DEFAULT_FORMATS, write_reports
 from .rulebook import LEVEL_ORDER, Level, Rules
 from .safety import remove_stale_temps, safe_filename
+
+if TYPE_CHECKING:
+    from .cases import Clock, RunChanges
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -230,6 +233,8 @@ class CheckOutcome:
     exit_code: int
     fail_on: str
     message: str = ""
+    cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (check --ledger)
+    run_id: int | None = None
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
@@ -247,6 +252,7 @@ class CheckOutcome:
             "rules": {"version": self.evaluation.rules.version, "sha256": self.evaluation.rules.sha256},
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,
+            **({"cases": self.cases.as_record(), "run_id": self.run_id} if self.cases is not None else {}),
         }
 
 
@@ -272,13 +278,20 @@ def run_check(
     require_readable: bool = True,
     sources: Sequence[Source] | None = None,
     limits: Limits | None = None,
+    ledger_path: str | Path | None = None,
+    clock: Clock | None = None,
 ) -> CheckOutcome:
     """Read the files, evaluate, write the reports; the exit code follows docs/cli.md.
 
     Raises ``InputError`` when nothing at all could be read (``require_readable``); when only
     some files fail, the reports are written and the exit code is 2. ``sources`` are inputs already
     read (batch hashes exactly the bytes it hands over); ``limits`` bound what one file may cost.
+    With ``ledger_path`` the run is recorded in that ledger and updates its 挂牌督办 cases (docs/cases.md).
     """
+    if ledger_path is not None:
+        from .cases import supervision_of
+
+        supervision_of(rules)
     files: list[Any] = list(sources) if sources is not None else collect_inputs(paths)
     if not files:
         raise InputError(
@@ -307,7 +320,46 @@ def run_check(
     if unreadable:
         code = EXIT_INPUT
         message = load_error_text(load, lang)
-    return CheckOutcome(load, evaluation, reports, code, fail_on, message)
+    if ledger_path is None:
+        return CheckOutcome(load, evaluation, reports, code, fail_on, message)
+    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, len(unreadable), code, clock)
+    return CheckOutcome(load, evaluation, reports, code, fail_on, message, changes, run_id)
+
+
+def _track_check(
+    ledger_path: str | Path,
+    files: Sequence[Path],
+    out_dir: str | Path,
+    evaluation: Evaluation,
+    unreadable: int,
+    code: int,
+    clock: Clock | None,
+) -> tuple[int, RunChanges]:
+    """Record a check as a run of the ledger and update the cases from its evaluation.
+
+    A check with an unreadable file updates no case: a department whose file failed would
+    otherwise look smaller, and a smaller figure must never mark a case 已整改.
+    """
+    from .cases import CaseStore, RunChanges, current_clock, track_evaluation
+
+    ledger = Ledger(ledger_path)
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    inputs = ", ".join(str(p) for p in files)
+    run_id = ledger.start_run(inputs, str(Path(out_dir).resolve()), evaluation.rules)
+    changes = RunChanges()
+    if not unreadable:
+        changes = track_evaluation(store, evaluation, run_id=run_id, file=", ".join(p.name for p in files))
+    status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
+    ledger.finish_run(
+        run_id,
+        status=status,
+        exit_code=code,
+        new=len(files),
+        failed=unreadable,
+        skipped=0,
+        worst_level=evaluation.worst_level(),
+    )
+    return run_id, changes
 
 
 # -- lock -------------------------------------------------------------------------------------------
@@ -602,6 +654,7 @@ class BatchOutcome:
     state_path: Path
     removed_temps: int = 0
     notes: tuple[Note, ...] = ()
+    cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
 
     @property
     def failed(self) -> int:
@@ -618,6 +671,7 @@ class BatchOutcome:
             "removed_temp_files": self.removed_temps,
             "files": [f.as_record() for f in self.files],
             "notes": [n.as_record() for n in self.notes],
+            **({"cases": self.cases.as_record()} if self.cases is not None else {}),
         }
 
 
@@ -639,6 +693,7 @@ def _process_file(
     fail_on: str,
     stage: str | None,
     limits: Limits,
+    on_check: Callable[[Path, CheckOutcome], None] | None = None,
 ) -> FileOutcome:
     """Check one file's bytes (already read and hashed) into its own report folder."""
     base = {
@@ -688,6 +743,8 @@ def _process_file(
     ev = check.evaluation
     counts = ev.level_counts()
     readable = not unreadable_files(check.load)
+    if readable and on_check is not None:
+        on_check(Path(entry.name), check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(
         **base,
         processed_at=now_utc(),
@@ -761,18 +818,26 @@ def run_batch(
     progress: Progress = _no_progress,
     limits: Limits = DEFAULT_LIMITS,
     follow_symlinks: bool = False,
+    track_cases: bool = False,
+    clock: Clock | None = None,
 ) -> BatchOutcome:
     """Process every new, settled file of ``inbox`` under the lock; raises ``BatchLocked`` if another run holds it.
 
     Each file's bytes are read once, hashed and checked (the ledger's hash is of the bytes parsed).
     A file deleted mid-run is skipped with a note; a ledger or disk fault stops the run with a
     ``LedgerError``/``StorageError`` (exit 2); SIGINT/SIGTERM mark the run interrupted and remove temps.
+    With ``track_cases`` each readable file's evaluation updates the 挂牌督办 cases in the same
+    SQLite ledger (docs/cases.md), in one short transaction per file.
     """
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
         raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=display_name(str(inbox))))
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
+    if track_cases:
+        from .cases import supervision_of
+
+        supervision_of(rules)  # no supervision section: say so before any file is read
     lock = lock_path_for(state)
     had_lock = lock.exists() and lock.stat().st_size > 0
     with batch_lock(lock):
@@ -809,6 +874,7 @@ def run_batch(
                 done.add(sha)  # the same content twice in one inbox is processed once
                 todo.append((entry, sha))
             progress("batch_start", {"new": len(todo), "skipped": skipped})
+            on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
             for index, (entry, listed_sha) in enumerate(todo, start=1):
                 source, sha, note = _read_entry(entry, limits)
                 if note is not None:
@@ -829,6 +895,7 @@ def run_batch(
                     fail_on=fail_on,
                     stage=stage,
                     limits=limits,
+                    on_check=on_check,
                 )
                 ledger.record_file(run_id, outcome)
                 outcomes.append(outcome)
@@ -849,6 +916,7 @@ def run_batch(
             worst = _worst([o.worst_level for o in outcomes if o.worst_level])
             status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
             failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
+            case_changes = changes() if changes else None  # the ladder once, after every file was seen
             ledger.record_notes(run_id, notes)
             ledger.finish_run(
                 run_id,
@@ -868,7 +936,9 @@ def run_batch(
         except BudgetGuardError:
             _close_run(ledger, run_id, "failed", EXIT_INPUT, outcomes, skipped, notes)
             raise
-    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed, tuple(notes))
+    return BatchOutcome(
+        run_id, tuple(outcomes), skipped, code, state, removed, notes=tuple(notes), cases=case_changes
+    )
 
 
 def _close_run(
@@ -892,6 +962,25 @@ def _close_run(
             skipped=skipped,
             worst_level=_worst([o.worst_level for o in outcomes if o.worst_level]),
         )
+
+
+def _case_tracker(
+    state: Path, run_id: int, rules: Rules, clock: Clock | None
+) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[], RunChanges]]:
+    """A per-file callback that updates the cases, and one that sweeps the ladder and says what changed."""
+    from .cases import CaseStore, RunChanges, current_clock, finish_run, track_evaluation
+
+    store = CaseStore(state, clock=clock or current_clock())
+    total: list[RunChanges] = [RunChanges()]
+
+    def on_check(path: Path, check: CheckOutcome) -> None:
+        changes = track_evaluation(store, check.evaluation, run_id=run_id, file=path.name, sweep=False)
+        total[0] = total[0].merge(changes)
+
+    def finish() -> RunChanges:
+        return total[0].merge(finish_run(store, rules, run_id))
+
+    return on_check, finish
 
 
 def _exit_precedence(code: int) -> int:

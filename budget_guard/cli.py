@@ -284,6 +284,15 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         click.echo(escape_controls(f"  {note.message(lang)}"))
 
 
+def _print_cases(changes: Any, lang: str, not_updated: bool) -> None:
+    from .cases.commands import print_changes
+
+    if not_updated:
+        click.echo(i18n.t("cli.cases_not_updated", lang))
+        return
+    print_changes(changes, lang)
+
+
 _fail_on_option = click.option(
     "--fail-on",
     type=click.Choice(FAIL_LEVELS),
@@ -309,6 +318,12 @@ _no_ge_option = click.option(
 )
 _stage_option = click.option(
     "--stage", type=click.Choice(STAGES), help="Compare this stage (default: the rules')."
+)
+_ledger_option = click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite ledger: record this run and update its 挂牌督办 cases (docs/cases.md).",
 )
 _progress_option = click.option(
     "--progress",
@@ -342,6 +357,7 @@ def cli() -> None:
 @_stage_option
 @click.option("--department", help="Department name for tables that do not state it.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@_ledger_option
 @_json_option
 @_no_ge_option
 @_progress_option
@@ -357,6 +373,7 @@ def check(
     stage: str | None,
     department: str | None,
     year: int | None,
+    ledger_path: Path | None,
     as_json: bool,
     no_ge: bool,
     progress: str,
@@ -367,6 +384,8 @@ def check(
     max_amount_yuan: int,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
+    from .cases.clock import current_clock
+
     rules = load_rules(rules_path)
     limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan)
     outcome = run_check(
@@ -381,11 +400,15 @@ def check(
         year=year,
         progress=make_progress(progress, lang),
         limits=limits,
+        ledger_path=ledger_path,
+        clock=current_clock(),
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
     else:
         _print_quietly(_print_check, outcome, lang)
+        if outcome.cases is not None:
+            _print_quietly(_print_cases, outcome.cases, lang, bool(outcome.message))
     if outcome.message:
         _error(outcome.message, lang)
     return outcome.exit_code
@@ -425,6 +448,7 @@ def check(
     is_flag=True,
     help="Read symlinks in the inbox that point outside it (refused by default).",
 )
+@_ledger_option
 @_json_option
 @_no_ge_option
 @_progress_option
@@ -442,6 +466,7 @@ def batch(
     reprocess: bool,
     settle_seconds: float | None,
     follow_symlinks: bool,
+    ledger_path: Path | None,
     as_json: bool,
     no_ge: bool,
     progress: str,
@@ -451,7 +476,15 @@ def batch(
     max_cell_chars: int,
     max_amount_yuan: int,
 ) -> int:
-    """Process every new file in INBOX (new = content hash not in the ledger)."""
+    """Process every new file in INBOX (new = content hash not in the ledger).
+
+    With --ledger the cases are tracked in that file, which is also the batch ledger (--state).
+    """
+    from .cases.clock import current_clock
+
+    if ledger_path is not None and state_path is not None and ledger_path.resolve() != state_path.resolve():
+        raise click.UsageError(i18n.t("cli.cases_ledger_conflict", lang))
+    state_path = ledger_path or state_path
     rules = load_rules(rules_path)
     limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan, settle_seconds)
     outcome = run_batch(
@@ -467,11 +500,15 @@ def batch(
         progress=make_progress(progress, lang),
         limits=limits,
         follow_symlinks=follow_symlinks,
+        track_cases=ledger_path is not None,
+        clock=current_clock(),
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
     else:
         _print_quietly(_print_batch, outcome, lang)
+        if outcome.cases is not None:
+            _print_quietly(_print_cases, outcome.cases, lang, False)
     for note in outcome.notes:
         if note.refused or note.kind == LEDGER_MISSING:
             click.echo(escape_controls(i18n.t("cli.warning", lang, message=note.message(lang))), err=True)
@@ -599,6 +636,12 @@ def sample(directory: Path, lang: str) -> int:
     return EXIT_OK
 
 
+if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's module (below)
+    from .cases.commands import cases as _cases_group
+
+    cli.add_command(_cases_group)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the command and exit with its code.
 
@@ -627,4 +670,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from budget_guard.cli import main as _package_main  # the module with every command registered
+
+    sys.exit(_package_main())
