@@ -59,9 +59,10 @@ def ledger(out: Path, sql: str) -> list[tuple]:
 
 
 def one_line(stderr: str) -> str:
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "Traceback" not in stderr, stderr
-    return lines[0]
+    """The one error line (with the hint line under it, if any): never a traceback."""
+    errors = [line for line in stderr.splitlines() if line.startswith(("error:", "warning:"))]
+    assert len(errors) == 1 and "Traceback" not in stderr, stderr
+    return stderr
 
 
 # -- arrival ---------------------------------------------------------------------------------------

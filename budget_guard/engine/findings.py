@@ -24,7 +24,7 @@ from .compare import (
     SCOPE_TYPE,
 )
 from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
-from .lineage import SourceIndex
+from .lineage import Lineage
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
@@ -121,13 +121,11 @@ def lines_behind(
     return lines.loc[mask]
 
 
-def build_findings(
-    graded: pd.DataFrame, lines: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str
-) -> pd.DataFrame:
-    """Rows at white, yellow or red, worst first, with messages and sources.
+def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.DataFrame:
+    """Rows at white, yellow or red, worst first, with messages and the sources behind each.
 
-    Source rows come from a ``SourceIndex`` built once, so the cost grows with the number of
-    findings, not findings × lines.
+    ``lineage`` answers for all findings at once (an in-memory index, or one query on a SQL
+    backend), so the cost grows with the number of findings, not findings × lines.
     """
     found = graded.loc[graded[LEVEL].isin(FINDING_LEVELS)].copy()
     if found.empty:
@@ -137,16 +135,17 @@ def build_findings(
     records = found.to_dict("records")
     found[MESSAGE_ZH] = [message(r, rules, "zh") for r in records]
     found[MESSAGE_EN] = [message(r, rules, "en") for r in records]
-    index = SourceIndex(lines, membership, stage)
-    sources, counts = [], []
-    for r in records:
-        years = [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])]
-        department = None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE]
-        positions = index.positions(r[CATEGORY], years, department)
-        counts.append(len(positions))
-        sources.append(index.describe(positions))
-    found[SOURCES] = sources
-    found[SOURCE_LINES] = counts
+    requests = [
+        (
+            r[CATEGORY],
+            [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])],
+            None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE],
+        )
+        for r in records
+    ]
+    described = lineage.describe_cells(requests)
+    found[SOURCES] = [text for text, _ in described]
+    found[SOURCE_LINES] = [count for _, count in described]
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
     found = found.assign(_rank=rank).sort_values(
         ["_rank", SCOPE_TYPE, SCOPE, CATEGORY, YEAR], ascending=[True, False, True, True, True]
