@@ -70,7 +70,7 @@ class StorageError(InputError):
 
 _LEDGER_ADVICE = {
     "busy": (
-        "运行记录文件正被另一个进程占用（例如打开的 sqlite3）",
+        "运行记录文件正被另一个进程占用（例如打开的数据库查看程序）",
         "the ledger is held by another process (an open sqlite3 shell, for instance)",
         "关闭该进程后重新运行即可，未处理的文件下次会处理，不需要恢复备份",
         "close it and run again; unprocessed files are picked up next run, no restore needed",
