@@ -307,6 +307,7 @@ def run_check(
     require_readable: bool = True,
     sources: Sequence[Source] | None = None,
     limits: Limits | None = None,
+    aliases: str | Path | None = None,
     ledger_path: str | Path | None = None,
     clock: Clock | None = None,
 ) -> CheckOutcome:
@@ -329,7 +330,7 @@ def run_check(
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
-    load = _read(files, department=department, year=year, stage=stage, limits=limits)
+    load = _read(files, department=department, year=year, stage=stage, limits=limits, aliases=aliases)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)

@@ -432,6 +432,11 @@ def cli() -> None:
 @_stage_option
 @click.option("--department", help="Department name for tables that do not state it.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Department aliases (YAML or CSV) so a renamed department is compared as one.",
+)
 @_ledger_option
 @_json_option
 @_ge_option(default_on=False)
@@ -448,6 +453,7 @@ def check(
     stage: str | None,
     department: str | None,
     year: int | None,
+    aliases: Path | None,
     ledger_path: Path | None,
     as_json: bool,
     ge: bool | None,
@@ -475,6 +481,7 @@ def check(
         year=year,
         progress=make_progress(progress, lang),
         limits=limits,
+        aliases=aliases,
         ledger_path=ledger_path,
         clock=current_clock(),
     )

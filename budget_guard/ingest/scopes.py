@@ -42,7 +42,7 @@ from ..table import (
     format_yuan,
 )
 from .sangong import ITEM_NAMES, SANGONG
-from .table_kinds import ALL_FUNDS
+from .table_kinds import ALL_FUNDS, DEPARTMENT_LEVEL, UNIT_LEVEL
 
 ALL_FUNDS_LAYOUT = "all-funds"
 SANGONG_CODES = tuple(ITEM_NAMES)
@@ -54,6 +54,47 @@ class SheetInfo:
     layout: str
     scope: str | None
     title: str
+    level: str | None = None  # department | unit (table_kinds.budget_level)
+    unit: str | None = None  # the table's unit, for amounts in its notes
+
+
+def prefer_department(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo]) -> Settled:
+    """A 部门预算 includes its units: where a department-year-stage has both, the 单位预算 tables are set aside."""
+    empty = table.iloc[0:0]
+    if table.empty:
+        return Settled(table, empty)
+    levels = {key: info.level for key, info in sheets.items() if info.level}
+    if len(set(levels.values())) < 2:
+        return Settled(table, empty)
+    keys = _sheet_keys(table)
+    level = keys.map(lambda k: levels.get(k))
+    frame = pd.DataFrame(
+        {
+            "d": table[DEPARTMENT].astype("object").to_numpy(),
+            "y": table[YEAR].to_numpy(),
+            "s": table[STAGE].astype("object").to_numpy(),
+            "level": level.to_numpy(),
+        }
+    )
+    has_department = (
+        frame.assign(dept=frame["level"] == DEPARTMENT_LEVEL)
+        .groupby(["d", "y", "s"])["dept"]
+        .transform("any")
+    )
+    drop = ((frame["level"] == UNIT_LEVEL) & has_department).to_numpy()
+    settled = Settled(table.loc[~drop], table.loc[drop])
+    for key in dict.fromkeys(keys[drop]):
+        rows = drop & (keys == key).to_numpy()
+        department, year = frame.loc[rows, "d"].iloc[0], int(frame.loc[rows, "y"].iloc[0])
+        kept = [k for k, v in levels.items() if v == DEPARTMENT_LEVEL]
+        titles = "、".join(_title(sheets, k) for k in kept[:3])
+        settled.counted_from[key] = titles
+        settled.notes[key] = (
+            f"{department}{year}年同时有部门预算（决算）和单位预算（决算）：部门预算已包含所属单位，按{titles}计入，本表不重复计入",
+            f"{department} {year}: both the 部门 and the 单位 tables were given; the 部门 one includes its units, "
+            f"so {titles} is counted and this table is not added again",
+        )
+    return settled
 
 
 @dataclass
@@ -136,6 +177,8 @@ def _title(sheets: dict, key: tuple[str, str]) -> str:
 
 def _settle_sangong(table, sangong, basic, keys, sheets, amounts, items, settled: Settled, where) -> None:
     """三公 table minus the 基本支出 table's 三公 lines, per item: the rest is what only the 三公 table holds."""
+    from .outcomes import money  # imported here: outcomes reads the layouts this module's callers use
+
     if not sangong.any() or not basic.any():
         return
     codes = table[ECON_CODE].astype("object")
@@ -157,9 +200,10 @@ def _settle_sangong(table, sangong, basic, keys, sheets, amounts, items, settled
         name = ITEM_NAMES[code]
         items[lines[0]] = f"{name}（基本支出表以外的部分）" if in_basic else name
         if in_basic:
-            parts_zh.append(f"{name}{format_yuan(printed)}元，其中基本支出表已计{format_yuan(in_basic)}元")
+            unit = sheets[sheet_of].unit if sheet_of in sheets else None
+            parts_zh.append(f"{name}{money(printed, unit)}，其中基本支出表已计{money(in_basic, unit)}")
             parts_en.append(
-                f"{name} {format_yuan(printed)} yuan, {format_yuan(in_basic)} already in the basic table"
+                f"{name} {money(printed, unit, 'en')}, {money(in_basic, unit, 'en')} already in the basic table"
             )
         if rest < 0:
             settled.problems.append(
@@ -240,13 +284,16 @@ def _settle_all_funds(
                 },
             )
         )
+    from .outcomes import money
+
     for key in dict.fromkeys(keys[whole_index]):
+        unit = sheets[key].unit if key in sheets else None
         settled.counted_from[key] = narrow_title
         settled.notes[key] = (
-            f"全部资金口径：与{narrow_title}相同的钱按该表计入，本表只计其余部分（其他资金等）{format_yuan(added)}元",
+            f"全部资金口径：与{narrow_title}相同的钱按该表计入，本表只计其余部分（其他资金等）{money(added, unit)}",
             f"all funds: money also in {narrow_title} is counted from it; this table adds the rest "
-            f"(other funds etc.) {format_yuan(added)} yuan",
+            f"(other funds etc.) {money(added, unit, 'en')}",
         )
 
 
-__all__ = ["ALL_FUNDS_LAYOUT", "SheetInfo", "Settled", "settle_scopes"]
+__all__ = ["ALL_FUNDS_LAYOUT", "SheetInfo", "Settled", "prefer_department", "settle_scopes"]

@@ -128,6 +128,20 @@ def scope_of(title: str) -> str | None:
     return None
 
 
+DEPARTMENT_LEVEL, UNIT_LEVEL = "department", "unit"
+
+
+def budget_level(*texts: str | None) -> str | None:
+    """``department`` for a 部门预算/决算 (it includes the sub-units), ``unit`` for a 单位预算/决算, else ``None``."""
+    for text in texts:
+        value = normalise(text)
+        if re.search(r"单位(?:预算|决算)", value):
+            return UNIT_LEVEL
+        if re.search(r"部门(?:预算|决算)", value):
+            return DEPARTMENT_LEVEL
+    return None
+
+
 def _units_list(grid: pd.DataFrame) -> bool:
     """A header naming 单位名称 beside only a 序号 column: the list of units a 部门 includes."""
     for values in grid.iloc[:TITLE_ROWS].itertuples(index=False):
