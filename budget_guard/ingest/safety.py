@@ -138,19 +138,10 @@ def _inflate(
                     parts.append(chunk)
     except GridError:
         raise
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        NotImplementedError,
-        RuntimeError,
-        OSError,
-        EOFError,
-    ) as exc:
+    except Exception as exc:  # BadZipFile, a bad CRC, zlib.error, an unknown compression: damaged
         message = str(exc).lower()
         if "password" in message or "encrypt" in message:
             raise GridError("file-encrypted") from exc
-        raise GridError("file-corrupt", expected="Excel", detail=f"{member.filename}: {exc}"[:200]) from exc
-    except Exception as exc:  # zlib.error and the like: a damaged member
         raise GridError("file-corrupt", expected="Excel", detail=f"{member.filename}: {exc}"[:200]) from exc
     return size, b"".join(parts)
 
