@@ -359,6 +359,10 @@ def run_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message)
     run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, len(unreadable), code, clock)
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(load, evaluation, reports, code, fail_on, message, changes, run_id)
 
 
@@ -692,6 +696,7 @@ class BatchOutcome:
     notes: tuple[Note, ...] = ()
     red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
+    case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
 
     @property
     def failed(self) -> int:
@@ -709,6 +714,11 @@ class BatchOutcome:
             "files": [f.as_record() for f in self.files],
             "notes": [n.as_record() for n in self.notes],
             **({"cases": self.cases.as_record()} if self.cases is not None else {}),
+            **(
+                {"case_reports": {k: str(v) for k, v in self.case_reports.items()}}
+                if self.case_reports
+                else {}
+            ),
         }
 
 
@@ -968,6 +978,7 @@ def run_batch(
             status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
             failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
             case_changes = changes() if changes else None  # the ladder once, after every file was seen
+            case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
             ledger.record_notes(run_id, notes)
             ledger.finish_run(
                 run_id,
@@ -997,6 +1008,7 @@ def run_batch(
         notes=tuple(notes),
         red_findings=tuple(reds),
         cases=case_changes,
+        case_reports=case_reports,
     )
 
 
@@ -1021,6 +1033,14 @@ def _close_run(
             skipped=skipped,
             worst_level=_worst([o.worst_level for o in outcomes if o.worst_level]),
         )
+
+
+def _write_case_sheet(
+    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None
+) -> dict[str, Path]:
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang)
 
 
 def _case_tracker(

@@ -599,6 +599,9 @@ def batch(
         _print_quietly(_print_batch, outcome, lang)
         if outcome.cases is not None:
             _print_quietly(_print_cases, outcome.cases, lang, False)
+        if outcome.case_reports:
+            paths = ", ".join(str(p) for p in outcome.case_reports.values())
+            _print_quietly(click.echo, i18n.t("cli.cases_exported", lang, paths=paths))
     for note in outcome.notes:
         if note.refused or note.kind == LEDGER_MISSING:
             click.echo(escape_controls(i18n.t("cli.warning", lang, message=note.message(lang))), err=True)

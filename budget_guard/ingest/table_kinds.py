@@ -152,11 +152,23 @@ def _units_list(grid: pd.DataFrame) -> bool:
     return False
 
 
+FIGURE_HEAD_ROWS = 200  # a data table shows figures near its top: look there first
+
+
 def has_figures(grid: pd.DataFrame) -> bool:
-    """Any amount-like cell (a year in a title is text, ``2024年``, and does not count)."""
-    body = grid
-    for column in body.columns:
-        cells = body[column].dropna()
+    """Any amount-like cell (a year in a title is text, ``2024年``, and does not count).
+
+    The top rows first, then each column's distinct values: a million-line CSV answers from its
+    first rows, and a grid without figures is checked once per distinct text, not per cell.
+    """
+    return _any_figure(grid.head(FIGURE_HEAD_ROWS)) or (
+        len(grid) > FIGURE_HEAD_ROWS and _any_figure(grid.iloc[FIGURE_HEAD_ROWS:])
+    )
+
+
+def _any_figure(grid: pd.DataFrame) -> bool:
+    for column in grid.columns:
+        cells = pd.Series(grid[column].dropna().unique())
         if cells.empty:
             continue
         if cells.astype(str).str.match(_NUMBER.pattern).any():
