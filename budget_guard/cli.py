@@ -409,6 +409,13 @@ _progress_option = click.option(
 )
 
 
+def _engine_options(command: Callable[..., int]) -> Callable[..., int]:
+    """--engine / --spark-master / --spark-table (docs/cli.md, README "Large data")."""
+    from .scale_cli import engine_options
+
+    return engine_options(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budget-guard")
 def cli() -> None:
@@ -442,6 +449,7 @@ def cli() -> None:
 @_ge_option(default_on=False)
 @_progress_option
 @_limit_options
+@_engine_options
 @handles_errors
 def check(
     inputs: tuple[Path, ...],
@@ -463,6 +471,9 @@ def check(
     max_cells: int,
     max_cell_chars: int,
     max_amount_yuan: int,
+    engine: str,
+    spark_master: str,
+    spark_table: str | None,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
     from .cases.clock import current_clock
@@ -484,6 +495,9 @@ def check(
         aliases=aliases,
         ledger_path=ledger_path,
         clock=current_clock(),
+        engine=engine,
+        spark_master=spark_master,
+        spark_table=spark_table,
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
@@ -794,6 +808,9 @@ if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's 
     from .cases.commands import cases as _cases_group
 
     cli.add_command(_cases_group)
+    from .scale_cli import convert as _convert_command
+
+    cli.add_command(_convert_command)
 
 
 def main(argv: list[str] | None = None) -> int:
