@@ -348,6 +348,13 @@ _KINDS = [
         "Informational: declared aliases or a shared 部门编码 link renamed departments across years.",
     ),
     ProblemKind(
+        "operating-printed",
+        Severity.notice,
+        "本表另列“{label}”{value}{unit}，不是三公经费，未计入三公；运行经费按支出明细计量，未采用此数",
+        "the table also prints '{label}' {value} {unit}: not 三公 and not counted as such; 运行经费 is measured on the spending lines, not on this figure",
+        "Informational: compare the printed 机关运行经费 with the 运行经费 row of the report.",
+    ),
+    ProblemKind(
         "code-name-other-year",
         Severity.notice,
         "编码{value}的名称“{actual}”是{years}年分类的名称（现名“{expected}”），按同一编码读取",

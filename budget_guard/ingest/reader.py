@@ -130,7 +130,7 @@ def read_budget(
     result.table = _drop_repeated_tables(result, rejected, problems)
     result.table, settled_layouts = _settle_scopes(result, rejected, problems)
     problems.extend(duplicate_problems(result.table))
-    settled = result.table[SOURCE_LAYOUT].astype("object").isin(settled_layouts).to_numpy()
+    settled = result.table[SOURCE_LAYOUT].isin(settled_layouts).to_numpy()
     problems.extend(overlap_problems(result.table.loc[~settled]))
     settle_outcomes(result, problems)
     result.rejected = (
