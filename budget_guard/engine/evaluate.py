@@ -21,7 +21,7 @@ from .lineage import Lineage, SourceIndex
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .seam import LineSummary
-from .summarize import department_cells, empty_categories, stage_notes, stage_years
+from .summarize import department_cells, departments, empty_categories, stage_notes, stage_years
 
 
 class Drill(Protocol):
@@ -65,6 +65,19 @@ class Evaluation:
         if self.lines is not None:
             return len(self.lines)
         return self.line_summary.line_count if self.line_summary is not None else 0
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """Every department with a line in any stage (from the seam, so on every engine)."""
+        return tuple(departments(self.line_summary)) if self.line_summary is not None else ()
+
+    @property
+    def latest_year(self) -> int | None:
+        """The latest fiscal year with lines of the compared stage."""
+        if self.line_summary is None:
+            return None
+        years = stage_years(self.line_summary, self.stage)
+        return int(years.max()) if len(years) else None
 
     @property
     def balanced(self) -> bool:
