@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..rulebook import Rules
-from ..table import AMOUNT_FEN, DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
+from ..table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
 from .classify import Patterns, membership_patterns
 
 SCOPE_TYPE = "scope_type"
@@ -35,9 +35,19 @@ FIRST_YEAR = "first_year"
 BASIS_AMOUNT_FEN = "basis_amount_fen"
 BASIS_PREV_AMOUNT_FEN = "basis_prev_amount_fen"
 EXCLUDED_DEPARTMENTS = "excluded_departments"
+PARENT = "parent"  # the scope one level up: 单位 → 部门 → 区划 → 全市 (missing when not one)
+BASELINE_STAGE = "baseline_stage"  # which figures of the previous year were compared with
 
 GOVERNMENT = "government"
+DIVISION_SCOPE = "division"
 DEPARTMENT_SCOPE = "department"
+UNIT_SCOPE = "unit"
+# Scopes read straight from the lines (each has its own previous year) and the line column naming them;
+# government and division rows add up departments on the comparable basis instead.
+DIRECT_SCOPES: dict[str, str] = {DEPARTMENT_SCOPE: DEPARTMENT, UNIT_SCOPE: UNIT}
+SCOPE_COLUMNS: dict[str, str] = {DIVISION_SCOPE: DIVISION, DEPARTMENT_SCOPE: DEPARTMENT, UNIT_SCOPE: UNIT}
+PARENT_COLUMNS: dict[str, str] = {DEPARTMENT: DIVISION, UNIT: DEPARTMENT}
+HIERARCHY: tuple[str, ...] = (GOVERNMENT, DIVISION_SCOPE, DEPARTMENT_SCOPE, UNIT_SCOPE)
 
 _EXACT_FLOAT_LIMIT = 2**53
 _MAX_PATTERN_CELLS = 20_000_000  # department × year × pattern sums kept in memory at once
@@ -71,8 +81,9 @@ def aggregate(
     stage: str | None = None,
     patterns: Patterns | None = None,
     coverage: pd.DataFrame | None = None,
+    by: str = DEPARTMENT,
 ) -> pd.DataFrame:
-    """Amount and line count per department × category × year, for lines of the compared stage.
+    """Amount and line count per department (or ``by``: 单位) × category × year, for lines of the stage.
 
     ``scope_has_lines`` says whether the department had any line that year that could carry the
     category (``coverage``, from ``classify.coverage``: a line with the classification the
@@ -82,12 +93,13 @@ def aggregate(
 
     Lines are summed once per department × year × membership pattern (one pass over the lines);
     each category then adds up the patterns that include it, so the cost does not grow with the
-    number of categories.
+    number of categories. Lines without a ``by`` value (no 单位 outside 一体化 exports) are left out.
+    ``parent`` names each scope's place one level up (the department's 区划, the unit's 部门).
     """
     stage = stage or rules.compare.stage
-    in_stage = (table[STAGE] == stage).to_numpy()
+    in_stage = (table[STAGE] == stage).to_numpy() & table[by].notna().to_numpy()
     years = compared_years(table, stage)
-    departments = table[DEPARTMENT].astype("category").cat
+    departments = table[by].astype("category").cat
     dept_names = list(departments.categories)
     n_dept, n_year = len(dept_names), len(years)
     size = n_dept * n_year
@@ -144,10 +156,22 @@ def aggregate(
         )
     dept = pd.concat(frames, ignore_index=True)
     dept[SCOPE] = np.asarray(dept_names, dtype=object)[dept["_dept"].to_numpy()]
-    dept[SCOPE_TYPE] = DEPARTMENT_SCOPE
+    dept[SCOPE_TYPE] = UNIT_SCOPE if by == UNIT else DEPARTMENT_SCOPE
+    dept[PARENT] = dept[SCOPE].map(_parents(table, by))
     dept = dept.drop(columns="_dept")
     dept[AMOUNT_FEN] = dept[AMOUNT_FEN].astype(np.int64)
     return _with_group(dept, rules)
+
+
+def _parents(table: pd.DataFrame, by: str) -> dict[str, str]:
+    """Scope name → the one scope above it (a unit's department, a department's division); a scope
+    seen under two parents has none (it cannot be placed without guessing)."""
+    column = PARENT_COLUMNS.get(by)
+    if column is None or column not in table:
+        return {}
+    pairs = table[[by, column]].dropna().drop_duplicates()
+    pairs = pairs[~pairs[by].duplicated(keep=False)]
+    return {str(k): str(v) for k, v in zip(pairs[by], pairs[column], strict=True)}
 
 
 def _layout_bits(table: pd.DataFrame, in_stage: np.ndarray) -> np.ndarray:
@@ -191,24 +215,15 @@ def _empty_summary() -> pd.DataFrame:
             TABLES_MASK: pd.Series(dtype=np.int64),
             GROUP: pd.Series(dtype=object),
             DIRECTION: pd.Series(dtype=object),
+            PARENT: pd.Series(dtype=object),
         }
     )
 
 
-def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Put each scope × category × year next to the previous calendar year.
-
-    Department rows get their own previous year. The government row (全市合计) reports the sum of
-    all departments, but its change and rate are on a *comparable basis* (可比口径): only
-    departments with lines in both years count, so a department that is new, merged away or
-    missing a submission shows up as its own finding instead of distorting the whole-government
-    comparison. Department rows with no line in the category in either year are dropped (a
-    department that never spends on 招商引资 has nothing to grade there); government rows are
-    all kept, so a category that is empty everywhere still shows up.
-    """
-    years = np.sort(departments[YEAR].unique())
+def _with_previous(current: pd.DataFrame, baseline: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Each direct-scope row next to the same scope's previous-year row of the baseline figures."""
     keys = [SCOPE, CATEGORY, YEAR]
-    prev = departments[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK]].rename(
+    prev = baseline[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK]].rename(
         columns={
             AMOUNT_FEN: PREV_AMOUNT_FEN,
             LINES: PREV_LINES,
@@ -217,7 +232,7 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         }
     )
     prev[YEAR] = prev[YEAR] + 1
-    dept = departments.merge(prev, on=keys, how="left")
+    dept = current.merge(prev, on=keys, how="left")
     dept[PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN].fillna(0).astype(np.int64)
     dept[PREV_LINES] = dept[PREV_LINES].fillna(0).astype(np.int64)
     dept[PREV_SCOPE_HAS_LINES] = dept[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
@@ -229,39 +244,89 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     dept[BASIS_AMOUNT_FEN] = dept[AMOUNT_FEN]
     dept[BASIS_PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN]
     dept[EXCLUDED_DEPARTMENTS] = 0
+    return dept, comparable
+
+
+def _rollup(dept: pd.DataFrame, comparable: pd.Series, by: list[str]) -> pd.DataFrame:
+    """Departments added up (per ``by`` × category × year) with the change on the comparable basis."""
+    work = dept.assign(
+        _basis_cur=np.where(comparable, dept[AMOUNT_FEN], 0),
+        _basis_prev=np.where(comparable, dept[PREV_AMOUNT_FEN], 0),
+        _excluded=(~comparable & (dept[SCOPE_HAS_LINES] | dept[PREV_SCOPE_HAS_LINES])).astype(np.int64),
+    )
+    out = work.groupby(by + [CATEGORY, YEAR], sort=False, as_index=False).agg(
+        **{
+            AMOUNT_FEN: (AMOUNT_FEN, "sum"),
+            LINES: (LINES, "sum"),
+            SCOPE_HAS_LINES: (SCOPE_HAS_LINES, "any"),
+            PREV_AMOUNT_FEN: (PREV_AMOUNT_FEN, "sum"),
+            PREV_LINES: (PREV_LINES, "sum"),
+            PREV_SCOPE_HAS_LINES: (PREV_SCOPE_HAS_LINES, "any"),
+            BASIS_AMOUNT_FEN: ("_basis_cur", "sum"),
+            BASIS_PREV_AMOUNT_FEN: ("_basis_prev", "sum"),
+            EXCLUDED_DEPARTMENTS: ("_excluded", "sum"),
+        }
+    )
+    out[SAME_TABLES] = True  # the basis only holds departments compared like for like
+    return out
+
+
+def year_over_year(
+    departments: pd.DataFrame,
+    rules: Rules,
+    units: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
+    unit_baseline: pd.DataFrame | None = None,
+    baseline_stage: str | None = None,
+) -> pd.DataFrame:
+    """Put each scope × category × year next to the previous calendar year.
+
+    Department rows get their own previous year. The government row (全市合计) reports the sum of
+    all departments, but its change and rate are on a *comparable basis* (可比口径): only
+    departments with lines in both years count, so a department that is new, merged away or
+    missing a submission shows up as its own finding instead of distorting the whole-government
+    comparison. Department rows with no line in the category in either year are dropped (a
+    department that never spends on 招商引资 has nothing to grade there); government rows are
+    all kept, so a category that is empty everywhere still shows up.
+
+    Unit rows (``units``) are compared like departments; division rows add up the departments of each
+    财政区划 like the government row. ``baseline`` holds the previous year's figures to compare with
+    (``compare.baseline``: the previous budget, adjusted budget or 决算); by default the same stage.
+    """
+    baseline = departments if baseline is None else baseline
+    years = np.sort(departments[YEAR].unique())
+    baseline_years = np.sort(baseline[YEAR].unique())
+    if PARENT not in departments:
+        departments = departments.assign(**{PARENT: None})
+    dept, comparable = _with_previous(departments, baseline)
 
     parts = []
-    if GOVERNMENT in rules.compare.scopes:
-        work = dept.assign(
-            _basis_cur=np.where(comparable, dept[AMOUNT_FEN], 0),
-            _basis_prev=np.where(comparable, dept[PREV_AMOUNT_FEN], 0),
-            _excluded=(~comparable & (dept[SCOPE_HAS_LINES] | dept[PREV_SCOPE_HAS_LINES])).astype(np.int64),
-        )
-        gov = work.groupby([CATEGORY, YEAR], sort=False, as_index=False).agg(
-            **{
-                AMOUNT_FEN: (AMOUNT_FEN, "sum"),
-                LINES: (LINES, "sum"),
-                SCOPE_HAS_LINES: (SCOPE_HAS_LINES, "any"),
-                PREV_AMOUNT_FEN: (PREV_AMOUNT_FEN, "sum"),
-                PREV_LINES: (PREV_LINES, "sum"),
-                PREV_SCOPE_HAS_LINES: (PREV_SCOPE_HAS_LINES, "any"),
-                BASIS_AMOUNT_FEN: ("_basis_cur", "sum"),
-                BASIS_PREV_AMOUNT_FEN: ("_basis_prev", "sum"),
-                EXCLUDED_DEPARTMENTS: ("_excluded", "sum"),
-            }
-        )
+    scopes = rules.compare.scopes
+    if GOVERNMENT in scopes:
+        gov = _rollup(dept, comparable, [])
         gov[SCOPE] = rules.compare.government_label.zh
-        gov[SAME_TABLES] = True  # the basis only holds departments compared like for like
         gov[SCOPE_TYPE] = GOVERNMENT
+        gov[PARENT] = None
         parts.append(_with_group(gov, rules))
-    if DEPARTMENT_SCOPE in rules.compare.scopes:
+    if DIVISION_SCOPE in scopes and dept[PARENT].notna().any():
+        placed = dept[PARENT].notna().to_numpy()
+        division = _rollup(dept.loc[placed], comparable[placed], [PARENT]).rename(columns={PARENT: SCOPE})
+        division[SCOPE_TYPE] = DIVISION_SCOPE
+        division[PARENT] = rules.compare.government_label.zh
+        parts.append(_with_group(division, rules))
+    if DEPARTMENT_SCOPE in scopes:
         parts.append(dept)
+    if UNIT_SCOPE in scopes and units is not None and len(units):
+        unit_rows, _ = _with_previous(units, units if unit_baseline is None else unit_baseline)
+        parts.append(unit_rows)
     out = pd.concat(parts, ignore_index=True)
     for col in (AMOUNT_FEN, PREV_AMOUNT_FEN, BASIS_AMOUNT_FEN, BASIS_PREV_AMOUNT_FEN):
         out[col] = out[col].astype(np.int64)
     out[PREV_YEAR] = out[YEAR] - 1
-    out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(years)
-    out[FIRST_YEAR] = out[YEAR] == (years.min() if len(years) else 0)
+    out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(baseline_years)
+    # the first compared year, unless an earlier baseline (a previous 决算) exists for it
+    out[FIRST_YEAR] = (out[YEAR] == (years.min() if len(years) else 0)) & ~out[PREV_YEAR_IN_DATA]
+    out[BASELINE_STAGE] = baseline_stage or rules.compare.baseline or rules.compare.stage
     out[CHANGE_FEN] = out[BASIS_AMOUNT_FEN] - out[BASIS_PREV_AMOUNT_FEN]
     basis_prev = out[BASIS_PREV_AMOUNT_FEN].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):

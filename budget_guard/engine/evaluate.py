@@ -10,7 +10,7 @@ import pandas as pd
 from .. import i18n
 from ..errors import InputError
 from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, STAGE, conform, format_wan
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, STAGE, UNIT, conform, format_wan
 from .classify import (
     CATEGORIES_COLUMN,
     CATEGORY_COUNT_COLUMN,
@@ -19,7 +19,8 @@ from .classify import (
     label_lines,
     membership_patterns,
 )
-from .compare import GOVERNMENT, aggregate, compared_years, year_over_year
+from .compare import GOVERNMENT, UNIT_SCOPE, aggregate, compared_years, year_over_year
+from .execution import execution, execution_findings, pefa
 from .findings import build_findings, lines_behind
 from .grade import LEVEL, empty_category_rows, grade
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
@@ -47,6 +48,17 @@ class Evaluation:
     unclassified: pd.DataFrame
     reconciliation: pd.DataFrame
     notes: tuple[tuple[str, str], ...] = field(default=())
+    # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
+    execution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def baseline_stage(self) -> str:
+        """Which figures of the previous year this year was compared with (``compare.baseline``)."""
+        return self.rules.compare.baseline or self.stage
+
+    def execution_findings(self) -> pd.DataFrame:
+        return execution_findings(self.execution) if len(self.execution) else self.execution
 
     @property
     def balanced(self) -> bool:
@@ -104,9 +116,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     lines[CATEGORY_COUNT_COLUMN] = count
 
     covered = coverage(lines, rules)
-    summary = grade(
-        year_over_year(aggregate(lines, membership, rules, stage, patterns, covered), rules), rules
-    )
+    summary = grade(compare_years(lines, membership, rules, stage, patterns, covered), rules)
     years = compared_years(lines, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(rules, membership, latest, rules.compare.government_label.zh)
@@ -122,6 +132,15 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     other = int((lines[STAGE] != stage).sum())
     if other and stage in present_stages:
         notes.append(("note.other_stages", (("count", other), ("stage", stage))))
+    baseline = rules.compare.baseline
+    if baseline and baseline != stage:
+        key = "note.baseline" if baseline in present_stages else "note.baseline_absent"
+        labels = tuple(
+            (f"{name}_{lang}", i18n.t(f"stage.{value}", lang))
+            for name, value in (("baseline", baseline), ("stage", stage))
+            for lang in ("zh", "en")
+        )
+        notes.append((key, labels))
 
     return Evaluation(
         rules=rules,
@@ -133,7 +152,26 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         unclassified=lines.loc[count == 0],
         reconciliation=reconcile(lines, count, membership, patterns),
         notes=tuple(notes),
+        execution=execution(lines, membership, rules, patterns, covered),
+        pefa=pefa(lines, rules),
     )
+
+
+def compare_years(lines, membership, rules: Rules, stage: str, patterns, covered) -> pd.DataFrame:
+    """Sums per scope × category × year of the compared stage, each next to the previous year's
+    baseline figures (``compare.baseline``), for every scope the rules name."""
+    baseline_stage = rules.compare.baseline or stage
+
+    def sums(stage_: str, by: str = DEPARTMENT) -> pd.DataFrame:
+        return aggregate(lines, membership, rules, stage_, patterns, covered, by=by)
+
+    departments = sums(stage)
+    baseline = departments if baseline_stage == stage else sums(baseline_stage)
+    units = unit_baseline = None
+    if UNIT_SCOPE in rules.compare.scopes and lines[UNIT].notna().any():
+        units = sums(stage, UNIT)
+        unit_baseline = units if baseline_stage == stage else sums(baseline_stage, UNIT)
+    return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
 
 
 def _present_values(column: pd.Series) -> list[str]:

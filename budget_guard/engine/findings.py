@@ -18,9 +18,11 @@ from .compare import (
     DIRECTION,
     EXCLUDED_DEPARTMENTS,
     GOVERNMENT,
+    HIERARCHY,
     PREV_AMOUNT_FEN,
     PREV_YEAR,
     SCOPE,
+    SCOPE_COLUMNS,
     SCOPE_TYPE,
 )
 from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
@@ -117,7 +119,7 @@ def lines_behind(
         & lines[YEAR].isin(years).to_numpy()
     )
     if scope_type != GOVERNMENT:
-        mask &= (lines[DEPARTMENT] == scope).to_numpy()
+        mask &= (lines[SCOPE_COLUMNS.get(scope_type, DEPARTMENT)] == scope).to_numpy()
     return lines.loc[mask]
 
 
@@ -138,17 +140,24 @@ def build_findings(
     found[MESSAGE_ZH] = [message(r, rules, "zh") for r in records]
     found[MESSAGE_EN] = [message(r, rules, "en") for r in records]
     index = SourceIndex(lines, membership, stage)
+    baseline_stage = rules.compare.baseline or stage
+    # last year's lines are those of the baseline figures (the previous budget, adjusted budget or 决算)
+    previous = index if baseline_stage == stage else SourceIndex(lines, membership, baseline_stage)
     sources, counts = [], []
     for r in records:
-        years = [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])]
         department = None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE]
-        positions = index.positions(r[CATEGORY], years, department)
+        column = SCOPE_COLUMNS.get(r[SCOPE_TYPE], DEPARTMENT)
+        positions = index.positions(r[CATEGORY], [int(r[YEAR])], department, column)
+        if not pd.isna(r.get(PREV_YEAR)):
+            before = previous.positions(r[CATEGORY], [int(r[PREV_YEAR])], department, column)
+            positions = np.union1d(before, positions)
         counts.append(len(positions))
         sources.append(index.describe(positions))
     found[SOURCES] = sources
     found[SOURCE_LINES] = counts
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
-    found = found.assign(_rank=rank).sort_values(
-        ["_rank", SCOPE_TYPE, SCOPE, CATEGORY, YEAR], ascending=[True, False, True, True, True]
+    depth = found[SCOPE_TYPE].map({t: i for i, t in enumerate(HIERARCHY)}).fillna(len(HIERARCHY))
+    found = found.assign(_rank=rank, _depth=depth).sort_values(
+        ["_rank", "_depth", SCOPE, CATEGORY, YEAR], ascending=[True, True, True, True, True]
     )
-    return found.drop(columns="_rank").reset_index(drop=True)
+    return found.drop(columns=["_rank", "_depth"]).reset_index(drop=True)
