@@ -132,8 +132,9 @@ MAX_REASONS_SHOWN = 5  # the reports list every problem; the one-line error name
 
 
 def unreadable_files(load: LoadResult) -> list[FileReport]:
-    """Files that gave nothing to check: failed outright, or not a single budget line read."""
-    return [f for f in load.files if f.status != "ok" or sum(s.data_rows for s in f.sheets) == 0]
+    """Files that gave nothing to check: failed outright, or no table read or set aside with a reason
+    (a 收支总表, an empty 政府性基金 table or a repeated table is accounted for, not a failure)."""
+    return [f for f in load.files if f.unreadable]
 
 
 def load_error_text(load: LoadResult, lang: str) -> str:

@@ -39,6 +39,7 @@ from .batch import (
     run_history,
 )
 from .errors import BudgetGuardError, RulesError
+from .ingest.outcomes import table_summary_lines
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
 from .table import STAGES
@@ -172,6 +173,7 @@ def _print_levels(counts: dict[str, int], lang: str) -> None:
 def _print_check(outcome: CheckOutcome, lang: str) -> None:
     ev = outcome.evaluation
     _print_levels(ev.level_counts(), lang)
+    click.echo("\n".join(table_summary_lines(outcome.load, lang)))
     click.echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         click.echo(note)
