@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from budget_guard.rulebook import DATA_TAG_COLUMNS, DataTag, Rules, Selector
-from budget_guard.table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, GOV_ECON_CODE, ITEM, TAG_SEPARATOR, TAGS
+from budget_guard.rulebook import DataTag, Rules, Selector
+from budget_guard.table import (
+    ECON_CODE,
+    EXPENSE_TYPE,
+    FUNC_CODE,
+    GOV_ECON_CODE,
+    ITEM,
+    TAG_SEPARATOR,
+    TAGS,
+)
 
 
 def _text(value: object) -> str | None:
@@ -20,27 +28,27 @@ def _text(value: object) -> str | None:
     )
 
 
-def _data_tag(rule: DataTag, value: str | None) -> bool:
-    if value is None:
+def _data_tag_hits(rule: DataTag, row: dict[str, str | None]) -> bool:
+    text = row.get(rule.column)
+    if not text:
         return False
-    words = value.split(maxsplit=1)
+    words = text.split()
     return bool(
         (rule.codes and words and words[0] in rule.codes)
-        or (rule.prefixes and any(value.startswith(p) for p in rule.prefixes))
-        or (rule.keywords and any(k in value for k in rule.keywords))
+        or (rule.prefixes and any(text.startswith(p) for p in rule.prefixes))
+        or (rule.keywords and any(k in text for k in rule.keywords))
     )
 
 
-def _has_tag(selector: Selector, row: dict[str, str | None], data_tags: tuple[DataTag, ...]) -> bool:
+def _line_tags(row: dict[str, str | None], data_tags: tuple[DataTag, ...]) -> set[str]:
     tags = row[TAGS]
-    if tags and {t.strip() for t in tags.split(TAG_SEPARATOR)} & set(selector.tags):
-        return True
-    return any(rule.tag in selector.tags and _data_tag(rule, row[rule.column]) for rule in data_tags)
+    own = {t.strip() for t in tags.split(TAG_SEPARATOR)} if tags else set()
+    return own | {rule.tag for rule in data_tags if _data_tag_hits(rule, row)}
 
 
 def _matches(selector: Selector, row: dict[str, str | None], data_tags: tuple[DataTag, ...] = ()) -> bool:
     econ, func, item = row[ECON_CODE], row[FUNC_CODE], row[ITEM]
-    expense_type, gov = row[EXPENSE_TYPE], row[GOV_ECON_CODE]
+    expense_type, gov_econ = row[EXPENSE_TYPE], row[GOV_ECON_CODE]
     if selector.econ_codes and econ not in selector.econ_codes:
         return False
     if selector.econ_prefixes and not (econ and any(econ.startswith(p) for p in selector.econ_prefixes)):
@@ -51,16 +59,16 @@ def _matches(selector: Selector, row: dict[str, str | None], data_tags: tuple[Da
         return False
     if selector.func_items and not (func and len(func) == 7 and func[5:7] in selector.func_items):
         return False
-    if selector.tags and not _has_tag(selector, row, data_tags):
+    if selector.tags and not (_line_tags(row, data_tags) & set(selector.tags)):
         return False
     if selector.item_keywords and not (item and any(k in item for k in selector.item_keywords)):
         return False
     if selector.expense_types and expense_type not in selector.expense_types:
         return False
-    if selector.gov_econ_codes and gov not in selector.gov_econ_codes:
+    if selector.gov_econ_codes and gov_econ not in selector.gov_econ_codes:
         return False
     if selector.gov_econ_prefixes and not (
-        gov and any(gov.startswith(p) for p in selector.gov_econ_prefixes)
+        gov_econ and any(gov_econ.startswith(p) for p in selector.gov_econ_prefixes)
     ):
         return False
     if selector.all_of and not all(_matches(child, row, data_tags) for child in selector.all_of):
@@ -72,9 +80,9 @@ def _matches(selector: Selector, row: dict[str, str | None], data_tags: tuple[Da
 
 def classify_rows(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """Membership matrix (one boolean column per category), computed one row at a time."""
-    columns = [ECON_CODE, FUNC_CODE, ITEM, TAGS, EXPENSE_TYPE, GOV_ECON_CODE]
-    columns += [c for c in DATA_TAG_COLUMNS if c not in columns]
     data_tags = tuple(rules.data_tags)
+    columns = [ECON_CODE, FUNC_CODE, ITEM, TAGS, EXPENSE_TYPE, GOV_ECON_CODE]
+    columns += sorted({rule.column for rule in data_tags} - set(columns))
     result: dict[str, list[bool]] = {c.id: [] for c in rules.categories}
     for values in table[columns].itertuples(index=False, name=None):
         row = {col: _text(v) for col, v in zip(columns, values, strict=True)}

@@ -146,11 +146,12 @@ def make_progress(mode: str, lang: str) -> Progress:
     return text
 
 
-def _formats(formats: str, no_ge: bool) -> tuple[str, ...]:
+def _formats(formats: str, ge: bool | None, ge_default: bool) -> tuple[str, ...]:
+    """The report formats; Great Expectations by ``--ge/--no-ge``, else as ``--format`` says, else
+    the command's default (``check`` off: it costs seconds per run; ``batch`` on: its Data Docs are kept)."""
     chosen = parse_formats(formats)
-    if not no_ge and "ge" not in chosen:
-        chosen = (*chosen, "ge")
-    return tuple(f for f in chosen if not (no_ge and f == "ge"))
+    wanted = ge if ge is not None else ("ge" in chosen or ge_default)
+    return tuple(f for f in chosen if f != "ge") + (("ge",) if wanted else ())
 
 
 def _display_width(text: str) -> int:
@@ -199,6 +200,15 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
 
 
+def _print_cases(changes: Any, lang: str, not_updated: bool) -> None:
+    from .cases.commands import print_changes
+
+    if not_updated:
+        click.echo(i18n.t("cli.cases_not_updated", lang))
+        return
+    print_changes(changes, lang)
+
+
 _fail_on_option = click.option(
     "--fail-on",
     type=click.Choice(FAIL_LEVELS),
@@ -217,13 +227,29 @@ _format_option = click.option(
     "formats",
     default=",".join(DEFAULT_FORMATS),
     show_default=True,
-    help="Comma-separated report formats: json,xlsx,html,md (ge = Great Expectations).",
+    help="Comma-separated report formats: json,xlsx,html,md (ge = Great Expectations, as --ge).",
 )
-_no_ge_option = click.option(
-    "--no-ge", is_flag=True, help="Skip the Great Expectations checkpoint and Data Docs."
-)
+
+
+def _ge_option(default_on: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--ge/--no-ge",
+        "ge",
+        default=None,
+        help="Run the Great Expectations checkpoint and build Data Docs (seconds per run; default: "
+        + ("on" if default_on else "off, or on when --format lists ge")
+        + ").",
+    )
+
+
 _stage_option = click.option(
     "--stage", type=click.Choice(STAGES), help="Compare this stage (default: the rules')."
+)
+_ledger_option = click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite ledger: record this run and update its 挂牌督办 cases (docs/cases.md).",
 )
 _progress_option = click.option(
     "--progress",
@@ -257,8 +283,9 @@ def cli() -> None:
 @_stage_option
 @click.option("--department", help="Department name for tables that do not state it.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@_ledger_option
 @_json_option
-@_no_ge_option
+@_ge_option(default_on=False)
 @_progress_option
 @handles_errors
 def check(
@@ -271,28 +298,35 @@ def check(
     stage: str | None,
     department: str | None,
     year: int | None,
+    ledger_path: Path | None,
     as_json: bool,
-    no_ge: bool,
+    ge: bool | None,
     progress: str,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
+    from .cases.clock import current_clock
+
     rules = load_rules(rules_path)
     outcome = run_check(
         list(inputs),
         rules,
         out_dir,
-        formats=_formats(formats, no_ge),
+        formats=_formats(formats, ge, ge_default=False),
         lang=lang,
         fail_on=fail_on,
         stage=stage,
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        ledger_path=ledger_path,
+        clock=current_clock(),
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
     else:
         _print_quietly(_print_check, outcome, lang)
+        if outcome.cases is not None:
+            _print_quietly(_print_cases, outcome.cases, lang, bool(outcome.message))
     if outcome.message:
         _error(outcome.message, lang)
     return outcome.exit_code
@@ -321,8 +355,9 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@_ledger_option
 @_json_option
-@_no_ge_option
+@_ge_option(default_on=True)
 @_progress_option
 @handles_errors
 def batch(
@@ -335,28 +370,41 @@ def batch(
     lang: str,
     stage: str | None,
     reprocess: bool,
+    ledger_path: Path | None,
     as_json: bool,
-    no_ge: bool,
+    ge: bool | None,
     progress: str,
 ) -> int:
-    """Process every new file in INBOX (new = content hash not in the ledger)."""
+    """Process every new file in INBOX (new = content hash not in the ledger).
+
+    With --ledger the cases are tracked in that file, which is also the batch ledger (--state).
+    """
+    from .cases.clock import current_clock
+
+    if ledger_path is not None and state_path is not None and ledger_path.resolve() != state_path.resolve():
+        raise click.UsageError(i18n.t("cli.cases_ledger_conflict", lang))
+    state_path = ledger_path or state_path
     rules = load_rules(rules_path)
     outcome = run_batch(
         inbox,
         out_dir,
         rules,
         state_path=state_path,
-        formats=_formats(formats, no_ge),
+        formats=_formats(formats, ge, ge_default=True),
         lang=lang,
         fail_on=fail_on,
         stage=stage,
         reprocess=reprocess,
         progress=make_progress(progress, lang),
+        track_cases=ledger_path is not None,
+        clock=current_clock(),
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
     else:
         _print_quietly(_print_batch, outcome, lang)
+        if outcome.cases is not None:
+            _print_quietly(_print_cases, outcome.cases, lang, False)
     return outcome.exit_code
 
 
@@ -481,6 +529,12 @@ def sample(directory: Path, lang: str) -> int:
     return EXIT_OK
 
 
+if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's module (below)
+    from .cases.commands import cases as _cases_group
+
+    cli.add_command(_cases_group)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the command and exit with its code."""
     try:
@@ -500,4 +554,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from budget_guard.cli import main as _package_main  # the module with every command registered
+
+    sys.exit(_package_main())

@@ -195,7 +195,11 @@ def test_report_downloads_are_the_cli_files(ev, load):
     expected = json.loads(json.dumps(build_report(ev, load), ensure_ascii=False, default=str))
     for key in ("findings", "summary", "outcome", "compliance_matrix", "rules"):
         assert document[key] == expected[key], key
-    assert document["reports"] == {"xlsx": "budget-guard-report.xlsx"}
+    assert document["reports"] == {
+        "xlsx": "budget-guard-report.xlsx",
+        "unclassified_csv": "budget-guard-report-unclassified.csv",
+        "unclassified_parquet": "budget-guard-report-unclassified.parquet",
+    }
 
 
 def test_chart_specs_are_valid_vega_lite_and_fast_to_refill(ev):

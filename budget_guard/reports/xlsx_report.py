@@ -2,32 +2,36 @@
 
 Sheets: overview (counts, reconciliation, compliance matrix, input hashes), one sheet per level
 (red, yellow, white — worst first) with the issue's columns and matching fills, unclassified
-lines, rejected rows and load problems. Amounts are numbers in 万元 with a two-decimal format so
+lines summed by department × year × stage × codes (the full list is a CSV beside the workbook),
+rejected rows and load problems. Amounts are numbers in 万元 with a two-decimal format so
 a clerk can sum them; every text cell goes through ``excel_cell`` because item names and file
 names come from the departments and must never run as formulas.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .. import i18n
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import Level
 from ..safety import atomic_write_bytes, excel_cell
-from ..table import AMOUNT_FEN, FEN_PER_WAN, format_wan
+from ..table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
 from .expectations import GeOutcome
+from .unclassified import SUMMARY_COLUMNS, UnclassifiedOutput, unclassified_output
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a second of CLI start-up)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from .views import (
     FINDING_COLUMNS,
     FINDING_LEVELS_WORST_FIRST,
@@ -36,11 +40,9 @@ from .views import (
     MATRIX_LEVEL,
     MONEY_COLUMNS,
     RATE_COLUMNS,
-    UNCLASSIFIED_COLUMNS,
     category_label,
     compliance_matrix,
     finding_rows,
-    unclassified_rows,
 )
 
 # Excel's own "bad / neutral" palette, so the colours read as 红 / 黄 at a glance.
@@ -82,7 +84,24 @@ _WIDTHS: dict[str, float] = {
     "col.source_sheet": 14,
     "col.source_row": 8,
     "col.amount_wan": 14,
+    "col.lines": 10,
 }
+# The 未归类支出 sheet: the unclassified summary's columns → header labels.
+UNCLASSIFIED_SUMMARY_LABELS: dict[str, str] = dict(
+    zip(
+        SUMMARY_COLUMNS,
+        (
+            "col.department",
+            "col.year",
+            "col.stage",
+            "col.func_code",
+            "col.econ_code",
+            "col.lines",
+            "col.amount_wan",
+        ),
+        strict=True,
+    )
+)
 REJECTED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("file", "col.source_file"),
     ("sheet", "col.source_sheet"),
@@ -101,8 +120,34 @@ PROBLEM_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=64)
 def _fill(color: str) -> PatternFill:
+    from openpyxl.styles import PatternFill
+
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
+
+
+@functools.cache
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+@functools.cache
+def _wrap() -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
+
+
+def _plain_value(value: Any) -> Any:
+    """A cell value without style: escaped text, Python scalars, missing values empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    return excel_cell(value)
 
 
 def _cell(
@@ -113,25 +158,29 @@ def _cell(
     number_format: str | None = None,
     bold: bool = False,
     wrap: bool = False,
-) -> WriteOnlyCell:
-    """A styled cell; text is escaped, missing values are empty."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        value = None
-    elif hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    cell = WriteOnlyCell(ws, value=excel_cell(value))
+) -> WriteOnlyCell | Any:
+    """A styled cell; text is escaped, missing values are empty. Unstyled cells stay plain values
+    (openpyxl's write-only sheets take them as they are, several times faster than cell objects)."""
+    value = _plain_value(value)
+    if not (fill or number_format or bold or wrap):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
     if fill:
         cell.fill = _fill(fill)
     if number_format:
         cell.number_format = number_format
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = _bold()
     if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = _wrap()
     return cell
 
 
 def _header(ws: WriteOnlyWorksheet, labels: list[str], widths: list[float]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -210,6 +259,7 @@ def _overview(
     lang: str,
     ge: GeOutcome | None,
     generated_at: datetime,
+    unclassified: UnclassifiedOutput,
 ) -> None:
     ws = _sheet(wb, "sheet.overview", lang)
     ws.column_dimensions["A"].width = 22
@@ -243,16 +293,25 @@ def _overview(
     for level, count in reversed(list(evaluation.level_counts().items())):
         pair(f"level.{level}", count, LEVEL_FILLS[level])
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
-    unclassified_fen = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
     pair(
         "report.unclassified",
         i18n.t(
             "report.unclassified_value",
             lang,
-            lines=len(evaluation.unclassified),
-            amount=format_wan(unclassified_fen),
+            lines=unclassified.lines,
+            amount=format_wan(unclassified.amount_fen),
         ),
     )
+    if unclassified.files and unclassified.lines:
+        pair(
+            "report.unclassified_list",
+            i18n.t(
+                "report.unclassified_list_value",
+                lang,
+                lines=unclassified.lines,
+                files=unclassified.files_text(),
+            ),
+        )
     if ge is not None:
         pair(
             "report.ge",
@@ -297,6 +356,13 @@ def _overview(
         ws.append([_cell(ws, f.name), _cell(ws, f.sha256), _cell(ws, f.size), _cell(ws, f.status)])
 
 
+def _unclassified_display(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The summary with stage labels in ``lang`` (translated once per distinct stage)."""
+    stages = summary[STAGE].astype(object)
+    labels = {v: i18n.t(f"stage.{v}", lang) for v in stages.dropna().unique() if i18n.has(f"stage.{v}")}
+    return summary.assign(**{STAGE: stages.map(lambda v: labels.get(v, v))})
+
+
 def build_workbook(
     evaluation: Evaluation,
     load: LoadResult,
@@ -304,19 +370,23 @@ def build_workbook(
     *,
     ge: GeOutcome | None = None,
     generated_at: datetime | None = None,
+    unclassified: UnclassifiedOutput | None = None,
 ) -> bytes:
     """The 督办单 as .xlsx bytes (the caller writes them atomically)."""
+    unclassified = unclassified or unclassified_output(evaluation)
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
-    _overview(wb, evaluation, load, lang, ge, generated_at or datetime.now(UTC))
+    _overview(wb, evaluation, load, lang, ge, generated_at or datetime.now(UTC), unclassified)
     for level in FINDING_LEVELS_WORST_FIRST:
         _findings_sheet(wb, evaluation, level, lang)
     _frame_sheet(
         wb,
         "sheet.unclassified",
         lang,
-        unclassified_rows(evaluation),
-        [(c, c) for c in UNCLASSIFIED_COLUMNS],
-        money=frozenset({"col.amount_wan"}),
+        _unclassified_display(unclassified.summary, lang),
+        list(UNCLASSIFIED_SUMMARY_LABELS.items()),
+        money=frozenset({AMOUNT_FEN}),
     )
     rejected = load.rejected.copy()
     message_key = "message_en" if lang == "en" else "message_zh"
@@ -345,5 +415,9 @@ def write_xlsx(
     *,
     ge: GeOutcome | None = None,
     generated_at: datetime | None = None,
+    unclassified: UnclassifiedOutput | None = None,
 ) -> Path:
-    return atomic_write_bytes(path, build_workbook(evaluation, load, lang, ge=ge, generated_at=generated_at))
+    workbook = build_workbook(
+        evaluation, load, lang, ge=ge, generated_at=generated_at, unclassified=unclassified
+    )
+    return atomic_write_bytes(path, workbook)
