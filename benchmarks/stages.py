@@ -192,13 +192,18 @@ def evaluate(inputs: Inputs) -> Stage:
 
 def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, float]:
     """Best-of times of the steps ``evaluate`` composes (a breakdown, not a second measurement)."""
-    from budget_guard.engine.classify import classify, label_lines
-    from budget_guard.engine.compare import aggregate, year_over_year
+    from budget_guard.engine.backends.pandas_backend import _group_sums
+    from budget_guard.engine.classify import classify_and_cover, label_lines, membership_patterns
+    from budget_guard.engine.compare import year_over_year
     from budget_guard.engine.findings import build_findings
     from budget_guard.engine.grade import grade
+    from budget_guard.engine.lineage import SourceIndex
     from budget_guard.engine.reconcile import reconcile
+    from budget_guard.engine.seam import assemble
+    from budget_guard.engine.summarize import department_cells
 
     stage = rules.compare.stage
+    ids = tuple(c.id for c in rules.categories)
     times: dict[str, float] = {}
 
     def timed(name: str, fn: Callable[[], Any]) -> Any:
@@ -210,15 +215,17 @@ def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, fl
         times[name] = round(best, 4)
         return value
 
-    membership = timed("classify", lambda: classify(table, rules))
-    labels, count = timed("label_lines", lambda: label_lines(membership))
+    membership, cover = timed("classify", lambda: classify_and_cover(table, rules))
+    patterns = membership_patterns(membership)
+    labels, count = timed("label_lines", lambda: label_lines(membership, patterns))
     lines = table.assign(categories=labels.to_numpy(), category_count=count)
+    seam = timed("line_sums", lambda: assemble(_group_sums(lines, membership, cover, patterns, count), ids))
     summary = timed(
         "compare+grade",
-        lambda: grade(year_over_year(aggregate(lines, membership, rules, stage), rules), rules),
+        lambda: grade(year_over_year(department_cells(seam, rules, stage), rules), rules),
     )
-    timed("findings", lambda: build_findings(summary, lines, membership, rules, stage))
-    timed("reconcile", lambda: reconcile(lines, count, membership))
+    timed("findings", lambda: build_findings(summary, rules, SourceIndex(lines, membership, stage)))
+    timed("reconcile", lambda: reconcile(seam))
     return times
 
 

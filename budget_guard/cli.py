@@ -33,12 +33,16 @@ from .batch import (
     BatchOutcome,
     CheckOutcome,
     Progress,
+    load_error_hints,
     open_ledger,
     run_batch,
     run_check,
     run_history,
 )
-from .errors import BudgetGuardError, RulesError
+from .clock import beijing_short, now_utc, utc_text
+from .engine.findings import MESSAGE_EN, MESSAGE_ZH
+from .engine.grade import LEVEL
+from .errors import BudgetGuardError, InputError, Place, RulesError
 from .ingest.outcomes import table_summary_lines
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
@@ -75,8 +79,11 @@ def _print_quietly(show: Callable[..., None], *args: Any) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _error(message: str, lang: str) -> None:
+def _error(message: str, lang: str, hint: str = "") -> None:
+    """The error line, and under it the hint line saying how to fix it."""
     click.echo(i18n.t("cli.error", lang, message=message), err=True)
+    if hint:
+        click.echo(i18n.t("cli.hint", lang, hint=hint), err=True)
 
 
 def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
@@ -91,14 +98,15 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
             click.echo(i18n.t("cli.locked", lang, path=exc.lock_path) + f" — {exc.message(lang)}", err=True)
             return EXIT_LOCKED
         except RulesError as exc:
+            sep = "：" if lang == "zh" else ": "
             for place, zh, en in exc.problems:
                 where = place.describe(lang)
-                _error(
-                    f"{where}: {zh if lang == 'zh' else en}" if where else (zh if lang == "zh" else en), lang
-                )
+                text = zh if lang == "zh" else en
+                _error(f"{where}{sep}{text}" if where else text, lang)
+            click.echo(i18n.t("cli.hint", lang, hint=exc.hint(lang)), err=True)
             return EXIT_INPUT
         except BudgetGuardError as exc:
-            _error(exc.message(lang), lang)
+            _error(exc.text(lang), lang, exc.hint(lang))
             return EXIT_INPUT
         except OSError as exc:
             _error(f"{exc.filename or ''} {exc.strerror or exc}".strip(), lang)
@@ -117,10 +125,23 @@ def make_progress(mode: str, lang: str) -> Progress:
         return lambda event, values: None
     if mode == "jsonl":
         return lambda event, values: click.echo(
-            json.dumps({"event": event, **values}, ensure_ascii=False, default=str), err=True
+            json.dumps({"event": event, "time": utc_text(), **values}, ensure_ascii=False, default=str),
+            err=True,
         )
 
+    run: dict[str, Any] = {}
+
+    def say(line: str) -> None:
+        """One log line: Beijing time, the batch run id once known, the text."""
+        stamp = beijing_short(now_utc())
+        if "id" in run:
+            click.echo(i18n.t("cli.log_line", lang, time=stamp, run=run["id"], text=line), err=True)
+        else:
+            click.echo(f"{stamp} {line}", err=True)
+
     def text(event: str, values: dict[str, Any]) -> None:
+        if values.get("run_id") is not None:
+            run["id"] = values["run_id"]
         if event == "file_done":
             outcome = (
                 i18n.level_label(values["worst_level"], lang)
@@ -129,7 +150,7 @@ def make_progress(mode: str, lang: str) -> Progress:
                 else i18n.t(f"outcome.{values['status']}", lang)
                 + (f" — {values['message']}" if values["message"] else "")
             )
-            click.echo(i18n.t("cli.batch_file", lang, outcome=outcome, **values), err=True)
+            say(i18n.t("cli.batch_file", lang, outcome=outcome, **values))
             return
         key = {
             "read_start": "cli.reading",
@@ -141,7 +162,7 @@ def make_progress(mode: str, lang: str) -> Progress:
         }.get(event)
         if key:
             values = {"count": values.get("files"), **values}
-            click.echo(i18n.t(key, lang, **values), err=True)
+            say(i18n.t(key, lang, **values))
 
     return text
 
@@ -178,9 +199,47 @@ def _print_check(outcome: CheckOutcome, lang: str) -> None:
     click.echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         click.echo(note)
+    _print_reds(
+        [(zh, en) for zh, en in zip(*_red_messages(ev), strict=True)],
+        lang,
+    )
     worst = i18n.level_label(ev.worst_level(), lang)
-    click.echo(i18n.t("cli.outcome", lang, worst=worst, fail_on=outcome.fail_on, code=outcome.exit_code))
+    click.echo(
+        i18n.t(
+            "cli.outcome",
+            lang,
+            worst=worst,
+            fail_on=_fail_on_text(outcome.fail_on, lang),
+            code=outcome.exit_code,
+        )
+    )
     click.echo(i18n.t("cli.reports", lang, paths=", ".join(str(p) for p in outcome.reports.values())))
+
+
+MAX_REDS_SHOWN = 20  # the terminal lists this many red findings; the reports have all
+
+
+def _fail_on_text(fail_on: str, lang: str) -> str:
+    return (
+        i18n.value("value.fail_on", fail_on, lang) if fail_on == "none" else i18n.level_label(fail_on, lang)
+    )
+
+
+def _red_messages(ev: Any) -> tuple[list[str], list[str]]:
+    red = ev.findings.loc[ev.findings[LEVEL] == "red"]
+    return [str(m) for m in red[MESSAGE_ZH]], [str(m) for m in red[MESSAGE_EN]]
+
+
+def _print_reds(messages: list[tuple[str, str]], lang: str, names: list[str] | None = None) -> None:
+    """The red findings themselves (what a supervisor acts on), not only their number."""
+    if not messages:
+        return
+    click.echo(i18n.t("cli.red_findings", lang, count=len(messages)))
+    for i, (zh, en) in enumerate(messages[:MAX_REDS_SHOWN]):
+        prefix = f"{names[i]}：" if names and lang == "zh" else (f"{names[i]}: " if names else "")
+        click.echo(f"  - {prefix}{zh if lang == 'zh' else en}")
+    if len(messages) > MAX_REDS_SHOWN:
+        click.echo("  " + i18n.t("cli.red_more", lang, count=len(messages) - MAX_REDS_SHOWN))
 
 
 def _print_batch(outcome: BatchOutcome, lang: str) -> None:
@@ -198,6 +257,8 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
             i18n.level_label(f.worst_level, lang) if f.worst_level else i18n.t(f"outcome.{f.status}", lang)
         )
         click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
+    reds = outcome.red_findings
+    _print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
 
 
 def _print_cases(changes: Any, lang: str, not_updated: bool) -> None:
@@ -328,7 +389,7 @@ def check(
         if outcome.cases is not None:
             _print_quietly(_print_cases, outcome.cases, lang, bool(outcome.message))
     if outcome.message:
-        _error(outcome.message, lang)
+        _error(outcome.message, lang, load_error_hints(outcome.load, lang))
     return outcome.exit_code
 
 
@@ -355,6 +416,10 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@click.option("--department", help="Department name for inbox tables that do not state it.")
+@click.option(
+    "--year", type=click.IntRange(1990, 2100), help="Fiscal year for inbox tables that do not state it."
+)
 @_ledger_option
 @_json_option
 @_ge_option(default_on=True)
@@ -370,6 +435,8 @@ def batch(
     lang: str,
     stage: str | None,
     reprocess: bool,
+    department: str | None,
+    year: int | None,
     ledger_path: Path | None,
     as_json: bool,
     ge: bool | None,
@@ -396,6 +463,8 @@ def batch(
         stage=stage,
         reprocess=reprocess,
         progress=make_progress(progress, lang),
+        department=department,
+        year=year,
         track_cases=ledger_path is not None,
         clock=current_clock(),
     )
@@ -436,14 +505,46 @@ def history(
         raise click.UsageError("give --state FILE or --out DIR")
     state = state_path or out_dir / DEFAULT_STATE_NAME
     if run_id is not None:
-        files = open_ledger(state).files(run_id)
+        ledger = open_ledger(state)
+        known = [r["id"] for r in ledger.runs()]
+        if run_id not in known:
+            raise InputError(
+                i18n.t("history.no_run", "zh", run=run_id, count=len(known), last=max(known, default="-")),
+                i18n.t("history.no_run", "en", run=run_id, count=len(known), last=max(known, default="-")),
+                Place(file=str(state)),
+                hint_zh=i18n.t("history.no_run_hint", "zh"),
+                hint_en=i18n.t("history.no_run_hint", "en"),
+            )
+        files = ledger.files(run_id)
         if as_json:
             _emit_json(files)
-        for f in [] if as_json else files:
-            click.echo(
-                f"{f['processed_at']}  {f['status']:<9} {f['worst_level'] or '-':<9} {f['sha256'][:12]}  "
-                f"{f['size']:>10}  {f['name']}  {f['message'] or ''}".rstrip()
-            )
+            return EXIT_OK
+        if not files:
+            click.echo(i18n.t("history.no_files", lang, run=run_id))
+        _print_table(
+            [
+                "history.processed_at",
+                "history.status",
+                "history.worst",
+                "history.sha",
+                "history.size",
+                "history.file",
+                "history.message",
+            ],
+            [
+                [
+                    beijing_short(f["processed_at"]),
+                    i18n.value("value.outcome", f["status"], lang),
+                    i18n.level_label(f["worst_level"], lang) if f["worst_level"] else "-",
+                    f["sha256"][:12],
+                    str(f["size"]),
+                    f["name"],
+                    f["message"] or "",
+                ]
+                for f in files
+            ],
+            lang,
+        )
         return EXIT_OK
     runs = run_history(state, limit)
     if as_json:
@@ -452,17 +553,46 @@ def history(
     if not runs:
         click.echo(i18n.t("cli.no_runs", lang, path=state))
         return EXIT_OK
-    click.echo(
-        f"{'run':>4}  {'started':<25} {'finished':<25} {'status':<11} {'exit':>4} {'new':>4} {'failed':>6} "
-        f"{'skipped':>7}  worst"
+    _print_table(
+        [
+            "history.run",
+            "history.started",
+            "history.finished",
+            "history.status",
+            "history.exit",
+            "history.new",
+            "history.failed",
+            "history.skipped",
+            "history.worst",
+        ],
+        [
+            [
+                str(r["id"]),
+                beijing_short(r["started_at"]),
+                beijing_short(r["finished_at"]) or "-",
+                i18n.value("value.run_status", r["status"], lang),
+                "-" if r["exit_code"] is None else str(r["exit_code"]),
+                str(r["files_new"]),
+                str(r["files_failed"]),
+                str(r["files_skipped"]),
+                i18n.level_label(r["worst_level"], lang) if r["worst_level"] else "-",
+            ]
+            for r in runs
+        ],
+        lang,
     )
-    for r in runs:
-        click.echo(
-            f"{r['id']:>4}  {r['started_at']:<25} {r['finished_at'] or '-':<25} {r['status']:<11} "
-            f"{r['exit_code'] if r['exit_code'] is not None else '-':>4} {r['files_new']:>4} "
-            f"{r['files_failed']:>6} {r['files_skipped']:>7}  {r['worst_level'] or '-'}"
-        )
     return EXIT_OK
+
+
+def _print_table(headers: list[str], rows: list[list[str]], lang: str) -> None:
+    """Columns padded to the widest cell (CJK characters count two), the last column left free."""
+    labels = [i18n.t(h, lang) for h in headers]
+    widths = [
+        max([_display_width(x) for x in [label, *(row[i] for row in rows)]]) + 2
+        for i, label in enumerate(labels)
+    ]
+    for row in [labels, *rows]:
+        click.echo("".join(_pad(cell, w) for cell, w in zip(row[:-1], widths, strict=False)) + row[-1])
 
 
 @cli.group()

@@ -244,10 +244,10 @@ def test_findings_sheets_have_the_issue_columns_and_frozen_header(workbook):
         "部门",
         "类别",
         "年度",
-        "上年数",
-        "本年数",
-        "增减额",
-        "增减率",
+        "上年数（万元）",
+        "本年数（万元）",
+        "增减额（万元）",
+        "增减率（%）",
         "目标",
         "等级",
         "说明",
@@ -303,7 +303,7 @@ def test_unclassified_and_rejected_sheets(workbook):
     amount = unclassified[1][6]
     assert amount.value == 0.5 and amount.number_format == "#,##0.00"
     rejected = _rows(workbook["拒收行"])
-    assert rejected[1][2].value == 9 and rejected[1][4].value == "amount-not-numeric"
+    assert rejected[1][2].value == 9 and rejected[1][4].value == "金额不是数字"
 
 
 def test_overview_states_counts_hashes_and_matrix(workbook, evaluation):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -10,21 +11,27 @@ import pandas as pd
 from .. import i18n
 from ..errors import InputError
 from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, STAGE, UNIT, conform, format_wan
-from .classify import (
-    CATEGORIES_COLUMN,
-    CATEGORY_COUNT_COLUMN,
-    classify,
-    coverage,
-    label_lines,
-    membership_patterns,
-)
-from .compare import GOVERNMENT, UNIT_SCOPE, aggregate, compared_years, year_over_year
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, UNIT, conform, format_wan
+from .backends.pandas_backend import PandasDrill, line_summary
+from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
+from .compare import GOVERNMENT, UNIT_SCOPE, year_over_year
 from .execution import execution, execution_findings, pefa
-from .findings import build_findings, lines_behind
+from .findings import build_findings
 from .grade import LEVEL, empty_category_rows, grade
+from .lineage import Lineage, SourceIndex
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
+from .seam import LineSummary
+from .summarize import department_cells, empty_categories, stage_notes, stage_years
+from .summarize import departments as departments_of
+
+
+class Drill(Protocol):
+    """The input lines behind one number of the summary, fetched on demand from the engine that has them."""
+
+    def lines_behind(
+        self, stage: str, scope_type: str, scope: str, category: str, years: list[int]
+    ) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,9 @@ class Evaluation:
     """Everything one run found. DataFrames are the API; reports and the app only format them.
 
     - ``lines``: the input table plus ``categories`` (';'-joined ids) and ``category_count``
-    - ``membership``: one boolean column per category, aligned with ``lines``
+      (pandas engine; None on DuckDB / Spark, where the lines stay in the engine)
+    - ``membership``: one boolean column per category, aligned with ``lines`` (pandas engine)
+    - ``line_summary``: the seam — group sums the line-level half handed over (``seam.py``)
     - ``summary``: every scope × category × year with previous year, change, rate, target, level, reason
     - ``findings``: the white / yellow / red rows with messages (zh, en) and source rows
     - ``unclassified``: lines in no category (reported, never dropped)
@@ -41,13 +50,16 @@ class Evaluation:
 
     rules: Rules
     stage: str
-    lines: pd.DataFrame
-    membership: pd.DataFrame
+    lines: pd.DataFrame | None
+    membership: pd.DataFrame | None
     summary: pd.DataFrame
     findings: pd.DataFrame
     unclassified: pd.DataFrame
     reconciliation: pd.DataFrame
     notes: tuple[tuple[str, str], ...] = field(default=())
+    line_summary: LineSummary | None = None
+    drill: Drill | None = None
+    engine: str = "pandas"
     # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
     execution: pd.DataFrame = field(default_factory=pd.DataFrame)
     pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -59,6 +71,13 @@ class Evaluation:
 
     def execution_findings(self) -> pd.DataFrame:
         return execution_findings(self.execution) if len(self.execution) else self.execution
+
+    @property
+    def line_count(self) -> int:
+        """Input lines evaluated (every stage), whether or not they are in memory."""
+        if self.lines is not None:
+            return len(self.lines)
+        return self.line_summary.line_count if self.line_summary is not None else 0
 
     @property
     def balanced(self) -> bool:
@@ -79,7 +98,9 @@ class Evaluation:
 
     def lines_behind(self, scope_type: str, scope: str, category: str, years: list[int]) -> pd.DataFrame:
         """The input lines behind one number in the summary (drill-down)."""
-        return lines_behind(self.lines, self.membership, self.stage, scope_type, scope, category, years)
+        if self.drill is None:
+            raise LookupError("this evaluation has no engine to fetch its lines from")
+        return self.drill.lines_behind(self.stage, scope_type, scope, category, years)
 
     def reconciliation_text(self, lang: str = "zh") -> str:
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
@@ -88,7 +109,7 @@ class Evaluation:
             return i18n.t(
                 "recon.balanced",
                 lang,
-                lines=len(self.lines),
+                lines=self.line_count,
                 total=format_wan(total),
                 classified=format_wan(int(totals[CLASSIFIED_FEN].sum())),
                 unclassified=format_wan(int(totals[UNCLASSIFIED_FEN].sum())),
@@ -104,84 +125,102 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     """Classify every line, compare each year with the previous one at every scope, and grade.
 
     ``table`` is a canonical budget table (see table.py); hand-built frames with only some
-    columns are conformed first. ``stage`` overrides the rules' ``compare.stage``.
+    columns are conformed first. ``stage`` overrides the rules' ``compare.stage``. This is the
+    pandas engine; ``engine/backends`` run the same line-level half on DuckDB and Spark.
     """
     lines = conform(table) if not _is_conformed(table) else table.reset_index(drop=True)
     _require_departments(lines)
     stage = stage or rules.compare.stage
-    membership = classify(lines, rules)
-    patterns = membership_patterns(membership)
-    labels, count = label_lines(membership, patterns)
-    lines[CATEGORIES_COLUMN] = labels.to_numpy()  # ``lines`` is our own copy (conform / reset_index)
-    lines[CATEGORY_COUNT_COLUMN] = count
+    half = line_summary(lines, rules)
+    lines[CATEGORIES_COLUMN] = half.labels.to_numpy()  # ``lines`` is our own copy (conform / reset_index)
+    lines[CATEGORY_COUNT_COLUMN] = half.category_count
+    return evaluate_summary(
+        half.summary,
+        rules,
+        stage,
+        SourceIndex(lines, half.membership, stage),
+        lines=lines,
+        membership=half.membership,
+        unclassified=lines.loc[half.category_count == 0],
+        drill=PandasDrill(lines, half.membership),
+        pefa=pefa(lines, rules),
+    )
 
-    covered = coverage(lines, rules)
-    summary = grade(compare_years(lines, membership, rules, stage, patterns, covered), rules)
-    years = compared_years(lines, stage)
+
+def evaluate_summary(
+    summary: LineSummary,
+    rules: Rules,
+    stage: str | None,
+    lineage: Lineage,
+    *,
+    unclassified: pd.DataFrame,
+    lines: pd.DataFrame | None = None,
+    membership: pd.DataFrame | None = None,
+    drill: Drill | None = None,
+    engine: str = "pandas",
+    pefa: pd.DataFrame | None = None,
+) -> Evaluation:
+    """The summary half, shared by every engine: year over year, grade and findings from the seam.
+
+    It reads only ``summary`` (the ``LineSummary``) and asks ``lineage`` for the sources of the
+    findings; nothing here touches a line.
+    """
+    stage = stage or rules.compare.stage
+    graded = grade(compare_years(summary, rules, stage), rules)
+    years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
-    empty = empty_category_rows(rules, membership, latest, rules.compare.government_label.zh)
-    findings = build_findings(summary, lines, membership, rules, stage)
+    empty = empty_category_rows(
+        rules, empty_categories(summary, rules), latest, rules.compare.government_label.zh
+    )
+    findings = build_findings(graded, rules, lineage)
     if not empty.empty:
-        empty_findings = build_findings(empty, lines, membership, rules, stage)
-        findings = pd.concat([findings, empty_findings], ignore_index=True)
-
-    notes: list[tuple[str, tuple]] = []
-    present_stages = _present_values(lines[STAGE])
-    if len(lines) and stage not in present_stages:
-        notes.append(("note.stage_absent", (("stage", stage), ("present", ", ".join(present_stages)))))
-    other = int((lines[STAGE] != stage).sum())
-    if other and stage in present_stages:
-        notes.append(("note.other_stages", (("count", other), ("stage", stage))))
-    baseline = rules.compare.baseline
-    if baseline and baseline != stage:
-        key = "note.baseline" if baseline in present_stages else "note.baseline_absent"
-        labels = tuple(
-            (f"{name}_{lang}", i18n.t(f"stage.{value}", lang))
-            for name, value in (("baseline", baseline), ("stage", stage))
-            for lang in ("zh", "en")
-        )
-        notes.append((key, labels))
-
+        findings = pd.concat([findings, build_findings(empty, rules, lineage)], ignore_index=True)
     return Evaluation(
         rules=rules,
         stage=stage,
         lines=lines,
         membership=membership,
-        summary=summary,
+        summary=graded,
         findings=findings,
-        unclassified=lines.loc[count == 0],
-        reconciliation=reconcile(lines, count, membership, patterns),
-        notes=tuple(notes),
-        execution=execution(lines, membership, rules, patterns, covered),
-        pefa=pefa(lines, rules),
+        unclassified=unclassified,
+        reconciliation=reconcile(summary),
+        notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
+        line_summary=summary,
+        drill=drill,
+        engine=engine,
+        execution=execution(summary, rules),
+        pefa=pefa if pefa is not None else pd.DataFrame(),
     )
 
 
-def compare_years(lines, membership, rules: Rules, stage: str, patterns, covered) -> pd.DataFrame:
-    """Sums per scope × category × year of the compared stage, each next to the previous year's
+def compare_years(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFrame:
+    """Per scope × category × year of the compared stage, each next to the previous year's
     baseline figures (``compare.baseline``), for every scope the rules name."""
     baseline_stage = rules.compare.baseline or stage
-
-    def sums(stage_: str, by: str = DEPARTMENT) -> pd.DataFrame:
-        return aggregate(lines, membership, rules, stage_, patterns, covered, by=by)
-
-    departments = sums(stage)
-    baseline = departments if baseline_stage == stage else sums(baseline_stage)
+    departments = department_cells(summary, rules, stage)
+    baseline = departments if baseline_stage == stage else department_cells(summary, rules, baseline_stage)
     units = unit_baseline = None
-    if UNIT_SCOPE in rules.compare.scopes and lines[UNIT].notna().any():
-        units = sums(stage, UNIT)
-        unit_baseline = units if baseline_stage == stage else sums(baseline_stage, UNIT)
+    if UNIT_SCOPE in rules.compare.scopes and departments_of(summary, UNIT):
+        units = department_cells(summary, rules, stage, by=UNIT)
+        unit_baseline = (
+            units if baseline_stage == stage else department_cells(summary, rules, baseline_stage, UNIT)
+        )
     return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
 
 
-def _present_values(column: pd.Series) -> list[str]:
-    """The sorted distinct values of a column as text (per category, not per line, when categorical)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy()
-        used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
-        present = {str(v) for v in column.cat.categories[used]}
-        return sorted(present | ({"nan"} if (codes < 0).any() else set()))  # as astype(str) would say
-    return sorted(set(column.astype(str)))
+def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[tuple[str, tuple]]:
+    """Say which previous-year figures were compared with, loudly when the data has none of them."""
+    baseline = rules.compare.baseline
+    if not baseline or baseline == stage:
+        return []
+    present = {str(s) for s in summary.totals.loc[summary.totals["input_lines"] > 0, "stage"]}
+    key = "note.baseline" if baseline in present else "note.baseline_absent"
+    labels = tuple(
+        (f"{name}_{lang}", i18n.t(f"stage.{value}", lang))
+        for name, value in (("baseline", baseline), ("stage", stage))
+        for lang in ("zh", "en")
+    )
+    return [(key, labels)]
 
 
 def _require_departments(lines: pd.DataFrame) -> None:
@@ -202,4 +241,4 @@ def _is_conformed(table: pd.DataFrame) -> bool:
     return tuple(table.columns[: len(COLUMNS)]) == COLUMNS and table[AMOUNT_FEN].dtype == np.int64
 
 
-__all__ = ["Evaluation", "evaluate", "GOVERNMENT"]
+__all__ = ["Drill", "Evaluation", "evaluate", "evaluate_summary", "GOVERNMENT"]

@@ -18,7 +18,6 @@ import pandas as pd
 from .. import i18n
 from ..rulebook import Direction, Level, Rules
 from ..table import AMOUNT_FEN, DEPARTMENT, ECON_CODE, FUNC_CODE, STAGE, UNIT, YEAR, format_wan
-from .classify import Patterns
 from .compare import (
     CATEGORY,
     DIRECTION,
@@ -33,9 +32,10 @@ from .compare import (
     SCOPE_HAS_LINES,
     SCOPE_TYPE,
     UNIT_SCOPE,
-    aggregate,
 )
 from .grade import LEVEL, REASON
+from .seam import LineSummary
+from .summarize import department_cells, departments, stage_years
 
 FINAL_FEN = "final_fen"
 BUDGET_FEN = "budget_fen"
@@ -68,8 +68,8 @@ PI22 = "pi2_2_score"
 FINDING_LEVELS = (Level.white.value, Level.yellow.value, Level.red.value)
 
 
-def _stage_sums(lines, membership, rules, patterns, covered, stage: str, by: str) -> pd.DataFrame:
-    frame = aggregate(lines, membership, rules, stage, patterns, covered, by=by)
+def _stage_sums(summary: LineSummary, rules: Rules, stage: str, by: str) -> pd.DataFrame:
+    frame = department_cells(summary, rules, stage, by=by)
     return frame[
         [SCOPE_TYPE, SCOPE, PARENT, CATEGORY, GROUP, DIRECTION, YEAR, AMOUNT_FEN, LINES, SCOPE_HAS_LINES]
     ]
@@ -117,27 +117,21 @@ def _rollup(direct: pd.DataFrame, graded: pd.Series, by: list[str], against: str
     return out.drop(columns=["_any", "_lines"])
 
 
-def execution(
-    lines: pd.DataFrame,
-    membership: pd.DataFrame,
-    rules: Rules,
-    patterns: Patterns | None,
-    covered: pd.DataFrame | None,
-) -> pd.DataFrame:
-    """One row per scope × category × year that has 决算 lines anywhere, graded (see module doc)."""
+def execution(summary: LineSummary, rules: Rules) -> pd.DataFrame:
+    """One row per scope × category × year that has 决算 lines anywhere, graded (see module doc).
+
+    Reads only the seam's cells (the same sums the year-over-year comparison uses), so every
+    engine gives the same section."""
     cfg = rules.execution
-    years = sorted(int(y) for y in pd.unique(lines.loc[(lines[STAGE] == "final").to_numpy(), YEAR]))
-    if cfg is None or not years or not len(lines):
+    years = [int(y) for y in stage_years(summary, "final")]
+    if cfg is None or not years:
         return _empty()
     against = cfg.against
     scopes = rules.compare.scopes
-    by_columns = [DEPARTMENT] + ([UNIT] if UNIT_SCOPE in scopes and lines[UNIT].notna().any() else [])
+    by_columns = [DEPARTMENT] + ([UNIT] if UNIT_SCOPE in scopes and departments(summary, UNIT) else [])
     frames = {}
     for by in by_columns:
-        sums = {
-            s: _stage_sums(lines, membership, rules, patterns, covered, s, by)
-            for s in ("final", "budget", "adjusted")
-        }
+        sums = {s: _stage_sums(summary, rules, s, by) for s in ("final", "budget", "adjusted")}
         frames[by] = _side_by_side(sums["final"], sums["budget"], sums["adjusted"], years)
     dept = frames[DEPARTMENT]
     dept[EXCLUDED] = 0

@@ -26,7 +26,7 @@ from .compare import (
     SCOPE_TYPE,
 )
 from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
-from .lineage import SourceIndex
+from .lineage import Lineage
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
@@ -123,13 +123,11 @@ def lines_behind(
     return lines.loc[mask]
 
 
-def build_findings(
-    graded: pd.DataFrame, lines: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str
-) -> pd.DataFrame:
-    """Rows at white, yellow or red, worst first, with messages and sources.
+def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.DataFrame:
+    """Rows at white, yellow or red, worst first, with messages and the sources behind each.
 
-    Source rows come from a ``SourceIndex`` built once, so the cost grows with the number of
-    findings, not findings × lines.
+    ``lineage`` answers for all findings at once (an in-memory index, or one query on a SQL
+    backend), so the cost grows with the number of findings, not findings × lines.
     """
     found = graded.loc[graded[LEVEL].isin(FINDING_LEVELS)].copy()
     if found.empty:
@@ -139,22 +137,19 @@ def build_findings(
     records = found.to_dict("records")
     found[MESSAGE_ZH] = [message(r, rules, "zh") for r in records]
     found[MESSAGE_EN] = [message(r, rules, "en") for r in records]
-    index = SourceIndex(lines, membership, stage)
-    baseline_stage = rules.compare.baseline or stage
-    # last year's lines are those of the baseline figures (the previous budget, adjusted budget or 决算)
-    previous = index if baseline_stage == stage else SourceIndex(lines, membership, baseline_stage)
-    sources, counts = [], []
-    for r in records:
-        department = None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE]
-        column = SCOPE_COLUMNS.get(r[SCOPE_TYPE], DEPARTMENT)
-        positions = index.positions(r[CATEGORY], [int(r[YEAR])], department, column)
-        if not pd.isna(r.get(PREV_YEAR)):
-            before = previous.positions(r[CATEGORY], [int(r[PREV_YEAR])], department, column)
-            positions = np.union1d(before, positions)
-        counts.append(len(positions))
-        sources.append(index.describe(positions))
-    found[SOURCES] = sources
-    found[SOURCE_LINES] = counts
+    requests = [
+        (
+            r[CATEGORY],
+            [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])],
+            None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE],
+        )
+        # a 区划 or 单位 row names the line column it is read from
+        + ((SCOPE_COLUMNS[r[SCOPE_TYPE]],) if r[SCOPE_TYPE] in ("division", "unit") else ())
+        for r in records
+    ]
+    described = lineage.describe_cells(requests)
+    found[SOURCES] = [text for text, _ in described]
+    found[SOURCE_LINES] = [count for _, count in described]
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
     depth = found[SCOPE_TYPE].map({t: i for i, t in enumerate(HIERARCHY)}).fillna(len(HIERARCHY))
     found = found.assign(_rank=rank, _depth=depth).sort_values(

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .. import i18n
+from ..clock import beijing_text
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import LEVEL_ORDER, Level
@@ -91,7 +92,7 @@ def _header_facts(
     totals = load.totals()
     stage_key = f"stage.{evaluation.stage}"
     facts = [
-        (i18n.t("report.generated_at", lang), generated_at.isoformat(timespec="seconds")),
+        (i18n.t("report.generated_at", lang), beijing_text(generated_at, lang)),
         (
             i18n.t("report.rules", lang),
             f"{rules.title.get(lang)} {rules.version} (sha256 {(rules.sha256 or '')[:12]})",
@@ -103,7 +104,7 @@ def _header_facts(
         ),
         (
             i18n.t("report.rows", lang),
-            i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+            i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
         ),
         (i18n.t("report.reconciliation", lang), evaluation.reconciliation_text(lang)),
         (
@@ -176,7 +177,7 @@ def _ge_summary(ge: GeOutcome, lang: str) -> str:
     return i18n.t(
         "report.ge_value",
         lang,
-        success=ge.success,
+        success=i18n.value("value.bool", bool(ge.success), lang),
         failed=ge.statistics.get("unsuccessful_expectations", 0),
         evaluated=ge.statistics.get("evaluated_expectations", 0),
         docs=ge.data_docs_index or "",

@@ -153,7 +153,7 @@ def build_report(
             "level_counts": counts,
             "findings": int(len(evaluation.findings)),
             "balanced": evaluation.balanced,
-            "lines": int(len(evaluation.lines)),
+            "lines": int(evaluation.line_count),
             "unclassified_lines": unclassified.lines,
         },
         "findings": frame_records(evaluation.findings),

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .. import i18n
+from ..clock import beijing_text
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..rulebook import Level
@@ -107,12 +108,12 @@ REJECTED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
     ("column", "col.column"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("value", "col.value"),
 )
 PROBLEM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("severity", "col.severity"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("file", "col.source_file"),
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
@@ -198,14 +199,32 @@ def _wan(fen: Any) -> float | None:
     return int(fen) / FEN_PER_WAN
 
 
+def _column_label(key: str, lang: str) -> str:
+    """'上年数（万元）', '增减率（%）': a number column says its unit in the header."""
+    if key in MONEY_COLUMNS:
+        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit=i18n.t("unit.wan", lang))
+    if key in RATE_COLUMNS:
+        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit="%")
+    return i18n.t(key, lang)
+
+
+def _autofilter(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
+    """Excel's filter buttons on the header row, over every data row."""
+    from openpyxl.utils import get_column_letter
+
+    if columns and rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
 def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str) -> None:
     ws = _sheet(wb, LEVEL_SHEETS[level], lang)
-    _header(ws, [i18n.t(c, lang) for c in FINDING_COLUMNS], [_WIDTHS[c] for c in FINDING_COLUMNS])
+    _header(ws, [_column_label(c, lang) for c in FINDING_COLUMNS], [_WIDTHS[c] for c in FINDING_COLUMNS])
     rows = finding_rows(evaluation, lang, level=level)
     fill = LEVEL_FILLS[level]
     if rows.empty:
         ws.append([_cell(ws, i18n.t("report.none", lang))])
         return
+    _autofilter(ws, len(FINDING_COLUMNS), len(rows))
     for record in rows.to_dict("records"):
         cells = []
         for col in FINDING_COLUMNS:
@@ -228,8 +247,13 @@ def _frame_sheet(
     frame: pd.DataFrame,
     columns: list[tuple[str, str]],
     money: frozenset[str] = frozenset(),
+    display: dict[str, Any] | None = None,
 ) -> None:
-    """A plain table sheet (unclassified, rejected, problems), capped at Excel's row limit."""
+    """A plain table sheet (unclassified, rejected, problems), capped at Excel's row limit.
+
+    ``display`` maps a column to a function turning its raw values (stage ids, severities,
+    problem codes) into the reader's language.
+    """
     ws = _sheet(wb, key, lang)
     _header(
         ws, [i18n.t(label, lang) for _, label in columns], [_WIDTHS.get(label, 16) for _, label in columns]
@@ -239,7 +263,12 @@ def _frame_sheet(
         return
     names = [name for name, _ in columns]
     limit = EXCEL_MAX_ROWS - 2
-    for record in frame[names].head(limit).to_dict("records"):
+    shown = frame[names].head(limit)
+    for name, show in (display or {}).items():
+        if name in shown.columns:
+            shown = shown.assign(**{name: shown[name].map(show)})
+    _autofilter(ws, len(names), len(shown))
+    for record in shown.to_dict("records"):
         ws.append(
             [
                 _cell(ws, _wan(record[n]), number_format=AMOUNT_FORMAT)
@@ -272,7 +301,7 @@ def _overview(
         ws.append([_cell(ws, i18n.t(label_key, lang), bold=True), _cell(ws, value, fill=fill)])
 
     totals = load.totals()
-    pair("report.generated_at", generated_at.isoformat(timespec="seconds"))
+    pair("report.generated_at", beijing_text(generated_at, lang))
     pair("report.rules", f"{rules.version} (sha256 {(rules.sha256 or '')[:12]})")
     pair(
         "col.stage",
@@ -286,7 +315,7 @@ def _overview(
     )
     pair(
         "report.rows",
-        i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+        i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
     )
     worst = evaluation.worst_level()
     pair("report.worst_level", i18n.level_label(worst, lang), LEVEL_FILLS[worst])
@@ -318,7 +347,7 @@ def _overview(
             i18n.t(
                 "report.ge_value",
                 lang,
-                success=ge.success,
+                success=i18n.value("value.bool", bool(ge.success), lang),
                 failed=ge.statistics.get("unsuccessful_expectations", 0),
                 evaluated=ge.statistics.get("evaluated_expectations", 0),
                 docs=ge.data_docs_index or "",
@@ -353,7 +382,14 @@ def _overview(
         ]
     )
     for f in load.files:
-        ws.append([_cell(ws, f.name), _cell(ws, f.sha256), _cell(ws, f.size), _cell(ws, f.status)])
+        ws.append(
+            [
+                _cell(ws, f.name),
+                _cell(ws, f.sha256),
+                _cell(ws, f.size),
+                _cell(ws, i18n.value("value.file_status", f.status, lang)),
+            ]
+        )
 
 
 def _unclassified_display(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -394,13 +430,16 @@ def build_workbook(
     for name, _ in rejected_columns:
         if name not in rejected.columns:
             rejected[name] = None
-    _frame_sheet(wb, "sheet.rejected", lang, rejected, rejected_columns)
+    titles = {"code": lambda v: i18n.value("problem.title", v, lang)}
+    _frame_sheet(wb, "sheet.rejected", lang, rejected, rejected_columns, display=titles)
     _frame_sheet(
         wb,
         "sheet.problems",
         lang,
         load.problems_frame(),
-        list(PROBLEM_COLUMNS) + [(message_key, "col.message"), ("hint", "col.hint")],
+        list(PROBLEM_COLUMNS)
+        + [(message_key, "col.message"), ("hint_en" if lang == "en" else "hint_zh", "col.hint")],
+        display={**titles, "severity": lambda v: i18n.value("app.severity", v, lang)},
     )
     buffer = io.BytesIO()
     wb.save(buffer)
