@@ -18,6 +18,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "hierarchy.scope_type.department": ("部门", "Department"),
     "hierarchy.scope_type.unit": ("单位", "Budget unit"),
     "hierarchy.col.parent": ("上级", "Parent"),
+    "hierarchy.division_label": ("{scope}（区划合计）", "{scope} (division total)"),
+    "hierarchy.unit_label": ("{scope}（{parent}）", "{scope} ({parent})"),
     "execution.reason.over_budget": (
         "{scope}{year}年{category}决算{final}万元，超过{against_label}{against}万元{deviation}（过紧日子类别不应超预算）",
         "{scope}: {category} spent {final} (10k yuan) in {year}, {deviation} above its {against_label} of {against}",
