@@ -237,6 +237,7 @@ def run_check(
     stem: str | None = None,
     progress: Progress = _no_progress,
     require_readable: bool = True,
+    aliases: str | Path | None = None,
     ledger_path: str | Path | None = None,
     clock: Clock | None = None,
 ) -> CheckOutcome:
@@ -258,7 +259,7 @@ def run_check(
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
-    load = _read(files, department=department, year=year, stage=stage)
+    load = _read(files, department=department, year=year, stage=stage, aliases=aliases)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
@@ -287,6 +288,10 @@ def run_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message)
     run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, len(unreadable), code, clock)
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(load, evaluation, reports, code, fail_on, message, changes, run_id)
 
 
@@ -581,6 +586,7 @@ class BatchOutcome:
     removed_temps: int = 0
     red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
+    case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
 
     @property
     def failed(self) -> int:
@@ -597,6 +603,11 @@ class BatchOutcome:
             "removed_temp_files": self.removed_temps,
             "files": [f.as_record() for f in self.files],
             **({"cases": self.cases.as_record()} if self.cases is not None else {}),
+            **(
+                {"case_reports": {k: str(v) for k, v in self.case_reports.items()}}
+                if self.case_reports
+                else {}
+            ),
         }
 
 
@@ -771,6 +782,7 @@ def run_batch(
         status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
         failed = sum(o.status != PROCESSED for o in outcomes)
         case_changes = changes() if changes else None  # the ladder once, after every file was seen
+        case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
         ledger.finish_run(
             run_id,
             status=status,
@@ -781,8 +793,24 @@ def run_batch(
             worst_level=worst,
         )
     return BatchOutcome(
-        run_id, tuple(outcomes), skipped, code, state, removed, red_findings=tuple(reds), cases=case_changes
+        run_id,
+        tuple(outcomes),
+        skipped,
+        code,
+        state,
+        removed,
+        red_findings=tuple(reds),
+        cases=case_changes,
+        case_reports=case_reports,
     )
+
+
+def _write_case_sheet(
+    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None
+) -> dict[str, Path]:
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang)
 
 
 def _case_tracker(

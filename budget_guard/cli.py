@@ -344,6 +344,11 @@ def cli() -> None:
 @_stage_option
 @click.option("--department", help="Department name for tables that do not state it.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Department aliases (YAML or CSV) so a renamed department is compared as one.",
+)
 @_ledger_option
 @_json_option
 @_ge_option(default_on=False)
@@ -359,6 +364,7 @@ def check(
     stage: str | None,
     department: str | None,
     year: int | None,
+    aliases: Path | None,
     ledger_path: Path | None,
     as_json: bool,
     ge: bool | None,
@@ -379,6 +385,7 @@ def check(
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        aliases=aliases,
         ledger_path=ledger_path,
         clock=current_clock(),
     )
@@ -474,6 +481,9 @@ def batch(
         _print_quietly(_print_batch, outcome, lang)
         if outcome.cases is not None:
             _print_quietly(_print_cases, outcome.cases, lang, False)
+        if outcome.case_reports:
+            paths = ", ".join(str(p) for p in outcome.case_reports.values())
+            _print_quietly(click.echo, i18n.t("cli.cases_exported", lang, paths=paths))
     return outcome.exit_code
 
 
