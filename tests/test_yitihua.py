@@ -305,3 +305,38 @@ def test_pefa_outturn_and_composition_variance(load):
     assert row.pi1_score == "D"  # 40% of its largest project unspent: outturn about 81%
     whole = ev.pefa[(ev.pefa.scope_type == "government") & (ev.pefa.year == 2024)].iloc[0]
     assert whole.pi1_score == "A" and whole.pi2_1_score == "A"
+
+
+def test_execution_section_and_baseline_in_every_report(load, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    from budget_guard.reports.html_report import render_html, render_markdown
+    from budget_guard.reports.json_report import build_report
+    from budget_guard.reports.xlsx_report import build_workbook
+
+    ev = evaluate(load.table, _with_compare(baseline="final"))
+    document = build_report(ev, load)
+    assert document["baseline"]["stage"] == "final"
+    assert "上年决算数" in document["baseline"]["text"]["zh"]
+    found = {(f["scope"], f["category"], f["level"]) for f in document["execution"]["findings"]}
+    assert ("西山区商务局", "sangong", "red") in found and (
+        "东湖区卫生健康局",
+        "livelihood",
+        "yellow",
+    ) in found
+    assert document["execution"]["pefa"] and document["execution"]["against"] == "budget"
+
+    html = render_html(ev, load)
+    assert "预算执行：决算与预算对比 (7)" in html and "112.00%" in html and "上年决算数" in html
+    markdown = render_markdown(ev, load)
+    assert "## 预算执行：决算与预算对比 (7)" in markdown and "PEFA" in markdown
+    assert "东湖区（区划合计）" in markdown
+
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(build_workbook(ev, load))
+    book = load_workbook(path, read_only=True)
+    sheet = book["预算执行：决算与预算对比"]
+    rows = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
+    assert any("西山区商务局" in row and "红色（督办）" in " ".join(map(str, row)) for row in rows)
+    overview = [row for row in book[book.sheetnames[0]].iter_rows(values_only=True) if row and row[0]]
+    assert any(row[0] == "比较基数" and "上年决算数" in str(row[1]) for row in overview)
