@@ -42,6 +42,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{scope}: {category} has final accounts of {final} in {year} but no {against_label}: not assessed",
     ),
     "execution.title": ("预算执行：决算与预算对比", "Budget execution: final accounts against the budget"),
+    "execution.sheet": ("预算执行", "Budget execution"),
     "execution.none": (
         "数据中没有决算（执行）数，未做预算执行分析",
         "No final accounts in the data: no execution check",

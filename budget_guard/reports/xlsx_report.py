@@ -254,7 +254,7 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
 
 def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
     """预算执行: the execution findings (决算 against the budget), then the PEFA PI-1/PI-2 table."""
-    ws = _sheet(wb, "execution.title", lang)
+    ws = _sheet(wb, "execution.sheet", lang)
     widths = [_WIDTHS.get(c, 14) for c in EXECUTION_COLUMNS]
     _header(ws, [i18n.t(c, lang) for c in EXECUTION_COLUMNS], widths)
     ws.append([_cell(ws, execution_summary(evaluation, lang), bold=True)])
