@@ -42,6 +42,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{scope}: {category} has final accounts of {final} in {year} but no {against_label}: not assessed",
     ),
     "execution.title": ("预算执行：决算与预算对比", "Budget execution: final accounts against the budget"),
+    "app.tab.execution": ("预算执行", "Execution"),
+    "app.execution.all": (
+        "显示全部已评价的单元（不只是问题）",
+        "Show every assessed cell (not only findings)",
+    ),
     "execution.sheet": ("预算执行", "Budget execution"),
     "execution.none": (
         "数据中没有决算（执行）数，未做预算执行分析",
