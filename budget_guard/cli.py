@@ -8,9 +8,11 @@ Exit codes (docs/cli.md): 0 nothing at or above the fail level; 1 findings at or
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 import traceback
 import unicodedata
@@ -26,13 +28,16 @@ from .batch import (
     DEFAULT_STATE_NAME,
     EXIT_INPUT,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_LOCKED,
     EXIT_OK,
+    EXIT_TERMINATED,
     FAIL_LEVELS,
     BatchLocked,
     BatchOutcome,
     CheckOutcome,
     Progress,
+    Terminated,
     load_error_hints,
     open_ledger,
     run_batch,
@@ -43,12 +48,14 @@ from .clock import beijing_short, now_utc, utc_text
 from .engine.findings import MESSAGE_EN, MESSAGE_ZH
 from .engine.grade import LEVEL
 from .errors import BudgetGuardError, InputError, Place, RulesError
+from .inbox import LEDGER_MISSING, settle_seconds_default
 from .ingest.outcomes import table_summary_lines
+from .ingest.sources import escape_controls
+from .limits import DEFAULT_LIMITS, Limits
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
 from .table import STAGES
 
-EXIT_INTERRUPTED = 130
 DEFAULT_OUT = "budget-guard-out"
 DEFAULT_SAMPLE_DIR = "budget-guard-sample"
 PROGRESS_MODES = ("auto", "text", "jsonl", "none")
@@ -80,10 +87,13 @@ def _print_quietly(show: Callable[..., None], *args: Any) -> None:
 
 
 def _error(message: str, lang: str, hint: str = "") -> None:
-    """The error line, and under it the hint line saying how to fix it."""
-    click.echo(i18n.t("cli.error", lang, message=message), err=True)
+    """The error line, and under it the hint line saying how to fix it.
+
+    Control characters from file names (newline, ESC) are shown escaped, never sent raw.
+    """
+    click.echo(escape_controls(i18n.t("cli.error", lang, message=message)), err=True)
     if hint:
-        click.echo(i18n.t("cli.hint", lang, hint=hint), err=True)
+        click.echo(escape_controls(i18n.t("cli.hint", lang, hint=hint)), err=True)
 
 
 def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
@@ -111,10 +121,85 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
         except OSError as exc:
             _error(f"{exc.filename or ''} {exc.strerror or exc}".strip(), lang)
             return EXIT_INPUT
-        except KeyboardInterrupt:
-            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as exc:
+            _quiet_after_interrupt()
+            return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
     return wrapper
+
+
+def _quiet_after_interrupt() -> None:
+    """After Ctrl-C or SIGTERM, half-written workbooks are collected at exit; their "Exception ignored
+    … I/O operation on closed file" is noise about files already removed, not news for the user."""
+    sys.unraisablehook = lambda unraisable: None
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _limits(
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
+    settle_seconds: float | None = None,
+) -> Limits:
+    return Limits(
+        max_file_mb=max_file_mb,
+        max_unpacked_mb=max_unpacked_mb,
+        max_cells=max_cells,
+        max_cell_chars=max_cell_chars,
+        max_amount_yuan=max_amount_yuan,
+        settle_seconds=settle_seconds_default() if settle_seconds is None else settle_seconds,
+    )
+
+
+def _limit_options(command: Callable[..., int]) -> Callable[..., int]:
+    """The input limits (docs/cli.md, "Limits"), the same flags on check and batch."""
+    d = DEFAULT_LIMITS
+    for option in reversed(
+        (
+            click.option(
+                "--max-file-mb",
+                type=click.FloatRange(min=0),
+                default=d.max_file_mb,
+                show_default=True,
+                help="Largest input file (MB).",
+            ),
+            click.option(
+                "--max-unpacked-mb",
+                type=click.FloatRange(min=0),
+                default=d.max_unpacked_mb,
+                show_default=True,
+                help="Largest decompressed size of a zipped workbook (MB).",
+            ),
+            click.option(
+                "--max-cells",
+                type=click.IntRange(min=1),
+                default=d.max_cells,
+                show_default=True,
+                help="Largest used range of one sheet (rows x columns).",
+            ),
+            click.option(
+                "--max-cell-chars",
+                type=click.IntRange(min=1),
+                default=d.max_cell_chars,
+                show_default=True,
+                help="Longest cell; a longer one rejects its row.",
+            ),
+            click.option(
+                "--max-amount-yuan",
+                type=click.IntRange(min=1),
+                default=d.max_amount_yuan,
+                show_default=True,
+                help="Largest amount of one line (yuan).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 def make_progress(mode: str, lang: str) -> Progress:
@@ -256,6 +341,9 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         level = (
             i18n.level_label(f.worst_level, lang) if f.worst_level else i18n.t(f"outcome.{f.status}", lang)
         )
+        click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
+    for note in outcome.notes:
+        click.echo(escape_controls(f"  {note.message(lang)}"))
         click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
     reds = outcome.red_findings
     _print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
@@ -321,6 +409,13 @@ _progress_option = click.option(
 )
 
 
+def _engine_options(command: Callable[..., int]) -> Callable[..., int]:
+    """--engine / --spark-master / --spark-table (docs/cli.md, README "Large data")."""
+    from .scale_cli import engine_options
+
+    return engine_options(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budget-guard")
 def cli() -> None:
@@ -353,6 +448,8 @@ def cli() -> None:
 @_json_option
 @_ge_option(default_on=False)
 @_progress_option
+@_limit_options
+@_engine_options
 @handles_errors
 def check(
     inputs: tuple[Path, ...],
@@ -369,11 +466,20 @@ def check(
     as_json: bool,
     ge: bool | None,
     progress: str,
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
+    engine: str,
+    spark_master: str,
+    spark_table: str | None,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
     from .cases.clock import current_clock
 
     rules = load_rules(rules_path)
+    limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan)
     outcome = run_check(
         list(inputs),
         rules,
@@ -385,9 +491,13 @@ def check(
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        limits=limits,
         aliases=aliases,
         ledger_path=ledger_path,
         clock=current_clock(),
+        engine=engine,
+        spark_master=spark_master,
+        spark_table=spark_table,
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
@@ -423,6 +533,17 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@click.option(
+    "--settle-seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Leave files modified less than this long ago for the next run [default: 10, or $BUDGET_GUARD_SETTLE_SECONDS].",
+)
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symlinks in the inbox that point outside it (refused by default).",
+)
 @click.option("--department", help="Department name for inbox tables that do not state it.")
 @click.option(
     "--year", type=click.IntRange(1990, 2100), help="Fiscal year for inbox tables that do not state it."
@@ -431,6 +552,7 @@ def check(
 @_json_option
 @_ge_option(default_on=True)
 @_progress_option
+@_limit_options
 @handles_errors
 def batch(
     inbox: Path,
@@ -442,12 +564,19 @@ def batch(
     lang: str,
     stage: str | None,
     reprocess: bool,
+    settle_seconds: float | None,
+    follow_symlinks: bool,
     department: str | None,
     year: int | None,
     ledger_path: Path | None,
     as_json: bool,
     ge: bool | None,
     progress: str,
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
 ) -> int:
     """Process every new file in INBOX (new = content hash not in the ledger).
 
@@ -459,6 +588,7 @@ def batch(
         raise click.UsageError(i18n.t("cli.cases_ledger_conflict", lang))
     state_path = ledger_path or state_path
     rules = load_rules(rules_path)
+    limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan, settle_seconds)
     outcome = run_batch(
         inbox,
         out_dir,
@@ -470,6 +600,8 @@ def batch(
         stage=stage,
         reprocess=reprocess,
         progress=make_progress(progress, lang),
+        limits=limits,
+        follow_symlinks=follow_symlinks,
         department=department,
         year=year,
         track_cases=ledger_path is not None,
@@ -484,6 +616,9 @@ def batch(
         if outcome.case_reports:
             paths = ", ".join(str(p) for p in outcome.case_reports.values())
             _print_quietly(click.echo, i18n.t("cli.cases_exported", lang, paths=paths))
+    for note in outcome.notes:
+        if note.refused or note.kind == LEDGER_MISSING:
+            click.echo(escape_controls(i18n.t("cli.warning", lang, message=note.message(lang))), err=True)
     return outcome.exit_code
 
 
@@ -673,10 +808,18 @@ if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's 
     from .cases.commands import cases as _cases_group
 
     cli.add_command(_cases_group)
+    from .scale_cli import convert as _convert_command
+
+    cli.add_command(_convert_command)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point: run the command and exit with its code."""
+    """Console-script entry point: run the command and exit with its code.
+
+    SIGTERM (systemd, Airflow) unwinds like Ctrl-C: the run is marked interrupted, temp files go, exit 143.
+    """
+    with contextlib.suppress(ValueError):  # not the main thread (embedded): leave signals alone
+        signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         code = cli.main(args=argv, prog_name="budget-guard", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -684,7 +827,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         code = EXIT_INPUT
+    except Terminated:
+        _quiet_after_interrupt()
+        code = EXIT_TERMINATED
     except (click.Abort, KeyboardInterrupt):
+        _quiet_after_interrupt()
         code = EXIT_INTERRUPTED
     except Exception:  # noqa: BLE001 — a bug: say so, with the traceback, and a distinct code
         traceback.print_exc()

@@ -291,3 +291,70 @@ def test_department_code_links_names(tmp_path):
     load = read_budget(write_csv(tmp_path / "long.csv", rows))
     assert set(load.table["department"].astype(str)) == {"某区财政局"}
     assert problems_of(load, "department-linked")[0].details["how"] == "部门编码101"
+
+
+def test_single_stage_sangong_budget_with_operating_costs(tmp_path):
+    """The 预算 三公 table that also prints 机关运行经费: read (三公 from its items), 机关运行经费 stated, not 三公."""
+    rows = [
+        ["2025年某局“三公”经费预算和机关运行经费预算表"],
+        [None, None, None, None, None, None, "单位：万元"],
+        ["合计", "因公出国（境）费", "公务用车购置及运行费", None, None, "公务接待费", "机关运行经费"],
+        [None, None, "小计", "购置费", "运行费", None, None],
+        ["6.00", "1.00", "3.00", "2.00", "1.00", "2.00", "120.50"],
+    ]
+    load = read_budget(write_xlsx(tmp_path / "三公.xlsx", {"三公": rows}))
+    assert not load.errors and load.files[0].sheets[0].outcome == "read"
+    assert sangong_sum(load.table) == 6 * WAN
+    printed = problems_of(load, "operating-printed")
+    assert [p.details["value"] for p in printed] == ["120.50"]
+    assert not problems_of(load, "subtotal-parts-mismatch")
+
+
+def test_government_fund_table_with_figures_reads_only_its_spending(tmp_path):
+    rows = [
+        ["2024年某局政府性基金预算财政拨款收入支出决算表"],
+        [None, None, None, None, None, None, "单位：万元"],
+        [
+            "功能分类科目编码",
+            "科目名称",
+            "年初结转和结余",
+            "本年收入",
+            "本年支出",
+            None,
+            None,
+            "年末结转和结余",
+        ],
+        [None, None, None, None, "小计", "基本支出", "项目支出", None],
+        ["2120801", "征地和拆迁补偿支出", "5.00", "100.00", "90.00", None, "90.00", "15.00"],
+        ["合计", None, "5.00", "100.00", "90.00", None, "90.00", "15.00"],
+    ]
+    load = read_budget(write_xlsx(tmp_path / "基金.xlsx", {"基金": rows}))
+    assert not load.errors
+    assert load.table[["func_code", "expense_type", "amount_fen"]].values.tolist() == [
+        ["2120801", "项目支出", 90 * WAN]
+    ]
+    assert load.files[0].sheets[0].scope == "fund"
+    assert not problems_of(load, "subtotal-parts-mismatch") and not problems_of(load, "total-mismatch")
+
+
+def test_summary_tables_of_other_provinces_are_not_spending(tmp_path):
+    titles = {
+        "a": "2025年某局部门收支总表",
+        "b": "2025年某局收入总表",
+        "c": "2025年某局财政拨款收支总表",
+        "d": "2025年某局政府采购预算表",
+        "e": "2025年某局支出预算总表",
+    }
+    sheets = {
+        key: [
+            [title],
+            [None, "单位：万元"],
+            ["项目", "预算数"],
+            ["一、一般公共服务支出", "100.00"],
+            ["合计", "100.00"],
+        ]
+        for key, title in titles.items()
+    }
+    load = read_budget(write_xlsx(tmp_path / "总表.xlsx", sheets))
+    assert [s.outcome for s in load.files[0].sheets] == ["not-spending"] * 4 + ["not-spending"]
+    assert not load.errors and not load.files[0].unreadable

@@ -45,4 +45,9 @@ TEXT: dict[str, tuple[str, str]] = {
         "改正表中印错的编码；改正前该行金额不计入（由其上级行代替）",
         "Correct the printed code; the row's money is not counted until it is (its parent row stands in for it).",
     ),
+    "problem.title.operating-printed": ("另列机关运行经费", "机关运行经费 printed"),
+    "problem.hint.operating-printed": (
+        "提示：可将表中机关运行经费与报告中的运行经费对照",
+        "Informational: compare the printed 机关运行经费 with the 运行经费 row of the report.",
+    ),
 }

@@ -66,8 +66,9 @@ def prefer_department(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetIn
     levels = {key: info.level for key, info in sheets.items() if info.level}
     if len(set(levels.values())) < 2:
         return Settled(table, empty)
-    keys = _sheet_keys(table)
-    level = keys.map(lambda k: levels.get(k))
+    ids, distinct = _sheet_ids(table)
+    keys = _sheet_keys(ids, distinct, table.index)
+    level = pd.Series(np.array([levels.get(k) for k in distinct], dtype=object)[ids], index=table.index)
     frame = pd.DataFrame(
         {
             "d": table[DEPARTMENT].astype("object").to_numpy(),
@@ -133,8 +134,8 @@ def _sheet_keys(ids: np.ndarray, distinct: list[tuple[str, str]], index: pd.Inde
 def settle_scopes(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo]) -> Settled:
     """Apply the decision above to the combined lines of every file (vectorised per department-year)."""
     empty = table.iloc[0:0]
-    if table.empty:
-        return Settled(table, empty)
+    if table.empty or not any(info.layout in (SANGONG, ALL_FUNDS_LAYOUT) for info in sheets.values()):
+        return Settled(table, empty)  # the usual long or single table: nothing to decide, no pass over lines
     ids, distinct = _sheet_ids(table)
     unknown = SheetInfo("", None, "")
     layout = pd.Series(
