@@ -27,10 +27,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from . import __version__, i18n
+from . import __version__
 from .engine.evaluate import Evaluation, evaluate
+from .engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from .errors import BudgetGuardError, InputError, Place
-from .ingest.result import FileReport, LoadResult
+from .ingest.result import LoadResult
+from .outcome import RunOutcome, load_error_text, run_outcome, unreadable_files
 from .reports import DEFAULT_FORMATS, write_reports
 from .rulebook import LEVEL_ORDER, Level, Rules
 from .safety import remove_stale_temps, safe_filename
@@ -40,6 +42,7 @@ EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 EXIT_LOCKED = 3
 EXIT_INTERNAL = 4
+EXIT_NOTHING_COMPARED = 5  # every input read, but no cell compared like for like: never a sign-off
 
 # Levels a run can be told to fail on; "none" never fails on findings (only on unreadable input).
 FAIL_LEVELS: tuple[str, ...] = (Level.red.value, Level.yellow.value, Level.white.value, "none")
@@ -54,6 +57,10 @@ _HASH_CHUNK = 1 << 20
 PROCESSED = "processed"  # read and reported (whatever the findings)
 FAILED = "failed"  # the file could not be read (user error; not retried until its content changes)
 ERROR = "error"  # budget-guard itself failed on it (a bug; retried on the next run)
+NO_NEW_FILES = "no_new_files"  # batch outcome: nothing new in the inbox
+NOTHING_COMPARED = (
+    "nothing_compared"  # read, but no cell compared like for like (one year only, stage absent)
+)
 SKIPPED = "skipped"  # already processed in an earlier run (not stored per file)
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -121,31 +128,13 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def exit_code_for(worst_level: str, fail_on: str) -> int:
-    """1 when the worst finding is at or above the fail level, else 0."""
+    """1 when the worst finding is at or above the fail level, else 0 (for a run that compared something)."""
     if fail_on == "none":
         return EXIT_OK
     rank = {lv.value: lv.rank for lv in LEVEL_ORDER}
+    if worst_level not in rank:
+        raise ValueError(f"not a graded level: {worst_level!r}")
     return EXIT_FINDINGS if rank[worst_level] >= rank[fail_on] else EXIT_OK
-
-
-MAX_REASONS_SHOWN = 5  # the reports list every problem; the one-line error names the first few
-
-
-def unreadable_files(load: LoadResult) -> list[FileReport]:
-    """Files that gave nothing to check: failed outright, or not a single budget line read."""
-    return [f for f in load.files if f.status != "ok" or sum(s.data_rows for s in f.sheets) == 0]
-
-
-def load_error_text(load: LoadResult, lang: str) -> str:
-    """One line naming each unreadable file and why."""
-    parts = []
-    for f in unreadable_files(load):
-        reasons = [p.describe(lang) for p in load.errors if p.file in (f.name, f.path)]
-        shown = "; ".join(reasons[:MAX_REASONS_SHOWN])
-        if len(reasons) > MAX_REASONS_SHOWN:
-            shown += f" …(+{len(reasons) - MAX_REASONS_SHOWN})"
-        parts.append(f"{f.name}: {shown or i18n.t('outcome.no_lines', lang)}")
-    return " | ".join(parts)
 
 
 # -- check ------------------------------------------------------------------------------------------
@@ -161,13 +150,19 @@ class CheckOutcome:
     exit_code: int
     fail_on: str
     message: str = ""
+    run: RunOutcome | None = None
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
+        run = self.run or run_outcome(self.evaluation, self.load)
         return {
+            "command": "check",
             "exit_code": self.exit_code,
+            "outcome": run.outcome,
+            "headline": run.headline_zh,
             "fail_on": self.fail_on,
             "worst_level": self.evaluation.worst_level(),
+            "state_counts": self.evaluation.state_counts(),
             "level_counts": self.evaluation.level_counts(),
             "findings": int(len(self.evaluation.findings)),
             "lines": int(len(self.evaluation.lines)),
@@ -218,10 +213,11 @@ def run_check(
     load = _read(files, department=department, year=year, stage=stage)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     unreadable = unreadable_files(load)
-    if require_readable and len(unreadable) == len(load.files):
-        raise InputError(load_error_text(load, "zh"), load_error_text(load, "en"))
     progress("evaluate", {})
     evaluation = evaluate(load.table, rules, stage)
+    if require_readable and len(unreadable) == len(load.files):
+        run = run_outcome(evaluation, load)
+        raise InputError(run.headline_zh, run.headline_en)
     formats = tuple(formats)
     if len(load.table) == 0:
         formats = tuple(f for f in formats if f != "ge")
@@ -230,12 +226,14 @@ def run_check(
     progress("write", {"formats": ",".join(formats)})
     options: dict[str, Any] = {"stem": stem} if stem else {}
     reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
-    code = exit_code_for(evaluation.worst_level(), fail_on)
-    message = ""
-    if unreadable:
-        code = EXIT_INPUT
-        message = load_error_text(load, lang)
-    return CheckOutcome(load, evaluation, reports, code, fail_on, message)
+    run = run_outcome(evaluation, load)
+    if run.failed_files:
+        code, message = EXIT_INPUT, load_error_text(load, lang)
+    elif not run.compared:
+        code, message = EXIT_NOTHING_COMPARED, run.headline(lang)
+    else:
+        code, message = exit_code_for(run.outcome, fail_on), ""
+    return CheckOutcome(load, evaluation, reports, code, fail_on, message, run)
 
 
 # -- lock -------------------------------------------------------------------------------------------
@@ -494,12 +492,26 @@ class BatchOutcome:
 
     @property
     def failed(self) -> int:
+        """Files that could not be read or that compared nothing (no sign-off for them)."""
         return sum(f.status != PROCESSED for f in self.files)
+
+    @property
+    def outcome(self) -> str:
+        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none."""
+        if any(f.status in (FAILED, ERROR) for f in self.files):
+            return OUTCOME_INPUT_FAILED
+        if any(f.status == NOTHING_COMPARED for f in self.files):
+            return OUTCOME_NOTHING_COMPARED
+        if not self.files:
+            return NO_NEW_FILES
+        return _worst([f.worst_level for f in self.files if f.worst_level]) or OUTCOME_NOTHING_COMPARED
 
     def as_record(self) -> dict[str, Any]:
         return {
+            "command": "batch",
             "run_id": self.run_id,
             "exit_code": self.exit_code,
+            "outcome": self.outcome,
             "processed": len(self.files),
             "failed": self.failed,
             "skipped": self.skipped,
@@ -557,12 +569,13 @@ def _process_file(
         )
     ev = check.evaluation
     counts = ev.level_counts()
-    readable = not unreadable_files(check.load)
+    run = check.run or run_outcome(ev, check.load)
+    status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
     return FileOutcome(
         **base,
         processed_at=now_utc(),
-        status=PROCESSED if readable else FAILED,
-        worst_level=ev.worst_level() if readable else None,
+        status=status,
+        worst_level=ev.worst_level() if status == PROCESSED else None,
         findings=int(len(ev.findings)),
         red=counts[Level.red.value],
         yellow=counts[Level.yellow.value],
@@ -641,7 +654,12 @@ def run_batch(
             )
         code = max((o.exit_code for o in outcomes), default=EXIT_OK, key=_exit_precedence)
         worst = _worst([o.worst_level for o in outcomes if o.worst_level])
-        status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
+        status = {
+            EXIT_OK: "ok",
+            EXIT_FINDINGS: "findings",
+            EXIT_INPUT: "failed",
+            EXIT_NOTHING_COMPARED: NOTHING_COMPARED,
+        }.get(code, "error")
         failed = sum(o.status != PROCESSED for o in outcomes)
         ledger.finish_run(
             run_id,
@@ -656,8 +674,11 @@ def run_batch(
 
 
 def _exit_precedence(code: int) -> int:
-    """Which exit code wins when files disagree: internal error > unreadable input > findings > ok."""
-    return {EXIT_OK: 0, EXIT_FINDINGS: 1, EXIT_INPUT: 2, EXIT_INTERNAL: 3}.get(code, 3)
+    """Which exit code wins when files disagree: internal error > unreadable input > nothing compared
+    > findings > ok (a file that compared nothing is no sign-off, whatever the others found)."""
+    return {EXIT_OK: 0, EXIT_FINDINGS: 1, EXIT_NOTHING_COMPARED: 2, EXIT_INPUT: 3, EXIT_INTERNAL: 4}.get(
+        code, 4
+    )
 
 
 def _worst(levels: list[str]) -> str | None:

@@ -35,6 +35,12 @@ FIRST_YEAR = "first_year"
 BASIS_AMOUNT_FEN = "basis_amount_fen"
 BASIS_PREV_AMOUNT_FEN = "basis_prev_amount_fen"
 EXCLUDED_DEPARTMENTS = "excluded_departments"
+SCOPE_PRESENT = "scope_present"  # the department has any line at all of the compared stage that year
+PREV_SCOPE_PRESENT = "prev_scope_present"
+BASIS_LINES = (
+    "basis_lines"  # lines behind the comparable-basis amounts (全市合计: comparable departments only)
+)
+BASIS_PREV_LINES = "basis_prev_lines"
 
 GOVERNMENT = "government"
 DEPARTMENT_SCOPE = "department"
@@ -102,6 +108,7 @@ def aggregate(
     masks_by_coverage: dict[bytes, np.ndarray] = {}
     all_lines = np.ones(len(group_ids), dtype=bool)
     masks_by_coverage[b"all"] = _tables_mask(group_ids, layout_bit, all_lines, size)
+    present = masks_by_coverage[b"all"] != 0
     patterns = patterns if patterns is not None else membership_patterns(membership)
     n_patterns = len(patterns.masks)
     by_pattern = size * n_patterns <= _MAX_PATTERN_CELLS
@@ -139,6 +146,7 @@ def aggregate(
                     LINES: lines,
                     SCOPE_HAS_LINES: tables_mask != 0,
                     TABLES_MASK: tables_mask,
+                    SCOPE_PRESENT: present,
                 }
             )
         )
@@ -189,6 +197,7 @@ def _empty_summary() -> pd.DataFrame:
             LINES: pd.Series(dtype=np.int64),
             SCOPE_HAS_LINES: pd.Series(dtype=bool),
             TABLES_MASK: pd.Series(dtype=np.int64),
+            SCOPE_PRESENT: pd.Series(dtype=bool),
             GROUP: pd.Series(dtype=object),
             DIRECTION: pd.Series(dtype=object),
         }
@@ -208,12 +217,13 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """
     years = np.sort(departments[YEAR].unique())
     keys = [SCOPE, CATEGORY, YEAR]
-    prev = departments[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK]].rename(
+    prev = departments[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK, SCOPE_PRESENT]].rename(
         columns={
             AMOUNT_FEN: PREV_AMOUNT_FEN,
             LINES: PREV_LINES,
             SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES,
             TABLES_MASK: PREV_TABLES_MASK,
+            SCOPE_PRESENT: PREV_SCOPE_PRESENT,
         }
     )
     prev[YEAR] = prev[YEAR] + 1
@@ -222,12 +232,15 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     dept[PREV_LINES] = dept[PREV_LINES].fillna(0).astype(np.int64)
     dept[PREV_SCOPE_HAS_LINES] = dept[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
     dept[PREV_TABLES_MASK] = dept[PREV_TABLES_MASK].fillna(0).astype(np.int64)
+    dept[PREV_SCOPE_PRESENT] = dept[PREV_SCOPE_PRESENT].astype("boolean").fillna(False).astype(bool)
     # Like for like: this year's lines come from the kinds of table last year also had (a 三公经费表
     # alone last year is no baseline for this year's 基本支出表 一般性支出).
     dept[SAME_TABLES] = (dept[TABLES_MASK] & ~dept[PREV_TABLES_MASK]) == 0
     comparable = dept[SCOPE_HAS_LINES] & dept[PREV_SCOPE_HAS_LINES] & dept[SAME_TABLES]
     dept[BASIS_AMOUNT_FEN] = dept[AMOUNT_FEN]
     dept[BASIS_PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN]
+    dept[BASIS_LINES] = dept[LINES]
+    dept[BASIS_PREV_LINES] = dept[PREV_LINES]
     dept[EXCLUDED_DEPARTMENTS] = 0
 
     parts = []
@@ -235,6 +248,8 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         work = dept.assign(
             _basis_cur=np.where(comparable, dept[AMOUNT_FEN], 0),
             _basis_prev=np.where(comparable, dept[PREV_AMOUNT_FEN], 0),
+            _basis_lines=np.where(comparable, dept[LINES], 0),
+            _basis_prev_lines=np.where(comparable, dept[PREV_LINES], 0),
             _excluded=(~comparable & (dept[SCOPE_HAS_LINES] | dept[PREV_SCOPE_HAS_LINES])).astype(np.int64),
         )
         gov = work.groupby([CATEGORY, YEAR], sort=False, as_index=False).agg(
@@ -247,6 +262,10 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
                 PREV_SCOPE_HAS_LINES: (PREV_SCOPE_HAS_LINES, "any"),
                 BASIS_AMOUNT_FEN: ("_basis_cur", "sum"),
                 BASIS_PREV_AMOUNT_FEN: ("_basis_prev", "sum"),
+                BASIS_LINES: ("_basis_lines", "sum"),
+                BASIS_PREV_LINES: ("_basis_prev_lines", "sum"),
+                SCOPE_PRESENT: (SCOPE_PRESENT, "any"),
+                PREV_SCOPE_PRESENT: (PREV_SCOPE_PRESENT, "any"),
                 EXCLUDED_DEPARTMENTS: ("_excluded", "sum"),
             }
         )
@@ -257,7 +276,14 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     if DEPARTMENT_SCOPE in rules.compare.scopes:
         parts.append(dept)
     out = pd.concat(parts, ignore_index=True)
-    for col in (AMOUNT_FEN, PREV_AMOUNT_FEN, BASIS_AMOUNT_FEN, BASIS_PREV_AMOUNT_FEN):
+    for col in (
+        AMOUNT_FEN,
+        PREV_AMOUNT_FEN,
+        BASIS_AMOUNT_FEN,
+        BASIS_PREV_AMOUNT_FEN,
+        BASIS_LINES,
+        BASIS_PREV_LINES,
+    ):
         out[col] = out[col].astype(np.int64)
     out[PREV_YEAR] = out[YEAR] - 1
     out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(years)

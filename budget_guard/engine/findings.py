@@ -15,6 +15,7 @@ from .compare import (
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
+    DEPARTMENT_SCOPE,
     DIRECTION,
     EXCLUDED_DEPARTMENTS,
     GOVERNMENT,
@@ -23,14 +24,34 @@ from .compare import (
     SCOPE,
     SCOPE_TYPE,
 )
-from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
+from .grade import (
+    BELOW_MATERIALITY,
+    GAP_FEN,
+    LEVEL,
+    MATERIALITY_FEN,
+    NOTICE_LEVEL,
+    REASON,
+    SHORTFALL_PP,
+    TARGET_PCT,
+)
 from .lineage import SourceIndex
+from .states import (
+    GRADED_STATES,
+    NOT_COMPARABLE,
+    REASON_DEPARTMENT_MISSING,
+    REASON_PREVIOUS_MISSING,
+    STATE,
+)
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
 SOURCES = "sources"
 SOURCE_LINES = "source_lines"
 FINDING_LEVELS = (Level.white.value, Level.yellow.value, Level.red.value)
+FINDING_KIND = "finding_kind"
+KIND_GRADED = "graded"  # a graded cell at white / yellow / red
+KIND_NOTICE = "notice"  # an ungraded cell (不可比 / 无数据) whose gap the rules report
+KIND_COMPLETENESS = "completeness"  # a department sent nothing for a year (one per department-year)
 
 
 def target_text(direction: str, target_pct: float, lang: str) -> str:
@@ -126,10 +147,18 @@ def build_findings(
 ) -> pd.DataFrame:
     """Rows at white, yellow or red, worst first, with messages and sources.
 
-    Source rows come from a ``SourceIndex`` built once, so the cost grows with the number of
-    findings, not findings × lines.
+    Two kinds: graded cells at white/yellow/red, and ungraded cells (不可比/无数据) whose gap the
+    rules report at ``notice_level``. Each row keeps the cell's ``state``, so a notice about a
+    missing baseline is never mistaken for a graded white. Source rows come from a ``SourceIndex``
+    built once, so the cost grows with the number of findings, not findings × lines.
     """
-    found = graded.loc[graded[LEVEL].isin(FINDING_LEVELS)].copy()
+    is_graded = graded[LEVEL].isin(FINDING_LEVELS).to_numpy()
+    notice = (
+        graded[NOTICE_LEVEL].isin(FINDING_LEVELS).to_numpy() if NOTICE_LEVEL in graded else is_graded & False
+    )
+    found = graded.loc[is_graded | notice].copy()
+    found[LEVEL] = found[LEVEL].where(found[LEVEL].isin(FINDING_LEVELS), found.get(NOTICE_LEVEL))
+    found[FINDING_KIND] = np.where(found[STATE].isin(GRADED_STATES), KIND_GRADED, KIND_NOTICE)
     if found.empty:
         for col in (MESSAGE_ZH, MESSAGE_EN, SOURCES, SOURCE_LINES):
             found[col] = pd.Series(dtype=object)
@@ -147,8 +176,69 @@ def build_findings(
         sources.append(index.describe(positions))
     found[SOURCES] = sources
     found[SOURCE_LINES] = counts
+    return sort_findings(found)
+
+
+def sort_findings(found: pd.DataFrame) -> pd.DataFrame:
+    """Worst first, then 全市合计 before departments, then scope, category and year."""
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
-    found = found.assign(_rank=rank).sort_values(
-        ["_rank", SCOPE_TYPE, SCOPE, CATEGORY, YEAR], ascending=[True, False, True, True, True]
+    found = found.assign(_rank=rank, _cat=found[CATEGORY].fillna("")).sort_values(
+        ["_rank", SCOPE_TYPE, SCOPE, "_cat", YEAR], ascending=[True, False, True, True, True]
     )
-    return found.drop(columns="_rank").reset_index(drop=True)
+    return found.drop(columns=["_rank", "_cat"]).reset_index(drop=True)
+
+
+def completeness_findings(
+    summary: pd.DataFrame, lines: pd.DataFrame, rules: Rules, stage: str
+) -> pd.DataFrame:
+    """One finding per department × year in which the department sent no line of the stage at all.
+
+    Its cells are 不可比 (``department_missing`` in that year, ``previous_year_missing`` the year
+    after) and carry no finding of their own: one missing submission is one thing to chase, not a
+    dozen −100 % rows. The message states the effect on 全市合计: both comparisons around the
+    missing year leave the department out, with its amount in the neighbouring years.
+    """
+    dept = summary.loc[summary[SCOPE_TYPE] != GOVERNMENT]
+    gone = dept.loc[dept[REASON] == REASON_DEPARTMENT_MISSING, [SCOPE, YEAR]]
+    back = dept.loc[dept[REASON] == REASON_PREVIOUS_MISSING, [SCOPE, YEAR]]
+    back = back.assign(**{YEAR: back[YEAR] - 1})
+    missing = pd.concat([gone, back], ignore_index=True).drop_duplicates()
+    if missing.empty:
+        return pd.DataFrame()
+    in_stage = lines.loc[(lines[STAGE] == stage).to_numpy(), [DEPARTMENT, YEAR, AMOUNT_FEN]]
+    totals = in_stage.groupby([in_stage[DEPARTMENT].astype(object), YEAR], observed=True)[AMOUNT_FEN].sum()
+    totals = {(str(d), int(y)): int(v) for (d, y), v in totals.items()}
+    level = rules.grading.missing_current.value
+    government = {lang: rules.compare.government_label.get(lang) for lang in ("zh", "en")}
+    rows = []
+    for scope, year in sorted((str(s), int(y)) for s, y in missing.itertuples(index=False)):
+        near = [(y, totals[(scope, y)]) for y in (year - 1, year + 1) if (scope, y) in totals]
+        row = {
+            SCOPE_TYPE: DEPARTMENT_SCOPE,
+            SCOPE: scope,
+            CATEGORY: None,
+            YEAR: year,
+            PREV_YEAR: year - 1,
+            AMOUNT_FEN: 0,
+            PREV_AMOUNT_FEN: totals.get((scope, year - 1), 0),
+            REASON: REASON_DEPARTMENT_MISSING,
+            STATE: NOT_COMPARABLE,
+            LEVEL: level,
+            FINDING_KIND: KIND_COMPLETENESS,
+            SOURCES: "",
+            SOURCE_LINES: 0,
+        }
+        for lang, column in (("zh", MESSAGE_ZH), ("en", MESSAGE_EN)):
+            near_text = i18n.t("completeness.sep", lang).join(
+                i18n.t("completeness.near", lang, year=y, amount=format_wan(v)) for y, v in near
+            )
+            row[column] = i18n.t(
+                "completeness.department_year",
+                lang,
+                scope=scope if lang == "zh" else f"[{scope}]",
+                year=year,
+                near=near_text or "—",
+                government=government[lang],
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -20,10 +20,11 @@ import pandas as pd
 
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
+from ..outcome import run_outcome, unreadable_files
 from ..safety import atomic_write_text
 from ..table import AMOUNT_FEN, format_wan
 from .expectations import GeOutcome
-from .views import MATRIX_FINDINGS, MATRIX_LEVEL, compliance_matrix
+from .views import MATRIX_FINDINGS, MATRIX_LEVEL, MATRIX_STATE, compliance_matrix
 
 SCHEMA_VERSION = "1.0"
 FEN_SUFFIX = "_fen"
@@ -133,17 +134,12 @@ def build_report(
     """The whole report as a JSON-ready dict (see docs/cli.md, "JSON report")."""
     unclassified = evaluation.unclassified
     counts = evaluation.level_counts()
+    failed = {f.name for f in unreadable_files(load)}
     return {
-        "schema_version": SCHEMA_VERSION,
-        "generator": {"name": "budget-guard", "version": _version()},
-        "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
-        "stage": evaluation.stage,
-        "rules": _rules_section(evaluation),
-        "inputs": [
-            {"name": f.name, "path": f.path, "sha256": f.sha256, "size": f.size, "status": f.status}
-            for f in load.files
-        ],
         "outcome": {
+            **run_outcome(evaluation, load).as_record(),
+            "whatif": [{"zh": zh, "en": en} for zh, en in evaluation.whatif],
+            "state_counts": evaluation.state_counts(),
             "worst_level": evaluation.worst_level(),
             "level_counts": counts,
             "findings": int(len(evaluation.findings)),
@@ -151,12 +147,28 @@ def build_report(
             "lines": int(len(evaluation.lines)),
             "unclassified_lines": int(len(unclassified)),
         },
+        "schema_version": SCHEMA_VERSION,
+        "generator": {"name": "budget-guard", "version": _version()},
+        "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
+        "stage": evaluation.stage,
+        "rules": _rules_section(evaluation),
+        "inputs": [
+            {
+                "name": f.name,
+                "path": f.path,
+                "sha256": f.sha256,
+                "size": f.size,
+                "status": "failed" if f.name in failed else f.status,
+            }
+            for f in load.files
+        ],
         "findings": frame_records(evaluation.findings),
         "summary": frame_records(evaluation.summary),
         "compliance_matrix": [
             {
                 "category": cat,
                 "year": int(year),
+                "state": row[MATRIX_STATE],
                 "level": row[MATRIX_LEVEL],
                 "findings": int(row[MATRIX_FINDINGS]),
             }
