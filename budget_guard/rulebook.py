@@ -77,6 +77,7 @@ def _code_list(pattern: str, what: str):
 EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码 econ code (3 or 5 digits)")
 FuncCodes = _code_list(r"\d{3}(\d{2}){0,2}", "功能分类编码 func code (3, 5 or 7 digits)")
 FuncItems = _code_list(r"\d{2}", '功能分类项 func 项 part (2 digits, quoted: "01")')
+GovEconCodes = _code_list(r"5\d{2}(\d{2})?", "政府经济分类编码 gov econ code (501–599, 3 or 5 digits)")
 
 
 class Selector(_Strict):
@@ -94,6 +95,8 @@ class Selector(_Strict):
     tags: list[Annotated[str, Field(min_length=1)]] | None = None
     item_keywords: list[Annotated[str, Field(min_length=1)]] | None = None
     expense_types: list[Literal["基本支出", "项目支出"]] | None = None
+    gov_econ_codes: GovEconCodes | None = None
+    gov_econ_prefixes: GovEconCodes | None = None
     any_of: list[Selector] | None = None
     all_of: list[Selector] | None = None
     exclude: Selector | None = None
@@ -118,6 +121,8 @@ class Selector(_Strict):
             "tags",
             "item_keywords",
             "expense_types",
+            "gov_econ_codes",
+            "gov_econ_prefixes",
         )
 
 
@@ -195,6 +200,43 @@ class Compare(_Strict):
     government_label: Text
 
 
+# -- tags from the data (一体化 热点分类, 项目类别, 项目名称 …) ------------------------------------------
+
+DATA_TAG_COLUMNS = (
+    "hot_topic",
+    "project_category",
+    "project",
+    "project_code",
+    "fund_type",
+    "item",
+    "unit_name",
+    "unit_code",
+)
+
+
+class DataTag(_Strict):
+    """A tag a line gets from one of its own columns, so a ``tags:`` selector finds it.
+
+    ``codes`` match the first word of the cell exactly (``"0301 优化营商环境"`` has code ``0301``),
+    ``prefixes`` its start, ``keywords`` anywhere in the text. A bureau maps its own 热点分类 or
+    project taxonomy here without touching code.
+    """
+
+    tag: str = Field(min_length=1)
+    column: Literal[DATA_TAG_COLUMNS]  # type: ignore[valid-type]
+    codes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
+    prefixes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
+    keywords: list[Annotated[str, Field(min_length=1)]] | None = None
+
+    @model_validator(mode="after")
+    def _has_values(self) -> DataTag:
+        if not (self.codes or self.prefixes or self.keywords):
+            raise ValueError(
+                "数据标签至少需要 codes、prefixes 或 keywords 之一 / data tag needs codes, prefixes or keywords"
+            )
+        return self
+
+
 class Rules(_Strict):
     version: str
     title: Text
@@ -202,6 +244,7 @@ class Rules(_Strict):
     groups: list[Group] = Field(min_length=1)
     grading: Grading
     categories: list[Category] = Field(min_length=1)
+    data_tags: list[DataTag] = Field(default_factory=list)
     source_path: str | None = None
     sha256: str | None = None
 

@@ -474,6 +474,11 @@ def write_sample(directory: str | Path) -> list[Path]:
     )
     written += write_published_sample(published, table=frame, department=PUBLISHED_DEPARTMENT, year=2025)
 
+    # A 预算管理一体化 export of three 财政区划 (its own manifest), see sample_yitihua.py.
+    from .sample_yitihua import write_yitihua_sample
+
+    write_yitihua_sample(out / "yitihua")
+
     manifest_path = out / "manifest.json"
     manifest_path.write_text(
         json.dumps(

@@ -28,6 +28,16 @@ SOURCE_FILE = "source_file"
 SOURCE_SHEET = "source_sheet"
 SOURCE_ROW = "source_row"
 SOURCE_LAYOUT = "source_layout"  # the table layout a line was read from: long, published, side-by-side …
+# Columns of 预算管理一体化 exports that rules may select on and scopes may group by (empty elsewhere).
+DIVISION = "division"  # 财政区划 (name, or code when only the code is given): a province sees each county
+UNIT_CODE = "unit_code"  # 单位代码: the budget unit (单位) under a department (部门)
+UNIT = "unit_name"  # 单位名称 (not "unit": ingest uses that for the unit of an amount)
+GOV_ECON_CODE = "gov_econ_code"  # 政府预算支出经济分类 (501–599), beside the 部门 econ_code (301–399)
+FUND_TYPE = "fund_type"  # 资金性质
+PROJECT_CODE = "project_code"  # 项目代码
+PROJECT = "project"  # 项目名称
+PROJECT_CATEGORY = "project_category"  # 项目类别 (人员类 / 运转类 / 特定目标类 …)
+HOT_TOPIC = "hot_topic"  # 热点分类: "code name" when the export gives both
 
 COLUMNS: tuple[str, ...] = (
     DEPARTMENT,
@@ -44,6 +54,27 @@ COLUMNS: tuple[str, ...] = (
     SOURCE_SHEET,
     SOURCE_ROW,
     SOURCE_LAYOUT,
+    DIVISION,
+    UNIT_CODE,
+    UNIT,
+    GOV_ECON_CODE,
+    FUND_TYPE,
+    PROJECT_CODE,
+    PROJECT,
+    PROJECT_CATEGORY,
+    HOT_TOPIC,
+)
+# The 一体化 columns: kept as text categoricals, selected on by rules and grouped by scopes.
+YITIHUA_TEXT: tuple[str, ...] = (
+    DIVISION,
+    UNIT_CODE,
+    UNIT,
+    GOV_ECON_CODE,
+    FUND_TYPE,
+    PROJECT_CODE,
+    PROJECT,
+    PROJECT_CATEGORY,
+    HOT_TOPIC,
 )
 REQUIRED: tuple[str, ...] = (DEPARTMENT, YEAR, AMOUNT_FEN)
 OPTIONAL_TEXT: tuple[str, ...] = (
@@ -57,6 +88,7 @@ OPTIONAL_TEXT: tuple[str, ...] = (
     SOURCE_FILE,
     SOURCE_SHEET,
     SOURCE_LAYOUT,
+    *YITIHUA_TEXT,
 )
 
 STAGES: tuple[str, ...] = ("budget", "adjusted", "final")
@@ -66,13 +98,14 @@ TAG_SEPARATOR = ";"
 
 FUNC_CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"  # 类 3 / 款 5 / 项 7 digits
 ECON_CODE_PATTERN = r"^\d{3}(\d{2})?$"  # 类 3 / 款 5 digits
+GOV_ECON_CODE_PATTERN = r"^5\d{2}(\d{2})?$"  # 政府经济分类 类 501–599 / 款 5 digits
 MIN_YEAR, MAX_YEAR = 1990, 2100
 FEN_PER_YUAN = 100
 FEN_PER_WAN = 1_000_000
 
 
 def _one_code_present(df: pd.DataFrame) -> pd.Series:
-    return df[FUNC_CODE].notna() | df[ECON_CODE].notna()
+    return df[FUNC_CODE].notna() | df[ECON_CODE].notna() | df[GOV_ECON_CODE].notna()
 
 
 def _text(nullable: bool = True, **kwargs) -> pa.Column:
@@ -95,11 +128,13 @@ SCHEMA = pa.DataFrameSchema(
         SOURCE_SHEET: _text(),
         SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
         SOURCE_LAYOUT: _text(),
+        **{col: _text() for col in YITIHUA_TEXT},
+        GOV_ECON_CODE: _text(checks=pa.Check.str_matches(GOV_ECON_CODE_PATTERN)),
     },
     checks=[
         pa.Check(
             _one_code_present,
-            error="每行至少需要功能分类或经济分类编码之一 / func_code or econ_code required",
+            error="每行至少需要功能分类或经济分类编码之一 / func_code, econ_code or gov_econ_code required",
         )
     ],
     strict=True,
@@ -130,7 +165,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].cat.rename_categories(lambda v: str(v))
         else:
             out[col] = _distinct_text(out[col], strip=False)
-    for col in (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE):
+    for col in (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE, *YITIHUA_TEXT):
         out[col] = _distinct_text(out[col], strip=True)
     out[DEPARTMENT_CODE] = _distinct_text(out[DEPARTMENT_CODE], strip=True).astype("string")
     out[STAGE] = _distinct_text(out[STAGE], strip=False, fill=DEFAULT_STAGE)

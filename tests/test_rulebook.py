@@ -30,7 +30,9 @@ def test_default_rules_cover_both_guardrails():
     assert {"deepen_reform", "investment_attraction", "enterprise_support", "livelihood"} <= ids
     assert rules.direction_of(rules.category("sangong")) is Direction.decrease
     assert rules.direction_of(rules.category("livelihood")) is Direction.no_decrease
-    assert rules.category("sangong").select.econ_codes == ["30212", "30217", "30231", "31013"]
+    either = rules.category("sangong").select.any_of
+    assert either[0].econ_codes == ["30212", "30217", "30231", "31013"]
+    assert either[1].gov_econ_codes == ["50207", "50206", "50208", "50303"]
     assert rules.compare.stage == "budget"
     assert len(rules.sha256) == 64
 
@@ -106,10 +108,9 @@ def test_bands_must_end_with_an_open_band():
 
 
 def test_empty_selector_is_rejected():
-    bad = TEXT.replace(
-        '    select:\n      econ_codes: ["30212", "30217", "30231", "31013"]',
-        "    select: {}",
-    )
+    start = TEXT.index('    select:\n      any_of:\n        - econ_codes: ["30212"')
+    end = TEXT.index("\n\n", start)
+    bad = TEXT[:start] + "    select: {}" + TEXT[end:]
     assert "selector has no condition" in errors_for(bad).message("en")
 
 

@@ -17,7 +17,7 @@ from ..engine.findings import FINDING_LEVELS
 from ..engine.grade import LEVEL
 from ..table import YEAR
 from .palette import BORDER, FILL, LEVELS_WITH_NONE, TARGET, TEXT
-from .views import (
+from .views.common import (
     AMOUNT_WAN,
     CATEGORY_NAME,
     LEVEL_LABEL,

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..rulebook import Rules, Selector
-from ..table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, ITEM, TAG_SEPARATOR, TAGS
+from ..rulebook import DataTag, Rules, Selector
+from ..table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, GOV_ECON_CODE, ITEM, TAG_SEPARATOR, TAGS
 
 CATEGORIES_COLUMN = "categories"
 CATEGORY_COUNT_COLUMN = "category_count"
@@ -25,9 +25,10 @@ _LOOKUP_BITS = 20  # up to this many categories, patterns are found with a 2**bi
 class _Columns:
     """Per-call cache of categorical columns and of atom results on their distinct values."""
 
-    def __init__(self, table: pd.DataFrame) -> None:
+    def __init__(self, table: pd.DataFrame, data_tags: tuple[DataTag, ...] = ()) -> None:
         self.table = table
         self.n = len(table)
+        self.data_tags = data_tags
         self._atoms: dict[tuple, np.ndarray] = {}
 
     def atom(self, column: str, values: tuple[str, ...], kind: str) -> np.ndarray:
@@ -65,6 +66,11 @@ def _contains_any(distinct: pd.Series, values: tuple[str, ...]) -> np.ndarray:
     return distinct.str.contains(pattern, regex=True).to_numpy()
 
 
+def _first_word_isin(distinct: pd.Series, values: tuple[str, ...]) -> np.ndarray:
+    """The code part of ``"0301 优化营商环境"`` (its first word) is one of ``values``."""
+    return distinct.str.split(n=1).str[0].isin(values).to_numpy()
+
+
 def _has_tag(distinct: pd.Series, values: tuple[str, ...]) -> np.ndarray:
     wanted = set(values)
     return np.fromiter(
@@ -80,6 +86,7 @@ _PREDICATES: dict[str, Callable[[pd.Series, tuple[str, ...]], np.ndarray]] = {
     "func_item": _func_item,
     "contains": _contains_any,
     "tag": _has_tag,
+    "first_word": _first_word_isin,
 }
 
 # selector key → (column, predicate kind)
@@ -92,7 +99,24 @@ _ATOMS: dict[str, tuple[str, str]] = {
     "tags": (TAGS, "tag"),
     "item_keywords": (ITEM, "contains"),
     "expense_types": (EXPENSE_TYPE, "isin"),
+    "gov_econ_codes": (GOV_ECON_CODE, "isin"),
+    "gov_econ_prefixes": (GOV_ECON_CODE, "startswith"),
 }
+# data tag key → predicate kind, on the data tag's own column
+_DATA_TAG_KINDS: dict[str, str] = {"codes": "first_word", "prefixes": "startswith", "keywords": "contains"}
+
+
+def _data_tag_mask(tags: tuple[str, ...], cols: _Columns) -> np.ndarray:
+    """Lines a ``data_tags`` rule gives one of ``tags`` (from 热点分类, 项目类别, 项目名称 …)."""
+    mask = np.zeros(cols.n, dtype=bool)
+    for rule in cols.data_tags:
+        if rule.tag not in tags:
+            continue
+        for key, kind in _DATA_TAG_KINDS.items():
+            values = getattr(rule, key)
+            if values:
+                mask |= cols.atom(rule.column, tuple(values), kind)
+    return mask
 
 
 def _select(selector: Selector, cols: _Columns) -> np.ndarray:
@@ -101,7 +125,10 @@ def _select(selector: Selector, cols: _Columns) -> np.ndarray:
         values = getattr(selector, key)
         if values:
             column, kind = _ATOMS[key]
-            mask &= cols.atom(column, tuple(values), kind)
+            hit = cols.atom(column, tuple(values), kind)
+            if key == "tags" and cols.data_tags:
+                hit = hit | _data_tag_mask(tuple(values), cols)
+            mask &= hit
     if selector.all_of:
         for child in selector.all_of:
             mask &= _select(child, cols)
@@ -115,12 +142,14 @@ def _select(selector: Selector, cols: _Columns) -> np.ndarray:
     return mask
 
 
-def _columns_used(selector: Selector) -> set[str]:
+def _columns_used(selector: Selector, data_tags: tuple[DataTag, ...] = ()) -> set[str]:
     used = {_ATOMS[key][0] for key in Selector.atom_keys() if getattr(selector, key)}
+    if selector.tags:
+        used |= {rule.column for rule in data_tags if rule.tag in selector.tags}
     for child in (selector.all_of or []) + (selector.any_of or []):
-        used |= _columns_used(child)
+        used |= _columns_used(child, data_tags)
     if selector.exclude is not None:
-        used |= _columns_used(selector.exclude)
+        used |= _columns_used(selector.exclude, data_tags)
     return used
 
 
@@ -155,13 +184,14 @@ def classify(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
     Selectors run on the distinct combinations of the codes they read, then map back to lines.
     """
-    columns = sorted(set().union(*(_columns_used(c.select) for c in rules.categories)))
+    data_tags = tuple(rules.data_tags)
+    columns = sorted(set().union(*(_columns_used(c.select, data_tags) for c in rules.categories)))
     distinct = _distinct_rows(table, columns) if columns and len(table) else None
     if distinct is None:
-        cols = _Columns(table)
+        cols = _Columns(table, data_tags)
         return pd.DataFrame({c.id: _select(c.select, cols) for c in rules.categories}, index=table.index)
     combos, line_combo = distinct
-    cols = _Columns(combos)
+    cols = _Columns(combos, data_tags)
     return pd.DataFrame(
         {c.id: _select(c.select, cols)[line_combo] for c in rules.categories},
         index=table.index,
@@ -237,6 +267,8 @@ _ATOM_NEEDS: dict[str, frozenset[str] | None] = {
     "tags": frozenset(),
     "item_keywords": frozenset(),
     "expense_types": None,  # narrows, but needs no code
+    "gov_econ_codes": frozenset({GOV_ECON_CODE}),
+    "gov_econ_prefixes": frozenset({GOV_ECON_CODE}),
 }
 
 
@@ -263,7 +295,7 @@ def coverage(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     years, a department whose previous year only has functional lines has *no baseline* for 三公经费,
     not a baseline of 0 — this is what tells the two apart.
     """
-    has = {FUNC_CODE: table[FUNC_CODE].notna().to_numpy(), ECON_CODE: table[ECON_CODE].notna().to_numpy()}
+    has = {column: table[column].notna().to_numpy() for column in (FUNC_CODE, ECON_CODE, GOV_ECON_CODE)}
     every = np.ones(len(table), dtype=bool)
     cache: dict[frozenset, np.ndarray] = {}
     out = {}

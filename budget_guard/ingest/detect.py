@@ -20,6 +20,8 @@ from .published import find_anchor, plan
 from .rows import blank_rows
 from .sangong import find_anchor as find_sangong_anchor
 from .side_by_side import block_starts, plan_blocks
+from .yitihua import LAYOUT as YITIHUA
+from .yitihua import find_header as find_yitihua_header
 
 LONG = "long"
 PUBLISHED = "published"
@@ -50,6 +52,9 @@ def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) 
     sangong_anchor = find_sangong_anchor(grid)
     if sangong_anchor is not None:
         return Detection(SANGONG, sangong_anchor, row=sangong_anchor)
+    yitihua_header = find_yitihua_header(grid, file, sheet)
+    if yitihua_header is not None:
+        return Detection(YITIHUA, yitihua_header)
     long_header = find_header(grid, file, sheet)
     if long_header is not None:
         return Detection(LONG, long_header)

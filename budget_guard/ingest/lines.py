@@ -25,6 +25,7 @@ from ..table import (
     ECON_CODE,
     EXPENSE_TYPE,
     FUNC_CODE,
+    GOV_ECON_CODE,
     ITEM,
     SOURCE_FILE,
     SOURCE_ROW,
@@ -33,6 +34,7 @@ from ..table import (
     TAG_SEPARATOR,
     TAGS,
     YEAR,
+    YITIHUA_TEXT,
 )
 from .context import Context
 from .grid import TEXT
@@ -154,9 +156,15 @@ def finish_lines(
     # codes
     codes: dict[str, pd.Series] = {}
     code_problems: dict[str, pd.Series] = {}
-    for name, lengths in ((FUNC_CODE, FUNC_LENGTHS), (ECON_CODE, ECON_LENGTHS)):
+    for name, lengths in (
+        (FUNC_CODE, FUNC_LENGTHS),
+        (ECON_CODE, ECON_LENGTHS),
+        (GOV_ECON_CODE, ECON_LENGTHS),
+    ):
         positions, uniques = _distinct(column(name))
         checks = [clean_code(u, lengths) for u in uniques]
+        if name == GOV_ECON_CODE:
+            checks = [_gov_econ(c) for c in checks]
         codes[name] = _expand(positions, [c.code for c in checks], raw.index)
         code_problems[name] = _expand(positions, [c.problem for c in checks], raw.index)
         bad = code_problems[name].notna()
@@ -164,9 +172,11 @@ def finish_lines(
             bad, "code-malformed", labels.get(name, name), column(name), rows, detail=code_problems[name]
         )
         error |= bad
-    func, econ = codes[FUNC_CODE], codes[ECON_CODE]
-    no_code = func.isna() & econ.isna() & code_problems[FUNC_CODE].isna() & code_problems[ECON_CODE].isna()
-    code_label = labels.get(FUNC_CODE) or labels.get(ECON_CODE) or "编码"
+    func, econ, gov_econ = codes[FUNC_CODE], codes[ECON_CODE], codes[GOV_ECON_CODE]
+    no_code = func.isna() & econ.isna() & gov_econ.isna()
+    for name in (FUNC_CODE, ECON_CODE, GOV_ECON_CODE):
+        no_code &= code_problems[name].isna()
+    code_label = labels.get(FUNC_CODE) or labels.get(ECON_CODE) or labels.get(GOV_ECON_CODE) or "编码"
     fails.add(
         no_code,
         "code-missing",
@@ -241,6 +251,13 @@ def finish_lines(
         fails.add(negative, "amount-negative", raw[AMOUNT_LABEL], neg_text, rows)
 
     item = raw[ITEM].astype(TEXT).str.strip() if ITEM in raw.columns else column(ITEM)
+    extra = {}
+    for name in YITIHUA_TEXT:
+        if name == GOV_ECON_CODE:
+            extra[name] = gov_econ[~error]
+        elif name in raw.columns:
+            positions, uniques = _distinct(column(name))
+            extra[name] = _expand(positions, [_stripped(u) for u in uniques], raw.index)[~error]
 
     keep = ~error
     lines = pd.DataFrame(
@@ -258,6 +275,7 @@ def finish_lines(
             SOURCE_FILE: file,
             SOURCE_SHEET: sheet,
             SOURCE_ROW: rows[keep],
+            **extra,
         },
         columns=list(COLUMNS),
     )
@@ -298,6 +316,13 @@ def _fill(series: pd.Series, value: object) -> pd.Series:
     if value not in series.cat.categories:
         series = series.cat.add_categories([value])
     return series.fillna(value)
+
+
+def _gov_econ(check):
+    """政府经济分类 codes are 501–599: a 3xx code in that column is a mix-up with the 部门 classification."""
+    if check.code is not None and not check.code.startswith("5"):
+        return type(check)(None, "政府经济分类应为5开头（501–599） / gov econ codes are 501–599")
+    return check
 
 
 def _key(text: str) -> str:

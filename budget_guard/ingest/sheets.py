@@ -14,7 +14,17 @@ from ..codes import ECON, FUNC, CodeBook
 from ..problems import Problem
 from ..table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
 from .context import build_context
-from .detect import EMPTY, LONG, NO_DATA, PUBLISHED, SANGONG, SIDE_BY_SIDE, Detection, detect_layout
+from .detect import (
+    EMPTY,
+    LONG,
+    NO_DATA,
+    PUBLISHED,
+    SANGONG,
+    SIDE_BY_SIDE,
+    YITIHUA,
+    Detection,
+    detect_layout,
+)
 from .dictionary import name_mismatch_problems, unknown_code_problems
 from .grid import column_letter
 from .hierarchy import long_parent_lines
@@ -25,6 +35,7 @@ from .result import REJECTED_COLUMNS, SheetReport
 from .rows import BLANK, DATA, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets
 from .sangong import read_sangong
 from .side_by_side import group_total_problems, merge_buckets
+from .yitihua import read_yitihua
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,8 @@ def read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Option
         )
     if detection.layout == LONG:
         return _read_long_sheet(grid, detection, report, file, sheet, options)
+    if detection.layout == YITIHUA:
+        return _read_yitihua_sheet(grid, detection, report, file, sheet, options)
     if detection.layout == PUBLISHED:
         return _read_published_sheet(grid, detection, report, file, sheet, options)
     if detection.layout == SIDE_BY_SIDE:
@@ -149,6 +162,58 @@ def _read_long_sheet(
         finished.lines = finished.lines[~parents]
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
     if unit_conflict:
+        finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
+    return _outcome(report, ctx, buckets, finished, problems)
+
+
+def _read_yitihua_sheet(
+    grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
+) -> SheetOutcome:
+    """A 预算管理一体化 export: each phase column (批复/调整后/执行) becomes the lines of one stage."""
+    header = detection.header
+    report.header_row = header.row
+    ctx, problems = build_context(
+        grid,
+        header.row,
+        file=file,
+        sheet=sheet,
+        department=options.department,
+        year=options.year,
+        stage=None,
+        unit=None,
+    )
+    problems = [*header.problems, *problems]
+    for position, value in header.ignored:
+        problems.append(
+            Problem(
+                "column-ignored",
+                file=file,
+                sheet=sheet,
+                row=header.row,
+                column=column_letter(position),
+                details={"value": value, "detail": "不是一体化导出的已知列 / not a known 一体化 column"},
+            )
+        )
+    unit, unit_problems, unit_conflict = resolve_unit(header.unit, ctx, options, file, sheet, header.row)
+    problems.extend(unit_problems)
+    report.unit = unit
+    raw, labels, buckets, empty = read_yitihua(grid, header, unit)
+    for label in empty:
+        problems.append(
+            Problem(
+                "column-ignored",
+                file=file,
+                sheet=sheet,
+                row=header.row,
+                details={
+                    "value": label,
+                    "detail": "整列为空，不作为零读入 / every cell blank: not read as zeros",
+                },
+            )
+        )
+    finished = finish_lines(raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
+    if unit_conflict or any(p.code == "unit-mismatch" for p in header.problems):
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
     return _outcome(report, ctx, buckets, finished, problems)
 

@@ -1,0 +1,177 @@
+"""What every view shares: labels, level and rate texts, scopes, the display ``Table`` and the chart fields.
+
+Money stays exact in 分 in the engine; here it becomes 万元 floats for display only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ... import i18n
+from ...engine.compare import (
+    CATEGORY,
+    CHANGE_RATE,
+    DEPARTMENT_SCOPE,
+    GOVERNMENT,
+    GROUP,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from ...engine.evaluate import Evaluation
+from ...engine.findings import MESSAGE_EN, MESSAGE_ZH
+from ...engine.grade import LEVEL
+from ...rulebook import LEVEL_ORDER
+from ...table import (
+    FEN_PER_WAN,
+    YEAR,
+)
+
+Scope = tuple[str, str]  # (scope_type, scope) as in the engine's summary
+ALL_SCOPES: Scope = ("all", "")  # the matrix of the worst level over every scope
+
+RANK = {level.value: level.rank for level in LEVEL_ORDER}
+WORST_FIRST = tuple(reversed([level.value for level in LEVEL_ORDER]))
+
+
+# -- labels -------------------------------------------------------------------------------------------
+
+
+def label(key: str, lang: str) -> str:
+    return i18n.t(key, lang)
+
+
+def money_label(key: str, lang: str) -> str:
+    """'本年数（万元）' / 'Current (10k yuan)'."""
+    return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit=i18n.t("unit.wan", lang))
+
+
+def rate_label(lang: str) -> str:
+    return i18n.t("app.with_unit", lang, label=i18n.t("col.change_rate", lang), unit="%")
+
+
+def level_text(level: str | None, lang: str) -> str:
+    return i18n.level_label(level if level in RANK else "none", lang)
+
+
+def rate_text(rate: float) -> str:
+    """'+20.00%' from a change rate of 0.2; '—' when there is none."""
+    return "—" if rate is None or pd.isna(rate) else f"{rate * 100:+.2f}%"
+
+
+def wan(fen: pd.Series) -> pd.Series:
+    return pd.to_numeric(fen, errors="coerce") / FEN_PER_WAN
+
+
+# -- scopes -------------------------------------------------------------------------------------------
+
+
+def government_scope(evaluation: Evaluation) -> Scope:
+    return (GOVERNMENT, evaluation.rules.compare.government_label.zh)
+
+
+def scope_options(evaluation: Evaluation) -> list[Scope]:
+    """The whole government first (when the rules compare it), then every department by name."""
+    summary = evaluation.summary
+    out: list[Scope] = []
+    if (summary[SCOPE_TYPE] == GOVERNMENT).any() or GOVERNMENT in evaluation.rules.compare.scopes:
+        out.append(government_scope(evaluation))
+    departments = summary.loc[summary[SCOPE_TYPE] == DEPARTMENT_SCOPE, SCOPE].astype(str).unique()
+    out.extend((DEPARTMENT_SCOPE, d) for d in sorted(departments))
+    return out
+
+
+def scope_text(evaluation: Evaluation, scope: Scope, lang: str) -> str:
+    if scope == ALL_SCOPES:
+        return i18n.t("app.scope.all", lang)
+    if scope[0] == GOVERNMENT:
+        return evaluation.rules.compare.government_label.get(lang)
+    return scope[1]
+
+
+def compared_years(evaluation: Evaluation) -> list[int]:
+    """The years that have a year-over-year comparison (every summary year but the first)."""
+    summary = evaluation.summary
+    graded = summary.loc[summary[LEVEL].notna(), YEAR]
+    return sorted(int(y) for y in graded.unique())
+
+
+# -- the display table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """A display frame with the raw values the page filters and drills on (same index)."""
+
+    table: pd.DataFrame
+    keys: pd.DataFrame
+    money: tuple[str, ...] = ()
+    rates: tuple[str, ...] = ()
+    integers: tuple[str, ...] = ()
+    level: str | None = None
+    wide: tuple[str, ...] = ()  # long text (explanations)
+    narrow: tuple[str, ...] = ()  # short codes and numbers
+    pinned: tuple[str, ...] = ()  # stay in view when scrolling sideways
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def where(self, mask: np.ndarray | pd.Series) -> Table:
+        mask = np.asarray(mask, dtype=bool)
+        return replace(self, table=self.table.loc[mask], keys=self.keys.loc[mask])
+
+
+# -- compliance matrix and trend charts ---------------------------------------------------------------
+
+# columns of the matrix / trend frames (chart fields; never shown as table headers)
+GROUP_NAME = "group_name"
+CATEGORY_NAME = "category_name"
+ORDER = "order"
+LEVEL_LABEL = "level_label"
+RATE_TEXT = "rate_text"
+AMOUNT_WAN = "amount_wan"
+PREV_AMOUNT_WAN = "prev_amount_wan"
+TARGET_WAN = "target_wan"
+TARGET_TEXT = "target_text"
+MESSAGE = "message"
+TEXT_MAIN = "text_main"  # the cell's first line (bold)
+TEXT_SUB = "text_sub"  # the cell's second line
+WHERE = "where"  # all-scopes matrix: the scopes with findings, worst first
+CELL_COLUMNS = [
+    GROUP,
+    GROUP_NAME,
+    CATEGORY,
+    CATEGORY_NAME,
+    ORDER,
+    YEAR,
+    LEVEL,
+    LEVEL_LABEL,
+    TARGET_TEXT,
+    CHANGE_RATE,
+    RATE_TEXT,
+    TEXT_MAIN,
+    TEXT_SUB,
+    AMOUNT_WAN,
+    PREV_AMOUNT_WAN,
+    MESSAGE,
+]
+
+
+def scope_rows(evaluation: Evaluation, scope: Scope) -> pd.DataFrame:
+    summary = evaluation.summary
+    mask = (summary[SCOPE_TYPE] == scope[0]).to_numpy() & (summary[SCOPE].astype(str) == scope[1]).to_numpy()
+    return summary.loc[mask]
+
+
+def finding_messages(evaluation: Evaluation, scope: Scope, lang: str) -> dict[tuple[str, int], str]:
+    found = evaluation.findings
+    mask = (found[SCOPE_TYPE] == scope[0]).to_numpy() & (found[SCOPE].astype(str) == scope[1]).to_numpy()
+    column = MESSAGE_EN if lang == "en" else MESSAGE_ZH
+    part = found.loc[mask]
+    return {(c, int(y)): str(m) for c, y, m in zip(part[CATEGORY], part[YEAR], part[column], strict=True)}
+
+
+def all_years(evaluation: Evaluation) -> list[int]:
+    return sorted(int(y) for y in evaluation.summary[YEAR].unique())

@@ -1,0 +1,136 @@
+"""The 部门钻取 view: every scope's change rate per category for a year, and one cell's explanation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ... import i18n
+from ...engine.compare import (
+    AMOUNT_FEN,
+    CATEGORY,
+    CHANGE_RATE,
+    GOVERNMENT,
+    PREV_AMOUNT_FEN,
+    PREV_YEAR,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from ...engine.evaluate import Evaluation
+from ...engine.grade import EMPTY_CATEGORY, LEVEL, REASON
+from ...table import (
+    YEAR,
+    format_wan,
+)
+from .common import (
+    RANK,
+    Scope,
+    finding_messages,
+    label,
+    level_text,
+    rate_text,
+    scope_options,
+    scope_rows,
+    scope_text,
+)
+
+
+@dataclass(frozen=True)
+class DepartmentTable:
+    """Scope × category change rates (%) for one year, the level of each cell, and what each row/column is."""
+
+    rates: pd.DataFrame  # first column the scope label, then one column per category name
+    levels: pd.DataFrame  # same shape: level value per cell (None where not graded)
+    scopes: list[Scope]
+    categories: list[str]  # category id per rate column, after the label and worst-level columns
+
+    def worst_cell(self) -> tuple[Scope, str] | None:
+        """The first (worst-sorted) scope's worst category, where a drill-down should start."""
+        best: tuple[int, int, int] | None = None
+        for i in range(len(self.scopes)):
+            for j in range(len(self.categories)):
+                rank = RANK.get(self.levels.iat[i, j + 2], -1)
+                if rank > 0 and (best is None or rank > best[0]):
+                    best = (rank, i, j)
+        if best is None:
+            return None
+        return self.scopes[best[1]], self.categories[best[2]]
+
+    def cell(self, row: int, column: str) -> tuple[Scope, str] | None:
+        """The (scope, category id) behind a clicked cell, or None for a label column."""
+        columns = list(self.rates.columns)
+        if column not in columns or not 0 <= row < len(self.scopes):
+            return None
+        index = columns.index(column) - 2
+        if index < 0:
+            return None
+        return self.scopes[row], self.categories[index]
+
+
+def department_table(evaluation: Evaluation, year: int, lang: str) -> DepartmentTable:
+    """Every scope's change rate in each category for ``year``, worst rows first (government on top)."""
+    rules = evaluation.rules
+    summary = evaluation.summary
+    part = summary.loc[summary[YEAR] == year, [SCOPE_TYPE, SCOPE, CATEGORY, CHANGE_RATE, LEVEL]]
+    part = part.assign(**{SCOPE: part[SCOPE].astype(str)}).set_index([SCOPE_TYPE, SCOPE, CATEGORY])
+    categories = [c.id for c in rules.categories]
+    options = scope_options(evaluation)
+    index = pd.MultiIndex.from_tuples(options, names=[SCOPE_TYPE, SCOPE]) if options else None
+    rate = (part[CHANGE_RATE] * 100).unstack(CATEGORY).reindex(index=index, columns=categories)
+    level = part[LEVEL].astype(object).unstack(CATEGORY).reindex(index=index, columns=categories)
+    found = evaluation.findings
+    for category, scope_type, scope, lv in found.loc[
+        (found[REASON] == EMPTY_CATEGORY) & (found[YEAR] == year), [CATEGORY, SCOPE_TYPE, SCOPE, LEVEL]
+    ].itertuples(index=False):
+        level.loc[(scope_type, str(scope)), category] = lv
+    level = level.where(level.isin(list(RANK)), None)
+    rank = level.apply(lambda col: col.map(lambda v: RANK.get(v, -1))).max(axis=1)
+    order = pd.DataFrame(
+        {
+            "government": [t == GOVERNMENT for t, _ in options],
+            "rank": rank.to_numpy(),
+            "name": [s for _, s in options],
+            "present": (rate.notna().any(axis=1) | level.notna().any(axis=1)).to_numpy(),
+        }
+    )
+    order = order.loc[order["present"] | order["government"]]
+    order = order.sort_values(["government", "rank", "name"], ascending=[False, False, True])
+    positions = order.index.to_numpy()
+    scopes = [options[i] for i in positions]
+    by_rank = {v: k for k, v in RANK.items()}
+    worst = [by_rank.get(int(r)) for r in order["rank"]]
+    scope_col, worst_col = label("col.scope", lang), i18n.t("app.worst_level", lang)
+    rates = pd.DataFrame({scope_col: [scope_text(evaluation, s, lang) for s in scopes]})
+    rates[worst_col] = [level_text(w, lang) for w in worst]
+    levels = pd.DataFrame({scope_col: [None] * len(scopes), worst_col: worst}, dtype=object)
+    for category in rules.categories:
+        rates[category.name.get(lang)] = rate[category.id].to_numpy(dtype=float)[positions]
+        levels[category.name.get(lang)] = level[category.id].to_numpy()[positions]
+    return DepartmentTable(rates=rates, levels=levels, scopes=scopes, categories=categories)
+
+
+def cell_detail(evaluation: Evaluation, scope: Scope, category: str, year: int, lang: str) -> str:
+    """The explanation of one graded number: the finding's message, or the compliant comparison."""
+    messages = finding_messages(evaluation, scope, lang)
+    if (category, year) in messages:
+        return messages[(category, year)]
+    rows = scope_rows(evaluation, scope)
+    row = rows.loc[(rows[CATEGORY] == category).to_numpy() & (rows[YEAR] == year).to_numpy()]
+    name = evaluation.rules.category(category).name.get(lang)
+    who = scope_text(evaluation, scope, lang)
+    if row.empty:
+        return i18n.t("app.drill.no_row", lang, scope=who, category=name, year=year)
+    r = row.iloc[0]
+    return i18n.t(
+        "app.drill.row",
+        lang,
+        scope=who,
+        category=name,
+        year=year,
+        prev_year=int(r[PREV_YEAR]),
+        prev_amount=format_wan(int(r[PREV_AMOUNT_FEN])),
+        amount=format_wan(int(r[AMOUNT_FEN])),
+        rate=rate_text(r[CHANGE_RATE]),
+        level=level_text(r[LEVEL] if isinstance(r[LEVEL], str) else None, lang),
+    )

@@ -1,0 +1,123 @@
+"""The 读取报告 view: per-sheet accounting, rejected rows and load problems."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import i18n
+from ...ingest.result import LoadResult
+from .common import (
+    Table,
+    label,
+    wan,
+)
+
+REJECTED_LABELS: tuple[tuple[str, str], ...] = (
+    ("file", "col.source_file"),
+    ("sheet", "col.source_sheet"),
+    ("row", "col.source_row"),
+    ("column", "col.column"),
+    ("code", "col.problem_code"),
+    ("value", "col.value"),
+)
+
+
+def rejected_table(load: LoadResult, lang: str) -> Table:
+    """Every rejected row with the reason, in the analyst's language."""
+    rejected = load.rejected
+    message = "message_en" if lang == "en" else "message_zh"
+    table = pd.DataFrame(index=rejected.index)
+    for column, key in REJECTED_LABELS:
+        values = rejected[column] if column in rejected.columns else pd.Series(None, index=rejected.index)
+        if column == "row":
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        else:
+            values = (
+                values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v))
+            )
+        table[label(key, lang)] = values.to_numpy()
+    table[label("col.message", lang)] = rejected[message].to_numpy() if message in rejected.columns else None
+    return Table(table, pd.DataFrame(index=rejected.index), integers=(label("col.source_row", lang),))
+
+
+PROBLEM_LABELS: tuple[tuple[str, str], ...] = (
+    ("severity", "col.severity"),
+    ("code", "col.problem_code"),
+    ("file", "col.source_file"),
+    ("sheet", "col.source_sheet"),
+    ("row", "col.source_row"),
+    ("column", "col.column"),
+)
+
+
+def problems_table(load: LoadResult, lang: str) -> Table:
+    """Load problems (合计 and hierarchy mismatches, unit and code issues …) with how to fix them."""
+    problems = load.problems_frame()
+    message = "message_en" if lang == "en" else "message_zh"
+    table = pd.DataFrame(index=problems.index)
+    for column, key in PROBLEM_LABELS:
+        values = problems[column] if column in problems.columns else pd.Series(None, index=problems.index)
+        if column == "row":
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        elif column == "severity":
+            values = values.map(
+                lambda v: i18n.t(f"app.severity.{v}", lang) if i18n.has(f"app.severity.{v}") else v
+            )
+        table[label(key, lang)] = values.to_numpy()
+    table[label("col.message", lang)] = problems[message].to_numpy() if message in problems.columns else None
+    table[label("col.hint", lang)] = problems["hint"].to_numpy() if "hint" in problems.columns else None
+    keys = pd.DataFrame(
+        {"severity": problems.get("severity", pd.Series(dtype=object)).to_numpy()}, index=problems.index
+    )
+    return Table(table, keys, integers=(label("col.source_row", lang),))
+
+
+SHEET_LABELS: tuple[tuple[str, str], ...] = (
+    ("file", "col.source_file"),
+    ("sheet", "col.source_sheet"),
+    ("status", "col.status"),
+    ("layout", "app.load.layout"),
+    ("unit", "app.load.unit"),
+    ("rows_read", "app.load.rows_read"),
+    ("data_rows", "app.load.data_rows"),
+    ("subtotal_rows", "app.load.subtotal_rows"),
+    ("header_rows", "app.load.header_rows"),
+    ("note_rows", "app.load.note_rows"),
+    ("blank_rows", "app.load.blank_rows"),
+    ("rejected_rows", "app.load.rejected_rows"),
+    ("lines", "app.load.lines"),
+    ("amount_fen", "col.amount_wan"),
+    ("accounted", "app.load.accounted"),
+)
+
+
+def sheets_table(load: LoadResult, lang: str) -> Table:
+    """The load report: one row per file × sheet with how every row was accounted for."""
+    report = load.report_frame()
+    table = pd.DataFrame(index=report.index)
+    counts = []
+    for column, key in SHEET_LABELS:
+        name = label(key, lang)
+        values = (
+            report[column] if column in report.columns else pd.Series(None, index=report.index, dtype=object)
+        )
+        if column == "amount_fen":
+            values = wan(values)
+        elif column.endswith("_rows") or column == "lines":
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+            counts.append(name)
+        elif column == "status":
+            values = values.map(
+                lambda v: i18n.t(f"app.status.{v}", lang) if i18n.has(f"app.status.{v}") else v
+            )
+        elif column == "accounted":
+            values = values.map(
+                lambda v: None if v is None or pd.isna(v) else i18n.t(f"app.bool.{bool(v)}", lang)
+            )
+        table[name] = values.to_numpy()
+    return Table(
+        table,
+        pd.DataFrame(index=report.index),
+        money=(label("col.amount_wan", lang),),
+        integers=tuple(counts),
+    )

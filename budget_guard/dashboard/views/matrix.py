@@ -1,0 +1,178 @@
+"""The compliance matrix: category × year cells for one scope or the worst over all scopes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ... import i18n
+from ...engine.compare import (
+    AMOUNT_FEN,
+    CATEGORY,
+    CHANGE_RATE,
+    GROUP,
+    PREV_AMOUNT_FEN,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from ...engine.evaluate import Evaluation
+from ...engine.findings import FINDING_LEVELS, MESSAGE_EN, MESSAGE_ZH, target_text
+from ...engine.grade import EMPTY_CATEGORY, LEVEL, REASON
+from ...table import (
+    FEN_PER_WAN,
+    YEAR,
+)
+from ..palette import NOT_COMPARED
+from .common import (
+    ALL_SCOPES,
+    AMOUNT_WAN,
+    CATEGORY_NAME,
+    CELL_COLUMNS,
+    GROUP_NAME,
+    LEVEL_LABEL,
+    MESSAGE,
+    ORDER,
+    PREV_AMOUNT_WAN,
+    RANK,
+    RATE_TEXT,
+    TARGET_TEXT,
+    TEXT_MAIN,
+    TEXT_SUB,
+    WHERE,
+    Scope,
+    all_years,
+    finding_messages,
+    level_text,
+    rate_text,
+    scope_rows,
+    scope_text,
+)
+
+
+def matrix_cells(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFrame:
+    """Category × year for one scope (or ``ALL_SCOPES``): level, change rate, cell text, explanation.
+
+    Every cell is present; cells that were not graded (the first year, or no spending in either
+    year) are ``none``. A scope's cell reads the change rate over the level; the all-scopes cell
+    reads the worst level with the number of findings over where it is and by how much.
+    """
+    if scope == ALL_SCOPES:
+        return _worst_cells(evaluation, lang)
+    rules = evaluation.rules
+    rows = scope_rows(evaluation, scope)
+    messages = finding_messages(evaluation, scope, lang)
+    by_key = {
+        (c, int(y)): r for c, y, r in zip(rows[CATEGORY], rows[YEAR], rows.to_dict("records"), strict=True)
+    }
+    found = evaluation.findings
+    extra = found.loc[(found[REASON] == EMPTY_CATEGORY) & (found[SCOPE_TYPE] == scope[0])]
+    empty = {(c, int(y)): lv for c, y, lv in zip(extra[CATEGORY], extra[YEAR], extra[LEVEL], strict=True)}
+    records = []
+    for order, category in enumerate(rules.categories):
+        for year in all_years(evaluation):
+            row = by_key.get((category.id, year))
+            level = empty.get((category.id, year))
+            rate = amount = prev = np.nan
+            if row is not None:
+                level = row[LEVEL] if isinstance(row[LEVEL], str) else level
+                rate = row[CHANGE_RATE]
+                amount, prev = row[AMOUNT_FEN] / FEN_PER_WAN, row[PREV_AMOUNT_FEN] / FEN_PER_WAN
+            level = level if level in RANK else NOT_COMPARED
+            record = _cell(evaluation, category, order, year, level, lang)
+            record.update(
+                {
+                    CHANGE_RATE: rate,
+                    RATE_TEXT: rate_text(rate),
+                    TEXT_MAIN: rate_text(rate),
+                    TEXT_SUB: level_text(level, lang),
+                    AMOUNT_WAN: amount,
+                    PREV_AMOUNT_WAN: prev,
+                    MESSAGE: messages.get((category.id, year), level_text(level, lang)),
+                }
+            )
+            records.append(record)
+    return pd.DataFrame.from_records(records, columns=CELL_COLUMNS)
+
+
+def _cell(evaluation: Evaluation, category, order: int, year: int, level: str, lang: str) -> dict:
+    rules = evaluation.rules
+    return {
+        GROUP: category.group,
+        GROUP_NAME: rules.group(category.group).name.get(lang),
+        CATEGORY: category.id,
+        CATEGORY_NAME: category.name.get(lang),
+        ORDER: order,
+        YEAR: year,
+        LEVEL: level,
+        LEVEL_LABEL: level_text(level, lang),
+        TARGET_TEXT: target_text(rules.direction_of(category).value, float(category.target_pct), lang),
+    }
+
+
+def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
+    """The worst level over every scope per category × year, with where the findings are."""
+    summary = evaluation.summary
+    graded = summary.loc[summary[LEVEL].notna(), [CATEGORY, YEAR, LEVEL]]
+    found = evaluation.findings
+    column = MESSAGE_EN if lang == "en" else MESSAGE_ZH
+    ranked = graded.assign(_rank=graded[LEVEL].map(RANK)).groupby([CATEGORY, YEAR])["_rank"]
+    worst, compared = ranked.max().to_dict(), ranked.size().to_dict()
+    by_rank = {v: k for k, v in RANK.items()}
+    cells: dict[tuple[str, int], list] = {}
+    for r in found.assign(_rank=found[LEVEL].map(RANK)).to_dict("records"):
+        cells.setdefault((r[CATEGORY], int(r[YEAR])), []).append(r)
+    records = []
+    separator = "；" if lang != "en" else "; "
+    for order, category in enumerate(evaluation.rules.categories):
+        for year in all_years(evaluation):
+            items = sorted(cells.get((category.id, year), []), key=lambda r: -r["_rank"])
+            rank = max([worst.get((category.id, year), -1)] + [r["_rank"] for r in items])
+            level = by_rank.get(rank, NOT_COMPARED)
+            record = _cell(evaluation, category, order, year, level, lang)
+            where = [scope_text(evaluation, (r[SCOPE_TYPE], str(r[SCOPE])), lang) for r in items]
+            rates = [rate_text(r[CHANGE_RATE]) for r in items]
+            sub = i18n.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
+            if items:
+                sub = where[0] + ("" if rates[0] == "—" else f" {rates[0]}")
+                if len(items) > 1:
+                    sub += i18n.t("app.matrix.more", lang, count=len(items) - 1)
+            detail = [
+                f"{w} {level_text(r[LEVEL], lang)}" + ("" if rt == "—" else f" {rt}")
+                for w, r, rt in zip(where, items, rates, strict=True)
+            ]
+            record.update(
+                {
+                    CHANGE_RATE: items[0][CHANGE_RATE] if items else np.nan,
+                    RATE_TEXT: rates[0] if items else "—",
+                    TEXT_MAIN: level_text(level, lang) if level != NOT_COMPARED else "—",
+                    TEXT_SUB: sub if level != NOT_COMPARED else level_text(level, lang),
+                    AMOUNT_WAN: np.nan,
+                    PREV_AMOUNT_WAN: np.nan,
+                    MESSAGE: "；".join(str(r[column]) for r in items[:5]) or level_text(level, lang),
+                    WHERE: separator.join(detail),
+                }
+            )
+            records.append(record)
+    return pd.DataFrame.from_records(records, columns=[*CELL_COLUMNS, WHERE])
+
+
+def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
+    """'三公经费 2024年：红色（督办），+20.00%' for every cell at white, yellow or red, worst first.
+
+    For the all-scopes matrix each line also names where the findings are.
+    """
+    found = cells.loc[cells[LEVEL].isin(FINDING_LEVELS)]
+    found = found.assign(_rank=found[LEVEL].map(RANK)).sort_values(
+        ["_rank", ORDER, YEAR], ascending=[False, True, True]
+    )
+    if WHERE in found.columns:
+        return [
+            i18n.t("app.matrix.cell_all", lang, category=c, year=int(y), where=w)
+            for c, y, w in zip(found[CATEGORY_NAME], found[YEAR], found[WHERE], strict=True)
+        ]
+    return [
+        i18n.t("app.matrix.cell", lang, category=c, year=int(y), level=lv, rate=r)
+        for c, y, lv, r in zip(
+            found[CATEGORY_NAME], found[YEAR], found[LEVEL_LABEL], found[RATE_TEXT], strict=True
+        )
+    ]

@@ -1,0 +1,141 @@
+"""The overview: level tiles, one card per guardrail group, the load summary line."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ... import i18n
+from ...engine.compare import (
+    CATEGORY,
+    GROUP,
+)
+from ...engine.evaluate import Evaluation
+from ...engine.findings import MESSAGE_EN, MESSAGE_ZH
+from ...engine.grade import EMPTY_CATEGORY, LEVEL, REASON
+from ...ingest.result import LoadResult
+from ...rulebook import LEVEL_ORDER, Level
+from ..palette import FILL, NOT_COMPARED, TEXT
+from .common import (
+    WORST_FIRST,
+    level_text,
+)
+
+
+@dataclass(frozen=True)
+class GroupHeadline:
+    """One guardrail group at a glance: its worst level, counts per level and its worst findings."""
+
+    group: str
+    name: str
+    direction: str
+    worst: str
+    counts: dict[str, int]
+    text: str
+    top: list[str] = field(default_factory=list)
+
+
+def _graded_levels(evaluation: Evaluation) -> pd.DataFrame:
+    """Level per graded row, including empty-category findings (which are not in the summary)."""
+    summary = evaluation.summary.loc[evaluation.summary[LEVEL].notna(), [GROUP, CATEGORY, LEVEL]]
+    findings = evaluation.findings
+    empty = findings.loc[findings[REASON] == EMPTY_CATEGORY, [GROUP, CATEGORY, LEVEL]]
+    return pd.concat([summary, empty], ignore_index=True)
+
+
+def group_headlines(evaluation: Evaluation, lang: str, top: int = 3) -> list[GroupHeadline]:
+    graded = _graded_levels(evaluation)
+    message_col = MESSAGE_EN if lang == "en" else MESSAGE_ZH
+    out = []
+    for group in evaluation.rules.groups:
+        levels = graded.loc[graded[GROUP] == group.id, LEVEL]
+        counts = {lv.value: int((levels == lv.value).sum()) for lv in LEVEL_ORDER}
+        worst = next((lv for lv in WORST_FIRST if counts[lv]), Level.compliant.value)
+        found = evaluation.findings.loc[evaluation.findings[GROUP] == group.id]
+        if worst == Level.compliant.value:
+            text = i18n.t("app.headline.ok", lang, compared=len(levels))
+        else:
+            text = i18n.t(
+                "app.headline.found",
+                lang,
+                red=counts[Level.red.value],
+                yellow=counts[Level.yellow.value],
+                white=counts[Level.white.value],
+                compared=len(levels),
+            )
+        out.append(
+            GroupHeadline(
+                group=group.id,
+                name=group.name.get(lang),
+                direction=i18n.t(f"direction.{group.direction.value}", lang),
+                worst=worst,
+                counts=counts,
+                text=text,
+                top=[str(m) for m in found[message_col].head(top)],
+            )
+        )
+    return out
+
+
+def level_tiles_html(counts: dict[str, int], lang: str) -> str:
+    """Four tiles, worst first, in the 督办单 colours: the first thing an analyst reads."""
+    tiles = []
+    for level in WORST_FIRST:
+        tiles.append(
+            f'<div class="bg-tile" style="background:{FILL[level]};color:{TEXT[level]};">'
+            f'<div class="bg-count">{counts.get(level, 0)}</div>'
+            f'<div class="bg-label">{html.escape(level_text(level, lang))}</div></div>'
+        )
+    return (
+        "<style>.bg-tiles{display:flex;gap:12px;margin:4px 0 8px 0}"
+        ".bg-tile{flex:1;border:1px solid #BFBFBF;border-radius:8px;padding:10px 14px}"
+        ".bg-count{font-size:2rem;font-weight:700;line-height:1.1}"
+        ".bg-label{font-size:0.95rem}</style>"
+        f'<div class="bg-tiles">{"".join(tiles)}</div>'
+    )
+
+
+def legend_html(lang: str) -> str:
+    """The level colours as small chips, one legend for every heatmap on the page."""
+    chips = "".join(
+        f'<span style="display:inline-block;margin-right:14px"><span style="display:inline-block;width:14px;'
+        f"height:14px;vertical-align:-2px;margin-right:5px;background:{FILL[level]};border:1px solid #BFBFBF;"
+        f'border-radius:3px"></span>{html.escape(level_text(level, lang))}</span>'
+        for level in (*WORST_FIRST, NOT_COMPARED)
+    )
+    return f'<div style="font-size:0.9rem;margin:2px 0 10px 0">{chips}</div>'
+
+
+def headline_html(headline: GroupHeadline, lang: str) -> str:
+    """A guardrail group's card: name, direction, worst level badge, counts, worst findings."""
+    level = headline.worst
+    items = "".join(f"<li>{html.escape(m)}</li>" for m in headline.top)
+    return (
+        f'<div style="border:1px solid #BFBFBF;border-left:8px solid {TEXT[level]};border-radius:8px;'
+        f'padding:10px 14px;margin-bottom:10px;background:{FILL[level]}33;height:100%">'
+        f'<div style="font-size:1.15rem;font-weight:700">{html.escape(headline.name)}'
+        f'<span style="font-weight:400;color:#595959">{html.escape(i18n.t("app.paren", lang, text=headline.direction))}</span>'
+        f'<span style="float:right;background:{FILL[level]};color:{TEXT[level]};border:1px solid #BFBFBF;'
+        f'border-radius:6px;padding:1px 8px;font-size:0.95rem">{html.escape(level_text(level, lang))}</span></div>'
+        f'<div style="margin-top:4px">{html.escape(headline.text)}</div>'
+        f'<ul style="margin:6px 0 0 0;padding-left:1.2em;font-size:0.9rem">{items}</ul></div>'
+    )
+
+
+def load_summary_text(load: LoadResult, lang: str) -> str:
+    totals = load.totals()
+    return i18n.t(
+        "app.load.summary",
+        lang,
+        files=totals["files"],
+        failed=totals["files_failed"],
+        sheets=totals["sheets"],
+        rows_read=totals["rows_read"],
+        data_rows=totals["data_rows"],
+        subtotal_rows=totals["subtotal_rows"],
+        rejected_rows=totals["rejected_rows"],
+        lines=len(load.table),
+        problems=len(load.problems),
+    )
