@@ -81,7 +81,9 @@ def test_matrix_for_a_department_shows_its_rates_and_levels(ev):
     assert len(cells) == 8 * 5
     cell = cells.loc[(cells["category"] == "sangong") & (cells[YEAR] == 2024)].iloc[0]
     assert (cell["level"], cell["text_main"], cell["text_sub"]) == ("red", "+20.00%", "红色（督办）")
-    assert set(cells.loc[cells[YEAR] == 2021, "level"]) == {"none"}
+    # the first year is 不可比 and a category the department never spends on is 无数据: never 达标
+    assert set(cells.loc[cells[YEAR] == 2021, "level"]) == {"not_comparable", "no_data"}
+    assert set(cells.loc[cells[YEAR] == 2021, "text_sub"]) == {"不可比", "无数据"}
     assert views.broken_cells_text(cells, "zh") == ["三公经费 2024年：红色（督办），+20.00%"]
 
 

@@ -62,7 +62,7 @@ def target_text(direction: str, target_pct: float, lang: str) -> str:
     return i18n.t("target.no_decrease_zero" if target_pct == 0 else "target.no_decrease", lang, target=pct)
 
 
-def _basis(row: dict, basis_column: str, total_column: str) -> int:
+def basis_amount(row: dict, basis_column: str, total_column: str) -> int:
     """The comparable-basis amount when present (government rows), else the plain amount."""
     value = row.get(basis_column)
     if value is None or pd.isna(value):
@@ -86,8 +86,8 @@ def message(row: dict, rules: Rules, lang: str) -> str:
         "category": category.name.get(lang),
         "year": int(row[YEAR]),
         "prev_year": int(row[YEAR]) - 1,
-        "amount": format_wan(_basis(row, BASIS_AMOUNT_FEN, AMOUNT_FEN)),
-        "prev_amount": format_wan(_basis(row, BASIS_PREV_AMOUNT_FEN, PREV_AMOUNT_FEN)),
+        "amount": format_wan(basis_amount(row, BASIS_AMOUNT_FEN, AMOUNT_FEN)),
+        "prev_amount": format_wan(basis_amount(row, BASIS_PREV_AMOUNT_FEN, PREV_AMOUNT_FEN)),
         "change": format_wan(row.get(CHANGE_FEN, 0) or 0),
         "change_abs": format_wan(abs(row.get(CHANGE_FEN, 0) or 0)),
         "rate": _rate_text(row.get(CHANGE_RATE, np.nan)),

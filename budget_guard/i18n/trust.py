@@ -111,3 +111,13 @@ TEXT.update(
         "whatif.direction.no_decrease": ("只增不减类别", "no-decrease categories: "),
     }
 )
+TEXT.update(
+    {
+        "app.trend.basis_amount": ("可比口径本年数（万元）", "Comparable-basis amount (10k yuan)"),
+        "app.trend.basis_prev_amount": (
+            "可比口径上年数（万元）",
+            "Comparable-basis previous year (10k yuan)",
+        ),
+        "app.trend.total_amount": ("全部部门合计（万元）", "All departments (10k yuan)"),
+    }
+)
