@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .engine.evaluate import Evaluation, evaluate
@@ -36,6 +36,9 @@ from .outcome import RunOutcome, load_error_text, run_outcome, unreadable_files
 from .reports import DEFAULT_FORMATS, write_reports
 from .rulebook import LEVEL_ORDER, Level, Rules
 from .safety import remove_stale_temps, safe_filename
+
+if TYPE_CHECKING:
+    from .cases import Clock, RunChanges
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -151,6 +154,8 @@ class CheckOutcome:
     fail_on: str
     message: str = ""
     run: RunOutcome | None = None
+    cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (check --ledger)
+    run_id: int | None = None
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
@@ -173,6 +178,7 @@ class CheckOutcome:
             "rules": {"version": self.evaluation.rules.version, "sha256": self.evaluation.rules.sha256},
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,
+            **({"cases": self.cases.as_record(), "run_id": self.run_id} if self.cases is not None else {}),
         }
 
 
@@ -196,12 +202,19 @@ def run_check(
     stem: str | None = None,
     progress: Progress = _no_progress,
     require_readable: bool = True,
+    ledger_path: str | Path | None = None,
+    clock: Clock | None = None,
 ) -> CheckOutcome:
     """Read the files, evaluate, write the reports; the exit code follows docs/cli.md.
 
     Raises ``InputError`` when nothing at all could be read (``require_readable``); when only
-    some files fail, the reports are written and the exit code is 2.
+    some files fail, the reports are written and the exit code is 2. With ``ledger_path`` the run
+    is recorded in that ledger and updates its 挂牌督办 cases (docs/cases.md).
     """
+    if ledger_path is not None:
+        from .cases import supervision_of
+
+        supervision_of(rules)
     files = collect_inputs(paths)
     if not files:
         raise InputError(
@@ -233,7 +246,55 @@ def run_check(
         code, message = EXIT_NOTHING_COMPARED, run.headline(lang)
     else:
         code, message = exit_code_for(run.outcome, fail_on), ""
-    return CheckOutcome(load, evaluation, reports, code, fail_on, message, run)
+    if ledger_path is None:
+        return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
+    run_id, changes = _track_check(
+        ledger_path, files, out_dir, evaluation, len(run.failed_files), code, clock
+    )
+    return CheckOutcome(
+        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+    )
+
+
+def _track_check(
+    ledger_path: str | Path,
+    files: Sequence[Path],
+    out_dir: str | Path,
+    evaluation: Evaluation,
+    unreadable: int,
+    code: int,
+    clock: Clock | None,
+) -> tuple[int, RunChanges]:
+    """Record a check as a run of the ledger and update the cases from its evaluation.
+
+    A check with an unreadable file updates no case: a department whose file failed would
+    otherwise look smaller, and a smaller figure must never mark a case 已整改.
+    """
+    from .cases import CaseStore, RunChanges, current_clock, track_evaluation
+
+    ledger = Ledger(ledger_path)
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    inputs = ", ".join(str(p) for p in files)
+    run_id = ledger.start_run(inputs, str(Path(out_dir).resolve()), evaluation.rules)
+    changes = RunChanges()
+    if not unreadable:
+        changes = track_evaluation(store, evaluation, run_id=run_id, file=", ".join(p.name for p in files))
+    status = {
+        EXIT_OK: "ok",
+        EXIT_FINDINGS: "findings",
+        EXIT_INPUT: "failed",
+        EXIT_NOTHING_COMPARED: NOTHING_COMPARED,
+    }.get(code, "error")
+    ledger.finish_run(
+        run_id,
+        status=status,
+        exit_code=code,
+        new=len(files),
+        failed=unreadable,
+        skipped=0,
+        worst_level=evaluation.worst_level(),
+    )
+    return run_id, changes
 
 
 # -- lock -------------------------------------------------------------------------------------------
@@ -489,6 +550,7 @@ class BatchOutcome:
     exit_code: int
     state_path: Path
     removed_temps: int = 0
+    cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
 
     @property
     def failed(self) -> int:
@@ -518,6 +580,7 @@ class BatchOutcome:
             "state": str(self.state_path),
             "removed_temp_files": self.removed_temps,
             "files": [f.as_record() for f in self.files],
+            **({"cases": self.cases.as_record()} if self.cases is not None else {}),
         }
 
 
@@ -537,6 +600,7 @@ def _process_file(
     lang: str,
     fail_on: str,
     stage: str | None,
+    on_check: Callable[[Path, CheckOutcome], None] | None = None,
 ) -> FileOutcome:
     stat = path.stat()
     base = {
@@ -571,6 +635,8 @@ def _process_file(
     counts = ev.level_counts()
     run = check.run or run_outcome(ev, check.load)
     status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
+    if status == PROCESSED and on_check is not None:
+        on_check(path, check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(
         **base,
         processed_at=now_utc(),
@@ -609,13 +675,23 @@ def run_batch(
     stage: str | None = None,
     reprocess: bool = False,
     progress: Progress = _no_progress,
+    track_cases: bool = False,
+    clock: Clock | None = None,
 ) -> BatchOutcome:
-    """Process every new file of ``inbox`` under the lock; raises ``BatchLocked`` if another run holds it."""
+    """Process every new file of ``inbox`` under the lock; raises ``BatchLocked`` if another run holds it.
+
+    With ``track_cases`` each readable file's evaluation updates the 挂牌督办 cases in the same
+    SQLite ledger (docs/cases.md), in one short transaction per file.
+    """
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
         raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=str(inbox)))
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
+    if track_cases:
+        from .cases import supervision_of
+
+        supervision_of(rules)  # no supervision section: say so before any file is read
     with batch_lock(lock_path_for(state)):
         out.mkdir(parents=True, exist_ok=True)
         removed = _clean_temps(out)
@@ -633,10 +709,19 @@ def run_batch(
             done.add(sha)  # the same content twice in one inbox is processed once
             todo.append((path, sha))
         progress("batch_start", {"new": len(todo), "skipped": skipped})
+        on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
         outcomes: list[FileOutcome] = []
         for index, (path, sha) in enumerate(todo, start=1):
             outcome = _process_file(
-                path, sha, rules, out, formats=formats, lang=lang, fail_on=fail_on, stage=stage
+                path,
+                sha,
+                rules,
+                out,
+                formats=formats,
+                lang=lang,
+                fail_on=fail_on,
+                stage=stage,
+                on_check=on_check,
             )
             ledger.record_file(run_id, outcome)
             outcomes.append(outcome)
@@ -661,6 +746,7 @@ def run_batch(
             EXIT_NOTHING_COMPARED: NOTHING_COMPARED,
         }.get(code, "error")
         failed = sum(o.status != PROCESSED for o in outcomes)
+        case_changes = changes() if changes else None  # the ladder once, after every file was seen
         ledger.finish_run(
             run_id,
             status=status,
@@ -670,7 +756,26 @@ def run_batch(
             skipped=skipped,
             worst_level=worst,
         )
-    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed)
+    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed, case_changes)
+
+
+def _case_tracker(
+    state: Path, run_id: int, rules: Rules, clock: Clock | None
+) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[], RunChanges]]:
+    """A per-file callback that updates the cases, and one that sweeps the ladder and says what changed."""
+    from .cases import CaseStore, RunChanges, current_clock, finish_run, track_evaluation
+
+    store = CaseStore(state, clock=clock or current_clock())
+    total: list[RunChanges] = [RunChanges()]
+
+    def on_check(path: Path, check: CheckOutcome) -> None:
+        changes = track_evaluation(store, check.evaluation, run_id=run_id, file=path.name, sweep=False)
+        total[0] = total[0].merge(changes)
+
+    def finish() -> RunChanges:
+        return total[0].merge(finish_run(store, rules, run_id))
+
+    return on_check, finish
 
 
 def _exit_precedence(code: int) -> int:

@@ -43,6 +43,7 @@ from .batch import (
 )
 from .engine.states import OUTCOME_INPUT_FAILED, STATES
 from .errors import BudgetGuardError, RulesError
+from .ingest.outcomes import table_summary_lines
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
 from .table import STAGES
@@ -229,6 +230,7 @@ def _print_check(outcome: CheckOutcome, lang: str) -> None:
         click.echo(run.headline(lang))  # the first line says what the run is (or is not) worth
     _print_levels(ev.level_counts(), lang)
     _print_states(ev.state_counts(), lang)
+    click.echo("\n".join(table_summary_lines(outcome.load, lang)))
     click.echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         click.echo(note)
@@ -260,6 +262,15 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
 
 
+def _print_cases(changes: Any, lang: str, not_updated: bool) -> None:
+    from .cases.commands import print_changes
+
+    if not_updated:
+        click.echo(i18n.t("cli.cases_not_updated", lang))
+        return
+    print_changes(changes, lang)
+
+
 _fail_on_option = click.option(
     "--fail-on",
     type=click.Choice(FAIL_LEVELS),
@@ -285,6 +296,12 @@ _no_ge_option = click.option(
 )
 _stage_option = click.option(
     "--stage", type=click.Choice(STAGES), help="Compare this stage (default: the rules')."
+)
+_ledger_option = click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite ledger: record this run and update its 挂牌督办 cases (docs/cases.md).",
 )
 _progress_option = click.option(
     "--progress",
@@ -318,6 +335,7 @@ def cli() -> None:
 @_stage_option
 @click.option("--department", help="Department name for tables that do not state it.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@_ledger_option
 @_json_option
 @_no_ge_option
 @_progress_option
@@ -332,11 +350,14 @@ def check(
     stage: str | None,
     department: str | None,
     year: int | None,
+    ledger_path: Path | None,
     as_json: bool,
     no_ge: bool,
     progress: str,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
+    from .cases.clock import current_clock
+
     rules = load_rules(rules_path)
     outcome = run_check(
         list(inputs),
@@ -349,11 +370,15 @@ def check(
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        ledger_path=ledger_path,
+        clock=current_clock(),
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
     else:
         _print_quietly(_print_check, outcome, lang)
+        if outcome.cases is not None:
+            _print_quietly(_print_cases, outcome.cases, lang, bool(outcome.message))
     if outcome.message:
         _error(outcome.message, lang)
     return outcome.exit_code
@@ -382,6 +407,7 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@_ledger_option
 @_json_option
 @_no_ge_option
 @_progress_option
@@ -396,11 +422,20 @@ def batch(
     lang: str,
     stage: str | None,
     reprocess: bool,
+    ledger_path: Path | None,
     as_json: bool,
     no_ge: bool,
     progress: str,
 ) -> int:
-    """Process every new file in INBOX (new = content hash not in the ledger)."""
+    """Process every new file in INBOX (new = content hash not in the ledger).
+
+    With --ledger the cases are tracked in that file, which is also the batch ledger (--state).
+    """
+    from .cases.clock import current_clock
+
+    if ledger_path is not None and state_path is not None and ledger_path.resolve() != state_path.resolve():
+        raise click.UsageError(i18n.t("cli.cases_ledger_conflict", lang))
+    state_path = ledger_path or state_path
     rules = load_rules(rules_path)
     outcome = run_batch(
         inbox,
@@ -413,11 +448,15 @@ def batch(
         stage=stage,
         reprocess=reprocess,
         progress=make_progress(progress, lang),
+        track_cases=ledger_path is not None,
+        clock=current_clock(),
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
     else:
         _print_quietly(_print_batch, outcome, lang)
+        if outcome.cases is not None:
+            _print_quietly(_print_cases, outcome.cases, lang, False)
     return outcome.exit_code
 
 
@@ -542,6 +581,12 @@ def sample(directory: Path, lang: str) -> int:
     return EXIT_OK
 
 
+if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's module (below)
+    from .cases.commands import cases as _cases_group
+
+    cli.add_command(_cases_group)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: run the command and exit with its code."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -567,4 +612,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from budget_guard.cli import main as _package_main  # the module with every command registered
+
+    sys.exit(_package_main())

@@ -21,28 +21,21 @@ from .table import STAGE
 SET_ASIDE_CODES: frozenset[str] = frozenset(
     {"table-repeated", "file-duplicate", "source-set-aside", "table-empty", "non-spending-table"}
 )
-SKIPPED = "skipped"  # FileReport.status: same content as a file already read
 MAX_REASONS_SHOWN = 5  # the reports list every problem; the one-line error names the first few
 
 
-def file_lines(report: FileReport) -> int:
-    return sum(s.data_rows for s in report.sheets)
-
-
 def unreadable_files(load: LoadResult) -> list[FileReport]:
-    """Files that failed: unreadable outright, or read with no line and no reason why not.
+    """Files that failed: unreadable outright, or read with no table kept or set aside for a reason.
 
-    A file skipped as a byte-identical repeat, or whose lines were set aside as a repeat of
-    another source (the load report says which was kept), or that is legitimately empty, is
-    *not* unreadable.
+    The per-table classification is ingest's (``FileReport.unreadable``: a 收支总表, an empty
+    table, a repeated table are accounted for). A file whose lines were all set aside as another
+    source of the same money (the load report says which file was kept) is not unreadable either.
     """
     explained = {p.file for p in load.problems if p.code in SET_ASIDE_CODES}
     out = []
     for f in load.files:
-        if f.status == SKIPPED:
-            continue
-        set_aside = f.name in explained or f.path in explained
-        if f.status != "ok" or (file_lines(f) == 0 and not set_aside):
+        set_aside = f.status == "ok" and (f.name in explained or f.path in explained)
+        if f.unreadable and not set_aside:
             out.append(f)
     return out
 

@@ -228,9 +228,9 @@ _KINDS = [
     ProblemKind(
         "rounding-gap",
         Severity.notice,
-        "{label}{printed}与明细之和{computed}相差{difference}，属四舍五入差异",
-        "{label} {printed} differs from the sum {computed} by {difference}: rounding",
-        "Informational: a difference of at most 0.01 万元.",
+        "{label}{printed}与明细之和{computed}相差{difference}，在印制精度可解释的范围内（最多{allowance}），属四舍五入差异",
+        "{label} {printed} differs from the sum {computed} by {difference}, within what the printed precision explains (at most {allowance}): rounding",
+        "Informational: each printed figure may be off by half a step of its last decimal; a larger gap is a warning.",
     ),
     # added by the ingest stage (budget_guard/ingest); codes above are unchanged
     ProblemKind(
@@ -323,6 +323,28 @@ _KINDS = [
         "读取时出错（程序缺陷）：{detail}",
         "reading failed (a budget-guard bug): {detail}",
         "Please report this with the file; the other files were read.",
+    ),
+    # realdocs (#10): whole 部门预算/决算 公开 folders
+    ProblemKind(
+        "table-empty",
+        Severity.notice,
+        "{title}没有数据（{note}），不是读取失败",
+        "{title} holds no figures ({note}); not a read failure",
+        "Informational: a 政府性基金/国有资本经营 table of a department without such money is printed empty.",
+    ),
+    ProblemKind(
+        "sangong-below-basic",
+        Severity.warning,
+        "{department}{year}年{stage}三公经费表的{item}{printed}元小于{basic_table}中同一项目的{basic}元；三公经费按三公经费表计",
+        "{department} {year} {stage}: the 三公 table's {item} {printed} yuan is less than {basic} yuan in {basic_table}; 三公经费 follows the 三公 table",
+        "The 三公 table covers all 财政拨款 (basic and project): it cannot be less than the basic table; check both tables.",
+    ),
+    ProblemKind(
+        "scope-exceeds-all-funds",
+        Severity.warning,
+        "{department}{year}年{stage}功能分类{code}{expense_type}：全部资金表为{whole}元，小于{tables}中的{inside}元",
+        "{department} {year} {stage}: functional code {code} {expense_type}: the all-funds table holds {whole} yuan, less than {inside} yuan in {tables}",
+        "The 支出决算表 covers all funds and cannot hold less than the 一般公共预算/政府性基金 tables; check both tables.",
     ),
     ProblemKind(
         "sangong-car-unsplit",

@@ -19,6 +19,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -200,6 +201,107 @@ class Compare(_Strict):
     government_label: Text
 
 
+# -- supervision (挂牌督办): deadlines, escalation ladder, rectification types -------------------------
+
+
+class Escalation(_Strict):
+    """One rung of the ladder: a case still open at its deadline (and/or seen N runs in a row) moves up."""
+
+    at_deadline: bool
+    consecutive_runs: int | None = Field(default=None, ge=2)
+
+
+class Ladder(_Strict):
+    yellow_to_red: Escalation
+    red_to_listed: Escalation
+
+
+class RectificationType(_Strict):
+    """立行立改 / 分阶段整改: a name and, optionally, a shorter 整改时限 than the level's."""
+
+    name: Text
+    deadline_days: int | None = Field(default=None, ge=1)
+
+
+class Rectification(_Strict):
+    types: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], RectificationType] = Field(min_length=1)
+    default: str
+    categories: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("default")
+    @classmethod
+    def _known_default(cls, v: str, info: ValidationInfo) -> str:
+        names = sorted(info.data.get("types") or {})
+        if v not in names:
+            raise ValueError(f"整改方式 default '{v}' 不在 types 中：{names} / unknown type")
+        return v
+
+    @field_validator("categories")
+    @classmethod
+    def _known_types(cls, v: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        names = sorted(info.data.get("types") or {})
+        for category, kind in v.items():
+            if kind not in names:
+                raise ValueError(f"类别 {category} 的整改方式 '{kind}' 不在 types 中：{names} / unknown type")
+        return v
+
+    def kind_for(self, category_id: str) -> str:
+        return self.categories.get(category_id, self.default)
+
+
+FINDING_LEVELS: tuple[Level, ...] = (Level.white, Level.yellow, Level.red)
+
+
+class Supervision(_Strict):
+    """How findings become cases (docs/cases.md): which levels open one, 整改时限, the ladder."""
+
+    open_levels: list[Level] = Field(min_length=1)
+    open_years: Literal["latest", "all"]
+    number_format: str = Field(min_length=1)
+    deadline_days: dict[Level, int]
+    escalation: Ladder
+    rectification: Rectification
+
+    @field_validator("open_levels")
+    @classmethod
+    def _finding_levels(cls, v: list[Level]) -> list[Level]:
+        if Level.compliant in v:
+            raise ValueError("达标不能立案 / 'compliant' cannot open a case")
+        return v
+
+    @field_validator("number_format")
+    @classmethod
+    def _number_format(cls, v: str) -> str:
+        try:
+            v.format(year=2025, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"督办编号格式只能使用 {{year}} 和 {{seq}}（{exc}） / only {{year}} and {{seq}} may be used"
+            ) from None
+        if "{seq" not in v:
+            raise ValueError("督办编号格式必须含 {seq} / number_format needs {seq}")
+        return v
+
+    @field_validator("deadline_days")
+    @classmethod
+    def _deadlines(cls, v: dict[Level, int]) -> dict[Level, int]:
+        if Level.compliant in v:
+            raise ValueError("达标没有整改时限 / 'compliant' has no deadline")
+        missing = [lv.value for lv in FINDING_LEVELS if lv not in v]
+        if missing:
+            raise ValueError(f"deadline_days 缺少等级：{missing} / deadline missing for level(s)")
+        bad = [f"{lv.value}={d}" for lv, d in v.items() if d < 1]
+        if bad:
+            raise ValueError(f"整改时限须至少 1 天：{bad} / deadlines must be at least 1 day")
+        return v
+
+    def deadline_for(self, level: str, category_id: str) -> int:
+        """整改时限 in days: the level's, or the rectification type's if that is shorter."""
+        days = self.deadline_days[Level(level)]
+        kind = self.rectification.types[self.rectification.kind_for(category_id)]
+        return min(days, kind.deadline_days) if kind.deadline_days else days
+
+
 # -- tags from the data (一体化 热点分类, 项目类别, 项目名称 …) ------------------------------------------
 
 DATA_TAG_COLUMNS = (
@@ -245,6 +347,7 @@ class Rules(_Strict):
     grading: Grading
     categories: list[Category] = Field(min_length=1)
     data_tags: list[DataTag] = Field(default_factory=list)
+    supervision: Supervision | None = None  # 挂牌督办 (cases); without it, --ledger cannot track cases
     source_path: str | None = None
     sha256: str | None = None
 
@@ -357,9 +460,30 @@ def parse_rules(text: str, source: str = "<rules>") -> Rules:
             problems.append((place, zh, msg))
         problems.sort(key=lambda p: p[0].line or 0)
         raise RulesError(problems, source) from None
+    _check_supervision_categories(rules, lines, source)
     return rules.model_copy(
         update={"source_path": source, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
     )
+
+
+def _check_supervision_categories(rules: Rules, lines: dict[tuple, int], source: str) -> None:
+    """Each category named under supervision.rectification.categories must exist (error at its line)."""
+    if rules.supervision is None:
+        return
+    ids = {c.id for c in rules.categories}
+    problems = []
+    for category in rules.supervision.rectification.categories:
+        if category not in ids:
+            path = ("supervision", "rectification", "categories", category)
+            problems.append(
+                (
+                    _place_for(path, lines, source),
+                    f"类别 '{category}' 不存在（可选：{', '.join(sorted(ids))}）",
+                    f"category '{category}' does not exist (choose from {', '.join(sorted(ids))})",
+                )
+            )
+    if problems:
+        raise RulesError(problems, source)
 
 
 def load_rules(path: str | Path | None = None) -> Rules:

@@ -6,7 +6,6 @@ header words before the generic ones (long template, wide years, published code 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +19,7 @@ from .published import find_anchor, plan
 from .rows import blank_rows
 from .sangong import find_anchor as find_sangong_anchor
 from .side_by_side import block_starts, plan_blocks
+from .table_kinds import classify_table, has_figures, looks_like_spending_table, no_data_note
 from .yitihua import LAYOUT as YITIHUA
 from .yitihua import find_header as find_yitihua_header
 
@@ -46,9 +46,14 @@ class Detection:
 def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> Detection:
     if blank_rows(grid).all():
         return Detection(EMPTY)
-    not_spending = _not_spending(grid, sheet)
-    if not_spending:
-        return Detection(NO_DATA, detail=not_spending)
+    kind = classify_table(grid, sheet)
+    if not kind.spending:
+        return Detection(NO_DATA, detail=kind.detail)
+    if not has_figures(grid):
+        note = no_data_note(grid)
+        if note or looks_like_spending_table(grid):
+            return Detection(EMPTY, detail=note or "")
+        return Detection(NO_DATA, detail="没有数字 / no numbers")
     sangong_anchor = find_sangong_anchor(grid)
     if sangong_anchor is not None:
         return Detection(SANGONG, sangong_anchor, row=sangong_anchor)
@@ -71,26 +76,6 @@ def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) 
         if table_plan is not None:
             return Detection(UNKNOWN, problem="no-amount-column", row=anchor)
     return _explain_unknown(grid)
-
-
-_NOT_SPENDING = re.compile(r"收支总表|收支预算总表|收支决算总表|绩效|(?<!支出)收入(?!.*支出)")
-
-
-def _not_spending(grid: pd.DataFrame, sheet: str | None) -> str:
-    """A 收入 table, a 收支总表 or a 绩效 table of a 部门预算公开 workbook: not spending lines, so not read."""
-    titles = []
-    for values in grid.iloc[:5].itertuples(index=False):
-        cells = [v for v in values if isinstance(v, str)]
-        if (
-            len(cells) <= 2
-        ):  # a title row is one merged cell (maybe with 单位：万元 beside it), not a data row
-            titles += cells
-    title = "".join(titles)
-    for text in (title, sheet or ""):
-        match = _NOT_SPENDING.search(re.sub(r"\s+", "", text))
-        if match and not (match.group(0) == "收入" and "支出" in text):
-            return f"{match.group(0)}表不是支出明细 / not a spending table"
-    return ""
 
 
 def _explain_unknown(grid: pd.DataFrame) -> Detection:

@@ -29,6 +29,9 @@ class HeaderBlock:
     first: int
     last: int
     parts: dict[int, tuple[str, ...]]
+    # (row, position) of 类/款/项 labels printed in the first body row (a 支出决算表 prints them
+    # beside its 合计 figures); part of the header, blanked in the body
+    label_cells: frozenset[tuple[int, int]] = frozenset()
 
     def label(self, position: int) -> str:
         return SEPARATOR.join(self.parts.get(position, ()))
@@ -77,18 +80,58 @@ def find_block(grid: pd.DataFrame, anchor: int) -> HeaderBlock:
             break
         first -= 1
     last = at
-    while last + 1 < len(index) and is_header_like(row_cells(grid, index[last + 1])):
-        last += 1
+    while last + 1 < len(index):
+        if is_header_like(row_cells(grid, index[last + 1])):
+            last += 1
+        elif last + 2 < len(index) and _blank_before_stage_row(grid, index[last + 1], index[last + 2]):
+            last += 2  # an empty printed header line between the labels and the 预算数 | 决算数 row
+        else:
+            break
     rows = index[first : last + 1]
-    return HeaderBlock(index[first], index[last], combine(grid, rows))
+    shared: dict[int, list[str]] = {}
+    if last + 1 < len(index):
+        labels = _split_labels_beside_figures(row_cells(grid, index[last + 1]))
+        if labels:
+            shared[index[last + 1]] = labels
+            rows = [*rows, index[last + 1]]
+    cells = frozenset(
+        (row, position) for row, labels in shared.items() for position, c in enumerate(labels) if c
+    )
+    return HeaderBlock(index[first], index[last], combine(grid, rows, shared), cells)
 
 
-def combine(grid: pd.DataFrame, rows: list[int]) -> dict[int, tuple[str, ...]]:
-    """Hierarchical fill-right of header rows, then one tuple of parts per column (栏次 rows dropped)."""
+_SPLIT_LABELS = ("类", "款", "项")
+_STAGE_LABEL = re.compile(r"^(?:\d{4}年)?(?:年初|全年|调整)?(?:预算|决算|执行)数?$")
+
+
+def _blank_before_stage_row(grid: pd.DataFrame, blank_row: int, next_row: int) -> bool:
+    if any(row_cells(grid, blank_row)):
+        return False
+    filled = [c for c in row_cells(grid, next_row) if c]
+    return len(filled) >= 2 and all(_STAGE_LABEL.match(c) for c in filled)
+
+
+def _split_labels_beside_figures(cells: list[str]) -> list[str] | None:
+    """``类 | 款 | 项 | 合计 | 2,940.05 | …``: the split-code labels of a header printed in the 合计 row.
+
+    Returns the row's cells with only those labels kept (the rest blank), or ``None`` for any other row.
+    """
+    kept = [c if c in _SPLIT_LABELS else "" for c in cells]
+    if not {"类", "款"} <= set(kept) or not has_amounts(cells):
+        return None
+    return kept
+
+
+def combine(
+    grid: pd.DataFrame, rows: list[int], shared: dict[int, list[str]] | None = None
+) -> dict[int, tuple[str, ...]]:
+    """Hierarchical fill-right of header rows, then one tuple of parts per column (栏次 rows dropped).
+
+    ``shared`` rows are body rows that also print header labels: only those labels are used."""
     width = grid.shape[1]
     groups = [()] * width  # the filled labels above, per column
     for row in rows:
-        cells = row_cells(grid, row)
+        cells = (shared or {}).get(row) or row_cells(grid, row)
         if cells and cells[0] in ("栏次", "行次") or (cells and all(not c or c.isdigit() for c in cells)):
             continue
         filled: list[tuple[str, ...]] = []
@@ -96,6 +139,8 @@ def combine(grid: pd.DataFrame, rows: list[int]) -> dict[int, tuple[str, ...]]:
         for position in range(width):
             if position and groups[position] != groups[position - 1]:
                 current = ""  # a new parent span: do not carry a label across it
+            if shared and row in shared:
+                current = ""  # labels of a shared row are never carried to the right
             if cells[position]:
                 current = cells[position]
             filled.append(groups[position] + ((current,) if current else ()))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..problems import Problem
 from .numbers import UNIT_FEN, fen_to_unit_text
+from .rounding import allowance_fen, within_rounding
 
 LEVEL_NAMES = {3: "类", 5: "款", 7: "项"}
 SPLIT, SINGLE = "split", "single"
@@ -157,13 +158,23 @@ def tolerance_fen(unit: str) -> int:
 
 
 def compare(
-    printed: int, computed: int, unit: str, *, mismatch: str, place: dict, details: dict
+    printed: int,
+    computed: int,
+    unit: str,
+    *,
+    mismatch: str,
+    place: dict,
+    details: dict,
+    step_fen: int | None = None,
+    terms: int = 1,
 ) -> Problem | None:
-    """``None`` when equal; a ``rounding-gap`` notice within tolerance; otherwise the ``mismatch`` problem."""
+    """``None`` when equal; a ``rounding-gap`` notice when the printed precision explains the gap
+    (``rounding``: ``terms`` printed parts, each off by half a ``step_fen``); otherwise ``mismatch``."""
     difference = printed - computed
     if difference == 0:
         return None
-    code = "rounding-gap" if abs(difference) <= tolerance_fen(unit) else mismatch
+    step = step_fen or tolerance_fen(unit)
+    code = "rounding-gap" if within_rounding(difference, step, terms) else mismatch
     values = {
         "printed": fen_to_unit_text(printed, unit),
         "computed": fen_to_unit_text(computed, unit),
@@ -171,6 +182,7 @@ def compare(
         "children": fen_to_unit_text(computed, unit),
         "difference": fen_to_unit_text(difference, unit),
         "unit": unit,
+        "allowance": fen_to_unit_text(allowance_fen(step, terms), unit),
         "printed_fen": printed,
         "computed_fen": computed,
         **details,
@@ -243,7 +255,7 @@ def long_parent_lines(
                 )
                 difference = int(row["fen"]) - computed
                 source_row = int(lines.at[index, "source_row"])
-                if abs(difference) <= tolerance_fen(unit):
+                if within_rounding(difference, tolerance_fen(unit), count):
                     parent[index] = True
                     continue
                 problems.append(
@@ -268,7 +280,14 @@ def long_parent_lines(
 
 
 def hierarchy_problems(
-    codes: pd.Series, amounts: pd.Series, unit: str, *, file: str, sheet: str | None, column: str
+    codes: pd.Series,
+    amounts: pd.Series,
+    unit: str,
+    *,
+    file: str,
+    sheet: str | None,
+    column: str,
+    step_fen: int | None = None,
 ) -> list[Problem]:
     """Each printed parent against the sum of its nearest printed children (one amount column)."""
     frame = pd.DataFrame({"code": codes, "fen": amounts, "parent": parent_of(codes)}).dropna(subset=["code"])
@@ -296,6 +315,8 @@ def hierarchy_problems(
                 "label": f"{LEVEL_NAMES.get(len(parent), '')}{parent}",
                 "rows": ",".join(str(int(r)) for r in children.index),
             },
+            step_fen=step_fen,
+            terms=len(children),
         )
         if problem:
             problems.append(problem)

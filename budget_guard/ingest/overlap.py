@@ -82,8 +82,22 @@ def _dimension(lines: pd.DataFrame) -> str:
     return "+".join(parts)
 
 
+_OWN_FAMILY = ("sangong", "all-funds")  # settled by ingest/scopes.py, never a repeat of another kind
+
+
+def _same_family(a: tuple[str, str], b: tuple[str, str], layouts: dict, scopes: dict) -> bool:
+    """Two sheets can repeat each other only within one kind of table and one funding scope (or an unstated one)."""
+    layout_a, layout_b = layouts.get(a, ""), layouts.get(b, "")
+    if (layout_a in _OWN_FAMILY or layout_b in _OWN_FAMILY) and layout_a != layout_b:
+        return False
+    scope_a, scope_b = scopes.get(a), scopes.get(b)
+    return scope_a is None or scope_b is None or scope_a == scope_b
+
+
 def drop_repeated_tables(
-    table: pd.DataFrame, layouts: dict[tuple[str, str], str]
+    table: pd.DataFrame,
+    layouts: dict[tuple[str, str], str],
+    scopes: dict[tuple[str, str], str | None] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Keep one sheet where two sheets repeat the same money in the same classification.
 
@@ -145,7 +159,14 @@ def drop_repeated_tables(
         for key in rank:
             index, dimension, types, codes = info[key]
             repeated = next(
-                (k for k in kept if info[k][1] == dimension and info[k][2] & types and info[k][3] & codes),
+                (
+                    k
+                    for k in kept
+                    if info[k][1] == dimension
+                    and info[k][2] & types
+                    and info[k][3] & codes
+                    and _same_family(k, key, layouts, scopes or {})
+                ),
                 None,
             )
             if repeated is None:

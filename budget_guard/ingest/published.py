@@ -31,6 +31,7 @@ from .hierarchy import (
 )
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT, combine_raw
 from .numbers import parse_amounts
+from .rounding import printed_decimals, printed_step_fen
 from .rows import (
     BLANK,
     DATA,
@@ -87,6 +88,7 @@ class Published:
     )
     line_fen: pd.Series | None = None  # body row → amount of the first line column, in fen
     amount_label: str | None = None
+    step_fen: int | None = None  # one step of the last printed decimal (the rounding rule)
 
 
 def find_anchor(grid: pd.DataFrame) -> int | None:
@@ -119,7 +121,7 @@ def plan(grid: pd.DataFrame, anchor: int) -> Plan | None:
     name_position = None
     measures: list[Measure] = []
     attributes: dict[str, int] = {}
-    body = grid.loc[grid.index > block.last]
+    body = without_labels(grid.loc[grid.index > block.last], block)
     for position in range(grid.shape[1]):
         label = block.label(position)
         leaf = block.leaf(position)
@@ -178,7 +180,7 @@ def read_published(
     blank = blank_rows(grid)
     buckets[blank] = BLANK
     body_mask = (grid.index > block.last) & ~blank
-    body = grid.loc[grid.index > block.last]
+    body = without_labels(grid.loc[grid.index > block.last], block)
     repeated = pd.Series(False, index=grid.index)
     for header_row in range(block.first, block.last + 1):
         repeated |= repeated_header_rows(grid, grid.loc[header_row])
@@ -276,10 +278,12 @@ def read_published(
                 AMOUNT_LABEL: m.label,
                 UNIT: m.unit or unit,
                 FUNC_CODE if kind == FUNC else ECON_CODE: code_text[emit].to_numpy(),
-                ITEM: names[emit].to_numpy(),
+                ITEM: _part_names(names[emit], m.part),
                 YEAR: m.year if m.year is not None else _per_row(attributes, YEAR, emit, ctx.year),
                 STAGE: m.stage or _per_row(attributes, STAGE, emit, ctx.stage),
-                EXPENSE_TYPE: m.expense_type or _per_row(attributes, EXPENSE_TYPE, emit, title_expense),
+                EXPENSE_TYPE: None
+                if m.part
+                else (m.expense_type or _per_row(attributes, EXPENSE_TYPE, emit, title_expense)),
                 DEPARTMENT: _per_row(attributes, DEPARTMENT, emit, ctx.department),
             }
         )
@@ -300,9 +304,13 @@ def read_published(
         labels[ITEM] = block.label(table_plan.name_position)
     code_rows = pd.DataFrame({"code": resolved.code[coded & ~subtotal], "name": names[coded & ~subtotal]})
     line_fen = None
+    step = None
     if line_measures:
         first = line_measures[0]
         line_fen, _ = parse_amounts(body[first.position], unit=first.unit or unit, blank_is_zero=True)
+        step = printed_step_fen(
+            printed_decimals(pd.concat([body[m.position] for m in line_measures])), first.unit or unit
+        )
     return Published(
         raw=raw,
         labels=labels,
@@ -316,7 +324,26 @@ def read_published(
         names=names.where(names.notna(), resolved.raw),
         line_fen=line_fen,
         amount_label=line_measures[0].label if line_measures else None,
+        step_fen=step,
     )
+
+
+def _part_names(names: pd.Series, part: str | None) -> object:
+    """``行政运行（经营支出）`` for a line of a 合计 part other than 基本支出/项目支出."""
+    if not part:
+        return names.to_numpy()
+    return names.map(lambda n: f"{n}（{part}）" if n else part).to_numpy()
+
+
+def without_labels(body: pd.DataFrame, block: HeaderBlock) -> pd.DataFrame:
+    """The body with the header labels a first body row prints (类 | 款 | 项 beside 合计) blanked."""
+    if not block.label_cells:
+        return body
+    body = body.copy()
+    for row, position in block.label_cells:
+        if row in body.index:
+            body.at[row, body.columns[position]] = pd.NA
+    return body
 
 
 def _attribute(body: pd.DataFrame, position: int, field_name: str) -> pd.Series:
@@ -369,15 +396,21 @@ def _checks(
     """Parents vs children, 合计 rows vs leaves, and 合计 columns vs their parts, for every amount column."""
     problems: list[Problem] = []
     parsed: dict[int, pd.Series] = {}
+    steps: dict[int, int] = {}
+    decimals = printed_decimals(
+        pd.concat([body[m.position] for m in measures if m.role != IGNORED] or [pd.Series(dtype=object)])
+    )
     for m in measures:
         if m.role == IGNORED:
             continue
         fen, _ = parse_amounts(body[m.position], unit=m.unit or unit, blank_is_zero=True)
         parsed[m.position] = fen.fillna(0)
         column_unit = m.unit or unit
+        step = printed_step_fen(decimals, column_unit)
+        steps[m.position] = step
         for rows in scope.groupby(scope, sort=False).groups.values():
             problems += hierarchy_problems(
-                codes[rows], fen[rows], column_unit, file=file, sheet=sheet, column=m.label
+                codes[rows], fen[rows], column_unit, file=file, sheet=sheet, column=m.label, step_fen=step
             )
         leaf_sum = int(fen[leaves].fillna(0).sum())
         for row in body.index[totals]:
@@ -396,6 +429,8 @@ def _checks(
                     if leaves.any()
                     else "",
                 },
+                step_fen=step,
+                terms=int(leaves.sum()),
             )
             if problem:
                 problems.append(problem)
@@ -408,7 +443,7 @@ def _checks(
         totals_in_group = [m for m in members if m.role == TOTAL] or [
             m for m in members if m.role == LINE and not m.expense_type
         ]
-        expense_parts = [m for m in members if m.role == LINE and m.expense_type]
+        expense_parts = [m for m in members if m.role == LINE and (m.expense_type or m.part)]
         check_parts = [m for m in members if m.role == CHECK_PART]
         for parts in (expense_parts, check_parts):
             if not totals_in_group or len(parts) < 2:
@@ -431,6 +466,8 @@ def _checks(
                         "parts": "+".join(p.label.split("|")[-1] for p in parts),
                         "row": int(row),
                     },
+                    step_fen=max(steps[total.position], *(steps[p.position] for p in parts)),
+                    terms=len(parts),
                 )
                 if problem:
                     problems.append(problem)

@@ -6,7 +6,7 @@ that cannot be read becomes a failed ``FileReport`` plus problems, and the other
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -30,8 +30,11 @@ from .encodings import decode_text
 from .grid import CSV, ENCRYPTED, UNSUPPORTED, GridError, csv_grid, excel_grids, sniff_format
 from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
+from .outcomes import settle_outcomes
 from .overlap import drop_repeated_tables, overlap_problems
-from .result import REJECTED_COLUMNS, FileReport, LoadResult
+from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
+from .sangong import SANGONG as SANGONG_LAYOUT
+from .scopes import ALL_FUNDS_LAYOUT, SheetInfo, settle_scopes
 from .sheets import Options, SheetOutcome, read_sheet
 from .sources import Source, collect_sources
 
@@ -107,8 +110,11 @@ def read_budget(
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
     result.table = _drop_repeated_tables(result, rejected, problems)
+    result.table, settled_layouts = _settle_scopes(result, rejected, problems)
     problems.extend(duplicate_problems(result.table))
-    problems.extend(overlap_problems(result.table))
+    settled = result.table[SOURCE_LAYOUT].astype("object").isin(settled_layouts).to_numpy()
+    problems.extend(overlap_problems(result.table.loc[~settled]))
+    settle_outcomes(result, problems)
     result.rejected = (
         pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=REJECTED_COLUMNS)
     )
@@ -125,10 +131,91 @@ def _drop_repeated_tables(
     rejected, so ``rows_read`` still equals the sum of the buckets.
     """
     layouts = {(f.name, s.sheet or ""): s.layout for f in result.files for s in f.sheets}
-    kept, dropped, repeat_problems = drop_repeated_tables(result.table, layouts)
+    scopes = {(f.name, s.sheet or ""): s.scope for f in result.files for s in f.sheets}
+    kept, dropped, repeat_problems = drop_repeated_tables(result.table, layouts, scopes)
     problems.extend(repeat_problems)
+    for p in repeat_problems:
+        report = _sheet_report(result, p.file, p.sheet)
+        if report is not None:
+            report.counted_from = p.details.get("kept")
+    return _set_aside(result, rejected, kept, dropped, repeat_problems)
+
+
+def _sheet_report(result: LoadResult, file: str | None, sheet: str | None) -> SheetReport | None:
+    for f in result.files:
+        for s in f.sheets:
+            if f.name == file and (s.sheet or "") == (sheet or ""):
+                return s
+    return None
+
+
+def _settle_scopes(
+    result: LoadResult, rejected: list[pd.DataFrame], problems: list[Problem]
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Decide which money each table contributes (``scopes``) and account for the rows counted elsewhere."""
+    sheets = {
+        (f.name, s.sheet or ""): SheetInfo(s.layout, s.scope, s.title or s.sheet or f.name)
+        for f in result.files
+        for s in f.sheets
+    }
+    settled = settle_scopes(result.table, sheets)
+    problems.extend(settled.problems)
+    for (file, sheet), (zh, en) in settled.notes.items():
+        report = _sheet_report(result, file, sheet)
+        if report is not None:
+            report.reason_zh, report.reason_en = zh, en
+            report.counted_from = settled.counted_from.get((file, sheet))
+    if not settled.counted_elsewhere.empty:
+        dropped = settled.counted_elsewhere
+        notes = []
+        for file, sheet in dict.fromkeys(
+            zip(
+                dropped[SOURCE_FILE].astype("object"),
+                dropped[SOURCE_SHEET].astype("object").fillna(""),
+                strict=True,
+            )
+        ):
+            zh, en = settled.notes.get((file, sheet), ("", ""))
+            notes.append(_CountedElsewhere(file, sheet or None, zh, en))
+        kept = _set_aside(result, rejected, settled.table, dropped, notes)
+    else:
+        kept = settled.table.reset_index(drop=True)
+    if settled.notes:  # amounts changed: the counted total of those sheets, from the lines kept
+        sheet_keys = list(
+            zip(
+                kept[SOURCE_FILE].astype("object"),
+                kept[SOURCE_SHEET].astype("object").fillna(""),
+                strict=True,
+            )
+        )
+        counted = kept[AMOUNT_FEN].groupby(pd.Series(sheet_keys, index=kept.index)).agg(["sum", "size"])
+        for key in settled.notes:
+            report = _sheet_report(result, *key)
+            if report is not None:
+                report.amount_fen = int(counted["sum"].get(key, 0))
+                report.lines = int(counted["size"].get(key, 0))
+    return kept, (SANGONG_LAYOUT, ALL_FUNDS_LAYOUT)
+
+
+@dataclass(frozen=True)
+class _CountedElsewhere:
+    """The message of rows whose money another table holds (same shape as a ``Problem`` for ``_set_aside``)."""
+
+    file: str
+    sheet: str | None
+    zh: str
+    en: str
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+def _set_aside(
+    result: LoadResult, rejected: list[pd.DataFrame], kept, dropped, repeat_problems
+) -> pd.DataFrame:
+    """Lines counted from another table become rejected records; the sheets' row accounting follows."""
     if dropped.empty:
-        return result.table
+        return kept.reset_index(drop=True)
     message = {(p.file, p.sheet or ""): p for p in repeat_problems}
     sheet_of = dropped[SOURCE_SHEET].astype("object").fillna("")
     records = pd.DataFrame(

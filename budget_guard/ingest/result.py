@@ -16,6 +16,11 @@ from ..table import empty_table
 
 REJECTED_COLUMNS = ["file", "sheet", "row", "column", "code", "value", "message_zh", "message_en"]
 
+# what became of a table (one sheet): the per-table line of the load report and the CLI summary
+READ, NOT_SPENDING, EMPTY_TABLE, REPEATED, FAILED = "read", "not-spending", "empty", "repeated", "failed"
+OUTCOMES = (READ, NOT_SPENDING, EMPTY_TABLE, REPEATED, FAILED)
+ACCOUNTED_OUTCOMES = frozenset({READ, NOT_SPENDING, EMPTY_TABLE, REPEATED})
+
 
 @dataclass
 class SheetReport:
@@ -34,9 +39,19 @@ class SheetReport:
     note_rows: int = 0
     blank_rows: int = 0
     rejected_rows: int = 0
-    amount_fen: int = 0  # sum of the data rows kept, for reconciliation with the source
+    amount_fen: int = 0  # sum of the lines counted from this table (after repeats and funding scopes)
+    read_fen: int = 0  # sum of the lines as the table itself prints them (before any cross-table decision)
+    read_lines: int = 0
     lines: int = 0  # canonical lines produced (a wide or 基本/项目 row yields several)
     header_row: int | None = None  # 1-based row of the (last) header row found
+    title: str | None = None  # the printed title (what the per-table summary calls the table)
+    scope: str | None = (
+        None  # funding scope (table_kinds): general, fund, state-capital, appropriation, all-funds
+    )
+    outcome: str = ""  # read | not-spending | empty | repeated | failed (see OUTCOMES)
+    reason_zh: str = ""  # why, for every outcome but a plain read
+    reason_en: str = ""
+    counted_from: str | None = None  # repeated: the table whose lines were counted instead
 
     @property
     def accounted(self) -> bool:
@@ -61,6 +76,14 @@ class FileReport:
     encoding: str | None = None
     status: str = "ok"  # ok | failed | skipped (same content as a file already read)
     sheets: list[SheetReport] = field(default_factory=list)
+
+    @property
+    def unreadable(self) -> bool:
+        """Failed outright, or no table of it read or set aside for a stated reason (not spending, empty,
+        repeated). A file skipped because the same content was already read is accounted for."""
+        if self.status != "ok":
+            return self.status != "skipped"
+        return not any(s.outcome in ACCOUNTED_OUTCOMES for s in self.sheets)
 
 
 @dataclass
@@ -90,6 +113,7 @@ class LoadResult:
                     {
                         "file": f.name,
                         "sheet": None,
+                        "outcome": FAILED if f.status == "failed" else f.status,
                         "status": f.status,
                         "encoding": f.encoding,
                         "sha256": f.sha256,
@@ -115,8 +139,16 @@ class LoadResult:
                         "blank_rows": s.blank_rows,
                         "rejected_rows": s.rejected_rows,
                         "amount_fen": s.amount_fen,
+                        "read_fen": s.read_fen,
+                        "read_lines": s.read_lines,
                         "lines": s.lines,
                         "accounted": s.accounted,
+                        "title": s.title,
+                        "scope": s.scope,
+                        "outcome": s.outcome,
+                        "reason_zh": s.reason_zh,
+                        "reason_en": s.reason_en,
+                        "counted_from": s.counted_from,
                     }
                 )
         return pd.DataFrame(rows)

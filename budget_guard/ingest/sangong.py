@@ -24,6 +24,7 @@ from .header_block import HeaderBlock, find_block, has_amounts, row_cells
 from .hierarchy import compare
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT, combine_raw
 from .numbers import parse_amounts
+from .rounding import printed_decimals, printed_step_fen
 from .rows import BLANK, DATA, HEADER, NOTE, blank_rows, note_rows
 
 SANGONG = "sangong"
@@ -71,19 +72,37 @@ def find_anchor(grid: pd.DataFrame) -> int | None:
     return None
 
 
+_STAGE_WORDS = re.compile(
+    r"^(?:预算数?|决算数?|调整预算数?|年初预算数?|全年预算数?|执行数|实际数|本年|上年)$"
+)
+_NOT_SANGONG = re.compile(r"会议|培训|机关运行|其他")
+
+
 def _role(label: str) -> str:
-    if "因公出国" in label:
-        return ABROAD
-    if "公务接待" in label:
-        return RECEPTION
-    if "公务用车" in label or "用车" in label:
-        if "购置费" in label.split("|")[-1] or re.search(r"\|购置(费)?", label):
+    """What a column holds, judged from its most specific label part upwards (stage words skipped).
+
+    The deepest part decides: ``公务接待费|会议费`` is 会议费 (not 三公) even though a merged
+    公务接待费 cell sits above it, and ``公务用车购置及运行维护费|公务用车购置费`` is the purchase.
+    """
+    parts = [p for p in label.split("|") if p and not _STAGE_WORDS.match(re.sub(r"\d{4}年", "", p))]
+    for depth, part in enumerate(reversed(parts)):
+        if _NOT_SANGONG.search(part):
+            return ""
+        if "因公出国" in part:
+            return ABROAD
+        if "公务接待" in part:
+            return RECEPTION
+        car_group = "购置" in part and "运行" in part  # 公务用车购置及运行（维护）费
+        if "小计" in part and depth == 0 and len(parts) > 1:
+            continue  # 小计 under the car group: decided by the part above
+        if car_group or ("用车" in part and "小计" in part):
+            return CAR_SUBTOTAL
+        if "购置" in part:
             return CAR_PURCHASE
-        if re.search(r"\|(运行|运行维护)(费)?", label):
+        if "运行" in part or "运维" in part:
             return CAR_RUNNING
-        return CAR_SUBTOTAL
-    if "合计" in label or "总计" in label:
-        return TOTAL
+        if "合计" in part or "总计" in part:
+            return TOTAL
     return ""
 
 
@@ -192,6 +211,10 @@ def _checks(
         for c in cols
         if c.role
     }
+    step = printed_step_fen(
+        printed_decimals(pd.concat([rows[c.position] for c in cols if c.role] or [pd.Series(dtype=object)])),
+        unit,
+    )
     stages = {c.stage for c in cols}
     for stage in stages:
         by_role: dict[str, SangongColumn] = {c.role: c for c in cols if c.stage == stage and c.role}
@@ -225,6 +248,8 @@ def _checks(
                         "parts": "+".join(p.label for p in parts),
                         "row": int(row),
                     },
+                    step_fen=step,
+                    terms=len(parts),
                 )
                 if problem:
                     problems.append(problem)

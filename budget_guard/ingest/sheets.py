@@ -31,10 +31,12 @@ from .hierarchy import long_parent_lines
 from .lines import Finished, finish_lines
 from .long import read_long
 from .published import read_published
-from .result import REJECTED_COLUMNS, SheetReport
-from .rows import BLANK, DATA, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets
+from .result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
+from .rows import BLANK, DATA, HEADER, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets, note_rows
 from .sangong import read_sangong
+from .scopes import ALL_FUNDS_LAYOUT
 from .side_by_side import group_total_problems, merge_buckets
+from .table_kinds import ALL_FUNDS, APPROPRIATION, scope_of, title_text
 from .yitihua import read_yitihua
 
 
@@ -62,23 +64,36 @@ def read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Option
     report = SheetReport(file=file, sheet=sheet)
     detection = detect_layout(grid, file, sheet)
     report.layout = detection.layout
+    report.title = title_text(grid, sheet, labels=False) or sheet
     if detection.layout == EMPTY:
-        count_buckets(report, pd.Series(BLANK, index=grid.index))
-        return SheetOutcome(
-            report, empty_lines(), _no_rejected(), [Problem("sheet-empty", file=file, sheet=sheet)]
-        )
+        blank = blank_rows(grid)
+        if blank.all():
+            count_buckets(report, pd.Series(BLANK, index=grid.index))
+            problem = Problem("sheet-empty", file=file, sheet=sheet)
+        else:  # a spending table printed without a single figure (政府性基金 table of a department without one)
+            notes = note_rows(grid) | grid.apply(lambda c: c.astype(str).str.contains("无数据")).any(axis=1)
+            buckets = pd.Series(HEADER, index=grid.index).mask(notes, NOTE).mask(blank, BLANK)
+            count_buckets(report, buckets)
+            problem = Problem(
+                "table-empty",
+                file=file,
+                sheet=sheet,
+                details={"title": report.title or sheet or file, "note": detection.detail or "本表无数据"},
+            )
+        report.outcome, report.reason_zh, report.reason_en = EMPTY_TABLE, *_both(problem)
+        return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
     if detection.layout == NO_DATA:
         buckets = pd.Series(NOTE, index=grid.index).mask(blank_rows(grid), BLANK)
         count_buckets(report, buckets)
-        return SheetOutcome(
-            report,
-            empty_lines(),
-            _no_rejected(),
-            [Problem("sheet-skipped", file=file, sheet=sheet, details={"detail": detection.detail})],
-        )
+        problem = Problem("sheet-skipped", file=file, sheet=sheet, details={"detail": detection.detail})
+        report.outcome, report.reason_zh, report.reason_en = NOT_SPENDING, *_both(problem)
+        return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
+    report.scope = scope_of(report.title or "")
     if detection.layout == LONG:
+        report.scope = None
         return _read_long_sheet(grid, detection, report, file, sheet, options)
     if detection.layout == YITIHUA:
+        report.scope = None
         return _read_yitihua_sheet(grid, detection, report, file, sheet, options)
     if detection.layout == PUBLISHED:
         return _read_published_sheet(grid, detection, report, file, sheet, options)
@@ -87,6 +102,10 @@ def read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Option
     if detection.layout == SANGONG:
         return _read_sangong_sheet(grid, detection, report, file, sheet, options)
     return _unreadable(grid, detection, report, file, sheet)
+
+
+def _both(problem: Problem) -> tuple[str, str]:
+    return problem.message("zh"), problem.message("en")
 
 
 def _unreadable(
@@ -230,6 +249,8 @@ def _read_published_sheet(
     )
     published = read_published(grid, table_plan, ctx, unit, file=file, sheet=sheet)
     report.layout = published.layout
+    if report.scope == ALL_FUNDS and published.kind == FUNC and published.layout == PUBLISHED:
+        report.layout = ALL_FUNDS_LAYOUT  # 支出决算表 / 部门支出预算表: all funds, settled in scopes.py
     report.header_row = published.header_row
     problems.extend(published.problems)
     problems.extend(_dictionary(published, options, file, sheet))
@@ -323,6 +344,7 @@ def _read_sangong_sheet(
     grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
 ) -> SheetOutcome:
     anchor = detection.header
+    report.scope = report.scope or APPROPRIATION
     ctx, unit, problems, conflict = _context_and_unit(grid, anchor, None, report, file, sheet, options)
     result = read_sangong(grid, anchor, ctx, unit, file=file, sheet=sheet)
     problems.extend(result.problems)
@@ -426,6 +448,7 @@ def _outcome(
     report.year = ctx.year
     report.lines = len(finished.lines)
     report.amount_fen = int(finished.lines["amount_fen"].sum()) if len(finished.lines) else 0
+    report.read_fen, report.read_lines = report.amount_fen, report.lines
     if report.department is None and len(finished.lines):
         departments = finished.lines["department"].dropna().unique()
         report.department = str(departments[0]) if len(departments) == 1 else None

@@ -102,6 +102,7 @@ def group_total_problems(
                         computed[group] += fen
                         used[group].append(int(row))
     problems = []
+    step = max((r.step_fen for r in results if r.step_fen), default=None)
     for result in results:
         if result.names is None or result.line_fen is None:
             continue
@@ -121,6 +122,8 @@ def group_total_problems(
                 mismatch="total-mismatch",
                 place={"file": file, "sheet": sheet, "row": int(row), "column": result.amount_label},
                 details={"label": label, "rows": ",".join(str(r) for r in sorted(used[group]))},
+                step_fen=step,
+                terms=len(used[group]),
             )
             if problem:
                 problems.append(problem)

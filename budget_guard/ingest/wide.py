@@ -9,7 +9,7 @@ the 合计 column is only checked against them. Derived columns (``增减额``, 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .context import stage_in_text
 from .headers import normalise_header
@@ -18,6 +18,11 @@ LINE, TOTAL, CHECK_PART, IGNORED = "line", "total", "check-part", "ignored"
 BASIC, PROJECT = "基本支出", "项目支出"
 
 _DERIVED = re.compile(r"增减|增长|变动|比上年|%|％|占比|比重|差额|完成率|执行率|说明|备注|栏次")
+# columns of a 收入支出 table that are not spending (年初结转和结余, 本年收入, 年末结转和结余)
+_NOT_SPENDING = re.compile(r"收入|结转|结余")
+# parts of a 合计 beside 基本支出/项目支出: the 支出决算表 (上缴上级支出, 经营支出, 对附属单位补助支出)
+# and a 一般公共预算 table whose 合计 is 基本 + 项目 + 单位预留机动经费
+_OTHER_PARTS = re.compile(r"上缴上级支出|经营支出|对附属单位补助支出|预留机动|机动经费|预备费")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERSONNEL_PARTS = {"人员经费", "公用经费"}
 
@@ -35,6 +40,9 @@ class Measure:
     unit: str | None = None
     year_relative: str | None = None  # 上年 | 本年 when the header says so
     reason: str = ""
+    part: str | None = (
+        None  # a part of the 合计 other than 基本支出/项目支出 (经营支出 …): a line without expense type
+    )
 
 
 def describe(position: int, label: str) -> Measure:
@@ -42,6 +50,8 @@ def describe(position: int, label: str) -> Measure:
     plain = label.replace("|", "")
     if _DERIVED.search(plain):
         return Measure(position, label, IGNORED, reason="派生列 / derived column")
+    if _NOT_SPENDING.search(plain) and not re.search(r"支出", label.split("|")[-1]):
+        return Measure(position, label, IGNORED, reason="不是支出 / not spending")
     unit = None
     for part in label.split("|"):
         stated = normalise_header(part)[1]
@@ -54,6 +64,9 @@ def describe(position: int, label: str) -> Measure:
     leaf = label.split("|")[-1]
     if leaf in _PERSONNEL_PARTS:
         return Measure(position, label, CHECK_PART, year, stage, None, unit, relative)
+    other = _OTHER_PARTS.search(leaf)
+    if other and not expense:
+        return Measure(position, label, LINE, year, stage, None, unit, relative, part=leaf)
     role = LINE if expense else TOTAL
     return Measure(position, label, role, year, stage, expense, unit, relative)
 
@@ -65,18 +78,17 @@ def resolve(measures: list[Measure], stated_year: int | None, stated_stage: str 
     the first total column is the line and further totals are checked parts.
     """
     resolved = []
+    dated = any(m.year is not None or m.year_relative == "上年" for m in measures if m.role != IGNORED)
     for m in measures:
+        if not dated and m.year_relative == "本年":  # 本年支出合计 beside 基本支出: one year, the table's
+            m = replace(m, year_relative=None)
         year = m.year
         if year is None and m.year_relative and stated_year:
             year = stated_year - 1 if m.year_relative == "上年" else stated_year
         elif year is None and m.year_relative == "本年":
             year = stated_year
         stage = m.stage or stated_stage
-        resolved.append(
-            Measure(
-                m.position, m.label, m.role, year, stage, m.expense_type, m.unit, m.year_relative, m.reason
-            )
-        )
+        resolved.append(replace(m, year=year, stage=stage))
     out = []
     groups: dict[tuple, list[Measure]] = {}
     for m in resolved:
@@ -97,12 +109,7 @@ def resolve(measures: list[Measure], stated_year: int | None, stated_stage: str 
             else:
                 chosen[m.position] = CHECK_PART
     for m in resolved:
-        role = chosen.get(m.position, m.role)
-        out.append(
-            Measure(
-                m.position, m.label, role, m.year, m.stage, m.expense_type, m.unit, m.year_relative, m.reason
-            )
-        )
+        out.append(replace(m, role=chosen.get(m.position, m.role)))
     return out
 
 

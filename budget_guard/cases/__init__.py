@@ -1,0 +1,84 @@
+"""挂牌督办: findings become supervision cases that stay open until a later run shows them rectified.
+
+- ``identity``: what a case is about (scope × category × year × stage) and what a run observed
+- ``lifecycle``: 待整改 → 整改中 → 已整改 / 已销号, 挂牌督办; every change an event
+- ``escalation``: the ladder from the rules' ``supervision`` section
+- ``store``: the tables in the batch ledger's SQLite file (schema version, migrations, WAL)
+- ``clock`` / ``actor``: when (UTC stored, Beijing shown; injectable) and who
+
+``track_evaluation`` is what check/batch call after each evaluation.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..engine.evaluate import Evaluation
+from ..errors import Place, RulesError
+from ..rulebook import Rules, Supervision
+from .actor import Actor, os_user, run_actor
+from .clock import Clock, FixedClock, current_clock, use_clock
+from .identity import CaseKey, Observation, latest_year, observations
+from .lifecycle import ACTIVE_STATES, STATES, Case, RunContext
+from .store import CASES_SCHEMA_VERSION, CaseStore, RunChanges
+
+
+def supervision_of(rules: Rules) -> Supervision:
+    """The rules' ``supervision`` section; cases cannot be tracked without one."""
+    if rules.supervision is None:
+        raise RulesError(
+            [
+                (
+                    Place(file=rules.source_path, key="supervision"),
+                    "规则文件没有 supervision（挂牌督办）段，无法跟踪督办问题",
+                    "the rules have no supervision section, so cases cannot be tracked",
+                )
+            ],
+            rules.source_path or "",
+        )
+    return rules.supervision
+
+
+def track_evaluation(
+    store: CaseStore,
+    evaluation: Evaluation,
+    *,
+    run_id: int,
+    file: str,
+    now: datetime | None = None,
+    sweep: bool = True,
+) -> RunChanges:
+    """Open, follow, rectify and escalate cases from one evaluation (one file of a batch, or a check)."""
+    supervision = supervision_of(evaluation.rules)
+    latest = latest_year(evaluation)
+
+    def opens(obs: Observation) -> bool:
+        return supervision.open_years == "all" or obs.key.year == latest
+
+    ctx = RunContext(run_id=run_id, file=file, actor=run_actor(run_id))
+    return store.apply_run(observations(evaluation), supervision, ctx, open_years=opens, now=now, sweep=sweep)
+
+
+def finish_run(store: CaseStore, rules: Rules, run_id: int, *, now: datetime | None = None) -> RunChanges:
+    """After a batch's last file: the escalation ladder, once, as that run."""
+    return store.sweep(supervision_of(rules), run_actor(run_id), now=now, run_id=run_id)
+
+
+__all__ = [
+    "ACTIVE_STATES",
+    "CASES_SCHEMA_VERSION",
+    "STATES",
+    "Actor",
+    "Case",
+    "CaseKey",
+    "CaseStore",
+    "Clock",
+    "FixedClock",
+    "RunChanges",
+    "current_clock",
+    "finish_run",
+    "os_user",
+    "supervision_of",
+    "track_evaluation",
+    "use_clock",
+]

@@ -1,0 +1,28 @@
+"""Messages of the per-table load summary (realdocs, #10): what became of every table of a folder."""
+
+TEXT: dict[str, tuple[str, str]] = {
+    "tables.heading": ("各表读取情况（{count}张）：", "tables ({count}):"),
+    "tables.read": ("已读取：{lines}行，计入{counted}", "read: {lines} lines, {counted} counted"),
+    "tables.read_printed": ("（表中{lines}行合计{printed}）", " (the table: {lines} lines, {printed})"),
+    "tables.outcome.read": ("已读取", "read"),
+    "tables.outcome.not-spending": ("不是支出表", "not spending"),
+    "tables.outcome.empty": ("空表", "empty"),
+    "tables.outcome.repeated": ("重复", "repeated"),
+    "tables.outcome.failed": ("读取失败", "failed"),
+    "tables.reason": ("：{reason}", ": {reason}"),
+    "tables.reason_after": ("；{reason}", "; {reason}"),
+    "tables.money_unit": ("{amount}{unit}", "{amount} {unit}"),
+    "tables.money_yuan": ("{amount}元", "{amount} yuan"),
+    "tables.repeated_of": ("与{table}重复，已按该表计入", "repeats {table}; counted from it"),
+    "tables.no_amounts": ("表中没有金额", "no amounts in the table"),
+    "tables.col.title": ("表名", "table"),
+    "tables.col.outcome": ("读取结果", "outcome"),
+    "tables.col.reason": ("说明", "reason"),
+    "tables.col.scope": ("资金范围", "funding scope"),
+    "tables.section": ("各表读取情况", "What became of each table"),
+    "scope.general": ("一般公共预算财政拨款", "general public budget appropriations"),
+    "scope.fund": ("政府性基金预算财政拨款", "government fund appropriations"),
+    "scope.state-capital": ("国有资本经营预算财政拨款", "state capital budget appropriations"),
+    "scope.appropriation": ("财政拨款", "all budget appropriations"),
+    "scope.all-funds": ("全部资金（财政拨款和其他资金）", "all funds (appropriations and other funds)"),
+}

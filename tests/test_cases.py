@@ -1,0 +1,185 @@
+"""Cases: identity, lifecycle, escalation, the rules' supervision section, the store's schema and history."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from budget_guard.cases import CaseStore, track_evaluation
+from budget_guard.cases.actor import Actor
+from budget_guard.cases.store import CASES_SCHEMA_VERSION
+from budget_guard.cases.view import history_rows
+from budget_guard.engine.evaluate import evaluate
+from budget_guard.errors import BudgetGuardError, InputError, RulesError
+from budget_guard.rulebook import DEFAULT_RULES_PATH, load_rules, parse_rules
+from tests.builders import line, table
+
+T0 = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
+RULES = load_rules()
+CLERK = Actor("李四", "os_user")
+
+
+def short_cut(department: str, current: int, *, prev: int = 1_000_000, stage_year: int = 2025, **extra):
+    """A department's 办公费 (一般性支出 with a 5% cut target): 990000 of 1000000 is yellow."""
+    return [
+        line(department, stage_year - 1, prev, econ="30201", item="办公费", **extra),
+        line(department, stage_year, current, econ="30201", item="办公费", **extra),
+    ]
+
+
+def run(store, *lines, run_id=1, now=T0, file="in.csv"):
+    return track_evaluation(store, evaluate(table(*lines), RULES), run_id=run_id, file=file, now=now)
+
+
+def case_of(store, scope, category="general_expenditure"):
+    return next(c for c in store.cases() if c.key.scope == scope and c.key.category == category)
+
+
+def test_same_cell_from_a_resubmission_or_a_rules_tweak_is_the_same_case(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(store, *short_cut("甲局", 990_000))
+    first = case_of(store, "甲局")
+    run(store, *short_cut("甲局", 989_000), run_id=2, now=T0 + timedelta(days=1), file="甲局-更正.csv")
+    tweaked = RULES.model_copy(update={"version": "2025.2", "sha256": "other"})
+    track_evaluation(
+        store, evaluate(table(*short_cut("甲局", 988_000)), tweaked), run_id=3, file="x.csv", now=T0
+    )
+    again = case_of(store, "甲局")
+    assert again.number == first.number and again.id == first.id
+    assert again.last_file == "x.csv" and again.found_at == first.found_at
+    assert again.key.text() == "department|甲局|general_expenditure|2025|budget"
+
+
+def test_not_comparable_later_cell_does_not_rectify_and_history_says_so(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(store, *short_cut("甲局", 990_000))
+    # the resubmission has no 2024 figure at all: no baseline, not comparable
+    run(store, line("甲局", 2025, 1_200_000, econ="30201", item="办公费"), run_id=2)
+    case = case_of(store, "甲局")
+    assert case.state == "open"
+    history = store.history(case.number)
+    assert history[-1]["kind"] == "not_rectified"
+    text = history_rows(history, "zh")[-1]["case.col.what"]
+    assert "不可比" in text and "不能作为达标依据" in text
+
+
+def test_compliant_later_cell_rectifies_naming_the_run_and_file(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(store, *short_cut("甲局", 990_000))
+    changes = run(store, *short_cut("甲局", 900_000), run_id=7, file="甲局2025更正.xlsx")
+    case = case_of(store, "甲局")
+    assert case.state == "rectified" and case.number in changes.rectified
+    row = history_rows(store.history(case.number), "zh")[-1]
+    assert "已整改" in row["case.col.what"] and row["case.col.where"] == "第7次运行，文件 甲局2025更正.xlsx"
+
+
+def test_a_government_case_is_not_rectified_by_a_run_missing_departments(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(store, *short_cut("甲局", 990_000), *short_cut("乙局", 990_000))
+    government = case_of(store, "全市合计")
+    # only 甲局 and a new 丙局 resubmit, both compliant: the city total is not comparable
+    run(store, *short_cut("甲局", 900_000), *short_cut("丙局", 900_000), run_id=2)
+    assert case_of(store, "全市合计").state == "open"
+    assert store.history(government.number)[-1]["details"]["missing_departments"] == ["乙局"]
+
+
+def test_yellow_found_in_consecutive_runs_becomes_red(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    for run_id in (1, 2):
+        run(store, *short_cut("甲局", 990_000), run_id=run_id)
+    assert case_of(store, "甲局").level == "yellow"
+    changes = run(store, *short_cut("甲局", 990_000), run_id=3)
+    case = case_of(store, "甲局")
+    assert case.level == "red" and case.number in changes.escalated
+    assert store.history(case.number)[-1]["details"]["why"] == "consecutive_runs"
+
+
+def test_note_close_and_who(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(
+        store,
+        *short_cut("甲局", 990_000),
+        line("乙局", 2024, 100_000, econ="30217"),
+        line("乙局", 2025, 120_000, econ="30217"),
+    )
+    yellow, red = case_of(store, "甲局"), case_of(store, "乙局", "sangong")
+    assert store.note(yellow.number, "已约谈", CLERK, now=T0).state == "in_progress"
+    with pytest.raises(BudgetGuardError) as empty:
+        store.close(yellow.number, "  ", CLERK, now=T0)
+    assert "销号必须说明理由" in empty.value.message("zh")
+    with pytest.raises(BudgetGuardError) as unverified:
+        store.close(red.number, "情况说明已收到", Actor("张三", "unverified"), now=T0)
+    assert "已登录" in unverified.value.message("zh")
+    closed = store.close(red.number, "情况说明已收到，属政策性增支", CLERK, now=T0 + timedelta(hours=1))
+    assert closed.state == "closed"
+    last = store.history(red.number)[-1]
+    assert (last["actor"], last["actor_kind"], last["reason"]) == (
+        "李四",
+        "os_user",
+        "情况说明已收到，属政策性增支",
+    )
+    assert history_rows([last], "zh")[0]["case.col.when"] == "2025-03-01 11:00"  # stored UTC, shown Beijing
+    with pytest.raises(BudgetGuardError, match="no case numbered"):
+        store.note("督〔1999〕0001号", "x", CLERK)
+
+
+def test_history_is_append_only(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(store, *short_cut("甲局", 990_000))
+    with sqlite3.connect(tmp_path / "l.sqlite") as db:
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("UPDATE case_events SET reason='改写'")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("DELETE FROM case_events")
+
+
+def test_an_existing_batch_ledger_is_migrated_and_a_newer_one_refused(tmp_path):
+    from budget_guard.batch import Ledger
+
+    path = tmp_path / "old.sqlite"
+    ledger = Ledger(path)  # a ledger from before cases: runs and files only
+    run_id = ledger.start_run("inbox", "out", RULES)
+    store = CaseStore(path)
+    assert store.schema_version() == CASES_SCHEMA_VERSION
+    assert ledger.runs()[0]["id"] == run_id  # batch's tables untouched
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        db.execute("INSERT INTO cases_schema VALUES (?, 'later')", (CASES_SCHEMA_VERSION + 1,))
+    with pytest.raises(InputError, match="knows up to"):
+        CaseStore(path)
+    with pytest.raises(InputError, match="not found"):
+        CaseStore(tmp_path / "missing.sqlite", create=False)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line_text", "message"),
+    [
+        ("    yellow: 60\n", "", "deadline_days:", "缺少等级"),
+        (
+            "      sangong: immediate\n",
+            "      sangongg: immediate\n",
+            "sangongg: immediate",
+            "类别 'sangongg' 不存在",
+        ),
+        ("    default: phased ", "    default: slow ", "default: slow", "不在 types 中"),
+        (
+            '  number_format: "督〔{year}〕{seq:04d}号"',
+            '  number_format: "督〔{yr}〕号"',
+            "number_format:",
+            "督办编号格式",
+        ),
+        ("      consecutive_runs: 3 ", "      consecutive_runz: 3 ", "consecutive_runz", "未知的键"),
+    ],
+)
+def test_supervision_errors_name_the_line(old, new, line_text, message):
+    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
+    assert old in text
+    edited = text.replace(old, new, 1)
+    with pytest.raises(RulesError) as info:
+        parse_rules(edited, "edited.yaml")
+    place, zh, _ = info.value.problems[0]
+    expected_line = next(i for i, row in enumerate(edited.splitlines(), start=1) if line_text in row)
+    assert message in zh
+    assert place.line == expected_line, (place, zh)

@@ -1,0 +1,162 @@
+"""The two whole real 2024 部门决算 folders (tests/data/real_tables/xlsx, copied from shared/real_tables).
+
+Every one of the twenty tables must be accounted for — read with its lines and total, or set aside
+as not spending / empty / repeated with the reason — the CLI must not exit 2, and what is read must
+agree with the printed totals to the 分 or report both figures.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from budget_guard.ingest import read_budget
+from budget_guard.ingest.outcomes import table_summary_lines
+
+DATA = Path(__file__).parent / "data" / "real_tables" / "xlsx"
+CZJ_DIR, GHZY_DIR = DATA / "putuo-czj-2024-final", DATA / "putuo-ghzy-2024-final"
+WAN = 1_000_000
+
+
+def wan(text: str) -> int:
+    whole, _, cents = text.replace(",", "").partition(".")
+    return int(whole) * WAN + int((cents + "00")[:2]) * 10_000
+
+
+def outcomes(result) -> dict[str, str]:
+    return {f.name.split("_")[1]: f.sheets[0].outcome for f in result.files}
+
+
+@pytest.fixture(scope="module")
+def czj():
+    return read_budget(CZJ_DIR)
+
+
+@pytest.fixture(scope="module")
+def ghzy():
+    return read_budget(GHZY_DIR)
+
+
+EXPECTED = {
+    "01": "not-spending",  # 纳入部门决算编制范围的单位
+    "02": "not-spending",  # 收入支出决算总表
+    "03": "not-spending",  # 收入决算表
+    "05": "not-spending",  # 财政拨款收入支出决算总表
+    "06": "read",  # 一般公共预算财政拨款支出决算表
+    "07": "read",  # 基本支出决算表
+    "08": "read",  # 三公
+    "09": "empty",  # 政府性基金 (本表无数据)
+    "10": "empty",  # 国有资本经营 (本表无数据)
+}
+
+
+def test_every_table_of_both_folders_is_accounted_for(czj, ghzy):
+    for result, all_funds in ((czj, "repeated"), (ghzy, "read")):
+        assert outcomes(result) == {**EXPECTED, "04": all_funds}
+        assert result.all_rows_accounted
+        assert not [f.name for f in result.files if f.unreadable]
+        assert not result.errors
+        for f in result.files:
+            s = f.sheets[0]
+            assert s.outcome == "read" or s.reason_zh, f.name  # every set-aside table says why
+
+
+def test_not_spending_tables_say_which(czj):
+    reasons = {f.name.split("_")[1]: f.sheets[0].reason_zh for f in czj.files}
+    assert "单位名单" in reasons["01"]
+    assert "收支总表" in reasons["02"] and "收支总表" in reasons["05"]
+    assert "收入表" in reasons["03"]
+    assert "本表无数据" in reasons["09"] and "本表无数据" in reasons["10"]
+
+
+def test_general_budget_totals_to_the_fen(czj, ghzy):
+    """一般公共预算 lines add up to their printed parts; the 类-row gaps are rounding notices with both figures."""
+    for result, basic, project in ((czj, "2,336.91", "603.14"), (ghzy, "5,364.75", "4,381.74")):
+        table = result.table
+        general = table[table["source_file"].str.contains("_06_")]
+        assert int(general.loc[general["expense_type"] == "项目支出", "amount_fen"].sum()) == wan(project)
+        printed_basic = int(general.loc[general["expense_type"] == "基本支出", "amount_fen"].sum())
+        gap = printed_basic - wan(basic)
+        if gap:  # real printed rounding: reported with the printed and the computed figure
+            notes = [
+                p
+                for p in result.problems
+                if p.code == "rounding-gap" and "_06_" in p.file and p.column == "基本支出"
+            ]
+            assert notes and notes[0].details["printed_fen"] == wan(basic)
+            assert notes[0].details["computed_fen"] == printed_basic
+
+
+def test_all_funds_table_adds_only_other_funds(czj, ghzy):
+    """支出决算表 = 一般公共预算 + 其他资金: 规划和自然资源局 has 12.89 万元 of 基本支出 under 2120101 beyond it."""
+    czj_all = czj.table[czj.table["source_layout"] == "all-funds"]
+    assert czj_all.empty  # 财政局: the same money as the 一般公共预算 table, counted from it
+    ghzy_all = ghzy.table[ghzy.table["source_layout"] == "all-funds"]
+    assert ghzy_all[["func_code", "expense_type", "amount_fen"]].values.tolist() == [
+        ["2120101", "基本支出", wan("12.89")]
+    ]
+    report = ghzy.files[3].sheets[0]
+    assert report.read_fen == wan("9,759.38")  # the table as printed: its 合计 to the 分
+    assert "一般公共预算财政拨款支出决算表" in report.reason_zh
+
+
+def test_sangong_is_measured_on_the_sangong_table(czj, ghzy):
+    for result, budget, final in ((czj, "0.95", "0.00"), (ghzy, "2.85", "0.39")):
+        table = result.table
+        sangong = table["econ_code"].isin(["30212", "30217", "30231", "31013"])
+        for stage, expected in (("budget", budget), ("final", final)):
+            assert int(table.loc[sangong & (table["stage"] == stage), "amount_fen"].sum()) == wan(expected)
+        assert not [p for p in result.problems if p.code in ("sangong-car-unsplit", "amount-not-numeric")]
+
+
+def test_basic_table_group_totals(ghzy):
+    """人员经费合计 4,884.09 against 301 + 303 = 4,884.10: a rounding notice, with both figures."""
+    gaps = [p for p in ghzy.problems if p.code == "rounding-gap" and p.details.get("label") == "人员经费合计"]
+    assert gaps and gaps[0].details["printed_fen"] == wan("4,884.09")
+    assert gaps[0].details["computed_fen"] == wan("4,884.10")
+
+
+def test_summary_lists_every_table(czj):
+    lines = table_summary_lines(czj, "zh")
+    assert lines[0] == "各表读取情况（10张）："
+    assert len(lines) == 11
+    assert any("已读取：12行" in line for line in lines)
+    assert any("不是支出表" in line and "收入决算表" in line for line in lines)
+    english = table_summary_lines(czj, "en")
+    assert any("repeated" in line for line in english)
+
+
+@pytest.mark.slow
+def test_cli_on_both_folders_does_not_exit_2(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "budget_guard.cli",
+            "check",
+            str(CZJ_DIR),
+            str(GHZY_DIR),
+            "--no-ge",
+            "--out",
+            str(tmp_path),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    record = json.loads(done.stdout.strip().splitlines()[-1])
+    assert record["files_failed"] == 0
+    text = subprocess.run(
+        [sys.executable, "-m", "budget_guard.cli", "check", str(CZJ_DIR), "--no-ge", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert "各表读取情况（10张）" in text.stdout
+    assert "空表" in text.stdout and "不是支出表" in text.stdout
