@@ -75,6 +75,7 @@ def load(evaluation):
         file="dept.csv",
         sheet=None,
         layout="long",
+        outcome="read",
         rows_read=9,
         data_rows=7,
         header_rows=1,
