@@ -30,6 +30,7 @@ TABS = (
     "app.tab.unclassified",
     "app.tab.rejected",
     "app.tab.load",
+    "app.tab.cases",
 )
 KEEP = "page"  # widgets inside tabs keep their value while another tab is open
 GOV_SEP = "\u0001"
@@ -578,6 +579,140 @@ def load_view(load, lang: str) -> None:
         st.success(t("app.problems.none"))
 
 
+def cases_view(evaluation, lang: str) -> None:
+    """督办台账: open cases overdue first, a case's history and lines, a note or 销号, the 督办单."""
+    from budget_guard.cases import CaseStore, current_clock
+    from budget_guard.cases.view import LEVELS_WORST_FIRST, CaseFilter, ordered
+    from budget_guard.dashboard import signin
+    from budget_guard.dashboard.views.cases import case_counts, case_table, history_table
+    from budget_guard.reports.case_sheet import CaseSheet, build_case_workbook
+
+    path = signin.ledger_path(st.secrets)
+    if path is None:
+        st.info(t("app.cases.no_ledger"))
+        return
+    if not path.is_file():
+        st.warning(t("app.cases.missing", path=path))
+        return
+    store = CaseStore(path, create=False)
+    now = current_clock()()
+    access = signin.access(st.user, st.secrets)
+    if access.mode == signin.SIGNED_IN_MODE:
+        who = st.columns([4, 1])
+        who[0].caption(t("app.cases.signed_in", name=access.actor.name))
+        who[1].button(t("app.cases.logout"), on_click=st.logout, key="cases_logout")
+    elif access.auth_configured:
+        st.button(t("app.cases.login"), on_click=st.login, key="cases_login", type="primary")
+    if access.mode == signin.READ_ONLY:
+        st.caption(t("app.cases.read_only"))
+    elif access.mode == signin.UNVERIFIED_MODE:
+        st.caption(t("app.cases.unverified"))
+
+    every = store.cases()
+    totals = case_counts(every, now)
+    tiles = st.columns(5)
+    tiles[0].metric(t("app.cases.total_metric"), totals["total"])
+    tiles[1].metric(t("app.cases.overdue_metric"), totals["overdue"])
+    for column, level in zip(tiles[2:], LEVELS_WORST_FIRST, strict=True):
+        column.metric(i18n.level_label(level, lang), totals["by_level"][level])
+    filters = st.columns([1.4, 1.2, 1.2, 0.8, 0.8])
+    states = filters[0].multiselect(
+        t("case.col.state"),
+        ["listed", "open", "in_progress", "rectified", "closed"],
+        format_func=lambda s: t(f"case.state.{s}"),
+        key="cases_states",
+        placeholder=t("app.filter.all"),
+    )
+    levels = filters[1].multiselect(
+        t("case.col.level"),
+        list(LEVELS_WORST_FIRST),
+        format_func=lambda v: i18n.level_label(v, lang),
+        key="cases_levels",
+        placeholder=t("app.filter.all"),
+    )
+    department = filters[2].text_input(t("app.cases.department"), key="cases_department")
+    overdue = filters[3].checkbox(t("app.cases.only_overdue"), key="cases_overdue")
+    include_all = filters[4].checkbox(t("app.cases.include_closed"), key="cases_all")
+    case_filter = CaseFilter(
+        tuple(states), tuple(levels), department.strip() or None, overdue, not include_all
+    )
+    chosen = ordered(every, now, case_filter)
+    st.caption(t("app.cases.count", shown=len(chosen), total=len(every)))
+    sheet = CaseSheet(tuple(chosen), store.all_events(), now, path.name, case_filter)
+    st.download_button(
+        t("app.cases.download"),
+        data=build_case_workbook(sheet, lang),
+        file_name=f"{t('case.sheet.title')}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="cases_download",
+    )
+    table = case_table(chosen, now, lang)
+    show_table(table, key="cases_table", height=min(560, 38 + 35 * max(len(table), 1)))
+    number = st.selectbox(
+        t("case.col.number"),
+        [c.number for c in chosen],
+        index=None,
+        placeholder=t("app.cases.select"),
+        key="cases_pick",
+    )
+    case = next((c for c in chosen if c.number == number), None)
+    if case is None:
+        st.caption(t("app.cases.select"))
+        return
+    st.subheader(
+        f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}"
+    )
+    st.markdown(md(case.message_en if lang == "en" else case.message_zh))
+    st.markdown(f"**{t('app.cases.history')}**")
+    st.dataframe(history_table(store.history(case.number), lang), hide_index=True, width="stretch")
+    st.markdown(f"**{t('app.cases.behind')}**")
+    st.caption(md(case.sources or "—"))
+    if case.key.stage == evaluation.stage:
+        source_lines(
+            evaluation, (case.key.scope_type, case.key.scope), case.key.category, case.key.year, lang
+        )
+    if not access.can_write:
+        return
+    actor = access.actor
+    if access.mode == signin.UNVERIFIED_MODE:
+        actor = signin.entered_actor(st.text_input(t("app.cases.your_name"), key="cases_name"))
+    st.text_area(t("app.cases.note"), key="cases_note_text")
+    st.button(
+        t("app.cases.add_note"), key="cases_add_note", on_click=_write_case, args=(store, case, actor, "note")
+    )
+    st.text_input(t("app.cases.close_reason"), key="cases_close_reason")
+    st.button(
+        t("app.cases.close"), key="cases_close", on_click=_write_case, args=(store, case, actor, "close")
+    )
+    outcome = st.session_state.pop("cases_outcome", None)
+    if outcome:
+        (st.success if outcome[0] == "ok" else st.error)(md(outcome[1]))
+
+
+def _write_case(store, case, actor, what: str) -> None:
+    """A note or a 销号 from the page: one ledger write, then the inputs are cleared."""
+    from budget_guard.cases import current_clock
+    from budget_guard.errors import BudgetGuardError
+
+    lang = st.session_state.get("lang", "zh")
+    if actor is None:
+        st.session_state["cases_outcome"] = ("error", t("app.cases.need_name"))
+        return
+    try:
+        if what == "note":
+            store.note(case.number, st.session_state.get("cases_note_text", ""), actor, now=current_clock()())
+            st.session_state["cases_note_text"] = ""
+        else:
+            store.close(
+                case.number, st.session_state.get("cases_close_reason", ""), actor, now=current_clock()()
+            )
+            st.session_state["cases_close_reason"] = ""
+    except BudgetGuardError as exc:
+        st.session_state["cases_outcome"] = ("error", exc.message(lang))
+        return
+    st.session_state["cases_outcome"] = ("ok", t("app.cases.saved"))
+
+
 def welcome(lang: str) -> None:
     st.info(t("app.welcome"))
     st.button(t("app.sample"), key="sample_main", on_click=_use_sample, type="primary")
@@ -619,6 +754,7 @@ def main() -> None:
         "app.tab.unclassified": lambda: unclassified_view(evaluation, lang, run),
         "app.tab.rejected": lambda: rejected_view(load, lang),
         "app.tab.load": lambda: load_view(load, lang),
+        "app.tab.cases": lambda: cases_view(evaluation, lang),
     }
     for tab, name in zip(tabs, TABS, strict=True):
         if tab.open:

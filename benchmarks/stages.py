@@ -192,13 +192,18 @@ def evaluate(inputs: Inputs) -> Stage:
 
 def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, float]:
     """Best-of times of the steps ``evaluate`` composes (a breakdown, not a second measurement)."""
-    from budget_guard.engine.classify import classify, label_lines
-    from budget_guard.engine.compare import aggregate, year_over_year
+    from budget_guard.engine.backends.pandas_backend import _group_sums
+    from budget_guard.engine.classify import classify_and_cover, label_lines, membership_patterns
+    from budget_guard.engine.compare import year_over_year
     from budget_guard.engine.findings import build_findings
     from budget_guard.engine.grade import grade
+    from budget_guard.engine.lineage import SourceIndex
     from budget_guard.engine.reconcile import reconcile
+    from budget_guard.engine.seam import assemble
+    from budget_guard.engine.summarize import department_cells
 
     stage = rules.compare.stage
+    ids = tuple(c.id for c in rules.categories)
     times: dict[str, float] = {}
 
     def timed(name: str, fn: Callable[[], Any]) -> Any:
@@ -210,15 +215,17 @@ def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, fl
         times[name] = round(best, 4)
         return value
 
-    membership = timed("classify", lambda: classify(table, rules))
-    labels, count = timed("label_lines", lambda: label_lines(membership))
+    membership, cover = timed("classify", lambda: classify_and_cover(table, rules))
+    patterns = membership_patterns(membership)
+    labels, count = timed("label_lines", lambda: label_lines(membership, patterns))
     lines = table.assign(categories=labels.to_numpy(), category_count=count)
+    seam = timed("line_sums", lambda: assemble(_group_sums(lines, membership, cover, patterns, count), ids))
     summary = timed(
         "compare+grade",
-        lambda: grade(year_over_year(aggregate(lines, membership, rules, stage), rules), rules),
+        lambda: grade(year_over_year(department_cells(seam, rules, stage), rules), rules),
     )
-    timed("findings", lambda: build_findings(summary, lines, membership, rules, stage))
-    timed("reconcile", lambda: reconcile(lines, count, membership))
+    timed("findings", lambda: build_findings(summary, rules, SourceIndex(lines, membership, stage)))
+    timed("reconcile", lambda: reconcile(seam))
     return times
 
 
@@ -350,15 +357,20 @@ CLI_PHASES = {
 }
 
 
-def check_cli(inputs: Inputs) -> Stage:
-    """``budget-guard check FILE --no-ge`` as a user runs it: a new process, default report formats.
+SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
+SAMPLE_ROWS = 1534
+SAMPLE_AT_MOST = 10_000  # the sample-city stages run once per benchmark run, at its smallest size
+
+
+def _cli_stage(csv: Path, rows: int, options: list[str], note: str) -> Stage:
+    """``budget-guard check FILE …`` as a user runs it: a new process.
 
     The CLI's JSON-lines progress on stderr is timestamped, so the result says how long the process
-    took to start, read, evaluate and write, even when it is stopped at the time limit.
+    took to start, read, evaluate and write, even when it is stopped at the time limit. ``extra``
+    reports the bytes of every file the run wrote (the report size target).
     """
-    _need_csv(inputs)
     folder = tempfile.TemporaryDirectory(prefix="bg-bench-cli-")
-    command = [sys.executable, "-m", "budget_guard.cli", "check", str(inputs.csv), "--no-ge"]
+    command = [sys.executable, "-m", "budget_guard.cli", "check", str(csv), *options]
     command += ["--out", folder.name, "--fail-on", "none", "--progress", "jsonl"]
     runs: list[dict[str, Any]] = []
 
@@ -399,8 +411,185 @@ def check_cli(inputs: Inputs) -> Stage:
         best = min(finished, key=lambda r: sum(r.values())) if finished else (runs[-1] if runs else {})
         return {"phases_s": best}
 
-    note = "budget-guard check --no-ge, new process (wall)"
-    return Stage(run, inputs.rows, note, cleanup=folder.cleanup, partial=partial)
+    def extra() -> dict[str, Any]:
+        out = Path(folder.name)
+        files = {p.relative_to(out).as_posix(): p.stat().st_size for p in out.rglob("*") if p.is_file()}
+        top = {name: size for name, size in files.items() if "/" not in name}
+        return {"bytes": top, "data_docs_bytes": sum(v for k, v in files.items() if "/" in k)}
+
+    return Stage(run, rows, note, extra=extra, cleanup=folder.cleanup, partial=partial)
+
+
+def check_cli(inputs: Inputs) -> Stage:
+    """``budget-guard check FILE`` with its default outputs (JSON, 督办单, HTML, Markdown, lists)."""
+    _need_csv(inputs)
+    return _cli_stage(inputs.csv, inputs.rows, [], "budget-guard check (default outputs), new process")
+
+
+def check_json(inputs: Inputs) -> Stage:
+    _need_csv(inputs)
+    return _cli_stage(inputs.csv, inputs.rows, ["--format", "json"], "budget-guard check --format json")
+
+
+def check_ge(inputs: Inputs) -> Stage:
+    _need_csv(inputs)
+    return _cli_stage(inputs.csv, inputs.rows, ["--ge"], "budget-guard check --ge (default outputs + GE)")
+
+
+def _need_sample(inputs: Inputs) -> None:
+    if inputs.rows > SAMPLE_AT_MOST:
+        raise Skip(f"the sample city runs once, at sizes up to {SAMPLE_AT_MOST:,}")
+
+
+def floor_sample(inputs: Inputs) -> Stage:
+    """The floor process on the 1,534-line sample city CSV (the reference for ``check_sample``)."""
+    _need_sample(inputs)
+
+    def run() -> None:
+        subprocess.run([sys.executable, "-c", SAMPLE_FLOOR_SCRIPT, str(SAMPLE_CSV)], check=True, env=env())
+
+    return Stage(run, SAMPLE_ROWS, "sample city CSV: pandas read + one groupby-sum, new process")
+
+
+SAMPLE_FLOOR_SCRIPT = "import sys, pandas as pd; pd.read_csv(sys.argv[1]).groupby('部门')['金额（元）'].sum()"
+
+
+def check_sample(inputs: Inputs) -> Stage:
+    _need_sample(inputs)
+    return _cli_stage(SAMPLE_CSV, SAMPLE_ROWS, [], "budget-guard check on the sample city (defaults)")
+
+
+# -- peers: the same three categories in Polars and DuckDB ---------------------------------------------
+
+# Three categories of the default rules, by their selectors: 三公经费 (four economic codes), 日常公用经费
+# (economic classes 302/310 within 基本支出), 改善民生 (functional classes 205/208/210/221).
+PEER_SANGONG = ("30212", "30217", "30231", "31013")
+PEER_PUBLIC_PREFIXES = ("302", "310")
+PEER_LIVELIHOOD_PREFIXES = ("205", "208", "210", "221")
+BASIC = "基本支出"
+
+
+def _member(series: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
+    """Per-line membership from a test run once per category of a categorical column."""
+    cats = series.cat
+    hit = np.array([bool(test(str(c))) for c in cats.categories] + [False])
+    return hit[cats.codes.to_numpy()]  # code -1 (missing) picks the trailing False
+
+
+def peer_polars(inputs: Inputs) -> Stage:
+    """Polars on categorical codes: the three categories summed by department × year, and the
+    government scope on the comparable basis (departments present in both years)."""
+    import polars as pl
+
+    table = _canonical(inputs)
+
+    def run() -> Any:
+        econ, func = table["econ_code"], table["func_code"]
+        basic = (table["expense_type"] == BASIC).to_numpy()
+        masks = {
+            "sangong": _member(econ, lambda c: c in PEER_SANGONG),
+            "daily_public": _member(econ, lambda c: c[:3] in PEER_PUBLIC_PREFIXES) & basic,
+            "livelihood": _member(func, lambda c: c[:3] in PEER_LIVELIHOOD_PREFIXES),
+        }
+        frame = pl.DataFrame(
+            {
+                "d": table["department"].cat.codes.to_numpy(),
+                "y": table["year"].to_numpy(),
+                "a": table["amount_fen"].to_numpy(),
+                **masks,
+            }
+        )
+        sums = frame.group_by(["d", "y"]).agg([(pl.col("a") * pl.col(k)).sum().alias(k) for k in masks])
+        prev = sums.with_columns(pl.col("y") + 1).rename({k: f"{k}_prev" for k in masks})
+        basis = sums.join(prev, on=["d", "y"], how="inner")
+        government = basis.group_by("y").agg(pl.all().exclude(["d", "y"]).sum())
+        return sums, government
+
+    return Stage(
+        run, inputs.rows, "Polars on categorical codes: 3 categories, departments + comparable government"
+    )
+
+
+def peer_duckdb(inputs: Inputs) -> Stage:
+    """DuckDB SQL over the in-memory table: the same three categories and comparable government scope."""
+    import duckdb
+
+    table = _canonical(inputs)[["department", "year", "econ_code", "func_code", "expense_type", "amount_fen"]]
+    sangong = ", ".join(f"'{c}'" for c in PEER_SANGONG)
+    public = ", ".join(f"'{c}'" for c in PEER_PUBLIC_PREFIXES)
+    livelihood = ", ".join(f"'{c}'" for c in PEER_LIVELIHOOD_PREFIXES)
+    sql = f"""
+        WITH sums AS (
+            SELECT department, year,
+                   SUM(CASE WHEN econ_code::VARCHAR IN ({sangong}) THEN amount_fen ELSE 0 END) AS sangong,
+                   SUM(CASE WHEN left(econ_code::VARCHAR, 3) IN ({public}) AND expense_type::VARCHAR = '{BASIC}'
+                            THEN amount_fen ELSE 0 END) AS daily_public,
+                   SUM(CASE WHEN left(func_code::VARCHAR, 3) IN ({livelihood}) THEN amount_fen ELSE 0 END)
+                       AS livelihood
+            FROM lines GROUP BY department, year
+        )
+        SELECT c.year, SUM(c.sangong), SUM(p.sangong), SUM(c.daily_public), SUM(p.daily_public),
+               SUM(c.livelihood), SUM(p.livelihood)
+        FROM sums c JOIN sums p ON p.department = c.department AND p.year = c.year - 1
+        GROUP BY c.year
+    """
+    connection = duckdb.connect()
+    connection.register("lines", table)
+
+    def run() -> Any:
+        return connection.execute(sql).fetchall()
+
+    return Stage(
+        run,
+        inputs.rows,
+        "DuckDB SQL: 3 categories, departments + comparable government",
+        cleanup=connection.close,
+    )
+
+
+# -- the dashboard through Streamlit's AppTest ------------------------------------------------------
+
+
+def _app_test():
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(REPO / "app.py"), default_timeout=600)
+
+
+def dashboard_sample(inputs: Inputs) -> Stage:
+    """The sample button to the rendered page (matrix included), warm: the caches already hold the
+    sample's evaluation from a first click, as on a running dashboard."""
+    _need_sample(inputs)
+    warm = _app_test().run()
+    warm.button(key="sample").click().run()
+
+    def run() -> None:
+        at = _app_test().run()
+        at.button(key="sample").click().run()
+        if at.exception:
+            raise RuntimeError(str(at.exception[0].message))
+
+    return Stage(run, SAMPLE_ROWS, "AppTest: sample button → page with the matrix, warm caches")
+
+
+def dashboard_upload(inputs: Inputs) -> Stage:
+    """An uploaded CSV to the rendered page, cold: Streamlit's caches are cleared before each run."""
+    _need_csv(inputs)
+    if inputs.rows != 100_000:
+        raise Skip("the upload target is at 100k lines")
+    import streamlit as st
+
+    data = inputs.csv.read_bytes()
+
+    def run() -> None:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = _app_test().run()
+        at.file_uploader(key="uploads").set_value((inputs.csv.name, data, "text/csv")).run()
+        if at.exception:
+            raise RuntimeError(str(at.exception[0].message))
+
+    return Stage(run, inputs.rows, "AppTest: upload the CSV → page with the matrix, cold caches")
 
 
 def _event(line: str) -> str | None:
@@ -429,8 +618,18 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "report_xlsx": report_xlsx,
     "great_expectations": great_expectations,
     "check_cli": check_cli,
+    "check_json": check_json,
+    "check_ge": check_ge,
+    "floor_sample": floor_sample,
+    "check_sample": check_sample,
+    "peer_polars": peer_polars,
+    "peer_duckdb": peer_duckdb,
+    "dashboard_sample": dashboard_sample,
+    "dashboard_upload": dashboard_upload,
 }
 # Above --csv-max (10m) only these run unless --stages says otherwise: the memory target is evaluate's.
-LARGE_STAGES = ("read_parquet", "baseline", "evaluate", "dashboard_filter")
+LARGE_STAGES = ("read_parquet", "baseline", "evaluate", "dashboard_filter", "peer_polars", "peer_duckdb")
 # Stages whose memory is a child process's (the worker reports the child's peak instead of its own).
-CHILD_PROCESS_STAGES = frozenset({"floor_process", "check_cli"})
+CHILD_PROCESS_STAGES = frozenset(
+    {"floor_process", "check_cli", "check_json", "check_ge", "floor_sample", "check_sample"}
+)

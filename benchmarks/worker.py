@@ -46,6 +46,7 @@ def measure(spec: dict) -> dict:
         stage = STAGES[name](inputs)
     except Skip as exc:
         return result | {"status": "skipped", "note": str(exc)}
+    result["rows"] = stage.rows  # the sample-city stages measure their own file, not this size's
     in_child = name in CHILD_PROCESS_STAGES
     gc.collect()
     before = memory.rss_mib()

@@ -29,13 +29,16 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .engine.evaluate import Evaluation, evaluate
+from .engine.findings import MESSAGE_EN, MESSAGE_ZH
+from .engine.grade import LEVEL
 from .engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from .errors import BudgetGuardError, InputError, Place
 from .ingest.result import LoadResult
-from .outcome import RunOutcome, load_error_text, run_outcome, unreadable_files
+from .outcome import RunOutcome, input_failed_text, load_error_text, run_outcome, unreadable_files
 from .reports import DEFAULT_FORMATS, write_reports
 from .rulebook import LEVEL_ORDER, Level, Rules
 from .safety import remove_stale_temps, safe_filename
+from .table import DEPARTMENT
 
 if TYPE_CHECKING:
     from .cases import Clock, RunChanges
@@ -140,6 +143,31 @@ def exit_code_for(worst_level: str, fail_on: str) -> int:
     return EXIT_FINDINGS if rank[worst_level] >= rank[fail_on] else EXIT_OK
 
 
+def refuse_other_departments(load: LoadResult, department: str | None) -> None:
+    """``--department X`` names the department of tables that do not state one; a table that states
+    other departments is not silently checked as if it were X's (nor silently cut down to X)."""
+    if not department or load.table.empty:
+        return
+    stated = sorted(set(load.table[DEPARTMENT].astype(str)) - {department})
+    if stated:
+        shown = "、".join(stated[:5]) + ("等" if len(stated) > 5 else "")
+        raise InputError(
+            f"表中已注明部门（{shown}），与 --department {department} 不符，未做检查",
+            f"the table states its own department(s) ({', '.join(stated[:5])}), not --department {department}; "
+            "nothing was checked",
+            hint_zh="--department 只用于未注明部门的表；只检查某个部门时，请只提供该部门的文件，或去掉 --department",
+            hint_en="--department only names tables that do not state a department; to check one department, "
+            "pass only its files, or drop --department",
+        )
+
+
+def load_error_hints(load: LoadResult, lang: str) -> str:
+    """How to fix each unreadable file's problems, once per kind of problem ('；'-joined)."""
+    names = {n for f in unreadable_files(load) for n in (f.name, f.path)}
+    hints = dict.fromkeys(p.hint(lang) for p in load.errors if p.file in names)
+    return ("；" if lang == "zh" else "; ").join(h for h in hints if h)
+
+
 # -- check ------------------------------------------------------------------------------------------
 
 
@@ -170,7 +198,7 @@ class CheckOutcome:
             "state_counts": self.evaluation.state_counts(),
             "level_counts": self.evaluation.level_counts(),
             "findings": int(len(self.evaluation.findings)),
-            "lines": int(len(self.evaluation.lines)),
+            "lines": int(self.evaluation.line_count),
             "rejected_rows": int(len(self.load.rejected)),
             "files": totals["files"],
             "files_failed": len(unreadable_files(self.load)),
@@ -225,12 +253,17 @@ def run_check(
     progress("read_start", {"files": len(files)})
     load = _read(files, department=department, year=year, stage=stage)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
+    refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
+    if require_readable and len(unreadable) == len(load.files):
+        raise InputError(
+            input_failed_text(load, "zh"),
+            input_failed_text(load, "en"),
+            hint_zh=load_error_hints(load, "zh"),
+            hint_en=load_error_hints(load, "en"),
+        )
     progress("evaluate", {})
     evaluation = evaluate(load.table, rules, stage)
-    if require_readable and len(unreadable) == len(load.files):
-        run = run_outcome(evaluation, load)
-        raise InputError(run.headline_zh, run.headline_en)
     formats = tuple(formats)
     if len(load.table) == 0:
         formats = tuple(f for f in formats if f != "ge")
@@ -550,6 +583,7 @@ class BatchOutcome:
     exit_code: int
     state_path: Path
     removed_temps: int = 0
+    red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
 
     @property
@@ -600,6 +634,9 @@ def _process_file(
     lang: str,
     fail_on: str,
     stage: str | None,
+    department: str | None = None,
+    year: int | None = None,
+    reds: list[tuple[str, str, str]] | None = None,
     on_check: Callable[[Path, CheckOutcome], None] | None = None,
 ) -> FileOutcome:
     stat = path.stat()
@@ -620,6 +657,8 @@ def _process_file(
             lang=lang,
             fail_on=fail_on,
             stage=stage,
+            department=department,
+            year=year,
             require_readable=False,
         )
     except BudgetGuardError as exc:
@@ -635,6 +674,9 @@ def _process_file(
     counts = ev.level_counts()
     run = check.run or run_outcome(ev, check.load)
     status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
+    if reds is not None:
+        red = ev.findings.loc[ev.findings[LEVEL] == Level.red.value]
+        reds.extend((path.name, zh, en) for zh, en in zip(red[MESSAGE_ZH], red[MESSAGE_EN], strict=True))
     if status == PROCESSED and on_check is not None:
         on_check(path, check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(
@@ -646,7 +688,7 @@ def _process_file(
         red=counts[Level.red.value],
         yellow=counts[Level.yellow.value],
         white=counts[Level.white.value],
-        lines=int(len(ev.lines)),
+        lines=int(ev.line_count),
         rejected=int(len(check.load.rejected)),
         report_dir=report_dir.name,
         message=check.message,
@@ -675,6 +717,8 @@ def run_batch(
     stage: str | None = None,
     reprocess: bool = False,
     progress: Progress = _no_progress,
+    department: str | None = None,
+    year: int | None = None,
     track_cases: bool = False,
     clock: Clock | None = None,
 ) -> BatchOutcome:
@@ -708,9 +752,10 @@ def run_batch(
                 continue
             done.add(sha)  # the same content twice in one inbox is processed once
             todo.append((path, sha))
-        progress("batch_start", {"new": len(todo), "skipped": skipped})
+        progress("batch_start", {"new": len(todo), "skipped": skipped, "run_id": run_id})
         on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
         outcomes: list[FileOutcome] = []
+        reds: list[tuple[str, str, str]] = []
         for index, (path, sha) in enumerate(todo, start=1):
             outcome = _process_file(
                 path,
@@ -721,6 +766,9 @@ def run_batch(
                 lang=lang,
                 fail_on=fail_on,
                 stage=stage,
+                department=department,
+                year=year,
+                reds=reds,
                 on_check=on_check,
             )
             ledger.record_file(run_id, outcome)
@@ -756,7 +804,9 @@ def run_batch(
             skipped=skipped,
             worst_level=worst,
         )
-    return BatchOutcome(run_id, tuple(outcomes), skipped, code, state, removed, case_changes)
+    return BatchOutcome(
+        run_id, tuple(outcomes), skipped, code, state, removed, red_findings=tuple(reds), cases=case_changes
+    )
 
 
 def _case_tracker(

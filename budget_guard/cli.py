@@ -36,13 +36,17 @@ from .batch import (
     BatchOutcome,
     CheckOutcome,
     Progress,
+    load_error_hints,
     open_ledger,
     run_batch,
     run_check,
     run_history,
 )
+from .clock import beijing_short, now_utc, utc_text
+from .engine.findings import MESSAGE_EN, MESSAGE_ZH
+from .engine.grade import LEVEL
 from .engine.states import OUTCOME_INPUT_FAILED, STATES
-from .errors import BudgetGuardError, RulesError
+from .errors import BudgetGuardError, InputError, Place, RulesError
 from .ingest.outcomes import table_summary_lines
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
@@ -119,9 +123,12 @@ def _print_quietly(show: Callable[..., None], *args: Any) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def _error(message: str, lang: str) -> None:
+def _error(message: str, lang: str, hint: str = "") -> None:
+    """The error line, and under it the hint line saying how to fix it."""
     _SUMMARY.messages.append(message)
     click.echo(i18n.t("cli.error", lang, message=message), err=True)
+    if hint:
+        click.echo(i18n.t("cli.hint", lang, hint=hint), err=True)
 
 
 def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
@@ -138,14 +145,15 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
             click.echo(text, err=True)
             return EXIT_LOCKED
         except RulesError as exc:
+            sep = "：" if lang == "zh" else ": "
             for place, zh, en in exc.problems:
                 where = place.describe(lang)
-                _error(
-                    f"{where}: {zh if lang == 'zh' else en}" if where else (zh if lang == "zh" else en), lang
-                )
+                text = zh if lang == "zh" else en
+                _error(f"{where}{sep}{text}" if where else text, lang)
+            click.echo(i18n.t("cli.hint", lang, hint=exc.hint(lang)), err=True)
             return EXIT_INPUT
         except BudgetGuardError as exc:
-            _error(exc.message(lang), lang)
+            _error(exc.text(lang), lang, exc.hint(lang))
             return EXIT_INPUT
         except OSError as exc:
             _error(f"{exc.filename or ''} {exc.strerror or exc}".strip(), lang)
@@ -164,10 +172,23 @@ def make_progress(mode: str, lang: str) -> Progress:
         return lambda event, values: None
     if mode == "jsonl":
         return lambda event, values: click.echo(
-            json.dumps({"event": event, **values}, ensure_ascii=False, default=str), err=True
+            json.dumps({"event": event, "time": utc_text(), **values}, ensure_ascii=False, default=str),
+            err=True,
         )
 
+    run: dict[str, Any] = {}
+
+    def say(line: str) -> None:
+        """One log line: Beijing time, the batch run id once known, the text."""
+        stamp = beijing_short(now_utc())
+        if "id" in run:
+            click.echo(i18n.t("cli.log_line", lang, time=stamp, run=run["id"], text=line), err=True)
+        else:
+            click.echo(f"{stamp} {line}", err=True)
+
     def text(event: str, values: dict[str, Any]) -> None:
+        if values.get("run_id") is not None:
+            run["id"] = values["run_id"]
         if event == "file_done":
             outcome = (
                 i18n.level_label(values["worst_level"], lang)
@@ -176,7 +197,7 @@ def make_progress(mode: str, lang: str) -> Progress:
                 else i18n.t(f"outcome.{values['status']}", lang)
                 + (f" — {values['message']}" if values["message"] else "")
             )
-            click.echo(i18n.t("cli.batch_file", lang, outcome=outcome, **values), err=True)
+            say(i18n.t("cli.batch_file", lang, outcome=outcome, **values))
             return
         key = {
             "read_start": "cli.reading",
@@ -188,16 +209,17 @@ def make_progress(mode: str, lang: str) -> Progress:
         }.get(event)
         if key:
             values = {"count": values.get("files"), **values}
-            click.echo(i18n.t(key, lang, **values), err=True)
+            say(i18n.t(key, lang, **values))
 
     return text
 
 
-def _formats(formats: str, no_ge: bool) -> tuple[str, ...]:
+def _formats(formats: str, ge: bool | None, ge_default: bool) -> tuple[str, ...]:
+    """The report formats; Great Expectations by ``--ge/--no-ge``, else as ``--format`` says, else
+    the command's default (``check`` off: it costs seconds per run; ``batch`` on: its Data Docs are kept)."""
     chosen = parse_formats(formats)
-    if not no_ge and "ge" not in chosen:
-        chosen = (*chosen, "ge")
-    return tuple(f for f in chosen if not (no_ge and f == "ge"))
+    wanted = ge if ge is not None else ("ge" in chosen or ge_default)
+    return tuple(f for f in chosen if f != "ge") + (("ge",) if wanted else ())
 
 
 def _display_width(text: str) -> int:
@@ -234,13 +256,51 @@ def _print_check(outcome: CheckOutcome, lang: str) -> None:
     click.echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         click.echo(note)
+    _print_reds(
+        [(zh, en) for zh, en in zip(*_red_messages(ev), strict=True)],
+        lang,
+    )
     worst = (
         i18n.t(f"outcome.{run.outcome}", lang)
         if run is not None
         else i18n.level_label(ev.worst_level(), lang)
     )
-    click.echo(i18n.t("cli.outcome", lang, worst=worst, fail_on=outcome.fail_on, code=outcome.exit_code))
+    click.echo(
+        i18n.t(
+            "cli.outcome",
+            lang,
+            worst=worst,
+            fail_on=_fail_on_text(outcome.fail_on, lang),
+            code=outcome.exit_code,
+        )
+    )
     click.echo(i18n.t("cli.reports", lang, paths=", ".join(str(p) for p in outcome.reports.values())))
+
+
+MAX_REDS_SHOWN = 20  # the terminal lists this many red findings; the reports have all
+
+
+def _fail_on_text(fail_on: str, lang: str) -> str:
+    return (
+        i18n.value("value.fail_on", fail_on, lang) if fail_on == "none" else i18n.level_label(fail_on, lang)
+    )
+
+
+def _red_messages(ev: Any) -> tuple[list[str], list[str]]:
+    red = ev.findings.loc[ev.findings[LEVEL] == "red"]
+    return [str(m) for m in red[MESSAGE_ZH]], [str(m) for m in red[MESSAGE_EN]]
+
+
+def _print_reds(messages: list[tuple[str, str]], lang: str, names: list[str] | None = None) -> None:
+    """The red findings themselves (what a supervisor acts on), not only their number."""
+    if not messages:
+        return
+    click.echo(i18n.t("cli.red_findings", lang, count=len(messages)))
+    for i, (zh, en) in enumerate(messages[:MAX_REDS_SHOWN]):
+        prefix = f"{names[i]}：" if names and lang == "zh" else (f"{names[i]}: " if names else "")
+        click.echo(f"  - {prefix}{zh if lang == 'zh' else en}")
+    if len(messages) > MAX_REDS_SHOWN:
+        click.echo("  " + i18n.t("cli.red_more", lang, count=len(messages) - MAX_REDS_SHOWN))
 
 
 def _print_batch(outcome: BatchOutcome, lang: str) -> None:
@@ -260,6 +320,8 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         if f.status == NOTHING_COMPARED:
             level = i18n.t("outcome.nothing_compared", lang)
         click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
+    reds = outcome.red_findings
+    _print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
 
 
 def _print_cases(changes: Any, lang: str, not_updated: bool) -> None:
@@ -289,11 +351,21 @@ _format_option = click.option(
     "formats",
     default=",".join(DEFAULT_FORMATS),
     show_default=True,
-    help="Comma-separated report formats: json,xlsx,html,md (ge = Great Expectations).",
+    help="Comma-separated report formats: json,xlsx,html,md (ge = Great Expectations, as --ge).",
 )
-_no_ge_option = click.option(
-    "--no-ge", is_flag=True, help="Skip the Great Expectations checkpoint and Data Docs."
-)
+
+
+def _ge_option(default_on: bool) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    return click.option(
+        "--ge/--no-ge",
+        "ge",
+        default=None,
+        help="Run the Great Expectations checkpoint and build Data Docs (seconds per run; default: "
+        + ("on" if default_on else "off, or on when --format lists ge")
+        + ").",
+    )
+
+
 _stage_option = click.option(
     "--stage", type=click.Choice(STAGES), help="Compare this stage (default: the rules')."
 )
@@ -337,7 +409,7 @@ def cli() -> None:
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
 @_ledger_option
 @_json_option
-@_no_ge_option
+@_ge_option(default_on=False)
 @_progress_option
 @handles_errors
 def check(
@@ -352,7 +424,7 @@ def check(
     year: int | None,
     ledger_path: Path | None,
     as_json: bool,
-    no_ge: bool,
+    ge: bool | None,
     progress: str,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
@@ -363,7 +435,7 @@ def check(
         list(inputs),
         rules,
         out_dir,
-        formats=_formats(formats, no_ge),
+        formats=_formats(formats, ge, ge_default=False),
         lang=lang,
         fail_on=fail_on,
         stage=stage,
@@ -380,7 +452,7 @@ def check(
         if outcome.cases is not None:
             _print_quietly(_print_cases, outcome.cases, lang, bool(outcome.message))
     if outcome.message:
-        _error(outcome.message, lang)
+        _error(outcome.message, lang, load_error_hints(outcome.load, lang))
     return outcome.exit_code
 
 
@@ -407,9 +479,13 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@click.option("--department", help="Department name for inbox tables that do not state it.")
+@click.option(
+    "--year", type=click.IntRange(1990, 2100), help="Fiscal year for inbox tables that do not state it."
+)
 @_ledger_option
 @_json_option
-@_no_ge_option
+@_ge_option(default_on=True)
 @_progress_option
 @handles_errors
 def batch(
@@ -422,9 +498,11 @@ def batch(
     lang: str,
     stage: str | None,
     reprocess: bool,
+    department: str | None,
+    year: int | None,
     ledger_path: Path | None,
     as_json: bool,
-    no_ge: bool,
+    ge: bool | None,
     progress: str,
 ) -> int:
     """Process every new file in INBOX (new = content hash not in the ledger).
@@ -442,12 +520,14 @@ def batch(
         out_dir,
         rules,
         state_path=state_path,
-        formats=_formats(formats, no_ge),
+        formats=_formats(formats, ge, ge_default=True),
         lang=lang,
         fail_on=fail_on,
         stage=stage,
         reprocess=reprocess,
         progress=make_progress(progress, lang),
+        department=department,
+        year=year,
         track_cases=ledger_path is not None,
         clock=current_clock(),
     )
@@ -488,14 +568,46 @@ def history(
         raise click.UsageError("give --state FILE or --out DIR")
     state = state_path or out_dir / DEFAULT_STATE_NAME
     if run_id is not None:
-        files = open_ledger(state).files(run_id)
+        ledger = open_ledger(state)
+        known = [r["id"] for r in ledger.runs()]
+        if run_id not in known:
+            raise InputError(
+                i18n.t("history.no_run", "zh", run=run_id, count=len(known), last=max(known, default="-")),
+                i18n.t("history.no_run", "en", run=run_id, count=len(known), last=max(known, default="-")),
+                Place(file=str(state)),
+                hint_zh=i18n.t("history.no_run_hint", "zh"),
+                hint_en=i18n.t("history.no_run_hint", "en"),
+            )
+        files = ledger.files(run_id)
         if as_json:
             _emit_json(files)
-        for f in [] if as_json else files:
-            click.echo(
-                f"{f['processed_at']}  {f['status']:<9} {f['worst_level'] or '-':<9} {f['sha256'][:12]}  "
-                f"{f['size']:>10}  {f['name']}  {f['message'] or ''}".rstrip()
-            )
+            return EXIT_OK
+        if not files:
+            click.echo(i18n.t("history.no_files", lang, run=run_id))
+        _print_table(
+            [
+                "history.processed_at",
+                "history.status",
+                "history.worst",
+                "history.sha",
+                "history.size",
+                "history.file",
+                "history.message",
+            ],
+            [
+                [
+                    beijing_short(f["processed_at"]),
+                    i18n.value("value.outcome", f["status"], lang),
+                    i18n.level_label(f["worst_level"], lang) if f["worst_level"] else "-",
+                    f["sha256"][:12],
+                    str(f["size"]),
+                    f["name"],
+                    f["message"] or "",
+                ]
+                for f in files
+            ],
+            lang,
+        )
         return EXIT_OK
     runs = run_history(state, limit)
     if as_json:
@@ -504,17 +616,46 @@ def history(
     if not runs:
         click.echo(i18n.t("cli.no_runs", lang, path=state))
         return EXIT_OK
-    click.echo(
-        f"{'run':>4}  {'started':<25} {'finished':<25} {'status':<11} {'exit':>4} {'new':>4} {'failed':>6} "
-        f"{'skipped':>7}  worst"
+    _print_table(
+        [
+            "history.run",
+            "history.started",
+            "history.finished",
+            "history.status",
+            "history.exit",
+            "history.new",
+            "history.failed",
+            "history.skipped",
+            "history.worst",
+        ],
+        [
+            [
+                str(r["id"]),
+                beijing_short(r["started_at"]),
+                beijing_short(r["finished_at"]) or "-",
+                i18n.value("value.run_status", r["status"], lang),
+                "-" if r["exit_code"] is None else str(r["exit_code"]),
+                str(r["files_new"]),
+                str(r["files_failed"]),
+                str(r["files_skipped"]),
+                i18n.level_label(r["worst_level"], lang) if r["worst_level"] else "-",
+            ]
+            for r in runs
+        ],
+        lang,
     )
-    for r in runs:
-        click.echo(
-            f"{r['id']:>4}  {r['started_at']:<25} {r['finished_at'] or '-':<25} {r['status']:<11} "
-            f"{r['exit_code'] if r['exit_code'] is not None else '-':>4} {r['files_new']:>4} "
-            f"{r['files_failed']:>6} {r['files_skipped']:>7}  {r['worst_level'] or '-'}"
-        )
     return EXIT_OK
+
+
+def _print_table(headers: list[str], rows: list[list[str]], lang: str) -> None:
+    """Columns padded to the widest cell (CJK characters count two), the last column left free."""
+    labels = [i18n.t(h, lang) for h in headers]
+    widths = [
+        max([_display_width(x) for x in [label, *(row[i] for row in rows)]]) + 2
+        for i, label in enumerate(labels)
+    ]
+    for row in [labels, *rows]:
+        click.echo("".join(_pad(cell, w) for cell, w in zip(row[:-1], widths, strict=False)) + row[-1])
 
 
 @cli.group()

@@ -56,6 +56,17 @@ class BudgetGuardError(Exception):
         self.hint_en = hint_en
         super().__init__(self.message("en"))
 
+    def text(self, lang: str = "zh") -> str:
+        """Place and what is wrong, without the hint (the CLI prints the hint on its own line)."""
+        zh = lang == "zh"
+        where = self.place.describe(lang)
+        text = self.message_zh if zh else self.message_en
+        return f"{where}：{text}" if (where and zh) else (f"{where}: {text}" if where else text)
+
+    def hint(self, lang: str = "zh") -> str:
+        """How to fix it, in the reader's language ('' when there is nothing to add)."""
+        return self.hint_zh if lang == "zh" else self.hint_en
+
     def message(self, lang: str = "zh") -> str:
         """The full one-paragraph message: place, what is wrong, how to fix it."""
         zh = lang == "zh"

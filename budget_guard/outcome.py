@@ -14,7 +14,6 @@ from . import i18n
 from .engine import states
 from .engine.evaluate import Evaluation
 from .ingest.result import FileReport, LoadResult
-from .table import STAGE
 
 # Load-report codes saying a file's lines were read and deliberately not counted (a repeat of
 # another file, a second source of the same money) or that the file legitimately holds no lines.
@@ -48,8 +47,15 @@ def load_error_text(load: LoadResult, lang: str) -> str:
         shown = "; ".join(reasons[:MAX_REASONS_SHOWN])
         if len(reasons) > MAX_REASONS_SHOWN:
             shown += f" …(+{len(reasons) - MAX_REASONS_SHOWN})"
-        parts.append(f"{f.name}: {shown or i18n.t('outcome.no_lines', lang)}")
+        sep = "：" if lang == "zh" else ": "
+        parts.append(f"{f.name}{sep}{shown or i18n.t('outcome.no_lines', lang)}")
     return " | ".join(parts)
+
+
+def input_failed_text(load: LoadResult, lang: str) -> str:
+    """The one line of a run whose input failed: how many files, which and why, and that it is no sign-off."""
+    failed = unreadable_files(load)
+    return i18n.t("headline.input_failed", lang, count=len(failed), detail=load_error_text(load, lang))
 
 
 @dataclass(frozen=True)
@@ -80,16 +86,17 @@ class RunOutcome:
 
 def nothing_compared_text(evaluation: Evaluation, lang: str) -> str:
     """Why no cell was graded, with the fix."""
-    if len(evaluation.lines) == 0:
+    if evaluation.line_count == 0:
         return i18n.t("headline.why.no_lines", lang)
-    present = sorted({str(s) for s in evaluation.lines[STAGE].astype(object).dropna().unique()})
     stage_name = _stage_label(evaluation.stage, lang)
-    if evaluation.stage not in present:
+    absent = dict(next((dict(v) for k, v in evaluation.notes if k == "note.stage_absent"), {}))
+    if absent:
+        present = [p.strip() for p in str(absent.get("present", "")).split(",") if p.strip()]
         return i18n.t(
             "headline.why.stage_absent",
             lang,
             stage=stage_name,
-            present="、".join(_stage_label(s, lang) for s in present) if lang == "zh" else ", ".join(present),
+            present=("、" if lang == "zh" else ", ").join(_stage_label(p, lang) for p in present),
             option=present[0] if present else "budget",
         )
     return i18n.t("headline.why.no_baseline", lang, stage=stage_name)

@@ -7,6 +7,7 @@ how to fix it. Problems that do not stop a run are records in the load report, n
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -358,6 +359,26 @@ _KINDS = [
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}
 
 
+_BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
+
+
+_NAMED_DETAILS = {"stage": "stage", "layout": "value.layout"}  # detail key → i18n prefix of its values
+
+
+def in_language(value: object, lang: str, key: str = "") -> object:
+    """A detail written 'zh / en' (readers put both) becomes the half in the reader's language;
+    a raw id (a stage ``final``, a layout ``long``) becomes its name."""
+    if key in _NAMED_DETAILS and isinstance(value, str):
+        from . import i18n
+
+        return i18n.value(_NAMED_DETAILS[key], value, lang)
+    if isinstance(value, str):
+        match = _BILINGUAL.match(value)
+        if match:
+            return match["en"] if lang == "en" else match["zh"]
+    return value
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem found, with its place. ``details`` fill the kind's templates."""
@@ -380,9 +401,24 @@ class Problem:
     def message(self, lang: str = "zh") -> str:
         template = self.kind.zh if lang == "zh" else self.kind.en
         try:
-            return template.format(**self.details)
+            return template.format(**{k: in_language(v, lang, k) for k, v in self.details.items()})
         except (KeyError, IndexError):
             return template
+
+    def hint(self, lang: str = "zh") -> str:
+        """How to fix it, in the reader's language (``problem.hint.<code>`` in budget_guard/i18n/)."""
+        from . import i18n
+
+        key = f"problem.hint.{self.code}"
+        if i18n.has(key):
+            return i18n.t(key, lang)
+        return self.kind.description
+
+    def title(self, lang: str = "zh") -> str:
+        """A short name of the kind for tables (``problem.title.<code>``), instead of the raw code."""
+        from . import i18n
+
+        return i18n.value("problem.title", self.code, lang)
 
     def describe(self, lang: str = "zh") -> str:
         """The message with its place inside the file: '工作表 X，第2行，列 金额：…'."""
@@ -403,10 +439,28 @@ class Problem:
             "message_zh": self.message("zh"),
             "message_en": self.message("en"),
             "hint": self.kind.description,
+            "hint_zh": self.hint("zh"),
+            "hint_en": self.hint("en"),
+            "title_zh": self.title("zh"),
+            "title_en": self.title("en"),
         }
 
 
-PROBLEM_COLUMNS = ["code", "severity", "file", "sheet", "row", "column", "message_zh", "message_en", "hint"]
+PROBLEM_COLUMNS = [
+    "code",
+    "severity",
+    "file",
+    "sheet",
+    "row",
+    "column",
+    "message_zh",
+    "message_en",
+    "hint",
+    "hint_zh",
+    "hint_en",
+    "title_zh",
+    "title_en",
+]
 
 
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from .errors import Place, RulesError
+from .rules_messages import RuleProblem, translate, yaml_problem_zh
 from .table import STAGES
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "rules" / "four_no_decrease.yaml"
@@ -56,29 +57,46 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _as_code_text(value: Any) -> Any:
-    """YAML turns unquoted 30212 into an int; codes are text, so accept both."""
-    if isinstance(value, list):
-        return [str(v) if isinstance(v, int) and not isinstance(v, bool) else v for v in value]
-    return value
+def _code_list(pattern: str, what_zh: str, what_en: str):
+    """A list of classification codes written as quoted text.
 
-
-def _code_list(pattern: str, what: str):
+    YAML reads an unquoted 30212 as a number and an unquoted 01 as 1 (and 0301 as an octal
+    number), so a code list must be quoted; the error says so instead of calling the code malformed.
+    """
     regex = re.compile(pattern)
 
-    def check(values: list[str]) -> list[str]:
+    def check(values: Any) -> Any:
+        if not isinstance(values, list):
+            return values
         for v in values:
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                example = f'"{v}"' if regex.fullmatch(str(v)) else '"01"'
+                raise RuleProblem(
+                    f"{what_zh} {v} 没有加引号：编码要写成带引号的文本，原样写出每一位，如 {example}"
+                    "（不加引号时 YAML 会把它当作数字，开头的0会丢失）",
+                    f"{what_en} {v} is not quoted: write codes as quoted text with every digit, e.g. {example} "
+                    "(unquoted, YAML reads a number and drops leading zeros)",
+                )
             if not isinstance(v, str) or not regex.fullmatch(v):
-                raise ValueError(f"{what}: '{v}' 格式不对 / is not a valid code (expected {pattern})")
+                raise RuleProblem(
+                    f"{what_zh}“{v}”格式不对",
+                    f"{what_en} '{v}' is not a valid code",
+                )
         return values
 
-    return Annotated[list[str], BeforeValidator(_as_code_text), BeforeValidator(check)]
+    return Annotated[list[str], BeforeValidator(check)]
 
 
-EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码 econ code (3 or 5 digits)")
-FuncCodes = _code_list(r"\d{3}(\d{2}){0,2}", "功能分类编码 func code (3, 5 or 7 digits)")
-FuncItems = _code_list(r"\d{2}", '功能分类项 func 项 part (2 digits, quoted: "01")')
-GovEconCodes = _code_list(r"5\d{2}(\d{2})?", "政府经济分类编码 gov econ code (501–599, 3 or 5 digits)")
+EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码（3或5位数字）", "economic code (3 or 5 digits)")
+FuncCodes = _code_list(
+    r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"
+)
+FuncItems = _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
+GovEconCodes = _code_list(
+    r"5\d{2}(\d{2})?",
+    "政府经济分类编码（501–599，3或5位数字）",
+    "government economic code (501–599, 3 or 5 digits)",
+)
 
 
 class Selector(_Strict):
@@ -108,7 +126,7 @@ class Selector(_Strict):
             k for k in ("any_of", "all_of") if getattr(self, k)
         ]
         if not conditions:
-            raise ValueError("选择器为空，至少需要一个条件 / selector has no condition")
+            raise RuleProblem("选择器为空，至少需要一个条件", "selector has no condition")
         return self
 
     @staticmethod
@@ -145,20 +163,22 @@ class Category(_Strict):
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     group: str
     name: Text
-    target_pct: float = Field(ge=0, le=100)
-    materiality_yuan: float | None = Field(default=None, ge=0)
+    target_pct: float = Field(ge=0, le=100, strict=True)  # strict: "5" is text, not silently 5
+    materiality_yuan: float | None = Field(default=None, ge=0, strict=True)
     select: Selector
 
 
 class Band(_Strict):
-    max_shortfall_pp: float | None = Field(default=None, gt=0)
+    max_shortfall_pp: float | None = Field(default=None, gt=0, strict=True)
     level: Level
 
     @field_validator("level")
     @classmethod
     def _not_compliant(cls, v: Level) -> Level:
         if v is Level.compliant:
-            raise ValueError("a shortfall band cannot be 'compliant' / 缺口区间不能是达标")
+            raise RuleProblem(
+                "缺口区间的等级不能是达标（compliant）", "a shortfall band cannot be 'compliant'"
+            )
         return v
 
 
@@ -170,15 +190,21 @@ class DirectionGrading(_Strict):
     def _ordered(self) -> DirectionGrading:
         limits = [b.max_shortfall_pp for b in self.bands]
         if limits[-1] is not None:
-            raise ValueError("the last band must have max_shortfall_pp: null (covers any larger shortfall)")
+            raise RuleProblem(
+                "最后一个区间必须写 max_shortfall_pp: null（覆盖更大的缺口）",
+                "the last band must have max_shortfall_pp: null (covers any larger shortfall)",
+            )
         finite = [x for x in limits[:-1]]
         if any(x is None for x in finite) or finite != sorted(finite):
-            raise ValueError("bands must be in increasing max_shortfall_pp order, only the last one null")
+            raise RuleProblem(
+                "各区间的 max_shortfall_pp 须从小到大排列，只有最后一个为 null",
+                "bands must be in increasing max_shortfall_pp order, only the last one null",
+            )
         return self
 
 
 class Grading(_Strict):
-    materiality_yuan: float = Field(ge=0)
+    materiality_yuan: float = Field(ge=0, strict=True)
     below_materiality: Level
     no_baseline: Level
     missing_current: Level
@@ -191,7 +217,10 @@ class Grading(_Strict):
     def _both(cls, v: dict[Direction, DirectionGrading]) -> dict[Direction, DirectionGrading]:
         missing = {d.value for d in Direction} - {d.value for d in v}
         if missing:
-            raise ValueError(f"grading for direction(s) missing: {sorted(missing)}")
+            names = "、".join(sorted(missing))
+            raise RuleProblem(
+                f"缺少以下方向的分级规则：{names}", f"grading for direction(s) missing: {sorted(missing)}"
+            )
         return v
 
 
@@ -358,7 +387,10 @@ class Rules(_Strict):
         _unique([c.id for c in self.categories], "categories")
         for i, c in enumerate(self.categories):
             if c.group not in group_ids:
-                raise ValueError(f"categories[{i}].group '{c.group}' is not one of the groups {group_ids}")
+                raise RuleProblem(
+                    f"第{i + 1}个类别（categories.{i}）的 group“{c.group}”不是已定义的护栏组（{'、'.join(group_ids)}）",
+                    f"categories[{i}].group '{c.group}' is not one of the groups {group_ids}",
+                )
         return self
 
     def group(self, group_id: str) -> Group:
@@ -380,7 +412,9 @@ class Rules(_Strict):
 def _unique(ids: list[str], what: str) -> None:
     seen = {i for i in ids if ids.count(i) > 1}
     if seen:
-        raise ValueError(f"duplicate {what} id(s): {sorted(seen)}")
+        raise RuleProblem(
+            f"{what} 中 id 重复：{'、'.join(sorted(seen))}", f"duplicate {what} id(s): {sorted(seen)}"
+        )
 
 
 # -- loading with line numbers -----------------------------------------------------------------------
@@ -435,7 +469,13 @@ def parse_rules(text: str, source: str = "<rules>") -> Rules:
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         raise RulesError(
-            [(Place(file=source, line=line), f"YAML 语法错误：{problem}", f"YAML syntax error: {problem}")],
+            [
+                (
+                    Place(file=source, line=line),
+                    f"YAML 语法错误：{yaml_problem_zh(problem)}",
+                    f"YAML syntax error: {problem}",
+                )
+            ],
             source,
         ) from None
     if not isinstance(data, dict) or root is None:
@@ -449,15 +489,8 @@ def parse_rules(text: str, source: str = "<rules>") -> Rules:
         problems = []
         for err in exc.errors(include_url=False):
             place = _place_for(tuple(err["loc"]), lines, source)
-            msg = err["msg"]
-            if err["type"] == "extra_forbidden":
-                msg = f"unknown key '{err['loc'][-1]}'"
-                zh = f"未知的键 '{err['loc'][-1]}'（拼写错误？）"
-            elif err["type"] == "enum" or err["type"] == "literal_error":
-                zh = f"取值 {err.get('input')!r} 不在允许范围内：{msg}"
-            else:
-                zh = msg
-            problems.append((place, zh, msg))
+            zh, en = translate(err)
+            problems.append((place, zh, en))
         problems.sort(key=lambda p: p[0].line or 0)
         raise RulesError(problems, source) from None
     _check_supervision_categories(rules, lines, source)

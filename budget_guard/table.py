@@ -7,11 +7,12 @@ are only for display.
 
 from __future__ import annotations
 
+import functools
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 # -- column names: the only place these string literals live ------------------------------------
 DEPARTMENT = "department"
@@ -108,39 +109,45 @@ def _one_code_present(df: pd.DataFrame) -> pd.Series:
     return df[FUNC_CODE].notna() | df[ECON_CODE].notna() | df[GOV_ECON_CODE].notna()
 
 
-def _text(nullable: bool = True, **kwargs) -> pa.Column:
+def _text(pa: Any, nullable: bool = True, **kwargs: Any) -> Any:
     return pa.Column(pd.StringDtype(), nullable=nullable, coerce=True, **kwargs)
 
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        DEPARTMENT: _text(nullable=False, checks=pa.Check.str_length(min_value=1)),
-        DEPARTMENT_CODE: _text(),
-        YEAR: pa.Column("int64", checks=pa.Check.in_range(MIN_YEAR, MAX_YEAR), coerce=True),
-        STAGE: _text(nullable=False, checks=pa.Check.isin(STAGES)),
-        FUNC_CODE: _text(checks=pa.Check.str_matches(FUNC_CODE_PATTERN)),
-        ECON_CODE: _text(checks=pa.Check.str_matches(ECON_CODE_PATTERN)),
-        ITEM: _text(),
-        EXPENSE_TYPE: _text(checks=pa.Check.isin(EXPENSE_TYPES)),
-        TAGS: _text(),
-        AMOUNT_FEN: pa.Column("int64", coerce=True),
-        SOURCE_FILE: _text(),
-        SOURCE_SHEET: _text(),
-        SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
-        SOURCE_LAYOUT: _text(),
-        **{col: _text() for col in YITIHUA_TEXT},
-        GOV_ECON_CODE: _text(checks=pa.Check.str_matches(GOV_ECON_CODE_PATTERN)),
-    },
-    checks=[
-        pa.Check(
-            _one_code_present,
-            error="每行至少需要功能分类或经济分类编码之一 / func_code, econ_code or gov_econ_code required",
-        )
-    ],
-    strict=True,
-    ordered=False,
-    name="canonical_budget_table",
-)
+@functools.cache
+def schema() -> Any:
+    """The pandera schema of the canonical table, built on first use: importing pandera takes about a
+    second (it pulls in its pyspark integration when pyspark is installed), and the CLI never needs it."""
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            DEPARTMENT: _text(pa, nullable=False, checks=pa.Check.str_length(min_value=1)),
+            DEPARTMENT_CODE: _text(pa),
+            YEAR: pa.Column("int64", checks=pa.Check.in_range(MIN_YEAR, MAX_YEAR), coerce=True),
+            STAGE: _text(pa, nullable=False, checks=pa.Check.isin(STAGES)),
+            FUNC_CODE: _text(pa, checks=pa.Check.str_matches(FUNC_CODE_PATTERN)),
+            ECON_CODE: _text(pa, checks=pa.Check.str_matches(ECON_CODE_PATTERN)),
+            ITEM: _text(pa),
+            EXPENSE_TYPE: _text(pa, checks=pa.Check.isin(EXPENSE_TYPES)),
+            TAGS: _text(pa),
+            AMOUNT_FEN: pa.Column("int64", coerce=True),
+            SOURCE_FILE: _text(pa),
+            SOURCE_SHEET: _text(pa),
+            SOURCE_ROW: pa.Column("Int64", nullable=True, coerce=True),
+            SOURCE_LAYOUT: _text(pa),
+            **{col: _text(pa) for col in YITIHUA_TEXT},
+            GOV_ECON_CODE: _text(pa, checks=pa.Check.str_matches(GOV_ECON_CODE_PATTERN)),
+        },
+        checks=[
+            pa.Check(
+                _one_code_present,
+                error="每行至少需要功能分类或经济分类编码之一 / func_code, econ_code or gov_econ_code required",
+            )
+        ],
+        strict=True,
+        ordered=False,
+        name="canonical_budget_table",
+    )
 
 
 def empty_table() -> pd.DataFrame:
@@ -213,7 +220,7 @@ def validate(df: pd.DataFrame, lazy: bool = True) -> pd.DataFrame:
     for col in plain.columns:
         if isinstance(plain[col].dtype, pd.CategoricalDtype):
             plain[col] = plain[col].astype("string")
-    SCHEMA.validate(plain, lazy=lazy)
+    schema().validate(plain, lazy=lazy)
     return df
 
 

@@ -236,7 +236,7 @@ def test_a_bad_rules_file_shows_its_error_not_a_traceback():
     at.file_uploader(key="rules_upload").set_value(("my_rules.yaml", data, "application/x-yaml")).run()
     assert not at.exception
     errors = unescape("\n".join(e.value for e in at.error))
-    assert "未知的键 'econ_prefxes'" in errors and f"第{line}行" in errors and "my_rules.yaml" in errors
+    assert "未知的键“econ_prefxes”" in errors and f"第{line}行" in errors and "my_rules.yaml" in errors
     assert "规则有误" in errors
     assert not at.get("tab")  # nothing is shown as if it had been evaluated
     at.file_uploader(key="rules_upload").set_value(
@@ -316,7 +316,7 @@ def test_read_options_fill_what_a_table_does_not_say():
     assert "没有读到任何预算支出行" in texts(at)
     open_tab(at, "app.tab.load")
     problems = at.dataframe[1].value
-    assert "missing-year" in set(problems["问题代码"])
+    assert "缺年度" in set(problems["问题"])
     at.number_input(key="opt_year").set_value(2024).run()
     assert not at.exception and "得到预算支出行1行" in texts(at)
 

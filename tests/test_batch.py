@@ -137,13 +137,16 @@ def test_history_lists_runs_and_files(capsys, inbox, tmp_path):
     text = run_main(capsys, "history", "--out", out)
     assert text.returncode == 0
     lines = text.stdout.splitlines()
-    assert lines[1].split()[0] == "2" and " ok " in lines[1] and " failed " in lines[2]
+    assert lines[0].split()[:2] == ["运行", "开始时间（北京时间）"]
+    assert lines[1].split()[0] == "2" and " 通过 " in lines[1] and " 有文件无法读取 " in lines[2]
     runs = json.loads(run_main(capsys, "history", "--state", out / DEFAULT_STATE_NAME, "--json").stdout)
     assert [(r["id"], r["status"], r["files_skipped"]) for r in runs] == [(2, "ok", 3), (1, "failed", 0)]
     files = json.loads(run_main(capsys, "history", "--out", out, "--run", "1", "--json").stdout)
     assert {f["name"] for f in files} == {"broken.xlsx", "city.csv", "city.xlsx"}
     missing = run_main(capsys, "history", "--out", tmp_path / "nowhere")
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    no_run = run_main(capsys, "history", "--out", out, "--run", "99")
+    assert no_run.returncode == 2 and "没有第99次运行" in no_run.stderr and "提示：" in no_run.stderr
 
 
 def test_an_overlapping_run_exits_3_and_touches_nothing(inbox, tmp_path):

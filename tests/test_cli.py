@@ -85,7 +85,7 @@ def test_sample_writes_csv_xlsx_and_manifest(sample_dir):
 @pytest.fixture(scope="module")
 def sample_check(work, sample_dir):
     out = work / "out-sample"
-    return out, run_cli("check", sample_dir / "csv", "--out", out, "--no-ge", "--json", cwd=work)
+    return out, run_cli("check", sample_dir / "csv", "--out", out, "--json", cwd=work)
 
 
 def test_check_sample_exits_1_on_red_findings(sample_check):
@@ -100,12 +100,12 @@ def test_check_sample_exits_1_on_red_findings(sample_check):
 def test_check_reports_hold_exactly_the_planted_findings(sample_check):
     out, result = sample_check
     reports = json.loads(result.stdout)["reports"]
-    assert set(reports) == {"json", "xlsx", "html", "md"}
+    assert set(reports) == {"json", "xlsx", "html", "md", "unclassified_csv", "unclassified_parquet"}
     doc = json.loads(Path(reports["json"]).read_text(encoding="utf-8"))
     found = {(f["scope"], f["category"], f["year"], f["level"]) for f in doc["findings"]}
     assert found == expected_findings()
     assert doc["inputs"][0]["sha256"] and doc["inputs"][0]["size"] > 0
-    assert doc["great_expectations"] is None  # --no-ge
+    assert doc["great_expectations"] is None  # check runs Great Expectations only with --ge
     assert sorted(p.name for p in out.iterdir()) == sorted(Path(p).name for p in reports.values())
 
 
@@ -230,10 +230,22 @@ def test_version_and_help_in_process(capsys):
 @pytest.fixture(scope="module")
 def ge_check(work, sample_dir):
     out = work / "out-ge"
-    return out, run_cli("check", sample_dir / "csv", "--out", out, "--format", "json", "--json", cwd=work)
+    return out, run_cli(
+        "check", sample_dir / "csv", "--out", out, "--format", "json", "--ge", "--json", cwd=work
+    )
 
 
-def test_check_runs_great_expectations_by_default(ge_check):
+def test_great_expectations_default_is_off_for_check_and_on_for_batch():
+    from budget_guard.cli import _formats
+
+    assert _formats("json,xlsx", None, ge_default=False) == ("json", "xlsx")
+    assert _formats("json,xlsx", None, ge_default=True) == ("json", "xlsx", "ge")
+    assert _formats("json,ge", None, ge_default=False) == ("json", "ge")  # --format asks for it
+    assert _formats("json,ge", False, ge_default=True) == ("json",)  # --no-ge wins
+    assert _formats("json", True, ge_default=False) == ("json", "ge")
+
+
+def test_check_runs_great_expectations_with_ge(ge_check):
     out, result = ge_check
     assert result.returncode == 1, result.stderr
     assert result.stderr == ""  # GE's progress bars and logs stay quiet
@@ -243,7 +255,10 @@ def test_check_runs_great_expectations_by_default(ge_check):
     assert {s["name"] for s in ge["suites"]} == {"budget_guard.data_contract", "budget_guard.guardrails"}
     assert ge["statistics"]["evaluated_expectations"] > 0
     assert (out / ge["data_docs_index"]).is_file()
-    assert doc["reports"] == {"data_docs": "data_docs/index.html"}
+    assert doc["reports"] == {
+        "data_docs": "data_docs/index.html",
+        "unclassified_parquet": "budget-guard-report-unclassified.parquet",
+    }
 
 
 def test_an_unreadable_file_is_named_with_row_and_column(tmp_path):

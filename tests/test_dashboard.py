@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from budget_guard import RulesError, evaluate, load_rules, parse_rules
+from budget_guard import RulesError, evaluate, i18n, load_rules, parse_rules
 from budget_guard.dashboard import charts, pipeline, views, whatif
 from budget_guard.dashboard.palette import FILL
 from budget_guard.reports.json_report import build_report
@@ -147,7 +147,7 @@ def test_rejected_rows_and_problems_are_listed_with_reasons():
     rejected = views.rejected_table(load, "zh")
     assert len(rejected) == 1
     row = rejected.table.iloc[0]
-    assert row["行号"] == 2 and row["问题代码"] == "amount-not-numeric" and "abc" in row["说明"]
+    assert row["行号"] == 2 and row["问题"] == "金额不是数字" and "abc" in row["说明"]
     assert len(views.problems_table(load, "en")) >= 1
 
 
@@ -197,7 +197,11 @@ def test_report_downloads_are_the_cli_files(ev, load):
     expected = json.loads(json.dumps(build_report(ev, load), ensure_ascii=False, default=str))
     for key in ("findings", "summary", "outcome", "compliance_matrix", "rules"):
         assert document[key] == expected[key], key
-    assert document["reports"] == {"xlsx": "budget-guard-report.xlsx"}
+    assert document["reports"] == {
+        "xlsx": "budget-guard-report.xlsx",
+        "unclassified_csv": "budget-guard-report-unclassified.csv",
+        "unclassified_parquet": "budget-guard-report-unclassified.parquet",
+    }
 
 
 def test_chart_specs_are_valid_vega_lite_and_fast_to_refill(ev):
@@ -240,3 +244,20 @@ def test_views_survive_a_table_with_no_lines():
     cells = views.matrix_cells(ev, views.ALL_SCOPES, "zh")
     assert cells.empty or set(cells["level"]) <= {"none", "white"}
     assert len(views.findings_table(ev, "zh")) == len(ev.findings)
+
+
+def test_problems_are_sorted_worst_first_with_counts_and_chinese_hints():
+    csv = (
+        "部门,年度,功能分类科目编码,经济分类科目编码,项目名称,金额（元）\n"
+        "财政局,2024,2010601,30201,办公费,abc\n财政局,2024,2010601,30201,办公费,100\n"
+    )
+    load = pipeline.read_uploads((pipeline.Upload("bad.csv", csv.encode("utf-8")),))
+    table = views.problems_table(load, "zh").table
+    ranks = {"错误": 0, "警告": 1, "提示": 2}
+    order = [ranks[s] for s in table["严重程度"]]
+    assert order == sorted(order) and order[0] == 0
+    assert table["处理建议"].iloc[0] == i18n.t("problem.hint.amount-not-numeric", "zh")
+    counts = views.problem_counts(load)
+    assert list(counts) == ["error", "warning", "notice"] and counts["error"] >= 1
+    top = views.top_problems(load, "zh")
+    assert top and top[0].startswith("错误 · 金额不是数字 · 文件 bad.csv")

@@ -53,10 +53,27 @@ def test_contract_catches_bad_codes_and_warns_on_duplicates(ge_run):
     failed = {(f["type"], f["column"]): f for f in _suite(outcome, CONTRACT_SUITE).failed}
     regex = failed[("expect_column_values_to_match_regex", "econ_code")]
     assert regex["severity"] == "critical" and regex["unexpected_count"] == 1
-    duplicates = failed[("expect_compound_columns_to_be_unique", None)]
+    duplicates = failed[("expect_column_sum_to_be_between", "duplicate_lines")]
     assert duplicates["severity"] == "warning"
-    # one negative amount among 1,500 lines is within ``mostly``: not a failure
-    assert ("expect_column_values_to_be_between", "amount_fen") not in failed
+    # one negative amount among 1,500 lines is within the 1 % allowed: not a failure
+    assert ("expect_column_sum_to_be_between", "negative_lines") not in failed
+
+
+def test_contract_runs_on_the_line_profile_not_on_every_line(ge_run):
+    """A profile row per department × year × stage × codes × expense type: its lines add up to the table."""
+    from budget_guard.reports.expectations import contract_frame
+
+    table = sample_table().astype({"item": object})
+    single = contract_frame(evaluate(table, load_rules()))
+    # three times the lines with the same codes (other item names): three times the lines, same profile
+    copies = [table.assign(item=table["item"] + suffix) for suffix in ("", "（一）", "（二）")]
+    copies.append(table.iloc[[5]])  # and one line entered twice
+    lines = pd.concat(copies, ignore_index=True)
+    profile = contract_frame(evaluate(lines, load_rules()))
+    assert int(profile["lines"].sum()) == len(lines) == 3 * len(table) + 1
+    assert len(profile) == len(single)
+    assert int(profile["duplicate_lines"].sum()) == 2  # the line and its copy
+    assert int(profile["negative_lines"].sum()) == int((lines["amount_fen"] < 0).sum())
 
 
 def test_guardrails_come_from_the_rules_file(ge_run):

@@ -109,7 +109,7 @@ def _strict_json(path):
 
 def test_write_reports_writes_every_format_and_no_temp_files(written):
     out, paths = written
-    assert set(paths) == {"json", "xlsx", "html", "md"}
+    assert set(paths) == {"json", "xlsx", "html", "md", "unclassified_csv", "unclassified_parquet"}
     assert all(p.exists() and p.parent == out for p in paths.values())
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in paths.values())
 
@@ -127,6 +127,8 @@ def test_json_report_has_the_documented_shape(written, evaluation):
         "xlsx": "budget-guard-report.xlsx",
         "html": "budget-guard-report.html",
         "md": "budget-guard-report.md",
+        "unclassified_csv": "budget-guard-report-unclassified.csv",
+        "unclassified_parquet": "budget-guard-report-unclassified.parquet",
     }
     assert doc["great_expectations"] is None
     assert doc["reconciliation"]["balanced"] is True
@@ -147,7 +149,42 @@ def test_json_money_is_integer_fen_with_wan_text(written):
     assert red["level"] == "red" and red["reason"] == "wrong_direction"
     assert red["sources"] == "dept.csv:2-3"
     assert doc["unclassified"]["amount_fen"] == 500_000 and doc["unclassified"]["amount_wan"] == "0.50"
-    assert doc["unclassified"]["rows"][0]["item"] == "+cmd|' /C calc'!A0"
+    assert doc["unclassified"]["summary"] == [
+        {
+            "department": "教育局",
+            "year": 2025,
+            "stage": "budget",
+            "func_code": "2299999",
+            "econ_code": "39999",
+            "lines": 1,
+            "amount_fen": 500_000,
+            "amount_wan": "0.50",
+        }
+    ]
+
+
+def test_json_points_to_the_full_unclassified_list_instead_of_embedding_it(written):
+    out, paths = written
+    doc = _strict_json(paths["json"])
+    assert "rows" not in doc["unclassified"]
+    assert doc["unclassified"]["files"] == {
+        "csv": "budget-guard-report-unclassified.csv",
+        "parquet": "budget-guard-report-unclassified.parquet",
+    }
+    lines = pd.read_parquet(out / doc["unclassified"]["files"]["parquet"])
+    assert lines["item"].tolist() == ["+cmd|' /C calc'!A0"]  # raw value for machines
+    assert lines["amount_fen"].tolist() == [500_000] and lines["source_row"].tolist() == [8]
+
+
+def test_unclassified_csv_is_escaped_with_chinese_headers_and_exact_yuan(written):
+    out, paths = written
+    raw = paths["unclassified_csv"].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the Chinese as UTF-8
+    frame = pd.read_csv(paths["unclassified_csv"], encoding="utf-8-sig", dtype=str)
+    assert list(frame.columns)[:3] == ["部门", "年度", "数据口径"]
+    row = frame.iloc[0]
+    assert row["科目/项目名称"] == "'+cmd|' /C calc'!A0"  # a spreadsheet must not run it
+    assert row["数据口径"] == "预算数" and row["金额（元）"] == "5000.00" and row["行号"] == "8"
 
 
 def test_json_has_null_where_a_value_is_missing(written):
@@ -208,10 +245,10 @@ def test_findings_sheets_have_the_issue_columns_and_frozen_header(workbook):
         "部门",
         "类别",
         "年度",
-        "上年数",
-        "本年数",
-        "增减额",
-        "增减率",
+        "上年数（万元）",
+        "本年数（万元）",
+        "增减额（万元）",
+        "增减率（%）",
         "目标",
         "等级",
         "说明",
@@ -256,18 +293,18 @@ def test_formula_like_text_is_escaped_everywhere(workbook):
     texts = [c.value for c in cells if isinstance(c.value, str)]
     assert all(not t.startswith(("=", "+", "-", "@", "\t", "\r")) for t in texts)
     assert "'" + EVIL in texts
-    assert "'+cmd|' /C calc'!A0" in texts  # the unclassified item name
     assert "'=1+1" in texts  # the rejected cell's value
 
 
 def test_unclassified_and_rejected_sheets(workbook):
     unclassified = _rows(workbook["未归类支出"])
     assert [c.value for c in unclassified[0]][:3] == ["部门", "年度", "数据口径"]
-    assert len(unclassified) == 2
-    amount = unclassified[1][7]
+    assert len(unclassified) == 2  # one group: 教育局 2025 预算数 2299999 / 39999
+    assert [c.value for c in unclassified[1]][:6] == ["教育局", 2025, "预算数", "2299999", "39999", 1]
+    amount = unclassified[1][6]
     assert amount.value == 0.5 and amount.number_format == "#,##0.00"
     rejected = _rows(workbook["拒收行"])
-    assert rejected[1][2].value == 9 and rejected[1][4].value == "amount-not-numeric"
+    assert rejected[1][2].value == 9 and rejected[1][4].value == "金额不是数字"
 
 
 def test_overview_states_counts_hashes_and_matrix(workbook, evaluation):

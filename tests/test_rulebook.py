@@ -59,10 +59,10 @@ def test_bad_code_names_its_line():
 
 def test_negative_rate_names_its_line():
     bad = TEXT.replace("target_pct: 5", "target_pct: -5")
-    place, _, en = errors_for(bad).problems[0]
+    place, zh, en = errors_for(bad).problems[0]
     assert place.line == line_of("target_pct: -5", bad)
     assert place.key == "categories.1.target_pct"
-    assert "greater than or equal to 0" in en
+    assert "should be ≥ 0, not -5" in en and "应不小于 0，实际为 -5" in zh
 
 
 def test_unknown_level_names_its_line():
@@ -130,3 +130,24 @@ def test_round_trip_through_yaml_keeps_the_rules():
     again = parse_rules(rules_to_yaml(rules))
     assert again.categories == rules.categories
     assert again.grading == rules.grading
+
+
+def test_a_quoted_number_is_rejected_not_coerced():
+    bad = TEXT.replace("target_pct: 5", 'target_pct: "5"')
+    place, zh, en = errors_for(bad).problems[0]
+    assert place.line == line_of('target_pct: "5"', bad)
+    assert "应为数字" in zh and "不要加引号" in zh and "without quotes" in en
+
+
+def test_an_unquoted_code_list_says_quote_the_codes():
+    bad = TEXT.replace('econ_codes: ["30212", "30217", "30231", "31013"]', "econ_codes: [30212, 30217]")
+    place, zh, en = errors_for(bad).problems[0]
+    assert place.line == line_of("econ_codes: [30212, 30217]", bad)
+    assert "没有加引号" in zh and '"30212"' in zh and "not quoted" in en
+    assert "格式不对" not in zh
+
+
+def test_an_unknown_stage_lists_the_allowed_values_in_chinese():
+    bad = TEXT.replace("stage: budget ", "stage: plan ")
+    _, zh, _ = errors_for(bad).problems[0]
+    assert zh == '取值"plan"无效，应为"budget"、"adjusted"或"final"之一'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import pandas as pd
@@ -10,22 +11,27 @@ import pandas as pd
 from .. import i18n
 from ..errors import InputError
 from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, STAGE, conform, format_wan
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, conform, format_wan
 from . import states
-from .classify import (
-    CATEGORIES_COLUMN,
-    CATEGORY_COUNT_COLUMN,
-    classify,
-    coverage,
-    label_lines,
-    membership_patterns,
-)
-from .compare import GOVERNMENT, aggregate, compared_years, year_over_year
-from .findings import build_findings, completeness_findings, lines_behind, sort_findings
+from .backends.pandas_backend import PandasDrill, line_summary
+from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
+from .compare import GOVERNMENT, year_over_year
+from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
+from .lineage import Lineage, SourceIndex
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
+from .seam import LineSummary
 from .states import STATE
+from .summarize import department_cells, empty_categories, stage_notes, stage_years
+
+
+class Drill(Protocol):
+    """The input lines behind one number of the summary, fetched on demand from the engine that has them."""
+
+    def lines_behind(
+        self, stage: str, scope_type: str, scope: str, category: str, years: list[int]
+    ) -> pd.DataFrame: ...
 
 
 @dataclass(frozen=True)
@@ -33,7 +39,9 @@ class Evaluation:
     """Everything one run found. DataFrames are the API; reports and the app only format them.
 
     - ``lines``: the input table plus ``categories`` (';'-joined ids) and ``category_count``
-    - ``membership``: one boolean column per category, aligned with ``lines``
+      (pandas engine; None on DuckDB / Spark, where the lines stay in the engine)
+    - ``membership``: one boolean column per category, aligned with ``lines`` (pandas engine)
+    - ``line_summary``: the seam — group sums the line-level half handed over (``seam.py``)
     - ``summary``: every scope × category × year with previous year, change, rate, target, level, reason
     - ``findings``: the white / yellow / red rows with messages (zh, en) and source rows
     - ``unclassified``: lines in no category (reported, never dropped)
@@ -45,13 +53,24 @@ class Evaluation:
 
     rules: Rules
     stage: str
-    lines: pd.DataFrame
-    membership: pd.DataFrame
+    lines: pd.DataFrame | None
+    membership: pd.DataFrame | None
     summary: pd.DataFrame
     findings: pd.DataFrame
     unclassified: pd.DataFrame
     reconciliation: pd.DataFrame
     notes: tuple[tuple[str, str], ...] = field(default=())
+    line_summary: LineSummary | None = None
+    drill: Drill | None = None
+    engine: str = "pandas"
+
+    @property
+    def line_count(self) -> int:
+        """Input lines evaluated (every stage), whether or not they are in memory."""
+        if self.lines is not None:
+            return len(self.lines)
+        return self.line_summary.line_count if self.line_summary is not None else 0
+
     # A what-if run (rules edited in the dashboard, not the filed rules): each change in words,
     # (zh, en), e.g. ("一般性支出 压减目标 5% → 2%", ...). Every report marks such a run.
     whatif: tuple[tuple[str, str], ...] = field(default=())
@@ -90,7 +109,9 @@ class Evaluation:
 
     def lines_behind(self, scope_type: str, scope: str, category: str, years: list[int]) -> pd.DataFrame:
         """The input lines behind one number in the summary (drill-down)."""
-        return lines_behind(self.lines, self.membership, self.stage, scope_type, scope, category, years)
+        if self.drill is None:
+            raise LookupError("this evaluation has no engine to fetch its lines from")
+        return self.drill.lines_behind(self.stage, scope_type, scope, category, years)
 
     def reconciliation_text(self, lang: str = "zh") -> str:
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
@@ -99,7 +120,7 @@ class Evaluation:
             return i18n.t(
                 "recon.balanced",
                 lang,
-                lines=len(self.lines),
+                lines=self.line_count,
                 total=format_wan(total),
                 classified=format_wan(int(totals[CLASSIFIED_FEN].sum())),
                 unclassified=format_wan(int(totals[UNCLASSIFIED_FEN].sum())),
@@ -115,67 +136,74 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     """Classify every line, compare each year with the previous one at every scope, and grade.
 
     ``table`` is a canonical budget table (see table.py); hand-built frames with only some
-    columns are conformed first. ``stage`` overrides the rules' ``compare.stage``.
+    columns are conformed first. ``stage`` overrides the rules' ``compare.stage``. This is the
+    pandas engine; ``engine/backends`` run the same line-level half on DuckDB and Spark.
     """
     lines = conform(table) if not _is_conformed(table) else table.reset_index(drop=True)
     _require_departments(lines)
     stage = stage or rules.compare.stage
-    membership = classify(lines, rules)
-    patterns = membership_patterns(membership)
-    labels, count = label_lines(membership, patterns)
-    lines[CATEGORIES_COLUMN] = labels.to_numpy()  # ``lines`` is our own copy (conform / reset_index)
-    lines[CATEGORY_COUNT_COLUMN] = count
-
-    covered = coverage(lines, rules)
-    summary = grade(
-        year_over_year(aggregate(lines, membership, rules, stage, patterns, covered), rules), rules
+    half = line_summary(lines, rules)
+    lines[CATEGORIES_COLUMN] = half.labels.to_numpy()  # ``lines`` is our own copy (conform / reset_index)
+    lines[CATEGORY_COUNT_COLUMN] = half.category_count
+    return evaluate_summary(
+        half.summary,
+        rules,
+        stage,
+        SourceIndex(lines, half.membership, stage),
+        lines=lines,
+        membership=half.membership,
+        unclassified=lines.loc[half.category_count == 0],
+        drill=PandasDrill(lines, half.membership),
     )
-    years = compared_years(lines, stage)
+
+
+def evaluate_summary(
+    summary: LineSummary,
+    rules: Rules,
+    stage: str | None,
+    lineage: Lineage,
+    *,
+    unclassified: pd.DataFrame,
+    lines: pd.DataFrame | None = None,
+    membership: pd.DataFrame | None = None,
+    drill: Drill | None = None,
+    engine: str = "pandas",
+) -> Evaluation:
+    """The summary half, shared by every engine: year over year, grade and findings from the seam.
+
+    It reads only ``summary`` (the ``LineSummary``) and asks ``lineage`` for the sources of the
+    findings; nothing here touches a line.
+    """
+    stage = stage or rules.compare.stage
+    graded = grade(year_over_year(department_cells(summary, rules, stage), rules), rules)
+    years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
-    empty = empty_category_rows(rules, membership, latest, rules.compare.government_label.zh)
-    findings = build_findings(summary, lines, membership, rules, stage)
-    extra = [completeness_findings(summary, lines, rules, stage)]
+    empty = empty_category_rows(
+        rules, empty_categories(summary, rules), latest, rules.compare.government_label.zh
+    )
+    findings = build_findings(graded, rules, lineage)
+    extra = [completeness_findings(graded, summary, rules, stage)]
     if not empty.empty:
-        extra.append(build_findings(empty, lines, membership, rules, stage))
-    extra = [
-        part.reindex(columns=findings.columns.union(part.columns, sort=False))
-        for part in extra
-        if not part.empty
-    ]
+        extra.append(build_findings(empty, rules, lineage))
+    extra = [part for part in extra if not part.empty]
     if extra:
-        findings = sort_findings(
-            pd.concat([findings.reindex(columns=extra[0].columns), *extra], ignore_index=True)
-        )
-
-    notes: list[tuple[str, tuple]] = []
-    present_stages = _present_values(lines[STAGE])
-    if len(lines) and stage not in present_stages:
-        notes.append(("note.stage_absent", (("stage", stage), ("present", ", ".join(present_stages)))))
-    other = int((lines[STAGE] != stage).sum())
-    if other and stage in present_stages:
-        notes.append(("note.other_stages", (("count", other), ("stage", stage))))
-
+        columns = findings.columns.union(pd.Index([c for part in extra for c in part.columns]), sort=False)
+        parts = [findings.reindex(columns=columns), *(part.reindex(columns=columns) for part in extra)]
+        findings = sort_findings(pd.concat(parts, ignore_index=True))
     return Evaluation(
         rules=rules,
         stage=stage,
         lines=lines,
         membership=membership,
-        summary=summary,
+        summary=graded,
         findings=findings,
-        unclassified=lines.loc[count == 0],
-        reconciliation=reconcile(lines, count, membership, patterns),
-        notes=tuple(notes),
+        unclassified=unclassified,
+        reconciliation=reconcile(summary),
+        notes=tuple(stage_notes(summary, stage)),
+        line_summary=summary,
+        drill=drill,
+        engine=engine,
     )
-
-
-def _present_values(column: pd.Series) -> list[str]:
-    """The sorted distinct values of a column as text (per category, not per line, when categorical)."""
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        codes = column.cat.codes.to_numpy()
-        used = np.bincount(codes[codes >= 0], minlength=len(column.cat.categories)) > 0
-        present = {str(v) for v in column.cat.categories[used]}
-        return sorted(present | ({"nan"} if (codes < 0).any() else set()))  # as astype(str) would say
-    return sorted(set(column.astype(str)))
 
 
 def _require_departments(lines: pd.DataFrame) -> None:
@@ -196,4 +224,4 @@ def _is_conformed(table: pd.DataFrame) -> bool:
     return tuple(table.columns[: len(COLUMNS)]) == COLUMNS and table[AMOUNT_FEN].dtype == np.int64
 
 
-__all__ = ["Evaluation", "evaluate", "GOVERNMENT"]
+__all__ = ["Drill", "Evaluation", "evaluate", "evaluate_summary", "GOVERNMENT"]

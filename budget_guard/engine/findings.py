@@ -34,7 +34,8 @@ from .grade import (
     SHORTFALL_PP,
     TARGET_PCT,
 )
-from .lineage import SourceIndex
+from .lineage import Lineage
+from .seam import INPUT_FEN, INPUT_LINES, LineSummary
 from .states import (
     GRADED_STATES,
     NOT_COMPARABLE,
@@ -142,15 +143,14 @@ def lines_behind(
     return lines.loc[mask]
 
 
-def build_findings(
-    graded: pd.DataFrame, lines: pd.DataFrame, membership: pd.DataFrame, rules: Rules, stage: str
-) -> pd.DataFrame:
-    """Rows at white, yellow or red, worst first, with messages and sources.
+def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.DataFrame:
+    """Rows at white, yellow or red, worst first, with messages and the sources behind each.
 
     Two kinds: graded cells at white/yellow/red, and ungraded cells (不可比/无数据) whose gap the
     rules report at ``notice_level``. Each row keeps the cell's ``state``, so a notice about a
-    missing baseline is never mistaken for a graded white. Source rows come from a ``SourceIndex``
-    built once, so the cost grows with the number of findings, not findings × lines.
+    missing baseline is never mistaken for a graded white. ``lineage`` answers for all findings at
+    once (an in-memory index, or one query on a SQL backend), so the cost grows with the number of
+    findings, not findings × lines.
     """
     is_graded = graded[LEVEL].isin(FINDING_LEVELS).to_numpy()
     notice = (
@@ -166,16 +166,17 @@ def build_findings(
     records = found.to_dict("records")
     found[MESSAGE_ZH] = [message(r, rules, "zh") for r in records]
     found[MESSAGE_EN] = [message(r, rules, "en") for r in records]
-    index = SourceIndex(lines, membership, stage)
-    sources, counts = [], []
-    for r in records:
-        years = [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])]
-        department = None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE]
-        positions = index.positions(r[CATEGORY], years, department)
-        counts.append(len(positions))
-        sources.append(index.describe(positions))
-    found[SOURCES] = sources
-    found[SOURCE_LINES] = counts
+    requests = [
+        (
+            r[CATEGORY],
+            [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])],
+            None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE],
+        )
+        for r in records
+    ]
+    described = lineage.describe_cells(requests)
+    found[SOURCES] = [text for text, _ in described]
+    found[SOURCE_LINES] = [count for _, count in described]
     return sort_findings(found)
 
 
@@ -189,7 +190,7 @@ def sort_findings(found: pd.DataFrame) -> pd.DataFrame:
 
 
 def completeness_findings(
-    summary: pd.DataFrame, lines: pd.DataFrame, rules: Rules, stage: str
+    summary: pd.DataFrame, line_summary: LineSummary, rules: Rules, stage: str
 ) -> pd.DataFrame:
     """One finding per department × year in which the department sent no line of the stage at all.
 
@@ -205,9 +206,12 @@ def completeness_findings(
     missing = pd.concat([gone, back], ignore_index=True).drop_duplicates()
     if missing.empty:
         return pd.DataFrame()
-    in_stage = lines.loc[(lines[STAGE] == stage).to_numpy(), [DEPARTMENT, YEAR, AMOUNT_FEN]]
-    totals = in_stage.groupby([in_stage[DEPARTMENT].astype(object), YEAR], observed=True)[AMOUNT_FEN].sum()
-    totals = {(str(d), int(y)): int(v) for (d, y), v in totals.items()}
+    sums = line_summary.totals
+    sums = sums.loc[(sums[STAGE] == stage).to_numpy() & (sums[INPUT_LINES] > 0).to_numpy()]
+    totals = {
+        (str(d), int(y)): int(v)
+        for d, y, v in zip(sums[DEPARTMENT], sums[YEAR], sums[INPUT_FEN], strict=True)
+    }
     level = rules.grading.missing_current.value
     government = {lang: rules.compare.government_label.get(lang) for lang in ("zh", "en")}
     rows = []

@@ -193,10 +193,10 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 
 def empty_category_rows(
-    rules: Rules, membership: pd.DataFrame, latest_year: int | None, label: str
+    rules: Rules, empty_ids: list[str], latest_year: int | None, label: str
 ) -> pd.DataFrame:
     """One government-scope row per category that no line in the whole table falls into."""
-    empty = [c for c in rules.categories if not membership[c.id].any()]
+    empty = [c for c in rules.categories if c.id in set(empty_ids)]
     if not empty or latest_year is None:
         return pd.DataFrame()
     return pd.DataFrame(

@@ -7,6 +7,9 @@ text is built with numpy on at most ``MAX_SOURCE_LINES`` of them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 import numpy as np
 import pandas as pd
 
@@ -26,6 +29,44 @@ def compress_rows(rows: np.ndarray, limit: int = MAX_ROW_RANGES) -> str:
     ends = np.concatenate((rows[breaks], [rows[-1]]))[:limit].tolist()
     text = ",".join(str(s) if s == e else f"{s}-{e}" for s, e in zip(starts, ends, strict=True))
     return text + ",…" if len(breaks) + 1 > limit else text
+
+
+SourceRequest = tuple[str, list[int], str | None]  # category, years, department (None: the government)
+
+
+class Lineage(Protocol):
+    """What findings need from the lines: per (category, years, department) the 'file:sheet:rows' text
+    and how many lines are behind the number. The pandas index answers from memory; the SQL
+    backends with one query for all findings."""
+
+    def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]: ...
+
+
+def describe_rows(
+    files: np.ndarray,
+    file_names: list[str],
+    sheets: np.ndarray,
+    sheet_names: list[str],
+    rows: np.ndarray,
+    total: int,
+) -> str:
+    """'file:sheet:3-5,9; other.csv:12 …（共N行）' from the codes of at most ``MAX_SOURCE_LINES`` lines."""
+    if total == 0:
+        return ""
+    order = np.lexsort((rows, sheets, files))
+    f, s, r = files[order], sheets[order], rows[order]
+    group_starts = np.flatnonzero(np.r_[True, (np.diff(f) != 0) | (np.diff(s) != 0)])
+    group_ends = np.r_[group_starts[1:], len(f)]
+    parts = []
+    for start, end in zip(group_starts[:MAX_SOURCE_RANGES], group_ends[:MAX_SOURCE_RANGES], strict=True):
+        file = file_names[f[start]] if f[start] >= 0 else "?"
+        sheet = sheet_names[s[start]] if s[start] >= 0 else ""
+        where = f"{file}:{sheet}" if sheet else file
+        parts.append(f"{where}:{compress_rows(np.unique(r[start:end]))}")
+    text = "; ".join(parts)
+    if len(group_starts) > MAX_SOURCE_RANGES or total > len(f):
+        text += f" …（共{total}行 / {total} lines）"
+    return text
 
 
 def _codes(series: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -96,22 +137,19 @@ class SourceIndex:
 
     def describe(self, positions: np.ndarray) -> str:
         """'file:sheet:3-5,9; other.csv:12 …（共N行）' for the given line positions."""
-        total = len(positions)
-        if total == 0:
-            return ""
         pos = positions[:MAX_SOURCE_LINES]
-        f, s, r = self._file[pos], self._sheet[pos], self._row[pos]
-        order = np.lexsort((r, s, f))
-        f, s, r = f[order], s[order], r[order]
-        group_starts = np.flatnonzero(np.r_[True, (np.diff(f) != 0) | (np.diff(s) != 0)])
-        group_ends = np.r_[group_starts[1:], len(f)]
-        parts = []
-        for start, end in zip(group_starts[:MAX_SOURCE_RANGES], group_ends[:MAX_SOURCE_RANGES], strict=True):
-            file = self._file_names[f[start]] if f[start] >= 0 else "?"
-            sheet = self._sheet_names[s[start]] if s[start] >= 0 else ""
-            where = f"{file}:{sheet}" if sheet else file
-            parts.append(f"{where}:{compress_rows(np.unique(r[start:end]))}")
-        text = "; ".join(parts)
-        if len(group_starts) > MAX_SOURCE_RANGES or total > len(pos):
-            text += f" …（共{total}行 / {total} lines）"
-        return text
+        return describe_rows(
+            self._file[pos],
+            self._file_names,
+            self._sheet[pos],
+            self._sheet_names,
+            self._row[pos],
+            len(positions),
+        )
+
+    def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]:
+        out = []
+        for category, years, department in requests:
+            positions = self.positions(category, years, department)
+            out.append((self.describe(positions), len(positions)))
+        return out

@@ -47,3 +47,14 @@ def level_label(level: str, lang: str = DEFAULT_LANG) -> str:
 def keys() -> list[str]:
     """Every key of every catalogue (for the tests that walk all user-facing strings)."""
     return sorted(_TEXT)
+
+
+def value(prefix: str, raw: object, lang: str = DEFAULT_LANG) -> str:
+    """The display name of a raw value (``value("value.layout", "long")`` → 明细长表); unknown → as is.
+
+    None and NaN show as an empty string, never as 'None'/'nan'.
+    """
+    if raw is None or (isinstance(raw, float) and raw != raw):
+        return ""
+    key = f"{prefix}.{raw}"
+    return t(key, lang) if key in _TEXT else str(raw)

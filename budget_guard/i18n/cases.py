@@ -135,3 +135,46 @@ TEXT.update(
         "cli.cases_kind.reopened": ("重新立案", "reopened"),
     }
 )
+
+# the dashboard's 督办台账 view (app.py cases_view)
+TEXT.update(
+    {
+        "app.tab.cases": ("督办台账", "Cases"),
+        "app.cases.no_ledger": (
+            "未配置督办台账：在 .streamlit/secrets.toml 的 [budget_guard] 中设置 ledger（或环境变量 BUDGET_GUARD_LEDGER）为 check/batch --ledger 使用的文件",
+            "No case ledger configured: set ledger under [budget_guard] in .streamlit/secrets.toml (or BUDGET_GUARD_LEDGER) to the file check/batch --ledger use",
+        ),
+        "app.cases.missing": ("督办台账文件不存在：{path}", "The case ledger does not exist: {path}"),
+        "app.cases.read_only": (
+            "只读：未登录，不能修改督办台账",
+            "Read-only: not signed in, the ledger cannot be changed",
+        ),
+        "app.cases.signed_in": ("已登录：{name}", "Signed in: {name}"),
+        "app.cases.login": ("登录", "Sign in"),
+        "app.cases.logout": ("退出登录", "Sign out"),
+        "app.cases.unverified": (
+            "未登录：填写的姓名将记为“未验证身份”；红色和挂牌督办问题须登录后销号",
+            "Not signed in: the name you enter is recorded as unverified; red and listed cases need sign-in to close",
+        ),
+        "app.cases.your_name": ("您的姓名", "Your name"),
+        "app.cases.need_name": ("请先填写姓名", "Enter your name first"),
+        "app.cases.overdue_metric": ("已超期", "Overdue"),
+        "app.cases.total_metric": ("未结问题", "Open cases"),
+        "app.cases.count": ("显示 {shown} 个问题（共 {total} 个）", "{shown} of {total} cases"),
+        "app.cases.select": (
+            "选择一行查看整改记录和所依据的数据行",
+            "Select a row for its history and the lines behind it",
+        ),
+        "app.cases.history": ("整改记录", "History"),
+        "app.cases.behind": ("问题所依据的数据行", "Lines behind it"),
+        "app.cases.note": ("整改情况", "Progress note"),
+        "app.cases.add_note": ("记录整改情况", "Add note"),
+        "app.cases.close_reason": ("销号理由", "Reason for closing"),
+        "app.cases.close": ("销号", "Close case"),
+        "app.cases.saved": ("已保存", "Saved"),
+        "app.cases.download": ("下载挂牌督办台账（XLSX）", "Download the case sheet (XLSX)"),
+        "app.cases.department": ("责任单位包含", "Responsible unit contains"),
+        "app.cases.only_overdue": ("只看已超期", "Overdue only"),
+        "app.cases.include_closed": ("含已整改和已销号", "Include rectified and closed"),
+    }
+)

@@ -53,7 +53,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col.difference": ("差额", "Difference"),
     "col.overlap": ("多类别重复计入", "Counted in several categories"),
     "col.balanced": ("是否平衡", "Balanced"),
-    "unit.wan": ("万元", "10k yuan"),
+    "unit.wan": ("万元", "万元, 10k CNY"),
     "unit.yuan": ("元", "yuan"),
     # targets
     "target.decrease": ("压减≥{target}%", "cut ≥ {target}%"),
@@ -63,11 +63,11 @@ TEXT: dict[str, tuple[str, str]] = {
     # finding messages — reason codes are stable identifiers used in JSON reports
     "reason.wrong_direction.decrease": (
         "{scope}{category}{year}年{amount}万元，比{prev_year}年{prev_amount}万元增加{change}万元（{rate}），违反{target_text}要求",
-        "{scope} {category} {year}: {amount} (10k yuan), up {change} ({rate}) on {prev_year}'s {prev_amount}; breaks '{target_text}'",
+        "{scope} {category} {year}: {amount} (10k CNY), up {change} ({rate}) on {prev_year}'s {prev_amount}; breaks '{target_text}'",
     ),
     "reason.wrong_direction.no_decrease": (
         "{scope}{category}{year}年{amount}万元，比{prev_year}年{prev_amount}万元减少{change_abs}万元（{rate}），违反只增不减要求",
-        "{scope} {category} {year}: {amount} (10k yuan), down {change_abs} ({rate}) on {prev_year}'s {prev_amount}; must not decrease",
+        "{scope} {category} {year}: {amount} (10k CNY), down {change_abs} ({rate}) on {prev_year}'s {prev_amount}; must not decrease",
     ),
     "reason.shortfall.decrease": (
         "{scope}{category}{year}年压减{rate_abs}，未达到{target_text}的目标，差{shortfall}个百分点（{prev_amount}→{amount}万元）",
@@ -87,7 +87,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "reason.prior_zero_increase": (
         "{scope}{category}{prev_year}年为0，{year}年新增{amount}万元，违反{target_text}要求",
-        "{scope} {category}: 0 in {prev_year}, {amount} (10k yuan) in {year}; breaks '{target_text}'",
+        "{scope} {category}: 0 in {prev_year}, {amount} (10k CNY) in {year}; breaks '{target_text}'",
     ),
     "reason.no_baseline": (
         "{scope}没有{prev_year}年数据，{category}{year}年（{amount}万元）无法同比，请补充上年数",
@@ -112,7 +112,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # reconciliation
     "recon.balanced": (
         "全部{lines}行、合计{total}万元已全部核对：已归类{classified}万元 + 未归类{unclassified}万元，差额为0",
-        "All {lines} lines ({total} 10k yuan) accounted for: classified {classified} + unclassified {unclassified}, difference 0",
+        "All {lines} lines ({total} 10k CNY) accounted for: classified {classified} + unclassified {unclassified}, difference 0",
     ),
     "recon.unbalanced": (
         "核对不平：输入合计{total}万元，已归类与未归类之和差{difference}元",
@@ -249,9 +249,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.matrix.all_ok": ("{scope}全部达标", "Everything compliant in {scope}"),
     "app.trend.help": (
         "圆点为各年金额（万元，颜色为等级），旁边的数字为同比增减率；黑色短线为按目标上年基础上应达到的金额，红色虚线标出未达标的差距。",
-        "Dots are each year's amount (10k yuan, coloured by level), labelled with the change; the black bar is the amount that would just meet the target given the previous year, and a dashed red line marks each miss.",
+        "Dots are each year's amount (10k CNY, coloured by level), labelled with the change; the black bar is the amount that would just meet the target given the previous year, and a dashed red line marks each miss.",
     ),
-    "app.trend.target_amount": ("按目标应为（万元）", "Amount meeting the target (10k yuan)"),
+    "app.trend.target_amount": ("按目标应为（万元）", "Amount meeting the target (10k CNY)"),
     "app.trend.empty": ("该范围没有此类支出", "No spending in this category for this scope"),
     "app.drill.help": (
         "各范围各类别的同比增减率（%），颜色为等级，最严重的排在前面。点击单元格，或在下方选择范围与类别，查看构成该数字的明细行。",
@@ -263,11 +263,11 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "app.drill.year_total": (
         "{year}年合计{amount}万元（{lines}行）",
-        "{year}: {amount} (10k yuan, {lines} lines)",
+        "{year}: {amount} (10k CNY, {lines} lines)",
     ),
     "app.drill.row": (
         "{scope}{category}：{prev_year}年{prev_amount}万元 → {year}年{amount}万元（{rate}），{level}",
-        "{scope} {category}: {prev_amount} in {prev_year} → {amount} in {year} (10k yuan, {rate}); {level}",
+        "{scope} {category}: {prev_amount} in {prev_year} → {amount} in {year} (10k CNY, {rate}); {level}",
     ),
     "app.drill.no_row": (
         "{scope}在{year}年及上年都没有{category}支出",
@@ -281,7 +281,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "app.unclassified.summary": (
         "{lines}行未归入任何类别，合计{amount}万元（已计入核对，未被丢弃）",
-        "{lines} line(s) fall in no category, {amount} (10k yuan) in all (reconciled, never dropped)",
+        "{lines} line(s) fall in no category, {amount} (10k CNY) in all (reconciled, never dropped)",
     ),
     "app.rejected.summary": (
         "{rows}行被拒收，未参与分析",
@@ -338,7 +338,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "report.worst_level": ("最高等级", "Worst level"),
     "report.reconciliation": ("核对", "Reconciliation"),
     "report.unclassified": ("未归类", "Unclassified"),
-    "report.unclassified_value": ("{lines}行，合计{amount}万元", "{lines} lines, {amount} (10k yuan)"),
+    "report.unclassified_value": ("{lines}行，合计{amount}万元", "{lines} lines, {amount} (10k CNY)"),
     "report.ge": ("数据质量检查（Great Expectations）", "Data quality (Great Expectations)"),
     "report.ge_value": (
         "全部通过：{success}；{evaluated}项检查中{failed}项未通过；详见 {docs}",
@@ -356,7 +356,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "仅列出前{shown}行，共{total}行；完整清单见 JSON 报告",
         "first {shown} of {total} rows shown; the JSON report has all",
     ),
-    "report.unit_note": ("金额单位：万元", "Amounts in 10k yuan (万元)"),
+    "report.unit_note": ("金额单位：万元", "Amounts in 万元 (10k CNY)"),
     "sheet.overview": ("概况", "Overview"),
     "sheet.red": ("红色督办", "Red"),
     "sheet.yellow": ("黄色预警", "Yellow"),
@@ -364,7 +364,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "sheet.unclassified": ("未归类支出", "Unclassified"),
     "sheet.rejected": ("拒收行", "Rejected rows"),
     "sheet.problems": ("数据问题", "Problems"),
-    "col.amount_wan": ("金额（万元）", "Amount (10k yuan)"),
+    "col.amount_wan": ("金额（万元）", "Amount (10k CNY)"),
     "col.column": ("列", "Column"),
     "col.problem_code": ("问题代码", "Problem code"),
     "col.value": ("原值", "Value"),

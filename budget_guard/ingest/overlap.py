@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from itertools import combinations
 
+import numpy as np
 import pandas as pd
 
 from ..problems import Problem
@@ -20,24 +21,48 @@ _BOTH = frozenset({"基本支出", "项目支出"})
 _STAGE_NAMES = {"budget": "预算数", "adjusted": "调整预算数", "final": "决算数"}
 
 
+def _codes(series: pd.Series) -> np.ndarray:
+    """Integer codes of a column, missing values as -1 (categoricals: their codes, no copy of text)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series.cat.codes.to_numpy().astype(np.int64)
+    return pd.factorize(series)[0].astype(np.int64)
+
+
+def _combined(columns: list[pd.Series]) -> np.ndarray:
+    """One int64 key per line for several columns (mixed radix over their codes; -1 → 0)."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for series in columns:
+        codes = _codes(series) + 1
+        key = key * (int(codes.max(initial=0)) + 1) + codes
+    return key
+
+
+def crowded_lines(table: pd.DataFrame) -> np.ndarray:
+    """Lines whose department × year × stage was read from two or more sheets (the only ones that
+    can overlap or repeat). Counted with integer codes and one ``np.unique``: an ordinary file with
+    one sheet per department and year costs a few passes over integer arrays, no Python per group."""
+    if table.empty:
+        return np.zeros(0, dtype=bool)
+    group = _combined([table[DEPARTMENT], table[YEAR], table[STAGE]])
+    sheet = _combined([table[SOURCE_FILE], table[SOURCE_SHEET]])
+    radix = int(sheet.max(initial=0)) + 1
+    pairs = np.unique(group * radix + sheet)
+    sheets_per_group = np.bincount(pairs // radix, minlength=int(group.max(initial=0)) + 1)
+    return sheets_per_group[group] > 1
+
+
 def overlap_problems(table: pd.DataFrame) -> list[Problem]:
     """One ``table-overlap`` warning per department × year × stage read from overlapping sheets."""
-    if table.empty:
+    crowded = crowded_lines(table)
+    if not crowded.any():
         return []
-    frame = table[
-        [DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE]
+    frame = table.loc[
+        crowded, [DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE]
     ].copy()
     for column in (DEPARTMENT, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE):
         frame[column] = frame[column].astype("object")
     frame[SOURCE_SHEET] = frame[SOURCE_SHEET].fillna("")
     keys = [DEPARTMENT, YEAR, STAGE]
-    sheets_per_key = frame.groupby(keys, dropna=False)[[SOURCE_FILE, SOURCE_SHEET]].apply(
-        lambda g: len(g.drop_duplicates())
-    )
-    crowded = sheets_per_key[sheets_per_key > 1].index
-    if len(crowded) == 0:
-        return []
-    frame = frame.set_index(keys).loc[crowded].reset_index()
     problems = []
     for (department, year, stage), group in frame.groupby(keys, dropna=False, sort=False):
         tables = {}
@@ -113,23 +138,8 @@ def drop_repeated_tables(
     empty = table.iloc[0:0]
     if table.empty:
         return table, empty, []
-    # Only department × year × stage groups fed by two or more sheets can repeat: find them with
-    # one vectorised count, so an ordinary single-table file costs no Python loop at all.
-    sheet_id = pd.factorize(
-        pd.MultiIndex.from_arrays([table[SOURCE_FILE].astype("object"), table[SOURCE_SHEET].astype("object")])
-    )[0]
-    key_frame = pd.DataFrame(
-        {
-            "d": table[DEPARTMENT].cat.codes
-            if hasattr(table[DEPARTMENT], "cat")
-            else pd.factorize(table[DEPARTMENT])[0],
-            "y": table[YEAR].to_numpy(),
-            "s": table[STAGE].astype("object").to_numpy(),
-            "sheet": sheet_id,
-        }
-    )
-    sheets_per_key = key_frame.groupby(["d", "y", "s"], sort=False)["sheet"].transform("nunique")
-    crowded = (sheets_per_key > 1).to_numpy()
+    # Only department × year × stage groups fed by two or more sheets can repeat.
+    crowded = crowded_lines(table)
     if not crowded.any():
         return table, empty, []
     sub = table.loc[crowded]

@@ -3,7 +3,8 @@
 ``write_reports`` is the one entry point the CLI, the batch runner and the app use. Every file is
 written atomically; the JSON report is written last and lists the others, so its presence means
 the set is complete. Great Expectations runs only when ``"ge"`` is among the formats, because
-importing it takes seconds.
+importing it takes seconds. The reports carry a summary of the unclassified lines; the full list
+is written once beside them (CSV with the 督办单/HTML/Markdown, Parquet with the JSON report).
 """
 
 from __future__ import annotations
@@ -19,6 +20,13 @@ from ..safety import safe_filename
 from .expectations import DATA_DOCS_DIR, GeOutcome, run_expectations
 from .html_report import write_html, write_markdown
 from .json_report import SCHEMA_VERSION, build_report, write_json
+from .unclassified import (
+    CSV_SUFFIX,
+    PARQUET_SUFFIX,
+    unclassified_output,
+    write_unclassified_csv,
+    write_unclassified_parquet,
+)
 from .xlsx_report import write_xlsx
 
 FORMATS: tuple[str, ...] = ("json", "xlsx", "html", "md", "ge")
@@ -66,15 +74,28 @@ def write_reports(
         ge = run_expectations(evaluation, out)
         written["data_docs"] = out / DATA_DOCS_DIR / "index.html"
     paths = {fmt: out / f"{stem}{SUFFIXES[fmt]}" for fmt in wanted if fmt in SUFFIXES}
+    # The full unclassified list is named now (the reports point to it) and written after the
+    # XLSX/HTML/Markdown, before the JSON report that lists every file of the set.
+    sidecars: dict[str, Path] = {}
+    if paths.keys() & {"xlsx", "html", "md"}:
+        sidecars["csv"] = out / f"{stem}{CSV_SUFFIX}"
+    if "json" in paths:
+        sidecars["parquet"] = out / f"{stem}{PARQUET_SUFFIX}"
+    unclassified = unclassified_output(evaluation, {k: p.name for k, p in sidecars.items()})
+    common = {"ge": ge, "generated_at": when, "unclassified": unclassified}
     if "xlsx" in paths:
-        written["xlsx"] = write_xlsx(evaluation, load, paths["xlsx"], lang, ge=ge, generated_at=when)
+        written["xlsx"] = write_xlsx(evaluation, load, paths["xlsx"], lang, **common)
     if "html" in paths:
-        written["html"] = write_html(evaluation, load, paths["html"], lang, ge=ge, generated_at=when)
+        written["html"] = write_html(evaluation, load, paths["html"], lang, **common)
     if "md" in paths:
-        written["md"] = write_markdown(evaluation, load, paths["md"], lang, ge=ge, generated_at=when)
+        written["md"] = write_markdown(evaluation, load, paths["md"], lang, **common)
+    if "csv" in sidecars:
+        written["unclassified_csv"] = write_unclassified_csv(evaluation, sidecars["csv"], lang)
+    if "parquet" in sidecars:
+        written["unclassified_parquet"] = write_unclassified_parquet(evaluation, sidecars["parquet"])
     if "json" in paths:
         siblings = {fmt: path.relative_to(out).as_posix() for fmt, path in written.items()}
-        document = build_report(evaluation, load, ge=ge, reports=siblings, generated_at=when)
+        document = build_report(evaluation, load, reports=siblings, **common)
         written["json"] = write_json(document, paths["json"])
     return written
 

@@ -16,14 +16,16 @@ from typing import Any
 import pandas as pd
 
 from .. import i18n
+from ..clock import beijing_text
 from ..engine import states
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..outcome import unreadable_files
 from ..rulebook import LEVEL_ORDER, Level
 from ..safety import atomic_write_text
-from ..table import AMOUNT_FEN, format_wan
+from ..table import AMOUNT_FEN, STAGE, format_wan
 from .expectations import GeOutcome
+from .unclassified import LINES, UnclassifiedOutput, largest_groups, unclassified_output
 from .views import (
     FINDING_COLUMNS,
     LEVEL_COLUMN,
@@ -36,6 +38,10 @@ from .views import (
     finding_rows,
     first_lines,
 )
+from .xlsx_report import UNCLASSIFIED_SUMMARY_LABELS
+
+# The e-mail-sized reports list this many of the largest unclassified groups (all are in the 督办单).
+UNCLASSIFIED_TOP = 20
 
 LEVEL_MARKS: dict[str, str] = {
     Level.red.value: "🔴",
@@ -92,14 +98,17 @@ def md_escape(value: Any) -> str:
 
 
 def _header_facts(
-    evaluation: Evaluation, load: LoadResult, lang: str, generated_at: datetime
+    evaluation: Evaluation,
+    load: LoadResult,
+    lang: str,
+    generated_at: datetime,
+    unclassified: UnclassifiedOutput,
 ) -> list[tuple[str, str]]:
     rules = evaluation.rules
     totals = load.totals()
     stage_key = f"stage.{evaluation.stage}"
-    unclassified_fen = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
-    return [
-        (i18n.t("report.generated_at", lang), generated_at.isoformat(timespec="seconds")),
+    facts = [
+        (i18n.t("report.generated_at", lang), beijing_text(generated_at, lang)),
         (
             i18n.t("report.rules", lang),
             f"{rules.title.get(lang)} {rules.version} (sha256 {(rules.sha256 or '')[:12]})",
@@ -111,7 +120,7 @@ def _header_facts(
         ),
         (
             i18n.t("report.rows", lang),
-            i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+            i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
         ),
         (i18n.t("report.reconciliation", lang), evaluation.reconciliation_text(lang)),
         (
@@ -119,11 +128,47 @@ def _header_facts(
             i18n.t(
                 "report.unclassified_value",
                 lang,
-                lines=len(evaluation.unclassified),
-                amount=format_wan(unclassified_fen),
+                lines=unclassified.lines,
+                amount=format_wan(unclassified.amount_fen),
             ),
         ),
-    ] + [(i18n.t("report.notes", lang), note) for note in evaluation.note_texts(lang)]
+    ]
+    if unclassified.files and unclassified.lines:
+        facts.append(
+            (
+                i18n.t("report.unclassified_list", lang),
+                i18n.t(
+                    "report.unclassified_list_value",
+                    lang,
+                    lines=unclassified.lines,
+                    files=unclassified.files_text(),
+                ),
+            )
+        )
+    return facts + [(i18n.t("report.notes", lang), note) for note in evaluation.note_texts(lang)]
+
+
+def _unclassified_top(unclassified: UnclassifiedOutput, lang: str) -> tuple[str, list[str], list[list[str]]]:
+    """Title, headers and text cells of the largest unclassified groups (empty when there are none)."""
+    summary = unclassified.summary
+    top = largest_groups(summary, UNCLASSIFIED_TOP)
+    title = i18n.t("report.unclassified_top", lang, shown=len(top), groups=len(summary))
+    headers = [i18n.t(label, lang) for label in UNCLASSIFIED_SUMMARY_LABELS.values()]
+    rows = []
+    for record in top.to_dict("records"):
+        cells = []
+        for column in UNCLASSIFIED_SUMMARY_LABELS:
+            value = record[column]
+            if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+                cells.append("—")
+            elif column == AMOUNT_FEN:
+                cells.append(format_wan(int(value)))
+            elif column == STAGE and i18n.has(f"stage.{value}"):
+                cells.append(i18n.t(f"stage.{value}", lang))
+            else:
+                cells.append(str(value))
+        rows.append(cells)
+    return title, headers, rows
 
 
 def _matrix_cells(
@@ -148,7 +193,7 @@ def _ge_summary(ge: GeOutcome, lang: str) -> str:
     return i18n.t(
         "report.ge_value",
         lang,
-        success=ge.success,
+        success=i18n.value("value.bool", bool(ge.success), lang),
         failed=ge.statistics.get("unsuccessful_expectations", 0),
         evaluated=ge.statistics.get("evaluated_expectations", 0),
         docs=ge.data_docs_index or "",
@@ -162,9 +207,11 @@ def render_html(
     *,
     ge: GeOutcome | None = None,
     generated_at: datetime | None = None,
+    unclassified: UnclassifiedOutput | None = None,
 ) -> str:
     """A standalone HTML page (escaped, coloured compliance matrix and findings)."""
     generated_at = generated_at or datetime.now(UTC)
+    unclassified = unclassified or unclassified_output(evaluation)
     title = f"{i18n.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
     out = [
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
@@ -180,7 +227,7 @@ def render_html(
     for state, count in evaluation.state_counts().items():
         out.append(f'<span class="badge {state}">{_esc(i18n.t(f"state.{state}", lang))}: {count}</span>')
     out.append("</p><table>")
-    for label, value in _header_facts(evaluation, load, lang, generated_at):
+    for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>")
     if ge is not None:
         link = f' <a href="{_esc(ge.data_docs_index)}">Data Docs</a>' if ge.data_docs_index else ""
@@ -215,6 +262,19 @@ def render_html(
                 out.append(f"<td{css}>{_esc(cell_text(col, record[col], lang))}</td>")
             out.append("</tr>")
         out.append("</table>")
+    if unclassified.lines:
+        title, headers, cells = _unclassified_top(unclassified, lang)
+        out.append(f"<h2>{_esc(title)}</h2><table><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in headers))
+        opens = [
+            '<td class="num">' if c in (LINES, AMOUNT_FEN) else "<td>" for c in UNCLASSIFIED_SUMMARY_LABELS
+        ]
+        for row in cells:
+            out.append(
+                "<tr>"
+                + "".join(f"{td}{_esc(text)}</td>" for text, td in zip(row, opens, strict=True))
+                + "</tr>"
+            )
+        out.append("</table>")
     out.append(f"<p>{_esc(i18n.t('report.unit_note', lang))}</p></body></html>\n")
     return "".join(out)
 
@@ -226,9 +286,11 @@ def render_markdown(
     *,
     ge: GeOutcome | None = None,
     generated_at: datetime | None = None,
+    unclassified: UnclassifiedOutput | None = None,
 ) -> str:
     """The same summary as Markdown (levels marked 🔴🟡⚪🟢, since Markdown has no colours)."""
     generated_at = generated_at or datetime.now(UTC)
+    unclassified = unclassified or unclassified_output(evaluation)
     title = f"{i18n.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
     out = [
         f"**{OUTCOME_MARKS.get(line.css, '')} {md_escape(line.text)}**".replace("** ", "**")
@@ -250,7 +312,7 @@ def render_markdown(
         )
     )
     out.append("")
-    for label, value in _header_facts(evaluation, load, lang, generated_at):
+    for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"- **{md_escape(label)}**: {md_escape(value)}")
     if ge is not None:
         summary = _ge_summary(ge, lang)
@@ -282,6 +344,15 @@ def render_markdown(
                 text = md_escape(cell_text(col, record[col], lang))
                 texts.append(f"{LEVEL_MARKS[record[col]]} {text}" if col == LEVEL_COLUMN else text)
             out.append("| " + " | ".join(texts) + " |")
+    if unclassified.lines:
+        title, headers, cells = _unclassified_top(unclassified, lang)
+        out += ["", f"## {md_escape(title)}", ""]
+        out.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
+        out.append(
+            "|"
+            + "".join("---:|" if c in (LINES, AMOUNT_FEN) else "---|" for c in UNCLASSIFIED_SUMMARY_LABELS)
+        )
+        out += ["| " + " | ".join(md_escape(text) for text in row) + " |" for row in cells]
     out += ["", md_escape(i18n.t("report.unit_note", lang)), ""]
     return "\n".join(out)
 

@@ -22,11 +22,15 @@ from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..outcome import run_outcome, unreadable_files
 from ..safety import atomic_write_text
-from ..table import AMOUNT_FEN, format_wan
+from ..table import format_wan
 from .expectations import GeOutcome
+from .unclassified import UnclassifiedOutput, unclassified_output
 from .views import MATRIX_FINDINGS, MATRIX_LEVEL, MATRIX_STATE, compliance_matrix
 
-SCHEMA_VERSION = "1.0"
+# 2.0: ``unclassified.rows`` (every unclassified line) became ``unclassified.summary`` and
+# ``unclassified.files`` (the full list beside the report), so the report's size follows the
+# findings and summaries, not the input lines.
+SCHEMA_VERSION = "2.0"
 FEN_SUFFIX = "_fen"
 WAN_SUFFIX = "_wan"
 
@@ -130,9 +134,10 @@ def build_report(
     ge: GeOutcome | None = None,
     reports: dict[str, str] | None = None,
     generated_at: datetime | None = None,
+    unclassified: UnclassifiedOutput | None = None,
 ) -> dict[str, Any]:
     """The whole report as a JSON-ready dict (see docs/cli.md, "JSON report")."""
-    unclassified = evaluation.unclassified
+    unclassified = unclassified or unclassified_output(evaluation)
     counts = evaluation.level_counts()
     failed = {f.name for f in unreadable_files(load)}
     return {
@@ -144,8 +149,8 @@ def build_report(
             "level_counts": counts,
             "findings": int(len(evaluation.findings)),
             "balanced": evaluation.balanced,
-            "lines": int(len(evaluation.lines)),
-            "unclassified_lines": int(len(unclassified)),
+            "lines": int(evaluation.line_count),
+            "unclassified_lines": unclassified.lines,
         },
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "budget-guard", "version": _version()},
@@ -175,9 +180,10 @@ def build_report(
             for (cat, year), row in compliance_matrix(evaluation).iterrows()
         ],
         "unclassified": {
-            "lines": int(len(unclassified)),
-            **_money(int(unclassified[AMOUNT_FEN].sum()) if len(unclassified) else 0),
-            "rows": frame_records(_plain(unclassified)),
+            "lines": unclassified.lines,
+            **_money(unclassified.amount_fen),
+            "summary": frame_records(_plain(unclassified.summary)),
+            "files": dict(unclassified.files),
         },
         "reconciliation": {
             "balanced": evaluation.balanced,
@@ -201,7 +207,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def dumps(document: dict[str, Any]) -> str:
     """Strict JSON (``allow_nan=False``): a NaN that slipped through is a bug, not output."""
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def write_json(document: dict[str, Any], path: str | Path) -> Path:

@@ -2,34 +2,39 @@
 
 Sheets: overview (counts, reconciliation, compliance matrix, input hashes), one sheet per level
 (red, yellow, white — worst first) with the issue's columns and matching fills, unclassified
-lines, rejected rows and load problems. Amounts are numbers in 万元 with a two-decimal format so
+lines summed by department × year × stage × codes (the full list is a CSV beside the workbook),
+rejected rows and load problems. Amounts are numbers in 万元 with a two-decimal format so
 a clerk can sum them; every text cell goes through ``excel_cell`` because item names and file
 names come from the departments and must never run as formulas.
 """
 
 from __future__ import annotations
 
+import functools
 import io
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from .. import i18n
+from ..clock import beijing_text
 from ..engine import states
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..outcome import run_outcome, unreadable_files
 from ..rulebook import Level
 from ..safety import atomic_write_bytes, excel_cell
-from ..table import AMOUNT_FEN, FEN_PER_WAN, format_wan
+from ..table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
 from .expectations import GeOutcome
+from .unclassified import SUMMARY_COLUMNS, UnclassifiedOutput, unclassified_output
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a second of CLI start-up)
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import PatternFill
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from .views import (
     FINDING_COLUMNS,
     FINDING_LEVELS_WORST_FIRST,
@@ -38,13 +43,11 @@ from .views import (
     MATRIX_STATE,
     MONEY_COLUMNS,
     RATE_COLUMNS,
-    UNCLASSIFIED_COLUMNS,
     WHATIF,
     category_label,
     compliance_matrix,
     finding_rows,
     first_lines,
-    unclassified_rows,
 )
 
 # Excel's own "bad / neutral" palette, so the colours read as 红 / 黄 at a glance.
@@ -93,18 +96,35 @@ _WIDTHS: dict[str, float] = {
     "col.source_sheet": 14,
     "col.source_row": 8,
     "col.amount_wan": 14,
+    "col.lines": 10,
 }
+# The 未归类支出 sheet: the unclassified summary's columns → header labels.
+UNCLASSIFIED_SUMMARY_LABELS: dict[str, str] = dict(
+    zip(
+        SUMMARY_COLUMNS,
+        (
+            "col.department",
+            "col.year",
+            "col.stage",
+            "col.func_code",
+            "col.econ_code",
+            "col.lines",
+            "col.amount_wan",
+        ),
+        strict=True,
+    )
+)
 REJECTED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("file", "col.source_file"),
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
     ("column", "col.column"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("value", "col.value"),
 )
 PROBLEM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("severity", "col.severity"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("file", "col.source_file"),
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
@@ -112,8 +132,34 @@ PROBLEM_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=64)
 def _fill(color: str) -> PatternFill:
+    from openpyxl.styles import PatternFill
+
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
+
+
+@functools.cache
+def _bold() -> Any:
+    from openpyxl.styles import Font
+
+    return Font(bold=True)
+
+
+@functools.cache
+def _wrap() -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
+
+
+def _plain_value(value: Any) -> Any:
+    """A cell value without style: escaped text, Python scalars, missing values empty."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    return excel_cell(value)
 
 
 def _cell(
@@ -124,25 +170,29 @@ def _cell(
     number_format: str | None = None,
     bold: bool = False,
     wrap: bool = False,
-) -> WriteOnlyCell:
-    """A styled cell; text is escaped, missing values are empty."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        value = None
-    elif hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    cell = WriteOnlyCell(ws, value=excel_cell(value))
+) -> WriteOnlyCell | Any:
+    """A styled cell; text is escaped, missing values are empty. Unstyled cells stay plain values
+    (openpyxl's write-only sheets take them as they are, several times faster than cell objects)."""
+    value = _plain_value(value)
+    if not (fill or number_format or bold or wrap):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
     if fill:
         cell.fill = _fill(fill)
     if number_format:
         cell.number_format = number_format
     if bold:
-        cell.font = Font(bold=True)
+        cell.font = _bold()
     if wrap:
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        cell.alignment = _wrap()
     return cell
 
 
 def _header(ws: WriteOnlyWorksheet, labels: list[str], widths: list[float]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -160,14 +210,32 @@ def _wan(fen: Any) -> float | None:
     return int(fen) / FEN_PER_WAN
 
 
+def _column_label(key: str, lang: str) -> str:
+    """'上年数（万元）', '增减率（%）': a number column says its unit in the header."""
+    if key in MONEY_COLUMNS:
+        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit=i18n.t("unit.wan", lang))
+    if key in RATE_COLUMNS:
+        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit="%")
+    return i18n.t(key, lang)
+
+
+def _autofilter(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
+    """Excel's filter buttons on the header row, over every data row."""
+    from openpyxl.utils import get_column_letter
+
+    if columns and rows:
+        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
 def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str) -> None:
     ws = _sheet(wb, LEVEL_SHEETS[level], lang)
-    _header(ws, [i18n.t(c, lang) for c in FINDING_COLUMNS], [_WIDTHS[c] for c in FINDING_COLUMNS])
+    _header(ws, [_column_label(c, lang) for c in FINDING_COLUMNS], [_WIDTHS[c] for c in FINDING_COLUMNS])
     rows = finding_rows(evaluation, lang, level=level)
     fill = LEVEL_FILLS[level]
     if rows.empty:
         ws.append([_cell(ws, i18n.t("report.none", lang))])
         return
+    _autofilter(ws, len(FINDING_COLUMNS), len(rows))
     for record in rows.to_dict("records"):
         cells = []
         for col in FINDING_COLUMNS:
@@ -190,8 +258,13 @@ def _frame_sheet(
     frame: pd.DataFrame,
     columns: list[tuple[str, str]],
     money: frozenset[str] = frozenset(),
+    display: dict[str, Any] | None = None,
 ) -> None:
-    """A plain table sheet (unclassified, rejected, problems), capped at Excel's row limit."""
+    """A plain table sheet (unclassified, rejected, problems), capped at Excel's row limit.
+
+    ``display`` maps a column to a function turning its raw values (stage ids, severities,
+    problem codes) into the reader's language.
+    """
     ws = _sheet(wb, key, lang)
     _header(
         ws, [i18n.t(label, lang) for _, label in columns], [_WIDTHS.get(label, 16) for _, label in columns]
@@ -201,7 +274,12 @@ def _frame_sheet(
         return
     names = [name for name, _ in columns]
     limit = EXCEL_MAX_ROWS - 2
-    for record in frame[names].head(limit).to_dict("records"):
+    shown = frame[names].head(limit)
+    for name, show in (display or {}).items():
+        if name in shown.columns:
+            shown = shown.assign(**{name: shown[name].map(show)})
+    _autofilter(ws, len(names), len(shown))
+    for record in shown.to_dict("records"):
         ws.append(
             [
                 _cell(ws, _wan(record[n]), number_format=AMOUNT_FORMAT)
@@ -221,6 +299,7 @@ def _overview(
     lang: str,
     ge: GeOutcome | None,
     generated_at: datetime,
+    unclassified: UnclassifiedOutput,
 ) -> None:
     ws = _sheet(wb, "sheet.overview", lang)
     ws.column_dimensions["A"].width = 22
@@ -235,7 +314,7 @@ def _overview(
         ws.append([_cell(ws, i18n.t(label_key, lang), bold=True), _cell(ws, value, fill=fill)])
 
     totals = load.totals()
-    pair("report.generated_at", generated_at.isoformat(timespec="seconds"))
+    pair("report.generated_at", beijing_text(generated_at, lang))
     pair("report.rules", f"{rules.version} (sha256 {(rules.sha256 or '')[:12]})")
     pair(
         "col.stage",
@@ -249,7 +328,7 @@ def _overview(
     )
     pair(
         "report.rows",
-        i18n.t("report.rows_value", lang, lines=len(evaluation.lines), rejected=len(load.rejected)),
+        i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
     )
     outcome = run_outcome(evaluation, load).outcome
     pair("report.worst_level", i18n.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
@@ -258,23 +337,32 @@ def _overview(
     for state in states.UNGRADED_STATES:
         pair(f"state.{state}", evaluation.state_counts()[state], states.FILL[state])
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
-    unclassified_fen = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
     pair(
         "report.unclassified",
         i18n.t(
             "report.unclassified_value",
             lang,
-            lines=len(evaluation.unclassified),
-            amount=format_wan(unclassified_fen),
+            lines=unclassified.lines,
+            amount=format_wan(unclassified.amount_fen),
         ),
     )
+    if unclassified.files and unclassified.lines:
+        pair(
+            "report.unclassified_list",
+            i18n.t(
+                "report.unclassified_list_value",
+                lang,
+                lines=unclassified.lines,
+                files=unclassified.files_text(),
+            ),
+        )
     if ge is not None:
         pair(
             "report.ge",
             i18n.t(
                 "report.ge_value",
                 lang,
-                success=ge.success,
+                success=i18n.value("value.bool", bool(ge.success), lang),
                 failed=ge.statistics.get("unsuccessful_expectations", 0),
                 evaluated=ge.statistics.get("evaluated_expectations", 0),
                 docs=ge.data_docs_index or "",
@@ -309,7 +397,21 @@ def _overview(
         ]
     )
     for f in load.files:
-        ws.append([_cell(ws, f.name), _cell(ws, f.sha256), _cell(ws, f.size), _cell(ws, f.status)])
+        ws.append(
+            [
+                _cell(ws, f.name),
+                _cell(ws, f.sha256),
+                _cell(ws, f.size),
+                _cell(ws, i18n.value("value.file_status", f.status, lang)),
+            ]
+        )
+
+
+def _unclassified_display(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The summary with stage labels in ``lang`` (translated once per distinct stage)."""
+    stages = summary[STAGE].astype(object)
+    labels = {v: i18n.t(f"stage.{v}", lang) for v in stages.dropna().unique() if i18n.has(f"stage.{v}")}
+    return summary.assign(**{STAGE: stages.map(lambda v: labels.get(v, v))})
 
 
 def build_workbook(
@@ -319,19 +421,23 @@ def build_workbook(
     *,
     ge: GeOutcome | None = None,
     generated_at: datetime | None = None,
+    unclassified: UnclassifiedOutput | None = None,
 ) -> bytes:
     """The 督办单 as .xlsx bytes (the caller writes them atomically)."""
+    unclassified = unclassified or unclassified_output(evaluation)
+    from openpyxl import Workbook
+
     wb = Workbook(write_only=True)
-    _overview(wb, evaluation, load, lang, ge, generated_at or datetime.now(UTC))
+    _overview(wb, evaluation, load, lang, ge, generated_at or datetime.now(UTC), unclassified)
     for level in FINDING_LEVELS_WORST_FIRST:
         _findings_sheet(wb, evaluation, level, lang)
     _frame_sheet(
         wb,
         "sheet.unclassified",
         lang,
-        unclassified_rows(evaluation),
-        [(c, c) for c in UNCLASSIFIED_COLUMNS],
-        money=frozenset({"col.amount_wan"}),
+        _unclassified_display(unclassified.summary, lang),
+        list(UNCLASSIFIED_SUMMARY_LABELS.items()),
+        money=frozenset({AMOUNT_FEN}),
     )
     rejected = load.rejected.copy()
     message_key = "message_en" if lang == "en" else "message_zh"
@@ -339,13 +445,16 @@ def build_workbook(
     for name, _ in rejected_columns:
         if name not in rejected.columns:
             rejected[name] = None
-    _frame_sheet(wb, "sheet.rejected", lang, rejected, rejected_columns)
+    titles = {"code": lambda v: i18n.value("problem.title", v, lang)}
+    _frame_sheet(wb, "sheet.rejected", lang, rejected, rejected_columns, display=titles)
     _frame_sheet(
         wb,
         "sheet.problems",
         lang,
         load.problems_frame(),
-        list(PROBLEM_COLUMNS) + [(message_key, "col.message"), ("hint", "col.hint")],
+        list(PROBLEM_COLUMNS)
+        + [(message_key, "col.message"), ("hint_en" if lang == "en" else "hint_zh", "col.hint")],
+        display={**titles, "severity": lambda v: i18n.value("app.severity", v, lang)},
     )
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -360,5 +469,9 @@ def write_xlsx(
     *,
     ge: GeOutcome | None = None,
     generated_at: datetime | None = None,
+    unclassified: UnclassifiedOutput | None = None,
 ) -> Path:
-    return atomic_write_bytes(path, build_workbook(evaluation, load, lang, ge=ge, generated_at=generated_at))
+    workbook = build_workbook(
+        evaluation, load, lang, ge=ge, generated_at=generated_at, unclassified=unclassified
+    )
+    return atomic_write_bytes(path, workbook)

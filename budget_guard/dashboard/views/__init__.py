@@ -52,9 +52,11 @@ from .load_report import (
     PROBLEM_LABELS,
     REJECTED_LABELS,
     SHEET_LABELS,
+    problem_counts,
     problems_table,
     rejected_table,
     sheets_table,
+    top_problems,
 )
 from .matrix import broken_cells_text, matrix_cells
 from .overview import (
@@ -109,6 +111,7 @@ __all__ = [
     "load_summary_text",
     "matrix_cells",
     "money_label",
+    "problem_counts",
     "problems_table",
     "rate_label",
     "rate_text",
@@ -117,6 +120,7 @@ __all__ = [
     "scope_text",
     "sheets_table",
     "source_lines",
+    "top_problems",
     "trend_points",
     "unclassified_table",
 ]

@@ -45,7 +45,7 @@ def label(key: str, lang: str) -> str:
 
 
 def money_label(key: str, lang: str) -> str:
-    """'本年数（万元）' / 'Current (10k yuan)'."""
+    """'本年数（万元）' / 'Current (10k CNY)'."""
     return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit=i18n.t("unit.wan", lang))
 
 
@@ -116,6 +116,7 @@ class Table:
     wide: tuple[str, ...] = ()  # long text (explanations)
     narrow: tuple[str, ...] = ()  # short codes and numbers
     pinned: tuple[str, ...] = ()  # stay in view when scrolling sideways
+    wrap: bool = False  # long texts the reader must see whole (shown as a wrapping table)
 
     def __len__(self) -> int:
         return len(self.table)

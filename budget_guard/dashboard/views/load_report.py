@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ... import i18n
+from ...errors import Place
 from ...ingest.result import LoadResult
 from .common import (
     Table,
@@ -17,7 +18,7 @@ REJECTED_LABELS: tuple[tuple[str, str], ...] = (
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
     ("column", "col.column"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("value", "col.value"),
 )
 
@@ -31,6 +32,8 @@ def rejected_table(load: LoadResult, lang: str) -> Table:
         values = rejected[column] if column in rejected.columns else pd.Series(None, index=rejected.index)
         if column == "row":
             values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        elif column == "code":
+            values = values.map(lambda v: i18n.value("problem.title", v, lang))
         else:
             values = (
                 values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v))
@@ -42,7 +45,7 @@ def rejected_table(load: LoadResult, lang: str) -> Table:
 
 PROBLEM_LABELS: tuple[tuple[str, str], ...] = (
     ("severity", "col.severity"),
-    ("code", "col.problem_code"),
+    ("code", "col.problem"),
     ("file", "col.source_file"),
     ("sheet", "col.source_sheet"),
     ("row", "col.source_row"),
@@ -50,9 +53,44 @@ PROBLEM_LABELS: tuple[tuple[str, str], ...] = (
 )
 
 
-def problems_table(load: LoadResult, lang: str) -> Table:
-    """Load problems (合计 and hierarchy mismatches, unit and code issues …) with how to fix them."""
+SEVERITY_ORDER = ("error", "warning", "notice")  # worst first: the one that matters is on top
+
+
+def problems_by_severity(load: LoadResult) -> pd.DataFrame:
+    """The load problems, errors first, then warnings, then notices (stable within a severity)."""
     problems = load.problems_frame()
+    rank = problems["severity"].map({s: i for i, s in enumerate(SEVERITY_ORDER)}).fillna(len(SEVERITY_ORDER))
+    return problems.iloc[rank.to_numpy().argsort(kind="stable")].reset_index(drop=True)
+
+
+def problem_counts(load: LoadResult) -> dict[str, int]:
+    """How many problems of each severity, worst first (every severity present, zero or not)."""
+    severities = load.problems_frame()["severity"]
+    return {s: int((severities == s).sum()) for s in SEVERITY_ORDER}
+
+
+def top_problems(load: LoadResult, lang: str, count: int = 3) -> list[str]:
+    """The worst few problems as one line each: '警告 · 合计不符 · 文件 a.xlsx，工作表 X，第9行：…'."""
+    problems = problems_by_severity(load)
+    problems = problems.loc[problems["severity"] != "notice"].head(count)
+    message = "message_en" if lang == "en" else "message_zh"
+    out = []
+    for record in problems.to_dict("records"):
+        place = Place(
+            file=record["file"],
+            sheet=record["sheet"],
+            row=None if pd.isna(record["row"]) else int(record["row"]),
+            column=record["column"],
+        ).describe(lang)
+        head = f"{i18n.value('app.severity', record['severity'], lang)} · {i18n.value('problem.title', record['code'], lang)}"
+        sep = "：" if lang != "en" else ": "
+        out.append(f"{head} · {place}{sep}{record[message]}" if place else f"{head}{sep}{record[message]}")
+    return out
+
+
+def problems_table(load: LoadResult, lang: str) -> Table:
+    """Load problems (合计 and hierarchy mismatches, unit and code issues …) with how to fix them, worst first."""
+    problems = problems_by_severity(load)
     message = "message_en" if lang == "en" else "message_zh"
     table = pd.DataFrame(index=problems.index)
     for column, key in PROBLEM_LABELS:
@@ -60,16 +98,24 @@ def problems_table(load: LoadResult, lang: str) -> Table:
         if column == "row":
             values = pd.to_numeric(values, errors="coerce").astype("Int64")
         elif column == "severity":
-            values = values.map(
-                lambda v: i18n.t(f"app.severity.{v}", lang) if i18n.has(f"app.severity.{v}") else v
-            )
+            values = values.map(lambda v: i18n.value("app.severity", v, lang))
+        elif column == "code":
+            values = values.map(lambda v: i18n.value("problem.title", v, lang))
         table[label(key, lang)] = values.to_numpy()
+    hint = "hint_en" if lang == "en" else "hint_zh"
     table[label("col.message", lang)] = problems[message].to_numpy() if message in problems.columns else None
-    table[label("col.hint", lang)] = problems["hint"].to_numpy() if "hint" in problems.columns else None
+    table[label("col.hint", lang)] = problems[hint].to_numpy() if hint in problems.columns else None
     keys = pd.DataFrame(
         {"severity": problems.get("severity", pd.Series(dtype=object)).to_numpy()}, index=problems.index
     )
-    return Table(table, keys, integers=(label("col.source_row", lang),))
+    return Table(
+        table,
+        keys,
+        integers=(label("col.source_row", lang),),
+        wide=(label("col.message", lang), label("col.hint", lang)),
+        narrow=(label("col.severity", lang), label("col.source_row", lang)),
+        wrap=True,
+    )
 
 
 SHEET_LABELS: tuple[tuple[str, str], ...] = (
@@ -107,9 +153,9 @@ def sheets_table(load: LoadResult, lang: str) -> Table:
             values = pd.to_numeric(values, errors="coerce").astype("Int64")
             counts.append(name)
         elif column == "status":
-            values = values.map(
-                lambda v: i18n.t(f"app.status.{v}", lang) if i18n.has(f"app.status.{v}") else v
-            )
+            values = values.map(lambda v: i18n.value("value.file_status", v, lang))
+        elif column == "layout":
+            values = values.map(lambda v: i18n.value("value.layout", v, lang))
         elif column == "accounted":
             values = values.map(
                 lambda v: None if v is None or pd.isna(v) else i18n.t(f"app.bool.{bool(v)}", lang)

@@ -1,0 +1,116 @@
+"""The line-level half on embedded DuckDB: CSV / Parquet in the canonical schema, read in place.
+
+DuckDB streams the files through the compiled query with a memory limit and spills to a temp
+folder, so a table far larger than memory is summed on one machine. ``budget-guard convert`` writes
+spreadsheets as such a Parquet dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from sqlglot import exp
+
+from ...errors import InputError, Place
+from ...rulebook import Rules
+from ...table import DEPARTMENT
+from . import sql
+from .sql_engine import SqlLines
+
+DIALECT = "duckdb"
+LINES_VIEW = "canonical_lines"
+DEFAULT_MEMORY_LIMIT = "3GB"
+TABLE_SUFFIXES = {".parquet": "parquet", ".csv": "csv"}
+
+
+def table_files(paths: Sequence[str | Path]) -> dict[str, list[str]]:
+    """The Parquet and CSV files among ``paths`` (folders searched recursively), by kind."""
+    found: dict[str, list[str]] = {"parquet": [], "csv": []}
+    for given in paths:
+        path = Path(given)
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        if not path.exists():
+            raise InputError("文件不存在", "file not found", Place(file=str(path)))
+        for candidate in candidates:
+            kind = TABLE_SUFFIXES.get(candidate.suffix.lower())
+            if kind:
+                found[kind].append(str(candidate))
+    if not found["parquet"] and not found["csv"]:
+        raise InputError(
+            "没有找到 Parquet 或 CSV 文件（规范列格式；表格文件请先用 budget-guard convert 转换）",
+            "no Parquet or CSV files found (canonical columns; convert spreadsheets with budget-guard convert)",
+            Place(file=", ".join(str(p) for p in paths)),
+        )
+    return found
+
+
+def _quoted_list(files: list[str]) -> str:
+    return "[" + ", ".join(exp.Literal.string(f).sql(dialect=DIALECT) for f in files) + "]"
+
+
+def open_lines(
+    paths: Sequence[str | Path],
+    rules: Rules,
+    *,
+    memory_limit: str = DEFAULT_MEMORY_LIMIT,
+    temp_directory: str | Path | None = None,
+    threads: int | None = None,
+) -> SqlLines:
+    """A DuckDB connection whose view ``canonical_lines`` reads ``paths``; raises ``InputError`` for
+    files DuckDB cannot read or lines without a department."""
+    import duckdb
+
+    files = table_files(paths)
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = {exp.Literal.string(memory_limit).sql(dialect=DIALECT)}")
+    con.execute("SET preserve_insertion_order = false")
+    if temp_directory is not None:
+        con.execute(f"SET temp_directory = {exp.Literal.string(str(temp_directory)).sql(dialect=DIALECT)}")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    readers = {
+        "parquet": lambda f: f"read_parquet({_quoted_list(f)}, union_by_name = true)",
+        "csv": lambda f: (
+            f"read_csv({_quoted_list(f)}, header = true, all_varchar = true, union_by_name = true)"
+        ),
+    }
+    parts = []
+    try:
+        for kind, chosen in files.items():
+            if not chosen:
+                continue
+            raw = f"raw_{kind}"
+            con.execute(f"CREATE VIEW {raw} AS SELECT * FROM {readers[kind](chosen)}")
+            present = [row[0] for row in con.execute(f"DESCRIBE {raw}").fetchall()]
+            parts.append(sql.canonical_select(present, raw))
+        view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
+        con.execute(f"CREATE VIEW {LINES_VIEW} AS {view.sql(dialect=DIALECT)}")
+        missing = con.execute(f"SELECT count(*) FROM {LINES_VIEW} WHERE {DEPARTMENT} IS NULL").fetchone()[0]
+    except duckdb.Error as exc:
+        raise InputError(
+            f"DuckDB 无法读取输入：{exc}",
+            f"DuckDB cannot read the input: {exc}",
+            Place(file=", ".join(map(str, paths))),
+        ) from None
+    if missing:
+        raise InputError(
+            f"{missing}行没有部门",
+            f"{missing} line(s) have no department",
+            Place(file=", ".join(map(str, paths))),
+        )
+
+    def run(query: exp.Expression) -> pd.DataFrame:
+        try:
+            return con.execute(query.sql(dialect=DIALECT)).df()
+        except duckdb.Error as exc:
+            raise InputError(
+                f"DuckDB 查询失败：{exc}",
+                f"DuckDB query failed: {exc}",
+                Place(file=", ".join(map(str, paths))),
+            ) from None
+
+    lines = SqlLines(run, LINES_VIEW, rules, "duckdb")
+    lines.connection = con  # kept alive as long as the lines (drill-down queries)
+    return lines

@@ -1,0 +1,262 @@
+"""The line-level half as SQL, built once with SQLGlot and generated for each engine's dialect.
+
+Three queries over a table of canonical lines (``table.py`` columns):
+
+- ``canonical_select``: the raw input as canonical lines (text trimmed, blank → NULL, stage default,
+  integer years and 分), the same normalisation ``table.conform`` applies in memory;
+- ``group_sums_select``: the compiled selectors (``selectors.py``) and the sums of the seam
+  (``seam.py``), grouped by stage × department × year × source layout — one scan of the lines;
+- ``sources_select`` / ``lines_select``: the lines behind findings or a drill-down, on demand.
+
+DuckDB and Spark run exactly these; only reading the files differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlglot import exp
+
+from ...table import (
+    AMOUNT_FEN,
+    COLUMNS,
+    DEFAULT_STAGE,
+    DEPARTMENT,
+    ECON_CODE,
+    EXPENSE_TYPE,
+    FUNC_CODE,
+    SOURCE_FILE,
+    SOURCE_LAYOUT,
+    SOURCE_ROW,
+    SOURCE_SHEET,
+    STAGE,
+    TAGS,
+    YEAR,
+    YITIHUA_TEXT,
+)
+from ..lineage import MAX_SOURCE_LINES
+from ..seam import (
+    AMOUNT_PREFIX,
+    CATEGORY_SUM_FEN,
+    CLASSIFIED_FEN,
+    CLASSIFIED_LINES,
+    COVERED_PREFIX,
+    INPUT_FEN,
+    INPUT_LINES,
+    LINES_PREFIX,
+    MULTI_CATEGORY_LINES,
+    UNCLASSIFIED_FEN,
+    UNCLASSIFIED_LINES,
+)
+from ..selectors import CompiledRules
+
+CATEGORY_COUNT = "category_count"
+REQUEST = "request"
+SOURCE_TOTAL = "source_total"
+_INTEGER = (YEAR, AMOUNT_FEN, SOURCE_ROW)
+_TRIMMED = (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE, *YITIHUA_TEXT)  # as conform: stripped, blank → missing
+
+
+def _text(name: str) -> exp.Expression:
+    return exp.cast(exp.column(name), exp.DataType.build("VARCHAR"))
+
+
+def canonical_select(present: Sequence[str], source: str) -> exp.Select:
+    """Every canonical column from ``source`` (NULL where the input lacks it), normalised."""
+    have = set(present)
+    items: list[exp.Expression] = []
+    for column in COLUMNS:
+        if column not in have:
+            value: exp.Expression = exp.null()
+            if column in _INTEGER:
+                value = exp.cast(value, exp.DataType.build("BIGINT"))
+            elif column == STAGE:
+                value = exp.Literal.string(DEFAULT_STAGE)
+            else:
+                value = exp.cast(value, exp.DataType.build("VARCHAR"))
+        elif column in _INTEGER:
+            value = exp.cast(exp.column(column), exp.DataType.build("BIGINT"))
+        elif column in _TRIMMED:
+            value = exp.Nullif(this=exp.Trim(this=_text(column)), expression=exp.Literal.string(""))
+        elif column == STAGE:
+            value = exp.Coalesce(this=_text(column), expressions=[exp.Literal.string(DEFAULT_STAGE)])
+        else:
+            value = _text(column)
+        items.append(exp.alias_(value, column))
+    return exp.select(*items).from_(source)
+
+
+def classified_select(rules: CompiledRules, source: str) -> exp.Select:
+    """``source``'s lines with ``member_i`` / ``cover_i`` per category and how many categories each line is in."""
+    inner = exp.select(exp.Star(), *rules.projections()).from_(source)
+    terms = [
+        exp.If(
+            this=exp.column(rules.member_alias(i)), true=exp.Literal.number(1), false=exp.Literal.number(0)
+        )
+        for i in range(len(rules.ids))
+    ]
+    count = terms[0] if terms else exp.Literal.number(0)
+    for term in terms[1:]:
+        count = exp.Add(this=count, expression=term)
+    return exp.select(exp.Star(), exp.alias_(count, CATEGORY_COUNT)).from_(inner.subquery("m"))
+
+
+def _bigint_sum(value: exp.Expression) -> exp.Expression:
+    """An exact integer sum as BIGINT (DuckDB would return HUGEINT, which pandas reads as float)."""
+    return exp.cast(exp.Sum(this=value), exp.DataType.build("BIGINT"))
+
+
+def _sum_if(condition: exp.Expression, value: exp.Expression) -> exp.Expression:
+    return _bigint_sum(exp.If(this=condition, true=value, false=exp.Literal.number(0)))
+
+
+def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
+    """The seam's group sums: one row per stage × department × year × source layout (one scan)."""
+    amount, one = exp.column(AMOUNT_FEN), exp.Literal.number(1)
+    n = exp.column(CATEGORY_COUNT)
+    zero = exp.Literal.number(0)
+    items: list[exp.Expression] = [exp.column(c) for c in (STAGE, DEPARTMENT, YEAR, SOURCE_LAYOUT)]
+    items += [
+        exp.alias_(_bigint_sum(amount.copy()), INPUT_FEN),
+        exp.alias_(exp.Count(this=exp.Star()), INPUT_LINES),
+        exp.alias_(_sum_if(exp.GT(this=n.copy(), expression=zero), amount.copy()), CLASSIFIED_FEN),
+        exp.alias_(_sum_if(exp.EQ(this=n.copy(), expression=zero), amount.copy()), UNCLASSIFIED_FEN),
+        exp.alias_(_bigint_sum(exp.Mul(this=amount.copy(), expression=n.copy())), CATEGORY_SUM_FEN),
+        exp.alias_(_sum_if(exp.GT(this=n.copy(), expression=zero), one.copy()), CLASSIFIED_LINES),
+        exp.alias_(_sum_if(exp.EQ(this=n.copy(), expression=zero), one.copy()), UNCLASSIFIED_LINES),
+        exp.alias_(_sum_if(exp.GT(this=n.copy(), expression=one.copy()), one.copy()), MULTI_CATEGORY_LINES),
+    ]
+    for i in range(len(rules.ids)):
+        member, cover = exp.column(rules.member_alias(i)), exp.column(rules.cover_alias(i))
+        items.append(exp.alias_(_sum_if(member, amount.copy()), f"{AMOUNT_PREFIX}{i}"))
+        items.append(exp.alias_(_sum_if(member.copy(), one.copy()), f"{LINES_PREFIX}{i}"))
+        items.append(exp.alias_(_sum_if(cover, one.copy()), f"{COVERED_PREFIX}{i}"))
+    query = exp.select(*items).from_(classified_select(rules, source).subquery("c"))
+    return query.group_by(*[exp.column(c) for c in (STAGE, DEPARTMENT, YEAR, SOURCE_LAYOUT)])
+
+
+def unclassified_select(rules: CompiledRules, source: str) -> exp.Select:
+    """The canonical columns of the lines in no category (reported, never dropped)."""
+    inner = classified_select(rules, source).subquery("c")
+    return (
+        exp.select(*[exp.column(c) for c in COLUMNS])
+        .from_(inner)
+        .where(exp.EQ(this=exp.column(CATEGORY_COUNT), expression=exp.Literal.number(0)))
+    )
+
+
+def _scope(
+    rules: CompiledRules, category: str, stage: str, years: Sequence[int], department: str | None
+) -> exp.Expression:
+    i = rules.ids.index(category)
+    condition = exp.and_(
+        exp.column(rules.member_alias(i)),
+        exp.EQ(this=exp.column(STAGE), expression=exp.Literal.string(stage)),
+        exp.column(YEAR).isin(*[exp.Literal.number(int(y)) for y in years]),
+    )
+    if department is not None:
+        condition = exp.and_(
+            condition, exp.EQ(this=exp.column(DEPARTMENT), expression=exp.Literal.string(department))
+        )
+    return condition
+
+
+def lines_select(
+    rules: CompiledRules, source: str, stage: str, category: str, years: Sequence[int], department: str | None
+) -> exp.Select:
+    """The canonical lines behind one summary number (the drill-down), in file / sheet / row order."""
+    inner = exp.select(exp.Star(), *rules.projections()).from_(source).subquery("m")
+    return (
+        exp.select(*[exp.column(c) for c in COLUMNS])
+        .from_(inner)
+        .where(_scope(rules, category, stage, years, department))
+        .order_by(*[exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER])
+    )
+
+
+_SOURCE_ORDER = (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
+
+
+def _requests_table(rows: list[tuple[int, int, str | None, int]], alias: str) -> exp.Expression:
+    """An inline VALUES table (request, category index, department, year)."""
+    return exp.values(
+        [
+            (
+                exp.Literal.number(k),
+                exp.Literal.number(i),
+                exp.Literal.string(d)
+                if d is not None
+                else exp.cast(exp.null(), exp.DataType.build("VARCHAR")),
+                exp.Literal.number(y),
+            )
+            for k, i, d, y in rows
+        ],
+        alias=alias,
+        columns=["rq", "rc", "rd", "ry"],
+    )
+
+
+def sources_select(
+    rules: CompiledRules,
+    source: str,
+    stage: str,
+    requests: Sequence[tuple[str, Sequence[int], str | None]],
+) -> exp.Select | None:
+    """For each request (category, years, department or None): its first ``MAX_SOURCE_LINES`` lines
+    in file / sheet / row order and its total line count — one scan of the lines for all findings.
+
+    Department requests join on (department, year), government ones on the year; a line behind
+    several findings (its department's and the government's) comes once per finding.
+    """
+    rows = [(k, rules.ids.index(c), d, int(y)) for k, (c, ys, d) in enumerate(requests) for y in ys]
+    if not rows:
+        return None
+    lines = (
+        exp.select(exp.Star(), *rules.projections())
+        .from_(source)
+        .where(exp.EQ(this=exp.column(STAGE), expression=exp.Literal.string(stage)))
+    )
+    member = exp.Case(
+        this=exp.column("rc", table="r"),
+        ifs=[
+            exp.If(this=exp.Literal.number(i), true=exp.column(rules.member_alias(i), table="l"))
+            for i in range(len(rules.ids))
+        ],
+        default=exp.false(),
+    )
+    parts = []
+    for government in (False, True):
+        chosen = [r for r in rows if (r[2] is None) == government]
+        if not chosen:
+            continue
+        on = exp.EQ(this=exp.column(YEAR, table="l"), expression=exp.column("ry", table="r"))
+        if not government:
+            on = exp.and_(
+                on, exp.EQ(this=exp.column(DEPARTMENT, table="l"), expression=exp.column("rd", table="r"))
+            )
+        parts.append(
+            exp.select(
+                *[exp.column(c, table="l") for c in _SOURCE_ORDER],
+                exp.alias_(exp.column("rq", table="r"), REQUEST),
+            )
+            .from_(lines.subquery("l"))
+            .join(_requests_table(chosen, "r"), on=on)
+            .where(member)
+        )
+    matched = parts[0] if len(parts) == 1 else exp.union(parts[0], parts[1], distinct=False)
+    order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER]
+    window = exp.Window(
+        this=exp.RowNumber(), partition_by=[exp.column(REQUEST)], order=exp.Order(expressions=order)
+    )
+    total = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[exp.column(REQUEST)])
+    numbered = exp.select(
+        *[exp.column(c) for c in _SOURCE_ORDER],
+        exp.column(REQUEST),
+        exp.alias_(window, "rn"),
+        exp.alias_(total, SOURCE_TOTAL),
+    ).from_(matched.subquery("e"))
+    return (
+        exp.select(*[exp.column(c) for c in _SOURCE_ORDER], exp.column(REQUEST), exp.column(SOURCE_TOTAL))
+        .from_(numbered.subquery("n"))
+        .where(exp.LTE(this=exp.column("rn"), expression=exp.Literal.number(MAX_SOURCE_LINES)))
+    )

@@ -1,0 +1,110 @@
+"""The summary half's inputs, read from the seam: the compared cells, the reconciliation, the notes.
+
+Everything here works on a ``LineSummary`` (a few thousand rows even for a province), so it is
+shared by every backend: the pandas, DuckDB and Spark paths differ only in how they sum the lines.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..rulebook import Rules
+from ..table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
+from .compare import (
+    CATEGORY,
+    DEPARTMENT_SCOPE,
+    LINES,
+    SCOPE,
+    SCOPE_HAS_LINES,
+    SCOPE_PRESENT,
+    SCOPE_TYPE,
+    TABLES_MASK,
+    with_group,
+)
+from .seam import COVERED_LINES, INPUT_LINES, LineSummary
+
+
+def stage_years(summary: LineSummary, stage: str) -> np.ndarray:
+    """The sorted fiscal years that have at least one line of the compared stage."""
+    totals = summary.totals
+    years = totals.loc[(totals[STAGE] == stage) & (totals[INPUT_LINES] > 0), YEAR].unique()
+    return np.sort(years.astype(np.int64))
+
+
+def departments(summary: LineSummary) -> list[str]:
+    """Every department with a line in any stage (sorted), so a department that skipped the
+    compared stage in a year still gets a row that says so."""
+    return sorted(set(summary.totals[DEPARTMENT]))
+
+
+def department_cells(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFrame:
+    """Amount and line count per category × department × year of the compared stage, every
+    department × compared year present (0 and not covered where it had no line).
+
+    ``scope_has_lines`` says whether the department had a line that year that could carry the
+    category (coverage): that tells a department that skipped a year — or only sent a 功能分类
+    table — from one that had no spending in a category.
+    """
+    years = stage_years(summary, stage)
+    names = departments(summary)
+    ids = [c.id for c in rules.categories]
+    if not len(years) or not names:
+        return pd.DataFrame(
+            {
+                CATEGORY: pd.Series(dtype=object),
+                YEAR: pd.Series(dtype=np.int64),
+                AMOUNT_FEN: pd.Series(dtype=np.int64),
+                LINES: pd.Series(dtype=np.int64),
+                SCOPE_HAS_LINES: pd.Series(dtype=bool),
+                TABLES_MASK: pd.Series(dtype=np.int64),
+                SCOPE_PRESENT: pd.Series(dtype=bool),
+                SCOPE: pd.Series(dtype=object),
+                SCOPE_TYPE: pd.Series(dtype=object),
+                "group": pd.Series(dtype=object),
+                "direction": pd.Series(dtype=object),
+            }
+        )
+    cells = summary.cells
+    cells = cells.loc[cells[STAGE] == stage].set_index([CATEGORY, DEPARTMENT, YEAR])
+    grid = pd.MultiIndex.from_product([ids, names, years], names=[CATEGORY, DEPARTMENT, YEAR])
+    dense = cells.reindex(grid)
+    totals = summary.totals
+    totals = totals.loc[(totals[STAGE] == stage).to_numpy() & (totals[INPUT_LINES] > 0).to_numpy()]
+    present = pd.MultiIndex.from_arrays(
+        [grid.get_level_values(DEPARTMENT), grid.get_level_values(YEAR)]
+    ).isin(pd.MultiIndex.from_arrays([totals[DEPARTMENT].astype(object), totals[YEAR].astype(np.int64)]))
+    out = pd.DataFrame(
+        {
+            CATEGORY: grid.get_level_values(CATEGORY).to_numpy(dtype=object),
+            YEAR: grid.get_level_values(YEAR).to_numpy(dtype=np.int64),
+            AMOUNT_FEN: dense[AMOUNT_FEN].fillna(0).to_numpy(dtype=np.int64),
+            LINES: dense[LINES].fillna(0).to_numpy(dtype=np.int64),
+            SCOPE_HAS_LINES: dense[COVERED_LINES].fillna(0).to_numpy(dtype=np.int64) > 0,
+            TABLES_MASK: dense[TABLES_MASK].fillna(0).to_numpy(dtype=np.int64),
+            SCOPE_PRESENT: present,  # any line at all of the stage that year (a missing submission if not)
+            SCOPE: grid.get_level_values(DEPARTMENT).to_numpy(dtype=object),
+            SCOPE_TYPE: DEPARTMENT_SCOPE,
+        }
+    )
+    return with_group(out, rules)
+
+
+def empty_categories(summary: LineSummary, rules: Rules) -> list[str]:
+    """Categories that no line of the whole table (any stage) falls into."""
+    lines = summary.cells.groupby(CATEGORY)[LINES].sum()
+    return [c.id for c in rules.categories if int(lines.get(c.id, 0)) == 0]
+
+
+def stage_notes(summary: LineSummary, stage: str) -> list[tuple[str, tuple]]:
+    """The compared stage is absent (which stages there are), or other stages' lines are left out."""
+    totals = summary.totals
+    per_stage = totals.groupby(STAGE)[INPUT_LINES].sum()
+    present = sorted(str(s) for s, n in per_stage.items() if n > 0)
+    notes: list[tuple[str, tuple]] = []
+    if present and stage not in present:
+        notes.append(("note.stage_absent", (("stage", stage), ("present", ", ".join(present)))))
+    other = int(per_stage[per_stage.index != stage].sum())
+    if other and stage in present:
+        notes.append(("note.other_stages", (("count", other), ("stage", stage))))
+    return notes

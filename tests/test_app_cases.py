@@ -1,0 +1,139 @@
+"""The 督办台账 view through AppTest: read-only by default, unverified names when allowed, the same ledger."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from budget_guard import i18n
+from budget_guard.cases import CaseStore, track_evaluation
+from budget_guard.dashboard import signin
+from budget_guard.engine.evaluate import evaluate
+from budget_guard.ingest import read_budget
+from budget_guard.rulebook import load_rules
+
+REPO = Path(__file__).resolve().parent.parent
+APP = str(REPO / "app.py")
+SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
+TAB = i18n.t("app.tab.cases", "zh")
+
+
+@pytest.fixture
+def ledger(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "ledger.sqlite"
+    evaluation = evaluate(read_budget([SAMPLE_CSV]).table, load_rules())
+    track_evaluation(
+        CaseStore(path), evaluation, run_id=1, file=SAMPLE_CSV.name, now=datetime(2025, 3, 1, tzinfo=UTC)
+    )
+    monkeypatch.setenv(signin.LEDGER_ENV, str(path))
+    monkeypatch.delenv(signin.UNVERIFIED_ENV, raising=False)
+    return path
+
+
+def cases_tab() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.button(key="sample").click().run()
+    at.session_state["view"] = TAB
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(str(e.value) for kind in ("caption", "markdown", "info", "error") for e in at.get(kind))
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def case_list(at: AppTest):
+    return next(d.value for d in at.dataframe if "督办编号" in d.value.columns)
+
+
+def events(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT kind, actor, actor_kind, reason FROM case_events ORDER BY id").fetchall()
+
+
+@pytest.mark.slow
+def test_read_only_without_sign_in_shows_cases_overdue_first_and_writes_nothing(ledger):
+    before = events(ledger)
+    at = cases_tab()
+    assert i18n.t("app.cases.read_only", "zh") in captions(at)
+    frame = case_list(at)
+    assert list(frame.columns)[:3] == ["序号", "督办编号", "责任单位"]
+    assert frame["状态"].iloc[0].endswith("（已超期）")  # 2025 cases are long overdue by now
+    assert any(b.key == "cases_download" for b in at.get("download_button"))
+    number = frame["督办编号"].iloc[0]
+    at.selectbox(key="cases_pick").select(number).run()
+    assert not at.exception, at.exception
+    history = next(d.value for d in at.dataframe if "操作人" in d.value.columns)  # the case's 整改记录
+    assert list(history.columns) == ["时间（北京时间）", "操作人", "事项", "运行 / 文件"]
+    assert history["事项"].iloc[0].startswith("立案")
+    assert not at.get("text_area")  # no note form in read-only mode
+    assert events(ledger) == before
+
+
+@pytest.mark.slow
+def test_an_unverified_name_is_recorded_as_such_and_cannot_close_a_red(ledger, monkeypatch):
+    monkeypatch.setenv(signin.UNVERIFIED_ENV, "1")
+    store = CaseStore(ledger, create=False)
+    red = next(c for c in store.cases() if c.level == "red")
+    at = cases_tab()
+    at.selectbox(key="cases_pick").select(red.number).run()
+    at.text_input(key="cases_name").input("张三").run()
+    at.text_area(key="cases_note_text").input("已电话督促").run()
+    button(at, "记录整改情况").click().run()
+    assert not at.exception, at.exception
+    assert events(ledger)[-1] == ("noted", "张三", "unverified", "已电话督促")
+    at.selectbox(key="cases_pick").select(red.number).run()
+    at.text_input(key="cases_name").input("张三").run()
+    at.text_input(key="cases_close_reason").input("已整改完毕").run()
+    button(at, "销号").click().run()
+    assert "已登录" in captions(at) or any("已登录" in str(e.value) for e in at.error)
+    assert events(ledger)[-1][0] == "noted"  # the close was refused
+
+
+def test_access_modes_from_sign_in_and_configuration():
+    class User:
+        is_logged_in = True
+
+        def get(self, field):
+            return {"email": "wang@czj.example.gov.cn"}.get(field)
+
+    signed = signin.access(User(), {"auth": {"client_id": "x"}}, environ={})
+    assert signed.mode == signin.SIGNED_IN_MODE and signed.actor.name == "wang@czj.example.gov.cn"
+    assert signed.actor.verified
+    assert signin.access(User(), {}, environ={}).mode == signin.READ_ONLY  # no [auth]: no sign-in to trust
+    allowed = signin.access(None, {"budget_guard": {"allow_unverified": True}}, environ={})
+    assert allowed.mode == signin.UNVERIFIED_MODE and allowed.actor is None
+    assert signin.entered_actor("  ") is None
+    assert signin.entered_actor(" 李 四 ").name == "李 四" and not signin.entered_actor("李四").verified
+    assert signin.ledger_path({"budget_guard": {"ledger": "/srv/l.sqlite"}}, environ={}) == Path(
+        "/srv/l.sqlite"
+    )
+
+
+@pytest.mark.slow
+def test_with_sign_in_configured_the_page_offers_login_and_stays_read_only_until_then(ledger, monkeypatch):
+    monkeypatch.setenv(signin.UNVERIFIED_ENV, "1")  # sign-in configured wins over typed names
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8604/oauth2callback",
+        "cookie_secret": "test",
+        "client_id": "budget-guard",
+        "client_secret": "test",
+        "server_metadata_url": "https://sso.example.gov.cn/.well-known/openid-configuration",
+    }
+    at.run()
+    at.button(key="sample").click().run()
+    at.session_state["view"] = TAB
+    at.run()
+    assert not at.exception, at.exception
+    assert any(b.label == "登录" for b in at.button)
+    assert i18n.t("app.cases.read_only", "zh") in captions(at)
