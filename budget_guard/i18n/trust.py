@@ -121,3 +121,12 @@ TEXT.update(
         "app.trend.total_amount": ("全部部门合计（万元）", "All departments (10k yuan)"),
     }
 )
+TEXT.update(
+    {
+        "problem.title.source-set-aside": ("另一来源已计入", "counted from another source"),
+        "problem.hint.source-set-aside": (
+            "同一部门同一年度的钱只按逐行列出功能和经济分类的文件计入一次；如本文件不应参与检查，请将其移出",
+            "Each amount is counted once, from the line-level file; remove this file from the run if it should not be there.",
+        ),
+    }
+)
