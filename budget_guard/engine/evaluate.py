@@ -187,7 +187,7 @@ def evaluate_summary(
         extra.append(build_findings(empty, rules, lineage))
     extra = [part for part in extra if not part.empty]
     if extra:
-        columns = findings.columns.union(pd.Index([c for part in extra for c in part.columns]), sort=False)
+        columns = list(dict.fromkeys([*findings.columns, *(c for part in extra for c in part.columns)]))
         parts = [findings.reindex(columns=columns), *(part.reindex(columns=columns) for part in extra)]
         findings = sort_findings(pd.concat(parts, ignore_index=True))
     return Evaluation(
