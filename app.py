@@ -23,7 +23,6 @@ from budget_guard.table import AMOUNT_FEN, STAGE, STAGES, format_wan
 
 LANGS = ("zh", "en")
 TABS = (
-    "app.tab.matrix",
     "app.tab.trends",
     "app.tab.departments",
     "app.tab.findings",
@@ -33,6 +32,7 @@ TABS = (
     "app.tab.cases",
 )
 KEEP = "page"  # widgets inside tabs keep their value while another tab is open
+WRAP_ROWS = 300  # a wrapping table beyond this many rows is too long to read; it becomes a grid
 GOV_SEP = "\u0001"
 
 
@@ -89,6 +89,38 @@ def _use_sample() -> None:
 
 def _use_uploads() -> None:
     st.session_state["source"] = "upload" if st.session_state.get("uploads") else None
+    if st.session_state["source"] is None:
+        st.query_params.pop(DATA_PARAM, None)
+
+
+DATA_PARAM = "data"  # the page address keeps the content hash of the last upload, for a reload
+
+
+def page_css(lang: str) -> None:
+    """Layout at a glance, and Chinese for the texts Streamlit draws itself (see docs/app.md).
+
+    Streamlit 1.67 has no option for the uploader's button and size line, so in Chinese mode CSS
+    replaces them; narrow screens (≤ 640 px) get the matrix as a table instead of the heatmap.
+    """
+    css = [
+        ".block-container{padding-top:2.2rem;padding-bottom:2rem}",
+        "h1{padding-top:0!important;padding-bottom:.2rem!important;font-size:2rem!important}",
+        "@media (max-width:640px){.st-key-matrix_wide{display:none}}",
+        "@media (min-width:641px){.st-key-matrix_narrow{display:none}}",
+        ".bg-narrow table{width:100%;border-collapse:collapse;font-size:.9rem}",
+        ".bg-narrow td,.bg-narrow th{border:1px solid #D9D9D9;padding:3px 6px;white-space:normal}",
+    ]
+    if lang != "en":
+        drop = t("app.upload.drop")
+        limit = t("app.upload.limit", mb=st.get_option("server.maxUploadSize"))
+        browse = t("app.upload.browse")
+        css += [
+            "[data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary] p{font-size:0}",
+            f"[data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary] p::after{{content:'{browse}';font-size:.875rem}}",
+            "[data-testid=stFileUploaderDropzoneInstructions] span{font-size:0}",
+            f"[data-testid=stFileUploaderDropzoneInstructions] span::after{{content:'{drop} · {limit}';font-size:.8rem}}",
+        ]
+    st.markdown(f"<style>{''.join(css)}</style>", unsafe_allow_html=True)
 
 
 def language() -> str:
@@ -114,6 +146,7 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
         type=list(pipeline.UPLOAD_TYPES),
         accept_multiple_files=True,
         key="uploads",
+        help=t("app.upload.help"),
         on_change=_use_uploads,
     )
     with bar.expander(t("app.read_options")):
@@ -139,7 +172,14 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
     source = st.session_state.get("source")
     if source == "upload" and files:
         uploads, key = cache.uploads_of(files)
+        st.query_params[DATA_PARAM] = cache.keep_uploads(uploads, key)
         return uploads, key, options, t("app.using_uploads", count=len(uploads))
+    if source is None and not files:  # a reload: the address names the last upload of this session
+        kept = cache.kept_uploads(st.query_params.get(DATA_PARAM))
+        if kept is not None:
+            uploads, key = kept
+            st.session_state["restored"] = len(uploads)
+            return uploads, key, options, t("app.using_uploads", count=len(uploads))
     if source == "sample":
         uploads, key = cache.sample()
         return uploads, key, options, t("app.using_sample", name=uploads[0].name)
@@ -160,7 +200,10 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
     source, text = pipeline.default_rules()
     if choice == "upload":
         uploaded = bar.file_uploader(
-            t("app.rules.upload"), type=list(pipeline.RULES_TYPES), key="rules_upload"
+            t("app.rules.upload"),
+            type=list(pipeline.RULES_TYPES),
+            key="rules_upload",
+            help=t("app.rules.upload_help"),
         )
         if uploaded is None:
             bar.info(t("app.rules.upload_hint"))
@@ -281,9 +324,11 @@ def column_config(table: views.Table) -> dict[str, object]:
         **{name: "%d" for name in table.integers},
     }
     config: dict[str, object] = {}
-    for name in [*numbers, *table.wide, *table.narrow, *table.pinned]:
+    for name in [*numbers, *table.wide, *table.narrow, *table.pinned, *table.full]:
         options: dict[str, object] = {}
-        if name in table.wide:
+        if name in table.full:
+            options["width"] = views.text_width_px(table.table[name], name)
+        elif name in table.wide:
             options["width"] = "large"
         elif name in table.narrow:
             options["width"] = "small"
@@ -297,8 +342,14 @@ def column_config(table: views.Table) -> dict[str, object]:
 
 
 def show_table(table: views.Table, *, key: str | None = None, select: str | None = None, height="auto"):
-    """A display table with formatted amounts (万元) and rates, the level column in its colour."""
+    """A display table with formatted amounts (万元) and rates, the level column in its colour.
+
+    Tables whose text must be read whole (``wrap``) are drawn as wrapping HTML tables when small.
+    """
     data = table.table
+    if table.wrap and not select and len(data) <= WRAP_ROWS:
+        st.table(data.style.format(na_rep="—").hide(axis="index"))
+        return None
     if table.level and len(data):
         css = {text: cell_css(level) for level, text in _level_texts().items()}
         data = data.style.map(lambda v: css.get(v, ""), subset=[table.level])
@@ -340,14 +391,24 @@ def scope_picker(evaluation, lang: str, key: str, everything: bool = False) -> v
 # -- views --------------------------------------------------------------------------------------------
 
 
-def overview(evaluation, load, lang: str, run: str) -> None:
+def headline(evaluation, lang: str) -> None:
+    """The level counts: one compact row, the first thing under the title."""
     st.markdown(views.level_tiles_html(evaluation.level_counts(), lang), unsafe_allow_html=True)
+
+
+def overview(evaluation, load, lang: str, run: str) -> None:
+    """Under the matrix: reconciliation, the guardrail cards and the data-problems card, downloads."""
     (st.success if evaluation.balanced else st.error)(evaluation.reconciliation_text(lang))
     for note in evaluation.note_texts(lang):
         st.info(note)
-    columns = st.columns(len(evaluation.rules.groups))
-    for column, headline in zip(columns, views.group_headlines(evaluation, lang), strict=True):
-        column.markdown(views.headline_html(headline, lang), unsafe_allow_html=True)
+    headlines = views.group_headlines(evaluation, lang)
+    columns = st.columns(len(headlines))
+    for column, group_headline in zip(columns, headlines, strict=True):
+        column.markdown(views.headline_html(group_headline, lang), unsafe_allow_html=True)
+    st.markdown(
+        views.problems_card_html(views.problem_counts(load), views.top_problems(load, lang), lang),
+        unsafe_allow_html=True,
+    )
     st.caption(views.load_summary_text(load, lang))
     rejected = load.totals()["rejected_rows"]
     if rejected or load.failed_files:
@@ -365,24 +426,76 @@ def overview(evaluation, load, lang: str, run: str) -> None:
         )
 
 
+def _on_matrix_click(group: str) -> None:
+    """Remember the clicked cell (category id, year) so its lines open under the matrix."""
+    event = st.session_state.get(f"matrix_{group}")
+    picked = (event or {}).get("selection", {}).get(charts.CELL_SELECTION) if event else None
+    if picked:
+        st.session_state["matrix_cell"] = (picked[0].get("category"), int(picked[0].get("year")))
+
+
+def _close_cell() -> None:
+    st.session_state.pop("matrix_cell", None)
+
+
 def matrix_view(evaluation, lang: str) -> None:
-    scope = scope_picker(evaluation, lang, "matrix_scope", everything=True)
-    st.caption(t("app.matrix.help_all" if scope == views.ALL_SCOPES else "app.matrix.help"))
-    if scope == views.government_scope(evaluation):
-        st.caption(t("app.matrix.basis"))
-    st.markdown(views.legend_html(lang), unsafe_allow_html=True)
+    """The compliance matrix right under the headline: heatmaps (a table on narrow screens);
+    a click on a cell opens the lines behind it."""
+    left, right = st.columns([1.1, 1.6], vertical_alignment="bottom")
+    with left:
+        scope = scope_picker(evaluation, lang, "matrix_scope", everything=True)
+    right.markdown(views.legend_html(lang), unsafe_allow_html=True)
     cells = views.matrix_cells(evaluation, scope, lang)
-    for group in evaluation.rules.groups:
-        direction = i18n.t(f"direction.{group.direction.value}", lang)
-        st.markdown(t("app.group_title", name=md(group.name.get(lang)), direction=md(direction)))
-        part = cells.loc[cells["group"] == group.id]
-        st.vega_lite_chart(spec=charts.matrix_spec(part, lang), width="stretch")
+    with st.container(key="matrix_wide"):
+        for group in evaluation.rules.groups:
+            part = cells.loc[cells["group"] == group.id]
+            direction = i18n.t(f"direction.{group.direction.value}", lang)
+            st.markdown(t("app.group_title", name=md(group.name.get(lang)), direction=md(direction)))
+            st.vega_lite_chart(
+                spec=charts.matrix_spec(part, lang),
+                width="stretch",
+                key=f"matrix_{group.id}",
+                on_select=partial(_on_matrix_click, group.id),
+                selection_mode=charts.CELL_SELECTION,
+            )
+    with st.container(key="matrix_narrow"):
+        st.markdown(views.matrix_table_html(cells, lang), unsafe_allow_html=True)
+    captions = [
+        t("app.matrix.help_all" if scope == views.ALL_SCOPES else "app.matrix.help"),
+        t("app.matrix.click"),
+    ]
+    if scope == views.government_scope(evaluation):
+        captions.append(t("app.matrix.basis"))
+    st.caption(" ".join(captions))
+    picked = st.session_state.get("matrix_cell")
+    if picked:
+        category, year = picked
+        row = cells.loc[(cells["category"] == category).to_numpy() & (cells["year"] == year).to_numpy()]
+        if len(row):
+            opened = _cell_scope(evaluation, row.iloc[0])
+            with st.container(border=True, key="matrix_lines"):
+                head, close = st.columns([3, 1], vertical_alignment="center")
+                head.markdown(
+                    f"**{md(t('app.matrix.opened', scope=views.scope_text(evaluation, opened, lang), category=evaluation.rules.category(category).name.get(lang), year=year))}**"
+                )
+                close.button(t("app.matrix.close"), key="matrix_close", on_click=_close_cell)
+                source_lines(evaluation, opened, category, year, lang)
     broken = views.broken_cells_text(cells, lang)
     if broken:
-        st.markdown(f"**{md(t('app.matrix.broken', scope=views.scope_text(evaluation, scope, lang)))}**")
-        st.markdown("\n".join(f"- {md(line)}" for line in broken))
+        with st.expander(
+            t("app.matrix.broken", scope=views.scope_text(evaluation, scope, lang)) + f"（{len(broken)}）"
+        ):
+            st.markdown("\n".join(f"- {md(line)}" for line in broken))
     else:
         st.success(t("app.matrix.all_ok", scope=views.scope_text(evaluation, scope, lang)))
+
+
+def _cell_scope(evaluation, cell) -> views.Scope:
+    """The scope whose lines a clicked cell opens: its own, the worst one for all scopes, else the government."""
+    if cell["drill_scope_type"]:
+        return (cell["drill_scope_type"], cell["drill_scope"])
+    options = views.scope_options(evaluation)
+    return views.government_scope(evaluation) if views.government_scope(evaluation) in options else options[0]
 
 
 def trends_view(evaluation, lang: str) -> None:
@@ -427,6 +540,9 @@ def departments_view(evaluation, lang: str) -> None:
     styled = table.rates.style.apply(lambda _: table.levels.map(cell_css), axis=None)
     rate_columns = list(table.rates.columns[2:])
     config = {c: st.column_config.NumberColumn(c, format="%+.2f%%") for c in rate_columns}
+    scope_col, worst_col = table.rates.columns[:2]  # who and how bad stay in view when scrolling sideways
+    config[scope_col] = st.column_config.Column(scope_col, pinned=True)
+    config[worst_col] = st.column_config.Column(worst_col, pinned=True, width="small")
     st.dataframe(
         styled,
         column_config=config,
@@ -477,13 +593,12 @@ def findings_view(evaluation, lang: str, run: str) -> None:
     keys = everything.keys
     rules = evaluation.rules
     columns = st.columns([1.3, 1, 1.3, 1.5, 1])
-    levels = columns[0].multiselect(
+    levels = columns[0].pills(
         t("col.level"),
         ["red", "yellow", "white"],
+        selection_mode="multi",
         format_func=lambda v: i18n.level_label(v, lang),
         key=lk("f_levels"),
-        placeholder=t("app.filter.all"),
-        persist_state=KEEP,
     )
     groups = columns[1].multiselect(
         t("col.group"),
@@ -491,6 +606,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         format_func=lambda g: rules.group(g).name.get(lang),
         key=lk("f_groups"),
         placeholder=t("app.filter.all"),
+        select_all=False,
         persist_state=KEEP,
     )
     categories = columns[2].multiselect(
@@ -499,6 +615,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         format_func=lambda c: rules.category(c).name.get(lang),
         key=lk("f_categories"),
         placeholder=t("app.filter.all"),
+        select_all=False,
         persist_state=KEEP,
     )
     gov = views.government_scope(evaluation)
@@ -508,6 +625,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         format_func=lambda s: views.scope_text(evaluation, gov, lang) if s == gov[1] else s,
         key=lk("f_scopes"),
         placeholder=t("app.filter.all"),
+        select_all=False,
         persist_state=KEEP,
     )
     years = columns[4].multiselect(
@@ -515,6 +633,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         sorted(set(int(y) for y in keys["year"])),
         key="f_years",
         placeholder=t("app.filter.all"),
+        select_all=False,
         persist_state=KEEP,
     )
     chosen = views.filter_findings(
@@ -584,7 +703,7 @@ def cases_view(evaluation, lang: str) -> None:
     from budget_guard.cases import CaseStore, current_clock
     from budget_guard.cases.view import LEVELS_WORST_FIRST, CaseFilter, ordered
     from budget_guard.dashboard import signin
-    from budget_guard.dashboard.views.cases import case_counts, case_table, history_table
+    from budget_guard.dashboard.views.cases import case_counts, case_table, history_table, state_level_table
     from budget_guard.reports.case_sheet import CaseSheet, build_case_workbook
 
     path = signin.ledger_path(st.secrets)
@@ -610,12 +729,13 @@ def cases_view(evaluation, lang: str) -> None:
 
     every = store.cases()
     totals = case_counts(every, now)
-    tiles = st.columns(5)
-    tiles[0].metric(t("app.cases.total_metric"), totals["total"])
-    tiles[1].metric(t("app.cases.overdue_metric"), totals["overdue"])
-    for column, level in zip(tiles[2:], LEVELS_WORST_FIRST, strict=True):
+    metrics = st.columns(5)
+    metrics[0].metric(t("app.cases.total_metric"), totals["total"])
+    metrics[1].metric(t("app.cases.overdue_metric"), totals["overdue"])
+    for column, level in zip(metrics[2:], LEVELS_WORST_FIRST, strict=True):
         column.metric(i18n.level_label(level, lang), totals["by_level"][level])
-    filters = st.columns([1.4, 1.2, 1.2, 0.8, 0.8])
+    st.dataframe(state_level_table(every, now, lang), hide_index=True, width="content")
+    filters = st.columns([1.4, 1.2, 1.2])
     states = filters[0].multiselect(
         t("case.col.state"),
         ["listed", "open", "in_progress", "rectified", "closed"],
@@ -631,8 +751,9 @@ def cases_view(evaluation, lang: str) -> None:
         placeholder=t("app.filter.all"),
     )
     department = filters[2].text_input(t("app.cases.department"), key="cases_department")
-    overdue = filters[3].checkbox(t("app.cases.only_overdue"), key="cases_overdue")
-    include_all = filters[4].checkbox(t("app.cases.include_closed"), key="cases_all")
+    checks = st.columns(2)
+    overdue = checks[0].checkbox(t("app.cases.only_overdue"), key="cases_overdue")
+    include_all = checks[1].checkbox(t("app.cases.include_closed"), key="cases_all")
     case_filter = CaseFilter(
         tuple(states), tuple(levels), department.strip() or None, overdue, not include_all
     )
@@ -724,6 +845,7 @@ def welcome(lang: str) -> None:
 def main() -> None:
     st.set_page_config(page_title="budget-guard", page_icon=":material/account_balance:", layout="wide")
     lang = language()
+    page_css(lang)
     st.title(t("app.title"))
     data = data_sidebar(lang)
     rules = rules_sidebar(lang)
@@ -741,13 +863,17 @@ def main() -> None:
         evaluation = cache.evaluation(load, key, options, rules_text, rules_source, stage)
     run = cache.run_key(key, options, rules_text, stage)
     st.caption(md(f"{described} · {evaluation.rules.title.get(lang)} · {t(f'stage.{evaluation.stage}')}"))
+    restored = st.session_state.pop("restored", None)
+    if restored:
+        st.info(t("app.restored", count=restored))
     if len(load.table) == 0:
         st.error(t("app.no_lines"))
+    headline(evaluation, lang)
+    matrix_view(evaluation, lang)
     overview(evaluation, load, lang, run)
 
     tabs = st.tabs([t(k) for k in TABS], key="view", on_change="rerun")
     views_by_tab = {
-        "app.tab.matrix": lambda: matrix_view(evaluation, lang),
         "app.tab.trends": lambda: trends_view(evaluation, lang),
         "app.tab.departments": lambda: departments_view(evaluation, lang),
         "app.tab.findings": lambda: findings_view(evaluation, lang, run),

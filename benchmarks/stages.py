@@ -604,6 +604,28 @@ class Skip(Exception):
     """The stage does not apply at this size."""
 
 
+def engine_duckdb(inputs: Inputs) -> Stage:
+    """The DuckDB engine over the Parquet file in place: sums, grading, findings with sources, unclassified."""
+    from budget_guard.engine.backends import duckdb_backend
+    from budget_guard.engine.backends.sql_engine import evaluate_lines
+
+    rules = _rules()
+
+    def extra() -> dict[str, Any]:
+        from budget_guard import evaluate as evaluate_table
+
+        ev = evaluate_lines(duckdb_backend.open_lines([inputs.parquet], rules))
+        same = ev.findings.equals(evaluate_table(_canonical(inputs), rules).findings)
+        return {"findings_equal_pandas": bool(same)}
+
+    return Stage(
+        lambda: evaluate_lines(duckdb_backend.open_lines([inputs.parquet], rules)),
+        inputs.rows,
+        "--engine duckdb on the Parquet (Spark and 100M: python -m benchmarks.scale)",
+        extra,
+    )
+
+
 STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "floor": floor,
     "floor_process": floor_process,
@@ -626,9 +648,18 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "peer_duckdb": peer_duckdb,
     "dashboard_sample": dashboard_sample,
     "dashboard_upload": dashboard_upload,
+    "engine_duckdb": engine_duckdb,
 }
 # Above --csv-max (10m) only these run unless --stages says otherwise: the memory target is evaluate's.
-LARGE_STAGES = ("read_parquet", "baseline", "evaluate", "dashboard_filter", "peer_polars", "peer_duckdb")
+LARGE_STAGES = (
+    "read_parquet",
+    "baseline",
+    "evaluate",
+    "dashboard_filter",
+    "peer_polars",
+    "peer_duckdb",
+    "engine_duckdb",
+)
 # Stages whose memory is a child process's (the worker reports the child's peak instead of its own).
 CHILD_PROCESS_STAGES = frozenset(
     {"floor_process", "check_cli", "check_json", "check_ge", "floor_sample", "check_sample"}

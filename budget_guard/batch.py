@@ -230,10 +230,17 @@ def run_check(
     stem: str | None = None,
     progress: Progress = _no_progress,
     require_readable: bool = True,
+    aliases: str | Path | None = None,
     ledger_path: str | Path | None = None,
     clock: Clock | None = None,
+    engine: str = "pandas",
+    spark_master: str | None = None,
+    spark_table: str | None = None,
 ) -> CheckOutcome:
     """Read the files, evaluate, write the reports; the exit code follows docs/cli.md.
+
+    ``engine`` ``duckdb`` / ``spark`` reads canonical Parquet/CSV tables (``budget-guard convert``
+    writes them) in that engine instead of spreadsheets in memory (``scaleout.py``).
 
     Raises ``InputError`` when nothing at all could be read (``require_readable``); when only
     some files fail, the reports are written and the exit code is 2. With ``ledger_path`` the run
@@ -243,6 +250,23 @@ def run_check(
         from .cases import supervision_of
 
         supervision_of(rules)
+    if engine != "pandas":
+        return _run_engine_check(
+            paths,
+            rules,
+            out_dir,
+            formats,
+            lang,
+            fail_on,
+            stage,
+            stem,
+            progress,
+            ledger_path,
+            clock,
+            engine=engine,
+            spark_master=spark_master,
+            spark_table=spark_table,
+        )
     files = collect_inputs(paths)
     if not files:
         raise InputError(
@@ -251,7 +275,7 @@ def run_check(
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
-    load = _read(files, department=department, year=year, stage=stage)
+    load = _read(files, department=department, year=year, stage=stage, aliases=aliases)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
@@ -284,9 +308,52 @@ def run_check(
     run_id, changes = _track_check(
         ledger_path, files, out_dir, evaluation, len(run.failed_files), code, clock
     )
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(
         load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
     )
+
+
+def _run_engine_check(
+    paths: Sequence[str | Path],
+    rules: Rules,
+    out_dir: str | Path,
+    formats: Iterable[str],
+    lang: str,
+    fail_on: str,
+    stage: str | None,
+    stem: str | None,
+    progress: Progress,
+    ledger_path: str | Path | None,
+    clock: Clock | None,
+    **engine: Any,
+) -> CheckOutcome:
+    """``check --engine duckdb|spark``: the lines stay in the engine; the reports are the same."""
+    from .scaleout import evaluate_tables
+
+    formats = tuple(formats)
+    if "ge" in formats:
+        raise InputError(
+            "--ge 只用于 pandas 引擎（数据契约的行概况需要内存中的行）；DuckDB/Spark 的核对见对账结果",
+            "--ge works with the pandas engine only (the line profile needs the lines in memory); "
+            "DuckDB/Spark runs are checked by their reconciliation",
+        )
+    progress("read_start", {"files": len(paths)})
+    progress("evaluate", {})
+    load, evaluation = evaluate_tables(paths, rules, stage=stage, **engine)
+    progress("read_done", {"lines": evaluation.line_count, "rejected": 0, "files": len(load.files)})
+    progress("write", {"formats": ",".join(formats)})
+    options: dict[str, Any] = {"stem": stem} if stem else {}
+    reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
+    code = exit_code_for(evaluation.worst_level(), fail_on)
+    if ledger_path is None:
+        return CheckOutcome(load, evaluation, reports, code, fail_on, "")
+    files = [Path(f.path) for f in load.files if f.path and Path(f.path).exists()]
+    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, 0, code, clock)
+    return CheckOutcome(load, evaluation, reports, code, fail_on, "", changes, run_id)
 
 
 def _track_check(
@@ -585,6 +652,7 @@ class BatchOutcome:
     removed_temps: int = 0
     red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
+    case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
 
     @property
     def failed(self) -> int:
@@ -615,6 +683,11 @@ class BatchOutcome:
             "removed_temp_files": self.removed_temps,
             "files": [f.as_record() for f in self.files],
             **({"cases": self.cases.as_record()} if self.cases is not None else {}),
+            **(
+                {"case_reports": {k: str(v) for k, v in self.case_reports.items()}}
+                if self.case_reports
+                else {}
+            ),
         }
 
 
@@ -795,6 +868,7 @@ def run_batch(
         }.get(code, "error")
         failed = sum(o.status != PROCESSED for o in outcomes)
         case_changes = changes() if changes else None  # the ladder once, after every file was seen
+        case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
         ledger.finish_run(
             run_id,
             status=status,
@@ -805,8 +879,24 @@ def run_batch(
             worst_level=worst,
         )
     return BatchOutcome(
-        run_id, tuple(outcomes), skipped, code, state, removed, red_findings=tuple(reds), cases=case_changes
+        run_id,
+        tuple(outcomes),
+        skipped,
+        code,
+        state,
+        removed,
+        red_findings=tuple(reds),
+        cases=case_changes,
+        case_reports=case_reports,
     )
+
+
+def _write_case_sheet(
+    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None
+) -> dict[str, Path]:
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang)
 
 
 def _case_tracker(

@@ -384,6 +384,13 @@ _progress_option = click.option(
 )
 
 
+def _engine_options(command: Callable[..., int]) -> Callable[..., int]:
+    """--engine / --spark-master / --spark-table (docs/cli.md, README "Large data")."""
+    from .scale_cli import engine_options
+
+    return engine_options(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budget-guard")
 def cli() -> None:
@@ -407,10 +414,16 @@ def cli() -> None:
 @_stage_option
 @click.option("--department", help="Department name for tables that do not state it.")
 @click.option("--year", type=click.IntRange(1990, 2100), help="Fiscal year for tables that do not state it.")
+@click.option(
+    "--aliases",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Department aliases (YAML or CSV) so a renamed department is compared as one.",
+)
 @_ledger_option
 @_json_option
 @_ge_option(default_on=False)
 @_progress_option
+@_engine_options
 @handles_errors
 def check(
     inputs: tuple[Path, ...],
@@ -422,10 +435,14 @@ def check(
     stage: str | None,
     department: str | None,
     year: int | None,
+    aliases: Path | None,
     ledger_path: Path | None,
     as_json: bool,
     ge: bool | None,
     progress: str,
+    engine: str,
+    spark_master: str,
+    spark_table: str | None,
 ) -> int:
     """Check FILE_OR_DIR... and write the reports into --out."""
     from .cases.clock import current_clock
@@ -442,8 +459,12 @@ def check(
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        aliases=aliases,
         ledger_path=ledger_path,
         clock=current_clock(),
+        engine=engine,
+        spark_master=spark_master,
+        spark_table=spark_table,
     )
     if as_json:
         _print_quietly(_emit_json, outcome.as_record())
@@ -537,6 +558,9 @@ def batch(
         _print_quietly(_print_batch, outcome, lang)
         if outcome.cases is not None:
             _print_quietly(_print_cases, outcome.cases, lang, False)
+        if outcome.case_reports:
+            paths = ", ".join(str(p) for p in outcome.case_reports.values())
+            _print_quietly(click.echo, i18n.t("cli.cases_exported", lang, paths=paths))
     return outcome.exit_code
 
 
@@ -726,6 +750,9 @@ if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's 
     from .cases.commands import cases as _cases_group
 
     cli.add_command(_cases_group)
+    from .scale_cli import convert as _convert_command
+
+    cli.add_command(_convert_command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,6 @@ SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
 TABS = {
     key: i18n.t(key, "zh")
     for key in (
-        "app.tab.matrix",
         "app.tab.trends",
         "app.tab.departments",
         "app.tab.findings",
@@ -129,12 +128,12 @@ def test_uploading_a_csv_runs_the_same_pipeline():
 
 def test_every_view_renders():
     at = with_sample()
+    matrix = [c for c in at.get("vega_lite_chart") if str(c.key).startswith("matrix_")]
+    assert len(matrix) == 2  # the compliance matrix is above the tabs, on every view
     for tab in TABS:
         open_tab(at, tab)
-        if tab == "app.tab.matrix":
-            assert len(at.get("vega_lite_chart")) == 2
         if tab == "app.tab.trends":
-            assert len(at.get("vega_lite_chart")) == 8
+            assert len(at.get("vega_lite_chart")) == 2 + 8
         if tab == "app.tab.unclassified":
             assert "430行未归入任何类别" in texts(at)
         if tab == "app.tab.rejected":
@@ -148,21 +147,21 @@ def test_filters_change_the_table_without_reading_or_evaluating_again(engine_cal
     at = with_sample()
     frame = findings_frame(at)
     assert len(frame) == 12 and engine_calls == {"read": 1, "evaluate": 1}
-    at.multiselect(key="f_levels.zh").set_value(["red"]).run()
+    at.button_group(key="f_levels.zh").set_value(["red"]).run()
     assert set(at.dataframe[0].value["等级"]) == {"红色（督办）"} and len(at.dataframe[0].value) == 5
     at.multiselect(key="f_groups.zh").set_value(["tight_budget"]).run()
     at.multiselect(key="f_years").set_value([2024]).run()
     frame = at.dataframe[0].value
     assert list(zip(frame["部门"], frame["类别"], strict=True)) == [("商务局", "三公经费")]
     assert "显示1条，共12条" in texts(at)
-    at.multiselect(key="f_levels.zh").set_value([]).run()
+    at.button_group(key="f_levels.zh").set_value([]).run()
     at.multiselect(key="f_groups.zh").set_value([]).run()
     at.multiselect(key="f_years").set_value([]).run()
     at.multiselect(key="f_categories.zh").set_value(["livelihood"]).run()
     assert set(at.dataframe[0].value["类别"]) == {"改善民生"}
     at.multiselect(key="f_scopes.zh").set_value(["教育局"]).run()
     assert list(at.dataframe[0].value["年度"]) == [2023]
-    open_tab(at, "app.tab.matrix")  # other views, and back: still no engine call
+    open_tab(at, "app.tab.trends")  # other views, and back: still no engine call
     open_tab(at, "app.tab.findings")
     assert list(at.dataframe[0].value["年度"]) == [2023]  # the filters kept their values
     assert engine_calls == {"read": 1, "evaluate": 1}
@@ -258,7 +257,7 @@ def test_an_uploaded_valid_rules_file_is_used():
 
 def test_english_switch_keeps_the_open_view():
     at = open_tab(with_sample(), "app.tab.findings")
-    at.multiselect(key="f_levels.zh").set_value(["red"]).run()
+    at.button_group(key="f_levels.zh").set_value(["red"]).run()
     at.segmented_control(key="lang").set_value("en").run()
     assert not at.exception
     assert at.title[0].value == "Budget guardrail dashboard"
@@ -266,7 +265,7 @@ def test_english_switch_keeps_the_open_view():
     page = texts(at)
     assert "Red (supervised)" in page and "Tight budget" in page
     frame = at.dataframe[0].value  # the level filter carried over to the English widget
-    assert at.multiselect(key="f_levels.en").value == ["red"]
+    assert at.button_group(key="f_levels.en").value == ["red"]
     assert "Level" in frame.columns and set(frame["Level"]) == {"Red (supervised)"} and len(frame) == 5
     assert any("[商务局] Three public expenses 2024" in m for m in frame["Explanation"])
     at.segmented_control(key="lang").set_value("zh").run()
@@ -303,7 +302,7 @@ def test_a_filter_change_on_100k_lines_reruns_without_ingest_or_engine(engine_ca
     open_tab(at, "app.tab.findings")
     total = len(at.dataframe[0].value)
     for levels in (["red"], ["red", "yellow"], []):
-        at.multiselect(key="f_levels.zh").set_value(levels).run()
+        at.button_group(key="f_levels.zh").set_value(levels).run()
     assert len(at.dataframe[0].value) == total
     assert engine_calls == {"read": 1, "evaluate": 1}  # speed is measured by benchmarks/, not here
 
@@ -315,7 +314,7 @@ def test_read_options_fill_what_a_table_does_not_say():
     assert not at.exception
     assert "没有读到任何预算支出行" in texts(at)
     open_tab(at, "app.tab.load")
-    problems = at.dataframe[1].value
+    problems = at.table[0].value  # problems are a wrapping table: their text is read whole
     assert "缺年度" in set(problems["问题"])
     at.number_input(key="opt_year").set_value(2024).run()
     assert not at.exception and "得到预算支出行1行" in texts(at)

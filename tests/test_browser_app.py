@@ -111,7 +111,7 @@ def test_upload_a_workbook_and_see_the_planted_violations(server, tmp_path):
             page.get_by_text("预算支出护栏看板").first.wait_for(timeout=WAIT_MS)
 
             page.locator("input[type=file]").first.set_input_files(str(SAMPLE_XLSX))
-            page.get_by_role("tab", name="合规矩阵").wait_for(timeout=WAIT_MS)
+            page.get_by_role("tab", name="同比图").wait_for(timeout=WAIT_MS)
 
             # overview: the red tile and every yuan accounted for
             page.get_by_text("差额为0", exact=False).first.wait_for(timeout=WAIT_MS)
@@ -119,6 +119,7 @@ def test_upload_a_workbook_and_see_the_planted_violations(server, tmp_path):
 
             # compliance matrix: both heatmaps drawn, and where each guardrail broke
             page.locator("[data-testid=stVegaLiteChart]").nth(1).wait_for(timeout=WAIT_MS)
+            page.get_by_text("未达标的项目", exact=False).first.click()
             page.get_by_text("三公经费 2024年 — 商务局 红色（督办） +20.00%").wait_for(timeout=WAIT_MS)
             page.get_by_text("改善民生 2023年 — 教育局 红色（督办）", exact=False).wait_for(timeout=WAIT_MS)
 
@@ -149,6 +150,81 @@ def test_upload_a_workbook_and_see_the_planted_violations(server, tmp_path):
             assert {"scope": "商务局", "category": "sangong", "year": 2024, "level": "red"}.items() <= next(
                 f for f in document["findings"] if f["scope"] == "商务局" and f["category"] == "sangong"
             ).items()
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+SCREENSHOTS = os.environ.get("BUDGET_GUARD_SCREENSHOTS")  # keep the screenshots here to look at them
+
+
+def _shot(page, tmp_path: Path, name: str) -> None:
+    folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name))
+
+
+@pytest.mark.parametrize("width", [1440, 1280, 1024])
+def test_the_matrix_is_read_at_a_glance(server, tmp_path, width):
+    """Matrix above the fold, rates never cut, a cell click opens its lines, level and rate columns in view."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        try:
+            page.goto(server, timeout=WAIT_MS)
+            page.get_by_text("预算支出护栏看板").first.wait_for(timeout=WAIT_MS)
+            page.locator("input[type=file]").first.set_input_files(str(SAMPLE_XLSX))
+            chart = page.locator(".st-key-matrix_wide [data-testid=stVegaLiteChart]").first
+            chart.wait_for(timeout=WAIT_MS)
+            page.wait_for_timeout(1500)
+            _shot(page, tmp_path, f"matrix_{width}.png")
+
+            box = chart.bounding_box()
+            assert box["y"] < 450, f"the matrix starts at {box['y']} px, below the headline area"
+            assert box["y"] + box["height"] <= 900, "the first heatmap is not wholly above the fold"
+
+            # rates are never cut: the widest first line (level + rate) fits inside one cell
+            years = 4  # the sample's compared years 2022–2025 (2021 is not compared, so it has no column)
+            label_px = 130 + 8
+            cell_px = (box["width"] - label_px) / years
+            widest = page.evaluate(
+                """(size) => { const c = document.createElement('canvas').getContext('2d');
+                    c.font = `bold ${size}px Noto Sans CJK SC, sans-serif`;
+                    return Math.max(...['白色 -100.00%', '红色 +20.00%', '黄色 -0.84%'].map(t => c.measureText(t).width)); }""",
+                12 if cell_px < 118 else 14,
+            )
+            assert widest + 6 < cell_px, f"a cell is {cell_px:.0f} px, its rate line needs {widest:.0f} px"
+
+            # a click on 三公经费 × 2024 opens the lines behind it (商务局, the worst scope of the cell)
+            cell_h = 54
+            x = box["x"] + label_px + cell_px * 2.5
+            y = box["y"] + box["height"] - 4 * cell_h + cell_h / 2
+            page.mouse.click(x, y)
+            page.get_by_text("明细：商务局 · 三公经费 · 2024年").wait_for(timeout=WAIT_MS)
+            page.locator(".st-key-matrix_lines [data-testid=stDataFrame]").first.wait_for(timeout=WAIT_MS)
+            page.wait_for_function(
+                """() => [...document.querySelectorAll('.st-key-matrix_lines [data-testid=stDataFrame] tr')]
+                    .some(r => r.textContent.includes('商务局') && r.textContent.includes('city_budget_2021_2025.xlsx'))""",
+                timeout=WAIT_MS,
+            )
+            page.locator(".st-key-matrix_lines").scroll_into_view_if_needed()
+            _shot(page, tmp_path, f"lines_{width}.png")
+
+            # 督办事项: the level and rate columns are pinned, so they are in view at any width
+            page.get_by_role("tab", name="督办事项").click()
+            grid = page.locator("[data-testid=stDataFrame]").last
+            grid.wait_for(timeout=WAIT_MS)
+            grid.scroll_into_view_if_needed()
+            page.wait_for_timeout(1000)
+            headers = page.evaluate(
+                "() => [...document.querySelectorAll('[data-testid=stDataFrame] th')].map(h => h.textContent)"
+            )
+            assert "等级" in headers and "增减率（%）" in headers
+            _shot(page, tmp_path, f"findings_{width}.png")
         except Exception:
             page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             raise

@@ -62,7 +62,7 @@ def test_not_comparable_later_cell_does_not_rectify_and_history_says_so(tmp_path
     history = store.history(case.number)
     assert history[-1]["kind"] == "not_rectified"
     text = history_rows(history, "zh")[-1]["case.col.what"]
-    assert "不可比" in text and "不能作为达标依据" in text
+    assert ("“不可比”" in text or "“无数据”" in text) and "不能作为达标依据" in text
 
 
 def test_compliant_later_cell_rectifies_naming_the_run_and_file(tmp_path):
@@ -183,3 +183,21 @@ def test_supervision_errors_name_the_line(old, new, line_text, message):
     expected_line = next(i for i, row in enumerate(edited.splitlines(), start=1) if line_text in row)
     assert message in zh
     assert place.line == expected_line, (place, zh)
+
+
+def test_the_engine_state_column_decides_when_present():
+    """Cases only display the engine's cell state: with a ``state`` column, it is used as is."""
+    import pandas as pd
+
+    from budget_guard.cases.identity import cell_states
+
+    summary = pd.DataFrame(
+        {
+            "level": ["white", "compliant", None],
+            "reason": ["below_materiality", "compliant", "first_year"],
+            "state": ["not_comparable", "compliant", "no_data"],
+        }
+    )
+    assert list(cell_states(summary)) == ["not_comparable", "compliant", "no_data"]
+    fallback = cell_states(summary.drop(columns="state"))
+    assert list(fallback) == ["white", "compliant", "no_data"]

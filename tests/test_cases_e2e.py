@@ -128,6 +128,9 @@ def test_three_batches_open_escalate_list_and_rectify(capsys, tmp_path):
     assert "挂牌督办 1" in third.stdout or "挂牌督办 3" in third.stdout, third.stdout
     yellow = case_by(ledger, "甲局", "general_expenditure")
     assert (yellow["state"], yellow["level"]) == ("listed", "red")
+    assert "督办单已写出" in third.stdout  # every batch --ledger run leaves the 督办单 of open cases in OUT
+    after_run = load_workbook(out / "督办单.xlsx")["督办台账"]
+    assert yellow["number"] in [after_run.cell(r, 2).value for r in range(2, after_run.max_row + 1)]
     kinds = [e["kind"] for e in events_of(ledger, yellow["number"])]
     assert kinds == ["opened", "seen", "escalated", "seen", "listed"]
     assert yellow["found_at"].startswith("2025-03-01T02:00:00")  # the same case all along

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from pathlib import Path
 
 from ..engine.evaluate import Evaluation
 from ..errors import Place, RulesError
@@ -59,6 +61,26 @@ def track_evaluation(
     return store.apply_run(observations(evaluation), supervision, ctx, open_years=opens, now=now, sweep=sweep)
 
 
+def write_open_cases(
+    store: CaseStore, out_dir: str | Path, formats: Iterable[str], lang: str, *, now: datetime | None = None
+) -> dict[str, Path]:
+    """The 督办单 of every case still waiting (挂牌督办, 待整改, 整改中) into ``out_dir``, after a run.
+
+    Written as ``督办单.<fmt>`` for each of the run's formats the 督办单 has (xlsx, html, md, json);
+    returns ``case_<fmt>`` → path for the run's summary.
+    """
+    from ..reports.case_sheet import CASE_SHEET_FORMATS, CaseSheet, write_case_sheet
+    from .view import CaseFilter, ordered
+
+    wanted = [f for f in CASE_SHEET_FORMATS if f in set(formats)]
+    if not wanted:
+        return {}
+    now = now or store.clock()
+    chosen = ordered(store.cases(), now, CaseFilter())
+    sheet = CaseSheet(tuple(chosen), store.all_events(), now, store.path.name, CaseFilter())
+    return {f"case_{fmt}": path for fmt, path in write_case_sheet(sheet, out_dir, wanted, lang).items()}
+
+
 def finish_run(store: CaseStore, rules: Rules, run_id: int, *, now: datetime | None = None) -> RunChanges:
     """After a batch's last file: the escalation ladder, once, as that run."""
     return store.sweep(supervision_of(rules), run_actor(run_id), now=now, run_id=run_id)
@@ -81,4 +103,5 @@ __all__ = [
     "supervision_of",
     "track_evaluation",
     "use_clock",
+    "write_open_cases",
 ]

@@ -73,7 +73,8 @@ def cell_states(summary: pd.DataFrame) -> pd.Series:
     level = summary[LEVEL].astype(object)
     reason = summary[REASON].astype(object)
     state = level.where(level.notna(), NO_DATA)
-    return state.where(~reason.isin(_INCOMPARABLE_REASONS) | state.eq(COMPLIANT), NOT_COMPARABLE)
+    keep = ~reason.isin(_INCOMPARABLE_REASONS) | state.isin((COMPLIANT, NO_DATA))
+    return state.where(keep, NOT_COMPARABLE)
 
 
 def _int(value: object) -> int | None:

@@ -7,6 +7,12 @@
   2024 部门决算 template (``source`` column); 307, 309, 311, 312, 313, 399 are added where certain.
   ``group`` is 人员经费 (301, 303) or 公用经费 (302, 310), the split 基本支出 tables total by.
 
+- ``func_history.csv``: the 支出功能分类 of several years (2017–2025): each row a code's name from
+  ``from_year`` to ``to_year``, so a table of an earlier year (``207 文化体育与传媒支出`` in 2018, the 款
+  ``20805 行政事业单位离退休``, the 2018 ``21005 医疗保障`` that became ``21011``) is read as what it was,
+  and a message can say which year's classification a code or a name belongs to. Class names of every
+  year; 款/项 renames only where listed (a bureau adds its own with ``codes=``).
+
 A user CSV (``code,name`` and optionally ``kind`` = func/econ) adds or renames codes: see ``load_codebook``.
 """
 
@@ -32,6 +38,24 @@ class CodeBook:
 
     names: dict[str, dict[str, str]]
     groups: dict[str, str] = field(default_factory=dict)
+    # kind → code → ((from_year, to_year, name), …): the classification of several years
+    history: dict[str, dict[str, tuple[tuple[int, int, str], ...]]] = field(default_factory=dict)
+
+    def years_of(self, kind: str, code: str, name: str | None = None) -> list[tuple[int, int, str]]:
+        """The year ranges in which ``code`` exists (with that ``name``, when given), oldest first."""
+        spans = self.history.get(kind, {}).get(code, ())
+        if name is None:
+            return list(spans)
+        wanted = normalise_name(name)
+        return [s for s in spans if normalise_name(s[2]) == wanted]
+
+    def name_in_year(self, kind: str, code: str, year: int | None) -> str | None:
+        """The code's name in ``year`` (the current dictionary when the history has no entry for it)."""
+        if year is not None:
+            for first, last, name in self.history.get(kind, {}).get(code, ()):
+                if first <= year <= last:
+                    return name
+        return self.name(kind, code)
 
     def name(self, kind: str, code: str) -> str | None:
         return self.names[kind].get(code)
@@ -59,12 +83,19 @@ def _packaged(name: str) -> pd.DataFrame:
 def default_codebook() -> CodeBook:
     func, econ = _packaged("func.csv"), _packaged("econ.csv")
     groups = {row.code: row.group for row in econ.itertuples() if len(row.code) == 3 and row.group}
+    history: dict[str, list[tuple[int, int, str]]] = {}
+    for row in _packaged("func_history.csv").itertuples():
+        history.setdefault(row.code, []).append((int(row.from_year), int(row.to_year), row.name))
+    names = {
+        FUNC: dict(zip(func["code"], func["name"], strict=True)),
+        ECON: dict(zip(econ["code"], econ["name"], strict=True)),
+    }
+    for code, spans in history.items():  # a code of an earlier year only (21005 医疗保障) is still known
+        names[FUNC].setdefault(code, max(spans)[2])
     return CodeBook(
-        names={
-            FUNC: dict(zip(func["code"], func["name"], strict=True)),
-            ECON: dict(zip(econ["code"], econ["name"], strict=True)),
-        },
+        names=names,
         groups=groups,
+        history={FUNC: {code: tuple(sorted(spans)) for code, spans in history.items()}},
     )
 
 
@@ -95,7 +126,7 @@ def load_codebook(extra: Any = None) -> tuple[CodeBook, str | None]:
         kind = str(row[kind_col]).strip().lower() if kind_col is not None else ""
         kind = kind if kind in (FUNC, ECON) else (ECON if code.startswith("3") else FUNC)
         names[kind][code] = str(row[name_col]).strip()
-    return CodeBook(names=names, groups=book.groups), None
+    return CodeBook(names=names, groups=book.groups, history=book.history), None
 
 
 def _user_frame(extra: Any) -> pd.DataFrame:

@@ -139,3 +139,34 @@ def report_maker(
         ]
 
     return make
+
+
+KEPT_UPLOADS = 8  # upload sets kept for reloads (each is the files' bytes, in this server's memory)
+
+
+@st.cache_resource(show_spinner=False)
+def _kept_uploads() -> dict[str, tuple[Upload, ...]]:
+    """Uploads by content hash, shared by the sessions of this server process (cleared on restart)."""
+    return {}
+
+
+def keep_uploads(uploads: tuple[Upload, ...], key: str) -> str:
+    """Remember an upload by its content hash so a page reload can restore it; returns the short id."""
+    kept = _kept_uploads()
+    short = key[:16]
+    kept.pop(short, None)
+    kept[short] = uploads
+    while len(kept) > KEPT_UPLOADS:
+        kept.pop(next(iter(kept)))
+    return short
+
+
+def kept_uploads(short: str | None) -> tuple[tuple[Upload, ...], str] | None:
+    """The uploads a reload asks for (the id in the page address), with their content key."""
+    if not short:
+        return None
+    uploads = _kept_uploads().get(short)
+    if uploads is None:
+        return None
+    key = pipeline.uploads_key(uploads)
+    return (uploads, key) if key.startswith(short) else None

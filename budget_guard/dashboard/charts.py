@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 
 from .. import i18n
-from ..engine.compare import CHANGE_RATE
+from ..engine.compare import CATEGORY, CHANGE_RATE
 from ..engine.findings import FINDING_LEVELS
 from ..engine.grade import LEVEL
 from ..table import YEAR
@@ -37,7 +37,8 @@ from .views.trend import TOTAL_WAN
 
 ROW_HEIGHT = 54
 LABEL_WIDTH = {"zh": 130, "en": 185}  # px of category labels, the same in every heatmap
-CELL_TEXT_LIMIT = 150  # px; longer texts end in … (the tooltip has them in full)
+CELL_TEXT_LIMIT = 150  # px of a cell's second line (the scope's name); the tooltip has it in full
+CELL_SELECTION = "cell"  # the click selection of a matrix cell (fields: category id, year)
 FIT_X = alt.AutoSizeParams(type="fit-x", contains="padding")
 TREND_HEIGHT = 230
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -54,7 +55,9 @@ def _t(key: str, lang: str) -> str:
     return i18n.t(key, lang)
 
 
-def matrix_chart(cells: pd.DataFrame, lang: str, categories: list[str] | None = None) -> alt.LayerChart:
+def matrix_chart(
+    cells: pd.DataFrame, lang: str, categories: list[str] | None = None, years: list[int] | None = None
+) -> alt.LayerChart:
     """Category × year heatmap for one scope: fill = level, text = change rate and level.
 
     The legend is left to the page (one for all groups); the category labels get a fixed width so
@@ -62,6 +65,8 @@ def matrix_chart(cells: pd.DataFrame, lang: str, categories: list[str] | None = 
     """
     if categories is None:
         categories = list(dict.fromkeys(cells.sort_values(ORDER)[CATEGORY_NAME]))
+    if years is None:
+        years = sorted({int(y) for y in cells[YEAR]})
     base = alt.Chart().encode(
         x=alt.X(
             f"{YEAR}:O",
@@ -95,17 +100,25 @@ def matrix_chart(cells: pd.DataFrame, lang: str, categories: list[str] | None = 
     ]
     if WHERE in cells.columns:  # all scopes: where the findings are instead of one scope's amounts
         tooltip[3:6] = [alt.Tooltip(f"{WHERE}:N", title=_t("col.scope", lang))]
-    rect = base.mark_rect(stroke=BORDER, strokeWidth=1, cornerRadius=4).encode(
-        color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=None),
-        tooltip=tooltip,
+    clicked = alt.selection_point(name=CELL_SELECTION, fields=[CATEGORY, YEAR], on="click", empty=False)
+    rect = (
+        base.mark_rect(stroke=BORDER, strokeWidth=1, cornerRadius=4, cursor="pointer")
+        .encode(
+            color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=None),
+            strokeWidth=alt.condition(clicked, alt.value(3), alt.value(1)),
+            tooltip=tooltip,
+        )
+        .add_params(clicked)
     )
     text_color = alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None)
-    main = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", font=FONT).encode(
-        text=f"{TEXT_MAIN}:N", color=text_color, tooltip=tooltip
-    )
-    sub = base.mark_text(dy=10, fontSize=11, font=FONT, limit=CELL_TEXT_LIMIT).encode(
-        text=f"{TEXT_SUB}:N", color=text_color, tooltip=tooltip
-    )
+    columns = max(len(years or []), 1)
+    cell = f"(width / {columns})"  # px of one cell: texts fit inside it at any page width
+    main = base.mark_text(
+        dy=-8, fontWeight="bold", font=FONT, fontSize=alt.ExprRef(f"{cell} < 118 ? 12 : 14")
+    ).encode(text=f"{TEXT_MAIN}:N", color=text_color, tooltip=tooltip)
+    sub = base.mark_text(
+        dy=10, fontSize=11, font=FONT, limit=alt.ExprRef(f"min({CELL_TEXT_LIMIT}, {cell} - 10)")
+    ).encode(text=f"{TEXT_SUB}:N", color=text_color, tooltip=tooltip)
     return (
         alt.layer(rect, main, sub, data=cells)
         .resolve_scale(color="independent")
@@ -182,8 +195,11 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
 def matrix_spec(cells: pd.DataFrame, lang: str) -> dict:
     """``matrix_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``, built in milliseconds (see ``_filled``)."""
     categories = tuple(dict.fromkeys(cells.sort_values(ORDER)[CATEGORY_NAME]))
-    key = ("matrix", lang, categories, WHERE in cells.columns)
-    return _filled(key, lambda: matrix_chart(cells.iloc[:0], lang, categories=list(categories)), cells)
+    years = tuple(sorted({int(y) for y in cells[YEAR]}))
+    key = ("matrix", lang, categories, years, WHERE in cells.columns)
+    return _filled(
+        key, lambda: matrix_chart(cells.iloc[:0], lang, categories=list(categories), years=list(years)), cells
+    )
 
 
 def trend_spec(points: pd.DataFrame, title: str, lang: str) -> dict:
@@ -211,4 +227,4 @@ def _filled(key: tuple, build, frame: pd.DataFrame) -> dict:
     return spec
 
 
-__all__ = ["matrix_chart", "matrix_spec", "trend_chart", "trend_spec"]
+__all__ = ["CELL_SELECTION", "matrix_chart", "matrix_spec", "trend_chart", "trend_spec"]

@@ -25,6 +25,7 @@ _LOOKUP_BITS = 20  # up to this many categories, patterns are found with a 2**bi
 _COMPILED: dict[int, tuple[Rules, CompiledRules, str]] = {}  # id(rules) → (rules, compiled, DuckDB SQL)
 _DISTINCT_TABLE = "distinct_lines"
 _LOCAL = threading.local()
+_ROW = "row_position"  # SQL output order is not input order: each result row says which row it is
 
 
 def compiled(rules: Rules) -> tuple[CompiledRules, str]:
@@ -34,7 +35,7 @@ def compiled(rules: Rules) -> tuple[CompiledRules, str]:
         if len(_COMPILED) > 16:
             _COMPILED.clear()
         rules_sql = compile_rules(rules)
-        hit = (rules, rules_sql, rules_sql.select_sql(_DISTINCT_TABLE, "duckdb"))
+        hit = (rules, rules_sql, rules_sql.select_sql(_DISTINCT_TABLE, "duckdb", keep=(_ROW,)))
         _COMPILED[id(rules)] = hit
     return hit[1], hit[2]
 
@@ -67,7 +68,7 @@ def _distinct_rows(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFram
 
 def _arrow_text(frame: pd.DataFrame, columns: list[str]) -> pa.Table:
     """The columns as Arrow strings (NULL where missing), whatever their pandas dtype."""
-    arrays = {}
+    arrays = {_ROW: pa.array(np.arange(len(frame), dtype=np.int64))}
     for column in columns:
         values = frame[column].astype(object)
         arrays[column] = pa.array(values.where(values.notna(), None).tolist(), type=pa.string())
@@ -78,12 +79,19 @@ def _run_compiled(frame: pd.DataFrame, rules: Rules) -> dict[str, np.ndarray]:
     """``member_i`` / ``cover_i`` for each row of ``frame`` (the compiled SQL, in DuckDB)."""
     rules_sql, query = compiled(rules)
     con = _connection()
-    con.register(_DISTINCT_TABLE, _arrow_text(frame, list(rules_sql.columns)))
+    table = _arrow_text(frame, list(rules_sql.columns))
+    con.register(_DISTINCT_TABLE, table)
     try:
         result = con.execute(query).fetchnumpy()
     finally:
         con.unregister(_DISTINCT_TABLE)
-    return {name: np.asarray(values, dtype=bool) for name, values in result.items()}
+    position = np.asarray(result.pop(_ROW), dtype=np.int64)
+    out = {}
+    for name, values in result.items():
+        ordered = np.zeros(len(frame), dtype=bool)
+        ordered[position] = np.asarray(values, dtype=bool)
+        out[name] = ordered
+    return out
 
 
 def _connection():

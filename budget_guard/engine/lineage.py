@@ -39,6 +39,18 @@ class Lineage(Protocol):
     and how many lines are behind the number. The pandas index answers from memory; the SQL
     backends with one query for all findings."""
 
+    def _first_in_source_order(self, positions: np.ndarray) -> np.ndarray:
+        """The ``MAX_SOURCE_LINES`` lines first in (file, sheet, row) order — what every engine lists, so
+        the text does not depend on the order lines were read in (O(n): a partition, not a sort)."""
+        if len(positions) <= MAX_SOURCE_LINES:
+            return positions
+        rows = self._row[positions]
+        row_span = int(rows.max()) + 2
+        sheets = len(self._sheet_names) + 1
+        key = ((self._file[positions].astype(np.int64) + 1) * sheets + self._sheet[positions] + 1) * row_span
+        key += rows + 1
+        return positions[np.argpartition(key, MAX_SOURCE_LINES - 1)[:MAX_SOURCE_LINES]]
+
     def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]: ...
 
 
@@ -137,7 +149,7 @@ class SourceIndex:
 
     def describe(self, positions: np.ndarray) -> str:
         """'file:sheet:3-5,9; other.csv:12 …（共N行）' for the given line positions."""
-        pos = positions[:MAX_SOURCE_LINES]
+        pos = self._first_in_source_order(positions)
         return describe_rows(
             self._file[pos],
             self._file_names,
@@ -146,6 +158,18 @@ class SourceIndex:
             self._row[pos],
             len(positions),
         )
+
+    def _first_in_source_order(self, positions: np.ndarray) -> np.ndarray:
+        """The ``MAX_SOURCE_LINES`` lines first in (file, sheet, row) order — what every engine lists, so
+        the text does not depend on the order lines were read in (O(n): a partition, not a sort)."""
+        if len(positions) <= MAX_SOURCE_LINES:
+            return positions
+        rows = self._row[positions]
+        row_span = int(rows.max()) + 2
+        sheets = len(self._sheet_names) + 1
+        key = ((self._file[positions].astype(np.int64) + 1) * sheets + self._sheet[positions] + 1) * row_span
+        key += rows + 1
+        return positions[np.argpartition(key, MAX_SOURCE_LINES - 1)[:MAX_SOURCE_LINES]]
 
     def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]:
         out = []

@@ -48,7 +48,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Rectified: the cell is compliant in this run ({amount} vs {prev_amount} 10k yuan)",
     ),
     "case.event.not_rectified": (
-        "未能确认整改：本次数据{state_label}，不能作为达标依据，问题保持未结",
+        "未能确认整改：本次运行中该项为“{state_label}”，不能作为达标依据，问题保持未结",
         "Not confirmed as rectified: this run's cell is {state_label}, which is not compliance; the case stays open",
     ),
     "case.event.not_rectified.partial": (
@@ -162,8 +162,8 @@ TEXT.update(
         "app.cases.total_metric": ("未结问题", "Open cases"),
         "app.cases.count": ("显示 {shown} 个问题（共 {total} 个）", "{shown} of {total} cases"),
         "app.cases.select": (
-            "选择一行查看整改记录和所依据的数据行",
-            "Select a row for its history and the lines behind it",
+            "选择督办编号，查看整改记录和所依据的数据行",
+            "Pick a case number for its history and the lines behind it",
         ),
         "app.cases.history": ("整改记录", "History"),
         "app.cases.behind": ("问题所依据的数据行", "Lines behind it"),

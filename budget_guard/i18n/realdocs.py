@@ -25,4 +25,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "scope.state-capital": ("国有资本经营预算财政拨款", "state capital budget appropriations"),
     "scope.appropriation": ("财政拨款", "all budget appropriations"),
     "scope.all-funds": ("全部资金（财政拨款和其他资金）", "all funds (appropriations and other funds)"),
+    "problem.title.aliases-invalid": ("部门别名表无法使用", "alias file invalid"),
+    "problem.hint.aliases-invalid": (
+        "按提示改正别名表中指出的那一行；本次未使用别名读取",
+        "Fix the line named; the tables were read without aliases.",
+    ),
+    "problem.title.department-linked": ("部门名称已关联", "departments linked"),
+    "problem.hint.department-linked": (
+        "提示：按别名表或部门编码，把改名前后的部门视为同一部门比较",
+        "Informational: declared aliases or a shared 部门编码 link renamed departments across years.",
+    ),
+    "problem.title.code-name-other-year": ("其他年度的科目名称", "name of another year"),
+    "problem.hint.code-name-other-year": (
+        "提示：政府收支分类科目在年度之间有更名，按编码比较",
+        "Informational: the classification renames some 类/款 between years; the code is what is compared.",
+    ),
+    "problem.title.code-suggested": ("编码印错", "misprinted code"),
+    "problem.hint.code-suggested": (
+        "改正表中印错的编码；改正前该行金额不计入（由其上级行代替）",
+        "Correct the printed code; the row's money is not counted until it is (its parent row stands in for it).",
+    ),
+    "problem.title.operating-printed": ("另列机关运行经费", "机关运行经费 printed"),
+    "problem.hint.operating-printed": (
+        "提示：可将表中机关运行经费与报告中的运行经费对照",
+        "Informational: compare the printed 机关运行经费 with the 运行经费 row of the report.",
+    ),
 }

@@ -263,6 +263,48 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.red_more": ("……另{count}项，详见报告", "… {count} more, see the report"),
     "cli.batch_red_file": ("{name}：红色督办事项{count}项", "{name}: {count} red finding(s)"),
     "col.problem": ("问题", "Problem"),
+    # levels in a matrix cell, beside the rate
+    "level_short.compliant": ("达标", "OK"),
+    "level_short.white": ("白色", "White"),
+    "level_short.yellow": ("黄色", "Yellow"),
+    "level_short.red": ("红色", "Red"),
+    "level_short.none": ("不比较", "n/a"),
+    # dashboard at a glance
+    "app.matrix.click": (
+        "点击矩阵中的单元格，查看构成该数字的明细行（全部范围时为该格最严重的范围）",
+        "Click a cell of the matrix to see the lines behind it (for all scopes: the cell's worst scope)",
+    ),
+    "app.matrix.opened": ("明细：{scope} · {category} · {year}年", "Lines: {scope} · {category} · {year}"),
+    "app.matrix.close": ("关闭明细", "Close"),
+    "app.matrix.table_caption": (
+        "窄屏显示为表格：类别、年度、等级、增减率",
+        "Narrow screen: the matrix as a table",
+    ),
+    "app.problems.card": ("数据问题", "Data problems"),
+    "app.problems.card_none": ("读取时未发现数据问题", "No data problems found while reading"),
+    "app.problems.card_counts": (
+        "错误{error}条、警告{warning}条、提示{notice}条",
+        "{error} error(s), {warning} warning(s), {notice} notice(s)",
+    ),
+    "app.problems.card_more": (
+        "全部问题见“读取报告”（按严重程度排序）",
+        "All problems: see 'Load report' (worst first)",
+    ),
+    "app.restored": (
+        "已恢复本次会话上次上传的{count}个文件（按内容哈希保存在服务器缓存中，刷新页面不会丢失；关闭服务器后清除）",
+        "Restored the {count} file(s) last uploaded in this session (kept by content hash in the server cache, so a reload keeps them; cleared when the server stops)",
+    ),
+    "app.upload.drop": ("把文件拖到这里", "Drag and drop files here"),
+    "app.upload.limit": ("每个文件不超过{mb}MB · xlsx、xls、csv", "Limit {mb}MB per file · xlsx, xls, csv"),
+    "app.upload.browse": ("选择文件", "Browse files"),
+    "app.upload.help": (
+        "可一次选择多个文件；同一部门同一年度的多张公开表会一起读取",
+        "Several files at once; the published tables of one department and year are read together",
+    ),
+    "app.rules.upload_help": (
+        "规则文件为 UTF-8 编码的 YAML，格式见 README",
+        "A UTF-8 YAML rules file, see README",
+    ),
     # time zone shown next to every time
     "time.beijing": ("北京时间", "Beijing time"),
 }

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..problems import Problem
 from .grid import column_letter
+from .table_kinds import is_label_row
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?:年度?|年)?")
 _YEAR_STRICT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度?")
@@ -105,7 +106,7 @@ def build_context(
     """Resolve department / year / stage / unit for one sheet from arguments, title rows, sheet and file names."""
     ctx = Context()
     problems: list[Problem] = []
-    cells = title_lines(grid, header_row)
+    cells = [c for c in title_lines(grid, header_row) if not is_label_row(c[2])]  # 公开06表, 表六
     title_text = " ".join(_UNIT_LINE.sub(" ", text) for _, _, text in cells)
     ctx.title = cells[0][2] if cells else None
     for row, position, text in cells:

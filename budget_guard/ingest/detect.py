@@ -19,7 +19,7 @@ from .published import find_anchor, plan
 from .rows import blank_rows
 from .sangong import find_anchor as find_sangong_anchor
 from .side_by_side import block_starts, plan_blocks
-from .table_kinds import classify_table, has_figures, looks_like_spending_table, no_data_note
+from .table_kinds import classify_table, has_figures, looks_like_spending_table, no_data_note, title_text
 from .yitihua import LAYOUT as YITIHUA
 from .yitihua import find_header as find_yitihua_header
 
@@ -75,6 +75,8 @@ def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) 
             return Detection(PUBLISHED, table_plan, row=anchor)
         if table_plan is not None:
             return Detection(UNKNOWN, problem="no-amount-column", row=anchor)
+    if "总表" in title_text(grid, sheet):  # 支出总表 / 支出预算总表 printed by class names, without codes
+        return Detection(NO_DATA, detail="汇总表（无科目编码） / summary table without codes")
     return _explain_unknown(grid)
 
 

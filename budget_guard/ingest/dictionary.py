@@ -46,6 +46,25 @@ def name_mismatch_problems(
         expected = book.name(kind, code)
         if expected is None or normalise_name(expected) == normalise_name(name):
             continue
+        spans = book.years_of(kind, code, name)
+        if spans:  # the name this code had in another year's classification (款 renamed between years)
+            first, last, _ = spans[0]
+            problems.append(
+                Problem(
+                    "code-name-other-year",
+                    file=file,
+                    sheet=sheet,
+                    row=int(row),
+                    column=column,
+                    details={
+                        "value": code,
+                        "actual": name.strip(),
+                        "years": f"{first}–{last}",
+                        "expected": expected,
+                    },
+                )
+            )
+            continue
         problems.append(
             Problem(
                 "code-name-mismatch",
@@ -54,6 +73,51 @@ def name_mismatch_problems(
                 row=int(row),
                 column=column,
                 details={"value": code, "expected": expected, "actual": name.strip()},
+            )
+        )
+    return problems
+
+
+def codes_named(name: str, kind: str, book: CodeBook, hint: str = "") -> list[str]:
+    """Dictionary codes whose name is ``name`` (normalised); those ending in the printed ``hint`` digits first."""
+    wanted = normalise_name(name)
+    found = [code for code, known in book.names[kind].items() if normalise_name(known) == wanted]
+    return sorted(found, key=lambda c: (not (hint and c.endswith(hint)), len(c), c))
+
+
+def suggestion_problems(
+    malformed: pd.DataFrame | None,
+    kind: str,
+    book: CodeBook,
+    *,
+    file: str,
+    sheet: str | None,
+    column: str | None,
+) -> list[Problem]:
+    """For a code that does not fit the classification (``7 | 11 | 02``), the code its printed name has in the dictionary."""
+    if malformed is None or malformed.empty:
+        return []
+    problems = []
+    for row, raw, name in malformed[["raw", "name"]].itertuples():
+        if not isinstance(name, str) or not name.strip():
+            continue
+        hint = "".join(part.strip() for part in str(raw).split("|")[1:])
+        found = codes_named(name, kind, book, hint)
+        if not found:
+            continue
+        problems.append(
+            Problem(
+                "code-suggested",
+                file=file,
+                sheet=sheet,
+                row=int(row),
+                column=column,
+                details={
+                    "value": raw,
+                    "name": name.strip(),
+                    "suggestion": found[0],
+                    "others": "、".join(found[1:4]),
+                },
             )
         )
     return problems

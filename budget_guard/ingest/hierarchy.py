@@ -57,7 +57,7 @@ def resolve_codes(body: pd.DataFrame, columns: CodeColumns, max_length: int) -> 
     state: list[str] = []  # resolved segments: ["201", "03", "01"]
     for values in body.iloc[:, list(columns.positions)].itertuples(index=False):
         parts = [_clean(v) for v in values]
-        raw = " ".join(p for p in parts if p)
+        raw = (" | " if columns.style == SPLIT else " ").join(p for p in parts if p)
         raws.append(raw or None)
         if not raw:
             codes.append(None), problems.append(None), names.append(None)

@@ -89,6 +89,7 @@ class Published:
     line_fen: pd.Series | None = None  # body row → amount of the first line column, in fen
     amount_label: str | None = None
     step_fen: int | None = None  # one step of the last printed decimal (the rounding rule)
+    malformed: pd.DataFrame | None = None  # row → raw code text, printed name (for a dictionary suggestion)
 
 
 def find_anchor(grid: pd.DataFrame) -> int | None:
@@ -325,6 +326,10 @@ def read_published(
         line_fen=line_fen,
         amount_label=line_measures[0].label if line_measures else None,
         step_fen=step,
+        malformed=pd.DataFrame(
+            {"raw": resolved.raw[malformed & data], "name": names[malformed & data]},
+            index=body.index[malformed & data],
+        ),
     )
 
 

@@ -24,6 +24,7 @@ from ..table import (
     empty_table,
     format_yuan,
 )
+from .aliases import AliasError, link_departments, load_aliases
 from .cross_source import second_sources
 from .detect import EMPTY, NO_DATA, UNKNOWN
 from .duplicates import duplicate_problems
@@ -35,7 +36,7 @@ from .outcomes import settle_outcomes
 from .overlap import drop_repeated_tables, overlap_problems
 from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from .sangong import SANGONG as SANGONG_LAYOUT
-from .scopes import ALL_FUNDS_LAYOUT, SheetInfo, settle_scopes
+from .scopes import ALL_FUNDS_LAYOUT, SheetInfo, prefer_department, settle_scopes
 from .sheets import Options, SheetOutcome, read_sheet
 from .sources import Source, collect_sources
 
@@ -51,6 +52,7 @@ def read_budget(
     unit: str | None = None,
     codes: Any = None,
     max_file_mb: float = 200,
+    aliases: Any = None,
 ) -> LoadResult:
     """Read budget tables into the canonical table, the rejected cells, the problems and a per-sheet load report.
 
@@ -70,6 +72,19 @@ def read_budget(
             )
         )
     options = replace(options, codebook=codebook)
+    declared = None
+    if aliases is not None:
+        try:
+            declared = load_aliases(aliases)
+        except (AliasError, OSError, UnicodeDecodeError) as exc:
+            problems.append(
+                Problem(
+                    "aliases-invalid",
+                    file=_codes_name(aliases),
+                    row=getattr(exc, "line", None),
+                    details={"detail": str(exc)[:300]},
+                )
+            )
     result = LoadResult()
     tables: list[pd.DataFrame] = []
     rejected: list[pd.DataFrame] = []
@@ -110,11 +125,14 @@ def read_budget(
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
+    result.table, linked = link_departments(result.table, declared)
+    problems.extend(linked)
+    result.table = _apply(result, rejected, prefer_department(result.table, _sheet_infos(result)))
     result.table = _drop_repeated_tables(result, rejected, problems)
     result.table = _set_aside_second_sources(result, rejected, problems)
     result.table, settled_layouts = _settle_scopes(result, rejected, problems)
     problems.extend(duplicate_problems(result.table))
-    settled = result.table[SOURCE_LAYOUT].astype("object").isin(settled_layouts).to_numpy()
+    settled = result.table[SOURCE_LAYOUT].isin(settled_layouts).to_numpy()
     problems.extend(overlap_problems(result.table.loc[~settled]))
     settle_outcomes(result, problems)
     result.rejected = (
@@ -186,13 +204,21 @@ def _settle_scopes(
     result: LoadResult, rejected: list[pd.DataFrame], problems: list[Problem]
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """Decide which money each table contributes (``scopes``) and account for the rows counted elsewhere."""
-    sheets = {
-        (f.name, s.sheet or ""): SheetInfo(s.layout, s.scope, s.title or s.sheet or f.name)
+    settled = settle_scopes(result.table, _sheet_infos(result))
+    problems.extend(settled.problems)
+    return _apply(result, rejected, settled), (SANGONG_LAYOUT, ALL_FUNDS_LAYOUT)
+
+
+def _sheet_infos(result: LoadResult) -> dict[tuple[str, str], SheetInfo]:
+    return {
+        (f.name, s.sheet or ""): SheetInfo(s.layout, s.scope, s.title or s.sheet or f.name, s.level, s.unit)
         for f in result.files
         for s in f.sheets
     }
-    settled = settle_scopes(result.table, sheets)
-    problems.extend(settled.problems)
+
+
+def _apply(result: LoadResult, rejected: list[pd.DataFrame], settled) -> pd.DataFrame:
+    """Record a cross-table decision on the sheets it touched; rows counted elsewhere become rejected records."""
     for (file, sheet), (zh, en) in settled.notes.items():
         report = _sheet_report(result, file, sheet)
         if report is not None:
@@ -227,7 +253,7 @@ def _settle_scopes(
             if report is not None:
                 report.amount_fen = int(counted["sum"].get(key, 0))
                 report.lines = int(counted["size"].get(key, 0))
-    return kept, (SANGONG_LAYOUT, ALL_FUNDS_LAYOUT)
+    return kept
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,9 @@ class SheetReport:
     lines: int = 0  # canonical lines produced (a wide or 基本/项目 row yields several)
     header_row: int | None = None  # 1-based row of the (last) header row found
     title: str | None = None  # the printed title (what the per-table summary calls the table)
-    scope: str | None = (
-        None  # funding scope (table_kinds): general, fund, state-capital, appropriation, all-funds
-    )
+    # funding scope (table_kinds): general, fund, state-capital, appropriation, all-funds
+    scope: str | None = None
+    level: str | None = None  # department (部门预算/决算, includes its units) | unit (单位预算/决算)
     outcome: str = ""  # read | not-spending | empty | repeated | failed (see OUTCOMES)
     reason_zh: str = ""  # why, for every outcome but a plain read
     reason_en: str = ""

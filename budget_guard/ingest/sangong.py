@@ -23,7 +23,7 @@ from .context import Context, stage_in_text
 from .header_block import HeaderBlock, find_block, has_amounts, row_cells
 from .hierarchy import compare
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT, combine_raw
-from .numbers import parse_amounts
+from .numbers import fen_to_unit_text, parse_amounts
 from .rounding import printed_decimals, printed_step_fen
 from .rows import BLANK, DATA, HEADER, NOTE, blank_rows, note_rows
 
@@ -150,6 +150,19 @@ def read_sangong(
         )
     ]
     for c in cols:
+        if not c.role and "机关运行经费" in c.label:
+            fen = parse_amounts(body.loc[data, c.position], unit=unit, blank_is_zero=True)[0].fillna(0)
+            problems.append(
+                Problem(
+                    "operating-printed",
+                    file=file,
+                    sheet=sheet,
+                    row=int(body.index[data][0]) if data.any() else block.last,
+                    column=c.label,
+                    details={"value": fen_to_unit_text(int(fen.sum()), unit), "unit": unit, "label": c.label},
+                )
+            )
+            continue
         if not c.role:
             problems.append(
                 Problem(

@@ -42,7 +42,7 @@ from ..table import (
     format_yuan,
 )
 from .sangong import ITEM_NAMES, SANGONG
-from .table_kinds import ALL_FUNDS
+from .table_kinds import ALL_FUNDS, DEPARTMENT_LEVEL, UNIT_LEVEL
 
 ALL_FUNDS_LAYOUT = "all-funds"
 SANGONG_CODES = tuple(ITEM_NAMES)
@@ -54,6 +54,48 @@ class SheetInfo:
     layout: str
     scope: str | None
     title: str
+    level: str | None = None  # department | unit (table_kinds.budget_level)
+    unit: str | None = None  # the table's unit, for amounts in its notes
+
+
+def prefer_department(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo]) -> Settled:
+    """A 部门预算 includes its units: where a department-year-stage has both, the 单位预算 tables are set aside."""
+    empty = table.iloc[0:0]
+    if table.empty:
+        return Settled(table, empty)
+    levels = {key: info.level for key, info in sheets.items() if info.level}
+    if len(set(levels.values())) < 2:
+        return Settled(table, empty)
+    ids, distinct = _sheet_ids(table)
+    keys = _sheet_keys(ids, distinct, table.index)
+    level = pd.Series(np.array([levels.get(k) for k in distinct], dtype=object)[ids], index=table.index)
+    frame = pd.DataFrame(
+        {
+            "d": table[DEPARTMENT].astype("object").to_numpy(),
+            "y": table[YEAR].to_numpy(),
+            "s": table[STAGE].astype("object").to_numpy(),
+            "level": level.to_numpy(),
+        }
+    )
+    has_department = (
+        frame.assign(dept=frame["level"] == DEPARTMENT_LEVEL)
+        .groupby(["d", "y", "s"])["dept"]
+        .transform("any")
+    )
+    drop = ((frame["level"] == UNIT_LEVEL) & has_department).to_numpy()
+    settled = Settled(table.loc[~drop], table.loc[drop])
+    for key in dict.fromkeys(keys[drop]):
+        rows = drop & (keys == key).to_numpy()
+        department, year = frame.loc[rows, "d"].iloc[0], int(frame.loc[rows, "y"].iloc[0])
+        kept = [k for k, v in levels.items() if v == DEPARTMENT_LEVEL]
+        titles = "、".join(_title(sheets, k) for k in kept[:3])
+        settled.counted_from[key] = titles
+        settled.notes[key] = (
+            f"{department}{year}年同时有部门预算（决算）和单位预算（决算）：部门预算已包含所属单位，按{titles}计入，本表不重复计入",
+            f"{department} {year}: both the 部门 and the 单位 tables were given; the 部门 one includes its units, "
+            f"so {titles} is counted and this table is not added again",
+        )
+    return settled
 
 
 @dataclass
@@ -69,28 +111,42 @@ class Settled:
     notes: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # sheet → (zh, en) decision
 
 
-def _sheet_keys(table: pd.DataFrame) -> pd.Series:
-    return pd.Series(
-        list(
-            zip(
-                table[SOURCE_FILE].astype("object"),
-                table[SOURCE_SHEET].astype("object").fillna(""),
-                strict=True,
-            )
-        ),
-        index=table.index,
-        dtype="object",
-    )
+def _sheet_ids(table: pd.DataFrame) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Each line's sheet as an index into the distinct (file, sheet) keys: one factorize of two
+    integer code columns, so a million lines cost no Python per line."""
+    file = pd.Series(table[SOURCE_FILE].astype("object").to_numpy())
+    sheet = pd.Series(table[SOURCE_SHEET].astype("object").fillna("").to_numpy())
+    file_codes, file_uniques = pd.factorize(file, use_na_sentinel=False)
+    sheet_codes, sheet_uniques = pd.factorize(sheet, use_na_sentinel=False)
+    ids, pairs = pd.factorize(file_codes.astype(np.int64) * (len(sheet_uniques) + 1) + sheet_codes)
+    radix = len(sheet_uniques) + 1
+    keys = [(file_uniques[int(p) // radix], sheet_uniques[int(p) % radix]) for p in pairs]
+    return ids, keys
+
+
+def _sheet_keys(ids: np.ndarray, distinct: list[tuple[str, str]], index: pd.Index) -> pd.Series:
+    objects = np.empty(len(distinct), dtype=object)
+    for i, key in enumerate(distinct):
+        objects[i] = key
+    return pd.Series(objects[ids], index=index, dtype="object")
 
 
 def settle_scopes(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo]) -> Settled:
     """Apply the decision above to the combined lines of every file (vectorised per department-year)."""
     empty = table.iloc[0:0]
-    if table.empty:
+    if table.empty or not any(info.layout in (SANGONG, ALL_FUNDS_LAYOUT) for info in sheets.values()):
+        return Settled(table, empty)  # the usual long or single table: nothing to decide, no pass over lines
+    ids, distinct = _sheet_ids(table)
+    unknown = SheetInfo("", None, "")
+    layout = pd.Series(
+        np.array([sheets.get(k, unknown).layout for k in distinct], dtype=object)[ids], index=table.index
+    )
+    scope = pd.Series(
+        np.array([sheets.get(k, unknown).scope for k in distinct], dtype=object)[ids], index=table.index
+    )
+    if not (layout.isin([SANGONG, ALL_FUNDS_LAYOUT])).any():  # nothing to settle (an ordinary long file)
         return Settled(table, empty)
-    keys = _sheet_keys(table)
-    layout = keys.map(lambda k: sheets.get(k, SheetInfo("", None, "")).layout)
-    scope = keys.map(lambda k: sheets.get(k, SheetInfo("", None, "")).scope)
+    keys = _sheet_keys(ids, distinct, table.index)
     amounts = table[AMOUNT_FEN].astype("int64").copy()
     items = table[ITEM].astype("object").copy()
     drop = pd.Series(False, index=table.index)
@@ -136,6 +192,8 @@ def _title(sheets: dict, key: tuple[str, str]) -> str:
 
 def _settle_sangong(table, sangong, basic, keys, sheets, amounts, items, settled: Settled, where) -> None:
     """三公 table minus the 基本支出 table's 三公 lines, per item: the rest is what only the 三公 table holds."""
+    from .outcomes import money  # imported here: outcomes reads the layouts this module's callers use
+
     if not sangong.any() or not basic.any():
         return
     codes = table[ECON_CODE].astype("object")
@@ -157,9 +215,10 @@ def _settle_sangong(table, sangong, basic, keys, sheets, amounts, items, settled
         name = ITEM_NAMES[code]
         items[lines[0]] = f"{name}（基本支出表以外的部分）" if in_basic else name
         if in_basic:
-            parts_zh.append(f"{name}{format_yuan(printed)}元，其中基本支出表已计{format_yuan(in_basic)}元")
+            unit = sheets[sheet_of].unit if sheet_of in sheets else None
+            parts_zh.append(f"{name}{money(printed, unit)}，其中基本支出表已计{money(in_basic, unit)}")
             parts_en.append(
-                f"{name} {format_yuan(printed)} yuan, {format_yuan(in_basic)} already in the basic table"
+                f"{name} {money(printed, unit, 'en')}, {money(in_basic, unit, 'en')} already in the basic table"
             )
         if rest < 0:
             settled.problems.append(
@@ -240,13 +299,16 @@ def _settle_all_funds(
                 },
             )
         )
+    from .outcomes import money
+
     for key in dict.fromkeys(keys[whole_index]):
+        unit = sheets[key].unit if key in sheets else None
         settled.counted_from[key] = narrow_title
         settled.notes[key] = (
-            f"全部资金口径：与{narrow_title}相同的钱按该表计入，本表只计其余部分（其他资金等）{format_yuan(added)}元",
+            f"全部资金口径：与{narrow_title}相同的钱按该表计入，本表只计其余部分（其他资金等）{money(added, unit)}",
             f"all funds: money also in {narrow_title} is counted from it; this table adds the rest "
-            f"(other funds etc.) {format_yuan(added)} yuan",
+            f"(other funds etc.) {money(added, unit, 'en')}",
         )
 
 
-__all__ = ["ALL_FUNDS_LAYOUT", "SheetInfo", "Settled", "settle_scopes"]
+__all__ = ["ALL_FUNDS_LAYOUT", "SheetInfo", "Settled", "prefer_department", "settle_scopes"]

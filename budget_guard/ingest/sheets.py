@@ -25,7 +25,7 @@ from .detect import (
     Detection,
     detect_layout,
 )
-from .dictionary import name_mismatch_problems, unknown_code_problems
+from .dictionary import name_mismatch_problems, suggestion_problems, unknown_code_problems
 from .grid import column_letter
 from .hierarchy import long_parent_lines
 from .lines import Finished, finish_lines
@@ -36,7 +36,7 @@ from .rows import BLANK, DATA, HEADER, NOTE, REJECTED, SUBTOTAL, blank_rows, cou
 from .sangong import read_sangong
 from .scopes import ALL_FUNDS_LAYOUT
 from .side_by_side import group_total_problems, merge_buckets
-from .table_kinds import ALL_FUNDS, APPROPRIATION, scope_of, title_text
+from .table_kinds import ALL_FUNDS, APPROPRIATION, budget_level, scope_of, title_text
 from .yitihua import read_yitihua
 
 
@@ -86,9 +86,11 @@ def read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Option
         buckets = pd.Series(NOTE, index=grid.index).mask(blank_rows(grid), BLANK)
         count_buckets(report, buckets)
         problem = Problem("sheet-skipped", file=file, sheet=sheet, details={"detail": detection.detail})
-        report.outcome, report.reason_zh, report.reason_en = NOT_SPENDING, *_both(problem)
+        zh, _, en = detection.detail.partition(" / ")  # the reason in one language each
+        report.outcome, report.reason_zh, report.reason_en = NOT_SPENDING, zh, en or zh
         return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
     report.scope = scope_of(report.title or "")
+    report.level = budget_level(title_text(grid, sheet), sheet, file)
     if detection.layout == LONG:
         report.scope = None
         return _read_long_sheet(grid, detection, report, file, sheet, options)
@@ -305,10 +307,21 @@ def _dictionary(published, options: Options, file: str, sheet: str | None) -> li
     if book is None or published.code_rows is None:
         return []
     code_label = published.labels.get(FUNC_CODE if published.kind == FUNC else ECON_CODE)
-    return unknown_code_problems(
-        published.code_rows["code"], published.kind, book, file=file, sheet=sheet, column=code_label
-    ) + name_mismatch_problems(
-        published.code_rows, published.kind, book, file=file, sheet=sheet, column=published.labels.get("item")
+    return (
+        unknown_code_problems(
+            published.code_rows["code"], published.kind, book, file=file, sheet=sheet, column=code_label
+        )
+        + suggestion_problems(
+            published.malformed, published.kind, book, file=file, sheet=sheet, column=code_label
+        )
+        + name_mismatch_problems(
+            published.code_rows,
+            published.kind,
+            book,
+            file=file,
+            sheet=sheet,
+            column=published.labels.get("item"),
+        )
     )
 
 

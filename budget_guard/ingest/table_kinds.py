@@ -128,6 +128,20 @@ def scope_of(title: str) -> str | None:
     return None
 
 
+DEPARTMENT_LEVEL, UNIT_LEVEL = "department", "unit"
+
+
+def budget_level(*texts: str | None) -> str | None:
+    """``department`` for a 部门预算/决算 (it includes the sub-units), ``unit`` for a 单位预算/决算, else ``None``."""
+    for text in texts:
+        value = normalise(text)
+        if re.search(r"单位(?:预算|决算)", value):
+            return UNIT_LEVEL
+        if re.search(r"部门(?:预算|决算)", value):
+            return DEPARTMENT_LEVEL
+    return None
+
+
 def _units_list(grid: pd.DataFrame) -> bool:
     """A header naming 单位名称 beside only a 序号 column: the list of units a 部门 includes."""
     for values in grid.iloc[:TITLE_ROWS].itertuples(index=False):
@@ -138,11 +152,23 @@ def _units_list(grid: pd.DataFrame) -> bool:
     return False
 
 
+FIGURE_HEAD_ROWS = 200  # a data table shows figures near its top: look there first
+
+
 def has_figures(grid: pd.DataFrame) -> bool:
-    """Any amount-like cell (a year in a title is text, ``2024年``, and does not count)."""
-    body = grid
-    for column in body.columns:
-        cells = body[column].dropna()
+    """Any amount-like cell (a year in a title is text, ``2024年``, and does not count).
+
+    The top rows first, then each column's distinct values: a million-line CSV answers from its
+    first rows, and a grid without figures is checked once per distinct text, not per cell.
+    """
+    return _any_figure(grid.head(FIGURE_HEAD_ROWS)) or (
+        len(grid) > FIGURE_HEAD_ROWS and _any_figure(grid.iloc[FIGURE_HEAD_ROWS:])
+    )
+
+
+def _any_figure(grid: pd.DataFrame) -> bool:
+    for column in grid.columns:
+        cells = pd.Series(grid[column].dropna().unique())
         if cells.empty:
             continue
         if cells.astype(str).str.match(_NUMBER.pattern).any():

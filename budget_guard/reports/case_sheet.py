@@ -225,7 +225,7 @@ _CSS = (
     "table{border-collapse:collapse;margin:.5em 0}th,td{border:1px solid #888;padding:3px 6px;vertical-align:top}"
     "th{background:#D9E1F2}.red{background:#FFC7CE}.yellow{background:#FFEB9C}.white{background:#F2F2F2}"
     ".overdue{color:#9C0006;font-weight:bold}@page{size:A4 landscape}"
-    "thead{display:table-header-group}"
+    "thead{display:table-header-group}td:nth-child(2),td:nth-child(7),td:nth-child(8){white-space:nowrap}"
 )
 
 

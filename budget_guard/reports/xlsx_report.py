@@ -406,6 +406,36 @@ def _overview(
             ]
         )
 
+    # what became of every table: read (lines, total) / not spending / empty / repeated / failed (why)
+    ws.append([])
+    ws.append([_cell(ws, i18n.t("tables.section", lang), bold=True)])
+    ws.append(
+        [
+            _cell(ws, i18n.t(k, lang), fill=HEADER_FILL, bold=True)
+            for k in (
+                "col.source_file",
+                "tables.col.title",
+                "tables.col.outcome",
+                "app.load.lines",
+                "col.amount_wan",
+                "tables.col.reason",
+            )
+        ]
+    )
+    for f in load.files:
+        for sheet in f.sheets:
+            outcome = i18n.t(f"tables.outcome.{sheet.outcome}", lang) if sheet.outcome else ""
+            ws.append(
+                [
+                    _cell(ws, f.name),
+                    _cell(ws, sheet.title or sheet.sheet),
+                    _cell(ws, outcome),
+                    _cell(ws, sheet.lines),
+                    _cell(ws, _wan(sheet.amount_fen), number_format=AMOUNT_FORMAT),
+                    _cell(ws, sheet.reason_zh if lang == "zh" else sheet.reason_en),
+                ]
+            )
+
 
 def _unclassified_display(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The summary with stage labels in ``lang`` (translated once per distinct stage)."""

@@ -44,6 +44,7 @@ from .common import (
     rate_text,
     scope_options,
     scope_text,
+    text_width_px,
 )
 from .departments import DepartmentTable, cell_detail, department_table
 from .findings import FindingFilter, filter_findings, findings_table
@@ -58,7 +59,7 @@ from .load_report import (
     sheets_table,
     top_problems,
 )
-from .matrix import broken_cells_text, matrix_cells
+from .matrix import broken_cells_text, matrix_cells, matrix_table_html
 from .overview import (
     GroupHeadline,
     group_headlines,
@@ -66,6 +67,7 @@ from .overview import (
     legend_html,
     level_tiles_html,
     load_summary_text,
+    problems_card_html,
 )
 from .trend import trend_points
 from .unclassified import unclassified_table
@@ -110,8 +112,10 @@ __all__ = [
     "level_tiles_html",
     "load_summary_text",
     "matrix_cells",
+    "matrix_table_html",
     "money_label",
     "problem_counts",
+    "problems_card_html",
     "problems_table",
     "rate_label",
     "rate_text",
@@ -119,6 +123,7 @@ __all__ = [
     "scope_options",
     "scope_text",
     "sheets_table",
+    "text_width_px",
     "source_lines",
     "top_problems",
     "trend_points",

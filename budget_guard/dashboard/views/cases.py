@@ -11,8 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from ...cases.lifecycle import Case
-from ...cases.view import SHEET_COLUMNS, counts, history_rows, sheet_rows
+from ... import i18n
+from ...cases.lifecycle import ACTIVE_STATES, Case
+from ...cases.view import LEVELS_WORST_FIRST, SHEET_COLUMNS, counts, history_rows, sheet_rows
 from .common import Table, label
 
 HISTORY_COLUMNS = ("case.col.when", "case.col.who", "case.col.what", "case.col.where")
@@ -53,3 +54,17 @@ def history_table(events: Sequence[dict[str, Any]], lang: str) -> pd.DataFrame:
 
 def case_counts(cases: Sequence[Case], now: datetime) -> dict[str, Any]:
     return counts(cases, now)
+
+
+def state_level_table(cases: Sequence[Case], now: datetime, lang: str) -> pd.DataFrame:
+    """Open cases by state (rows) × level (columns), as on the 督办单's overview sheet."""
+    data = counts(cases, now)
+    rows = {
+        i18n.t(f"case.state.{state}", lang): [data["by_state_level"][state][lv] for lv in LEVELS_WORST_FIRST]
+        for state in ACTIVE_STATES
+    }
+    frame = pd.DataFrame.from_dict(
+        rows, orient="index", columns=[i18n.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]
+    )
+    frame[label("case.sheet.total", lang)] = frame.sum(axis=1)
+    return frame.rename_axis(label("case.col.state", lang)).reset_index()

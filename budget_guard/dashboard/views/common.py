@@ -117,6 +117,7 @@ class Table:
     narrow: tuple[str, ...] = ()  # short codes and numbers
     pinned: tuple[str, ...] = ()  # stay in view when scrolling sideways
     wrap: bool = False  # long texts the reader must see whole (shown as a wrapping table)
+    full: tuple[str, ...] = ()  # columns as wide as their longest value (file, sheet, code)
 
     def __len__(self) -> int:
         return len(self.table)
@@ -142,6 +143,8 @@ MESSAGE = "message"
 TEXT_MAIN = "text_main"  # the cell's first line (bold)
 TEXT_SUB = "text_sub"  # the cell's second line
 WHERE = "where"  # all-scopes matrix: the scopes with findings, worst first
+DRILL_SCOPE_TYPE = "drill_scope_type"  # the scope whose lines a click on the cell opens
+DRILL_SCOPE = "drill_scope"
 CELL_COLUMNS = [
     GROUP,
     GROUP_NAME,
@@ -176,5 +179,30 @@ def finding_messages(evaluation: Evaluation, scope: Scope, lang: str) -> dict[tu
     return {(c, int(y)): str(m) for c, y, m in zip(part[CATEGORY], part[YEAR], part[column], strict=True)}
 
 
+def display_width(text: str) -> int:
+    """Columns a text takes: CJK characters two, others one."""
+    return sum(2 if "\u2e80" <= ch <= "\ufaff" or "\uff00" <= ch <= "\uffef" else 1 for ch in text)
+
+
+def text_width_px(values: pd.Series, header: str, limit: int = 520) -> int:
+    """A grid column's width in px that shows its longest value (or the header) in full, up to ``limit``."""
+    longest = max(
+        [display_width(str(v)) for v in values.dropna().astype(str).head(2000)] + [display_width(header)]
+    )
+    return int(min(limit, max(60, 7.5 * longest + 28)))
+
+
 def all_years(evaluation: Evaluation) -> list[int]:
     return sorted(int(y) for y in evaluation.summary[YEAR].unique())
+
+
+def matrix_years(evaluation: Evaluation) -> list[int]:
+    """The matrix's columns: the compared years (the first year, never compared, takes no column),
+    or every year when nothing could be compared."""
+    return compared_years(evaluation) or all_years(evaluation)
+
+
+def level_short(level: str | None, lang: str) -> str:
+    """'红色' / 'Red': the level in a matrix cell, where the rate must fit beside it."""
+    key = f"level_short.{level if level in RANK else 'none'}"
+    return i18n.t(key, lang)

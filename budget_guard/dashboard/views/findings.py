@@ -77,7 +77,7 @@ def findings_table(evaluation: Evaluation, lang: str) -> Table:
         integers=(year_col,),
         level=names[LEVEL_COLUMN],
         wide=(names["col.message"],),
-        pinned=(names[LEVEL_COLUMN],),
+        pinned=(names[LEVEL_COLUMN], rate_label(lang)),  # level and rate stay in view (English too)
     )
 
 

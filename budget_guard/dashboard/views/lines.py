@@ -79,8 +79,11 @@ def source_lines(
             money=(label("col.amount_wan", lang),),
             integers=(label("col.year", lang), label("col.source_row", lang)),
             narrow=tuple(
+                label(k, lang) for k in ("col.year", "col.expense_type", "col.tags", "col.source_row")
+            ),
+            full=tuple(
                 label(k, lang)
-                for k in ("col.year", "col.expense_type", "col.tags", "col.source_sheet", "col.source_row")
+                for k in ("col.source_file", "col.source_sheet", "col.func_code", "col.econ_code")
             ),
         ),
         "；".join(parts) if lang != "en" else "; ".join(parts),

@@ -121,6 +121,9 @@ def problems_table(load: LoadResult, lang: str) -> Table:
 SHEET_LABELS: tuple[tuple[str, str], ...] = (
     ("file", "col.source_file"),
     ("sheet", "col.source_sheet"),
+    ("title", "tables.col.title"),
+    ("outcome", "tables.col.outcome"),
+    ("reason", "tables.col.reason"),
     ("status", "col.status"),
     ("layout", "app.load.layout"),
     ("unit", "app.load.unit"),
@@ -144,10 +147,22 @@ def sheets_table(load: LoadResult, lang: str) -> Table:
     counts = []
     for column, key in SHEET_LABELS:
         name = label(key, lang)
+        if (
+            column == "reason"
+        ):  # the reason in the language shown (read, not spending, empty, repeated, failed)
+            column = "reason_zh" if lang == "zh" else "reason_en"
         values = (
             report[column] if column in report.columns else pd.Series(None, index=report.index, dtype=object)
         )
-        if column == "amount_fen":
+        if column == "outcome":
+            values = values.map(
+                lambda v: (
+                    i18n.t(f"tables.outcome.{v}", lang)
+                    if isinstance(v, str) and i18n.has(f"tables.outcome.{v}")
+                    else v
+                )
+            )
+        elif column == "amount_fen":
             values = wan(values)
         elif column.endswith("_rows") or column == "lines":
             values = pd.to_numeric(values, errors="coerce").astype("Int64")

@@ -32,6 +32,8 @@ from .common import (
     AMOUNT_WAN,
     CATEGORY_NAME,
     CELL_COLUMNS,
+    DRILL_SCOPE,
+    DRILL_SCOPE_TYPE,
     GROUP_NAME,
     LEVEL_LABEL,
     MESSAGE,
@@ -44,9 +46,10 @@ from .common import (
     TEXT_SUB,
     WHERE,
     Scope,
-    all_years,
     finding_messages,
+    level_short,
     level_text,
+    matrix_years,
     rate_text,
     scope_rows,
     scope_text,
@@ -70,7 +73,7 @@ def matrix_cells(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFram
     }
     records = []
     for order, category in enumerate(rules.categories):
-        for year in all_years(evaluation):
+        for year in matrix_years(evaluation):
             row = by_key.get((category.id, year))
             level = NOT_COMPARED  # the engine's state: no summary row means no line in either year
             rate = amount = prev = np.nan
@@ -90,10 +93,12 @@ def matrix_cells(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFram
                     AMOUNT_WAN: amount,
                     PREV_AMOUNT_WAN: prev,
                     MESSAGE: messages.get((category.id, year), level_text(level, lang)),
+                    DRILL_SCOPE_TYPE: scope[0],
+                    DRILL_SCOPE: scope[1],
                 }
             )
             records.append(record)
-    return pd.DataFrame.from_records(records, columns=CELL_COLUMNS)
+    return pd.DataFrame.from_records(records, columns=[*CELL_COLUMNS, DRILL_SCOPE_TYPE, DRILL_SCOPE])
 
 
 def _cell(evaluation: Evaluation, category, order: int, year: int, level: str, lang: str) -> dict:
@@ -135,7 +140,7 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
     records = []
     separator = "；" if lang != "en" else "; "
     for order, category in enumerate(evaluation.rules.categories):
-        for year in all_years(evaluation):
+        for year in matrix_years(evaluation):
             items = sorted(cells.get((category.id, year), []), key=lambda r: -r["_rank"])
             rank = worst.get((category.id, year), -1)
             level = by_rank.get(rank, NOT_COMPARED)
@@ -143,8 +148,10 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
             where = [scope_text(evaluation, (r[SCOPE_TYPE], str(r[SCOPE])), lang) for r in items]
             rates = [rate_text(r[CHANGE_RATE]) for r in items]
             sub = i18n.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
-            if items:
-                sub = where[0] + ("" if rates[0] == "—" else f" {rates[0]}")
+            main = level_short(level, lang)
+            if items:  # level and rate first (never cut), where on the second line (the tooltip has all)
+                main += "" if rates[0] == "—" else f" {rates[0]}"
+                sub = where[0]
                 if len(items) > 1:
                     sub += i18n.t("app.matrix.more", lang, count=len(items) - 1)
             detail = [
@@ -155,16 +162,18 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
                 {
                     CHANGE_RATE: items[0][CHANGE_RATE] if items else np.nan,
                     RATE_TEXT: rates[0] if items else "—",
-                    TEXT_MAIN: level_text(level, lang) if level != NOT_COMPARED else "—",
+                    TEXT_MAIN: main if level != NOT_COMPARED else "—",
                     TEXT_SUB: sub if level != NOT_COMPARED else level_text(level, lang),
                     AMOUNT_WAN: np.nan,
                     PREV_AMOUNT_WAN: np.nan,
                     MESSAGE: "；".join(str(r[column]) for r in items[:5]) or level_text(level, lang),
                     WHERE: separator.join(detail),
+                    DRILL_SCOPE_TYPE: items[0][SCOPE_TYPE] if items else "",
+                    DRILL_SCOPE: str(items[0][SCOPE]) if items else "",
                 }
             )
             records.append(record)
-    return pd.DataFrame.from_records(records, columns=[*CELL_COLUMNS, WHERE])
+    return pd.DataFrame.from_records(records, columns=[*CELL_COLUMNS, WHERE, DRILL_SCOPE_TYPE, DRILL_SCOPE])
 
 
 def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
@@ -187,3 +196,24 @@ def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
             found[CATEGORY_NAME], found[YEAR], found[LEVEL_LABEL], found[RATE_TEXT], strict=True
         )
     ]
+
+
+def matrix_table_html(cells: pd.DataFrame, lang: str) -> str:
+    """The matrix as a table for narrow screens: one row per category and year, level and rate first."""
+    import html
+
+    from ..palette import FILL, TEXT
+
+    head = "".join(
+        f"<th>{html.escape(i18n.t(k, lang))}</th>"
+        for k in ("col.category", "col.year", "col.level", "col.change_rate")
+    )
+    rows = []
+    for r in cells.sort_values([ORDER, YEAR]).to_dict("records"):
+        level = r[LEVEL]
+        style = f"background:{FILL.get(level, '#FFFFFF')};color:{TEXT.get(level, '#000000')}"
+        rows.append(
+            f"<tr><td>{html.escape(str(r[CATEGORY_NAME]))}</td><td>{int(r[YEAR])}</td>"
+            f'<td style="{style}">{html.escape(str(r[TEXT_MAIN]))}</td><td>{html.escape(str(r[TEXT_SUB]))}</td></tr>'
+        )
+    return f'<div class="bg-narrow"><table><tr>{head}</tr>{"".join(rows)}</table></div>'

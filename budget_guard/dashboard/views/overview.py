@@ -89,10 +89,11 @@ def level_tiles_html(counts: dict[str, int], lang: str) -> str:
             f'<div class="bg-label">{html.escape(level_text(level, lang))}</div></div>'
         )
     return (
-        "<style>.bg-tiles{display:flex;gap:12px;margin:4px 0 8px 0}"
-        ".bg-tile{flex:1;border:1px solid #BFBFBF;border-radius:8px;padding:10px 14px}"
-        ".bg-count{font-size:2rem;font-weight:700;line-height:1.1}"
-        ".bg-label{font-size:0.95rem}</style>"
+        "<style>.bg-tiles{display:flex;flex-wrap:wrap;gap:10px;margin:2px 0 6px 0}"
+        ".bg-tile{flex:1 1 0;min-width:104px;border:1px solid #BFBFBF;border-radius:8px;padding:4px 12px;"
+        "display:flex;align-items:baseline;gap:10px}"
+        ".bg-count{font-size:1.6rem;font-weight:700;line-height:1.2}"
+        ".bg-label{font-size:0.9rem;line-height:1.2}</style>"
         f'<div class="bg-tiles">{"".join(tiles)}</div>'
     )
 
@@ -115,12 +116,47 @@ def headline_html(headline: GroupHeadline, lang: str) -> str:
     return (
         f'<div style="border:1px solid #BFBFBF;border-left:8px solid {TEXT[level]};border-radius:8px;'
         f'padding:10px 14px;margin-bottom:10px;background:{FILL[level]}33;height:100%">'
+        '<div style="display:flex;flex-wrap:wrap;align-items:center;gap:6px;justify-content:space-between">'
         f'<div style="font-size:1.15rem;font-weight:700">{html.escape(headline.name)}'
-        f'<span style="font-weight:400;color:#595959">{html.escape(i18n.t("app.paren", lang, text=headline.direction))}</span>'
-        f'<span style="float:right;background:{FILL[level]};color:{TEXT[level]};border:1px solid #BFBFBF;'
+        f'<span style="font-weight:400;color:#595959">{html.escape(i18n.t("app.paren", lang, text=headline.direction))}</span></div>'
+        f'<span style="background:{FILL[level]};color:{TEXT[level]};border:1px solid #BFBFBF;white-space:nowrap;'
         f'border-radius:6px;padding:1px 8px;font-size:0.95rem">{html.escape(level_text(level, lang))}</span></div>'
         f'<div style="margin-top:4px">{html.escape(headline.text)}</div>'
         f'<ul style="margin:6px 0 0 0;padding-left:1.2em;font-size:0.9rem">{items}</ul></div>'
+    )
+
+
+SEVERITY_COLOURS = {
+    "error": ("#FFC7CE", "#9C0006"),
+    "warning": ("#FFEB9C", "#9C5700"),
+    "notice": ("#F2F2F2", "#404040"),
+}
+
+
+def problems_card_html(counts: dict[str, int], top: list[str], lang: str) -> str:
+    """The data-problems card beside the guardrail cards: counts by severity and the worst few."""
+    worst = next((s for s in ("error", "warning") if counts.get(s)), "notice")
+    fill, ink = SEVERITY_COLOURS[worst]
+    if not sum(counts.values()):
+        body = f'<div style="margin-top:4px">{html.escape(i18n.t("app.problems.card_none", lang))}</div>'
+    else:
+        chips = "".join(
+            f'<span style="background:{SEVERITY_COLOURS[s][0]};color:{SEVERITY_COLOURS[s][1]};border:1px solid #BFBFBF;'
+            f'border-radius:6px;padding:1px 8px;margin-right:6px;white-space:nowrap">'
+            f"{html.escape(i18n.value('app.severity', s, lang))} {counts.get(s, 0)}</span>"
+            for s in ("error", "warning", "notice")
+        )
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in top)
+        body = (
+            f'<div style="margin-top:6px">{chips}</div>'
+            f'<ul style="margin:6px 0 0 0;padding-left:1.2em;font-size:0.9rem">{items}</ul>'
+            f'<div style="font-size:0.85rem;color:#595959;margin-top:4px">{html.escape(i18n.t("app.problems.card_more", lang))}</div>'
+        )
+    return (
+        f'<div class="bg-problems" style="border:1px solid #BFBFBF;border-left:8px solid {ink};border-radius:8px;'
+        f'padding:10px 14px;margin-bottom:10px;background:{fill}33;height:100%">'
+        f'<div style="font-size:1.15rem;font-weight:700">{html.escape(i18n.t("app.problems.card", lang))}</div>'
+        f"{body}</div>"
     )
 
 

@@ -15,7 +15,7 @@ from sqlglot import exp
 
 from ...errors import InputError, Place
 from ...rulebook import Rules
-from ...table import DEPARTMENT
+from ...table import AMOUNT_FEN, DEPARTMENT
 from . import sql
 from .sql_engine import SqlLines
 
@@ -111,6 +111,32 @@ def open_lines(
                 Place(file=", ".join(map(str, paths))),
             ) from None
 
-    lines = SqlLines(run, LINES_VIEW, rules, "duckdb")
+    def file_totals() -> pd.DataFrame:
+        """Lines and 分 per input file (only the amount column is read)."""
+        frames = []
+        for kind, chosen in files.items():
+            if chosen:
+                reader = readers[kind](chosen).replace(
+                    "union_by_name = true", "union_by_name = true, filename = true"
+                )
+                frames.append(
+                    run_text(
+                        f"SELECT filename AS file, count(*) AS lines, CAST(sum(CAST({AMOUNT_FEN} AS BIGINT)) AS BIGINT)"
+                        f" AS amount_fen FROM {reader} GROUP BY filename"
+                    )
+                )
+        return pd.concat(frames, ignore_index=True)
+
+    def run_text(text: str) -> pd.DataFrame:
+        try:
+            return con.execute(text).df()
+        except duckdb.Error as exc:
+            raise InputError(
+                f"DuckDB 查询失败：{exc}",
+                f"DuckDB query failed: {exc}",
+                Place(file=", ".join(map(str, paths))),
+            ) from None
+
+    lines = SqlLines(run, LINES_VIEW, rules, "duckdb", file_totals)
     lines.connection = con  # kept alive as long as the lines (drill-down queries)
     return lines

@@ -16,7 +16,7 @@ from sqlglot import exp
 
 from ...errors import InputError, Place
 from ...rulebook import Rules
-from ...table import DEPARTMENT
+from ...table import AMOUNT_FEN, DEPARTMENT
 from . import sql
 from .duckdb_backend import table_files
 from .sql_engine import SqlLines
@@ -58,7 +58,14 @@ def open_lines(
         if table:
             frames = [spark.table(table)]
         else:
-            files = table_files(paths)
+            remote = [
+                str(p) for p in paths if "://" in str(p)
+            ]  # hdfs://, s3a://, abfss:// … as Spark reads them
+            files = table_files([p for p in paths if "://" not in str(p)]) if len(remote) < len(paths) else {}
+            files = {
+                "parquet": files.get("parquet", []) + [p for p in remote if not p.lower().endswith(".csv")],
+                "csv": files.get("csv", []) + [p for p in remote if p.lower().endswith(".csv")],
+            }
             frames = []
             if files["parquet"]:
                 frames.append(spark.read.option("mergeSchema", "true").parquet(*files["parquet"]))
@@ -84,6 +91,23 @@ def open_lines(
     def run(query: exp.Expression) -> pd.DataFrame:
         return spark.sql(query.sql(dialect=DIALECT)).toPandas()
 
-    lines = SqlLines(run, LINES_VIEW, rules, "spark")
+    def file_totals() -> pd.DataFrame:
+        """Lines and 分 per input file (a catalog table is one 'file')."""
+        from pyspark.sql import functions as F
+
+        parts = []
+        for frame in frames:
+            amount = F.col(AMOUNT_FEN).cast("bigint")
+            grouped = (
+                frame.groupBy(F.input_file_name().alias("file"))
+                if not table
+                else frame.groupBy(F.lit(table).alias("file"))
+            )
+            parts.append(
+                grouped.agg(F.count(F.lit(1)).alias("lines"), F.sum(amount).alias("amount_fen")).toPandas()
+            )
+        return pd.concat(parts, ignore_index=True)
+
+    lines = SqlLines(run, LINES_VIEW, rules, "spark", file_totals)
     lines.connection = spark
     return lines

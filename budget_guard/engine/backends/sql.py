@@ -83,12 +83,12 @@ def canonical_select(present: Sequence[str], source: str) -> exp.Select:
         else:
             value = _text(column)
         items.append(exp.alias_(value, column))
-    return exp.select(*items).from_(source)
+    return exp.select(*items).from_(source, copy=False)
 
 
 def classified_select(rules: CompiledRules, source: str) -> exp.Select:
     """``source``'s lines with ``member_i`` / ``cover_i`` per category and how many categories each line is in."""
-    inner = exp.select(exp.Star(), *rules.projections()).from_(source)
+    inner = exp.select(exp.Star(), *rules.projections()).from_(source, copy=False)
     terms = [
         exp.If(
             this=exp.column(rules.member_alias(i)), true=exp.Literal.number(1), false=exp.Literal.number(0)
@@ -98,7 +98,9 @@ def classified_select(rules: CompiledRules, source: str) -> exp.Select:
     count = terms[0] if terms else exp.Literal.number(0)
     for term in terms[1:]:
         count = exp.Add(this=count, expression=term)
-    return exp.select(exp.Star(), exp.alias_(count, CATEGORY_COUNT)).from_(inner.subquery("m"))
+    return exp.select(exp.Star(), exp.alias_(count, CATEGORY_COUNT)).from_(
+        inner.subquery("m", copy=False), copy=False
+    )
 
 
 def _bigint_sum(value: exp.Expression) -> exp.Expression:
@@ -131,17 +133,17 @@ def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
         items.append(exp.alias_(_sum_if(member, amount.copy()), f"{AMOUNT_PREFIX}{i}"))
         items.append(exp.alias_(_sum_if(member.copy(), one.copy()), f"{LINES_PREFIX}{i}"))
         items.append(exp.alias_(_sum_if(cover, one.copy()), f"{COVERED_PREFIX}{i}"))
-    query = exp.select(*items).from_(classified_select(rules, source).subquery("c"))
-    return query.group_by(*[exp.column(c) for c in (STAGE, DEPARTMENT, YEAR, SOURCE_LAYOUT)])
+    query = exp.select(*items).from_(classified_select(rules, source).subquery("c", copy=False), copy=False)
+    return query.group_by(*[exp.column(c) for c in (STAGE, DEPARTMENT, YEAR, SOURCE_LAYOUT)], copy=False)
 
 
 def unclassified_select(rules: CompiledRules, source: str) -> exp.Select:
     """The canonical columns of the lines in no category (reported, never dropped)."""
-    inner = classified_select(rules, source).subquery("c")
+    inner = classified_select(rules, source).subquery("c", copy=False)
     return (
         exp.select(*[exp.column(c) for c in COLUMNS])
-        .from_(inner)
-        .where(exp.EQ(this=exp.column(CATEGORY_COUNT), expression=exp.Literal.number(0)))
+        .from_(inner, copy=False)
+        .where(exp.EQ(this=exp.column(CATEGORY_COUNT), expression=exp.Literal.number(0)), copy=False)
     )
 
 
@@ -165,12 +167,12 @@ def lines_select(
     rules: CompiledRules, source: str, stage: str, category: str, years: Sequence[int], department: str | None
 ) -> exp.Select:
     """The canonical lines behind one summary number (the drill-down), in file / sheet / row order."""
-    inner = exp.select(exp.Star(), *rules.projections()).from_(source).subquery("m")
+    inner = exp.select(exp.Star(), *rules.projections()).from_(source, copy=False).subquery("m", copy=False)
     return (
         exp.select(*[exp.column(c) for c in COLUMNS])
-        .from_(inner)
-        .where(_scope(rules, category, stage, years, department))
-        .order_by(*[exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER])
+        .from_(inner, copy=False)
+        .where(_scope(rules, category, stage, years, department), copy=False)
+        .order_by(*[exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER], copy=False)
     )
 
 
@@ -213,8 +215,8 @@ def sources_select(
         return None
     lines = (
         exp.select(exp.Star(), *rules.projections())
-        .from_(source)
-        .where(exp.EQ(this=exp.column(STAGE), expression=exp.Literal.string(stage)))
+        .from_(source, copy=False)
+        .where(exp.EQ(this=exp.column(STAGE), expression=exp.Literal.string(stage)), copy=False)
     )
     member = exp.Case(
         this=exp.column("rc", table="r"),
@@ -239,9 +241,9 @@ def sources_select(
                 *[exp.column(c, table="l") for c in _SOURCE_ORDER],
                 exp.alias_(exp.column("rq", table="r"), REQUEST),
             )
-            .from_(lines.subquery("l"))
-            .join(_requests_table(chosen, "r"), on=on)
-            .where(member)
+            .from_(lines.subquery("l", copy=False), copy=False)
+            .join(_requests_table(chosen, "r"), on=on, copy=False)
+            .where(member, copy=False)
         )
     matched = parts[0] if len(parts) == 1 else exp.union(parts[0], parts[1], distinct=False)
     order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER]
@@ -254,9 +256,9 @@ def sources_select(
         exp.column(REQUEST),
         exp.alias_(window, "rn"),
         exp.alias_(total, SOURCE_TOTAL),
-    ).from_(matched.subquery("e"))
+    ).from_(matched.subquery("e", copy=False), copy=False)
     return (
         exp.select(*[exp.column(c) for c in _SOURCE_ORDER], exp.column(REQUEST), exp.column(SOURCE_TOTAL))
-        .from_(numbered.subquery("n"))
-        .where(exp.LTE(this=exp.column("rn"), expression=exp.Literal.number(MAX_SOURCE_LINES)))
+        .from_(numbered.subquery("n", copy=False), copy=False)
+        .where(exp.LTE(this=exp.column("rn"), expression=exp.Literal.number(MAX_SOURCE_LINES)), copy=False)
     )

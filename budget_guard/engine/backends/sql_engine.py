@@ -16,6 +16,7 @@ from sqlglot import exp
 from ...rulebook import Rules
 from ...table import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
 from ..classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN, compiled
+from ..compare import GOVERNMENT
 from ..evaluate import Evaluation, evaluate_summary
 from ..lineage import SourceRequest, describe_rows
 from ..seam import LineSummary, assemble
@@ -27,8 +28,16 @@ Run = Callable[[exp.Expression], pd.DataFrame]
 class SqlLines:
     """Canonical lines in a SQL engine (a view or table named ``source``), queried through ``run``."""
 
-    def __init__(self, run: Run, source: str, rules: Rules, engine: str) -> None:
+    def __init__(
+        self,
+        run: Run,
+        source: str,
+        rules: Rules,
+        engine: str,
+        file_totals: Callable[[], pd.DataFrame] | None = None,
+    ) -> None:
         self.run = run
+        self.file_totals = file_totals  # per input file: file, lines, amount_fen (the load report)
         self.source = source
         self.rules = rules
         self.engine = engine
@@ -87,7 +96,7 @@ class SqlDrill:
     def lines_behind(
         self, stage: str, scope_type: str, scope: str, category: str, years: list[int]
     ) -> pd.DataFrame:
-        department = None if scope_type == "government" else scope
+        department = None if scope_type == GOVERNMENT else scope
         query = sql.lines_select(self._lines.compiled, self._lines.source, stage, category, years, department)
         return conform(self._lines.run(query))
 

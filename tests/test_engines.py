@@ -1,0 +1,189 @@
+"""Equivalence is the contract: pandas, DuckDB and Spark give identical summaries, findings and
+reconciliation (to the 分) on the sample city, the published sample, the 一体化 sample and a generated
+table with every selector kind. Spark tests are marked ``spark`` (skip locally with -m 'not spark')."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from pandas.testing import assert_frame_equal
+
+from benchmarks.scale_data import DATA_TAGS, scale_lines
+from budget_guard import evaluate, load_rules, parse_rules, read_budget
+from budget_guard.engine.backends import duckdb_backend
+from budget_guard.engine.backends.sql_engine import evaluate_lines
+from budget_guard.rulebook import rules_to_yaml
+from budget_guard.table import COLUMNS
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLES = {
+    "city": REPO / "sample_data" / "csv",
+    "published": REPO / "sample_data" / "published",
+    "yitihua": REPO / "sample_data" / "yitihua",
+}
+GENERATED_LINES = 30_000
+
+
+def _rules_with_every_kind():
+    data = yaml.safe_load(rules_to_yaml(load_rules()))
+    data["data_tags"] = list(data.get("data_tags") or []) + DATA_TAGS
+    return parse_rules(yaml.safe_dump(data, allow_unicode=True), source="<every kind>")
+
+
+EVERY_KIND = _rules_with_every_kind()
+
+
+def _parquet(table: pd.DataFrame, path: Path) -> Path:
+    plain = table[list(COLUMNS)].copy()
+    for column in plain.columns:
+        if isinstance(plain[column].dtype, pd.CategoricalDtype):
+            plain[column] = plain[column].astype("string")
+    plain.to_parquet(path, index=False)
+    return path
+
+
+def _same(expected, actual) -> None:
+    for part in ("summary", "reconciliation", "findings"):
+        assert_frame_equal(getattr(expected, part), getattr(actual, part), check_dtype=True, obj=part)
+    assert expected.notes == actual.notes
+    assert expected.line_count == actual.line_count
+    order = ["source_file", "source_sheet", "source_row", "amount_fen"]
+    left = expected.unclassified[list(COLUMNS)].astype(object).sort_values(order, na_position="first")
+    right = actual.unclassified[list(COLUMNS)].astype(object).sort_values(order, na_position="first")
+    assert (
+        left.fillna("∅").astype(str).to_numpy().tolist() == right.fillna("∅").astype(str).to_numpy().tolist()
+    )
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> dict[str, tuple[pd.DataFrame, Path]]:
+    folder = tmp_path_factory.mktemp("engines")
+    out = {}
+    for name, path in SAMPLES.items():
+        table = read_budget([path]).table
+        out[name] = (table, _parquet(table, folder / f"{name}.parquet"))
+    generated = scale_lines(GENERATED_LINES, seed=3)
+    out["generated"] = (generated, _parquet(generated, folder / "generated.parquet"))
+    return out
+
+
+@pytest.mark.parametrize("name", [*SAMPLES, "generated"])
+def test_duckdb_equals_pandas(inputs, name):
+    table, parquet = inputs[name]
+    rules = EVERY_KIND if name == "generated" else load_rules()
+    expected = evaluate(table, rules)
+    actual = evaluate_lines(duckdb_backend.open_lines([parquet], rules))
+    assert len(expected.findings) > 0
+    _same(expected, actual)
+
+
+def test_generated_table_reaches_every_selector_kind(inputs):
+    """The generated table is only a test if each kind of selector selects something."""
+    table, _ = inputs["generated"]
+    ev = evaluate(table, EVERY_KIND)
+    lines = ev.line_summary.cells.groupby("category").lines.sum()
+    assert (lines > 0).all(), lines
+    assert set(ev.findings.level) == {"white", "yellow", "red"}
+
+
+def test_drill_down_runs_on_duckdb(inputs):
+    table, parquet = inputs["city"]
+    rules = load_rules()
+    expected = evaluate(table, rules)
+    actual = evaluate_lines(duckdb_backend.open_lines([parquet], rules))
+    red = expected.findings[expected.findings.level == "red"].iloc[0]
+    years = [int(red.prev_year), int(red.year)]
+    mine = actual.lines_behind(red.scope_type, red.scope, red.category, years)
+    theirs = expected.lines_behind(red.scope_type, red.scope, red.category, years)
+    assert sorted(mine.source_row.tolist()) == sorted(theirs.source_row.tolist())
+    assert int(mine.amount_fen.sum()) == int(theirs.amount_fen.sum())
+
+
+def test_a_line_without_department_is_an_input_error(tmp_path):
+    frame = scale_lines(10, seed=1)
+    frame.loc[3, "department"] = None
+    path = tmp_path / "bad.parquet"
+    frame.to_parquet(path, index=False)
+    from budget_guard.errors import InputError
+
+    with pytest.raises(InputError, match="department"):
+        duckdb_backend.open_lines([path], load_rules())
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "HOME": str(cwd)}
+    return subprocess.run(
+        [sys.executable, "-m", "budget_guard.cli", *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+
+
+def test_convert_then_check_on_duckdb_gives_the_pandas_report(tmp_path):
+    """What a user runs: convert the spreadsheets once, check with --engine duckdb, same report."""
+    shutil.copytree(SAMPLES["city"], tmp_path / "in")
+    converted = _cli("convert", "in", "--out", "parquet", cwd=tmp_path)
+    assert converted.returncode == 0, converted.stderr
+    assert "1534" in converted.stdout
+    pandas_run = _cli("check", "in", "--out", "a", "--format", "json", "--json", cwd=tmp_path)
+    duck_run = _cli(
+        "check", "parquet", "--engine", "duckdb", "--out", "b", "--format", "json", "--json", cwd=tmp_path
+    )
+    assert pandas_run.returncode == duck_run.returncode == 1, duck_run.stderr
+    a = json.loads((tmp_path / "a" / "budget-guard-report.json").read_text(encoding="utf-8"))
+    b = json.loads((tmp_path / "b" / "budget-guard-report.json").read_text(encoding="utf-8"))
+    for part in ("findings", "summary", "reconciliation", "outcome", "compliance_matrix"):
+        assert a[part] == b[part], part
+    assert json.loads(duck_run.stdout.strip().splitlines()[-1])["lines"] == 1534
+
+
+def test_check_engine_refuses_spreadsheets_with_a_clear_line(tmp_path):
+    (tmp_path / "x.xlsx").write_bytes(b"")
+    run = _cli("check", "x.xlsx", "--engine", "duckdb", "--out", "o", cwd=tmp_path)
+    assert run.returncode == 2
+    assert "convert" in run.stderr and "Traceback" not in run.stderr
+
+
+# -- Spark (local mode) -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spark():
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java (openjdk-17-jre-headless)")
+    from budget_guard.engine.backends import spark_backend
+
+    session = spark_backend.session("local[2]")
+    yield session
+    session.stop()
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["city", "published", "yitihua", "generated"])
+def test_spark_equals_pandas(inputs, spark, name):
+    from budget_guard.engine.backends import spark_backend
+
+    table, parquet = inputs[name]
+    rules = EVERY_KIND if name == "generated" else load_rules()
+    expected = evaluate(table, rules)
+    actual = evaluate_lines(spark_backend.open_lines([parquet], rules, spark=spark))
+    _same(expected, actual)
+
+
+@pytest.mark.spark
+@pytest.mark.slow
+def test_spark_reads_a_catalog_table(inputs, spark):
+    from budget_guard.engine.backends import spark_backend
+
+    table, parquet = inputs["city"]
+    spark.read.parquet(str(parquet)).createOrReplaceTempView("city_lines")
+    expected = evaluate(table, load_rules())
+    actual = evaluate_lines(spark_backend.open_lines(rules=load_rules(), table="city_lines", spark=spark))
+    _same(expected, actual)
