@@ -284,7 +284,7 @@ def _set_aside(
             "row": dropped[SOURCE_ROW].to_numpy(),
             "column": None,
             "code": [
-                message[(f, s)].code
+                getattr(message[(f, s)], "code", "table-repeated")
                 for f, s in zip(dropped[SOURCE_FILE].astype("object"), sheet_of, strict=True)
             ],
             "value": [format_yuan(v) for v in dropped[AMOUNT_FEN]],
