@@ -15,6 +15,7 @@ Progress is reported through a callback (event name, values); the CLI decides ho
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import os
@@ -26,6 +27,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from . import __version__
 from .engine.evaluate import Evaluation, evaluate
@@ -33,7 +35,10 @@ from .engine.findings import MESSAGE_EN, MESSAGE_ZH
 from .engine.grade import LEVEL
 from .engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from .errors import BudgetGuardError, InputError, Place
+from .inbox import LEDGER_MISSING, VANISHED, WAITING, Entry, Note, earlier_reports, scan_inbox
 from .ingest.result import LoadResult
+from .ingest.sources import Source, display_name, read_path
+from .limits import DEFAULT_LIMITS, Limits
 from .outcome import RunOutcome, input_failed_text, load_error_text, run_outcome, unreadable_files
 from .reports import DEFAULT_FORMATS, write_reports
 from .rulebook import LEVEL_ORDER, Level, Rules
@@ -49,6 +54,69 @@ EXIT_INPUT = 2
 EXIT_LOCKED = 3
 EXIT_INTERNAL = 4
 EXIT_NOTHING_COMPARED = 5  # every input read, but no cell compared like for like: never a sign-off
+EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
+EXIT_TERMINATED = 143  # SIGTERM (systemd stop, Airflow task kill): 128 + 15
+LEDGER_BUSY_SECONDS = 30.0  # how long a write waits for another process's read transaction
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so a run unwinds like Ctrl-C: run marked, temp files removed."""
+
+
+class LedgerError(InputError):
+    """The ledger cannot be used (busy, read-only, full disk, damaged): exit 2 with advice that fits."""
+
+
+class StorageError(InputError):
+    """The reports cannot be written (disk full, read-only folder): exit 2; the file is redone next run."""
+
+
+_LEDGER_ADVICE = {
+    "busy": (
+        "运行记录文件正被另一个进程占用（例如打开的数据库查看程序）",
+        "the ledger is held by another process (an open sqlite3 shell, for instance)",
+        "关闭该进程后重新运行即可，未处理的文件下次会处理，不需要恢复备份",
+        "close it and run again; unprocessed files are picked up next run, no restore needed",
+    ),
+    "readonly": (
+        "运行记录文件或其所在文件夹是只读的",
+        "the ledger or its folder is read-only",
+        "给 budget-guard 用户写权限，或用 --state 指定可写的文件；只读时仍可用 budget-guard history 查看",
+        "give the budget-guard user write access or pass a writable --state; budget-guard history still reads it",
+    ),
+    "full": (
+        "磁盘已满，无法写入运行记录",
+        "the disk is full; the ledger cannot be written",
+        "清理磁盘空间后重新运行，未记录的文件下次会重新处理",
+        "free disk space and run again; files not recorded are processed next run",
+    ),
+    "damaged": (
+        "运行记录文件已损坏或不是 SQLite 数据库",
+        "the ledger is damaged or not an SQLite database",
+        "从备份恢复它，或把它移走（将新建运行记录，所有文件重新处理）",
+        "restore it from a backup, or move it aside (a new ledger is created and every file is processed again)",
+    ),
+}
+
+
+def ledger_error(exc: sqlite3.Error | OSError, path: Path) -> LedgerError:
+    """One line that says what happened to the ledger and the fix that fits (waiting is not restoring)."""
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        kind = "busy"
+    elif "readonly" in text or "read-only" in text or "permission" in text or "unable to open" in text:
+        kind = "readonly"
+    elif "full" in text or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        kind = "full"
+    else:
+        kind = "damaged"
+    zh, en, hint_zh, hint_en = _LEDGER_ADVICE[kind]
+    return LedgerError(
+        f"{zh}（{exc}）", f"{en} ({exc})", Place(file=display_name(str(path))), hint_zh, hint_en
+    )
+
+
+_STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EIO)
 
 # Levels a run can be told to fail on; "none" never fails on findings (only on unreadable input).
 FAIL_LEVELS: tuple[str, ...] = (Level.red.value, Level.yellow.value, Level.white.value, "none")
@@ -127,10 +195,10 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
                 hint_zh="请检查路径",
                 hint_en="check the path",
             )
-    unique: dict[Path, None] = {}
-    for p in found:
-        unique.setdefault(p.resolve(), None)
-    return list(unique)
+    unique: dict[Path, Path] = {}
+    for p in found:  # one entry per file, under the name the user gave (not a link's target)
+        unique.setdefault(p.resolve(), p)
+    return list(unique.values())
 
 
 def exit_code_for(worst_level: str, fail_on: str) -> int:
@@ -230,6 +298,8 @@ def run_check(
     stem: str | None = None,
     progress: Progress = _no_progress,
     require_readable: bool = True,
+    sources: Sequence[Source] | None = None,
+    limits: Limits | None = None,
     aliases: str | Path | None = None,
     ledger_path: str | Path | None = None,
     clock: Clock | None = None,
@@ -243,8 +313,9 @@ def run_check(
     writes them) in that engine instead of spreadsheets in memory (``scaleout.py``).
 
     Raises ``InputError`` when nothing at all could be read (``require_readable``); when only
-    some files fail, the reports are written and the exit code is 2. With ``ledger_path`` the run
-    is recorded in that ledger and updates its 挂牌督办 cases (docs/cases.md).
+    some files fail, the reports are written and the exit code is 2. ``sources`` are inputs already
+    read (batch hashes exactly the bytes it hands over); ``limits`` bound what one file may cost.
+    With ``ledger_path`` the run is recorded in that ledger and updates its 挂牌督办 cases (docs/cases.md).
     """
     if ledger_path is not None:
         from .cases import supervision_of
@@ -267,7 +338,7 @@ def run_check(
             spark_master=spark_master,
             spark_table=spark_table,
         )
-    files = collect_inputs(paths)
+    files: list[Any] = list(sources) if sources is not None else collect_inputs(paths)
     if not files:
         raise InputError(
             "没有找到可读取的表格文件（.csv .xlsx .xls）",
@@ -275,7 +346,7 @@ def run_check(
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
-    load = _read(files, department=department, year=year, stage=stage, aliases=aliases)
+    load = _read(files, department=department, year=year, stage=stage, limits=limits, aliases=aliases)
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
@@ -482,6 +553,15 @@ CREATE TABLE IF NOT EXISTS files (
     message TEXT
 );
 CREATE INDEX IF NOT EXISTS files_by_hash ON files(sha256);
+CREATE TABLE IF NOT EXISTS notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES runs(id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,              -- symlink-outside | not-regular | not-settled | vanished | ledger-missing
+    name TEXT,
+    message_zh TEXT,
+    message_en TEXT
+);
 """
 
 
@@ -512,37 +592,65 @@ class FileOutcome:
 
 
 class Ledger:
-    """The SQLite record of batch runs and processed inputs. One short transaction per write."""
+    """The SQLite record of batch runs and processed inputs. One short transaction per write.
 
-    def __init__(self, path: str | Path) -> None:
+    Every SQLite or OS error becomes a ``LedgerError`` (exit 2, one line, the advice that fits);
+    ``readonly`` opens an existing ledger without writing anything (``history``).
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
+        self.readonly = readonly
+        if readonly:
             with self._tx() as db:
-                db.executescript(_SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise InputError(
-                f"运行记录文件不是可用的 SQLite 数据库：{exc}",
-                f"the ledger is not a usable SQLite database: {exc}",
-                Place(file=str(self.path)),
-                hint_zh="用 --state 指定另一个文件，或从备份恢复",
-                hint_en="pass another --state file or restore it from a backup",
-            ) from None
+                db.execute("SELECT count(*) FROM runs").fetchone()
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ledger_error(exc, self.path) from None
+        with self._tx() as db:
+            db.executescript(_SCHEMA)
+            db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=30)
+        if self.readonly:
+            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+            db = sqlite3.connect(uri, uri=True, timeout=LEDGER_BUSY_SECONDS)
+        else:
+            db = sqlite3.connect(self.path, timeout=LEDGER_BUSY_SECONDS)
         db.row_factory = sqlite3.Row
         return db
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
-        db = self._connect()
         try:
-            with db:
-                yield db
-        finally:
-            db.close()
+            db = self._connect()
+            try:
+                with db:
+                    yield db
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError) as exc:
+            raise ledger_error(exc, self.path) from None
+
+    def record_notes(self, run_id: int, notes: Iterable[Note]) -> None:
+        rows = [(run_id, now_utc(), n.kind, n.name, n.message("zh"), n.message("en")) for n in notes]
+        if not rows:
+            return
+        with self._tx() as db:
+            db.executemany(
+                "INSERT INTO notes (run_id, at, kind, name, message_zh, message_en) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def notes(self, run_id: int) -> list[dict[str, Any]]:
+        with self._tx() as db:
+            has = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='notes'").fetchone()
+            if not has:
+                return []
+            rows = db.execute("SELECT * FROM notes WHERE run_id=? ORDER BY id", (run_id,))
+            return [dict(r) for r in rows]
 
     def start_run(self, inbox: str, out_dir: str, rules: Rules) -> int:
         with self._tx() as db:
@@ -611,7 +719,8 @@ class Ledger:
 
 
 def open_ledger(path: str | Path) -> Ledger:
-    """An existing ledger for reading; a missing file is a user error, not a new empty ledger."""
+    """An existing ledger for reading (opened read-only: works on a read-only file or folder);
+    a missing file is a user error, not a new empty ledger."""
     if not Path(path).is_file():
         raise InputError(
             "找不到运行记录文件",
@@ -620,7 +729,7 @@ def open_ledger(path: str | Path) -> Ledger:
             hint_zh="用 --state 指定 batch 使用的文件",
             hint_en="pass the --state file batch used",
         )
-    return Ledger(path)
+    return Ledger(path, readonly=True)
 
 
 def run_history(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:
@@ -650,6 +759,7 @@ class BatchOutcome:
     exit_code: int
     state_path: Path
     removed_temps: int = 0
+    notes: tuple[Note, ...] = ()
     red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
     case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
@@ -682,6 +792,7 @@ class BatchOutcome:
             "state": str(self.state_path),
             "removed_temp_files": self.removed_temps,
             "files": [f.as_record() for f in self.files],
+            "notes": [n.as_record() for n in self.notes],
             **({"cases": self.cases.as_record()} if self.cases is not None else {}),
             **(
                 {"case_reports": {k: str(v) for k, v in self.case_reports.items()}}
@@ -698,7 +809,8 @@ def report_dir_name(name: str, sha256: str) -> str:
 
 
 def _process_file(
-    path: Path,
+    entry: Entry,
+    source: Source,
     sha: str,
     rules: Rules,
     out_dir: Path,
@@ -707,23 +819,24 @@ def _process_file(
     lang: str,
     fail_on: str,
     stage: str | None,
+    limits: Limits,
     department: str | None = None,
     year: int | None = None,
     reds: list[tuple[str, str, str]] | None = None,
     on_check: Callable[[Path, CheckOutcome], None] | None = None,
 ) -> FileOutcome:
-    stat = path.stat()
+    """Check one file's bytes (already read and hashed) into its own report folder."""
     base = {
         "sha256": sha,
-        "name": path.name,
-        "path": str(path),
-        "size": stat.st_size,
-        "mtime": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
+        "name": entry.name,
+        "path": display_name(str(entry.path)),
+        "size": len(source.data) if source.data is not None else entry.size,
+        "mtime": datetime.fromtimestamp(entry.mtime, UTC).isoformat(timespec="seconds"),
     }
-    report_dir = out_dir / report_dir_name(path.name, sha)
+    report_dir = out_dir / report_dir_name(entry.name.replace("\\", "_"), sha)
     try:
         check = run_check(
-            [path],
+            [entry.path],
             rules,
             report_dir,
             formats=formats,
@@ -733,10 +846,26 @@ def _process_file(
             department=department,
             year=year,
             require_readable=False,
+            sources=[source],
+            limits=limits,
         )
     except BudgetGuardError as exc:
         return FileOutcome(
             **base, processed_at=now_utc(), status=FAILED, message=exc.message(lang), exit_code=EXIT_INPUT
+        )
+    except OSError as exc:
+        if exc.errno in _STORAGE_ERRNOS:  # the disk, not the file: stop the run, redo the file next time
+            where = display_name(str(exc.filename or report_dir))
+            raise StorageError(
+                f"无法写入报告（{exc.strerror or exc}）",
+                f"cannot write the reports ({exc.strerror or exc})",
+                Place(file=where),
+                "清理磁盘空间或检查 --out 文件夹的写权限后重新运行；本文件下次会重新处理",
+                "free disk space or check write access to --out, then run again; this file is redone next run",
+            ) from None
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return FileOutcome(
+            **base, processed_at=now_utc(), status=ERROR, message=detail, exit_code=EXIT_INTERNAL
         )
     except Exception as exc:  # noqa: BLE001 — one bad file must never stop the others
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
@@ -749,9 +878,9 @@ def _process_file(
     status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
     if reds is not None:
         red = ev.findings.loc[ev.findings[LEVEL] == Level.red.value]
-        reds.extend((path.name, zh, en) for zh, en in zip(red[MESSAGE_ZH], red[MESSAGE_EN], strict=True))
+        reds.extend((entry.name, zh, en) for zh, en in zip(red[MESSAGE_ZH], red[MESSAGE_EN], strict=True))
     if status == PROCESSED and on_check is not None:
-        on_check(path, check)  # before the file is recorded: a run killed here redoes the file
+        on_check(Path(entry.name), check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(
         **base,
         processed_at=now_utc(),
@@ -778,6 +907,39 @@ def _clean_temps(out_dir: Path) -> int:
     return len(removed)
 
 
+def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, str]]:
+    """First pass: the content hash of every settled file (streamed, nothing kept in memory)."""
+    hashed = []
+    for entry in entries:
+        try:
+            hashed.append((entry, file_sha256(entry.path)))
+        except FileNotFoundError:
+            notes.append(Note(VANISHED, entry.name))
+        except OSError as exc:
+            notes.append(Note("not-regular", entry.name, display_name(exc.strerror or str(exc))))
+    return hashed
+
+
+def _read_entry(entry: Entry, limits: Limits) -> tuple[Source | None, str | None, Note | None]:
+    """The bytes to check and their hash, or the note why not (vanished, still being written)."""
+    source = read_path(entry.path, limits.max_file_bytes)
+    codes = {p.code for p in source.problems}
+    if "file-not-found" in codes:
+        return None, None, Note(VANISHED, entry.name)
+    try:
+        info = entry.path.stat()
+    except FileNotFoundError:
+        info = None  # deleted after we read it: the bytes we hold are what we check
+    if info is not None and (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
+        return None, None, Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
+    if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
+        try:
+            return source, file_sha256(entry.path), None
+        except OSError:
+            return None, None, Note(VANISHED, entry.name)
+    return source, hashlib.sha256(source.data).hexdigest(), None
+
+
 def run_batch(
     inbox: str | Path,
     out_dir: str | Path,
@@ -790,94 +952,138 @@ def run_batch(
     stage: str | None = None,
     reprocess: bool = False,
     progress: Progress = _no_progress,
+    limits: Limits = DEFAULT_LIMITS,
+    follow_symlinks: bool = False,
     department: str | None = None,
     year: int | None = None,
     track_cases: bool = False,
     clock: Clock | None = None,
 ) -> BatchOutcome:
-    """Process every new file of ``inbox`` under the lock; raises ``BatchLocked`` if another run holds it.
+    """Process every new, settled file of ``inbox`` under the lock; raises ``BatchLocked`` if another run holds it.
 
+    Each file's bytes are read once, hashed and checked (the ledger's hash is of the bytes parsed).
+    A file deleted mid-run is skipped with a note; a ledger or disk fault stops the run with a
+    ``LedgerError``/``StorageError`` (exit 2); SIGINT/SIGTERM mark the run interrupted and remove temps.
     With ``track_cases`` each readable file's evaluation updates the 挂牌督办 cases in the same
     SQLite ledger (docs/cases.md), in one short transaction per file.
     """
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
-        raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=str(inbox)))
+        raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=display_name(str(inbox))))
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
     if track_cases:
         from .cases import supervision_of
 
         supervision_of(rules)  # no supervision section: say so before any file is read
-    with batch_lock(lock_path_for(state)):
-        out.mkdir(parents=True, exist_ok=True)
+    lock = lock_path_for(state)
+    had_lock = lock.exists() and lock.stat().st_size > 0
+    with batch_lock(lock):
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"无法创建输出文件夹（{exc.strerror or exc}）",
+                f"cannot create the output folder ({exc.strerror or exc})",
+                Place(file=display_name(str(out))),
+            ) from None
         removed = _clean_temps(out)
+        notes: list[Note] = []
+        if not state.exists():
+            earlier = earlier_reports(out)
+            if earlier or had_lock:
+                notes.append(Note(LEDGER_MISSING, "", str(earlier)))
+                progress("ledger_missing", {"message": notes[-1].message(lang)})
         ledger = Ledger(state)
-        run_id = ledger.start_run(str(inbox.resolve()), str(out.resolve()), rules)
-        candidates = collect_inputs([inbox])
-        done = set() if reprocess else ledger.done_hashes()
-        todo: list[tuple[Path, str]] = []
-        skipped = 0
-        for path in candidates:
-            sha = file_sha256(path)
-            if sha in done:
-                skipped += 1
-                continue
-            done.add(sha)  # the same content twice in one inbox is processed once
-            todo.append((path, sha))
-        progress("batch_start", {"new": len(todo), "skipped": skipped, "run_id": run_id})
-        on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
+        run_id = ledger.start_run(display_name(str(inbox.resolve())), display_name(str(out.resolve())), rules)
         outcomes: list[FileOutcome] = []
-        reds: list[tuple[str, str, str]] = []
-        for index, (path, sha) in enumerate(todo, start=1):
-            outcome = _process_file(
-                path,
-                sha,
-                rules,
-                out,
-                formats=formats,
-                lang=lang,
-                fail_on=fail_on,
-                stage=stage,
-                department=department,
-                year=year,
-                reds=reds,
-                on_check=on_check,
+        skipped = 0
+        try:
+            entries, inbox_notes = scan_inbox(
+                inbox, settle_seconds=limits.settle_seconds, follow_symlinks=follow_symlinks
             )
-            ledger.record_file(run_id, outcome)
-            outcomes.append(outcome)
-            progress(
-                "file_done",
-                {
-                    "index": index,
-                    "total": len(todo),
-                    "name": path.name,
-                    "status": outcome.status,
-                    "worst_level": outcome.worst_level,
-                    "lines": outcome.lines,
-                    "message": outcome.message,
-                },
+            notes.extend(inbox_notes)
+            done = set() if reprocess else ledger.done_hashes()
+            todo: list[tuple[Entry, str]] = []
+            for entry, sha in _hash_entries(entries, notes):
+                if sha in done:
+                    skipped += 1
+                    continue
+                done.add(sha)  # the same content twice in one inbox is processed once
+                todo.append((entry, sha))
+            progress("batch_start", {"new": len(todo), "skipped": skipped, "run_id": run_id})
+            on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
+            reds: list[tuple[str, str, str]] = []
+            for index, (entry, listed_sha) in enumerate(todo, start=1):
+                source, sha, note = _read_entry(entry, limits)
+                if note is not None:
+                    notes.append(note)
+                    continue
+                if sha != listed_sha and sha in done:  # changed since listing, into content already seen
+                    skipped += 1
+                    continue
+                done.add(sha)
+                outcome = _process_file(
+                    entry,
+                    source,
+                    sha,
+                    rules,
+                    out,
+                    formats=formats,
+                    lang=lang,
+                    fail_on=fail_on,
+                    stage=stage,
+                    limits=limits,
+                    department=department,
+                    year=year,
+                    reds=reds,
+                    on_check=on_check,
+                )
+                ledger.record_file(run_id, outcome)
+                outcomes.append(outcome)
+                progress(
+                    "file_done",
+                    {
+                        "index": index,
+                        "total": len(todo),
+                        "name": entry.name,
+                        "status": outcome.status,
+                        "worst_level": outcome.worst_level,
+                        "lines": outcome.lines,
+                        "message": outcome.message,
+                    },
+                )
+            codes = [o.exit_code for o in outcomes] + [EXIT_INPUT for n in notes if n.refused]
+            code = max(codes, default=EXIT_OK, key=_exit_precedence)
+            worst = _worst([o.worst_level for o in outcomes if o.worst_level])
+            status = {
+                EXIT_OK: "ok",
+                EXIT_FINDINGS: "findings",
+                EXIT_INPUT: "failed",
+                EXIT_NOTHING_COMPARED: NOTHING_COMPARED,
+            }.get(code, "error")
+            failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
+            case_changes = changes() if changes else None  # the ladder once, after every file was seen
+            case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
+            ledger.record_notes(run_id, notes)
+            ledger.finish_run(
+                run_id,
+                status=status,
+                exit_code=code,
+                new=len(outcomes),
+                failed=failed,
+                skipped=skipped,
+                worst_level=worst,
             )
-        code = max((o.exit_code for o in outcomes), default=EXIT_OK, key=_exit_precedence)
-        worst = _worst([o.worst_level for o in outcomes if o.worst_level])
-        status = {
-            EXIT_OK: "ok",
-            EXIT_FINDINGS: "findings",
-            EXIT_INPUT: "failed",
-            EXIT_NOTHING_COMPARED: NOTHING_COMPARED,
-        }.get(code, "error")
-        failed = sum(o.status != PROCESSED for o in outcomes)
-        case_changes = changes() if changes else None  # the ladder once, after every file was seen
-        case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
-        ledger.finish_run(
-            run_id,
-            status=status,
-            exit_code=code,
-            new=len(outcomes),
-            failed=failed,
-            skipped=skipped,
-            worst_level=worst,
-        )
+        except KeyboardInterrupt as exc:
+            code = EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
+            _close_run(ledger, run_id, "interrupted", code, outcomes, skipped, notes)
+            with contextlib.suppress(OSError):
+                _clean_temps(out)
+            raise
+        except BudgetGuardError:
+            _close_run(ledger, run_id, "failed", EXIT_INPUT, outcomes, skipped, notes)
+            raise
     return BatchOutcome(
         run_id,
         tuple(outcomes),
@@ -885,10 +1091,34 @@ def run_batch(
         code,
         state,
         removed,
+        notes=tuple(notes),
         red_findings=tuple(reds),
         cases=case_changes,
         case_reports=case_reports,
     )
+
+
+def _close_run(
+    ledger: Ledger,
+    run_id: int,
+    status: str,
+    code: int,
+    outcomes: list[FileOutcome],
+    skipped: int,
+    notes: list[Note],
+) -> None:
+    """Best effort: the run's end in the ledger, when the ledger itself still works."""
+    with contextlib.suppress(BudgetGuardError, KeyboardInterrupt):
+        ledger.record_notes(run_id, notes)
+        ledger.finish_run(
+            run_id,
+            status=status,
+            exit_code=code,
+            new=len(outcomes),
+            failed=sum(o.status != PROCESSED for o in outcomes),
+            skipped=skipped,
+            worst_level=_worst([o.worst_level for o in outcomes if o.worst_level]),
+        )
 
 
 def _write_case_sheet(

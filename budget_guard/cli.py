@@ -13,6 +13,7 @@ import contextlib
 import functools
 import json
 import os
+import signal
 import sys
 import traceback
 import unicodedata
@@ -28,14 +29,17 @@ from .batch import (
     DEFAULT_STATE_NAME,
     EXIT_INPUT,
     EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
     EXIT_LOCKED,
     EXIT_OK,
+    EXIT_TERMINATED,
     FAIL_LEVELS,
     NOTHING_COMPARED,
     BatchLocked,
     BatchOutcome,
     CheckOutcome,
     Progress,
+    Terminated,
     load_error_hints,
     open_ledger,
     run_batch,
@@ -47,12 +51,14 @@ from .engine.findings import MESSAGE_EN, MESSAGE_ZH
 from .engine.grade import LEVEL
 from .engine.states import OUTCOME_INPUT_FAILED, STATES
 from .errors import BudgetGuardError, InputError, Place, RulesError
+from .inbox import LEDGER_MISSING, settle_seconds_default
 from .ingest.outcomes import table_summary_lines
+from .ingest.sources import escape_controls
+from .limits import DEFAULT_LIMITS, Limits
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
 from .table import STAGES
 
-EXIT_INTERRUPTED = 130
 DEFAULT_OUT = "budget-guard-out"
 DEFAULT_SAMPLE_DIR = "budget-guard-sample"
 PROGRESS_MODES = ("auto", "text", "jsonl", "none")
@@ -96,6 +102,7 @@ class _JsonSummary:
             EXIT_LOCKED: "locked",
             EXIT_INTERNAL: "internal_error",
             EXIT_INTERRUPTED: "interrupted",
+            EXIT_TERMINATED: "interrupted",
         }.get(code, "error")
         return {
             "command": self.command,
@@ -124,11 +131,14 @@ def _print_quietly(show: Callable[..., None], *args: Any) -> None:
 
 
 def _error(message: str, lang: str, hint: str = "") -> None:
-    """The error line, and under it the hint line saying how to fix it."""
+    """The error line, and under it the hint line saying how to fix it.
+
+    Control characters from file names (newline, ESC) are shown escaped, never sent raw.
+    """
     _SUMMARY.messages.append(message)
-    click.echo(i18n.t("cli.error", lang, message=message), err=True)
+    click.echo(escape_controls(i18n.t("cli.error", lang, message=message)), err=True)
     if hint:
-        click.echo(i18n.t("cli.hint", lang, hint=hint), err=True)
+        click.echo(escape_controls(i18n.t("cli.hint", lang, hint=hint)), err=True)
 
 
 def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
@@ -158,10 +168,85 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
         except OSError as exc:
             _error(f"{exc.filename or ''} {exc.strerror or exc}".strip(), lang)
             return EXIT_INPUT
-        except KeyboardInterrupt:
-            return EXIT_INTERRUPTED
+        except KeyboardInterrupt as exc:
+            _quiet_after_interrupt()
+            return EXIT_TERMINATED if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
     return wrapper
+
+
+def _quiet_after_interrupt() -> None:
+    """After Ctrl-C or SIGTERM, half-written workbooks are collected at exit; their "Exception ignored
+    … I/O operation on closed file" is noise about files already removed, not news for the user."""
+    sys.unraisablehook = lambda unraisable: None
+
+
+def _raise_terminated(signum: int, frame: object) -> None:
+    raise Terminated()
+
+
+def _limits(
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
+    settle_seconds: float | None = None,
+) -> Limits:
+    return Limits(
+        max_file_mb=max_file_mb,
+        max_unpacked_mb=max_unpacked_mb,
+        max_cells=max_cells,
+        max_cell_chars=max_cell_chars,
+        max_amount_yuan=max_amount_yuan,
+        settle_seconds=settle_seconds_default() if settle_seconds is None else settle_seconds,
+    )
+
+
+def _limit_options(command: Callable[..., int]) -> Callable[..., int]:
+    """The input limits (docs/cli.md, "Limits"), the same flags on check and batch."""
+    d = DEFAULT_LIMITS
+    for option in reversed(
+        (
+            click.option(
+                "--max-file-mb",
+                type=click.FloatRange(min=0),
+                default=d.max_file_mb,
+                show_default=True,
+                help="Largest input file (MB).",
+            ),
+            click.option(
+                "--max-unpacked-mb",
+                type=click.FloatRange(min=0),
+                default=d.max_unpacked_mb,
+                show_default=True,
+                help="Largest decompressed size of a zipped workbook (MB).",
+            ),
+            click.option(
+                "--max-cells",
+                type=click.IntRange(min=1),
+                default=d.max_cells,
+                show_default=True,
+                help="Largest used range of one sheet (rows x columns).",
+            ),
+            click.option(
+                "--max-cell-chars",
+                type=click.IntRange(min=1),
+                default=d.max_cell_chars,
+                show_default=True,
+                help="Longest cell; a longer one rejects its row.",
+            ),
+            click.option(
+                "--max-amount-yuan",
+                type=click.IntRange(min=1),
+                default=d.max_amount_yuan,
+                show_default=True,
+                help="Largest amount of one line (yuan).",
+            ),
+        )
+    ):
+        command = option(command)
+    return command
 
 
 def make_progress(mode: str, lang: str) -> Progress:
@@ -319,6 +404,9 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         )
         if f.status == NOTHING_COMPARED:
             level = i18n.t("outcome.nothing_compared", lang)
+        click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
+    for note in outcome.notes:
+        click.echo(escape_controls(f"  {note.message(lang)}"))
         click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
     reds = outcome.red_findings
     _print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
@@ -423,6 +511,7 @@ def cli() -> None:
 @_json_option
 @_ge_option(default_on=False)
 @_progress_option
+@_limit_options
 @_engine_options
 @handles_errors
 def check(
@@ -440,6 +529,11 @@ def check(
     as_json: bool,
     ge: bool | None,
     progress: str,
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
     engine: str,
     spark_master: str,
     spark_table: str | None,
@@ -448,6 +542,7 @@ def check(
     from .cases.clock import current_clock
 
     rules = load_rules(rules_path)
+    limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan)
     outcome = run_check(
         list(inputs),
         rules,
@@ -459,6 +554,7 @@ def check(
         department=department,
         year=year,
         progress=make_progress(progress, lang),
+        limits=limits,
         aliases=aliases,
         ledger_path=ledger_path,
         clock=current_clock(),
@@ -500,6 +596,17 @@ def check(
 @click.option(
     "--reprocess", is_flag=True, help="Process every file again, even if its hash is in the ledger."
 )
+@click.option(
+    "--settle-seconds",
+    type=click.FloatRange(min=0),
+    default=None,
+    help="Leave files modified less than this long ago for the next run [default: 10, or $BUDGET_GUARD_SETTLE_SECONDS].",
+)
+@click.option(
+    "--follow-symlinks",
+    is_flag=True,
+    help="Read symlinks in the inbox that point outside it (refused by default).",
+)
 @click.option("--department", help="Department name for inbox tables that do not state it.")
 @click.option(
     "--year", type=click.IntRange(1990, 2100), help="Fiscal year for inbox tables that do not state it."
@@ -508,6 +615,7 @@ def check(
 @_json_option
 @_ge_option(default_on=True)
 @_progress_option
+@_limit_options
 @handles_errors
 def batch(
     inbox: Path,
@@ -519,12 +627,19 @@ def batch(
     lang: str,
     stage: str | None,
     reprocess: bool,
+    settle_seconds: float | None,
+    follow_symlinks: bool,
     department: str | None,
     year: int | None,
     ledger_path: Path | None,
     as_json: bool,
     ge: bool | None,
     progress: str,
+    max_file_mb: float,
+    max_unpacked_mb: float,
+    max_cells: int,
+    max_cell_chars: int,
+    max_amount_yuan: int,
 ) -> int:
     """Process every new file in INBOX (new = content hash not in the ledger).
 
@@ -536,6 +651,7 @@ def batch(
         raise click.UsageError(i18n.t("cli.cases_ledger_conflict", lang))
     state_path = ledger_path or state_path
     rules = load_rules(rules_path)
+    limits = _limits(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan, settle_seconds)
     outcome = run_batch(
         inbox,
         out_dir,
@@ -547,6 +663,8 @@ def batch(
         stage=stage,
         reprocess=reprocess,
         progress=make_progress(progress, lang),
+        limits=limits,
+        follow_symlinks=follow_symlinks,
         department=department,
         year=year,
         track_cases=ledger_path is not None,
@@ -561,6 +679,9 @@ def batch(
         if outcome.case_reports:
             paths = ", ".join(str(p) for p in outcome.case_reports.values())
             _print_quietly(click.echo, i18n.t("cli.cases_exported", lang, paths=paths))
+    for note in outcome.notes:
+        if note.refused or note.kind == LEDGER_MISSING:
+            click.echo(escape_controls(i18n.t("cli.warning", lang, message=note.message(lang))), err=True)
     return outcome.exit_code
 
 
@@ -756,7 +877,12 @@ if __name__ != "__main__":  # ``python -m budget_guard.cli`` runs the package's 
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Console-script entry point: run the command and exit with its code."""
+    """Console-script entry point: run the command and exit with its code.
+
+    SIGTERM (systemd, Airflow) unwinds like Ctrl-C: the run is marked interrupted, temp files go, exit 143.
+    """
+    with contextlib.suppress(ValueError):  # not the main thread (embedded): leave signals alone
+        signal.signal(signal.SIGTERM, _raise_terminated)
     args = list(sys.argv[1:] if argv is None else argv)
     _SUMMARY.start(args)
     try:
@@ -766,7 +892,11 @@ def main(argv: list[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         code = EXIT_INPUT
+    except Terminated:
+        _quiet_after_interrupt()
+        code = EXIT_TERMINATED
     except (click.Abort, KeyboardInterrupt):
+        _quiet_after_interrupt()
         code = EXIT_INTERRUPTED
     except Exception:  # noqa: BLE001 — a bug: say so, with the traceback, and a distinct code
         traceback.print_exc()

@@ -389,6 +389,71 @@ _KINDS = [
         "'{value}' is not split into 购置费 and 运行费, so it has no economic code (31013/30231) and was not read",
         "Split the column into 购置费 and 运行费, as the 三公经费 template does.",
     ),
+    # -- hostile and broken inputs (issue #11): limits, amount grammar, workbook guards -----------
+    ProblemKind(
+        "amount-out-of-range",
+        Severity.error,
+        "金额“{value}”超出合理范围（单笔上限 {limit} 元），该行未读入",
+        "amount '{value}' is beyond any plausible budget (limit {limit} yuan per line); the line was not read",
+        "Check the digits and the unit (元/万元); if the amount is real, raise the limit with --max-amount-yuan.",
+    ),
+    ProblemKind(
+        "amount-sub-fen",
+        Severity.notice,
+        "{count}个金额含分以下的位数，已四舍五入到分（第{rows}行，如“{value}”）",
+        "{count} amount(s) had digits below the fen and were rounded half up (rows {rows}, e.g. '{value}')",
+        "Informational: amounts are kept in whole fen; check the rows if the extra digits matter.",
+    ),
+    ProblemKind(
+        "amount-total-overflow",
+        Severity.error,
+        "本文件金额绝对值合计 {total} 元，超出可精确计算的范围，文件未读入",
+        "the absolute amounts of this file add up to {total} yuan, beyond what can be summed exactly; the file was not read",
+        "The amounts are implausible (wrong unit or digits); correct them and submit again.",
+    ),
+    ProblemKind(
+        "formula-uncached",
+        Severity.error,
+        "单元格{cell}是公式（{formula}），文件中没有保存计算结果，无法读取其金额",
+        "cell {cell} holds a formula ({formula}) whose value was never saved, so its amount cannot be read",
+        "Open the file in Excel or WPS and save it (that stores the formula values), or paste the values in.",
+    ),
+    ProblemKind(
+        "file-not-regular",
+        Severity.error,
+        "不是普通文件（{kind}），未读取",
+        "not a regular file ({kind}); not read",
+        "Give a spreadsheet file; devices, pipes and folders cannot be read.",
+    ),
+    ProblemKind(
+        "file-unpacked-too-large",
+        Severity.error,
+        "工作簿解压后{detail}，超过上限（可能是压缩炸弹），未读取",
+        "the workbook unpacks to {detail}, beyond the limit (possibly a zip bomb); not read",
+        "Save the workbook again in Excel/WPS; raise the limits with --max-unpacked-mb if it is genuine.",
+    ),
+    ProblemKind(
+        "sheet-too-large",
+        Severity.error,
+        "工作表的使用区域延伸到单元格{cell}（{rows}行×{columns}列），超过上限{limit}个单元格，未读取",
+        "the sheet's used range reaches cell {cell} ({rows} rows × {columns} columns), above the {limit}-cell limit; not read",
+        "Delete the stray cells far from the table (Ctrl+End shows the last one) and save; or raise --max-cells.",
+    ),
+    ProblemKind(
+        "cell-too-long",
+        Severity.error,
+        "单元格内容有{length}个字符，超过上限{limit}，该行未读入",
+        "the cell holds {length} characters, above the {limit} limit; the row was not read",
+        "Shorten the cell (a budget line's name or code is never that long), or raise --max-cell-chars.",
+    ),
+    ProblemKind(
+        "merged-cell-filled",
+        Severity.notice,
+        "合并单元格{cells}的值“{value}”用于其覆盖的每一行",
+        "merged cell {cells}: its value '{value}' applies to every row it spans",
+        "Informational: a merged 部门/年度 cell holds for all the rows it covers.",
+    ),
+    # -- end of hostile block ---------------------------------------------------------------------
     # trust: one source per department-year (ingest/cross_source.py)
     ProblemKind(
         "source-set-aside",

@@ -470,11 +470,64 @@ def _place_for(loc: tuple, lines: dict[tuple, int], source: str) -> Place:
     return Place(file=source)
 
 
+MAX_RULES_CHARS = 1_000_000  # the packaged rules are ~20 KB; an upload beyond this is not a rules file
+
+
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("alias")
+        self.problem_mark = mark
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing every alias before it is resolved.
+
+    An alias bomb (``b: [*a, *a, …]`` nested ten deep) is a few hundred bytes that expand to
+    billions of nodes when the line map or the validator walks the tree; rules never need aliases.
+    """
+
+    def compose_node(self, parent, index):  # noqa: ANN001 — PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
 def parse_rules(text: str, source: str = "<rules>") -> Rules:
     """Validate rules given as YAML text; raise RulesError listing every problem with its line."""
+    if len(text) > MAX_RULES_CHARS:
+        raise RulesError(
+            [
+                (
+                    Place(file=source),
+                    f"规则文件过大（{len(text):,}字符，上限{MAX_RULES_CHARS:,}）",
+                    f"rules file too large ({len(text):,} characters, limit {MAX_RULES_CHARS:,})",
+                )
+            ],
+            source,
+        )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        loader = _NoAliasLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except _AliasRefused as exc:
+        line = exc.problem_mark.line + 1
+        raise RulesError(
+            [
+                (
+                    Place(file=source, line=line),
+                    "不允许使用 YAML 别名（*名称）：请把引用的内容直接写出",
+                    "YAML aliases (*name) are not allowed in rules files: write the value out",
+                )
+            ],
+            source,
+        ) from None
+    except RecursionError:
+        raise RulesError(
+            [(Place(file=source), "YAML 嵌套层数过多", "YAML nested too deeply")], source
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None

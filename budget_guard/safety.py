@@ -176,12 +176,33 @@ def replace_dir(built: str | Path, target: str | Path) -> Path:
     return target
 
 
+def restore_swapped_dirs(directory: str | Path) -> list[Path]:
+    """Put back a folder ``replace_dir`` had moved aside when the run was killed mid-swap.
+
+    ``replace_dir`` first moves ``target`` into ``.target.tmp-old-…/target``; a kill before the new
+    one is moved in leaves no ``target`` at all. The old copy is the last complete one: restore it,
+    so a report never points to a missing ``data_docs/index.html``.
+    """
+    directory = Path(directory)
+    restored = []
+    for entry in sorted(directory.iterdir()):
+        if not (entry.is_dir() and is_temp_name(entry.name) and f"{TEMP_MARKER}old-" in entry.name):
+            continue
+        name = entry.name[1:].split(TEMP_MARKER, 1)[0]
+        saved, target = entry / name, directory / name
+        if saved.is_dir() and not target.exists():
+            os.replace(saved, target)
+            restored.append(target)
+    return restored
+
+
 def remove_stale_temps(directory: str | Path) -> list[Path]:
     """Delete temp files and folders a killed run left in ``directory`` (call only under a lock)."""
     directory = Path(directory)
     removed: list[Path] = []
     if not directory.is_dir():
         return removed
+    restore_swapped_dirs(directory)
     for entry in directory.iterdir():
         if is_temp_name(entry.name):
             if entry.is_dir() and not entry.is_symlink():

@@ -8,6 +8,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -50,6 +51,7 @@ def test_every_exit_code_is_documented():
         batch.EXIT_LOCKED,
         batch.EXIT_INTERNAL,
         cli.EXIT_INTERRUPTED,
+        batch.EXIT_TERMINATED,
     ]
     assert all(f"\n| {code} |" in DOC for code in codes)
 
@@ -63,6 +65,8 @@ def test_the_cron_line_runs_as_written(tmp_path):
     srv = tmp_path / "srv"
     (srv / "inbox").mkdir(parents=True)
     shutil.copy(tmp_path / "sample" / "csv" / "city_budget_2021_2025.csv", srv / "inbox")
+    settled = time.time() - 3600  # dropped an hour ago: past the settle interval a real run waits for
+    os.utime(srv / "inbox" / "city_budget_2021_2025.csv", (settled, settled))
     command = (
         fields[5]
         .replace("/srv/budget-guard", str(srv))

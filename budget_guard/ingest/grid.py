@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,9 +19,15 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import python_calamine
 
+from ..limits import DEFAULT_LIMITS, Limits
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARKERS = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+# The stdlib csv module refuses a field above 128 KiB with an error; cell length is judged by the
+# documented limit (``Limits.max_cell_chars``, the row rejected), not by the parser.
+csv.field_size_limit(max(csv.field_size_limit(), (1 << 31) - 1))
 
 TEXT = pd.StringDtype("pyarrow")  # C-speed string ops on big sheets
 CSV, EXCEL, ENCRYPTED, EMPTY, UNSUPPORTED = "csv", "excel", "encrypted", "empty", "unsupported"
@@ -158,26 +164,53 @@ def _max_fields(lines: list[str], sep: str) -> int:
     return max((len(row) for row in csv.reader(lines, delimiter=sep)), default=1)
 
 
+Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first col), (last row, last col)), 0-based
+
+
 @dataclass(frozen=True)
 class Workbook:
+    """The sheets as grids; merged ranges and sheet-level problems (too large, formulas without values)."""
+
     sheets: dict[str, pd.DataFrame]
+    merges: dict[str, list[Merge]] = field(default_factory=dict)
+    problems: dict[str, list[tuple[str, dict[str, str], int | None, str | None]]] = field(
+        default_factory=dict
+    )
 
 
-def excel_grids(data: bytes) -> Workbook:
+def excel_grids(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Workbook:
     """Every worksheet of an .xlsx/.xls/.xlsb/.ods workbook as grids, in workbook order.
 
     calamine is the Rust reader behind ``pandas.read_excel(engine="calamine")``; it is called directly
     here because pandas' per-cell conversion doubles the time of a 100k-row sheet. It reads cached
-    values only: formulas and macros are never evaluated.
+    values only: formulas and macros are never evaluated. A zipped workbook is measured first
+    (``ingest/safety.py``): a zip bomb or a sheet whose used range is too large is refused before
+    calamine allocates it; a formula saved without a value is put in its cell as the formula text,
+    so it is rejected by name instead of being read as 0.
     """
+    from .safety import scan_zip_workbook  # safety imports this module's GridError
+
+    scan = scan_zip_workbook(data, limits) if data.startswith(ZIP_MAGIC) else None
+    sheets: dict[str, pd.DataFrame] = {}
+    merges: dict[str, list[Merge]] = {}
+    problems: dict[str, list] = {}
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {}
         for meta in workbook.sheets_metadata:
             if str(getattr(meta, "typ", "")).endswith("ChartSheet"):
                 continue
-            rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
-            sheets[str(meta.name)] = _rows_grid(rows)
+            name = str(meta.name)
+            if scan is not None and name in scan.too_large:
+                problems[name] = [("sheet-too-large", scan.too_large[name], None, None)]
+                sheets[name] = _rows_grid([])
+                continue
+            sheet = workbook.get_sheet_by_name(meta.name)
+            grid = _rows_grid(sheet.to_python(skip_empty_area=False))
+            merges[name] = list(sheet.merged_cell_ranges or [])
+            if scan is not None and name in scan.uncached:
+                grid, found = _put_formulas(grid, scan.uncached[name])
+                problems[name] = found
+            sheets[name] = grid
     except (
         Exception
     ) as exc:  # calamine raises its own error types (and ValueError on junk); any means unreadable
@@ -186,7 +219,24 @@ def excel_grids(data: bytes) -> Workbook:
         if "password" in lowered or "encrypt" in lowered:
             raise GridError("file-encrypted") from exc
         raise GridError("file-corrupt", expected="Excel", detail=message[:200]) from exc
-    return Workbook(sheets)
+    return Workbook(sheets, merges, problems)
+
+
+MAX_FORMULA_PROBLEMS = 50  # per sheet; the cells themselves are all rejected by name
+
+
+def _put_formulas(grid: pd.DataFrame, found: list) -> tuple[pd.DataFrame, list]:
+    """Write each uncached formula's text into its (empty) cell; one problem per cell (the first 50)."""
+    grid = grid.copy()
+    problems = []
+    for formula in found:
+        inside = formula.row in grid.index and formula.column in grid.columns
+        if inside and pd.isna(grid.at[formula.row, formula.column]):
+            grid.at[formula.row, formula.column] = formula.formula
+        if len(problems) < MAX_FORMULA_PROBLEMS:
+            details = {"cell": formula.cell, "formula": formula.formula}
+            problems.append(("formula-uncached", details, formula.row, column_letter(formula.column)))
+    return grid, problems
 
 
 def _rows_grid(rows: list[list[object]]) -> pd.DataFrame:

@@ -44,6 +44,8 @@ from .numbers import (
     BLANK,
     ECON_LENGTHS,
     FUNC_LENGTHS,
+    RANGE,
+    ROUNDED,
     clean_code,
     fen_to_unit_text,
     parse_amounts,
@@ -109,7 +111,9 @@ class _Failures:
         self.frames.append(part)
 
 
-def _parse_distinct_amounts(text: pd.Series, unit: str, blank_is_zero: bool) -> tuple[pd.Series, pd.Series]:
+def _parse_distinct_amounts(
+    text: pd.Series, unit: str, blank_is_zero: bool, max_fen: int | None = None
+) -> tuple[pd.Series, pd.Series]:
     """``parse_amounts`` on the distinct amount texts only, mapped back to every line.
 
     Budget tables repeat amounts (the same 办公费 in many departments); a province-sized CSV has
@@ -117,7 +121,9 @@ def _parse_distinct_amounts(text: pd.Series, unit: str, blank_is_zero: bool) -> 
     same as parsing each line, an empty cell is ``blank`` (zero when ``blank_is_zero``).
     """
     codes, uniques = pd.factorize(text.astype(TEXT))
-    fen, status = parse_amounts(pd.Series(uniques, dtype=TEXT), unit=unit, blank_is_zero=blank_is_zero)
+    fen, status = parse_amounts(
+        pd.Series(uniques, dtype=TEXT), unit=unit, blank_is_zero=blank_is_zero, max_fen=max_fen
+    )
     line_fen = fen.array.take(codes, allow_fill=True)
     if blank_is_zero:
         line_fen[codes < 0] = 0
@@ -136,6 +142,7 @@ def finish_lines(
     file: str,
     sheet: str | None,
     blank_is_zero: bool,
+    max_fen: int | None = None,
 ) -> Finished:
     """Parse and check ``raw`` (columns ``row``, ``amount_text``, ``amount_column``, ``unit`` and any text fields).
 
@@ -160,17 +167,23 @@ def finish_lines(
     for unit in units.unique():
         part = (units == unit).to_numpy()
         part_fen, part_status = _parse_distinct_amounts(
-            raw.loc[part, AMOUNT_TEXT], unit=str(unit), blank_is_zero=blank_is_zero
+            raw.loc[part, AMOUNT_TEXT], unit=str(unit), blank_is_zero=blank_is_zero, max_fen=max_fen
         )
         fen[part] = part_fen
         status[part] = part_status
     bad_amount = status == BAD
     missing_amount = (status == BLANK) & fen.isna()
-    if bad_amount.any() or missing_amount.any():
+    beyond = status == RANGE
+    if bad_amount.any() or missing_amount.any() or beyond.any():
         amount_text = raw[AMOUNT_TEXT].astype(TEXT)
         fails.add(bad_amount, "amount-not-numeric", raw[AMOUNT_LABEL], amount_text, rows)
         fails.add(missing_amount, "amount-missing", raw[AMOUNT_LABEL], amount_text, rows)
-    error |= bad_amount | missing_amount
+        limit = "" if max_fen is None else f"{max_fen // 100:,}"
+        fails.add(beyond, "amount-out-of-range", raw[AMOUNT_LABEL], amount_text, rows, limit=limit)
+    error |= bad_amount | missing_amount | beyond
+    rounded = (status == ROUNDED) & ~error
+    if rounded.any():
+        problems.append(_sub_fen_notice(rows[rounded], raw.loc[rounded, AMOUNT_TEXT], file, sheet))
 
     # codes
     codes: dict[str, pd.Series] = {}
@@ -302,6 +315,20 @@ def finish_lines(
     problems = cell_problems + problems
     rejected_rows = set(rows[error].tolist()) - set(rows[keep].tolist()) if error.any() else set()
     return Finished(lines=lines, rejected=rejected, problems=problems, rejected_rows=rejected_rows)
+
+
+def _sub_fen_notice(rows: pd.Series, texts: pd.Series, file: str, sheet: str | None) -> Problem:
+    """One notice per sheet naming the rows whose amounts had digits below the fen (rounded half up)."""
+    shown = ", ".join(str(int(r)) for r in rows.iloc[:20]) + (
+        f" …(+{len(rows) - 20})" if len(rows) > 20 else ""
+    )
+    return Problem(
+        "amount-sub-fen",
+        file=file,
+        sheet=sheet,
+        row=int(rows.iloc[0]),
+        details={"rows": shown, "count": str(len(rows)), "value": str(texts.iloc[0])},
+    )
 
 
 # -- distinct values ----------------------------------------------------------------------------------

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
 
+from ..limits import SAFE_TOTAL_FEN
 from ..table import FEN_PER_WAN, FEN_PER_YUAN
 from .grid import TEXT
 
@@ -24,72 +25,139 @@ UNIT_DECIMALS: dict[str, int] = {"元": 2, "千元": 5, "万元": 6}
 
 _PLAIN = r"-?\d+(?:\.\d+)?"
 _DASHES = "[-\u2010-\u2015\u2212\u2500\u30fc\uff0d]+"  # - ‐ ‒ – — ― − ─ ー －: printed for "nothing"
-_MAX_INT_DIGITS = 16  # minus the unit's decimals: keeps fen inside int64 with room for sums
-
+# A plain number the vectorised path converts: the whole part short enough for int64 fen after scaling.
+_FAST_INT_DIGITS = 15
+# The grammar of one amount after NFKC (full-width digits, ，and ￥ become ASCII , and ¥):
+# digits with well-formed thousands grouping (1,234,567.89 or 1 234 567.89) or none, or a
+# spreadsheet's exponent form. The decimal separator is always the point.
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+")
+_EXPONENT = re.compile(r"\d+(?:\.\d+)?[eE][-+]?\d{1,3}")
+_DASHES_RE = re.compile(_DASHES)
+_CURRENCY = "¥"  # NFKC maps the full-width ￥ to ¥
+_SUFFIX_UNITS = (("万元", "万元"), ("千元", "千元"), ("元", "元"))
+# 16 or more significant digits come only from a float's repr (0.30000000000000004): not a clerk's fen
+_FLOAT_DIGITS = 16
 
 # status values of a parsed amount cell
-OK, BLANK, BAD = "ok", "blank", "bad"
+OK, BLANK, BAD, RANGE, ROUNDED = "ok", "blank", "bad", "range", "rounded"
 
 
-def clean_text(series: pd.Series) -> pd.Series:
-    """NFKC-normalise (full-width digits, brackets, colons) and strip; empty cells become <NA>.
+@dataclass(frozen=True)
+class Amount:
+    """One parsed amount cell: fen (None unless usable) and its status.
 
-    Only non-ASCII values need NFKC, so ASCII-only cells skip the Python-level normalisation.
+    ``ok`` exact; ``rounded`` digits below the fen were dropped (half up, a notice names the row);
+    ``blank`` empty; ``bad`` not a well-formed number (``amount-not-numeric``); ``range`` beyond
+    the plausible limit (``amount-out-of-range``, the line is rejected).
     """
-    s = series.astype(TEXT)
-    non_ascii = s.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False)
-    if non_ascii.any():
-        s = s.copy()
-        s[non_ascii] = s[non_ascii].map(lambda v: unicodedata.normalize("NFKC", v), na_action="ignore")
-    s = s.str.strip()
-    return s.mask(s == "")
+
+    fen: int | None
+    status: str
+
+
+def parse_amount(text: object, unit: str = "元", max_fen: int | None = None) -> Amount:
+    """The amount grammar, for one cell: the one place that decides what text is an amount.
+
+    Accepts ``1,234.56`` (grouping in threes only), ``-1234.5``, ``(123.45)`` negative, ``¥1,234.00``
+    or ``￥``, a ``元`` (or, in a 万元 table, ``万元``) suffix, a dash alone as zero, and the exponent
+    form a spreadsheet stores (``1.5e-05``). ``1,2,3``, ``12,34.5``, ``12 345,00``, ``1.234,56``,
+    ``12万`` are ``bad``. Conversion is exact (``Decimal``), half up at the fen.
+    """
+    if text is None or text is pd.NA or (isinstance(text, float) and text != text):
+        return Amount(None, BLANK)
+    s = unicodedata.normalize("NFKC", str(text)).strip()
+    if not s:
+        return Amount(None, BLANK)
+    if _DASHES_RE.fullmatch(s):
+        return Amount(0, OK)
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    sign, s = _sign(s)
+    if s.startswith(_CURRENCY):
+        s = s[len(_CURRENCY) :].strip()
+        if not sign:
+            sign, s = _sign(s)
+    for suffix, suffix_unit in _SUFFIX_UNITS:
+        if s.endswith(suffix):
+            if suffix_unit != unit:
+                return Amount(None, BAD)  # 12万元 in a 元 table: the cell contradicts the table's unit
+            s = s[: -len(suffix)].strip()
+            break
+    if sign == "-" and negative:
+        return Amount(None, BAD)  # (-12.30): two negations, ambiguous
+    negative = negative or sign == "-"
+    if not (_GROUPED.fullmatch(s) or _EXPONENT.fullmatch(s)):
+        return Amount(None, BAD)
+    try:
+        value = Decimal(s.replace(",", "").replace(" ", ""))
+    except InvalidOperation:
+        return Amount(None, BAD)
+    return _to_fen(-value if negative else value, unit, max_fen)
+
+
+def _sign(s: str) -> tuple[str, str]:
+    if s[:1] in "-+":
+        return s[:1], s[1:].strip()
+    return "", s
+
+
+def _to_fen(value: Decimal, unit: str, max_fen: int | None) -> Amount:
+    scaled = value.scaleb(UNIT_DECIMALS[unit])
+    fen = scaled.to_integral_value(rounding=ROUND_HALF_UP)
+    if abs(fen) > (SAFE_TOTAL_FEN if max_fen is None else min(max_fen, SAFE_TOTAL_FEN)):
+        return Amount(None, RANGE)
+    status = OK
+    if fen != scaled:
+        status = ROUNDED
+        if len(value.as_tuple().digits) >= _FLOAT_DIGITS:  # a float's repr: its 15 real digits decide
+            real = value.quantize(Decimal(1).scaleb(value.adjusted() - 14), rounding=ROUND_HALF_UP)
+            real_scaled = real.scaleb(UNIT_DECIMALS[unit])
+            status = OK if real_scaled == real_scaled.to_integral_value() else ROUNDED
+    return Amount(int(fen), status)
 
 
 def parse_amounts(
-    series: pd.Series, unit: str = "元", blank_is_zero: bool = False
+    series: pd.Series, unit: str = "元", blank_is_zero: bool = False, max_fen: int | None = None
 ) -> tuple[pd.Series, pd.Series]:
     """Parse amount text into integer fen. Returns ``(fen, status)`` aligned with ``series``.
 
-    Accepts ``1,234.56``, full-width digits, ``(123.45)`` and ``-123.45`` (negative), a dash alone
-    (``—``, ``-``) as zero, and numbers as spreadsheets store them (``1.5e-05``). ``status`` is
-    ``ok``, ``blank`` (empty cell: zero when ``blank_is_zero``) or ``bad`` (text, not a number).
+    Plain cells (``-1234.56``, what a spreadsheet stores) take a vectorised path; every other
+    cell is parsed once per distinct value by ``parse_amount``, which holds the grammar. ``status``
+    is one of ``ok``, ``rounded``, ``blank`` (zero when ``blank_is_zero``), ``bad`` or ``range``
+    (beyond ``max_fen``); ``fen`` is <NA> unless the status is ok or rounded.
     """
     decimals = UNIT_DECIMALS[unit]
     s = series.astype(TEXT).str.strip()
     s = s.mask(s == "")
-    blank = s.isna()
-    plain = s.str.fullmatch(_PLAIN).fillna(False)
-    text = s.where(plain)
-    odd = ~plain & ~blank
-    if odd.any():
-        text[odd] = _normalise_odd(clean_text(s[odd]))
-    max_int = _MAX_INT_DIGITS - decimals
-    good = text.str.fullmatch(rf"-?\d{{1,{max_int}}}(?:\.\d+)?").fillna(False)
-    fen = _digits_to_fen(text.where(good), decimals)
+    blank = s.isna().to_numpy(dtype=bool)
+    fast = s.str.fullmatch(rf"-?\d{{1,{_FAST_INT_DIGITS - decimals}}}(?:\.\d+)?").fillna(False)
+    fast_np = fast.to_numpy(dtype=bool)
+    fen = _digits_to_fen(s.where(fast), decimals)
+    status = np.where(blank, BLANK, OK).astype(object)
+    if fast_np.any():
+        frac = s[fast].str.replace(r"^[^.]*\.?", "", regex=True).str.slice(decimals)
+        below_fen = frac.str.contains(r"[1-9]", regex=True).fillna(False).to_numpy(dtype=bool)
+        if below_fen.any():
+            checked = s[fast][below_fen]
+            verdict = {v: parse_amount(v, unit).status for v in pd.unique(checked)}
+            status_fast = status[fast_np]
+            status_fast[below_fen] = [verdict[v] for v in checked]
+            status[fast_np] = status_fast
+    slow = ~fast_np & ~blank
+    if slow.any():
+        parsed = {v: parse_amount(v, unit, max_fen) for v in pd.unique(s[slow])}
+        values = s[slow]
+        fen[slow] = pd.array([parsed[v].fen for v in values], dtype="Int64")
+        status[slow] = [parsed[v].status for v in values]
+    if max_fen is not None:
+        beyond = (fen.abs() > max_fen).fillna(False).to_numpy(dtype=bool)
+        if beyond.any():
+            fen[beyond] = pd.NA
+            status[beyond] = RANGE
     if blank_is_zero:
         fen = fen.mask(blank, 0)
-    status = pd.Series(np.where(blank, BLANK, np.where(good, OK, BAD)), index=series.index)
-    return fen, status
-
-
-def _normalise_odd(s: pd.Series) -> pd.Series:
-    """The slow path for cells that are not plain ``-123.45``: separators, brackets, dashes, exponents."""
-    s = s.str.replace(r"[\s,]", "", regex=True)  # 1,234.56 / 1 234.56 (NFKC made ，into ,)
-    s = s.str.replace(r"^\+", "", regex=True)
-    s = s.mask(s.str.fullmatch(_DASHES).fillna(False), "0")
-    s = s.str.replace(r"^\((.*)\)$", r"-\1", regex=True)
-    s = s.str.replace(r"^-(" + _DASHES + ")", "-", regex=True)
-    expo = s.str.fullmatch(r"-?\d+(?:\.\d+)?[eE][-+]?\d+").fillna(False)
-    if expo.any():
-        s[expo] = s[expo].map(_exponent_to_plain)
-    return s
-
-
-def _exponent_to_plain(value: str) -> str:
-    try:
-        return format(Decimal(value), "f")
-    except InvalidOperation:
-        return value
+    return fen, pd.Series(status, index=series.index)
 
 
 def _digits_to_fen(text: pd.Series, decimals: int) -> pd.Series:

@@ -10,9 +10,11 @@ from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..codes import load_codebook
+from ..limits import DEFAULT_LIMITS, SAFE_TOTAL_FEN, Limits
 from ..problems import Problem
 from ..table import (
     AMOUNT_FEN,
@@ -51,7 +53,8 @@ def read_budget(
     stage: str | None = None,
     unit: str | None = None,
     codes: Any = None,
-    max_file_mb: float = 200,
+    max_file_mb: float | None = None,
+    limits: Limits | None = None,
     aliases: Any = None,
 ) -> LoadResult:
     """Read budget tables into the canonical table, the rejected cells, the problems and a per-sheet load report.
@@ -59,7 +62,12 @@ def read_budget(
     ``paths``: a file, a directory, an ``(name, bytes)`` upload, a file-like object, or a list of these.
     ``department``/``year``/``stage`` apply when a sheet does not say (published tables) or a cell is
     empty (long template); ``unit`` is the unit assumed when a table states none (default 元).
+    ``limits`` (``budget_guard.limits.Limits``) bound what one file may cost; ``max_file_mb`` overrides
+    its file size.
     """
+    limits = limits or DEFAULT_LIMITS
+    if max_file_mb is not None:
+        limits = replace(limits, max_file_mb=max_file_mb)
     problems: list[Problem] = []
     options = _options(department, year, stage, unit, problems)
     codebook, codes_error = load_codebook(codes)
@@ -71,7 +79,7 @@ def read_budget(
                 details={"expected": "codes CSV", "detail": codes_error},
             )
         )
-    options = replace(options, codebook=codebook)
+    options = replace(options, codebook=codebook, limits=limits)
     declared = None
     if aliases is not None:
         try:
@@ -89,7 +97,8 @@ def read_budget(
     tables: list[pd.DataFrame] = []
     rejected: list[pd.DataFrame] = []
     seen: dict[str, str] = {}
-    for source in collect_sources(paths, max_file_mb=max_file_mb):
+    total_fen = 0.0  # the absolute amounts read so far (float: only compared with the safe bound)
+    for source in collect_sources(paths, max_file_mb=limits.max_file_mb):
         report = FileReport(
             path=source.path, name=source.name, size=len(source.data) if source.data is not None else None
         )
@@ -117,6 +126,16 @@ def read_budget(
             )
             continue
         problems.extend(file_problems)
+        file_total = sum(_absolute_fen(o.lines) for o in outcomes)
+        if total_fen + file_total > SAFE_TOTAL_FEN:
+            report.status = "failed"
+            problems.append(
+                Problem(
+                    "amount-total-overflow", file=source.name, details={"total": f"{file_total / 100:,.0f}"}
+                )
+            )
+            continue
+        total_fen += file_total
         for outcome in outcomes:
             report.sheets.append(outcome.report)
             problems.extend(outcome.problems)
@@ -140,6 +159,13 @@ def read_budget(
     )
     result.problems = problems
     return result
+
+
+def _absolute_fen(lines: pd.DataFrame) -> float:
+    """Sum of |amount| in float64: exact enough to compare with 2^62, and it cannot wrap around."""
+    if not len(lines):
+        return 0.0
+    return float(np.abs(lines[AMOUNT_FEN].to_numpy(dtype="float64", na_value=0.0)).sum())
 
 
 def _drop_repeated_tables(
@@ -396,10 +422,17 @@ def _read_source(
         _fail_if_nothing_read(report, outcomes)
         return outcomes, [notice]
     try:
-        workbook = excel_grids(data)
+        workbook = excel_grids(data, options.limits)
     except GridError as exc:
         return fail(exc.code, **exc.details)
-    outcomes = [read_sheet(grid, source.name, name, options) for name, grid in workbook.sheets.items()]
+    outcomes = []
+    for name, grid in workbook.sheets.items():
+        outcome = read_sheet(grid, source.name, name, options, merges=workbook.merges.get(name))
+        outcome.problems.extend(
+            Problem(code, file=source.name, sheet=name, row=row, column=column, details=details)
+            for code, details, row, column in workbook.problems.get(name, [])
+        )
+        outcomes.append(outcome)
     if not outcomes:
         return fail("file-empty")
     _fail_if_nothing_read(report, outcomes)

@@ -19,9 +19,17 @@ SUBTOTAL_PATTERN = r"^(?:其中|合计|小计|总计|共计)|(?:合计|小计|�
 NOTE_PATTERN = r"^(?:注|说明|备注|附注|注释|填表说明|数据来源|资料来源)(?:\s*[\d一二三四五六七八九十]+)?\s*[:：、.．]|^[*※]"
 
 
+# literal characters (not \\u escapes, which RE2 does not know): no-break, en/em/thin, ideographic, BOM
+_SPACES = "[\\s\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+"
+
+
 def squeeze(series: pd.Series) -> pd.Series:
-    """Text without any whitespace: ``合    计`` → ``合计`` (tables pad labels to centre them)."""
-    return series.astype(TEXT).str.replace(r"\s+", "", regex=True)
+    """Text without any whitespace: ``合    计``, ``合　计`` → ``合计`` (tables pad labels to centre them).
+
+    The pattern names the Unicode spaces itself: the pyarrow (RE2) ``\\s`` is ASCII-only, and a
+    centred label is often padded with the ideographic space U+3000 or a no-break space.
+    """
+    return series.astype(TEXT).str.replace(_SPACES, "", regex=True)
 
 
 def blank_rows(grid: pd.DataFrame) -> pd.Series:

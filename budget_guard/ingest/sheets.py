@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..codes import ECON, FUNC, CodeBook
+from ..limits import DEFAULT_LIMITS, Limits
 from ..problems import Problem
 from ..table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
+from .cell_limits import blank_long_cells, reject_long_cells
 from .context import build_context
 from .detect import (
     EMPTY,
@@ -29,7 +31,7 @@ from .dictionary import name_mismatch_problems, suggestion_problems, unknown_cod
 from .grid import column_letter
 from .hierarchy import long_parent_lines
 from .lines import Finished, finish_lines
-from .long import read_long
+from .long import fill_merged, read_long, total_row_problems
 from .published import read_published
 from .result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
 from .rows import BLANK, DATA, HEADER, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets, note_rows
@@ -50,6 +52,7 @@ class Options:
     stage: str | None = None
     unit: str | None = None
     codebook: CodeBook | None = None
+    limits: Limits = DEFAULT_LIMITS
 
 
 @dataclass
@@ -60,7 +63,25 @@ class SheetOutcome:
     problems: list[Problem] = field(default_factory=list)
 
 
-def read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Options) -> SheetOutcome:
+def read_sheet(
+    grid: pd.DataFrame,
+    file: str,
+    sheet: str | None,
+    options: Options,
+    merges: list | None = None,
+) -> SheetOutcome:
+    """Read one grid. Rows holding a cell longer than ``max_cell_chars`` are rejected before anything
+    looks at them; ``merges`` (calamine's merged ranges) fill a long table's merged 部门/年度 cells."""
+    grid, long_cells = blank_long_cells(grid, options.limits.max_cell_chars)
+    outcome = _read_sheet(grid, file, sheet, options, merges or [])
+    if long_cells:
+        outcome = reject_long_cells(outcome, long_cells, options.limits.max_cell_chars)
+    return outcome
+
+
+def _read_sheet(
+    grid: pd.DataFrame, file: str, sheet: str | None, options: Options, merges: list
+) -> SheetOutcome:
     report = SheetReport(file=file, sheet=sheet)
     detection = detect_layout(grid, file, sheet)
     report.layout = detection.layout
@@ -93,7 +114,7 @@ def read_sheet(grid: pd.DataFrame, file: str, sheet: str | None, options: Option
     report.level = budget_level(title_text(grid, sheet), sheet, file)
     if detection.layout == LONG:
         report.scope = None
-        return _read_long_sheet(grid, detection, report, file, sheet, options)
+        return _read_long_sheet(grid, detection, report, file, sheet, options, merges)
     if detection.layout == YITIHUA:
         report.scope = None
         return _read_yitihua_sheet(grid, detection, report, file, sheet, options)
@@ -142,10 +163,17 @@ def _unreadable(
 
 
 def _read_long_sheet(
-    grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
+    grid,
+    detection: Detection,
+    report: SheetReport,
+    file: str,
+    sheet: str | None,
+    options: Options,
+    merges: list,
 ) -> SheetOutcome:
     header = detection.header
     report.header_row = header.row
+    grid, merge_problems = fill_merged(grid, merges, header.row, file=file, sheet=sheet)
     ctx, problems = build_context(
         grid,
         header.row,
@@ -156,7 +184,7 @@ def _read_long_sheet(
         stage=options.stage,
         unit=None,
     )
-    problems = [*header.problems, *problems]
+    problems = [*header.problems, *problems, *merge_problems]
     for position, value in header.ignored:
         problems.append(
             Problem(
@@ -174,7 +202,9 @@ def _read_long_sheet(
     raw, labels, buckets = read_long(grid, header, unit)
     if FUNC_CODE not in header.fields and ECON_CODE not in header.fields:
         problems.append(Problem("no-code-column", file=file, sheet=sheet, row=header.row))
-    finished = finish_lines(raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=False)
+    finished = finish_lines(
+        raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=False, max_fen=options.limits.max_amount_fen
+    )
     parents, hierarchy = long_parent_lines(finished.lines, unit, file=file, sheet=sheet, labels=labels)
     problems.extend(hierarchy)
     if parents.any():  # 类/款 subtotal lines that add up: counted as subtotal rows, not read
@@ -184,6 +214,10 @@ def _read_long_sheet(
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
     if unit_conflict:
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
+    else:
+        problems.extend(
+            total_row_problems(grid, header, buckets, finished.lines, unit, file=file, sheet=sheet)
+        )
     return _outcome(report, ctx, buckets, finished, problems)
 
 
@@ -232,7 +266,9 @@ def _read_yitihua_sheet(
                 },
             )
         )
-    finished = finish_lines(raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    finished = finish_lines(
+        raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True, max_fen=options.limits.max_amount_fen
+    )
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
     if unit_conflict or any(p.code == "unit-mismatch" for p in header.problems):
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
@@ -256,7 +292,15 @@ def _read_published_sheet(
     report.header_row = published.header_row
     problems.extend(published.problems)
     problems.extend(_dictionary(published, options, file, sheet))
-    finished = finish_lines(published.raw, published.labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    finished = finish_lines(
+        published.raw,
+        published.labels,
+        ctx,
+        file=file,
+        sheet=sheet,
+        blank_is_zero=True,
+        max_fen=options.limits.max_amount_fen,
+    )
     if conflict:
         finished = _reject_all(finished, published.raw, "unit-mismatch", file, sheet)
     return _outcome(report, ctx, published.buckets, finished, problems)
@@ -346,7 +390,9 @@ def _read_side_by_side_sheet(
         problems.extend(group_total_problems(results, options.codebook, unit, file=file, sheet=sheet))
     raw = pd.concat([r.raw for r in results], ignore_index=True)
     labels = {**results[0].labels}
-    finished = finish_lines(raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    finished = finish_lines(
+        raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True, max_fen=options.limits.max_amount_fen
+    )
     if conflict:
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
     report.header_row = results[0].header_row
@@ -363,7 +409,15 @@ def _read_sangong_sheet(
     problems.extend(result.problems)
     report.header_row = result.header_row
     labels = {ECON_CODE: "经济分类", YEAR: "年度", DEPARTMENT: "部门"}
-    finished = finish_lines(result.raw, labels, ctx, file=file, sheet=sheet, blank_is_zero=True)
+    finished = finish_lines(
+        result.raw,
+        labels,
+        ctx,
+        file=file,
+        sheet=sheet,
+        blank_is_zero=True,
+        max_fen=options.limits.max_amount_fen,
+    )
     if conflict:
         finished = _reject_all(finished, result.raw, "unit-mismatch", file, sheet)
     return _outcome(report, ctx, result.buckets, finished, problems)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -16,6 +18,7 @@ from typing import Any
 
 from ..problems import Problem
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
@@ -73,11 +76,14 @@ def _is_pair(item: Any) -> bool:
 
 
 def _expand(item: Any, limit: int) -> list[Source]:
+    if isinstance(item, Source):  # already read (batch hashes exactly the bytes it hands over)
+        return [_checked(item, limit) if item.data is not None else item]
     if _is_pair(item):
         name, data = item
-        return [_checked(Source(base_name(str(name)), base_name(str(name)), bytes(data)), limit)]
+        shown = display_name(base_name(str(name)))
+        return [_checked(Source(shown, shown, bytes(data)), limit)]
     if hasattr(item, "read"):
-        name = base_name(getattr(item, "name", "upload") or "upload")
+        name = display_name(base_name(getattr(item, "name", "upload") or "upload"))
         try:
             if hasattr(item, "seek"):
                 item.seek(0)
@@ -98,30 +104,92 @@ def _expand(item: Any, limit: int) -> list[Source]:
                 and not p.name.startswith((".", "~$"))
                 and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
             )
-            return [_from_path(p, limit) for p in files]
-        return [_from_path(path, limit)]
+            return [read_path(p, limit) for p in files]
+        return [read_path(path, limit)]
     text = repr(item)[:80]
     return [_failed(text, text, "file-unsupported", suffix=type(item).__name__)]
 
 
-def _from_path(path: Path, limit: int) -> Source:
-    name = path.name
-    if not path.exists():
-        return _failed(name, str(path), "file-not-found")
+def read_path(path: Path, limit: int) -> Source:
+    """Read a regular file's bytes, at most ``limit`` (+1 to tell "too large").
+
+    The file is opened without blocking and checked on the open descriptor, so a FIFO cannot hang
+    the run and ``/dev/zero`` behind a symlink cannot be read without end. The name shown is the
+    one the caller gave (a link's own name, not its target).
+    """
+    name = display_name(path.name)
+    shown = display_name(str(path))
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return _failed(
-                name,
-                str(path),
-                "file-too-large",
-                size_mb=f"{size / 1048576:.1f}",
-                limit_mb=f"{limit / 1048576:g}",
-            )
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return _failed(name, shown, "file-not-found")
     except OSError as exc:
-        return _failed(name, str(path), "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
-    return Source(name, str(path), data)
+        return _failed(name, shown, "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return _failed(name, shown, "file-not-regular", kind=_file_kind(info.st_mode))
+        if info.st_size > limit:
+            return _too_large(name, shown, info.st_size, limit)
+        chunks: list[bytes] = []
+        read = 0
+        while read <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - read))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            read += len(chunk)
+        if read > limit:  # grew while being read
+            return _too_large(name, shown, read, limit)
+        data = b"".join(chunks)
+    except OSError as exc:
+        return _failed(name, shown, "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
+    finally:
+        os.close(fd)
+    return Source(name, shown, data)
+
+
+def _too_large(name: str, path: str, size: int, limit: int) -> Source:
+    return _failed(
+        name, path, "file-too-large", size_mb=f"{size / 1048576:.1f}", limit_mb=f"{limit / 1048576:g}"
+    )
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "文件夹 / directory"),
+        (stat.S_ISFIFO, "管道 / FIFO"),
+        (stat.S_ISCHR, "字符设备 / character device"),
+        (stat.S_ISBLK, "块设备 / block device"),
+        (stat.S_ISSOCK, "套接字 / socket"),
+    ):
+        if test(mode):
+            return kind
+    return "?"
+
+
+def display_name(name: str) -> str:
+    """A file name as text that can be printed, stored and encoded as UTF-8.
+
+    Linux names are bytes: one saved on a Chinese Windows share arrives in GBK and Python holds it
+    with surrogate escapes, which SQLite and the terminal refuse. Decode those bytes as GB18030 when
+    that works, else show them as ``\\xNN``; control characters (newline, ESC) are shown escaped.
+    """
+    text = str(name)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", errors="backslashreplace")
+    return escape_controls(text)
+
+
+def escape_controls(text: str) -> str:
+    """Control characters (C0, DEL, C1 — newlines, terminal escapes) as visible ``\\n`` / ``\\x1b``."""
+    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def _checked(source: Source, limit: int) -> Source:
