@@ -19,9 +19,11 @@ from .compare import (
     DIRECTION,
     EXCLUDED_DEPARTMENTS,
     GOVERNMENT,
+    HIERARCHY,
     PREV_AMOUNT_FEN,
     PREV_YEAR,
     SCOPE,
+    SCOPE_COLUMNS,
     SCOPE_TYPE,
 )
 from .grade import (
@@ -139,7 +141,7 @@ def lines_behind(
         & lines[YEAR].isin(years).to_numpy()
     )
     if scope_type != GOVERNMENT:
-        mask &= (lines[DEPARTMENT] == scope).to_numpy()
+        mask &= (lines[SCOPE_COLUMNS.get(scope_type, DEPARTMENT)] == scope).to_numpy()
     return lines.loc[mask]
 
 
@@ -172,6 +174,8 @@ def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.D
             [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])],
             None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE],
         )
+        # a 区划 or 单位 row names the line column it is read from
+        + ((SCOPE_COLUMNS[r[SCOPE_TYPE]],) if r[SCOPE_TYPE] in ("division", "unit") else ())
         for r in records
     ]
     described = lineage.describe_cells(requests)
@@ -183,10 +187,11 @@ def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.D
 def sort_findings(found: pd.DataFrame) -> pd.DataFrame:
     """Worst first, then 全市合计 before departments, then scope, category and year."""
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
-    found = found.assign(_rank=rank, _cat=found[CATEGORY].fillna("")).sort_values(
-        ["_rank", SCOPE_TYPE, SCOPE, "_cat", YEAR], ascending=[True, False, True, True, True]
+    depth = found[SCOPE_TYPE].map({t: i for i, t in enumerate(HIERARCHY)}).fillna(len(HIERARCHY))
+    found = found.assign(_rank=rank, _depth=depth, _cat=found[CATEGORY].fillna("")).sort_values(
+        ["_rank", "_depth", SCOPE, "_cat", YEAR], ascending=[True, True, True, True, True]
     )
-    return found.drop(columns=["_rank", "_cat"]).reset_index(drop=True)
+    return found.drop(columns=["_rank", "_depth", "_cat"]).reset_index(drop=True)
 
 
 def completeness_findings(
