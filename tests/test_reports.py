@@ -231,6 +231,7 @@ def test_workbook_sheets_in_order(workbook):
         "红色督办",
         "黄色预警",
         "白色提示",
+        "预算执行",
         "未归类支出",
         "拒收行",
         "数据问题",

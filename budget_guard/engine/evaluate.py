@@ -11,10 +11,11 @@ import pandas as pd
 from .. import i18n
 from ..errors import InputError
 from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, conform, format_wan
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, UNIT, conform, format_wan
 from .backends.pandas_backend import PandasDrill, line_summary
 from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
-from .compare import GOVERNMENT, year_over_year
+from .compare import GOVERNMENT, UNIT_SCOPE, year_over_year
+from .execution import execution, execution_findings, pefa
 from .findings import build_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
@@ -22,6 +23,7 @@ from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASS
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .seam import LineSummary
 from .summarize import department_cells, empty_categories, stage_notes, stage_years
+from .summarize import departments as departments_of
 
 
 class Drill(Protocol):
@@ -58,6 +60,17 @@ class Evaluation:
     line_summary: LineSummary | None = None
     drill: Drill | None = None
     engine: str = "pandas"
+    # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
+    execution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def baseline_stage(self) -> str:
+        """Which figures of the previous year this year was compared with (``compare.baseline``)."""
+        return self.rules.compare.baseline or self.stage
+
+    def execution_findings(self) -> pd.DataFrame:
+        return execution_findings(self.execution) if len(self.execution) else self.execution
 
     @property
     def line_count(self) -> int:
@@ -130,6 +143,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         membership=half.membership,
         unclassified=lines.loc[half.category_count == 0],
         drill=PandasDrill(lines, half.membership),
+        pefa=pefa(lines, rules),
     )
 
 
@@ -144,6 +158,7 @@ def evaluate_summary(
     membership: pd.DataFrame | None = None,
     drill: Drill | None = None,
     engine: str = "pandas",
+    pefa: pd.DataFrame | None = None,
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -151,7 +166,7 @@ def evaluate_summary(
     findings; nothing here touches a line.
     """
     stage = stage or rules.compare.stage
-    graded = grade(year_over_year(department_cells(summary, rules, stage), rules), rules)
+    graded = grade(compare_years(summary, rules, stage), rules)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(
@@ -169,11 +184,43 @@ def evaluate_summary(
         findings=findings,
         unclassified=unclassified,
         reconciliation=reconcile(summary),
-        notes=tuple(stage_notes(summary, stage)),
+        notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
         line_summary=summary,
         drill=drill,
         engine=engine,
+        execution=execution(summary, rules),
+        pefa=pefa if pefa is not None else pd.DataFrame(),
     )
+
+
+def compare_years(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFrame:
+    """Per scope × category × year of the compared stage, each next to the previous year's
+    baseline figures (``compare.baseline``), for every scope the rules name."""
+    baseline_stage = rules.compare.baseline or stage
+    departments = department_cells(summary, rules, stage)
+    baseline = departments if baseline_stage == stage else department_cells(summary, rules, baseline_stage)
+    units = unit_baseline = None
+    if UNIT_SCOPE in rules.compare.scopes and departments_of(summary, UNIT):
+        units = department_cells(summary, rules, stage, by=UNIT)
+        unit_baseline = (
+            units if baseline_stage == stage else department_cells(summary, rules, baseline_stage, UNIT)
+        )
+    return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
+
+
+def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[tuple[str, tuple]]:
+    """Say which previous-year figures were compared with, loudly when the data has none of them."""
+    baseline = rules.compare.baseline
+    if not baseline or baseline == stage:
+        return []
+    present = {str(s) for s in summary.totals.loc[summary.totals["input_lines"] > 0, "stage"]}
+    key = "note.baseline" if baseline in present else "note.baseline_absent"
+    labels = tuple(
+        (f"{name}_{lang}", i18n.t(f"stage.{value}", lang))
+        for name, value in (("baseline", baseline), ("stage", stage))
+        for lang in ("zh", "en")
+    )
+    return [(key, labels)]
 
 
 def _require_departments(lines: pd.DataFrame) -> None:

@@ -18,9 +18,11 @@ from .compare import (
     DIRECTION,
     EXCLUDED_DEPARTMENTS,
     GOVERNMENT,
+    HIERARCHY,
     PREV_AMOUNT_FEN,
     PREV_YEAR,
     SCOPE,
+    SCOPE_COLUMNS,
     SCOPE_TYPE,
 )
 from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
@@ -117,7 +119,7 @@ def lines_behind(
         & lines[YEAR].isin(years).to_numpy()
     )
     if scope_type != GOVERNMENT:
-        mask &= (lines[DEPARTMENT] == scope).to_numpy()
+        mask &= (lines[SCOPE_COLUMNS.get(scope_type, DEPARTMENT)] == scope).to_numpy()
     return lines.loc[mask]
 
 
@@ -141,13 +143,16 @@ def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.D
             [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])],
             None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE],
         )
+        # a 区划 or 单位 row names the line column it is read from
+        + ((SCOPE_COLUMNS[r[SCOPE_TYPE]],) if r[SCOPE_TYPE] in ("division", "unit") else ())
         for r in records
     ]
     described = lineage.describe_cells(requests)
     found[SOURCES] = [text for text, _ in described]
     found[SOURCE_LINES] = [count for _, count in described]
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
-    found = found.assign(_rank=rank).sort_values(
-        ["_rank", SCOPE_TYPE, SCOPE, CATEGORY, YEAR], ascending=[True, False, True, True, True]
+    depth = found[SCOPE_TYPE].map({t: i for i, t in enumerate(HIERARCHY)}).fillna(len(HIERARCHY))
+    found = found.assign(_rank=rank, _depth=depth).sort_values(
+        ["_rank", "_depth", SCOPE, CATEGORY, YEAR], ascending=[True, True, True, True, True]
     )
-    return found.drop(columns="_rank").reset_index(drop=True)
+    return found.drop(columns=["_rank", "_depth"]).reset_index(drop=True)

@@ -16,7 +16,7 @@ from .compare import (
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
-    DEPARTMENT_SCOPE,
+    DIRECT_SCOPES,
     DIRECTION,
     FIRST_YEAR,
     LINES,
@@ -77,7 +77,7 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     prev = out[BASIS_PREV_AMOUNT_FEN].to_numpy(dtype=float)
     change = out[CHANGE_FEN].to_numpy(dtype=float)
     rate_pct = out[CHANGE_RATE].to_numpy(dtype=float) * 100
-    is_dept = (out[SCOPE_TYPE] == DEPARTMENT_SCOPE).to_numpy()
+    is_dept = out[SCOPE_TYPE].isin(list(DIRECT_SCOPES)).to_numpy()  # departments and units: own lines
     has_lines = out[LINES].to_numpy() > 0
     had_lines = out[PREV_LINES].to_numpy() > 0
 

@@ -22,6 +22,9 @@ from ..ingest.result import LoadResult
 from ..rulebook import LEVEL_ORDER, Level
 from ..safety import atomic_write_text
 from ..table import AMOUNT_FEN, STAGE, format_wan
+from .execution import baseline_text
+from .execution import html_section as execution_html
+from .execution import markdown_section as execution_markdown
 from .expectations import GeOutcome
 from .unclassified import LINES, UnclassifiedOutput, largest_groups, unclassified_output
 from .views import (
@@ -98,6 +101,7 @@ def _header_facts(
             f"{rules.title.get(lang)} {rules.version} (sha256 {(rules.sha256 or '')[:12]})",
         ),
         (i18n.t("col.stage", lang), i18n.t(stage_key, lang) if i18n.has(stage_key) else evaluation.stage),
+        (i18n.t("baseline.label", lang), baseline_text(evaluation, lang)),
         (
             i18n.t("report.inputs", lang),
             i18n.t("report.inputs_value", lang, files=totals["files"], failed=totals["files_failed"]),
@@ -254,6 +258,7 @@ def render_html(
                 + "</tr>"
             )
         out.append("</table>")
+    out.append(execution_html(evaluation, lang))
     out.append(f"<p>{_esc(i18n.t('report.unit_note', lang))}</p></body></html>\n")
     return "".join(out)
 
@@ -321,6 +326,7 @@ def render_markdown(
             + "".join("---:|" if c in (LINES, AMOUNT_FEN) else "---|" for c in UNCLASSIFIED_SUMMARY_LABELS)
         )
         out += ["| " + " | ".join(md_escape(text) for text in row) + " |" for row in cells]
+    out += [""] + execution_markdown(evaluation, lang, md_escape, LEVEL_MARKS)
     out += ["", md_escape(i18n.t("report.unit_note", lang)), ""]
     return "\n".join(out)
 

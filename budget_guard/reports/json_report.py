@@ -22,6 +22,8 @@ from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..safety import atomic_write_text
 from ..table import format_wan
+from .execution import baseline_text
+from .execution import json_section as execution_json
 from .expectations import GeOutcome
 from .unclassified import UnclassifiedOutput, unclassified_output
 from .views import MATRIX_FINDINGS, MATRIX_LEVEL, compliance_matrix
@@ -143,6 +145,10 @@ def build_report(
         "generator": {"name": "budget-guard", "version": _version()},
         "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
         "stage": evaluation.stage,
+        "baseline": {
+            "stage": evaluation.baseline_stage,
+            "text": {"zh": baseline_text(evaluation, "zh"), "en": baseline_text(evaluation, "en")},
+        },
         "rules": _rules_section(evaluation),
         "inputs": [
             {"name": f.name, "path": f.path, "sha256": f.sha256, "size": f.size, "status": f.status}
@@ -182,6 +188,7 @@ def build_report(
             {"zh": zh, "en": en}
             for zh, en in zip(evaluation.note_texts("zh"), evaluation.note_texts("en"), strict=True)
         ],
+        "execution": execution_json(evaluation, frame_records),
         "load": _load_section(load),
         "great_expectations": ge.as_record() if ge is not None else None,
         "reports": dict(reports or {}),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from ..engine.compare import (
     CATEGORY,
     CHANGE_FEN,
@@ -78,9 +79,15 @@ MATRIX_FINDINGS = "findings"
 _RANK = {lv.value: lv.rank for lv in LEVEL_ORDER}
 
 
-def scope_label(evaluation: Evaluation, scope_type: str, scope: str, lang: str) -> str:
+def scope_label(evaluation: Evaluation, scope_type: str, scope: str, lang: str, parent: object = None) -> str:
+    """The scope as a clerk reads it: 全市合计, a department, '东湖区（区划合计）', or a unit with its
+    department ('东湖区商务局执法大队（东湖区商务局）'), so each row places itself in the hierarchy."""
     if scope_type == GOVERNMENT:
         return evaluation.rules.compare.government_label.get(lang)
+    if scope_type == "division":
+        return i18n.t("hierarchy.division_label", lang, scope=scope)
+    if scope_type == "unit" and parent is not None and not pd.isna(parent):
+        return i18n.t("hierarchy.unit_label", lang, scope=scope, parent=parent)
     return str(scope)
 
 
@@ -104,7 +111,9 @@ def finding_rows(evaluation: Evaluation, lang: str, level: str | None = None) ->
     records = found.to_dict("records")
     return pd.DataFrame(
         {
-            "col.department": [scope_label(evaluation, r[SCOPE_TYPE], r[SCOPE], lang) for r in records],
+            "col.department": [
+                scope_label(evaluation, r[SCOPE_TYPE], r[SCOPE], lang, r.get("parent")) for r in records
+            ],
             "col.category": [category_label(evaluation, r[CATEGORY], lang) for r in records],
             "col.year": _int_or_na(found[YEAR]).to_numpy(),
             "col.prev_amount": _prev_amounts(found).to_numpy(),

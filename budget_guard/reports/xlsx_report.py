@@ -25,6 +25,18 @@ from ..ingest.result import LoadResult
 from ..rulebook import Level
 from ..safety import atomic_write_bytes, excel_cell
 from ..table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
+from .execution import (
+    EXECUTION_COLUMNS,
+    EXECUTION_MONEY,
+    EXECUTION_RATIOS,
+    PEFA_COLUMNS,
+    PEFA_MONEY,
+    PEFA_PERCENT,
+    baseline_text,
+    execution_rows,
+    pefa_rows,
+)
+from .execution import summary_text as execution_summary
 from .expectations import GeOutcome
 from .unclassified import SUMMARY_COLUMNS, UnclassifiedOutput, unclassified_output
 
@@ -240,6 +252,41 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
         ws.append(cells)
 
 
+def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
+    """预算执行: the execution findings (决算 against the budget), then the PEFA PI-1/PI-2 table."""
+    ws = _sheet(wb, "execution.sheet", lang)
+    widths = [_WIDTHS.get(c, 14) for c in EXECUTION_COLUMNS]
+    _header(ws, [i18n.t(c, lang) for c in EXECUTION_COLUMNS], widths)
+    ws.append([_cell(ws, execution_summary(evaluation, lang), bold=True)])
+    for frame, columns in (
+        (execution_rows(evaluation, lang), EXECUTION_COLUMNS),
+        (pefa_rows(evaluation, lang), PEFA_COLUMNS),
+    ):
+        if columns is PEFA_COLUMNS and len(frame):
+            ws.append([])
+            ws.append([_cell(ws, i18n.t("execution.pefa_title", lang), bold=True)])
+            ws.append([_cell(ws, i18n.t(c, lang), fill=HEADER_FILL, bold=True, wrap=True) for c in columns])
+        for record in frame.to_dict("records"):
+            level = record.get("col.level")
+            fill = LEVEL_FILLS.get(level) if isinstance(level, str) else None
+            cells = []
+            for col in columns:
+                value = record[col]
+                if col in EXECUTION_MONEY or col in PEFA_MONEY:
+                    cells.append(_cell(ws, _wan(value), fill=fill, number_format=AMOUNT_FORMAT))
+                elif col in EXECUTION_RATIOS:
+                    cells.append(_cell(ws, value, fill=fill, number_format=RATE_FORMAT))
+                elif col == "col.level":
+                    cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
+                elif col in PEFA_PERCENT:
+                    cells.append(
+                        _cell(ws, None if value is None else float(value) / 100, number_format=RATE_FORMAT)
+                    )
+                else:
+                    cells.append(_cell(ws, value, fill=fill, wrap=col == "col.message"))
+            ws.append(cells)
+
+
 def _frame_sheet(
     wb: Workbook,
     key: str,
@@ -309,6 +356,8 @@ def _overview(
         if i18n.has(f"stage.{evaluation.stage}")
         else evaluation.stage,
     )
+    pair("baseline.label", baseline_text(evaluation, lang))
+    pair("execution.title", execution_summary(evaluation, lang))
     pair(
         "report.inputs",
         i18n.t("report.inputs_value", lang, files=totals["files"], failed=totals["files_failed"]),
@@ -446,6 +495,7 @@ def build_workbook(
     _overview(wb, evaluation, load, lang, ge, generated_at or datetime.now(UTC), unclassified)
     for level in FINDING_LEVELS_WORST_FIRST:
         _findings_sheet(wb, evaluation, level, lang)
+    _execution_sheet(wb, evaluation, lang)
     _frame_sheet(
         wb,
         "sheet.unclassified",
