@@ -119,3 +119,36 @@ def test_outcome_labels_exist_for_every_outcome(lang):
         assert i18n.t(f"outcome.{outcome}", lang)
     for state in states.STATES:
         assert i18n.t(f"state.{state}", lang)
+
+
+def test_check_on_the_whole_sample_folder_counts_each_department_once(capsys, tmp_path):
+    """CSV, XLSX copy, the 财政局's published tables and the 一体化 exports in one run: each amount once."""
+    code, out, err = run(capsys, "check", SAMPLE, "--out", tmp_path, "--no-ge", "--json")
+    assert code == 1, err  # the planted reds; never 2 (a file set aside is not unreadable)
+    record = json.loads(out)
+    assert record["files_failed"] == 0 and record["outcome"] == "red"
+    doc = json.loads((tmp_path / "budget-guard-report.json").read_text(encoding="utf-8"))
+    assert all(f["status"] == "ok" for f in doc["inputs"])
+    set_aside = [p for p in doc["load"]["problems"] if p["code"] == "source-set-aside"]
+    assert {p["file"] for p in set_aside} == {
+        "财政局2024年部门预算公开表.xlsx",
+        "财政局2025年部门预算公开表.xlsx",
+    }
+    assert all(
+        "与city_budget_2021_2025.csv重复" in p["message_zh"] and "已按该文件计入" in p["message_zh"]
+        for p in set_aside
+    )
+    # 财政局 2024 is counted from the CSV alone: the same total as a run on the CSV by itself
+    alone = tmp_path / "alone"
+    run(capsys, "check", SAMPLE / "csv", "--out", alone, "--no-ge")
+    only_csv = json.loads((alone / "budget-guard-report.json").read_text(encoding="utf-8"))
+
+    def total(document, department, year):
+        rows = document["reconciliation"]["rows"]
+        return sum(
+            r["input_fen"]
+            for r in rows
+            if r["department"] == department and r["year"] == year and r["stage"] == "budget"
+        )
+
+    assert total(doc, "财政局", 2024) == total(only_csv, "财政局", 2024) > 0
