@@ -152,8 +152,8 @@ def test_the_whole_government_is_named_after_the_data_level_by_default():
     ]
     table = pd.DataFrame(rows, columns=["department", "year", "func_code", "econ_code", "amount_fen"])
     rules = load_rules()
-    assert rules.compare.government_label is None  # the default rules leave it to the data
-    ev = evaluate(table, rules)
+    rules = rules.model_copy(update={"compare": rules.compare.model_copy(update={"government_label": None})})
+    ev = evaluate(table, rules)  # rules without a government_label: the data name the level
     assert ev.rules.compare.government_label.zh == "全县合计"
     assert "全县合计" in set(ev.summary["scope"].astype(str))
     named = rules.model_copy(
