@@ -344,7 +344,6 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
     for note in outcome.notes:
         click.echo(escape_controls(f"  {note.message(lang)}"))
-        click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
     reds = outcome.red_findings
     _print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
 

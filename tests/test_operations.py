@@ -15,6 +15,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,8 @@ def test_the_readme_cron_line_runs_as_written_and_logs_time_and_run(tmp_path):
     srv = tmp_path / "srv"
     (srv / "inbox").mkdir(parents=True)
     shutil.copy(tmp_path / "sample" / "csv" / "city_budget_2021_2025.csv", srv / "inbox")
+    settled = time.time() - 3600  # dropped an hour ago: past the settle interval a real run waits for
+    os.utime(srv / "inbox" / "city_budget_2021_2025.csv", (settled, settled))
     command = (
         fields[5]
         .replace("/srv/budget-guard", str(srv))
