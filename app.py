@@ -16,6 +16,8 @@ from budget_guard import RulesError, i18n
 from budget_guard.dashboard import cache, charts, pipeline, views, whatif
 from budget_guard.dashboard.palette import cell_css
 from budget_guard.reports import DEFAULT_STEM, SUFFIXES
+from budget_guard.reports.execution import baseline_text
+from budget_guard.reports.execution import summary_text as execution_summary
 from budget_guard.reports.html_report import md_escape as md
 from budget_guard.rulebook import Direction
 from budget_guard.safety import safe_filename
@@ -26,6 +28,7 @@ TABS = (
     "app.tab.trends",
     "app.tab.departments",
     "app.tab.findings",
+    "app.tab.execution",
     "app.tab.unclassified",
     "app.tab.rejected",
     "app.tab.load",
@@ -652,6 +655,21 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         st.caption(t("app.findings.select"))
 
 
+def execution_view(evaluation, lang: str, run: str) -> None:
+    """预算执行: 决算 against the year's budget per scope and category, then PEFA PI-1 / PI-2."""
+    st.caption(execution_summary(evaluation, lang) + " · " + baseline_text(evaluation, lang))
+    everything = st.toggle(t("app.execution.all"), key="execution_all", persist_state=KEEP)
+    table = cache.memo(
+        "execution", (run, lang, everything), lambda: views.execution_table(evaluation, lang, not everything)
+    )
+    if len(table):
+        show_table(table, key="execution_table", height=min(560, 38 + 35 * len(table)))
+    pefa = cache.memo("pefa", (run, lang), lambda: views.pefa_table(evaluation, lang))
+    if len(pefa):
+        st.subheader(t("execution.pefa_title"))
+        show_table(pefa, key="pefa_table", height=min(420, 38 + 35 * len(pefa)))
+
+
 def unclassified_view(evaluation, lang: str, run: str) -> None:
     table = cache.memo("unclassified", (run, lang), lambda: views.unclassified_table(evaluation, lang))
     amount = int(evaluation.unclassified[AMOUNT_FEN].sum()) if len(evaluation.unclassified) else 0
@@ -877,6 +895,7 @@ def main() -> None:
         "app.tab.trends": lambda: trends_view(evaluation, lang),
         "app.tab.departments": lambda: departments_view(evaluation, lang),
         "app.tab.findings": lambda: findings_view(evaluation, lang, run),
+        "app.tab.execution": lambda: execution_view(evaluation, lang, run),
         "app.tab.unclassified": lambda: unclassified_view(evaluation, lang, run),
         "app.tab.rejected": lambda: rejected_view(load, lang),
         "app.tab.load": lambda: load_view(load, lang),

@@ -212,6 +212,17 @@ class Grading(_Strict):
     prior_zero_increase: Level
     directions: dict[Direction, DirectionGrading]
 
+    # trust: a 不可比 / 无数据 cell is never 达标; these keys only set how loudly its gap is reported.
+    @field_validator("no_baseline", "missing_current", "empty_category")
+    @classmethod
+    def _gap_not_compliant(cls, v: Level) -> Level:
+        if v is Level.compliant:
+            raise RuleProblem(
+                "缺数据、不可比的情况不能定为达标（compliant），请改为 white、yellow 或 red",
+                "a gap in the data (not comparable / no data) cannot be 'compliant'; use white, yellow or red",
+            )
+        return v
+
     @field_validator("directions")
     @classmethod
     def _both(cls, v: dict[Direction, DirectionGrading]) -> dict[Direction, DirectionGrading]:
@@ -226,8 +237,67 @@ class Grading(_Strict):
 
 class Compare(_Strict):
     stage: Literal[STAGES] = "budget"  # type: ignore[valid-type]
-    scopes: list[Literal["government", "department"]] = Field(min_length=1)
+    # the previous year's figures this year is compared with: None = the same stage
+    baseline: Literal[STAGES] | None = None  # type: ignore[valid-type]
+    scopes: list[Literal["government", "division", "department", "unit"]] = Field(min_length=1)
     government_label: Text
+
+    @property
+    def baseline_stage(self) -> str:
+        return self.baseline or self.stage
+
+
+# -- 预算执行: 决算 against the year's budget ------------------------------------------------------------
+
+
+class ExecutionBand(_Strict):
+    """Deviation in the wrong direction (spent above a 过紧日子 budget / below an 只增不减 one), in %."""
+
+    max_pct: float | None = None
+    level: Level
+
+
+class ExecutionGrading(_Strict):
+    bands: list[ExecutionBand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ExecutionGrading:
+        limits = [b.max_pct for b in self.bands]
+        if (
+            limits[-1] is not None
+            or any(x is None for x in limits[:-1])
+            or limits[:-1] != sorted(limits[:-1])
+        ):
+            raise ValueError("bands must be in increasing max_pct order, only the last one null")
+        return self
+
+
+class PefaBand(_Strict):
+    max_pct: float | None = None
+    score: Literal["A", "B", "C", "D"]
+
+
+class Pefa(_Strict):
+    """PEFA 2016 PI-1 (aggregate outturn: |决算 / 预算 − 100%|) and PI-2 (composition variance) bands."""
+
+    aggregate: list[PefaBand] = Field(min_length=1)
+    composition: list[PefaBand] = Field(min_length=1)
+
+
+class Execution(_Strict):
+    against: Literal["budget", "adjusted"] = "budget"
+    materiality_yuan: float = Field(ge=0)
+    below_materiality: Level
+    directions: dict[Direction, ExecutionGrading]
+    pefa: Pefa | None = None
+
+    @field_validator("directions")
+    @classmethod
+    def _both(cls, v: dict[Direction, ExecutionGrading]) -> dict[Direction, ExecutionGrading]:
+        missing = {d.value for d in Direction} - {d.value for d in v}
+        if missing:
+            raise ValueError(f"execution grading for direction(s) missing: {sorted(missing)}")
+        return v
 
 
 # -- supervision (挂牌督办): deadlines, escalation ladder, rectification types -------------------------
@@ -376,6 +446,7 @@ class Rules(_Strict):
     grading: Grading
     categories: list[Category] = Field(min_length=1)
     data_tags: list[DataTag] = Field(default_factory=list)
+    execution: Execution | None = None
     supervision: Supervision | None = None  # 挂牌督办 (cases); without it, --ledger cannot track cases
     source_path: str | None = None
     sha256: str | None = None

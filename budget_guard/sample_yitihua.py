@@ -216,7 +216,7 @@ YITIHUA_PLANTED: tuple[Plant, ...] = (
     Plant("东湖区", "教育局", 2025, ("general",), 0.955),
     # 预算执行: 决算 against the year's budget
     Plant("西山区", "商务局", 2024, ("sangong",), 1.12, stage="final"),
-    Plant("东湖区", "卫生健康局", 2023, ("project",), 0.70, stage="final"),
+    Plant("东湖区", "卫生健康局", 2023, ("project",), 0.60, stage="final"),
 )
 # 南溪县卫生健康局 buys a car in 2025: a 公务用车购置 line appears (from 0).
 NEW_CAR = ("南溪县", "卫生健康局", 2025)
@@ -233,57 +233,93 @@ def _finding(scope_type: str, scope: str, category: str, year: int, level: str, 
     }
 
 
+def _dept(name: str, category: str, year: int, level: str, reason: str) -> dict:
+    return _finding("department", name, category, year, level, reason)
+
+
+def _units(names: tuple[str, ...], category: str, year: int, level: str, reason: str) -> list[dict]:
+    return [_finding("unit", n, category, year, level, reason) for n in names]
+
+
+def _division(name: str, category: str, year: int, level: str, reason: str) -> dict:
+    return _finding("division", name, category, year, level, reason)
+
+
+RED, WRONG = "red", "wrong_direction"
 YITIHUA_MANIFEST: list[dict] = [
     {
         "id": "YP1",
         "level": "red",
-        "zh": "东湖区商务局2025年三公经费（部门经济30217/30231/30212，政府经济50206/50208/50207）增长20%",
-        "en": "东湖区商务局 raised 三公经费 20% in 2025 (found by either economic classification)",
+        "zh": "东湖区商务局2025年三公经费（部门经济30217/30231/30212，政府经济50206/50208/50207）两个单位都增长20%，"
+        "东湖区合计也增长；三公属于一般性支出，部门和本级的一般性支出压减不足5%",
+        "en": "东湖区商务局 raised 三公经费 20% in 2025 in both its units (found by either economic "
+        "classification); 东湖区 as a whole rises too, and general expenditure is cut less than 5%",
         "findings": [
-            _finding("department", "东湖区商务局", "sangong", 2025, "red", "wrong_direction"),
-            # 三公 are part of 一般性支出: the department's cut falls to about 4%
-            _finding("department", "东湖区商务局", "general_expenditure", 2025, "white", "shortfall"),
+            _dept("东湖区商务局", "sangong", 2025, RED, WRONG),
+            *_units(("东湖区商务局(本级)", "东湖区商务局综合执法大队"), "sangong", 2025, RED, WRONG),
+            _division("东湖区", "sangong", 2025, RED, WRONG),
+            _dept("东湖区商务局", "general_expenditure", 2025, "white", "shortfall"),
+            *_units(("东湖区商务局(本级)",), "general_expenditure", 2025, "white", "shortfall"),
         ],
     },
     {
         "id": "YP2",
         "level": "red",
-        "zh": "西山区教育局2024年“县管校聘”管理试点（热点分类0101 深化改革，项目名称无“改革”）减少10%",
+        "zh": "西山区教育局2024年“县管校聘”管理试点（热点分类0101 深化改革，项目名称无“改革”）减少10%，"
+        "西山区深化改革支出随之下降",
         "en": "西山区教育局 cut a reform pilot 10% in 2024; only its 热点分类 marks it as 深化改革",
-        "findings": [_finding("department", "西山区教育局", "deepen_reform", 2024, "red", "wrong_direction")],
+        "findings": [
+            _dept("西山区教育局", "deepen_reform", 2024, RED, WRONG),
+            *_units(("西山区教育局(本级)",), "deepen_reform", 2024, RED, WRONG),
+            _division("西山区", "deepen_reform", 2024, RED, WRONG),
+        ],
     },
     {
         "id": "YP3",
         "level": "red",
-        "zh": "南溪县商务局2025年产业链精准对接活动（热点分类0201 招商引资）减少5%",
+        "zh": "南溪县商务局2025年产业链精准对接活动（热点分类0201 招商引资）减少5%，南溪县招商引资支出随之下降",
         "en": "南溪县商务局 cut an investment-attraction project (热点分类 0201) 5% in 2025",
         "findings": [
-            _finding("department", "南溪县商务局", "investment_attraction", 2025, "red", "wrong_direction")
+            _dept("南溪县商务局", "investment_attraction", 2025, RED, WRONG),
+            *_units(("南溪县商务局(本级)",), "investment_attraction", 2025, RED, WRONG),
+            _division("南溪县", "investment_attraction", 2025, RED, WRONG),
         ],
     },
     {
         "id": "YP4",
         "level": "red",
         "zh": "南溪县卫生健康局2025年新增公务用车购置项目（31013 / 50303）：三公经费和一般性支出增长，"
-        "全市三公经费合计也随之增长",
-        "en": "南溪县卫生健康局 buys a car in 2025: its 三公经费 and general expenditure rise, and so does the "
-        "whole government's 三公经费",
+        "南溪县和全市的三公经费合计也随之增长",
+        "en": "南溪县卫生健康局 buys a car in 2025: its 三公经费 and general expenditure rise, and so do the "
+        "county's and the whole government's 三公经费",
         "findings": [
-            _finding("department", "南溪县卫生健康局", "sangong", 2025, "red", "wrong_direction"),
-            _finding("department", "南溪县卫生健康局", "general_expenditure", 2025, "red", "wrong_direction"),
-            _finding("government", GOVERNMENT_LABEL, "sangong", 2025, "red", "wrong_direction"),
+            _dept("南溪县卫生健康局", "sangong", 2025, RED, WRONG),
+            _dept("南溪县卫生健康局", "general_expenditure", 2025, RED, WRONG),
+            *_units(("南溪县卫生健康局(本级)",), "sangong", 2025, RED, WRONG),
+            *_units(("南溪县卫生健康局(本级)",), "general_expenditure", 2025, RED, WRONG),
+            _division("南溪县", "sangong", 2025, RED, WRONG),
+            _division("南溪县", "general_expenditure", 2025, "white", "shortfall"),
+            _finding("government", GOVERNMENT_LABEL, "sangong", 2025, RED, WRONG),
         ],
     },
     {
         "id": "YY1",
         "level": "yellow",
-        "zh": "西山区财政局2024年一般性支出只压减2%，未达到压减5%的目标",
-        "en": "西山区财政局 cut general expenditure only 2% in 2024 against a 5% target",
+        "zh": "西山区财政局2024年一般性支出只压减2%，未达到压减5%的目标；日常公用经费和运行经费也未达到压减3%；"
+        "两个单位各自的差额低于1万元重要性水平，仅作提示",
+        "en": "西山区财政局 cut general expenditure only 2% in 2024 against a 5% target; each unit's gap is "
+        "below the 10,000 yuan materiality floor, so the units get notices",
         "findings": [
-            _finding("department", "西山区财政局", "general_expenditure", 2024, "yellow", "shortfall"),
-            # 一般性支出 is most of the 公用经费: 日常公用经费 and 运行经费 miss their 3% cut narrowly
-            _finding("department", "西山区财政局", "daily_public", 2024, "white", "shortfall"),
-            _finding("department", "西山区财政局", "operating", 2024, "white", "shortfall"),
+            _dept("西山区财政局", "general_expenditure", 2024, "yellow", "shortfall"),
+            _dept("西山区财政局", "daily_public", 2024, "white", "shortfall"),
+            _dept("西山区财政局", "operating", 2024, "white", "shortfall"),
+            *[
+                f
+                for category in ("general_expenditure", "daily_public", "operating")
+                for f in _units(
+                    ("西山区财政局(本级)", "西山区财政局综合执法大队"), category, 2024, "white", "shortfall"
+                )
+            ],
         ],
     },
     {
@@ -292,7 +328,14 @@ YITIHUA_MANIFEST: list[dict] = [
         "zh": "东湖区教育局2025年一般性支出压减4.5%，距5%的目标不足1个百分点",
         "en": "东湖区教育局 cut general expenditure 4.5% in 2025, within 1 pp of the 5% target",
         "findings": [
-            _finding("department", "东湖区教育局", "general_expenditure", 2025, "white", "shortfall")
+            _dept("东湖区教育局", "general_expenditure", 2025, "white", "shortfall"),
+            *_units(
+                ("东湖区教育局(本级)", "东湖区教育局教育督导室"),
+                "general_expenditure",
+                2025,
+                "white",
+                "shortfall",
+            ),
         ],
     },
 ]
@@ -300,19 +343,36 @@ YITIHUA_MANIFEST: list[dict] = [
 YITIHUA_EXECUTION_MANIFEST: list[dict] = [
     {
         "id": "YE1",
-        "zh": "西山区商务局2024年三公经费决算超过年初预算约7.5%（过紧日子类别超预算）",
-        "en": "西山区商务局 spent about 7.5% more on 三公经费 in 2024 than budgeted",
-        "findings": [_finding("department", "西山区商务局", "sangong", 2024, "red", "over_budget")],
+        "zh": "西山区商务局2024年两个单位的三公经费决算都超过年初预算12%（过紧日子类别超预算）；西山区合计也略超预算",
+        "en": "西山区商务局's two units spent 12% more on 三公经费 in 2024 than budgeted; 西山区 as a whole is "
+        "slightly over too",
+        "findings": [
+            _dept("西山区商务局", "sangong", 2024, RED, "over_budget"),
+            *_units(("西山区商务局(本级)", "西山区商务局综合执法大队"), "sangong", 2024, RED, "over_budget"),
+            _division("西山区", "sangong", 2024, "white", "over_budget"),
+        ],
     },
     {
         "id": "YE2",
-        "zh": "东湖区卫生健康局2023年基本公共卫生服务只执行约71%（只增不减类别远低于预算）",
-        "en": "东湖区卫生健康局 spent only about 71% of its public-health budget in 2023",
+        "zh": "东湖区卫生健康局2023年基本公共卫生服务只执行年初预算的60%（只增不减类别远低于预算）；东湖区改善民生执行率约87%",
+        "en": "东湖区卫生健康局 spent only 60% of its public-health budget in 2023; 东湖区's livelihood "
+        "spending is at about 87% of budget",
         "findings": [
-            _finding("department", "东湖区卫生健康局", "livelihood", 2023, "yellow", "under_budget")
+            _dept("东湖区卫生健康局", "livelihood", 2023, "yellow", "under_budget"),
+            *_units(("东湖区卫生健康局(本级)",), "livelihood", 2023, "yellow", "under_budget"),
+            _division("东湖区", "livelihood", 2023, "white", "under_budget"),
         ],
     },
 ]
+
+
+def expected_yitihua_execution() -> set[tuple[str, str, str, int, str]]:
+    """(scope_type, scope, category, year, level) of every 预算执行 finding the sample must produce."""
+    return {
+        (f["scope_type"], f["scope"], f["category"], f["year"], f["level"])
+        for v in YITIHUA_EXECUTION_MANIFEST
+        for f in v["findings"]
+    }
 
 
 def _plant(division: str, dept: Dept, unit: str, line: Line, year: int, stage: str) -> float | None:

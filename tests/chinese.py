@@ -63,7 +63,14 @@ ALLOWED_WORDS = frozenset(
         "ledger",
         # YAML keys of the rules file a user must type as written
         "compare.stage",
+        "compare.baseline",
         "max_shortfall_pp",
+        # the PEFA framework and its indicator names (公共支出与财政问责框架 PI-1 / PI-2)
+        "PEFA",
+        "PI-1",
+        "PI-2",
+        "PI-2.1",
+        "PI-2.2",
     }
 )
 

@@ -16,7 +16,7 @@ from ..batch import EXIT_OK
 from ..cli import _emit_json, _json_option, _lang_option, _pad, _print_quietly, _rules_option, handles_errors
 from ..rulebook import load_rules
 from .actor import os_user
-from .clock import beijing_text, current_clock
+from .clock import current_clock
 from .lifecycle import STATES
 from .store import CaseStore
 from .view import LEVELS_WORST_FIRST, CaseFilter, history_rows, ordered, sheet_rows
@@ -285,4 +285,4 @@ def print_changes(changes, lang: str) -> None:
             click.echo(f"  {i18n.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")
 
 
-__all__ = ["cases", "print_changes", "beijing_text"]
+__all__ = ["cases", "print_changes"]

@@ -21,13 +21,11 @@ from typing import Any
 from ..errors import BudgetGuardError, InputError, Place
 from ..rulebook import Supervision
 from .actor import Actor
-from .clock import Clock, beijing, parse, system_clock, to_text
+from .clock import Clock, beijing, system_clock, to_text
 from .escalation import escalate
 from .identity import CaseKey, Observation
 from .lifecycle import (
-    ACTIVE_STATES,
     NOT_RECTIFIED,
-    OPENED,
     Case,
     Event,
     RunContext,
@@ -510,12 +508,4 @@ def _event_record(row: sqlite3.Row) -> dict[str, Any]:
     return record
 
 
-def is_active(case: Case) -> bool:
-    return case.state in ACTIVE_STATES
-
-
-def overdue(case: Case, now: datetime) -> bool:
-    return case.active and now > parse(case.deadline_at)
-
-
-__all__ = ["BUSY_TIMEOUT_S", "CASES_SCHEMA_VERSION", "CaseStore", "RunChanges", "OPENED", "BudgetGuardError"]
+__all__ = ["BUSY_TIMEOUT_S", "CASES_SCHEMA_VERSION", "CaseStore", "CasesSchemaTooNew", "RunChanges"]

@@ -15,7 +15,7 @@ from typing import Any
 from .. import i18n
 from ..rulebook import LEVEL_ORDER
 from ..table import format_wan
-from .clock import beijing_date, beijing_text, parse
+from .clock import beijing_date, beijing_text
 from .lifecycle import ACTIVE_STATES, STATES, Case
 
 SHEET_COLUMNS: tuple[str, ...] = (
@@ -216,7 +216,3 @@ def history_rows(events: Sequence[dict[str, Any]], lang: str) -> list[dict[str, 
         }
         for e in events
     ]
-
-
-def is_overdue(case: Case, now: datetime) -> bool:
-    return case.active and now > parse(case.deadline_at)

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..rulebook import Rules
-from ..table import AMOUNT_FEN, YEAR
+from ..table import AMOUNT_FEN, DEPARTMENT, DIVISION, UNIT, YEAR
 from .seam import LINES, TABLES_MASK
 
 SCOPE_TYPE = "scope_type"
@@ -36,9 +36,26 @@ FIRST_YEAR = "first_year"
 BASIS_AMOUNT_FEN = "basis_amount_fen"
 BASIS_PREV_AMOUNT_FEN = "basis_prev_amount_fen"
 EXCLUDED_DEPARTMENTS = "excluded_departments"
+SCOPE_PRESENT = "scope_present"  # the department has any line at all of the compared stage that year
+PREV_SCOPE_PRESENT = "prev_scope_present"
+BASIS_LINES = (
+    "basis_lines"  # lines behind the comparable-basis amounts (全市合计: comparable departments only)
+)
+BASIS_PREV_LINES = "basis_prev_lines"
+
+PARENT = "parent"  # the scope one level up: 单位 → 部门 → 区划 → 全市 (missing when not one)
+BASELINE_STAGE = "baseline_stage"  # which figures of the previous year were compared with
 
 GOVERNMENT = "government"
+DIVISION_SCOPE = "division"
 DEPARTMENT_SCOPE = "department"
+UNIT_SCOPE = "unit"
+# Scopes read straight from the lines (each has its own previous year) and the line column naming them;
+# government and division rows add up departments on the comparable basis instead.
+DIRECT_SCOPES: dict[str, str] = {DEPARTMENT_SCOPE: DEPARTMENT, UNIT_SCOPE: UNIT}
+SCOPE_COLUMNS: dict[str, str] = {DIVISION_SCOPE: DIVISION, DEPARTMENT_SCOPE: DEPARTMENT, UNIT_SCOPE: UNIT}
+PARENT_COLUMNS: dict[str, str] = {DEPARTMENT: DIVISION, UNIT: DEPARTMENT}
+HIERARCHY: tuple[str, ...] = (GOVERNMENT, DIVISION_SCOPE, DEPARTMENT_SCOPE, UNIT_SCOPE)
 
 _EXACT_FLOAT_LIMIT = 2**53
 
@@ -63,7 +80,80 @@ def with_group(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return frame
 
 
-def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+def _with_previous(current: pd.DataFrame, baseline: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Each direct-scope row next to the same scope's previous-year row of the baseline figures."""
+    keys = [SCOPE, CATEGORY, YEAR]
+    # a scope without its own presence column (a frame built by hand) is present wherever it has rows
+    if SCOPE_PRESENT not in current:
+        current = current.assign(**{SCOPE_PRESENT: True})
+    if SCOPE_PRESENT not in baseline:
+        baseline = baseline.assign(**{SCOPE_PRESENT: True})
+    prev = baseline[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK, SCOPE_PRESENT]].rename(
+        columns={
+            AMOUNT_FEN: PREV_AMOUNT_FEN,
+            LINES: PREV_LINES,
+            SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES,
+            TABLES_MASK: PREV_TABLES_MASK,
+            SCOPE_PRESENT: PREV_SCOPE_PRESENT,
+        }
+    )
+    prev[YEAR] = prev[YEAR] + 1
+    dept = current.merge(prev, on=keys, how="left")
+    dept[PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN].fillna(0).astype(np.int64)
+    dept[PREV_LINES] = dept[PREV_LINES].fillna(0).astype(np.int64)
+    dept[PREV_SCOPE_HAS_LINES] = dept[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
+    dept[PREV_TABLES_MASK] = dept[PREV_TABLES_MASK].fillna(0).astype(np.int64)
+    dept[PREV_SCOPE_PRESENT] = dept[PREV_SCOPE_PRESENT].astype("boolean").fillna(False).astype(bool)
+    # Like for like: this year's lines come from the kinds of table last year also had (a 三公经费表
+    # alone last year is no baseline for this year's 基本支出表 一般性支出).
+    dept[SAME_TABLES] = (dept[TABLES_MASK] & ~dept[PREV_TABLES_MASK]) == 0
+    comparable = dept[SCOPE_HAS_LINES] & dept[PREV_SCOPE_HAS_LINES] & dept[SAME_TABLES]
+    dept[BASIS_AMOUNT_FEN] = dept[AMOUNT_FEN]
+    dept[BASIS_PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN]
+    dept[BASIS_LINES] = dept[LINES]
+    dept[BASIS_PREV_LINES] = dept[PREV_LINES]
+    dept[EXCLUDED_DEPARTMENTS] = 0
+    return dept, comparable
+
+
+def _rollup(dept: pd.DataFrame, comparable: pd.Series, by: list[str]) -> pd.DataFrame:
+    """Departments added up (per ``by`` × category × year) with the change on the comparable basis."""
+    work = dept.assign(
+        _basis_cur=np.where(comparable, dept[AMOUNT_FEN], 0),
+        _basis_prev=np.where(comparable, dept[PREV_AMOUNT_FEN], 0),
+        _basis_lines=np.where(comparable, dept[LINES], 0),
+        _basis_prev_lines=np.where(comparable, dept[PREV_LINES], 0),
+        _excluded=(~comparable & (dept[SCOPE_HAS_LINES] | dept[PREV_SCOPE_HAS_LINES])).astype(np.int64),
+    )
+    out = work.groupby(by + [CATEGORY, YEAR], sort=False, as_index=False).agg(
+        **{
+            AMOUNT_FEN: (AMOUNT_FEN, "sum"),
+            LINES: (LINES, "sum"),
+            SCOPE_HAS_LINES: (SCOPE_HAS_LINES, "any"),
+            PREV_AMOUNT_FEN: (PREV_AMOUNT_FEN, "sum"),
+            PREV_LINES: (PREV_LINES, "sum"),
+            PREV_SCOPE_HAS_LINES: (PREV_SCOPE_HAS_LINES, "any"),
+            BASIS_AMOUNT_FEN: ("_basis_cur", "sum"),
+            BASIS_PREV_AMOUNT_FEN: ("_basis_prev", "sum"),
+            BASIS_LINES: ("_basis_lines", "sum"),
+            BASIS_PREV_LINES: ("_basis_prev_lines", "sum"),
+            SCOPE_PRESENT: (SCOPE_PRESENT, "any"),
+            PREV_SCOPE_PRESENT: (PREV_SCOPE_PRESENT, "any"),
+            EXCLUDED_DEPARTMENTS: ("_excluded", "sum"),
+        }
+    )
+    out[SAME_TABLES] = True  # the basis only holds departments compared like for like
+    return out
+
+
+def year_over_year(
+    departments: pd.DataFrame,
+    rules: Rules,
+    units: pd.DataFrame | None = None,
+    baseline: pd.DataFrame | None = None,
+    unit_baseline: pd.DataFrame | None = None,
+    baseline_stage: str | None = None,
+) -> pd.DataFrame:
     """Put each scope × category × year next to the previous calendar year.
 
     Department rows get their own previous year. The government row (全市合计) reports the sum of
@@ -73,63 +163,52 @@ def year_over_year(departments: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     comparison. Department rows with no line in the category in either year are dropped (a
     department that never spends on 招商引资 has nothing to grade there); government rows are
     all kept, so a category that is empty everywhere still shows up.
+
+    Unit rows (``units``) are compared like departments; division rows add up the departments of each
+    财政区划 like the government row. ``baseline`` holds the previous year's figures to compare with
+    (``compare.baseline``: the previous budget, adjusted budget or 决算); by default the same stage.
     """
+    baseline = departments if baseline is None else baseline
     years = np.sort(departments[YEAR].unique())
-    keys = [SCOPE, CATEGORY, YEAR]
-    prev = departments[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK]].rename(
-        columns={
-            AMOUNT_FEN: PREV_AMOUNT_FEN,
-            LINES: PREV_LINES,
-            SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES,
-            TABLES_MASK: PREV_TABLES_MASK,
-        }
-    )
-    prev[YEAR] = prev[YEAR] + 1
-    dept = departments.merge(prev, on=keys, how="left")
-    dept[PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN].fillna(0).astype(np.int64)
-    dept[PREV_LINES] = dept[PREV_LINES].fillna(0).astype(np.int64)
-    dept[PREV_SCOPE_HAS_LINES] = dept[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
-    dept[PREV_TABLES_MASK] = dept[PREV_TABLES_MASK].fillna(0).astype(np.int64)
-    # Like for like: this year's lines come from the kinds of table last year also had (a 三公经费表
-    # alone last year is no baseline for this year's 基本支出表 一般性支出).
-    dept[SAME_TABLES] = (dept[TABLES_MASK] & ~dept[PREV_TABLES_MASK]) == 0
-    comparable = dept[SCOPE_HAS_LINES] & dept[PREV_SCOPE_HAS_LINES] & dept[SAME_TABLES]
-    dept[BASIS_AMOUNT_FEN] = dept[AMOUNT_FEN]
-    dept[BASIS_PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN]
-    dept[EXCLUDED_DEPARTMENTS] = 0
+    baseline_years = np.sort(baseline[YEAR].unique())
+    if PARENT not in departments:
+        departments = departments.assign(**{PARENT: None})
+    dept, comparable = _with_previous(departments, baseline)
 
     parts = []
-    if GOVERNMENT in rules.compare.scopes:
-        work = dept.assign(
-            _basis_cur=np.where(comparable, dept[AMOUNT_FEN], 0),
-            _basis_prev=np.where(comparable, dept[PREV_AMOUNT_FEN], 0),
-            _excluded=(~comparable & (dept[SCOPE_HAS_LINES] | dept[PREV_SCOPE_HAS_LINES])).astype(np.int64),
-        )
-        gov = work.groupby([CATEGORY, YEAR], sort=False, as_index=False).agg(
-            **{
-                AMOUNT_FEN: (AMOUNT_FEN, "sum"),
-                LINES: (LINES, "sum"),
-                SCOPE_HAS_LINES: (SCOPE_HAS_LINES, "any"),
-                PREV_AMOUNT_FEN: (PREV_AMOUNT_FEN, "sum"),
-                PREV_LINES: (PREV_LINES, "sum"),
-                PREV_SCOPE_HAS_LINES: (PREV_SCOPE_HAS_LINES, "any"),
-                BASIS_AMOUNT_FEN: ("_basis_cur", "sum"),
-                BASIS_PREV_AMOUNT_FEN: ("_basis_prev", "sum"),
-                EXCLUDED_DEPARTMENTS: ("_excluded", "sum"),
-            }
-        )
+    scopes = rules.compare.scopes
+    if GOVERNMENT in scopes:
+        gov = _rollup(dept, comparable, [])
         gov[SCOPE] = rules.compare.government_label.zh
-        gov[SAME_TABLES] = True  # the basis only holds departments compared like for like
         gov[SCOPE_TYPE] = GOVERNMENT
+        gov[PARENT] = None
         parts.append(with_group(gov, rules))
-    if DEPARTMENT_SCOPE in rules.compare.scopes:
+    if DIVISION_SCOPE in scopes and dept[PARENT].notna().any():
+        placed = dept[PARENT].notna().to_numpy()
+        division = _rollup(dept.loc[placed], comparable[placed], [PARENT]).rename(columns={PARENT: SCOPE})
+        division[SCOPE_TYPE] = DIVISION_SCOPE
+        division[PARENT] = rules.compare.government_label.zh
+        parts.append(with_group(division, rules))
+    if DEPARTMENT_SCOPE in scopes:
         parts.append(dept)
+    if UNIT_SCOPE in scopes and units is not None and len(units):
+        unit_rows, _ = _with_previous(units, units if unit_baseline is None else unit_baseline)
+        parts.append(unit_rows)
     out = pd.concat(parts, ignore_index=True)
-    for col in (AMOUNT_FEN, PREV_AMOUNT_FEN, BASIS_AMOUNT_FEN, BASIS_PREV_AMOUNT_FEN):
+    for col in (
+        AMOUNT_FEN,
+        PREV_AMOUNT_FEN,
+        BASIS_AMOUNT_FEN,
+        BASIS_PREV_AMOUNT_FEN,
+        BASIS_LINES,
+        BASIS_PREV_LINES,
+    ):
         out[col] = out[col].astype(np.int64)
     out[PREV_YEAR] = out[YEAR] - 1
-    out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(years)
-    out[FIRST_YEAR] = out[YEAR] == (years.min() if len(years) else 0)
+    out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(baseline_years)
+    # the first compared year, unless an earlier baseline (a previous 决算) exists for it
+    out[FIRST_YEAR] = (out[YEAR] == (years.min() if len(years) else 0)) & ~out[PREV_YEAR_IN_DATA]
+    out[BASELINE_STAGE] = baseline_stage or rules.compare.baseline or rules.compare.stage
     out[CHANGE_FEN] = out[BASIS_AMOUNT_FEN] - out[BASIS_PREV_AMOUNT_FEN]
     basis_prev = out[BASIS_PREV_AMOUNT_FEN].to_numpy(dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):

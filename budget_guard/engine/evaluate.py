@@ -11,17 +11,21 @@ import pandas as pd
 from .. import i18n
 from ..errors import InputError
 from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, conform, format_wan
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, UNIT, conform, format_wan
+from . import states
 from .backends.pandas_backend import PandasDrill, line_summary
 from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
-from .compare import GOVERNMENT, year_over_year
-from .findings import build_findings
+from .compare import GOVERNMENT, UNIT_SCOPE, year_over_year
+from .execution import execution, execution_findings, pefa
+from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .seam import LineSummary
+from .states import STATE
 from .summarize import department_cells, empty_categories, stage_notes, stage_years
+from .summarize import departments as departments_of
 
 
 class Drill(Protocol):
@@ -44,6 +48,9 @@ class Evaluation:
     - ``findings``: the white / yellow / red rows with messages (zh, en) and source rows
     - ``unclassified``: lines in no category (reported, never dropped)
     - ``reconciliation``: input = classified + unclassified, per stage × year × department
+
+    ``summary['state']`` (engine/states.py) says for every cell whether it was compared like for
+    like; ``state_counts``, ``graded_cells`` and ``outcome`` are what every report's first line uses.
     """
 
     rules: Rules
@@ -58,6 +65,17 @@ class Evaluation:
     line_summary: LineSummary | None = None
     drill: Drill | None = None
     engine: str = "pandas"
+    # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
+    execution: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def baseline_stage(self) -> str:
+        """Which figures of the previous year this year was compared with (``compare.baseline``)."""
+        return self.rules.compare.baseline or self.stage
+
+    def execution_findings(self) -> pd.DataFrame:
+        return execution_findings(self.execution) if len(self.execution) else self.execution
 
     @property
     def line_count(self) -> int:
@@ -66,22 +84,41 @@ class Evaluation:
             return len(self.lines)
         return self.line_summary.line_count if self.line_summary is not None else 0
 
+    # A what-if run (rules edited in the dashboard, not the filed rules): each change in words,
+    # (zh, en), e.g. ("一般性支出 压减目标 5% → 2%", ...). Every report marks such a run.
+    whatif: tuple[tuple[str, str], ...] = field(default=())
+
     @property
     def balanced(self) -> bool:
         return bool(self.reconciliation[BALANCED].all())
 
     def level_counts(self) -> dict[str, int]:
-        """Counts of 达标 / white / yellow / red over graded rows (compliant) and findings."""
+        """Counts of 达标 (graded cells) and of white / yellow / red findings (notices included)."""
         counts = self.findings[LEVEL].value_counts().to_dict()
-        counts[LEVEL_ORDER[0].value] = int((self.summary[LEVEL] == LEVEL_ORDER[0].value).sum())
+        counts[LEVEL_ORDER[0].value] = int((self.summary[STATE] == states.COMPLIANT).sum())
         return {lv.value: int(counts.get(lv.value, 0)) for lv in LEVEL_ORDER}
 
-    def worst_level(self) -> str:
+    def state_counts(self) -> dict[str, int]:
+        """Summary cells by state (达标/白/黄/红/不可比/无数据), every state present as a key."""
+        counts = self.summary[STATE].value_counts().to_dict() if len(self.summary) else {}
+        return {s: int(counts.get(s, 0)) for s in states.STATES}
+
+    @property
+    def graded_cells(self) -> int:
+        """How many cells were compared like for like (0: the run compared nothing)."""
+        return int(self.summary[STATE].isin(states.GRADED_STATES).sum()) if len(self.summary) else 0
+
+    def worst_level(self) -> str | None:
+        """The worst finding level; 达标 only when something was graded and nothing found; else None."""
         present = set(self.findings[LEVEL])
-        for lv in reversed(LEVEL_ORDER):
+        for lv in reversed(LEVEL_ORDER[1:]):
             if lv.value in present:
                 return lv.value
-        return LEVEL_ORDER[0].value
+        return states.COMPLIANT if self.graded_cells else None
+
+    def outcome(self, input_failed: bool = False) -> str:
+        """The run outcome (states.OUTCOMES): never compliant when nothing was graded or input failed."""
+        return states.run_outcome(self.graded_cells, self.worst_level(), input_failed)
 
     def lines_behind(self, scope_type: str, scope: str, category: str, years: list[int]) -> pd.DataFrame:
         """The input lines behind one number in the summary (drill-down)."""
@@ -130,6 +167,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         membership=half.membership,
         unclassified=lines.loc[half.category_count == 0],
         drill=PandasDrill(lines, half.membership),
+        pefa=pefa(lines, rules),
     )
 
 
@@ -144,6 +182,7 @@ def evaluate_summary(
     membership: pd.DataFrame | None = None,
     drill: Drill | None = None,
     engine: str = "pandas",
+    pefa: pd.DataFrame | None = None,
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -151,15 +190,21 @@ def evaluate_summary(
     findings; nothing here touches a line.
     """
     stage = stage or rules.compare.stage
-    graded = grade(year_over_year(department_cells(summary, rules, stage), rules), rules)
+    graded = grade(compare_years(summary, rules, stage), rules)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(
         rules, empty_categories(summary, rules), latest, rules.compare.government_label.zh
     )
     findings = build_findings(graded, rules, lineage)
+    extra = [completeness_findings(graded, summary, rules, stage)]
     if not empty.empty:
-        findings = pd.concat([findings, build_findings(empty, rules, lineage)], ignore_index=True)
+        extra.append(build_findings(empty, rules, lineage))
+    extra = [part for part in extra if not part.empty]
+    if extra:
+        columns = list(dict.fromkeys([*findings.columns, *(c for part in extra for c in part.columns)]))
+        parts = [findings.reindex(columns=columns), *(part.reindex(columns=columns) for part in extra)]
+        findings = sort_findings(pd.concat(parts, ignore_index=True))
     return Evaluation(
         rules=rules,
         stage=stage,
@@ -169,11 +214,43 @@ def evaluate_summary(
         findings=findings,
         unclassified=unclassified,
         reconciliation=reconcile(summary),
-        notes=tuple(stage_notes(summary, stage)),
+        notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
         line_summary=summary,
         drill=drill,
         engine=engine,
+        execution=execution(summary, rules),
+        pefa=pefa if pefa is not None else pd.DataFrame(),
     )
+
+
+def compare_years(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFrame:
+    """Per scope × category × year of the compared stage, each next to the previous year's
+    baseline figures (``compare.baseline``), for every scope the rules name."""
+    baseline_stage = rules.compare.baseline or stage
+    departments = department_cells(summary, rules, stage)
+    baseline = departments if baseline_stage == stage else department_cells(summary, rules, baseline_stage)
+    units = unit_baseline = None
+    if UNIT_SCOPE in rules.compare.scopes and departments_of(summary, UNIT):
+        units = department_cells(summary, rules, stage, by=UNIT)
+        unit_baseline = (
+            units if baseline_stage == stage else department_cells(summary, rules, baseline_stage, UNIT)
+        )
+    return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
+
+
+def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[tuple[str, tuple]]:
+    """Say which previous-year figures were compared with, loudly when the data has none of them."""
+    baseline = rules.compare.baseline
+    if not baseline or baseline == stage:
+        return []
+    present = {str(s) for s in summary.totals.loc[summary.totals["input_lines"] > 0, "stage"]}
+    key = "note.baseline" if baseline in present else "note.baseline_absent"
+    labels = tuple(
+        (f"{name}_{lang}", i18n.t(f"stage.{value}", lang))
+        for name, value in (("baseline", baseline), ("stage", stage))
+        for lang in ("zh", "en")
+    )
+    return [(key, labels)]
 
 
 def _require_departments(lines: pd.DataFrame) -> None:

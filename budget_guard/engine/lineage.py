@@ -31,7 +31,9 @@ def compress_rows(rows: np.ndarray, limit: int = MAX_ROW_RANGES) -> str:
     return text + ",…" if len(breaks) + 1 > limit else text
 
 
-SourceRequest = tuple[str, list[int], str | None]  # category, years, department (None: the government)
+# category, years, department (None: the government) [, the line column the scope is read from:
+# unit_name or division for a 单位 or 区划 row; department when left out]
+SourceRequest = tuple[str, list[int], str | None] | tuple[str, list[int], str | None, str]
 
 
 class Lineage(Protocol):
@@ -98,14 +100,20 @@ class SourceIndex:
         self._file, self._file_names = _codes(lines[SOURCE_FILE])
         self._sheet, self._sheet_names = _codes(lines[SOURCE_SHEET])
         self._row = lines[SOURCE_ROW].fillna(-1).to_numpy(dtype=np.int64)
-        dept_codes, dept_names = _codes(lines[DEPARTMENT])
-        self._dept_code = {name: i for i, name in enumerate(dept_names)}
-        self._dept = dept_codes.astype(np.int64)
+        self._lines = lines
         self._year = lines[YEAR].to_numpy(dtype=np.int64)
         self._in_stage = (lines[STAGE] == stage).to_numpy()
         self._membership = membership
         self._members: dict[str, np.ndarray] = {}
-        self._by_dept_year: tuple[np.ndarray, np.ndarray, int, int] | None = None
+        self._scopes: dict[str, tuple[dict[str, int], np.ndarray]] = {}
+        self._orders: dict[str, tuple[np.ndarray, np.ndarray, int, int]] = {}
+
+    def _scope_codes(self, column: str) -> tuple[dict[str, int], np.ndarray]:
+        """Name → code and each line's code of a scope column (部门, 单位, 区划), built once."""
+        if column not in self._scopes:
+            codes, names = _codes(self._lines[column])
+            self._scopes[column] = ({name: i for i, name in enumerate(names)}, codes.astype(np.int64))
+        return self._scopes[column]
 
     def _member(self, category: str) -> np.ndarray:
         """Sorted positions of the category's in-stage lines."""
@@ -113,33 +121,38 @@ class SourceIndex:
             self._members[category] = np.flatnonzero(self._membership[category].to_numpy() & self._in_stage)
         return self._members[category]
 
-    def _dept_year_order(self) -> tuple[np.ndarray, np.ndarray, int, int]:
-        """In-stage positions sorted by (department, year), their keys, the first year and the span."""
-        if self._by_dept_year is None:
-            pos = np.flatnonzero(self._in_stage & (self._dept >= 0))
+    def _scope_year_order(self, column: str) -> tuple[np.ndarray, np.ndarray, int, int]:
+        """In-stage positions sorted by (scope, year), their keys, the first year and the span."""
+        if column not in self._orders:
+            _, scope = self._scope_codes(column)
+            pos = np.flatnonzero(self._in_stage & (scope >= 0))
             years = self._year[pos]
             first = int(years.min()) if len(pos) else 0
             span = int(years.max()) - first + 1 if len(pos) else 1
-            key = self._dept[pos] * span + (years - first)
+            key = scope[pos] * span + (years - first)
             small = key.astype(np.uint16) if len(key) and key.max() < 2**16 else key
             order = np.argsort(small, kind="stable")  # stable: positions stay ascending per key
-            self._by_dept_year = (pos[order], key[order], first, span)
-        return self._by_dept_year
+            self._orders[column] = (pos[order], key[order], first, span)
+        return self._orders[column]
 
-    def positions(self, category: str, years: list[int], department: str | None = None) -> np.ndarray:
-        """Sorted line positions of ``category`` in ``years`` (one department, or all when None)."""
+    def positions(
+        self, category: str, years: list[int], department: str | None = None, column: str = DEPARTMENT
+    ) -> np.ndarray:
+        """Sorted line positions of ``category`` in ``years`` (of one department — or the unit or
+        division named by ``column`` — or all when None)."""
         if department is None:
             pos = self._member(category)
             return pos[np.isin(self._year[pos], years)]
-        if department not in self._dept_code:
+        names, _ = self._scope_codes(column)
+        if department not in names:
             return np.empty(0, dtype=np.int64)
-        pos, key, first, span = self._dept_year_order()
+        pos, key, first, span = self._scope_year_order(column)
         member = self._membership[category].to_numpy()
         parts = []
         for year in years:
             if not first <= year < first + span:
                 continue
-            wanted = self._dept_code[department] * span + (year - first)
+            wanted = names[department] * span + (year - first)
             lo, hi = np.searchsorted(key, [wanted, wanted + 1])
             part = pos[lo:hi]
             parts.append(part[member[part]])
@@ -173,7 +186,7 @@ class SourceIndex:
 
     def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]:
         out = []
-        for category, years, department in requests:
-            positions = self.positions(category, years, department)
+        for category, years, department, *column in requests:
+            positions = self.positions(category, years, department, *column)
             out.append((self.describe(positions), len(positions)))
         return out

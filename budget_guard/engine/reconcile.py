@@ -37,6 +37,8 @@ def reconcile(summary: LineSummary) -> pd.DataFrame:
     totals = summary.totals
     columns = list(TOTAL_COLUMNS)
     per_dept = totals.loc[totals[INPUT_LINES] > 0, [STAGE, YEAR, DEPARTMENT, *columns]]
+    # totals come per 区划/单位 too (group keys of the seam); reconcile per department
+    per_dept = per_dept.groupby([STAGE, YEAR, DEPARTMENT], as_index=False, sort=False)[columns].sum()
     all_depts = per_dept.groupby([STAGE, YEAR], as_index=False, sort=False)[columns].sum()
     all_depts[DEPARTMENT] = TOTAL_LABEL
     order = [STAGE, YEAR, DEPARTMENT, INPUT_FEN, CLASSIFIED_FEN, UNCLASSIFIED_FEN, CATEGORY_SUM_FEN]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..table import AMOUNT_FEN, DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
+from ..table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
 
 CATEGORY = "category"
 LINES = "lines"
@@ -54,7 +54,10 @@ TOTAL_COLUMNS: tuple[str, ...] = (
     UNCLASSIFIED_LINES,
     MULTI_CATEGORY_LINES,
 )
-GROUP_KEYS: tuple[str, ...] = (STAGE, DEPARTMENT, YEAR)
+GROUP_KEYS: tuple[str, ...] = (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR)
+# The 财政区划 and 单位 of a line (一体化 exports; missing elsewhere) are group keys too, so the
+# summary half can compare divisions and units; cells and totals carry them (None when absent).
+SCOPE_KEYS: tuple[str, ...] = (DIVISION, UNIT)
 MAX_LAYOUT_BIT = 62  # layouts beyond the 62nd share the last bit (a run never has that many)
 
 # Per-category columns of the group sums a backend returns: <prefix><i> for category i (rules order).
@@ -76,6 +79,16 @@ class LineSummary:
         return int(self.totals[INPUT_LINES].sum()) if len(self.totals) else 0
 
 
+def _optional_text(groups: pd.DataFrame, column: str) -> np.ndarray:
+    """A scope key as text with None for missing (a backend without the column: all None)."""
+    if column not in groups:
+        return np.full(len(groups), None, dtype=object)
+    values = groups[column].astype(object)
+    return (
+        values.where(values.notna(), None).map(lambda v: None if v is None else str(v)).to_numpy(dtype=object)
+    )
+
+
 def group_columns(n_categories: int) -> list[str]:
     """The per-category columns of the group sums, in order."""
     return [f"{p}{i}" for i in range(n_categories) for p in (AMOUNT_PREFIX, LINES_PREFIX, COVERED_PREFIX)]
@@ -95,17 +108,18 @@ def assemble(groups: pd.DataFrame, category_ids: tuple[str, ...]) -> LineSummary
         {
             STAGE: groups[STAGE].astype(str).to_numpy(dtype=object),
             DEPARTMENT: groups[DEPARTMENT].astype(str).to_numpy(dtype=object),
+            **{k: _optional_text(groups, k) for k in SCOPE_KEYS},
             YEAR: groups[YEAR].to_numpy().astype(np.int64),
         }
     )
-    order = keys.sort_values(list(GROUP_KEYS), kind="stable").index.to_numpy()
+    order = keys.fillna("").sort_values(list(GROUP_KEYS), kind="stable").index.to_numpy()
     keys = keys.iloc[order].reset_index(drop=True)
     n = len(keys)
     if n:
         changed = np.zeros(n, dtype=bool)
         changed[0] = True
         for col in GROUP_KEYS:
-            values = keys[col].to_numpy()
+            values = keys[col].fillna("").to_numpy() if col in SCOPE_KEYS else keys[col].to_numpy()
             changed[1:] |= values[1:] != values[:-1]
         starts = np.flatnonzero(changed)
     else:
@@ -132,6 +146,7 @@ def assemble(groups: pd.DataFrame, category_ids: tuple[str, ...]) -> LineSummary
         {
             STAGE: np.tile(first[STAGE].to_numpy(dtype=object), k),
             DEPARTMENT: np.tile(first[DEPARTMENT].to_numpy(dtype=object), k),
+            **{key: np.tile(first[key].to_numpy(dtype=object), k) for key in SCOPE_KEYS},
             YEAR: np.tile(first[YEAR].to_numpy(dtype=np.int64), k),
             CATEGORY: np.repeat(np.asarray(category_ids, dtype=object), g),
             AMOUNT_FEN: amounts.T.reshape(-1),

@@ -10,15 +10,19 @@ import numpy as np
 import pandas as pd
 
 from ..rulebook import Rules
-from ..table import AMOUNT_FEN, DEPARTMENT, STAGE, YEAR
+from ..table import AMOUNT_FEN, DEPARTMENT, STAGE, UNIT, YEAR
 from .compare import (
     CATEGORY,
     DEPARTMENT_SCOPE,
     LINES,
+    PARENT,
+    PARENT_COLUMNS,
     SCOPE,
     SCOPE_HAS_LINES,
+    SCOPE_PRESENT,
     SCOPE_TYPE,
     TABLES_MASK,
+    UNIT_SCOPE,
     with_group,
 )
 from .seam import COVERED_LINES, INPUT_LINES, LineSummary
@@ -31,13 +35,36 @@ def stage_years(summary: LineSummary, stage: str) -> np.ndarray:
     return np.sort(years.astype(np.int64))
 
 
-def departments(summary: LineSummary) -> list[str]:
-    """Every department with a line in any stage (sorted), so a department that skipped the
-    compared stage in a year still gets a row that says so."""
-    return sorted(set(summary.totals[DEPARTMENT]))
+def departments(summary: LineSummary, by: str = DEPARTMENT) -> list[str]:
+    """Every department (or unit) with a line in any stage (sorted), so a department that skipped
+    the compared stage in a year still gets a row that says so."""
+    values = summary.totals[by] if by in summary.totals else pd.Series(dtype=object)
+    return sorted({str(v) for v in values if v is not None and not pd.isna(v)})
 
 
-def department_cells(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFrame:
+def parents(summary: LineSummary, by: str) -> dict[str, str]:
+    """Scope → the one scope above it (a unit's department, a department's 区划); none when two."""
+    column = PARENT_COLUMNS.get(by)
+    totals = summary.totals
+    if column is None or column not in totals or by not in totals:
+        return {}
+    pairs = totals[[by, column]].dropna().drop_duplicates()
+    pairs = pairs[~pairs[by].duplicated(keep=False)]
+    return {str(k): str(v) for k, v in zip(pairs[by], pairs[column], strict=True)}
+
+
+def _by_scope(cells: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Cells (per 区划 × 部门 × 单位) summed to one row per category × ``by`` × year; masks OR-ed."""
+    cells = cells[cells[by].notna()]
+    keys = [CATEGORY, by, YEAR]
+    sums = cells.groupby(keys, sort=False)[[AMOUNT_FEN, LINES, COVERED_LINES]].sum()
+    masks = cells.groupby(keys, sort=False)[TABLES_MASK].agg(
+        lambda m: int(np.bitwise_or.reduce(m.to_numpy()))
+    )
+    return sums.join(masks)
+
+
+def department_cells(summary: LineSummary, rules: Rules, stage: str, by: str = DEPARTMENT) -> pd.DataFrame:
     """Amount and line count per category × department × year of the compared stage, every
     department × compared year present (0 and not covered where it had no line).
 
@@ -46,7 +73,7 @@ def department_cells(summary: LineSummary, rules: Rules, stage: str) -> pd.DataF
     table — from one that had no spending in a category.
     """
     years = stage_years(summary, stage)
-    names = departments(summary)
+    names = departments(summary, by)
     ids = [c.id for c in rules.categories]
     if not len(years) or not names:
         return pd.DataFrame(
@@ -57,16 +84,27 @@ def department_cells(summary: LineSummary, rules: Rules, stage: str) -> pd.DataF
                 LINES: pd.Series(dtype=np.int64),
                 SCOPE_HAS_LINES: pd.Series(dtype=bool),
                 TABLES_MASK: pd.Series(dtype=np.int64),
+                SCOPE_PRESENT: pd.Series(dtype=bool),
                 SCOPE: pd.Series(dtype=object),
                 SCOPE_TYPE: pd.Series(dtype=object),
                 "group": pd.Series(dtype=object),
                 "direction": pd.Series(dtype=object),
+                PARENT: pd.Series(dtype=object),
             }
         )
     cells = summary.cells
-    cells = cells.loc[cells[STAGE] == stage].set_index([CATEGORY, DEPARTMENT, YEAR])
-    grid = pd.MultiIndex.from_product([ids, names, years], names=[CATEGORY, DEPARTMENT, YEAR])
+    cells = _by_scope(cells.loc[cells[STAGE] == stage], by)
+    grid = pd.MultiIndex.from_product([ids, names, years], names=[CATEGORY, by, YEAR])
     dense = cells.reindex(grid)
+    totals = summary.totals
+    totals = totals.loc[(totals[STAGE] == stage).to_numpy() & (totals[INPUT_LINES] > 0).to_numpy()]
+    present = (
+        pd.MultiIndex.from_arrays([grid.get_level_values(by), grid.get_level_values(YEAR)]).isin(
+            pd.MultiIndex.from_arrays([totals[DEPARTMENT].astype(object), totals[YEAR].astype(np.int64)])
+        )
+        if by == DEPARTMENT
+        else np.ones(len(grid), dtype=bool)  # units: the seam's totals are per department
+    )
     out = pd.DataFrame(
         {
             CATEGORY: grid.get_level_values(CATEGORY).to_numpy(dtype=object),
@@ -75,10 +113,12 @@ def department_cells(summary: LineSummary, rules: Rules, stage: str) -> pd.DataF
             LINES: dense[LINES].fillna(0).to_numpy(dtype=np.int64),
             SCOPE_HAS_LINES: dense[COVERED_LINES].fillna(0).to_numpy(dtype=np.int64) > 0,
             TABLES_MASK: dense[TABLES_MASK].fillna(0).to_numpy(dtype=np.int64),
-            SCOPE: grid.get_level_values(DEPARTMENT).to_numpy(dtype=object),
-            SCOPE_TYPE: DEPARTMENT_SCOPE,
+            SCOPE_PRESENT: present,  # any line at all of the stage that year (a missing submission if not)
+            SCOPE: grid.get_level_values(by).to_numpy(dtype=object),
+            SCOPE_TYPE: UNIT_SCOPE if by == UNIT else DEPARTMENT_SCOPE,
         }
     )
+    out[PARENT] = out[SCOPE].map(parents(summary, by))
     return with_group(out, rules)
 
 

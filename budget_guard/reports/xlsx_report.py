@@ -20,11 +20,25 @@ import pandas as pd
 
 from .. import i18n
 from ..clock import beijing_text
+from ..engine import states
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
+from ..outcome import run_outcome, unreadable_files
 from ..rulebook import Level
 from ..safety import atomic_write_bytes, excel_cell
 from ..table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
+from .execution import (
+    EXECUTION_COLUMNS,
+    EXECUTION_MONEY,
+    EXECUTION_RATIOS,
+    PEFA_COLUMNS,
+    PEFA_MONEY,
+    PEFA_PERCENT,
+    baseline_text,
+    execution_rows,
+    pefa_rows,
+)
+from .execution import summary_text as execution_summary
 from .expectations import GeOutcome
 from .unclassified import SUMMARY_COLUMNS, UnclassifiedOutput, unclassified_output
 
@@ -38,12 +52,14 @@ from .views import (
     FINDING_LEVELS_WORST_FIRST,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
-    MATRIX_LEVEL,
+    MATRIX_STATE,
     MONEY_COLUMNS,
     RATE_COLUMNS,
+    WHATIF,
     category_label,
     compliance_matrix,
     finding_rows,
+    first_lines,
 )
 
 # Excel's own "bad / neutral" palette, so the colours read as 红 / 黄 at a glance.
@@ -54,6 +70,13 @@ LEVEL_FILLS: dict[str, str] = {
     Level.compliant.value: "C6EFCE",
 }
 HEADER_FILL = "D9E1F2"
+# The first rows of the 概况 sheet: the run's outcome in its colour (red for a run that is no sign-off).
+FIRST_LINE_FILLS: dict[str, str] = {
+    **{state: states.FILL[state] for state in states.GRADED_STATES},
+    states.OUTCOME_NOTHING_COMPARED: states.FILL[states.RED],
+    states.OUTCOME_INPUT_FAILED: states.FILL[states.RED],
+    WHATIF: "FFF2CC",
+}
 AMOUNT_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
 EXCEL_MAX_ROWS = 1_048_576
@@ -240,6 +263,41 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
         ws.append(cells)
 
 
+def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
+    """预算执行: the execution findings (决算 against the budget), then the PEFA PI-1/PI-2 table."""
+    ws = _sheet(wb, "execution.sheet", lang)
+    widths = [_WIDTHS.get(c, 14) for c in EXECUTION_COLUMNS]
+    _header(ws, [i18n.t(c, lang) for c in EXECUTION_COLUMNS], widths)
+    ws.append([_cell(ws, execution_summary(evaluation, lang), bold=True)])
+    for frame, columns in (
+        (execution_rows(evaluation, lang), EXECUTION_COLUMNS),
+        (pefa_rows(evaluation, lang), PEFA_COLUMNS),
+    ):
+        if columns is PEFA_COLUMNS and len(frame):
+            ws.append([])
+            ws.append([_cell(ws, i18n.t("execution.pefa_title", lang), bold=True)])
+            ws.append([_cell(ws, i18n.t(c, lang), fill=HEADER_FILL, bold=True, wrap=True) for c in columns])
+        for record in frame.to_dict("records"):
+            level = record.get("col.level")
+            fill = LEVEL_FILLS.get(level) if isinstance(level, str) else None
+            cells = []
+            for col in columns:
+                value = record[col]
+                if col in EXECUTION_MONEY or col in PEFA_MONEY:
+                    cells.append(_cell(ws, _wan(value), fill=fill, number_format=AMOUNT_FORMAT))
+                elif col in EXECUTION_RATIOS:
+                    cells.append(_cell(ws, value, fill=fill, number_format=RATE_FORMAT))
+                elif col == "col.level":
+                    cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
+                elif col in PEFA_PERCENT:
+                    cells.append(
+                        _cell(ws, None if value is None else float(value) / 100, number_format=RATE_FORMAT)
+                    )
+                else:
+                    cells.append(_cell(ws, value, fill=fill, wrap=col == "col.message"))
+            ws.append(cells)
+
+
 def _frame_sheet(
     wb: Workbook,
     key: str,
@@ -295,6 +353,8 @@ def _overview(
     for letter in "BCDEFGHIJ":
         ws.column_dimensions[letter].width = 18
     rules = evaluation.rules
+    for line in first_lines(evaluation, load, lang):  # the outcome (and a what-if mark) come first
+        ws.append([_cell(ws, line.text, bold=True, fill=FIRST_LINE_FILLS.get(line.css))])
     ws.append([_cell(ws, f"{i18n.t('report.title', lang)} — {rules.title.get(lang)}", bold=True)])
 
     def pair(label_key: str, value: Any, fill: str | None = None) -> None:
@@ -309,18 +369,22 @@ def _overview(
         if i18n.has(f"stage.{evaluation.stage}")
         else evaluation.stage,
     )
+    pair("baseline.label", baseline_text(evaluation, lang))
+    pair("execution.title", execution_summary(evaluation, lang))
     pair(
         "report.inputs",
-        i18n.t("report.inputs_value", lang, files=totals["files"], failed=totals["files_failed"]),
+        i18n.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
     )
     pair(
         "report.rows",
         i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
     )
-    worst = evaluation.worst_level()
-    pair("report.worst_level", i18n.level_label(worst, lang), LEVEL_FILLS[worst])
+    outcome = run_outcome(evaluation, load).outcome
+    pair("report.worst_level", i18n.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
     for level, count in reversed(list(evaluation.level_counts().items())):
         pair(f"level.{level}", count, LEVEL_FILLS[level])
+    for state in states.UNGRADED_STATES:
+        pair(f"state.{state}", evaluation.state_counts()[state], states.FILL[state])
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
     pair(
         "report.unclassified",
@@ -367,10 +431,10 @@ def _overview(
     for category in rules.categories:
         row = [_cell(ws, category_label(evaluation, category.id, lang))]
         for year in years:
-            level = matrix.at[(category.id, year), MATRIX_LEVEL]
+            state = matrix.at[(category.id, year), MATRIX_STATE]
             count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
-            text = "—" if level is None else i18n.level_label(level, lang) + (f" ×{count}" if count else "")
-            row.append(_cell(ws, text, fill=LEVEL_FILLS.get(level) if level else None))
+            text = i18n.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
+            row.append(_cell(ws, text, fill=states.FILL.get(state)))
         ws.append(row)
 
     ws.append([])
@@ -446,6 +510,7 @@ def build_workbook(
     _overview(wb, evaluation, load, lang, ge, generated_at or datetime.now(UTC), unclassified)
     for level in FINDING_LEVELS_WORST_FIRST:
         _findings_sheet(wb, evaluation, level, lang)
+    _execution_sheet(wb, evaluation, lang)
     _frame_sheet(
         wb,
         "sheet.unclassified",

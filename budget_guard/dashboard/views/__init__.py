@@ -47,6 +47,7 @@ from .common import (
     text_width_px,
 )
 from .departments import DepartmentTable, cell_detail, department_table
+from .execution import execution_table, pefa_table
 from .findings import FindingFilter, filter_findings, findings_table
 from .lines import LINE_COLUMNS, source_lines
 from .load_report import (
@@ -73,6 +74,8 @@ from .trend import trend_points
 from .unclassified import unclassified_table
 
 __all__ = [
+    "execution_table",
+    "pefa_table",
     "ALL_SCOPES",
     "AMOUNT_WAN",
     "CATEGORY_NAME",

@@ -11,18 +11,22 @@ import numpy as np
 import pandas as pd
 
 from ... import i18n
+from ...engine import states
 from ...engine.compare import (
     CATEGORY,
     CHANGE_RATE,
     DEPARTMENT_SCOPE,
+    DIVISION_SCOPE,
     GOVERNMENT,
     GROUP,
+    PARENT,
     SCOPE,
     SCOPE_TYPE,
+    UNIT_SCOPE,
 )
 from ...engine.evaluate import Evaluation
 from ...engine.findings import MESSAGE_EN, MESSAGE_ZH
-from ...engine.grade import LEVEL
+from ...engine.grade import LEVEL, REASON
 from ...rulebook import LEVEL_ORDER
 from ...table import (
     FEN_PER_WAN,
@@ -53,7 +57,8 @@ def rate_label(lang: str) -> str:
 
 
 def level_text(level: str | None, lang: str) -> str:
-    return i18n.level_label(level if level in RANK else "none", lang)
+    """The label of a level or cell state (达标/白/黄/红/不可比/无数据); 无数据 when there is none."""
+    return i18n.t(f"state.{level if level in states.STATES else states.NO_DATA}", lang)
 
 
 def rate_text(rate: float) -> str:
@@ -73,28 +78,66 @@ def government_scope(evaluation: Evaluation) -> Scope:
 
 
 def scope_options(evaluation: Evaluation) -> list[Scope]:
-    """The whole government first (when the rules compare it), then every department by name."""
+    """The whole government first (when the rules compare it), then the hierarchy top down: each
+    财政区划, its departments, each department's units (by name); departments outside any 区划 after."""
     summary = evaluation.summary
     out: list[Scope] = []
     if (summary[SCOPE_TYPE] == GOVERNMENT).any() or GOVERNMENT in evaluation.rules.compare.scopes:
         out.append(government_scope(evaluation))
-    departments = summary.loc[summary[SCOPE_TYPE] == DEPARTMENT_SCOPE, SCOPE].astype(str).unique()
-    out.extend((DEPARTMENT_SCOPE, d) for d in sorted(departments))
+    children: dict[tuple[str, str | None], list[str]] = {}
+    if PARENT in summary:
+        pairs = summary[[SCOPE_TYPE, SCOPE, PARENT]].drop_duplicates()
+        for kind, name, parent in pairs.itertuples(index=False):
+            key = (kind, None if parent is None or pd.isna(parent) else str(parent))
+            children.setdefault(key, []).append(str(name))
+    else:
+        names = summary.loc[summary[SCOPE_TYPE] == DEPARTMENT_SCOPE, SCOPE].astype(str).unique()
+        children[(DEPARTMENT_SCOPE, None)] = list(names)
+
+    def department_and_units(department: str) -> None:
+        out.append((DEPARTMENT_SCOPE, department))
+        out.extend((UNIT_SCOPE, u) for u in sorted(set(children.get((UNIT_SCOPE, department), []))))
+
+    placed: set[str] = set()
+    for division in sorted(
+        set(children.get((DIVISION_SCOPE, evaluation.rules.compare.government_label.zh), []))
+    ):
+        out.append((DIVISION_SCOPE, division))
+        for department in sorted(set(children.get((DEPARTMENT_SCOPE, division), []))):
+            department_and_units(department)
+            placed.add(department)
+    rest = {d for (kind, _), names in children.items() if kind == DEPARTMENT_SCOPE for d in names} - placed
+    for department in sorted(rest):
+        department_and_units(department)
+    seen = {s for s in out}
+    units = {u for (kind, _), names in children.items() if kind == UNIT_SCOPE for u in names}
+    out.extend((UNIT_SCOPE, u) for u in sorted(units) if (UNIT_SCOPE, u) not in seen)
     return out
 
 
+_INDENT = {DIVISION_SCOPE: 0, DEPARTMENT_SCOPE: 1, UNIT_SCOPE: 2}
+
+
 def scope_text(evaluation: Evaluation, scope: Scope, lang: str) -> str:
+    """The picker's text: indented by level (区划 › 部门 › 单位) so the hierarchy reads top down."""
     if scope == ALL_SCOPES:
         return i18n.t("app.scope.all", lang)
     if scope[0] == GOVERNMENT:
         return evaluation.rules.compare.government_label.get(lang)
-    return scope[1]
+    has_divisions = (evaluation.summary[SCOPE_TYPE] == DIVISION_SCOPE).any()
+    depth = _INDENT.get(scope[0], 1) - (0 if has_divisions else 1)
+    prefix = "\u3000" * max(depth, 0)
+    if scope[0] == DIVISION_SCOPE:
+        return prefix + i18n.t("hierarchy.division_label", lang, scope=scope[1])
+    if scope[0] == UNIT_SCOPE:
+        return prefix + "└ " + scope[1]
+    return prefix + scope[1]
 
 
 def compared_years(evaluation: Evaluation) -> list[int]:
     """The years that have a year-over-year comparison (every summary year but the first)."""
     summary = evaluation.summary
-    graded = summary.loc[summary[LEVEL].notna(), YEAR]
+    graded = summary.loc[summary[REASON] != states.REASON_FIRST_YEAR, YEAR]
     return sorted(int(y) for y in graded.unique())
 
 

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from ...rulebook import Rules
-from ...table import AMOUNT_FEN, DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
+from ...table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
 from ..classify import Patterns, classify_and_cover, label_lines, membership_patterns
-from ..compare import GOVERNMENT, group_sums
+from ..compare import GOVERNMENT, SCOPE_COLUMNS, group_sums
 from ..seam import (
     AMOUNT_PREFIX,
     CATEGORY_SUM_FEN,
@@ -74,13 +74,21 @@ def _group_sums(
 ) -> pd.DataFrame:
     stage, stage_names = _codes(lines[STAGE])
     dept, dept_names = _codes(lines[DEPARTMENT])
+    division, division_names = _codes(lines[DIVISION])
+    unit, unit_names = _codes(lines[UNIT])
     layout, layout_names = _codes(lines[SOURCE_LAYOUT])
     year = lines[YEAR].to_numpy().astype(np.int64)
     first = int(year.min()) if len(year) else 0
     span = int(year.max()) - first + 1 if len(year) else 1
-    n_dept, n_layout = len(dept_names) + 1, len(layout_names) + 1
-    gid = ((stage * n_dept + dept) * span + (year - first)) * n_layout + layout
-    possible = (len(stage_names) + 1) * n_dept * span * n_layout
+    n_layout = len(layout_names) + 1
+    n_division, n_unit = len(division_names) + 1, len(unit_names) + 1
+    # department × 区划 × 单位 as one key over the combinations that occur (few: units sit in one department)
+    scope_key = (dept * n_division + division) * n_unit + unit
+    scope_id, scope_keys = pd.factorize(scope_key, sort=True)
+    scope_id = scope_id.astype(np.int64)
+    n_scope = max(len(scope_keys), 1)
+    gid = ((stage * n_scope + scope_id) * span + (year - first)) * n_layout + layout
+    possible = (len(stage_names) + 1) * n_scope * span * n_layout
     if possible <= _MAX_DENSE_GROUPS:
         present = np.flatnonzero(np.bincount(gid, minlength=possible))
         lookup = np.zeros(possible, dtype=np.int64)
@@ -137,10 +145,16 @@ def _group_sums(
     rest = keys // n_layout
     year_of = rest % span + first
     rest = rest // span
-    dept_of, stage_of = rest % n_dept, rest // n_dept
+    scope_of, stage_of = rest % n_scope, rest // n_scope
+    combo = np.asarray(scope_keys, dtype=np.int64)[scope_of] if len(scope_keys) else np.zeros(0, np.int64)
+    unit_of = combo % n_unit
+    division_of = (combo // n_unit) % n_division
+    dept_of = combo // n_unit // n_division
     text = {
         STAGE: np.asarray([*map(str, stage_names), None], dtype=object)[stage_of],
         DEPARTMENT: np.asarray([*map(str, dept_names), None], dtype=object)[dept_of],
+        DIVISION: np.asarray([*map(str, division_names), None], dtype=object)[division_of],
+        UNIT: np.asarray([*map(str, unit_names), None], dtype=object)[unit_of],
         YEAR: year_of,
         SOURCE_LAYOUT: np.asarray([*map(str, layout_names), None], dtype=object)[layout_of],
     }
@@ -164,5 +178,5 @@ class PandasDrill:
             & lines[YEAR].isin(years).to_numpy()
         )
         if scope_type != GOVERNMENT:
-            mask &= (lines[DEPARTMENT] == scope).to_numpy()
+            mask &= (lines[SCOPE_COLUMNS.get(scope_type, DEPARTMENT)] == scope).to_numpy()
         return lines.loc[mask]

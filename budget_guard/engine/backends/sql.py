@@ -22,6 +22,7 @@ from ...table import (
     COLUMNS,
     DEFAULT_STAGE,
     DEPARTMENT,
+    DIVISION,
     ECON_CODE,
     EXPENSE_TYPE,
     FUNC_CODE,
@@ -31,6 +32,7 @@ from ...table import (
     SOURCE_SHEET,
     STAGE,
     TAGS,
+    UNIT,
     YEAR,
     YITIHUA_TEXT,
 )
@@ -117,7 +119,9 @@ def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
     amount, one = exp.column(AMOUNT_FEN), exp.Literal.number(1)
     n = exp.column(CATEGORY_COUNT)
     zero = exp.Literal.number(0)
-    items: list[exp.Expression] = [exp.column(c) for c in (STAGE, DEPARTMENT, YEAR, SOURCE_LAYOUT)]
+    items: list[exp.Expression] = [
+        exp.column(c) for c in (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, SOURCE_LAYOUT)
+    ]
     items += [
         exp.alias_(_bigint_sum(amount.copy()), INPUT_FEN),
         exp.alias_(exp.Count(this=exp.Star()), INPUT_LINES),
@@ -134,7 +138,8 @@ def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
         items.append(exp.alias_(_sum_if(member.copy(), one.copy()), f"{LINES_PREFIX}{i}"))
         items.append(exp.alias_(_sum_if(cover, one.copy()), f"{COVERED_PREFIX}{i}"))
     query = exp.select(*items).from_(classified_select(rules, source).subquery("c", copy=False), copy=False)
-    return query.group_by(*[exp.column(c) for c in (STAGE, DEPARTMENT, YEAR, SOURCE_LAYOUT)], copy=False)
+    keys = (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, SOURCE_LAYOUT)
+    return query.group_by(*[exp.column(c) for c in keys], copy=False)
 
 
 def unclassified_select(rules: CompiledRules, source: str) -> exp.Select:
@@ -210,7 +215,13 @@ def sources_select(
     Department requests join on (department, year), government ones on the year; a line behind
     several findings (its department's and the government's) comes once per finding.
     """
-    rows = [(k, rules.ids.index(c), d, int(y)) for k, (c, ys, d) in enumerate(requests) for y in ys]
+    # 区划 / 单位 requests (a 4th element naming their column) are not joined here: their sources stay empty
+    rows = [
+        (k, rules.ids.index(c), d, int(y))
+        for k, (c, ys, d, *column) in enumerate(requests)
+        if not column or column[0] == DEPARTMENT
+        for y in ys
+    ]
     if not rows:
         return None
     lines = (

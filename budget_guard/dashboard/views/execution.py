@@ -1,0 +1,112 @@
+"""The 预算执行 view: 决算 against the budget per scope × category (findings first), and PEFA PI-1/PI-2.
+
+Built from the engine's ``execution`` frame (its ``state`` decides what is shown as graded); the
+scope column places each row in the 区划 › 部门 › 单位 hierarchy like the report does.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ... import i18n
+from ...engine import execution as ex
+from ...engine.compare import SCOPE, SCOPE_TYPE
+from ...engine.evaluate import Evaluation
+from ...reports.execution import (
+    EXECUTION_MONEY,
+    EXECUTION_RATIOS,
+    PEFA_COLUMNS,
+    PEFA_MONEY,
+    PEFA_PERCENT,
+    pefa_rows,
+)
+from ...reports.views import category_label, scope_label
+from ...table import YEAR
+from .common import Table, label, level_text, money_label, wan
+
+_COLUMNS = (
+    "col.department",
+    "col.category",
+    "col.year",
+    "execution.col.budget",
+    "execution.col.adjusted",
+    "execution.col.final",
+    "execution.col.rate_budget",
+    "execution.col.rate_adjusted",
+    "col.level",
+    "col.message",
+)
+
+
+def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = True) -> Table:
+    """Execution rows as the page shows them: findings (white/yellow/red) or every assessed cell."""
+    frame = evaluation.execution_findings() if findings_only else evaluation.execution
+    records = frame.to_dict("records") if len(frame) else []
+    message = ex.MESSAGE_EN if lang == "en" else ex.MESSAGE_ZH
+    names = {k: money_label(k, lang) if k in EXECUTION_MONEY else label(k, lang) for k in _COLUMNS}
+    names.update({k: i18n.t("app.with_unit", lang, label=label(k, lang), unit="%") for k in EXECUTION_RATIOS})
+    table = pd.DataFrame(
+        {
+            names["col.department"]: [
+                scope_label(evaluation, r[SCOPE_TYPE], r[SCOPE], lang, r.get("parent")) for r in records
+            ],
+            names["col.category"]: [category_label(evaluation, r["category"], lang) for r in records],
+            names["col.year"]: pd.array([int(r[YEAR]) for r in records], dtype="Int64"),
+            names["execution.col.budget"]: wan(
+                pd.Series([r[ex.BUDGET_FEN] for r in records], dtype="float")
+            ).to_numpy(),
+            names["execution.col.adjusted"]: wan(
+                pd.Series([r[ex.ADJUSTED_FEN] for r in records], dtype="float")
+            ).to_numpy(),
+            names["execution.col.final"]: wan(
+                pd.Series([r[ex.FINAL_FEN] for r in records], dtype="float")
+            ).to_numpy(),
+            names["execution.col.rate_budget"]: [_pct(r[ex.RATE_BUDGET]) for r in records],
+            names["execution.col.rate_adjusted"]: [_pct(r[ex.RATE_ADJUSTED]) for r in records],
+            names["col.level"]: [
+                level_text(r["level"], lang)
+                if isinstance(r["level"], str)
+                else i18n.t("execution.state.no_data", lang)
+                for r in records
+            ],
+            names["col.message"]: [r[message] for r in records],
+        }
+    )
+    keys = pd.DataFrame(
+        {"level": [r["level"] for r in records], "scope_type": [r[SCOPE_TYPE] for r in records]}, dtype=object
+    )
+    return Table(
+        table,
+        keys,
+        money=tuple(
+            names[k] for k in ("execution.col.budget", "execution.col.adjusted", "execution.col.final")
+        ),
+        integers=(names["col.year"],),
+        level=names["col.level"],
+        wide=(names["col.message"],),
+        narrow=(names["col.year"],),
+        pinned=(names["col.department"],),
+    )
+
+
+def _pct(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value) * 100
+
+
+def pefa_table(evaluation: Evaluation, lang: str) -> Table:
+    rows = pefa_rows(evaluation, lang)
+    table = pd.DataFrame(index=rows.index)
+    for key in PEFA_COLUMNS:
+        values = rows[key]
+        if key in PEFA_MONEY:
+            values = wan(values)
+        elif key in PEFA_PERCENT:
+            values = pd.to_numeric(values, errors="coerce")
+        table[money_label(key, lang) if key in PEFA_MONEY else label(key, lang)] = values.to_numpy()
+    return Table(
+        table,
+        pd.DataFrame(index=rows.index),
+        money=tuple(money_label(k, lang) for k in PEFA_MONEY),
+        integers=(label("col.year", lang),),
+        pinned=(label("col.department", lang),),
+    )
