@@ -29,15 +29,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from . import __version__, i18n
+from . import __version__
 from .engine.evaluate import Evaluation, evaluate
 from .engine.findings import MESSAGE_EN, MESSAGE_ZH
 from .engine.grade import LEVEL
+from .engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from .errors import BudgetGuardError, InputError, Place
 from .inbox import LEDGER_MISSING, VANISHED, WAITING, Entry, Note, earlier_reports, scan_inbox
-from .ingest.result import FileReport, LoadResult
+from .ingest.result import LoadResult
 from .ingest.sources import Source, display_name, read_path
 from .limits import DEFAULT_LIMITS, Limits
+from .outcome import RunOutcome, input_failed_text, load_error_text, run_outcome, unreadable_files
 from .reports import DEFAULT_FORMATS, write_reports
 from .rulebook import LEVEL_ORDER, Level, Rules
 from .safety import remove_stale_temps, safe_filename
@@ -51,6 +53,7 @@ EXIT_FINDINGS = 1
 EXIT_INPUT = 2
 EXIT_LOCKED = 3
 EXIT_INTERNAL = 4
+EXIT_NOTHING_COMPARED = 5  # every input read, but no cell compared like for like: never a sign-off
 EXIT_INTERRUPTED = 130  # Ctrl-C (SIGINT)
 EXIT_TERMINATED = 143  # SIGTERM (systemd stop, Airflow task kill): 128 + 15
 LEDGER_BUSY_SECONDS = 30.0  # how long a write waits for another process's read transaction
@@ -128,6 +131,10 @@ _HASH_CHUNK = 1 << 20
 PROCESSED = "processed"  # read and reported (whatever the findings)
 FAILED = "failed"  # the file could not be read (user error; not retried until its content changes)
 ERROR = "error"  # budget-guard itself failed on it (a bug; retried on the next run)
+NO_NEW_FILES = "no_new_files"  # batch outcome: nothing new in the inbox
+NOTHING_COMPARED = (
+    "nothing_compared"  # read, but no cell compared like for like (one year only, stage absent)
+)
 SKIPPED = "skipped"  # already processed in an earlier run (not stored per file)
 
 Progress = Callable[[str, dict[str, Any]], None]
@@ -195,33 +202,13 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def exit_code_for(worst_level: str, fail_on: str) -> int:
-    """1 when the worst finding is at or above the fail level, else 0."""
+    """1 when the worst finding is at or above the fail level, else 0 (for a run that compared something)."""
     if fail_on == "none":
         return EXIT_OK
     rank = {lv.value: lv.rank for lv in LEVEL_ORDER}
+    if worst_level not in rank:
+        raise ValueError(f"not a graded level: {worst_level!r}")
     return EXIT_FINDINGS if rank[worst_level] >= rank[fail_on] else EXIT_OK
-
-
-MAX_REASONS_SHOWN = 5  # the reports list every problem; the one-line error names the first few
-
-
-def unreadable_files(load: LoadResult) -> list[FileReport]:
-    """Files that gave nothing to check: failed outright, or no table read or set aside with a reason
-    (a 收支总表, an empty 政府性基金 table or a repeated table is accounted for, not a failure)."""
-    return [f for f in load.files if f.unreadable]
-
-
-def load_error_text(load: LoadResult, lang: str) -> str:
-    """One line naming each unreadable file and why."""
-    parts = []
-    for f in unreadable_files(load):
-        reasons = [p.describe(lang) for p in load.errors if p.file in (f.name, f.path)]
-        shown = "; ".join(reasons[:MAX_REASONS_SHOWN])
-        if len(reasons) > MAX_REASONS_SHOWN:
-            shown += f" …(+{len(reasons) - MAX_REASONS_SHOWN})"
-        sep = "：" if lang == "zh" else ": "
-        parts.append(f"{f.name}{sep}{shown or i18n.t('outcome.no_lines', lang)}")
-    return " | ".join(parts)
 
 
 def refuse_other_departments(load: LoadResult, department: str | None) -> None:
@@ -262,15 +249,21 @@ class CheckOutcome:
     exit_code: int
     fail_on: str
     message: str = ""
+    run: RunOutcome | None = None
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (check --ledger)
     run_id: int | None = None
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
+        run = self.run or run_outcome(self.evaluation, self.load)
         return {
+            "command": "check",
             "exit_code": self.exit_code,
+            "outcome": run.outcome,
+            "headline": run.headline_zh,
             "fail_on": self.fail_on,
             "worst_level": self.evaluation.worst_level(),
+            "state_counts": self.evaluation.state_counts(),
             "level_counts": self.evaluation.level_counts(),
             "findings": int(len(self.evaluation.findings)),
             "lines": int(self.evaluation.line_count),
@@ -359,8 +352,8 @@ def run_check(
     unreadable = unreadable_files(load)
     if require_readable and len(unreadable) == len(load.files):
         raise InputError(
-            load_error_text(load, "zh"),
-            load_error_text(load, "en"),
+            input_failed_text(load, "zh"),
+            input_failed_text(load, "en"),
             hint_zh=load_error_hints(load, "zh"),
             hint_en=load_error_hints(load, "en"),
         )
@@ -374,19 +367,25 @@ def run_check(
     progress("write", {"formats": ",".join(formats)})
     options: dict[str, Any] = {"stem": stem} if stem else {}
     reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
-    code = exit_code_for(evaluation.worst_level(), fail_on)
-    message = ""
-    if unreadable:
-        code = EXIT_INPUT
-        message = load_error_text(load, lang)
+    run = run_outcome(evaluation, load)
+    if run.failed_files:
+        code, message = EXIT_INPUT, load_error_text(load, lang)
+    elif not run.compared:
+        code, message = EXIT_NOTHING_COMPARED, run.headline(lang)
+    else:
+        code, message = exit_code_for(run.outcome, fail_on), ""
     if ledger_path is None:
-        return CheckOutcome(load, evaluation, reports, code, fail_on, message)
-    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, len(unreadable), code, clock)
+        return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
+    run_id, changes = _track_check(
+        ledger_path, files, out_dir, evaluation, len(run.failed_files), code, clock
+    )
     from .cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
     reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
-    return CheckOutcome(load, evaluation, reports, code, fail_on, message, changes, run_id)
+    return CheckOutcome(
+        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+    )
 
 
 def _run_engine_check(
@@ -420,12 +419,24 @@ def _run_engine_check(
     progress("write", {"formats": ",".join(formats)})
     options: dict[str, Any] = {"stem": stem} if stem else {}
     reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
-    code = exit_code_for(evaluation.worst_level(), fail_on)
+    run = run_outcome(evaluation, load)  # the same outcome and exit codes as the pandas path
+    if run.failed_files:
+        code, message = EXIT_INPUT, load_error_text(load, lang)
+    elif not run.compared:
+        code, message = EXIT_NOTHING_COMPARED, run.headline(lang)
+    else:
+        code, message = exit_code_for(run.outcome, fail_on), ""
     if ledger_path is None:
-        return CheckOutcome(load, evaluation, reports, code, fail_on, "")
+        return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     files = [Path(f.path) for f in load.files if f.path and Path(f.path).exists()]
     run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, 0, code, clock)
-    return CheckOutcome(load, evaluation, reports, code, fail_on, "", changes, run_id)
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    return CheckOutcome(
+        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+    )
 
 
 def _track_check(
@@ -451,7 +462,12 @@ def _track_check(
     changes = RunChanges()
     if not unreadable:
         changes = track_evaluation(store, evaluation, run_id=run_id, file=", ".join(p.name for p in files))
-    status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
+    status = {
+        EXIT_OK: "ok",
+        EXIT_FINDINGS: "findings",
+        EXIT_INPUT: "failed",
+        EXIT_NOTHING_COMPARED: NOTHING_COMPARED,
+    }.get(code, "error")
     ledger.finish_run(
         run_id,
         status=status,
@@ -762,12 +778,26 @@ class BatchOutcome:
 
     @property
     def failed(self) -> int:
+        """Files that could not be read or that compared nothing (no sign-off for them)."""
         return sum(f.status != PROCESSED for f in self.files)
+
+    @property
+    def outcome(self) -> str:
+        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none."""
+        if any(f.status in (FAILED, ERROR) for f in self.files):
+            return OUTCOME_INPUT_FAILED
+        if any(f.status == NOTHING_COMPARED for f in self.files):
+            return OUTCOME_NOTHING_COMPARED
+        if not self.files:
+            return NO_NEW_FILES
+        return _worst([f.worst_level for f in self.files if f.worst_level]) or OUTCOME_NOTHING_COMPARED
 
     def as_record(self) -> dict[str, Any]:
         return {
+            "command": "batch",
             "run_id": self.run_id,
             "exit_code": self.exit_code,
+            "outcome": self.outcome,
             "processed": len(self.files),
             "failed": self.failed,
             "skipped": self.skipped,
@@ -856,17 +886,18 @@ def _process_file(
         )
     ev = check.evaluation
     counts = ev.level_counts()
-    readable = not unreadable_files(check.load)
+    run = check.run or run_outcome(ev, check.load)
+    status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
     if reds is not None:
         red = ev.findings.loc[ev.findings[LEVEL] == Level.red.value]
         reds.extend((entry.name, zh, en) for zh, en in zip(red[MESSAGE_ZH], red[MESSAGE_EN], strict=True))
-    if readable and on_check is not None:
+    if status == PROCESSED and on_check is not None:
         on_check(Path(entry.name), check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(
         **base,
         processed_at=now_utc(),
-        status=PROCESSED if readable else FAILED,
-        worst_level=ev.worst_level() if readable else None,
+        status=status,
+        worst_level=ev.worst_level() if status == PROCESSED else None,
         findings=int(len(ev.findings)),
         red=counts[Level.red.value],
         yellow=counts[Level.yellow.value],
@@ -1037,7 +1068,12 @@ def run_batch(
             codes = [o.exit_code for o in outcomes] + [EXIT_INPUT for n in notes if n.refused]
             code = max(codes, default=EXIT_OK, key=_exit_precedence)
             worst = _worst([o.worst_level for o in outcomes if o.worst_level])
-            status = {EXIT_OK: "ok", EXIT_FINDINGS: "findings", EXIT_INPUT: "failed"}.get(code, "error")
+            status = {
+                EXIT_OK: "ok",
+                EXIT_FINDINGS: "findings",
+                EXIT_INPUT: "failed",
+                EXIT_NOTHING_COMPARED: NOTHING_COMPARED,
+            }.get(code, "error")
             failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
             case_changes = changes() if changes else None  # the ladder once, after every file was seen
             case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
@@ -1125,8 +1161,11 @@ def _case_tracker(
 
 
 def _exit_precedence(code: int) -> int:
-    """Which exit code wins when files disagree: internal error > unreadable input > findings > ok."""
-    return {EXIT_OK: 0, EXIT_FINDINGS: 1, EXIT_INPUT: 2, EXIT_INTERNAL: 3}.get(code, 3)
+    """Which exit code wins when files disagree: internal error > unreadable input > nothing compared
+    > findings > ok (a file that compared nothing is no sign-off, whatever the others found)."""
+    return {EXIT_OK: 0, EXIT_FINDINGS: 1, EXIT_NOTHING_COMPARED: 2, EXIT_INPUT: 3, EXIT_INTERNAL: 4}.get(
+        code, 4
+    )
 
 
 def _worst(levels: list[str]) -> str | None:

@@ -3,7 +3,8 @@
 Exit codes (docs/cli.md): 0 nothing at or above the fail level; 1 findings at or above it;
 2 unreadable input, invalid rules or bad arguments (one clear line, never a traceback);
 3 another batch run holds the lock; 4 an internal error (a bug: the traceback is printed);
-130 interrupted.
+5 every input read but nothing compared like for like (never a sign-off); 130 interrupted.
+With ``--json``, ``check`` and ``batch`` print exactly one summary line on every exit.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .batch import (
     EXIT_OK,
     EXIT_TERMINATED,
     FAIL_LEVELS,
+    NOTHING_COMPARED,
     BatchLocked,
     BatchOutcome,
     CheckOutcome,
@@ -47,6 +49,7 @@ from .batch import (
 from .clock import beijing_short, now_utc, utc_text
 from .engine.findings import MESSAGE_EN, MESSAGE_ZH
 from .engine.grade import LEVEL
+from .engine.states import OUTCOME_INPUT_FAILED, STATES
 from .errors import BudgetGuardError, InputError, Place, RulesError
 from .inbox import LEDGER_MISSING, settle_seconds_default
 from .ingest.outcomes import table_summary_lines
@@ -72,9 +75,50 @@ _json_option = click.option(
 )
 
 
+class _JsonSummary:
+    """``check``/``batch --json`` print exactly one summary line on every exit (2, 3, 4, 130 too).
+
+    The command prints its own record when it finishes; ``main`` prints a short one for any
+    exit that happened before (bad input, lock held, a bug, an interrupt), so a scheduler
+    always has a last stdout line to push.
+    """
+
+    commands = ("check", "batch")
+
+    def __init__(self) -> None:
+        self.wanted = False
+        self.emitted = False
+        self.command = ""
+        self.messages: list[str] = []
+
+    def start(self, argv: list[str]) -> None:
+        self.__init__()
+        self.command = next((a for a in argv if not a.startswith("-")), "")
+        self.wanted = self.command in self.commands and "--json" in argv
+
+    def fallback(self, code: int) -> dict[str, Any]:
+        outcome = {
+            EXIT_INPUT: OUTCOME_INPUT_FAILED,
+            EXIT_LOCKED: "locked",
+            EXIT_INTERNAL: "internal_error",
+            EXIT_INTERRUPTED: "interrupted",
+            EXIT_TERMINATED: "interrupted",
+        }.get(code, "error")
+        return {
+            "command": self.command,
+            "exit_code": code,
+            "outcome": outcome,
+            "message": " | ".join(self.messages),
+        }
+
+
+_SUMMARY = _JsonSummary()
+
+
 def _emit_json(record: Any) -> None:
     """One line of JSON: schedulers (Airflow's XCom, log shippers) take the last stdout line."""
     click.echo(json.dumps(record, ensure_ascii=False, default=str))
+    _SUMMARY.emitted = True
 
 
 def _print_quietly(show: Callable[..., None], *args: Any) -> None:
@@ -91,6 +135,7 @@ def _error(message: str, lang: str, hint: str = "") -> None:
 
     Control characters from file names (newline, ESC) are shown escaped, never sent raw.
     """
+    _SUMMARY.messages.append(message)
     click.echo(escape_controls(i18n.t("cli.error", lang, message=message)), err=True)
     if hint:
         click.echo(escape_controls(i18n.t("cli.hint", lang, hint=hint)), err=True)
@@ -105,7 +150,9 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
         try:
             return command(*args, **kwargs)
         except BatchLocked as exc:
-            click.echo(i18n.t("cli.locked", lang, path=exc.lock_path) + f" — {exc.message(lang)}", err=True)
+            text = i18n.t("cli.locked", lang, path=exc.lock_path) + f" — {exc.message(lang)}"
+            _SUMMARY.messages.append(text)
+            click.echo(text, err=True)
             return EXIT_LOCKED
         except RulesError as exc:
             sep = "：" if lang == "zh" else ": "
@@ -277,9 +324,19 @@ def _print_levels(counts: dict[str, int], lang: str) -> None:
         click.echo(_pad(i18n.level_label(level.value, lang), width) + str(counts.get(level.value, 0)))
 
 
+def _print_states(counts: dict[str, int], lang: str) -> None:
+    """One line of cell counts by state (达标 only counts cells compared like for like)."""
+    parts = [f"{i18n.t(f'state.{state}', lang)} {counts.get(state, 0)}" for state in reversed(STATES)]
+    click.echo(i18n.t("cli.states", lang, counts=(" · ").join(parts)))
+
+
 def _print_check(outcome: CheckOutcome, lang: str) -> None:
     ev = outcome.evaluation
+    run = outcome.run
+    if run is not None:
+        click.echo(run.headline(lang))  # the first line says what the run is (or is not) worth
     _print_levels(ev.level_counts(), lang)
+    _print_states(ev.state_counts(), lang)
     click.echo("\n".join(table_summary_lines(outcome.load, lang)))
     click.echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
@@ -288,7 +345,11 @@ def _print_check(outcome: CheckOutcome, lang: str) -> None:
         [(zh, en) for zh, en in zip(*_red_messages(ev), strict=True)],
         lang,
     )
-    worst = i18n.level_label(ev.worst_level(), lang)
+    worst = (
+        i18n.t(f"outcome.{run.outcome}", lang)
+        if run is not None
+        else i18n.level_label(ev.worst_level(), lang)
+    )
     click.echo(
         i18n.t(
             "cli.outcome",
@@ -341,10 +402,11 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         level = (
             i18n.level_label(f.worst_level, lang) if f.worst_level else i18n.t(f"outcome.{f.status}", lang)
         )
+        if f.status == NOTHING_COMPARED:
+            level = i18n.t("outcome.nothing_compared", lang)
         click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
     for note in outcome.notes:
         click.echo(escape_controls(f"  {note.message(lang)}"))
-        click.echo(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip())
     reds = outcome.red_findings
     _print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
 
@@ -820,8 +882,10 @@ def main(argv: list[str] | None = None) -> int:
     """
     with contextlib.suppress(ValueError):  # not the main thread (embedded): leave signals alone
         signal.signal(signal.SIGTERM, _raise_terminated)
+    args = list(sys.argv[1:] if argv is None else argv)
+    _SUMMARY.start(args)
     try:
-        code = cli.main(args=argv, prog_name="budget-guard", standalone_mode=False)
+        code = cli.main(args=args, prog_name="budget-guard", standalone_mode=False)
     except click.exceptions.Exit as exc:
         code = exc.exit_code
     except click.ClickException as exc:
@@ -837,7 +901,11 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         click.echo("budget-guard internal error (a bug, please report it with the traceback above)", err=True)
         code = EXIT_INTERNAL
-    return int(code or 0)
+    code = int(code or 0)
+    if _SUMMARY.wanted and not _SUMMARY.emitted:
+        with contextlib.suppress(BrokenPipeError, OSError):
+            _emit_json(_SUMMARY.fallback(code))
+    return code
 
 
 if __name__ == "__main__":

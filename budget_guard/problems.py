@@ -454,6 +454,14 @@ _KINDS = [
         "Informational: a merged 部门/年度 cell holds for all the rows it covers.",
     ),
     # -- end of hostile block ---------------------------------------------------------------------
+    # trust: one source per department-year (ingest/cross_source.py)
+    ProblemKind(
+        "source-set-aside",
+        Severity.warning,
+        "{department}{year}年{stage}的{lines}行与{kept}重复（同一部门、同一年度的同一笔钱），已按该文件计入，本文件这些行未计入",
+        "{department} {year} {stage}: {lines} line(s) describe the same money as {kept}; counted once, from {kept}",
+        "Each amount is counted once, from the line-level file. Remove this file from the run if it should not be there.",
+    ),
 ]
 
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}

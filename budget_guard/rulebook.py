@@ -212,6 +212,17 @@ class Grading(_Strict):
     prior_zero_increase: Level
     directions: dict[Direction, DirectionGrading]
 
+    # trust: a 不可比 / 无数据 cell is never 达标; these keys only set how loudly its gap is reported.
+    @field_validator("no_baseline", "missing_current", "empty_category")
+    @classmethod
+    def _gap_not_compliant(cls, v: Level) -> Level:
+        if v is Level.compliant:
+            raise RuleProblem(
+                "缺数据、不可比的情况不能定为达标（compliant），请改为 white、yellow 或 red",
+                "a gap in the data (not comparable / no data) cannot be 'compliant'; use white, yellow or red",
+            )
+        return v
+
     @field_validator("directions")
     @classmethod
     def _both(cls, v: dict[Direction, DirectionGrading]) -> dict[Direction, DirectionGrading]:

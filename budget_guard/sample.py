@@ -271,15 +271,10 @@ PLANTED: tuple[Plant, ...] = (
 NEW_SANGONG = ("农业农村局", 2025, Line("sangong", "30217", "公务接待费", 0.3))
 
 
-def _finding(scope: str, category: str, year: int, level: str, reason: str) -> dict:
+def _finding(scope: str, category: str | None, year: int, level: str, reason: str) -> dict:
     return {"scope": scope, "category": category, "year": year, "level": level, "reason": reason}
 
 
-def _gap_findings(dept: str, categories: tuple[str, ...], year: int, reason: str) -> list[dict]:
-    return [_finding(dept, c, year, "white", reason) for c in categories]
-
-
-_ADMIN_CATS = ("sangong", "general_expenditure", "daily_public", "operating")
 MANIFEST: list[dict] = [
     {
         "id": "P1",
@@ -350,20 +345,18 @@ MANIFEST: list[dict] = [
     {
         "id": "W3",
         "level": "white",
-        "zh": "人力资源和社会保障局缺报2023年数据：2023年提示漏报，2024年无上年基数；全市合计按可比口径剔除该部门",
-        "en": "人力资源和社会保障局 submitted nothing for 2023: a missing-year notice for 2023 and no baseline "
-        "in 2024; the whole-government comparison leaves it out",
-        "findings": _gap_findings(
-            "人力资源和社会保障局", _ADMIN_CATS + ("livelihood",), 2023, "missing_current"
-        )
-        + _gap_findings("人力资源和社会保障局", _ADMIN_CATS + ("livelihood",), 2024, "no_baseline"),
+        "zh": "人力资源和社会保障局缺报2023年数据：一条数据完整性提示，2023、2024年各类别不可比；"
+        "全市合计按可比口径剔除该部门",
+        "en": "人力资源和社会保障局 submitted nothing for 2023: one completeness notice, its 2023 and 2024 "
+        "cells are not comparable; the whole-government comparison leaves it out",
+        "findings": [_finding("人力资源和社会保障局", None, 2023, "white", "department_missing")],
     },
     {
         "id": "W4",
         "level": "white",
-        "zh": "数据局2024年新组建，无2023年基数，2024年各类别提示无法同比",
-        "en": "数据局 was set up in 2024: no 2023 baseline, so its 2024 categories are notices",
-        "findings": _gap_findings("数据局", _ADMIN_CATS, 2024, "no_baseline"),
+        "zh": "数据局2024年新组建，没有2023年数据：一条数据完整性提示，2024年各类别不可比",
+        "en": "数据局 was set up in 2024: no 2023 figures, one completeness notice; its 2024 cells are not comparable",
+        "findings": [_finding("数据局", None, 2023, "white", "department_missing")],
     },
 ]
 
@@ -490,7 +483,7 @@ def write_sample(directory: str | Path) -> list[Path]:
     manifest_path.write_text(
         json.dumps(
             {
-                "description": "Planted guardrail violations in the sample city; every other scope × category × year is 达标. "
+                "description": "Planted guardrail violations in the sample city; every other compared scope × category × year is 达标. "
                 "published/ holds the 财政局 (no planted violation) as published 部门预算公开 workbooks.",
                 "files": [str(p.relative_to(out)) for p in written],
                 "lines_per_file": len(frame),

@@ -14,12 +14,13 @@ from budget_guard.engine.grade import band_level
 RULES = load_rules()
 
 
-def level_of(ev, scope: str, category: str, year: int) -> tuple[str | None, str]:
+def level_of(ev, scope: str, category: str, year: int) -> tuple[str, str]:
+    """The cell's state (达标/白/黄/红 when graded, else no_data/not_comparable) and its reason."""
     row = ev.summary[
         (ev.summary.scope == scope) & (ev.summary.category == category) & (ev.summary.year == year)
     ]
     assert len(row) == 1, f"no summary row for {scope} {category} {year}"
-    return row.level.iloc[0], row.reason.iloc[0]
+    return row.state.iloc[0], row.reason.iloc[0]
 
 
 def office_costs(prev: float, cur: float, dept: str = "财政局", econ: str = "30201") -> list[dict]:
@@ -90,11 +91,14 @@ def test_growth_target_above_zero_uses_the_bands():
     assert level_of(ev, "教育局", "livelihood", 2024) == ("yellow", "shortfall")
 
 
-def test_no_prior_year_in_data_is_a_white_notice():
+def test_no_prior_year_in_data_is_not_comparable_with_a_white_notice():
     rows = [line("财政局", 2022, 100_000, econ="30201"), line("财政局", 2024, 90_000, econ="30201")]
     ev = evaluate(table(*rows), RULES)
-    assert level_of(ev, "财政局", "general_expenditure", 2024) == ("white", "no_baseline")
-    assert level_of(ev, "财政局", "general_expenditure", 2022) == (None, "first_year")
+    assert level_of(ev, "财政局", "general_expenditure", 2024) == ("not_comparable", "no_baseline")
+    assert level_of(ev, "财政局", "general_expenditure", 2022) == ("not_comparable", "first_year")
+    notice = ev.findings[(ev.findings.reason == "no_baseline") & (ev.findings.scope == "财政局")]
+    assert set(notice.level) == {"white"} and set(notice.state) == {"not_comparable"}
+    assert ev.outcome() == "nothing_compared" and ev.state_counts()["compliant"] == 0
 
 
 def test_first_year_is_not_a_finding():
@@ -122,7 +126,7 @@ def test_prior_zero_then_spending_in_a_no_decrease_category_is_compliant():
     assert level_of(ev, "商务局", "investment_attraction", 2024) == ("compliant", "from_zero")
 
 
-def test_department_missing_a_year_is_reported_both_ways():
+def test_department_missing_a_year_is_one_completeness_finding():
     rows = [
         line("人社局", 2022, 100_000, econ="30201"),
         line("人社局", 2024, 90_000, econ="30201"),
@@ -131,8 +135,13 @@ def test_department_missing_a_year_is_reported_both_ways():
         line("财政局", 2024, 80_000, econ="30201"),
     ]
     ev = evaluate(table(*rows), RULES)
-    assert level_of(ev, "人社局", "general_expenditure", 2023) == ("white", "missing_current")
-    assert level_of(ev, "人社局", "general_expenditure", 2024) == ("white", "no_baseline")
+    assert level_of(ev, "人社局", "general_expenditure", 2023) == ("not_comparable", "department_missing")
+    assert level_of(ev, "人社局", "general_expenditure", 2024) == ("not_comparable", "previous_year_missing")
+    own = ev.findings[ev.findings.scope == "人社局"]
+    assert len(own) == 1 and own.year.iloc[0] == 2023 and own.level.iloc[0] == "white"
+    assert own.finding_kind.iloc[0] == "completeness"
+    assert "人社局2023年没有报送任何支出数据（2022年10.00万元，2024年9.00万元）" in own.message_zh.iloc[0]
+    assert "全市合计" in own.message_zh.iloc[0]
     # the whole government compares like with like: 财政局 alone, -10% and -11.1%
     assert level_of(ev, "全市合计", "general_expenditure", 2023)[0] == "compliant"
     gov = ev.summary[(ev.summary.scope == "全市合计") & (ev.summary.category == "general_expenditure")]
@@ -225,7 +234,7 @@ def test_previous_year_with_only_functional_lines_is_no_baseline_for_economic_ca
         line("财政局", 2024, 30_000, econ="30217"),
     ]
     ev = evaluate(table(*rows), RULES)
-    assert level_of(ev, "财政局", "sangong", 2024) == ("white", "no_baseline")
+    assert level_of(ev, "财政局", "sangong", 2024) == ("not_comparable", "no_baseline")
 
 
 def test_lines_from_a_different_kind_of_table_are_not_compared():
@@ -236,12 +245,14 @@ def test_lines_from_a_different_kind_of_table_are_not_compared():
         line("财政局", 2024, 900_000, econ="30201") | {"source_layout": "side-by-side"},
     ]
     ev = evaluate(table(*rows), RULES)
-    assert level_of(ev, "财政局", "general_expenditure", 2024) == ("white", "table_changed")
+    assert level_of(ev, "财政局", "general_expenditure", 2024) == ("not_comparable", "table_changed")
     assert "不同的表" in ev.findings[ev.findings.reason == "table_changed"].message_zh.iloc[0]
     # the whole government leaves the department out of the comparison instead of grading +2,400 %
     gov = ev.summary[(ev.summary.scope == "全市合计") & (ev.summary.category == "general_expenditure")]
     assert gov.set_index("year").loc[2024, "excluded_departments"] == 1
-    assert gov.set_index("year").loc[2024, "level"] == "compliant"
+    # ... and with no department left to compare, 全市合计 is 不可比, never 达标
+    assert gov.set_index("year").loc[2024, "state"] == "not_comparable"
+    assert gov.set_index("year").loc[2024, "reason"] == "no_comparable_department"
 
 
 def test_same_kind_of_table_plus_more_this_year_is_still_compared_when_last_year_had_it():

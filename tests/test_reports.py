@@ -75,6 +75,7 @@ def load(evaluation):
         file="dept.csv",
         sheet=None,
         layout="long",
+        outcome="read",
         rows_read=9,
         data_rows=7,
         header_rows=1,
@@ -368,7 +369,11 @@ def test_compliance_matrix_is_worst_level_per_category_and_year(evaluation):
     assert matrix.loc[("sangong", 2025), "level"] == "red"
     assert matrix.loc[("general_expenditure", 2025), "level"] == "red"  # 公务接待费 is also 一般性支出
     assert matrix.loc[("general_expenditure", 2025), "findings"] == 4  # red, yellow ×2, white
-    assert matrix.loc[("livelihood", 2025), "level"] == "white"  # empty category
+    # an empty category is 无数据, never 达标 (its white finding is counted beside it)
+    assert matrix.loc[("livelihood", 2025), "state"] == "no_data"
+    assert matrix.loc[("livelihood", 2025), "level"] is None
+    assert matrix.loc[("livelihood", 2025), "findings"] == 1
+    assert matrix.loc[("sangong", 2024), "state"] == "not_comparable"  # the first year
     assert matrix.loc[("sangong", 2024), "level"] is None
 
 

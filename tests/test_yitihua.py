@@ -208,7 +208,9 @@ def test_division_and_unit_scopes_compare_like_for_like():
     division = s.loc[("division", "甲区")]
     assert division["parent"] == "全市合计" and division["excluded_departments"] == 1
     assert int(division["basis_prev_amount_fen"]) == 100_000_00
-    assert s.loc[("department", "甲区教育局"), "reason"] == "no_baseline"
+    # it sent nothing for 2023: 不可比 (previous_year_missing), one completeness finding, never 达标
+    assert s.loc[("department", "甲区教育局"), "reason"] == "previous_year_missing"
+    assert s.loc[("department", "甲区教育局"), "state"] == "not_comparable"
 
 
 def test_tables_without_division_or_unit_have_no_such_rows():

@@ -33,6 +33,7 @@ from .views.common import (
     level_text,
     money_label,
 )
+from .views.trend import TOTAL_WAN
 
 ROW_HEIGHT = 54
 LABEL_WIDTH = {"zh": 130, "en": 185}  # px of category labels, the same in every heatmap
@@ -139,7 +140,9 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
     base = alt.Chart().encode(x=x)
     tooltip = [
         alt.Tooltip(f"{YEAR}:O", title=_t("col.year", lang)),
-        alt.Tooltip(f"{AMOUNT_WAN}:Q", title=money_label("col.amount", lang), format=",.2f"),
+        alt.Tooltip(f"{AMOUNT_WAN}:Q", title=i18n.t("app.trend.basis_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{PREV_AMOUNT_WAN}:Q", title=i18n.t("app.trend.basis_prev_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{TOTAL_WAN}:Q", title=i18n.t("app.trend.total_amount", lang), format=",.2f"),
         alt.Tooltip(f"{RATE_TEXT}:N", title=_t("col.change_rate", lang)),
         alt.Tooltip(f"{TARGET_WAN}:Q", title=i18n.t("app.trend.target_amount", lang), format=",.2f"),
         alt.Tooltip(f"{TARGET_TEXT}:N", title=_t("col.target", lang)),

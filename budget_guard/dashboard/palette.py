@@ -1,31 +1,21 @@
-"""Level colours for the dashboard: the XLSX 督办单 fills (Excel's good/neutral/bad palette) plus text colours."""
+"""Cell colours for the dashboard: the states of engine/states.py (the XLSX 督办单 uses the same fills)."""
 
 from __future__ import annotations
 
-from ..reports.xlsx_report import LEVEL_FILLS
-from ..rulebook import LEVEL_ORDER, Level
+from ..engine import states
 
-NOT_COMPARED = "none"  # a cell with no grade: the first year, or no spending in either year
+NOT_COMPARED = states.NO_DATA  # a cell with no summary row at all reads as 无数据
 
-FILL: dict[str, str] = {
-    **{level: f"#{color}" for level, color in LEVEL_FILLS.items()},
-    NOT_COMPARED: "#FFFFFF",
-}
-TEXT: dict[str, str] = {
-    Level.compliant.value: "#006100",
-    Level.white.value: "#404040",
-    Level.yellow.value: "#9C5700",
-    Level.red.value: "#9C0006",
-    NOT_COMPARED: "#8C8C8C",
-}
+FILL: dict[str, str] = {state: f"#{colour}" for state, colour in states.FILL.items()}
+TEXT: dict[str, str] = {state: f"#{colour}" for state, colour in states.TEXT_COLOUR.items()}
 BORDER = "#BFBFBF"
 TARGET = "#1F1F1F"
-LEVELS: tuple[str, ...] = tuple(level.value for level in LEVEL_ORDER)
-LEVELS_WITH_NONE: tuple[str, ...] = (*LEVELS, NOT_COMPARED)
+LEVELS: tuple[str, ...] = states.GRADED_STATES
+LEVELS_WITH_NONE: tuple[str, ...] = states.STATES
 
 
 def cell_css(level: str | None) -> str:
-    """CSS for a table cell of ``level`` (pandas Styler); empty for no level."""
+    """CSS for a table cell of ``level`` (a state; pandas Styler); empty for none."""
     if not level or level not in FILL:
         return ""
     return f"background-color: {FILL[level]}; color: {TEXT[level]}"

@@ -36,6 +36,12 @@ FIRST_YEAR = "first_year"
 BASIS_AMOUNT_FEN = "basis_amount_fen"
 BASIS_PREV_AMOUNT_FEN = "basis_prev_amount_fen"
 EXCLUDED_DEPARTMENTS = "excluded_departments"
+SCOPE_PRESENT = "scope_present"  # the department has any line at all of the compared stage that year
+PREV_SCOPE_PRESENT = "prev_scope_present"
+BASIS_LINES = (
+    "basis_lines"  # lines behind the comparable-basis amounts (全市合计: comparable departments only)
+)
+BASIS_PREV_LINES = "basis_prev_lines"
 
 PARENT = "parent"  # the scope one level up: 单位 → 部门 → 区划 → 全市 (missing when not one)
 BASELINE_STAGE = "baseline_stage"  # which figures of the previous year were compared with
@@ -77,12 +83,18 @@ def with_group(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 def _with_previous(current: pd.DataFrame, baseline: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
     """Each direct-scope row next to the same scope's previous-year row of the baseline figures."""
     keys = [SCOPE, CATEGORY, YEAR]
-    prev = baseline[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK]].rename(
+    # a scope without its own presence column (a frame built by hand) is present wherever it has rows
+    if SCOPE_PRESENT not in current:
+        current = current.assign(**{SCOPE_PRESENT: True})
+    if SCOPE_PRESENT not in baseline:
+        baseline = baseline.assign(**{SCOPE_PRESENT: True})
+    prev = baseline[keys + [AMOUNT_FEN, LINES, SCOPE_HAS_LINES, TABLES_MASK, SCOPE_PRESENT]].rename(
         columns={
             AMOUNT_FEN: PREV_AMOUNT_FEN,
             LINES: PREV_LINES,
             SCOPE_HAS_LINES: PREV_SCOPE_HAS_LINES,
             TABLES_MASK: PREV_TABLES_MASK,
+            SCOPE_PRESENT: PREV_SCOPE_PRESENT,
         }
     )
     prev[YEAR] = prev[YEAR] + 1
@@ -91,12 +103,15 @@ def _with_previous(current: pd.DataFrame, baseline: pd.DataFrame) -> tuple[pd.Da
     dept[PREV_LINES] = dept[PREV_LINES].fillna(0).astype(np.int64)
     dept[PREV_SCOPE_HAS_LINES] = dept[PREV_SCOPE_HAS_LINES].astype("boolean").fillna(False).astype(bool)
     dept[PREV_TABLES_MASK] = dept[PREV_TABLES_MASK].fillna(0).astype(np.int64)
+    dept[PREV_SCOPE_PRESENT] = dept[PREV_SCOPE_PRESENT].astype("boolean").fillna(False).astype(bool)
     # Like for like: this year's lines come from the kinds of table last year also had (a 三公经费表
     # alone last year is no baseline for this year's 基本支出表 一般性支出).
     dept[SAME_TABLES] = (dept[TABLES_MASK] & ~dept[PREV_TABLES_MASK]) == 0
     comparable = dept[SCOPE_HAS_LINES] & dept[PREV_SCOPE_HAS_LINES] & dept[SAME_TABLES]
     dept[BASIS_AMOUNT_FEN] = dept[AMOUNT_FEN]
     dept[BASIS_PREV_AMOUNT_FEN] = dept[PREV_AMOUNT_FEN]
+    dept[BASIS_LINES] = dept[LINES]
+    dept[BASIS_PREV_LINES] = dept[PREV_LINES]
     dept[EXCLUDED_DEPARTMENTS] = 0
     return dept, comparable
 
@@ -106,6 +121,8 @@ def _rollup(dept: pd.DataFrame, comparable: pd.Series, by: list[str]) -> pd.Data
     work = dept.assign(
         _basis_cur=np.where(comparable, dept[AMOUNT_FEN], 0),
         _basis_prev=np.where(comparable, dept[PREV_AMOUNT_FEN], 0),
+        _basis_lines=np.where(comparable, dept[LINES], 0),
+        _basis_prev_lines=np.where(comparable, dept[PREV_LINES], 0),
         _excluded=(~comparable & (dept[SCOPE_HAS_LINES] | dept[PREV_SCOPE_HAS_LINES])).astype(np.int64),
     )
     out = work.groupby(by + [CATEGORY, YEAR], sort=False, as_index=False).agg(
@@ -118,6 +135,10 @@ def _rollup(dept: pd.DataFrame, comparable: pd.Series, by: list[str]) -> pd.Data
             PREV_SCOPE_HAS_LINES: (PREV_SCOPE_HAS_LINES, "any"),
             BASIS_AMOUNT_FEN: ("_basis_cur", "sum"),
             BASIS_PREV_AMOUNT_FEN: ("_basis_prev", "sum"),
+            BASIS_LINES: ("_basis_lines", "sum"),
+            BASIS_PREV_LINES: ("_basis_prev_lines", "sum"),
+            SCOPE_PRESENT: (SCOPE_PRESENT, "any"),
+            PREV_SCOPE_PRESENT: (PREV_SCOPE_PRESENT, "any"),
             EXCLUDED_DEPARTMENTS: ("_excluded", "sum"),
         }
     )
@@ -174,7 +195,14 @@ def year_over_year(
         unit_rows, _ = _with_previous(units, units if unit_baseline is None else unit_baseline)
         parts.append(unit_rows)
     out = pd.concat(parts, ignore_index=True)
-    for col in (AMOUNT_FEN, PREV_AMOUNT_FEN, BASIS_AMOUNT_FEN, BASIS_PREV_AMOUNT_FEN):
+    for col in (
+        AMOUNT_FEN,
+        PREV_AMOUNT_FEN,
+        BASIS_AMOUNT_FEN,
+        BASIS_PREV_AMOUNT_FEN,
+        BASIS_LINES,
+        BASIS_PREV_LINES,
+    ):
         out[col] = out[col].astype(np.int64)
     out[PREV_YEAR] = out[YEAR] - 1
     out[PREV_YEAR_IN_DATA] = out[PREV_YEAR].isin(baseline_years)

@@ -12,16 +12,18 @@ from .. import i18n
 from ..errors import InputError
 from ..rulebook import LEVEL_ORDER, Rules
 from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, UNIT, conform, format_wan
+from . import states
 from .backends.pandas_backend import PandasDrill, line_summary
 from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
 from .compare import GOVERNMENT, UNIT_SCOPE, year_over_year
 from .execution import execution, execution_findings, pefa
-from .findings import build_findings
+from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .seam import LineSummary
+from .states import STATE
 from .summarize import department_cells, empty_categories, stage_notes, stage_years
 from .summarize import departments as departments_of
 
@@ -46,6 +48,9 @@ class Evaluation:
     - ``findings``: the white / yellow / red rows with messages (zh, en) and source rows
     - ``unclassified``: lines in no category (reported, never dropped)
     - ``reconciliation``: input = classified + unclassified, per stage × year × department
+
+    ``summary['state']`` (engine/states.py) says for every cell whether it was compared like for
+    like; ``state_counts``, ``graded_cells`` and ``outcome`` are what every report's first line uses.
     """
 
     rules: Rules
@@ -79,22 +84,54 @@ class Evaluation:
             return len(self.lines)
         return self.line_summary.line_count if self.line_summary is not None else 0
 
+    # A what-if run (rules edited in the dashboard, not the filed rules): each change in words,
+    # (zh, en), e.g. ("一般性支出 压减目标 5% → 2%", ...). Every report marks such a run.
+    whatif: tuple[tuple[str, str], ...] = field(default=())
+
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """Every department with a line in any stage (from the seam, so on every engine)."""
+        return tuple(departments_of(self.line_summary)) if self.line_summary is not None else ()
+
+    @property
+    def latest_year(self) -> int | None:
+        """The latest fiscal year with lines of the compared stage."""
+        if self.line_summary is None:
+            return None
+        years = stage_years(self.line_summary, self.stage)
+        return int(years.max()) if len(years) else None
+
     @property
     def balanced(self) -> bool:
         return bool(self.reconciliation[BALANCED].all())
 
     def level_counts(self) -> dict[str, int]:
-        """Counts of 达标 / white / yellow / red over graded rows (compliant) and findings."""
+        """Counts of 达标 (graded cells) and of white / yellow / red findings (notices included)."""
         counts = self.findings[LEVEL].value_counts().to_dict()
-        counts[LEVEL_ORDER[0].value] = int((self.summary[LEVEL] == LEVEL_ORDER[0].value).sum())
+        counts[LEVEL_ORDER[0].value] = int((self.summary[STATE] == states.COMPLIANT).sum())
         return {lv.value: int(counts.get(lv.value, 0)) for lv in LEVEL_ORDER}
 
-    def worst_level(self) -> str:
+    def state_counts(self) -> dict[str, int]:
+        """Summary cells by state (达标/白/黄/红/不可比/无数据), every state present as a key."""
+        counts = self.summary[STATE].value_counts().to_dict() if len(self.summary) else {}
+        return {s: int(counts.get(s, 0)) for s in states.STATES}
+
+    @property
+    def graded_cells(self) -> int:
+        """How many cells were compared like for like (0: the run compared nothing)."""
+        return int(self.summary[STATE].isin(states.GRADED_STATES).sum()) if len(self.summary) else 0
+
+    def worst_level(self) -> str | None:
+        """The worst finding level; 达标 only when something was graded and nothing found; else None."""
         present = set(self.findings[LEVEL])
-        for lv in reversed(LEVEL_ORDER):
+        for lv in reversed(LEVEL_ORDER[1:]):
             if lv.value in present:
                 return lv.value
-        return LEVEL_ORDER[0].value
+        return states.COMPLIANT if self.graded_cells else None
+
+    def outcome(self, input_failed: bool = False) -> str:
+        """The run outcome (states.OUTCOMES): never compliant when nothing was graded or input failed."""
+        return states.run_outcome(self.graded_cells, self.worst_level(), input_failed)
 
     def lines_behind(self, scope_type: str, scope: str, category: str, years: list[int]) -> pd.DataFrame:
         """The input lines behind one number in the summary (drill-down)."""
@@ -173,8 +210,14 @@ def evaluate_summary(
         rules, empty_categories(summary, rules), latest, rules.compare.government_label.zh
     )
     findings = build_findings(graded, rules, lineage)
+    extra = [completeness_findings(graded, summary, rules, stage)]
     if not empty.empty:
-        findings = pd.concat([findings, build_findings(empty, rules, lineage)], ignore_index=True)
+        extra.append(build_findings(empty, rules, lineage))
+    extra = [part for part in extra if not part.empty]
+    if extra:
+        columns = list(dict.fromkeys([*findings.columns, *(c for part in extra for c in part.columns)]))
+        parts = [findings.reindex(columns=columns), *(part.reindex(columns=columns) for part in extra)]
+        findings = sort_findings(pd.concat(parts, ignore_index=True))
     return Evaluation(
         rules=rules,
         stage=stage,

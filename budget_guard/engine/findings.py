@@ -15,6 +15,7 @@ from .compare import (
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
+    DEPARTMENT_SCOPE,
     DIRECTION,
     EXCLUDED_DEPARTMENTS,
     GOVERNMENT,
@@ -25,14 +26,35 @@ from .compare import (
     SCOPE_COLUMNS,
     SCOPE_TYPE,
 )
-from .grade import BELOW_MATERIALITY, GAP_FEN, LEVEL, MATERIALITY_FEN, REASON, SHORTFALL_PP, TARGET_PCT
+from .grade import (
+    BELOW_MATERIALITY,
+    GAP_FEN,
+    LEVEL,
+    MATERIALITY_FEN,
+    NOTICE_LEVEL,
+    REASON,
+    SHORTFALL_PP,
+    TARGET_PCT,
+)
 from .lineage import Lineage
+from .seam import INPUT_FEN, INPUT_LINES, LineSummary
+from .states import (
+    GRADED_STATES,
+    NOT_COMPARABLE,
+    REASON_DEPARTMENT_MISSING,
+    REASON_PREVIOUS_MISSING,
+    STATE,
+)
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
 SOURCES = "sources"
 SOURCE_LINES = "source_lines"
 FINDING_LEVELS = (Level.white.value, Level.yellow.value, Level.red.value)
+FINDING_KIND = "finding_kind"
+KIND_GRADED = "graded"  # a graded cell at white / yellow / red
+KIND_NOTICE = "notice"  # an ungraded cell (不可比 / 无数据) whose gap the rules report
+KIND_COMPLETENESS = "completeness"  # a department sent nothing for a year (one per department-year)
 
 
 def target_text(direction: str, target_pct: float, lang: str) -> str:
@@ -43,7 +65,7 @@ def target_text(direction: str, target_pct: float, lang: str) -> str:
     return i18n.t("target.no_decrease_zero" if target_pct == 0 else "target.no_decrease", lang, target=pct)
 
 
-def _basis(row: dict, basis_column: str, total_column: str) -> int:
+def basis_amount(row: dict, basis_column: str, total_column: str) -> int:
     """The comparable-basis amount when present (government rows), else the plain amount."""
     value = row.get(basis_column)
     if value is None or pd.isna(value):
@@ -67,8 +89,8 @@ def message(row: dict, rules: Rules, lang: str) -> str:
         "category": category.name.get(lang),
         "year": int(row[YEAR]),
         "prev_year": int(row[YEAR]) - 1,
-        "amount": format_wan(_basis(row, BASIS_AMOUNT_FEN, AMOUNT_FEN)),
-        "prev_amount": format_wan(_basis(row, BASIS_PREV_AMOUNT_FEN, PREV_AMOUNT_FEN)),
+        "amount": format_wan(basis_amount(row, BASIS_AMOUNT_FEN, AMOUNT_FEN)),
+        "prev_amount": format_wan(basis_amount(row, BASIS_PREV_AMOUNT_FEN, PREV_AMOUNT_FEN)),
         "change": format_wan(row.get(CHANGE_FEN, 0) or 0),
         "change_abs": format_wan(abs(row.get(CHANGE_FEN, 0) or 0)),
         "rate": _rate_text(row.get(CHANGE_RATE, np.nan)),
@@ -126,10 +148,19 @@ def lines_behind(
 def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.DataFrame:
     """Rows at white, yellow or red, worst first, with messages and the sources behind each.
 
-    ``lineage`` answers for all findings at once (an in-memory index, or one query on a SQL
-    backend), so the cost grows with the number of findings, not findings × lines.
+    Two kinds: graded cells at white/yellow/red, and ungraded cells (不可比/无数据) whose gap the
+    rules report at ``notice_level``. Each row keeps the cell's ``state``, so a notice about a
+    missing baseline is never mistaken for a graded white. ``lineage`` answers for all findings at
+    once (an in-memory index, or one query on a SQL backend), so the cost grows with the number of
+    findings, not findings × lines.
     """
-    found = graded.loc[graded[LEVEL].isin(FINDING_LEVELS)].copy()
+    is_graded = graded[LEVEL].isin(FINDING_LEVELS).to_numpy()
+    notice = (
+        graded[NOTICE_LEVEL].isin(FINDING_LEVELS).to_numpy() if NOTICE_LEVEL in graded else is_graded & False
+    )
+    found = graded.loc[is_graded | notice].copy()
+    found[LEVEL] = found[LEVEL].where(found[LEVEL].isin(FINDING_LEVELS), found.get(NOTICE_LEVEL))
+    found[FINDING_KIND] = np.where(found[STATE].isin(GRADED_STATES), KIND_GRADED, KIND_NOTICE)
     if found.empty:
         for col in (MESSAGE_ZH, MESSAGE_EN, SOURCES, SOURCE_LINES):
             found[col] = pd.Series(dtype=object)
@@ -150,9 +181,73 @@ def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.D
     described = lineage.describe_cells(requests)
     found[SOURCES] = [text for text, _ in described]
     found[SOURCE_LINES] = [count for _, count in described]
+    return sort_findings(found)
+
+
+def sort_findings(found: pd.DataFrame) -> pd.DataFrame:
+    """Worst first, then 全市合计 before departments, then scope, category and year."""
     rank = found[LEVEL].map({Level.red.value: 0, Level.yellow.value: 1, Level.white.value: 2})
     depth = found[SCOPE_TYPE].map({t: i for i, t in enumerate(HIERARCHY)}).fillna(len(HIERARCHY))
-    found = found.assign(_rank=rank, _depth=depth).sort_values(
-        ["_rank", "_depth", SCOPE, CATEGORY, YEAR], ascending=[True, True, True, True, True]
+    found = found.assign(_rank=rank, _depth=depth, _cat=found[CATEGORY].fillna("")).sort_values(
+        ["_rank", "_depth", SCOPE, "_cat", YEAR], ascending=[True, True, True, True, True]
     )
-    return found.drop(columns=["_rank", "_depth"]).reset_index(drop=True)
+    return found.drop(columns=["_rank", "_depth", "_cat"]).reset_index(drop=True)
+
+
+def completeness_findings(
+    summary: pd.DataFrame, line_summary: LineSummary, rules: Rules, stage: str
+) -> pd.DataFrame:
+    """One finding per department × year in which the department sent no line of the stage at all.
+
+    Its cells are 不可比 (``department_missing`` in that year, ``previous_year_missing`` the year
+    after) and carry no finding of their own: one missing submission is one thing to chase, not a
+    dozen −100 % rows. The message states the effect on 全市合计: both comparisons around the
+    missing year leave the department out, with its amount in the neighbouring years.
+    """
+    dept = summary.loc[summary[SCOPE_TYPE] != GOVERNMENT]
+    gone = dept.loc[dept[REASON] == REASON_DEPARTMENT_MISSING, [SCOPE, YEAR]]
+    back = dept.loc[dept[REASON] == REASON_PREVIOUS_MISSING, [SCOPE, YEAR]]
+    back = back.assign(**{YEAR: back[YEAR] - 1})
+    missing = pd.concat([gone, back], ignore_index=True).drop_duplicates()
+    if missing.empty:
+        return pd.DataFrame()
+    sums = line_summary.totals
+    sums = sums.loc[(sums[STAGE] == stage).to_numpy() & (sums[INPUT_LINES] > 0).to_numpy()]
+    totals = {
+        (str(d), int(y)): int(v)
+        for d, y, v in zip(sums[DEPARTMENT], sums[YEAR], sums[INPUT_FEN], strict=True)
+    }
+    level = rules.grading.missing_current.value
+    government = {lang: rules.compare.government_label.get(lang) for lang in ("zh", "en")}
+    rows = []
+    for scope, year in sorted((str(s), int(y)) for s, y in missing.itertuples(index=False)):
+        near = [(y, totals[(scope, y)]) for y in (year - 1, year + 1) if (scope, y) in totals]
+        row = {
+            SCOPE_TYPE: DEPARTMENT_SCOPE,
+            SCOPE: scope,
+            CATEGORY: None,
+            YEAR: year,
+            PREV_YEAR: year - 1,
+            AMOUNT_FEN: 0,
+            PREV_AMOUNT_FEN: totals.get((scope, year - 1), 0),
+            REASON: REASON_DEPARTMENT_MISSING,
+            STATE: NOT_COMPARABLE,
+            LEVEL: level,
+            FINDING_KIND: KIND_COMPLETENESS,
+            SOURCES: "",
+            SOURCE_LINES: 0,
+        }
+        for lang, column in (("zh", MESSAGE_ZH), ("en", MESSAGE_EN)):
+            near_text = i18n.t("completeness.sep", lang).join(
+                i18n.t("completeness.near", lang, year=y, amount=format_wan(v)) for y, v in near
+            )
+            row[column] = i18n.t(
+                "completeness.department_year",
+                lang,
+                scope=scope if lang == "zh" else f"[{scope}]",
+                year=year,
+                near=near_text or "—",
+                government=government[lang],
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,4 +1,4 @@
-"""白/黄/红/达标 for each scope × category × year, from the change, the target and the bands.
+"""State and grade of each scope × category × year: 达标/白/黄/红 when compared like for like, else 无数据/不可比.
 
 All thresholds come from the rules' ``grading`` section; this module only applies them. The
 reason code of each row says which rule decided, so reports and tests never parse messages.
@@ -10,9 +10,12 @@ import numpy as np
 import pandas as pd
 
 from ..rulebook import LEVEL_ORDER, Direction, Level, Rules
+from . import states
 from .compare import (
     BASIS_AMOUNT_FEN,
+    BASIS_LINES,
     BASIS_PREV_AMOUNT_FEN,
+    BASIS_PREV_LINES,
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
@@ -22,34 +25,36 @@ from .compare import (
     LINES,
     PREV_LINES,
     PREV_SCOPE_HAS_LINES,
+    PREV_SCOPE_PRESENT,
     PREV_YEAR_IN_DATA,
     SAME_TABLES,
     SCOPE_HAS_LINES,
+    SCOPE_PRESENT,
     SCOPE_TYPE,
 )
+from .states import STATE
 
-LEVEL = "level"
+LEVEL = "level"  # the grade of a graded cell (None for 无数据 / 不可比)
 REASON = "reason"
+NOTICE_LEVEL = "notice_level"  # the level at which an ungraded cell's gap is reported (None: not on its own)
 TARGET_PCT = "target_pct"
 SHORTFALL_PP = "shortfall_pp"
 GAP_FEN = "gap_fen"
 MATERIALITY_FEN = "materiality_fen"
 BELOW_MATERIALITY = "below_materiality"
 
-# reason codes (stable, documented in the JSON report)
-FIRST = "first_year"
-NO_BASELINE = "no_baseline"
-TABLE_CHANGED = (
-    "table_changed"  # both years have lines, but from different kinds of table: no like-for-like baseline
-)
-MISSING_CURRENT = "missing_current"
+# reason codes of graded cells (stable, documented in the JSON report); ungraded ones are in states.py
+FIRST = states.REASON_FIRST_YEAR
+NO_BASELINE = states.REASON_NO_BASELINE
+TABLE_CHANGED = states.REASON_TABLE_CHANGED
+MISSING_CURRENT = states.REASON_MISSING_CURRENT
 UNCHANGED_ZERO = "unchanged_zero"
 FROM_ZERO = "from_zero"
 PRIOR_ZERO_INCREASE = "prior_zero_increase"
 WRONG_DIRECTION = "wrong_direction"
 SHORTFALL = "shortfall"
 COMPLIANT = "compliant"
-EMPTY_CATEGORY = "empty_category"
+EMPTY_CATEGORY = states.REASON_EMPTY_CATEGORY
 
 _EPS_PP = 1e-9
 _RANK = {level.value: level.rank for level in LEVEL_ORDER}
@@ -64,7 +69,12 @@ def band_level(shortfall_pp: np.ndarray, bands: list) -> np.ndarray:
 
 
 def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Add ``level``, ``reason``, ``target_pct``, ``shortfall_pp`` and ``gap_fen`` to each row."""
+    """Add ``state``, ``level``, ``reason``, ``notice_level``, ``target_pct``, ``shortfall_pp`` and ``gap_fen``.
+
+    ``state`` (see states.py) says whether the cell was compared like for like; only graded cells
+    get a ``level``. An ungraded cell may carry a ``notice_level`` (from the rules' ``grading``
+    section): the level at which the gap itself is reported, so a clerk chases the missing data.
+    """
     out = summary.copy()
     g = rules.grading
     target = out[CATEGORY].map({c.id: c.target_pct for c in rules.categories}).to_numpy(dtype=float)
@@ -78,27 +88,29 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     change = out[CHANGE_FEN].to_numpy(dtype=float)
     rate_pct = out[CHANGE_RATE].to_numpy(dtype=float) * 100
     is_dept = out[SCOPE_TYPE].isin(list(DIRECT_SCOPES)).to_numpy()  # departments and units: own lines
-    has_lines = out[LINES].to_numpy() > 0
-    had_lines = out[PREV_LINES].to_numpy() > 0
+    no_lines = (out[LINES].to_numpy() == 0) & (out[PREV_LINES].to_numpy() == 0)
+    no_basis_lines = (out[BASIS_LINES].to_numpy() == 0) & (out[BASIS_PREV_LINES].to_numpy() == 0)
+    present = out[SCOPE_PRESENT].to_numpy(dtype=bool)
+    prev_present = out[PREV_SCOPE_PRESENT].to_numpy(dtype=bool)
+    covered = out[SCOPE_HAS_LINES].to_numpy(dtype=bool)
+    prev_covered = out[PREV_SCOPE_HAS_LINES].to_numpy(dtype=bool)
 
     # Shortfall against the target, in percentage points; > 0 means the target was missed.
     shortfall = np.where(decrease, rate_pct + target, target - rate_pct)
     wrong_way = np.where(decrease, change > 0, change < 0)
     prev_zero = prev == 0
 
-    first = out[FIRST_YEAR].to_numpy()
-    gap_year = ~out[PREV_YEAR_IN_DATA].to_numpy() & (has_lines | had_lines)
-    dept_new = is_dept & ~out[PREV_SCOPE_HAS_LINES].to_numpy() & out[SCOPE_HAS_LINES].to_numpy() & has_lines
-    table_changed = (
-        is_dept & has_lines & out[PREV_SCOPE_HAS_LINES].to_numpy() & ~out[SAME_TABLES].to_numpy(dtype=bool)
-    )
-    dept_gone = is_dept & ~out[SCOPE_HAS_LINES].to_numpy() & out[PREV_SCOPE_HAS_LINES].to_numpy() & had_lines
-
+    # Ungraded first, in order of what a clerk must fix first; then the graded reasons.
     conditions = [
-        first,
-        gap_year | dept_new,
-        table_changed,
-        dept_gone,
+        out[FIRST_YEAR].to_numpy(),
+        no_lines,
+        ~out[PREV_YEAR_IN_DATA].to_numpy(),
+        is_dept & ~present,
+        is_dept & ~prev_present,
+        is_dept & ~covered,
+        is_dept & ~prev_covered,
+        is_dept & ~out[SAME_TABLES].to_numpy(dtype=bool),
+        ~is_dept & no_basis_lines,
         prev_zero & (cur == 0),
         prev_zero & decrease & (cur > 0),
         prev_zero & ~wrong_way,
@@ -106,10 +118,15 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         shortfall > _EPS_PP,
     ]
     reasons = [
-        FIRST,
-        NO_BASELINE,
-        TABLE_CHANGED,
-        MISSING_CURRENT,
+        states.REASON_FIRST_YEAR,
+        states.REASON_NO_LINES,
+        states.REASON_NO_BASELINE,
+        states.REASON_DEPARTMENT_MISSING,
+        states.REASON_PREVIOUS_MISSING,
+        states.REASON_MISSING_CURRENT,
+        states.REASON_NO_BASELINE,
+        states.REASON_TABLE_CHANGED,
+        states.REASON_NO_COMPARABLE,
         UNCHANGED_ZERO,
         PRIOR_ZERO_INCREASE,
         FROM_ZERO,
@@ -117,6 +134,8 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         SHORTFALL,
     ]
     reason = np.select(conditions, reasons, default=COMPLIANT)
+    n_ungraded = 9
+    graded = ~np.logical_or.reduce(conditions[:n_ungraded]) if len(out) else np.zeros(0, dtype=bool)
 
     wrong_level = np.where(
         decrease,
@@ -129,24 +148,8 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         band_level(shortfall, g.directions[Direction.no_decrease].bands),
     )
     level = np.select(
-        [
-            reason == FIRST,
-            reason == NO_BASELINE,
-            reason == TABLE_CHANGED,
-            reason == MISSING_CURRENT,
-            reason == PRIOR_ZERO_INCREASE,
-            reason == WRONG_DIRECTION,
-            reason == SHORTFALL,
-        ],
-        [
-            None,
-            g.no_baseline.value,
-            g.no_baseline.value,
-            g.missing_current.value,
-            g.prior_zero_increase.value,
-            wrong_level,
-            band,
-        ],
+        [reason == PRIOR_ZERO_INCREASE, reason == WRONG_DIRECTION, reason == SHORTFALL],
+        [g.prior_zero_increase.value, wrong_level, band],
         default=Level.compliant.value,
     )
 
@@ -161,14 +164,31 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         & np.array([_RANK.get(lv, -1) > _RANK[cap] for lv in level], dtype=bool)
     )
     level = np.where(capped, cap, level)
+    level = np.where(graded, level, None)
+    state = np.where(graded, level, np.vectorize(states.state_of_reason, otypes=[object])(reason))
+
+    # A department missing a whole year is one completeness finding per department-year
+    # (findings.completeness_findings), so its cells carry no notice of their own.
+    notice = np.select(
+        [
+            np.isin(
+                reason, [states.REASON_NO_BASELINE, states.REASON_TABLE_CHANGED, states.REASON_NO_COMPARABLE]
+            ),
+            reason == states.REASON_MISSING_CURRENT,
+        ],
+        [g.no_baseline.value, g.missing_current.value],
+        default=None,
+    )
 
     out[TARGET_PCT] = target
     out[SHORTFALL_PP] = np.where(np.isin(reason, [WRONG_DIRECTION, SHORTFALL, COMPLIANT]), shortfall, np.nan)
     out[GAP_FEN] = np.rint(gap).astype(np.int64)
     out[MATERIALITY_FEN] = materiality.astype(np.int64)
-    out[BELOW_MATERIALITY] = capped
+    out[BELOW_MATERIALITY] = capped & graded
     out[REASON] = reason
     out[LEVEL] = pd.Series(level, index=out.index, dtype=object)
+    out[STATE] = pd.Series(state, index=out.index, dtype=object)
+    out[NOTICE_LEVEL] = pd.Series(notice, index=out.index, dtype=object)
     return out
 
 
@@ -189,6 +209,8 @@ def empty_category_rows(
             "year": latest_year,
             TARGET_PCT: [c.target_pct for c in empty],
             REASON: EMPTY_CATEGORY,
-            LEVEL: rules.grading.empty_category.value,
+            LEVEL: None,
+            STATE: states.NO_DATA,
+            NOTICE_LEVEL: rules.grading.empty_category.value,
         }
     )

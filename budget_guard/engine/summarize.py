@@ -19,6 +19,7 @@ from .compare import (
     PARENT_COLUMNS,
     SCOPE,
     SCOPE_HAS_LINES,
+    SCOPE_PRESENT,
     SCOPE_TYPE,
     TABLES_MASK,
     UNIT_SCOPE,
@@ -83,6 +84,7 @@ def department_cells(summary: LineSummary, rules: Rules, stage: str, by: str = D
                 LINES: pd.Series(dtype=np.int64),
                 SCOPE_HAS_LINES: pd.Series(dtype=bool),
                 TABLES_MASK: pd.Series(dtype=np.int64),
+                SCOPE_PRESENT: pd.Series(dtype=bool),
                 SCOPE: pd.Series(dtype=object),
                 SCOPE_TYPE: pd.Series(dtype=object),
                 "group": pd.Series(dtype=object),
@@ -94,6 +96,15 @@ def department_cells(summary: LineSummary, rules: Rules, stage: str, by: str = D
     cells = _by_scope(cells.loc[cells[STAGE] == stage], by)
     grid = pd.MultiIndex.from_product([ids, names, years], names=[CATEGORY, by, YEAR])
     dense = cells.reindex(grid)
+    totals = summary.totals
+    totals = totals.loc[(totals[STAGE] == stage).to_numpy() & (totals[INPUT_LINES] > 0).to_numpy()]
+    present = (
+        pd.MultiIndex.from_arrays([grid.get_level_values(by), grid.get_level_values(YEAR)]).isin(
+            pd.MultiIndex.from_arrays([totals[DEPARTMENT].astype(object), totals[YEAR].astype(np.int64)])
+        )
+        if by == DEPARTMENT
+        else np.ones(len(grid), dtype=bool)  # units: the seam's totals are per department
+    )
     out = pd.DataFrame(
         {
             CATEGORY: grid.get_level_values(CATEGORY).to_numpy(dtype=object),
@@ -102,6 +113,7 @@ def department_cells(summary: LineSummary, rules: Rules, stage: str, by: str = D
             LINES: dense[LINES].fillna(0).to_numpy(dtype=np.int64),
             SCOPE_HAS_LINES: dense[COVERED_LINES].fillna(0).to_numpy(dtype=np.int64) > 0,
             TABLES_MASK: dense[TABLES_MASK].fillna(0).to_numpy(dtype=np.int64),
+            SCOPE_PRESENT: present,  # any line at all of the stage that year (a missing submission if not)
             SCOPE: grid.get_level_values(by).to_numpy(dtype=object),
             SCOPE_TYPE: UNIT_SCOPE if by == UNIT else DEPARTMENT_SCOPE,
         }

@@ -98,8 +98,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{scope} {category} {year}: the figures come from a different kind of table than {prev_year}'s (e.g. only a 三公 table last year), so they cannot be compared like for like",
     ),
     "reason.missing_current": (
-        "{scope}{year}年没有任何支出行（{prev_year}年有），{category}上年{prev_amount}万元，请核实是否漏报",
-        "{scope} has no lines in {year} although it had in {prev_year} ({category}: {prev_amount}); check for a missing submission",
+        "{scope}{year}年有支出行，但没有{category}所依据的分类（{prev_year}年有，{category}上年{prev_amount}万元），不可比，请补充同类表",
+        "{scope} has lines in {year} but none of the classification {category} reads ({prev_year} had: {prev_amount}); not comparable, add the same kind of table",
     ),
     "reason.empty_category": (
         "全部数据中没有任何支出行归入{category}，请核对规则选择器或补充数据",

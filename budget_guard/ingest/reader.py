@@ -27,6 +27,7 @@ from ..table import (
     format_yuan,
 )
 from .aliases import AliasError, link_departments, load_aliases
+from .cross_source import second_sources
 from .detect import EMPTY, NO_DATA, UNKNOWN
 from .duplicates import duplicate_problems
 from .encodings import decode_text
@@ -147,6 +148,7 @@ def read_budget(
     problems.extend(linked)
     result.table = _apply(result, rejected, prefer_department(result.table, _sheet_infos(result)))
     result.table = _drop_repeated_tables(result, rejected, problems)
+    result.table = _set_aside_second_sources(result, rejected, problems)
     result.table, settled_layouts = _settle_scopes(result, rejected, problems)
     problems.extend(duplicate_problems(result.table))
     settled = result.table[SOURCE_LAYOUT].isin(settled_layouts).to_numpy()
@@ -183,6 +185,37 @@ def _drop_repeated_tables(
         if report is not None:
             report.counted_from = p.details.get("kept")
     return _set_aside(result, rejected, kept, dropped, repeat_problems)
+
+
+def _set_aside_second_sources(
+    result: LoadResult, rejected: list[pd.DataFrame], problems: list[Problem]
+) -> pd.DataFrame:
+    """A department-year from a line-level export and from other files is counted once, from the export."""
+    kept, dropped, set_aside = second_sources(result.table)
+    problems.extend(set_aside)
+    if not set_aside:
+        return result.table
+    reasons = {}
+    for p in set_aside:
+        reasons.setdefault(p.file, p)
+    for f in result.files:
+        for s in f.sheets:
+            p = reasons.get(f.name)
+            if p is not None and not s.counted_from:
+                s.counted_from = p.details.get("kept")
+    by_sheet = {
+        (f, s or ""): reasons[f]
+        for f, s in zip(
+            dropped[SOURCE_FILE].astype("object"),
+            dropped[SOURCE_SHEET].astype("object").fillna(""),
+            strict=True,
+        )
+    }
+    notes = [
+        Problem(p.code, file=file, sheet=sheet or None, details=p.details)
+        for (file, sheet), p in by_sheet.items()
+    ]
+    return _set_aside(result, rejected, kept, dropped, notes)
 
 
 def _sheet_report(result: LoadResult, file: str | None, sheet: str | None) -> SheetReport | None:
@@ -276,7 +309,10 @@ def _set_aside(
             "sheet": dropped[SOURCE_SHEET].astype("object").to_numpy(),
             "row": dropped[SOURCE_ROW].to_numpy(),
             "column": None,
-            "code": "table-repeated",
+            "code": [
+                getattr(message[(f, s)], "code", "table-repeated")
+                for f, s in zip(dropped[SOURCE_FILE].astype("object"), sheet_of, strict=True)
+            ],
             "value": [format_yuan(v) for v in dropped[AMOUNT_FEN]],
             "message_zh": [
                 message[(f, s)].message("zh")

@@ -17,8 +17,10 @@ import pandas as pd
 
 from .. import i18n
 from ..clock import beijing_text
+from ..engine import states
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
+from ..outcome import unreadable_files
 from ..rulebook import LEVEL_ORDER, Level
 from ..safety import atomic_write_text
 from ..table import AMOUNT_FEN, STAGE, format_wan
@@ -31,14 +33,15 @@ from .views import (
     FINDING_COLUMNS,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
-    MATRIX_LEVEL,
+    MATRIX_STATE,
     MONEY_COLUMNS,
     RATE_COLUMNS,
     category_label,
     compliance_matrix,
     finding_rows,
+    first_lines,
 )
-from .xlsx_report import LEVEL_FILLS, UNCLASSIFIED_SUMMARY_LABELS
+from .xlsx_report import UNCLASSIFIED_SUMMARY_LABELS
 
 # The e-mail-sized reports list this many of the largest unclassified groups (all are in the 督办单).
 UNCLASSIFIED_TOP = 20
@@ -48,6 +51,13 @@ LEVEL_MARKS: dict[str, str] = {
     Level.yellow.value: "🟡",
     Level.white.value: "⚪",
     Level.compliant.value: "🟢",
+    states.NOT_COMPARABLE: "🔵",
+    states.NO_DATA: "➖",
+}
+OUTCOME_MARKS: dict[str, str] = {
+    **LEVEL_MARKS,
+    states.OUTCOME_NOTHING_COMPARED: "⛔",
+    states.OUTCOME_INPUT_FAILED: "⛔",
 }
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
@@ -57,7 +67,13 @@ _CSS = (
     "th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top}"
     "th{background:#D9E1F2}td.num{text-align:right;white-space:nowrap}"
     ".badge{display:inline-block;padding:2px 10px;margin-right:6px;border:1px solid #999;border-radius:4px}"
-    + "".join(f".{level}{{background:#{color}}}" for level, color in LEVEL_FILLS.items())
+    + "".join(
+        f".{state}{{background:#{states.FILL[state]};color:#{states.TEXT_COLOUR[state]}}}"
+        for state in states.STATES
+    )
+    + ".headline{font-size:1.15em;font-weight:bold;padding:8px 12px;border:2px solid #555}"
+    + ".nothing_compared,.input_failed{background:#FFC7CE;color:#9C0006;border-color:#9C0006}"
+    + ".whatif{background:#FFF2CC;color:#7F6000;border-color:#BF9000}"
 )
 
 
@@ -104,7 +120,7 @@ def _header_facts(
         (i18n.t("baseline.label", lang), baseline_text(evaluation, lang)),
         (
             i18n.t("report.inputs", lang),
-            i18n.t("report.inputs_value", lang, files=totals["files"], failed=totals["files_failed"]),
+            i18n.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
         ),
         (
             i18n.t("report.rows", lang),
@@ -168,10 +184,10 @@ def _matrix_cells(
     for category in evaluation.rules.categories:
         cells = []
         for year in years:
-            level = matrix.at[(category.id, year), MATRIX_LEVEL]
+            state = matrix.at[(category.id, year), MATRIX_STATE]
             count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
-            text = "—" if level is None else i18n.level_label(level, lang) + (f" ×{count}" if count else "")
-            cells.append((level, text))
+            text = i18n.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
+            cells.append((state, text))
         rows.append((category_label(evaluation, category.id, lang), cells))
     return years, rows
 
@@ -204,11 +220,16 @@ def render_html(
     out = [
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_esc(title)}</h1>",
     ]
+    for line in first_lines(evaluation, load, lang):
+        out.append(f'<p class="headline {_esc(line.css)}">{_esc(line.text)}</p>')
+    out.append(f"<h1>{_esc(title)}</h1>")
     out.append("<p>")
     for level, count in reversed(list(evaluation.level_counts().items())):
         out.append(f'<span class="badge {level}">{_esc(i18n.level_label(level, lang))}: {count}</span>')
+    out.append("</p><p>")
+    for state, count in evaluation.state_counts().items():
+        out.append(f'<span class="badge {state}">{_esc(i18n.t(f"state.{state}", lang))}: {count}</span>')
     out.append("</p><table>")
     for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>")
@@ -276,12 +297,23 @@ def render_markdown(
     generated_at = generated_at or datetime.now(UTC)
     unclassified = unclassified or unclassified_output(evaluation)
     title = f"{i18n.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
-    out = [f"# {md_escape(title)}", ""]
+    out = [
+        f"**{OUTCOME_MARKS.get(line.css, '')} {md_escape(line.text)}**".replace("** ", "**")
+        for line in first_lines(evaluation, load, lang)
+    ]
+    out += ["", f"# {md_escape(title)}", ""]
     counts = evaluation.level_counts()
     out.append(
         " · ".join(
             f"{LEVEL_MARKS[lv.value]} {md_escape(i18n.level_label(lv.value, lang))}: {counts[lv.value]}"
             for lv in reversed(LEVEL_ORDER)
+        )
+    )
+    out.append("")
+    out.append(
+        " · ".join(
+            f"{LEVEL_MARKS[state]} {md_escape(i18n.t(f'state.{state}', lang))}: {count}"
+            for state, count in evaluation.state_counts().items()
         )
     )
     out.append("")

@@ -20,13 +20,14 @@ import pandas as pd
 
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
+from ..outcome import run_outcome, unreadable_files
 from ..safety import atomic_write_text
 from ..table import format_wan
 from .execution import baseline_text
 from .execution import json_section as execution_json
 from .expectations import GeOutcome
 from .unclassified import UnclassifiedOutput, unclassified_output
-from .views import MATRIX_FINDINGS, MATRIX_LEVEL, compliance_matrix
+from .views import MATRIX_FINDINGS, MATRIX_LEVEL, MATRIX_STATE, compliance_matrix
 
 # 2.0: ``unclassified.rows`` (every unclassified line) became ``unclassified.summary`` and
 # ``unclassified.files`` (the full list beside the report), so the report's size follows the
@@ -140,7 +141,19 @@ def build_report(
     """The whole report as a JSON-ready dict (see docs/cli.md, "JSON report")."""
     unclassified = unclassified or unclassified_output(evaluation)
     counts = evaluation.level_counts()
+    failed = {f.name for f in unreadable_files(load)}
     return {
+        "outcome": {
+            **run_outcome(evaluation, load).as_record(),
+            "whatif": [{"zh": zh, "en": en} for zh, en in evaluation.whatif],
+            "state_counts": evaluation.state_counts(),
+            "worst_level": evaluation.worst_level(),
+            "level_counts": counts,
+            "findings": int(len(evaluation.findings)),
+            "balanced": evaluation.balanced,
+            "lines": int(evaluation.line_count),
+            "unclassified_lines": unclassified.lines,
+        },
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "budget-guard", "version": _version()},
         "generated_at": (generated_at or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -151,23 +164,22 @@ def build_report(
         },
         "rules": _rules_section(evaluation),
         "inputs": [
-            {"name": f.name, "path": f.path, "sha256": f.sha256, "size": f.size, "status": f.status}
+            {
+                "name": f.name,
+                "path": f.path,
+                "sha256": f.sha256,
+                "size": f.size,
+                "status": "failed" if f.name in failed else f.status,
+            }
             for f in load.files
         ],
-        "outcome": {
-            "worst_level": evaluation.worst_level(),
-            "level_counts": counts,
-            "findings": int(len(evaluation.findings)),
-            "balanced": evaluation.balanced,
-            "lines": int(evaluation.line_count),
-            "unclassified_lines": unclassified.lines,
-        },
         "findings": frame_records(evaluation.findings),
         "summary": frame_records(evaluation.summary),
         "compliance_matrix": [
             {
                 "category": cat,
                 "year": int(year),
+                "state": row[MATRIX_STATE],
                 "level": row[MATRIX_LEVEL],
                 "findings": int(row[MATRIX_FINDINGS]),
             }

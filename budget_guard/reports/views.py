@@ -7,6 +7,8 @@ each writer formats it (a number format in XLSX, exact 万元 text in HTML).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -24,6 +26,9 @@ from ..engine.compare import (
 from ..engine.evaluate import Evaluation
 from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCES, target_text
 from ..engine.grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
+from ..engine.states import GRADED_STATES, NO_DATA, ROLLUP_ORDER, ROLLUP_RANK, STATE
+from ..ingest.result import LoadResult
+from ..outcome import run_outcome
 from ..rulebook import LEVEL_ORDER, Level
 from ..table import (
     AMOUNT_FEN,
@@ -73,10 +78,36 @@ LEVEL_COLUMN = "col.level"
 FINDING_LEVELS_WORST_FIRST: tuple[str, ...] = (Level.red.value, Level.yellow.value, Level.white.value)
 
 # compliance matrix columns
+MATRIX_STATE = "state"
 MATRIX_LEVEL = "level"
 MATRIX_FINDINGS = "findings"
 
 _RANK = {lv.value: lv.rank for lv in LEVEL_ORDER}
+
+
+@dataclass(frozen=True)
+class FirstLine:
+    """A line every report puts first: the run's outcome, then the what-if mark."""
+
+    text: str
+    css: str  # the outcome (states.OUTCOMES) or "whatif": the class / colour to show it with
+
+
+def first_lines(evaluation: Evaluation, load: LoadResult, lang: str) -> list[FirstLine]:
+    """What a clerk must read before anything else: the outcome, and whether the rules were a what-if."""
+    run = run_outcome(evaluation, load)
+    lines = [FirstLine(run.headline(lang), run.outcome)]
+    if evaluation.whatif:
+        lines.append(FirstLine(whatif_text(evaluation, lang), WHATIF))
+    return lines
+
+
+def whatif_text(evaluation: Evaluation, lang: str) -> str:
+    changes = "；".join(zh if lang == "zh" else en for zh, en in evaluation.whatif)
+    return i18n.t("whatif.line", lang, changes=changes)
+
+
+WHATIF = "whatif"
 
 
 def scope_label(evaluation: Evaluation, scope_type: str, scope: str, lang: str, parent: object = None) -> str:
@@ -91,8 +122,18 @@ def scope_label(evaluation: Evaluation, scope_type: str, scope: str, lang: str, 
     return str(scope)
 
 
-def category_label(evaluation: Evaluation, category_id: str, lang: str) -> str:
+def category_label(evaluation: Evaluation, category_id: str | None, lang: str) -> str:
+    """The category's name; a completeness finding (a department missing a year) has none."""
+    if not isinstance(category_id, str) or not category_id:
+        return i18n.t("completeness.category", lang)
     return evaluation.rules.category(category_id).name.get(lang)
+
+
+def _target_label(record: dict, lang: str) -> str:
+    direction, target = record.get(DIRECTION), record.get(TARGET_PCT)
+    if not isinstance(direction, str) or target is None or pd.isna(target):
+        return "—"
+    return target_text(direction, float(target), lang)
 
 
 def _int_or_na(series: pd.Series) -> pd.Series:
@@ -120,7 +161,7 @@ def finding_rows(evaluation: Evaluation, lang: str, level: str | None = None) ->
             "col.amount": _int_or_na(found[AMOUNT_FEN]).to_numpy(),
             "col.change": _int_or_na(found[CHANGE_FEN]).to_numpy(),
             "col.change_rate": pd.to_numeric(found[CHANGE_RATE], errors="coerce").to_numpy(),
-            "col.target": [target_text(r[DIRECTION], float(r[TARGET_PCT]), lang) for r in records],
+            "col.target": [_target_label(r, lang) for r in records],
             "col.level": found[LEVEL].to_numpy(),
             "col.message": found[message_col].to_numpy(),
             "col.sources": found[SOURCES].to_numpy(),
@@ -157,31 +198,39 @@ def unclassified_rows(evaluation: Evaluation) -> pd.DataFrame:
 
 
 def compliance_matrix(evaluation: Evaluation) -> pd.DataFrame:
-    """Category × year: the worst level over every scope, and how many findings there are.
+    """Category × year: the state over every scope (states.rollup_state) and how many findings.
 
-    ``level`` is None where nothing was graded (the first year). Empty-category findings, which
-    are not in the summary, count too. Rows follow the rules' category order.
+    ``state`` is 无数据/不可比 where nothing was graded; ``level`` repeats it for graded cells only.
+    Rows follow the rules' category order.
     """
     summary = evaluation.summary
-    extra = evaluation.findings.loc[evaluation.findings[REASON] == EMPTY_CATEGORY]
-    graded = pd.concat(
-        [summary[[CATEGORY, YEAR, LEVEL]], extra[[CATEGORY, YEAR, LEVEL]]], ignore_index=True
-    ).astype({YEAR: "int64"})
+    if summary.empty:
+        return pd.DataFrame(
+            {
+                MATRIX_STATE: pd.Series(dtype=object),
+                MATRIX_LEVEL: pd.Series(dtype=object),
+                MATRIX_FINDINGS: pd.Series(dtype=int),
+            }
+        )
+    cells = summary[[CATEGORY, YEAR, STATE]].astype({YEAR: "int64"})
     categories = [c.id for c in evaluation.rules.categories]
-    years = sorted(int(y) for y in graded[YEAR].unique())
+    years = sorted(int(y) for y in cells[YEAR].unique())
     index = pd.MultiIndex.from_product([categories, years], names=[CATEGORY, YEAR])
-    if graded.empty:
-        return pd.DataFrame({MATRIX_LEVEL: pd.Series(dtype=object), MATRIX_FINDINGS: pd.Series(dtype=int)})
-    rank = graded[LEVEL].map(_RANK)
-    worst = rank.groupby([graded[CATEGORY], graded[YEAR]]).max()
-    is_finding = graded[LEVEL].isin(FINDING_LEVELS_WORST_FIRST)
-    count = is_finding.groupby([graded[CATEGORY], graded[YEAR]]).sum()
-    by_rank = {lv.rank: lv.value for lv in LEVEL_ORDER}
-    out = pd.DataFrame(
+    rank = cells[STATE].map(ROLLUP_RANK)
+    worst = rank.groupby([cells[CATEGORY], cells[YEAR]]).max().reindex(index)
+    found = evaluation.findings
+    found = found.loc[found[CATEGORY].notna()] if len(found) else found
+    count = found.groupby([found[CATEGORY], found[YEAR].astype("int64")]).size() if len(found) else None
+    state = worst.map(lambda r: NO_DATA if pd.isna(r) else ROLLUP_ORDER[int(r)])
+    return pd.DataFrame(
         {
-            MATRIX_LEVEL: worst.reindex(index).map(lambda r: None if pd.isna(r) else by_rank[int(r)]),
-            MATRIX_FINDINGS: count.reindex(index).fillna(0).astype(np.int64),
+            MATRIX_STATE: state,
+            MATRIX_LEVEL: state.where(state.isin(GRADED_STATES), None),
+            MATRIX_FINDINGS: (
+                count.reindex(index).fillna(0).astype(np.int64)
+                if count is not None
+                else np.zeros(len(index), np.int64)
+            ),
         },
         index=index,
     )
-    return out

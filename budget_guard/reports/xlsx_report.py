@@ -20,8 +20,10 @@ import pandas as pd
 
 from .. import i18n
 from ..clock import beijing_text
+from ..engine import states
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
+from ..outcome import run_outcome, unreadable_files
 from ..rulebook import Level
 from ..safety import atomic_write_bytes, excel_cell
 from ..table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
@@ -50,12 +52,14 @@ from .views import (
     FINDING_LEVELS_WORST_FIRST,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
-    MATRIX_LEVEL,
+    MATRIX_STATE,
     MONEY_COLUMNS,
     RATE_COLUMNS,
+    WHATIF,
     category_label,
     compliance_matrix,
     finding_rows,
+    first_lines,
 )
 
 # Excel's own "bad / neutral" palette, so the colours read as 红 / 黄 at a glance.
@@ -66,6 +70,13 @@ LEVEL_FILLS: dict[str, str] = {
     Level.compliant.value: "C6EFCE",
 }
 HEADER_FILL = "D9E1F2"
+# The first rows of the 概况 sheet: the run's outcome in its colour (red for a run that is no sign-off).
+FIRST_LINE_FILLS: dict[str, str] = {
+    **{state: states.FILL[state] for state in states.GRADED_STATES},
+    states.OUTCOME_NOTHING_COMPARED: states.FILL[states.RED],
+    states.OUTCOME_INPUT_FAILED: states.FILL[states.RED],
+    WHATIF: "FFF2CC",
+}
 AMOUNT_FORMAT = "#,##0.00"
 RATE_FORMAT = "0.00%"
 EXCEL_MAX_ROWS = 1_048_576
@@ -342,6 +353,8 @@ def _overview(
     for letter in "BCDEFGHIJ":
         ws.column_dimensions[letter].width = 18
     rules = evaluation.rules
+    for line in first_lines(evaluation, load, lang):  # the outcome (and a what-if mark) come first
+        ws.append([_cell(ws, line.text, bold=True, fill=FIRST_LINE_FILLS.get(line.css))])
     ws.append([_cell(ws, f"{i18n.t('report.title', lang)} — {rules.title.get(lang)}", bold=True)])
 
     def pair(label_key: str, value: Any, fill: str | None = None) -> None:
@@ -360,16 +373,18 @@ def _overview(
     pair("execution.title", execution_summary(evaluation, lang))
     pair(
         "report.inputs",
-        i18n.t("report.inputs_value", lang, files=totals["files"], failed=totals["files_failed"]),
+        i18n.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
     )
     pair(
         "report.rows",
         i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
     )
-    worst = evaluation.worst_level()
-    pair("report.worst_level", i18n.level_label(worst, lang), LEVEL_FILLS[worst])
+    outcome = run_outcome(evaluation, load).outcome
+    pair("report.worst_level", i18n.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
     for level, count in reversed(list(evaluation.level_counts().items())):
         pair(f"level.{level}", count, LEVEL_FILLS[level])
+    for state in states.UNGRADED_STATES:
+        pair(f"state.{state}", evaluation.state_counts()[state], states.FILL[state])
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
     pair(
         "report.unclassified",
@@ -416,10 +431,10 @@ def _overview(
     for category in rules.categories:
         row = [_cell(ws, category_label(evaluation, category.id, lang))]
         for year in years:
-            level = matrix.at[(category.id, year), MATRIX_LEVEL]
+            state = matrix.at[(category.id, year), MATRIX_STATE]
             count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
-            text = "—" if level is None else i18n.level_label(level, lang) + (f" ×{count}" if count else "")
-            row.append(_cell(ws, text, fill=LEVEL_FILLS.get(level) if level else None))
+            text = i18n.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
+            row.append(_cell(ws, text, fill=states.FILL.get(state)))
         ws.append(row)
 
     ws.append([])

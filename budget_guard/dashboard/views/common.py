@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ... import i18n
+from ...engine import states
 from ...engine.compare import (
     CATEGORY,
     CHANGE_RATE,
@@ -25,7 +26,7 @@ from ...engine.compare import (
 )
 from ...engine.evaluate import Evaluation
 from ...engine.findings import MESSAGE_EN, MESSAGE_ZH
-from ...engine.grade import LEVEL
+from ...engine.grade import LEVEL, REASON
 from ...rulebook import LEVEL_ORDER
 from ...table import (
     FEN_PER_WAN,
@@ -56,7 +57,8 @@ def rate_label(lang: str) -> str:
 
 
 def level_text(level: str | None, lang: str) -> str:
-    return i18n.level_label(level if level in RANK else "none", lang)
+    """The label of a level or cell state (达标/白/黄/红/不可比/无数据); 无数据 when there is none."""
+    return i18n.t(f"state.{level if level in states.STATES else states.NO_DATA}", lang)
 
 
 def rate_text(rate: float) -> str:
@@ -135,7 +137,7 @@ def scope_text(evaluation: Evaluation, scope: Scope, lang: str) -> str:
 def compared_years(evaluation: Evaluation) -> list[int]:
     """The years that have a year-over-year comparison (every summary year but the first)."""
     summary = evaluation.summary
-    graded = summary.loc[summary[LEVEL].notna(), YEAR]
+    graded = summary.loc[summary[REASON] != states.REASON_FIRST_YEAR, YEAR]
     return sorted(int(y) for y in graded.unique())
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ... import i18n
+from ...engine import states
 from ...engine.compare import (
     AMOUNT_FEN,
     CATEGORY,
@@ -18,7 +19,7 @@ from ...engine.compare import (
     SCOPE_TYPE,
 )
 from ...engine.evaluate import Evaluation
-from ...engine.grade import EMPTY_CATEGORY, LEVEL, REASON
+from ...engine.states import STATE
 from ...table import (
     YEAR,
     format_wan,
@@ -72,20 +73,16 @@ def department_table(evaluation: Evaluation, year: int, lang: str) -> Department
     """Every scope's change rate in each category for ``year``, worst rows first (government on top)."""
     rules = evaluation.rules
     summary = evaluation.summary
-    part = summary.loc[summary[YEAR] == year, [SCOPE_TYPE, SCOPE, CATEGORY, CHANGE_RATE, LEVEL]]
+    part = summary.loc[summary[YEAR] == year, [SCOPE_TYPE, SCOPE, CATEGORY, CHANGE_RATE, STATE]]
+    part = part.assign(**{CHANGE_RATE: part[CHANGE_RATE].where(part[STATE].isin(states.GRADED_STATES))})
     part = part.assign(**{SCOPE: part[SCOPE].astype(str)}).set_index([SCOPE_TYPE, SCOPE, CATEGORY])
     categories = [c.id for c in rules.categories]
     options = scope_options(evaluation)
     index = pd.MultiIndex.from_tuples(options, names=[SCOPE_TYPE, SCOPE]) if options else None
     rate = (part[CHANGE_RATE] * 100).unstack(CATEGORY).reindex(index=index, columns=categories)
-    level = part[LEVEL].astype(object).unstack(CATEGORY).reindex(index=index, columns=categories)
-    found = evaluation.findings
-    for category, scope_type, scope, lv in found.loc[
-        (found[REASON] == EMPTY_CATEGORY) & (found[YEAR] == year), [CATEGORY, SCOPE_TYPE, SCOPE, LEVEL]
-    ].itertuples(index=False):
-        level.loc[(scope_type, str(scope)), category] = lv
-    level = level.where(level.isin(list(RANK)), None)
-    rank = level.apply(lambda col: col.map(lambda v: RANK.get(v, -1))).max(axis=1)
+    level = part[STATE].astype(object).unstack(CATEGORY).reindex(index=index, columns=categories)
+    level = level.where(level.isin(list(states.STATES)), None)
+    rank = level.apply(lambda col: col.map(lambda v: states.ROLLUP_RANK.get(v, -1))).max(axis=1)
     order = pd.DataFrame(
         {
             "government": [t == GOVERNMENT for t, _ in options],
@@ -98,7 +95,7 @@ def department_table(evaluation: Evaluation, year: int, lang: str) -> Department
     order = order.sort_values(["government", "rank", "name"], ascending=[False, False, True])
     positions = order.index.to_numpy()
     scopes = [options[i] for i in positions]
-    by_rank = {v: k for k, v in RANK.items()}
+    by_rank = dict(enumerate(states.ROLLUP_ORDER))
     worst = [by_rank.get(int(r)) for r in order["rank"]]
     scope_col, worst_col = label("col.scope", lang), i18n.t("app.worst_level", lang)
     rates = pd.DataFrame({scope_col: [scope_text(evaluation, s, lang) for s in scopes]})
@@ -132,5 +129,5 @@ def cell_detail(evaluation: Evaluation, scope: Scope, category: str, year: int, 
         prev_amount=format_wan(int(r[PREV_AMOUNT_FEN])),
         amount=format_wan(int(r[AMOUNT_FEN])),
         rate=rate_text(r[CHANGE_RATE]),
-        level=level_text(r[LEVEL] if isinstance(r[LEVEL], str) else None, lang),
+        level=level_text(r[STATE], lang),
     )

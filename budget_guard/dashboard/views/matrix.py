@@ -6,8 +6,11 @@ import numpy as np
 import pandas as pd
 
 from ... import i18n
+from ...engine import states
 from ...engine.compare import (
     AMOUNT_FEN,
+    BASIS_AMOUNT_FEN,
+    BASIS_PREV_AMOUNT_FEN,
     CATEGORY,
     CHANGE_RATE,
     GROUP,
@@ -16,8 +19,9 @@ from ...engine.compare import (
     SCOPE_TYPE,
 )
 from ...engine.evaluate import Evaluation
-from ...engine.findings import FINDING_LEVELS, MESSAGE_EN, MESSAGE_ZH, target_text
-from ...engine.grade import EMPTY_CATEGORY, LEVEL, REASON
+from ...engine.findings import FINDING_LEVELS, MESSAGE_EN, MESSAGE_ZH, basis_amount, target_text
+from ...engine.grade import LEVEL
+from ...engine.states import STATE
 from ...table import (
     FEN_PER_WAN,
     YEAR,
@@ -67,20 +71,18 @@ def matrix_cells(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFram
     by_key = {
         (c, int(y)): r for c, y, r in zip(rows[CATEGORY], rows[YEAR], rows.to_dict("records"), strict=True)
     }
-    found = evaluation.findings
-    extra = found.loc[(found[REASON] == EMPTY_CATEGORY) & (found[SCOPE_TYPE] == scope[0])]
-    empty = {(c, int(y)): lv for c, y, lv in zip(extra[CATEGORY], extra[YEAR], extra[LEVEL], strict=True)}
     records = []
     for order, category in enumerate(rules.categories):
         for year in matrix_years(evaluation):
             row = by_key.get((category.id, year))
-            level = empty.get((category.id, year))
+            level = NOT_COMPARED  # the engine's state: no summary row means no line in either year
             rate = amount = prev = np.nan
             if row is not None:
-                level = row[LEVEL] if isinstance(row[LEVEL], str) else level
-                rate = row[CHANGE_RATE]
-                amount, prev = row[AMOUNT_FEN] / FEN_PER_WAN, row[PREV_AMOUNT_FEN] / FEN_PER_WAN
-            level = level if level in RANK else NOT_COMPARED
+                level = row[STATE]
+                graded = level in states.GRADED_STATES
+                rate = row[CHANGE_RATE] if graded else np.nan
+                amount = basis_amount(row, BASIS_AMOUNT_FEN, AMOUNT_FEN) / FEN_PER_WAN
+                prev = basis_amount(row, BASIS_PREV_AMOUNT_FEN, PREV_AMOUNT_FEN) / FEN_PER_WAN
             record = _cell(evaluation, category, order, year, level, lang)
             record.update(
                 {
@@ -115,23 +117,32 @@ def _cell(evaluation: Evaluation, category, order: int, year: int, level: str, l
 
 
 def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
-    """The worst level over every scope per category × year, with where the findings are."""
+    """The state over every scope per category × year (states.rollup_state), with where the findings are."""
     summary = evaluation.summary
-    graded = summary.loc[summary[LEVEL].notna(), [CATEGORY, YEAR, LEVEL]]
+    cellstates = summary[[CATEGORY, YEAR, STATE]]
     found = evaluation.findings
     column = MESSAGE_EN if lang == "en" else MESSAGE_ZH
-    ranked = graded.assign(_rank=graded[LEVEL].map(RANK)).groupby([CATEGORY, YEAR])["_rank"]
-    worst, compared = ranked.max().to_dict(), ranked.size().to_dict()
-    by_rank = {v: k for k, v in RANK.items()}
+    ranked = cellstates.assign(_rank=cellstates[STATE].map(states.ROLLUP_RANK)).groupby([CATEGORY, YEAR])[
+        "_rank"
+    ]
+    worst = ranked.max().to_dict()
+    compared = (
+        cellstates.loc[cellstates[STATE].isin(states.GRADED_STATES)]
+        .groupby([CATEGORY, YEAR])
+        .size()
+        .to_dict()
+    )
+    by_rank = dict(enumerate(states.ROLLUP_ORDER))
     cells: dict[tuple[str, int], list] = {}
-    for r in found.assign(_rank=found[LEVEL].map(RANK)).to_dict("records"):
+    found = found.loc[found[CATEGORY].notna()] if len(found) else found
+    for r in found.assign(_rank=found[LEVEL].map(states.ROLLUP_RANK)).to_dict("records"):
         cells.setdefault((r[CATEGORY], int(r[YEAR])), []).append(r)
     records = []
     separator = "；" if lang != "en" else "; "
     for order, category in enumerate(evaluation.rules.categories):
         for year in matrix_years(evaluation):
             items = sorted(cells.get((category.id, year), []), key=lambda r: -r["_rank"])
-            rank = max([worst.get((category.id, year), -1)] + [r["_rank"] for r in items])
+            rank = worst.get((category.id, year), -1)
             level = by_rank.get(rank, NOT_COMPARED)
             record = _cell(evaluation, category, order, year, level, lang)
             where = [scope_text(evaluation, (r[SCOPE_TYPE], str(r[SCOPE])), lang) for r in items]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ...engine import states
 from ...engine.compare import (
     AMOUNT_FEN,
     BASIS_AMOUNT_FEN,
@@ -17,12 +18,12 @@ from ...engine.compare import (
 from ...engine.evaluate import Evaluation
 from ...engine.findings import target_text
 from ...engine.grade import LEVEL, TARGET_PCT
+from ...engine.states import STATE
 from ...rulebook import Direction
 from ...table import (
     FEN_PER_WAN,
     YEAR,
 )
-from ..palette import NOT_COMPARED
 from .common import (
     AMOUNT_WAN,
     CATEGORY_NAME,
@@ -39,17 +40,22 @@ from .common import (
     wan,
 )
 
+TOTAL_WAN = "total_wan"  # all departments (全市合计), beside the comparable basis that is plotted
+
 
 def trend_points(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFrame:
     """Amount per category × year for one scope, with the change rate, the level and the target amount.
 
     ``target_wan`` is the amount this scope would have needed to just meet the target, given the
     previous year: a decrease category that ends above it (or a no-decrease one below it) missed.
-    For the whole government the rate is on the comparable basis, so the target is shifted by the
-    amount of the departments left out of the comparison.
+    Points are the comparable-basis amounts the rate is computed on (for 全市合计: the departments
+    with lines in both years), so the dot, its label and its colour agree; the all-department total
+    is ``total_wan``, shown apart. Cells with no line in either year (无数据) are not drawn, and the
+    colour is the engine's cell state.
     """
     rules = evaluation.rules
     rows = scope_rows(evaluation, scope)
+    rows = rows.loc[(rows[STATE] != states.NO_DATA).to_numpy()]
     if rows.empty:
         return pd.DataFrame(columns=[CATEGORY, CATEGORY_NAME, ORDER, YEAR, AMOUNT_WAN, TARGET_WAN, LEVEL])
     order = {c.id: i for i, c in enumerate(rules.categories)}
@@ -60,22 +66,25 @@ def trend_points(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFram
     sign = np.where(rows[DIRECTION] == Direction.decrease.value, -1.0, 1.0)
     basis_prev = rows[BASIS_PREV_AMOUNT_FEN].to_numpy(dtype=float)
     needed = basis_prev * (1 + sign * rows[TARGET_PCT].to_numpy(dtype=float) / 100)
-    target_fen = (
-        rows[AMOUNT_FEN].to_numpy(dtype=float) - rows[BASIS_AMOUNT_FEN].to_numpy(dtype=float) + needed
-    )
-    graded = rows[LEVEL].notna().to_numpy() & (basis_prev != 0)
-    level = rows[LEVEL].where(rows[LEVEL].notna(), NOT_COMPARED)
+    level = rows[STATE]
+    graded_rate = level.isin(states.GRADED_STATES).to_numpy()
+    # the basis a graded cell was compared on; an ungraded one shows its own amounts
+    basis = graded_rate
+    graded = level.isin(states.GRADED_STATES).to_numpy() & (basis_prev != 0)
     out = pd.DataFrame(
         {
             CATEGORY: rows[CATEGORY].to_numpy(),
             CATEGORY_NAME: rows[CATEGORY].map(names).to_numpy(),
             ORDER: rows[CATEGORY].map(order).to_numpy(),
             YEAR: rows[YEAR].astype("int64").to_numpy(),
-            AMOUNT_WAN: wan(rows[AMOUNT_FEN]).to_numpy(),
-            PREV_AMOUNT_WAN: wan(rows[PREV_AMOUNT_FEN]).to_numpy(),
-            TARGET_WAN: np.where(graded, target_fen / FEN_PER_WAN, np.nan),
-            CHANGE_RATE: rows[CHANGE_RATE].to_numpy(),
-            RATE_TEXT: [rate_text(r) for r in rows[CHANGE_RATE]],
+            AMOUNT_WAN: np.where(basis, wan(rows[BASIS_AMOUNT_FEN]), wan(rows[AMOUNT_FEN])),
+            PREV_AMOUNT_WAN: np.where(basis, wan(rows[BASIS_PREV_AMOUNT_FEN]), wan(rows[PREV_AMOUNT_FEN])),
+            TOTAL_WAN: wan(rows[AMOUNT_FEN]).to_numpy(),
+            TARGET_WAN: np.where(graded, needed / FEN_PER_WAN, np.nan),
+            CHANGE_RATE: np.where(graded_rate, rows[CHANGE_RATE].to_numpy(dtype=float), np.nan),
+            RATE_TEXT: [
+                rate_text(r) if g else "—" for r, g in zip(rows[CHANGE_RATE], graded_rate, strict=True)
+            ],
             LEVEL: level.to_numpy(),
             LEVEL_LABEL: [level_text(v, lang) for v in level],
             TARGET_TEXT: rows[CATEGORY].map(targets).to_numpy(),

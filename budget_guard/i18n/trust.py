@@ -1,0 +1,132 @@
+"""Cell states, run outcomes, completeness findings and what-if marking (the "never a false 达标" area)."""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    # cell states (engine/states.py): what a clerk reads in the matrix, the findings and the reports
+    "state.compliant": ("达标", "Compliant"),
+    "state.white": ("白色（提示）", "White (notice)"),
+    "state.yellow": ("黄色（预警）", "Yellow (warning)"),
+    "state.red": ("红色（督办）", "Red (supervised)"),
+    "state.no_data": ("无数据", "No data"),
+    "state.not_comparable": ("不可比", "Not comparable"),
+    "state.short.compliant": ("达标", "OK"),
+    "state.short.white": ("白", "W"),
+    "state.short.yellow": ("黄", "Y"),
+    "state.short.red": ("红", "R"),
+    "state.short.no_data": ("无数据", "no data"),
+    "state.short.not_comparable": ("不可比", "n/c"),
+    # reasons of ungraded cells
+    "reason.no_lines": ("两年均没有归入该类别的支出行，无数据", "no line in either year; no data"),
+    "reason.department_missing": (
+        "{scope}{year}年没有任何支出行（{prev_year}年有），不可比",
+        "{scope} sent no line for {year} ({prev_year} had some); not comparable",
+    ),
+    "reason.previous_year_missing": (
+        "{scope}{prev_year}年没有任何支出行，{year}年无法同比，不可比",
+        "{scope} sent no line for {prev_year}, so {year} cannot be compared; not comparable",
+    ),
+    "reason.no_comparable_department": (
+        "{scope}{category}{year}年没有连续两年报送该类别的部门，无法按可比口径同比，不可比",
+        "{scope} {category} {year}: no department has lines in both years, so there is no comparable basis",
+    ),
+    "reason.stage_absent": (
+        "数据中没有所比较口径的支出行，不可比",
+        "no line of the compared stage; not comparable",
+    ),
+    # completeness: one finding per department × year with no line at all
+    "completeness.department_year": (
+        "{scope}{year}年没有报送任何支出数据（{near}），请核实是否漏报（或新设、撤并）；{government}{year}年前后的同比均按可比口径剔除该部门",
+        "{scope} sent no figures for {year} ({near}); check for a missing submission (or a new or merged department). {government} compares "
+        "{year} with the years around it on a comparable basis without this department",
+    ),
+    "completeness.near": ("{year}年{amount}万元", "{year}: {amount} (10k yuan)"),
+    "completeness.sep": ("，", ", "),
+    "completeness.category": ("数据完整性", "Completeness"),
+    # run outcomes
+    "outcome.compliant": ("达标", "compliant"),
+    "outcome.nothing_compared": ("未作任何同比（不可比）", "nothing compared"),
+    "outcome.input_failed": ("输入读取失败", "input failed"),
+    "outcome.white": ("白色（提示）", "white (notice)"),
+    "outcome.yellow": ("黄色（预警）", "yellow (warning)"),
+    "outcome.red": ("红色（督办）", "red (supervised)"),
+}
+TEXT.update(
+    {
+        # the first line of every report, the CLI and the dashboard (outcome.py)
+        "headline.input_failed": (
+            "输入读取失败：{count}个文件无法读取，本次结果不能作为达标结论。{detail}。请修正或重新导出这些文件后再检查",
+            "Input failed: {count} file(s) could not be read, so this run is no sign-off. {detail}. "
+            "Fix or re-export these files and check again",
+        ),
+        "headline.partial": ("；其余文件的检查结果：{worst}", "; the other files' result: {worst}"),
+        "headline.nothing_compared": (
+            "未作任何同比，本次结果不是达标结论：{why}",
+            "Nothing was compared, so this run is no sign-off: {why}",
+        ),
+        "headline.why.no_lines": (
+            "没有读到任何预算数据行。请检查文件内容与表头",
+            "no budget line was read. Check the files' contents and headers",
+        ),
+        "headline.why.stage_absent": (
+            "数据中没有“{stage}”口径的支出行（有：{present}）。请用 --stage {option} 或在规则 compare.stage 中改为已有口径",
+            "the data have no line of stage '{stage}' (present: {present}). Use --stage {option} or set compare.stage in the rules",
+        ),
+        "headline.why.no_baseline": (
+            "没有任何部门连续两年有“{stage}”口径的同类数据（只有一个年度，或上年缺失）。请补充上年同类表",
+            "no department has '{stage}' figures of the same kind in two consecutive years (one year only, or the "
+            "previous year missing). Add the previous year's tables",
+        ),
+        "headline.graded": (
+            "结论：{worst}。共{findings}项督办事项；单元格：红{red}、黄{yellow}、白{white}、达标{compliant}、不可比{not_comparable}、无数据{no_data}",
+            "Result: {worst}. {findings} finding(s); cells: red {red}, yellow {yellow}, white {white}, compliant "
+            "{compliant}, not comparable {not_comparable}, no data {no_data}",
+        ),
+    }
+)
+TEXT.update({"cli.states": ("单元格：{counts}", "Cells: {counts}")})
+TEXT.update(
+    {
+        "whatif.line": (
+            "假设分析（不是正式规则的检查结果，不能据此督办）：{changes}",
+            "What-if analysis (not a check against the filed rules; not for supervision): {changes}",
+        ),
+        "whatif.target": (
+            "{category} {target_kind} {old}% → {new}%",
+            "{category} {target_kind} {old}% → {new}%",
+        ),
+        "whatif.target_kind.decrease": ("压减目标", "cut target"),
+        "whatif.target_kind.no_decrease": ("增长目标", "growth target"),
+        "whatif.band": (
+            "{direction}{level}区间上限 {old} → {new} 个百分点",
+            "{direction} {level} band limit {old} → {new} pp",
+        ),
+        "whatif.materiality": ("重要性水平 {old} → {new} 元", "materiality floor {old} → {new} yuan"),
+        "whatif.category_materiality": (
+            "{category} 重要性水平 {old} → {new} 元",
+            "{category} materiality floor {old} → {new} yuan",
+        ),
+        "whatif.other": ("规则已改动（{what}）", "rules changed ({what})"),
+        "whatif.direction.decrease": ("过紧日子类别", "decrease categories: "),
+        "whatif.direction.no_decrease": ("只增不减类别", "no-decrease categories: "),
+    }
+)
+TEXT.update(
+    {
+        "app.trend.basis_amount": ("可比口径本年数（万元）", "Comparable-basis amount (10k yuan)"),
+        "app.trend.basis_prev_amount": (
+            "可比口径上年数（万元）",
+            "Comparable-basis previous year (10k yuan)",
+        ),
+        "app.trend.total_amount": ("全部部门合计（万元）", "All departments (10k yuan)"),
+    }
+)
+TEXT.update(
+    {
+        "problem.title.source-set-aside": ("另一来源已计入", "counted from another source"),
+        "problem.hint.source-set-aside": (
+            "同一部门同一年度的钱只按逐行列出功能和经济分类的文件计入一次；如本文件不应参与检查，请将其移出",
+            "Each amount is counted once, from the line-level file; remove this file from the run if it should not be there.",
+        ),
+    }
+)
