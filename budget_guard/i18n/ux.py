@@ -21,9 +21,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.run_status.error": ("程序出错", "error"),
     "value.run_status.interrupted": ("已中断", "interrupted"),
     "value.run_status.no_input": ("无可比数据", "nothing compared"),
+    "value.run_status.nothing_compared": ("未作任何同比（不可比）", "nothing compared"),
+    "value.run_status.input_failed": ("有文件无法读取", "input failed"),
     "value.outcome.processed": ("已处理", "processed"),
     "value.outcome.failed": ("无法读取", "unreadable"),
     "value.outcome.error": ("处理出错", "error"),
+    "value.outcome.nothing_compared": ("未作任何同比（不可比）", "nothing compared"),
     "value.fail_on.none": ("不设（从不以1退出）", "none (never exit 1)"),
     # table layouts (ingest/detect.py and the layout modules)
     "value.layout.long": ("明细长表", "long table"),
