@@ -254,4 +254,4 @@ def test_progress_lines_per_file_when_asked(inbox, tmp_path):
     )
     assert "[1/3] broken.xlsx: unreadable" in result.stderr
     assert "[3/3] city.xlsx: Red (supervised)" in result.stderr
-    assert "3 new file(s) processed (1 failed)" in result.stdout
+    assert "3 new file(s) processed (1 unreadable or not compared)" in result.stdout
