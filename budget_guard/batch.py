@@ -419,12 +419,24 @@ def _run_engine_check(
     progress("write", {"formats": ",".join(formats)})
     options: dict[str, Any] = {"stem": stem} if stem else {}
     reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
-    code = exit_code_for(evaluation.worst_level(), fail_on)
+    run = run_outcome(evaluation, load)  # the same outcome and exit codes as the pandas path
+    if run.failed_files:
+        code, message = EXIT_INPUT, load_error_text(load, lang)
+    elif not run.compared:
+        code, message = EXIT_NOTHING_COMPARED, run.headline(lang)
+    else:
+        code, message = exit_code_for(run.outcome, fail_on), ""
     if ledger_path is None:
-        return CheckOutcome(load, evaluation, reports, code, fail_on, "")
+        return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     files = [Path(f.path) for f in load.files if f.path and Path(f.path).exists()]
     run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, 0, code, clock)
-    return CheckOutcome(load, evaluation, reports, code, fail_on, "", changes, run_id)
+    from .cases import CaseStore, current_clock, write_open_cases
+
+    store = CaseStore(ledger_path, clock=clock or current_clock())
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    return CheckOutcome(
+        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+    )
 
 
 def _track_check(

@@ -331,3 +331,12 @@ def test_sigterm_is_handled_like_ctrl_c(tmp_path):
     assert ledger(out, "SELECT status, exit_code FROM runs") == [("interrupted", 143)]
     leftovers = [p for p in out.rglob("*") if is_temp_name(p.name)]
     assert leftovers == []
+
+
+def test_the_printed_summary_lists_the_notes(capsys, tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    drop(inbox, "a.csv")
+    drop(inbox, "b.csv", 80000, settled=False)
+    result = run_batch(capsys, inbox, out, "--settle-seconds", "60")
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "a.csv" in result.stdout and "b.csv: changed within the last 60 s" in result.stdout

@@ -187,3 +187,28 @@ def test_spark_reads_a_catalog_table(inputs, spark):
     expected = evaluate(table, load_rules())
     actual = evaluate_lines(spark_backend.open_lines(rules=load_rules(), table="city_lines", spark=spark))
     _same(expected, actual)
+
+
+def test_duckdb_check_with_a_ledger_opens_the_same_cases(tmp_path):
+    """挂牌督办 cases read departments and years from the seam, so a DuckDB run opens them too."""
+    shutil.copytree(SAMPLES["city"], tmp_path / "in")
+    assert _cli("convert", "in", "--out", "parquet", cwd=tmp_path).returncode == 0
+    a = _cli("check", "in", "--out", "a", "--format", "json", "--ledger", "a.sqlite", "--json", cwd=tmp_path)
+    b = _cli(
+        "check",
+        "parquet",
+        "--engine",
+        "duckdb",
+        "--out",
+        "b",
+        "--format",
+        "json",
+        "--ledger",
+        "b.sqlite",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert a.returncode == b.returncode == 1, b.stderr
+    cases_a = json.loads(a.stdout.strip().splitlines()[-1])["cases"]
+    cases_b = json.loads(b.stdout.strip().splitlines()[-1])["cases"]
+    assert cases_a == cases_b

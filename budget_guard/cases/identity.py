@@ -17,7 +17,7 @@ from ..engine.compare import AMOUNT_FEN, CATEGORY, GOVERNMENT, PREV_AMOUNT_FEN, 
 from ..engine.evaluate import Evaluation
 from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
 from ..engine.grade import LEVEL, REASON
-from ..table import DEPARTMENT, STAGE, YEAR
+from ..table import YEAR
 
 STATE = "state"  # the engine's cell state (compliant / white / yellow / red / no_data / not_comparable)
 COMPLIANT = "compliant"
@@ -90,7 +90,7 @@ def observations(evaluation: Evaluation) -> Iterator[Observation]:
     summary = evaluation.summary
     if summary.empty:
         return
-    departments = tuple(sorted({str(d) for d in evaluation.lines[DEPARTMENT].dropna().unique()}))
+    departments = evaluation.departments  # from the engine seam: the lines may stay in DuckDB/Spark
     stage = evaluation.stage
     states = cell_states(summary)
     names = {c.id: c.name for c in evaluation.rules.categories}
@@ -127,9 +127,7 @@ def observations(evaluation: Evaluation) -> Iterator[Observation]:
 
 def latest_year(evaluation: Evaluation) -> int | None:
     """The latest fiscal year with lines of the compared stage (``open_years: latest``)."""
-    lines = evaluation.lines
-    years = lines.loc[lines[STAGE] == evaluation.stage, YEAR].dropna()
-    return int(years.max()) if len(years) else None
+    return evaluation.latest_year
 
 
 def departments_json(departments: tuple[str, ...]) -> str:

@@ -89,6 +89,19 @@ class Evaluation:
     whatif: tuple[tuple[str, str], ...] = field(default=())
 
     @property
+    def departments(self) -> tuple[str, ...]:
+        """Every department with a line in any stage (from the seam, so on every engine)."""
+        return tuple(departments_of(self.line_summary)) if self.line_summary is not None else ()
+
+    @property
+    def latest_year(self) -> int | None:
+        """The latest fiscal year with lines of the compared stage."""
+        if self.line_summary is None:
+            return None
+        years = stage_years(self.line_summary, self.stage)
+        return int(years.max()) if len(years) else None
+
+    @property
     def balanced(self) -> bool:
         return bool(self.reconciliation[BALANCED].all())
 

@@ -153,7 +153,12 @@ def unclassified_select(rules: CompiledRules, source: str) -> exp.Select:
 
 
 def _scope(
-    rules: CompiledRules, category: str, stage: str, years: Sequence[int], department: str | None
+    rules: CompiledRules,
+    category: str,
+    stage: str,
+    years: Sequence[int],
+    department: str | None,
+    column: str = DEPARTMENT,
 ) -> exp.Expression:
     i = rules.ids.index(category)
     condition = exp.and_(
@@ -163,20 +168,26 @@ def _scope(
     )
     if department is not None:
         condition = exp.and_(
-            condition, exp.EQ(this=exp.column(DEPARTMENT), expression=exp.Literal.string(department))
+            condition, exp.EQ(this=exp.column(column), expression=exp.Literal.string(department))
         )
     return condition
 
 
 def lines_select(
-    rules: CompiledRules, source: str, stage: str, category: str, years: Sequence[int], department: str | None
+    rules: CompiledRules,
+    source: str,
+    stage: str,
+    category: str,
+    years: Sequence[int],
+    department: str | None,
+    column: str = DEPARTMENT,
 ) -> exp.Select:
     """The canonical lines behind one summary number (the drill-down), in file / sheet / row order."""
     inner = exp.select(exp.Star(), *rules.projections()).from_(source, copy=False).subquery("m", copy=False)
     return (
         exp.select(*[exp.column(c) for c in COLUMNS])
         .from_(inner, copy=False)
-        .where(_scope(rules, category, stage, years, department), copy=False)
+        .where(_scope(rules, category, stage, years, department, column), copy=False)
         .order_by(*[exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER], copy=False)
     )
 
@@ -215,11 +226,10 @@ def sources_select(
     Department requests join on (department, year), government ones on the year; a line behind
     several findings (its department's and the government's) comes once per finding.
     """
-    # 区划 / 单位 requests (a 4th element naming their column) are not joined here: their sources stay empty
+    # A 区划 / 单位 request names its line column as a 4th element (department when left out).
     rows = [
-        (k, rules.ids.index(c), d, int(y))
+        (k, rules.ids.index(c), d, int(y), (column[0] if column else DEPARTMENT) if d is not None else None)
         for k, (c, ys, d, *column) in enumerate(requests)
-        if not column or column[0] == DEPARTMENT
         for y in ys
     ]
     if not rows:
@@ -238,25 +248,26 @@ def sources_select(
         default=exp.false(),
     )
     parts = []
-    for government in (False, True):
-        chosen = [r for r in rows if (r[2] is None) == government]
-        if not chosen:
-            continue
+    for scope_column in sorted({r[4] for r in rows}, key=lambda c: (c is not None, c or "")):
+        chosen = [r[:4] for r in rows if r[4] == scope_column]
         on = exp.EQ(this=exp.column(YEAR, table="l"), expression=exp.column("ry", table="r"))
-        if not government:
+        if scope_column is not None:  # None: the government, every line of the year
             on = exp.and_(
-                on, exp.EQ(this=exp.column(DEPARTMENT, table="l"), expression=exp.column("rd", table="r"))
+                on, exp.EQ(this=exp.column(scope_column, table="l"), expression=exp.column("rd", table="r"))
             )
         parts.append(
             exp.select(
                 *[exp.column(c, table="l") for c in _SOURCE_ORDER],
                 exp.alias_(exp.column("rq", table="r"), REQUEST),
             )
-            .from_(lines.subquery("l", copy=False), copy=False)
+            .from_(lines.copy().subquery("l", copy=False), copy=False)
             .join(_requests_table(chosen, "r"), on=on, copy=False)
             .where(member, copy=False)
         )
-    matched = parts[0] if len(parts) == 1 else exp.union(parts[0], parts[1], distinct=False)
+    matched = parts[0]
+    for part in parts[1:]:
+        matched = exp.union(matched, part, distinct=False)
+
     order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER]
     window = exp.Window(
         this=exp.RowNumber(), partition_by=[exp.column(REQUEST)], order=exp.Order(expressions=order)

@@ -14,9 +14,9 @@ import pandas as pd
 from sqlglot import exp
 
 from ...rulebook import Rules
-from ...table import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
+from ...table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
 from ..classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN, compiled
-from ..compare import GOVERNMENT
+from ..compare import GOVERNMENT, SCOPE_COLUMNS
 from ..evaluate import Evaluation, evaluate_summary
 from ..lineage import SourceRequest, describe_rows
 from ..seam import LineSummary, assemble
@@ -97,7 +97,10 @@ class SqlDrill:
         self, stage: str, scope_type: str, scope: str, category: str, years: list[int]
     ) -> pd.DataFrame:
         department = None if scope_type == GOVERNMENT else scope
-        query = sql.lines_select(self._lines.compiled, self._lines.source, stage, category, years, department)
+        column = SCOPE_COLUMNS.get(scope_type, DEPARTMENT)
+        query = sql.lines_select(
+            self._lines.compiled, self._lines.source, stage, category, years, department, column
+        )
         return conform(self._lines.run(query))
 
 
