@@ -313,12 +313,13 @@ def test_read_options_fill_what_a_table_does_not_say():
     at = started()
     at.file_uploader(key="uploads").set_value(("no_year.csv", no_year.encode("utf-8"), "text/csv")).run()
     assert not at.exception
-    assert "没有读到任何预算支出行" in texts(at)
-    open_tab(at, "app.tab.load")
-    problems = at.table[0].value  # problems are a wrapping table: their text is read whole
+    assert "文件“no_year.csv”未能读取（第2行）：缺年度。处理办法：请增加“年度”列" in texts(at)
+    problems = at.table[0].value  # the load report is shown: problems are a wrapping table
     assert "缺年度" in set(problems["问题"])
     at.number_input(key="opt_year").set_value(2024).run()
-    assert not at.exception and "得到预算支出行1行" in texts(at)
+    assert not at.exception and "未能读取" not in texts(at)
+    assert {m.label: m.value for m in at.metric}["数据行"] == "1"
+    assert "未作任何同比" in texts(at)  # one year only: read, but nothing compared, no tiles
 
 
 def test_the_compared_stage_can_be_chosen_when_the_data_hold_several():
