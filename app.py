@@ -597,15 +597,15 @@ def findings_view(evaluation, lang: str, run: str) -> None:
     everything = cache.memo("findings", (run, lang), lambda: views.findings_table(evaluation, lang))
     keys = everything.keys
     rules = evaluation.rules
-    columns = st.columns([1.3, 1, 1.3, 1.5, 1])
-    levels = columns[0].pills(
+    levels = st.pills(  # a row of its own: the chips are never cut off
         t("col.level"),
         ["red", "yellow", "white"],
         selection_mode="multi",
         format_func=lambda v: i18n.level_label(v, lang),
         key=lk("f_levels"),
     )
-    groups = columns[1].multiselect(
+    columns = st.columns([1, 1.3, 1.5, 1])
+    groups = columns[0].multiselect(
         t("col.group"),
         [g.id for g in rules.groups],
         format_func=lambda g: rules.group(g).name.get(lang),
@@ -614,7 +614,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         select_all=False,
         persist_state=KEEP,
     )
-    categories = columns[2].multiselect(
+    categories = columns[1].multiselect(
         t("col.category"),
         [c.id for c in rules.categories],
         format_func=lambda c: rules.category(c).name.get(lang),
@@ -624,7 +624,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         persist_state=KEEP,
     )
     gov = views.government_scope(evaluation)
-    scopes = columns[3].multiselect(
+    scopes = columns[2].multiselect(
         t("col.scope"),
         list(dict.fromkeys(keys["scope"])),
         format_func=lambda s: views.scope_text(evaluation, gov, lang) if s == gov[1] else s,
@@ -633,7 +633,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         select_all=False,
         persist_state=KEEP,
     )
-    years = columns[4].multiselect(
+    years = columns[3].multiselect(
         t("col.year"),
         sorted(set(int(y) for y in keys["year"])),
         key="f_years",

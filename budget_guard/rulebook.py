@@ -240,7 +240,7 @@ class Compare(_Strict):
     # the previous year's figures this year is compared with: None = the same stage
     baseline: Literal[STAGES] | None = None  # type: ignore[valid-type]
     scopes: list[Literal["government", "division", "department", "unit"]] = Field(min_length=1)
-    government_label: Text
+    government_label: Text | None = None  # None: 全县/全区/全市合计 from the data (engine/scope_label.py)
 
     @property
     def baseline_stage(self) -> str:

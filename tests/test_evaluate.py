@@ -136,3 +136,32 @@ def test_a_hand_built_line_without_department_is_a_clear_error():
     with pytest.raises(InputError) as info:
         evaluate(frame, RULES)
     assert "1行没有部门" in info.value.message("zh") and "position" in info.value.message("en")
+
+
+def test_the_whole_government_is_named_after_the_data_level_by_default():
+    """A county's departments (青山县…) sum to 全县合计, not 全市合计; the rules can still name it."""
+    import pandas as pd
+
+    from budget_guard import evaluate, load_rules
+
+    rows = [
+        ("青山县教育局", 2024, "2050101", "30201", 1000_00),
+        ("青山县教育局", 2025, "2050101", "30201", 900_00),
+        ("青山县财政局", 2024, "2010601", "30201", 500_00),
+        ("青山县财政局", 2025, "2010601", "30201", 400_00),
+    ]
+    table = pd.DataFrame(rows, columns=["department", "year", "func_code", "econ_code", "amount_fen"])
+    rules = load_rules()
+    rules = rules.model_copy(update={"compare": rules.compare.model_copy(update={"government_label": None})})
+    ev = evaluate(table, rules)  # rules without a government_label: the data name the level
+    assert ev.rules.compare.government_label.zh == "全县合计"
+    assert "全县合计" in set(ev.summary["scope"].astype(str))
+    named = rules.model_copy(
+        update={
+            "compare": rules.compare.model_copy(
+                update={"government_label": {"zh": "本级合计", "en": "Own level"}}
+            )
+        }
+    )
+    named = type(rules).model_validate(named.model_dump())
+    assert evaluate(table, named).rules.compare.government_label.zh == "本级合计"

@@ -22,6 +22,7 @@ from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
+from .scope_label import with_government_label
 from .seam import LineSummary
 from .states import STATE
 from .summarize import department_cells, empty_categories, stage_notes, stage_years
@@ -203,6 +204,7 @@ def evaluate_summary(
     findings; nothing here touches a line.
     """
     stage = stage or rules.compare.stage
+    rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []))
     graded = grade(compare_years(summary, rules, stage), rules)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None

@@ -396,8 +396,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "cli.lines": ("（{lines}行）", " ({lines} lines)"),
     "cli.batch_file": ("[{index}/{total}] {name}：{outcome}", "[{index}/{total}] {name}: {outcome}"),
     "cli.batch_summary": (
-        "新文件{processed}个（失败{failed}个），已处理过而跳过{skipped}个",
-        "{processed} new file(s) processed ({failed} failed), {skipped} already processed and skipped",
+        "新文件{processed}个（其中无法读取或未作同比{failed}个），已处理过而跳过{skipped}个",
+        "{processed} new file(s) processed ({failed} unreadable or not compared), {skipped} already processed and skipped",
     ),
     "cli.rules_ok": (
         "规则文件有效：{path}（版本 {version}，{categories}个类别，sha256 {sha}）",

@@ -21,9 +21,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "value.run_status.error": ("程序出错", "error"),
     "value.run_status.interrupted": ("已中断", "interrupted"),
     "value.run_status.no_input": ("无可比数据", "nothing compared"),
+    "value.run_status.nothing_compared": ("未作任何同比（不可比）", "nothing compared"),
+    "value.run_status.input_failed": ("有文件无法读取", "input failed"),
     "value.outcome.processed": ("已处理", "processed"),
     "value.outcome.failed": ("无法读取", "unreadable"),
     "value.outcome.error": ("处理出错", "error"),
+    "value.outcome.nothing_compared": ("未作任何同比（不可比）", "nothing compared"),
     "value.fail_on.none": ("不设（从不以1退出）", "none (never exit 1)"),
     # table layouts (ingest/detect.py and the layout modules)
     "value.layout.long": ("明细长表", "long table"),
@@ -274,6 +277,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "点击矩阵中的单元格，查看构成该数字的明细行（全部范围时为该格最严重的范围）",
         "Click a cell of the matrix to see the lines behind it (for all scopes: the cell's worst scope)",
     ),
+    "app.matrix.level_rate": ("等级与增减率", "Level and rate"),
     "app.matrix.opened": ("明细：{scope} · {category} · {year}年", "Lines: {scope} · {category} · {year}"),
     "app.matrix.close": ("关闭明细", "Close"),
     "app.matrix.table_caption": (

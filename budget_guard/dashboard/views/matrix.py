@@ -204,10 +204,9 @@ def matrix_table_html(cells: pd.DataFrame, lang: str) -> str:
 
     from ..palette import FILL, TEXT
 
-    head = "".join(
-        f"<th>{html.escape(i18n.t(k, lang))}</th>"
-        for k in ("col.category", "col.year", "col.level", "col.change_rate")
-    )
+    labels = [i18n.t("col.category", lang), i18n.t("col.year", lang), i18n.t("app.matrix.level_rate", lang)]
+    labels.append(i18n.t("col.scope", lang))
+    head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
     rows = []
     for r in cells.sort_values([ORDER, YEAR]).to_dict("records"):
         level = r[LEVEL]
