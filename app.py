@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from budget_guard import RulesError, i18n
-from budget_guard.dashboard import cache, charts, pipeline, views, whatif
+from budget_guard.dashboard import cache, charts, gate, pipeline, views, whatif
 from budget_guard.dashboard.palette import cell_css
 from budget_guard.reports import DEFAULT_STEM, SUFFIXES
 from budget_guard.reports.execution import baseline_text
@@ -189,8 +189,9 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
     return None
 
 
-def rules_sidebar(lang: str) -> tuple[str, str] | None:
-    """The rules in force as (YAML text, source name), or None after showing why there are none."""
+def rules_sidebar(lang: str) -> tuple[str, str, tuple[tuple[str, str], ...]] | None:
+    """The rules in force as (YAML text, source name, what-if changes in words), or None after showing
+    why there are none."""
     bar = st.sidebar
     bar.header(t("app.rules"))
     choice = bar.radio(
@@ -225,13 +226,14 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
         text_in_force, source_in_force = cache.rules_in_force(text, base, edits, source)
     except RulesError as err:
         return _rules_error(err.message(lang))
-    changed = whatif.changes(base, edits)
+    words = whatif.described(base, edits)
+    shown = [zh if lang == "zh" else en for zh, en in words]
     bar.caption(
         md(t("app.rules.in_force", title=base.title.get(lang), version=base.version, source=source_in_force))
     )
-    if changed:
-        bar.warning(md(t("app.whatif.changed", count=len(changed), changes="; ".join(changed))))
-    name = safe_filename(Path(source).stem + ("-what-if" if changed else ""), default="rules") + ".yaml"
+    if words:
+        bar.warning(md(t("app.whatif.changed", count=len(words), changes="；".join(shown))))
+    name = safe_filename(Path(source).stem + (whatif.SUFFIX if words else ""), default="rules") + ".yaml"
     bar.download_button(
         t("app.rules.download"),
         text_in_force,
@@ -239,7 +241,7 @@ def rules_sidebar(lang: str) -> tuple[str, str] | None:
         mime=pipeline.MIME["yaml"],
         key="rules_download",
     )
-    return text_in_force, source_in_force
+    return text_in_force, source_in_force, words
 
 
 def _rules_error(message: str) -> None:
@@ -421,7 +423,7 @@ def overview(evaluation, load, lang: str, run: str) -> None:
         row.download_button(
             t(f"app.download.{fmt}"),
             cache.report_maker(run, evaluation, load, lang, fmt),
-            file_name=f"{DEFAULT_STEM}{SUFFIXES[fmt]}",
+            file_name=f"{whatif.file_stem(DEFAULT_STEM, evaluation)}{SUFFIXES[fmt]}",
             mime=pipeline.MIME[fmt],
             key=f"download_{fmt}",
             icon=":material/download:",
@@ -867,6 +869,10 @@ def main() -> None:
     st.title(t("app.title"))
     data = data_sidebar(lang)
     rules = rules_sidebar(lang)
+    if rules is not None and rules[2]:
+        st.warning(
+            md(t("app.whatif.banner", changes="；".join(zh if lang == "zh" else en for zh, en in rules[2])))
+        )
     if data is None:
         welcome(lang)
         return
@@ -875,17 +881,26 @@ def main() -> None:
         load = cache.load(uploads, key, options)
     if rules is None:
         return
-    rules_text, rules_source = rules
+    rules_text, rules_source, words = rules
     stage = stage_sidebar(load, rules_text, rules_source, lang)
     with st.spinner(t("app.evaluating")):
-        evaluation = cache.evaluation(load, key, options, rules_text, rules_source, stage)
+        evaluation = whatif.marked(
+            cache.evaluation(load, key, options, rules_text, rules_source, stage), words
+        )
     run = cache.run_key(key, options, rules_text, stage)
     st.caption(md(f"{described} · {evaluation.rules.title.get(lang)} · {t(f'stage.{evaluation.stage}')}"))
     restored = st.session_state.pop("restored", None)
     if restored:
         st.info(t("app.restored", count=restored))
-    if len(load.table) == 0:
-        st.error(t("app.no_lines"))
+    checked = gate.gate(evaluation, load, lang)
+    for error in checked.file_errors:
+        st.error(md(error), icon=":material/error:")
+    if not checked.show_results or checked.file_errors:
+        st.error(md(checked.outcome_text(lang)))
+    if not checked.show_results:
+        st.warning(t("app.gate.withheld"))
+        load_view(load, lang)
+        return
     headline(evaluation, lang)
     matrix_view(evaluation, lang)
     overview(evaluation, load, lang, run)

@@ -206,7 +206,8 @@ def test_whatif_target_edit_regrades_and_is_named(engine_calls):
     assert not at.exception
     after = at.dataframe[0].value
     assert not (after["部门"] == "发展和改革局").any()
-    assert any("general_expenditure.target_pct: 5 → 1" in unescape(w.value) for w in at.warning)
+    assert any("一般性支出 压减目标 5% → 1%" in unescape(w.value) for w in at.warning)
+    assert not any("target_pct" in w.value for w in at.warning)  # words, never YAML keys
     assert engine_calls["read"] == 1 and engine_calls["evaluate"] == 2
     at.button(key="whatif_reset").click().run()
     assert len(at.dataframe[0].value) == len(before)
@@ -312,12 +313,13 @@ def test_read_options_fill_what_a_table_does_not_say():
     at = started()
     at.file_uploader(key="uploads").set_value(("no_year.csv", no_year.encode("utf-8"), "text/csv")).run()
     assert not at.exception
-    assert "没有读到任何预算支出行" in texts(at)
-    open_tab(at, "app.tab.load")
-    problems = at.table[0].value  # problems are a wrapping table: their text is read whole
+    assert "文件“no_year.csv”未能读取（第2行）：缺年度。处理办法：请增加“年度”列" in texts(at)
+    problems = at.table[0].value  # the load report is shown: problems are a wrapping table
     assert "缺年度" in set(problems["问题"])
     at.number_input(key="opt_year").set_value(2024).run()
-    assert not at.exception and "得到预算支出行1行" in texts(at)
+    assert not at.exception and "未能读取" not in texts(at)
+    assert {m.label: m.value for m in at.metric}["数据行"] == "1"
+    assert "未作任何同比" in texts(at)  # one year only: read, but nothing compared, no tiles
 
 
 def test_the_compared_stage_can_be_chosen_when_the_data_hold_several():
@@ -347,20 +349,81 @@ def test_every_view_survives_a_file_with_no_usable_lines():
     assert not at.exception
     for tab in TABS:
         open_tab(at, tab)
+    assert "未作任何同比" in texts(at)  # said in the main area, not tiles of zeros
+    assert "bg-tiles" not in texts(at) and not at.get("tab")
 
 
-def test_names_from_the_data_are_shown_literally_not_as_markdown():
-    name = "[点我](http://example.com)*局*"
-    rows = [
-        "部门,年度,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）",
-        f"{name},2024,2010601,30217,公务接待费,基本支出,100000",
-        f"{name},2025,2010601,30217,公务接待费,基本支出,120000",
-    ]
+FAILED_UPLOADS = [
+    ("x.xlsx", bytes(range(256)) * 12, "application/octet-stream"),
+    ("empty.csv", b"", "text/csv"),
+    ("wrong.csv", "甲,乙\n1,2\n".encode(), "text/csv"),
+]
+
+
+def test_a_failed_upload_is_one_error_per_file_and_no_results():
     at = started()
-    at.file_uploader(key="uploads").set_value(
-        ("names.csv", "\n".join(rows).encode("utf-8"), "text/csv")
-    ).run()
-    assert not at.exception
-    broken = next(m.value for m in at.markdown if "三公经费 2025年" in m.value)
-    assert "\\[点我\\]" in broken and "\\*局\\*" in broken  # escaped in the markdown source
-    assert f"三公经费 2025年 — 全市合计 红色（督办） +20.00%；{name} 红色（督办） +20.00%" in texts(at)
+    at.file_uploader(key="uploads").set_value(FAILED_UPLOADS).run()
+    assert not at.exception, at.exception
+    errors = [unescape(e.value) for e in at.error]
+    assert errors[0] == "文件“x.xlsx”未能读取：文件损坏。处理办法：请用 Excel 或 WPS 打开后另存，或重新导出"
+    assert errors[1].startswith("文件“empty.csv”未能读取：文件为空。处理办法：")
+    assert errors[2].startswith("文件“wrong.csv”未能读取（第1行）：无法识别格式。处理办法：")
+    assert "输入读取失败：3个文件无法读取" in errors[3]
+    page = texts(at)
+    assert "Calamine" not in page and "Error" not in page
+    assert "bg-tiles" not in page and "达标" not in page.replace("达标结论", "")
+    assert not at.get("tab") and not [c for c in at.get("vega_lite_chart")]
+    assert {b.key for b in at.get("download_button")} == {"rules_download"}  # no report downloads
+
+
+def test_some_files_failed_shows_results_under_their_errors():
+    at = started()
+    good = (SAMPLE_CSV.name, SAMPLE_CSV.read_bytes(), "text/csv")
+    at.file_uploader(key="uploads").set_value([good, FAILED_UPLOADS[0]]).run()
+    assert not at.exception, at.exception
+    errors = [unescape(e.value) for e in at.error]
+    assert errors[0].startswith("文件“x.xlsx”未能读取：文件损坏")
+    assert errors[1].startswith("输入读取失败：1个文件无法读取") and "x.xlsx" in errors[1]
+    assert "其余文件的检查结果" in errors[1]
+    assert "bg-tiles" in texts(at) and at.get("tab")
+    assert {"download_xlsx", "download_json"} <= {b.key for b in at.get("download_button")}
+
+
+def test_a_whatif_run_is_marked_in_a_banner_and_in_every_download(monkeypatch):
+    import json
+
+    from streamlit.delta_generator import DeltaGenerator
+
+    offered = {}
+    original = DeltaGenerator.download_button
+
+    def recorded(self, label, data, file_name=None, *args, **kwargs):
+        offered[kwargs.get("key")] = (file_name, data)
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recorded)
+    at = with_sample()
+    assert offered["download_json"][0] == "budget-guard-report.json"
+    target = next(n for n in at.number_input if n.label == "一般性支出：至少压减（%）")
+    offered.clear()
+    target.set_value(2.0).run()
+    assert not at.exception, at.exception
+    banner = unescape(at.main.warning[0].value)
+    assert banner.startswith("假设分析") and "一般性支出 压减目标 5% → 2%" in banner
+    assert "target_pct" not in banner
+    names = {key: name for key, (name, _) in offered.items() if key != "cases_download"}
+    assert {"download_xlsx", "download_json", "rules_download"} <= set(names)
+    assert all("-what-if." in name for name in names.values()), names
+    data = offered["download_json"][1]
+    report = json.loads(data() if callable(data) else data)
+    assert report["outcome"]["whatif"] == [
+        {"zh": "一般性支出 压减目标 5% → 2%", "en": "General expenditure cut target 5% → 2%"}
+    ]
+    import io
+
+    import openpyxl
+
+    data = offered["download_xlsx"][1]
+    sheet = openpyxl.load_workbook(io.BytesIO(data() if callable(data) else data)).worksheets[0]
+    top = [str(c.value) for row in sheet.iter_rows(max_row=4) for c in row if c.value]
+    assert any(v.startswith("假设分析") and "一般性支出 压减目标 5% → 2%" in v for v in top), top

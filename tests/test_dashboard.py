@@ -261,3 +261,21 @@ def test_problems_are_sorted_worst_first_with_counts_and_chinese_hints():
     assert list(counts) == ["error", "warning", "notice"] and counts["error"] >= 1
     top = views.top_problems(load, "zh")
     assert top and top[0].startswith("错误 · 金额不是数字 · 文件 bad.csv")
+
+
+def test_whatif_changes_are_described_in_words_in_both_languages():
+    source, text = pipeline.default_rules()
+    base = parse_rules(text, source=source)
+    start = whatif.settings_of(base)
+    assert whatif.described(base, start) == ()
+    band = whatif.band_settings(base)[0]
+    edits = whatif.WhatIf(
+        targets={**start.targets, "general_expenditure": 2.0},
+        bands={**start.bands, band.key: band.max_shortfall_pp + 1},
+        materiality_yuan=start.materiality_yuan + 1000,
+    )
+    zh = [z for z, _ in whatif.described(base, edits)]
+    assert zh[0] == "一般性支出 压减目标 5% → 2%"
+    assert zh[1].startswith("过紧日子类别") and "区间上限" in zh[1]
+    assert zh[2].startswith("重要性水平")
+    assert not any("_" in z or "pct" in z for z in zh)  # never a YAML key

@@ -8,8 +8,10 @@ as a rules file and the YAML a user downloads is exactly what was evaluated.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from .. import i18n
+from ..engine.evaluate import Evaluation
 from ..rulebook import Direction, Rules, parse_rules, rules_to_yaml
 
 BandKey = tuple[str, int]  # (direction, index of the band in grading.directions[direction].bands)
@@ -72,6 +74,55 @@ def changes(base: Rules, edits: WhatIf) -> list[str]:
     return out
 
 
+def described(base: Rules, edits: WhatIf) -> tuple[tuple[str, str], ...]:
+    """Each change in words, (zh, en), e.g. '一般性支出 压减目标 5% → 2%': the banner, the sidebar and
+    ``Evaluation.whatif`` (every report's what-if line) say the same, never a YAML key."""
+    start = settings_of(base)
+    groups = {g.id: g for g in base.groups}
+    out = []
+    for category in base.categories:
+        old, new = start.targets[category.id], edits.targets.get(category.id, start.targets[category.id])
+        if new != old:
+            kind = f"whatif.target_kind.{groups[category.group].direction.value}"
+            out.append(
+                _both(
+                    lambda lang, c=category, k=kind, o=old, n=new: i18n.t(
+                        "whatif.target",
+                        lang,
+                        category=c.name.get(lang),
+                        target_kind=i18n.t(k, lang),
+                        old=f"{o:g}",
+                        new=f"{n:g}",
+                    )
+                )
+            )
+    for band in band_settings(base):
+        new = edits.bands.get(band.key, band.max_shortfall_pp)
+        if new != band.max_shortfall_pp:
+            out.append(
+                _both(
+                    lambda lang, b=band, n=new: i18n.t(
+                        "whatif.band",
+                        lang,
+                        direction=i18n.t(f"whatif.direction.{b.direction}", lang),
+                        level=i18n.level_label(b.level, lang),
+                        old=f"{b.max_shortfall_pp:g}",
+                        new=f"{n:g}",
+                    )
+                )
+            )
+    if edits.materiality_yuan is not None and edits.materiality_yuan != start.materiality_yuan:
+        old, new = start.materiality_yuan, edits.materiality_yuan
+        out.append(
+            _both(lambda lang: i18n.t("whatif.materiality", lang, old=f"{old:,.0f}", new=f"{new:,.0f}"))
+        )
+    return tuple(out)
+
+
+def _both(text) -> tuple[str, str]:
+    return (text("zh"), text("en"))
+
+
 def apply(base: Rules, edits: WhatIf) -> Rules:
     """The base rules with the edits applied (not yet validated: see ``rules_text``)."""
     categories = [
@@ -109,3 +160,16 @@ def rules_in_force(base_text: str, base: Rules, edits: WhatIf, source: str) -> t
     edited_source = f"{source} (what-if)"
     parse_rules(text, source=edited_source)
     return text, edited_source
+
+
+SUFFIX = "-what-if"  # on every file downloaded from a what-if run, so it cannot be filed as the real check
+
+
+def marked(evaluation: Evaluation, words: tuple[tuple[str, str], ...]) -> Evaluation:
+    """The evaluation carrying the what-if changes, so every report prints its what-if line first."""
+    return replace(evaluation, whatif=words) if words and evaluation.whatif != words else evaluation
+
+
+def file_stem(stem: str, evaluation: Evaluation) -> str:
+    """A download's file stem: ``stem`` itself, or with ``-what-if`` when the rules were edited."""
+    return stem + SUFFIX if evaluation.whatif else stem
