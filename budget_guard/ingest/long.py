@@ -14,6 +14,7 @@ import pandas as pd
 from ..problems import Problem
 from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, ITEM
 from .grid import column_letter
+from .header_row import match_header_row
 from .headers import AMOUNT, long_field
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
 from .rows import (
@@ -48,35 +49,9 @@ class LongHeader:
 def find_header(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> LongHeader | None:
     """The first row (within the first 30) naming an amount column and a code or department column."""
     for row in grid.index[:HEADER_SCAN_ROWS]:
-        cells = grid.loc[row]
-        fields: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        unit = None
-        problems: list[Problem] = []
-        ignored: list[tuple[int, str]] = []
-        for position, value in enumerate(cells.tolist()):
-            if not isinstance(value, str):
-                continue
-            field, stated = long_field(value)
-            if field is None:
-                ignored.append((position, value))
-                continue
-            if field in fields:
-                problems.append(
-                    Problem(
-                        "header-duplicate",
-                        file=file,
-                        sheet=sheet,
-                        row=int(row),
-                        column=column_letter(position),
-                        details={"value": value, "first": labels[field], "field": field},
-                    )
-                )
-                continue
-            fields[field] = position
-            labels[field] = value.strip()
-            if field == AMOUNT:
-                unit = stated
+        match = match_header_row(grid.loc[row].tolist(), row, long_field, file, sheet)
+        fields, labels, problems, ignored = match.fields, match.labels, match.problems, match.ignored
+        unit = match.stated_units.get(AMOUNT)
         others = {FUNC_CODE, ECON_CODE, DEPARTMENT} & fields.keys()
         if AMOUNT in fields and (others or len(fields) >= 3):
             return LongHeader(int(row), fields, labels, unit, tuple(problems), tuple(ignored))

@@ -42,7 +42,8 @@ from ..table import (
     UNIT_CODE,
     YEAR,
 )
-from .grid import TEXT, column_letter
+from .grid import TEXT
+from .header_row import match_header_row
 from .headers import normalise_header
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW
 from .lines import UNIT as AMOUNT_UNIT
@@ -148,34 +149,9 @@ class YitihuaHeader:
 def find_header(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> YitihuaHeader | None:
     """The first row naming a phase amount column, a 单位 and a classification code."""
     for row in grid.index[:HEADER_SCAN_ROWS]:
-        fields: dict[str, int] = {}
-        labels: dict[str, str] = {}
-        units: set[str] = set()
-        problems: list[Problem] = []
-        ignored: list[tuple[int, str]] = []
-        for position, value in enumerate(grid.loc[row].tolist()):
-            if not isinstance(value, str):
-                continue
-            field, stated = yitihua_field(value)
-            if field is None:
-                ignored.append((position, value))
-                continue
-            if field in fields:
-                problems.append(
-                    Problem(
-                        "header-duplicate",
-                        file=file,
-                        sheet=sheet,
-                        row=int(row),
-                        column=column_letter(position),
-                        details={"value": value, "first": labels[field], "field": field},
-                    )
-                )
-                continue
-            fields[field] = position
-            labels[field] = value.strip()
-            if field in PHASE_STAGES and stated:
-                units.add(stated)
+        match = match_header_row(grid.loc[row].tolist(), row, yitihua_field, file, sheet)
+        fields, labels, problems, ignored = match.fields, match.labels, match.problems, match.ignored
+        units = {u for f, u in match.stated_units.items() if f in PHASE_STAGES and u}
         phases = PHASE_STAGES.keys() & fields.keys()
         unit_column = {UNIT, UNIT_CODE} & fields.keys()
         codes = set(CODE_FIELDS) & fields.keys()
