@@ -38,7 +38,10 @@ def _government(ev) -> set[str]:
 
 
 def test_the_shipped_rules_leave_the_label_to_the_data():
-    for path in (REPO / "rules" / "four_no_decrease.yaml", REPO / "budget_guard" / "rules" / "four_no_decrease.yaml"):
+    for path in (
+        REPO / "rules" / "four_no_decrease.yaml",
+        REPO / "budget_guard" / "rules" / "four_no_decrease.yaml",
+    ):
         compare = yaml.safe_load(path.read_text(encoding="utf-8"))["compare"]
         assert "government_label" not in compare, path
     assert load_rules().compare.government_label is None
@@ -107,7 +110,10 @@ def test_the_rules_label_wins_over_the_data():
     named = type(rules).model_validate(
         {
             **rules.model_dump(),
-            "compare": {**rules.compare.model_dump(), "government_label": {"zh": "本级合计", "en": "Own level"}},
+            "compare": {
+                **rules.compare.model_dump(),
+                "government_label": {"zh": "本级合计", "en": "Own level"},
+            },
         }
     )
     ev = evaluate(_table(["青山县教育局"], ["青山县"]), named)
@@ -118,7 +124,10 @@ def test_a_countys_csv_reads_全县合计_in_the_cli_report(tmp_path: Path):
     csv = tmp_path / "county.csv"
     lines = ["部门,年度,数据口径,功能分类科目编码,经济分类科目编码,项目名称,金额（元）"]
     for dept in ("青山县教育局", "青山县财政局"):
-        lines += [f"{dept},2024,预算数,2010301,30217,公务接待费,10000", f"{dept},2025,预算数,2010301,30217,公务接待费,12000"]
+        lines += [
+            f"{dept},2024,预算数,2010301,30217,公务接待费,10000",
+            f"{dept},2025,预算数,2010301,30217,公务接待费,12000",
+        ]
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "out"
     run = subprocess.run(
