@@ -11,7 +11,7 @@ import pandas as pd
 from .. import i18n
 from ..errors import InputError
 from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, UNIT, conform, format_wan
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, DIVISION, UNIT, conform, format_wan
 from . import states
 from .backends.pandas_backend import PandasDrill, line_summary
 from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
@@ -170,6 +170,8 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     _require_departments(lines)
     stage = stage or rules.compare.stage
     half = line_summary(lines, rules)
+    cells = half.summary.cells
+    rules = with_government_label(rules, cells.get(DEPARTMENT, []), cells.get(DIVISION, []))  # for PEFA too
     lines[CATEGORIES_COLUMN] = half.labels.to_numpy()  # ``lines`` is our own frame (conform / _own_frame)
     lines[CATEGORY_COUNT_COLUMN] = half.category_count
     return evaluate_summary(
@@ -204,7 +206,7 @@ def evaluate_summary(
     findings; nothing here touches a line.
     """
     stage = stage or rules.compare.stage
-    rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []))
+    rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []), summary.cells.get(DIVISION, []))
     graded = grade(compare_years(summary, rules, stage), rules)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
