@@ -12,7 +12,7 @@ from .. import i18n
 from ..errors import InputError
 from ..ingest.overlap import classification_overlaps
 from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, UNIT, conform, format_wan
+from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, DIVISION, UNIT, conform, format_wan
 from . import states
 from .backends.pandas_backend import PandasDrill, line_summary
 from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
@@ -216,6 +216,8 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     _require_departments(lines)
     stage = stage or rules.compare.stage
     half = line_summary(lines, rules)
+    cells = half.summary.cells
+    rules = with_government_label(rules, cells.get(DEPARTMENT, []), cells.get(DIVISION, []))  # for PEFA too
     lines[CATEGORIES_COLUMN] = half.labels.to_numpy()  # ``lines`` is our own copy (conform / reset_index)
     lines[CATEGORY_COUNT_COLUMN] = half.category_count
     overlaps = classification_overlaps(lines)
@@ -256,7 +258,7 @@ def evaluate_summary(
     category cells that add the same money twice: they are 不可比 with one red finding each.
     """
     stage = stage or rules.compare.stage
-    rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []))
+    rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []), summary.cells.get(DIVISION, []))
     twice = empty_double_counted() if double_counted is None else double_counted
     baseline_stage = rules.compare.baseline or stage
     graded = mark_cells(grade(compare_years(summary, rules, stage), rules), twice, stage, baseline_stage)
