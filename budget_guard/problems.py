@@ -462,6 +462,18 @@ _KINDS = [
         "{department} {year} {stage}: {lines} line(s) describe the same money as {kept}; counted once, from {kept}",
         "Each amount is counted once, from the line-level file. Remove this file from the run if it should not be there.",
     ),
+    # trust: the same money by 功能分类 and by 经济分类 (ingest/overlap.py, engine/double_count.py)
+    ProblemKind(
+        "classification-overlap",
+        Severity.notice,
+        "{department}{year}年{stage}：功能分类表（{func_tables}）合计{func_wan}万元，经济分类表（{econ_tables}；范围：{econ_types}）合计{econ_wan}万元，"
+        "是同一笔钱按两种分类各列一次，两表不相加：按功能分类选取的类别只计功能分类表，按经济分类选取的类别只计经济分类表；部门支出合计以功能分类表为准（{func_wan}万元）",
+        "{department} {year} {stage}: the functional table ({func_tables}) totals {func_wan} (10k yuan) and the economic table "
+        "({econ_tables}; covering: {econ_types}) {econ_wan}: the same money listed once per classification, never added: categories selected "
+        "by functional codes count only the functional table, those selected by economic codes only the economic table; the "
+        "department total follows the functional table ({func_wan})",
+        "Informational: each amount is counted once; a category that reads both classifications would add both tables and is reported red.",
+    ),
 ]
 
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}

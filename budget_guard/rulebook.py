@@ -215,9 +215,12 @@ class Grading(_Strict):
     empty_category: Level
     prior_zero_increase: Level
     directions: dict[Direction, DirectionGrading]
+    # trust: a category amount that adds a 功能分类 and an 经济分类 table of the same money
+    # (engine/double_count.py). Rules files written before the key keep the loud default.
+    double_counted: Level = Level.red
 
     # trust: a 不可比 / 无数据 cell is never 达标; these keys only set how loudly its gap is reported.
-    @field_validator("no_baseline", "missing_current", "empty_category")
+    @field_validator("no_baseline", "missing_current", "empty_category", "double_counted")
     @classmethod
     def _gap_not_compliant(cls, v: Level) -> Level:
         if v is Level.compliant:

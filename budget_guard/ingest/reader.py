@@ -31,7 +31,7 @@ from .aliases import AliasError, link_departments, load_aliases
 from .cross_source import second_sources
 from .detect import EMPTY, NO_DATA, UNKNOWN
 from .duplicates import duplicate_problems
-from .encodings import decode_text
+from .encodings import decode_text, utf8_start
 from .grid import CSV, ENCRYPTED, UNSUPPORTED, GridError, csv_grid, excel_grids, sniff_format
 from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
@@ -428,14 +428,18 @@ def _read_source(
     if kind == UNSUPPORTED:
         return fail("file-unsupported", suffix=source.suffix or "?")
     if kind == CSV:
-        decoded = decode_text(data)
-        if decoded is None:
-            return fail("encoding-unknown")
-        text, encoding = decoded
+        utf8 = utf8_start(data)  # most files: read in place, never decoded into a Python string
+        if utf8 is not None:
+            text, (start, encoding) = data, utf8
+        else:
+            decoded = decode_text(data)
+            if decoded is None:
+                return fail("encoding-unknown")
+            (text, encoding), start = decoded, 0
         report.encoding = encoding
         notice = Problem("encoding-detected", file=source.name, details={"encoding": encoding})
         try:
-            grid = csv_grid(text)
+            grid = csv_grid(text, start)
         except GridError as exc:
             outcomes, problems = fail(exc.code, **exc.details)
             return outcomes, [notice, *problems]
