@@ -403,7 +403,8 @@ def headline(evaluation, lang: str) -> None:
 
 def overview(evaluation, load, lang: str, run: str) -> None:
     """Under the matrix: reconciliation, the guardrail cards and the data-problems card, downloads."""
-    (st.success if evaluation.balanced else st.error)(evaluation.reconciliation_text(lang))
+    show = {"ok": st.success, "notice": st.warning, "error": st.error}[evaluation.reconciliation_level()]
+    show(evaluation.reconciliation_text(lang))
     for note in evaluation.note_texts(lang):
         st.info(note)
     headlines = views.group_headlines(evaluation, lang)
