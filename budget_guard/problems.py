@@ -350,9 +350,9 @@ _KINDS = [
     ProblemKind(
         "operating-printed",
         Severity.notice,
-        "本表另列“{label}”{value}{unit}，不是三公经费，未计入三公；运行经费按支出明细计量，未采用此数",
-        "the table also prints '{label}' {value} {unit}: not 三公 and not counted as such; 运行经费 is measured on the spending lines, not on this figure",
-        "Informational: compare the printed 机关运行经费 with the 运行经费 row of the report.",
+        "本表另列“{label}”{value}{unit}：不是三公经费，未计入三公；作为一行读入（标签“机关运行经费”），运行经费按此数计量，同一部门同年的其他行不再计入运行经费",
+        "the table also prints '{label}' {value} {unit}: not 三公 and not counted as such; read as one line tagged 机关运行经费, on which 运行经费 is measured (the department-year's other lines are not counted for it again)",
+        "Informational: where a table prints 机关运行经费, 运行经费 is measured on that figure; elsewhere on the spending lines.",
     ),
     ProblemKind(
         "code-name-other-year",

@@ -112,6 +112,9 @@ class Selector(_Strict):
     func_prefixes: FuncCodes | None = None
     func_items: FuncItems | None = None
     tags: list[Annotated[str, Field(min_length=1)]] | None = None
+    # A figure a table prints for a whole department-year instead of lines (the 机关运行经费 of a 三公
+    # table): a line carrying one of these tags and no code. Such a line covers the category itself.
+    printed: list[Annotated[str, Field(min_length=1)]] | None = None
     item_keywords: list[Annotated[str, Field(min_length=1)]] | None = None
     expense_types: list[Literal["基本支出", "项目支出"]] | None = None
     gov_econ_codes: GovEconCodes | None = None
@@ -138,6 +141,7 @@ class Selector(_Strict):
             "func_prefixes",
             "func_items",
             "tags",
+            "printed",
             "item_keywords",
             "expense_types",
             "gov_econ_codes",
