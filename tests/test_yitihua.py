@@ -206,7 +206,8 @@ def test_division_and_unit_scopes_compare_like_for_like():
     # the department grew (+40%) because a unit was added: graded as the department reported it
     assert s.loc[("department", "甲区商务局"), "level"] == "red"
     division = s.loc[("division", "甲区")]
-    assert division["parent"] == "全市合计" and division["excluded_departments"] == 1
+    # one 区划 (甲区) is the government itself: 全区合计 (engine/scope_label.py)
+    assert division["parent"] == "全区合计" and division["excluded_departments"] == 1
     assert int(division["basis_prev_amount_fen"]) == 100_000_00
     # it sent nothing for 2023: 不可比 (previous_year_missing), one completeness finding, never 达标
     assert s.loc[("department", "甲区教育局"), "reason"] == "previous_year_missing"
@@ -296,8 +297,8 @@ def test_execution_without_final_lines_is_no_data_not_compliant():
     assert x.loc[("department", "乙局"), "state"] == "no_data"
     assert x.loc[("department", "乙局"), "reason"] == "no_final"
     assert x.loc[("department", "甲局"), "level"] == "red"
-    assert x.loc[("government", "全市合计"), "excluded_departments"] == 1
-    assert x.loc[("government", "全市合计"), "final_fen"] == 120_000_00
+    assert x.loc[("government", "全区合计"), "excluded_departments"] == 1
+    assert x.loc[("government", "全区合计"), "final_fen"] == 120_000_00
 
 
 def test_pefa_outturn_and_composition_variance(load):

@@ -57,7 +57,11 @@ def _distinct_rows(table: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFram
         return None
     key = np.zeros(len(table), dtype=np.int64)
     for cat, radix in zip(categoricals, radices, strict=True):
-        key = key * radix + (cat.cat.codes.to_numpy().astype(np.int64) + 1)
+        if radix == 1:  # the column is missing on every line: it adds nothing to the key
+            continue
+        key *= radix  # in place: one int64 buffer for the whole key, not one per column
+        key += cat.cat.codes.to_numpy()
+        key += 1
     line_combo, combo_keys = pd.factorize(key)
     combos = {}
     for column, cat, radix in reversed(list(zip(columns, categoricals, radices, strict=True))):
@@ -105,6 +109,58 @@ def _connection():
     return con
 
 
+@dataclass(frozen=True)
+class DistinctClassification:
+    """Membership and coverage of each distinct code combination, and each line's combination.
+
+    ``member[r, c]`` / ``cover[r, c]``: row ``r`` of the distinct combinations is in category ``c``
+    / carries the classification its selector reads. ``line_row[i]`` is line ``i``'s row; None
+    when the rows *are* the lines (the combinations did not fit an integer key). Everything a
+    backend needs per line is one gather from these few thousand rows.
+    """
+
+    ids: tuple[str, ...]
+    member: np.ndarray  # rows × categories, bool
+    cover: np.ndarray  # rows × categories, bool
+    line_row: np.ndarray | None
+
+    def per_line(self, matrix: np.ndarray, index: pd.Index) -> pd.DataFrame:
+        """One boolean column per category, aligned with the lines."""
+        columns = {
+            c: (matrix[:, i] if self.line_row is None else matrix[:, i][self.line_row])
+            for i, c in enumerate(self.ids)
+        }
+        return pd.DataFrame(columns, index=index)
+
+
+def classify_distinct(table: pd.DataFrame, rules: Rules) -> DistinctClassification:
+    """The compiled selectors run once per distinct combination of the columns they read."""
+    rules_sql, _ = compiled(rules)
+    ids = tuple(rules_sql.ids)
+    columns = list(rules_sql.columns)
+    if len(table) == 0:
+        empty = np.zeros((0, len(ids)), dtype=bool)
+        return DistinctClassification(ids, empty, empty, None)
+    distinct = _distinct_rows(table, columns) if columns else None
+    if not columns:  # every selector is constant: evaluate it on one row
+        source, gather = pd.DataFrame(index=[0]), np.zeros(len(table), dtype=np.intp)
+    elif distinct is None:
+        source, gather = table, None
+    else:
+        source, gather = distinct
+    result = _run_compiled(source, rules)
+    rows = len(source)
+
+    def matrix(alias) -> np.ndarray:
+        return (
+            np.column_stack([result[alias(i)] for i in range(len(ids))])
+            if ids
+            else np.zeros((rows, 0), dtype=bool)
+        )
+
+    return DistinctClassification(ids, matrix(rules_sql.member_alias), matrix(rules_sql.cover_alias), gather)
+
+
 def classify_and_cover(table: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Membership (is the line in the category) and coverage (does it carry the classification the
     category's selector reads), one boolean column per category id, aligned with ``table``'s rows.
@@ -112,27 +168,8 @@ def classify_and_cover(table: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame,
     A 功能分类-only table says nothing about 三公经费, which is selected by 经济分类 codes: coverage is
     what tells a department with *no baseline* from one with a baseline of 0.
     """
-    rules_sql, _ = compiled(rules)
-    columns = list(rules_sql.columns)
-    distinct = _distinct_rows(table, columns) if columns and len(table) else None
-    if distinct is None:
-        source, gather = (table if columns else pd.DataFrame(index=table.index)), None
-    else:
-        source, gather = distinct
-    if len(table) == 0:
-        empty = {c: np.zeros(0, dtype=bool) for c in rules_sql.ids}
-        return pd.DataFrame(empty, index=table.index), pd.DataFrame(empty, index=table.index)
-    if not columns:  # every selector is constant: evaluate it on one row
-        source, gather = pd.DataFrame(index=[0]), np.zeros(len(table), dtype=np.intp)
-    result = _run_compiled(source, rules)
-
-    def lines(alias: str) -> np.ndarray:
-        values = result[alias]
-        return values if gather is None else values[gather]
-
-    member = {c: lines(rules_sql.member_alias(i)) for i, c in enumerate(rules_sql.ids)}
-    cover = {c: lines(rules_sql.cover_alias(i)) for i, c in enumerate(rules_sql.ids)}
-    return pd.DataFrame(member, index=table.index), pd.DataFrame(cover, index=table.index)
+    found = classify_distinct(table, rules)
+    return found.per_line(found.member, table.index), found.per_line(found.cover, table.index)
 
 
 def classify(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -161,7 +198,11 @@ class Patterns:
 def membership_patterns(membership: pd.DataFrame) -> Patterns:
     """Group the lines by membership pattern in O(lines): bit-pack each line, then a lookup table
     (few categories) or a hash (many); never a sort of the lines."""
-    matrix = membership.to_numpy(dtype=bool)
+    return matrix_patterns(membership.to_numpy(dtype=bool))
+
+
+def matrix_patterns(matrix: np.ndarray) -> Patterns:
+    """``membership_patterns`` of a rows × categories boolean matrix (e.g. distinct combinations)."""
     n, k = matrix.shape
     if k == 0:
         return Patterns(np.zeros(n, dtype=np.intp), np.zeros((1, 0), dtype=bool))
@@ -196,8 +237,12 @@ def label_lines(membership: pd.DataFrame, patterns: Patterns | None = None) -> t
         count = np.zeros(len(membership), dtype=np.int16)
         return pd.Series([""] * len(membership), index=membership.index, dtype="category"), count
     patterns = patterns if patterns is not None else membership_patterns(membership)
-    ids = list(membership.columns)
+    return pattern_labels(tuple(membership.columns), patterns, membership.index)
+
+
+def pattern_labels(ids: tuple[str, ...], patterns: Patterns, index: pd.Index) -> tuple[pd.Series, np.ndarray]:
+    """``label_lines`` from the patterns alone (``patterns.codes`` per line)."""
     count = patterns.masks.sum(axis=1).astype(np.int16)[patterns.codes]
     names = [TAG_SEPARATOR.join(ids[i] for i in np.flatnonzero(mask)) for mask in patterns.masks]
     labels = pd.Categorical.from_codes(patterns.codes, categories=names)  # distinct patterns → distinct names
-    return pd.Series(labels, index=membership.index), count
+    return pd.Series(labels, index=index), count

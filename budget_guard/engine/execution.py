@@ -320,11 +320,17 @@ def pefa(lines: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     cfg = rules.execution
     if cfg is None or cfg.pefa is None or not len(lines):
         return pd.DataFrame()
-    part = lines.loc[lines[STAGE].isin(["budget", "final"]).to_numpy()]
-    final_years = set(part.loc[(part[STAGE] == "final").to_numpy(), YEAR].unique())
-    part = part[part[YEAR].isin(final_years)]
-    if part.empty:
+    # the rows and columns PEFA reads, selected once (a boolean .loc over the whole table copied every
+    # column of every line; a table without 决算 lines stops here without copying anything)
+    stage = lines[STAGE]
+    final = (stage == "final").to_numpy()
+    if not final.any():
         return pd.DataFrame()
+    final_years = pd.unique(lines[YEAR].to_numpy()[final])
+    keep = (final | (stage == "budget").to_numpy()) & lines[YEAR].isin(final_years).to_numpy()
+    needed = [STAGE, YEAR, AMOUNT_FEN, FUNC_CODE, ECON_CODE]
+    needed += [c for c in dict.fromkeys(SCOPE_COLUMNS.values()) if c in lines and c not in needed]
+    part = lines[needed].loc[keep]
     rows = []
     for scope_type in rules.compare.scopes:
         column = SCOPE_COLUMNS.get(scope_type)

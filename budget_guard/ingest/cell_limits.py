@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..problems import Problem
-from .grid import column_letter
+from .grid import TEXT, column_letter
 from .result import REJECTED_COLUMNS
 
 LongCell = tuple[int, int, int]  # (row, column position, length)
@@ -22,6 +24,8 @@ def blank_long_cells(grid: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, list
     """The grid with every row holding an over-long cell emptied, and those cells."""
     found: list[LongCell] = []
     for position, column in enumerate(grid.columns):
+        if _bytes_within(grid[column], limit):
+            continue  # no cell has more bytes than the limit allows characters
         lengths = grid[column].str.len()
         over = (lengths > limit).fillna(False).to_numpy(dtype=bool)
         if over.any():
@@ -33,6 +37,14 @@ def blank_long_cells(grid: pd.DataFrame, limit: int) -> tuple[pd.DataFrame, list
     grid = grid.copy()
     grid.loc[sorted({r for r, _, _ in found})] = pd.NA
     return grid, found
+
+
+def _bytes_within(cells: pd.Series, limit: int) -> bool:
+    """A cheap first look: a cell has at least as many UTF-8 bytes as characters."""
+    if cells.dtype != TEXT:
+        return False
+    longest = pc.max(pc.binary_length(pa.array(cells.array))).as_py()
+    return longest is None or longest <= limit
 
 
 def reject_long_cells(outcome, found: list[LongCell], limit: int):

@@ -46,7 +46,7 @@ class GridError(Exception):
 
 def sniff_format(data: bytes, suffix: str) -> str:
     """Decide by content, not by name: an encrypted .xlsx is an OLE2 file, a '.xls' may be a CSV."""
-    if not data.strip():
+    if not data or data.isspace():  # bytes.isspace: the ASCII whitespace ``strip`` removes, without a copy
         return EMPTY
     if data.startswith(OLE2_MAGIC):
         head = data[: 1 << 20]
@@ -67,23 +67,33 @@ def sniff_format(data: bytes, suffix: str) -> str:
     return UNSUPPORTED
 
 
-def csv_grid(text: str) -> pd.DataFrame:
+def csv_grid(text: str | bytes, start: int = 0) -> pd.DataFrame:
     """Parse CSV text; ragged rows (a one-cell title above a 9-column header) are fine.
 
-    The fast path is pyarrow's C++ reader: rows with fewer cells than the widest early row come back
-    through its invalid-row handler with their line numbers and are put back in place. When that cannot
-    be trusted (a quoted cell spanning lines, a row wider than expected) the pandas C parser reads it.
+    ``text`` is a ``str``, or UTF-8 bytes already known to be valid (``encodings.utf8_start``) with
+    the text beginning at ``start`` (after a BOM): then nothing is decoded, and pyarrow reads the
+    bytes where they lie. The fast path is pyarrow's C++ reader: rows with fewer cells than the
+    widest early row come back through its invalid-row handler with their line numbers and are put
+    back in place. When that cannot be trusted (a quoted cell spanning lines, a row wider than
+    expected) the pandas C parser reads it.
     """
-    sample = text[:200_000]
+    if isinstance(text, str):
+        data, start = text.encode("utf-8"), 0
+        sample = text[:200_000]
+    else:
+        data = text
+        # at most 4 bytes a character: this prefix holds the first 200,000 characters (a cut last one is dropped)
+        sample = data[start : start + 800_000].decode("utf-8", errors="ignore")[:200_000]
     sep = "\t" if sample.count("\t") > sample.count(",") else ","
     width = _max_fields(sample.splitlines()[:200], sep)
-    grid = _arrow_csv_grid(text, sep, width)
+    grid = _arrow_csv_grid(data, start, sep, width)
     if grid is not None:
         return grid
-    return _pandas_csv_grid(text, sep, width)
+    body = text if isinstance(text, str) else data[start:].decode("utf-8")
+    return _pandas_csv_grid(body, sep, width)
 
 
-def _arrow_csv_grid(text: str, sep: str, width: int) -> pd.DataFrame | None:
+def _arrow_csv_grid(data: bytes, start: int, sep: str, width: int) -> pd.DataFrame | None:
     short: list[tuple[int, str]] = []
     too_wide = False
 
@@ -98,26 +108,22 @@ def _arrow_csv_grid(text: str, sep: str, width: int) -> pd.DataFrame | None:
     names = [str(i) for i in range(max(width, 1))]
     try:
         table = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            pa.BufferReader(pa.py_buffer(data)[start:]),
             read_options=pacsv.ReadOptions(column_names=names, use_threads=False, block_size=1 << 24),
             parse_options=pacsv.ParseOptions(
                 delimiter=sep, invalid_row_handler=invalid, ignore_empty_lines=False
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+                column_types=dict.fromkeys(names, pa.large_string()), strings_can_be_null=False
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+    newlines = data.count(b"\n", start)
+    lines = newlines + (0 if data.endswith(b"\n") or len(data) <= start else 1)
     if too_wide or table.num_rows + len(short) != lines:
         return None  # a quoted cell spans lines, or a row is wider: line numbers would drift
-    columns = {}
-    for position in range(len(names)):
-        column = table.column(position)
-        empty = pc.equal(pc.utf8_trim_whitespace(column), "")
-        column = pc.if_else(empty, pa.scalar(None, pa.string()), column).cast(pa.large_string())
-        columns[position] = pd.Series(pd.arrays.ArrowStringArray(column.combine_chunks()))
+    columns = {position: _blank_as_missing(table.column(position)) for position in range(len(names))}
     grid = pd.DataFrame(columns)
     if short:
         line_numbers = sorted(number for number, _ in short)
@@ -135,6 +141,18 @@ def _arrow_csv_grid(text: str, sep: str, width: int) -> pd.DataFrame | None:
         grid = pd.concat([grid, extra]).sort_index()
     grid.index = pd.RangeIndex(1, lines + 1)
     return grid
+
+
+def _blank_as_missing(column: pa.ChunkedArray) -> pd.Series:
+    """A text column of the grid: cells that are empty or only (Unicode) whitespace become missing.
+
+    ``utf8_is_space`` is exactly "trims to nothing" for a non-empty cell, and it allocates no new
+    text; the column's buffers are shared with the Arrow table unless some cell is blank.
+    """
+    blank = pc.or_(pc.equal(pc.binary_length(column), 0), pc.utf8_is_space(column))
+    if pc.any(blank).as_py():
+        column = pc.if_else(blank, pa.scalar(None, pa.large_string()), column)
+    return pd.Series(pd.arrays.ArrowStringArray(column))
 
 
 def _pandas_csv_grid(text: str, sep: str, width: int) -> pd.DataFrame:

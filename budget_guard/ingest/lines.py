@@ -57,6 +57,9 @@ ROW = "row"
 AMOUNT_TEXT = "amount_text"
 AMOUNT_LABEL = "amount_column"
 UNIT = "unit"
+# True on a line that stands for a figure a table prints instead of lines (the 机关运行经费 of a 三公
+# table): it carries a tag and no code, and is not a ``code-missing`` error.
+FIGURE = "figure"
 TEXT_FIELDS = (DEPARTMENT, DEPARTMENT_CODE, YEAR, STAGE, FUNC_CODE, ECON_CODE, ITEM, EXPENSE_TYPE, TAGS)
 
 
@@ -208,6 +211,8 @@ def finish_lines(
     no_code = func.isna() & econ.isna() & gov_econ.isna()
     for name in (FUNC_CODE, ECON_CODE, GOV_ECON_CODE):
         no_code &= code_problems[name].isna()
+    if FIGURE in raw.columns:
+        no_code &= ~(raw[FIGURE].astype(bool) & column(TAGS).notna())
     code_label = labels.get(FUNC_CODE) or labels.get(ECON_CODE) or labels.get(GOV_ECON_CODE) or "编码"
     fails.add(
         no_code,

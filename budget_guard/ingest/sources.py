@@ -134,7 +134,8 @@ def read_path(path: Path, limit: int) -> Source:
         chunks: list[bytes] = []
         read = 0
         while read <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - read))
+            # the whole regular file in one read (one buffer, no join); then to the end, if it grew
+            chunk = os.read(fd, min(max(info.st_size - read, 1 << 20) + 1, limit + 1 - read))
             if not chunk:
                 break
             chunks.append(chunk)
