@@ -142,3 +142,24 @@ def test_every_report_of_a_whatif_run_says_so_first_with_the_change_in_words(tmp
     document = json.loads(written["json"].read_text(encoding="utf-8"))
     assert document["outcome"]["whatif"] == [{"zh": change[0], "en": change[1]}]
     assert "target_pct" not in written["md"].read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_dashboard_shows_money_added_twice_as_an_error_not_a_green_reconciliation(tmp_path):
+    """Uploading the two workbooks: the reconciliation is a red error naming the category, never st.success."""
+    from html import unescape
+
+    from streamlit.testing.v1 import AppTest
+
+    paths = [
+        published_year(tmp_path, 2024, sme="10.00", subsidy="10.00"),
+        published_year(tmp_path, 2025, sme="10.00", subsidy="10.00"),
+    ]
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=90).run()
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="uploads").set_value([(p.name, p.read_bytes(), mime) for p in paths]).run()
+    assert not at.exception, at.exception
+    errors = [unescape(e.value) for e in at.error]
+    assert any("有利企业同时取了两张表的行" in e and "不能作为干净的核对结果" in e for e in errors), errors
+    assert not [s for s in at.success if "核对" in s.value]
