@@ -108,7 +108,7 @@ def page_css(lang: str) -> None:
     css = [
         ".block-container{padding-top:2.2rem;padding-bottom:2rem}",
         "h1{padding-top:0!important;padding-bottom:.2rem!important;font-size:2rem!important}",
-        "@media (max-width:640px){.st-key-matrix_wide{display:none}}",
+        "@media (max-width:640px){.st-key-matrix_wide{display:none}.block-container{padding-top:3.6rem}}",
         "@media (min-width:641px){.st-key-matrix_narrow{display:none}}",
         ".bg-narrow table{width:100%;border-collapse:collapse;font-size:.9rem}",
         ".bg-narrow td,.bg-narrow th{border:1px solid #D9D9D9;padding:3px 6px;white-space:normal}",
@@ -120,8 +120,8 @@ def page_css(lang: str) -> None:
         css += [
             "[data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary] p{font-size:0}",
             f"[data-testid=stFileUploaderDropzone] [data-testid=stBaseButton-secondary] p::after{{content:'{browse}';font-size:.875rem}}",
-            "[data-testid=stFileUploaderDropzoneInstructions] span{font-size:0}",
-            f"[data-testid=stFileUploaderDropzoneInstructions] span::after{{content:'{drop} · {limit}';font-size:.8rem}}",
+            "[data-testid=stFileUploaderDropzoneInstructions] span{font-size:0;white-space:normal}",
+            f"[data-testid=stFileUploaderDropzoneInstructions] span::after{{content:'{drop} · {limit}';font-size:.8rem;white-space:normal}}",
         ]
     st.markdown(f"<style>{''.join(css)}</style>", unsafe_allow_html=True)
 
@@ -181,7 +181,7 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
         kept = cache.kept_uploads(st.query_params.get(DATA_PARAM))
         if kept is not None:
             uploads, key = kept
-            st.session_state["restored"] = len(uploads)
+            st.session_state["restored"] = [upload.name for upload in uploads]
             return uploads, key, options, t("app.using_uploads", count=len(uploads))
     if source == "sample":
         uploads, key = cache.sample()
@@ -403,7 +403,8 @@ def headline(evaluation, lang: str) -> None:
 
 def overview(evaluation, load, lang: str, run: str) -> None:
     """Under the matrix: reconciliation, the guardrail cards and the data-problems card, downloads."""
-    (st.success if evaluation.balanced else st.error)(evaluation.reconciliation_text(lang))
+    show = {"ok": st.success, "notice": st.warning, "error": st.error}[evaluation.reconciliation_level()]
+    show(evaluation.reconciliation_text(lang))
     for note in evaluation.note_texts(lang):
         st.info(note)
     headlines = views.group_headlines(evaluation, lang)
@@ -779,11 +780,11 @@ def cases_view(evaluation, lang: str) -> None:
     )
     chosen = ordered(every, now, case_filter)
     st.caption(t("app.cases.count", shown=len(chosen), total=len(every)))
-    sheet = CaseSheet(tuple(chosen), store.all_events(), now, path.name, case_filter)
+    sheet = CaseSheet(tuple(chosen), store.all_events(), now, path.name, case_filter, evaluation.whatif)
     st.download_button(
         t("app.cases.download"),
         data=build_case_workbook(sheet, lang),
-        file_name=f"{t('case.sheet.title')}.xlsx",
+        file_name=f"{whatif.file_stem(t('case.sheet.title'), evaluation)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="cases_download",
     )
@@ -891,7 +892,7 @@ def main() -> None:
     st.caption(md(f"{described} · {evaluation.rules.title.get(lang)} · {t(f'stage.{evaluation.stage}')}"))
     restored = st.session_state.pop("restored", None)
     if restored:
-        st.info(t("app.restored", count=restored))
+        st.info(md(t("app.restored", count=len(restored), names="、".join(restored))))
     checked = gate.gate(evaluation, load, lang)
     for error in checked.file_errors:
         st.error(md(error), icon=":material/error:")

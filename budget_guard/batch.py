@@ -271,6 +271,7 @@ class CheckOutcome:
             "files": totals["files"],
             "files_failed": len(unreadable_files(self.load)),
             "balanced": self.evaluation.balanced,
+            "clean_total": self.evaluation.clean_total,
             "rules": {"version": self.evaluation.rules.version, "sha256": self.evaluation.rules.sha256},
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,

@@ -350,9 +350,9 @@ _KINDS = [
     ProblemKind(
         "operating-printed",
         Severity.notice,
-        "本表另列“{label}”{value}{unit}，不是三公经费，未计入三公；运行经费按支出明细计量，未采用此数",
-        "the table also prints '{label}' {value} {unit}: not 三公 and not counted as such; 运行经费 is measured on the spending lines, not on this figure",
-        "Informational: compare the printed 机关运行经费 with the 运行经费 row of the report.",
+        "本表另列“{label}”{value}{unit}：不是三公经费，未计入三公；作为一行读入（标签“机关运行经费”），运行经费按此数计量，同一部门同年的其他行不再计入运行经费",
+        "the table also prints '{label}' {value} {unit}: not 三公 and not counted as such; read as one line tagged 机关运行经费, on which 运行经费 is measured (the department-year's other lines are not counted for it again)",
+        "Informational: where a table prints 机关运行经费, 运行经费 is measured on that figure; elsewhere on the spending lines.",
     ),
     ProblemKind(
         "code-name-other-year",
@@ -461,6 +461,18 @@ _KINDS = [
         "{department}{year}年{stage}的{lines}行与{kept}重复（同一部门、同一年度的同一笔钱），已按该文件计入，本文件这些行未计入",
         "{department} {year} {stage}: {lines} line(s) describe the same money as {kept}; counted once, from {kept}",
         "Each amount is counted once, from the line-level file. Remove this file from the run if it should not be there.",
+    ),
+    # trust: the same money by 功能分类 and by 经济分类 (ingest/overlap.py, engine/double_count.py)
+    ProblemKind(
+        "classification-overlap",
+        Severity.notice,
+        "{department}{year}年{stage}：功能分类表（{func_tables}）合计{func_wan}万元，经济分类表（{econ_tables}；范围：{econ_types}）合计{econ_wan}万元，"
+        "是同一笔钱按两种分类各列一次，两表不相加：按功能分类选取的类别只计功能分类表，按经济分类选取的类别只计经济分类表；部门支出合计以功能分类表为准（{func_wan}万元）",
+        "{department} {year} {stage}: the functional table ({func_tables}) totals {func_wan} (10k yuan) and the economic table "
+        "({econ_tables}; covering: {econ_types}) {econ_wan}: the same money listed once per classification, never added: categories selected "
+        "by functional codes count only the functional table, those selected by economic codes only the economic table; the "
+        "department total follows the functional table ({func_wan})",
+        "Informational: each amount is counted once; a category that reads both classifications would add both tables and is reported red.",
     ),
 ]
 

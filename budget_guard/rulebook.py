@@ -112,6 +112,9 @@ class Selector(_Strict):
     func_prefixes: FuncCodes | None = None
     func_items: FuncItems | None = None
     tags: list[Annotated[str, Field(min_length=1)]] | None = None
+    # A figure a table prints for a whole department-year instead of lines (the 机关运行经费 of a 三公
+    # table): a line carrying one of these tags and no code. Such a line covers the category itself.
+    printed: list[Annotated[str, Field(min_length=1)]] | None = None
     item_keywords: list[Annotated[str, Field(min_length=1)]] | None = None
     expense_types: list[Literal["基本支出", "项目支出"]] | None = None
     gov_econ_codes: GovEconCodes | None = None
@@ -138,6 +141,7 @@ class Selector(_Strict):
             "func_prefixes",
             "func_items",
             "tags",
+            "printed",
             "item_keywords",
             "expense_types",
             "gov_econ_codes",
@@ -211,9 +215,12 @@ class Grading(_Strict):
     empty_category: Level
     prior_zero_increase: Level
     directions: dict[Direction, DirectionGrading]
+    # trust: a category amount that adds a 功能分类 and an 经济分类 table of the same money
+    # (engine/double_count.py). Rules files written before the key keep the loud default.
+    double_counted: Level = Level.red
 
     # trust: a 不可比 / 无数据 cell is never 达标; these keys only set how loudly its gap is reported.
-    @field_validator("no_baseline", "missing_current", "empty_category")
+    @field_validator("no_baseline", "missing_current", "empty_category", "double_counted")
     @classmethod
     def _gap_not_compliant(cls, v: Level) -> Level:
         if v is Level.compliant:

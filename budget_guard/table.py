@@ -106,7 +106,8 @@ FEN_PER_WAN = 1_000_000
 
 
 def _one_code_present(df: pd.DataFrame) -> pd.Series:
-    return df[FUNC_CODE].notna() | df[ECON_CODE].notna() | df[GOV_ECON_CODE].notna()
+    """A line has a code, or is a figure a table prints instead of lines (e.g. 机关运行经费): a tag."""
+    return df[FUNC_CODE].notna() | df[ECON_CODE].notna() | df[GOV_ECON_CODE].notna() | df[TAGS].notna()
 
 
 def _text(pa: Any, nullable: bool = True, **kwargs: Any) -> Any:
@@ -141,7 +142,8 @@ def schema() -> Any:
         checks=[
             pa.Check(
                 _one_code_present,
-                error="每行至少需要功能分类或经济分类编码之一 / func_code, econ_code or gov_econ_code required",
+                error="每行至少需要功能分类或经济分类编码之一（表中另列的数如机关运行经费以标签代替） / "
+                "func_code, econ_code or gov_econ_code required (a printed figure such as 机关运行经费: a tag)",
             )
         ],
         strict=True,

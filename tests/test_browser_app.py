@@ -166,6 +166,30 @@ def _shot(page, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(folder / name))
 
 
+def _tiles_read_whole(page, width: int) -> None:
+    """Each headline tile's label is on one line and inside its tile (no badge over a count)."""
+    facts = page.evaluate(
+        """() => [...document.querySelectorAll('.bg-tile')].map(t => {
+            const l = t.querySelector('.bg-label').getBoundingClientRect(), b = t.getBoundingClientRect();
+            return {text: t.textContent, lines: l.height / parseFloat(getComputedStyle(t.querySelector('.bg-label')).lineHeight),
+                    inside: l.right <= b.right + 0.5 && l.left >= b.left, left: b.left, right: b.right};
+        })"""
+    )
+    assert len(facts) == 4
+    for tile in facts:
+        assert tile["lines"] < 1.5 and tile["inside"], f"at {width} px a tile's label wraps or spills: {tile}"
+        assert tile["left"] >= 0 and tile["right"] <= width
+
+
+def _uploader_text_whole(page) -> None:
+    """The uploader's own size line (replaced in Chinese by CSS) is not cut with an ellipsis."""
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid=stFileUploaderDropzoneInstructions] span')]
+            .filter(s => s.scrollWidth > s.clientWidth + 1 || getComputedStyle(s).whiteSpace === 'nowrap').length"""
+    )
+    assert cut == 0, "the uploader's 把文件拖到这里 · 每个文件不超过…MB line is cut"
+
+
 @pytest.mark.parametrize("width", [1440, 1280, 1024])
 def test_the_matrix_is_read_at_a_glance(server, tmp_path, width):
     """Matrix above the fold, rates never cut, a cell click opens its lines, level and rate columns in view."""
@@ -177,12 +201,15 @@ def test_the_matrix_is_read_at_a_glance(server, tmp_path, width):
         try:
             page.goto(server, timeout=WAIT_MS)
             page.get_by_text("预算支出护栏看板").first.wait_for(timeout=WAIT_MS)
+            page.locator("[data-testid=stFileUploaderDropzoneInstructions]").first.wait_for(timeout=WAIT_MS)
+            _uploader_text_whole(page)
             page.locator("input[type=file]").first.set_input_files(str(SAMPLE_XLSX))
             chart = page.locator(".st-key-matrix_wide [data-testid=stVegaLiteChart]").first
             chart.wait_for(timeout=WAIT_MS)
             page.wait_for_timeout(1500)
             _shot(page, tmp_path, f"matrix_{width}.png")
 
+            _tiles_read_whole(page, width)
             box = chart.bounding_box()
             assert box["y"] < 450, f"the matrix starts at {box['y']} px, below the headline area"
             assert box["y"] + box["height"] <= 900, "the first heatmap is not wholly above the fold"
@@ -216,15 +243,120 @@ def test_the_matrix_is_read_at_a_glance(server, tmp_path, width):
 
             # 督办事项: the level and rate columns are pinned, so they are in view at any width
             page.get_by_role("tab", name="督办事项").click()
+            page.wait_for_function(  # the findings grid (not the opened lines above it) has drawn
+                """() => [...document.querySelectorAll('[data-testid=stDataFrame] th')].some(h => h.textContent === '等级')""",
+                timeout=WAIT_MS,
+            )
             grid = page.locator("[data-testid=stDataFrame]").last
-            grid.wait_for(timeout=WAIT_MS)
             grid.scroll_into_view_if_needed()
             page.wait_for_timeout(1000)
             headers = page.evaluate(
-                "() => [...document.querySelectorAll('[data-testid=stDataFrame] th')].map(h => h.textContent)"
+                """() => { const grids = document.querySelectorAll('[data-testid=stDataFrame]');
+                    return [...grids[grids.length - 1].querySelectorAll('th')].map(h => h.textContent); }"""
             )
-            assert "等级" in headers and "增减率（%）" in headers
+            # pinned columns are frozen at the grid's left edge, so they come first and never scroll away
+            assert headers[:2] == ["等级", "增减率（%）"], f"level and rate are not pinned first: {headers}"
             _shot(page, tmp_path, f"findings_{width}.png")
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+def _upload_sample(page, server: str) -> None:
+    page.goto(server, timeout=WAIT_MS)
+    page.get_by_text("预算支出护栏看板").first.wait_for(timeout=WAIT_MS)
+    page.locator("input[type=file]").first.set_input_files(str(SAMPLE_XLSX))
+    page.locator(".bg-tile", has_text="红色（督办）").first.wait_for(timeout=WAIT_MS)
+
+
+def test_a_reload_keeps_the_last_upload_and_says_so(server, tmp_path):
+    """Upload, reload the page: the same data are back (from the server cache, by content hash), with the message."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        try:
+            _upload_sample(page, server)
+            page.wait_for_function("() => new URL(location.href).searchParams.get('data')", timeout=WAIT_MS)
+            address = page.url
+            before = page.locator(".bg-tile").all_inner_texts()
+            assert (
+                page.get_by_text("已恢复本次会话", exact=False).count() == 0
+            )  # a fresh upload is no restore
+
+            page.reload(timeout=WAIT_MS)
+            page.get_by_text("已恢复本次会话上次上传的1个文件", exact=False).wait_for(timeout=WAIT_MS)
+            page.locator(".bg-tile", has_text="红色（督办）").first.wait_for(timeout=WAIT_MS)
+            page.locator(".st-key-matrix_wide [data-testid=stVegaLiteChart]").first.wait_for(timeout=WAIT_MS)
+            assert (
+                page.locator(".bg-tile").all_inner_texts() == before
+            )  # the same counts, not the sample's by luck
+            # the uploader is empty after a reload, so the message names what was restored
+            assert "city_budget_2021_2025.xlsx" in page.locator("[data-testid=stAlert]").first.inner_text()
+            assert page.url == address
+            _shot(page, tmp_path, "reload_1440.png")
+
+            # a second reload still finds it; a fresh page without the address starts empty
+            page.reload(timeout=WAIT_MS)
+            page.get_by_text("已恢复本次会话上次上传的1个文件", exact=False).wait_for(timeout=WAIT_MS)
+            page.goto(server, timeout=WAIT_MS)
+            page.get_by_text("预算支出护栏看板").first.wait_for(timeout=WAIT_MS)
+            page.wait_for_timeout(2000)
+            assert page.locator(".bg-tile").count() == 0
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
+            raise
+        finally:
+            browser.close()
+
+
+def test_a_phone_width_reads_the_matrix_as_a_table(server, tmp_path):
+    """At 414 px the heatmaps give way to a table: every cell's level and rate whole, nothing off-screen."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 414, "height": 896})
+        try:
+            _upload_sample(page, server)
+            table = page.locator(".st-key-matrix_narrow .bg-narrow table")
+            table.wait_for(state="visible", timeout=WAIT_MS)
+            assert not page.locator(".st-key-matrix_wide").is_visible()  # no heatmap squeezed to 300 px
+            table.scroll_into_view_if_needed()
+            page.wait_for_timeout(800)
+            _shot(page, tmp_path, "matrix_414.png")
+
+            facts = page.evaluate(
+                """() => {
+                    const t = document.querySelector('.st-key-matrix_narrow .bg-narrow table');
+                    const box = t.getBoundingClientRect();
+                    const cells = [...t.querySelectorAll('td, th')];
+                    return {
+                        right: box.right, left: box.left, page: document.documentElement.scrollWidth,
+                        overflowing: cells.filter(c => c.scrollWidth > c.clientWidth + 1).map(c => c.textContent),
+                        rateCells: [...t.querySelectorAll('tr')].slice(1).map(r => r.children[2]).map(c => ({
+                            text: c.textContent, lines: Math.round(c.getBoundingClientRect().height /
+                                parseFloat(getComputedStyle(c).lineHeight || '20'))})),
+                    };
+                }"""
+            )
+            assert facts["left"] >= 0 and facts["right"] <= 414, f"the table runs off-screen: {facts}"
+            assert facts["page"] <= 414, f"the page scrolls sideways ({facts['page']} px)"
+            assert facts["overflowing"] == [], f"cut cells: {facts['overflowing']}"
+            texts = [c["text"] for c in facts["rateCells"]]
+            assert "红色 +20.00%" in texts  # 三公经费 2024, 商务局: level and rate in one cell
+            assert all(c["lines"] <= 1 for c in facts["rateCells"]), "a level and rate wraps over two lines"
+            # the headline tiles are readable too (two by two), and the title is not under the toolbar
+            _tiles_read_whole(page, 414)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            title = page.locator("h1").first.bounding_box()
+            toolbar = page.locator("[data-testid=stHeader]").first.bounding_box()
+            assert title["y"] >= toolbar["y"] + toolbar["height"] - 8, (
+                f"the title starts under the toolbar: {title}"
+            )
         except Exception:
             page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
             raise

@@ -10,12 +10,20 @@ import pandas as pd
 
 from .. import i18n
 from ..errors import InputError
+from ..ingest.overlap import classification_overlaps
 from ..rulebook import LEVEL_ORDER, Rules
 from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, DIVISION, UNIT, conform, format_wan
 from . import states
 from .backends.pandas_backend import PandasDrill, line_summary
 from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
 from .compare import GOVERNMENT, UNIT_SCOPE, year_over_year
+from .double_count import (
+    double_count_findings,
+    double_counted,
+    empty_double_counted,
+    mark_cells,
+    overlap_texts,
+)
 from .execution import execution, execution_findings, pefa
 from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
@@ -69,6 +77,10 @@ class Evaluation:
     # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
     execution: pd.DataFrame = field(default_factory=pd.DataFrame)
     pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Department-years read both by 功能分类 and by 经济分类 (ingest.overlap.ClassificationOverlap),
+    # and the category cells among them that add both tables (engine/double_count.py): red findings.
+    overlaps: tuple = field(default=())
+    double_counted: pd.DataFrame = field(default_factory=empty_double_counted)
 
     @property
     def baseline_stage(self) -> str:
@@ -105,6 +117,18 @@ class Evaluation:
     @property
     def balanced(self) -> bool:
         return bool(self.reconciliation[BALANCED].all())
+
+    @property
+    def clean_total(self) -> bool:
+        """Every line accounted for *and* no category amount adds the same money twice."""
+        return self.balanced and self.double_counted.empty
+
+    def reconciliation_level(self) -> str:
+        """How the reconciliation line is shown: 'error' (unbalanced, or money added twice), 'notice'
+        (two classifications of the same money read, each counted once), 'ok'."""
+        if not self.clean_total:
+            return "error"
+        return "notice" if self.overlaps else "ok"
 
     def level_counts(self) -> dict[str, int]:
         """Counts of 达标 (graded cells) and of white / yellow / red findings (notices included)."""
@@ -151,9 +175,31 @@ class Evaluation:
                 total=format_wan(total),
                 classified=format_wan(int(totals[CLASSIFIED_FEN].sum())),
                 unclassified=format_wan(int(totals[UNCLASSIFIED_FEN].sum())),
-            )
+            ) + self._overlap_text(lang)
         diff = int((totals[INPUT_FEN] - totals[CLASSIFIED_FEN] - totals[UNCLASSIFIED_FEN]).sum())
         return i18n.t("recon.unbalanced", lang, total=format_wan(total), difference=f"{diff / 100:,.2f}")
+
+    def _overlap_text(self, lang: str, shown: int = 3) -> str:
+        """Department-years read by both classifications: never a clean total without saying so.
+        Those that a category added twice come first (red), then the others."""
+        if not self.overlaps:
+            return ""
+        hit = {
+            (str(d), int(y), str(s))
+            for d, y, s in zip(
+                self.double_counted[DEPARTMENT],
+                self.double_counted["year"],
+                self.double_counted["stage"],
+                strict=True,
+            )
+        }
+        ordered = sorted(self.overlaps, key=lambda o: (o.key not in hit, o.department, o.year, o.stage))
+        texts = overlap_texts(ordered[:shown], self.double_counted, self.rules, lang)
+        text = "；" if lang == "zh" else "; "
+        text += ("；" if lang == "zh" else "; ").join(texts)
+        if len(ordered) > shown:
+            text += i18n.t("double_count.more", lang, count=len(ordered) - shown)
+        return text
 
     def note_texts(self, lang: str = "zh") -> list[str]:
         return [i18n.t(key, lang, **dict(values)) for key, values in self.notes]
@@ -174,6 +220,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
     rules = with_government_label(rules, cells.get(DEPARTMENT, []), cells.get(DIVISION, []))  # for PEFA too
     lines[CATEGORIES_COLUMN] = half.labels.to_numpy()  # ``lines`` is our own frame (conform / _own_frame)
     lines[CATEGORY_COUNT_COLUMN] = half.category_count
+    overlaps = classification_overlaps(lines)
     return evaluate_summary(
         half.summary,
         rules,
@@ -184,6 +231,8 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         unclassified=lines.loc[half.category_count == 0],
         drill=PandasDrill(lines, half.membership),
         pefa=pefa(lines, rules),
+        overlaps=tuple(overlaps),
+        double_counted=double_counted(lines, rules, overlaps),
     )
 
 
@@ -199,22 +248,30 @@ def evaluate_summary(
     drill: Drill | None = None,
     engine: str = "pandas",
     pefa: pd.DataFrame | None = None,
+    overlaps: tuple = (),
+    double_counted: pd.DataFrame | None = None,
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
     It reads only ``summary`` (the ``LineSummary``) and asks ``lineage`` for the sources of the
-    findings; nothing here touches a line.
+    findings; nothing here touches a line. ``double_counted`` (engine/double_count.py) names the
+    category cells that add the same money twice: they are 不可比 with one red finding each.
     """
     stage = stage or rules.compare.stage
     rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []), summary.cells.get(DIVISION, []))
-    graded = grade(compare_years(summary, rules, stage), rules)
+    twice = empty_double_counted() if double_counted is None else double_counted
+    baseline_stage = rules.compare.baseline or stage
+    graded = mark_cells(grade(compare_years(summary, rules, stage), rules), twice, stage, baseline_stage)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(
         rules, empty_categories(summary, rules), latest, rules.compare.government_label.zh
     )
     findings = build_findings(graded, rules, lineage)
-    extra = [completeness_findings(graded, summary, rules, stage)]
+    extra = [
+        completeness_findings(graded, summary, rules, stage),
+        double_count_findings(twice, rules, stage, baseline_stage),
+    ]
     if not empty.empty:
         extra.append(build_findings(empty, rules, lineage))
     extra = [part for part in extra if not part.empty]
@@ -237,6 +294,8 @@ def evaluate_summary(
         engine=engine,
         execution=execution(summary, rules),
         pefa=pefa if pefa is not None else pd.DataFrame(),
+        overlaps=tuple(overlaps),
+        double_counted=twice,
     )
 
 

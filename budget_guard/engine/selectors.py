@@ -100,13 +100,16 @@ class AtomKind:
     """One selector key: the column it reads, its expression, and the column a line needs to be covered.
 
     ``needs`` is the column a line must carry for the key to say anything about it (None: any line
-    can match, e.g. tags or an item keyword; the key only narrows).
+    can match, e.g. tags or an item keyword; the key only narrows; ``SELF``: only a line the key
+    matches says anything, e.g. a printed 机关运行经费 line that stands for a whole department-year).
     """
 
     column: str
     build: Build
     needs: str | None
 
+
+SELF = "<self>"  # AtomKind.needs: the key's own match is its coverage
 
 ATOMS: dict[str, AtomKind] = {
     "econ_codes": AtomKind(ECON_CODE, _isin, ECON_CODE),
@@ -115,6 +118,7 @@ ATOMS: dict[str, AtomKind] = {
     "func_prefixes": AtomKind(FUNC_CODE, _prefix, FUNC_CODE),
     "func_items": AtomKind(FUNC_CODE, _func_item, FUNC_CODE),
     "tags": AtomKind(TAGS, _has_tag, None),
+    "printed": AtomKind(TAGS, _has_tag, SELF),
     "item_keywords": AtomKind(ITEM, _contains, None),
     "expense_types": AtomKind(EXPENSE_TYPE, _isin, None),
     "gov_econ_codes": AtomKind(GOV_ECON_CODE, _isin, GOV_ECON_CODE),
@@ -177,13 +181,20 @@ def selector_expression(selector: Selector, data_tags: tuple[DataTag, ...] = ())
     return exp.and_(*parts) if parts else exp.true()
 
 
-def needs(selector: Selector) -> frozenset[frozenset[str]]:
-    """Alternatives (OR) of code columns a line must all carry (AND) to be able to match ``selector``."""
-    result: frozenset[frozenset[str]] = frozenset({frozenset()})
-    conjuncts: list[frozenset[frozenset[str]]] = []
-    for key, _ in _set_atoms(selector):
+# A coverage requirement: a column the line must carry (``IS NOT NULL``), or a self-covering key and
+# its values (the line must match that key).
+Requirement = str | tuple[str, tuple[str, ...]]
+
+
+def needs(selector: Selector) -> frozenset[frozenset[Requirement]]:
+    """Alternatives (OR) of requirements a line must all meet (AND) to be able to match ``selector``."""
+    result: frozenset[frozenset[Requirement]] = frozenset({frozenset()})
+    conjuncts: list[frozenset[frozenset[Requirement]]] = []
+    for key, values in _set_atoms(selector):
         column = _atom(key).needs
-        if column is not None:
+        if column == SELF:
+            conjuncts.append(frozenset({frozenset({(key, values)})}))
+        elif column is not None:
             conjuncts.append(frozenset({frozenset({column})}))
     conjuncts += [needs(child) for child in selector.all_of or []]
     if selector.any_of:
@@ -193,14 +204,22 @@ def needs(selector: Selector) -> frozenset[frozenset[str]]:
     return frozenset({frozenset()}) if frozenset() in result else result
 
 
+def _requirement(requirement: Requirement) -> exp.Expression:
+    if isinstance(requirement, str):
+        return exp.column(requirement).is_(exp.null()).not_()
+    key, values = requirement
+    kind = _atom(key)
+    return _coalesced(kind.build(exp.column(kind.column), values))
+
+
 def coverage_expression(selector: Selector) -> exp.Expression:
     """True for a line that carries the classification ``selector`` reads (whether or not it matches)."""
     alternatives = needs(selector)
     if frozenset() in alternatives:
         return exp.true()
     ors = [
-        exp.paren(exp.and_(*[exp.column(c).is_(exp.null()).not_() for c in sorted(columns)]))
-        for columns in sorted(alternatives, key=sorted)
+        exp.paren(exp.and_(*[_requirement(r) for r in sorted(requirements, key=str)]))
+        for requirements in sorted(alternatives, key=lambda a: sorted(map(str, a)))
     ]
     return exp.or_(*ors)
 
@@ -208,7 +227,7 @@ def coverage_expression(selector: Selector) -> exp.Expression:
 def columns_used(selector: Selector, data_tags: tuple[DataTag, ...] = ()) -> set[str]:
     """The columns a selector reads (its atoms, the data tags it asks for, its children, its exclusion)."""
     used = {_atom(key).column for key, _ in _set_atoms(selector)} | {
-        c for key, _ in _set_atoms(selector) if (c := _atom(key).needs)
+        c for key, _ in _set_atoms(selector) if (c := _atom(key).needs) and c != SELF
     }
     if selector.tags:
         used |= {rule.column for rule in data_tags if rule.tag in selector.tags}

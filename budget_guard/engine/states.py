@@ -8,7 +8,8 @@ Every scope × category × year cell of the summary carries a ``state``:
 - ``no_data`` (无数据): no line in either year falls in the category. Nothing to grade.
 - ``not_comparable`` (不可比): there are numbers, but no like-for-like baseline: the first year,
   a missing previous year, a department missing a year, a table of a different kind than last
-  year's, or (全市合计) no department comparable in both years.
+  year's, (全市合计) no department comparable in both years, or an amount that adds the same money
+  twice (a 功能分类 and an 经济分类 table both picked by one category: a red data finding).
 
 Only graded cells are ever counted, coloured or exported as 达标. Reports, the CLI, the dashboard
 and the case ledger *display* ``state``; none of them re-derives comparability. A new scope (a
@@ -46,6 +47,8 @@ REASON_PREVIOUS_MISSING = "previous_year_missing"  # the department sent nothing
 REASON_NO_COMPARABLE = "no_comparable_department"  # 全市合计: no department has lines in both years
 REASON_EMPTY_CATEGORY = "empty_category"  # no line of the whole input falls in the category
 REASON_STAGE_ABSENT = "stage_absent"  # the input has no line of the compared stage
+# the amount (or its baseline) adds a 功能分类 and an 经济分类 table of the same money (engine/double_count.py)
+REASON_DOUBLE_COUNTED = "double_counted"
 
 NOT_COMPARABLE_REASONS: tuple[str, ...] = (
     REASON_FIRST_YEAR,
@@ -56,6 +59,7 @@ NOT_COMPARABLE_REASONS: tuple[str, ...] = (
     REASON_PREVIOUS_MISSING,
     REASON_NO_COMPARABLE,
     REASON_STAGE_ABSENT,
+    REASON_DOUBLE_COUNTED,
 )
 NO_DATA_REASONS: tuple[str, ...] = (REASON_NO_LINES, REASON_EMPTY_CATEGORY)
 

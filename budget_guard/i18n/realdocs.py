@@ -47,7 +47,13 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "problem.title.operating-printed": ("另列机关运行经费", "机关运行经费 printed"),
     "problem.hint.operating-printed": (
-        "提示：可将表中机关运行经费与报告中的运行经费对照",
-        "Informational: compare the printed 机关运行经费 with the 运行经费 row of the report.",
+        "提示：表中列出机关运行经费时，运行经费按此数计量；未列出的部门和年度按支出明细计量",
+        "Informational: where a table prints 机关运行经费, 运行经费 is measured on that figure; "
+        "elsewhere on the spending lines.",
+    ),
+    "tables.operating_used": (
+        "运行经费按本表所列机关运行经费{amount}计量；同一部门同年同口径的其他{count}行标注“机关运行经费另列”，不再计入运行经费",
+        "运行经费 is measured on the 机关运行经费 this table prints ({amount}); the department-year's "
+        "other {count} lines are tagged 机关运行经费另列 and not counted for it again",
     ),
 }

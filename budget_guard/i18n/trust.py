@@ -130,3 +130,56 @@ TEXT.update(
         ),
     }
 )
+TEXT.update(
+    {
+        # the same money by 功能分类 and by 经济分类 (ingest/overlap.py, engine/double_count.py)
+        "problem.title.classification-overlap": ("两种分类的同一笔钱", "same money, two classifications"),
+        "problem.hint.classification-overlap": (
+            "仅供参考：每笔金额只计一次；如某类别同时按功能分类和经济分类选取，会把两表相加，届时报告为红色",
+            "Informational: each amount is counted once; a category that reads both classifications would add both "
+            "tables and is reported red.",
+        ),
+        "reason.double_counted": (
+            "{scope}{category}{year}年（或上年）的金额把功能分类表和经济分类表的同一笔钱相加（重复计数），不可比",
+            "{scope} {category} {year} (or its previous year) adds the functional and the economic table of the "
+            "same money (counted twice); not comparable",
+        ),
+        "double_count.finding": (
+            "数据问题（重复计数）：{scope}{category}{year}年{stage}{amount}万元同时取自功能分类表（{func_tables}）{func}万元"
+            "和经济分类表（{econ_tables}）{econ}万元，这两张表是同一笔钱的两种分类，相加即重复计数；该数及其前后年度的同比不作结论，不是达标。"
+            "请只保留一种分类的表，或把该类别的选取规则改为只读一种分类",
+            "Data problem (counted twice): {scope} {category} {year} {stage} {amount} (10k yuan) takes {func} from the "
+            "functional table ({func_tables}) and {econ} from the economic table ({econ_tables}), two classifications of "
+            "the same money; adding them counts it twice, so this amount and the comparisons around it are no result "
+            "and not compliant. Keep one classification's table, or make the category's selector read one classification",
+        ),
+        "double_count.recon": (
+            "{department}{year}年{stage}同时读入了功能分类表（{func_tables}，合计{func}万元）和经济分类表"
+            "（{econ_tables}，合计{econ}万元），是同一笔钱的两种分类：上述合计把两表都算入，不是该部门的支出总额；"
+            "部门支出总额按功能分类表计为{func}万元，各类别只计其所读分类的一张表",
+            "{department} {year} {stage} was read from a functional table ({func_tables}, total {func}) and an "
+            "economic table ({econ_tables}, total {econ}), two classifications of the same money: the total above "
+            "adds both and is not the department's spending; its spending total follows the functional table, "
+            "{func}, and each category counts only the table of the classification it reads",
+        ),
+        "double_count.recon_red": (
+            "；但{categories}同时取了两张表的行（重复计数，红色数据问题，见督办事项），不能作为干净的核对结果",
+            "; but {categories} took lines of both tables (counted twice: a red data problem, see the findings), "
+            "so this is no clean reconciliation",
+        ),
+        "double_count.more": (
+            "；另有{count}个部门年度同样如此，见报告",
+            "; {count} more department-year(s) alike, see the report",
+        ),
+        "double_count.category": ("数据问题（重复计数）", "Data problem (counted twice)"),
+    }
+)
+TEXT.update(
+    {
+        "case.sheet.whatif": (
+            "下载时页面处于假设分析（不是正式规则的检查结果，不能据此督办）：{changes}。本台账中的督办事项来自运行记录，未按假设规则改动",
+            "Downloaded while the page showed a what-if analysis (not a check against the filed rules; not for "
+            "supervision): {changes}. The cases in this ledger come from the filed runs and are not changed by it",
+        ),
+    }
+)

@@ -295,8 +295,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "All problems: see 'Load report' (worst first)",
     ),
     "app.restored": (
-        "已恢复本次会话上次上传的{count}个文件（按内容哈希保存在服务器缓存中，刷新页面不会丢失；关闭服务器后清除）",
-        "Restored the {count} file(s) last uploaded in this session (kept by content hash in the server cache, so a reload keeps them; cleared when the server stops)",
+        "已恢复本次会话上次上传的{count}个文件：{names}（按内容哈希保存在服务器缓存中，刷新页面不会丢失；关闭服务器后清除）",
+        "Restored the {count} file(s) last uploaded in this session: {names} (kept by content hash in the server cache, so a reload keeps them; cleared when the server stops)",
     ),
     "app.upload.drop": ("把文件拖到这里", "Drag and drop files here"),
     "app.upload.limit": ("每个文件不超过{mb}MB · xlsx、xls、csv", "Limit {mb}MB per file · xlsx, xls, csv"),

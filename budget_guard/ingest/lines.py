@@ -57,6 +57,9 @@ ROW = "row"
 AMOUNT_TEXT = "amount_text"
 AMOUNT_LABEL = "amount_column"
 UNIT = "unit"
+# True on a line that stands for a figure a table prints instead of lines (the 机关运行经费 of a 三公
+# table): it carries a tag and no code, and is not a ``code-missing`` error.
+FIGURE = "figure"
 TEXT_FIELDS = (DEPARTMENT, DEPARTMENT_CODE, YEAR, STAGE, FUNC_CODE, ECON_CODE, ITEM, EXPENSE_TYPE, TAGS)
 
 
@@ -244,6 +247,10 @@ def finish_lines(
         error |= bad
         no_code &= ~_present(codes[name]) & ~bad
     func, econ, gov_econ = codes[FUNC_CODE], codes[ECON_CODE], codes[GOV_ECON_CODE]
+    if FIGURE in raw.columns:
+        no_code &= ~(
+            raw[FIGURE].astype(bool).to_numpy(dtype=bool) & column(TAGS).notna().to_numpy(dtype=bool)
+        )
     code_label = labels.get(FUNC_CODE) or labels.get(ECON_CODE) or labels.get(GOV_ECON_CODE) or "编码"
     if no_code.any():
         fails.add(

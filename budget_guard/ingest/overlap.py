@@ -1,23 +1,43 @@
-"""Tables that describe the same money: a warning, because adding them up counts it twice.
+"""Tables that describe the same money, and what that means for the sums across them.
 
 A published 部门决算 prints the same spending several times: by function (一般公共预算支出表), by
 economic class (基本支出表) and again for 三公经费. Reading a whole workbook is right (each table is
 checked), but sums across those tables are wrong. Two sheets of one department, year and stage overlap
 when their expense types intersect (no type = both) and they either classify differently (功能 vs 经济)
 or share a code. 基本支出表 + 项目支出表 do not overlap: they are complementary.
+
+A 功能分类-only table next to an 经济分类-only table of the same money (``classification_overlaps``)
+is the normal published case, not an error: each guardrail category reads one classification, so each
+amount is counted once, from one of the two tables. The load report says so in a notice
+(``classification-overlap``) with both tables' totals and which one the department total follows; the
+engine (``engine/double_count.py``) turns the one case that does add them up — a category that reads
+both classifications picking lines from both tables — into a red finding.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from itertools import combinations
 
 import numpy as np
 import pandas as pd
 
 from ..problems import Problem
-from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, FUNC_CODE, SOURCE_FILE, SOURCE_SHEET, STAGE, YEAR
+from ..table import (
+    AMOUNT_FEN,
+    DEPARTMENT,
+    ECON_CODE,
+    EXPENSE_TYPE,
+    FUNC_CODE,
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    STAGE,
+    YEAR,
+    format_wan,
+)
 
 _BOTH = frozenset({"基本支出", "项目支出"})
+_TYPE_EN = {"基本支出": "basic", "项目支出": "project"}
 _STAGE_NAMES = {"budget": "预算数", "adjusted": "调整预算数", "final": "决算数"}
 
 
@@ -26,6 +46,13 @@ def _codes(series: pd.Series) -> np.ndarray:
     if isinstance(series.dtype, pd.CategoricalDtype):
         return series.cat.codes.to_numpy().astype(np.int64)
     return pd.factorize(series)[0].astype(np.int64)
+
+
+def _at_most_one(series: pd.Series) -> bool:
+    """True when the column holds at most one value (a categorical's categories: no pass over the lines)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return len(series.cat.categories) <= 1
+    return False
 
 
 def _combined(columns: list[pd.Series]) -> np.ndarray:
@@ -43,6 +70,8 @@ def crowded_lines(table: pd.DataFrame) -> np.ndarray:
     one sheet per department and year costs a few passes over integer arrays, no Python per group."""
     if table.empty:
         return np.zeros(0, dtype=bool)
+    if _at_most_one(table[SOURCE_FILE]) and _at_most_one(table[SOURCE_SHEET]):
+        return np.zeros(len(table), dtype=bool)  # one sheet feeds everything (a long CSV): nothing to count
     group = _combined([table[DEPARTMENT], table[YEAR], table[STAGE]])
     sheet = _combined([table[SOURCE_FILE], table[SOURCE_SHEET]])
     radix = int(sheet.max(initial=0)) + 1
@@ -51,39 +80,143 @@ def crowded_lines(table: pd.DataFrame) -> np.ndarray:
     return sheets_per_group[group] > 1
 
 
-def overlap_problems(table: pd.DataFrame) -> list[Problem]:
-    """One ``table-overlap`` warning per department × year × stage read from overlapping sheets."""
+Sheet = tuple[str, str]  # (file, sheet); sheet "" when the file has none
+
+
+@dataclass(frozen=True)
+class ClassificationOverlap:
+    """One department × year × stage read both from 功能分类-only and from 经济分类-only tables whose
+    expense types intersect: the same money, printed once per classification."""
+
+    department: str
+    year: int
+    stage: str
+    func_tables: tuple[Sheet, ...]
+    econ_tables: tuple[Sheet, ...]
+    func_fen: int
+    econ_fen: int
+    econ_types: tuple[str, ...]  # the expense types the 经济分类 tables cover (e.g. only 基本支出)
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.department, self.year, self.stage)
+
+
+def table_names(tables: tuple[Sheet, ...] | list[Sheet]) -> str:
+    """'基本支出决算表、支出决算表' for the load report and the findings: the sheet names when each
+    table has its own (a published folder: one titled sheet per table), else 'file sheet'."""
+    sheets = [sheet for _, sheet in tables]
+    if all(sheets) and len(set(sheets)) == len(sheets):
+        return "、".join(sheets)
+    return "、".join(f"{file} {sheet}".strip() for file, sheet in tables)
+
+
+def _sheets_of_groups(table: pd.DataFrame):
+    """Per crowded department × year × stage: {(file, sheet): (lines, types, func codes, econ codes)}."""
     crowded = crowded_lines(table)
     if not crowded.any():
-        return []
+        return
     frame = table.loc[
-        crowded, [DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE]
+        crowded,
+        [DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE, AMOUNT_FEN],
     ].copy()
     for column in (DEPARTMENT, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE):
         frame[column] = frame[column].astype("object")
     frame[SOURCE_SHEET] = frame[SOURCE_SHEET].fillna("")
-    keys = [DEPARTMENT, YEAR, STAGE]
-    problems = []
-    for (department, year, stage), group in frame.groupby(keys, dropna=False, sort=False):
+    for (department, year, stage), group in frame.groupby(
+        [DEPARTMENT, YEAR, STAGE], dropna=False, sort=False
+    ):
         tables = {}
         for (file, sheet), lines in group.groupby([SOURCE_FILE, SOURCE_SHEET], sort=False):
             types = set(lines[EXPENSE_TYPE].dropna()) or set(_BOTH)
             if lines[EXPENSE_TYPE].isna().any():
                 types |= _BOTH
-            tables[(file, sheet)] = (
+            tables[(str(file), str(sheet))] = (
+                lines,
                 frozenset(types),
                 frozenset(lines[FUNC_CODE].dropna()),
                 frozenset(lines[ECON_CODE].dropna()),
             )
+        yield (department, int(year), stage), tables
+
+
+def _classification_pairs(tables: dict) -> tuple[list[Sheet], list[Sheet]]:
+    """The 功能-only and the 经济-only sheets of one group that overlap (their expense types meet)."""
+    func_only = [k for k, (_, _, func, econ) in tables.items() if func and not econ]
+    econ_only = [k for k, (_, _, func, econ) in tables.items() if econ and not func]
+    pairs = [(f, e) for f in func_only for e in econ_only if tables[f][1] & tables[e][1]]
+    return (
+        sorted({f for f, _ in pairs}),
+        sorted({e for _, e in pairs}),
+    )
+
+
+def classification_overlaps(table: pd.DataFrame) -> list[ClassificationOverlap]:
+    """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类."""
+    out = []
+    for (department, year, stage), tables in _sheets_of_groups(table) or ():
+        func_tables, econ_tables = _classification_pairs(tables)
+        if not func_tables:
+            continue
+        econ_types = sorted(set().union(*(tables[e][1] for e in econ_tables)))
+        out.append(
+            ClassificationOverlap(
+                department=str(department),
+                year=year,
+                stage=str(stage),
+                func_tables=tuple(func_tables),
+                econ_tables=tuple(econ_tables),
+                func_fen=sum(int(tables[f][0][AMOUNT_FEN].sum()) for f in func_tables),
+                econ_fen=sum(int(tables[e][0][AMOUNT_FEN].sum()) for e in econ_tables),
+                econ_types=tuple(econ_types),
+            )
+        )
+    return out
+
+
+def overlap_problems(table: pd.DataFrame) -> list[Problem]:
+    """Per department × year × stage read from overlapping sheets: a ``classification-overlap``
+    notice for a 功能 table next to an 经济 table of the same money (each category reads one of them),
+    a ``table-overlap`` warning for any other overlap (same classification, shared codes)."""
+    problems = []
+    for (department, year, stage), tables in _sheets_of_groups(table) or ():
+        func_tables, econ_tables = _classification_pairs(tables)
+        explained = {(f, e) for f in func_tables for e in econ_tables}
+        explained |= {(e, f) for f, e in explained}
         overlapping = set()
-        for (a, (types_a, func_a, econ_a)), (b, (types_b, func_b, econ_b)) in combinations(tables.items(), 2):
-            if not types_a & types_b:
+        for (a, (_, types_a, func_a, econ_a)), (b, (_, types_b, func_b, econ_b)) in combinations(
+            tables.items(), 2
+        ):
+            if not types_a & types_b or (a, b) in explained:
                 continue
             different_dimension = bool(func_a) != bool(func_b) or bool(econ_a) != bool(econ_b)
             if different_dimension or func_a & func_b or econ_a & econ_b:
                 overlapping |= {a, b}
+        stage_name = _STAGE_NAMES.get(stage, stage)
+        if func_tables:
+            econ_types = sorted(set().union(*(tables[e][1] for e in econ_tables)))
+            func_fen = sum(int(tables[f][0][AMOUNT_FEN].sum()) for f in func_tables)
+            econ_fen = sum(int(tables[e][0][AMOUNT_FEN].sum()) for e in econ_tables)
+            problems.append(
+                Problem(
+                    "classification-overlap",
+                    file=func_tables[0][0],
+                    sheet=func_tables[0][1] or None,
+                    details={
+                        "department": department,
+                        "year": year,
+                        "stage": stage_name,
+                        "func_tables": table_names(func_tables),
+                        "econ_tables": table_names(econ_tables),
+                        "func_wan": format_wan(func_fen),
+                        "econ_wan": format_wan(econ_fen),
+                        "econ_types": "、".join(econ_types)
+                        + " / "
+                        + ", ".join(_TYPE_EN.get(t, t) for t in econ_types),
+                    },
+                )
+            )
         if overlapping:
-            names = "、".join(f"{file} {sheet}".strip() for file, sheet in sorted(overlapping))
             first_file, first_sheet = sorted(overlapping)[0]
             problems.append(
                 Problem(
@@ -92,9 +225,9 @@ def overlap_problems(table: pd.DataFrame) -> list[Problem]:
                     sheet=first_sheet or None,
                     details={
                         "department": department,
-                        "year": int(year),
-                        "stage": _STAGE_NAMES.get(stage, stage),
-                        "tables": names,
+                        "year": year,
+                        "stage": stage_name,
+                        "tables": table_names(sorted(overlapping)),
                     },
                 )
             )

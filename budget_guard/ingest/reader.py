@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from ..codes import load_codebook
 from ..limits import DEFAULT_LIMITS, SAFE_TOTAL_FEN, Limits
 from ..problems import Problem
@@ -36,6 +37,7 @@ from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
 from .outcomes import settle_outcomes
 from .overlap import drop_repeated_tables, overlap_problems
+from .printed import mark_printed_figures
 from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from .sangong import SANGONG as SANGONG_LAYOUT
 from .scopes import ALL_FUNDS_LAYOUT, SheetInfo, prefer_department, settle_scopes
@@ -150,6 +152,7 @@ def read_budget(
     result.table = _drop_repeated_tables(result, rejected, problems)
     result.table = _set_aside_second_sources(result, rejected, problems)
     result.table, settled_layouts = _settle_scopes(result, rejected, problems)
+    result.table = _mark_printed_figures(result)
     problems.extend(duplicate_problems(result.table))
     settled = result.table[SOURCE_LAYOUT].isin(settled_layouts).to_numpy()
     problems.extend(overlap_problems(result.table.loc[~settled]))
@@ -233,6 +236,24 @@ def _settle_scopes(
     settled = settle_scopes(result.table, _sheet_infos(result))
     problems.extend(settled.problems)
     return _apply(result, rejected, settled), (SANGONG_LAYOUT, ALL_FUNDS_LAYOUT)
+
+
+def _mark_printed_figures(result: LoadResult) -> pd.DataFrame:
+    """A printed 机关运行经费 is the department-year's measure: its other lines are tagged, the sheet says so."""
+    from .outcomes import money
+
+    marked = mark_printed_figures(result.table)
+    for key, (fen, others) in marked.figures.items():
+        report = _sheet_report(result, *key)
+        if report is None:
+            continue
+        zh, en = (
+            i18n.t("tables.operating_used", lang, amount=money(fen, report.unit, lang), count=others)
+            for lang in ("zh", "en")
+        )
+        report.reason_zh = f"{report.reason_zh}；{zh}" if report.reason_zh else zh
+        report.reason_en = f"{report.reason_en}; {en}" if report.reason_en else en
+    return marked.table
 
 
 def _sheet_infos(result: LoadResult) -> dict[tuple[str, str], SheetInfo]:

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from ..problems import Problem
-from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, ITEM, STAGE, YEAR
+from ..table import DEPARTMENT, ECON_CODE, EXPENSE_TYPE, ITEM, STAGE, TAGS, YEAR
 from .context import Context, stage_in_text
 from .header_block import HeaderBlock, find_block, has_amounts, row_cells
 from .hierarchy import compare
-from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT, combine_raw
+from .lines import AMOUNT_LABEL, AMOUNT_TEXT, FIGURE, ROW, UNIT, combine_raw
 from .numbers import fen_to_unit_text, parse_amounts
 from .rounding import printed_decimals, printed_step_fen
 from .rows import BLANK, DATA, HEADER, NOTE, blank_rows, note_rows
@@ -36,6 +36,11 @@ ITEM_NAMES = {
     RECEPTION: "公务接待费",
 }
 TOTAL, CAR_SUBTOTAL = "total", "car-subtotal"
+# The 机关运行经费 a 部门预算 “三公”经费和机关运行经费预算表 prints beside the 三公 items: not 三公, one
+# figure for the whole department-year. It becomes one line with this tag and no code (a rule selects it
+# with ``printed:``); ``printed.py`` marks the department-year's other lines with OPERATING_ELSEWHERE.
+OPERATING = "机关运行经费"
+OPERATING_COLUMN = "operating"
 HEADER_SCAN_ROWS = 15
 
 
@@ -106,6 +111,12 @@ def _role(label: str) -> str:
     return ""
 
 
+def _is_operating(label: str) -> bool:
+    """A column of the printed 机关运行经费 (its deepest non-stage label part), not a 三公 item."""
+    parts = [p for p in label.split("|") if p and not _STAGE_WORDS.match(re.sub(r"\d{4}年", "", p))]
+    return bool(parts) and OPERATING in parts[-1]
+
+
 def columns(block: HeaderBlock, width: int, stated_year: int | None) -> list[SangongColumn]:
     out = []
     for position in range(width):
@@ -116,7 +127,8 @@ def columns(block: HeaderBlock, width: int, stated_year: int | None) -> list[San
         year = int(year_match.group(1)) if year_match else stated_year
         if not year_match and stated_year and "上年" in label:
             year = stated_year - 1
-        out.append(SangongColumn(position, label, _role(label), stage_in_text(label), year))
+        role = OPERATING_COLUMN if _is_operating(label) else _role(label)
+        out.append(SangongColumn(position, label, role, stage_in_text(label), year))
     return out
 
 
@@ -130,7 +142,7 @@ def read_sangong(
     body = grid.loc[(grid.index > block.last) & ~blank]
     notes = note_rows(grid).loc[body.index]
     cols = columns(block, grid.shape[1], ctx.year)
-    numeric_positions = [c.position for c in cols if c.role]
+    numeric_positions = [c.position for c in cols if c.role]  # 三公 items, 合计/小计, 机关运行经费
     has_numbers = (
         body[numeric_positions].notna().any(axis=1)
         if numeric_positions
@@ -150,7 +162,7 @@ def read_sangong(
         )
     ]
     for c in cols:
-        if not c.role and "机关运行经费" in c.label:
+        if c.role == OPERATING_COLUMN:
             fen = parse_amounts(body.loc[data, c.position], unit=unit, blank_is_zero=True)[0].fillna(0)
             problems.append(
                 Problem(
@@ -191,6 +203,8 @@ def read_sangong(
     frames = []
     data_rows = body.index[data]
     for c in cols:
+        if c.role == OPERATING_COLUMN:
+            frames.append(_operating_frame(body.loc[data, c.position], c, ctx, unit))
         if c.role not in ITEM_NAMES:
             continue
         frames.append(
@@ -210,8 +224,31 @@ def read_sangong(
             )
         )
     raw = combine_raw(frames)
+    if FIGURE in raw.columns:
+        raw[FIGURE] = raw[FIGURE].astype("boolean").fillna(False).astype(bool)
     problems += _checks(body.loc[data], cols, unit, file=file, sheet=sheet)
     return Sangong(raw=raw, buckets=buckets, problems=problems, header_row=block.last)
+
+
+def _operating_frame(cells: pd.Series, c: SangongColumn, ctx: Context, unit: str) -> pd.DataFrame:
+    """The printed 机关运行经费: one line per data row, tagged instead of coded (基本支出: it is the
+    administrative units' 公用经费)."""
+    return pd.DataFrame(
+        {
+            ROW: cells.index,
+            AMOUNT_TEXT: cells.to_numpy(),
+            AMOUNT_LABEL: c.label,
+            UNIT: unit,
+            ECON_CODE: None,
+            ITEM: OPERATING,
+            TAGS: OPERATING,
+            FIGURE: True,
+            YEAR: c.year,
+            STAGE: c.stage or ctx.stage,
+            EXPENSE_TYPE: "基本支出",
+            DEPARTMENT: ctx.department,
+        }
+    )
 
 
 def _checks(

@@ -153,7 +153,8 @@ def settle_scopes(table: pd.DataFrame, sheets: dict[tuple[str, str], SheetInfo])
     settled = Settled(table, empty)
     group_keys = [table[DEPARTMENT].astype("object"), table[YEAR], table[STAGE].astype("object")]
 
-    is_sangong = (layout == SANGONG).to_numpy()
+    # the 三公 items (a printed 机关运行经费 line of the same table has no code: ``printed.py`` settles it)
+    is_sangong = ((layout == SANGONG) & table[ECON_CODE].notna()).to_numpy()
     is_all = ((layout == ALL_FUNDS_LAYOUT) & table[FUNC_CODE].notna()).to_numpy()
     narrow_func = (
         ~is_sangong & ~is_all & table[FUNC_CODE].notna().to_numpy() & (scope != ALL_FUNDS).to_numpy()

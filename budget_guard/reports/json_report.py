@@ -151,6 +151,7 @@ def build_report(
             "level_counts": counts,
             "findings": int(len(evaluation.findings)),
             "balanced": evaluation.balanced,
+            "clean_total": evaluation.clean_total,
             "lines": int(evaluation.line_count),
             "unclassified_lines": unclassified.lines,
         },
@@ -193,8 +194,11 @@ def build_report(
         },
         "reconciliation": {
             "balanced": evaluation.balanced,
+            "clean_total": evaluation.clean_total,
             "text": {"zh": evaluation.reconciliation_text("zh"), "en": evaluation.reconciliation_text("en")},
             "rows": frame_records(evaluation.reconciliation),
+            "overlaps": [_overlap_record(o) for o in evaluation.overlaps],
+            "double_counted": frame_records(evaluation.double_counted),
         },
         "notes": [
             {"zh": zh, "en": en}
@@ -219,3 +223,18 @@ def dumps(document: dict[str, Any]) -> str:
 
 def write_json(document: dict[str, Any], path: str | Path) -> Path:
     return atomic_write_text(path, dumps(document))
+
+
+def _overlap_record(overlap) -> dict[str, Any]:
+    """A department-year read by 功能分类 and by 经济分类 (ingest.overlap.ClassificationOverlap)."""
+    return {
+        "department": overlap.department,
+        "year": overlap.year,
+        "stage": overlap.stage,
+        "func_tables": [{"file": f, "sheet": s or None} for f, s in overlap.func_tables],
+        "econ_tables": [{"file": f, "sheet": s or None} for f, s in overlap.econ_tables],
+        **{f"func_{k}": v for k, v in _money(overlap.func_fen).items()},
+        **{f"econ_{k}": v for k, v in _money(overlap.econ_fen).items()},
+        "econ_expense_types": list(overlap.econ_types),
+        "total_follows": "func",
+    }

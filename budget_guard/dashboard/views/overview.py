@@ -93,7 +93,10 @@ def level_tiles_html(counts: dict[str, int], lang: str) -> str:
         ".bg-tile{flex:1 1 0;min-width:104px;border:1px solid #BFBFBF;border-radius:8px;padding:4px 12px;"
         "display:flex;align-items:baseline;gap:10px}"
         ".bg-count{font-size:1.6rem;font-weight:700;line-height:1.2}"
-        ".bg-label{font-size:0.9rem;line-height:1.2}</style>"
+        ".bg-label{font-size:0.9rem;line-height:1.2;white-space:nowrap}"
+        # four in a row down to 1024 px (a smaller label), two by two on a phone: a label never wraps
+        "@media (max-width:1180px){.bg-tile{padding:4px 8px;gap:6px}.bg-label{font-size:.8rem}}"
+        "@media (max-width:640px){.bg-tile{flex-basis:40%}.bg-label{font-size:.9rem}}</style>"
         f'<div class="bg-tiles">{"".join(tiles)}</div>'
     )
 
