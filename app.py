@@ -789,11 +789,11 @@ def cases_view(evaluation, lang: str) -> None:
     )
     chosen = ordered(every, now, case_filter)
     st.caption(t("app.cases.count", shown=len(chosen), total=len(every)))
-    sheet = CaseSheet(tuple(chosen), store.all_events(), now, path.name, case_filter)
+    sheet = CaseSheet(tuple(chosen), store.all_events(), now, path.name, case_filter, evaluation.whatif)
     st.download_button(
         t("app.cases.download"),
         data=build_case_workbook(sheet, lang),
-        file_name=f"{t('case.sheet.title')}.xlsx",
+        file_name=f"{whatif.file_stem(t('case.sheet.title'), evaluation)}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="cases_download",
     )

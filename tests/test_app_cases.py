@@ -137,3 +137,38 @@ def test_with_sign_in_configured_the_page_offers_login_and_stays_read_only_until
     assert not at.exception, at.exception
     assert any(b.label == "登录" for b in at.button)
     assert i18n.t("app.cases.read_only", "zh") in captions(at)
+
+
+@pytest.mark.slow
+def test_the_ledger_downloaded_during_a_whatif_run_is_marked_in_its_name_and_first_line(ledger, monkeypatch):
+    """The 督办台账 comes from the filed runs, but a copy taken from a what-if page must not pass for
+    the filed one: ``-what-if`` in the file name and the changed target in words on the first sheet."""
+    import io
+
+    import openpyxl
+    from streamlit.delta_generator import DeltaGenerator
+
+    offered = {}
+    original = DeltaGenerator.download_button
+
+    def recorded(self, label, data, file_name=None, *args, **kwargs):
+        offered[kwargs.get("key")] = (file_name, data)
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", recorded)
+    import streamlit
+
+    # ``st.download_button`` is bound to the main area when streamlit is imported: record it too
+    monkeypatch.setattr(streamlit, "download_button", lambda *a, **k: recorded(streamlit._main, *a, **k))
+    at = cases_tab()
+    assert offered["cases_download"][0] == "督办单.xlsx"
+    target = next(n for n in at.number_input if n.label == "一般性支出：至少压减（%）")
+    offered.clear()
+    target.set_value(2.0).run()
+    assert not at.exception, at.exception
+    name, data = offered["cases_download"]
+    assert name == "督办单-what-if.xlsx"
+    first = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    line = str(first.cell(row=1, column=1).value)
+    assert line.startswith("下载时页面处于假设分析") and "一般性支出 压减目标 5% → 2%" in line
+    assert "target_pct" not in line

@@ -116,3 +116,29 @@ def test_a_real_published_folder_is_a_notice_not_red(folder):
     assert "部门支出合计以功能分类表为准" in notice.message("zh")
     assert not [f for f in ev.findings.to_dict("records") if f.get("finding_kind") == "double_counted"]
     assert "不是该部门的支出总额" in ev.reconciliation_text("zh")
+
+
+def test_every_report_of_a_whatif_run_says_so_first_with_the_change_in_words(tmp_path):
+    """XLSX 概况, HTML, Markdown and the JSON outcome carry the what-if line before anything else."""
+    from dataclasses import replace
+
+    import openpyxl
+
+    from budget_guard.reports import write_reports
+
+    published_year(tmp_path, 2024, sme="0.00", subsidy="0.00", office="20.00")
+    published_year(tmp_path, 2025, sme="0.00", subsidy="0.00", office="18.00")
+    load = read_budget(tmp_path)
+    change = ("一般性支出 压减目标 5% → 2%", "General expenditure cut target 5% → 2%")
+    ev = replace(evaluate(load.table, load_rules()), whatif=(change,))
+    written = write_reports(ev, load, tmp_path / "out", ("xlsx", "html", "md", "json"), "zh")
+    first = openpyxl.load_workbook(written["xlsx"], read_only=True).worksheets[0]
+    top = [str(c) for row in first.iter_rows(max_row=3, values_only=True) for c in row if c]
+    assert any(v.startswith("假设分析") and change[0] in v for v in top), top
+    md = written["md"].read_text(encoding="utf-8").splitlines()
+    assert any(line.lstrip("#>* ").startswith("假设分析") and change[0] in line for line in md[:4]), md[:4]
+    html = written["html"].read_text(encoding="utf-8")
+    assert html.index("假设分析") < html.index("<h2") and change[0] in html
+    document = json.loads(written["json"].read_text(encoding="utf-8"))
+    assert document["outcome"]["whatif"] == [{"zh": change[0], "en": change[1]}]
+    assert "target_pct" not in written["md"].read_text(encoding="utf-8")

@@ -174,3 +174,12 @@ TEXT.update(
         "double_count.category": ("数据问题（重复计数）", "Data problem (counted twice)"),
     }
 )
+TEXT.update(
+    {
+        "case.sheet.whatif": (
+            "下载时页面处于假设分析（不是正式规则的检查结果，不能据此督办）：{changes}。本台账中的督办事项来自运行记录，未按假设规则改动",
+            "Downloaded while the page showed a what-if analysis (not a check against the filed rules; not for "
+            "supervision): {changes}. The cases in this ledger come from the filed runs and are not changed by it",
+        ),
+    }
+)

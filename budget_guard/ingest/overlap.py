@@ -48,6 +48,13 @@ def _codes(series: pd.Series) -> np.ndarray:
     return pd.factorize(series)[0].astype(np.int64)
 
 
+def _at_most_one(series: pd.Series) -> bool:
+    """True when the column holds at most one value (a categorical's categories: no pass over the lines)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return len(series.cat.categories) <= 1
+    return False
+
+
 def _combined(columns: list[pd.Series]) -> np.ndarray:
     """One int64 key per line for several columns (mixed radix over their codes; -1 → 0)."""
     key = np.zeros(len(columns[0]), dtype=np.int64)
@@ -63,6 +70,8 @@ def crowded_lines(table: pd.DataFrame) -> np.ndarray:
     one sheet per department and year costs a few passes over integer arrays, no Python per group."""
     if table.empty:
         return np.zeros(0, dtype=bool)
+    if _at_most_one(table[SOURCE_FILE]) and _at_most_one(table[SOURCE_SHEET]):
+        return np.zeros(len(table), dtype=bool)  # one sheet feeds everything (a long CSV): nothing to count
     group = _combined([table[DEPARTMENT], table[YEAR], table[STAGE]])
     sheet = _combined([table[SOURCE_FILE], table[SOURCE_SHEET]])
     radix = int(sheet.max(initial=0)) + 1

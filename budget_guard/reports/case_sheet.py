@@ -86,6 +86,15 @@ class CaseSheet:
     now: datetime
     ledger: str
     case_filter: CaseFilter = field(default_factory=CaseFilter)
+    # Downloaded while the dashboard shows a what-if run: the changes in words, (zh, en) each. The
+    # cases come from the ledger (filed runs), but the sheet says first that the page was a what-if.
+    whatif: tuple[tuple[str, str], ...] = ()
+
+    def whatif_line(self, lang: str) -> str | None:
+        if not self.whatif:
+            return None
+        changes = ("；" if lang == "zh" else "; ").join(en if lang == "en" else zh for zh, en in self.whatif)
+        return i18n.t("case.sheet.whatif", lang, changes=changes)
 
     def rows(self, lang: str) -> list[dict[str, Any]]:
         return sheet_rows(self.cases, self.now, lang)
@@ -165,15 +174,22 @@ def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], la
 def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
     """Counts of the listed cases by state (rows) × level (columns), then the facts of the sheet."""
     data = sheet.counts()
+    top = 1
+    whatif = sheet.whatif_line(lang)
+    if whatif:  # the first line of the first sheet, before anything can be read as the filed check
+        cell = ws.cell(row=1, column=1, value=excel_cell(whatif))
+        cell.font = Font(bold=True, color="9C0006")
+        cell.fill = _fill("FFEB9C")
+        top = 3
     header = ["case.col.state", *[f"level.{lv}" for lv in LEVELS_WORST_FIRST], "case.sheet.total"]
     widths = [22, 16, 16, 16, 12]
     for i, (key, width) in enumerate(zip(header, widths, strict=True), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-        cell = ws.cell(row=1, column=i, value=i18n.t(key, lang))
+        cell = ws.cell(row=top, column=i, value=i18n.t(key, lang))
         cell.font = Font(bold=True)
         cell.fill = _fill(LEVEL_FILLS.get(key.removeprefix("level."), HEADER_FILL))
         cell.border = _BORDER
-    row = 2
+    row = top + 1
     for state in ACTIVE_STATES:
         values = [i18n.t(f"case.state.{state}", lang)] + [
             data["by_state_level"][state][lv] for lv in LEVELS_WORST_FIRST
@@ -187,8 +203,8 @@ def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
         cell = ws.cell(row=row, column=i, value=value)
         cell.font = Font(bold=True)
         cell.border = _BORDER
-    ws.auto_filter.ref = f"A1:E{row}"
-    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A{top}:E{row}"
+    ws.freeze_panes = f"A{top + 1}"
     row += 2
     facts = [
         ("case.sheet.overdue_count", data["overdue"]),
@@ -239,7 +255,9 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
     data = sheet.counts()
     out = [
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body><h1>{esc(title)}</h1>",
+        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
+        *([f'<p class="yellow"><b>{esc(sheet.whatif_line(lang))}</b></p>'] if sheet.whatif else []),
+        f"<h1>{esc(title)}</h1>",
         f"<p>{esc(i18n.t('case.sheet.generated_at', lang))}: {esc(beijing_text(sheet.now))}</p>",
         f"<h2>{esc(i18n.t('case.sheet.by_state_level', lang))}</h2><table><thead><tr>",
         f"<th>{esc(i18n.t('case.col.state', lang))}</th>",

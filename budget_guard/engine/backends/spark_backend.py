@@ -7,6 +7,7 @@ the group sums, the unclassified lines and the sources of the findings.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from sqlglot import exp
 from ...errors import InputError, Place
 from ...rulebook import Rules
 from ...table import AMOUNT_FEN, DEPARTMENT
+from ..lineage import MAX_SOURCE_LINES
 from . import sql
 from .duckdb_backend import table_files
 from .sql_engine import SqlLines
@@ -24,6 +26,17 @@ from .sql_engine import SqlLines
 DIALECT = "spark"
 LINES_VIEW = "budget_guard_canonical_lines"
 DEFAULT_MASTER = "local[*]"
+
+
+def local_driver_memory() -> str:
+    """The heap for a local-mode Spark (driver and executors share one JVM there): 4 GiB, or a
+    quarter of the machine's memory when that is less, at least 1 GiB. Spark's own default (1 GiB)
+    ran out of heap at 10M lines. ``SPARK_DRIVER_MEMORY`` set in the environment wins."""
+    try:
+        total_mib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2**20
+    except (AttributeError, OSError, ValueError):
+        total_mib = 4096 * 4
+    return f"{max(1024, min(4096, total_mib // 4))}m"
 
 
 def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any:
@@ -36,8 +49,13 @@ def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any
     builder = SparkSession.builder.master(master).appName(app_name)
     builder = builder.config("spark.sql.session.timeZone", "UTC")
     builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
+    # The sources of a finding are its first MAX_SOURCE_LINES lines: let Spark plan that row-number
+    # filter as a per-partition top-N (its default threshold, 1000, is below our limit).
+    builder = builder.config("spark.sql.optimizer.windowGroupLimitThreshold", str(MAX_SOURCE_LINES))
     if master.startswith("local"):
         builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+        if not os.environ.get("SPARK_DRIVER_MEMORY"):
+            builder = builder.config("spark.driver.memory", local_driver_memory())
     return builder.getOrCreate()
 
 

@@ -268,19 +268,38 @@ def sources_select(
     for part in parts[1:]:
         matched = exp.union(matched, part, distinct=False)
 
+    # The first lines by a row number alone (no whole-partition frame), so Spark plans a per-request
+    # top-N (WindowGroupLimit) instead of buffering a government finding's millions of lines in one
+    # window partition (that ran out of heap at 10M lines); the totals are a plain GROUP BY.
     order = [exp.Ordered(this=exp.column(c), nulls_first=True) for c in _SOURCE_ORDER]
     window = exp.Window(
         this=exp.RowNumber(), partition_by=[exp.column(REQUEST)], order=exp.Order(expressions=order)
     )
-    total = exp.Window(this=exp.Count(this=exp.Star()), partition_by=[exp.column(REQUEST)])
     numbered = exp.select(
-        *[exp.column(c) for c in _SOURCE_ORDER],
-        exp.column(REQUEST),
-        exp.alias_(window, "rn"),
-        exp.alias_(total, SOURCE_TOTAL),
+        *[exp.column(c) for c in _SOURCE_ORDER], exp.column(REQUEST), exp.alias_(window, "rn")
     ).from_(matched.subquery("e", copy=False), copy=False)
-    return (
-        exp.select(*[exp.column(c) for c in _SOURCE_ORDER], exp.column(REQUEST), exp.column(SOURCE_TOTAL))
+    first = (
+        exp.select(*[exp.column(c) for c in _SOURCE_ORDER], exp.column(REQUEST))
         .from_(numbered.subquery("n", copy=False), copy=False)
         .where(exp.LTE(this=exp.column("rn"), expression=exp.Literal.number(MAX_SOURCE_LINES)), copy=False)
+    )
+    totals = (
+        exp.select(
+            exp.alias_(exp.column(REQUEST), "tq"), exp.alias_(exp.Count(this=exp.Star()), SOURCE_TOTAL)
+        )
+        .from_(matched.copy().subquery("g", copy=False), copy=False)
+        .group_by(exp.column(REQUEST), copy=False)
+    )
+    return (
+        exp.select(
+            *[exp.column(c, table="f") for c in _SOURCE_ORDER],
+            exp.column(REQUEST, table="f"),
+            exp.column(SOURCE_TOTAL, table="t"),
+        )
+        .from_(first.subquery("f", copy=False), copy=False)
+        .join(
+            totals.subquery("t", copy=False),
+            on=exp.EQ(this=exp.column(REQUEST, table="f"), expression=exp.column("tq", table="t")),
+            copy=False,
+        )
     )
