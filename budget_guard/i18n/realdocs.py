@@ -51,6 +51,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Informational: where a table prints 机关运行经费, 运行经费 is measured on that figure; "
         "elsewhere on the spending lines.",
     ),
+    "tables.total_agrees": ("，与表中合计相符", ", equal to the table's 合计"),
+    "tables.total_differs": (
+        "，表中合计{printed}，明细之和与之相差{gap}（见舍入或不符提示）",
+        ", the table's 合计 is {printed}; the lines differ from it by {gap} (see the rounding or mismatch notice)",
+    ),
     "tables.operating_used": (
         "运行经费按本表所列机关运行经费{amount}计量；同一部门同年同口径的其他{count}行标注“机关运行经费另列”，不再计入运行经费",
         "运行经费 is measured on the 机关运行经费 this table prints ({amount}); the department-year's "
