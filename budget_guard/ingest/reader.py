@@ -198,25 +198,26 @@ def _set_aside_second_sources(
     problems.extend(set_aside)
     if not set_aside:
         return result.table
-    reasons = {}
+    reasons = {}  # a whole file set aside (no sheet), or one sheet of the kept file
     for p in set_aside:
-        reasons.setdefault(p.file, p)
-    for f in result.files:
-        for s in f.sheets:
-            p = reasons.get(f.name)
-            if p is not None and not s.counted_from:
-                s.counted_from = p.details.get("kept")
-    by_sheet = {
-        (f, s or ""): reasons[f]
-        for f, s in zip(
+        reasons.setdefault((p.file, p.sheet or None), p)
+    dropped_sheets = dict.fromkeys(  # in reading order, so the reports are the same every run
+        zip(
             dropped[SOURCE_FILE].astype("object"),
             dropped[SOURCE_SHEET].astype("object").fillna(""),
             strict=True,
         )
-    }
+    )
+    for f in result.files:
+        for s in f.sheets:
+            p = reasons.get((f.name, s.sheet or None)) or reasons.get((f.name, None))
+            if p is not None and not s.counted_from and (f.name, s.sheet or "") in dropped_sheets:
+                s.counted_from = p.details.get("kept")
+    by_sheet = {(f, s): reasons.get((f, s or None)) or reasons.get((f, None)) for f, s in dropped_sheets}
     notes = [
         Problem(p.code, file=file, sheet=sheet or None, details=p.details)
         for (file, sheet), p in by_sheet.items()
+        if p is not None
     ]
     return _set_aside(result, rejected, kept, dropped, notes)
 
