@@ -22,6 +22,7 @@ from .. import i18n
 from ..clock import beijing_text
 from ..engine import states
 from ..engine.evaluate import Evaluation
+from ..engine.unclassified import SUMMARY_COLUMNS
 from ..ingest.result import LoadResult
 from ..outcome import run_outcome, unreadable_files
 from ..rulebook import Level
@@ -40,7 +41,7 @@ from .execution import (
 )
 from .execution import summary_text as execution_summary
 from .expectations import GeOutcome
-from .unclassified import SUMMARY_COLUMNS, UnclassifiedOutput, unclassified_output
+from .unclassified import UnclassifiedOutput, unclassified_output
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a second of CLI start-up)
     from openpyxl import Workbook
