@@ -244,14 +244,20 @@ def _mark_printed_figures(result: LoadResult) -> pd.DataFrame:
     from .outcomes import money
 
     marked = mark_printed_figures(result.table)
-    for key, (fen, others) in marked.figures.items():
+    for key, per_stage in marked.figures.items():
         report = _sheet_report(result, *key)
         if report is None:
             continue
-        zh, en = (
-            i18n.t("tables.operating_used", lang, amount=money(fen, report.unit, lang), count=others)
-            for lang in ("zh", "en")
-        )
+        texts = {}
+        for lang, separator in (("zh", "、"), ("en", ", ")):
+            amounts = [
+                (i18n.t(f"stage.{stage}", lang) + " " * (lang == "en") if len(per_stage) > 1 else "")
+                + money(fen, report.unit, lang)
+                for stage, (fen, _) in per_stage.items()
+            ]
+            others = sum(count for _, count in per_stage.values())
+            texts[lang] = i18n.t("tables.operating_used", lang, amount=separator.join(amounts), count=others)
+        zh, en = texts["zh"], texts["en"]
         report.reason_zh = f"{report.reason_zh}；{zh}" if report.reason_zh else zh
         report.reason_en = f"{report.reason_en}; {en}" if report.reason_en else en
     return marked.table
