@@ -35,11 +35,11 @@ OPERATING_ELSEWHERE = f"{OPERATING}另列"  # on the other lines of a department
 
 @dataclass
 class Marked:
-    """The table with the other lines tagged, and per sheet of a printed figure: the figure (fen) and how
-    many other lines were tagged."""
+    """The table with the other lines tagged, and per sheet of a printed figure, per stage: the figure
+    (fen) and how many other lines of that department-year-stage were tagged."""
 
     table: pd.DataFrame
-    figures: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    figures: dict[tuple[str, str], dict[str, tuple[int, int]]] = field(default_factory=dict)
 
 
 def figure_lines(table: pd.DataFrame) -> np.ndarray:
@@ -84,9 +84,11 @@ def mark_printed_figures(table: pd.DataFrame) -> Marked:
     file = out[SOURCE_FILE].astype("object")
     for position in np.flatnonzero(figures):
         key = (str(file.iloc[position]), str(sheet.iloc[position]))
+        stage = str(out[STAGE].iloc[position])
         same = (keys == keys[position]) & others
-        fen, count = result.figures.get(key, (0, 0))
-        result.figures[key] = (fen + int(out[AMOUNT_FEN].iloc[position]), max(count, int(same.sum())))
+        per_stage = result.figures.setdefault(key, {})
+        fen, count = per_stage.get(stage, (0, 0))
+        per_stage[stage] = (fen + int(out[AMOUNT_FEN].iloc[position]), max(count, int(same.sum())))
     return result
 
 
