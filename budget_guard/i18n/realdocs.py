@@ -18,6 +18,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tables.col.title": ("表名", "table"),
     "tables.col.outcome": ("读取结果", "outcome"),
     "tables.col.reason": ("说明", "reason"),
+    "tables.col.printed_total": ("表中合计（万元）", "Printed 合计 (10k CNY)"),
     "tables.col.scope": ("资金范围", "funding scope"),
     "tables.section": ("各表读取情况", "What became of each table"),
     "scope.general": ("一般公共预算财政拨款", "general public budget appropriations"),

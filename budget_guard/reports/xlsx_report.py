@@ -468,6 +468,7 @@ def _overview(
                 "tables.col.outcome",
                 "app.load.lines",
                 "col.amount_wan",
+                "tables.col.printed_total",
                 "tables.col.reason",
             )
         ]
@@ -482,6 +483,11 @@ def _overview(
                     _cell(ws, outcome),
                     _cell(ws, sheet.lines),
                     _cell(ws, _wan(sheet.amount_fen), number_format=AMOUNT_FORMAT),
+                    _cell(
+                        ws,
+                        None if sheet.printed_total_fen is None else _wan(sheet.printed_total_fen),
+                        number_format=AMOUNT_FORMAT,
+                    ),
                     _cell(ws, sheet.reason_zh if lang == "zh" else sheet.reason_en),
                 ]
             )
