@@ -219,5 +219,6 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         unclassified=lines.unclassified(),
         drill=SqlDrill(lines),
         pefa_sums=lines.pefa_sums(),
+        profiler=lambda: lines.run(sql.line_profile_select(lines.source)),
         engine=lines.engine,
     )
