@@ -19,6 +19,7 @@ from ...table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
 from ..classify import compiled
 from ..compare import GOVERNMENT, SCOPE_COLUMNS
 from ..evaluate import Evaluation, evaluate_summary
+from ..execution import needs_pefa
 from ..lineage import SourceRequest, describe_rows
 from ..seam import LineSummary, assemble
 from ..unclassified import LIST_COLUMNS, empty_summary, sort_summary
@@ -65,6 +66,12 @@ class SqlLines:
 
     def unclassified(self) -> SqlUnclassified:
         return SqlUnclassified(self)
+
+    def pefa_sums(self) -> pd.DataFrame | None:
+        """What PEFA PI-1 / PI-2 read of the lines, one group-by in the engine (``sql.pefa_sums_select``)."""
+        if not needs_pefa(self.rules):
+            return None
+        return self.run(sql.pefa_sums_select(self.source))
 
 
 class SqlUnclassified:
@@ -211,5 +218,6 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         SqlLineage(lines, stage),
         unclassified=lines.unclassified(),
         drill=SqlDrill(lines),
+        pefa_sums=lines.pefa_sums(),
         engine=lines.engine,
     )
