@@ -352,7 +352,9 @@ def test_a_phone_width_reads_the_matrix_as_a_table(server, tmp_path):
             assert all(c["lines"] <= 1 for c in facts["rateCells"]), "a level and rate wraps over two lines"
             # the headline tiles are readable too (two by two), and the title is not under the toolbar
             _tiles_read_whole(page, 414)
-            page.evaluate("() => window.scrollTo(0, 0)")
+            page.evaluate(  # Streamlit scrolls its main section, not the window
+                "() => { for (let e = document.querySelector('h1'); e; e = e.parentElement) e.scrollTop = 0; }"
+            )
             title = page.locator("h1").first.bounding_box()
             toolbar = page.locator("[data-testid=stHeader]").first.bounding_box()
             assert title["y"] >= toolbar["y"] + toolbar["height"] - 8, (
