@@ -534,33 +534,39 @@ def peer_polars(inputs: Inputs) -> Stage:
         key = pl.lit(0, dtype=pl.Int64)
         for c, radix in zip(selected, radices, strict=True):  # one integer per code combination
             key = key * radix + (pl.col(c).to_physical().cast(pl.Int64).fill_null(-1) + 1)
-        keyed = frame.with_columns(key.alias("combo"))
-        distinct = keyed.select(["combo", *selected]).unique(subset="combo")
+        # lines → (seam keys × code combination) sums first: the selectors' answer is per combination
+        a = pl.col("amount_fen")
+        per_combo = frame.group_by([*SEAM_KEYS, key.alias("combo")]).agg(
+            a.sum().alias("a"), pl.len().alias("l"), *[pl.col(c).first() for c in selected]
+        )
+        distinct = per_combo.select(["combo", *selected]).unique(subset="combo")
         text = distinct.with_columns(pl.col(c).cast(pl.String) for c in selected).to_arrow()
         connection.register("distinct_lines", text)
         flags = pl.from_arrow(connection.sql(query.replace("SELECT ", "SELECT combo, ", 1)).to_arrow_table())
         connection.unregister("distinct_lines")
         flags = flags.select(["combo", *[pl.col(c).cast(pl.Boolean) for c in member + cover]])
-        lines = keyed.join(flags, on="combo", how="left").with_columns(pl.sum_horizontal(member).alias("n"))
-        a, n = pl.col("amount_fen"), pl.col("n")
+        sums = per_combo.join(flags, on="combo", how="left").with_columns(
+            pl.sum_horizontal(member).alias("n")
+        )
+        s_a, s_l, n = pl.col("a"), pl.col("l"), pl.col("n")
         aggregations = [
-            a.sum().alias(INPUT_FEN),
-            pl.len().alias(INPUT_LINES),
-            a.filter(n > 0).sum().alias(CLASSIFIED_FEN),
-            a.filter(n == 0).sum().alias(UNCLASSIFIED_FEN),
-            (a * n).sum().alias(CATEGORY_SUM_FEN),
-            (n > 0).sum().alias(CLASSIFIED_LINES),
-            (n == 0).sum().alias(UNCLASSIFIED_LINES),
-            (n > 1).sum().alias(MULTI_CATEGORY_LINES),
+            s_a.sum().alias(INPUT_FEN),
+            s_l.sum().alias(INPUT_LINES),
+            s_a.filter(n > 0).sum().alias(CLASSIFIED_FEN),
+            s_a.filter(n == 0).sum().alias(UNCLASSIFIED_FEN),
+            (s_a * n).sum().alias(CATEGORY_SUM_FEN),
+            s_l.filter(n > 0).sum().alias(CLASSIFIED_LINES),
+            s_l.filter(n == 0).sum().alias(UNCLASSIFIED_LINES),
+            s_l.filter(n > 1).sum().alias(MULTI_CATEGORY_LINES),
         ]
         for i in range(k):
             m = pl.col(member[i])
             aggregations += [
-                a.filter(m).sum().alias(f"{AMOUNT_PREFIX}{i}"),
-                m.sum().alias(f"{LINES_PREFIX}{i}"),
-                pl.col(cover[i]).sum().alias(f"{COVERED_PREFIX}{i}"),
+                s_a.filter(m).sum().alias(f"{AMOUNT_PREFIX}{i}"),
+                s_l.filter(m).sum().alias(f"{LINES_PREFIX}{i}"),
+                s_l.filter(pl.col(cover[i])).sum().alias(f"{COVERED_PREFIX}{i}"),
             ]
-        return lines.group_by(list(SEAM_KEYS)).agg(aggregations)
+        return sums.group_by(list(SEAM_KEYS)).agg(aggregations)
 
     return Stage(
         run,

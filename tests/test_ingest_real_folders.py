@@ -184,3 +184,28 @@ def test_every_printed_code_is_in_the_dictionary(czj, ghzy):
     """The 项 these 2024 tables print (2010607 信息化建设, 2010608 财政委托业务支出, 2120201 …) are known."""
     for result in (czj, ghzy):
         assert not [p.details for p in result.problems if p.code in ("code-unknown", "code-name-mismatch")]
+
+
+def test_the_report_workbook_lists_each_table_with_its_printed_total(czj):
+    """The 督办单's per-table section: lines, amount counted and the table's own 合计 (万元)."""
+    import io
+
+    import openpyxl
+
+    from budget_guard.engine.evaluate import evaluate
+    from budget_guard.reports.xlsx_report import build_workbook
+    from budget_guard.rulebook import load_rules
+
+    data = build_workbook(evaluate(czj.table, load_rules(), "budget"), czj, "zh")
+    rows = [
+        [c for c in row]
+        for ws in openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets
+        for row in ws.iter_rows(values_only=True)
+    ]
+    header = next(r for r in rows if "表中合计（万元）" in r)
+    general = next(
+        r for r in rows if r and isinstance(r[0], str) and "_06_" in r[0] and len(r) >= len(header)
+    )
+    position = header.index
+    assert general[position("金额（万元）")] == pytest.approx(2940.06)
+    assert general[position("表中合计（万元）")] == pytest.approx(2940.05)

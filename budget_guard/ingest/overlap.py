@@ -29,6 +29,7 @@ from ..table import (
     ECON_CODE,
     EXPENSE_TYPE,
     FUNC_CODE,
+    GOV_ECON_CODE,
     SOURCE_FILE,
     SOURCE_SHEET,
     STAGE,
@@ -116,8 +117,10 @@ def _sheets_of_groups(table: pd.DataFrame):
     crowded = crowded_lines(table)
     if not crowded.any():
         return
+    # a printed figure (机关运行经费: a tag, no code) is money already in the lines, of no classification
+    coded = (table[FUNC_CODE].notna() | table[ECON_CODE].notna() | table[GOV_ECON_CODE].notna()).to_numpy()
     frame = table.loc[
-        crowded,
+        crowded & coded,
         [DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE, AMOUNT_FEN],
     ].copy()
     for column in (DEPARTMENT, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE):
