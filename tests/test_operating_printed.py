@@ -243,3 +243,32 @@ def test_the_printed_figure_is_in_neither_classification_total(tmp_path):
     )
     (overlap,) = classification_overlaps(read_budget([path]).table)
     assert (overlap.func_fen, overlap.econ_fen) == (213 * WAN, 213 * WAN)
+
+
+def test_a_two_stage_table_gives_the_figure_of_each_stage(tmp_path):
+    rows = [
+        ["2024年丙局财政拨款“三公”经费和机关运行经费支出决算表"],
+        [None] * 9 + ["单位：万元"],
+        [
+            "合计",
+            None,
+            "因公出国（境）费",
+            None,
+            "公务用车购置及运行维护费",
+            None,
+            "公务接待费",
+            None,
+            "机关运行经费",
+            None,
+        ],
+        ["预算数", "决算数"] * 5,
+        ["3.00", "2.00", "1.00", "0.50", "0.00", "0.00", "2.00", "1.50", "150.00", "142.80"],
+    ]
+    load = read_budget(write_xlsx(tmp_path / "三公.xlsx", {"三公": rows}))
+    figure = load.table[load.table["item"].astype(str) == "机关运行经费"]
+    assert sorted(zip(figure["stage"].astype(str), figure["amount_fen"], strict=True)) == [
+        ("budget", 150 * WAN),
+        ("final", int(142.8 * WAN)),
+    ]
+    reason = load.files[0].sheets[0].reason_zh
+    assert "机关运行经费预算数150.00万元、决算数142.80万元计量" in reason

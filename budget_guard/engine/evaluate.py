@@ -24,7 +24,7 @@ from .double_count import (
     mark_cells,
     overlap_texts,
 )
-from .execution import execution, execution_findings, pefa
+from .execution import execution, execution_findings, needs_pefa, pefa, pefa_sums
 from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
@@ -235,7 +235,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         membership=half.membership,
         unclassified=lines.loc[half.category_count == 0],
         drill=PandasDrill(lines, half.membership),
-        pefa=pefa(lines, rules),
+        pefa_sums=pefa_sums(lines) if needs_pefa(rules) else None,
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
     )
@@ -252,7 +252,7 @@ def evaluate_summary(
     membership: pd.DataFrame | None = None,
     drill: Drill | None = None,
     engine: str = "pandas",
-    pefa: pd.DataFrame | None = None,
+    pefa_sums: pd.DataFrame | None = None,
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
 ) -> Evaluation:
@@ -262,7 +262,7 @@ def evaluate_summary(
     findings; nothing here touches a line. ``double_counted`` (engine/double_count.py) names the
     category cells that add the same money twice: they are 不可比 with one red finding each.
     ``unclassified`` is the lines in memory (pandas) or what an engine that keeps them gives
-    (``engine/unclassified.py``).
+    (``engine/unclassified.py``); ``pefa_sums`` the group-by PEFA reads (``execution.pefa_sums``).
     """
     in_memory = isinstance(unclassified, pd.DataFrame)
     unclassified_list = FrameUnclassified(unclassified) if in_memory else unclassified
@@ -303,7 +303,7 @@ def evaluate_summary(
         drill=drill,
         engine=engine,
         execution=execution(summary, rules),
-        pefa=pefa if pefa is not None else pd.DataFrame(),
+        pefa=pefa(pefa_sums, rules) if pefa_sums is not None else pd.DataFrame(),
         overlaps=tuple(overlaps),
         double_counted=twice,
     )

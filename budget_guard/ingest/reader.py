@@ -142,7 +142,7 @@ def read_budget(
             report.sheets.append(outcome.report)
             problems.extend(outcome.problems)
             if len(outcome.lines):
-                tables.append(outcome.lines.assign(**{SOURCE_LAYOUT: outcome.report.layout}))
+                tables.append(_with_layout(outcome.lines, outcome.report.layout))
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
@@ -244,14 +244,20 @@ def _mark_printed_figures(result: LoadResult) -> pd.DataFrame:
     from .outcomes import money
 
     marked = mark_printed_figures(result.table)
-    for key, (fen, others) in marked.figures.items():
+    for key, per_stage in marked.figures.items():
         report = _sheet_report(result, *key)
         if report is None:
             continue
-        zh, en = (
-            i18n.t("tables.operating_used", lang, amount=money(fen, report.unit, lang), count=others)
-            for lang in ("zh", "en")
-        )
+        texts = {}
+        for lang, separator in (("zh", "、"), ("en", ", ")):
+            amounts = [
+                (i18n.t(f"stage.{stage}", lang) + " " * (lang == "en") if len(per_stage) > 1 else "")
+                + money(fen, report.unit, lang)
+                for stage, (fen, _) in per_stage.items()
+            ]
+            others = sum(count for _, count in per_stage.values())
+            texts[lang] = i18n.t("tables.operating_used", lang, amount=separator.join(amounts), count=others)
+        zh, en = texts["zh"], texts["en"]
         report.reason_zh = f"{report.reason_zh}；{zh}" if report.reason_zh else zh
         report.reason_en = f"{report.reason_en}; {en}" if report.reason_en else en
     return marked.table
@@ -368,6 +374,15 @@ def _set_aside(
         report.data_rows -= len(gone)
         report.rejected_rows += len(gone)
     return kept.reset_index(drop=True)
+
+
+def _with_layout(lines: pd.DataFrame, layout: str | None) -> pd.DataFrame:
+    """``lines.assign(source_layout=layout)`` without copying every column of a million-line sheet."""
+    cells = np.empty(len(lines), dtype=object)
+    cells.fill(np.nan if layout is None else layout)
+    columns = {name: lines[name] for name in lines.columns}
+    columns[SOURCE_LAYOUT] = pd.Series(cells, index=lines.index, dtype=object, copy=False)
+    return pd.DataFrame(columns, index=lines.index, copy=False)
 
 
 def _combine(tables: list[pd.DataFrame]) -> pd.DataFrame:
