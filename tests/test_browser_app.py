@@ -182,8 +182,18 @@ def _tiles_read_whole(page, width: int) -> None:
         assert tile["left"] >= 0 and tile["right"] <= width
 
 
+def _page_css_applied(page) -> None:
+    """Wait for the page's own CSS (it follows the first widgets; it puts the uploader's texts in Chinese)."""
+    page.wait_for_function(
+        """() => { const s = document.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span');
+            return s && parseFloat(getComputedStyle(s).fontSize) === 0; }""",
+        timeout=WAIT_MS,
+    )
+
+
 def _uploader_text_whole(page) -> None:
     """The uploader's own size line (replaced in Chinese by CSS) is not cut with an ellipsis."""
+    _page_css_applied(page)
     cut = page.evaluate(
         """() => [...document.querySelectorAll('[data-testid=stFileUploaderDropzoneInstructions] span')]
             .filter(s => s.scrollWidth > s.clientWidth + 1 || getComputedStyle(s).whiteSpace === 'nowrap').length"""
@@ -415,11 +425,7 @@ def test_a_chinese_page_shows_no_english_but_streamlits_own(server, tmp_path):
         try:
             page.goto(server, timeout=WAIT_MS)
             page.get_by_text("预算支出护栏看板").first.wait_for(timeout=WAIT_MS)
-            page.wait_for_function(  # the page's CSS (which puts the uploader's texts in Chinese) has arrived
-                """() => { const s = document.querySelector('[data-testid=stFileUploaderDropzoneInstructions] span');
-                    return s && parseFloat(getComputedStyle(s).fontSize) === 0; }""",
-                timeout=WAIT_MS,
-            )
+            _page_css_applied(page)
             collect("start")
             page.locator("input[type=file]").first.set_input_files(str(SAMPLE_XLSX))
             page.locator(".st-key-matrix_wide [data-testid=stVegaLiteChart]").first.wait_for(timeout=WAIT_MS)

@@ -130,7 +130,7 @@ class Evaluation:
     def reconciliation_level(self) -> str:
         """How the reconciliation line is shown: 'error' (unbalanced, or money added twice), 'notice'
         (two classifications of the same money read, each counted once), 'ok'."""
-        if not self.clean_total:
+        if not self.clean_total or self.line_count == 0:
             return "error"
         return "notice" if self.overlaps else "ok"
 
@@ -169,6 +169,8 @@ class Evaluation:
         return self.drill.lines_behind(self.stage, scope_type, scope, category, years)
 
     def reconciliation_text(self, lang: str = "zh") -> str:
+        if self.line_count == 0:  # nothing read: nothing to call reconciled
+            return i18n.t("recon.nothing", lang)
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
@@ -199,8 +201,7 @@ class Evaluation:
         }
         ordered = sorted(self.overlaps, key=lambda o: (o.key not in hit, o.department, o.year, o.stage))
         texts = overlap_texts(ordered[:shown], self.double_counted, self.rules, lang)
-        text = "；" if lang == "zh" else "; "
-        text += ("；" if lang == "zh" else "; ").join(texts)
+        text = i18n.t("double_count.recon_intro", lang) + ("；" if lang == "zh" else "; ").join(texts)
         if len(ordered) > shown:
             text += i18n.t("double_count.more", lang, count=len(ordered) - shown)
         return text
