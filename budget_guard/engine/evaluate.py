@@ -142,7 +142,7 @@ class Evaluation:
     def reconciliation_level(self) -> str:
         """How the reconciliation line is shown: 'error' (unbalanced, or money added twice), 'notice'
         (two classifications of the same money read, each counted once), 'ok'."""
-        if not self.clean_total:
+        if not self.clean_total or self.line_count == 0:
             return "error"
         return "notice" if self.overlaps else "ok"
 
@@ -181,6 +181,8 @@ class Evaluation:
         return self.drill.lines_behind(self.stage, scope_type, scope, category, years)
 
     def reconciliation_text(self, lang: str = "zh") -> str:
+        if self.line_count == 0:  # nothing read: nothing to call reconciled
+            return i18n.t("recon.nothing", lang)
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
@@ -211,14 +213,30 @@ class Evaluation:
         }
         ordered = sorted(self.overlaps, key=lambda o: (o.key not in hit, o.department, o.year, o.stage))
         texts = overlap_texts(ordered[:shown], self.double_counted, self.rules, lang)
-        text = "；" if lang == "zh" else "; "
-        text += ("；" if lang == "zh" else "; ").join(texts)
+        text = i18n.t("double_count.recon_intro", lang) + ("；" if lang == "zh" else "; ").join(texts)
         if len(ordered) > shown:
             text += i18n.t("double_count.more", lang, count=len(ordered) - shown)
         return text
 
     def note_texts(self, lang: str = "zh") -> list[str]:
-        return [i18n.t(key, lang, **dict(values)) for key, values in self.notes]
+        """The notes in words; a stage is named (预算数), never its id (budget)."""
+        return [i18n.t(key, lang, **_stage_names(dict(values), lang)) for key, values in self.notes]
+
+
+def _stage_names(values: dict, lang: str) -> dict:
+    """``stage`` / ``present`` values of a note (stage ids) as the stages' names."""
+
+    def name(stage: str) -> str:
+        key = f"stage.{stage}"
+        return i18n.t(key, lang) if i18n.has(key) else stage
+
+    out = dict(values)
+    if isinstance(out.get("stage"), str):
+        out["stage"] = name(out["stage"])
+    if isinstance(out.get("present"), str):
+        sep = "、" if lang == "zh" else ", "
+        out["present"] = sep.join(name(p.strip()) for p in out["present"].split(",") if p.strip())
+    return out
 
 
 def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Evaluation:

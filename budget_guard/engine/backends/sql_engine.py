@@ -18,6 +18,7 @@ from ...rulebook import Rules
 from ...table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
 from ..classify import compiled
 from ..compare import GOVERNMENT, SCOPE_COLUMNS
+from ..double_count import double_counted_sql
 from ..evaluate import Evaluation, evaluate_summary
 from ..execution import needs_pefa
 from ..lineage import SourceRequest, describe_rows
@@ -211,6 +212,7 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
     """The whole evaluation of lines that stay in the SQL engine: sums, then the shared summary half."""
     rules = lines.rules
     stage = stage or rules.compare.stage
+    overlaps, twice = double_counted_sql(lines.run, lines.source, rules)
     return evaluate_summary(
         lines.line_summary(),
         rules,
@@ -221,4 +223,6 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         pefa_sums=lines.pefa_sums(),
         profiler=lambda: lines.run(sql.line_profile_select(lines.source)),
         engine=lines.engine,
+        overlaps=tuple(overlaps),
+        double_counted=twice,
     )
