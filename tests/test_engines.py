@@ -95,6 +95,27 @@ def test_duckdb_equals_pandas(inputs, name):
     _same(expected, actual)
 
 
+def test_duckdb_runs_pefa_and_division_unit_sources_as_pandas(inputs):
+    """预算执行's PEFA scores and the 区划 / 单位 findings' 'file:sheet:rows' come from the engine too
+    (the 一体化 sample has both): the same rows and texts as pandas, and not empty."""
+    table, parquet = inputs["yitihua"]
+    expected = evaluate(table, load_rules())
+    actual = evaluate_lines(duckdb_backend.open_lines([parquet], load_rules()))
+    assert len(actual.pefa) > 0 and set(actual.pefa.scope_type) >= {"government", "division", "department"}
+    assert_frame_equal(expected.pefa, actual.pefa)
+    scoped = actual.findings[actual.findings.scope_type.isin(["division", "unit"])]
+    assert set(scoped.scope_type) == {"division", "unit"}
+    assert (scoped.sources.str.len() > 0).all() and (scoped.source_lines > 0).all()
+    mine = scoped[["scope_type", "scope", "category", "year", "sources", "source_lines"]].reset_index(
+        drop=True
+    )
+    theirs = expected.findings[expected.findings.scope_type.isin(["division", "unit"])]
+    theirs = theirs[["scope_type", "scope", "category", "year", "sources", "source_lines"]].reset_index(
+        drop=True
+    )
+    assert_frame_equal(theirs, mine)
+
+
 def test_generated_table_reaches_every_selector_kind(inputs):
     """The generated table is only a test if each kind of selector selects something."""
     table, _ = inputs["generated"]

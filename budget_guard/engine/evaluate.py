@@ -24,7 +24,7 @@ from .double_count import (
     mark_cells,
     overlap_texts,
 )
-from .execution import execution, execution_findings, pefa
+from .execution import execution, execution_findings, needs_pefa, pefa, pefa_sums
 from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
@@ -130,7 +130,7 @@ class Evaluation:
     def reconciliation_level(self) -> str:
         """How the reconciliation line is shown: 'error' (unbalanced, or money added twice), 'notice'
         (two classifications of the same money read, each counted once), 'ok'."""
-        if not self.clean_total:
+        if not self.clean_total or self.line_count == 0:
             return "error"
         return "notice" if self.overlaps else "ok"
 
@@ -169,6 +169,8 @@ class Evaluation:
         return self.drill.lines_behind(self.stage, scope_type, scope, category, years)
 
     def reconciliation_text(self, lang: str = "zh") -> str:
+        if self.line_count == 0:  # nothing read: nothing to call reconciled
+            return i18n.t("recon.nothing", lang)
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
@@ -199,8 +201,7 @@ class Evaluation:
         }
         ordered = sorted(self.overlaps, key=lambda o: (o.key not in hit, o.department, o.year, o.stage))
         texts = overlap_texts(ordered[:shown], self.double_counted, self.rules, lang)
-        text = "；" if lang == "zh" else "; "
-        text += ("；" if lang == "zh" else "; ").join(texts)
+        text = i18n.t("double_count.recon_intro", lang) + ("；" if lang == "zh" else "; ").join(texts)
         if len(ordered) > shown:
             text += i18n.t("double_count.more", lang, count=len(ordered) - shown)
         return text
@@ -234,7 +235,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         membership=half.membership,
         unclassified=lines.loc[half.category_count == 0],
         drill=PandasDrill(lines, half.membership),
-        pefa=pefa(lines, rules),
+        pefa_sums=pefa_sums(lines) if needs_pefa(rules) else None,
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
     )
@@ -251,7 +252,7 @@ def evaluate_summary(
     membership: pd.DataFrame | None = None,
     drill: Drill | None = None,
     engine: str = "pandas",
-    pefa: pd.DataFrame | None = None,
+    pefa_sums: pd.DataFrame | None = None,
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
 ) -> Evaluation:
@@ -261,7 +262,7 @@ def evaluate_summary(
     findings; nothing here touches a line. ``double_counted`` (engine/double_count.py) names the
     category cells that add the same money twice: they are 不可比 with one red finding each.
     ``unclassified`` is the lines in memory (pandas) or what an engine that keeps them gives
-    (``engine/unclassified.py``).
+    (``engine/unclassified.py``); ``pefa_sums`` the group-by PEFA reads (``execution.pefa_sums``).
     """
     in_memory = isinstance(unclassified, pd.DataFrame)
     unclassified_list = FrameUnclassified(unclassified) if in_memory else unclassified
@@ -302,7 +303,7 @@ def evaluate_summary(
         drill=drill,
         engine=engine,
         execution=execution(summary, rules),
-        pefa=pefa if pefa is not None else pd.DataFrame(),
+        pefa=pefa(pefa_sums, rules) if pefa_sums is not None else pd.DataFrame(),
         overlaps=tuple(overlaps),
         double_counted=twice,
     )

@@ -36,6 +36,7 @@ from ...table import (
     YEAR,
     YITIHUA_TEXT,
 )
+from ..execution import CLASS_LENGTH, ECON_CLASS, FUNC_CLASS, PEFA_KEYS, PEFA_STAGES
 from ..lineage import MAX_SOURCE_LINES
 from ..seam import (
     AMOUNT_PREFIX,
@@ -168,6 +169,29 @@ def unclassified_summary_select(source: str | exp.Expression) -> exp.Select:
         .from_(source, copy=False)
         .group_by(*[k.copy() for k in keys], copy=False)
         .order_by(*[exp.Ordered(this=k.copy(), nulls_first=False) for k in keys], copy=False)
+    )
+
+
+def pefa_sums_select(source: str) -> exp.Select:
+    """The budget and 决算 lines' 分 by ``execution.PEFA_KEYS`` (stage × scope columns × year × 类 of
+    each code): all PEFA PI-1 / PI-2 reads of the lines, one scan."""
+    classes = {
+        FUNC_CLASS: exp.Substring(
+            this=exp.column(FUNC_CODE), start=exp.Literal.number(1), length=exp.Literal.number(CLASS_LENGTH)
+        ),
+        ECON_CLASS: exp.Substring(
+            this=exp.column(ECON_CODE), start=exp.Literal.number(1), length=exp.Literal.number(CLASS_LENGTH)
+        ),
+    }
+    keys = [classes.get(c, exp.column(c)) for c in PEFA_KEYS]
+    return (
+        exp.select(
+            *[exp.alias_(k, c) for k, c in zip(keys, PEFA_KEYS, strict=True)],
+            exp.alias_(_bigint_sum(exp.column(AMOUNT_FEN)), AMOUNT_FEN),
+        )
+        .from_(source, copy=False)
+        .where(exp.column(STAGE).isin(*[exp.Literal.string(s) for s in PEFA_STAGES]), copy=False)
+        .group_by(*[k.copy() for k in keys], copy=False)
     )
 
 
