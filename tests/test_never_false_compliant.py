@@ -60,3 +60,11 @@ def test_a_year_with_no_line_in_any_category_is_no_data_not_compliant():
     assert len(cells) and set(cells["state"]) == {states.NO_DATA}
     points = views.trend_points(ev, views.government_scope(ev), "zh")
     assert 2022 not in set(points["year"])
+
+
+def test_notes_name_the_stage_never_its_id():
+    """'1576行口径不是“预算数”', not “budget”: a clerk reads Chinese, not ids."""
+    ev = evaluate(read_budget(SAMPLE / "yitihua").table, load_rules())
+    notes = ev.note_texts("zh")
+    assert any("口径不是“预算数”" in n for n in notes), notes
+    assert not any("budget" in n or "final" in n for n in notes)

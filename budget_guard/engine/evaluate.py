@@ -207,7 +207,24 @@ class Evaluation:
         return text
 
     def note_texts(self, lang: str = "zh") -> list[str]:
-        return [i18n.t(key, lang, **dict(values)) for key, values in self.notes]
+        """The notes in words; a stage is named (预算数), never its id (budget)."""
+        return [i18n.t(key, lang, **_stage_names(dict(values), lang)) for key, values in self.notes]
+
+
+def _stage_names(values: dict, lang: str) -> dict:
+    """``stage`` / ``present`` values of a note (stage ids) as the stages' names."""
+
+    def name(stage: str) -> str:
+        key = f"stage.{stage}"
+        return i18n.t(key, lang) if i18n.has(key) else stage
+
+    out = dict(values)
+    if isinstance(out.get("stage"), str):
+        out["stage"] = name(out["stage"])
+    if isinstance(out.get("present"), str):
+        sep = "、" if lang == "zh" else ", "
+        out["present"] = sep.join(name(p.strip()) for p in out["present"].split(",") if p.strip())
+    return out
 
 
 def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Evaluation:
