@@ -555,7 +555,7 @@ def departments_view(evaluation, lang: str) -> None:
     config = {c: st.column_config.NumberColumn(c, format="%+.2f%%") for c in rate_columns}
     scope_col, worst_col = table.rates.columns[:2]  # who and how bad stay in view when scrolling sideways
     config[scope_col] = st.column_config.Column(scope_col, pinned=True)
-    config[worst_col] = st.column_config.Column(worst_col, pinned=True, width="small")
+    config[worst_col] = st.column_config.Column(worst_col, pinned=True)  # sized to "Yellow (warning)"
     st.dataframe(
         styled,
         column_config=config,

@@ -195,7 +195,7 @@ def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, fl
     from budget_guard.engine.backends.pandas_backend import line_summary
     from budget_guard.engine.classify import classify_distinct
     from budget_guard.engine.evaluate import compare_years
-    from budget_guard.engine.execution import pefa
+    from budget_guard.engine.execution import pefa, pefa_sums
     from budget_guard.engine.findings import build_findings
     from budget_guard.engine.grade import grade
     from budget_guard.engine.lineage import SourceIndex
@@ -226,7 +226,7 @@ def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, fl
     )
     timed("unclassified list", lambda: lines.loc[half.category_count == 0])
     timed("reconcile", lambda: reconcile(seam))
-    timed("pefa", lambda: pefa(lines, rules))
+    timed("pefa", lambda: pefa(pefa_sums(lines), rules))
     return times
 
 

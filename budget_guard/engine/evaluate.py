@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -24,10 +25,11 @@ from .double_count import (
     mark_cells,
     overlap_texts,
 )
-from .execution import execution, execution_findings, pefa
+from .execution import execution, execution_findings, needs_pefa, pefa, pefa_sums
 from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
+from .profile import line_profile
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .scope_label import with_government_label
@@ -79,12 +81,22 @@ class Evaluation:
     # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
     execution: pd.DataFrame = field(default_factory=pd.DataFrame)
     pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The line profile GE validates (engine/profile.py), from the engine that keeps the lines.
+    profiler: Callable[[], pd.DataFrame] | None = None
     # The unclassified lines as reports read them: summary, list in chunks, Parquet (every engine).
     unclassified_list: UnclassifiedLines = field(default_factory=lambda: FrameUnclassified(pd.DataFrame()))
     # Department-years read both by 功能分类 and by 经济分类 (ingest.overlap.ClassificationOverlap),
     # and the category cells among them that add both tables (engine/double_count.py): red findings.
     overlaps: tuple = field(default=())
     double_counted: pd.DataFrame = field(default_factory=empty_double_counted)
+
+    def line_profile(self) -> pd.DataFrame:
+        """The line profile (``engine/profile.py``): from the lines in memory or the engine's query."""
+        if self.lines is not None:
+            return line_profile(self.lines)
+        if self.profiler is None:
+            raise LookupError("this evaluation has no engine to profile its lines on")
+        return self.profiler()
 
     @property
     def baseline_stage(self) -> str:
@@ -130,7 +142,7 @@ class Evaluation:
     def reconciliation_level(self) -> str:
         """How the reconciliation line is shown: 'error' (unbalanced, or money added twice), 'notice'
         (two classifications of the same money read, each counted once), 'ok'."""
-        if not self.clean_total:
+        if not self.clean_total or self.line_count == 0:
             return "error"
         return "notice" if self.overlaps else "ok"
 
@@ -169,6 +181,8 @@ class Evaluation:
         return self.drill.lines_behind(self.stage, scope_type, scope, category, years)
 
     def reconciliation_text(self, lang: str = "zh") -> str:
+        if self.line_count == 0:  # nothing read: nothing to call reconciled
+            return i18n.t("recon.nothing", lang)
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
@@ -199,14 +213,30 @@ class Evaluation:
         }
         ordered = sorted(self.overlaps, key=lambda o: (o.key not in hit, o.department, o.year, o.stage))
         texts = overlap_texts(ordered[:shown], self.double_counted, self.rules, lang)
-        text = "；" if lang == "zh" else "; "
-        text += ("；" if lang == "zh" else "; ").join(texts)
+        text = i18n.t("double_count.recon_intro", lang) + ("；" if lang == "zh" else "; ").join(texts)
         if len(ordered) > shown:
             text += i18n.t("double_count.more", lang, count=len(ordered) - shown)
         return text
 
     def note_texts(self, lang: str = "zh") -> list[str]:
-        return [i18n.t(key, lang, **dict(values)) for key, values in self.notes]
+        """The notes in words; a stage is named (预算数), never its id (budget)."""
+        return [i18n.t(key, lang, **_stage_names(dict(values), lang)) for key, values in self.notes]
+
+
+def _stage_names(values: dict, lang: str) -> dict:
+    """``stage`` / ``present`` values of a note (stage ids) as the stages' names."""
+
+    def name(stage: str) -> str:
+        key = f"stage.{stage}"
+        return i18n.t(key, lang) if i18n.has(key) else stage
+
+    out = dict(values)
+    if isinstance(out.get("stage"), str):
+        out["stage"] = name(out["stage"])
+    if isinstance(out.get("present"), str):
+        sep = "、" if lang == "zh" else ", "
+        out["present"] = sep.join(name(p.strip()) for p in out["present"].split(",") if p.strip())
+    return out
 
 
 def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Evaluation:
@@ -234,7 +264,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         membership=half.membership,
         unclassified=lines.loc[half.category_count == 0],
         drill=PandasDrill(lines, half.membership),
-        pefa=pefa(lines, rules),
+        pefa_sums=pefa_sums(lines) if needs_pefa(rules) else None,
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
     )
@@ -251,9 +281,10 @@ def evaluate_summary(
     membership: pd.DataFrame | None = None,
     drill: Drill | None = None,
     engine: str = "pandas",
-    pefa: pd.DataFrame | None = None,
+    pefa_sums: pd.DataFrame | None = None,
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
+    profiler: Callable[[], pd.DataFrame] | None = None,
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -261,7 +292,7 @@ def evaluate_summary(
     findings; nothing here touches a line. ``double_counted`` (engine/double_count.py) names the
     category cells that add the same money twice: they are 不可比 with one red finding each.
     ``unclassified`` is the lines in memory (pandas) or what an engine that keeps them gives
-    (``engine/unclassified.py``).
+    (``engine/unclassified.py``); ``pefa_sums`` the group-by PEFA reads (``execution.pefa_sums``).
     """
     in_memory = isinstance(unclassified, pd.DataFrame)
     unclassified_list = FrameUnclassified(unclassified) if in_memory else unclassified
@@ -296,13 +327,14 @@ def evaluate_summary(
         findings=findings,
         unclassified=unclassified if in_memory else None,
         unclassified_list=unclassified_list,
+        profiler=profiler,
         reconciliation=reconcile(summary),
         notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
         line_summary=summary,
         drill=drill,
         engine=engine,
         execution=execution(summary, rules),
-        pefa=pefa if pefa is not None else pd.DataFrame(),
+        pefa=pefa(pefa_sums, rules) if pefa_sums is not None else pd.DataFrame(),
         overlaps=tuple(overlaps),
         double_counted=twice,
     )

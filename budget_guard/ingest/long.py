@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..problems import Problem
 from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, ITEM
-from .grid import column_letter
+from .grid import column_letter, top_rows
 from .header_row import match_header_row
 from .headers import AMOUNT, long_field
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
@@ -48,8 +49,8 @@ class LongHeader:
 
 def find_header(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> LongHeader | None:
     """The first row (within the first 30) naming an amount column and a code or department column."""
-    for row in grid.index[:HEADER_SCAN_ROWS]:
-        match = match_header_row(grid.loc[row].tolist(), row, long_field, file, sheet)
+    for row, cells in top_rows(grid, HEADER_SCAN_ROWS):
+        match = match_header_row(cells, row, long_field, file, sheet)
         fields, labels, problems, ignored = match.fields, match.labels, match.problems, match.ignored
         unit = match.stated_units.get(AMOUNT)
         others = {FUNC_CODE, ECON_CODE, DEPARTMENT} & fields.keys()
@@ -81,9 +82,12 @@ def read_long(
     buckets[data] = DATA
     rows = grid.index[data]
     raw = pd.DataFrame({ROW: rows})
+    taken = np.flatnonzero(data.to_numpy(dtype=bool))
+    # the usual file: every data row in one run below the header, so a slice (no copy of the text)
+    run = slice(taken[0], taken[-1] + 1) if len(taken) and taken[-1] - taken[0] + 1 == len(taken) else taken
     for field, position in fields.items():
         target = AMOUNT_TEXT if field == AMOUNT else field
-        raw[target] = grid.loc[data, position].reset_index(drop=True)  # stays an Arrow string column
+        raw[target] = grid[position].iloc[run].reset_index(drop=True)  # stays an Arrow string column
     raw[AMOUNT_LABEL] = header.labels[AMOUNT]
     raw[UNIT] = unit
     labels = {field: header.labels[field] for field in fields}

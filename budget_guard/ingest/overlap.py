@@ -154,27 +154,115 @@ def _classification_pairs(tables: dict) -> tuple[list[Sheet], list[Sheet]]:
     )
 
 
-def classification_overlaps(table: pd.DataFrame) -> list[ClassificationOverlap]:
-    """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类."""
+# One row per department × year × stage × sheet of the coded lines: what ``overlaps_from_profile``
+# needs. Every engine computes it the same way (pandas here, SQL in engine/double_count.py).
+PROFILE_KEYS = (DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET)
+FUNC_LINES = "func_lines"
+ECON_LINES = "econ_lines"
+BASIC_LINES = "basic_lines"
+PROJECT_LINES = "project_lines"
+UNTYPED_LINES = "untyped_lines"
+PROFILE_COLUMNS = (
+    *PROFILE_KEYS,
+    FUNC_LINES,
+    ECON_LINES,
+    BASIC_LINES,
+    PROJECT_LINES,
+    UNTYPED_LINES,
+    AMOUNT_FEN,
+)
+
+
+def sheet_profile(table: pd.DataFrame) -> pd.DataFrame:
+    """Per department × year × stage × sheet (only groups fed by two or more sheets): how many coded
+    lines carry a 功能 / 经济 code, of which expense type, and their amount. Grouped on the
+    columns as they are (categoricals: integer codes), so a big table costs a few vector passes."""
+    crowded = crowded_lines(table)
+    if not crowded.any():
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PROFILE_COLUMNS})
+    coded = (table[FUNC_CODE].notna() | table[ECON_CODE].notna() | table[GOV_ECON_CODE].notna()).to_numpy()
+    part = table.loc[crowded & coded]
+    types = part[EXPENSE_TYPE]
+    frame = pd.DataFrame(
+        {
+            DEPARTMENT: part[DEPARTMENT],
+            YEAR: part[YEAR],
+            STAGE: part[STAGE],
+            SOURCE_FILE: part[SOURCE_FILE],
+            SOURCE_SHEET: part[SOURCE_SHEET],
+            FUNC_LINES: part[FUNC_CODE].notna().to_numpy(dtype=np.int64),
+            ECON_LINES: part[ECON_CODE].notna().to_numpy(dtype=np.int64),
+            BASIC_LINES: (types == "基本支出").to_numpy(dtype=np.int64),
+            PROJECT_LINES: (types == "项目支出").to_numpy(dtype=np.int64),
+            UNTYPED_LINES: types.isna().to_numpy(dtype=np.int64),
+            AMOUNT_FEN: part[AMOUNT_FEN].to_numpy(dtype=np.int64),
+        },
+        index=part.index,
+    )
+    out = frame.groupby(list(PROFILE_KEYS), as_index=False, sort=False, observed=True, dropna=False).sum()
+    for column in (DEPARTMENT, STAGE, SOURCE_FILE):
+        out[column] = out[column].astype("object").astype(str)
+    out[SOURCE_SHEET] = out[SOURCE_SHEET].astype("object").fillna("").astype(str)
+    out[YEAR] = out[YEAR].astype("int64")
+    return out[list(PROFILE_COLUMNS)]
+
+
+def _profile_types(row) -> frozenset[str]:
+    types = {t for t, n in (("基本支出", row[BASIC_LINES]), ("项目支出", row[PROJECT_LINES])) if n}
+    if row[UNTYPED_LINES] or not types:
+        types |= _BOTH
+    return frozenset(types)
+
+
+def overlaps_from_profile(profile: pd.DataFrame) -> list[ClassificationOverlap]:
+    """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类:
+    a sheet with 功能 codes only next to a sheet with 经济 codes only, their expense types meeting."""
     out = []
-    for (department, year, stage), tables in _sheets_of_groups(table) or ():
-        func_tables, econ_tables = _classification_pairs(tables)
-        if not func_tables:
+    if profile.empty:
+        return out
+    # only groups with a 功能-only sheet and an 经济-only sheet can overlap: filter them in one pass
+    func_only = (profile[FUNC_LINES] > 0) & (profile[ECON_LINES] == 0)
+    econ_only = (profile[ECON_LINES] > 0) & (profile[FUNC_LINES] == 0)
+    keys = [profile[DEPARTMENT], profile[YEAR], profile[STAGE]]
+    both = func_only.groupby(keys).transform("any") & econ_only.groupby(keys).transform("any")
+    profile = profile.loc[both.to_numpy()]
+    for (department, year, stage), group in profile.groupby([DEPARTMENT, YEAR, STAGE], sort=False):
+        if len(group) < 2:
             continue
-        econ_types = sorted(set().union(*(tables[e][1] for e in econ_tables)))
+        sheets = {
+            (str(r[SOURCE_FILE]), str(r[SOURCE_SHEET])): (
+                _profile_types(r),
+                int(r[FUNC_LINES]) > 0,
+                int(r[ECON_LINES]) > 0,
+                int(r[AMOUNT_FEN]),
+            )
+            for r in group.to_dict("records")
+        }
+        func_only = [k for k, (_, f, e, _) in sheets.items() if f and not e]
+        econ_only = [k for k, (_, f, e, _) in sheets.items() if e and not f]
+        pairs = [(f, e) for f in func_only for e in econ_only if sheets[f][0] & sheets[e][0]]
+        if not pairs:
+            continue
+        func_tables = sorted({f for f, _ in pairs})
+        econ_tables = sorted({e for _, e in pairs})
         out.append(
             ClassificationOverlap(
                 department=str(department),
-                year=year,
+                year=int(year),
                 stage=str(stage),
                 func_tables=tuple(func_tables),
                 econ_tables=tuple(econ_tables),
-                func_fen=sum(int(tables[f][0][AMOUNT_FEN].sum()) for f in func_tables),
-                econ_fen=sum(int(tables[e][0][AMOUNT_FEN].sum()) for e in econ_tables),
-                econ_types=tuple(econ_types),
+                func_fen=sum(sheets[f][3] for f in func_tables),
+                econ_fen=sum(sheets[e][3] for e in econ_tables),
+                econ_types=tuple(sorted(set().union(*(sheets[e][0] for e in econ_tables)))),
             )
         )
-    return out
+    return sorted(out, key=lambda o: (o.department, o.year, o.stage))
+
+
+def classification_overlaps(table: pd.DataFrame) -> list[ClassificationOverlap]:
+    """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类."""
+    return overlaps_from_profile(sheet_profile(table))
 
 
 def overlap_problems(table: pd.DataFrame) -> list[Problem]:

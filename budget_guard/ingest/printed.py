@@ -46,10 +46,18 @@ def figure_lines(table: pd.DataFrame) -> np.ndarray:
     """Lines that are a printed 机关运行经费: the tag and no code of any classification."""
     if table.empty:
         return np.zeros(0, dtype=bool)
-    tags = table[TAGS].astype("object")
-    is_figure = tags.map(lambda v: isinstance(v, str) and OPERATING in v.split(TAG_SEPARATOR))
+    tags = table[TAGS]
+    if isinstance(tags.dtype, pd.CategoricalDtype):  # decided once per distinct tag text
+        per_tag = np.array([_tagged(v) for v in tags.cat.categories] + [False], dtype=bool)
+        is_figure = per_tag[tags.cat.codes.to_numpy()]
+    else:
+        is_figure = tags.astype("object").map(_tagged).to_numpy(dtype=bool)
     no_code = table[FUNC_CODE].isna() & table[ECON_CODE].isna() & table[GOV_ECON_CODE].isna()
-    return (is_figure.astype(bool) & no_code).to_numpy()
+    return is_figure & no_code.to_numpy(dtype=bool)
+
+
+def _tagged(value: object) -> bool:
+    return isinstance(value, str) and OPERATING in value.split(TAG_SEPARATOR)
 
 
 def mark_printed_figures(table: pd.DataFrame) -> Marked:

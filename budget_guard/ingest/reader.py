@@ -142,7 +142,7 @@ def read_budget(
             report.sheets.append(outcome.report)
             problems.extend(outcome.problems)
             if len(outcome.lines):
-                tables.append(outcome.lines.assign(**{SOURCE_LAYOUT: outcome.report.layout}))
+                tables.append(_with_layout(outcome.lines, outcome.report.layout))
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
@@ -374,6 +374,15 @@ def _set_aside(
         report.data_rows -= len(gone)
         report.rejected_rows += len(gone)
     return kept.reset_index(drop=True)
+
+
+def _with_layout(lines: pd.DataFrame, layout: str | None) -> pd.DataFrame:
+    """``lines.assign(source_layout=layout)`` without copying every column of a million-line sheet."""
+    cells = np.empty(len(lines), dtype=object)
+    cells.fill(np.nan if layout is None else layout)
+    columns = {name: lines[name] for name in lines.columns}
+    columns[SOURCE_LAYOUT] = pd.Series(cells, index=lines.index, dtype=object, copy=False)
+    return pd.DataFrame(columns, index=lines.index, copy=False)
 
 
 def _combine(tables: list[pd.DataFrame]) -> pd.DataFrame:

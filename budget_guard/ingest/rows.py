@@ -6,7 +6,10 @@ layouts decide, and ``count_buckets`` is the one place that turns them into the 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .grid import TEXT
 from .result import SheetReport
@@ -32,8 +35,16 @@ def squeeze(series: pd.Series) -> pd.Series:
     return series.astype(TEXT).str.replace(_SPACES, "", regex=True)
 
 
+def filled_cells(grid: pd.DataFrame) -> np.ndarray:
+    """How many cells of each row hold something (one cheap pass per column, no frame of booleans)."""
+    counts = np.zeros(len(grid), dtype=np.int32)
+    for position in range(grid.shape[1]):
+        counts += grid.iloc[:, position].notna().to_numpy(dtype=bool)
+    return counts
+
+
 def blank_rows(grid: pd.DataFrame) -> pd.Series:
-    return grid.isna().all(axis=1)
+    return pd.Series(filled_cells(grid) == 0, index=grid.index)
 
 
 def first_text(grid: pd.DataFrame) -> pd.Series:
@@ -49,20 +60,28 @@ def first_text(grid: pd.DataFrame) -> pd.Series:
 
 
 def is_subtotal(series: pd.Series) -> pd.Series:
-    """合计/小计/总计/其中 labels. A cheap substring test first, so a million item names cost one pass."""
-    text = series.astype(TEXT)
-    candidate = (text.str.contains("计", regex=False) | text.str.contains("其中", regex=False)).fillna(False)
-    out = pd.Series(False, index=series.index)
+    """合计/小计/总计/其中 labels, decided once per distinct cell text (a column of a million item names
+    holds far fewer distinct ones), with a cheap substring test before the pattern."""
+    codes, uniques = pd.factorize(series.astype(TEXT), use_na_sentinel=True)
+    per_value = _subtotal_values(pd.Series(uniques, dtype=TEXT))
+    return pd.Series(np.append(per_value, False)[codes], index=series.index)
+
+
+def _subtotal_values(text: pd.Series) -> np.ndarray:
+    cells = pa.array(text.array)
+    candidate = pc.or_(pc.match_substring(cells, "计"), pc.match_substring(cells, "其中"))
+    candidate = pd.Series(candidate.fill_null(False).to_numpy(zero_copy_only=False), index=text.index)
+    out = pd.Series(False, index=text.index)
     if candidate.any():
         out[candidate] = (
             squeeze(text[candidate]).str.contains(SUBTOTAL_PATTERN, regex=True).fillna(False).to_numpy()
         )
-    return out.astype(bool)
+    return out.to_numpy(dtype=bool)
 
 
 def note_rows(grid: pd.DataFrame) -> pd.Series:
     """Rows whose first filled cell starts like a note (注：, 说明：, * …) and that hold at most two cells."""
-    few = grid.notna().sum(axis=1) <= 2
+    few = pd.Series(filled_cells(grid) <= 2, index=grid.index)
     out = pd.Series(False, index=grid.index)
     if few.any():
         first = squeeze(first_text(grid.loc[few]))

@@ -18,7 +18,9 @@ from ...rulebook import Rules
 from ...table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
 from ..classify import compiled
 from ..compare import GOVERNMENT, SCOPE_COLUMNS
+from ..double_count import double_counted_sql
 from ..evaluate import Evaluation, evaluate_summary
+from ..execution import needs_pefa
 from ..lineage import SourceRequest, describe_rows
 from ..seam import LineSummary, assemble
 from ..unclassified import LIST_COLUMNS, empty_summary, sort_summary
@@ -65,6 +67,12 @@ class SqlLines:
 
     def unclassified(self) -> SqlUnclassified:
         return SqlUnclassified(self)
+
+    def pefa_sums(self) -> pd.DataFrame | None:
+        """What PEFA PI-1 / PI-2 read of the lines, one group-by in the engine (``sql.pefa_sums_select``)."""
+        if not needs_pefa(self.rules):
+            return None
+        return self.run(sql.pefa_sums_select(self.source))
 
 
 class SqlUnclassified:
@@ -204,6 +212,7 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
     """The whole evaluation of lines that stay in the SQL engine: sums, then the shared summary half."""
     rules = lines.rules
     stage = stage or rules.compare.stage
+    overlaps, twice = double_counted_sql(lines.run, lines.source, rules)
     return evaluate_summary(
         lines.line_summary(),
         rules,
@@ -211,5 +220,9 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         SqlLineage(lines, stage),
         unclassified=lines.unclassified(),
         drill=SqlDrill(lines),
+        pefa_sums=lines.pefa_sums(),
+        profiler=lambda: lines.run(sql.line_profile_select(lines.source)),
         engine=lines.engine,
+        overlaps=tuple(overlaps),
+        double_counted=twice,
     )
