@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -199,11 +200,24 @@ def guardrail_expectations(gxe: Any, rules: Rules, years: list[int]) -> list[Any
 
 
 def _quiet_gx() -> Any:
-    """Import GE lazily, with analytics off and its logging kept out of our stderr."""
+    """Import GE lazily, with analytics off and its logging kept out of our stderr.
+
+    GE validates pandas frames here. Its import also loads pyspark when that is installed (for its
+    Spark datasources; ~0.5 s, with scipy and pyspark.ml): unless a Spark run already loaded it,
+    pyspark is hidden while GE is imported, so GE records it as absent; it stays importable after.
+    """
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    import great_expectations as gx
+    if "great_expectations" in sys.modules or "pyspark" in sys.modules:
+        import great_expectations as gx
 
+        return gx
+    sys.modules["pyspark"] = None  # type: ignore[assignment]  # "import pyspark" raises ImportError
+    try:
+        import great_expectations as gx
+    finally:
+        if sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
     return gx
 
 
