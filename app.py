@@ -142,7 +142,7 @@ def language() -> str:
 def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.ReadOptions, str] | None:
     """The files to analyse (sample or uploads), their content key, read options and a description."""
     bar = st.sidebar
-    bar.header(t("app.data"))
+    bar.header(t("app.data"), anchor=False)
     bar.button(t("app.sample"), key="sample", help=t("app.sample_help"), on_click=_use_sample, type="primary")
     files = bar.file_uploader(
         t("app.upload"),
@@ -161,12 +161,14 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
             t("app.read.unit"),
             [None, "元", "千元", "万元"],
             format_func=lambda v: v or i18n.t("app.read.unset", lang),
+            placeholder=t("app.choose"),
             key=lk("opt_unit"),
         )
         stage = st.selectbox(
             t("app.read.stage"),
             [None, *STAGES],
             format_func=lambda v: i18n.t(f"stage.{v}", lang) if v else i18n.t("app.read.unset", lang),
+            placeholder=t("app.choose"),
             key=lk("opt_stage"),
         )
     options = pipeline.ReadOptions(
@@ -193,7 +195,7 @@ def rules_sidebar(lang: str) -> tuple[str, str, tuple[tuple[str, str], ...]] | N
     """The rules in force as (YAML text, source name, what-if changes in words), or None after showing
     why there are none."""
     bar = st.sidebar
-    bar.header(t("app.rules"))
+    bar.header(t("app.rules"), anchor=False)
     choice = bar.radio(
         t("app.rules.source"),
         ["default", "upload"],
@@ -314,6 +316,7 @@ def stage_sidebar(load, rules_text: str, rules_source: str, lang: str) -> str | 
         present,
         index=unless_set(lk("stage"), present.index(default)),
         format_func=lambda v: i18n.t(f"stage.{v}", lang),
+        placeholder=t("app.choose"),
         key=lk("stage"),
     )
 
@@ -387,6 +390,7 @@ def scope_picker(evaluation, lang: str, key: str, everything: bool = False) -> v
         t("app.scope"),
         encoded,
         format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
+        placeholder=t("app.choose"),
         key=lk(key),
         persist_state=KEEP,
     )
@@ -520,6 +524,7 @@ def trends_view(evaluation, lang: str) -> None:
                     st.caption(t("app.trend.empty"))
                 else:
                     title = f"{category.name.get(lang)} · {part['target_text'].iloc[0]}"
+                    st.markdown(f"**{md(title)}**")
                     st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
 
 
@@ -540,7 +545,9 @@ def departments_view(evaluation, lang: str) -> None:
     if not years:
         st.info(t("app.no_comparison"))
         return
-    year = st.selectbox(t("col.year"), years[::-1], key="drill_year", persist_state=KEEP)
+    year = st.selectbox(
+        t("col.year"), years[::-1], placeholder=t("app.choose"), key="drill_year", persist_state=KEEP
+    )
     table = views.department_table(evaluation, year, lang)
     st.caption(t("app.drill.help"))
     styled = table.rates.style.apply(lambda _: table.levels.map(cell_css), axis=None)
@@ -548,7 +555,7 @@ def departments_view(evaluation, lang: str) -> None:
     config = {c: st.column_config.NumberColumn(c, format="%+.2f%%") for c in rate_columns}
     scope_col, worst_col = table.rates.columns[:2]  # who and how bad stay in view when scrolling sideways
     config[scope_col] = st.column_config.Column(scope_col, pinned=True)
-    config[worst_col] = st.column_config.Column(worst_col, pinned=True, width="small")
+    config[worst_col] = st.column_config.Column(worst_col, pinned=True)  # sized to "Yellow (warning)"
     st.dataframe(
         styled,
         column_config=config,
@@ -571,6 +578,7 @@ def departments_view(evaluation, lang: str) -> None:
         encoded,
         index=unless_set(lk("drill_scope"), options.index(start_scope)),
         format_func=lambda v: views.scope_text(evaluation, by_code[v], lang),
+        placeholder=t("app.choose"),
         key=lk("drill_scope"),
         persist_state=KEEP,
     )
@@ -579,6 +587,7 @@ def departments_view(evaluation, lang: str) -> None:
         categories,
         index=unless_set(lk("drill_category"), categories.index(start_category)),
         format_func=lambda c: evaluation.rules.category(c).name.get(lang),
+        placeholder=t("app.choose"),
         key=lk("drill_category"),
         persist_state=KEEP,
     )
@@ -669,7 +678,7 @@ def execution_view(evaluation, lang: str, run: str) -> None:
         show_table(table, key="execution_table", height=min(560, 38 + 35 * len(table)))
     pefa = cache.memo("pefa", (run, lang), lambda: views.pefa_table(evaluation, lang))
     if len(pefa):
-        st.subheader(t("execution.pefa_title"))
+        st.subheader(t("execution.pefa_title"), anchor=False)
         show_table(pefa, key="pefa_table", height=min(420, 38 + 35 * len(pefa)))
 
 
@@ -802,7 +811,8 @@ def cases_view(evaluation, lang: str) -> None:
         st.caption(t("app.cases.select"))
         return
     st.subheader(
-        f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}"
+        f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}",
+        anchor=False,
     )
     st.markdown(md(case.message_en if lang == "en" else case.message_zh))
     st.markdown(f"**{t('app.cases.history')}**")
@@ -867,7 +877,7 @@ def main() -> None:
     st.set_page_config(page_title="budget-guard", page_icon=":material/account_balance:", layout="wide")
     lang = language()
     page_css(lang)
-    st.title(t("app.title"))
+    st.title(t("app.title"), anchor=False)
     data = data_sidebar(lang)
     rules = rules_sidebar(lang)
     if rules is not None and rules[2]:

@@ -40,10 +40,13 @@ def _data_tag_hits(rule: DataTag, row: dict[str, str | None]) -> bool:
     )
 
 
-def _line_tags(row: dict[str, str | None], data_tags: tuple[DataTag, ...]) -> set[str]:
+def _own_tags(row: dict[str, str | None]) -> set[str]:
     tags = row[TAGS]
-    own = {t.strip() for t in tags.split(TAG_SEPARATOR)} if tags else set()
-    return own | {rule.tag for rule in data_tags if _data_tag_hits(rule, row)}
+    return {t.strip() for t in tags.split(TAG_SEPARATOR)} if tags else set()
+
+
+def _line_tags(row: dict[str, str | None], data_tags: tuple[DataTag, ...]) -> set[str]:
+    return _own_tags(row) | {rule.tag for rule in data_tags if _data_tag_hits(rule, row)}
 
 
 def _matches(selector: Selector, row: dict[str, str | None], data_tags: tuple[DataTag, ...] = ()) -> bool:
@@ -60,6 +63,8 @@ def _matches(selector: Selector, row: dict[str, str | None], data_tags: tuple[Da
     if selector.func_items and not (func and len(func) == 7 and func[5:7] in selector.func_items):
         return False
     if selector.tags and not (_line_tags(row, data_tags) & set(selector.tags)):
+        return False
+    if selector.printed and not (_own_tags(row) & set(selector.printed)):
         return False
     if selector.item_keywords and not (item and any(k in item for k in selector.item_keywords)):
         return False

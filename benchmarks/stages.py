@@ -192,18 +192,17 @@ def evaluate(inputs: Inputs) -> Stage:
 
 def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, float]:
     """Best-of times of the steps ``evaluate`` composes (a breakdown, not a second measurement)."""
-    from budget_guard.engine.backends.pandas_backend import _group_sums
-    from budget_guard.engine.classify import classify_and_cover, label_lines, membership_patterns
-    from budget_guard.engine.compare import year_over_year
+    from budget_guard.engine.backends.pandas_backend import line_summary
+    from budget_guard.engine.classify import classify_distinct
+    from budget_guard.engine.evaluate import compare_years
+    from budget_guard.engine.execution import pefa, pefa_sums
     from budget_guard.engine.findings import build_findings
     from budget_guard.engine.grade import grade
     from budget_guard.engine.lineage import SourceIndex
     from budget_guard.engine.reconcile import reconcile
-    from budget_guard.engine.seam import assemble
-    from budget_guard.engine.summarize import department_cells
+    from budget_guard.engine.scope_label import with_government_label
 
     stage = rules.compare.stage
-    ids = tuple(c.id for c in rules.categories)
     times: dict[str, float] = {}
 
     def timed(name: str, fn: Callable[[], Any]) -> Any:
@@ -215,17 +214,19 @@ def _evaluate_steps(table: pd.DataFrame, rules, repeat: int = 3) -> dict[str, fl
         times[name] = round(best, 4)
         return value
 
-    membership, cover = timed("classify", lambda: classify_and_cover(table, rules))
-    patterns = membership_patterns(membership)
-    labels, count = timed("label_lines", lambda: label_lines(membership, patterns))
-    lines = table.assign(categories=labels.to_numpy(), category_count=count)
-    seam = timed("line_sums", lambda: assemble(_group_sums(lines, membership, cover, patterns, count), ids))
-    summary = timed(
-        "compare+grade",
-        lambda: grade(year_over_year(department_cells(seam, rules, stage), rules), rules),
+    timed("classify (distinct combinations)", lambda: classify_distinct(table, rules))
+    half = timed("line_half (classify + group sums)", lambda: line_summary(table, rules))
+    lines = table.assign(categories=half.labels.to_numpy(), category_count=half.category_count)
+    seam = half.summary
+    rules = with_government_label(rules, seam.cells.get("department", []), seam.cells.get("division", []))
+    summary = timed("compare+grade", lambda: grade(compare_years(seam, rules, stage), rules))
+    timed(
+        "findings (with source rows)",
+        lambda: build_findings(summary, rules, SourceIndex(lines, half.membership, stage)),
     )
-    timed("findings", lambda: build_findings(summary, rules, SourceIndex(lines, membership, stage)))
+    timed("unclassified list", lambda: lines.loc[half.category_count == 0])
     timed("reconcile", lambda: reconcile(seam))
+    timed("pefa", lambda: pefa(pefa_sums(lines), rules))
     return times
 
 
@@ -459,7 +460,149 @@ def check_sample(inputs: Inputs) -> Stage:
     return _cli_stage(SAMPLE_CSV, SAMPLE_ROWS, [], "budget-guard check on the sample city (defaults)")
 
 
-# -- peers: the same three categories in Polars and DuckDB ---------------------------------------------
+# -- peers ------------------------------------------------------------------------------------------
+#
+# ``evaluate`` does more than sum three categories: every category of the rules with its coverage,
+# the reconciliation sums, the group keys of the seam (stage × department × 区划 × 单位 × year ×
+# layout), then the summary half, the source rows of every finding, the unclassified list and PEFA.
+# So the peers that ``evaluate`` is compared with do the whole line-level half — the seam's group
+# sums (``seam.group_columns`` + ``seam.TOTAL_COLUMNS``), for every category of the default rules —
+# and ``line_half`` times the pandas engine's line-level half on the same job (like for like). The
+# three-category peers of the issue are kept as ``peer3_polars`` / ``peer3_duckdb``.
+
+SEAM_KEYS = ("stage", "department", "division", "unit_name", "year", "source_layout")
+
+
+def line_half(inputs: Inputs) -> Stage:
+    """The pandas engine's line-level half alone (``pandas_backend.line_summary``): the peers' job,
+    plus the per-line membership and labels the pandas engine keeps for reports and drill-down."""
+    from budget_guard.engine.backends.pandas_backend import line_summary
+
+    table = _canonical(inputs)
+    rules = _rules()
+    line_summary(table.head(1000), rules)  # compile the selectors outside the timing
+    return Stage(
+        lambda: line_summary(table, rules),
+        inputs.rows,
+        "pandas line-level half: every category + coverage + reconciliation sums (the peers' job)",
+    )
+
+
+def peer_polars(inputs: Inputs) -> Stage:
+    """Polars doing the line-level half: the compiled selectors on the distinct code combinations
+    (in DuckDB, as the pandas engine does: a few thousand rows), joined back to the lines in
+    Polars, then one ``group_by`` with every category's amount, lines and covered lines and the
+    reconciliation sums."""
+    import duckdb
+    import polars as pl
+
+    from budget_guard.engine.seam import (
+        AMOUNT_PREFIX,
+        CATEGORY_SUM_FEN,
+        CLASSIFIED_FEN,
+        CLASSIFIED_LINES,
+        COVERED_PREFIX,
+        INPUT_FEN,
+        INPUT_LINES,
+        LINES_PREFIX,
+        MULTI_CATEGORY_LINES,
+        UNCLASSIFIED_FEN,
+        UNCLASSIFIED_LINES,
+    )
+    from budget_guard.engine.selectors import compile_rules
+
+    rules_sql = compile_rules(_rules())
+    selected = list(rules_sql.columns)
+    k = len(rules_sql.ids)
+    canonical = _canonical(inputs)
+    columns = list(dict.fromkeys([*SEAM_KEYS, *selected, "amount_fen"]))
+    # text as Enum columns: Polars' categorical codes (0…n-1 per column), as the pandas engine's
+    frame = pl.from_pandas(canonical[columns])
+    frame = frame.with_columns(
+        pl.col(c).cast(pl.String).cast(pl.Enum([str(v) for v in canonical[c].cat.categories]))
+        for c in columns
+        if isinstance(canonical[c].dtype, pd.CategoricalDtype)
+    )
+    del canonical
+    radices = [len(frame.schema[c].categories) + 1 for c in selected]
+    query = rules_sql.select_sql("distinct_lines", "duckdb", keep=tuple(selected))
+    connection = duckdb.connect()
+    member = [rules_sql.member_alias(i) for i in range(k)]
+    cover = [rules_sql.cover_alias(i) for i in range(k)]
+
+    def run() -> Any:
+        key = pl.lit(0, dtype=pl.Int64)
+        for c, radix in zip(selected, radices, strict=True):  # one integer per code combination
+            key = key * radix + (pl.col(c).to_physical().cast(pl.Int64).fill_null(-1) + 1)
+        # lines → (seam keys × code combination) sums first: the selectors' answer is per combination
+        a = pl.col("amount_fen")
+        per_combo = frame.group_by([*SEAM_KEYS, key.alias("combo")]).agg(
+            a.sum().alias("a"), pl.len().alias("l"), *[pl.col(c).first() for c in selected]
+        )
+        distinct = per_combo.select(["combo", *selected]).unique(subset="combo")
+        text = distinct.with_columns(pl.col(c).cast(pl.String) for c in selected).to_arrow()
+        connection.register("distinct_lines", text)
+        flags = pl.from_arrow(connection.sql(query.replace("SELECT ", "SELECT combo, ", 1)).to_arrow_table())
+        connection.unregister("distinct_lines")
+        flags = flags.select(["combo", *[pl.col(c).cast(pl.Boolean) for c in member + cover]])
+        sums = per_combo.join(flags, on="combo", how="left").with_columns(
+            pl.sum_horizontal(member).alias("n")
+        )
+        s_a, s_l, n = pl.col("a"), pl.col("l"), pl.col("n")
+        aggregations = [
+            s_a.sum().alias(INPUT_FEN),
+            s_l.sum().alias(INPUT_LINES),
+            s_a.filter(n > 0).sum().alias(CLASSIFIED_FEN),
+            s_a.filter(n == 0).sum().alias(UNCLASSIFIED_FEN),
+            (s_a * n).sum().alias(CATEGORY_SUM_FEN),
+            s_l.filter(n > 0).sum().alias(CLASSIFIED_LINES),
+            s_l.filter(n == 0).sum().alias(UNCLASSIFIED_LINES),
+            s_l.filter(n > 1).sum().alias(MULTI_CATEGORY_LINES),
+        ]
+        for i in range(k):
+            m = pl.col(member[i])
+            aggregations += [
+                s_a.filter(m).sum().alias(f"{AMOUNT_PREFIX}{i}"),
+                s_l.filter(m).sum().alias(f"{LINES_PREFIX}{i}"),
+                s_l.filter(pl.col(cover[i])).sum().alias(f"{COVERED_PREFIX}{i}"),
+            ]
+        return sums.group_by(list(SEAM_KEYS)).agg(aggregations)
+
+    return Stage(
+        run,
+        inputs.rows,
+        "Polars: line-level half (every category + coverage + reconciliation sums by the seam's keys)",
+        cleanup=connection.close,
+    )
+
+
+def peer_duckdb(inputs: Inputs) -> Stage:
+    """DuckDB doing the line-level half: the DuckDB engine's own group-sum query (``sql.group_sums_select``,
+    the compiled selectors on every line) over the in-memory table."""
+    import duckdb
+
+    from budget_guard.engine.backends.sql import group_sums_select
+    from budget_guard.engine.selectors import compile_rules
+
+    rules_sql = compile_rules(_rules())
+    columns = list(dict.fromkeys([*SEAM_KEYS, *rules_sql.columns, "amount_fen"]))
+    table = _canonical(inputs)[columns]
+    sql = group_sums_select(rules_sql, "lines").sql(dialect="duckdb")
+    connection = duckdb.connect()
+    connection.register("lines", table)
+
+    def run() -> Any:
+        return connection.execute(sql).df()
+
+    return Stage(
+        run,
+        inputs.rows,
+        "DuckDB SQL: line-level half (the DuckDB engine's group-sum query over the in-memory table)",
+        cleanup=connection.close,
+    )
+
+
+# -- the issue's first peers: three categories in Polars and DuckDB --------------------------------------
 
 # Three categories of the default rules, by their selectors: 三公经费 (four economic codes), 日常公用经费
 # (economic classes 302/310 within 基本支出), 改善民生 (functional classes 205/208/210/221).
@@ -476,7 +619,7 @@ def _member(series: pd.Series, test: Callable[[str], bool]) -> np.ndarray:
     return hit[cats.codes.to_numpy()]  # code -1 (missing) picks the trailing False
 
 
-def peer_polars(inputs: Inputs) -> Stage:
+def peer3_polars(inputs: Inputs) -> Stage:
     """Polars on categorical codes: the three categories summed by department × year, and the
     government scope on the comparable basis (departments present in both years)."""
     import polars as pl
@@ -510,7 +653,7 @@ def peer_polars(inputs: Inputs) -> Stage:
     )
 
 
-def peer_duckdb(inputs: Inputs) -> Stage:
+def peer3_duckdb(inputs: Inputs) -> Stage:
     """DuckDB SQL over the in-memory table: the same three categories and comparable government scope."""
     import duckdb
 
@@ -644,8 +787,11 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "check_ge": check_ge,
     "floor_sample": floor_sample,
     "check_sample": check_sample,
+    "line_half": line_half,
     "peer_polars": peer_polars,
     "peer_duckdb": peer_duckdb,
+    "peer3_polars": peer3_polars,
+    "peer3_duckdb": peer3_duckdb,
     "dashboard_sample": dashboard_sample,
     "dashboard_upload": dashboard_upload,
     "engine_duckdb": engine_duckdb,
@@ -656,8 +802,11 @@ LARGE_STAGES = (
     "baseline",
     "evaluate",
     "dashboard_filter",
+    "line_half",
     "peer_polars",
     "peer_duckdb",
+    "peer3_polars",
+    "peer3_duckdb",
     "engine_duckdb",
 )
 # Stages whose memory is a child process's (the worker reports the child's peak instead of its own).

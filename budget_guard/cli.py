@@ -899,7 +899,9 @@ def main(argv: list[str] | None = None) -> int:
         code = EXIT_INTERRUPTED
     except Exception:  # noqa: BLE001 — a bug: say so, with the traceback, and a distinct code
         traceback.print_exc()
-        click.echo("budget-guard internal error (a bug, please report it with the traceback above)", err=True)
+        text = "budget-guard internal error (a bug, please report it with the traceback above)"
+        _SUMMARY.messages.append(text)
+        click.echo(text, err=True)
         code = EXIT_INTERNAL
     code = int(code or 0)
     if _SUMMARY.wanted and not _SUMMARY.emitted:

@@ -315,10 +315,15 @@ def test_dashboard_is_chinese():
             "button",
             "download_button",
             "expander",
+            "file_uploader",
         ):
             for n, element in enumerate(at.get(kind)):
                 label = getattr(element, "label", "") or ""
                 items[f"dashboard [{view}] {kind} {n} label"] = label
+                for part in ("help", "placeholder"):  # the tooltip and the empty-choice text
+                    text = getattr(element, part, None)
+                    if text:
+                        items[f"dashboard [{view}] {kind} {n} {part}"] = str(text)
                 for o, option in enumerate(getattr(element, "options", []) or []):
                     items[f"dashboard [{view}] {kind} {n} option {o}"] = str(option)
         for n, frame in enumerate(at.dataframe):

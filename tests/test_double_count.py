@@ -67,7 +67,8 @@ def test_a_category_reading_one_classification_counts_the_money_once(tmp_path):
     assert not problems_of(load, "table-overlap")
     # the reconciliation line does not call the sum of both tables the department's total
     recon = ev.reconciliation_text("zh")
-    assert "不是该部门的支出总额" in recon and "部门支出总额按功能分类表计为18.00万元" in recon
+    assert "上述合计把两表都算入，不是支出总额" in recon and "部门支出总额按功能分类表计" in recon
+    assert "审计局2025年预算数功能分类表（支出）18.00万元、经济分类表（基本支出）18.00万元" in recon
     assert ev.reconciliation_level() == "notice"
 
 
@@ -115,7 +116,7 @@ def test_a_real_published_folder_is_a_notice_not_red(folder):
     (notice,) = problems_of(load, "classification-overlap")
     assert "部门支出合计以功能分类表为准" in notice.message("zh")
     assert not [f for f in ev.findings.to_dict("records") if f.get("finding_kind") == "double_counted"]
-    assert "不是该部门的支出总额" in ev.reconciliation_text("zh")
+    assert "不是支出总额" in ev.reconciliation_text("zh")
 
 
 def test_every_report_of_a_whatif_run_says_so_first_with_the_change_in_words(tmp_path):
@@ -142,3 +143,57 @@ def test_every_report_of_a_whatif_run_says_so_first_with_the_change_in_words(tmp
     document = json.loads(written["json"].read_text(encoding="utf-8"))
     assert document["outcome"]["whatif"] == [{"zh": change[0], "en": change[1]}]
     assert "target_pct" not in written["md"].read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_dashboard_shows_money_added_twice_as_an_error_not_a_green_reconciliation(tmp_path):
+    """Uploading the two workbooks: the reconciliation is a red error naming the category, never st.success."""
+    from html import unescape
+
+    from streamlit.testing.v1 import AppTest
+
+    paths = [
+        published_year(tmp_path, 2024, sme="10.00", subsidy="10.00"),
+        published_year(tmp_path, 2025, sme="10.00", subsidy="10.00"),
+    ]
+    app = str(Path(__file__).resolve().parent.parent / "app.py")
+    at = AppTest.from_file(app, default_timeout=90).run()
+    mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    at.file_uploader(key="uploads").set_value([(p.name, p.read_bytes(), mime) for p in paths]).run()
+    assert not at.exception, at.exception
+    errors = [unescape(e.value) for e in at.error]
+    assert any("有利企业同时取了两张表的行" in e and "不能作为干净的核对结果" in e for e in errors), errors
+    assert not [s for s in at.success if "核对" in s.value]
+
+
+def test_a_workbook_with_a_long_sheet_and_a_published_sheet_counts_the_long_sheet_once(tmp_path):
+    """Inside one workbook, the line-level 长表 and a published 支出表 of the same department-year are
+    the same money: the 支出表 is set aside naming the sheet kept, the total is counted once."""
+    from tests.fixtures_ingest import LONG_HEADER
+
+    long = [LONG_HEADER]
+    for year, yuan in ((2024, 100), (2025, 90)):
+        long.append(["审计局", year, "预算数", "2050201", "30201", "办公费", "基本支出", "", yuan])
+
+    def func(year: int, yuan: int) -> list[list[object]]:
+        return [
+            [f"{year}年审计局一般公共预算支出预算表"],
+            ["单位：元"],
+            ["科目编码", "科目名称", "合计"],
+            ["2050201", "学前教育", str(yuan)],
+        ]
+
+    path = write_xlsx(
+        tmp_path / "审计局.xlsx", {"长表": long, "2024支出": func(2024, 100), "2025支出": func(2025, 90)}
+    )
+    load = read_budget(path)
+    assert int(load.table["amount_fen"].sum()) == 190 * 100  # not 380
+    notes = problems_of(load, "source-set-aside")
+    assert sorted(p.sheet for p in notes) == ["2024支出", "2025支出"]
+    assert all(p.details["kept"] == "审计局.xlsx 长表" for p in notes)
+    sheets = {s.sheet: s for s in load.files[0].sheets}
+    assert sheets["长表"].counted_from is None and sheets["2024支出"].counted_from == "审计局.xlsx 长表"
+    assert load.all_rows_accounted
+    ev = evaluate(load.table, load_rules())
+    livelihood = cell(ev, "department", "livelihood", 2025)
+    assert (livelihood["amount_fen"], livelihood["prev_amount_fen"]) == (9000, 10000)

@@ -19,6 +19,7 @@ from benchmarks.scale_data import DATA_TAGS, scale_lines
 from budget_guard import evaluate, load_rules, parse_rules, read_budget
 from budget_guard.engine.backends import duckdb_backend
 from budget_guard.engine.backends.sql_engine import evaluate_lines
+from budget_guard.engine.unclassified import LIST_COLUMNS
 from budget_guard.rulebook import rules_to_yaml
 from budget_guard.table import COLUMNS
 
@@ -50,16 +51,26 @@ def _parquet(table: pd.DataFrame, path: Path) -> Path:
 
 
 def _same(expected, actual) -> None:
-    for part in ("summary", "reconciliation", "findings"):
+    for part in ("summary", "reconciliation", "findings", "execution"):
         assert_frame_equal(getattr(expected, part), getattr(actual, part), check_dtype=True, obj=part)
     assert expected.notes == actual.notes
     assert expected.line_count == actual.line_count
-    order = ["source_file", "source_sheet", "source_row", "amount_fen"]
-    left = expected.unclassified[list(COLUMNS)].astype(object).sort_values(order, na_position="first")
-    right = actual.unclassified[list(COLUMNS)].astype(object).sort_values(order, na_position="first")
-    assert (
-        left.fillna("∅").astype(str).to_numpy().tolist() == right.fillna("∅").astype(str).to_numpy().tolist()
+    # The unclassified lines: the summary the reports carry (computed in SQL on the engines) and
+    # the full list the engine streams beside them, line for line.
+    assert_frame_equal(
+        expected.unclassified_list.summary(), actual.unclassified_list.summary(), obj="unclassified summary"
     )
+    order = ["source_file", "source_sheet", "source_row", "amount_fen"]
+    listed = [pd.concat(list(ev.unclassified_list.chunks()), ignore_index=True) for ev in (expected, actual)]
+    left, right = (
+        frame[list(LIST_COLUMNS)].astype(object).sort_values(order, na_position="first") for frame in listed
+    )
+    assert len(left) == int(expected.line_summary.totals.unclassified_lines.sum()) > 0
+    as_text = [
+        frame.where(frame.notna(), "∅").map(lambda v: str(int(v)) if isinstance(v, float) else str(v))
+        for frame in (left, right)
+    ]
+    assert as_text[0].to_numpy().tolist() == as_text[1].to_numpy().tolist()
 
 
 @pytest.fixture(scope="module")
@@ -82,6 +93,27 @@ def test_duckdb_equals_pandas(inputs, name):
     actual = evaluate_lines(duckdb_backend.open_lines([parquet], rules))
     assert len(expected.findings) > 0
     _same(expected, actual)
+
+
+def test_duckdb_runs_pefa_and_division_unit_sources_as_pandas(inputs):
+    """预算执行's PEFA scores and the 区划 / 单位 findings' 'file:sheet:rows' come from the engine too
+    (the 一体化 sample has both): the same rows and texts as pandas, and not empty."""
+    table, parquet = inputs["yitihua"]
+    expected = evaluate(table, load_rules())
+    actual = evaluate_lines(duckdb_backend.open_lines([parquet], load_rules()))
+    assert len(actual.pefa) > 0 and set(actual.pefa.scope_type) >= {"government", "division", "department"}
+    assert_frame_equal(expected.pefa, actual.pefa)
+    scoped = actual.findings[actual.findings.scope_type.isin(["division", "unit"])]
+    assert set(scoped.scope_type) == {"division", "unit"}
+    assert (scoped.sources.str.len() > 0).all() and (scoped.source_lines > 0).all()
+    mine = scoped[["scope_type", "scope", "category", "year", "sources", "source_lines"]].reset_index(
+        drop=True
+    )
+    theirs = expected.findings[expected.findings.scope_type.isin(["division", "unit"])]
+    theirs = theirs[["scope_type", "scope", "category", "year", "sources", "source_lines"]].reset_index(
+        drop=True
+    )
+    assert_frame_equal(theirs, mine)
 
 
 def test_generated_table_reaches_every_selector_kind(inputs):

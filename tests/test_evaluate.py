@@ -165,3 +165,18 @@ def test_the_whole_government_is_named_after_the_data_level_by_default():
     )
     named = type(rules).model_validate(named.model_dump())
     assert evaluate(table, named).rules.compare.government_label.zh == "本级合计"
+
+
+def test_evaluate_leaves_the_callers_table_as_it_was():
+    """``evaluate`` keeps the caller's column arrays (no copy of a 10M-line table) but adds its
+    two columns and its index to a frame of its own: the caller's table is unchanged."""
+    from budget_guard.table import conform
+
+    given = conform(table(line("财政局", 2023, 100, econ="30217"), line("财政局", 2024, 90, econ="30217")))
+    given.index = pd.Index([10, 20])
+    before = given.copy()
+    ev = evaluate(given, RULES)
+    pd.testing.assert_frame_equal(given, before)
+    assert list(ev.lines.index) == [0, 1]
+    assert "categories" in ev.lines and "categories" not in given
+    assert all("sangong" in labels.split(";") for labels in ev.lines["categories"])

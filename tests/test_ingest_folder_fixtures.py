@@ -8,6 +8,7 @@ from fixtures_ingest import problems_of, write_csv, write_xlsx
 
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
+from budget_guard.ingest.outcomes import table_summary_lines
 from budget_guard.rulebook import load_rules
 
 WAN = 1_000_000
@@ -137,6 +138,9 @@ def test_one_yuan_gaps_in_a_whole_yuan_table_are_rounding(tmp_path):
     ] or warnings
     assert all(p.details["code"] in ("208", "20805") for p in warnings)
     assert all("105" in p.message("zh") and "100" in p.message("zh") for p in warnings)
+    sheet = load.files[0].sheets[0]  # the per-table line: the lines read against the printed 合计
+    assert (sheet.printed_total_fen, sheet.read_fen) == (310_600, 310_000)
+    assert "表中合计3,106.00元，明细之和与之相差-6.00元" in "\n".join(table_summary_lines(load))
 
 
 def test_reserve_fund_part_of_the_general_budget_total(tmp_path):

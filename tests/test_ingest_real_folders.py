@@ -162,3 +162,50 @@ def test_cli_on_both_folders_does_not_exit_2(tmp_path):
     )
     assert "各表读取情况（10张）" in text.stdout
     assert "空表" in text.stdout and "不是支出表" in text.stdout
+
+
+def test_each_read_table_is_set_against_its_printed_total(czj, ghzy):
+    """Per table: the lines read against the table's own 合计, equal to the 分 or both figures shown."""
+    czj_general = czj.files[5].sheets[0]
+    assert czj_general.printed_total_fen == wan("2,940.05") and czj_general.read_fen == wan("2,940.06")
+    czj_basic = czj.files[6].sheets[0]  # 人员经费合计 2,152.26 + 公用经费合计 184.65
+    assert czj_basic.printed_total_fen == wan("2,336.91") and czj_basic.read_fen == wan("2,336.94")
+    assert ghzy.files[3].sheets[0].printed_total_fen == wan("9,759.38") == ghzy.files[3].sheets[0].read_fen
+    lines = table_summary_lines(czj, "zh")
+    general = next(line for line in lines if "_06_" in line)
+    assert "计入2,940.06万元，表中合计2,940.05万元，明细之和与之相差0.01万元" in general
+    assert "与表中合计相符" in next(line for line in table_summary_lines(ghzy, "zh") if "_04_" in line)
+    assert "the table's 合计 is 2,940.05" in next(
+        line for line in table_summary_lines(czj, "en") if "_06_" in line
+    )
+
+
+def test_every_printed_code_is_in_the_dictionary(czj, ghzy):
+    """The 项 these 2024 tables print (2010607 信息化建设, 2010608 财政委托业务支出, 2120201 …) are known."""
+    for result in (czj, ghzy):
+        assert not [p.details for p in result.problems if p.code in ("code-unknown", "code-name-mismatch")]
+
+
+def test_the_report_workbook_lists_each_table_with_its_printed_total(czj):
+    """The 督办单's per-table section: lines, amount counted and the table's own 合计 (万元)."""
+    import io
+
+    import openpyxl
+
+    from budget_guard.engine.evaluate import evaluate
+    from budget_guard.reports.xlsx_report import build_workbook
+    from budget_guard.rulebook import load_rules
+
+    data = build_workbook(evaluate(czj.table, load_rules(), "budget"), czj, "zh")
+    rows = [
+        [c for c in row]
+        for ws in openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets
+        for row in ws.iter_rows(values_only=True)
+    ]
+    header = next(r for r in rows if "表中合计（万元）" in r)
+    general = next(
+        r for r in rows if r and isinstance(r[0], str) and "_06_" in r[0] and len(r) >= len(header)
+    )
+    position = header.index
+    assert general[position("金额（万元）")] == pytest.approx(2940.06)
+    assert general[position("表中合计（万元）")] == pytest.approx(2940.05)

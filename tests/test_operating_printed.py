@@ -220,3 +220,55 @@ def test_a_printed_year_is_not_compared_with_a_year_measured_on_lines(tmp_path):
     paths.append(write_csv(tmp_path / "甲局2024.csv", long_rows("甲局", {2024: "200.00"})))
     evaluation = evaluate(read_budget(paths).table, load_rules(), "budget")
     assert cell(evaluation, "甲局", 2025)["state"] == "not_comparable"
+
+
+def test_the_printed_figure_is_in_neither_classification_total(tmp_path):
+    """Beside a 功能分类 table, the 经济分类 total is the basic and 三公 lines, not the 机关运行经费 again."""
+    from budget_guard.ingest.overlap import classification_overlaps
+
+    func = [
+        ["2025年甲局一般公共预算支出预算表"],
+        [None, None, None, None, "单位：万元"],
+        ["功能分类科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["2010601", "行政运行", "213.00", "213.00", None],
+        ["合计", None, "213.00", "213.00", None],
+    ]
+    path = write_xlsx(
+        tmp_path / "甲局2025年部门预算.xlsx",
+        {
+            "基本支出": basic_rows("甲局", 2025),
+            "三公": sangong_operating_rows("甲局", 2025, "130.00"),
+            "一般": func,
+        },
+    )
+    (overlap,) = classification_overlaps(read_budget([path]).table)
+    assert (overlap.func_fen, overlap.econ_fen) == (213 * WAN, 213 * WAN)
+
+
+def test_a_two_stage_table_gives_the_figure_of_each_stage(tmp_path):
+    rows = [
+        ["2024年丙局财政拨款“三公”经费和机关运行经费支出决算表"],
+        [None] * 9 + ["单位：万元"],
+        [
+            "合计",
+            None,
+            "因公出国（境）费",
+            None,
+            "公务用车购置及运行维护费",
+            None,
+            "公务接待费",
+            None,
+            "机关运行经费",
+            None,
+        ],
+        ["预算数", "决算数"] * 5,
+        ["3.00", "2.00", "1.00", "0.50", "0.00", "0.00", "2.00", "1.50", "150.00", "142.80"],
+    ]
+    load = read_budget(write_xlsx(tmp_path / "三公.xlsx", {"三公": rows}))
+    figure = load.table[load.table["item"].astype(str) == "机关运行经费"]
+    assert sorted(zip(figure["stage"].astype(str), figure["amount_fen"], strict=True)) == [
+        ("budget", 150 * WAN),
+        ("final", int(142.8 * WAN)),
+    ]
+    reason = load.files[0].sheets[0].reason_zh
+    assert "机关运行经费预算数150.00万元、决算数142.80万元计量" in reason

@@ -152,3 +152,18 @@ def test_check_on_the_whole_sample_folder_counts_each_department_once(capsys, tm
         )
 
     assert total(doc, "财政局", 2024) == total(only_csv, "财政局", 2024) > 0
+
+
+def test_check_json_is_one_line_on_an_internal_error_exit_4(capsys, tmp_path, monkeypatch):
+    """A bug of ours (exit 4) still leaves the scheduler one summary line saying so."""
+    import budget_guard.batch
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(budget_guard.batch, "evaluate", broken)
+    code, out, err = run(capsys, "check", SAMPLE / "csv", "--out", tmp_path / "o", "--json")
+    assert code == 4 and len(out.splitlines()) == 1
+    record = json.loads(out)
+    assert record["exit_code"] == 4 and record["outcome"] == "internal_error"
+    assert "internal error" in record["message"] and "Traceback" in err

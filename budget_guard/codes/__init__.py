@@ -10,8 +10,9 @@
 - ``func_history.csv``: the 支出功能分类 of several years (2017–2025): each row a code's name from
   ``from_year`` to ``to_year``, so a table of an earlier year (``207 文化体育与传媒支出`` in 2018, the 款
   ``20805 行政事业单位离退休``, the 2018 ``21005 医疗保障`` that became ``21011``) is read as what it was,
-  and a message can say which year's classification a code or a name belongs to. Class names of every
-  year; 款/项 renames only where listed (a bureau adds its own with ``codes=``).
+  and a message can say which year's classification a code or a name belongs to. Partial: the 类 that
+  were renamed or added and those seen unchanged, 款/项 renames only where listed; docs/ingest.md says
+  which levels and years, and from which source (a bureau adds its own with ``codes=``).
 
 A user CSV (``code,name`` and optionally ``kind`` = func/econ) adds or renames codes: see ``load_codebook``.
 """

@@ -122,7 +122,13 @@ def matrix_chart(
     return (
         alt.layer(rect, main, sub, data=cells)
         .resolve_scale(color="independent")
-        .properties(height=ROW_HEIGHT * max(len(categories), 1), width="container", autosize=FIT_X)
+        .properties(
+            height=ROW_HEIGHT * max(len(categories), 1),
+            width="container",
+            autosize=FIT_X,
+            description=i18n.t("app.chart.matrix", lang),
+        )
+        .configure(aria=False)  # Vega's own ARIA texts are English field lists ("year: 2024; …")
         .configure_view(stroke=None)
         .configure_axis(labelFont=FONT)
     )
@@ -187,6 +193,7 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
             width="container",
             autosize=FIT_X,
         )
+        .configure(aria=False)
         .configure_view(stroke=None)
         .configure_axis(labelFont=FONT, titleFont=FONT)
     )
@@ -205,7 +212,11 @@ def matrix_spec(cells: pd.DataFrame, lang: str) -> dict:
 def trend_spec(points: pd.DataFrame, title: str, lang: str) -> dict:
     """``trend_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``, built in milliseconds."""
     spec = _filled(("trend", lang), lambda: trend_chart(points.iloc[:0], "", lang), points)
-    spec["title"]["text"] = title
+    # The page writes the title above the chart (app.py): Vega would also read a chart title out as
+    # "Title text '…'", in English, whatever the title's own aria setting. The description is what a
+    # screen reader says for the chart (its marks are silent).
+    spec.pop("title", None)
+    spec["description"] = title
     return spec
 
 

@@ -14,13 +14,33 @@ figures and both tables. Pure: DataFrames in, DataFrames out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
+import sqlglot
+from sqlglot import exp
 
 from .. import i18n
-from ..ingest.overlap import ClassificationOverlap, classification_overlaps, table_names
+from ..ingest.overlap import (
+    PROFILE_COLUMNS,
+    ClassificationOverlap,
+    classification_overlaps,
+    overlaps_from_profile,
+    table_names,
+)
 from ..rulebook import Rules
-from ..table import AMOUNT_FEN, DEPARTMENT, SOURCE_FILE, SOURCE_SHEET, STAGE, YEAR, format_wan
+from ..table import (
+    AMOUNT_FEN,
+    COLUMNS,
+    DEPARTMENT,
+    SOURCE_FILE,
+    SOURCE_SHEET,
+    STAGE,
+    YEAR,
+    conform,
+    format_wan,
+)
 from .classify import classify
 from .compare import (
     CATEGORY,
@@ -216,3 +236,45 @@ def overlap_texts(
             text += i18n.t("double_count.recon_red", lang, categories=names)
         texts.append(text)
     return texts
+
+
+# The same profile as ingest.overlap.sheet_profile, for lines that stay in a SQL engine (DuckDB,
+# Spark): one row per department × year × stage × sheet, a few thousand rows even for a province.
+_PROFILE_SQL = """
+SELECT department, year, stage, source_file, COALESCE(source_sheet, '') AS source_sheet,
+       COUNT(func_code) AS func_lines, COUNT(econ_code) AS econ_lines,
+       SUM(CASE WHEN expense_type = '基本支出' THEN 1 ELSE 0 END) AS basic_lines,
+       SUM(CASE WHEN expense_type = '项目支出' THEN 1 ELSE 0 END) AS project_lines,
+       SUM(CASE WHEN expense_type IS NULL THEN 1 ELSE 0 END) AS untyped_lines,
+       CAST(SUM(amount_fen) AS BIGINT) AS amount_fen
+FROM lines
+WHERE func_code IS NOT NULL OR econ_code IS NOT NULL OR gov_econ_code IS NOT NULL
+GROUP BY department, year, stage, source_file, COALESCE(source_sheet, '')
+"""
+
+
+def profile_select(source: str) -> exp.Expression:
+    query = sqlglot.parse_one(_PROFILE_SQL)
+    for table in query.find_all(exp.Table):
+        table.replace(exp.to_table(source))
+    return query
+
+
+def double_counted_sql(
+    run: Callable[[exp.Expression], pd.DataFrame], source: str, rules: Rules
+) -> tuple[list[ClassificationOverlap], pd.DataFrame]:
+    """(overlaps, double-counted cells) of lines in a SQL engine: the profile in SQL, then only the
+    lines of the department-years read by both classifications fetched and classified as on pandas."""
+    profile = run(profile_select(source))
+    profile = profile[list(PROFILE_COLUMNS)]
+    overlaps = overlaps_from_profile(profile)
+    if not overlaps:
+        return overlaps, empty_double_counted()
+    where = exp.and_(
+        exp.column(DEPARTMENT).isin(*sorted({o.department for o in overlaps})),
+        exp.column(YEAR).isin(*sorted({o.year for o in overlaps})),
+        exp.column(STAGE).isin(*sorted({o.stage for o in overlaps})),
+    )
+    query = exp.select(*[exp.column(c) for c in COLUMNS]).from_(source).where(where)
+    lines = conform(run(query))
+    return overlaps, double_counted(lines, rules, overlaps)

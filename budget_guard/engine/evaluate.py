@@ -24,7 +24,7 @@ from .double_count import (
     mark_cells,
     overlap_texts,
 )
-from .execution import execution, execution_findings, pefa
+from .execution import execution, execution_findings, needs_pefa, pefa, pefa_sums
 from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
@@ -35,6 +35,7 @@ from .seam import LineSummary
 from .states import STATE
 from .summarize import department_cells, empty_categories, stage_notes, stage_years
 from .summarize import departments as departments_of
+from .unclassified import FrameUnclassified, UnclassifiedLines
 
 
 class Drill(Protocol):
@@ -55,7 +56,8 @@ class Evaluation:
     - ``line_summary``: the seam — group sums the line-level half handed over (``seam.py``)
     - ``summary``: every scope × category × year with previous year, change, rate, target, level, reason
     - ``findings``: the white / yellow / red rows with messages (zh, en) and source rows
-    - ``unclassified``: lines in no category (reported, never dropped)
+    - ``unclassified``: lines in no category (reported, never dropped); pandas engine, None on
+      DuckDB / Spark — ``unclassified_list`` is how every engine hands them to the reports
     - ``reconciliation``: input = classified + unclassified, per stage × year × department
 
     ``summary['state']`` (engine/states.py) says for every cell whether it was compared like for
@@ -68,7 +70,7 @@ class Evaluation:
     membership: pd.DataFrame | None
     summary: pd.DataFrame
     findings: pd.DataFrame
-    unclassified: pd.DataFrame
+    unclassified: pd.DataFrame | None
     reconciliation: pd.DataFrame
     notes: tuple[tuple[str, str], ...] = field(default=())
     line_summary: LineSummary | None = None
@@ -77,6 +79,8 @@ class Evaluation:
     # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
     execution: pd.DataFrame = field(default_factory=pd.DataFrame)
     pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The unclassified lines as reports read them: summary, list in chunks, Parquet (every engine).
+    unclassified_list: UnclassifiedLines = field(default_factory=lambda: FrameUnclassified(pd.DataFrame()))
     # Department-years read both by 功能分类 and by 经济分类 (ingest.overlap.ClassificationOverlap),
     # and the category cells among them that add both tables (engine/double_count.py): red findings.
     overlaps: tuple = field(default=())
@@ -126,7 +130,7 @@ class Evaluation:
     def reconciliation_level(self) -> str:
         """How the reconciliation line is shown: 'error' (unbalanced, or money added twice), 'notice'
         (two classifications of the same money read, each counted once), 'ok'."""
-        if not self.clean_total:
+        if not self.clean_total or self.line_count == 0:
             return "error"
         return "notice" if self.overlaps else "ok"
 
@@ -165,6 +169,8 @@ class Evaluation:
         return self.drill.lines_behind(self.stage, scope_type, scope, category, years)
 
     def reconciliation_text(self, lang: str = "zh") -> str:
+        if self.line_count == 0:  # nothing read: nothing to call reconciled
+            return i18n.t("recon.nothing", lang)
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
@@ -195,14 +201,30 @@ class Evaluation:
         }
         ordered = sorted(self.overlaps, key=lambda o: (o.key not in hit, o.department, o.year, o.stage))
         texts = overlap_texts(ordered[:shown], self.double_counted, self.rules, lang)
-        text = "；" if lang == "zh" else "; "
-        text += ("；" if lang == "zh" else "; ").join(texts)
+        text = i18n.t("double_count.recon_intro", lang) + ("；" if lang == "zh" else "; ").join(texts)
         if len(ordered) > shown:
             text += i18n.t("double_count.more", lang, count=len(ordered) - shown)
         return text
 
     def note_texts(self, lang: str = "zh") -> list[str]:
-        return [i18n.t(key, lang, **dict(values)) for key, values in self.notes]
+        """The notes in words; a stage is named (预算数), never its id (budget)."""
+        return [i18n.t(key, lang, **_stage_names(dict(values), lang)) for key, values in self.notes]
+
+
+def _stage_names(values: dict, lang: str) -> dict:
+    """``stage`` / ``present`` values of a note (stage ids) as the stages' names."""
+
+    def name(stage: str) -> str:
+        key = f"stage.{stage}"
+        return i18n.t(key, lang) if i18n.has(key) else stage
+
+    out = dict(values)
+    if isinstance(out.get("stage"), str):
+        out["stage"] = name(out["stage"])
+    if isinstance(out.get("present"), str):
+        sep = "、" if lang == "zh" else ", "
+        out["present"] = sep.join(name(p.strip()) for p in out["present"].split(",") if p.strip())
+    return out
 
 
 def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Evaluation:
@@ -230,7 +252,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         membership=half.membership,
         unclassified=lines.loc[half.category_count == 0],
         drill=PandasDrill(lines, half.membership),
-        pefa=pefa(lines, rules),
+        pefa_sums=pefa_sums(lines) if needs_pefa(rules) else None,
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
     )
@@ -242,12 +264,12 @@ def evaluate_summary(
     stage: str | None,
     lineage: Lineage,
     *,
-    unclassified: pd.DataFrame,
+    unclassified: pd.DataFrame | UnclassifiedLines,
     lines: pd.DataFrame | None = None,
     membership: pd.DataFrame | None = None,
     drill: Drill | None = None,
     engine: str = "pandas",
-    pefa: pd.DataFrame | None = None,
+    pefa_sums: pd.DataFrame | None = None,
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
 ) -> Evaluation:
@@ -256,7 +278,11 @@ def evaluate_summary(
     It reads only ``summary`` (the ``LineSummary``) and asks ``lineage`` for the sources of the
     findings; nothing here touches a line. ``double_counted`` (engine/double_count.py) names the
     category cells that add the same money twice: they are 不可比 with one red finding each.
+    ``unclassified`` is the lines in memory (pandas) or what an engine that keeps them gives
+    (``engine/unclassified.py``); ``pefa_sums`` the group-by PEFA reads (``execution.pefa_sums``).
     """
+    in_memory = isinstance(unclassified, pd.DataFrame)
+    unclassified_list = FrameUnclassified(unclassified) if in_memory else unclassified
     stage = stage or rules.compare.stage
     rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []), summary.cells.get(DIVISION, []))
     twice = empty_double_counted() if double_counted is None else double_counted
@@ -286,14 +312,15 @@ def evaluate_summary(
         membership=membership,
         summary=graded,
         findings=findings,
-        unclassified=unclassified,
+        unclassified=unclassified if in_memory else None,
+        unclassified_list=unclassified_list,
         reconciliation=reconcile(summary),
         notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
         line_summary=summary,
         drill=drill,
         engine=engine,
         execution=execution(summary, rules),
-        pefa=pefa if pefa is not None else pd.DataFrame(),
+        pefa=pefa(pefa_sums, rules) if pefa_sums is not None else pd.DataFrame(),
         overlaps=tuple(overlaps),
         double_counted=twice,
     )

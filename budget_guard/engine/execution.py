@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import i18n
 from ..rulebook import Direction, Level, Rules
-from ..table import AMOUNT_FEN, DEPARTMENT, ECON_CODE, FUNC_CODE, STAGE, UNIT, YEAR, format_wan
+from ..table import AMOUNT_FEN, DEPARTMENT, DIVISION, ECON_CODE, FUNC_CODE, STAGE, UNIT, YEAR, format_wan
 from .compare import (
     CATEGORY,
     DIRECTION,
@@ -295,11 +295,16 @@ def _score(pct: np.ndarray, bands) -> np.ndarray:
     return np.where(np.isnan(pct), None, out)
 
 
-def _composition(part: pd.DataFrame, code: str, keys: list[str]) -> pd.DataFrame:
+def _composition(part: pd.DataFrame, code_class: str, keys: list[str]) -> pd.DataFrame:
     """PI-2 composition variance: Σ|决算_i − 预算_i × (决算 / 预算)| ÷ Σ 预算_i × (决算 / 预算), by 类 (3 digits)."""
-    coded = part[part[code].notna()].assign(_class=lambda f: f[code].astype(str).str[:3])
+    coded = part[part[code_class].notna()]
     sums = coded.pivot_table(
-        index=keys + ["_class"], columns=STAGE, values=AMOUNT_FEN, aggfunc="sum", fill_value=0, observed=True
+        index=keys + [code_class],
+        columns=STAGE,
+        values=AMOUNT_FEN,
+        aggfunc="sum",
+        fill_value=0,
+        observed=True,
     )
     for stage in ("budget", "final"):
         if stage not in sums:
@@ -315,22 +320,62 @@ def _composition(part: pd.DataFrame, code: str, keys: list[str]) -> pd.DataFrame
     return (variance * 100).rename("variance").reset_index()
 
 
-def pefa(lines: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Per scope × year with both a budget and a 决算: PI-1 outturn and PI-2.1 / PI-2.2 variance, scored."""
-    cfg = rules.execution
-    if cfg is None or cfg.pefa is None or not len(lines):
-        return pd.DataFrame()
-    # the rows and columns PEFA reads, selected once (a boolean .loc over the whole table copied every
-    # column of every line; a table without 决算 lines stops here without copying anything)
+# What PEFA needs of the lines (the same group-by on every engine: pandas here, SQL in
+# ``backends/sql.pefa_sums_select``): 分 of the budget and 决算 lines by stage × scope columns × year
+# × 功能分类 类 × 经济分类 类 (the first three characters of each code; missing stays missing).
+FUNC_CLASS = "func_class"
+ECON_CLASS = "econ_class"
+CLASS_LENGTH = 3
+PEFA_STAGES = ("budget", "final")
+PEFA_KEYS: tuple[str, ...] = (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, FUNC_CLASS, ECON_CLASS)
+
+
+def needs_pefa(rules: Rules) -> bool:
+    return rules.execution is not None and rules.execution.pefa is not None
+
+
+def _code_class(values: pd.Series) -> pd.Series:
+    """The 类 (first three characters) of each code, computed once per distinct code."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        values = values.astype("category")
+    classes, inverse = np.unique(values.cat.categories.astype(str).str[:CLASS_LENGTH], return_inverse=True)
+    codes = values.cat.codes.to_numpy()
+    if not len(classes):
+        return pd.Series(pd.Categorical.from_codes(np.full(len(codes), -1), []), index=values.index)
+    mapped = np.where(codes >= 0, inverse[np.maximum(codes, 0)], -1)
+    return pd.Series(pd.Categorical.from_codes(mapped, classes), index=values.index)
+
+
+def pefa_sums(lines: pd.DataFrame) -> pd.DataFrame:
+    """``PEFA_KEYS`` → amount_fen over the budget and 决算 lines in memory (the pandas engine).
+
+    Only the years with 决算 lines are summed, and a table without any stops here without copying."""
     stage = lines[STAGE]
     final = (stage == "final").to_numpy()
     if not final.any():
-        return pd.DataFrame()
+        return pd.DataFrame(columns=[*PEFA_KEYS, AMOUNT_FEN])
     final_years = pd.unique(lines[YEAR].to_numpy()[final])
     keep = (final | (stage == "budget").to_numpy()) & lines[YEAR].isin(final_years).to_numpy()
-    needed = [STAGE, YEAR, AMOUNT_FEN, FUNC_CODE, ECON_CODE]
-    needed += [c for c in dict.fromkeys(SCOPE_COLUMNS.values()) if c in lines and c not in needed]
-    part = lines[needed].loc[keep]
+    part = lines.loc[keep, [STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, AMOUNT_FEN]]
+    part[FUNC_CLASS] = _code_class(lines.loc[keep, FUNC_CODE])
+    part[ECON_CLASS] = _code_class(lines.loc[keep, ECON_CODE])
+    grouped = part.groupby(list(PEFA_KEYS), observed=True, dropna=False, sort=False)[AMOUNT_FEN].sum()
+    out = grouped.reset_index()
+    return out.astype({c: object for c in PEFA_KEYS if c != YEAR})
+
+
+def pefa(sums: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """Per scope × year with both a budget and a 决算: PI-1 outturn and PI-2.1 / PI-2.2 variance, scored.
+
+    Reads only ``pefa_sums`` (``PEFA_KEYS`` → 分), so every engine gives the same section."""
+    cfg = rules.execution
+    if cfg is None or cfg.pefa is None or not len(sums):
+        return pd.DataFrame()
+    part = sums.loc[sums[STAGE].isin(PEFA_STAGES).to_numpy()]
+    final_years = set(part.loc[(part[STAGE] == "final").to_numpy(), YEAR].unique())
+    part = part[part[YEAR].isin(final_years)]
+    if part.empty:
+        return pd.DataFrame()
     rows = []
     for scope_type in rules.compare.scopes:
         column = SCOPE_COLUMNS.get(scope_type)
@@ -347,8 +392,8 @@ def pefa(lines: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         if "budget" not in totals or "final" not in totals:
             continue
         totals = totals[(totals["budget"] > 0) & (totals["final"] > 0)].reset_index()
-        func = _composition(frame, FUNC_CODE, keys).rename(columns={"variance": FUNC_VARIANCE_PCT})
-        econ = _composition(frame, ECON_CODE, keys).rename(columns={"variance": ECON_VARIANCE_PCT})
+        func = _composition(frame, FUNC_CLASS, keys).rename(columns={"variance": FUNC_VARIANCE_PCT})
+        econ = _composition(frame, ECON_CLASS, keys).rename(columns={"variance": ECON_VARIANCE_PCT})
         merged = totals.merge(func, on=keys, how="left").merge(econ, on=keys, how="left")
         merged[SCOPE_TYPE] = scope_type
         rows.append(merged)

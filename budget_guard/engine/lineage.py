@@ -99,9 +99,11 @@ class SourceIndex:
     def __init__(self, lines: pd.DataFrame, membership: pd.DataFrame, stage: str) -> None:
         self._file, self._file_names = _codes(lines[SOURCE_FILE])
         self._sheet, self._sheet_names = _codes(lines[SOURCE_SHEET])
-        self._row = lines[SOURCE_ROW].fillna(-1).to_numpy(dtype=np.int64)
+        self._row = lines[SOURCE_ROW].to_numpy(dtype=np.int64, na_value=-1)
         self._lines = lines
         self._year = lines[YEAR].to_numpy(dtype=np.int64)
+        self._first_year = int(self._year.min()) if len(self._year) else 0
+        self._year_span = int(self._year.max()) - self._first_year + 1 if len(self._year) else 1
         self._in_stage = (lines[STAGE] == stage).to_numpy()
         self._membership = membership
         self._members: dict[str, np.ndarray] = {}
@@ -109,10 +111,10 @@ class SourceIndex:
         self._orders: dict[str, tuple[np.ndarray, np.ndarray, int, int]] = {}
 
     def _scope_codes(self, column: str) -> tuple[dict[str, int], np.ndarray]:
-        """Name → code and each line's code of a scope column (部门, 单位, 区划), built once."""
+        """Name → code and each line's code (-1: none) of a scope column (部门, 单位, 区划), built once."""
         if column not in self._scopes:
             codes, names = _codes(self._lines[column])
-            self._scopes[column] = ({name: i for i, name in enumerate(names)}, codes.astype(np.int64))
+            self._scopes[column] = ({name: i for i, name in enumerate(names)}, codes)
         return self._scopes[column]
 
     def _member(self, category: str) -> np.ndarray:
@@ -122,17 +124,26 @@ class SourceIndex:
         return self._members[category]
 
     def _scope_year_order(self, column: str) -> tuple[np.ndarray, np.ndarray, int, int]:
-        """In-stage positions sorted by (scope, year), their keys, the first year and the span."""
+        """In-stage positions sorted by (scope, year), their keys, the first year and the span.
+
+        One key per line in the smallest integer type that holds it (a radix sort for up to 2**16
+        keys), lines outside the stage or without a scope keyed past the end and cut off: no gather
+        of the lines before the sort."""
         if column not in self._orders:
-            _, scope = self._scope_codes(column)
-            pos = np.flatnonzero(self._in_stage & (scope >= 0))
-            years = self._year[pos]
-            first = int(years.min()) if len(pos) else 0
-            span = int(years.max()) - first + 1 if len(pos) else 1
-            key = scope[pos] * span + (years - first)
-            small = key.astype(np.uint16) if len(key) and key.max() < 2**16 else key
-            order = np.argsort(small, kind="stable")  # stable: positions stay ascending per key
-            self._orders[column] = (pos[order], key[order], first, span)
+            names, scope = self._scope_codes(column)
+            first, span = self._first_year, self._year_span
+            outside = ~self._in_stage | (scope < 0)
+            beyond = (len(names) + 1) * span  # the key of lines that are not indexed
+            dtype = np.uint16 if beyond < 2**16 else np.uint32 if beyond < 2**32 else np.uint64
+            key = scope.astype(dtype)
+            key *= dtype(span)
+            key += (self._year - first).astype(dtype)
+            count = len(key)
+            if outside.any():
+                key[outside] = beyond
+                count -= int(outside.sum())
+            order = np.argsort(key, kind="stable")[:count]  # stable: positions stay ascending per key
+            self._orders[column] = (order, key[order].astype(np.int64), first, span)
         return self._orders[column]
 
     def positions(

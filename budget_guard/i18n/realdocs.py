@@ -18,6 +18,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "tables.col.title": ("表名", "table"),
     "tables.col.outcome": ("读取结果", "outcome"),
     "tables.col.reason": ("说明", "reason"),
+    "tables.col.printed_total": ("表中合计（万元）", "Printed 合计 (10k CNY)"),
     "tables.col.scope": ("资金范围", "funding scope"),
     "tables.section": ("各表读取情况", "What became of each table"),
     "scope.general": ("一般公共预算财政拨款", "general public budget appropriations"),
@@ -51,9 +52,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Informational: where a table prints 机关运行经费, 运行经费 is measured on that figure; "
         "elsewhere on the spending lines.",
     ),
+    "tables.total_agrees": ("，与表中合计相符", ", equal to the table's 合计"),
+    "tables.total_differs": (
+        "，表中合计{printed}，明细之和与之相差{gap}（见舍入或不符提示）",
+        ", the table's 合计 is {printed}; the lines differ from it by {gap} (see the rounding or mismatch notice)",
+    ),
     "tables.operating_used": (
-        "运行经费按本表所列机关运行经费{amount}计量；同一部门同年同口径的其他{count}行标注“机关运行经费另列”，不再计入运行经费",
-        "运行经费 is measured on the 机关运行经费 this table prints ({amount}); the department-year's "
-        "other {count} lines are tagged 机关运行经费另列 and not counted for it again",
+        "运行经费按本表所列机关运行经费{amount}计量（这笔钱已在基本支出各行中，只用于运行经费，不是另一笔支出）；"
+        "同一部门同年同口径的其他{count}行标注“机关运行经费另列”，不再计入运行经费",
+        "运行经费 is measured on the 机关运行经费 this table prints ({amount}; money already in the basic "
+        "spending lines, used for 运行经费 only, not more spending); the department-year's other {count} "
+        "lines are tagged 机关运行经费另列 and not counted for it again",
     ),
 }

@@ -153,18 +153,20 @@ TEXT.update(
             "the same money; adding them counts it twice, so this amount and the comparisons around it are no result "
             "and not compliant. Keep one classification's table, or make the category's selector read one classification",
         ),
+        "double_count.recon_intro": (
+            "；以下部门年度同时读入了功能分类表和经济分类表（同一笔钱的两种分类），上述合计把两表都算入，不是支出总额；"
+            "部门支出总额按功能分类表计，各类别只计其所读分类的一张表：",
+            "; these department-years were read from a functional and an economic table (two classifications of the "
+            "same money), so the total above adds both and is not their spending; a department's spending total "
+            "follows the functional table, and each category counts only the table of the classification it reads: ",
+        ),
         "double_count.recon": (
-            "{department}{year}年{stage}同时读入了功能分类表（{func_tables}，合计{func}万元）和经济分类表"
-            "（{econ_tables}，合计{econ}万元），是同一笔钱的两种分类：上述合计把两表都算入，不是该部门的支出总额；"
-            "部门支出总额按功能分类表计为{func}万元，各类别只计其所读分类的一张表",
-            "{department} {year} {stage} was read from a functional table ({func_tables}, total {func}) and an "
-            "economic table ({econ_tables}, total {econ}), two classifications of the same money: the total above "
-            "adds both and is not the department's spending; its spending total follows the functional table, "
-            "{func}, and each category counts only the table of the classification it reads",
+            "{department}{year}年{stage}功能分类表（{func_tables}）{func}万元、经济分类表（{econ_tables}）{econ}万元",
+            "{department} {year} {stage}: functional table ({func_tables}) {func}, economic table ({econ_tables}) {econ}",
         ),
         "double_count.recon_red": (
-            "；但{categories}同时取了两张表的行（重复计数，红色数据问题，见督办事项），不能作为干净的核对结果",
-            "; but {categories} took lines of both tables (counted twice: a red data problem, see the findings), "
+            "，但{categories}同时取了两张表的行（重复计数，红色数据问题，见督办事项），不能作为干净的核对结果",
+            ", but {categories} took lines of both tables (counted twice: a red data problem, see the findings), "
             "so this is no clean reconciliation",
         ),
         "double_count.more": (
@@ -180,6 +182,14 @@ TEXT.update(
             "下载时页面处于假设分析（不是正式规则的检查结果，不能据此督办）：{changes}。本台账中的督办事项来自运行记录，未按假设规则改动",
             "Downloaded while the page showed a what-if analysis (not a check against the filed rules; not for "
             "supervision): {changes}. The cases in this ledger come from the filed runs and are not changed by it",
+        ),
+    }
+)
+TEXT.update(
+    {
+        "recon.nothing": (
+            "没有读入任何支出行，无可核对（不是核对无误）",
+            "No spending line was read, so nothing was reconciled (this is not a clean reconciliation)",
         ),
     }
 )

@@ -294,6 +294,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "全部问题见“读取报告”（按严重程度排序）",
         "All problems: see 'Load report' (worst first)",
     ),
+    "app.choose": ("请选择", "Choose"),
+    "app.chart.matrix": (
+        "合规矩阵：各类别逐年的等级与增减率",
+        "Compliance matrix: level and rate by category and year",
+    ),
     "app.restored": (
         "已恢复本次会话上次上传的{count}个文件：{names}（按内容哈希保存在服务器缓存中，刷新页面不会丢失；关闭服务器后清除）",
         "Restored the {count} file(s) last uploaded in this session: {names} (kept by content hash in the server cache, so a reload keeps them; cleared when the server stops)",

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -158,13 +159,7 @@ def link_departments(table: pd.DataFrame, aliases: Aliases | None) -> tuple[pd.D
             if canonical and canonical != name:
                 mapping[name] = (canonical, aliases.source)
     if DEPARTMENT_CODE in table.columns and table[DEPARTMENT_CODE].notna().any():
-        coded = pd.DataFrame(
-            {"code": table[DEPARTMENT_CODE].astype("object"), "name": departments, "year": table[YEAR]}
-        ).dropna(subset=["code", "name"])
-        for code, group in coded.groupby("code", sort=False):
-            names = group.drop_duplicates("name")
-            if len(names) < 2:
-                continue
+        for code, names in _names_per_code(table[DEPARTMENT_CODE], departments, table[YEAR]):
             declared = aliases.codes.get(str(code)) if aliases is not None else None
             latest = declared or names.sort_values("year").iloc[-1]["name"]
             for name in names["name"]:
@@ -189,6 +184,40 @@ def link_departments(table: pd.DataFrame, aliases: Aliases | None) -> tuple[pd.D
             )
         )
     return out, problems
+
+
+def _names_per_code(codes: pd.Series, names: pd.Series, years: pd.Series):
+    """Each 部门编码 printed with two or more department names: ``(code, first line of each name)``.
+
+    In the order the codes first appear; each name's first line (its year) in table order. The
+    scan is on integer codes (``np.unique`` over code × name pairs), so a million lines with one
+    name per code cost two factorizations, and only the codes that need a decision build a frame.
+    """
+    code_ids, code_values = pd.factorize(codes.astype("object"))
+    name_ids, _ = pd.factorize(names)
+    usable = np.flatnonzero((code_ids >= 0) & (name_ids >= 0))
+    if not len(usable):
+        return
+    pairs = code_ids[usable].astype(np.int64) * (int(name_ids.max()) + 1) + name_ids[usable]
+    _, first = np.unique(pairs, return_index=True)
+    first_rows = np.sort(usable[first])  # the first line of every (code, name), in table order
+    per_code = np.bincount(code_ids[first_rows], minlength=len(code_values))
+    shared = per_code[code_ids[first_rows]] >= 2
+    if not shared.any():
+        return
+    rows = first_rows[shared]
+    frame = pd.DataFrame(
+        {
+            "code": code_ids[rows],
+            "name": names.to_numpy(dtype=object)[rows],
+            "year": years.to_numpy()[rows],
+        },
+        index=codes.index[rows],
+    )
+    order = pd.unique(code_ids[usable][np.isin(code_ids[usable], frame["code"].to_numpy())])
+    for code_id in order:
+        group = frame[frame["code"].to_numpy() == code_id]
+        yield code_values[code_id], group[["name", "year"]]
 
 
 __all__ = ["AliasError", "Aliases", "link_departments", "load_aliases", "parse_aliases"]

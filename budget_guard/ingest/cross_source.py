@@ -7,7 +7,11 @@ money twice; the repeated-table check (overlap.py) does not see it, because the 
 classify one way each while the export carries both. So, per department × year × stage fed by
 two or more files of which at least one is line-level, the line-level file with the most lines is
 kept and every other file's lines of that department-year are set aside (``source-set-aside``,
-naming the file kept): each amount is counted once, from the fullest source.
+naming the file kept): each amount is counted once, from the fullest source. The same holds inside
+the kept file: a workbook with a line-level sheet and a published sheet of one department-year
+counts the line-level sheet; the published sheet's lines are set aside, naming the sheet kept.
+Two line-level sheets are never set aside against each other (an export split over sheets at
+Excel's row limit is one source, not two).
 """
 
 from __future__ import annotations
@@ -16,15 +20,16 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem
-from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, SOURCE_FILE, STAGE, YEAR
+from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, SOURCE_FILE, SOURCE_SHEET, STAGE, YEAR
 from .overlap import _STAGE_NAMES, _combined
 
 LINE_LEVEL_SHARE = 0.5  # a file is line-level when at least half its lines carry both codes
 
 
 def _files_per_group(table: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per line its department × year × stage group, and per group how many sheets (file × sheet) feed it."""
     group = _combined([table[DEPARTMENT], table[YEAR], table[STAGE]])
-    file = _combined([table[SOURCE_FILE]])
+    file = _combined([table[SOURCE_FILE], table[SOURCE_SHEET]])
     radix = int(file.max(initial=0)) + 1
     pairs = np.unique(group * radix + file)
     files_per_group = np.bincount(pairs // radix, minlength=int(group.max(initial=0)) + 1)
@@ -42,9 +47,12 @@ def second_sources(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, lis
         return table, empty, []
     both = (table[FUNC_CODE].notna() & table[ECON_CODE].notna()).to_numpy()
     files = table[SOURCE_FILE].astype("object").to_numpy()
+    sheets = table[SOURCE_SHEET].astype("object").fillna("").to_numpy()
     share = pd.Series(both).groupby(files).mean()
     line_level = {f for f, s in share.items() if s >= LINE_LEVEL_SHARE}
-    if not line_level:
+    sheet_share = pd.Series(both).groupby([files, sheets]).mean()
+    line_level_sheets = {key for key, s in sheet_share.items() if s >= LINE_LEVEL_SHARE}
+    if not line_level and not line_level_sheets:
         return table, empty, []
     order = {f: i for i, f in enumerate(dict.fromkeys(files))}
     sub = table.loc[crowded]
@@ -54,10 +62,14 @@ def second_sources(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, lis
     keys = [sub[DEPARTMENT].astype("object"), sub[YEAR], sub[STAGE].astype("object")]
     for (department, year, stage), lines in sub.groupby(keys, sort=False):
         by_file = lines.groupby(lines[SOURCE_FILE].astype("object"), sort=False).size()
+        details = {"department": department, "year": int(year), "stage": _STAGE_NAMES.get(stage, stage)}
         candidates = [f for f in by_file.index if f in line_level]
-        if len(by_file) < 2 or not candidates:
+        if not candidates:  # inside one file: a line-level sheet next to published sheets
+            candidates = [f for f in by_file.index if any(k[0] == f for k in line_level_sheets)]
+        if not candidates:
             continue
         kept = min(candidates, key=lambda f: (-int(by_file[f]), order[f]))
+        problems += _within_file(lines, kept, line_level_sheets, details, drop, position)
         for other in by_file.index:
             if other == kept:
                 continue
@@ -67,13 +79,41 @@ def second_sources(table: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, lis
                 Problem(
                     "source-set-aside",
                     file=str(other),
-                    details={
-                        "department": department,
-                        "year": int(year),
-                        "stage": _STAGE_NAMES.get(stage, stage),
-                        "lines": int(mask.sum()),
-                        "kept": str(kept),
-                    },
+                    details={**details, "lines": int(mask.sum()), "kept": str(kept)},
                 )
             )
     return table.loc[~drop], table.loc[drop], problems
+
+
+def _within_file(
+    lines: pd.DataFrame,
+    file: str,
+    line_level_sheets: set[tuple[str, str]],
+    details: dict,
+    drop: np.ndarray,
+    position: pd.Series,
+) -> list[Problem]:
+    """In the kept file, the sheets of this department-year that are not line-level are set aside
+    when a line-level sheet of the file holds the same department-year (marks ``drop``)."""
+    mine = lines.loc[(lines[SOURCE_FILE].astype("object") == file).to_numpy()]
+    sheet = mine[SOURCE_SHEET].astype("object").fillna("")
+    by_sheet = sheet.groupby(sheet.to_numpy(), sort=False).size()
+    full = [s for s in by_sheet.index if (file, s) in line_level_sheets]
+    if not full or len(by_sheet) < 2:
+        return []
+    kept = max(full, key=lambda s: int(by_sheet[s]))
+    problems = []
+    for other in by_sheet.index:
+        if other in full:
+            continue
+        mask = (sheet == other).to_numpy()
+        drop[position[mine.index[mask]].to_numpy()] = True
+        problems.append(
+            Problem(
+                "source-set-aside",
+                file=str(file),
+                sheet=str(other) or None,
+                details={**details, "lines": int(mask.sum()), "kept": f"{file} {kept}".strip()},
+            )
+        )
+    return problems

@@ -7,6 +7,7 @@ warning that points at the first one — so nothing is dropped silently and noth
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..problems import Problem
@@ -31,14 +32,12 @@ def duplicate_problems(table: pd.DataFrame) -> list[Problem]:
     """One warning per repeated line, naming the row (and file/sheet when different) of its first occurrence."""
     if table.empty:
         return []
-    group = table.groupby(list(DUPLICATE_KEY), dropna=False, observed=True, sort=False).ngroup()
-    repeated = group.duplicated(keep="first")
-    if not repeated.any():
+    group = line_key(table, DUPLICATE_KEY)
+    _, first_of_group, group = np.unique(group, return_index=True, return_inverse=True)
+    first_position = first_of_group[group]
+    repeats = np.flatnonzero(first_position != np.arange(len(table)))
+    if not len(repeats):
         return []
-    first_position = (
-        pd.Series(range(len(table)), index=table.index).groupby(group).transform("first").to_numpy()
-    )
-    repeats = repeated.to_numpy().nonzero()[0]
     firsts = first_position[repeats]
     files = table[SOURCE_FILE].astype("object").to_numpy()
     sheets = table[SOURCE_SHEET].astype("object").to_numpy()
@@ -61,6 +60,30 @@ def duplicate_problems(table: pd.DataFrame) -> list[Problem]:
             )
         )
     return problems
+
+
+def line_key(table: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """One integer per line, equal exactly when the lines agree on ``columns`` (missing equals missing).
+
+    Built from each column's integer codes (a categorical's own, else a factorization), combined
+    two at a time and re-numbered before the product could overflow: no tuples, no groupby.
+    """
+    key = np.zeros(len(table), dtype=np.int64)
+    size = 1
+    for name in columns:
+        column = table[name]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            codes, count = column.cat.codes.to_numpy().astype(np.int64), len(column.cat.categories)
+        else:
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            codes, count = codes.astype(np.int64), len(uniques)
+        codes += 1  # missing (-1) becomes a value of its own
+        if size * (count + 1) >= 1 << 62:
+            key, uniques = pd.factorize(key)
+            size = len(uniques)
+        key = key * (count + 1) + codes
+        size *= count + 1
+    return key
 
 
 def _same(a: object, b: object) -> bool:

@@ -114,9 +114,24 @@ class _Failures:
         self.frames.append(part)
 
 
+_STATUSES = (BLANK, BAD, RANGE, ROUNDED)  # the statuses a line is checked for; anything else is ok
+
+
+@dataclass(frozen=True)
+class _Amounts:
+    """Per line: fen (``missing`` where there is none) and the index of its status in ``_STATUSES`` (-1: ok)."""
+
+    fen: np.ndarray
+    missing: np.ndarray
+    status: np.ndarray
+
+    def has(self, status: str) -> np.ndarray:
+        return self.status == _STATUSES.index(status)
+
+
 def _parse_distinct_amounts(
     text: pd.Series, unit: str, blank_is_zero: bool, max_fen: int | None = None
-) -> tuple[pd.Series, pd.Series]:
+) -> _Amounts:
     """``parse_amounts`` on the distinct amount texts only, mapped back to every line.
 
     Budget tables repeat amounts (the same 办公费 in many departments); a province-sized CSV has
@@ -127,14 +142,36 @@ def _parse_distinct_amounts(
     fen, status = parse_amounts(
         pd.Series(uniques, dtype=TEXT), unit=unit, blank_is_zero=blank_is_zero, max_fen=max_fen
     )
-    line_fen = fen.array.take(codes, allow_fill=True)
-    if blank_is_zero:
-        line_fen[codes < 0] = 0
-    line_status = np.append(status.to_numpy(dtype=object), BLANK)[codes]
-    return (
-        pd.Series(line_fen, index=text.index, dtype="Int64"),
-        pd.Series(line_status, index=text.index, dtype="object"),
+    status_codes, status_names = pd.factorize(status.to_numpy(dtype=object))
+    known = np.array([_STATUSES.index(v) if v in _STATUSES else -1 for v in status_names], dtype=np.int8)
+    unique_status = known[status_codes] if len(status_codes) else np.zeros(0, dtype=np.int8)
+    # code -1 (an empty cell) takes the last slot: blank, zero fen when blank_is_zero
+    unique_fen = np.append(fen.to_numpy(dtype=np.int64, na_value=0), 0)
+    unique_missing = np.append(fen.isna().to_numpy(dtype=bool), not blank_is_zero)
+    unique_status = np.append(unique_status, np.int8(_STATUSES.index(BLANK)))
+    return _Amounts(unique_fen[codes], unique_missing[codes], unique_status[codes])
+
+
+def _amounts(raw: pd.DataFrame, blank_is_zero: bool, max_fen: int | None) -> _Amounts:
+    """Amounts of every line, per unit (a wide table can state a unit per column)."""
+    unit_codes, units = pd.factorize(raw[UNIT].astype("object"))
+    if len(units) == 1 and not (unit_codes < 0).any():
+        return _parse_distinct_amounts(
+            raw[AMOUNT_TEXT], unit=str(units[0]), blank_is_zero=blank_is_zero, max_fen=max_fen
+        )
+    n = len(raw)
+    out = _Amounts(
+        np.zeros(n, dtype=np.int64),
+        np.ones(n, dtype=bool),
+        np.full(n, _STATUSES.index(BLANK), dtype=np.int8),
     )
+    for code, unit in enumerate(units):
+        part = unit_codes == code
+        parsed = _parse_distinct_amounts(
+            raw.loc[part, AMOUNT_TEXT], unit=str(unit), blank_is_zero=blank_is_zero, max_fen=max_fen
+        )
+        out.fen[part], out.missing[part], out.status[part] = parsed.fen, parsed.missing, parsed.status
+    return out
 
 
 def finish_lines(
@@ -150,33 +187,31 @@ def finish_lines(
     """Parse and check ``raw`` (columns ``row``, ``amount_text``, ``amount_column``, ``unit`` and any text fields).
 
     Text columns repeat a handful of values over millions of lines, so each is factorised once and
-    only its distinct values are cleaned and checked; results come back as categoricals.
+    only its distinct values are cleaned and checked; results come back as categoricals. Masks are
+    NumPy arrays: a million lines cost array passes, not pandas alignment.
     """
-    raw = raw.reset_index(drop=True)
+    if not (isinstance(raw.index, pd.RangeIndex) and raw.index.start == 0 and raw.index.step == 1):
+        raw = raw.reset_index(drop=True)
+    n = len(raw)
     rows = raw[ROW].astype("int64")
     fails = _Failures(file, sheet)
     problems: list[Problem] = []
-    error = pd.Series(False, index=raw.index)
+    error = np.zeros(n, dtype=bool)
 
     def column(name: str) -> pd.Series:
         if name in raw.columns:
             return raw[name]
         return pd.Series(pd.NA, index=raw.index, dtype=TEXT)
 
-    # amounts, per unit (a wide table can state a unit per column)
-    fen = pd.Series(pd.NA, index=raw.index, dtype="Int64")
-    status = pd.Series(BLANK, index=raw.index, dtype="object")
-    units = raw[UNIT].astype("object")
-    for unit in units.unique():
-        part = (units == unit).to_numpy()
-        part_fen, part_status = _parse_distinct_amounts(
-            raw.loc[part, AMOUNT_TEXT], unit=str(unit), blank_is_zero=blank_is_zero, max_fen=max_fen
-        )
-        fen[part] = part_fen
-        status[part] = part_status
-    bad_amount = status == BAD
-    missing_amount = (status == BLANK) & fen.isna()
-    beyond = status == RANGE
+    def distinct(name: str) -> tuple[np.ndarray, list[str]]:
+        if name not in raw.columns:
+            return np.full(n, -1, dtype=np.intp), []
+        return _distinct(raw[name])
+
+    amounts = _amounts(raw, blank_is_zero, max_fen)
+    bad_amount = amounts.has(BAD)
+    missing_amount = amounts.has(BLANK) & amounts.missing
+    beyond = amounts.has(RANGE)
     if bad_amount.any() or missing_amount.any() or beyond.any():
         amount_text = raw[AMOUNT_TEXT].astype(TEXT)
         fails.add(bad_amount, "amount-not-numeric", raw[AMOUNT_LABEL], amount_text, rows)
@@ -184,74 +219,81 @@ def finish_lines(
         limit = "" if max_fen is None else f"{max_fen // 100:,}"
         fails.add(beyond, "amount-out-of-range", raw[AMOUNT_LABEL], amount_text, rows, limit=limit)
     error |= bad_amount | missing_amount | beyond
-    rounded = (status == ROUNDED) & ~error
+    fen = pd.Series(pd.arrays.IntegerArray(amounts.fen, amounts.missing.copy()), index=raw.index)
+    rounded = amounts.has(ROUNDED) & ~error
     if rounded.any():
         problems.append(_sub_fen_notice(rows[rounded], raw.loc[rounded, AMOUNT_TEXT], file, sheet))
 
     # codes
     codes: dict[str, pd.Series] = {}
     code_problems: dict[str, pd.Series] = {}
+    no_code = np.ones(n, dtype=bool)
     for name, lengths in (
         (FUNC_CODE, FUNC_LENGTHS),
         (ECON_CODE, ECON_LENGTHS),
         (GOV_ECON_CODE, ECON_LENGTHS),
     ):
-        positions, uniques = _distinct(column(name))
+        positions, uniques = distinct(name)
         checks = [clean_code(u, lengths) for u in uniques]
         if name == GOV_ECON_CODE:
             checks = [_gov_econ(c) for c in checks]
         codes[name] = _expand(positions, [c.code for c in checks], raw.index)
         code_problems[name] = _expand(positions, [c.problem for c in checks], raw.index)
-        bad = code_problems[name].notna()
-        fails.add(
-            bad, "code-malformed", labels.get(name, name), column(name), rows, detail=code_problems[name]
-        )
+        bad = _present(code_problems[name])
+        if bad.any():
+            fails.add(
+                bad, "code-malformed", labels.get(name, name), column(name), rows, detail=code_problems[name]
+            )
         error |= bad
+        no_code &= ~_present(codes[name]) & ~bad
     func, econ, gov_econ = codes[FUNC_CODE], codes[ECON_CODE], codes[GOV_ECON_CODE]
-    no_code = func.isna() & econ.isna() & gov_econ.isna()
-    for name in (FUNC_CODE, ECON_CODE, GOV_ECON_CODE):
-        no_code &= code_problems[name].isna()
     if FIGURE in raw.columns:
-        no_code &= ~(raw[FIGURE].astype(bool) & column(TAGS).notna())
+        no_code &= ~(
+            raw[FIGURE].astype(bool).to_numpy(dtype=bool) & column(TAGS).notna().to_numpy(dtype=bool)
+        )
     code_label = labels.get(FUNC_CODE) or labels.get(ECON_CODE) or labels.get(GOV_ECON_CODE) or "编码"
-    fails.add(
-        no_code,
-        "code-missing",
-        code_label,
-        column(FUNC_CODE).astype("object").fillna(column(ECON_CODE)),
-        rows,
-    )
+    if no_code.any():
+        fails.add(
+            no_code,
+            "code-missing",
+            code_label,
+            column(FUNC_CODE).astype("object").fillna(column(ECON_CODE)),
+            rows,
+        )
     error |= no_code
 
     # year: the cell, else the sheet's year
-    positions, uniques = _distinct(column(YEAR))
-    year = _expand_numbers(positions, [_year_of(u) for u in uniques], raw.index)
-    bad_year = (positions >= 0) & year.isna().to_numpy()
-    bad_year = pd.Series(bad_year, index=raw.index)
-    fails.add(bad_year, "year-invalid", labels.get(YEAR, YEAR), column(YEAR), rows)
+    positions, uniques = distinct(YEAR)
+    year_values, year_missing = _expand_numbers(positions, [_year_of(u) for u in uniques])
+    bad_year = (positions >= 0) & year_missing
+    if bad_year.any():
+        fails.add(bad_year, "year-invalid", labels.get(YEAR, YEAR), column(YEAR), rows)
     error |= bad_year
     if ctx.year is not None:
-        year = year.fillna(ctx.year)
-    no_year = year.isna() & ~bad_year
+        year_values[year_missing] = ctx.year
+        year_missing[:] = False
+    no_year = year_missing & ~bad_year
     if no_year.any():
         fails.add(no_year, "missing-year", labels.get(YEAR), column(YEAR), rows)
         error |= no_year
         # one problem for the sheet (the cause is the same for every row), plus a rejected record per row
         problems.append(Problem("missing-year", file=file, sheet=sheet, row=int(rows[no_year].iloc[0])))
+    year = pd.Series(pd.arrays.IntegerArray(year_values, year_missing), index=raw.index)
 
     # stage
-    positions, uniques = _distinct(column(STAGE))
+    positions, uniques = distinct(STAGE)
     stage = _expand(positions, [stage_of(u) for u in uniques], raw.index)
-    bad_stage = pd.Series(positions >= 0, index=raw.index) & stage.isna()
-    fails.add(bad_stage, "stage-invalid", labels.get(STAGE, STAGE), column(STAGE), rows)
+    bad_stage = (positions >= 0) & ~_present(stage)
+    if bad_stage.any():
+        fails.add(bad_stage, "stage-invalid", labels.get(STAGE, STAGE), column(STAGE), rows)
     error |= bad_stage
     stage = _fill(stage, ctx.stage or DEFAULT_STAGE)
 
     # department
-    positions, uniques = _distinct(column(DEPARTMENT))
+    positions, uniques = distinct(DEPARTMENT)
     department = _expand(positions, [_stripped(u) for u in uniques], raw.index)
     department = _fill(department, ctx.department)
-    no_department = department.isna()
+    no_department = ~_present(department)
     if no_department.any():
         has_column = DEPARTMENT in raw.columns and raw[DEPARTMENT].notna().any()
         code = "department-missing" if has_column else "missing-department"
@@ -263,23 +305,25 @@ def finish_lines(
             )
 
     # expense type (optional: a bad value is dropped with a warning, the line is kept)
-    positions, uniques = _distinct(column(EXPENSE_TYPE))
+    positions, uniques = distinct(EXPENSE_TYPE)
     expense = _expand(positions, [EXPENSE_TYPE_ALIASES.get(_key(u)) for u in uniques], raw.index)
-    bad_expense = pd.Series(positions >= 0, index=raw.index) & expense.isna() & ~error
-    fails.add(
-        bad_expense,
-        "expense-type-invalid",
-        labels.get(EXPENSE_TYPE, EXPENSE_TYPE),
-        column(EXPENSE_TYPE),
-        rows,
-    )
+    bad_expense = (positions >= 0) & ~_present(expense) & ~error
+    if bad_expense.any():
+        fails.add(
+            bad_expense,
+            "expense-type-invalid",
+            labels.get(EXPENSE_TYPE, EXPENSE_TYPE),
+            column(EXPENSE_TYPE),
+            rows,
+        )
 
-    positions, uniques = _distinct(column(TAGS))
+    positions, uniques = distinct(TAGS)
     tags = _expand(positions, [_tags(u) for u in uniques], raw.index)
-    positions, uniques = _distinct(column(DEPARTMENT_CODE))
+    positions, uniques = distinct(DEPARTMENT_CODE)
     dept_code = _expand(positions, [_department_code(u) for u in uniques], raw.index)
 
-    negative = (fen < 0).fillna(False).astype(bool) & ~error
+    units = raw[UNIT]
+    negative = (amounts.fen < 0) & ~amounts.missing & ~error
     if negative.any():
         neg_text = pd.Series(None, index=raw.index, dtype="object")
         neg_text[negative] = [
@@ -288,38 +332,58 @@ def finish_lines(
         fails.add(negative, "amount-negative", raw[AMOUNT_LABEL], neg_text, rows)
 
     item = raw[ITEM].astype(TEXT).str.strip() if ITEM in raw.columns else column(ITEM)
+    keep = ~error
+    everything = bool(keep.all())
+
+    def kept(series: pd.Series) -> pd.Series:
+        return series if everything else series[keep]
+
     extra = {}
     for name in YITIHUA_TEXT:
         if name == GOV_ECON_CODE:
-            extra[name] = gov_econ[~error]
+            extra[name] = kept(gov_econ)
         elif name in raw.columns:
-            positions, uniques = _distinct(column(name))
-            extra[name] = _expand(positions, [_stripped(u) for u in uniques], raw.index)[~error]
+            positions, uniques = distinct(name)
+            extra[name] = kept(_expand(positions, [_stripped(u) for u in uniques], raw.index))
 
-    keep = ~error
-    lines = pd.DataFrame(
-        {
-            DEPARTMENT: department[keep],
-            DEPARTMENT_CODE: dept_code[keep],
-            YEAR: year[keep],
-            STAGE: stage[keep],
-            FUNC_CODE: func[keep],
-            ECON_CODE: econ[keep],
-            ITEM: item[keep],
-            EXPENSE_TYPE: expense[keep],
-            TAGS: tags[keep],
-            AMOUNT_FEN: fen[keep],
-            SOURCE_FILE: file,
-            SOURCE_SHEET: sheet,
-            SOURCE_ROW: rows[keep],
-            **extra,
-        },
-        columns=list(COLUMNS),
-    )
+    kept_rows = kept(rows)
+    columns = {
+        DEPARTMENT: kept(department),
+        DEPARTMENT_CODE: kept(dept_code),
+        YEAR: kept(year),
+        STAGE: kept(stage),
+        FUNC_CODE: kept(func),
+        ECON_CODE: kept(econ),
+        ITEM: kept(item),
+        EXPENSE_TYPE: kept(expense),
+        TAGS: kept(tags),
+        AMOUNT_FEN: kept(fen),
+        SOURCE_FILE: _constant(file, kept_rows.index),
+        SOURCE_SHEET: _constant(sheet, kept_rows.index),
+        SOURCE_ROW: kept_rows,
+        **extra,
+    }
+    for name in COLUMNS:
+        if name not in columns:
+            columns[name] = _constant(None, kept_rows.index)
+    # the arrays are this function's own: no copy, and no type inference over millions of constant cells
+    lines = pd.DataFrame(columns, columns=list(COLUMNS), copy=False)
     rejected, cell_problems = _records(fails, file, sheet)
     problems = cell_problems + problems
     rejected_rows = set(rows[error].tolist()) - set(rows[keep].tolist()) if error.any() else set()
     return Finished(lines=lines, rejected=rejected, problems=problems, rejected_rows=rejected_rows)
+
+
+def _constant(value: object, index: pd.Index) -> pd.Series:
+    """A column holding one value (``None`` as NaN), as the DataFrame constructor makes from a scalar."""
+    cells = np.empty(len(index), dtype=object)
+    cells.fill(np.nan if value is None else value)
+    return pd.Series(cells, index=index, dtype=object, copy=False)
+
+
+def _present(series: pd.Series) -> np.ndarray:
+    """Where a categorical has a value (its codes, no pandas alignment)."""
+    return series.cat.codes.to_numpy() >= 0
 
 
 def _sub_fen_notice(rows: pd.Series, texts: pd.Series, file: str, sheet: str | None) -> Problem:
@@ -351,14 +415,20 @@ def _distinct(series: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 def _expand(positions: np.ndarray, values: list[object], index: pd.Index) -> pd.Series:
     """Per-distinct results back to every row, as a categorical (``None`` → missing)."""
-    categories = list(dict.fromkeys(v for v in values if v is not None))
-    lookup = np.array([categories.index(v) if v is not None else -1 for v in values] + [-1], dtype=np.int64)
+    where: dict[object, int] = {}
+    for v in values:
+        if v is not None and v not in where:
+            where[v] = len(where)
+    categories = list(where)
+    lookup = np.array([where[v] if v is not None else -1 for v in values] + [-1], dtype=np.int64)
     return pd.Series(pd.Categorical.from_codes(lookup[positions], categories=categories), index=index)
 
 
-def _expand_numbers(positions: np.ndarray, values: list[int | None], index: pd.Index) -> pd.Series:
-    lookup = np.array([np.nan if v is None else float(v) for v in values] + [np.nan])
-    return pd.Series(lookup[positions], index=index).astype("Int64")
+def _expand_numbers(positions: np.ndarray, values: list[int | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-distinct numbers back to every row: ``(values, missing)`` for an ``Int64`` array."""
+    lookup = np.array([0 if v is None else int(v) for v in values] + [0], dtype=np.int64)
+    missing = np.array([v is None for v in values] + [True], dtype=bool)
+    return lookup[positions], missing[positions]
 
 
 def _fill(series: pd.Series, value: object) -> pd.Series:

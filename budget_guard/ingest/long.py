@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..problems import Problem
@@ -81,9 +82,12 @@ def read_long(
     buckets[data] = DATA
     rows = grid.index[data]
     raw = pd.DataFrame({ROW: rows})
+    taken = np.flatnonzero(data.to_numpy(dtype=bool))
+    # the usual file: every data row in one run below the header, so a slice (no copy of the text)
+    run = slice(taken[0], taken[-1] + 1) if len(taken) and taken[-1] - taken[0] + 1 == len(taken) else taken
     for field, position in fields.items():
         target = AMOUNT_TEXT if field == AMOUNT else field
-        raw[target] = grid.loc[data, position].reset_index(drop=True)  # stays an Arrow string column
+        raw[target] = grid[position].iloc[run].reset_index(drop=True)  # stays an Arrow string column
     raw[AMOUNT_LABEL] = header.labels[AMOUNT]
     raw[UNIT] = unit
     labels = {field: header.labels[field] for field in fields}

@@ -69,9 +69,24 @@ def outcome_text(s: SheetReport, lang: str = "zh") -> str:
             text += i18n.t(
                 "tables.read_printed", lang, lines=s.read_lines, printed=money(s.read_fen, s.unit, lang)
             )
+        text += _printed_total_text(s, lang)
         return f"{name}  {text}" + (i18n.t("tables.reason_after", lang, reason=reason) if reason else "")
     label = i18n.t(f"tables.outcome.{s.outcome or FAILED}", lang)
     return f"{name}  {label}" + (i18n.t("tables.reason", lang, reason=reason) if reason else "")
+
+
+def _printed_total_text(s: SheetReport, lang: str) -> str:
+    """The lines read against the table's own 合计 row: equal to the 分, or both figures and the gap."""
+    if s.printed_total_fen is None:
+        return ""
+    if s.printed_total_fen == s.read_fen:
+        return i18n.t("tables.total_agrees", lang)
+    return i18n.t(
+        "tables.total_differs",
+        lang,
+        printed=money(s.printed_total_fen, s.unit, lang),
+        gap=money(s.read_fen - s.printed_total_fen, s.unit, lang),
+    )
 
 
 def table_summary_lines(result: LoadResult, lang: str = "zh") -> list[str]:

@@ -29,6 +29,7 @@ from ..table import (
     ECON_CODE,
     EXPENSE_TYPE,
     FUNC_CODE,
+    GOV_ECON_CODE,
     SOURCE_FILE,
     SOURCE_SHEET,
     STAGE,
@@ -116,8 +117,10 @@ def _sheets_of_groups(table: pd.DataFrame):
     crowded = crowded_lines(table)
     if not crowded.any():
         return
+    # a printed figure (机关运行经费: a tag, no code) is money already in the lines, of no classification
+    coded = (table[FUNC_CODE].notna() | table[ECON_CODE].notna() | table[GOV_ECON_CODE].notna()).to_numpy()
     frame = table.loc[
-        crowded,
+        crowded & coded,
         [DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE, AMOUNT_FEN],
     ].copy()
     for column in (DEPARTMENT, STAGE, SOURCE_FILE, SOURCE_SHEET, FUNC_CODE, ECON_CODE, EXPENSE_TYPE):
@@ -151,27 +154,102 @@ def _classification_pairs(tables: dict) -> tuple[list[Sheet], list[Sheet]]:
     )
 
 
-def classification_overlaps(table: pd.DataFrame) -> list[ClassificationOverlap]:
-    """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类."""
+# One row per department × year × stage × sheet of the coded lines: what ``overlaps_from_profile``
+# needs. Every engine computes it the same way (pandas here, SQL in engine/double_count.py).
+PROFILE_KEYS = (DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET)
+FUNC_LINES = "func_lines"
+ECON_LINES = "econ_lines"
+BASIC_LINES = "basic_lines"
+PROJECT_LINES = "project_lines"
+UNTYPED_LINES = "untyped_lines"
+PROFILE_COLUMNS = (
+    *PROFILE_KEYS,
+    FUNC_LINES,
+    ECON_LINES,
+    BASIC_LINES,
+    PROJECT_LINES,
+    UNTYPED_LINES,
+    AMOUNT_FEN,
+)
+
+
+def sheet_profile(table: pd.DataFrame) -> pd.DataFrame:
+    """Per department × year × stage × sheet (only groups fed by two or more sheets): how many coded
+    lines carry a 功能 / 经济 code, of which expense type, and their amount."""
+    crowded = crowded_lines(table)
+    if not crowded.any():
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in PROFILE_COLUMNS})
+    coded = (table[FUNC_CODE].notna() | table[ECON_CODE].notna() | table[GOV_ECON_CODE].notna()).to_numpy()
+    part = table.loc[crowded & coded]
+    types = part[EXPENSE_TYPE].astype("object")
+    frame = pd.DataFrame(
+        {
+            DEPARTMENT: part[DEPARTMENT].astype("object").astype(str),
+            YEAR: part[YEAR].astype("int64"),
+            STAGE: part[STAGE].astype("object").astype(str),
+            SOURCE_FILE: part[SOURCE_FILE].astype("object").astype(str),
+            SOURCE_SHEET: part[SOURCE_SHEET].astype("object").fillna("").astype(str),
+            FUNC_LINES: part[FUNC_CODE].notna().astype("int64"),
+            ECON_LINES: part[ECON_CODE].notna().astype("int64"),
+            BASIC_LINES: (types == "基本支出").astype("int64"),
+            PROJECT_LINES: (types == "项目支出").astype("int64"),
+            UNTYPED_LINES: types.isna().astype("int64"),
+            AMOUNT_FEN: part[AMOUNT_FEN].astype("int64"),
+        }
+    )
+    return frame.groupby(list(PROFILE_KEYS), as_index=False, sort=False).sum()
+
+
+def _profile_types(row) -> frozenset[str]:
+    types = {t for t, n in (("基本支出", row[BASIC_LINES]), ("项目支出", row[PROJECT_LINES])) if n}
+    if row[UNTYPED_LINES] or not types:
+        types |= _BOTH
+    return frozenset(types)
+
+
+def overlaps_from_profile(profile: pd.DataFrame) -> list[ClassificationOverlap]:
+    """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类:
+    a sheet with 功能 codes only next to a sheet with 经济 codes only, their expense types meeting."""
     out = []
-    for (department, year, stage), tables in _sheets_of_groups(table) or ():
-        func_tables, econ_tables = _classification_pairs(tables)
-        if not func_tables:
+    if profile.empty:
+        return out
+    for (department, year, stage), group in profile.groupby([DEPARTMENT, YEAR, STAGE], sort=False):
+        if len(group) < 2:
             continue
-        econ_types = sorted(set().union(*(tables[e][1] for e in econ_tables)))
+        sheets = {
+            (str(r[SOURCE_FILE]), str(r[SOURCE_SHEET])): (
+                _profile_types(r),
+                int(r[FUNC_LINES]) > 0,
+                int(r[ECON_LINES]) > 0,
+                int(r[AMOUNT_FEN]),
+            )
+            for r in group.to_dict("records")
+        }
+        func_only = [k for k, (_, f, e, _) in sheets.items() if f and not e]
+        econ_only = [k for k, (_, f, e, _) in sheets.items() if e and not f]
+        pairs = [(f, e) for f in func_only for e in econ_only if sheets[f][0] & sheets[e][0]]
+        if not pairs:
+            continue
+        func_tables = sorted({f for f, _ in pairs})
+        econ_tables = sorted({e for _, e in pairs})
         out.append(
             ClassificationOverlap(
                 department=str(department),
-                year=year,
+                year=int(year),
                 stage=str(stage),
                 func_tables=tuple(func_tables),
                 econ_tables=tuple(econ_tables),
-                func_fen=sum(int(tables[f][0][AMOUNT_FEN].sum()) for f in func_tables),
-                econ_fen=sum(int(tables[e][0][AMOUNT_FEN].sum()) for e in econ_tables),
-                econ_types=tuple(econ_types),
+                func_fen=sum(sheets[f][3] for f in func_tables),
+                econ_fen=sum(sheets[e][3] for e in econ_tables),
+                econ_types=tuple(sorted(set().union(*(sheets[e][0] for e in econ_tables)))),
             )
         )
-    return out
+    return sorted(out, key=lambda o: (o.department, o.year, o.stage))
+
+
+def classification_overlaps(table: pd.DataFrame) -> list[ClassificationOverlap]:
+    """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类."""
+    return overlaps_from_profile(sheet_profile(table))
 
 
 def overlap_problems(table: pd.DataFrame) -> list[Problem]:

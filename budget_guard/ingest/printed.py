@@ -35,21 +35,29 @@ OPERATING_ELSEWHERE = f"{OPERATING}另列"  # on the other lines of a department
 
 @dataclass
 class Marked:
-    """The table with the other lines tagged, and per sheet of a printed figure: the figure (fen) and how
-    many other lines were tagged."""
+    """The table with the other lines tagged, and per sheet of a printed figure, per stage: the figure
+    (fen) and how many other lines of that department-year-stage were tagged."""
 
     table: pd.DataFrame
-    figures: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    figures: dict[tuple[str, str], dict[str, tuple[int, int]]] = field(default_factory=dict)
 
 
 def figure_lines(table: pd.DataFrame) -> np.ndarray:
     """Lines that are a printed 机关运行经费: the tag and no code of any classification."""
     if table.empty:
         return np.zeros(0, dtype=bool)
-    tags = table[TAGS].astype("object")
-    is_figure = tags.map(lambda v: isinstance(v, str) and OPERATING in v.split(TAG_SEPARATOR))
+    tags = table[TAGS]
+    if isinstance(tags.dtype, pd.CategoricalDtype):  # decided once per distinct tag text
+        per_tag = np.array([_tagged(v) for v in tags.cat.categories] + [False], dtype=bool)
+        is_figure = per_tag[tags.cat.codes.to_numpy()]
+    else:
+        is_figure = tags.astype("object").map(_tagged).to_numpy(dtype=bool)
     no_code = table[FUNC_CODE].isna() & table[ECON_CODE].isna() & table[GOV_ECON_CODE].isna()
-    return (is_figure.astype(bool) & no_code).to_numpy()
+    return is_figure & no_code.to_numpy(dtype=bool)
+
+
+def _tagged(value: object) -> bool:
+    return isinstance(value, str) and OPERATING in value.split(TAG_SEPARATOR)
 
 
 def mark_printed_figures(table: pd.DataFrame) -> Marked:
@@ -76,9 +84,11 @@ def mark_printed_figures(table: pd.DataFrame) -> Marked:
     file = out[SOURCE_FILE].astype("object")
     for position in np.flatnonzero(figures):
         key = (str(file.iloc[position]), str(sheet.iloc[position]))
+        stage = str(out[STAGE].iloc[position])
         same = (keys == keys[position]) & others
-        fen, count = result.figures.get(key, (0, 0))
-        result.figures[key] = (fen + int(out[AMOUNT_FEN].iloc[position]), max(count, int(same.sum())))
+        per_stage = result.figures.setdefault(key, {})
+        fen, count = per_stage.get(stage, (0, 0))
+        per_stage[stage] = (fen + int(out[AMOUNT_FEN].iloc[position]), max(count, int(same.sum())))
     return result
 
 

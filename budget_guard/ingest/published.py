@@ -88,6 +88,9 @@ class Published:
     )
     line_fen: pd.Series | None = None  # body row → amount of the first line column, in fen
     amount_label: str | None = None
+    # the table's own 合计 row (its 合计 column, else the sum of the columns read), when it prints one and
+    # reads one year × stage: what the per-table summary compares the lines with
+    printed_total_fen: int | None = None
     step_fen: int | None = None  # one step of the last printed decimal (the rounding rule)
     malformed: pd.DataFrame | None = None  # row → raw code text, printed name (for a dictionary suggestion)
 
@@ -313,6 +316,7 @@ def read_published(
             printed_decimals(pd.concat([body[m.position] for m in line_measures])), first.unit or unit
         )
     return Published(
+        printed_total_fen=_printed_total(body, measures, line_measures, grand_total & usable, unit),
         raw=raw,
         labels=labels,
         buckets=buckets,
@@ -378,6 +382,25 @@ def _names(body: pd.DataFrame, position: int | None, resolved: ResolvedCodes) ->
     else:
         names = pd.Series(None, index=body.index, dtype="object")
     return names.where(names.notna(), resolved.name_in_cell)
+
+
+def _printed_total(
+    body: pd.DataFrame, measures: list[Measure], line_measures: list[Measure], totals: pd.Series, unit: str
+) -> int | None:
+    """The printed grand 合计 of the money read (last 合计 row), or None (no 合计 row, several years/stages)."""
+    if not totals.any() or len({(m.year, m.stage) for m in line_measures}) != 1:
+        return None
+    group = (line_measures[0].year, line_measures[0].stage)
+    total_columns = [m for m in measures if m.role == TOTAL and (m.year, m.stage) == group]
+    row = body.index[totals][-1]
+    columns = total_columns[:1] or line_measures
+    fen = 0
+    for m in columns:
+        value, _ = parse_amounts(body.loc[[row], m.position], unit=m.unit or unit, blank_is_zero=True)
+        if value.isna().any():
+            return None
+        fen += int(value.iloc[0])
+    return fen
 
 
 def clean_name(value: object) -> str | None:

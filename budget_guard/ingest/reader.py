@@ -142,7 +142,7 @@ def read_budget(
             report.sheets.append(outcome.report)
             problems.extend(outcome.problems)
             if len(outcome.lines):
-                tables.append(outcome.lines.assign(**{SOURCE_LAYOUT: outcome.report.layout}))
+                tables.append(_with_layout(outcome.lines, outcome.report.layout))
             if len(outcome.rejected):
                 rejected.append(outcome.rejected)
     result.table = _combine(tables)
@@ -198,25 +198,26 @@ def _set_aside_second_sources(
     problems.extend(set_aside)
     if not set_aside:
         return result.table
-    reasons = {}
+    reasons = {}  # a whole file set aside (no sheet), or one sheet of the kept file
     for p in set_aside:
-        reasons.setdefault(p.file, p)
-    for f in result.files:
-        for s in f.sheets:
-            p = reasons.get(f.name)
-            if p is not None and not s.counted_from:
-                s.counted_from = p.details.get("kept")
-    by_sheet = {
-        (f, s or ""): reasons[f]
-        for f, s in zip(
+        reasons.setdefault((p.file, p.sheet or None), p)
+    dropped_sheets = dict.fromkeys(  # in reading order, so the reports are the same every run
+        zip(
             dropped[SOURCE_FILE].astype("object"),
             dropped[SOURCE_SHEET].astype("object").fillna(""),
             strict=True,
         )
-    }
+    )
+    for f in result.files:
+        for s in f.sheets:
+            p = reasons.get((f.name, s.sheet or None)) or reasons.get((f.name, None))
+            if p is not None and not s.counted_from and (f.name, s.sheet or "") in dropped_sheets:
+                s.counted_from = p.details.get("kept")
+    by_sheet = {(f, s): reasons.get((f, s or None)) or reasons.get((f, None)) for f, s in dropped_sheets}
     notes = [
         Problem(p.code, file=file, sheet=sheet or None, details=p.details)
         for (file, sheet), p in by_sheet.items()
+        if p is not None
     ]
     return _set_aside(result, rejected, kept, dropped, notes)
 
@@ -243,14 +244,20 @@ def _mark_printed_figures(result: LoadResult) -> pd.DataFrame:
     from .outcomes import money
 
     marked = mark_printed_figures(result.table)
-    for key, (fen, others) in marked.figures.items():
+    for key, per_stage in marked.figures.items():
         report = _sheet_report(result, *key)
         if report is None:
             continue
-        zh, en = (
-            i18n.t("tables.operating_used", lang, amount=money(fen, report.unit, lang), count=others)
-            for lang in ("zh", "en")
-        )
+        texts = {}
+        for lang, separator in (("zh", "、"), ("en", ", ")):
+            amounts = [
+                (i18n.t(f"stage.{stage}", lang) + " " * (lang == "en") if len(per_stage) > 1 else "")
+                + money(fen, report.unit, lang)
+                for stage, (fen, _) in per_stage.items()
+            ]
+            others = sum(count for _, count in per_stage.values())
+            texts[lang] = i18n.t("tables.operating_used", lang, amount=separator.join(amounts), count=others)
+        zh, en = texts["zh"], texts["en"]
         report.reason_zh = f"{report.reason_zh}；{zh}" if report.reason_zh else zh
         report.reason_en = f"{report.reason_en}; {en}" if report.reason_en else en
     return marked.table
@@ -367,6 +374,15 @@ def _set_aside(
         report.data_rows -= len(gone)
         report.rejected_rows += len(gone)
     return kept.reset_index(drop=True)
+
+
+def _with_layout(lines: pd.DataFrame, layout: str | None) -> pd.DataFrame:
+    """``lines.assign(source_layout=layout)`` without copying every column of a million-line sheet."""
+    cells = np.empty(len(lines), dtype=object)
+    cells.fill(np.nan if layout is None else layout)
+    columns = {name: lines[name] for name in lines.columns}
+    columns[SOURCE_LAYOUT] = pd.Series(cells, index=lines.index, dtype=object, copy=False)
+    return pd.DataFrame(columns, index=lines.index, copy=False)
 
 
 def _combine(tables: list[pd.DataFrame]) -> pd.DataFrame:

@@ -42,6 +42,7 @@ class SheetReport:
     amount_fen: int = 0  # sum of the lines counted from this table (after repeats and funding scopes)
     read_fen: int = 0  # sum of the lines as the table itself prints them (before any cross-table decision)
     read_lines: int = 0
+    printed_total_fen: int | None = None  # the table's own 合计 (None: it prints none we can compare)
     lines: int = 0  # canonical lines produced (a wide or 基本/项目 row yields several)
     header_row: int | None = None  # 1-based row of the (last) header row found
     title: str | None = None  # the printed title (what the per-table summary calls the table)
@@ -141,6 +142,7 @@ class LoadResult:
                         "amount_fen": s.amount_fen,
                         "read_fen": s.read_fen,
                         "read_lines": s.read_lines,
+                        "printed_total_fen": s.printed_total_fen,
                         "lines": s.lines,
                         "accounted": s.accounted,
                         "title": s.title,

@@ -6,7 +6,10 @@ layouts decide, and ``count_buckets`` is the one place that turns them into the 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .grid import TEXT
 from .result import SheetReport
@@ -32,8 +35,16 @@ def squeeze(series: pd.Series) -> pd.Series:
     return series.astype(TEXT).str.replace(_SPACES, "", regex=True)
 
 
+def filled_cells(grid: pd.DataFrame) -> np.ndarray:
+    """How many cells of each row hold something (one cheap pass per column, no frame of booleans)."""
+    counts = np.zeros(len(grid), dtype=np.int32)
+    for position in range(grid.shape[1]):
+        counts += grid.iloc[:, position].notna().to_numpy(dtype=bool)
+    return counts
+
+
 def blank_rows(grid: pd.DataFrame) -> pd.Series:
-    return grid.isna().all(axis=1)
+    return pd.Series(filled_cells(grid) == 0, index=grid.index)
 
 
 def first_text(grid: pd.DataFrame) -> pd.Series:
@@ -51,7 +62,9 @@ def first_text(grid: pd.DataFrame) -> pd.Series:
 def is_subtotal(series: pd.Series) -> pd.Series:
     """合计/小计/总计/其中 labels. A cheap substring test first, so a million item names cost one pass."""
     text = series.astype(TEXT)
-    candidate = (text.str.contains("计", regex=False) | text.str.contains("其中", regex=False)).fillna(False)
+    cells = pa.array(text.array)
+    candidate = pc.or_(pc.match_substring(cells, "计"), pc.match_substring(cells, "其中"))
+    candidate = pd.Series(candidate.fill_null(False).to_numpy(zero_copy_only=False), index=series.index)
     out = pd.Series(False, index=series.index)
     if candidate.any():
         out[candidate] = (
@@ -62,7 +75,7 @@ def is_subtotal(series: pd.Series) -> pd.Series:
 
 def note_rows(grid: pd.DataFrame) -> pd.Series:
     """Rows whose first filled cell starts like a note (注：, 说明：, * …) and that hold at most two cells."""
-    few = grid.notna().sum(axis=1) <= 2
+    few = pd.Series(filled_cells(grid) <= 2, index=grid.index)
     out = pd.Series(False, index=grid.index)
     if few.any():
         first = squeeze(first_text(grid.loc[few]))

@@ -37,7 +37,7 @@ from .result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
 from .rows import BLANK, DATA, HEADER, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets, note_rows
 from .sangong import read_sangong
 from .scopes import ALL_FUNDS_LAYOUT
-from .side_by_side import group_total_problems, merge_buckets
+from .side_by_side import group_total_problems, merge_buckets, printed_group_total
 from .table_kinds import ALL_FUNDS, APPROPRIATION, budget_level, scope_of, title_text
 from .yitihua import read_yitihua
 
@@ -287,6 +287,7 @@ def _read_published_sheet(
     )
     published = read_published(grid, table_plan, ctx, unit, file=file, sheet=sheet)
     report.layout = published.layout
+    report.printed_total_fen = published.printed_total_fen
     if report.scope == ALL_FUNDS and published.kind == FUNC and published.layout == PUBLISHED:
         report.layout = ALL_FUNDS_LAYOUT  # 支出决算表 / 部门支出预算表: all funds, settled in scopes.py
     report.header_row = published.header_row
@@ -396,6 +397,7 @@ def _read_side_by_side_sheet(
     if conflict:
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
     report.header_row = results[0].header_row
+    report.printed_total_fen = printed_group_total(results)
     return _outcome(report, ctx, merge_buckets([r.buckets for r in results]), finished, problems)
 
 

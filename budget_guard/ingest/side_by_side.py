@@ -73,6 +73,22 @@ def merge_buckets(per_block: list[pd.Series]) -> pd.Series:
     return ranks.map(names)
 
 
+def printed_group_total(results: list[Published]) -> int | None:
+    """What the blocks print as the table's total: their 合计 rows, else 人员经费合计 + 公用经费合计."""
+    grand = [r.printed_total_fen for r in results if r.printed_total_fen is not None]
+    if grand:
+        return sum(grand)
+    found = None
+    for result in results:
+        if result.names is None or result.line_fen is None:
+            continue
+        for row, label in squeeze(result.names.fillna("")).items():
+            printed = result.line_fen.get(row)
+            if _GROUP_TOTAL.match(label or "") and printed is not None and not pd.isna(printed):
+                found = (found or 0) + int(printed)
+    return found
+
+
 def group_total_problems(
     results: list[Published], book: CodeBook, unit: str, *, file: str, sheet: str | None
 ) -> list[Problem]:

@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,8 @@ import pyarrow.csv as pa_csv
 
 from .. import i18n
 from ..engine.evaluate import Evaluation
-from ..safety import atomic_write_bytes, excel_cell
+from ..engine.unclassified import LINES, LIST_COLUMNS
+from ..safety import atomic_writer, excel_cell
 from ..table import (
     AMOUNT_FEN,
     DEPARTMENT,
@@ -39,24 +41,6 @@ from ..table import (
     YEAR,
 )
 
-LINES = "lines"
-# What one summary row stands for: the lines of one department, year and stage with the same codes.
-SUMMARY_KEYS: tuple[str, ...] = (DEPARTMENT, YEAR, STAGE, FUNC_CODE, ECON_CODE)
-SUMMARY_COLUMNS: tuple[str, ...] = (*SUMMARY_KEYS, LINES, AMOUNT_FEN)
-# The full list, in the order of the dashboard's and the former 督办单 sheet's columns.
-LIST_COLUMNS: tuple[str, ...] = (
-    DEPARTMENT,
-    YEAR,
-    STAGE,
-    FUNC_CODE,
-    ECON_CODE,
-    ITEM,
-    EXPENSE_TYPE,
-    AMOUNT_FEN,
-    SOURCE_FILE,
-    SOURCE_SHEET,
-    SOURCE_ROW,
-)
 LIST_LABELS: dict[str, str] = {
     DEPARTMENT: "col.department",
     YEAR: "col.year",
@@ -78,18 +62,11 @@ UTF8_BOM = "\ufeff".encode()
 def unclassified_summary(evaluation: Evaluation) -> pd.DataFrame:
     """Unclassified lines by department × year × stage × 功能/经济分类 code: line count and 分.
 
-    Sorted by department, year, stage and codes; a missing code is its own group (NA), so the
-    summary's lines and 分 add up to every unclassified line.
+    Sorted by department, year, stage and codes; a missing code is its own group (last), so the
+    summary's lines and 分 add up to every unclassified line. Each engine computes it where the
+    lines are (in SQL on DuckDB / Spark).
     """
-    lines = evaluation.unclassified
-    if not len(lines):
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS}).astype(
-            {YEAR: "int64", LINES: "int64", AMOUNT_FEN: "int64"}
-        )
-    grouped = lines.groupby(list(SUMMARY_KEYS), observed=True, dropna=False, sort=True)[AMOUNT_FEN]
-    out = grouped.agg(["size", "sum"]).reset_index()
-    out = out.rename(columns={"size": LINES, "sum": AMOUNT_FEN})
-    return out.astype({LINES: "int64", AMOUNT_FEN: "int64"})[list(SUMMARY_COLUMNS)]
+    return evaluation.unclassified_list.summary()
 
 
 def largest_groups(summary: pd.DataFrame, n: int) -> pd.DataFrame:
@@ -118,9 +95,8 @@ def _yuan_text(fen: np.ndarray) -> pa.Array:
     return pa.array((sign + whole + "." + cents).to_numpy(dtype=object), type=pa.string())
 
 
-def csv_bytes(evaluation: Evaluation, lang: str) -> bytes:
-    """The full list as CSV bytes for a spreadsheet: headers in ``lang``, every text cell escaped."""
-    lines = evaluation.unclassified
+def _csv_table(lines: pd.DataFrame, lang: str) -> pa.Table:
+    """One chunk of the list as the CSV's columns: headers in ``lang``, every text cell escaped."""
 
     def stage_label(value: object) -> str | None:
         key = f"stage.{value}"
@@ -135,10 +111,29 @@ def csv_bytes(evaluation: Evaluation, lang: str) -> bytes:
             arrays.append(pa.array(series.astype("Int64"), type=pa.int64()))
         else:
             arrays.append(_text_column(series, stage_label if column == STAGE else _cell_text))
-    table = pa.Table.from_arrays(arrays, names=[i18n.t(LIST_LABELS[c], lang) for c in LIST_COLUMNS])
+    return pa.Table.from_arrays(arrays, names=[i18n.t(LIST_LABELS[c], lang) for c in LIST_COLUMNS])
+
+
+def _write_csv(evaluation: Evaluation, handle: IO[bytes], lang: str) -> None:
+    """The full list, chunk by chunk, so a list larger than memory is written too."""
+    handle.write(UTF8_BOM)
+    writer = None
+    for chunk in evaluation.unclassified_list.chunks():
+        table = _csv_table(chunk, lang)
+        if writer is None:
+            writer = pa_csv.CSVWriter(handle, table.schema, write_options=_CSV_OPTIONS)
+        writer.write_table(table)
+    if writer is not None:
+        writer.close()
+
+
+_CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="needed")
+
+
+def csv_bytes(evaluation: Evaluation, lang: str) -> bytes:
+    """The full list as CSV bytes for a spreadsheet (the dashboard's download)."""
     buffer = io.BytesIO()
-    buffer.write(UTF8_BOM)
-    pa_csv.write_csv(table, buffer, pa_csv.WriteOptions(quoting_style="needed"))
+    _write_csv(evaluation, buffer, lang)
     return buffer.getvalue()
 
 
@@ -148,21 +143,17 @@ def _cell_text(value: object) -> str | None:
     return excel_cell(str(value))
 
 
-def parquet_bytes(evaluation: Evaluation) -> bytes:
-    """The full list as Parquet: canonical column names, raw values, money as integer 分."""
-    lines = evaluation.unclassified
-    frame = lines[[c for c in LIST_COLUMNS if c in lines.columns]].reset_index(drop=True)
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
-
-
 def write_unclassified_csv(evaluation: Evaluation, path: str | Path, lang: str = "zh") -> Path:
-    return atomic_write_bytes(path, csv_bytes(evaluation, lang))
+    with atomic_writer(path, "wb") as handle:
+        _write_csv(evaluation, handle, lang)
+    return Path(path)
 
 
 def write_unclassified_parquet(evaluation: Evaluation, path: str | Path) -> Path:
-    return atomic_write_bytes(path, parquet_bytes(evaluation))
+    """Canonical column names, raw values, money as integer 分 — written by the engine holding the lines."""
+    with atomic_writer(path, "wb") as handle:
+        evaluation.unclassified_list.write_parquet(Path(handle.name))
+    return Path(path)
 
 
 @dataclass(frozen=True)
@@ -179,10 +170,10 @@ class UnclassifiedOutput:
 
 
 def unclassified_output(evaluation: Evaluation, files: dict[str, str] | None = None) -> UnclassifiedOutput:
-    lines = evaluation.unclassified
+    summary = unclassified_summary(evaluation)
     return UnclassifiedOutput(
-        lines=int(len(lines)),
-        amount_fen=int(lines[AMOUNT_FEN].sum()) if len(lines) else 0,
-        summary=unclassified_summary(evaluation),
+        lines=int(summary[LINES].sum()),
+        amount_fen=int(summary[AMOUNT_FEN].sum()),
+        summary=summary,
         files=dict(files or {}),
     )

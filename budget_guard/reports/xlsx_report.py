@@ -22,6 +22,7 @@ from .. import i18n
 from ..clock import beijing_text
 from ..engine import states
 from ..engine.evaluate import Evaluation
+from ..engine.unclassified import SUMMARY_COLUMNS
 from ..ingest.result import LoadResult
 from ..outcome import run_outcome, unreadable_files
 from ..rulebook import Level
@@ -40,7 +41,7 @@ from .execution import (
 )
 from .execution import summary_text as execution_summary
 from .expectations import GeOutcome
-from .unclassified import SUMMARY_COLUMNS, UnclassifiedOutput, unclassified_output
+from .unclassified import UnclassifiedOutput, unclassified_output
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a second of CLI start-up)
     from openpyxl import Workbook
@@ -467,6 +468,7 @@ def _overview(
                 "tables.col.outcome",
                 "app.load.lines",
                 "col.amount_wan",
+                "tables.col.printed_total",
                 "tables.col.reason",
             )
         ]
@@ -481,6 +483,11 @@ def _overview(
                     _cell(ws, outcome),
                     _cell(ws, sheet.lines),
                     _cell(ws, _wan(sheet.amount_fen), number_format=AMOUNT_FORMAT),
+                    _cell(
+                        ws,
+                        None if sheet.printed_total_fen is None else _wan(sheet.printed_total_fen),
+                        number_format=AMOUNT_FORMAT,
+                    ),
                     _cell(ws, sheet.reason_zh if lang == "zh" else sheet.reason_en),
                 ]
             )

@@ -7,7 +7,7 @@ spreadsheets as such a Parquet dataset.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +16,7 @@ from sqlglot import exp
 from ...errors import InputError, Place
 from ...rulebook import Rules
 from ...table import AMOUNT_FEN, DEPARTMENT
+from ..unclassified import CHUNK_LINES
 from . import sql
 from .sql_engine import SqlLines
 
@@ -137,6 +138,37 @@ def open_lines(
                 Place(file=", ".join(map(str, paths))),
             ) from None
 
-    lines = SqlLines(run, LINES_VIEW, rules, "duckdb", file_totals)
+    def materialize(query: exp.Expression, name: str) -> None:
+        run_text(
+            f"CREATE OR REPLACE TEMP TABLE {exp.to_identifier(name).sql(dialect=DIALECT)} AS {query.sql(dialect=DIALECT)}"
+        )
+
+    def chunks(query: exp.Expression) -> Iterator[pd.DataFrame]:
+        try:
+            reader = con.sql(query.sql(dialect=DIALECT)).to_arrow_reader(CHUNK_LINES)
+            for batch in reader:
+                yield batch.to_pandas()
+        except duckdb.Error as exc:
+            raise InputError(
+                f"DuckDB 查询失败：{exc}",
+                f"DuckDB query failed: {exc}",
+                Place(file=", ".join(map(str, paths))),
+            ) from None
+
+    def copy_parquet(query: exp.Expression, path: Path) -> None:
+        target = exp.Literal.string(str(path)).sql(dialect=DIALECT)
+        run_text(f"COPY ({query.sql(dialect=DIALECT)}) TO {target} (FORMAT parquet)")
+
+    lines = SqlLines(
+        run,
+        LINES_VIEW,
+        rules,
+        "duckdb",
+        file_totals,
+        materialize=materialize,
+        chunks=chunks,
+        copy_parquet=copy_parquet,
+        top_n_aggregate=True,
+    )
     lines.connection = con  # kept alive as long as the lines (drill-down queries)
     return lines

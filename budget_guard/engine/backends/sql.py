@@ -36,6 +36,7 @@ from ...table import (
     YEAR,
     YITIHUA_TEXT,
 )
+from ..execution import CLASS_LENGTH, ECON_CLASS, FUNC_CLASS, PEFA_KEYS, PEFA_STAGES
 from ..lineage import MAX_SOURCE_LINES
 from ..seam import (
     AMOUNT_PREFIX,
@@ -51,10 +52,13 @@ from ..seam import (
     UNCLASSIFIED_LINES,
 )
 from ..selectors import CompiledRules
+from ..unclassified import LINES as UNCLASSIFIED_COUNT
+from ..unclassified import SUMMARY_KEYS
 
 CATEGORY_COUNT = "category_count"
 REQUEST = "request"
 SOURCE_TOTAL = "source_total"
+SOURCE_KEY = "source_key"
 _INTEGER = (YEAR, AMOUNT_FEN, SOURCE_ROW)
 _TRIMMED = (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE, *YITIHUA_TEXT)  # as conform: stripped, blank → missing
 
@@ -142,13 +146,52 @@ def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
     return query.group_by(*[exp.column(c) for c in keys], copy=False)
 
 
-def unclassified_select(rules: CompiledRules, source: str) -> exp.Select:
-    """The canonical columns of the lines in no category (reported, never dropped)."""
+def unclassified_select(rules: CompiledRules, source: str, columns: Sequence[str] = COLUMNS) -> exp.Select:
+    """``columns`` (canonical) of the lines in no category (reported, never dropped)."""
     inner = classified_select(rules, source).subquery("c", copy=False)
     return (
-        exp.select(*[exp.column(c) for c in COLUMNS])
+        exp.select(*[exp.column(c) for c in columns])
         .from_(inner, copy=False)
         .where(exp.EQ(this=exp.column(CATEGORY_COUNT), expression=exp.Literal.number(0)), copy=False)
+    )
+
+
+def unclassified_summary_select(source: str | exp.Expression) -> exp.Select:
+    """The unclassified lines in ``source`` by ``SUMMARY_KEYS``: line count and 分, in key order,
+    missing values last (``engine/unclassified.py``)."""
+    keys = [exp.column(c) for c in SUMMARY_KEYS]
+    return (
+        exp.select(
+            *keys,
+            exp.alias_(exp.Count(this=exp.Star()), UNCLASSIFIED_COUNT),
+            exp.alias_(_bigint_sum(exp.column(AMOUNT_FEN)), AMOUNT_FEN),
+        )
+        .from_(source, copy=False)
+        .group_by(*[k.copy() for k in keys], copy=False)
+        .order_by(*[exp.Ordered(this=k.copy(), nulls_first=False) for k in keys], copy=False)
+    )
+
+
+def pefa_sums_select(source: str) -> exp.Select:
+    """The budget and 决算 lines' 分 by ``execution.PEFA_KEYS`` (stage × scope columns × year × 类 of
+    each code): all PEFA PI-1 / PI-2 reads of the lines, one scan."""
+    classes = {
+        FUNC_CLASS: exp.Substring(
+            this=exp.column(FUNC_CODE), start=exp.Literal.number(1), length=exp.Literal.number(CLASS_LENGTH)
+        ),
+        ECON_CLASS: exp.Substring(
+            this=exp.column(ECON_CODE), start=exp.Literal.number(1), length=exp.Literal.number(CLASS_LENGTH)
+        ),
+    }
+    keys = [classes.get(c, exp.column(c)) for c in PEFA_KEYS]
+    return (
+        exp.select(
+            *[exp.alias_(k, c) for k, c in zip(keys, PEFA_KEYS, strict=True)],
+            exp.alias_(_bigint_sum(exp.column(AMOUNT_FEN)), AMOUNT_FEN),
+        )
+        .from_(source, copy=False)
+        .where(exp.column(STAGE).isin(*[exp.Literal.string(s) for s in PEFA_STAGES]), copy=False)
+        .group_by(*[k.copy() for k in keys], copy=False)
     )
 
 
@@ -214,17 +257,52 @@ def _requests_table(rows: list[tuple[int, int, str | None, int]], alias: str) ->
     )
 
 
+LINE_CATEGORY = "lc"  # the category index of one (line, category) pair
+_PICKED = "picked"
+
+
+def _line_categories(rules: CompiledRules, source: str, stage: str, columns: Sequence[str]) -> exp.Select:
+    """One row per (line of ``stage``, category it is in): the line's ``columns`` and the category index.
+
+    Exploding the membership lets the requests join on (category, year[, scope]) as hash keys, so a
+    line meets only the findings it is behind — not every finding of its year."""
+    members = exp.Array(
+        expressions=[
+            exp.Case(ifs=[exp.If(this=exp.column(rules.member_alias(i)), true=exp.Literal.number(i))])
+            for i in range(len(rules.ids))
+        ]
+    )
+    exploded = exp.select(
+        *[exp.column(c) for c in columns], exp.alias_(exp.Explode(this=members), LINE_CATEGORY)
+    ).from_(
+        exp.select(exp.Star(), *rules.projections())
+        .from_(source, copy=False)
+        .where(exp.EQ(this=exp.column(STAGE), expression=exp.Literal.string(stage)), copy=False)
+        .subquery("m", copy=False),
+        copy=False,
+    )
+    return (
+        exp.select(exp.Star())
+        .from_(exploded.subquery("x", copy=False), copy=False)
+        .where(exp.Not(this=exp.Is(this=exp.column(LINE_CATEGORY), expression=exp.null())), copy=False)
+    )
+
+
 def sources_select(
     rules: CompiledRules,
     source: str,
     stage: str,
     requests: Sequence[tuple[str, Sequence[int], str | None]],
+    heap: tuple[int, int] | None = None,
 ) -> exp.Select | None:
     """For each request (category, years, department or None): its first ``MAX_SOURCE_LINES`` lines
     in file / sheet / row order and its total line count — one scan of the lines for all findings.
 
-    Department requests join on (department, year), government ones on the year; a line behind
-    several findings (its department's and the government's) comes once per finding.
+    Department requests join on (category, department, year), government ones on (category, year);
+    a line behind several findings (its department's and the government's) comes once per finding.
+    With ``heap`` = (sheet count, row span) (DuckDB) the first lines are kept by a bounded heap
+    per request and come back as ``source_key`` (``heap_key``); otherwise (Spark) by a window ranking
+    as (file, sheet, row).
     """
     # A 区划 / 单位 request names its line column as a 4th element (department when left out).
     rows = [
@@ -234,23 +312,15 @@ def sources_select(
     ]
     if not rows:
         return None
-    lines = (
-        exp.select(exp.Star(), *rules.projections())
-        .from_(source, copy=False)
-        .where(exp.EQ(this=exp.column(STAGE), expression=exp.Literal.string(stage)), copy=False)
-    )
-    member = exp.Case(
-        this=exp.column("rc", table="r"),
-        ifs=[
-            exp.If(this=exp.Literal.number(i), true=exp.column(rules.member_alias(i), table="l"))
-            for i in range(len(rules.ids))
-        ],
-        default=exp.false(),
-    )
+    scope_columns = sorted({r[4] for r in rows if r[4] is not None})
+    lines = _line_categories(rules, source, stage, [*_SOURCE_ORDER, YEAR, *scope_columns])
     parts = []
     for scope_column in sorted({r[4] for r in rows}, key=lambda c: (c is not None, c or "")):
         chosen = [r[:4] for r in rows if r[4] == scope_column]
-        on = exp.EQ(this=exp.column(YEAR, table="l"), expression=exp.column("ry", table="r"))
+        on = exp.and_(
+            exp.EQ(this=exp.column(YEAR, table="l"), expression=exp.column("ry", table="r")),
+            exp.EQ(this=exp.column(LINE_CATEGORY, table="l"), expression=exp.column("rc", table="r")),
+        )
         if scope_column is not None:  # None: the government, every line of the year
             on = exp.and_(
                 on, exp.EQ(this=exp.column(scope_column, table="l"), expression=exp.column("rd", table="r"))
@@ -262,12 +332,121 @@ def sources_select(
             )
             .from_(lines.copy().subquery("l", copy=False), copy=False)
             .join(_requests_table(chosen, "r"), on=on, copy=False)
-            .where(member, copy=False)
         )
     matched = parts[0]
     for part in parts[1:]:
         matched = exp.union(matched, part, distinct=False)
+    if heap is not None:
+        return _first_by_heap(matched, source, *heap)
+    return _first_by_window(matched)
 
+
+def source_names_select(source: str, column: str) -> exp.Select:
+    """The distinct values of a source column (file or sheet), missing first, in sort order: their
+    position is the code the heap key (``_first_by_heap``) uses."""
+    distinct = exp.select(exp.column(column)).distinct().from_(source, copy=False)
+    return (
+        exp.select(exp.column(column))
+        .from_(distinct.subquery("d", copy=False), copy=False)
+        .order_by(exp.Ordered(this=exp.column(column), nulls_first=True), copy=False)
+    )
+
+
+def source_rows_select(source: str) -> exp.Select:
+    """The smallest and largest source row (whether rows fit the heap key)."""
+    row = exp.column(SOURCE_ROW)
+    return exp.select(exp.alias_(exp.Min(this=row), "lo"), exp.alias_(exp.Max(this=row.copy()), "hi")).from_(
+        source, copy=False
+    )
+
+
+def _coded(source: str, column: str, alias: str) -> exp.Select:
+    """``column``'s distinct values with their position in ``source_names_select`` order."""
+    order = exp.Order(expressions=[exp.Ordered(this=exp.column(column), nulls_first=True)])
+    rank = exp.Sub(this=exp.Window(this=exp.RowNumber(), order=order), expression=exp.Literal.number(1))
+    distinct = exp.select(exp.column(column)).distinct().from_(source, copy=False)
+    return exp.select(
+        exp.alias_(exp.column(column), f"{alias}_name"), exp.alias_(rank, f"{alias}_code")
+    ).from_(distinct.subquery("d", copy=False), copy=False)
+
+
+def heap_key(
+    code_file: exp.Expression, code_sheet: exp.Expression, row: exp.Expression, sheets: int, span: int
+):
+    """(file, sheet, row) in source order as one BIGINT: ((file × sheets) + sheet) × span + row + 1."""
+    combined = exp.Add(
+        this=exp.Mul(this=code_file, expression=exp.Literal.number(sheets)), expression=code_sheet
+    )
+    shifted = exp.Add(
+        this=exp.Coalesce(this=row, expressions=[exp.Literal.number(-1)]), expression=exp.Literal.number(1)
+    )
+    return exp.Add(
+        this=exp.Mul(
+            this=exp.cast(exp.Paren(this=combined), exp.DataType.build("BIGINT")),
+            expression=exp.Literal.number(span),
+        ),
+        expression=shifted,
+    )
+
+
+def _first_by_heap(matched: exp.Expression, source: str, sheets: int, span: int) -> exp.Select:
+    """Per request: its line count and the ``MAX_SOURCE_LINES`` smallest source keys, one bounded heap
+    each (DuckDB ``arg_min(key, key, n)`` on a BIGINT key: linear in the lines, no sort). The key's
+    file and sheet parts are the names' positions in ``source_names_select`` order."""
+    files = _coded(source, SOURCE_FILE, "f").subquery("f", copy=False)
+    sheet_codes = _coded(source, SOURCE_SHEET, "s").subquery("s", copy=False)
+    keyed = (
+        exp.select(
+            exp.column(REQUEST, table="e"),
+            exp.alias_(
+                heap_key(
+                    exp.column("f_code", table="f"),
+                    exp.column("s_code", table="s"),
+                    exp.column(SOURCE_ROW, table="e"),
+                    sheets,
+                    span,
+                ),
+                SOURCE_KEY,
+            ),
+        )
+        .from_(matched.subquery("e", copy=False), copy=False)
+        .join(
+            files,
+            on=exp.NullSafeEQ(
+                this=exp.column(SOURCE_FILE, table="e"), expression=exp.column("f_name", table="f")
+            ),
+            copy=False,
+        )
+        .join(
+            sheet_codes,
+            on=exp.NullSafeEQ(
+                this=exp.column(SOURCE_SHEET, table="e"), expression=exp.column("s_name", table="s")
+            ),
+            copy=False,
+        )
+    )
+    key = exp.column(SOURCE_KEY)
+    grouped = (
+        exp.select(
+            exp.column(REQUEST),
+            exp.alias_(exp.Count(this=exp.Star()), SOURCE_TOTAL),
+            exp.alias_(
+                exp.ArgMin(this=key, expression=key.copy(), count=exp.Literal.number(MAX_SOURCE_LINES)),
+                _PICKED,
+            ),
+        )
+        .from_(keyed.subquery("k", copy=False), copy=False)
+        .group_by(exp.column(REQUEST), copy=False)
+    )
+    return exp.select(
+        exp.column(REQUEST),
+        exp.column(SOURCE_TOTAL),
+        exp.alias_(exp.Explode(this=exp.column(_PICKED)), SOURCE_KEY),
+    ).from_(grouped.subquery("g", copy=False), copy=False)
+
+
+def _first_by_window(matched: exp.Expression) -> exp.Select:
+    """Per request: count and the first ``MAX_SOURCE_LINES`` lines by a window ranking (Spark)."""
     # The first lines by a row number alone (no whole-partition frame), so Spark plans a per-request
     # top-N (WindowGroupLimit) instead of buffering a government finding's millions of lines in one
     # window partition (that ran out of heap at 10M lines); the totals are a plain GROUP BY.

@@ -7,7 +7,8 @@ differ if the engines disagree on the SQL itself — which the equivalence tests
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -15,14 +16,22 @@ from sqlglot import exp
 
 from ...rulebook import Rules
 from ...table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
-from ..classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN, compiled
+from ..classify import compiled
 from ..compare import GOVERNMENT, SCOPE_COLUMNS
+from ..double_count import double_counted_sql
 from ..evaluate import Evaluation, evaluate_summary
+from ..execution import needs_pefa
 from ..lineage import SourceRequest, describe_rows
 from ..seam import LineSummary, assemble
+from ..unclassified import LIST_COLUMNS, empty_summary, sort_summary
 from . import sql
 
 Run = Callable[[exp.Expression], pd.DataFrame]
+# Optional engine abilities (DuckDB has all three; without them the result is fetched whole):
+Materialize = Callable[[exp.Expression, str], None]  # keep a query's result as a table of that name
+Chunks = Callable[[exp.Expression], Iterator[pd.DataFrame]]  # a result in bounded chunks
+CopyParquet = Callable[[exp.Expression, Path], None]  # a result written as Parquet by the engine
+UNCLASSIFIED_TABLE = "unclassified_lines"
 
 
 class SqlLines:
@@ -35,8 +44,17 @@ class SqlLines:
         rules: Rules,
         engine: str,
         file_totals: Callable[[], pd.DataFrame] | None = None,
+        *,
+        materialize: Materialize | None = None,
+        chunks: Chunks | None = None,
+        copy_parquet: CopyParquet | None = None,
+        top_n_aggregate: bool = False,
     ) -> None:
         self.run = run
+        self.materialize = materialize
+        self.chunks = chunks
+        self.copy_parquet = copy_parquet
+        self.top_n_aggregate = top_n_aggregate  # arg_min(x, key, n): first source lines by a heap
         self.file_totals = file_totals  # per input file: file, lines, amount_fen (the load report)
         self.source = source
         self.rules = rules
@@ -47,11 +65,54 @@ class SqlLines:
         groups = self.run(sql.group_sums_select(self.compiled, self.source))
         return assemble(groups, self.compiled.ids)
 
-    def unclassified(self) -> pd.DataFrame:
-        lines = conform(self.run(sql.unclassified_select(self.compiled, self.source)))
-        lines[CATEGORIES_COLUMN] = pd.Categorical([""] * len(lines))
-        lines[CATEGORY_COUNT_COLUMN] = np.zeros(len(lines), dtype=np.int16)
-        return lines
+    def unclassified(self) -> SqlUnclassified:
+        return SqlUnclassified(self)
+
+    def pefa_sums(self) -> pd.DataFrame | None:
+        """What PEFA PI-1 / PI-2 read of the lines, one group-by in the engine (``sql.pefa_sums_select``)."""
+        if not needs_pefa(self.rules):
+            return None
+        return self.run(sql.pefa_sums_select(self.source))
+
+
+class SqlUnclassified:
+    """The unclassified lines kept in the engine: summary in SQL, the list streamed or copied.
+
+    With ``materialize`` they are selected once into a table (one classification scan) that the
+    summary, the CSV and the Parquet file all read; otherwise each reads the query."""
+
+    def __init__(self, lines: SqlLines) -> None:
+        self._lines = lines
+        self._source: str | None = None
+
+    def _table(self) -> exp.Expression:
+        lines = self._lines
+        query = sql.unclassified_select(lines.compiled, lines.source, LIST_COLUMNS)
+        if lines.materialize is None:
+            return query.subquery("u", copy=False)
+        if self._source is None:
+            lines.materialize(query, UNCLASSIFIED_TABLE)
+            self._source = UNCLASSIFIED_TABLE
+        return exp.to_table(self._source)
+
+    def _listed(self) -> exp.Select:
+        return exp.select(*[exp.column(c) for c in LIST_COLUMNS]).from_(self._table(), copy=False)
+
+    def summary(self) -> pd.DataFrame:
+        found = self._lines.run(sql.unclassified_summary_select(self._table()))
+        return sort_summary(found) if len(found) else empty_summary()
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        if self._lines.chunks is None:
+            yield self._lines.run(self._listed())
+            return
+        yield from self._lines.chunks(self._listed())
+
+    def write_parquet(self, path: Path) -> None:
+        if self._lines.copy_parquet is not None:
+            self._lines.copy_parquet(self._listed(), path)
+        else:
+            self._lines.run(self._listed()).to_parquet(path, index=False)
 
 
 class SqlLineage:
@@ -62,16 +123,28 @@ class SqlLineage:
         self._stage = stage
 
     def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]:
-        query = sql.sources_select(self._lines.compiled, self._lines.source, self._stage, requests)
+        lines = self._lines
+        heap = self._heap() if lines.top_n_aggregate else None
+        query = sql.sources_select(
+            lines.compiled, lines.source, self._stage, requests, heap[:2] if heap else None
+        )
         if query is None:
             return []
-        found = self._lines.run(query)
+        found = lines.run(query)
         out: list[tuple[str, int]] = [("", 0)] * len(requests)
         if found.empty:
             return out
-        file_codes, file_names = _codes(found[SOURCE_FILE])
-        sheet_codes, sheet_names = _codes(found[SOURCE_SHEET])
-        rows = pd.to_numeric(found[SOURCE_ROW]).fillna(-1).to_numpy(dtype=np.int64)
+        if heap is not None:
+            sheets, span, file_names, sheet_names = heap
+            key = found[sql.SOURCE_KEY].to_numpy(dtype=np.int64)
+            rows = key % span - 1
+            pair = key // span
+            file_codes, file_names = _decoded(pair // sheets, file_names)
+            sheet_codes, sheet_names = _decoded(pair % sheets, sheet_names)
+        else:
+            file_codes, file_names = _codes(found[SOURCE_FILE])
+            sheet_codes, sheet_names = _codes(found[SOURCE_SHEET])
+            rows = pd.to_numeric(found[SOURCE_ROW]).fillna(-1).to_numpy(dtype=np.int64)
         request = found[sql.REQUEST].to_numpy(dtype=np.int64)
         total = found[sql.SOURCE_TOTAL].to_numpy(dtype=np.int64)
         order = np.argsort(request, kind="stable")
@@ -85,6 +158,21 @@ class SqlLineage:
             )
             out[int(request[pick[0]])] = (text, count)
         return out
+
+    def _heap(self) -> tuple[int, int, list, list] | None:
+        """(sheet count, row span, file names, sheet names) of the heap key, or None when the key
+        would not fit a BIGINT (or rows are negative): then the window ranking is used."""
+        lines = self._lines
+        files = lines.run(sql.source_names_select(lines.source, SOURCE_FILE))[SOURCE_FILE].tolist()
+        sheets = lines.run(sql.source_names_select(lines.source, SOURCE_SHEET))[SOURCE_SHEET].tolist()
+        bounds = lines.run(sql.source_rows_select(lines.source)).iloc[0]
+        low, high = bounds["lo"], bounds["hi"]
+        if pd.notna(low) and int(low) < 0:
+            return None
+        span = (int(high) if pd.notna(high) else 0) + 2
+        if max(len(files), 1) * max(len(sheets), 1) * span >= 2**62:
+            return None
+        return max(len(sheets), 1), span, files, sheets
 
 
 class SqlDrill:
@@ -104,6 +192,16 @@ class SqlDrill:
         return conform(self._lines.run(query))
 
 
+def _decoded(codes: np.ndarray, names: list) -> tuple[np.ndarray, list[str]]:
+    """Heap-key codes (positions in the missing-first name list) as ``describe_rows`` codes: -1 for
+    missing, else the position among the present names (which keep their sort order)."""
+    missing_first = bool(names) and (
+        names[0] is None or (isinstance(names[0], float) and names[0] != names[0])
+    )
+    present = [str(n) for n in (names[1:] if missing_first else names)]
+    return (codes - 1 if missing_first else codes).astype(np.int64), present
+
+
 def _codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Codes in sorted-name order (as the pandas index's categoricals), -1 for NULL."""
     codes, names = pd.factorize(values.astype(object).where(values.notna(), None), sort=True)
@@ -114,6 +212,7 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
     """The whole evaluation of lines that stay in the SQL engine: sums, then the shared summary half."""
     rules = lines.rules
     stage = stage or rules.compare.stage
+    overlaps, twice = double_counted_sql(lines.run, lines.source, rules)
     return evaluate_summary(
         lines.line_summary(),
         rules,
@@ -121,5 +220,8 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         SqlLineage(lines, stage),
         unclassified=lines.unclassified(),
         drill=SqlDrill(lines),
+        pefa_sums=lines.pefa_sums(),
         engine=lines.engine,
+        overlaps=tuple(overlaps),
+        double_counted=twice,
     )
