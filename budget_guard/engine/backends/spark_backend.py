@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from ...errors import InputError, Place
 from ...rulebook import Rules
 from ...table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, schema
 from ..lineage import MAX_SOURCE_LINES
+from ..unclassified import CHUNK_LINES
 from . import spark_contract, spark_errors, sql
 from .duckdb_backend import table_files
 from .sql_engine import SqlLines
@@ -49,13 +50,18 @@ def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    builder = SparkSession.builder.master(master).appName(app_name)
+    # Under spark-submit the JVM is already there (PYSPARK_GATEWAY_PORT) with the submit's master and
+    # resources: use them, never --spark-master's default.
+    submitted = bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+    builder = SparkSession.builder.appName(app_name)
+    if not submitted:
+        builder = builder.master(master)
     builder = builder.config("spark.sql.session.timeZone", "UTC")
     builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
     # The sources of a finding are its first MAX_SOURCE_LINES lines: let Spark plan that row-number
     # filter as a per-partition top-N (its default threshold, 1000, is below our limit).
     builder = builder.config("spark.sql.optimizer.windowGroupLimitThreshold", str(MAX_SOURCE_LINES))
-    if not master.startswith("local"):
+    if submitted or not master.startswith("local"):
         return builder.getOrCreate()
     builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
     builder = builder.config("spark.ui.showConsoleProgress", "false")
@@ -127,9 +133,81 @@ def open_lines(
             )
         return pd.concat(parts, ignore_index=True)
 
-    lines = SqlLines(run, LINES_VIEW, rules, "spark", lambda: guarded(file_totals))
+    def materialize(query: exp.Expression, name: str) -> None:
+        """Keep a result (the unclassified lines) for the summary, the CSV and the Parquet file: one
+        classification scan; Spark keeps it in memory and spills to disk."""
+        from pyspark import StorageLevel
+
+        result = spark.sql(query.sql(dialect=DIALECT)).persist(StorageLevel.MEMORY_AND_DISK)
+        guarded(result.count)
+        result.createOrReplaceTempView(name)
+
+    def chunks(query: exp.Expression) -> Iterator[pd.DataFrame]:
+        """A result in bounded chunks: Spark hands the driver one partition at a time."""
+        for table_chunk in _arrow_chunks(spark.sql(query.sql(dialect=DIALECT)), guarded):
+            yield table_chunk.to_pandas()
+
+    def copy_parquet(query: exp.Expression, path: Path) -> None:
+        """A result written chunk by chunk as one Parquet file (the driver holds one chunk)."""
+        import pyarrow.parquet as pq
+
+        result = spark.sql(query.sql(dialect=DIALECT))
+        with pq.ParquetWriter(str(path), _arrow_schema(result.schema)) as writer:
+            for table_chunk in _arrow_chunks(result, guarded):
+                writer.write_table(table_chunk)
+
+    lines = SqlLines(
+        run,
+        LINES_VIEW,
+        rules,
+        "spark",
+        lambda: guarded(file_totals),
+        materialize=materialize,
+        chunks=chunks,
+        copy_parquet=copy_parquet,
+    )
     lines.connection = spark
     return lines
+
+
+def _arrow_schema(spark_schema: Any) -> Any:
+    """The Arrow schema of a result of canonical columns (text or 64-bit integers)."""
+    import pyarrow as pa
+    from pyspark.sql import types as T
+
+    return pa.schema(
+        [
+            pa.field(f.name, pa.int64() if isinstance(f.dataType, T.IntegralType) else pa.string())
+            for f in spark_schema.fields
+        ]
+    )
+
+
+def _arrow_chunks(result: Any, guarded: Callable[[Callable[[], Any]], Any]) -> Iterator[Any]:
+    """``result`` as Arrow tables of at most ``CHUNK_LINES`` rows, partition by partition
+    (``toLocalIterator``): never the whole result on the driver. At least one (maybe empty) table."""
+    import pyarrow as pa
+
+    schema_ = _arrow_schema(result.schema)
+    names = schema_.names
+    rows = guarded(lambda: result.toLocalIterator(prefetchPartitions=True))
+    batch: list[Any] = []
+    sent = False
+    while True:
+        row = guarded(lambda: next(rows, None))
+        if row is not None:
+            batch.append(row)
+        if batch and (row is None or len(batch) >= CHUNK_LINES):
+            columns = list(zip(*batch, strict=True))
+            yield pa.Table.from_arrays(
+                [pa.array(list(c), type=schema_.field(n).type) for c, n in zip(columns, names, strict=True)],
+                schema=schema_,
+            )
+            batch, sent = [], True
+        if row is None:
+            break
+    if not sent:
+        yield schema_.empty_table()
 
 
 def _read(spark: Any, paths: Sequence[str | Path], table: str | None) -> list[Any]:
