@@ -174,6 +174,48 @@ def test_convert_then_check_on_duckdb_gives_the_pandas_report(tmp_path):
     assert json.loads(duck_run.stdout.strip().splitlines()[-1])["lines"] == 1534
 
 
+def test_line_profile_for_great_expectations_is_computed_in_sql(tmp_path):
+    """GE validates the line profile, a group-by: DuckDB computes it in SQL with the same counts of
+    lines, negative, duplicate and missing-amount lines as pandas (duplicates and negatives present)."""
+    from budget_guard.engine.profile import PROFILE_COLUMNS, PROFILE_KEYS
+
+    table = scale_lines(3000, seed=5)
+    table = pd.concat([table, table.iloc[:40]], ignore_index=True)  # 40 lines twice: 80 duplicates
+    parquet = _parquet(table, tmp_path / "dups.parquet")
+    expected = evaluate(table, load_rules()).line_profile()
+    actual = evaluate_lines(duckdb_backend.open_lines([parquet], load_rules())).line_profile()
+
+    def ordered(frame):
+        plain = frame[list(PROFILE_COLUMNS)].astype(object)
+        plain = plain.where(plain.notna(), "∅").astype(str)
+        return plain.sort_values(list(PROFILE_KEYS)).to_numpy().tolist()
+
+    assert ordered(expected) == ordered(actual)
+    assert int(actual.duplicate_lines.sum()) == 80 and int(actual.negative_lines.sum()) > 0
+
+
+def test_check_with_ge_on_duckdb_validates_the_summary_as_pandas(tmp_path):
+    """--ge works with --engine duckdb: the same GE verdicts and statistics as the pandas run."""
+    shutil.copytree(SAMPLES["city"], tmp_path / "in")
+    assert _cli("convert", "in", "--out", "parquet", cwd=tmp_path).returncode == 0
+    a = _cli("check", "in", "--out", "a", "--format", "json", "--ge", "--json", cwd=tmp_path)
+    b = _cli("check", "parquet", "--engine", "duckdb", "--out", "b", "--format", "json", "--ge", cwd=tmp_path)
+    assert a.returncode == b.returncode == 1, b.stderr
+    ge = [
+        json.loads((tmp_path / d / "budget-guard-report.json").read_text(encoding="utf-8"))[
+            "great_expectations"
+        ]
+        for d in ("a", "b")
+    ]
+    assert ge[1]["suites"] and (tmp_path / "b" / "data_docs" / "index.html").exists()
+    for left, right in zip(ge[0]["suites"], ge[1]["suites"], strict=True):
+        assert (left["name"], left["success"], left["statistics"]) == (
+            right["name"],
+            right["success"],
+            right["statistics"],
+        )
+
+
 def test_check_engine_refuses_spreadsheets_with_a_clear_line(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"")
     run = _cli("check", "x.xlsx", "--engine", "duckdb", "--out", "o", cwd=tmp_path)

@@ -79,50 +79,63 @@ def double_counted(
     overlaps = classification_overlaps(table) if overlaps is None else overlaps
     if not overlaps:
         return empty_double_counted()
-    sheet = table[SOURCE_SHEET].astype("object").fillna("").astype(str).to_numpy()
-    file = table[SOURCE_FILE].astype("object").astype(str).to_numpy()
-    department = table[DEPARTMENT].astype("object").astype(str).to_numpy()
-    year = table[YEAR].to_numpy()
-    stage = table[STAGE].astype("object").astype(str).to_numpy()
-    sides: list[tuple[ClassificationOverlap, np.ndarray, np.ndarray]] = []
-    involved = np.zeros(len(table), dtype=bool)
-    for overlap in overlaps:
-        in_group = (department == overlap.department) & (year == overlap.year) & (stage == overlap.stage)
-        func = in_group & _in_sheets(file, sheet, overlap.func_tables)
-        econ = in_group & _in_sheets(file, sheet, overlap.econ_tables)
-        sides.append((overlap, func, econ))
-        involved |= func | econ
-    subset = table.loc[involved]
+    # which overlap and side (功能 0 / 经济 1) each line of an overlapping sheet belongs to: one merge
+    sheets = pd.DataFrame(
+        [
+            (o.department, o.year, o.stage, file, sheet, i, side)
+            for i, o in enumerate(overlaps)
+            for side, tables in ((0, o.func_tables), (1, o.econ_tables))
+            for file, sheet in tables
+        ],
+        columns=[DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET, "_overlap", "_side"],
+    )
+    candidates = table.loc[
+        table[DEPARTMENT].isin(sheets[DEPARTMENT].unique()).to_numpy()
+        & table[YEAR].isin(sheets[YEAR].unique()).to_numpy()
+    ]
+    keys = pd.DataFrame(
+        {
+            DEPARTMENT: candidates[DEPARTMENT].astype("object").astype(str).to_numpy(),
+            YEAR: candidates[YEAR].to_numpy(dtype=np.int64),
+            STAGE: candidates[STAGE].astype("object").astype(str).to_numpy(),
+            SOURCE_FILE: candidates[SOURCE_FILE].astype("object").astype(str).to_numpy(),
+            SOURCE_SHEET: candidates[SOURCE_SHEET].astype("object").fillna("").astype(str).to_numpy(),
+            "_position": np.arange(len(candidates)),
+        }
+    )
+    matched = keys.merge(sheets, on=[DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET], how="inner")
+    if matched.empty:
+        return empty_double_counted()
+    subset = candidates.iloc[matched["_position"].to_numpy()]
     membership = classify(subset, rules)
     amounts = subset[AMOUNT_FEN].to_numpy(dtype=np.int64)
+    groups = [matched["_overlap"].to_numpy(), matched["_side"].to_numpy()]
     rows = []
-    for overlap, func, econ in sides:
-        func_sub, econ_sub = func[involved], econ[involved]
-        for category in rules.categories:
-            member = membership[category.id].to_numpy(dtype=bool)
-            func_fen = int(amounts[member & func_sub].sum())
-            econ_fen = int(amounts[member & econ_sub].sum())
-            if func_fen and econ_fen:
-                rows.append(
-                    {
-                        STAGE: overlap.stage,
-                        DEPARTMENT: overlap.department,
-                        YEAR: overlap.year,
-                        CATEGORY: category.id,
-                        FUNC_FEN: func_fen,
-                        ECON_FEN: econ_fen,
-                        FUNC_TABLES: table_names(overlap.func_tables),
-                        ECON_TABLES: table_names(overlap.econ_tables),
-                    }
-                )
-    return pd.DataFrame(rows, columns=list(DOUBLE_COUNTED_COLUMNS)) if rows else empty_double_counted()
-
-
-def _in_sheets(file: np.ndarray, sheet: np.ndarray, sheets: tuple[tuple[str, str], ...]) -> np.ndarray:
-    mask = np.zeros(len(file), dtype=bool)
-    for f, s in sheets:
-        mask |= (file == f) & (sheet == s)
-    return mask
+    for category in rules.categories:
+        member = membership[category.id].to_numpy(dtype=bool)
+        if not member.any():
+            continue
+        sums = pd.Series(np.where(member, amounts, 0)).groupby(groups).sum().unstack(fill_value=0)
+        if sums.shape[1] < 2:
+            continue
+        for i in sums.index[(sums[0] != 0) & (sums[1] != 0)]:
+            overlap = overlaps[int(i)]
+            rows.append(
+                {
+                    STAGE: overlap.stage,
+                    DEPARTMENT: overlap.department,
+                    YEAR: overlap.year,
+                    CATEGORY: category.id,
+                    FUNC_FEN: int(sums.at[i, 0]),
+                    ECON_FEN: int(sums.at[i, 1]),
+                    FUNC_TABLES: table_names(overlap.func_tables),
+                    ECON_TABLES: table_names(overlap.econ_tables),
+                }
+            )
+    if not rows:
+        return empty_double_counted()
+    found = pd.DataFrame(rows, columns=list(DOUBLE_COUNTED_COLUMNS))
+    return found.sort_values([STAGE, DEPARTMENT, YEAR], kind="stable").reset_index(drop=True)
 
 
 def _hits(found: pd.DataFrame, stage: str) -> set[tuple[str, str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -28,6 +29,7 @@ from .execution import execution, execution_findings, needs_pefa, pefa, pefa_sum
 from .findings import build_findings, completeness_findings, sort_findings
 from .grade import LEVEL, empty_category_rows, grade
 from .lineage import Lineage, SourceIndex
+from .profile import line_profile
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .scope_label import with_government_label
@@ -79,12 +81,22 @@ class Evaluation:
     # 预算执行: 决算 against the year's budget per scope × category × year, and PEFA PI-1/PI-2 per scope × year
     execution: pd.DataFrame = field(default_factory=pd.DataFrame)
     pefa: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The line profile GE validates (engine/profile.py), from the engine that keeps the lines.
+    profiler: Callable[[], pd.DataFrame] | None = None
     # The unclassified lines as reports read them: summary, list in chunks, Parquet (every engine).
     unclassified_list: UnclassifiedLines = field(default_factory=lambda: FrameUnclassified(pd.DataFrame()))
     # Department-years read both by 功能分类 and by 经济分类 (ingest.overlap.ClassificationOverlap),
     # and the category cells among them that add both tables (engine/double_count.py): red findings.
     overlaps: tuple = field(default=())
     double_counted: pd.DataFrame = field(default_factory=empty_double_counted)
+
+    def line_profile(self) -> pd.DataFrame:
+        """The line profile (``engine/profile.py``): from the lines in memory or the engine's query."""
+        if self.lines is not None:
+            return line_profile(self.lines)
+        if self.profiler is None:
+            raise LookupError("this evaluation has no engine to profile its lines on")
+        return self.profiler()
 
     @property
     def baseline_stage(self) -> str:
@@ -272,6 +284,7 @@ def evaluate_summary(
     pefa_sums: pd.DataFrame | None = None,
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
+    profiler: Callable[[], pd.DataFrame] | None = None,
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -314,6 +327,7 @@ def evaluate_summary(
         findings=findings,
         unclassified=unclassified if in_memory else None,
         unclassified_list=unclassified_list,
+        profiler=profiler,
         reconciliation=reconcile(summary),
         notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
         line_summary=summary,

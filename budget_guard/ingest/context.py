@@ -83,7 +83,10 @@ def department_in_text(text: str) -> str | None:
 
 def title_lines(grid: pd.DataFrame, before_row: int) -> list[tuple[int, int, str]]:
     """Non-empty cells above the header as ``(row, column position, text)``."""
-    top = grid.loc[grid.index < before_row]
+    if grid.index.is_monotonic_increasing:  # rows are numbered top down: the rows above are a slice
+        top = grid.iloc[: int(grid.index.searchsorted(before_row, side="left"))]
+    else:
+        top = grid.loc[grid.index < before_row]
     out = []
     for row, values in top.iterrows():
         for position, value in enumerate(values.tolist()):

@@ -7,6 +7,7 @@ whitespace normalised, so ``因公出国(境)费用`` matches ``因公出国（�
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..codes import CodeBook, normalise_name
@@ -17,11 +18,14 @@ def unknown_code_problems(
     codes: pd.Series, kind: str, book: CodeBook, *, file: str, sheet: str | None, column: str | None
 ) -> list[Problem]:
     """One ``code-unknown`` notice per distinct code missing from the dictionary (``codes`` indexed by source row)."""
-    present = codes.dropna()
-    if present.empty:
-        return []
-    unknown = present[~present.astype(str).isin(book.names[kind].keys())]
-    first_rows = unknown.groupby(unknown.astype(str), sort=False).apply(lambda s: s.index[0])
+    if isinstance(codes.dtype, pd.CategoricalDtype):
+        first_rows = _first_unknown_rows(codes, book.names[kind])
+    else:
+        present = codes.dropna()
+        if present.empty:
+            return []
+        unknown = present[~present.astype(str).isin(book.names[kind].keys())]
+        first_rows = unknown.groupby(unknown.astype(str), sort=False).apply(lambda s: s.index[0])
     return [
         Problem(
             "code-unknown",
@@ -33,6 +37,24 @@ def unknown_code_problems(
         )
         for code, row in first_rows.items()
     ]
+
+
+def _first_unknown_rows(codes: pd.Series, known: dict[str, object]) -> pd.Series:
+    """Per distinct unknown code (first appearance order): the index label of its first line.
+
+    Decided once per category, then found with the integer codes: no text per line.
+    """
+    categories = [str(c) for c in codes.cat.categories]
+    unknown = np.array([c not in known for c in categories] + [False], dtype=bool)
+    positions = codes.cat.codes.to_numpy()
+    lines = np.flatnonzero(unknown[positions])
+    if not len(lines):
+        return pd.Series(dtype=object)
+    _, first = np.unique(positions[lines], return_index=True)
+    first_lines = np.sort(lines[first])
+    return pd.Series(
+        codes.index[first_lines], index=[categories[positions[line]] for line in first_lines], dtype=object
+    )
 
 
 def name_mismatch_problems(

@@ -32,8 +32,9 @@ def duplicate_problems(table: pd.DataFrame) -> list[Problem]:
     """One warning per repeated line, naming the row (and file/sheet when different) of its first occurrence."""
     if table.empty:
         return []
-    group = line_key(table, DUPLICATE_KEY)
-    _, first_of_group, group = np.unique(group, return_index=True, return_inverse=True)
+    # groups numbered in order of appearance: group k first appears where the running maximum reaches k
+    group, _ = pd.factorize(line_key(table, DUPLICATE_KEY))
+    first_of_group = np.flatnonzero(np.diff(np.maximum.accumulate(group), prepend=-1) > 0)
     first_position = first_of_group[group]
     repeats = np.flatnonzero(first_position != np.arange(len(table)))
     if not len(repeats):

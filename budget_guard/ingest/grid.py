@@ -304,6 +304,13 @@ def _as_grid(frame: pd.DataFrame) -> pd.DataFrame:
     return grid
 
 
+def top_rows(grid: pd.DataFrame, count: int) -> list[tuple[object, list[object]]]:
+    """The first ``count`` rows as ``(row number, cells)``: ``grid.loc[row].tolist()`` for each, read in
+    one conversion instead of one cross-section of every column per row."""
+    head = grid.iloc[:count]
+    return list(zip(head.index, head.astype(object).to_numpy().tolist(), strict=True))
+
+
 def column_letter(position: int) -> str:
     """0 → A, 25 → Z, 26 → AA: how a spreadsheet names a column."""
     letters = ""

@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..problems import Problem
 from ..table import DEPARTMENT, ECON_CODE, FUNC_CODE, ITEM
-from .grid import column_letter
+from .grid import column_letter, top_rows
 from .header_row import match_header_row
 from .headers import AMOUNT, long_field
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW, UNIT
@@ -49,8 +49,8 @@ class LongHeader:
 
 def find_header(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> LongHeader | None:
     """The first row (within the first 30) naming an amount column and a code or department column."""
-    for row in grid.index[:HEADER_SCAN_ROWS]:
-        match = match_header_row(grid.loc[row].tolist(), row, long_field, file, sheet)
+    for row, cells in top_rows(grid, HEADER_SCAN_ROWS):
+        match = match_header_row(cells, row, long_field, file, sheet)
         fields, labels, problems, ignored = match.fields, match.labels, match.problems, match.ignored
         unit = match.stated_units.get(AMOUNT)
         others = {FUNC_CODE, ECON_CODE, DEPARTMENT} & fields.keys()

@@ -166,8 +166,26 @@ def _digits_to_fen(text: pa.Array | pa.ChunkedArray, decimals: int) -> tuple[np.
     """Plain numbers (``-1234.5678``, no NA) → fen by moving the decimal point ``decimals`` places,
     rounding half away from zero; and whether a digit other than 0 lies below the fen.
 
-    Every step is a pyarrow kernel on the whole column (no Python per cell, no pandas wrapper).
+    Every step is a pyarrow kernel on the whole column (no Python per cell, no pandas wrapper). The
+    usual cell has no digits below the fen (``838096.00``): its digits without the point are the
+    amount, scaled by the missing decimal places; only the others are split and rounded.
     """
+    point = _numpy(pc.find_substring(text, "."), np.int64)
+    places = np.where(point >= 0, _numpy(pc.binary_length(text), np.int64) - point - 1, 0)
+    exact = places <= decimals
+    if not exact.all():
+        value = np.zeros(len(text), dtype=np.int64)
+        below_fen = np.zeros(len(text), dtype=bool)
+        if exact.any():
+            value[exact], _ = _digits_to_fen(pc.filter(text, pa.array(exact)), decimals)
+        value[~exact], below_fen[~exact] = _split_to_fen(pc.filter(text, pa.array(~exact)), decimals)
+        return value, below_fen
+    digits = _numpy(pc.cast(pc.replace_substring(text, ".", ""), pa.int64()), np.int64)
+    return digits * 10 ** (decimals - places), np.zeros(len(text), dtype=bool)
+
+
+def _split_to_fen(text: pa.Array | pa.ChunkedArray, decimals: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_digits_to_fen`` for numbers with digits below the fen: whole and fraction apart, half up."""
     negative = pc.starts_with(text, "-")
     body = pc.utf8_ltrim(text, characters="-")
     # one point at most: append one and split at the first, so "12" and "12.5" both give two parts

@@ -175,29 +175,36 @@ PROFILE_COLUMNS = (
 
 def sheet_profile(table: pd.DataFrame) -> pd.DataFrame:
     """Per department × year × stage × sheet (only groups fed by two or more sheets): how many coded
-    lines carry a 功能 / 经济 code, of which expense type, and their amount."""
+    lines carry a 功能 / 经济 code, of which expense type, and their amount. Grouped on the
+    columns as they are (categoricals: integer codes), so a big table costs a few vector passes."""
     crowded = crowded_lines(table)
     if not crowded.any():
         return pd.DataFrame({c: pd.Series(dtype=object) for c in PROFILE_COLUMNS})
     coded = (table[FUNC_CODE].notna() | table[ECON_CODE].notna() | table[GOV_ECON_CODE].notna()).to_numpy()
     part = table.loc[crowded & coded]
-    types = part[EXPENSE_TYPE].astype("object")
+    types = part[EXPENSE_TYPE]
     frame = pd.DataFrame(
         {
-            DEPARTMENT: part[DEPARTMENT].astype("object").astype(str),
-            YEAR: part[YEAR].astype("int64"),
-            STAGE: part[STAGE].astype("object").astype(str),
-            SOURCE_FILE: part[SOURCE_FILE].astype("object").astype(str),
-            SOURCE_SHEET: part[SOURCE_SHEET].astype("object").fillna("").astype(str),
-            FUNC_LINES: part[FUNC_CODE].notna().astype("int64"),
-            ECON_LINES: part[ECON_CODE].notna().astype("int64"),
-            BASIC_LINES: (types == "基本支出").astype("int64"),
-            PROJECT_LINES: (types == "项目支出").astype("int64"),
-            UNTYPED_LINES: types.isna().astype("int64"),
-            AMOUNT_FEN: part[AMOUNT_FEN].astype("int64"),
-        }
+            DEPARTMENT: part[DEPARTMENT],
+            YEAR: part[YEAR],
+            STAGE: part[STAGE],
+            SOURCE_FILE: part[SOURCE_FILE],
+            SOURCE_SHEET: part[SOURCE_SHEET],
+            FUNC_LINES: part[FUNC_CODE].notna().to_numpy(dtype=np.int64),
+            ECON_LINES: part[ECON_CODE].notna().to_numpy(dtype=np.int64),
+            BASIC_LINES: (types == "基本支出").to_numpy(dtype=np.int64),
+            PROJECT_LINES: (types == "项目支出").to_numpy(dtype=np.int64),
+            UNTYPED_LINES: types.isna().to_numpy(dtype=np.int64),
+            AMOUNT_FEN: part[AMOUNT_FEN].to_numpy(dtype=np.int64),
+        },
+        index=part.index,
     )
-    return frame.groupby(list(PROFILE_KEYS), as_index=False, sort=False).sum()
+    out = frame.groupby(list(PROFILE_KEYS), as_index=False, sort=False, observed=True, dropna=False).sum()
+    for column in (DEPARTMENT, STAGE, SOURCE_FILE):
+        out[column] = out[column].astype("object").astype(str)
+    out[SOURCE_SHEET] = out[SOURCE_SHEET].astype("object").fillna("").astype(str)
+    out[YEAR] = out[YEAR].astype("int64")
+    return out[list(PROFILE_COLUMNS)]
 
 
 def _profile_types(row) -> frozenset[str]:
@@ -213,6 +220,12 @@ def overlaps_from_profile(profile: pd.DataFrame) -> list[ClassificationOverlap]:
     out = []
     if profile.empty:
         return out
+    # only groups with a 功能-only sheet and an 经济-only sheet can overlap: filter them in one pass
+    func_only = (profile[FUNC_LINES] > 0) & (profile[ECON_LINES] == 0)
+    econ_only = (profile[ECON_LINES] > 0) & (profile[FUNC_LINES] == 0)
+    keys = [profile[DEPARTMENT], profile[YEAR], profile[STAGE]]
+    both = func_only.groupby(keys).transform("any") & econ_only.groupby(keys).transform("any")
+    profile = profile.loc[both.to_numpy()]
     for (department, year, stage), group in profile.groupby([DEPARTMENT, YEAR, STAGE], sort=False):
         if len(group) < 2:
             continue

@@ -60,17 +60,23 @@ def first_text(grid: pd.DataFrame) -> pd.Series:
 
 
 def is_subtotal(series: pd.Series) -> pd.Series:
-    """合计/小计/总计/其中 labels. A cheap substring test first, so a million item names cost one pass."""
-    text = series.astype(TEXT)
+    """合计/小计/总计/其中 labels, decided once per distinct cell text (a column of a million item names
+    holds far fewer distinct ones), with a cheap substring test before the pattern."""
+    codes, uniques = pd.factorize(series.astype(TEXT), use_na_sentinel=True)
+    per_value = _subtotal_values(pd.Series(uniques, dtype=TEXT))
+    return pd.Series(np.append(per_value, False)[codes], index=series.index)
+
+
+def _subtotal_values(text: pd.Series) -> np.ndarray:
     cells = pa.array(text.array)
     candidate = pc.or_(pc.match_substring(cells, "计"), pc.match_substring(cells, "其中"))
-    candidate = pd.Series(candidate.fill_null(False).to_numpy(zero_copy_only=False), index=series.index)
-    out = pd.Series(False, index=series.index)
+    candidate = pd.Series(candidate.fill_null(False).to_numpy(zero_copy_only=False), index=text.index)
+    out = pd.Series(False, index=text.index)
     if candidate.any():
         out[candidate] = (
             squeeze(text[candidate]).str.contains(SUBTOTAL_PATTERN, regex=True).fillna(False).to_numpy()
         )
-    return out.astype(bool)
+    return out.to_numpy(dtype=bool)
 
 
 def note_rows(grid: pd.DataFrame) -> pd.Series:

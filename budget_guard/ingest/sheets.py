@@ -433,7 +433,8 @@ def _unknown_codes(
         return []
     out = []
     for column, kind in ((FUNC_CODE, FUNC), (ECON_CODE, ECON)):
-        codes = pd.Series(lines[column].to_numpy(), index=lines["source_row"].to_numpy())
+        # the column's own array: a categorical stays one (its codes are checked per category)
+        codes = pd.Series(lines[column].array, index=lines["source_row"].to_numpy())
         out += unknown_code_problems(
             codes, kind, options.codebook, file=file, sheet=sheet, column=labels.get(column)
         )

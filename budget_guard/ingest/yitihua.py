@@ -42,7 +42,7 @@ from ..table import (
     UNIT_CODE,
     YEAR,
 )
-from .grid import TEXT
+from .grid import TEXT, top_rows
 from .header_row import match_header_row
 from .headers import normalise_header
 from .lines import AMOUNT_LABEL, AMOUNT_TEXT, ROW
@@ -148,8 +148,8 @@ class YitihuaHeader:
 
 def find_header(grid: pd.DataFrame, file: str = "", sheet: str | None = None) -> YitihuaHeader | None:
     """The first row naming a phase amount column, a 单位 and a classification code."""
-    for row in grid.index[:HEADER_SCAN_ROWS]:
-        match = match_header_row(grid.loc[row].tolist(), row, yitihua_field, file, sheet)
+    for row, cells in top_rows(grid, HEADER_SCAN_ROWS):
+        match = match_header_row(cells, row, yitihua_field, file, sheet)
         fields, labels, problems, ignored = match.fields, match.labels, match.problems, match.ignored
         units = {u for f, u in match.stated_units.items() if f in PHASE_STAGES and u}
         phases = PHASE_STAGES.keys() & fields.keys()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,18 +32,17 @@ import pandas as pd
 from ..engine.compare import CATEGORY, CHANGE_RATE, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
 from ..engine.evaluate import Evaluation
 from ..engine.grade import COMPLIANT, REASON, SHORTFALL, WRONG_DIRECTION
+from ..engine.profile import DUPLICATE_LINES, MISSING_AMOUNTS, NEGATIVE_LINES, PROFILE_KEYS
 from ..rulebook import Direction, Rules
 from ..safety import replace_dir, temp_dir_for
 from ..table import (
     AMOUNT_FEN,
-    DEPARTMENT,
     ECON_CODE,
     ECON_CODE_PATTERN,
     EXPENSE_TYPE,
     EXPENSE_TYPES,
     FUNC_CODE,
     FUNC_CODE_PATTERN,
-    ITEM,
     MAX_YEAR,
     MIN_YEAR,
     REQUIRED,
@@ -56,23 +56,6 @@ GUARDRAIL_SUITE = "budget_guard.guardrails"
 DATA_DOCS_DIR = "data_docs"
 DATA_DOCS_SITE = "budget_guard"
 NEGATIVE_AMOUNTS_MOSTLY = 0.99  # at most 1 % of the lines may be negative (红字冲销), as a warning
-# The line profile: what one of its rows stands for, and what it counts.
-PROFILE_KEYS: tuple[str, ...] = (DEPARTMENT, YEAR, STAGE, FUNC_CODE, ECON_CODE, EXPENSE_TYPE)
-LINES = "lines"
-NEGATIVE_LINES = "negative_lines"
-DUPLICATE_LINES = "duplicate_lines"
-MISSING_AMOUNTS = "missing_amounts"
-# What makes two lines the same line (the problem catalogue's ``duplicate-line``).
-DUPLICATE_KEY: tuple[str, ...] = (
-    DEPARTMENT,
-    YEAR,
-    STAGE,
-    FUNC_CODE,
-    ECON_CODE,
-    ITEM,
-    EXPENSE_TYPE,
-    AMOUNT_FEN,
-)
 # The guardrail batch: few columns, because GE's pandas row conditions cost grows with the width.
 GUARDRAIL_COLUMNS: tuple[str, ...] = (
     SCOPE_TYPE,
@@ -145,34 +128,9 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def contract_frame(evaluation: Evaluation) -> pd.DataFrame:
-    """The line profile the contract suite validates: one row per distinct key combination.
-
-    Missing values are kept as their own group (so a line without a department still fails the
-    not-null expectation); duplicates are lines that share every ``DUPLICATE_KEY`` value with
-    another line (both count, as GE's compound-uniqueness check counts them).
-    """
-    lines = evaluation.lines
-    keys = [c for c in PROFILE_KEYS if c in lines.columns]
-    amount = pd.to_numeric(lines[AMOUNT_FEN], errors="coerce") if AMOUNT_FEN in lines.columns else None
-    dup_key = [c for c in DUPLICATE_KEY if c in lines.columns]
-    counts = pd.DataFrame(
-        {
-            NEGATIVE_LINES: (amount < 0).to_numpy() if amount is not None else False,
-            DUPLICATE_LINES: lines.duplicated(subset=dup_key, keep=False).to_numpy() if dup_key else False,
-            MISSING_AMOUNTS: amount.isna().to_numpy() if amount is not None else True,
-        },
-        index=lines.index,
-    )
-    grouped = pd.concat([lines[keys], counts], axis=1).groupby(keys, observed=True, dropna=False, sort=False)
-    profile = grouped.agg(
-        **{
-            LINES: (NEGATIVE_LINES, "size"),
-            NEGATIVE_LINES: (NEGATIVE_LINES, "sum"),
-            DUPLICATE_LINES: (DUPLICATE_LINES, "sum"),
-            MISSING_AMOUNTS: (MISSING_AMOUNTS, "sum"),
-        }
-    ).reset_index()
-    return _plain(profile)
+    """The line profile the contract suite validates (``engine/profile.py``), computed by the engine
+    that has the lines: pandas in memory, SQL on DuckDB / Spark."""
+    return _plain(evaluation.line_profile())
 
 
 def guardrail_frame(evaluation: Evaluation) -> pd.DataFrame:
@@ -242,11 +200,24 @@ def guardrail_expectations(gxe: Any, rules: Rules, years: list[int]) -> list[Any
 
 
 def _quiet_gx() -> Any:
-    """Import GE lazily, with analytics off and its logging kept out of our stderr."""
+    """Import GE lazily, with analytics off and its logging kept out of our stderr.
+
+    GE validates pandas frames here. Its import also loads pyspark when that is installed (for its
+    Spark datasources; ~0.5 s, with scipy and pyspark.ml): unless a Spark run already loaded it,
+    pyspark is hidden while GE is imported, so GE records it as absent; it stays importable after.
+    """
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
-    import great_expectations as gx
+    if "great_expectations" in sys.modules or "pyspark" in sys.modules:
+        import great_expectations as gx
 
+        return gx
+    sys.modules["pyspark"] = None  # type: ignore[assignment]  # "import pyspark" raises ImportError
+    try:
+        import great_expectations as gx
+    finally:
+        if sys.modules.get("pyspark", 0) is None:
+            del sys.modules["pyspark"]
     return gx
 
 
@@ -332,7 +303,7 @@ def run_expectations(evaluation: Evaluation, out_dir: str | Path) -> GeOutcome:
     guard_df = guardrail_frame(evaluation)
     years = sorted(int(y) for y in guard_df[YEAR].unique()) if len(guard_df) else []
     batches = {
-        CONTRACT_SUITE: ("line_profile", contract_df, contract_expectations(gxe, len(evaluation.lines))),
+        CONTRACT_SUITE: ("line_profile", contract_df, contract_expectations(gxe, evaluation.line_count)),
         GUARDRAIL_SUITE: ("summary", guard_df, guardrail_expectations(gxe, evaluation.rules, years)),
     }
     suites = []

@@ -38,6 +38,8 @@ from ...table import (
 )
 from ..execution import CLASS_LENGTH, ECON_CLASS, FUNC_CLASS, PEFA_KEYS, PEFA_STAGES
 from ..lineage import MAX_SOURCE_LINES
+from ..profile import DUPLICATE_KEY, DUPLICATE_LINES, MISSING_AMOUNTS, NEGATIVE_LINES, PROFILE_KEYS
+from ..profile import LINES as PROFILE_LINES
 from ..seam import (
     AMOUNT_PREFIX,
     CATEGORY_SUM_FEN,
@@ -169,6 +171,39 @@ def unclassified_summary_select(source: str | exp.Expression) -> exp.Select:
         .from_(source, copy=False)
         .group_by(*[k.copy() for k in keys], copy=False)
         .order_by(*[exp.Ordered(this=k.copy(), nulls_first=False) for k in keys], copy=False)
+    )
+
+
+def line_profile_select(source: str) -> exp.Select:
+    """The line profile (``engine/profile.py``) as two group-bys: lines by ``DUPLICATE_KEY`` (a group
+    of two or more is duplicate lines), then by ``PROFILE_KEYS``."""
+    n, zero = exp.column("n"), exp.Literal.number(0)
+    amount = exp.column(AMOUNT_FEN)
+    inner = (
+        exp.select(
+            *[exp.column(c) for c in DUPLICATE_KEY],
+            exp.alias_(exp.Count(this=exp.Star()), "n"),
+        )
+        .from_(source, copy=False)
+        .group_by(*[exp.column(c) for c in DUPLICATE_KEY], copy=False)
+    )
+    counted = {
+        PROFILE_LINES: n.copy(),
+        NEGATIVE_LINES: exp.If(this=exp.LT(this=amount.copy(), expression=zero), true=n.copy(), false=zero),
+        DUPLICATE_LINES: exp.If(
+            this=exp.GT(this=n.copy(), expression=exp.Literal.number(1)), true=n.copy(), false=zero.copy()
+        ),
+        MISSING_AMOUNTS: exp.If(
+            this=exp.Is(this=amount.copy(), expression=exp.null()), true=n.copy(), false=zero.copy()
+        ),
+    }
+    return (
+        exp.select(
+            *[exp.column(c) for c in PROFILE_KEYS],
+            *[exp.alias_(_bigint_sum(value), name) for name, value in counted.items()],
+        )
+        .from_(inner.subquery("d", copy=False), copy=False)
+        .group_by(*[exp.column(c) for c in PROFILE_KEYS], copy=False)
     )
 
 

@@ -221,6 +221,7 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         unclassified=lines.unclassified(),
         drill=SqlDrill(lines),
         pefa_sums=lines.pefa_sums(),
+        profiler=lambda: lines.run(sql.line_profile_select(lines.source)),
         engine=lines.engine,
         overlaps=tuple(overlaps),
         double_counted=twice,
