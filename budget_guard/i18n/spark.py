@@ -70,7 +70,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "a Spark job on the input failed: {detail}",
     ),
     "spark.hint.query_failed": (
-        "用 --lang en 重跑可看到 Spark 的错误类别和原文",
+        "以英文界面（--lang 选英文）重跑可看到 Spark 的错误类别和原文",
         "the message quotes Spark's error class and text",
     ),
     # -- the data contract (table.py's pandera schema) on Spark (spark_contract.py) --------------------
