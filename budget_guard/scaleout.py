@@ -7,11 +7,14 @@ schema so a large job reads its spreadsheets once (``budget-guard convert``).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .engine.backends import DEFAULT_ENGINE, ENGINES
 from .engine.backends.sql_engine import SqlLines, evaluate_lines
@@ -20,7 +23,7 @@ from .errors import InputError, Place
 from .ingest.result import READ, FileReport, LoadResult, SheetReport
 from .rulebook import Rules
 from .safety import atomic_write_bytes, excel_cell
-from .table import COLUMNS
+from .table import AMOUNT_FEN, COLUMNS, DEPARTMENT, SOURCE_ROW, STAGE, YEAR
 
 CONVERTED_NAME = "lines.parquet"
 CANONICAL_LAYOUT = "canonical"  # a table already in the canonical columns (convert's output)
@@ -81,39 +84,106 @@ def evaluate_tables(
 
 @dataclass(frozen=True)
 class Converted:
-    """What ``convert`` wrote: the dataset, the rejected rows beside it, and what was read."""
+    """What ``convert`` wrote: the dataset, the rejected rows beside it, and what was read.
+
+    ``lines`` is how many lines the dataset holds (a streamed conversion keeps no table in memory);
+    ``shared_keys`` the department × year × stage groups that came from more than one file when
+    streaming (cross-file steps — repeats, second sources — ran within each file only for them)."""
 
     dataset: Path
     rejected: Path | None
     load: LoadResult
+    lines: int = 0
+    shared_keys: tuple[tuple[str, int, str], ...] = ()
 
 
-def convert(inputs: Sequence[str | Path], out_dir: str | Path) -> Converted:
+_INTEGER_COLUMNS = (YEAR, AMOUNT_FEN, SOURCE_ROW)
+PARQUET_SCHEMA = pa.schema([(c, pa.int64() if c in _INTEGER_COLUMNS else pa.string()) for c in COLUMNS])
+
+
+def _plain_lines(table: pd.DataFrame) -> pa.Table:
+    """Canonical lines as an Arrow table of the dataset's fixed schema (text as strings, integers)."""
+    frame = table[list(COLUMNS)].copy()
+    for column in frame.columns:
+        if column in _INTEGER_COLUMNS:
+            frame[column] = frame[column].astype("Int64")
+        else:
+            values = frame[column].astype(object)
+            frame[column] = values.where(values.notna(), None)
+    return pa.Table.from_pandas(frame, schema=PARQUET_SCHEMA, preserve_index=False).replace_schema_metadata(
+        None
+    )
+
+
+def _write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
+    if not len(rejected):
+        return None
+    path = out / REJECTED_NAME
+    safe = rejected.map(excel_cell)  # a clerk opens it in Excel: no formula runs
+    atomic_write_bytes(path, safe.to_csv(index=False).encode("utf-8-sig"))
+    return path
+
+
+def _no_files(inputs: Sequence[str | Path]) -> InputError:
+    return InputError(
+        "没有找到可读取的表格文件（.csv .xlsx .xls）",
+        "no spreadsheet files found (.csv .xlsx .xls)",
+        Place(file=", ".join(str(p) for p in inputs)),
+    )
+
+
+def convert(inputs: Sequence[str | Path], out_dir: str | Path, *, stream: bool = False) -> Converted:
     """Read spreadsheets (every layout ``read_budget`` knows) and write their canonical lines as Parquet.
 
     The dataset is ``OUT/lines.parquet`` (canonical columns, source file/sheet/row kept, so findings
     still name their rows); rows that were rejected go to ``OUT/rejected.csv`` with their reason.
+    With ``stream`` one spreadsheet at a time is read and appended, so a folder larger than memory
+    converts; the groups read from several files are named (``Converted.shared_keys``).
     """
+    if stream:
+        return _convert_streaming(inputs, Path(out_dir))
     from .ingest import read_budget
 
     load = read_budget([Path(p) for p in inputs])
     if not load.files:
-        raise InputError(
-            "没有找到可读取的表格文件（.csv .xlsx .xls）",
-            "no spreadsheet files found (.csv .xlsx .xls)",
-            Place(file=", ".join(str(p) for p in inputs)),
-        )
+        raise _no_files(inputs)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    table = load.table[list(COLUMNS)].copy()
-    for column in table.columns:
-        if isinstance(table[column].dtype, pd.CategoricalDtype):
-            table[column] = table[column].astype("string")
     dataset = out / CONVERTED_NAME
-    table.to_parquet(dataset, index=False)
-    rejected = None
-    if len(load.rejected):
-        rejected = out / REJECTED_NAME
-        safe = load.rejected.map(excel_cell)  # a clerk opens it in Excel: no formula runs
-        atomic_write_bytes(rejected, safe.to_csv(index=False).encode("utf-8-sig"))
-    return Converted(dataset, rejected, load)
+    pq.write_table(_plain_lines(load.table), dataset)
+    return Converted(dataset, _write_rejected(out, load.rejected), load, lines=len(load.table))
+
+
+def _convert_streaming(inputs: Sequence[str | Path], out: Path) -> Converted:
+    from .ingest import read_budget
+    from .ingest.sources import spreadsheet_paths
+
+    files = [f for given in inputs for f in spreadsheet_paths(Path(given))]
+    if not files:
+        raise _no_files(inputs)
+    out.mkdir(parents=True, exist_ok=True)
+    dataset = out / CONVERTED_NAME
+    load = LoadResult()
+    rejected: list[pd.DataFrame] = []
+    owners: dict[tuple[str, int, str], set[str]] = {}
+    lines = 0
+    building = dataset.with_name(f".{dataset.name}.part")  # swapped into place when every file is in
+    with pq.ParquetWriter(building, PARQUET_SCHEMA) as writer:
+        for path in files:
+            part = read_budget([path])
+            load.files.extend(part.files)
+            load.problems.extend(part.problems)
+            if len(part.rejected):
+                rejected.append(part.rejected)
+            table = part.table
+            if not len(table):
+                continue
+            writer.write_table(_plain_lines(table))
+            lines += len(table)
+            keys = table[[DEPARTMENT, YEAR, STAGE]].drop_duplicates()
+            for department, year, stage in keys.itertuples(index=False):
+                owners.setdefault((str(department), int(year), str(stage)), set()).add(str(path))
+    os.replace(building, dataset)
+    load.rejected = pd.concat(rejected, ignore_index=True) if rejected else load.rejected
+    shared = tuple(sorted(k for k, paths in owners.items() if len(paths) > 1))
+    return Converted(dataset, _write_rejected(out, load.rejected), load, lines=lines, shared_keys=shared)

@@ -216,6 +216,30 @@ def test_check_with_ge_on_duckdb_validates_the_summary_as_pandas(tmp_path):
         )
 
 
+def test_convert_stream_writes_the_same_dataset_one_file_at_a_time(tmp_path):
+    """convert --stream reads one spreadsheet at a time and appends it: the same lines (and the
+    same DuckDB report) as converting the folder at once; groups from several files are named."""
+    shutil.copytree(SAMPLES["city"], tmp_path / "in")
+    whole = _cli("convert", "in", "--out", "whole", cwd=tmp_path)
+    streamed = _cli("convert", "in", "--out", "streamed", "--stream", cwd=tmp_path)
+    assert whole.returncode == streamed.returncode == 0, streamed.stderr
+    assert "1534" in streamed.stdout
+    order = ["source_file", "source_sheet", "source_row", "amount_fen"]
+    frames = [
+        pd.read_parquet(tmp_path / d / "lines.parquet")
+        .sort_values(order, na_position="first")
+        .reset_index(drop=True)
+        for d in ("whole", "streamed")
+    ]
+    assert_frame_equal(frames[0], frames[1])
+    (tmp_path / "in2").mkdir()
+    first = sorted((tmp_path / "in").glob("*.csv"))[0]
+    shutil.copy(first, tmp_path / "in2" / "a.csv")
+    shutil.copy(first, tmp_path / "in2" / "b.csv")
+    twice = _cli("convert", "in2", "--out", "twice", "--stream", cwd=tmp_path)
+    assert twice.returncode == 0 and "多个文件" in twice.stderr, twice.stderr
+
+
 def test_check_engine_refuses_spreadsheets_with_a_clear_line(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"")
     run = _cli("check", "x.xlsx", "--engine", "duckdb", "--out", "o", cwd=tmp_path)

@@ -95,19 +95,24 @@ def _expand(item: Any, limit: int) -> list[Source]:
         return [_checked(Source(name, name, bytes(data)), limit)]
     if isinstance(item, str | os.PathLike):
         path = Path(item)
-        if path.is_dir():
-            files = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in READABLE_SUFFIXES
-                and not p.name.startswith((".", "~$"))
-                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
-            )
-            return [read_path(p, limit) for p in files]
-        return [read_path(path, limit)]
+        return [read_path(p, limit) for p in spreadsheet_paths(path)]
     text = repr(item)[:80]
     return [_failed(text, text, "file-unsupported", suffix=type(item).__name__)]
+
+
+def spreadsheet_paths(path: Path) -> list[Path]:
+    """The files a path stands for: itself, or a folder's readable files (recursively, sorted;
+    hidden and ``~$`` lock files skipped) — listed without reading them."""
+    if not path.is_dir():
+        return [path]
+    return sorted(
+        p
+        for p in path.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in READABLE_SUFFIXES
+        and not p.name.startswith((".", "~$"))
+        and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
+    )
 
 
 def read_path(path: Path, limit: int) -> Source:
