@@ -1,12 +1,16 @@
 """The line-level half as SQL, built once with SQLGlot and generated for each engine's dialect.
 
-Three queries over a table of canonical lines (``table.py`` columns):
+The queries over a table of canonical lines (``table.py`` columns):
 
 - ``canonical_select``: the raw input as canonical lines (text trimmed, blank → NULL, stage default,
   integer years and 分), the same normalisation ``table.conform`` applies in memory;
 - ``group_sums_select``: the compiled selectors (``selectors.py``) and the sums of the seam
   (``seam.py``), grouped by stage × department × year × source layout — one scan of the lines;
-- ``sources_select`` / ``lines_select``: the lines behind findings or a drill-down, on demand.
+- ``sources_select`` / ``lines_select``: the lines behind findings (a bounded heap per finding on
+  DuckDB, a row-number top-N on Spark) or a drill-down, on demand;
+- ``unclassified_select`` / ``unclassified_summary_select``: the lines in no category and their
+  summary (``engine/unclassified.py``);
+- ``pefa_sums_select`` (PEFA PI-1/PI-2) and ``line_profile_select`` (the profile GE validates).
 
 DuckDB and Spark run exactly these; only reading the files differs.
 """
