@@ -60,6 +60,17 @@ else:
 wall = time.perf_counter() - start
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+# Spark's JVM is still running here (it stops at exit), so rusage has not seen it: its peak (VmHWM)
+import glob, os
+for stat in glob.glob("/proc/[0-9]*/stat"):
+    try:
+        if int(open(stat).read().rsplit(")", 1)[1].split()[1]) != os.getpid():
+            continue
+        for row in open(stat[:-4] + "status"):
+            if row.startswith("VmHWM:"):
+                children = max(children, int(row.split()[1]) / 1024)
+    except (OSError, ValueError, IndexError):
+        pass
 print(json.dumps({"exit": code, "wall_s": round(wall, 1), "peak_mib": round(own), "child_peak_mib": round(children),
                   "lines": lines, "findings": findings}))
 """

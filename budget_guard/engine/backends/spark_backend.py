@@ -7,25 +7,29 @@ the group sums, the unclassified lines and the sources of the findings.
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from sqlglot import exp
 
+from ... import i18n
 from ...errors import InputError, Place
 from ...rulebook import Rules
-from ...table import AMOUNT_FEN, DEPARTMENT
+from ...table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, schema
 from ..lineage import MAX_SOURCE_LINES
-from . import sql
+from ..unclassified import CHUNK_LINES
+from . import spark_contract, spark_errors, sql
 from .duckdb_backend import table_files
 from .sql_engine import SqlLines
 
 DIALECT = "spark"
 LINES_VIEW = "budget_guard_canonical_lines"
 DEFAULT_MASTER = "local[*]"
+Result = TypeVar("Result")
 
 
 def local_driver_memory() -> str:
@@ -46,17 +50,29 @@ def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    builder = SparkSession.builder.master(master).appName(app_name)
+    # Under spark-submit the JVM is already there (PYSPARK_GATEWAY_PORT) with the submit's master and
+    # resources: use them, never --spark-master's default.
+    submitted = bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+    builder = SparkSession.builder.appName(app_name)
+    if not submitted:
+        builder = builder.master(master)
     builder = builder.config("spark.sql.session.timeZone", "UTC")
     builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
     # The sources of a finding are its first MAX_SOURCE_LINES lines: let Spark plan that row-number
     # filter as a per-partition top-N (its default threshold, 1000, is below our limit).
     builder = builder.config("spark.sql.optimizer.windowGroupLimitThreshold", str(MAX_SOURCE_LINES))
-    if master.startswith("local"):
-        builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        if not os.environ.get("SPARK_DRIVER_MEMORY"):
-            builder = builder.config("spark.driver.memory", local_driver_memory())
-    return builder.getOrCreate()
+    if submitted or not master.startswith("local"):
+        return builder.getOrCreate()
+    builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    if not os.environ.get("SPARK_DRIVER_MEMORY"):
+        builder = builder.config("spark.driver.memory", local_driver_memory())
+    spark = builder.getOrCreate()
+    # A local run is a command-line tool: a failed job is reported as one line by spark_errors, so
+    # Spark's own ERROR logs (an executor's stack trace, PySpark's query-context JSON) stay quiet.
+    spark.sparkContext.setLogLevel("FATAL")
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    return spark
 
 
 def open_lines(
@@ -72,42 +88,33 @@ def open_lines(
         raise ValueError("rules are required")
     spark = spark or session(master)
     where = table or ", ".join(map(str, paths))
-    try:
-        if table:
-            frames = [spark.table(table)]
-        else:
-            remote = [
-                str(p) for p in paths if "://" in str(p)
-            ]  # hdfs://, s3a://, abfss:// … as Spark reads them
-            files = table_files([p for p in paths if "://" not in str(p)]) if len(remote) < len(paths) else {}
-            files = {
-                "parquet": files.get("parquet", []) + [p for p in remote if not p.lower().endswith(".csv")],
-                "csv": files.get("csv", []) + [p for p in remote if p.lower().endswith(".csv")],
-            }
-            frames = []
-            if files["parquet"]:
-                frames.append(spark.read.option("mergeSchema", "true").parquet(*files["parquet"]))
-            if files["csv"]:
-                frames.append(spark.read.option("header", "true").csv(files["csv"]))
+    with spark_errors.translated(where):
+        frames = _read(spark, paths, table)
+        for frame in frames:
+            _check_integer_columns(frame, where)
         parts = []
         for k, frame in enumerate(frames):
             raw = f"{LINES_VIEW}_raw_{k}"
             frame.createOrReplaceTempView(raw)
             parts.append(sql.canonical_select(frame.columns, raw))
         view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
-        spark.sql(view.sql(dialect=DIALECT)).createOrReplaceTempView(LINES_VIEW)
-        missing = spark.sql(f"SELECT count(*) AS n FROM {LINES_VIEW} WHERE {DEPARTMENT} IS NULL").first()["n"]
-    except InputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 — Spark raises many kinds (analysis, IO, Py4J): say which input
-        raise InputError(
-            f"Spark 无法读取输入：{exc}", f"Spark cannot read the input: {exc}", Place(file=where)
-        ) from None
-    if missing:
-        raise InputError(f"{missing}行没有部门", f"{missing} line(s) have no department", Place(file=where))
+        lines_frame = spark.sql(view.sql(dialect=DIALECT))
+        lines_frame.createOrReplaceTempView(LINES_VIEW)
+
+    def locate() -> spark_errors.BadValue | None:
+        return _first_non_integer(frames, where)
+
+    def guarded(work: Callable[[], Result]) -> Result:
+        with spark_errors.translated(where, locate):
+            return work()
+
+    # The data contract (table.py's pandera schema, on pandera's pyspark backend) before any sum.
+    failures = guarded(lambda: spark_contract.contract_failures(lines_frame))
+    if failures:
+        raise spark_contract.contract_error(failures, where)
 
     def run(query: exp.Expression) -> pd.DataFrame:
-        return spark.sql(query.sql(dialect=DIALECT)).toPandas()
+        return guarded(lambda: spark.sql(query.sql(dialect=DIALECT)).toPandas())
 
     def file_totals() -> pd.DataFrame:
         """Lines and 分 per input file (a catalog table is one 'file')."""
@@ -126,6 +133,162 @@ def open_lines(
             )
         return pd.concat(parts, ignore_index=True)
 
-    lines = SqlLines(run, LINES_VIEW, rules, "spark", file_totals)
+    def materialize(query: exp.Expression, name: str) -> None:
+        """Keep a result (the unclassified lines) for the summary, the CSV and the Parquet file: one
+        classification scan; Spark keeps it in memory and spills to disk."""
+        from pyspark import StorageLevel
+
+        result = spark.sql(query.sql(dialect=DIALECT)).persist(StorageLevel.MEMORY_AND_DISK)
+        guarded(result.count)
+        result.createOrReplaceTempView(name)
+
+    def chunks(query: exp.Expression) -> Iterator[pd.DataFrame]:
+        """A result in bounded chunks: Spark hands the driver one partition at a time."""
+        for table_chunk in _arrow_chunks(spark.sql(query.sql(dialect=DIALECT)), guarded):
+            yield table_chunk.to_pandas()
+
+    def copy_parquet(query: exp.Expression, path: Path) -> None:
+        """A result written chunk by chunk as one Parquet file (the driver holds one chunk)."""
+        import pyarrow.parquet as pq
+
+        result = spark.sql(query.sql(dialect=DIALECT))
+        with pq.ParquetWriter(str(path), _arrow_schema(result.schema)) as writer:
+            for table_chunk in _arrow_chunks(result, guarded):
+                writer.write_table(table_chunk)
+
+    lines = SqlLines(
+        run,
+        LINES_VIEW,
+        rules,
+        "spark",
+        lambda: guarded(file_totals),
+        materialize=materialize,
+        chunks=chunks,
+        copy_parquet=copy_parquet,
+    )
     lines.connection = spark
     return lines
+
+
+def _arrow_schema(spark_schema: Any) -> Any:
+    """The Arrow schema of a result of canonical columns (text or 64-bit integers)."""
+    import pyarrow as pa
+    from pyspark.sql import types as T
+
+    return pa.schema(
+        [
+            pa.field(f.name, pa.int64() if isinstance(f.dataType, T.IntegralType) else pa.string())
+            for f in spark_schema.fields
+        ]
+    )
+
+
+def _arrow_chunks(result: Any, guarded: Callable[[Callable[[], Any]], Any]) -> Iterator[Any]:
+    """``result`` as Arrow tables of at most ``CHUNK_LINES`` rows, partition by partition
+    (``toLocalIterator``): never the whole result on the driver. At least one (maybe empty) table."""
+    import pyarrow as pa
+
+    schema_ = _arrow_schema(result.schema)
+    names = schema_.names
+    rows = guarded(lambda: result.toLocalIterator(prefetchPartitions=True))
+    batch: list[Any] = []
+    sent = False
+    while True:
+        row = guarded(lambda: next(rows, None))
+        if row is not None:
+            batch.append(row)
+        if batch and (row is None or len(batch) >= CHUNK_LINES):
+            columns = list(zip(*batch, strict=True))
+            yield pa.Table.from_arrays(
+                [pa.array(list(c), type=schema_.field(n).type) for c, n in zip(columns, names, strict=True)],
+                schema=schema_,
+            )
+            batch, sent = [], True
+        if row is None:
+            break
+    if not sent:
+        yield schema_.empty_table()
+
+
+def _read(spark: Any, paths: Sequence[str | Path], table: str | None) -> list[Any]:
+    """The input as Spark DataFrames: a catalog table, or Parquet / CSV files (local or remote)."""
+    if table:
+        return [spark.table(table)]
+    remote = [str(p) for p in paths if "://" in str(p)]  # hdfs://, s3a://, abfss:// … as Spark reads them
+    files = table_files([p for p in paths if "://" not in str(p)]) if len(remote) < len(paths) else {}
+    files = {
+        "parquet": files.get("parquet", []) + [p for p in remote if not p.lower().endswith(".csv")],
+        "csv": files.get("csv", []) + [p for p in remote if p.lower().endswith(".csv")],
+    }
+    frames = []
+    if files["parquet"]:
+        frames.append(spark.read.option("mergeSchema", "true").parquet(*files["parquet"]))
+    if files["csv"]:
+        frames.append(spark.read.option("header", "true").csv(files["csv"]))
+    return frames
+
+
+def integer_columns() -> tuple[str, ...]:
+    """The canonical columns the schema (``table.schema()``) declares as integers: year, 分, row."""
+    return tuple(
+        name for name, column in schema().columns.items() if str(column.dtype).lower() in ("int64", "int32")
+    )
+
+
+def _check_integer_columns(frame: Any, where: str) -> None:
+    """Refuse an integer column of another type before Spark casts it: CAST(TRUE AS BIGINT) is 1 and
+    CAST(1.5 AS BIGINT) is 1, a silent wrong amount. Text (a CSV) is cast and checked value by value."""
+    from pyspark.sql import types as T
+
+    fields = {f.name: f.dataType for f in frame.schema.fields}
+    for column in integer_columns():
+        kind = fields.get(column)
+        if kind is None or isinstance(kind, T.IntegralType | T.StringType | T.NullType):
+            continue
+        if isinstance(kind, T.DecimalType) and kind.scale == 0:
+            continue
+        raise InputError(
+            i18n.t("spark.error.column_type", "zh", column=spark_errors.column_label(column, "zh")),
+            i18n.t("spark.error.column_type", "en", column=column, type=kind.simpleString()),
+            Place(file=where),
+            i18n.t("spark.hint.column_type", "zh"),
+            i18n.t("spark.hint.column_type", "en"),
+        )
+
+
+def _first_non_integer(frames: list[Any], where: str) -> spark_errors.BadValue | None:
+    """Where a text value of an integer column is not an integer (Spark's cast error names no column)."""
+    from pyspark.sql import functions as F
+
+    for frame in frames:
+        present = set(frame.columns)
+        for column in integer_columns():
+            if column not in present:
+                continue
+            value = F.trim(F.col(column).cast("string"))
+            bad = frame.where(
+                value.isNotNull() & (value != "") & F.expr(f"try_cast({column} AS BIGINT)").isNull()
+            )
+            extra = [
+                F.col(c).cast("string").alias(c)
+                for c in (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
+                if c in present
+            ]
+            found = (
+                bad.select(
+                    F.col(column).cast("string").alias("value"), *extra, F.input_file_name().alias("_file")
+                )
+                .limit(1)
+                .collect()
+            )
+            if found:
+                row = found[0].asDict()
+                source_row = row.get(SOURCE_ROW)
+                place = Place(
+                    file=row.get(SOURCE_FILE)
+                    or (row["_file"] or where).removeprefix("file://").removeprefix("file:"),
+                    sheet=row.get(SOURCE_SHEET) or None,
+                    row=int(source_row) if source_row and str(source_row).isdigit() else None,
+                )
+                return spark_errors.BadValue(column, str(row["value"]), place)
+    return None

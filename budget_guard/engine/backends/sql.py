@@ -1,12 +1,16 @@
 """The line-level half as SQL, built once with SQLGlot and generated for each engine's dialect.
 
-Three queries over a table of canonical lines (``table.py`` columns):
+The queries over a table of canonical lines (``table.py`` columns):
 
 - ``canonical_select``: the raw input as canonical lines (text trimmed, blank → NULL, stage default,
   integer years and 分), the same normalisation ``table.conform`` applies in memory;
 - ``group_sums_select``: the compiled selectors (``selectors.py``) and the sums of the seam
   (``seam.py``), grouped by stage × department × year × source layout — one scan of the lines;
-- ``sources_select`` / ``lines_select``: the lines behind findings or a drill-down, on demand.
+- ``sources_select`` / ``lines_select``: the lines behind findings (a bounded heap per finding on
+  DuckDB, a row-number top-N on Spark) or a drill-down, on demand;
+- ``unclassified_select`` / ``unclassified_summary_select``: the lines in no category and their
+  summary (``engine/unclassified.py``);
+- ``pefa_sums_select`` (PEFA PI-1/PI-2) and ``line_profile_select`` (the profile GE validates).
 
 DuckDB and Spark run exactly these; only reading the files differs.
 """
@@ -50,10 +54,12 @@ from ..seam import (
     INPUT_LINES,
     LINES_PREFIX,
     MULTI_CATEGORY_LINES,
+    PRINTED_FEN,
+    PRINTED_LINES,
     UNCLASSIFIED_FEN,
     UNCLASSIFIED_LINES,
 )
-from ..selectors import CompiledRules
+from ..selectors import FIGURE_ALIAS, CompiledRules
 from ..unclassified import LINES as UNCLASSIFIED_COUNT
 from ..unclassified import SUMMARY_KEYS
 
@@ -137,6 +143,8 @@ def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
         exp.alias_(_sum_if(exp.GT(this=n.copy(), expression=zero), one.copy()), CLASSIFIED_LINES),
         exp.alias_(_sum_if(exp.EQ(this=n.copy(), expression=zero), one.copy()), UNCLASSIFIED_LINES),
         exp.alias_(_sum_if(exp.GT(this=n.copy(), expression=one.copy()), one.copy()), MULTI_CATEGORY_LINES),
+        exp.alias_(_sum_if(exp.column(FIGURE_ALIAS), amount.copy()), PRINTED_FEN),
+        exp.alias_(_sum_if(exp.column(FIGURE_ALIAS), one.copy()), PRINTED_LINES),
     ]
     for i in range(len(rules.ids)):
         member, cover = exp.column(rules.member_alias(i)), exp.column(rules.cover_alias(i))
@@ -328,14 +336,14 @@ def sources_select(
     source: str,
     stage: str,
     requests: Sequence[tuple[str, Sequence[int], str | None]],
-    heap: tuple[int, int] | None = None,
+    heap: tuple[list[str | None], list[str | None], int] | None = None,
 ) -> exp.Select | None:
     """For each request (category, years, department or None): its first ``MAX_SOURCE_LINES`` lines
     in file / sheet / row order and its total line count — one scan of the lines for all findings.
 
     Department requests join on (category, department, year), government ones on (category, year);
     a line behind several findings (its department's and the government's) comes once per finding.
-    With ``heap`` = (sheet count, row span) (DuckDB) the first lines are kept by a bounded heap
+    With ``heap`` = (file names, sheet names, row span) (DuckDB) the first lines are kept by a bounded heap
     per request and come back as ``source_key`` (``heap_key``); otherwise (Spark) by a window ranking
     as (file, sheet, row).
     """
@@ -372,7 +380,7 @@ def sources_select(
     for part in parts[1:]:
         matched = exp.union(matched, part, distinct=False)
     if heap is not None:
-        return _first_by_heap(matched, source, *heap)
+        return _first_by_heap(matched, *heap)
     return _first_by_window(matched)
 
 
@@ -395,14 +403,19 @@ def source_rows_select(source: str) -> exp.Select:
     )
 
 
-def _coded(source: str, column: str, alias: str) -> exp.Select:
-    """``column``'s distinct values with their position in ``source_names_select`` order."""
-    order = exp.Order(expressions=[exp.Ordered(this=exp.column(column), nulls_first=True)])
-    rank = exp.Sub(this=exp.Window(this=exp.RowNumber(), order=order), expression=exp.Literal.number(1))
-    distinct = exp.select(exp.column(column)).distinct().from_(source, copy=False)
-    return exp.select(
-        exp.alias_(exp.column(column), f"{alias}_name"), exp.alias_(rank, f"{alias}_code")
-    ).from_(distinct.subquery("d", copy=False), copy=False)
+def _coded(names: Sequence[str | None], alias: str) -> exp.Expression:
+    """The names (``source_names_select`` order) and their positions as an inline table: its size is
+    known to the planner, so the join builds its hash table on it, never on the matched lines."""
+    rows = [
+        (
+            exp.Literal.string(str(name))
+            if name is not None
+            else exp.cast(exp.null(), exp.DataType.build("VARCHAR")),
+            exp.Literal.number(code),
+        )
+        for code, name in enumerate(names)
+    ] or [(exp.cast(exp.null(), exp.DataType.build("VARCHAR")), exp.Literal.number(0))]
+    return exp.values(rows, alias=alias, columns=[f"{alias}_name", f"{alias}_code"])
 
 
 def heap_key(
@@ -424,12 +437,15 @@ def heap_key(
     )
 
 
-def _first_by_heap(matched: exp.Expression, source: str, sheets: int, span: int) -> exp.Select:
+def _first_by_heap(
+    matched: exp.Expression, file_names: Sequence[str | None], sheet_names: Sequence[str | None], span: int
+) -> exp.Select:
     """Per request: its line count and the ``MAX_SOURCE_LINES`` smallest source keys, one bounded heap
     each (DuckDB ``arg_min(key, key, n)`` on a BIGINT key: linear in the lines, no sort). The key's
     file and sheet parts are the names' positions in ``source_names_select`` order."""
-    files = _coded(source, SOURCE_FILE, "f").subquery("f", copy=False)
-    sheet_codes = _coded(source, SOURCE_SHEET, "s").subquery("s", copy=False)
+    files = _coded(file_names, "f")
+    sheet_codes = _coded(sheet_names, "s")
+    sheets = max(len(sheet_names), 1)
     keyed = (
         exp.select(
             exp.column(REQUEST, table="e"),

@@ -126,7 +126,7 @@ class SqlLineage:
         lines = self._lines
         heap = self._heap() if lines.top_n_aggregate else None
         query = sql.sources_select(
-            lines.compiled, lines.source, self._stage, requests, heap[:2] if heap else None
+            lines.compiled, lines.source, self._stage, requests, (heap[2], heap[3], heap[1]) if heap else None
         )
         if query is None:
             return []
