@@ -272,3 +272,29 @@ def test_a_two_stage_table_gives_the_figure_of_each_stage(tmp_path):
     ]
     reason = load.files[0].sheets[0].reason_zh
     assert "机关运行经费预算数150.00万元、决算数142.80万元计量" in reason
+
+
+def test_the_total_says_the_printed_figure_is_not_more_spending(tmp_path):
+    """The printed 机关运行经费 is in the input total (and in 运行经费), but the same money is in the
+    basic lines: the reconciliation line states it apart with the total without it, on every engine."""
+    paths = folder(tmp_path, "甲局", {2024: "120.50", 2025: "130.00"})
+    table = read_budget(paths).table
+    rules = load_rules()
+    evaluation = evaluate(table, rules)
+    total = evaluation.reconciliation[evaluation.reconciliation["department"] == "__total__"]
+    assert int(total["printed_fen"].sum()) == int(250.5 * WAN)
+    assert int(total["printed_lines"].sum()) == 2
+    text = evaluation.reconciliation_text("zh")
+    assert "合计676.50万元" in text
+    assert "其中2行是表中另列的数字（如机关运行经费）共250.50万元" in text
+    assert "不计这些行的合计为426.00万元" in text
+    assert "without them the total is 426.00" in evaluation.reconciliation_text("en")
+    duck = evaluate_lines(duckdb_backend.open_lines([_parquet(table, tmp_path / "t.parquet")], rules))
+    assert duck.reconciliation_text("zh") == text
+
+
+def test_no_printed_figure_no_extra_words(tmp_path):
+    paths = [write_csv(tmp_path / "乙局.csv", long_rows("乙局", {2024: "10.00", 2025: "9.00"}))]
+    evaluation = evaluate(read_budget(paths).table, load_rules())
+    assert int(evaluation.reconciliation["printed_fen"].sum()) == 0
+    assert "另列" not in evaluation.reconciliation_text("zh")

@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from ..rulebook import Rules
 from ..table import TAG_SEPARATOR
-from .selectors import CompiledRules, compile_rules
+from .selectors import FIGURE_ALIAS, CompiledRules, compile_rules
 
 CATEGORIES_COLUMN = "categories"
 CATEGORY_COUNT_COLUMN = "category_count"
@@ -123,6 +123,11 @@ class DistinctClassification:
     member: np.ndarray  # rows × categories, bool
     cover: np.ndarray  # rows × categories, bool
     line_row: np.ndarray | None
+    figure: np.ndarray | None = None  # rows, bool: a printed figure (``selectors.figure_expression``)
+
+    def figure_rows(self) -> np.ndarray:
+        """Per distinct row: is it a printed figure (all False when the rules print none)."""
+        return self.figure if self.figure is not None else np.zeros(len(self.member), dtype=bool)
 
     def per_line(self, matrix: np.ndarray, index: pd.Index) -> pd.DataFrame:
         """One boolean column per category, aligned with the lines."""
@@ -140,7 +145,7 @@ def classify_distinct(table: pd.DataFrame, rules: Rules) -> DistinctClassificati
     columns = list(rules_sql.columns)
     if len(table) == 0:
         empty = np.zeros((0, len(ids)), dtype=bool)
-        return DistinctClassification(ids, empty, empty, None)
+        return DistinctClassification(ids, empty, empty, None, np.zeros(0, dtype=bool))
     distinct = _distinct_rows(table, columns) if columns else None
     if not columns:  # every selector is constant: evaluate it on one row
         source, gather = pd.DataFrame(index=[0]), np.zeros(len(table), dtype=np.intp)
@@ -158,7 +163,9 @@ def classify_distinct(table: pd.DataFrame, rules: Rules) -> DistinctClassificati
             else np.zeros((rows, 0), dtype=bool)
         )
 
-    return DistinctClassification(ids, matrix(rules_sql.member_alias), matrix(rules_sql.cover_alias), gather)
+    return DistinctClassification(
+        ids, matrix(rules_sql.member_alias), matrix(rules_sql.cover_alias), gather, result[FIGURE_ALIAS]
+    )
 
 
 def classify_and_cover(table: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -33,7 +33,7 @@ from .profile import line_profile
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
 from .scope_label import with_government_label
-from .seam import LineSummary
+from .seam import PRINTED_FEN, PRINTED_LINES, LineSummary
 from .states import STATE
 from .summarize import department_cells, empty_categories, stage_notes, stage_years
 from .summarize import departments as departments_of
@@ -186,16 +186,34 @@ class Evaluation:
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
-            return i18n.t(
-                "recon.balanced",
-                lang,
-                lines=self.line_count,
-                total=format_wan(total),
-                classified=format_wan(int(totals[CLASSIFIED_FEN].sum())),
-                unclassified=format_wan(int(totals[UNCLASSIFIED_FEN].sum())),
-            ) + self._overlap_text(lang)
+            return (
+                i18n.t(
+                    "recon.balanced",
+                    lang,
+                    lines=self.line_count,
+                    total=format_wan(total),
+                    classified=format_wan(int(totals[CLASSIFIED_FEN].sum())),
+                    unclassified=format_wan(int(totals[UNCLASSIFIED_FEN].sum())),
+                )
+                + self._printed_text(totals, lang)
+                + self._overlap_text(lang)
+            )
         diff = int((totals[INPUT_FEN] - totals[CLASSIFIED_FEN] - totals[UNCLASSIFIED_FEN]).sum())
         return i18n.t("recon.unbalanced", lang, total=format_wan(total), difference=f"{diff / 100:,.2f}")
+
+    def _printed_text(self, totals: pd.DataFrame, lang: str) -> str:
+        """Printed figures (a table's 机关运行经费) are in the total above and in their category, but
+        the same money is in other lines: say how much, and the total without them."""
+        printed = int(totals[PRINTED_FEN].sum()) if PRINTED_FEN in totals else 0
+        if not printed:
+            return ""
+        return i18n.t(
+            "recon.printed",
+            lang,
+            lines=int(totals[PRINTED_LINES].sum()),
+            amount=format_wan(printed),
+            net=format_wan(int(totals[INPUT_FEN].sum()) - printed),
+        )
 
     def _overlap_text(self, lang: str, shown: int = 3) -> str:
         """Department-years read by both classifications: never a clean total without saying so.

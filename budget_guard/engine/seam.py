@@ -44,6 +44,10 @@ CATEGORY_SUM_FEN = "category_sum_fen"
 CLASSIFIED_LINES = "classified_lines"
 UNCLASSIFIED_LINES = "unclassified_lines"
 MULTI_CATEGORY_LINES = "multi_category_lines"
+# Printed figures (a 机关运行经费 a table prints for the whole department-year, selectors.figure_expression):
+# counted in the input and in their category, and stated apart, because the same money is in other lines.
+PRINTED_FEN = "printed_fen"
+PRINTED_LINES = "printed_lines"
 TOTAL_COLUMNS: tuple[str, ...] = (
     INPUT_FEN,
     CLASSIFIED_FEN,
@@ -53,6 +57,8 @@ TOTAL_COLUMNS: tuple[str, ...] = (
     CLASSIFIED_LINES,
     UNCLASSIFIED_LINES,
     MULTI_CATEGORY_LINES,
+    PRINTED_FEN,
+    PRINTED_LINES,
 )
 GROUP_KEYS: tuple[str, ...] = (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR)
 # The 财政区划 and 单位 of a line (一体化 exports; missing elsewhere) are group keys too, so the

@@ -23,6 +23,9 @@ from ..table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, GOV_ECON_CODE, ITEM, TAG
 
 MEMBER_PREFIX = "member_"  # SQL alias of category i's membership: member_<i>
 COVER_PREFIX = "cover_"  # SQL alias of category i's coverage: cover_<i>
+FIGURE_ALIAS = "printed_figure"  # SQL alias: the line is a printed figure (see ``figure_expression``)
+PRINTED_KEY = "printed"
+CODE_COLUMNS = (FUNC_CODE, ECON_CODE, GOV_ECON_CODE)
 FUNC_ITEM_LENGTH = 7  # a 项-level functional code; its 项 part is the last two digits
 # What separates words, in both RE2 (DuckDB) and Java (Spark) regex syntax: ASCII whitespace plus the
 # no-break and the ideographic (全角) space that Chinese exports put between a code and its name.
@@ -238,14 +241,37 @@ def columns_used(selector: Selector, data_tags: tuple[DataTag, ...] = ()) -> set
     return used
 
 
+def printed_values(selector: Selector) -> set[str]:
+    """The ``printed:`` tags a selector asks for, wherever they stand (not under ``exclude``)."""
+    found = set(selector.printed or ())
+    for child in (selector.all_of or []) + (selector.any_of or []):
+        found |= printed_values(child)
+    return found
+
+
+def figure_expression(rules: Rules) -> exp.Expression:
+    """True for a line that is a *printed figure*: no code of any classification and a tag a
+    ``printed:`` key selects (a 机关运行经费 the table prints for the whole department-year). Its
+    money is already inside the department-year's other lines, so totals state it apart
+    (``seam.PRINTED_FEN``) instead of adding it to spending a second time."""
+    values = set().union(*(printed_values(c.select) for c in rules.categories))
+    if not values:
+        return exp.false()
+    tagged = _coalesced(_has_tag(exp.column(TAGS), tuple(sorted(values))))
+    no_code = [exp.column(c).is_(exp.null()) for c in CODE_COLUMNS]
+    return exp.and_(tagged, *no_code)
+
+
 @dataclass(frozen=True)
 class CompiledRules:
-    """Per category (rules order): its id, membership expression and coverage expression."""
+    """Per category (rules order): its id, membership expression and coverage expression; and the
+    printed-figure test of a line (``figure_expression``)."""
 
     ids: tuple[str, ...]
     members: tuple[exp.Expression, ...]
     covers: tuple[exp.Expression, ...]
     columns: tuple[str, ...]  # every column the selectors read, sorted
+    figure: exp.Expression = exp.false()
 
     def member_alias(self, i: int) -> str:
         return f"{MEMBER_PREFIX}{i}"
@@ -254,11 +280,12 @@ class CompiledRules:
         return f"{COVER_PREFIX}{i}"
 
     def projections(self) -> list[exp.Expression]:
-        """``member_i`` and ``cover_i`` for every category, as SELECT items."""
+        """``member_i`` and ``cover_i`` for every category and ``printed_figure``, as SELECT items."""
         out: list[exp.Expression] = []
         for i, (member, cover) in enumerate(zip(self.members, self.covers, strict=True)):
             out.append(exp.alias_(member.copy(), self.member_alias(i)))
             out.append(exp.alias_(cover.copy(), self.cover_alias(i)))
+        out.append(exp.alias_(self.figure.copy(), FIGURE_ALIAS))
         return out
 
     def select_sql(self, table: str, dialect: str, keep: tuple[str, ...] = ()) -> str:
@@ -274,9 +301,13 @@ def compile_rules(rules: Rules) -> CompiledRules:
     columns: set[str] = set()
     for c in cats:
         columns |= columns_used(c.select, data_tags)
+    figure = figure_expression(rules)
+    if not isinstance(figure, exp.Boolean):
+        columns |= {TAGS, *CODE_COLUMNS}
     return CompiledRules(
         ids=tuple(c.id for c in cats),
         members=tuple(selector_expression(c.select, data_tags) for c in cats),
         covers=tuple(coverage_expression(c.select) for c in cats),
         columns=tuple(sorted(columns)),
+        figure=figure,
     )

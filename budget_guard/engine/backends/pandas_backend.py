@@ -33,6 +33,8 @@ from ..seam import (
     INPUT_LINES,
     LINES_PREFIX,
     MULTI_CATEGORY_LINES,
+    PRINTED_FEN,
+    PRINTED_LINES,
     UNCLASSIFIED_FEN,
     UNCLASSIFIED_LINES,
     LineSummary,
@@ -95,14 +97,30 @@ def line_summary(lines: pd.DataFrame, rules: Rules) -> PandasLines:
         membership = found.per_line(found.member, lines.index)
         patterns = membership_patterns(membership)
         labels, count = label_lines(membership, patterns)
-        joint = _Joint(np.zeros(n, dtype=np.intp), patterns.masks, np.zeros((1, 0), dtype=bool))
+        figure = found.figure_rows()
+        if figure.any():  # the printed figures are the second pair
+            line_figure = figure if found.line_row is None else figure[found.line_row]
+            joint = _Joint(
+                line_figure.astype(np.intp),
+                np.repeat(patterns.masks[:1], 2, axis=0),
+                np.zeros((2, 0), dtype=bool),
+                np.array([False, True]),
+            )
+        else:
+            joint = _Joint(
+                np.zeros(n, dtype=np.intp), patterns.masks, np.zeros((1, 0), dtype=bool), np.zeros(1, bool)
+            )
     else:
         combo = found.line_row
         member_patterns = matrix_patterns(found.member)
         cover_patterns = matrix_patterns(found.cover)
         # (membership pattern, coverage pattern) pairs of the distinct rows: a few dozen
-        pair = cover_patterns.codes * len(member_patterns.masks) + member_patterns.codes
+        # (and whether the row is a printed figure: the lowest bit)
+        figure = found.figure_rows().astype(np.int64)
+        pair = (cover_patterns.codes * len(member_patterns.masks) + member_patterns.codes) * 2 + figure
         pair_id, pair_keys = pd.factorize(pair, sort=True)
+        figure_of = (pair_keys % 2).astype(bool)
+        pair_keys = pair_keys // 2
         member_of = pair_keys % len(member_patterns.masks)
         cover_of = pair_keys // len(member_patterns.masks)
         small = member_patterns.codes.astype(_small_int(len(member_patterns.masks)))
@@ -110,7 +128,7 @@ def line_summary(lines: pd.DataFrame, rules: Rules) -> PandasLines:
         patterns = Patterns(row_codes, member_patterns.masks)
         line_pair = pair_id if combo is None else pair_id.astype(_small_int(len(pair_keys)))[combo]
         labels, count = pattern_labels(ids, patterns, lines.index)
-        joint = _Joint(line_pair, member_patterns.masks[member_of], cover_patterns.masks[cover_of])
+        joint = _Joint(line_pair, member_patterns.masks[member_of], cover_patterns.masks[cover_of], figure_of)
         membership = found.per_line(found.member, lines.index)
     groups = _group_sums(lines, joint, count)
     return PandasLines(assemble(groups, ids), membership, patterns, labels, count)
@@ -127,6 +145,7 @@ class _Joint:
     codes: np.ndarray  # per line
     member: np.ndarray  # pairs × categories, bool
     cover: np.ndarray  # pairs × categories, bool
+    figure: np.ndarray  # pairs, bool: the pair's lines are printed figures
 
 
 def _group_sums(lines: pd.DataFrame, joint: _Joint, count: np.ndarray) -> pd.DataFrame:
@@ -200,6 +219,8 @@ def _group_sums(lines: pd.DataFrame, joint: _Joint, count: np.ndarray) -> pd.Dat
         sums[CLASSIFIED_LINES] = counts[:, classified].sum(axis=1, dtype=np.int64)
         sums[UNCLASSIFIED_LINES] = counts[:, ~classified].sum(axis=1, dtype=np.int64)
         sums[MULTI_CATEGORY_LINES] = counts[:, multi].sum(axis=1, dtype=np.int64)
+        sums[PRINTED_FEN] = amounts[:, joint.figure].sum(axis=1, dtype=np.int64)
+        sums[PRINTED_LINES] = counts[:, joint.figure].sum(axis=1, dtype=np.int64)
         for i in range(joint.member.shape[1]):
             included, covered = joint.member[:, i], joint.cover[:, i]
             sums[f"{AMOUNT_PREFIX}{i}"] = amounts[:, included].sum(axis=1, dtype=np.int64)
@@ -215,6 +236,9 @@ def _group_sums(lines: pd.DataFrame, joint: _Joint, count: np.ndarray) -> pd.Dat
         sums[CLASSIFIED_LINES] = np.bincount(group[c > 0], minlength=size)
         sums[UNCLASSIFIED_LINES] = np.bincount(group[c == 0], minlength=size)
         sums[MULTI_CATEGORY_LINES] = np.bincount(group[c > 1], minlength=size)
+        figure = joint.figure[joint.codes]
+        sums[PRINTED_FEN] = _sums(group[figure], amount[figure], size, exact)
+        sums[PRINTED_LINES] = np.bincount(group[figure], minlength=size)
         for i in range(joint.member.shape[1]):
             member = joint.member[:, i][joint.codes]
             covered = joint.cover[:, i][joint.codes]
@@ -251,6 +275,8 @@ _TOTALS_AFTER_INPUT = (
     CLASSIFIED_LINES,
     UNCLASSIFIED_LINES,
     MULTI_CATEGORY_LINES,
+    PRINTED_FEN,
+    PRINTED_LINES,
 )
 
 

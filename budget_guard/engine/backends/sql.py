@@ -54,10 +54,12 @@ from ..seam import (
     INPUT_LINES,
     LINES_PREFIX,
     MULTI_CATEGORY_LINES,
+    PRINTED_FEN,
+    PRINTED_LINES,
     UNCLASSIFIED_FEN,
     UNCLASSIFIED_LINES,
 )
-from ..selectors import CompiledRules
+from ..selectors import FIGURE_ALIAS, CompiledRules
 from ..unclassified import LINES as UNCLASSIFIED_COUNT
 from ..unclassified import SUMMARY_KEYS
 
@@ -141,6 +143,8 @@ def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
         exp.alias_(_sum_if(exp.GT(this=n.copy(), expression=zero), one.copy()), CLASSIFIED_LINES),
         exp.alias_(_sum_if(exp.EQ(this=n.copy(), expression=zero), one.copy()), UNCLASSIFIED_LINES),
         exp.alias_(_sum_if(exp.GT(this=n.copy(), expression=one.copy()), one.copy()), MULTI_CATEGORY_LINES),
+        exp.alias_(_sum_if(exp.column(FIGURE_ALIAS), amount.copy()), PRINTED_FEN),
+        exp.alias_(_sum_if(exp.column(FIGURE_ALIAS), one.copy()), PRINTED_LINES),
     ]
     for i in range(len(rules.ids)):
         member, cover = exp.column(rules.member_alias(i)), exp.column(rules.cover_alias(i))
