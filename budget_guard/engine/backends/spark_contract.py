@@ -58,9 +58,31 @@ def _spark_type(dtype: object) -> Any:
 
 
 @functools.cache
+def _import_pandera_pyspark() -> Any:
+    """``pandera.pyspark``, without letting pyspark end the process.
+
+    pandera imports ``pyspark.sql.connect`` (on import and again when it validates); when Spark
+    Connect's ``grpc`` is not installed and the main module has no file (``python -c``, some
+    embedded interpreters and schedulers), pyspark takes that for its own doctest run and calls
+    ``sys.exit(0)``: the check would stop silently with exit 0 and no report. Without ``grpc`` the
+    import fails with ImportError anyway in every other case, so the module is marked absent for the
+    process (``sys.modules[…] = None`` makes every import of it an ImportError, which pandera and
+    pyspark handle: classic Spark, as in any environment without Spark Connect).
+    """
+    import importlib
+    import importlib.util
+    import sys
+
+    connect = "pyspark.sql.connect"
+    if importlib.util.find_spec("grpc") is None and connect not in sys.modules:
+        sys.modules[connect] = None  # type: ignore[assignment]
+    return importlib.import_module("pandera.pyspark")
+
+
+@functools.cache
 def spark_schema() -> Any:
     """``table.schema()`` as a ``pandera.pyspark.DataFrameSchema`` (columns, nullability, checks)."""
-    import pandera.pyspark as psa
+    psa = _import_pandera_pyspark()
 
     source = schema()
     columns = {}
