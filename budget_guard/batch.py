@@ -285,6 +285,16 @@ def _read(paths: Sequence[Path], **options: Any) -> LoadResult:
     return read_budget(list(paths), **{k: v for k, v in options.items() if v is not None})
 
 
+def _exit_and_message(run: Any, load: Any, lang: str, fail_on: str) -> tuple[int, str]:
+    """One exit code and error line for every engine: failed input before nothing compared before
+    the findings' level (never 0 when a file failed or nothing was compared)."""
+    if run.failed_files:
+        return EXIT_INPUT, load_error_text(load, lang)
+    if not run.compared:
+        return EXIT_NOTHING_COMPARED, run.headline(lang)
+    return exit_code_for(run.outcome, fail_on), ""
+
+
 def run_check(
     paths: Sequence[str | Path],
     rules: Rules,
@@ -369,12 +379,7 @@ def run_check(
     options: dict[str, Any] = {"stem": stem} if stem else {}
     reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
     run = run_outcome(evaluation, load)
-    if run.failed_files:
-        code, message = EXIT_INPUT, load_error_text(load, lang)
-    elif not run.compared:
-        code, message = EXIT_NOTHING_COMPARED, run.headline(lang)
-    else:
-        code, message = exit_code_for(run.outcome, fail_on), ""
+    code, message = _exit_and_message(run, load, lang, fail_on)
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     run_id, changes = _track_check(
@@ -415,12 +420,7 @@ def _run_engine_check(
     options: dict[str, Any] = {"stem": stem} if stem else {}
     reports = write_reports(evaluation, load, out_dir, formats, lang, **options)
     run = run_outcome(evaluation, load)  # the same outcome and exit codes as the pandas path
-    if run.failed_files:
-        code, message = EXIT_INPUT, load_error_text(load, lang)
-    elif not run.compared:
-        code, message = EXIT_NOTHING_COMPARED, run.headline(lang)
-    else:
-        code, message = exit_code_for(run.outcome, fail_on), ""
+    code, message = _exit_and_message(run, load, lang, fail_on)
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     files = [Path(f.path) for f in load.files if f.path and Path(f.path).exists()]
