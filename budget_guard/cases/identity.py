@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..engine.compare import AMOUNT_FEN, CATEGORY, GOVERNMENT, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
-from ..engine.evaluate import Evaluation
-from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
-from ..engine.grade import LEVEL, REASON
-from ..table import YEAR
+from budget_guard.engine.compare import AMOUNT_FEN, CATEGORY, GOVERNMENT, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
+from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.model.table import YEAR
 
 STATE = "state"  # the engine's cell state (compliant / white / yellow / red / no_data / not_comparable)
 COMPLIANT = "compliant"

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
+from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
 
 CATEGORY = "category"
 LINES = "lines"

@@ -21,7 +21,7 @@ run whose input failed is ``input_failed``; neither is ever compliant.
 
 from __future__ import annotations
 
-from ..rulebook import Level
+from budget_guard.model.rulebook import Level
 
 STATE = "state"
 

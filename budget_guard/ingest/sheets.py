@@ -10,13 +10,17 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..codes import ECON, FUNC, CodeBook
-from ..limits import DEFAULT_LIMITS, Limits
-from ..problems import Problem
-from ..table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
-from .cell_limits import blank_long_cells, reject_long_cells
-from .context import build_context
-from .detect import (
+from budget_guard.ingest.files.cell_limits import blank_long_cells, reject_long_cells
+from budget_guard.ingest.files.grid import column_letter
+from budget_guard.ingest.layouts.long import fill_merged, read_long, total_row_problems
+from budget_guard.ingest.layouts.published import read_published
+from budget_guard.ingest.layouts.sangong import read_sangong
+from budget_guard.ingest.layouts.side_by_side import group_total_problems, merge_buckets, printed_group_total
+from budget_guard.ingest.layouts.yitihua import read_yitihua
+from budget_guard.ingest.lines import Finished, finish_lines
+from budget_guard.ingest.load_result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
+from budget_guard.ingest.recognise.context import build_context
+from budget_guard.ingest.recognise.detect import (
     EMPTY,
     LONG,
     NO_DATA,
@@ -27,19 +31,35 @@ from .detect import (
     Detection,
     detect_layout,
 )
-from .dictionary import name_mismatch_problems, suggestion_problems, unknown_code_problems
-from .grid import column_letter
-from .hierarchy import long_parent_lines
-from .lines import Finished, finish_lines
-from .long import fill_merged, read_long, total_row_problems
-from .published import read_published
-from .result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
-from .rows import BLANK, DATA, HEADER, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets, note_rows
-from .sangong import read_sangong
-from .scopes import ALL_FUNDS_LAYOUT
-from .side_by_side import group_total_problems, merge_buckets, printed_group_total
-from .table_kinds import ALL_FUNDS, APPROPRIATION, budget_level, scope_of, title_text
-from .yitihua import read_yitihua
+from budget_guard.ingest.recognise.dictionary import (
+    name_mismatch_problems,
+    suggestion_problems,
+    unknown_code_problems,
+)
+from budget_guard.ingest.recognise.hierarchy import long_parent_lines
+from budget_guard.ingest.recognise.rows import (
+    BLANK,
+    DATA,
+    HEADER,
+    NOTE,
+    REJECTED,
+    SUBTOTAL,
+    blank_rows,
+    count_buckets,
+    note_rows,
+)
+from budget_guard.ingest.recognise.table_kinds import (
+    ALL_FUNDS,
+    APPROPRIATION,
+    budget_level,
+    scope_of,
+    title_text,
+)
+from budget_guard.ingest.settle.scopes import ALL_FUNDS_LAYOUT
+from budget_guard.messages.problems import Problem
+from budget_guard.model.codes import ECON, FUNC, CodeBook
+from budget_guard.model.limits import DEFAULT_LIMITS, Limits
+from budget_guard.model.table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
 
 
 @dataclass(frozen=True)

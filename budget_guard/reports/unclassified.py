@@ -22,11 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from .. import i18n
-from ..engine.evaluate import Evaluation
-from ..engine.unclassified import LINES, LIST_COLUMNS
-from ..safety import atomic_writer, excel_cell
-from ..table import (
+from budget_guard import messages as msg
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.unclassified import LINES, LIST_COLUMNS
+from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
     ECON_CODE,
@@ -40,6 +39,8 @@ from ..table import (
     STAGE,
     YEAR,
 )
+from budget_guard.outputs.escape import excel_cell
+from budget_guard.outputs.files import atomic_writer
 
 LIST_LABELS: dict[str, str] = {
     DEPARTMENT: "col.department",
@@ -100,7 +101,7 @@ def _csv_table(lines: pd.DataFrame, lang: str) -> pa.Table:
 
     def stage_label(value: object) -> str | None:
         key = f"stage.{value}"
-        return i18n.t(key, lang) if i18n.has(key) else _cell_text(value)
+        return msg.t(key, lang) if msg.has(key) else _cell_text(value)
 
     arrays: list[pa.Array] = []
     for column in LIST_COLUMNS:
@@ -111,7 +112,7 @@ def _csv_table(lines: pd.DataFrame, lang: str) -> pa.Table:
             arrays.append(pa.array(series.astype("Int64"), type=pa.int64()))
         else:
             arrays.append(_text_column(series, stage_label if column == STAGE else _cell_text))
-    return pa.Table.from_arrays(arrays, names=[i18n.t(LIST_LABELS[c], lang) for c in LIST_COLUMNS])
+    return pa.Table.from_arrays(arrays, names=[msg.t(LIST_LABELS[c], lang) for c in LIST_COLUMNS])
 
 
 def _write_csv(evaluation: Evaluation, handle: IO[bytes], lang: str) -> None:
