@@ -512,8 +512,6 @@ def _cell_scope(evaluation, cell) -> views.Scope:
 def trends_view(evaluation, lang: str) -> None:
     scope = scope_picker(evaluation, lang, "trend_scope")
     st.caption(t("app.trend.help"))
-    if scope == views.government_scope(evaluation):
-        st.caption(t("app.matrix.basis"))
     points = views.trend_points(evaluation, scope, lang)
     categories = evaluation.rules.categories
     for start in range(0, len(categories), 2):  # one row of two charts at a time, so rows line up
@@ -527,6 +525,9 @@ def trends_view(evaluation, lang: str) -> None:
                     title = f"{category.name.get(lang)} · {part['target_text'].iloc[0]}"
                     st.markdown(f"**{md(title)}**")
                     st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
+                    basis = views.basis_caption(part, lang)
+                    if basis:
+                        st.caption(basis)
 
 
 def _on_drill_cell(table: views.DepartmentTable) -> None:

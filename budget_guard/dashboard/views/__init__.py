@@ -70,7 +70,7 @@ from budget_guard.dashboard.views.overview import (
     load_summary_text,
     problems_card_html,
 )
-from budget_guard.dashboard.views.trend import trend_points
+from budget_guard.dashboard.views.trend import basis_caption, plotted, trend_points
 from budget_guard.dashboard.views.unclassified import unclassified_table
 
 __all__ = [
@@ -130,5 +130,7 @@ __all__ = [
     "source_lines",
     "top_problems",
     "trend_points",
+    "plotted",
+    "basis_caption",
     "unclassified_table",
 ]

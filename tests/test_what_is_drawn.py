@@ -1,0 +1,85 @@
+"""Issue #23: what is drawn is what was compared (charts, counts, words, formats, jurisdictions)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from budget_guard.dashboard import charts, views
+from budget_guard.engine.evaluate import evaluate
+from budget_guard.ingest import read_budget
+from budget_guard.model.rulebook import load_rules
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+SAMPLE_FOLDERS = ("xlsx", "csv", "published", "yitihua")
+
+
+@pytest.fixture(scope="module")
+def evaluations():
+    rules = load_rules()
+    return {name: evaluate(read_budget(SAMPLE / name).table, rules) for name in SAMPLE_FOLDERS}
+
+
+def _drawn_labels(spec: dict) -> list[tuple[dict, dict]]:
+    """Each rate label of a drawn trend chart with the two points its segment joins."""
+    values = spec["data"]["values"]
+    starts = {v["pair"]: v for v in values if v["role"] == "from"}
+    return [(starts[v["pair"]], v) for v in values if v["role"] == "to" and v["rate_text"] not in ("", "—")]
+
+
+def _text_filters(spec: dict) -> list[str]:
+    found = []
+    for layer in spec["layer"]:
+        mark = layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"]
+        if mark == "text":
+            found.append(" && ".join(str(t.get("filter")) for t in layer.get("transform", [])))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_trend_label_has_the_sign_of_the_segment_it_labels(evaluations, lang):
+    """Every chart of every sample and scope: a label's sign is its two plotted points' slope, and
+    the rate is exactly the change between them (示例数据 全市合计 三公经费 2025: a rise labelled -4.43%)."""
+    checked = 0
+    for ev in evaluations.values():
+        for scope in views.scope_options(ev):
+            points = views.trend_points(ev, scope, lang)
+            for category in ev.rules.categories:
+                part = points.loc[points["category"] == category.id]
+                if part.empty:
+                    continue
+                spec = charts.trend_spec(part, category.name.get(lang), lang)
+                assert all("'to'" in f for f in _text_filters(spec)), "a label on a point that is not graded"
+                for start, end in _drawn_labels(spec):
+                    assert end["year"] == start["year"] + 1
+                    rise = end["y_wan"] - start["y_wan"]
+                    rate = float(end["rate_text"].rstrip("%")) / 100
+                    if abs(rise) > 0.005:
+                        assert math.copysign(1, rise) == math.copysign(1, rate), (scope, category.id, end)
+                    if start["y_wan"]:
+                        assert rate == pytest.approx(rise / abs(start["y_wan"]), abs=0.0001)
+                    checked += 1
+    assert checked > 300
+
+
+def test_the_sample_city_total_draws_its_compared_pair_and_the_totals_apart(evaluations):
+    ev = evaluations["csv"]
+    points = views.trend_points(ev, views.government_scope(ev), "zh")
+    sangong = points.loc[points["category"] == "sangong"]
+    values = charts.trend_spec(sangong, "三公经费", "zh")["data"]["values"]
+    pair_2025 = {v["role"]: v["y_wan"] for v in values if v["pair"] == 2025}
+    assert pair_2025["from"] > pair_2025["to"]  # 2025 fell against its comparable 2024: -4.43%
+    totals = {v["year"]: v["y_wan"] for v in values if v["role"] == "total"}
+    # the all-department totals are their own line: 2024 includes the two departments new that year
+    assert totals[2024] == pytest.approx(38.3979) and totals[2025] == pytest.approx(36.6979)
+    pair_2024 = {v["role"]: v["y_wan"] for v in values if v["pair"] == 2024}
+    assert pair_2024["to"] == pytest.approx(32.6755) != totals[2024]
+    # the basis is named, with the departments it left out
+    row = sangong.loc[sangong["year"] == 2024].iloc[0]
+    assert row["basis"] == "可比口径" and row["left_out"] == "人力资源和社会保障局、数据局"
+    caption = views.basis_caption(sangong, "zh")
+    assert "2024年未计入人力资源和社会保障局、数据局" in caption and "2021" not in caption
+    assert sangong.loc[sangong["year"] == 2025, "basis"].iloc[0] == "全部部门"
