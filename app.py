@@ -552,9 +552,9 @@ def departments_view(evaluation, lang: str) -> None:
     )
     table = views.department_table(evaluation, year, lang)
     st.caption(t("app.drill.help"))
-    styled = table.rates.style.apply(lambda _: table.levels.map(cell_css), axis=None)
+    styled = table.shown().style.apply(lambda _: table.levels.map(cell_css), axis=None)
     rate_columns = list(table.rates.columns[2:])
-    config = {c: st.column_config.NumberColumn(c, format="%+.2f%%") for c in rate_columns}
+    config = {c: st.column_config.TextColumn(c) for c in rate_columns}
     scope_col, worst_col = table.rates.columns[:2]  # who and how bad stay in view when scrolling sideways
     config[scope_col] = st.column_config.Column(scope_col, pinned=True)
     config[worst_col] = st.column_config.Column(worst_col, pinned=True)  # sized to "Yellow (warning)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -83,3 +84,44 @@ def test_the_sample_city_total_draws_its_compared_pair_and_the_totals_apart(eval
     caption = views.basis_caption(sangong, "zh")
     assert "2024年未计入人力资源和社会保障局、数据局" in caption and "2021" not in caption
     assert sangong.loc[sangong["year"] == 2025, "basis"].iloc[0] == "全部部门"
+
+
+# -- counts that agree: what is counted is named; 督办事项 are the red findings only -----------------
+
+
+def _check(folder: Path, out: Path, capsys, *extra: str) -> tuple[int, str]:
+    from budget_guard.cli.main import main
+
+    code = main(["check", str(folder), "--out", str(out), "--no-ge", *extra])
+    return code, capsys.readouterr().out
+
+
+def test_the_published_sample_has_no_supervised_item_when_every_finding_is_white(tmp_path, capsys):
+    code, out = _check(SAMPLE / "published", tmp_path, capsys)
+    first = out.splitlines()[0]
+    assert "15项督办事项" not in out and "督办事项（红色）0项" in first and "提示（白色）15项" in first
+    document = (tmp_path / "budget-guard-report.html").read_text(encoding="utf-8")
+    assert "15项督办事项" not in document and "督办事项（红色）0项" in document
+
+
+def test_cli_counts_name_findings_and_cells_apart(tmp_path, capsys):
+    """`白色（提示）4` beside `单元格…白色 2`: now one table, a findings column and a cells column."""
+    _, out = _check(SAMPLE / "csv", tmp_path, capsys)
+    lines = out.splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("等级"))
+    assert "发现（项）" in lines[header] and "单元格（范围×类别×年度）" in lines[header]
+    rows = {line.split()[0]: line.split()[1:] for line in lines[header + 1 : header + 7]}
+    assert rows["白色（提示）"] == ["4", "2"] and rows["达标"] == ["—", "229"]
+    assert rows["不可比"] == ["—", "75"]
+    assert any(line.startswith("发现含不属于任何单元格") for line in lines)  # why 4 findings and 2 cells
+
+
+def test_html_and_markdown_badge_rows_say_what_they_count(tmp_path, capsys):
+    _check(SAMPLE / "csv", tmp_path, capsys)
+    document = (tmp_path / "budget-guard-report.html").read_text(encoding="utf-8")
+    rows = re.findall(r'<p class="counts"><b>([^<]+)</b>(.*?)</p>', document)
+    assert [name for name, _ in rows] == ["发现（项）", "单元格（范围×类别×年度）"]
+    assert "白色（提示）: 4" in rows[0][1] and "白色（提示）: 2" in rows[1][1]
+    assert "达标" not in rows[0][1]  # 达标 is a count of cells, never of findings
+    markdown = (tmp_path / "budget-guard-report.md").read_text(encoding="utf-8")
+    assert "**发现（项）**" in markdown and "**单元格（范围×类别×年度）**" in markdown

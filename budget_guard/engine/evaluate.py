@@ -159,6 +159,12 @@ class Evaluation:
         counts[LEVEL_ORDER[0].value] = int((self.summary[STATE] == states.COMPLIANT).sum())
         return {lv.value: int(counts.get(lv.value, 0)) for lv in LEVEL_ORDER}
 
+    def finding_counts(self) -> dict[str, int]:
+        """Findings by level (红/黄/白): the graded cells that missed *and* the data and completeness
+        findings that belong to no cell (a department that sent nothing, money read twice)."""
+        counts = self.findings[LEVEL].value_counts().to_dict() if len(self.findings) else {}
+        return {lv.value: int(counts.get(lv.value, 0)) for lv in reversed(LEVEL_ORDER[1:])}
+
     def state_counts(self) -> dict[str, int]:
         """Summary cells by state (达标/白/黄/红/不可比/无数据), every state present as a key."""
         counts = self.summary[STATE].value_counts().to_dict() if len(self.summary) else {}

@@ -241,6 +241,8 @@ def matrix_years(evaluation: Evaluation) -> list[int]:
 
 
 def level_short(level: str | None, lang: str) -> str:
-    """'红色' / 'Red': the level in a matrix cell, where the rate must fit beside it."""
-    key = f"level_short.{level if level in RANK else 'none'}"
-    return msg.t(key, lang)
+    """'红色' / 'Red': the level in a matrix cell, where the rate must fit beside it; an ungraded
+    cell says its state in the one word used everywhere (不可比 / 无数据)."""
+    if level in RANK:
+        return msg.t(f"level_short.{level}", lang)
+    return level_text(level, lang)

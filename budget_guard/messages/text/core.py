@@ -8,7 +8,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "level.white": ("白色（提示）", "White (notice)"),
     "level.yellow": ("黄色（预警）", "Yellow (warning)"),
     "level.red": ("红色（督办）", "Red (supervised)"),
-    "level.none": ("不比较", "Not compared"),
     # directions
     "direction.decrease": ("压减", "Cut"),
     "direction.no_decrease": ("只增不减", "No decrease"),

@@ -16,4 +16,23 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "app.trend.col.basis": ("口径", "Basis"),
     "app.trend.col.left_out": ("可比口径未计入", "Left out of the basis"),
+    # what is counted: findings (督办事项 are the red ones only) and compared cells, never mixed
+    "counts.findings": ("发现（项）", "Findings"),
+    "counts.cells": ("单元格（范围×类别×年度）", "Cells (scope × category × year)"),
+    "counts.findings_row": ("发现：{counts}", "Findings: {counts}"),
+    "counts.cells_row": ("单元格：{counts}", "Cells: {counts}"),
+    "counts.note": (
+        "发现含不属于任何单元格的数据问题与完整性提示（如某部门某年未报送），所以发现数可多于同色单元格数；督办事项只指红色发现。",
+        "Findings include data and completeness findings that belong to no cell (a department that sent "
+        "nothing for a year), so there can be more findings than cells of the same colour; only red "
+        "findings are supervised.",
+    ),
+    "counts.tiles_note": (
+        "红、黄、白为发现项数（督办事项只指红色）；达标为达标单元格数。",
+        "Red, yellow and white count findings (only red ones are supervised); compliant counts cells.",
+    ),
+    "app.matrix.not_comparable_scopes": (
+        "{count}个范围不可比，{compliant}个达标",
+        "{count} scope(s) not comparable, {compliant} compliant",
+    ),
 }
