@@ -77,11 +77,11 @@ _CSS = (
 )
 
 
-
 def _counts_differ(evaluation: Evaluation) -> bool:
     """Findings and cells of one colour differ (data and completeness findings): the note says why."""
     cells = evaluation.state_counts()
     return any(count != cells[state] for state, count in evaluation.finding_counts().items())
+
 
 def cell_text(column: str, value: Any, lang: str) -> str:
     """How a 督办单 cell reads as text: 万元 with two decimals, signed percentages, level labels."""

@@ -43,7 +43,8 @@ class DepartmentTable:
     levels: pd.DataFrame  # same shape: level value per cell (None where not graded)
     scopes: list[Scope]
     categories: list[str]  # category id per rate column, after the label and worst-level columns
-    texts: pd.DataFrame | None = None  # what each cell shows: the rate, or the state's word where there is none
+    # what each cell shows: the rate, or the state's word where there is none
+    texts: pd.DataFrame | None = None
 
     def shown(self) -> pd.DataFrame:
         return self.rates if self.texts is None else self.texts
