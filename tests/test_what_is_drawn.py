@@ -125,3 +125,136 @@ def test_html_and_markdown_badge_rows_say_what_they_count(tmp_path, capsys):
     assert "达标" not in rows[0][1]  # 达标 is a count of cells, never of findings
     markdown = (tmp_path / "budget-guard-report.md").read_text(encoding="utf-8")
     assert "**发现（项）**" in markdown and "**单元格（范围×类别×年度）**" in markdown
+
+
+# -- one vocabulary, one number format in every output -------------------------------------------
+
+REAL = Path("/work/shared/real_tables/xlsx")
+FOLDERS = [SAMPLE / n for n in ("csv", "published", "yitihua")] + (
+    sorted(REAL.iterdir()) if REAL.is_dir() else []
+)
+WRONG_TEXT = {
+    "a float where an integer is meant": re.compile(r"(?<![\d.])\d+\.0{6}(?!\d)"),
+    "a raw rate or amount": re.compile(r"(?<![\d.])\d+\.\d{5,}(?!\d)"),
+    "a code run into an amount": re.compile(r"\d{4,},\d{3}\.\d"),
+    "a second word for 不可比": re.compile(r"不比较|Not compared"),
+    "rounding advice of a fixed 0.01": re.compile(r"差额不超过0\.01"),
+}
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _report_texts(out: Path):
+    import json
+
+    import openpyxl
+
+    for path in sorted(out.iterdir()):
+        if path.suffix in (".md", ".html"):
+            yield path.name, path.read_text(encoding="utf-8")
+        elif path.suffix == ".json":
+            for text in _strings(json.loads(path.read_text(encoding="utf-8"))):
+                yield path.name, text
+        elif path.suffix == ".xlsx":
+            for ws in openpyxl.load_workbook(path).worksheets:
+                for row in ws.iter_rows():
+                    for cell in row:
+                        value = cell.value
+                        if isinstance(value, float) and cell.number_format == "General":
+                            # a number Excel shows as it is stored must be whole 分 at most
+                            assert abs(value * 100 - round(value * 100)) < 1e-6, (path.name, ws.title, cell)
+                        elif isinstance(value, str):
+                            yield f"{path.name}:{ws.title}:{cell.coordinate}", value
+
+
+def _dashboard_tables(ev, load, lang):
+    tables = [
+        views.findings_table(ev, lang),
+        views.execution_table(ev, lang, findings_only=False),
+        views.pefa_table(ev, lang),
+        views.problems_table(load, lang),
+        views.sheets_table(load, lang),
+        views.rejected_table(load, lang),
+    ]
+    return [t for t in tables if len(t)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
+def test_every_output_has_one_word_per_state_and_one_format_per_number(folder, tmp_path, capsys):
+    from budget_guard.cli.main import main
+
+    for lang in ("zh", "en"):
+        out = tmp_path / lang
+        main(["check", str(folder), "--out", str(out), "--no-ge", "--lang", lang])
+        texts = [("terminal", capsys.readouterr().out), *_report_texts(out)]
+        for where, text in texts:
+            for what, pattern in WRONG_TEXT.items():
+                found = pattern.search(text)
+                assert found is None, (
+                    f"{what} in {folder.name}/{where}: …{text[max(0, found.start() - 40) : found.end() + 20]}…"
+                )
+        load = read_budget(folder)
+        ev = evaluate(load.table, load_rules())
+        for table in _dashboard_tables(ev, load, lang):
+            shown = table.display()
+            for name, kind in table.formats().items():
+                pattern = {
+                    "integer": r"\d+",
+                    "money": r"-?[\d,]+\.\d\d",
+                    "rate_percent": r"[+-]\d+\.\d\d%",
+                    "percent": r"-?\d+\.\d\d%",
+                }[kind]
+                for value in shown[name]:
+                    assert value == "—" or re.fullmatch(pattern, str(value)), (folder.name, name, value)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_matrix_says_not_comparable_in_the_one_word_and_its_legend_has_it(evaluations, lang):
+    words = {state: views.level_text(state, lang) for state in ("not_comparable", "no_data")}
+    for ev in evaluations.values():
+        for scope in [views.ALL_SCOPES, *views.scope_options(ev)[:3]]:
+            cells = views.matrix_cells(ev, scope, lang)
+            for record in cells.to_dict("records"):
+                shown = f"{record['text_main']} / {record['text_sub']}"
+                assert "不比较" not in shown and "n/a" not in shown, shown
+                if record["level"] == "not_comparable":
+                    assert words["not_comparable"] in shown, shown
+                    assert "均达标" not in shown and "compliant" not in record["text_sub"].split(",")[0], shown
+    legend = views.legend_html(lang)
+    assert words["not_comparable"] in legend and "#DDEBF7" in legend  # the light-blue chip
+
+
+def test_a_red_cell_of_the_department_drill_never_shows_a_dash(evaluations):
+    """农业农村局 三公经费 2025: 0 last year, so no rate; the cell says 红色, not —."""
+    ev = evaluations["csv"]
+    table = views.department_table(ev, 2025, "zh")
+    shown = table.shown()
+    for i in range(len(table.scopes)):
+        for name in shown.columns[2:]:
+            level = table.levels.iat[i, list(shown.columns).index(name)]
+            if level in ("red", "yellow", "white"):
+                assert shown.iat[i, list(shown.columns).index(name)] not in ("", "—", None)
+    row = [s[1] for s in table.scopes].index("农业农村局")
+    assert shown.iloc[row]["三公经费"] == "红色"
+
+
+def test_a_failed_file_is_never_beside_the_green_every_row_accounted_banner(tmp_path):
+    from budget_guard.ingest import read_budget as read
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.csv").write_bytes((SAMPLE / "csv" / "city_budget_2021_2025.csv").read_bytes())
+    (folder / "broken.xlsx").write_bytes(bytes(range(256)) * 8)
+    kind, text = views.accounted_banner(read(folder), "zh")
+    assert kind == "error" and "broken.xlsx" in text and "每个读取的行都已归类" not in text
+    assert views.accounted_banner(read(SAMPLE / "csv"), "zh")[0] == "ok"

@@ -35,4 +35,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count}个范围不可比，{compliant}个达标",
         "{count} scope(s) not comparable, {compliant} compliant",
     ),
+    "app.load.accounted_failed": (
+        "{count}个文件读取失败：{names}；这些文件的行没有读入，不能说每行都已归类",
+        "{count} file(s) could not be read: {names}; their rows were not read, so not every row is accounted for",
+    ),
 }
