@@ -229,7 +229,9 @@ def test_the_matrix_says_not_comparable_in_the_one_word_and_its_legend_has_it(ev
                 assert "不比较" not in shown and "n/a" not in shown, shown
                 if record["level"] == "not_comparable":
                     assert words["not_comparable"] in shown, shown
-                    assert "均达标" not in shown and "compliant" not in record["text_sub"].split(",")[0], shown
+                    assert "均达标" not in shown and "compliant" not in record["text_sub"].split(",")[0], (
+                        shown
+                    )
     legend = views.legend_html(lang)
     assert words["not_comparable"] in legend and "#DDEBF7" in legend  # the light-blue chip
 
@@ -258,3 +260,52 @@ def test_a_failed_file_is_never_beside_the_green_every_row_accounted_banner(tmp_
     kind, text = views.accounted_banner(read(folder), "zh")
     assert kind == "error" and "broken.xlsx" in text and "每个读取的行都已归类" not in text
     assert views.accounted_banner(read(SAMPLE / "csv"), "zh")[0] == "ok"
+
+
+# -- jurisdictions: a total across 财政区划 only when the rules declare one government ---------------
+
+
+@pytest.mark.slow
+def test_the_sample_city_and_the_sample_county_are_never_added_into_one_total(tmp_path, capsys):
+    """`budget-guard sample s1 && budget-guard check s1`: the city (no 区划) and the 一体化 export's
+    three 区划 are reported each on its own; no 全市合计 adds them (the red +2.19% that belonged to
+    neither is gone), and the run names the 区划 it found."""
+    import json
+
+    from budget_guard.cli.main import main
+
+    main(["sample", str(tmp_path / "s1")])
+    capsys.readouterr()
+    code = main(
+        ["check", str(tmp_path / "s1"), "--out", str(tmp_path / "out"), "--no-ge", "--format", "json"]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    document = json.loads((tmp_path / "out" / "budget-guard-report.json").read_text(encoding="utf-8"))
+    scopes = {(f["scope_type"], f["scope"]) for f in document["findings"]}
+    assert not any(kind == "government" for kind, _ in scopes)
+    assert "全市合计三公经费2025" not in out and "+2.19%" not in out
+    assert "数据含4个财政区划：东湖区、南溪县、西山区、未注明区划" in out
+    # each jurisdiction's own total is graded as it would be alone: the city's 有利企业 red is there
+    alone = evaluate(read_budget(SAMPLE / "csv").table, load_rules())
+    city = alone.findings.loc[alone.findings["scope_type"] == "government"]
+    for record in city.to_dict("records"):
+        assert ("division", "未注明区划") in scopes
+        assert any(
+            f["scope"] == "未注明区划"
+            and f["category"] == record["category"]
+            and f["year"] == record["year"]
+            and f["level"] == record["level"]
+            for f in document["findings"]
+        ), record
+
+
+def test_declared_one_government_totals_its_divisions():
+    from budget_guard.samples.yitihua import yitihua_rules
+
+    load = read_budget(SAMPLE / "yitihua")
+    declared = evaluate(load.table, yitihua_rules())
+    assert set(declared.summary.loc[declared.summary["scope_type"] == "government", "scope"]) == {"全市合计"}
+    undeclared = evaluate(load.table, load_rules())
+    assert "government" not in set(undeclared.summary["scope_type"])
+    assert any("数据含3个财政区划" in n for n in undeclared.note_texts("zh"))

@@ -35,7 +35,7 @@ from budget_guard.engine.reconcile import (
     reconcile,
 )
 from budget_guard.engine.reconcile import DEPARTMENT as RECON_DEPARTMENT
-from budget_guard.engine.scope_label import with_government_label
+from budget_guard.engine.scope_label import separate_jurisdictions, with_government_label
 from budget_guard.engine.seam import PRINTED_FEN, PRINTED_LINES, LineSummary
 from budget_guard.engine.states import STATE
 from budget_guard.engine.summarize import department_cells, empty_categories, stage_notes, stage_years
@@ -360,7 +360,9 @@ def evaluate_summary(
         unclassified_list=unclassified_list,
         profiler=profiler,
         reconciliation=reconcile(summary),
-        notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
+        notes=tuple(stage_notes(summary, stage))
+        + tuple(baseline_notes(summary, rules, stage))
+        + tuple(jurisdiction_notes(summary, rules)),
         line_summary=summary,
         drill=drill,
         engine=engine,
@@ -384,6 +386,14 @@ def compare_years(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFram
             units if baseline_stage == stage else department_cells(summary, rules, baseline_stage, UNIT)
         )
     return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
+
+
+def jurisdiction_notes(summary: LineSummary, rules: Rules) -> list[tuple[str, tuple]]:
+    """Which 财政区划 were found and reported apart (no total across them: the rules did not declare one)."""
+    found = separate_jurisdictions(rules, summary.cells.get(DIVISION, []))
+    if not found:
+        return []
+    return [("note.jurisdictions", (("count", len(found)), ("names", "、".join(found))))]
 
 
 def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[tuple[str, tuple]]:

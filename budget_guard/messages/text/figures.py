@@ -39,4 +39,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count}个文件读取失败：{names}；这些文件的行没有读入，不能说每行都已归类",
         "{count} file(s) could not be read: {names}; their rows were not read, so not every row is accounted for",
     ),
+    # jurisdictions: lines of several 财政区划 are one government's only when the rules say so
+    "note.jurisdictions": (
+        "数据含{count}个财政区划：{names}。规则未声明它们属于同一级政府（compare.government_label），"
+        "因此不加总为一个合计，各区划分别报告；如确属同一级政府，请在规则中设置 government_label",
+        "The data hold {count} fiscal divisions (财政区划): {names}. The rules do not declare them one "
+        "government (compare.government_label), so they are not added into one total and each is "
+        "reported on its own; set government_label in the rules if they are one government",
+    ),
 }
