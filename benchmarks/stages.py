@@ -466,7 +466,7 @@ def check_sample(inputs: Inputs) -> Stage:
 # the reconciliation sums, the group keys of the seam (stage × department × 区划 × 单位 × year ×
 # layout), then the summary half, the source rows of every finding, the unclassified list and PEFA.
 # So the peers that ``evaluate`` is compared with do the whole line-level half — the seam's group
-# sums (``seam.group_columns`` + ``seam.TOTAL_COLUMNS``), for every category of the default rules —
+# sums (the seam's per-category columns + ``seam.TOTAL_COLUMNS``), for every category of the default rules —
 # and ``line_half`` times the pandas engine's line-level half on the same job (like for like). The
 # three-category peers of the issue are kept as ``peer3_polars`` / ``peer3_duckdb``.
 

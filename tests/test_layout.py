@@ -159,7 +159,8 @@ def _placeholders(template: str) -> set[str]:
 
 def test_every_message_has_both_languages_and_the_same_placeholders():
     missing, differing = [], []
-    for key in messages.keys():
+    every_key = messages.keys()
+    for key in every_key:
         zh, en = messages.catalogue_pair(key)
         if not zh.strip() or not en.strip():
             missing.append(key)

@@ -7,7 +7,6 @@ so the same breach found again from a resubmitted file or after a rules tweak is
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -128,7 +127,3 @@ def observations(evaluation: Evaluation) -> Iterator[Observation]:
 def latest_year(evaluation: Evaluation) -> int | None:
     """The latest fiscal year with lines of the compared stage (``open_years: latest``)."""
     return evaluation.latest_year
-
-
-def departments_json(departments: tuple[str, ...]) -> str:
-    return json.dumps(list(departments), ensure_ascii=False)

@@ -6,6 +6,7 @@ year, stage, unit), the layout module and the shared line checks together, then 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -132,19 +133,12 @@ def _read_sheet(
         return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
     report.scope = scope_of(report.title or "")
     report.level = budget_level(title_text(grid, sheet), sheet, file)
-    if detection.layout == LONG:
-        report.scope = None
-        return _read_long_sheet(grid, detection, report, file, sheet, options, merges)
-    if detection.layout == YITIHUA:
-        report.scope = None
-        return _read_yitihua_sheet(grid, detection, report, file, sheet, options)
-    if detection.layout == PUBLISHED:
-        return _read_published_sheet(grid, detection, report, file, sheet, options)
-    if detection.layout == SIDE_BY_SIDE:
-        return _read_side_by_side_sheet(grid, detection, report, file, sheet, options)
-    if detection.layout == SANGONG:
-        return _read_sangong_sheet(grid, detection, report, file, sheet, options)
-    return _unreadable(grid, detection, report, file, sheet)
+    reader = LAYOUT_READERS.get(detection.layout)
+    if reader is None:
+        return _unreadable(grid, detection, report, file, sheet)
+    if reader.line_level:
+        report.scope = None  # one budget line per row: no funding scope of the table's own
+    return reader.read(grid, detection, report, file, sheet, options, merges)
 
 
 def _both(problem: Problem) -> tuple[str, str]:
@@ -557,3 +551,22 @@ def _no_rejected() -> pd.DataFrame:
 
 
 __all__ = ["Options", "SheetOutcome", "read_sheet", "resolve_unit"]
+
+
+@dataclass(frozen=True)
+class LayoutReader:
+    """How the lines of one detected layout are read (the layout modules recognise; this reads)."""
+
+    read: Callable[[pd.DataFrame, Detection, SheetReport, str, str | None, Options, list], SheetOutcome]
+    line_level: bool = False  # one budget line per row (long template, 一体化 export)
+
+
+# The registry: a detected layout name → its reader. A new layout (the PDF's tables join through
+# the published ones) is one detector in ``recognise/detect.py`` and one entry here.
+LAYOUT_READERS: dict[str, LayoutReader] = {
+    LONG: LayoutReader(_read_long_sheet, line_level=True),
+    YITIHUA: LayoutReader(lambda g, d, r, f, s, o, m: _read_yitihua_sheet(g, d, r, f, s, o), line_level=True),
+    PUBLISHED: LayoutReader(lambda g, d, r, f, s, o, m: _read_published_sheet(g, d, r, f, s, o)),
+    SIDE_BY_SIDE: LayoutReader(lambda g, d, r, f, s, o, m: _read_side_by_side_sheet(g, d, r, f, s, o)),
+    SANGONG: LayoutReader(lambda g, d, r, f, s, o, m: _read_sangong_sheet(g, d, r, f, s, o)),
+}

@@ -249,11 +249,6 @@ def yuan_to_fen(value: str | int | float | Decimal) -> int:
     return int((Decimal(str(value)) * FEN_PER_YUAN).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def fen_to_yuan(fen: pd.Series | int) -> pd.Series | float:
-    """For display only: never sum the result."""
-    return fen / FEN_PER_YUAN
-
-
 def fen_to_wan(fen: pd.Series | int | np.integer) -> pd.Series | float:
     """For display only (万元)."""
     return fen / FEN_PER_WAN

@@ -10,7 +10,6 @@ Parquet file for machines (raw values, money as integer 分).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,13 +128,6 @@ def _write_csv(evaluation: Evaluation, handle: IO[bytes], lang: str) -> None:
 
 
 _CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="needed")
-
-
-def csv_bytes(evaluation: Evaluation, lang: str) -> bytes:
-    """The full list as CSV bytes for a spreadsheet (the dashboard's download)."""
-    buffer = io.BytesIO()
-    _write_csv(evaluation, buffer, lang)
-    return buffer.getvalue()
 
 
 def _cell_text(value: object) -> str | None:

@@ -26,7 +26,7 @@ from budget_guard.engine.compare import (
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCES, target_text
 from budget_guard.engine.grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
-from budget_guard.engine.states import GRADED_STATES, NO_DATA, ROLLUP_ORDER, ROLLUP_RANK, STATE
+from budget_guard.engine.states import GRADED_STATES, NO_DATA, STATE, rollup_by
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.rulebook import LEVEL_ORDER, Level
 from budget_guard.model.table import (
@@ -198,7 +198,7 @@ def unclassified_rows(evaluation: Evaluation) -> pd.DataFrame:
 
 
 def compliance_matrix(evaluation: Evaluation) -> pd.DataFrame:
-    """Category × year: the state over every scope (states.rollup_state) and how many findings.
+    """Category × year: the state over every scope (states.rollup_by) and how many findings.
 
     ``state`` is 无数据/不可比 where nothing was graded; ``level`` repeats it for graded cells only.
     Rows follow the rules' category order.
@@ -216,12 +216,11 @@ def compliance_matrix(evaluation: Evaluation) -> pd.DataFrame:
     categories = [c.id for c in evaluation.rules.categories]
     years = sorted(int(y) for y in cells[YEAR].unique())
     index = pd.MultiIndex.from_product([categories, years], names=[CATEGORY, YEAR])
-    rank = cells[STATE].map(ROLLUP_RANK)
-    worst = rank.groupby([cells[CATEGORY], cells[YEAR]]).max().reindex(index)
+    worst = rollup_by(cells, [CATEGORY, YEAR]).reindex(index)
     found = evaluation.findings
     found = found.loc[found[CATEGORY].notna()] if len(found) else found
     count = found.groupby([found[CATEGORY], found[YEAR].astype("int64")]).size() if len(found) else None
-    state = worst.map(lambda r: NO_DATA if pd.isna(r) else ROLLUP_ORDER[int(r)])
+    state = worst.fillna(NO_DATA)
     return pd.DataFrame(
         {
             MATRIX_STATE: state,

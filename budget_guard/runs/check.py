@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from budget_guard.engine.backends import DEFAULT_ENGINE
 from budget_guard.engine.evaluate import Evaluation, evaluate
 from budget_guard.errors import InputError, Place
 from budget_guard.ingest.files.sources import Source
@@ -209,7 +210,7 @@ def run_check(
         from budget_guard.cases import supervision_of
 
         supervision_of(rules)
-    if engine != "pandas":
+    if engine != DEFAULT_ENGINE:
         return _run_engine_check(
             paths,
             rules,

@@ -16,7 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from budget_guard.engine.backends import DEFAULT_ENGINE, ENGINES
+from budget_guard.engine.backends import DEFAULT_ENGINE, TABLE_ENGINES, registration, table_engine
 from budget_guard.engine.backends.sql_engine import SqlLines, evaluate_lines
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.errors import InputError, Place
@@ -67,19 +67,17 @@ def evaluate_tables(
 ) -> tuple[LoadResult, Evaluation]:
     """Evaluate canonical Parquet/CSV ``paths`` (or a Spark catalog table) on ``engine``."""
 
-    if engine not in ENGINES or engine == DEFAULT_ENGINE:
-        raise ValueError(f"not a SQL engine: {engine}")
-    if engine == "duckdb":
-        from budget_guard.engine.backends import duckdb_backend
-
-        if spark_table:
-            raise InputError("--spark-table 只用于 --engine spark", "--spark-table needs --engine spark")
-        lines = duckdb_backend.open_lines(paths, rules)
-    else:
-        from budget_guard.engine.backends import spark_backend
-
-        master = spark_master or spark_backend.DEFAULT_MASTER
-        lines = spark_backend.open_lines(paths, rules, table=spark_table, master=master)
+    if engine not in TABLE_ENGINES:
+        raise ValueError(f"not a table engine: {engine}")
+    takes = registration(engine).options
+    if spark_table and "table" not in takes:
+        raise InputError("--spark-table 只用于 --engine spark", "--spark-table needs --engine spark")
+    options: dict[str, object] = {}
+    if "table" in takes:
+        options["table"] = spark_table
+    if "master" in takes and spark_master:
+        options["master"] = spark_master
+    lines = table_engine(engine).open_lines(paths, rules, **options)
     return table_load(lines), evaluate_lines(lines, stage)
 
 
