@@ -474,6 +474,49 @@ _KINDS = [
         "department total follows the functional table ({func_wan})",
         "Informational: each amount is counted once; a category that reads both classifications would add both tables and is reported red.",
     ),
+    # the published PDF itself (ingest/pdf/, #21)
+    ProblemKind(
+        "pdf-reader-missing",
+        Severity.error,
+        "读取PDF需要安装pdfplumber：pip install \"budget-guard[pdf]\"（或 pip install pdfplumber），本文件未读取",
+        "reading a PDF needs pdfplumber: pip install \"budget-guard[pdf]\" (or pip install pdfplumber); this file was not read",
+        "Install the PDF extra: pip install \"budget-guard[pdf]\".",
+    ),
+    ProblemKind(
+        "pdf-page-scanned",
+        Severity.error,
+        "第{page}页没有文字层（扫描件或图片），其中的表格无法读取，本页未读入",
+        "page {page} has no text layer (a scan or a picture); its tables cannot be read and the page was not read",
+        "Use the PDF as published (with selectable text), or the tables as Excel; OCR is not available.",
+    ),
+    ProblemKind(
+        "pdf-text-pages",
+        Severity.notice,
+        "第{pages}页是文字页（封面、目录、说明），没有表格，未作为表格读取",
+        "pages {pages} are text pages (cover, contents, narrative) without tables; not read as tables",
+        "Informational: only ruled tables are read from a PDF.",
+    ),
+    ProblemKind(
+        "pdf-numbers-unproven",
+        Severity.error,
+        "第{page}页表格区域内印出的数字与读出的单元格数字不一致（页面上有而单元格中没有：{lost}；单元格中有而页面上没有：{invented}），本表未用于判断",
+        "on page {page} the numbers printed in the table region differ from the numbers read into cells (printed but in no cell: {lost}; in a cell but not printed so: {invented}); the table was not used",
+        "The table could not be read reliably from the PDF; give the table as Excel, or check the page.",
+    ),
+    ProblemKind(
+        "pdf-row-outside-table",
+        Severity.error,
+        "第{page}页表格线以外有一行金额“{line}”，未被读入表格（可能是续页首行或末行），本表未用于判断",
+        "page {page} prints a row of amounts outside the table's rules ('{line}'), not read into the table (a continuation's first row or a last row); the table was not used",
+        "Give the table as Excel, or check the page: a row printed outside the ruled table was lost.",
+    ),
+    ProblemKind(
+        "pdf-table-not-used",
+        Severity.error,
+        "表格“{title}”未通过页面数字核对，{rows}行未计入",
+        "table '{title}' failed the check against its page; {rows} row(s) not counted",
+        "See the page's number-check problem; give the table as Excel to read it.",
+    ),
 ]
 
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}

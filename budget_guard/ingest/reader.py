@@ -32,7 +32,7 @@ from .cross_source import second_sources
 from .detect import EMPTY, NO_DATA, UNKNOWN
 from .duplicates import duplicate_problems
 from .encodings import decode_text, utf8_start
-from .grid import CSV, ENCRYPTED, UNSUPPORTED, GridError, csv_grid, excel_grids, sniff_format
+from .grid import CSV, ENCRYPTED, PDF, UNSUPPORTED, GridError, csv_grid, excel_grids, sniff_format
 from .grid import EMPTY as EMPTY_FILE
 from .headers import stage_of
 from .outcomes import settle_outcomes
@@ -442,7 +442,13 @@ def _read_source(
     if kind == ENCRYPTED:
         return fail("file-encrypted")
     if kind == UNSUPPORTED:
+        if source.suffix == ".pdf":  # named .pdf, but no PDF header
+            return fail("file-corrupt", expected="PDF", detail="no %PDF- header")
         return fail("file-unsupported", suffix=source.suffix or "?")
+    if kind == PDF:
+        from budget_guard.ingest.pdf.read import read_pdf_source
+
+        return read_pdf_source(data, source.name, report, options)
     if kind == CSV:
         utf8 = utf8_start(data)  # most files: read in place, never decoded into a Python string
         if utf8 is not None:

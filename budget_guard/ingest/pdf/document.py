@@ -1,0 +1,293 @@
+"""A published 部门预算/决算 PDF → the tables of its pages as grids, each proven against its page.
+
+pdfplumber reads the text layer (every character with its position; no model, no download). Per page:
+
+* the page box bounds everything: characters drawn outside it (a second copy of a table below the
+  visible page) are not read;
+* a page without a text layer is a scan: refused with its reason (``ocr.recognise_page`` is the seam an
+  OCR step would fill);
+* a page without ruled tables is a text page (cover, 目录, narrative) and is listed, not read;
+* ruled regions (lines, or the edges of filled rectangles) are found with pdfplumber's table finder; a
+  region that encloses another (the page frame) is not a table; columns and rows that hold no text
+  (the slivers a grid of filled rectangles leaves) are dropped;
+* the text lines above a table (its title, 部门名称, 单位) become the grid's first rows, as in a sheet;
+* a table that starts a page with no title above it and the same columns as the table ending the
+  previous page is that table continued (a repeated header is dropped);
+* every region's numbers are proven against the page words (``proof.py``); a line outside every table
+  that prints money like a row is a row lost. A table that fails is returned with its problem and is
+  never read into figures.
+
+A grid is exactly what a sheet's grid is (``ingest/grid.py``): cell text indexed by 1-based row. Its
+sheet name is ``第N页 表M`` (``第N-K页 表M`` when it continues over pages): the place every problem and
+every line carries.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ...problems import Problem
+from ..grid import TEXT
+from .ocr import has_text_layer, looks_scanned, recognise_page
+from .proof import looks_like_row, prove
+
+_COLUMN_TOLERANCE = 3.0  # points: two tables' column edges closer than this are the same columns
+_TITLE_LINES = 5
+_LINE_TOLERANCE = 3.0  # points: words whose middles are this close are on one line
+_PAGE_NUMBER = re.compile(r"^[\s\-—–·第页共/\d]*$")
+
+
+class PdfUnavailable(Exception):
+    """pdfplumber is not installed."""
+
+
+@dataclass
+class PdfTable:
+    sheet: str
+    first_page: int
+    number: int  # the table's number on its first page (1-based)
+    titles: list[str]  # the text lines above the table on its first page
+    body: list[list[str | None]]  # the table's cells as found (one list per ruled row, every ruled column)
+    columns_x: list[float]  # left edge of each ruled column (to match a continuation)
+    last_page: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.problems)
+
+    @property
+    def rows(self) -> list[list[str | None]]:
+        """The title lines (one cell each), then the table's rows without the columns and rows that hold
+        no text (the slivers of a grid of filled rectangles, the spacer rows)."""
+        width = max((len(r) for r in self.body), default=0)
+        keep = [j for j in range(width) if any(j < len(r) and r[j] for r in self.body)]
+        body = [[r[j] if j < len(r) else None for j in keep] for r in self.body]
+        return [[t] for t in self.titles] + [r for r in body if any(r)]
+
+    @property
+    def grid(self) -> pd.DataFrame:
+        rows = self.rows
+        width = max((len(r) for r in rows), default=1)
+        columns = {
+            position: pd.Series([(r[position] if position < len(r) else None) for r in rows], dtype=TEXT)
+            for position in range(width)
+        }
+        frame = pd.DataFrame(columns)
+        frame.index = pd.RangeIndex(1, len(rows) + 1)
+        return frame
+
+
+@dataclass
+class PdfDocument:
+    pages: int = 0
+    tables: list[PdfTable] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # page-level: scanned pages, text pages
+    text_pages: list[int] = field(default_factory=list)
+    page_seconds: list[float] = field(default_factory=list)
+
+
+def sheet_name(first_page: int, last_page: int, number: int) -> str:
+    pages = f"{first_page}" if first_page == last_page else f"{first_page}-{last_page}"
+    return f"第{pages}页 表{number}"
+
+
+def read_pdf(data: bytes, file: str) -> PdfDocument:
+    """Every page of a PDF: its tables as grids (proven or failed with a located problem), its refusals."""
+    try:
+        import pdfplumber
+    except ImportError as exc:  # an optional extra: the caller turns this into one line with the install command
+        raise PdfUnavailable() from exc
+    import time
+
+    document = PdfDocument()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        document.pages = len(pdf.pages)
+        previous: PdfTable | None = None
+        for number, page in enumerate(pdf.pages, start=1):
+            started = time.perf_counter()
+            tables = _read_page(page, number, file, document)
+            if tables and previous is not None and _continues(previous, tables[0], number):
+                _join(previous, tables.pop(0), number)
+            for table in tables:
+                document.tables.append(table)
+            if tables:
+                previous = tables[-1]
+            elif number not in document.text_pages:
+                previous = None
+            else:
+                previous = None
+            page.close()  # free the page's parsed objects: memory stays flat over a long document
+            document.page_seconds.append(time.perf_counter() - started)
+    for table in document.tables:
+        table.sheet = sheet_name(table.first_page, table.last_page, table.number)
+        for p in range(len(table.problems)):
+            problem = table.problems[p]
+            table.problems[p] = Problem(
+                problem.code, file=file, sheet=table.sheet, row=problem.row, details=problem.details
+            )
+    if document.text_pages:
+        document.problems.append(
+            Problem("pdf-text-pages", file=file, details={"pages": _page_list(document.text_pages)})
+        )
+    return document
+
+
+def _page_list(pages: list[int]) -> str:
+    """[1, 2, 3, 7, 9, 10] → '1-3, 7, 9-10'."""
+    runs: list[list[int]] = []
+    for p in pages:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list[PdfTable]:
+    page = page.within_bbox(page.bbox)  # nothing drawn outside the page box is read
+    if not has_text_layer(page):
+        if looks_scanned(page):
+            words = recognise_page(page)
+            if words is None:
+                document.problems.append(
+                    Problem("pdf-page-scanned", file=file, sheet=f"第{number}页", details={"page": number})
+                )
+                return []
+        return []  # a blank page (or one holding only rules): nothing to read
+    found = _table_regions(page)
+    if not found:
+        document.text_pages.append(number)
+        return []
+    words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
+    out: list[PdfTable] = []
+    upper = float(page.bbox[1])
+    for index, region in enumerate(found, start=1):
+        top, bottom = float(region.bbox[1]), float(region.bbox[3])
+        above = _lines_between(words, upper, top)
+        # the title, 部门名称 and 单位 lines sit right above a table; narrative further up is not its title
+        table = _table(region, number, index, above[-_TITLE_LINES:], words)
+        for line in above:
+            if looks_like_row(line):
+                table.problems.append(
+                    Problem(
+                        "pdf-row-outside-table",
+                        details={"page": number, "line": line[:120]},
+                    )
+                )
+        out.append(table)
+        upper = bottom
+    for line in _lines_between(words, upper, float(page.bbox[3]) + 1):
+        if looks_like_row(line) and out:
+            out[-1].problems.append(
+                Problem("pdf-row-outside-table", details={"page": number, "line": line[:120]})
+            )
+    return out
+
+
+def _table_regions(page: Any) -> list[Any]:
+    """Ruled regions holding a number, top to bottom; a region that encloses another is the page frame."""
+    regions = page.find_tables()
+    kept = []
+    for region in regions:
+        x0, top, x1, bottom = region.bbox
+        encloses = any(
+            other is not region
+            and other.bbox[0] >= x0 - 1
+            and other.bbox[1] >= top - 1
+            and other.bbox[2] <= x1 + 1
+            and other.bbox[3] <= bottom + 1
+            and other.bbox != region.bbox
+            for other in regions
+        )
+        if not encloses:
+            kept.append(region)
+    return sorted(kept, key=lambda r: (round(r.bbox[1]), r.bbox[0]))
+
+
+def _lines_between(words: list[dict], upper: float, lower: float) -> list[str]:
+    """The text lines whose words' middles lie between ``upper`` and ``lower``, top to bottom."""
+    inside = sorted(
+        (w for w in words if upper <= (w["top"] + w["bottom"]) / 2 < lower), key=lambda w: (w["top"], w["x0"])
+    )
+    lines: list[list[dict]] = []
+    for word in inside:
+        middle = (word["top"] + word["bottom"]) / 2
+        if lines and abs(middle - (lines[-1][0]["top"] + lines[-1][0]["bottom"]) / 2) <= _LINE_TOLERANCE:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [" ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])) for line in lines]
+
+
+def _cell(text: str | None) -> str | None:
+    if text is None:
+        return None
+    joined = "".join(part.strip() for part in str(text).splitlines())
+    return joined or None
+
+
+def _table(region: Any, page: int, number: int, titles: list[str], words: list[dict]) -> PdfTable:
+    raw = region.extract()
+    cells = [[_cell(c) for c in row] for row in raw]
+    width = max((len(r) for r in cells), default=0)
+    lefts: list[float] = [float("inf")] * width
+    for row in region.rows:
+        for position, box in enumerate(row.cells):
+            if box is not None and position < width:
+                lefts[position] = min(lefts[position], float(box[0]))
+    x0, top, x1, bottom = region.bbox
+    inside = [
+        w["text"]
+        for w in words
+        if x0 <= (w["x0"] + w["x1"]) / 2 <= x1 and top <= (w["top"] + w["bottom"]) / 2 <= bottom
+    ]
+    table = PdfTable(
+        sheet="",
+        first_page=page,
+        number=number,
+        titles=titles,
+        body=cells,
+        columns_x=lefts,
+        last_page=page,
+    )
+    proof = prove(inside, [c for r in cells for c in r if c])
+    if not proof.holds:
+        table.problems.append(
+            Problem(
+                "pdf-numbers-unproven",
+                details={
+                    "page": page,
+                    "lost": "、".join(proof.lost[:10]) or "-",
+                    "invented": "、".join(proof.invented[:10]) or "-",
+                },
+            )
+        )
+    return table
+
+
+def _continues(previous: PdfTable, table: PdfTable, page: int) -> bool:
+    """A table at the top of the next page, with no title of its own and the same ruled columns."""
+    if previous.last_page != page - 1 or table.number != 1:
+        return False
+    if any(not _PAGE_NUMBER.match(line) for line in table.titles):
+        return False
+    if len(previous.columns_x) != len(table.columns_x):
+        return False
+    return all(abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(previous.columns_x, table.columns_x, strict=True))
+
+
+def _join(previous: PdfTable, table: PdfTable, page: int) -> None:
+    body = [r for r in table.body if any(r)]
+    header = [r for r in previous.body if any(r)]
+    repeated = 0
+    while repeated < len(body) and repeated < len(header) and body[repeated] == header[repeated]:
+        repeated += 1  # a header printed again at the top of the continuation
+    previous.body.extend(body[repeated:])
+    previous.last_page = page
+    previous.problems.extend(table.problems)
