@@ -511,6 +511,13 @@ _KINDS = [
         "Give the table as Excel, or check the page: a row printed outside the ruled table was lost.",
     ),
     ProblemKind(
+        "pdf-row-recovered",
+        Severity.notice,
+        "第{page}页表格首条横线上方的{rows}行金额（续页首行）已按所在列读入表格",
+        "page {page}: {rows} row(s) printed above the table's first rule (a continuation's first row) were read into the table by their columns",
+        "Informational: the row's numbers are still checked against the page.",
+    ),
+    ProblemKind(
         "pdf-table-not-used",
         Severity.error,
         "表格“{title}”未通过页面数字核对，{rows}行未计入",

@@ -12,7 +12,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Use the PDF as published (text can be selected), or give the tables as Excel; OCR is not available",
     ),
     "problem.title.pdf-text-pages": ("文字页", "text pages"),
-    "problem.hint.pdf-text-pages": ("仅供参考：PDF中只读取有表格线的表格", "Informational: only ruled tables are read from a PDF"),
+    "problem.hint.pdf-text-pages": (
+        "仅供参考：PDF中只读取有表格线的表格",
+        "Informational: only ruled tables are read from a PDF",
+    ),
     "problem.title.pdf-numbers-unproven": ("表格数字与页面不符", "table numbers differ from the page"),
     "problem.hint.pdf-numbers-unproven": (
         "该表无法从PDF可靠读取：请核对该页，或提供Excel格式的表格",
@@ -23,6 +26,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "表格线以外印有金额行，未被读入：请核对该页，或提供Excel格式的表格",
         "A row of amounts printed outside the ruled table was lost: check the page, or give the table as Excel",
     ),
+    "problem.title.pdf-row-recovered": ("续页首行已读入", "continuation row recovered"),
+    "problem.hint.pdf-row-recovered": ("仅供参考：该行的数字同样与页面核对", "Informational: the row's numbers are still checked against the page"),
     "problem.title.pdf-table-not-used": ("表格未计入", "table not used"),
     "problem.hint.pdf-table-not-used": (
         "见该页的数字核对问题；提供Excel格式的表格即可读入",

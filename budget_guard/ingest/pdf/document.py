@@ -53,9 +53,12 @@ class PdfTable:
     number: int  # the table's number on its first page (1-based)
     titles: list[str]  # the text lines above the table on its first page
     body: list[list[str | None]]  # the table's cells as found (one list per ruled row, every ruled column)
-    columns_x: list[float]  # left edge of each ruled column (to match a continuation)
+    columns_x: list[float]  # left edge of each ruled column
     last_page: int
+    column_edges: dict[int, tuple[float, float]] = field(default_factory=dict)  # ruled column → (x0, x1)
+    boxes: list[list[tuple | None]] = field(default_factory=list)  # each body cell's box (None: spanned)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # what was done to read it (not a failure)
 
     @property
     def failed(self) -> bool:
@@ -68,7 +71,7 @@ class PdfTable:
         width = max((len(r) for r in self.body), default=0)
         keep = [j for j in range(width) if any(j < len(r) and r[j] for r in self.body)]
         body = [[r[j] if j < len(r) else None for j in keep] for r in self.body]
-        return [[t] for t in self.titles] + [r for r in body if any(r)]
+        return [[t] for t in self.titles] + merge_slivers([r for r in body if any(r)])
 
     @property
     def grid(self) -> pd.DataFrame:
@@ -92,6 +95,27 @@ class PdfDocument:
     page_seconds: list[float] = field(default_factory=list)
 
 
+def merge_slivers(rows: list[list[str | None]]) -> list[list[str | None]]:
+    """Join neighbouring columns that no row fills both of: one printed column cut into slivers.
+
+    A grid drawn as filled rectangles puts a cell's text left or right of a sliver edge from row to row
+    (a 3-column table found with 6 columns, the 类 amount one column right of the 项 amounts). Two real
+    columns always meet in some row (the header row names each), so only slivers are joined, and no
+    two texts are ever run together.
+    """
+    if not rows:
+        return rows
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    merged = [columns[0]]
+    for column in columns[1:]:
+        last = merged[-1]
+        if all(not (a and b) for a, b in zip(last, column, strict=True)):
+            merged[-1] = [a or b for a, b in zip(last, column, strict=True)]
+        else:
+            merged.append(column)
+    return [list(row) for row in zip(*merged, strict=True)]
+
+
 def sheet_name(first_page: int, last_page: int, number: int) -> str:
     pages = f"{first_page}" if first_page == last_page else f"{first_page}-{last_page}"
     return f"第{pages}页 表{number}"
@@ -101,7 +125,9 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
     """Every page of a PDF: its tables as grids (proven or failed with a located problem), its refusals."""
     try:
         import pdfplumber
-    except ImportError as exc:  # an optional extra: the caller turns this into one line with the install command
+    except (
+        ImportError
+    ) as exc:  # an optional extra: the caller turns this into one line with the install command
         raise PdfUnavailable() from exc
     import time
 
@@ -126,11 +152,10 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
             document.page_seconds.append(time.perf_counter() - started)
     for table in document.tables:
         table.sheet = sheet_name(table.first_page, table.last_page, table.number)
-        for p in range(len(table.problems)):
-            problem = table.problems[p]
-            table.problems[p] = Problem(
-                problem.code, file=file, sheet=table.sheet, row=problem.row, details=problem.details
-            )
+        for found in (table.problems, table.notes):
+            found[:] = [
+                Problem(p.code, file=file, sheet=table.sheet, row=p.row, details=p.details) for p in found
+            ]
     if document.text_pages:
         document.problems.append(
             Problem("pdf-text-pages", file=file, details={"pages": _page_list(document.text_pages)})
@@ -169,25 +194,68 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
     upper = float(page.bbox[1])
     for index, region in enumerate(found, start=1):
         top, bottom = float(region.bbox[1]), float(region.bbox[3])
-        above = _lines_between(words, upper, top)
+        above = _word_lines(words, upper, top)
+        recovered: list[list[str | None]] = []
+        while above and looks_like_row(_text(above[-1])):
+            row = _row_by_columns(above[-1], region)
+            if row is None:
+                break
+            recovered.insert(0, row)
+            above.pop()
         # the title, 部门名称 and 单位 lines sit right above a table; narrative further up is not its title
-        table = _table(region, number, index, above[-_TITLE_LINES:], words)
-        for line in above:
+        titles = [_text(line) for line in above]
+        table = _table(region, number, index, titles[-_TITLE_LINES:], words)
+        if recovered:
+            table.body[:0] = recovered
+            table.notes.append(
+                Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)})
+            )
+        for line in titles:
             if looks_like_row(line):
                 table.problems.append(
-                    Problem(
-                        "pdf-row-outside-table",
-                        details={"page": number, "line": line[:120]},
-                    )
+                    Problem("pdf-row-outside-table", details={"page": number, "line": line[:120]})
                 )
         out.append(table)
         upper = bottom
-    for line in _lines_between(words, upper, float(page.bbox[3]) + 1):
-        if looks_like_row(line) and out:
+    for line in _word_lines(words, upper, float(page.bbox[3]) + 1):
+        if looks_like_row(_text(line)) and out:
             out[-1].problems.append(
-                Problem("pdf-row-outside-table", details={"page": number, "line": line[:120]})
+                Problem("pdf-row-outside-table", details={"page": number, "line": _text(line)[:120]})
             )
     return out
+
+
+def _column_edges(region: Any) -> dict[int, tuple[float, float]]:
+    edges: dict[int, tuple[float, float]] = {}
+    for row in region.rows:
+        for position, box in enumerate(row.cells):
+            if box is not None:
+                x0, x1 = edges.get(position, (box[0], box[2]))
+                edges[position] = (min(x0, box[0]), max(x1, box[2]))
+    return edges
+
+
+def _column_at(edges: dict[int, tuple[float, float]], middle: float) -> int | None:
+    """The narrowest ruled column holding ``middle`` (a spanning header cell is wider than a leaf)."""
+    holding = [(x1 - x0, j) for j, (x0, x1) in edges.items() if x0 <= middle <= x1]
+    return min(holding)[1] if holding else None
+
+
+def _row_by_columns(line: list[dict], region: Any) -> list[str | None] | None:
+    """A row printed just above a table's first rule (a continuation page whose top rule is missing), put
+    into the table's columns by where each word stands; ``None`` when a word is under no column."""
+    edges = _column_edges(region)
+    cells: list[str | None] = [None] * (max(edges, default=-1) + 1)
+    for word in line:
+        position = _column_at(edges, (word["x0"] + word["x1"]) / 2)
+        if position is None:
+            return None
+        cells[position] = (cells[position] or "") + word["text"]
+    return cells
+
+
+def _text(line: list[dict]) -> str:
+    return " ".join(w["text"] for w in line)
 
 
 def _table_regions(page: Any) -> list[Any]:
@@ -210,8 +278,8 @@ def _table_regions(page: Any) -> list[Any]:
     return sorted(kept, key=lambda r: (round(r.bbox[1]), r.bbox[0]))
 
 
-def _lines_between(words: list[dict], upper: float, lower: float) -> list[str]:
-    """The text lines whose words' middles lie between ``upper`` and ``lower``, top to bottom."""
+def _word_lines(words: list[dict], upper: float, lower: float) -> list[list[dict]]:
+    """The words whose middles lie between ``upper`` and ``lower``, as lines top to bottom (each left to right)."""
     inside = sorted(
         (w for w in words if upper <= (w["top"] + w["bottom"]) / 2 < lower), key=lambda w: (w["top"], w["x0"])
     )
@@ -222,7 +290,7 @@ def _lines_between(words: list[dict], upper: float, lower: float) -> list[str]:
             lines[-1].append(word)
         else:
             lines.append([word])
-    return [" ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"])) for line in lines]
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
 def _cell(text: str | None) -> str | None:
@@ -255,6 +323,8 @@ def _table(region: Any, page: int, number: int, titles: list[str], words: list[d
         body=cells,
         columns_x=lefts,
         last_page=page,
+        column_edges=_column_edges(region),
+        boxes=[list(row.cells) for row in region.rows],
     )
     proof = prove(inside, [c for r in cells for c in r if c])
     if not proof.holds:
@@ -272,18 +342,46 @@ def _table(region: Any, page: int, number: int, titles: list[str], words: list[d
 
 
 def _continues(previous: PdfTable, table: PdfTable, page: int) -> bool:
-    """A table at the top of the next page, with no title of its own and the same ruled columns."""
+    """A table at the top of the next page, with no title of its own, whose every cell of text stands
+    under a column of the table that ended the previous page."""
     if previous.last_page != page - 1 or table.number != 1:
         return False
     if any(not _PAGE_NUMBER.match(line) for line in table.titles):
         return False
-    if len(previous.columns_x) != len(table.columns_x):
-        return False
-    return all(abs(a - b) <= _COLUMN_TOLERANCE for a, b in zip(previous.columns_x, table.columns_x, strict=True))
+    return _in_columns(previous, table) is not None
+
+
+def _in_columns(previous: PdfTable, table: PdfTable) -> list[list[str | None]] | None:
+    """The continuation's rows laid out in the previous table's ruled columns, by where each cell stands
+    (the two pages' grids need not be cut alike); ``None`` when a cell stands under no column or two
+    cells under one."""
+    width = max(previous.column_edges, default=-1) + 1
+    out = []
+    for position, row in enumerate(table.body):
+        if not any(row):
+            continue
+        boxes = table.boxes[position] if position < len(table.boxes) else []
+        if len(boxes) < len(row):  # a recovered row: already in this table's columns, boxes from its edges
+            boxes = [
+                (table.column_edges[j][0], 0, table.column_edges[j][1], 0) if j in table.column_edges else None
+                for j in range(len(row))
+            ]
+        laid: list[str | None] = [None] * width
+        for text, box in zip(row, boxes, strict=False):
+            if not text:
+                continue
+            if box is None:
+                return None
+            column = _column_at(previous.column_edges, (box[0] + box[2]) / 2)
+            if column is None or laid[column]:
+                return None
+            laid[column] = text
+        out.append(laid)
+    return out
 
 
 def _join(previous: PdfTable, table: PdfTable, page: int) -> None:
-    body = [r for r in table.body if any(r)]
+    body = _in_columns(previous, table) or []
     header = [r for r in previous.body if any(r)]
     repeated = 0
     while repeated < len(body) and repeated < len(header) and body[repeated] == header[repeated]:
@@ -291,3 +389,4 @@ def _join(previous: PdfTable, table: PdfTable, page: int) -> None:
     previous.body.extend(body[repeated:])
     previous.last_page = page
     previous.problems.extend(table.problems)
+    previous.notes.extend(table.notes)

@@ -32,6 +32,7 @@ def read_pdf_source(
     outcomes: list[SheetOutcome] = []
     for table in document.tables:
         outcome = read_sheet(table.grid, name, table.sheet, options)
+        outcome.problems[:0] = table.notes
         if table.failed:
             outcome = _not_used(outcome, table, name)
         outcomes.append(outcome)
