@@ -96,24 +96,85 @@ class PdfDocument:
 
 
 def merge_slivers(rows: list[list[str | None]]) -> list[list[str | None]]:
-    """Join neighbouring columns that no row fills both of: one printed column cut into slivers.
+    """Join neighbouring columns that are one printed column cut into slivers, then the rows likewise.
 
     A grid drawn as filled rectangles puts a cell's text left or right of a sliver edge from row to row
-    (a 3-column table found with 6 columns, the 类 amount one column right of the 项 amounts). Two real
-    columns always meet in some row (the header row names each), so only slivers are joined, and no
-    two texts are ever run together.
+    (a 3-column table found with 6 columns, the 类 amount one column right of the 项 amounts). Two
+    neighbouring columns are joined only when no row fills both and at most one of them is named in
+    the header (the rows above the first amount): two printed columns each carry their own header
+    text, even when a wrapped header puts the two names on different rows. No two texts are ever run
+    together. Rows: a row of amounts only, beside a row that holds only a label left of those amounts
+    (``合计`` on one sliver row, its amount on the next), is one row.
     """
     if not rows:
         return rows
+    first_amounts = next((i for i, r in enumerate(rows) if any(_is_amount(c) for c in r)), len(rows))
     columns = [list(column) for column in zip(*rows, strict=True)]
     merged = [columns[0]]
     for column in columns[1:]:
         last = merged[-1]
-        if all(not (a and b) for a, b in zip(last, column, strict=True)):
+        named = sum(any(c[:first_amounts]) for c in (last, column))
+        if named <= 1 and all(not (a and b) for a, b in zip(last, column, strict=True)):
             merged[-1] = [a or b for a, b in zip(last, column, strict=True)]
         else:
             merged.append(column)
-    return [list(row) for row in zip(*merged, strict=True)]
+    out = [list(row) for row in zip(*merged, strict=True)]
+    return _merge_label_rows(_join_wrapped_units(out))
+
+
+_UNIT_CUT = re.compile(r"单位\s*[:：]\s*(?:万|千)?$")
+
+
+def _join_wrapped_units(rows: list[list[str | None]]) -> list[list[str | None]]:
+    """``单位：万`` with ``元`` in the same column a row or two below: one unit line wrapped in a narrow cell."""
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            if not (cell and _UNIT_CUT.search(cell)):
+                continue
+            for below in rows[i + 1 : i + 3]:
+                rest = below[j]
+                if rest and re.fullmatch(r"(?:万|千)?元", rest):
+                    row[j], below[j] = cell + rest, None
+                    break
+                if rest:
+                    break
+    return [r for r in rows if any(r)]
+
+
+def _is_amount(text: str | None) -> bool:
+    return bool(text) and re.fullmatch(r"-?[\d,]+(?:\.\d+)?", text) is not None and any(
+        ch.isdigit() for ch in text
+    )
+
+
+def _merge_label_rows(rows: list[list[str | None]]) -> list[list[str | None]]:
+    out: list[list[str | None]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        if all(_is_amount(c) for c in row if c) and any(row):
+            first = next(j for j, c in enumerate(row) if c)
+            for neighbour in (i - 1, i + 1):
+                if not 0 <= neighbour < len(rows) or (neighbour == i - 1 and not out):
+                    continue
+                other = out[-1] if neighbour == i - 1 else rows[neighbour]
+                labels_left = all(j < first and not _is_amount(c) for j, c in enumerate(other) if c)
+                if any(other) and labels_left:
+                    joined = [a or b for a, b in zip(other, row, strict=True)]
+                    if neighbour == i - 1:
+                        out[-1] = joined
+                        i += 1
+                    else:
+                        out.append(joined)
+                        i += 2
+                    break
+            else:
+                out.append(row)
+                i += 1
+            continue
+        out.append(row)
+        i += 1
+    return out
 
 
 def sheet_name(first_page: int, last_page: int, number: int) -> str:
@@ -207,6 +268,11 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
         table = _table(region, number, index, titles[-_TITLE_LINES:], words)
         if recovered:
             table.body[:0] = recovered
+            edges = table.column_edges
+            table.boxes[:0] = [
+                [(edges[j][0], top, edges[j][1], top) if j in edges else None for j in range(len(row))]
+                for row in recovered
+            ]
             table.notes.append(
                 Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)})
             )
@@ -361,11 +427,6 @@ def _in_columns(previous: PdfTable, table: PdfTable) -> list[list[str | None]] |
         if not any(row):
             continue
         boxes = table.boxes[position] if position < len(table.boxes) else []
-        if len(boxes) < len(row):  # a recovered row: already in this table's columns, boxes from its edges
-            boxes = [
-                (table.column_edges[j][0], 0, table.column_edges[j][1], 0) if j in table.column_edges else None
-                for j in range(len(row))
-            ]
         laid: list[str | None] = [None] * width
         for text, box in zip(row, boxes, strict=False):
             if not text:
