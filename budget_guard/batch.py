@@ -352,8 +352,8 @@ def run_check(
     files: list[Any] = list(sources) if sources is not None else collect_inputs(paths)
     if not files:
         raise InputError(
-            "没有找到可读取的表格文件（.csv .xlsx .xls）",
-            "no spreadsheet files found (.csv .xlsx .xls)",
+            "没有找到可读取的表格文件（.csv .xlsx .xls .pdf）",
+            "no table files found (.csv .xlsx .xls .pdf)",
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})

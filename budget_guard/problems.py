@@ -490,6 +490,13 @@ _KINDS = [
         "Use the PDF as published (with selectable text), or the tables as Excel; OCR is not available.",
     ),
     ProblemKind(
+        "pdf-page-sideways",
+        Severity.error,
+        "第{page}页的文字被转了90°绘制（页面本身未标记旋转），无法可靠读取，本页未读入",
+        "page {page} draws its text turned by 90° (the page itself is not marked as rotated); it cannot be read reliably and was not read",
+        "Rotate the page in a PDF tool and save it, or give the table as Excel.",
+    ),
+    ProblemKind(
         "pdf-text-pages",
         Severity.notice,
         "第{pages}页是文字页（封面、目录、说明），没有表格，未作为表格读取",

@@ -18,7 +18,7 @@ from ..reports import write_reports
 from ..rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH, parse_rules
 from ..sample import write_sample
 
-UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xls", "csv")
+UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xls", "csv", "pdf")
 RULES_TYPES: tuple[str, ...] = ("yaml", "yml")
 DOWNLOAD_FORMATS: tuple[str, ...] = ("xlsx", "json")
 MIME: dict[str, str] = {

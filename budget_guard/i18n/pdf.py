@@ -11,6 +11,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "请使用带文字层的原版PDF（可选中文字），或提供Excel格式的表格；本工具暂不做文字识别（OCR）",
         "Use the PDF as published (text can be selected), or give the tables as Excel; OCR is not available",
     ),
+    "problem.title.pdf-page-sideways": ("页面文字横躺", "sideways text"),
+    "problem.hint.pdf-page-sideways": (
+        "用PDF工具把该页旋转后另存，或提供Excel格式的表格",
+        "Rotate the page in a PDF tool and save it, or give the table as Excel",
+    ),
     "problem.title.pdf-text-pages": ("文字页", "text pages"),
     "problem.hint.pdf-text-pages": (
         "仅供参考：PDF中只读取有表格线的表格",
@@ -27,7 +32,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "A row of amounts printed outside the ruled table was lost: check the page, or give the table as Excel",
     ),
     "problem.title.pdf-row-recovered": ("续页首行已读入", "continuation row recovered"),
-    "problem.hint.pdf-row-recovered": ("仅供参考：该行的数字同样与页面核对", "Informational: the row's numbers are still checked against the page"),
+    "problem.hint.pdf-row-recovered": (
+        "仅供参考：该行的数字同样与页面核对",
+        "Informational: the row's numbers are still checked against the page",
+    ),
     "problem.title.pdf-table-not-used": ("表格未计入", "table not used"),
     "problem.hint.pdf-table-not-used": (
         "见该页的数字核对问题；提供Excel格式的表格即可读入",

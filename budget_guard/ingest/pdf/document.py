@@ -123,28 +123,38 @@ def merge_slivers(rows: list[list[str | None]]) -> list[list[str | None]]:
 
 
 _UNIT_CUT = re.compile(r"单位\s*[:：]\s*(?:万|千)?$")
+_NAME_LINE = re.compile(r"^(?:部门|单位|预算单位)(?:名称)?\s*[:：]")
+_FRAGMENT = re.compile(r"^[\u4e00-\u9fff（）()]{1,4}$")
 
 
 def _join_wrapped_units(rows: list[list[str | None]]) -> list[list[str | None]]:
-    """``单位：万`` with ``元`` in the same column a row or two below: one unit line wrapped in a narrow cell."""
+    """A title cell wrapped in a narrow cell of the grid: ``单位：万`` with ``元`` in the same column a row
+    or two below, ``部门名称：江苏省高级人民法`` with ``院`` on the next row."""
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
-            if not (cell and _UNIT_CUT.search(cell)):
+            if not cell:
                 continue
-            for below in rows[i + 1 : i + 3]:
-                rest = below[j]
-                if rest and re.fullmatch(r"(?:万|千)?元", rest):
-                    row[j], below[j] = cell + rest, None
-                    break
-                if rest:
-                    break
+            if _UNIT_CUT.search(cell):
+                for below in rows[i + 1 : i + 3]:
+                    rest = below[j]
+                    if rest and re.fullmatch(r"(?:万|千)?元", rest):
+                        row[j], below[j] = cell + rest, None
+                        break
+                    if rest:
+                        break
+            elif _NAME_LINE.match(cell) and i + 1 < len(rows):
+                rest = rows[i + 1][j]
+                if rest and _FRAGMENT.match(rest):
+                    row[j], rows[i + 1][j] = cell + rest, None
     return [r for r in rows if any(r)]
 
 
+_AMOUNT_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|0)")
+
+
 def _is_amount(text: str | None) -> bool:
-    return bool(text) and re.fullmatch(r"-?[\d,]+(?:\.\d+)?", text) is not None and any(
-        ch.isdigit() for ch in text
-    )
+    """An amount as tables print it (decimals or thousands separators, or 0), not a code such as 204."""
+    return bool(text) and _AMOUNT_CELL.fullmatch(text) is not None
 
 
 def _merge_label_rows(rows: list[list[str | None]]) -> list[list[str | None]]:
@@ -236,7 +246,7 @@ def _page_list(pages: list[int]) -> str:
 
 
 def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list[PdfTable]:
-    page = page.within_bbox(page.bbox)  # nothing drawn outside the page box is read
+    page = _visible(page)  # nothing drawn outside the page box is read
     if not has_text_layer(page):
         if looks_scanned(page):
             words = recognise_page(page)
@@ -246,6 +256,13 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
                 )
                 return []
         return []  # a blank page (or one holding only rules): nothing to read
+    sideways = sum(not c.get("upright", True) for c in page.chars)
+    if sideways * 2 > len(page.chars):
+        # text drawn turned by 90° on a page not marked as rotated: its words and rows cannot be trusted
+        document.problems.append(
+            Problem("pdf-page-sideways", file=file, sheet=f"第{number}页", details={"page": number})
+        )
+        return []
     found = _table_regions(page)
     if not found:
         document.text_pages.append(number)
@@ -273,9 +290,7 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
                 [(edges[j][0], top, edges[j][1], top) if j in edges else None for j in range(len(row))]
                 for row in recovered
             ]
-            table.notes.append(
-                Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)})
-            )
+            table.notes.append(Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)}))
         for line in titles:
             if looks_like_row(line):
                 table.problems.append(
@@ -322,6 +337,27 @@ def _row_by_columns(line: list[dict], region: Any) -> list[str | None] | None:
 
 def _text(line: list[dict]) -> str:
     return " ".join(w["text"] for w in line)
+
+
+def _visible(page: Any) -> Any:
+    """The page as shown: objects wholly inside its box. pdfminer lays a rotated page (/Rotate 90 or 270)
+    out in the rotated frame, while pdfplumber's box stays the unrotated one, so the box is turned too."""
+    x0, top, x1, bottom = (float(v) for v in page.bbox)
+    if int(page.rotation or 0) % 180 == 90:
+        x1, bottom = x0 + (bottom - top), top + (x1 - x0)
+    tolerance = 0.5
+
+    def inside(obj: dict) -> bool:
+        if "x0" not in obj or "top" not in obj:
+            return True
+        return (
+            obj["x0"] >= x0 - tolerance
+            and obj["x1"] <= x1 + tolerance
+            and obj["top"] >= top - tolerance
+            and obj["bottom"] <= bottom + tolerance
+        )
+
+    return page.filter(inside)
 
 
 def _table_regions(page: Any) -> list[Any]:

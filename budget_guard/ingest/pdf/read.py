@@ -38,7 +38,7 @@ def read_pdf_source(
         outcomes.append(outcome)
     problems = list(document.problems)
     for problem in document.problems:
-        if problem.code == "pdf-page-scanned":
+        if problem.code in ("pdf-page-scanned", "pdf-page-sideways"):
             outcomes.append(_page_outcome(problem, FAILED))
         elif problem.code == "pdf-text-pages":
             outcomes.append(_page_outcome(problem, NOT_SPENDING))
