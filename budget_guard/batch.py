@@ -121,7 +121,7 @@ _STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.
 # Levels a run can be told to fail on; "none" never fails on findings (only on unreadable input).
 FAIL_LEVELS: tuple[str, ...] = (Level.red.value, Level.yellow.value, Level.white.value, "none")
 DEFAULT_FAIL_ON = Level.red.value
-INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 DEFAULT_STATE_NAME = "budget-guard-ledger.sqlite"
 LOCK_SUFFIX = ".lock"
 SCHEMA_USER_VERSION = 1
