@@ -347,3 +347,21 @@ def test_page_places_read_in_both_languages():
     assert Place(file="a.pdf", sheet="第3页 表1", row=5).describe("en") == "file a.pdf, page 3 table 1, row 5"
     assert Place(sheet="第1-4, 21-25页").describe("en") == "pages 1-4, 21-25"
     assert Place(sheet="支出表").describe("zh") == "工作表 支出表"
+
+
+@pytest.mark.slow
+def test_the_dashboard_takes_a_pdf_upload_and_shows_its_pages_in_the_load_report():
+    from streamlit.testing.v1 import AppTest
+
+    pdf = Pdf()
+    published_page(pdf)
+    pdf.next_page()
+    pdf.image(0, 0, 595, 842)  # page 2: a scan
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=90).run()
+    app.file_uploader(key="uploads").set_value([(NAME, pdf.bytes(), "application/pdf")]).run()
+    assert not app.exception, app.exception
+    report = next(df.value for df in app.dataframe if "工作表" in df.value.columns)
+    rows = {row["工作表"]: row for _, row in report.iterrows()}
+    assert rows["第1页 表1"]["读取结果"] == "已读取"
+    assert rows["第2页"]["读取结果"] == "读取失败"
+    assert "第2页没有文字层" in rows["第2页"]["说明"]
