@@ -42,7 +42,7 @@ _KINDS = [
     ProblemKind(
         "file-corrupt",
         Severity.error,
-        "文件已损坏或不是能识别的表格文件（CSV、Excel），无法读取",  # the library's own text stays in English
+        "文件已损坏或不是能识别的表格文件（CSV、Excel、PDF），无法读取",  # the library's own text stays in English
         "the file is corrupt or not a {expected} file: {detail}",
         "Open and re-save it in Excel/WPS, or export it again.",
     ),

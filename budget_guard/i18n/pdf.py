@@ -8,7 +8,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "problem.title.pdf-page-scanned": ("扫描页无文字层", "scanned page without text"),
     "problem.hint.pdf-page-scanned": (
-        "请使用带文字层的原版PDF（可选中文字），或提供Excel格式的表格；本工具暂不做文字识别（OCR）",
+        "请使用带文字层的原版PDF（可选中文字），或提供Excel格式的表格；本工具暂不做文字识别",
         "Use the PDF as published (text can be selected), or give the tables as Excel; OCR is not available",
     ),
     "problem.title.pdf-page-sideways": ("页面文字横躺", "sideways text"),
