@@ -31,6 +31,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def _missing() -> str | None:
     if not (OIDC_DIR / "node_modules" / "oidc-provider").is_dir():
         return "the OIDC provider is not installed (npm ci --prefix tests/oidc)"
     try:  # what Streamlit's sign-in imports when the button is clicked (Authlib and httpx)
-        import authlib.integrations.starlette_client  # noqa: F401
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Authlib's notes about its own httpx modules
+            import authlib.integrations.starlette_client  # noqa: F401
     except ImportError as exc:
         return f'the sign-in packages are not installed (pip install ".[auth]"): {exc}'
     return None
@@ -182,7 +185,8 @@ def oidc_dashboard(tmp_path_factory) -> Dashboard:
                         "client_id": CLIENT_ID,
                         "client_secret": client_secret,
                         "redirect_uris": [f"{url}/oauth2callback"],
-                        "post_logout_redirect_uris": [f"{url}/"],
+                        # Streamlit's st.logout sends the provider back to the redirect_uri
+                        "post_logout_redirect_uris": [f"{url}/oauth2callback"],
                     }
                 ),
                 "OIDC_PEOPLE": json.dumps({LOGIN: PERSON}, ensure_ascii=False),
@@ -529,6 +533,18 @@ def test_sign_in_at_the_provider_close_a_red_case_and_the_history_names_the_pers
             )
             rows = [r for r in _history_rows(page) if f"{PERSON['email']}（已登录）" in r]
             assert len(rows) == 1 and "销号" in rows[0] and reason in rows[0], rows
+
+            # sign out (at the provider too): the page is read-only again
+            page.get_by_role("button", name="退出登录").click()
+            page.wait_for_url(f"{d.issuer}/session/end**", timeout=WAIT_MS)
+            page.get_by_role("button", name="Yes, sign me out").click()
+            page.wait_for_url(f"{d.url}/**", timeout=WAIT_MS)
+            _open_cases(page, d.url)
+            page.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
+            page.locator(".st-key-cases_all").get_by_text("含已整改和已销号").click()
+            _settled(page)
+            _pick(page, red)
+            _no_write_widgets(page)
         except Exception as exc:
             raise AssertionError(f"{exc}\n{_fail(page, tmp_path, d, 'signed_in.png')}") from exc
         finally:
