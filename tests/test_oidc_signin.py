@@ -317,6 +317,11 @@ class Relay:
         self.server = None
         self.holding = False
         self.held: list[bytes | str] = []
+        self.received = 0  # frames from the server to the page
+
+    def _to_page(self, ws, message) -> None:
+        self.received += 1
+        ws.send(message)
 
     def route(self, ws) -> None:
         self.server = ws.connect_to_server()
@@ -328,7 +333,7 @@ class Relay:
                 self.server.send(message)
 
         ws.on_message(from_page)
-        self.server.on_message(ws.send)
+        self.server.on_message(lambda message: self._to_page(ws, message))
 
     def send(self, frames) -> None:
         assert self.server is not None, "the page never opened its websocket"
@@ -503,8 +508,13 @@ def test_sign_in_at_the_provider_close_a_red_case_and_the_history_names_the_pers
                 intruder.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
                 _pick(intruder, red)
                 _no_write_widgets(intruder)
+                answered = intruder_relay.received
                 intruder_relay.send(close_request)
-                intruder.wait_for_timeout(1500)
+                for _ in range(300):  # the server ran the page for the forged request and answered
+                    if intruder_relay.received > answered:
+                        break
+                    intruder.wait_for_timeout(100)
+                assert intruder_relay.received > answered, "the server never answered the replayed request"
                 _settled(intruder)
                 intruder.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
                 _no_write_widgets(intruder)
