@@ -56,7 +56,7 @@ def case_list(at: AppTest):
 
 
 def saved(at: AppTest) -> int:
-    return sum(str(s.value) == i18n.t("app.cases.saved", "zh") for s in at.success)
+    return sum(str(s.value) == msg.t("app.cases.saved", "zh") for s in at.success)
 
 
 def events(path: Path) -> list[tuple]:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from test_browser_app import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, wait_healthy
+from test_browser_app import CHROMIUM, WAIT_MS, free_port, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 OIDC_DIR = REPO / "tests" / "oidc"
@@ -350,11 +350,24 @@ class Relay:
             self.server.send(frame)
 
 
-def _relayed_page(browser, relay: Relay, **context_options):
-    context = browser.new_context(viewport={"width": 1440, "height": 900}, **context_options)
-    page = context.new_page()
+def _relayed_page(new_context, relay: Relay):
+    page = new_context().new_page()
     page.route_web_socket("**/_stcore/stream", relay.route)
-    return context, page
+    return page
+
+
+@pytest.fixture
+def new_context(browser):
+    """Fresh browser contexts (own cookies: each its own person) on the session's Chromium, closed after."""
+    opened = []
+
+    def make():
+        opened.append(browser.new_context(viewport={"width": 1440, "height": 900}))
+        return opened[-1]
+
+    yield make
+    for context in opened:
+        context.close()
 
 
 def _fail(page, folder: Path, dashboard: Dashboard, name: str) -> str:
@@ -415,156 +428,145 @@ def _forged_http_requests(d: Dashboard) -> list[str]:
     return seen
 
 
-def test_signed_out_nothing_changes_a_case(oidc_dashboard, tmp_path):
+def test_signed_out_nothing_changes_a_case(oidc_dashboard, new_context, tmp_path):
     """No write widgets signed out; forged requests, a forged callback and a forged cookie change nothing."""
-    from playwright.sync_api import sync_playwright
-
     d = oidc_dashboard
     red = _red_open_cases(d.ledger)[0]
     before = _events(d.ledger)
     answers = _forged_http_requests(d)
     assert _events(d.ledger) == before, answers
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            # a cookie that looks like Streamlit's, signed with another secret: not a sign-in
-            forged = browser.new_context(viewport={"width": 1440, "height": 900})
-            forged.add_cookies([_user_cookie(secrets.token_urlsafe(32), d.url)])
-            page = forged.new_page()
-            try:
-                _open_cases(page, d.url)
-                page.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
-                page.get_by_role("button", name="登录").wait_for(timeout=WAIT_MS)
-                assert page.get_by_text("已登录：").count() == 0
-                _pick(page, red)
-                _no_write_widgets(page)
-                assert any("立案" in row for row in _history_rows(page))  # the case is shown, read-only
-            except Exception as exc:
-                raise AssertionError(f"{exc}\n{_fail(page, tmp_path, d, 'signed_out.png')}") from exc
+    # a cookie that looks like Streamlit's, signed with another secret: not a sign-in
+    forged = new_context()
+    forged.add_cookies([_user_cookie(secrets.token_urlsafe(32), d.url)])
+    page = forged.new_page()
+    try:
+        _open_cases(page, d.url)
+        page.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
+        page.get_by_role("button", name="登录").wait_for(timeout=WAIT_MS)
+        assert page.get_by_text("已登录：").count() == 0
+        _pick(page, red)
+        _no_write_widgets(page)
+        assert any("立案" in row for row in _history_rows(page))  # the case is shown, read-only
+    except Exception as exc:
+        raise AssertionError(f"{exc}\n{_fail(page, tmp_path, d, 'signed_out.png')}") from exc
 
-            # the same cookie signed with the server's secret is a sign-in: so the forged one was
-            # refused for its signature, not for its form (nothing is written here)
-            genuine = browser.new_context(viewport={"width": 1440, "height": 900})
-            genuine.add_cookies([_user_cookie(d.cookie_secret, d.url)])
-            page = genuine.new_page()
-            try:
-                _open_cases(page, d.url)
-                page.get_by_text(f"已登录：{PERSON['email']}").wait_for(timeout=WAIT_MS)
-            except Exception as exc:
-                raise AssertionError(f"{exc}\n{_fail(page, tmp_path, d, 'signed_cookie.png')}") from exc
-        finally:
-            browser.close()
+    # the same cookie signed with the server's secret is a sign-in: so the forged one was refused
+    # for its signature, not for its form (nothing is written here)
+    genuine = new_context()
+    genuine.add_cookies([_user_cookie(d.cookie_secret, d.url)])
+    page = genuine.new_page()
+    try:
+        _open_cases(page, d.url)
+        page.get_by_text(f"已登录：{PERSON['email']}").wait_for(timeout=WAIT_MS)
+    except Exception as exc:
+        raise AssertionError(f"{exc}\n{_fail(page, tmp_path, d, 'signed_cookie.png')}") from exc
     assert _events(d.ledger) == before
     assert _case_state(d.ledger, red) == "open"
 
 
-def test_sign_in_at_the_provider_close_a_red_case_and_the_history_names_the_person(oidc_dashboard, tmp_path):
+def test_sign_in_at_the_provider_close_a_red_case_and_the_history_names_the_person(
+    oidc_dashboard, new_context, tmp_path
+):
     """The provider's login page, back signed in, 销号 with a reason: the page and the ledger name who closed it.
 
     The click's websocket frame is held and first replayed from a signed-out page: it changes
     nothing there; let through from the signed-in page, the same frame closes the case."""
-    from playwright.sync_api import sync_playwright
-
     d = oidc_dashboard
     red = _red_open_cases(d.ledger)[-1]
     reason = "已收回超标支出并调整预算，整改完毕"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        clerk_relay = Relay()
-        _, page = _relayed_page(browser, clerk_relay)
+    clerk_relay = Relay()
+    page = _relayed_page(new_context, clerk_relay)
+    try:
+        _open_cases(page, d.url)
+        page.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
+        page.get_by_role("button", name="登录").click()
+
+        # the provider's own sign-in page, then its consent page for this client
+        page.wait_for_url(f"{d.issuer}/interaction/**", timeout=WAIT_MS)
+        page.locator("input[name=login]").fill(LOGIN)
+        page.locator("input[name=password]").fill("any password: the development login form ignores it")
+        page.get_by_role("button", name="Sign-in").click()
+        page.wait_for_url(lambda u: u.startswith(d.url) or "/interaction/" in u, timeout=WAIT_MS)
+        if page.url.startswith(d.issuer):
+            page.get_by_role("button", name="Continue").click()
+        page.wait_for_url(f"{d.url}/**", timeout=WAIT_MS)
+
+        _open_cases(page, d.url)
+        page.get_by_text(f"已登录：{PERSON['email']}").wait_for(timeout=WAIT_MS)
+        assert page.get_by_text(READ_ONLY).count() == 0
+        _pick(page, red)
+        reason_box = page.locator(".st-key-cases_close_reason input")
+        reason_box.fill(reason)
+        reason_box.press("Enter")
+        _settled(page)
+
+        before = _events(d.ledger)
+        clerk_relay.holding = True
+        page.get_by_role("button", name="销号").click()
+        for _ in range(100):
+            if clerk_relay.held:
+                break
+            page.wait_for_timeout(100)
+        page.wait_for_timeout(500)
+        close_request = list(clerk_relay.held)
+        assert close_request, "the 销号 click sent nothing to the server"
+        assert _events(d.ledger) == before  # held: not yet at the server
+
+        # the very same request from a signed-out page changes nothing
+        intruder_relay = Relay()
+        intruder = _relayed_page(new_context, intruder_relay)
         try:
-            _open_cases(page, d.url)
-            page.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
-            page.get_by_role("button", name="登录").click()
-
-            # the provider's own sign-in page, then its consent page for this client
-            page.wait_for_url(f"{d.issuer}/interaction/**", timeout=WAIT_MS)
-            page.locator("input[name=login]").fill(LOGIN)
-            page.locator("input[name=password]").fill("any password: the development login form ignores it")
-            page.get_by_role("button", name="Sign-in").click()
-            page.wait_for_url(lambda u: u.startswith(d.url) or "/interaction/" in u, timeout=WAIT_MS)
-            if page.url.startswith(d.issuer):
-                page.get_by_role("button", name="Continue").click()
-            page.wait_for_url(f"{d.url}/**", timeout=WAIT_MS)
-
-            _open_cases(page, d.url)
-            page.get_by_text(f"已登录：{PERSON['email']}").wait_for(timeout=WAIT_MS)
-            assert page.get_by_text(READ_ONLY).count() == 0
-            _pick(page, red)
-            reason_box = page.locator(".st-key-cases_close_reason input")
-            reason_box.fill(reason)
-            reason_box.press("Enter")
-            _settled(page)
-
-            before = _events(d.ledger)
-            clerk_relay.holding = True
-            page.get_by_role("button", name="销号").click()
-            for _ in range(100):
-                if clerk_relay.held:
+            _open_cases(intruder, d.url)
+            intruder.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
+            _pick(intruder, red)
+            _no_write_widgets(intruder)
+            answered = intruder_relay.received
+            intruder_relay.send(close_request)
+            for _ in range(300):  # the server ran the page for the forged request and answered
+                if intruder_relay.received > answered:
                     break
-                page.wait_for_timeout(100)
-            page.wait_for_timeout(500)
-            close_request = list(clerk_relay.held)
-            assert close_request, "the 销号 click sent nothing to the server"
-            assert _events(d.ledger) == before  # held: not yet at the server
-
-            # the very same request from a signed-out page changes nothing
-            intruder_relay = Relay()
-            _, intruder = _relayed_page(browser, intruder_relay)
-            try:
-                _open_cases(intruder, d.url)
-                intruder.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
-                _pick(intruder, red)
-                _no_write_widgets(intruder)
-                answered = intruder_relay.received
-                intruder_relay.send(close_request)
-                for _ in range(300):  # the server ran the page for the forged request and answered
-                    if intruder_relay.received > answered:
-                        break
-                    intruder.wait_for_timeout(100)
-                assert intruder_relay.received > answered, "the server never answered the replayed request"
-                _settled(intruder)
-                intruder.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
-                _no_write_widgets(intruder)
-            except Exception as exc:
-                raise AssertionError(f"{exc}\n{_fail(intruder, tmp_path, d, 'intruder.png')}") from exc
-            assert _events(d.ledger) == before, "a signed-out page's request changed the ledger"
-            assert _case_state(d.ledger, red) == "open"
-
-            # let the clerk's request through: the case closes, under the signed-in person
-            clerk_relay.holding = False
-            clerk_relay.send(close_request)
-            page.get_by_text("已保存").wait_for(timeout=WAIT_MS)
-            _settled(page)
-            assert _case_state(d.ledger, red) == "closed"
-            assert _events(d.ledger)[len(before) :] == [(red, "closed", PERSON["email"], "signed_in", reason)]
-
-            # the history on the page names them (the closed case is listed with 含已整改和已销号)
-            page.locator(".st-key-cases_all").get_by_text("含已整改和已销号").click()
-            _settled(page)
-            _pick(page, red)
-            page.wait_for_function(
-                """(who) => [...document.querySelectorAll('[data-testid=stDataFrame] tr')]
-                    .some(r => r.textContent.includes(who))""",
-                arg=f"{PERSON['email']}（已登录）",
-                timeout=WAIT_MS,
-            )
-            rows = [r for r in _history_rows(page) if f"{PERSON['email']}（已登录）" in r]
-            assert len(rows) == 1 and "销号" in rows[0] and reason in rows[0], rows
-
-            # sign out (at the provider too): the page is read-only again
-            page.get_by_role("button", name="退出登录").click()
-            page.wait_for_url(f"{d.issuer}/session/end**", timeout=WAIT_MS)
-            page.get_by_role("button", name="Yes, sign me out").click()
-            page.wait_for_url(f"{d.url}/**", timeout=WAIT_MS)
-            _open_cases(page, d.url)
-            page.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
-            page.locator(".st-key-cases_all").get_by_text("含已整改和已销号").click()
-            _settled(page)
-            _pick(page, red)
-            _no_write_widgets(page)
+                intruder.wait_for_timeout(100)
+            assert intruder_relay.received > answered, "the server never answered the replayed request"
+            _settled(intruder)
+            intruder.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
+            _no_write_widgets(intruder)
         except Exception as exc:
-            raise AssertionError(f"{exc}\n{_fail(page, tmp_path, d, 'signed_in.png')}") from exc
-        finally:
-            browser.close()
+            raise AssertionError(f"{exc}\n{_fail(intruder, tmp_path, d, 'intruder.png')}") from exc
+        assert _events(d.ledger) == before, "a signed-out page's request changed the ledger"
+        assert _case_state(d.ledger, red) == "open"
+
+        # let the clerk's request through: the case closes, under the signed-in person
+        clerk_relay.holding = False
+        clerk_relay.send(close_request)
+        page.get_by_text("已保存").wait_for(timeout=WAIT_MS)
+        _settled(page)
+        assert _case_state(d.ledger, red) == "closed"
+        assert _events(d.ledger)[len(before) :] == [(red, "closed", PERSON["email"], "signed_in", reason)]
+
+        # the history on the page names them (the closed case is listed with 含已整改和已销号)
+        page.locator(".st-key-cases_all").get_by_text("含已整改和已销号").click()
+        _settled(page)
+        _pick(page, red)
+        page.wait_for_function(
+            """(who) => [...document.querySelectorAll('[data-testid=stDataFrame] tr')]
+                .some(r => r.textContent.includes(who))""",
+            arg=f"{PERSON['email']}（已登录）",
+            timeout=WAIT_MS,
+        )
+        rows = [r for r in _history_rows(page) if f"{PERSON['email']}（已登录）" in r]
+        assert len(rows) == 1 and "销号" in rows[0] and reason in rows[0], rows
+
+        # sign out (at the provider too): the page is read-only again
+        page.get_by_role("button", name="退出登录").click()
+        page.wait_for_url(f"{d.issuer}/session/end**", timeout=WAIT_MS)
+        page.get_by_role("button", name="Yes, sign me out").click()
+        page.wait_for_url(f"{d.url}/**", timeout=WAIT_MS)
+        _open_cases(page, d.url)
+        page.get_by_text(READ_ONLY).wait_for(timeout=WAIT_MS)
+        page.locator(".st-key-cases_all").get_by_text("含已整改和已销号").click()
+        _settled(page)
+        _pick(page, red)
+        _no_write_widgets(page)
+    except Exception as exc:
+        raise AssertionError(f"{exc}\n{_fail(page, tmp_path, d, 'signed_in.png')}") from exc
