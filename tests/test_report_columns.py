@@ -64,7 +64,9 @@ def _row_records(frame: pd.DataFrame) -> list[dict]:
             numbers = pd.to_numeric(frame[name].astype(object), errors="coerce").to_numpy(dtype=float)
             fen = [None if not math.isfinite(v) else int(round(v)) for v in numbers]
             columns[key] = fen
-            columns[key[: -len(FEN_SUFFIX)] + WAN_SUFFIX] = [None if v is None else format_wan(v) for v in fen]
+            columns[key[: -len(FEN_SUFFIX)] + WAN_SUFFIX] = [
+                None if v is None else format_wan(v) for v in fen
+            ]
         else:
             columns[key] = _row_python_values(frame[name])
     keys = list(columns)
@@ -85,7 +87,11 @@ def test_format_wan_array_is_format_wan_for_every_amount():
     edges = [0, 1, -1, -40, 4_999, 5_000, -5_000, -5_001, 9_999, 15_000, -15_000, 25_000, 123_456_789]
     edges += [-123_456_789, 10**15 + 5_000, -(10**15) - 5_000, 2**62]
     rng = np.random.default_rng(3)
-    values = edges + rng.integers(-(10**13), 10**13, 5_000).tolist() + rng.integers(-20_000, 20_000, 5_000).tolist()
+    values = (
+        edges
+        + rng.integers(-(10**13), 10**13, 5_000).tolist()
+        + rng.integers(-20_000, 20_000, 5_000).tolist()
+    )
     assert format_wan_array(values) == [format_wan(v) for v in values]
     assert format_wan_array(np.array([-40, -40, 40])) == ["-0.00", "-0.00", "0.00"]  # a cut below 0.01 万元
     assert format_wan_array([]) == []

@@ -141,7 +141,9 @@ def _basis_fen(frame: pd.DataFrame, basis_column: str, total_column: str) -> np.
     return basis.where(basis.notna(), total).fillna(0).to_numpy(dtype=np.int64)
 
 
-def _number_texts(values: pd.Series, spec: str, *, absolute: bool = False, percent: bool = False) -> list[str]:
+def _number_texts(
+    values: pd.Series, spec: str, *, absolute: bool = False, percent: bool = False
+) -> list[str]:
     """Each float formatted with ``spec`` (×100 and a '%' for a percentage), '—' where missing."""
     numbers = pd.to_numeric(values.astype(object), errors="coerce").to_numpy(dtype=float)
     if absolute:
@@ -167,7 +169,8 @@ def messages(found: pd.DataFrame, rules: Rules, lang: str) -> list[str]:
     direction = found[DIRECTION].astype(object)
     target_pct = found[TARGET_PCT].astype(float)
     targets = {
-        (d, p): target_text(d, p, lang) for d, p in set(zip(direction.tolist(), target_pct.tolist(), strict=True))
+        (d, p): target_text(d, p, lang)
+        for d, p in set(zip(direction.tolist(), target_pct.tolist(), strict=True))
     }
     year = found[YEAR].astype(int).tolist()
     change = _fen_or_zero(_column(found, CHANGE_FEN))
@@ -198,7 +201,9 @@ def messages(found: pd.DataFrame, rules: Rules, lang: str) -> list[str]:
     excluded = _column(found, EXCLUDED_DEPARTMENTS).astype(object).tolist()
     basis_reasons = ("wrong_direction", "shortfall", "prior_zero_increase", "compliant")
     on_basis = [
-        i for i, (r, e) in enumerate(zip(reasons, excluded, strict=True)) if r in basis_reasons and e and e > 0
+        i
+        for i, (r, e) in enumerate(zip(reasons, excluded, strict=True))
+        if r in basis_reasons and e and e > 0
     ]
     if on_basis:
         amount = format_wan_array(_fen_or_zero(_column(found, AMOUNT_FEN).iloc[on_basis]))
