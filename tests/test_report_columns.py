@@ -256,3 +256,23 @@ def test_describe_cells_on_a_load_without_scoped_requests(sample):
 def test_load_result_without_tables_still_reports(sample):
     _, ev = sample
     assert json.loads(dumps(build_report(ev, LoadResult())))["inputs"] == []
+
+
+def test_workbook_columns_are_escaped_as_cell_by_cell():
+    """The 督办单's plain sheets escape a text column once per distinct value: same cells as before."""
+    from budget_guard.reports.xlsx_report import _plain_column, _plain_value
+
+    columns = [
+        pd.Series(["=cmd|' /C calc'!A0", "教育局", None, "教育局", np.nan, "+1", "a\x01b", "x" * 40_000]),
+        pd.Series(["@SUM(A1)", pd.NA, "-2"], dtype=object),
+        pd.Categorical(["财政局", None, "财政局"]),
+        pd.Series([1, 2, 3]),
+        pd.Series([1.5, np.nan, 2.0]),
+        pd.Series([True, None, 3, "=1"], dtype=object),
+        pd.Series([None, None], dtype=object),
+    ]
+    for column in columns:
+        series = pd.Series(column)
+        expected = [_plain_value(v) for v in series.astype(object).to_numpy()]
+        assert _plain_column(series) == expected
+    assert _plain_column(columns[0])[0].startswith("'=")  # still escaped
