@@ -23,13 +23,13 @@ _PUBLIC: dict[str, str] = {
     "BudgetGuardError": "budget_guard.errors",
     "Evaluation": "budget_guard.engine.evaluate",
     "InputError": "budget_guard.errors",
-    "Level": "budget_guard.rulebook",
+    "Level": "budget_guard.model.rulebook",
     "LoadResult": "budget_guard.ingest",
-    "Rules": "budget_guard.rulebook",
+    "Rules": "budget_guard.model.rulebook",
     "RulesError": "budget_guard.errors",
     "evaluate": "budget_guard.engine.evaluate",
-    "load_rules": "budget_guard.rulebook",
-    "parse_rules": "budget_guard.rulebook",
+    "load_rules": "budget_guard.model.rulebook",
+    "parse_rules": "budget_guard.model.rulebook",
     "read_budget": "budget_guard.ingest",
     "write_reports": "budget_guard.reports",
 }
@@ -49,11 +49,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # for type checkers and IDEs: the names as if imported eagerly
-    from .engine.evaluate import Evaluation, evaluate
-    from .errors import BudgetGuardError, InputError, RulesError
-    from .ingest import LoadResult, read_budget
-    from .reports import write_reports
-    from .rulebook import Level, Rules, load_rules, parse_rules
+    from budget_guard.engine.evaluate import Evaluation, evaluate
+    from budget_guard.errors import BudgetGuardError, InputError, RulesError
+    from budget_guard.ingest import LoadResult, read_budget
+    from budget_guard.model.rulebook import Level, Rules, load_rules, parse_rules
+    from budget_guard.reports import write_reports
 
 
 def __getattr__(name: str) -> Any:

@@ -20,9 +20,9 @@ from budget_guard import evaluate, load_rules, read_budget
 from budget_guard.engine.backends.pandas_backend import line_summary
 from budget_guard.engine.findings import message, messages
 from budget_guard.engine.lineage import MAX_ROW_RANGES, MAX_SOURCE_RANGES, SourceIndex
-from budget_guard.ingest.result import LoadResult
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.model.table import format_wan, format_wan_array
 from budget_guard.reports.json_report import FEN_SUFFIX, WAN_SUFFIX, build_report, dumps, frame_records
-from budget_guard.table import format_wan, format_wan_array
 
 SAMPLE_CSV = Path(__file__).resolve().parent.parent / "sample_data" / "csv" / "city_budget_2021_2025.csv"
 
