@@ -254,7 +254,7 @@ def test_a_scanned_page_is_refused_page_by_page_with_a_hint():
     problem = next(p for p in result.problems if p.code == "pdf-page-scanned")
     assert problem.sheet == "第2页" and problem.severity == "error"
     assert problem.describe("zh").startswith("第2页：第2页没有文字层")
-    assert "OCR" in problem.hint("zh") and "Excel" in problem.hint("en")
+    assert "文字识别" in problem.hint("zh") and "OCR" in problem.hint("en")
     assert sheets(result)["第2页"].outcome == "failed"
 
 

@@ -31,10 +31,10 @@ from typing import Any
 
 import pandas as pd
 
-from ...problems import Problem
-from ..grid import TEXT
-from .ocr import has_text_layer, looks_scanned, recognise_page
-from .proof import looks_like_row, prove
+from budget_guard.ingest.files.grid import TEXT
+from budget_guard.ingest.pdf.ocr import has_text_layer, looks_scanned, recognise_page
+from budget_guard.ingest.pdf.proof import looks_like_row, prove
+from budget_guard.messages.problems import Problem
 
 _COLUMN_TOLERANCE = 3.0  # points: two tables' column edges closer than this are the same columns
 _TITLE_LINES = 5

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from budget_guard.ingest.load_result import FAILED, NOT_SPENDING, REJECTED_COLUMNS, FileReport, SheetReport
 from budget_guard.ingest.pdf.document import PdfTable, PdfUnavailable, read_pdf
-from budget_guard.ingest.result import FAILED, NOT_SPENDING, REJECTED_COLUMNS, FileReport, SheetReport
 from budget_guard.ingest.sheets import Options, SheetOutcome, empty_lines, read_sheet
-from budget_guard.problems import Problem
+from budget_guard.messages.problems import Problem
 
 
 def read_pdf_source(
