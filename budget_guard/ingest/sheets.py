@@ -123,7 +123,7 @@ def _read_sheet(
     if detection.layout == SIDE_BY_SIDE:
         return _read_side_by_side_sheet(grid, detection, report, file, sheet, options)
     if detection.layout == SANGONG:
-        return _read_sangong_sheet(grid, detection, report, file, sheet, options)
+        return _read_sangong_sheet(grid, detection, report, file, sheet, options, merges)
     return _unreadable(grid, detection, report, file, sheet)
 
 
@@ -402,12 +402,18 @@ def _read_side_by_side_sheet(
 
 
 def _read_sangong_sheet(
-    grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
+    grid,
+    detection: Detection,
+    report: SheetReport,
+    file: str,
+    sheet: str | None,
+    options: Options,
+    merges: list | None = None,
 ) -> SheetOutcome:
     anchor = detection.header
     report.scope = report.scope or APPROPRIATION
     ctx, unit, problems, conflict = _context_and_unit(grid, anchor, None, report, file, sheet, options)
-    result = read_sangong(grid, anchor, ctx, unit, file=file, sheet=sheet)
+    result = read_sangong(grid, anchor, ctx, unit, file=file, sheet=sheet, merges=merges)
     problems.extend(result.problems)
     report.header_row = result.header_row
     labels = {ECON_CODE: "经济分类", YEAR: "年度", DEPARTMENT: "部门"}

@@ -1,0 +1,37 @@
+"""Texts about relations a table's figures must satisfy (合计 = Σ parts, 三公小计 = 出国 + 车 + 接待 …)
+and the cells that are not graded because a figure they use failed one."""
+
+from __future__ import annotations
+
+TEXT: dict[str, tuple[str, str]] = {
+    "problem.title.relation-sangong-subtotal": ("三公小计勾稽不符", "三公 subtotal does not add up"),
+    "problem.title.relation-car-subtotal": ("公务用车小计勾稽不符", "car subtotal does not add up"),
+    "problem.title.relation-sangong-table-total": ("三公表合计勾稽不符", "三公 table total does not add up"),
+    "problem.title.relation-column-sum": ("合计列勾稽不符", "aggregate column does not add up"),
+    "problem.title.relation-total-row": ("合计行勾稽不符", "total row does not add up"),
+    "problem.hint.relation-sangong-subtotal": (
+        "三公小计应等于因公出国（境）费、公务用车购置及运行费、公务接待费之和；请对照原表核对表头各列是否读对，"
+        "或更正原表。本行三公经费在核对前不作结论（不可比）",
+        "The 三公 subtotal is abroad + cars + reception: compare the header with the printed table, or correct "
+        "the table. Until then this row's 三公 gets no verdict (not comparable).",
+    ),
+    "problem.hint.relation-car-subtotal": (
+        "公务用车购置及运行费应等于购置费与运行（维护）费之和；请对照原表核对，本行三公经费在核对前不作结论",
+        "Cars = purchase + running: check against the printed table; no verdict on this row's 三公 until then.",
+    ),
+    "problem.hint.relation-sangong-table-total": (
+        "同时列出会议费、培训费的三公表，其合计应等于三公经费、会议费、培训费之和；请对照原表核对，"
+        "本行各数在核对前不作结论",
+        "A 三公 table that prints 会议费 and 培训费: 合计 = 三公 + 会议费 + 培训费. Check against the printed "
+        "table; no verdict on this row until then.",
+    ),
+    "problem.hint.relation-column-sum": (
+        "多层表头中合计、小计列应等于其下各列之和；请对照原表核对表头，本行各数在核对前不作结论",
+        "A 合计/小计 column of a multi-level header is the sum of the columns it heads: check the header "
+        "against the printed table; no verdict on this row until then.",
+    ),
+    "problem.hint.relation-total-row": (
+        "合计行应等于各行之和；请对照原表核对，这些行的数在核对前不作结论",
+        "A total row is the sum of the rows: check against the printed table; no verdict on these rows until then.",
+    ),
+}
