@@ -323,6 +323,14 @@ _KINDS = [
         "A 合计/小计 column of a multi-level header is the sum of the columns it heads.",
     ),
     ProblemKind(
+        "column-unlabelled",
+        Severity.warning,
+        "单元格{place}有数“{value}”，但表头中没有它所属的列名；表头未能读懂，本行各数不作结论",
+        "cell {place} holds the figure '{value}' under no header label: the header was not understood; "
+        "no verdict on this row",
+        "A figure must stand under a column label; check the header rows (a label printed in another row, a merged cell lost).",
+    ),
+    ProblemKind(
         "relation-total-row",
         Severity.warning,
         "勾稽不符：合计行{label}（{total_place}）{printed}{unit}≠各行（{parts_place}）之和{computed}{unit}，"

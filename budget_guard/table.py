@@ -124,6 +124,7 @@ def failed_relations(tags: object) -> list[str]:
     prefix = RELATION_FAILED_PREFIX
     return [t[len(prefix) :] for t in tags.split(TAG_SEPARATOR) if t.startswith(prefix)]
 
+
 FUNC_CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"  # 类 3 / 款 5 / 项 7 digits
 ECON_CODE_PATTERN = r"^\d{3}(\d{2})?$"  # 类 3 / 款 5 digits
 GOV_ECON_CODE_PATTERN = r"^5\d{2}(\d{2})?$"  # 政府经济分类 类 501–599 / 款 5 digits

@@ -9,6 +9,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.title.relation-sangong-table-total": ("三公表合计勾稽不符", "三公 table total does not add up"),
     "problem.title.relation-column-sum": ("合计列勾稽不符", "aggregate column does not add up"),
     "problem.title.relation-total-row": ("合计行勾稽不符", "total row does not add up"),
+    "problem.title.column-unlabelled": ("有数无列名", "figure without a column label"),
+    "problem.hint.column-unlabelled": (
+        "每个数都应在某个列名之下；请核对表头（列名是否印在别的行、合并单元格是否丢失），本行各数在核对前不作结论",
+        "Every figure stands under a column label: check the header rows (a label printed in another row, a lost "
+        "merged cell); no verdict on this row until then.",
+    ),
     "problem.hint.relation-sangong-subtotal": (
         "三公小计应等于因公出国（境）费、公务用车购置及运行费、公务接待费之和；请对照原表核对表头各列是否读对，"
         "或更正原表。本行三公经费在核对前不作结论（不可比）",
@@ -33,5 +39,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.hint.relation-total-row": (
         "合计行应等于各行之和；请对照原表核对，这些行的数在核对前不作结论",
         "A total row is the sum of the rows: check against the printed table; no verdict on these rows until then.",
+    ),
+    "reason.relation_failed": (
+        "{scope}{category}{year}年（或上年）的金额用到了勾稽关系不成立的数（表内合计与分项之和不符），不可比",
+        "{scope} {category} {year} (or its previous year) uses a figure that failed a relation its table "
+        "states (a total that is not the sum of its parts); not comparable",
+    ),
+    "relation_failed.finding": (
+        "数据问题（勾稽不符）：{scope}{category}{year}年{stage}{amount}万元取自{tables}，该表勾稽关系不成立：{relations}。"
+        "无法判断哪一个数有误，该数及其前后年度的同比不作结论（不可比），不是达标。请对照原表核对后重新读取",
+        "Data problem (relation failed): {scope} {category} {year} {stage} {amount} 10k CNY comes from {tables}, "
+        "whose figures do not add up: {relations}. Which figure is wrong cannot be told: no verdict on it or on "
+        "the comparisons around it (not comparable), never compliant. Check against the printed table and read again.",
     ),
 }

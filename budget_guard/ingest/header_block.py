@@ -106,7 +106,7 @@ def _labels_over_header(cells: list[str]) -> bool:
     """``合计 | “三公”经费 | 会议费 | 培训费`` above a header row: a 合计 *column* label beside other
     column labels, no figure. Only looked for above the anchor, where no 合计 data row can be."""
     filled = [c for c in cells if c]
-    return len(filled) >= 3 and not has_amounts(cells) and all(not c.isdigit() for c in filled)
+    return len(filled) >= 2 and not has_amounts(cells) and all(not c.isdigit() for c in filled)
 
 
 _SPLIT_LABELS = ("类", "款", "项")

@@ -186,7 +186,9 @@ def extend_block(grid: pd.DataFrame, block: HeaderBlock, merges: list | None) ->
         if top <= last and bottom >= first and top != bottom:
             if top < first and not has_amounts(row_cells(grid, top)):
                 first = top
-            if bottom > last and all(not has_amounts(row_cells(grid, r)) for r in range(last + 1, bottom + 1)):
+            if bottom > last and all(
+                not has_amounts(row_cells(grid, r)) for r in range(last + 1, bottom + 1)
+            ):
                 last = bottom
     if (first, last) == (block.first, block.last):
         return block
@@ -211,7 +213,9 @@ def read_sangong(
     body = grid.loc[(grid.index > block.last) & ~blank]
     notes = note_rows(grid).loc[body.index]
     cols = columns(tree, ctx.year)
-    numeric_positions = [c.position for c in cols if c.role]  # 三公 items, aggregates, 会议费/培训费, 机关运行经费
+    numeric_positions = [
+        c.position for c in cols if c.role
+    ]  # 三公 items, aggregates, 会议费/培训费, 机关运行经费
     has_numbers = (
         body[numeric_positions].notna().any(axis=1)
         if numeric_positions
@@ -272,8 +276,12 @@ def read_sangong(
                     details={"value": car.label},
                 )
             )
-    checked = check_relations(body.loc[data], totals.loc[data[data].index], tree, cols, unit, file=file, sheet=sheet)
+    checked = check_relations(
+        body.loc[data], totals.loc[data[data].index], tree, cols, unit, file=file, sheet=sheet
+    )
     problems += checked.problems
+    _unlabelled_figures(body.loc[item_rows], cols, checked, file=file, sheet=sheet)
+    problems += checked.unlabelled
     frames = []
     rows = body.index[item_rows]
     for c in cols:
@@ -308,6 +316,30 @@ def read_sangong(
     if TAGS in raw.columns:
         raw[TAGS] = raw[TAGS].astype("object").where(raw[TAGS].notna(), None)
     return Sangong(raw=raw, buckets=buckets, problems=problems, header_row=block.last)
+
+
+def _unlabelled_figures(rows: pd.DataFrame, cols: list[SangongColumn], out: Checked, *, file, sheet) -> None:
+    """A figure in a column no header label stands over: the header was not understood, so no
+    figure of that row is trusted (its lines are tagged, the problem names the cell)."""
+    labelled = {c.position for c in cols}
+    for position in rows.columns:
+        if position in labelled:
+            continue
+        cells = rows[position].map(clean_label)
+        for row in cells.index[cells.str.match(r"^[-+(（]?[\d,，.．]+[)）]?$", na=False)]:
+            place = f"{column_letter(int(position))}{int(row)}"
+            out.unlabelled.append(
+                Problem(
+                    "column-unlabelled",
+                    file=file,
+                    sheet=sheet,
+                    row=int(row),
+                    column=column_letter(int(position)),
+                    details={"value": str(rows.at[row, position]), "place": place},
+                )
+            )
+            for dims in {c.leaf.dims for c in cols}:
+                out.failed.setdefault((int(row), dims), f"{place}有数{rows.at[row, position]}而无表头")
 
 
 def _total_rows(body: pd.DataFrame, data: pd.Series, numeric: list[int]) -> pd.Series:
@@ -348,6 +380,7 @@ class Checked:
 
     problems: list[Problem] = field(default_factory=list)
     failed: dict[tuple[int, tuple[str, ...]], str] = field(default_factory=dict)
+    unlabelled: list[Problem] = field(default_factory=list)
 
 
 _RELATION_KIND = {
@@ -366,7 +399,7 @@ def _relations(tree: HeaderTree, cols: list[SangongColumn]) -> list[tuple[str, R
         part_roles = {role.get(p.position, "") for p in relation.parts}
         if total_role in _RELATION_KIND:
             kind = _RELATION_KIND[total_role]
-        elif total_role == TOTAL and OTHER in part_roles:
+        elif total_role == TOTAL and part_roles & {OTHER, SANGONG_SUBTOTAL}:
             kind = "relation-sangong-table-total"
         elif total_role == TOTAL:
             kind = "relation-sangong-subtotal"  # 合计 of the three items is the 三公 subtotal
@@ -384,7 +417,11 @@ def _relations(tree: HeaderTree, cols: list[SangongColumn]) -> list[tuple[str, R
             if CAR_SUBTOTAL in by_role
             else [by_role[r] for r in (CAR_PURCHASE, CAR_RUNNING) if r in by_role]
         )
-        parts = [by_role[r] for r in (ABROAD,) if r in by_role] + car + [by_role[r] for r in (RECEPTION,) if r in by_role]
+        parts = (
+            [by_role[r] for r in (ABROAD,) if r in by_role]
+            + car
+            + [by_role[r] for r in (RECEPTION,) if r in by_role]
+        )
         if parts:
             out.append(("relation-sangong-subtotal", Relation(c.leaf, tuple(parts), (), c.leaf.dims)))
     return out
@@ -412,7 +449,8 @@ def check_relations(
     role = {c.position: c.role for c in cols}
     positions = [c.position for c in cols if c.role]
     fen = {
-        p: parse_amounts(rows[p], unit=unit, blank_is_zero=True)[0].fillna(0).astype("int64") for p in positions
+        p: parse_amounts(rows[p], unit=unit, blank_is_zero=True)[0].fillna(0).astype("int64")
+        for p in positions
     }
     step = printed_step_fen(
         printed_decimals(pd.concat([rows[p] for p in positions] or [pd.Series(dtype=object)])), unit
@@ -443,7 +481,9 @@ def check_relations(
                 printed = int(fen[c.position][row])
                 computed = int(sum(int(fen[c.position][r]) for r in items))
                 relation = Relation(c.leaf, (), (), c.leaf.dims)
-                _check_rows(out, relation, printed, computed, int(row), list(items), step, unit, letters, file, sheet)
+                _check_rows(
+                    out, relation, printed, computed, int(row), list(items), step, unit, letters, file, sheet
+                )
     return out
 
 

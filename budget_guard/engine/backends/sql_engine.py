@@ -22,6 +22,7 @@ from ..double_count import double_counted_sql
 from ..evaluate import Evaluation, evaluate_summary
 from ..execution import needs_pefa
 from ..lineage import SourceRequest, describe_rows
+from ..relation_failed import relation_failed_sql
 from ..seam import LineSummary, assemble
 from ..unclassified import LIST_COLUMNS, empty_summary, sort_summary
 from . import sql
@@ -225,4 +226,5 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         engine=lines.engine,
         overlaps=tuple(overlaps),
         double_counted=twice,
+        relation_failed=relation_failed_sql(lines.run, lines.source, rules),
     )

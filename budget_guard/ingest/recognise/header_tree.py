@@ -36,7 +36,9 @@ import pandas as pd
 
 from budget_guard.ingest.header_block import clean_label
 
-Merge = tuple[tuple[int, int], tuple[int, int]]  # calamine: ((first row, first col), (last row, last col)), 0-based
+Merge = tuple[
+    tuple[int, int], tuple[int, int]
+]  # calamine: ((first row, first col), (last row, last col)), 0-based
 
 SEPARATOR = "|"
 SUM, OF_WHICH = "sum", "of-which"  # Relation.kind: total = Σ parts; total ≥ Σ parts

@@ -1,0 +1,252 @@
+"""Headers read as trees: 合计/小计 columns are aggregates (checked, never summed with their parts),
+会议费/培训费 stay figures of their own, and a figure whose table does not add up is never graded.
+
+The three-level 三公 table below has the shape of a provincial 部门预算's “三公”经费、会议费、培训费支出
+预算表 (see ../shared/real_pdfs/README.md): 合计 | “三公”经费 {小计, 因公出国（境）费, 公务用车购置及运行
+维护费 {小计, 购置费, 运行维护费}, 公务接待费} | 会议费 | 培训费. The figures are made up for the test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from fixtures_ingest import problems_of, write_csv, write_xlsx
+
+from budget_guard import evaluate, load_rules, read_budget
+from budget_guard.engine import states
+from budget_guard.ingest.grid import excel_grids
+from budget_guard.ingest.recognise.header_tree import OF_WHICH, SUM, build, label_paths
+from budget_guard.table import RELATION_FAILED_PREFIX
+
+WAN = 1_000_000
+SANGONG_CODES = {"30212", "31013", "30231", "30217"}
+
+
+def three_level(year: int, figures: list[str], department: str = "甲法院") -> list[list[object]]:
+    """合计 | 三公小计 | 出国 | 车小计 | 购置 | 运维 | 接待 | 会议费 | 培训费, one data row."""
+    return [
+        [f"{year}年度{department}一般公共预算“三公”经费、会议费、培训费支出预算表"] + [None] * 8,
+        [f"部门名称：{department}"] + [None] * 7 + ["单位：万元"],
+        ["合计", "“三公”经费", None, None, None, None, None, "会议费", "培训费"],
+        [None, "小计", "因公出国（境）费", "公务用车购置及运行维护费", None, None, "公务接待费", None, None],
+        [None, None, None, "小计", "公务用车购置费", "公务用车运行维护费", None, None, None],
+        figures,
+    ]
+
+
+MERGES = ["A3:A5", "B3:G3", "B4:B5", "C4:C5", "D4:F4", "G4:G5", "H3:H5", "I3:I5"]
+# 620.75 = 170.00 + 266.80 + 183.95; 266.80 = 0 + 266.80; 2,558.26 = 620.75 + 271.26 + 1,666.25
+GOOD = ["2,558.26", "620.75", "170.00", "266.80", None, "266.80", "183.95", "271.26", "1,666.25"]
+
+
+def sangong_fen(table, stage: str = "budget") -> int:
+    part = table[table["econ_code"].astype("object").isin(SANGONG_CODES) & (table["stage"] == stage)]
+    return int(part["amount_fen"].sum())
+
+
+def warnings(result) -> list:
+    return [p for p in result.problems if p.severity != "notice"]
+
+
+def test_the_tree_of_a_three_level_header_states_its_three_sums(tmp_path):
+    """From the merged ranges, and the same from a grid without any (a CSV, a PDF reader's grid)."""
+    path = write_xlsx(tmp_path / "t.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES})
+    book = excel_grids(path.read_bytes())
+    grid = book.sheets["三公"]
+    for merges in (book.merges["三公"], None):
+        tree = build(label_paths(grid, [3, 4, 5], merges))
+        sums = {
+            (r.total.position, tuple(p.position for p in r.parts)) for r in tree.relations() if r.kind == SUM
+        }
+        # 合计 = 三公小计 + 会议费 + 培训费; 三公小计 = 出国 + 车小计 + 接待; 车小计 = 购置 + 运维
+        assert sums == {(0, (1, 7, 8)), (1, (2, 3, 6)), (3, (4, 5))}
+        assert tree.leaf(4).path == ("“三公”经费", "公务用车购置及运行维护费", "公务用车购置费")
+
+
+def test_stage_labels_are_dimensions_and_of_which_is_never_summed():
+    import pandas as pd
+
+    grid = pd.DataFrame(
+        [
+            ["合计", None, "基本支出", None, "其中：人员经费", None, "项目支出", None],
+            ["预算数", "决算数"] * 4,
+        ],
+        index=[1, 2],
+    )
+    tree = build(label_paths(grid, [1, 2]))
+    relations = {
+        (r.dims, r.kind, r.total.position, tuple(p.position for p in r.parts)) for r in tree.relations()
+    }
+    assert relations == {
+        (("预算数",), SUM, 0, (2, 6)),  # 合计 = 基本 + 项目, the 其中 column is not a summand
+        (("决算数",), SUM, 1, (3, 7)),
+        (("预算数",), OF_WHICH, 2, (4,)),  # 其中：人员经费 ≤ 基本支出
+        (("决算数",), OF_WHICH, 3, (5,)),
+    }
+
+
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_three_level_sangong_is_read_at_its_printed_total(tmp_path, form):
+    """The aggregates 合计, 三公小计 and 车小计 are not read; 三公 = 620.75 exactly, as printed; 会议费 and
+    培训费 are printed figures of their own (tagged, no code), not 三公."""
+    rows = three_level(2018, GOOD)
+    path = (
+        write_xlsx(tmp_path / "t.xlsx", {"三公": rows}, {"三公": MERGES})
+        if form == "xlsx"
+        else write_csv(tmp_path / "t.csv", rows)
+    )
+    result = read_budget(path)
+    table = result.table
+    assert result.files[0].sheets[0].layout == "sangong"
+    assert sangong_fen(table) == 62_075 * WAN // 100
+    by_code = table.groupby(table["econ_code"].astype("object"))["amount_fen"].sum().to_dict()
+    assert by_code == {
+        "30212": 170 * WAN,
+        "31013": 0,
+        "30231": 26_680 * WAN // 100,
+        "30217": 18_395 * WAN // 100,
+    }
+    figures = table[table["econ_code"].isna()]
+    assert dict(zip(figures["tags"].astype(str), figures["amount_fen"], strict=True)) == {
+        "会议费": 27_126 * WAN // 100,
+        "培训费": 166_625 * WAN // 100,
+    }
+    assert warnings(result) == []
+    assert not table["tags"].astype("object").fillna("").str.contains(RELATION_FAILED_PREFIX).any()
+    assert result.all_rows_accounted
+
+
+def test_a_misread_aggregate_column_fails_its_relation_and_the_cell_is_not_comparable(tmp_path):
+    """A grid whose 会议费/培训费 labels sit one row lower (as a PDF centres them) puts them under
+    “三公”经费: the 三公 subtotal then fails its relation. The 2019 三公 would otherwise be graded red
+    (it went up); it is 不可比 with the relation and both figures, never red, never 达标."""
+    good = write_xlsx(tmp_path / "2018.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES})
+    misread = three_level(
+        2019, ["2,700.00", "700.00", "200.00", "300.00", None, "300.00", "200.00", "300.00", "1,700.00"]
+    )
+    misread[2] = ["合计", "“三公”经费", None, None, None, None, None, None, None]
+    misread[3] = [
+        None,
+        "小计",
+        "因公出国（境）费",
+        "公务用车购置及运行维护费",
+        None,
+        None,
+        "公务接待费",
+        "会议费",
+        "培训费",
+    ]
+    bad = write_csv(tmp_path / "2019.csv", misread)
+    load = read_budget([good, bad])
+    (failed,) = problems_of(load, "relation-sangong-subtotal")
+    assert (failed.details["printed"], failed.details["computed"]) == ("700.00", "2,700.00")
+    assert (failed.details["total_place"], failed.details["parts_place"]) == ("B6", "C6+D6+G6+H6+I6")
+    assert (failed.file, failed.row) == ("2019.csv", 6)
+    (total,) = problems_of(load, "relation-sangong-table-total")  # 合计 2,700 ≠ the 三公 subtotal 700
+    assert (total.details["total_place"], total.details["parts_place"]) == ("A6", "B6")
+    lines_2019 = load.table[load.table["year"] == 2019]
+    assert lines_2019["tags"].astype("object").str.contains(RELATION_FAILED_PREFIX).all()
+
+    evaluation = evaluate(load.table, load_rules())
+    cell = evaluation.summary[
+        (evaluation.summary["scope"] == "甲法院")
+        & (evaluation.summary["category"] == "sangong")
+        & (evaluation.summary["year"] == 2019)
+    ].iloc[0]
+    assert cell["state"] == states.NOT_COMPARABLE and cell["reason"] == states.REASON_RELATION_FAILED
+    assert cell["level"] is None or cell["level"] != cell["level"]  # never graded
+    finding = evaluation.findings[
+        (evaluation.findings["reason"] == states.REASON_RELATION_FAILED)
+        & (evaluation.findings["category"] == "sangong")
+    ]
+    assert len(finding) == 1 and finding.iloc[0]["level"] == "yellow"
+    message = finding.iloc[0]["message_zh"]
+    assert (
+        "2700.00" in message and "700.00" in message and "2019" in message
+    )  # both figures of the first relation
+    assert not (
+        (evaluation.summary["category"] == "sangong")
+        & (evaluation.summary["state"].isin(["red", "compliant"]))
+    ).any()
+    assert evaluation.outcome != "compliant"
+    assert len(evaluation.relation_failed) and set(evaluation.relation_failed["category"]) >= {"sangong"}
+
+
+def test_a_wrong_car_subtotal_is_located_with_both_figures(tmp_path):
+    figures = list(GOOD)
+    figures[3] = "300.00"  # 车小计 ≠ 购置 + 运维 (and 三公小计 ≠ the items)
+    result = read_budget(
+        write_xlsx(tmp_path / "t.xlsx", {"三公": three_level(2018, figures)}, {"三公": MERGES})
+    )
+    car = problems_of(result, "relation-car-subtotal")[0]
+    assert (car.row, car.details["total_place"], car.details["parts_place"]) == (6, "D6", "E6+F6")
+    assert (car.details["printed"], car.details["computed"]) == ("300.00", "266.80")
+    assert "公务用车购置及运行费" in car.message("zh") and "300.00" in car.message("zh")
+
+
+def test_a_total_of_the_three_items_alone_beside_meetings_is_the_sangong_total(tmp_path):
+    """Where 会议费/培训费 are printed beside the items and the table's 合计 covers the 三公 alone
+    (no 三公 subtotal column), the 合计 is the 三公 total: the relation holds."""
+    rows = [
+        ["2020年乙局“三公”经费、会议费、培训费预算表"],
+        [None, None, None, None, None, None, None, "单位：万元"],
+        ["合计", "因公出国（境）费", "公务用车购置及运行费", None, None, "公务接待费", "会议费", "培训费"],
+        [None, None, "小计", "购置费", "运行费", None, None, None],
+        ["6.00", "1.00", "3.00", "1.00", "2.00", "2.00", "4.00", "5.00"],
+    ]
+    result = read_budget(write_csv(tmp_path / "t.csv", rows))
+    assert warnings(result) == []
+    assert sangong_fen(result.table) == 6 * WAN
+
+
+def test_a_total_row_is_checked_against_the_rows_and_never_read(tmp_path):
+    rows = [
+        ["2020年丙局“三公”经费支出预算表"],
+        [None, None, None, None, None, None, "单位：万元"],
+        ["单位名称", "合计", "因公出国（境）费", "公务用车购置及运行费", None, None, "公务接待费"],
+        [None, None, None, "小计", "购置费", "运行费", None],
+        ["合计", "9.00", "2.00", "4.00", "1.00", "3.00", "3.00"],
+        ["丙局本级", "6.00", "1.00", "3.00", "1.00", "2.00", "2.00"],
+        ["丙局下属中心", "2.00", "1.00", "1.00", "0.00", "1.00", "0.00"],
+    ]
+    result = read_budget(write_csv(tmp_path / "t.csv", rows))
+    assert sangong_fen(result.table) == 8 * WAN  # the two unit rows; the 合计 row is not added
+    bad = [p for p in problems_of(result, "relation-total-row")]
+    assert {p.details["total_place"] for p in bad} == {
+        "B5",
+        "G5",
+    }  # 9 ≠ 8 and 3 ≠ 2; the other columns add up
+    assert result.table["tags"].astype("object").str.contains(RELATION_FAILED_PREFIX).all()
+    assert result.files[0].sheets[0].subtotal_rows == 1 and result.all_rows_accounted
+
+
+def test_the_shanghai_layout_with_a_blank_header_row_under_merged_cells_still_reads(tmp_path):
+    """Stage row under a blank row that merged ranges cover (the shape of a 决算 三公 table)."""
+    rows = [
+        ["丁局2024年度财政拨款“三公”经费支出决算表"] + [None] * 11,
+        [None] * 11 + ["单位：万元"],
+        ["财政拨款“三公”经费"] + [None] * 11,
+        [
+            "合计",
+            None,
+            "因公出国（境）费",
+            None,
+            "公务用车购置及运行费",
+            None,
+            None,
+            None,
+            None,
+            None,
+            "公务接待费",
+            None,
+        ],
+        [None, None, None, None, "小计", None, "公务用车购置费", None, "公务用车运行费", None, None, None],
+        [None] * 12,
+        ["预算数", "决算数"] * 6,
+        ["3.95", "1.20", "1.00", "0.50", "1.00", "0.30", "0.40", "0.00", "0.60", "0.30", "1.95", "0.40"],
+    ]
+    merges = ["A1:L1", "A3:L3", "A4:B5", "C4:D5", "E4:J4", "E5:F5", "G5:H6", "I5:J5", "K4:L6"]
+    result = read_budget(write_xlsx(tmp_path / "s.xlsx", {"三公": rows}, {"三公": merges}))
+    assert warnings(result) == []
+    assert sangong_fen(result.table, "budget") == 395 * WAN // 100
+    assert sangong_fen(result.table, "final") == 120 * WAN // 100
+    assert result.all_rows_accounted
