@@ -250,3 +250,33 @@ def test_the_shanghai_layout_with_a_blank_header_row_under_merged_cells_still_re
     assert sangong_fen(result.table, "budget") == 395 * WAN // 100
     assert sangong_fen(result.table, "final") == 120 * WAN // 100
     assert result.all_rows_accounted
+
+
+def test_duckdb_marks_the_same_cells_as_pandas(tmp_path):
+    """The tagged lines are found in SQL too (only they are fetched): same 不可比 cells and findings."""
+    pytest.importorskip("duckdb")
+    import pandas as pd
+    from pandas.testing import assert_frame_equal
+
+    from budget_guard.engine.backends import duckdb_backend
+    from budget_guard.engine.backends.sql_engine import evaluate_lines
+    from budget_guard.table import COLUMNS
+
+    good = write_xlsx(tmp_path / "2018.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES})
+    figures = list(GOOD)
+    figures[1] = "700.00"  # 三公小计 printed 700.00, the items add up to 620.75
+    bad = write_xlsx(tmp_path / "2019.xlsx", {"三公": three_level(2019, figures)}, {"三公": MERGES})
+    table = read_budget([good, bad]).table
+    plain = table[list(COLUMNS)].copy()
+    for column in plain.columns:
+        if isinstance(plain[column].dtype, pd.CategoricalDtype):
+            plain[column] = plain[column].astype("string")
+    parquet = tmp_path / "lines.parquet"
+    plain.to_parquet(parquet, index=False)
+    rules = load_rules()
+    expected = evaluate(table, rules)
+    actual = evaluate_lines(duckdb_backend.open_lines([parquet], rules))
+    assert len(expected.relation_failed) > 0
+    assert_frame_equal(expected.relation_failed, actual.relation_failed, check_dtype=False)
+    assert_frame_equal(expected.summary, actual.summary)
+    assert_frame_equal(expected.findings, actual.findings)
