@@ -331,6 +331,15 @@ _KINDS = [
         "A figure must stand under a column label; check the header rows (a label printed in another row, a merged cell lost).",
     ),
     ProblemKind(
+        "column-label-repeated",
+        Severity.warning,
+        "单元格{place}有数“{value}”，但它所在列的列名“{label}”与{first}所在列相同：表头未能读懂（可能漏读了一行表头），"
+        "该列不读取，本行各数不作结论",
+        "cell {place} holds '{value}' in a column labelled '{label}' like the column of {first}: the header was "
+        "not understood (a header row missed?); the column is not read and no verdict on this row",
+        "Two columns under one label: a label was carried over a column whose own label was not read.",
+    ),
+    ProblemKind(
         "relation-total-row",
         Severity.warning,
         "勾稽不符：合计行{label}（{total_place}）{printed}{unit}≠各行（{parts_place}）之和{computed}{unit}，"

@@ -280,3 +280,18 @@ def test_duckdb_marks_the_same_cells_as_pandas(tmp_path):
     assert_frame_equal(expected.relation_failed, actual.relation_failed, check_dtype=False)
     assert_frame_equal(expected.summary, actual.summary)
     assert_frame_equal(expected.findings, actual.findings)
+
+
+def test_a_label_carried_over_columns_whose_labels_were_lost_is_loud(tmp_path):
+    """The 会议费/培训费 labels lost (a PDF grid that dropped them): 公务接待费 carries over their
+    columns. Those columns are never read as 公务接待费; they count in the 三公 subtotal's relation,
+    which then fails, and each figure in them is a warning naming the cell."""
+    rows = three_level(2018, GOOD)
+    rows[2] = ["合计", "“三公”经费", None, None, None, None, None, None, None]
+    result = read_budget(write_csv(tmp_path / "t.csv", rows))
+    assert sangong_fen(result.table) == 62_075 * WAN // 100  # never 620.75 + 271.26 + 1,666.25
+    repeated = problems_of(result, "column-label-repeated")
+    assert {(p.details["place"], p.details["first"]) for p in repeated} == {("H6", "G6"), ("I6", "G6")}
+    (failed,) = problems_of(result, "relation-sangong-subtotal")
+    assert (failed.details["printed"], failed.details["computed"]) == ("620.75", "2,558.26")
+    assert result.table["tags"].astype("object").str.contains(RELATION_FAILED_PREFIX).all()

@@ -10,6 +10,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.title.relation-column-sum": ("合计列勾稽不符", "aggregate column does not add up"),
     "problem.title.relation-total-row": ("合计行勾稽不符", "total row does not add up"),
     "problem.title.column-unlabelled": ("有数无列名", "figure without a column label"),
+    "problem.title.column-label-repeated": ("两列同名", "two columns under one label"),
+    "problem.hint.column-label-repeated": (
+        "两列的列名相同，通常是漏读了一行表头、把左边的列名延伸到了本列；请对照原表核对表头，本行各数在核对前不作结论",
+        "Two columns share a label, usually because a header row was missed and the label on the left was carried "
+        "over; check the header against the printed table; no verdict on this row until then.",
+    ),
     "problem.hint.column-unlabelled": (
         "每个数都应在某个列名之下；请核对表头（列名是否印在别的行、合并单元格是否丢失），本行各数在核对前不作结论",
         "Every figure stands under a column label: check the header rows (a label printed in another row, a lost "

@@ -281,10 +281,13 @@ def read_sangong(
     )
     problems += checked.problems
     _unlabelled_figures(body.loc[item_rows], cols, checked, file=file, sheet=sheet)
+    repeats = _repeated_figures(body.loc[item_rows], tree, checked, file=file, sheet=sheet)
     problems += checked.unlabelled
     frames = []
     rows = body.index[item_rows]
     for c in cols:
+        if c.position in repeats:
+            continue  # a label carried over a column whose own label was lost: in the relations, never read
         cells = body.loc[item_rows, c.position]
         marks = [checked.failed.get((int(r), c.leaf.dims)) for r in rows]
         if c.role == OPERATING_COLUMN:
@@ -340,6 +343,37 @@ def _unlabelled_figures(rows: pd.DataFrame, cols: list[SangongColumn], out: Chec
             )
             for dims in {c.leaf.dims for c in cols}:
                 out.failed.setdefault((int(row), dims), f"{place}有数{rows.at[row, position]}而无表头")
+
+
+def _repeated_figures(rows: pd.DataFrame, tree: HeaderTree, out: Checked, *, file, sheet) -> set[int]:
+    """Columns under the same labels as a column before them (a label carried over columns whose own
+    labels were lost, e.g. 公务接待费 over 会议费 and 培训费 when their header row was missed). They
+    count in the relations around that item, are never read, and a figure in one is a warning."""
+    positions = set()
+    for first, repeat in tree.repeated():
+        positions.add(repeat.position)
+        cells = rows[repeat.position].map(clean_label)
+        for row in cells.index[cells.str.match(r"^[-+(（]?[\d,，.．]+[)）]?$", na=False)]:
+            place = f"{column_letter(repeat.position)}{int(row)}"
+            out.unlabelled.append(
+                Problem(
+                    "column-label-repeated",
+                    file=file,
+                    sheet=sheet,
+                    row=int(row),
+                    column=repeat.label,
+                    details={
+                        "value": str(rows.at[row, repeat.position]),
+                        "place": place,
+                        "label": repeat.label,
+                        "first": f"{column_letter(first.position)}{int(row)}",
+                    },
+                )
+            )
+            out.failed.setdefault(
+                (int(row), repeat.dims), f"{place}与{column_letter(first.position)}列同名({repeat.label})"
+            )
+    return positions
 
 
 def _total_rows(body: pd.DataFrame, data: pd.Series, numeric: list[int]) -> pd.Series:

@@ -48,7 +48,8 @@ _NAMED_AGGREGATE = re.compile(r"(?:合计|总计|小计|共计)$")
 _OF_WHICH = re.compile(r"^其中[:：]?")
 _DIMENSION = re.compile(
     r"^(?:(?:19|20)\d{2}年(?:度)?)?"
-    r"(?:(?:年初|全年|调整后?|本年|上年)?(?:预算|决算|执行|实际)数?|本年数?|上年数?|(?:19|20)\d{2}年(?:度)?)$"
+    r"(?:(?:年初|全年|调整后?|本年|上年)?(?:预算|决算|执行|实际|完成|预计执行|预算执行)数?|本年数?|上年数?"
+    r"|(?:19|20)\d{2}年(?:度)?)$"
 )
 _QUOTES = re.compile(r"[“”\"'‘’「」『』]")
 
@@ -100,6 +101,9 @@ class Node:
     path: tuple[str, ...]
     column: Leaf | None = None
     children: list[Node] = field(default_factory=list)
+    # more columns under the same path: a label carried over columns whose own labels were lost.
+    # They count in the node's value (so a relation around it fails), never silently dropped.
+    repeats: list[Leaf] = field(default_factory=list)
 
     @property
     def aggregate(self) -> bool:
@@ -129,6 +133,8 @@ class Node:
 
     def value_columns(self) -> list[Leaf] | None:
         """The printed columns whose sum is this node's value (``None`` when the header does not say)."""
+        if self.column is not None:
+            return [self.column, *self.repeats]
         total = self.total_column()
         if total is not None:
             return [total]
@@ -170,6 +176,16 @@ class HeaderTree:
     def leaf(self, position: int) -> Leaf | None:
         return next((leaf for leaf in self.leaves if leaf.position == position), None)
 
+    def repeated(self) -> list[tuple[Leaf, Leaf]]:
+        """(first, repeat) for every column whose path and dimension another column already has."""
+        return [
+            (node.column, repeat)
+            for root in self.roots.values()
+            for node in root.walk()
+            if node.column is not None
+            for repeat in node.repeats
+        ]
+
     def relations(self, *, skip=lambda leaf: False) -> list[Relation]:
         """Every sum the structure states, per dimension. ``skip(leaf)`` leaves a column out of every
         sum (a figure printed beside the items that is not one of them, e.g. 机关运行经费)."""
@@ -184,9 +200,9 @@ def _group_relations(node: Node, dims: tuple[str, ...], skip) -> list[Relation]:
     if not node.children:
         return []
     out: list[Relation] = []
-    total = node.column
-    aggregates = [c for c in node.children if c.aggregate and c.column is not None]
-    if total is None:
+    total = node.column if not node.repeats else None
+    aggregates = [c for c in node.children if c.aggregate and c.column is not None and not c.repeats]
+    if total is None and node.column is None:
         bare = [c for c in aggregates if is_bare_aggregate(c.label)]
         chosen = bare if bare else aggregates
         if len(chosen) == 1:
@@ -285,6 +301,8 @@ def build(paths: dict[int, tuple[str, ...]], positions: list[int] | None = None)
             node = node.child(label)
         if node.column is None:
             node.column = leaf
+        else:
+            node.repeats.append(leaf)
     return HeaderTree(leaves, roots)
 
 
