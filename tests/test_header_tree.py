@@ -295,3 +295,24 @@ def test_a_label_carried_over_columns_whose_labels_were_lost_is_loud(tmp_path):
     (failed,) = problems_of(result, "relation-sangong-subtotal")
     assert (failed.details["printed"], failed.details["computed"]) == ("620.75", "2,558.26")
     assert result.table["tags"].astype("object").str.contains(RELATION_FAILED_PREFIX).all()
+
+
+def test_a_published_table_that_does_not_add_up_marks_the_lines_it_involves(tmp_path):
+    """The same rule for a 支出表: 款 20805's printed 合计 ≠ its 项 → the lines under 20805 are tagged
+    (never graded); a 合计 row ≠ Σ rows in 基本支出 → every 基本支出 line; other lines stay clean."""
+    from fixtures_ingest import czj_ybggys_rows
+
+    rows = czj_ybggys_rows()
+    rows[11][4] = "365.01"  # row 12: 款 20805 合计 printed 1.00 too high
+    table = read_budget(write_csv(tmp_path / "t.csv", rows)).table
+    failed = table["tags"].astype("object").fillna("").str.contains(RELATION_FAILED_PREFIX)
+    under = table["func_code"].astype(str).str.startswith("20805")
+    assert failed[under].all() and not failed[~under].any()
+    assert "365.01" in str(table.loc[under, "tags"].iloc[0])  # the relation with both figures
+
+    rows = czj_ybggys_rows()
+    rows[22][5] = "2,300.00"  # the 合计 row's 基本支出 ≠ Σ rows (and its 合计 ≠ 基本 + 项目)
+    table = read_budget(write_csv(tmp_path / "t2.csv", rows)).table
+    failed = table["tags"].astype("object").fillna("").str.contains(RELATION_FAILED_PREFIX)
+    basic = table["expense_type"].astype(str) == "基本支出"
+    assert failed[basic].all() and not failed[~basic].any()
