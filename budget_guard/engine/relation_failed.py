@@ -79,7 +79,7 @@ def relation_failed_cells(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
             YEAR: subset[YEAR].to_numpy(dtype=np.int64),
             AMOUNT_FEN: subset[AMOUNT_FEN].to_numpy(dtype=np.int64),
             "_table": [
-                f"{sheet}" if sheet else f"{file}"
+                f"{file} {sheet}".strip()
                 for file, sheet in zip(
                     subset[SOURCE_FILE].astype("object").fillna(""),
                     subset[SOURCE_SHEET].astype("object").fillna(""),

@@ -206,7 +206,9 @@ def read_sangong(
     merges: list | None = None,
 ) -> Sangong:
     block = extend_block(grid, find_block(grid, anchor), merges)
-    tree = header_tree(grid, block, merges)
+    # 会议费, 培训费 and 机关运行经费 are never part of a 三公 item or of the 三公 group, whatever label a
+    # merged cell or a carried label puts above them: they stand beside it
+    tree = header_tree(grid, block, merges).lifted(lambda leaf: _role(leaf) in (OTHER, OPERATING_COLUMN))
     buckets = pd.Series(HEADER, index=grid.index, dtype="object")
     blank = blank_rows(grid)
     buckets[blank] = BLANK
@@ -289,7 +291,7 @@ def read_sangong(
         if c.position in repeats:
             continue  # a label carried over a column whose own label was lost: in the relations, never read
         cells = body.loc[item_rows, c.position]
-        marks = [checked.failed.get((int(r), c.leaf.dims)) for r in rows]
+        marks = [checked.tags((int(r), c.leaf.dims)) for r in rows]
         if c.role == OPERATING_COLUMN:
             frames.append(_figure_frame(cells, c, ctx, unit, OPERATING, "基本支出", marks))
         elif c.role == OTHER:
@@ -305,7 +307,7 @@ def read_sangong(
                         UNIT: unit,
                         ECON_CODE: c.role,
                         ITEM: ITEM_NAMES[c.role],
-                        TAGS: [relation_failed_tag(m) if m else None for m in marks],
+                        TAGS: [m or None for m in marks],
                         YEAR: c.year,
                         STAGE: c.stage or ctx.stage,
                         EXPENSE_TYPE: None,
@@ -342,7 +344,7 @@ def _unlabelled_figures(rows: pd.DataFrame, cols: list[SangongColumn], out: Chec
                 )
             )
             for dims in {c.leaf.dims for c in cols}:
-                out.failed.setdefault((int(row), dims), f"{place}有数{rows.at[row, position]}而无表头")
+                out.fail((int(row), dims), f"{place}有数{rows.at[row, position]}而无表头")
 
 
 def _repeated_figures(rows: pd.DataFrame, tree: HeaderTree, out: Checked, *, file, sheet) -> set[int]:
@@ -370,7 +372,7 @@ def _repeated_figures(rows: pd.DataFrame, tree: HeaderTree, out: Checked, *, fil
                     },
                 )
             )
-            out.failed.setdefault(
+            out.fail(
                 (int(row), repeat.dims), f"{place}与{column_letter(first.position)}列同名({repeat.label})"
             )
     return positions
@@ -398,7 +400,7 @@ def _figure_frame(
             UNIT: unit,
             ECON_CODE: None,
             ITEM: tag,
-            TAGS: [tag if not m else f"{tag}{TAG_SEPARATOR}{relation_failed_tag(m)}" for m in marks],
+            TAGS: [tag if not m else f"{tag}{TAG_SEPARATOR}{m}" for m in marks],
             FIGURE: True,
             YEAR: c.year,
             STAGE: c.stage or ctx.stage,
@@ -410,11 +412,18 @@ def _figure_frame(
 
 @dataclass
 class Checked:
-    """The relation problems, and per (row, dimension) the first failed relation's text (for the tag)."""
+    """The relation problems, and per (row, dimension) the failed relations' texts (for the tags)."""
 
     problems: list[Problem] = field(default_factory=list)
-    failed: dict[tuple[int, tuple[str, ...]], str] = field(default_factory=dict)
+    failed: dict[tuple[int, tuple[str, ...]], list[str]] = field(default_factory=dict)
     unlabelled: list[Problem] = field(default_factory=list)
+
+    def fail(self, key: tuple[int, tuple[str, ...]], text: str) -> None:
+        self.failed.setdefault(key, []).append(text)
+
+    def tags(self, key: tuple[int, tuple[str, ...]]) -> str:
+        """The ``勾稽不符`` tags of the lines of a row and dimension ('' when every relation holds)."""
+        return TAG_SEPARATOR.join(relation_failed_tag(t) for t in self.failed.get(key, ()))
 
 
 _RELATION_KIND = {
@@ -577,4 +586,4 @@ def _fail(out: Checked, row: int, dims: tuple[str, ...], problem: Problem, unit:
         f"{d['label']}（{d['total_place']}）{d['printed'].replace(',', '')}{unit}"
         f"≠{d['parts']}（{d['parts_place']}）之和{d['computed'].replace(',', '')}{unit}"
     )
-    out.failed.setdefault((row, dims), text)
+    out.fail((row, dims), text)

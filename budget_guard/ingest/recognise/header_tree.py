@@ -176,6 +176,19 @@ class HeaderTree:
     def leaf(self, position: int) -> Leaf | None:
         return next((leaf for leaf in self.leaves if leaf.position == position), None)
 
+    def lifted(self, apart) -> HeaderTree:
+        """The tree with every column for which ``apart(leaf)`` holds moved to the top level.
+
+        A reader that knows a column is not part of the group above it (会议费 under a 公务接待费 or
+        “三公”经费 label carried over it, when the labels were printed on different rows) says so
+        with ``apart``; the column then stands beside the group, its own figure, in no sum of it.
+        """
+        paths = {}
+        for leaf in self.leaves:
+            path = leaf.path[-1:] if apart(leaf) else leaf.path
+            paths[leaf.position] = leaf.dims + path if leaf._dims_first else path + leaf.dims
+        return build(paths)
+
     def repeated(self) -> list[tuple[Leaf, Leaf]]:
         """(first, repeat) for every column whose path and dimension another column already has."""
         return [
