@@ -14,9 +14,9 @@ from fixtures_ingest import problems_of, write_csv, write_xlsx
 
 from budget_guard import evaluate, load_rules, read_budget
 from budget_guard.engine import states
-from budget_guard.ingest.grid import excel_grids
+from budget_guard.ingest.files.grid import excel_grids
 from budget_guard.ingest.recognise.header_tree import OF_WHICH, SUM, build, label_paths
-from budget_guard.table import RELATION_FAILED_PREFIX
+from budget_guard.model.table import RELATION_FAILED_PREFIX
 
 WAN = 1_000_000
 SANGONG_CODES = {"30212", "31013", "30231", "30217"}
@@ -274,7 +274,7 @@ def test_duckdb_marks_the_same_cells_as_pandas(tmp_path):
 
     from budget_guard.engine.backends import duckdb_backend
     from budget_guard.engine.backends.sql_engine import evaluate_lines
-    from budget_guard.table import COLUMNS
+    from budget_guard.model.table import COLUMNS
 
     good = write_xlsx(tmp_path / "2018.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES})
     figures = list(GOOD)

@@ -20,9 +20,20 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
-from .. import i18n
-from ..rulebook import Rules
-from ..table import (
+from budget_guard import messages as msg
+from budget_guard.engine.classify import classify
+from budget_guard.engine.compare import (
+    CATEGORY,
+    DEPARTMENT_SCOPE,
+    PREV_AMOUNT_FEN,
+    PREV_YEAR,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from budget_guard.engine.grade import LEVEL
+from budget_guard.engine.states import NOT_COMPARABLE, REASON_RELATION_FAILED, STATE
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import (
     AMOUNT_FEN,
     COLUMNS,
     DEPARTMENT,
@@ -36,10 +47,6 @@ from ..table import (
     failed_relations,
     format_wan,
 )
-from .classify import classify
-from .compare import CATEGORY, DEPARTMENT_SCOPE, PREV_AMOUNT_FEN, PREV_YEAR, SCOPE, SCOPE_TYPE
-from .grade import LEVEL
-from .states import NOT_COMPARABLE, REASON_RELATION_FAILED, STATE
 
 TABLES = "tables"
 RELATIONS = "relations"
@@ -130,8 +137,8 @@ def relation_failed_findings(
     part = found.loc[found[STAGE].isin({stage, baseline_stage})] if len(found) else found
     if part.empty:
         return pd.DataFrame()
-    from .findings import FINDING_KIND, MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES
-    from .grade import REASON
+    from budget_guard.engine.findings import FINDING_KIND, MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES
+    from budget_guard.engine.grade import REASON
 
     level = rules.grading.relation_failed.value
     rows = []
@@ -153,13 +160,13 @@ def relation_failed_findings(
             SOURCE_LINES: 0,
         }
         for lang, column in (("zh", MESSAGE_ZH), ("en", MESSAGE_EN)):
-            row[column] = i18n.t(
+            row[column] = msg.t(
                 "relation_failed.finding",
                 lang,
                 scope=r[DEPARTMENT] if lang == "zh" else f"[{r[DEPARTMENT]}]",
                 category=category.name.get(lang),
                 year=int(r[YEAR]),
-                stage=i18n.t(f"stage.{r[STAGE]}", lang) if i18n.has(f"stage.{r[STAGE]}") else r[STAGE],
+                stage=msg.t(f"stage.{r[STAGE]}", lang) if msg.has(f"stage.{r[STAGE]}") else r[STAGE],
                 amount=format_wan(int(r[AMOUNT_FEN])),
                 tables=r[TABLES],
                 relations=r[RELATIONS],

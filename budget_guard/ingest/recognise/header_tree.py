@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from budget_guard.ingest.header_block import clean_label
+from budget_guard.ingest.recognise.header_block import clean_label
 
 Merge = tuple[
     tuple[int, int], tuple[int, int]
