@@ -283,6 +283,71 @@ _KINDS = [
         "the tables of this file use different units: {detail}; each was converted using its own stated unit",
         "Check that each table states its unit; better, use one unit throughout.",
     ),
+    # relations a table's header states (ingest/recognise/header_tree.py, ingest/sangong.py): both
+    # figures and both places; every line of the row and stage is tagged 勾稽不符 and never graded
+    ProblemKind(
+        "relation-sangong-subtotal",
+        Severity.warning,
+        "勾稽不符：“三公”经费小计{label}（{total_place}）{printed}{unit}≠因公出国（境）费＋公务用车购置及运行费＋公务接待费"
+        "（{parts}，{parts_place}）之和{computed}{unit}，差{difference}{unit}；本行三公经费不作结论",
+        "relation failed: the 三公 subtotal {label} ({total_place}) {printed} {unit} ≠ abroad + cars + reception "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row's 三公",
+        "三公小计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费. A gap beyond rounding means a column "
+        "was read under the wrong label or the table is wrong: check the header against the printed table.",
+    ),
+    ProblemKind(
+        "relation-car-subtotal",
+        Severity.warning,
+        "勾稽不符：公务用车购置及运行费{label}（{total_place}）{printed}{unit}≠购置费＋运行费（{parts}，{parts_place}）"
+        "之和{computed}{unit}，差{difference}{unit}；本行三公经费不作结论",
+        "relation failed: the car subtotal {label} ({total_place}) {printed} {unit} ≠ purchase + running "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row's 三公",
+        "公务用车购置及运行费 = 购置费 + 运行（维护）费.",
+    ),
+    ProblemKind(
+        "relation-sangong-table-total",
+        Severity.warning,
+        "勾稽不符：本表合计{label}（{total_place}）{printed}{unit}≠“三公”经费＋会议费＋培训费等（{parts}，{parts_place}）"
+        "之和{computed}{unit}，差{difference}{unit}；本行各数不作结论",
+        "relation failed: the table total {label} ({total_place}) {printed} {unit} ≠ 三公 + meetings + training "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row",
+        "A 三公 table that also prints 会议费 and 培训费: its 合计 = 三公 + 会议费 + 培训费.",
+    ),
+    ProblemKind(
+        "relation-column-sum",
+        Severity.warning,
+        "勾稽不符：表头所示合计列{label}（{total_place}）{printed}{unit}≠其下各列（{parts}，{parts_place}）之和"
+        "{computed}{unit}，差{difference}{unit}；本行各数不作结论",
+        "relation failed: the aggregate column {label} ({total_place}) {printed} {unit} ≠ the columns under it "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row",
+        "A 合计/小计 column of a multi-level header is the sum of the columns it heads.",
+    ),
+    ProblemKind(
+        "column-unlabelled",
+        Severity.warning,
+        "单元格{place}有数“{value}”，但表头中没有它所属的列名；表头未能读懂，本行各数不作结论",
+        "cell {place} holds the figure '{value}' under no header label: the header was not understood; "
+        "no verdict on this row",
+        "A figure must stand under a column label; check the header rows (a label printed in another row, a merged cell lost).",
+    ),
+    ProblemKind(
+        "column-label-repeated",
+        Severity.warning,
+        "单元格{place}有数“{value}”，但它所在列的列名“{label}”与{first}所在列相同：表头未能读懂（可能漏读了一行表头），"
+        "该列不读取，本行各数不作结论",
+        "cell {place} holds '{value}' in a column labelled '{label}' like the column of {first}: the header was "
+        "not understood (a header row missed?); the column is not read and no verdict on this row",
+        "Two columns under one label: a label was carried over a column whose own label was not read.",
+    ),
+    ProblemKind(
+        "relation-total-row",
+        Severity.warning,
+        "勾稽不符：合计行{label}（{total_place}）{printed}{unit}≠各行（{parts_place}）之和{computed}{unit}，"
+        "差{difference}{unit}；这些行的数不作结论",
+        "relation failed: the total row {label} ({total_place}) {printed} {unit} ≠ the rows ({parts_place}) "
+        "{computed} {unit}, difference {difference}; no verdict on these rows",
+        "A 合计 row is the sum of the rows it totals.",
+    ),
     ProblemKind(
         "subtotal-parts-mismatch",
         Severity.warning,

@@ -1,5 +1,4 @@
-"""One check: read the inputs, evaluate, write the reports, track cases; the exit code from the outcome.
-"""
+"""One check: read the inputs, evaluate, write the reports, track cases; the exit code from the outcome."""
 
 from __future__ import annotations
 
@@ -39,7 +38,6 @@ INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".x
 
 if TYPE_CHECKING:
     from budget_guard.cases import Clock, RunChanges
-
 
 
 _HASH_CHUNK = 1 << 20
