@@ -25,6 +25,7 @@ from budget_guard.cli.cases import cases
 from budget_guard.cli.check import check
 from budget_guard.cli.convert import convert
 from budget_guard.cli.history import history
+from budget_guard.cli.language import localize, requested_lang
 from budget_guard.cli.options import SUMMARY, emit_json, quiet_after_interrupt, raise_terminated
 from budget_guard.cli.rules import rules
 from budget_guard.cli.sample import sample
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(ValueError):  # not the main thread (embedded): leave signals alone
         signal.signal(signal.SIGTERM, raise_terminated)
     args = list(sys.argv[1:] if argv is None else argv)
+    localize(cli, requested_lang(args))  # help, option texts and Click's messages in one language
     SUMMARY.start(args)
     try:
         code = cli.main(args=args, prog_name="budget-guard", standalone_mode=False)

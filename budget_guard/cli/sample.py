@@ -22,5 +22,7 @@ def sample(directory: Path, lang: str) -> int:
     from budget_guard.samples.city import write_sample
 
     paths = write_sample(directory)
-    click.echo(msg.t("cli.sample_written", lang, paths=", ".join(str(p) for p in paths)))
+    click.echo(msg.t("cli.sample_written", lang, count=len(paths)))
+    for path in paths:
+        click.echo(f"  {path}")
     return EXIT_OK
