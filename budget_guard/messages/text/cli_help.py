@@ -19,7 +19,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Check FILE_OR_DIR... and write the reports into --out.",
     ),
     "cli.cmd.batch": (
-        "处理收件箱 INBOX 中的每个新文件（新文件：内容哈希不在台账中）。\n\n"
+        "处理收件箱中的每个新文件（新文件：内容哈希不在台账中）。\n\n"
         "使用 --ledger 时，挂牌督办事项记在该文件中，它同时也是批处理台账（--state）。",
         "Process every new file in INBOX (new = content hash not in the ledger).\n\n"
         "With --ledger the cases are tracked in that file, which is also the batch ledger (--state).",
@@ -62,11 +62,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Apply the escalation ladder now, without a run (e.g. daily from cron between batches).",
     ),
     "cli.cmd.convert": (
-        "一次读取表格文件，把其规范行写成 Parquet，供 --engine duckdb|spark 使用。",
+        "一次读取表格文件，把其规范行写成 Parquet，供 DuckDB 或 Spark 引擎（--engine）使用。",
         "Read spreadsheets once and write their canonical lines as Parquet for --engine duckdb|spark.",
     ),
     "cli.cmd.sample": (
-        "把示例数据（示例市的 CSV 与 XLSX、财政局公开表、一体化导出及标明预设问题的 manifest.json）写入 DIRECTORY，并列出写入的每个文件。",
+        "把示例数据（示例市的 CSV 与 XLSX、财政局公开表、一体化导出及标明预设问题的 manifest.json）写入所给文件夹，并列出写入的每个文件。",
         "Write the sample data (the sample city as CSV and XLSX, the 财政局's published tables, the 一体化 "
         "export, manifest.json of planted violations) into DIRECTORY and list every file written.",
     ),
@@ -136,11 +136,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "pandas: spreadsheets in memory; duckdb / spark: canonical Parquet/CSV (see convert).",
     ),
     "cli.opt.spark_master": (
-        "Spark 主节点地址（已有活动的 SparkSession 时忽略，例如在 spark-submit 下）。",
+        "Spark 主节点地址（已有活动的 Spark 会话时忽略，例如在 spark-submit 下）。",
         "Spark master URL (ignored when a SparkSession is already active, e.g. under spark-submit).",
     ),
     "cli.opt.spark_table": (
-        "Spark：读取此目录（Hive）表而不是路径（INPUT 可任意给出，例如 '-'）。",
+        "Spark：读取此 Hive 目录表而不是路径（此时输入参数可任意给出，例如 '-'）。",
         "Spark: read this catalog (Hive) table instead of paths (give any INPUT, e.g. '-').",
     ),
     "cli.opt.states": ("只列此状态（可重复）。", "Only this state (repeatable)."),
