@@ -222,15 +222,15 @@ _KINDS = [
     ProblemKind(
         "total-mismatch",
         Severity.warning,
-        "{label}{printed}与明细之和{computed}不符（差{difference}）",
-        "{label} {printed} differs from the sum of the lines {computed} (difference {difference})",
+        "{label}：表中数{printed}与明细之和{computed}不符（差{difference}）",
+        "{label}: printed {printed} differs from the sum of the lines {computed} (difference {difference})",
         "Check the total or the lines.",
     ),
     ProblemKind(
         "rounding-gap",
         Severity.notice,
-        "{label}{printed}与明细之和{computed}相差{difference}，在印制精度可解释的范围内（最多{allowance}），属四舍五入差异",
-        "{label} {printed} differs from the sum {computed} by {difference}, within what the printed precision explains (at most {allowance}): rounding",
+        "{label}：表中数{printed}与明细之和{computed}相差{difference}，在印制精度可解释的范围内（最多{allowance}），属四舍五入差异",
+        "{label}: printed {printed} differs from the sum {computed} by {difference}, within what the printed precision explains (at most {allowance}): rounding",
         "Informational: each printed figure may be off by half a step of its last decimal; a larger gap is a warning.",
     ),
     # added by the ingest stage (budget_guard/ingest); codes above are unchanged
