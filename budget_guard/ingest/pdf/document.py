@@ -331,17 +331,22 @@ def _lost_row(line: list[dict], rule_top: float | None) -> bool:
 
 
 def _join_wrapped_unit(lines: list[list[dict]]) -> list[list[dict]]:
-    """``单位：万`` with its ``元`` on the line below, under it (a unit wrapped in a narrow cell)."""
+    """A title cell wrapped in a narrow cell: ``单位：万`` with its ``元`` on the line below, under it;
+    ``部门名称：江苏省高级人民法`` with ``院``."""
     for i, line in enumerate(lines):
         for word in line:
-            if not _UNIT_CUT.search(word["text"]):
+            if _UNIT_CUT.search(word["text"]):
+                pattern, reach = r"(?:万|千)?元", lines[i + 1 : i + 3]
+            elif _NAME_LINE.match(word["text"]):
+                pattern, reach = _FRAGMENT.pattern, lines[i + 1 : i + 2]
+            else:
                 continue
-            for below in lines[i + 1 : i + 3]:
+            for below in reach:
                 rest = next(
                     (
                         w
                         for w in below
-                        if re.fullmatch(r"(?:万|千)?元", w["text"])
+                        if re.fullmatch(pattern, w["text"])
                         and word["x0"] - 6 <= (w["x0"] + w["x1"]) / 2 <= word["x1"] + 6
                     ),
                     None,
