@@ -1,5 +1,4 @@
-"""What ``check`` and ``batch`` print on the terminal: level counts, red findings, case changes, tables.
-"""
+"""What ``check`` and ``batch`` print on the terminal: level counts, red findings, case changes, tables."""
 
 from __future__ import annotations
 
@@ -59,9 +58,7 @@ def print_check(outcome: CheckOutcome, lang: str) -> None:
         lang,
     )
     worst = (
-        msg.t(f"outcome.{run.outcome}", lang)
-        if run is not None
-        else msg.level_label(ev.worst_level(), lang)
+        msg.t(f"outcome.{run.outcome}", lang) if run is not None else msg.level_label(ev.worst_level(), lang)
     )
     click.echo(
         msg.t(
@@ -79,9 +76,7 @@ MAX_REDS_SHOWN = 20  # the terminal lists this many red findings; the reports ha
 
 
 def fail_on_text(fail_on: str, lang: str) -> str:
-    return (
-        msg.value("value.fail_on", fail_on, lang) if fail_on == "none" else msg.level_label(fail_on, lang)
-    )
+    return msg.value("value.fail_on", fail_on, lang) if fail_on == "none" else msg.level_label(fail_on, lang)
 
 
 def red_messages(ev: Any) -> tuple[list[str], list[str]]:
@@ -112,9 +107,7 @@ def print_batch(outcome: BatchOutcome, lang: str) -> None:
         )
     )
     for f in outcome.files:
-        level = (
-            msg.level_label(f.worst_level, lang) if f.worst_level else msg.t(f"outcome.{f.status}", lang)
-        )
+        level = msg.level_label(f.worst_level, lang) if f.worst_level else msg.t(f"outcome.{f.status}", lang)
         if f.status == NOTHING_COMPARED:
             level = msg.t("outcome.nothing_compared", lang)
         click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))

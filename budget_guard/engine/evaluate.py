@@ -35,6 +35,11 @@ from budget_guard.engine.reconcile import (
     reconcile,
 )
 from budget_guard.engine.reconcile import DEPARTMENT as RECON_DEPARTMENT
+from budget_guard.engine.relation_failed import (
+    empty_relation_failed,
+    relation_failed_cells,
+    relation_failed_findings,
+)
 from budget_guard.engine.scope_label import with_government_label
 from budget_guard.engine.seam import PRINTED_FEN, PRINTED_LINES, LineSummary
 from budget_guard.engine.states import STATE
@@ -96,6 +101,9 @@ class Evaluation:
     # and the category cells among them that add both tables (engine/double_count.py): red findings.
     overlaps: tuple = field(default=())
     double_counted: pd.DataFrame = field(default_factory=empty_double_counted)
+    # Category cells that take a figure which failed a relation its table states (lines tagged
+    # 勾稽不符, engine/relation_failed.py): 不可比, one finding each with the relation.
+    relation_failed: pd.DataFrame = field(default_factory=empty_relation_failed)
 
     def line_profile(self) -> pd.DataFrame:
         """The line profile (``engine/profile.py``): from the lines in memory or the engine's query."""
@@ -292,6 +300,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         pefa_sums=pefa_sums(lines) if needs_pefa(rules) else None,
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
+        relation_failed=relation_failed_cells(lines, rules),
     )
 
 
@@ -310,6 +319,7 @@ def evaluate_summary(
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
     profiler: Callable[[], pd.DataFrame] | None = None,
+    relation_failed: pd.DataFrame | None = None,
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -325,7 +335,9 @@ def evaluate_summary(
     rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []), summary.cells.get(DIVISION, []))
     twice = empty_double_counted() if double_counted is None else double_counted
     baseline_stage = rules.compare.baseline or stage
+    failed = empty_relation_failed() if relation_failed is None else relation_failed
     graded = mark_cells(grade(compare_years(summary, rules, stage), rules), twice, stage, baseline_stage)
+    graded = mark_cells(graded, failed, stage, baseline_stage, reason=states.REASON_RELATION_FAILED)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(
@@ -335,6 +347,7 @@ def evaluate_summary(
     extra = [
         completeness_findings(graded, summary, rules, stage),
         double_count_findings(twice, rules, stage, baseline_stage),
+        relation_failed_findings(failed, rules, stage, baseline_stage),
     ]
     if not empty.empty:
         extra.append(build_findings(empty, rules, lineage))
@@ -362,6 +375,7 @@ def evaluate_summary(
         pefa=pefa(pefa_sums, rules) if pefa_sums is not None else pd.DataFrame(),
         overlaps=tuple(overlaps),
         double_counted=twice,
+        relation_failed=failed,
     )
 
 

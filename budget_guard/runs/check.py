@@ -1,5 +1,4 @@
-"""One check: read the inputs, evaluate, write the reports, track cases; the exit code from the outcome.
-"""
+"""One check: read the inputs, evaluate, write the reports, track cases; the exit code from the outcome."""
 
 from __future__ import annotations
 
@@ -35,11 +34,10 @@ from budget_guard.runs.outcome import (
     unreadable_files,
 )
 
-INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 
 if TYPE_CHECKING:
     from budget_guard.cases import Clock, RunChanges
-
 
 
 _HASH_CHUNK = 1 << 20
@@ -230,8 +228,8 @@ def run_check(
     files: list[Any] = list(sources) if sources is not None else collect_inputs(paths)
     if not files:
         raise InputError(
-            "没有找到可读取的表格文件（.csv .xlsx .xls）",
-            "no spreadsheet files found (.csv .xlsx .xls)",
+            "没有找到可读取的表格文件（.csv .xlsx .xls .pdf）",
+            "no table files found (.csv .xlsx .xls .pdf)",
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})

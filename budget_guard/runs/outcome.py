@@ -114,9 +114,7 @@ def run_outcome(evaluation: Evaluation, load: LoadResult | None = None) -> RunOu
     texts = {}
     for lang in ("zh", "en"):
         if failed:
-            text = msg.t(
-                "headline.input_failed", lang, count=len(failed), detail=load_error_text(load, lang)
-            )
+            text = msg.t("headline.input_failed", lang, count=len(failed), detail=load_error_text(load, lang))
             if evaluation.graded_cells:
                 text += msg.t("headline.partial", lang, worst=_outcome_label(evaluation.outcome(), lang))
         elif outcome == states.OUTCOME_NOTHING_COMPARED:
