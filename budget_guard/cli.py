@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import json
 import os
 import signal
 import sys
@@ -55,6 +54,7 @@ from .inbox import LEDGER_MISSING, settle_seconds_default
 from .ingest.outcomes import table_summary_lines
 from .ingest.sources import escape_controls
 from .limits import DEFAULT_LIMITS, Limits
+from .outputs.escape import echo, json_text
 from .reports import DEFAULT_FORMATS, parse_formats
 from .rulebook import LEVEL_ORDER, load_rules
 from .table import STAGES
@@ -117,7 +117,7 @@ _SUMMARY = _JsonSummary()
 
 def _emit_json(record: Any) -> None:
     """One line of JSON: schedulers (Airflow's XCom, log shippers) take the last stdout line."""
-    click.echo(json.dumps(record, ensure_ascii=False, default=str))
+    echo(json_text(record, default=str))
     _SUMMARY.emitted = True
 
 
@@ -136,9 +136,9 @@ def _error(message: str, lang: str, hint: str = "") -> None:
     Control characters from file names (newline, ESC) are shown escaped, never sent raw.
     """
     _SUMMARY.messages.append(message)
-    click.echo(escape_controls(i18n.t("cli.error", lang, message=message)), err=True)
+    echo(escape_controls(i18n.t("cli.error", lang, message=message)), err=True)
     if hint:
-        click.echo(escape_controls(i18n.t("cli.hint", lang, hint=hint)), err=True)
+        echo(escape_controls(i18n.t("cli.hint", lang, hint=hint)), err=True)
 
 
 def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
@@ -152,7 +152,7 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
         except BatchLocked as exc:
             text = i18n.t("cli.locked", lang, path=exc.lock_path) + f" — {exc.message(lang)}"
             _SUMMARY.messages.append(text)
-            click.echo(text, err=True)
+            echo(text, err=True)
             return EXIT_LOCKED
         except RulesError as exc:
             sep = "：" if lang == "zh" else ": "
@@ -160,7 +160,7 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
                 where = place.describe(lang)
                 text = zh if lang == "zh" else en
                 _error(f"{where}{sep}{text}" if where else text, lang)
-            click.echo(i18n.t("cli.hint", lang, hint=exc.hint(lang)), err=True)
+            echo(i18n.t("cli.hint", lang, hint=exc.hint(lang)), err=True)
             return EXIT_INPUT
         except BudgetGuardError as exc:
             _error(exc.text(lang), lang, exc.hint(lang))
@@ -256,8 +256,8 @@ def make_progress(mode: str, lang: str) -> Progress:
     if mode == "none":
         return lambda event, values: None
     if mode == "jsonl":
-        return lambda event, values: click.echo(
-            json.dumps({"event": event, "time": utc_text(), **values}, ensure_ascii=False, default=str),
+        return lambda event, values: echo(
+            json_text({"event": event, "time": utc_text(), **values}, default=str),
             err=True,
         )
 
@@ -267,9 +267,9 @@ def make_progress(mode: str, lang: str) -> Progress:
         """One log line: Beijing time, the batch run id once known, the text."""
         stamp = beijing_short(now_utc())
         if "id" in run:
-            click.echo(i18n.t("cli.log_line", lang, time=stamp, run=run["id"], text=line), err=True)
+            echo(i18n.t("cli.log_line", lang, time=stamp, run=run["id"], text=line), err=True)
         else:
-            click.echo(f"{stamp} {line}", err=True)
+            echo(f"{stamp} {line}", err=True)
 
     def text(event: str, values: dict[str, Any]) -> None:
         if values.get("run_id") is not None:
@@ -319,28 +319,28 @@ def _pad(text: str, width: int) -> str:
 def _print_levels(counts: dict[str, int], lang: str) -> None:
     labels = [i18n.level_label(lv.value, lang) for lv in LEVEL_ORDER] + [i18n.t("col.level", lang)]
     width = max(_display_width(label) for label in labels) + 2
-    click.echo(_pad(i18n.t("col.level", lang), width) + i18n.t("col.count", lang))
+    echo(_pad(i18n.t("col.level", lang), width) + i18n.t("col.count", lang))
     for level in reversed(LEVEL_ORDER):
-        click.echo(_pad(i18n.level_label(level.value, lang), width) + str(counts.get(level.value, 0)))
+        echo(_pad(i18n.level_label(level.value, lang), width) + str(counts.get(level.value, 0)))
 
 
 def _print_states(counts: dict[str, int], lang: str) -> None:
     """One line of cell counts by state (达标 only counts cells compared like for like)."""
     parts = [f"{i18n.t(f'state.{state}', lang)} {counts.get(state, 0)}" for state in reversed(STATES)]
-    click.echo(i18n.t("cli.states", lang, counts=(" · ").join(parts)))
+    echo(i18n.t("cli.states", lang, counts=(" · ").join(parts)))
 
 
 def _print_check(outcome: CheckOutcome, lang: str) -> None:
     ev = outcome.evaluation
     run = outcome.run
     if run is not None:
-        click.echo(run.headline(lang))  # the first line says what the run is (or is not) worth
+        echo(run.headline(lang))  # the first line says what the run is (or is not) worth
     _print_levels(ev.level_counts(), lang)
     _print_states(ev.state_counts(), lang)
-    click.echo("\n".join(table_summary_lines(outcome.load, lang)))
-    click.echo(ev.reconciliation_text(lang))
+    echo("\n".join(table_summary_lines(outcome.load, lang)))
+    echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
-        click.echo(note)
+        echo(note)
     _print_reds(
         [(zh, en) for zh, en in zip(*_red_messages(ev), strict=True)],
         lang,
@@ -350,7 +350,7 @@ def _print_check(outcome: CheckOutcome, lang: str) -> None:
         if run is not None
         else i18n.level_label(ev.worst_level(), lang)
     )
-    click.echo(
+    echo(
         i18n.t(
             "cli.outcome",
             lang,
@@ -359,7 +359,7 @@ def _print_check(outcome: CheckOutcome, lang: str) -> None:
             code=outcome.exit_code,
         )
     )
-    click.echo(i18n.t("cli.reports", lang, paths=", ".join(str(p) for p in outcome.reports.values())))
+    echo(i18n.t("cli.reports", lang, paths=", ".join(str(p) for p in outcome.reports.values())))
 
 
 MAX_REDS_SHOWN = 20  # the terminal lists this many red findings; the reports have all
@@ -380,16 +380,16 @@ def _print_reds(messages: list[tuple[str, str]], lang: str, names: list[str] | N
     """The red findings themselves (what a supervisor acts on), not only their number."""
     if not messages:
         return
-    click.echo(i18n.t("cli.red_findings", lang, count=len(messages)))
+    echo(i18n.t("cli.red_findings", lang, count=len(messages)))
     for i, (zh, en) in enumerate(messages[:MAX_REDS_SHOWN]):
         prefix = f"{names[i]}：" if names and lang == "zh" else (f"{names[i]}: " if names else "")
-        click.echo(f"  - {prefix}{zh if lang == 'zh' else en}")
+        echo(f"  - {prefix}{zh if lang == 'zh' else en}")
     if len(messages) > MAX_REDS_SHOWN:
-        click.echo("  " + i18n.t("cli.red_more", lang, count=len(messages) - MAX_REDS_SHOWN))
+        echo("  " + i18n.t("cli.red_more", lang, count=len(messages) - MAX_REDS_SHOWN))
 
 
 def _print_batch(outcome: BatchOutcome, lang: str) -> None:
-    click.echo(
+    echo(
         i18n.t(
             "cli.batch_summary",
             lang,
@@ -404,9 +404,9 @@ def _print_batch(outcome: BatchOutcome, lang: str) -> None:
         )
         if f.status == NOTHING_COMPARED:
             level = i18n.t("outcome.nothing_compared", lang)
-        click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
+        echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
     for note in outcome.notes:
-        click.echo(escape_controls(f"  {note.message(lang)}"))
+        echo(escape_controls(f"  {note.message(lang)}"))
     reds = outcome.red_findings
     _print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
 
@@ -415,7 +415,7 @@ def _print_cases(changes: Any, lang: str, not_updated: bool) -> None:
     from .cases.commands import print_changes
 
     if not_updated:
-        click.echo(i18n.t("cli.cases_not_updated", lang))
+        echo(i18n.t("cli.cases_not_updated", lang))
         return
     print_changes(changes, lang)
 
@@ -680,7 +680,7 @@ def batch(
             _print_quietly(click.echo, i18n.t("cli.cases_exported", lang, paths=paths))
     for note in outcome.notes:
         if note.refused or note.kind == LEDGER_MISSING:
-            click.echo(escape_controls(i18n.t("cli.warning", lang, message=note.message(lang))), err=True)
+            echo(escape_controls(i18n.t("cli.warning", lang, message=note.message(lang))), err=True)
     return outcome.exit_code
 
 
@@ -727,7 +727,7 @@ def history(
             _emit_json(files)
             return EXIT_OK
         if not files:
-            click.echo(i18n.t("history.no_files", lang, run=run_id))
+            echo(i18n.t("history.no_files", lang, run=run_id))
         _print_table(
             [
                 "history.processed_at",
@@ -758,7 +758,7 @@ def history(
         _emit_json(runs)
         return EXIT_OK
     if not runs:
-        click.echo(i18n.t("cli.no_runs", lang, path=state))
+        echo(i18n.t("cli.no_runs", lang, path=state))
         return EXIT_OK
     _print_table(
         [
@@ -799,7 +799,7 @@ def _print_table(headers: list[str], rows: list[list[str]], lang: str) -> None:
         for i, label in enumerate(labels)
     ]
     for row in [labels, *rows]:
-        click.echo("".join(_pad(cell, w) for cell, w in zip(row[:-1], widths, strict=False)) + row[-1])
+        echo("".join(_pad(cell, w) for cell, w in zip(row[:-1], widths, strict=False)) + row[-1])
 
 
 @cli.group()
@@ -838,7 +838,7 @@ def rules_check(path: Path, as_json: bool, lang: str) -> int:
         )
         return EXIT_OK
     parsed = load_rules(path)
-    click.echo(
+    echo(
         i18n.t(
             "cli.rules_ok",
             lang,
@@ -862,7 +862,7 @@ def sample(directory: Path, lang: str) -> int:
     from .sample import write_sample
 
     paths = write_sample(directory)
-    click.echo(i18n.t("cli.sample_written", lang, paths=", ".join(str(p) for p in paths)))
+    echo(i18n.t("cli.sample_written", lang, paths=", ".join(str(p) for p in paths)))
     return EXIT_OK
 
 
@@ -901,7 +901,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         text = "budget-guard internal error (a bug, please report it with the traceback above)"
         _SUMMARY.messages.append(text)
-        click.echo(text, err=True)
+        echo(text, err=True)
         code = EXIT_INTERNAL
     code = int(code or 0)
     if _SUMMARY.wanted and not _SUMMARY.emitted:

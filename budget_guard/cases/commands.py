@@ -14,6 +14,7 @@ import click
 from .. import i18n
 from ..batch import EXIT_OK
 from ..cli import _emit_json, _json_option, _lang_option, _pad, _print_quietly, _rules_option, handles_errors
+from ..outputs.escape import echo
 from ..rulebook import load_rules
 from .actor import os_user
 from .clock import current_clock
@@ -87,7 +88,7 @@ def list_cases(
         _emit_json([{**{k.removeprefix("case.col."): v for k, v in r.items()}} for r in rows])
         return EXIT_OK
     if not rows:
-        click.echo(i18n.t("cli.cases_none", lang))
+        echo(i18n.t("cli.cases_none", lang))
         return EXIT_OK
 
     def show() -> None:
@@ -100,9 +101,9 @@ def list_cases(
             "case.col.deadline",
         )
         widths = (18, 22, 16, 20, 14, 12)
-        click.echo("".join(_pad(i18n.t(c, lang), w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        echo("".join(_pad(i18n.t(c, lang), w) for c, w in zip(columns, widths, strict=True)).rstrip())
         for r in rows:
-            click.echo("".join(_pad(str(r[c]), w) for c, w in zip(columns, widths, strict=True)).rstrip())
+            echo("".join(_pad(str(r[c]), w) for c, w in zip(columns, widths, strict=True)).rstrip())
 
     _print_quietly(show)
     return EXIT_OK
@@ -148,12 +149,12 @@ def show_case(number: str, ledger_path: Path, as_json: bool, lang: str) -> int:
             "case.col.year": case.key.year,
             "case.col.rectification": case.rectification_en if lang == "en" else case.rectification_zh,
         }.get(column, row.get(column))
-        click.echo(f"{i18n.t(column, lang)}: {value if value not in (None, '') else '—'}")
-    click.echo(i18n.t("cli.cases_behind", lang, sources=case.sources or "—"))
-    click.echo(i18n.t("cli.cases_history", lang))
+        echo(f"{i18n.t(column, lang)}: {value if value not in (None, '') else '—'}")
+    echo(i18n.t("cli.cases_behind", lang, sources=case.sources or "—"))
+    echo(i18n.t("cli.cases_history", lang))
     for h in history_rows(events, lang):
         where = f"  [{h['case.col.where']}]" if h["case.col.where"] else ""
-        click.echo(f"  {h['case.col.when']}  {h['case.col.who']}  {h['case.col.what']}{where}")
+        echo(f"  {h['case.col.when']}  {h['case.col.who']}  {h['case.col.what']}{where}")
     return EXIT_OK
 
 
@@ -171,7 +172,7 @@ def note_case(number: str, text: str, ledger_path: Path, as_json: bool, lang: st
     if as_json:
         _emit_json({"number": case.number, "state": case.state, "who": actor.name})
     else:
-        click.echo(
+        echo(
             i18n.t(
                 "cli.cases_noted",
                 lang,
@@ -197,7 +198,7 @@ def close_case(number: str, reason: str, ledger_path: Path, as_json: bool, lang:
     if as_json:
         _emit_json({"number": case.number, "state": case.state, "who": actor.name})
     else:
-        click.echo(i18n.t("cli.cases_closed", lang, number=case.number, who=actor.name))
+        echo(i18n.t("cli.cases_closed", lang, number=case.number, who=actor.name))
     return EXIT_OK
 
 
@@ -253,7 +254,7 @@ def export_cases(
     if as_json:
         _emit_json({"cases": len(chosen), "reports": {k: str(v) for k, v in paths.items()}})
     else:
-        click.echo(i18n.t("cli.cases_exported", lang, paths=", ".join(str(p) for p in paths.values())))
+        echo(i18n.t("cli.cases_exported", lang, paths=", ".join(str(p) for p in paths.values())))
     return EXIT_OK
 
 
@@ -272,17 +273,17 @@ def sweep_cases(ledger_path: Path, rules_path: Path | None, as_json: bool, lang:
     if as_json:
         _emit_json(changes.as_record())
     else:
-        click.echo(i18n.t("cli.cases_swept", lang, **changes.counts()))
+        echo(i18n.t("cli.cases_swept", lang, **changes.counts()))
     return EXIT_OK
 
 
 def print_changes(changes, lang: str) -> None:
     """The one line check/batch print about what this run did to the cases."""
-    click.echo(i18n.t("cli.cases_changes", lang, **changes.counts()))
+    echo(i18n.t("cli.cases_changes", lang, **changes.counts()))
     for kind in ("opened", "escalated", "listed", "rectified", "reopened"):
         numbers = getattr(changes, kind)
         if numbers:
-            click.echo(f"  {i18n.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")
+            echo(f"  {i18n.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")
 
 
 __all__ = ["cases", "print_changes"]

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from ..outputs.escape import terminal_text
 from ..problems import Problem
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
 
@@ -194,8 +193,9 @@ def display_name(name: str) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """Control characters (C0, DEL, C1 — newlines, terminal escapes) as visible ``\\n`` / ``\\x1b``."""
-    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Control and bidi characters (newlines, terminal escapes, U+202E) as visible ``\\n`` / ``\\x1b``
+    (``outputs/escape.py``'s terminal helper, one line)."""
+    return terminal_text(text)
 
 
 def _checked(source: Source, limit: int) -> Source:

@@ -33,6 +33,7 @@ from ..engine.compare import CATEGORY, CHANGE_RATE, PREV_AMOUNT_FEN, SCOPE, SCOP
 from ..engine.evaluate import Evaluation
 from ..engine.grade import COMPLIANT, REASON, SHORTFALL, WRONG_DIRECTION
 from ..engine.profile import DUPLICATE_LINES, MISSING_AMOUNTS, NEGATIVE_LINES, PROFILE_KEYS
+from ..outputs.escape import html_text
 from ..rulebook import Direction, Rules
 from ..safety import replace_dir, temp_dir_for
 from ..table import (
@@ -115,12 +116,17 @@ class GeOutcome:
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """GE's pandas backend wants plain objects: categoricals and pd.NA become str / None."""
+    """GE's pandas backend wants plain objects: categoricals and pd.NA become str / None.
+
+    GE writes unexpected values into the Data Docs HTML unescaped, so text is HTML-escaped here
+    (``html_text``): a valid code, stage or year has no character it changes, so no verdict moves.
+    """
     out = frame.copy()
     for col in out.columns:
         dtype = out[col].dtype
         if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
             values = out[col].astype(object)
+            values = values.map(lambda v: html_text(v) if isinstance(v, str) else v)
             out[col] = values.where(values.notna(), None)
         elif pd.api.types.is_extension_array_dtype(dtype):
             out[col] = out[col].astype(object).where(out[col].notna(), None)
@@ -189,7 +195,8 @@ def guardrail_expectations(gxe: Any, rules: Rules, years: list[int]) -> list[Any
                     min_value=None if decrease else bound,
                     row_condition=f'{CATEGORY}=="{category.id}" & {YEAR}=={int(year)}',
                     condition_parser="pandas",
-                    description=(
+                    # GE writes descriptions into the Data Docs HTML as they are: rules text is escaped here
+                    description=html_text(
                         f"{category.name.zh} {year}: 增减率{'≤ -' if decrease else '≥ '}{category.target_pct:g}% / "
                         f"{category.name.en} {year}: change rate {'≤ -' if decrease else '≥ '}{category.target_pct:g}%"
                     ),

@@ -1,0 +1,1 @@
+"""Writing outputs safely: escaping for each medium (escape.py) and atomic files."""
