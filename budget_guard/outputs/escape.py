@@ -62,8 +62,13 @@ def terminal_text(value: Any, *, multiline: bool = False) -> str:
 
 
 def html_text(value: Any) -> str:
-    """Text safe between HTML tags and inside a quoted attribute value."""
-    return html.escape(terminal_text(value, multiline=True), quote=True)
+    """Text safe between HTML tags and inside a quoted attribute value.
+
+    Line breaks become character references: the dashboard writes HTML through Markdown, where a
+    blank line would end the HTML block and let the rest be read as Markdown.
+    """
+    text = html.escape(terminal_text(value, multiline=True), quote=True)
+    return text.replace("\r", "&#13;").replace("\n", "&#10;")
 
 
 def md_text(value: Any) -> str:

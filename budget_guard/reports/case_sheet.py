@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -35,6 +34,7 @@ from ..cases.view import (
     history_rows,
     sheet_rows,
 )
+from ..outputs.escape import json_text
 from ..safety import atomic_write_bytes, atomic_write_text, excel_cell, safe_filename
 from .html_report import md_escape
 from .xlsx_report import HEADER_FILL, LEVEL_FILLS
@@ -402,6 +402,6 @@ def write_case_sheet(
         elif fmt == "md":
             written[fmt] = atomic_write_text(path, render_case_markdown(sheet, lang))
         elif fmt == "json":
-            text = json.dumps(case_document(sheet), ensure_ascii=False, indent=2, default=str)
+            text = json_text(case_document(sheet), indent=2, default=str)
             written[fmt] = atomic_write_text(path, text + "\n")
     return written

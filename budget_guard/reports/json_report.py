@@ -9,7 +9,6 @@ NaN, NA and missing values are ``null``; no float is ever NaN or infinite in the
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ import pandas as pd
 from ..engine.evaluate import Evaluation
 from ..ingest.result import LoadResult
 from ..outcome import run_outcome, unreadable_files
+from ..outputs.escape import json_text
 from ..safety import atomic_write_text
 from ..table import format_wan
 from .execution import baseline_text
@@ -218,7 +218,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def dumps(document: dict[str, Any]) -> str:
     """Strict JSON (``allow_nan=False``): a NaN that slipped through is a bug, not output."""
-    return json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(document, allow_nan=False) + "\n"
 
 
 def write_json(document: dict[str, Any], path: str | Path) -> Path:
