@@ -35,9 +35,19 @@ from .engine.findings import MESSAGE_EN, MESSAGE_ZH
 from .engine.grade import LEVEL
 from .engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from .errors import BudgetGuardError, InputError, Place
-from .inbox import LEDGER_MISSING, VANISHED, WAITING, Entry, Note, earlier_reports, scan_inbox
+from .inbox import (
+    LEDGER_MISSING,
+    VANISHED,
+    WAITING,
+    Entry,
+    EntryRefused,
+    Note,
+    earlier_reports,
+    open_entry,
+    scan_inbox,
+)
 from .ingest.result import LoadResult
-from .ingest.sources import Source, display_name, read_path
+from .ingest.sources import Source, display_name, read_descriptor
 from .limits import DEFAULT_LIMITS, Limits
 from .outcome import RunOutcome, input_failed_text, load_error_text, run_outcome, unreadable_files
 from .reports import DEFAULT_FORMATS, write_reports
@@ -706,9 +716,13 @@ class Ledger:
             )
 
     def done_hashes(self) -> set[str]:
-        """Content hashes that need no new run: processed, or unreadable (until the content changes)."""
+        """Content hashes that need no new run: processed, read but nothing compared (a one-year table: its
+        outcome is recorded), or unreadable — until the content changes."""
         with self._tx() as db:
-            rows = db.execute("SELECT DISTINCT sha256 FROM files WHERE status IN (?, ?)", (PROCESSED, FAILED))
+            rows = db.execute(
+                "SELECT DISTINCT sha256 FROM files WHERE status IN (?, ?, ?)",
+                (PROCESSED, FAILED, NOTHING_COMPARED),
+            )
             return {r[0] for r in rows}
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:
@@ -778,14 +792,20 @@ class BatchOutcome:
 
     @property
     def outcome(self) -> str:
-        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none."""
+        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none.
+
+        Ranked like the exit code: unreadable input, then findings at or above ``--fail-on`` (red),
+        then a file that compared nothing, then the worst level."""
         if any(f.status in (FAILED, ERROR) for f in self.files):
             return OUTCOME_INPUT_FAILED
+        worst = _worst([f.worst_level for f in self.files if f.worst_level])
+        if any(f.exit_code == EXIT_FINDINGS for f in self.files) and worst:
+            return worst
         if any(f.status == NOTHING_COMPARED for f in self.files):
             return OUTCOME_NOTHING_COMPARED
         if not self.files:
             return NO_NEW_FILES
-        return _worst([f.worst_level for f in self.files if f.worst_level]) or OUTCOME_NOTHING_COMPARED
+        return worst or OUTCOME_NOTHING_COMPARED
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -914,12 +934,29 @@ def _clean_temps(out_dir: Path) -> int:
     return len(removed)
 
 
-def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, str]]:
-    """First pass: the content hash of every settled file (streamed, nothing kept in memory)."""
+def _descriptor_sha256(fd: int) -> str:
+    digest = hashlib.sha256()
+    os.lseek(fd, 0, os.SEEK_SET)
+    for chunk in iter(lambda: os.read(fd, _HASH_CHUNK), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_entries(
+    entries: list[Entry], notes: list[Note], inbox: Path, follow_symlinks: bool
+) -> list[tuple[Entry, str]]:
+    """First pass: the content hash of every settled file (streamed, nothing kept in memory), each
+    read through ``open_entry`` (the refusal of outside files decided on the descriptor)."""
     hashed = []
     for entry in entries:
         try:
-            hashed.append((entry, file_sha256(entry.path)))
+            fd = open_entry(entry, inbox, follow_symlinks=follow_symlinks)
+            try:
+                hashed.append((entry, _descriptor_sha256(fd)))
+            finally:
+                os.close(fd)
+        except EntryRefused as refused:
+            notes.append(refused.note)
         except FileNotFoundError:
             notes.append(Note(VANISHED, entry.name))
         except OSError as exc:
@@ -927,23 +964,32 @@ def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, 
     return hashed
 
 
-def _read_entry(entry: Entry, limits: Limits) -> tuple[Source | None, str | None, Note | None]:
-    """The bytes to check and their hash, or the note why not (vanished, still being written)."""
-    source = read_path(entry.path, limits.max_file_bytes)
-    codes = {p.code for p in source.problems}
-    if "file-not-found" in codes:
-        return None, None, Note(VANISHED, entry.name)
+def _read_entry(
+    entry: Entry, limits: Limits, inbox: Path, follow_symlinks: bool = False
+) -> tuple[Source | None, str | None, Note | None]:
+    """The bytes to check and their hash, or the note why not (vanished, still being written,
+    refused: the file opened is not the one listed)."""
     try:
-        info = entry.path.stat()
+        fd = open_entry(entry, inbox, follow_symlinks=follow_symlinks)
+    except EntryRefused as refused:
+        return None, None, refused.note
     except FileNotFoundError:
-        info = None  # deleted after we read it: the bytes we hold are what we check
-    if info is not None and (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
-        return None, None, Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
-    if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
-        try:
-            return source, file_sha256(entry.path), None
-        except OSError:
-            return None, None, Note(VANISHED, entry.name)
+        return None, None, Note(VANISHED, entry.name)
+    except OSError as exc:
+        return None, None, Note("not-regular", entry.name, display_name(exc.strerror or str(exc)))
+    try:
+        source = read_descriptor(
+            fd, display_name(entry.path.name), display_name(str(entry.path)), limits.max_file_bytes
+        )
+        info = os.fstat(fd)
+        if (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
+            return None, None, Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
+        if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
+            return source, _descriptor_sha256(fd), None
+    except OSError:
+        return None, None, Note(VANISHED, entry.name)
+    finally:
+        os.close(fd)
     return source, hashlib.sha256(source.data).hexdigest(), None
 
 
@@ -977,6 +1023,14 @@ def run_batch(
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
         raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=display_name(str(inbox))))
+    if out.resolve().is_relative_to(inbox.resolve()):  # its own reports would be read back as inputs
+        raise InputError(
+            "输出文件夹在收件文件夹之内",
+            "the output folder is inside the inbox",
+            Place(file=display_name(str(out))),
+            hint_zh="--out 请指定收件文件夹之外的文件夹",
+            hint_en="give --out a folder outside the inbox",
+        )
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
     if track_cases:
@@ -1012,7 +1066,7 @@ def run_batch(
             notes.extend(inbox_notes)
             done = set() if reprocess else ledger.done_hashes()
             todo: list[tuple[Entry, str]] = []
-            for entry, sha in _hash_entries(entries, notes):
+            for entry, sha in _hash_entries(entries, notes, inbox, follow_symlinks):
                 if sha in done:
                     skipped += 1
                     continue
@@ -1022,7 +1076,7 @@ def run_batch(
             on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
             reds: list[tuple[str, str, str]] = []
             for index, (entry, listed_sha) in enumerate(todo, start=1):
-                source, sha, note = _read_entry(entry, limits)
+                source, sha, note = _read_entry(entry, limits, inbox, follow_symlinks)
                 if note is not None:
                     notes.append(note)
                     continue
@@ -1156,9 +1210,10 @@ def _case_tracker(
 
 
 def _exit_precedence(code: int) -> int:
-    """Which exit code wins when files disagree: internal error > unreadable input > nothing compared
-    > findings > ok (a file that compared nothing is no sign-off, whatever the others found)."""
-    return {EXIT_OK: 0, EXIT_FINDINGS: 1, EXIT_NOTHING_COMPARED: 2, EXIT_INPUT: 3, EXIT_INTERNAL: 4}.get(
+    """Which exit code wins when the new files disagree (the worst outcome): internal error > unreadable
+    input > findings (red) > nothing compared > ok. A red finding elsewhere must not hide behind a
+    one-year table (exit 5); neither is a sign-off."""
+    return {EXIT_OK: 0, EXIT_NOTHING_COMPARED: 1, EXIT_FINDINGS: 2, EXIT_INPUT: 3, EXIT_INTERNAL: 4}.get(
         code, 4
     )
 

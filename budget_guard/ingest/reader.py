@@ -38,7 +38,7 @@ from .headers import stage_of
 from .outcomes import settle_outcomes
 from .overlap import drop_repeated_tables, overlap_problems
 from .printed import mark_printed_figures
-from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
+from .result import READ, REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from .sangong import SANGONG as SANGONG_LAYOUT
 from .scopes import ALL_FUNDS_LAYOUT, SheetInfo, prefer_department, settle_scopes
 from .sheets import Options, SheetOutcome, read_sheet
@@ -100,6 +100,7 @@ def read_budget(
     rejected: list[pd.DataFrame] = []
     seen: dict[str, str] = {}
     total_fen = 0.0  # the absolute amounts read so far (float: only compared with the safe bound)
+    linked_reports: list[FileReport] = []
     for source in collect_sources(paths, max_file_mb=limits.max_file_mb):
         report = FileReport(
             path=source.path, name=source.name, size=len(source.data) if source.data is not None else None
@@ -128,6 +129,8 @@ def read_budget(
             )
             continue
         problems.extend(file_problems)
+        if source.linked:
+            linked_reports.append(report)
         file_total = sum(_absolute_fen(o.lines) for o in outcomes)
         if total_fen + file_total > SAFE_TOTAL_FEN:
             report.status = "failed"
@@ -157,6 +160,10 @@ def read_budget(
     settled = result.table[SOURCE_LAYOUT].isin(settled_layouts).to_numpy()
     problems.extend(overlap_problems(result.table.loc[~settled]))
     settle_outcomes(result, problems)
+    for report in linked_reports:  # a link's target that is no budget table: its text stays out of the output
+        for sheet_report in report.sheets:
+            if sheet_report.outcome != READ:
+                sheet_report.title = None
     result.rejected = (
         pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=REJECTED_COLUMNS)
     )

@@ -29,6 +29,7 @@ class Source:
     path: str
     data: bytes | None = None
     problems: list[Problem] = field(default_factory=list)
+    linked: bool = False  # read through a symbolic link: text of a table not read is not echoed
 
     @property
     def sha256(self) -> str | None:
@@ -130,6 +131,16 @@ def read_path(path: Path, limit: int) -> Source:
     except OSError as exc:
         return _failed(name, shown, "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
     try:
+        source = read_descriptor(fd, name, shown, limit)
+    finally:
+        os.close(fd)
+    source.linked = os.path.islink(path)
+    return source
+
+
+def read_descriptor(fd: int, name: str, shown: str, limit: int) -> Source:
+    """The bytes of an open file (regular files only, at most ``limit``); the caller closes ``fd``."""
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return _failed(name, shown, "file-not-regular", kind=_file_kind(info.st_mode))
@@ -149,8 +160,6 @@ def read_path(path: Path, limit: int) -> Source:
         data = b"".join(chunks)
     except OSError as exc:
         return _failed(name, shown, "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
-    finally:
-        os.close(fd)
     return Source(name, shown, data)
 
 
