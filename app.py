@@ -736,6 +736,7 @@ def cases_view(evaluation, lang: str) -> None:
     from budget_guard.cases.view import LEVELS_WORST_FIRST, CaseFilter, ordered
     from budget_guard.dashboard import signin
     from budget_guard.dashboard.views.cases import case_counts, case_table, history_table, state_level_table
+    from budget_guard.errors import BudgetGuardError
     from budget_guard.reports.case_sheet import CaseSheet, build_case_workbook
 
     path = signin.ledger_path(st.secrets)
@@ -745,9 +746,20 @@ def cases_view(evaluation, lang: str) -> None:
     if not path.is_file():
         st.warning(t("app.cases.missing", path=md(path)))
         return
-    store = CaseStore(path, create=False)
-    now = current_clock()()
     access = signin.access(st.user, st.secrets)
+    try:  # a ledger that cannot be read (newer format, not SQLite) is one message, never a traceback
+        store = CaseStore(path, create=False, readonly=not access.can_write)
+        every = store.cases()
+    except BudgetGuardError as exc:
+        st.error(md(i18n.t("ledger.cases_unreadable", lang, error=exc.message(lang))))
+        return
+    if store.bad_rows:  # damaged rows: named (case number, field, value) and left out
+        st.warning(
+            md(i18n.t("ledger.bad_rows_app", lang, count=len(store.bad_rows)))
+            + "\n\n"
+            + "\n".join(f"- {md(bad.message(lang))}" for bad in store.bad_rows)
+        )
+    now = current_clock()()
     if access.mode == signin.SIGNED_IN_MODE:
         who = st.columns([4, 1])
         who[0].caption(t("app.cases.signed_in", name=md(access.actor.name)))
@@ -759,7 +771,6 @@ def cases_view(evaluation, lang: str) -> None:
     elif access.mode == signin.UNVERIFIED_MODE:
         st.caption(t("app.cases.unverified"))
 
-    every = store.cases()
     totals = case_counts(every, now)
     metrics = st.columns(5)
     metrics[0].metric(t("app.cases.total_metric"), totals["total"])

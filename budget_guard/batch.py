@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
 
 from . import __version__
 from .engine.evaluate import Evaluation, evaluate
@@ -262,6 +261,7 @@ class CheckOutcome:
     run: RunOutcome | None = None
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (check --ledger)
     run_id: int | None = None
+    bad_rows: tuple[Any, ...] = ()  # damaged ledger rows skipped (cases/safe_read.py BadRow)
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
@@ -286,6 +286,7 @@ class CheckOutcome:
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,
             **({"cases": self.cases.as_record(), "run_id": self.run_id} if self.cases is not None else {}),
+            **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
 
 
@@ -400,7 +401,16 @@ def run_check(
     store = CaseStore(ledger_path, clock=clock or current_clock())
     reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 
@@ -440,7 +450,16 @@ def _run_engine_check(
     store = CaseStore(ledger_path, clock=clock or current_clock())
     reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 
@@ -620,6 +639,7 @@ class Ledger:
         self.readonly = readonly
         if readonly:
             with self._tx() as db:
+                self._refuse_newer(db)
                 db.execute("SELECT count(*) FROM runs").fetchone()
             return
         try:
@@ -627,13 +647,28 @@ class Ledger:
         except OSError as exc:
             raise ledger_error(exc, self.path) from None
         with self._tx() as db:
+            self._refuse_newer(db)  # a newer budget-guard's ledger is never reset to our version
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
 
+    def _refuse_newer(self, db: sqlite3.Connection) -> None:
+        from . import i18n
+
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_USER_VERSION:
+            raise LedgerError(
+                i18n.t("ledger.too_new", "zh", version=version, known=SCHEMA_USER_VERSION),
+                i18n.t("ledger.too_new", "en", version=version, known=SCHEMA_USER_VERSION),
+                Place(file=display_name(str(self.path))),
+                i18n.t("ledger.too_new_hint", "zh"),
+                i18n.t("ledger.too_new_hint", "en"),
+            )
+
     def _connect(self) -> sqlite3.Connection:
-        if self.readonly:
-            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-            db = sqlite3.connect(uri, uri=True, timeout=LEDGER_BUSY_SECONDS)
+        if self.readonly:  # on a read-only mount a WAL ledger is read as the snapshot on the disk
+            from .cases.safe_read import connect_readonly
+
+            db = connect_readonly(self.path, LEDGER_BUSY_SECONDS)
         else:
             db = sqlite3.connect(self.path, timeout=LEDGER_BUSY_SECONDS)
         db.row_factory = sqlite3.Row

@@ -567,6 +567,8 @@ def check(
         _print_quietly(_print_check, outcome, lang)
         if outcome.cases is not None:
             _print_quietly(_print_cases, outcome.cases, lang, bool(outcome.message))
+    for bad in outcome.bad_rows:  # damaged ledger rows: reported, skipped, never a traceback
+        echo(i18n.t("cli.warning", lang, message=bad.message(lang)), err=True)
     if outcome.message:
         _error(outcome.message, lang, load_error_hints(outcome.load, lang))
     return outcome.exit_code

@@ -58,6 +58,12 @@ def _filter(
     return CaseFilter(tuple(states), tuple(levels), department or None, overdue, active_only=not include_all)
 
 
+def warn_bad_rows(store: CaseStore, lang: str) -> None:
+    """One warning line per damaged ledger row that was skipped (case number, field, value)."""
+    for bad in store.bad_rows:
+        echo(i18n.t("cli.warning", lang, message=bad.message(lang)), err=True)
+
+
 @click.group("cases")
 def cases() -> None:
     """挂牌督办 cases: list, show, add a 整改情况 note, close (销号), export the 督办单."""
@@ -80,9 +86,10 @@ def list_cases(
     lang: str,
 ) -> int:
     """Open cases, overdue first (filters: --state, --level, --department, --overdue, --all)."""
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     chosen = ordered(store.cases(), now, _filter(states, levels, department, overdue, include_all))
+    warn_bad_rows(store, lang)
     rows = sheet_rows(chosen, now, lang)
     if as_json:
         _emit_json([{**{k.removeprefix("case.col."): v for k, v in r.items()}} for r in rows])
@@ -117,10 +124,11 @@ def list_cases(
 @handles_errors
 def show_case(number: str, ledger_path: Path, as_json: bool, lang: str) -> int:
     """One case: what it is about, the lines behind it, and its whole history."""
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     case = store.case(number)
     events = store.history(number)
+    warn_bad_rows(store, lang)
     row = sheet_rows([case], now, lang)[0]
     if as_json:
         _emit_json(
@@ -245,11 +253,12 @@ def export_cases(
             f"未知的督办单格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(CASE_SHEET_FORMATS)}",
             f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(CASE_SHEET_FORMATS)}",
         )
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     case_filter = _filter(states, levels, department, overdue, include_all)
     chosen = ordered(store.cases(), now, case_filter)
     sheet = CaseSheet(tuple(chosen), store.all_events(), now, str(ledger_path), case_filter)
+    warn_bad_rows(store, lang)
     paths = write_case_sheet(sheet, out_dir, wanted, lang)
     if as_json:
         _emit_json({"cases": len(chosen), "reports": {k: str(v) for k, v in paths.items()}})
