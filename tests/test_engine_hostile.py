@@ -15,7 +15,7 @@ from budget_guard import evaluate, load_rules
 from budget_guard.engine.backends import duckdb_backend
 from budget_guard.engine.backends.sql_engine import evaluate_lines
 from budget_guard.engine.compare import AMOUNT_FEN, CATEGORY, SCOPE
-from budget_guard.table import COLUMNS
+from budget_guard.model.table import COLUMNS
 
 SUBSTITUTED = "${spark.sql.session.timeZone}"  # Spark's substitution would turn it into UTC
 

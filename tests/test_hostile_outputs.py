@@ -342,7 +342,7 @@ def test_data_docs_hold_no_script_from_rules_or_data(tmp_path):
 
     from budget_guard import evaluate
     from budget_guard.reports.expectations import run_expectations
-    from budget_guard.sample import sample_table
+    from budget_guard.samples.city import sample_table
 
     rules = rules_with(
         **{"categories.0.name.zh": f"{SCRIPT}{IMG}三公", "categories.0.name.en": f"{MD_IMAGE} {ANSI}"}

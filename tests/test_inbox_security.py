@@ -13,9 +13,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from budget_guard import batch as batch_module
-from budget_guard.batch import DEFAULT_STATE_NAME
 from budget_guard.cli import main
+from budget_guard.ledger.runs import DEFAULT_STATE_NAME
+from budget_guard.runs import batch as batch_module
 
 OLD = time.time() - 3600
 HEADER = "部门,年度,数据口径,功能分类科目编码,经济分类科目编码,项目名称,支出类型,标签,金额（元）\n"
@@ -155,7 +155,7 @@ def test_a_one_year_file_is_done_once_and_a_red_file_after_it_exits_1(capsys, tm
 
 @pytest.mark.skipif(not hasattr(os, "O_NOFOLLOW"), reason="needs O_NOFOLLOW")
 def test_open_entry_refuses_a_plain_entry_that_became_a_link(tmp_path):
-    from budget_guard.inbox import EntryRefused, open_entry, scan_inbox
+    from budget_guard.runs.inbox import EntryRefused, open_entry, scan_inbox
 
     inbox = tmp_path / "inbox"
     drop(inbox, "a.csv", TWO_YEARS.format(amount=1))

@@ -20,7 +20,7 @@ from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.cli import main
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"

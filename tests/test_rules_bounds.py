@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from budget_guard.errors import RulesError
-from budget_guard.rulebook import MAX_CATEGORIES, MAX_TEXT_CHARS, parse_rules
+from budget_guard.model.rulebook import MAX_CATEGORIES, MAX_TEXT_CHARS, parse_rules
 
 REPO = Path(__file__).resolve().parent.parent
 RULES = (REPO / "budget_guard" / "rules" / "four_no_decrease.yaml").read_text(encoding="utf-8")

@@ -1,1 +1,0 @@
-"""Writing outputs safely: escaping for each medium (escape.py) and atomic files."""

@@ -27,6 +27,12 @@ from typing import Any
 
 # C0 controls, DEL, C1 controls; the bidi embeddings, overrides, isolates and marks; line and
 # paragraph separators. None of them belongs in a department name, an item or a note.
+# A cell starting with one of these is taken as a formula (or DDE) by Excel, WPS or LibreOffice.
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE_PREFIX = "'"
+EXCEL_MAX_CELL_CHARS = 32_767
+# Control characters XML 1.0 (so XLSX) cannot hold; openpyxl refuses them with an exception.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _UNSAFE = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f{_BIDI}\u2028\u2029]")
 _UNSAFE_KEEP_LINES = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f{_BIDI}\u2028\u2029]")
@@ -93,6 +99,30 @@ def json_text(document: Any, **dump_options: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def escape_cell(value: Any) -> Any:
+    """Prefix a single quote to text that a spreadsheet would run as a formula; other values pass.
+
+    Numbers stay numbers (a negative amount is data, not a formula); only ``str`` is touched.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return ESCAPE_PREFIX + value
+    return value
+
+
+def excel_cell(value: Any) -> Any:
+    """A value a workbook can hold safely: formula-escaped, no XML-illegal characters, within Excel's length.
+
+    A stray control character in a submitted CSV must not make the whole 督办单 fail to write.
+    """
+    if not isinstance(value, str):
+        return value
+    text = _XML_ILLEGAL.sub("\ufffd", value)
+    text = escape_cell(text)
+    if len(text) > EXCEL_MAX_CELL_CHARS:
+        text = text[: EXCEL_MAX_CELL_CHARS - 1] + "…"
+    return text
+
+
 def echo(text: Any = "", *, err: bool = False) -> None:
     """Print one block of our own output to the terminal (``click.echo``) through ``terminal_text``.
 
@@ -104,4 +134,13 @@ def echo(text: Any = "", *, err: bool = False) -> None:
     click.echo(terminal_text(text, multiline=True), err=err)
 
 
-__all__ = ["echo", "html_text", "json_text", "md_text", "terminal_text", "visible"]
+__all__ = [
+    "echo",
+    "escape_cell",
+    "excel_cell",
+    "html_text",
+    "json_text",
+    "md_text",
+    "terminal_text",
+    "visible",
+]
