@@ -141,7 +141,7 @@ def batch(
             print_quietly(print_cases, outcome.cases, lang, False)
         if outcome.case_reports:
             paths = ", ".join(str(p) for p in outcome.case_reports.values())
-            print_quietly(click.echo, msg.t("cli.cases_exported", lang, paths=paths))
+            print_quietly(echo, msg.t("cli.cases_exported", lang, paths=paths))
     for note in outcome.notes:
         if note.refused or note.kind == LEDGER_MISSING:
             echo(escape_controls(msg.t("cli.warning", lang, message=note.message(lang))), err=True)
