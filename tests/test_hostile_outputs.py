@@ -291,7 +291,7 @@ def assert_page_safe(at) -> None:
 def test_the_dashboard_renders_hostile_text_as_text(checked, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from budget_guard import i18n
+    from budget_guard import messages as msg
     from budget_guard.dashboard import signin
 
     root, _ = checked
@@ -308,14 +308,14 @@ def test_the_dashboard_renders_hostile_text_as_text(checked, monkeypatch):
     banner = [str(e.value) for e in at.success if "全部达标" in str(e.value)]
     assert banner and md_text(compliant) in banner[0]  # the name, escaped: no link, no bold
 
-    at.session_state["view"] = i18n.t("app.tab.load", "zh")
+    at.session_state["view"] = msg.t("app.tab.load", "zh")
     at.run()
     assert_page_safe(at)
     problems = "\n".join(str(v) for t in at.table for v in t.value.astype(str).to_numpy().ravel())
     problems += "\n".join(str(v) for d in at.dataframe for v in d.value.astype(str).to_numpy().ravel())
     assert "evil.example/p.png" in problems  # the rejected value is shown, as text
 
-    at.session_state["view"] = i18n.t("app.tab.cases", "zh")
+    at.session_state["view"] = msg.t("app.tab.cases", "zh")
     at.run()
     assert_page_safe(at)
     headings = []

@@ -195,3 +195,24 @@ def test_reports_follow_the_umask(tmp_path, umask, mode):
     assert result.returncode == 1, result.stderr
     for name in ("budget-guard-report.json", "budget-guard-report.md"):
         assert stat.S_IMODE((out / name).stat().st_mode) == mode
+
+
+@pytest.mark.slow
+def test_the_dashboard_shows_a_damaged_ledger_without_a_traceback(ledger, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from budget_guard import messages as msg
+    from budget_guard.dashboard import signin
+
+    first, *others = numbers(ledger)
+    damage(ledger, first, "departments", "{not a list")
+    monkeypatch.setenv(signin.LEDGER_ENV, str(ledger))
+    monkeypatch.delenv(signin.UNVERIFIED_ENV, raising=False)
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=120).run()
+    at.button(key="sample").click().run()
+    at.session_state["view"] = msg.t("app.tab.cases", "zh")
+    at.run()
+    assert not at.exception, at.exception
+    warning = "\n".join(str(w.value) for w in at.warning)
+    assert first in warning.replace("\\", "") and "部门列表" in warning
+    assert sorted(at.selectbox(key="cases_pick").options) == sorted(others)
