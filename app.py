@@ -821,7 +821,11 @@ def cases_view(evaluation, lang: str) -> None:
         key="cases_pick",
     )
     case = next((c for c in chosen if c.number == number), None)
+    # the outcome of the last write, shown now even when the written case has left the list
+    # (a closed case does): never later, under another case
+    outcome = st.session_state.pop("cases_outcome", None)
     if case is None:
+        _show_outcome(outcome)
         st.caption(t("app.cases.select"))
         return
     st.subheader(
@@ -850,7 +854,10 @@ def cases_view(evaluation, lang: str) -> None:
     st.button(
         t("app.cases.close"), key="cases_close", on_click=_write_case, args=(store, case, actor, "close")
     )
-    outcome = st.session_state.pop("cases_outcome", None)
+    _show_outcome(outcome)
+
+
+def _show_outcome(outcome) -> None:
     if outcome:
         (st.success if outcome[0] == "ok" else st.error)(md(outcome[1]))
 

@@ -361,3 +361,14 @@ def test_data_docs_hold_no_script_from_rules_or_data(tmp_path):
     assert "<script>alert" not in text and "<img src=x" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text  # shown, as text
     assert "\x1b" not in text
+
+
+def test_json_bytes_from_orjson_hold_no_raw_control_either():
+    import orjson
+
+    from budget_guard.outputs.escape import json_safe_bytes
+
+    document = {"部门": OSC52 + BIDI + "\x85\x7f\u2066部门\u2028"}
+    data = json_safe_bytes(orjson.dumps(document))
+    assert json.loads(data) == document
+    assert not any(ch in data.decode("utf-8") for ch in ("\x1b", BIDI, "\x85", "\x7f", "\u2066", "\u2028"))

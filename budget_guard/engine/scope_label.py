@@ -54,7 +54,8 @@ FALLBACK = ("全市合计", "Whole government")
 
 
 def _distinct(values: Iterable) -> list[str]:
-    series = pd.Series(values, dtype=object).dropna().astype(str).str.strip()
+    # distinct first: the cells repeat each name once per category and year (a province: 100k+ rows)
+    series = pd.Series(values, dtype=object).drop_duplicates().dropna().astype(str).str.strip()
     return [v for v in series.unique() if v]
 
 

@@ -29,8 +29,8 @@ from budget_guard.errors import Place, RulesError
 from budget_guard.messages.rules import RuleProblem, translate, yaml_problem_zh
 from budget_guard.model.table import STAGES
 
-DEFAULT_RULES_PATH = Path(__file__).resolve().parent.parent / "rules" / "four_no_decrease.yaml"
-PACKAGED_RULES_PATH = Path(__file__).resolve().parent / "rules" / "four_no_decrease.yaml"
+DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "rules" / "four_no_decrease.yaml"
+PACKAGED_RULES_PATH = Path(__file__).resolve().parents[1] / "rules" / "four_no_decrease.yaml"
 # Sizes a rules file cannot exceed (checked by the model, with the line in the message): names and
 # titles, the version, how many groups, categories and data tags.
 MAX_TEXT_CHARS = 200

@@ -99,6 +99,17 @@ def json_text(document: Any, **dump_options: Any) -> str:
     return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+# The same characters in UTF-8 (each match starts at a lead byte): for JSON written as bytes (orjson).
+_JSON_UNSAFE_UTF8 = re.compile(
+    rb"\x7f|\xc2[\x80-\x9f]|\xd8\x9c|\xe2\x80[\x8e\x8f\xa8-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+
+
+def json_safe_bytes(data: bytes) -> bytes:
+    """UTF-8 JSON from another encoder with DEL, C1 and bidi characters as ``\\uXXXX`` (same value)."""
+    return _JSON_UNSAFE_UTF8.sub(lambda m: b"\\u%04x" % ord(m.group().decode("utf-8")), data)
+
+
 def escape_cell(value: Any) -> Any:
     """Prefix a single quote to text that a spreadsheet would run as a formula; other values pass.
 
@@ -139,6 +150,7 @@ __all__ = [
     "escape_cell",
     "excel_cell",
     "html_text",
+    "json_safe_bytes",
     "json_text",
     "md_text",
     "terminal_text",
