@@ -18,7 +18,7 @@ from typing import Any
 from budget_guard.messages.problems import Problem
 from budget_guard.outputs.escape import terminal_text
 
-READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 
 
 @dataclass
