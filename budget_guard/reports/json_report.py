@@ -256,7 +256,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _refuse_nan(value: Any) -> None:
     """Raise on a NaN or infinite float anywhere outside ``frame_records``' rows (checked there)."""
-    if isinstance(value, float):
+    if isinstance(value, float | np.floating):
         if not math.isfinite(value):
             raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
     elif isinstance(value, dict):
@@ -273,7 +273,20 @@ def encode(document: dict[str, Any]) -> bytes:
     the report has hundreds of thousands of summary rows, which the standard library's encoder
     took seconds to write."""
     _refuse_nan(document)
-    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    return orjson.dumps(
+        document, default=_numpy_scalar, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+    )
+
+
+def _numpy_scalar(value: Any) -> Any:
+    """A numpy scalar as its Python value (the standard encoder took ``np.float64``, a float subclass,
+    and orjson does not); anything else is not JSON, as before."""
+    if isinstance(value, np.generic):
+        item = value.item()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"Out of range float values are not JSON compliant: {item!r}")
+        return item
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def dumps(document: dict[str, Any]) -> str:
