@@ -93,7 +93,8 @@ def _help_key(path: tuple[str, ...], kind: str, name: str = "") -> str | None:
     return None
 
 
-def _localize_command(command: click.Command, path: tuple[str, ...], lang: str) -> None:
+def localize_command(command: click.Command, path: tuple[str, ...], lang: str) -> None:
+    """One command (and its sub-commands) in ``lang``: its help, its options' help, the metavars."""
     key = f"cli.cmd.{'.'.join(path)}" if path else "cli.cmd.root"
     if msg.has(key):
         command.help = msg.t(key, lang)
@@ -115,13 +116,14 @@ def _localize_command(command: click.Command, path: tuple[str, ...], lang: str) 
                 param.metavar = msg.t(kind, lang)
     if isinstance(command, click.Group):
         for name, sub in command.commands.items():
-            _localize_command(sub, (*path, name), lang)
+            localize_command(sub, (*path, name), lang)
 
 
 def localize(group: click.Group, lang: str) -> None:
     """Every help text and Click's own messages in ``lang``."""
     _localize_click(lang)
-    _localize_command(group, (), lang)
+    group.lang = lang  # a lazily loaded command is localized when it is loaded (cli/main.py)
+    localize_command(group, (), lang)
 
 
 def help_option_text(lang: str) -> str:

@@ -21,6 +21,7 @@ import pandas as pd
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.table import format_wan, format_wan_array
+from budget_guard.outputs.escape import json_safe_bytes
 from budget_guard.outputs.files import atomic_write_bytes
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import json_section as execution_json
@@ -256,7 +257,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _refuse_nan(value: Any) -> None:
     """Raise on a NaN or infinite float anywhere outside ``frame_records``' rows (checked there)."""
-    if isinstance(value, float):
+    if isinstance(value, float | np.floating):
         if not math.isfinite(value):
             raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
     elif isinstance(value, dict):
@@ -273,7 +274,23 @@ def encode(document: dict[str, Any]) -> bytes:
     the report has hundreds of thousands of summary rows, which the standard library's encoder
     took seconds to write."""
     _refuse_nan(document)
-    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    # orjson escapes C0 only: DEL, C1 and bidi controls from the data become \uXXXX (outputs/escape.py)
+    return json_safe_bytes(
+        orjson.dumps(
+            document, default=_numpy_scalar, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+        )
+    )
+
+
+def _numpy_scalar(value: Any) -> Any:
+    """A numpy scalar as its Python value (the standard encoder took ``np.float64``, a float subclass,
+    and orjson does not); anything else is not JSON, as before."""
+    if isinstance(value, np.generic):
+        item = value.item()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"Out of range float values are not JSON compliant: {item!r}")
+        return item
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def dumps(document: dict[str, Any]) -> str:
