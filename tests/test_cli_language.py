@@ -18,8 +18,9 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def _commands(command: click.Command = cli, path: tuple[str, ...] = ()):
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from _commands(sub, (*path, name))
+        context = click.Context(command)
+        for name in command.list_commands(context):  # the lazily loaded commands too
+            yield from _commands(command.get_command(context, name), (*path, name))
 
 
 @pytest.fixture()
