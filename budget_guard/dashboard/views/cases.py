@@ -43,7 +43,21 @@ def case_table(cases: Sequence[Case], now: datetime, lang: str) -> Table:
         integers=(label("case.col.seq", lang),),
         level=label("case.col.level", lang),
         wide=(label("case.col.description", lang), label("case.col.progress", lang)),
-        narrow=(label("case.col.seq", lang), label("case.col.found", lang), label("case.col.deadline", lang)),
+        narrow=(label("case.col.seq", lang),),
+        full=tuple(label(c, lang) for c in ("case.col.level", "case.col.deadline", "case.col.category")),
+        lines=4,
+        order=tuple(
+            label(c, lang)
+            for c in (
+                "case.col.seq",
+                "case.col.level",
+                "case.col.deadline",
+                "case.col.description",
+                "case.col.number",
+                "case.col.unit",
+                "case.col.category",
+            )
+        ),
     )
 
 
