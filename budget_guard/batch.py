@@ -383,7 +383,7 @@ def run_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     run_id, changes = _track_check(
-        ledger_path, files, out_dir, evaluation, len(run.failed_files), code, clock
+        ledger_path, files, out_dir, evaluation, tuple(run.failed_files), code, clock
     )
     from .cases import CaseStore, current_clock, write_open_cases
 
@@ -424,7 +424,7 @@ def _run_engine_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     files = [Path(f.path) for f in load.files if f.path and Path(f.path).exists()]
-    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, 0, code, clock)
+    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, (), code, clock)
     from .cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
@@ -439,7 +439,7 @@ def _track_check(
     files: Sequence[Path],
     out_dir: str | Path,
     evaluation: Evaluation,
-    unreadable: int,
+    unreadable: tuple[str, ...],
     code: int,
     clock: Clock | None,
 ) -> tuple[int, RunChanges]:
@@ -448,15 +448,17 @@ def _track_check(
     A check with an unreadable file updates no case: a department whose file failed would
     otherwise look smaller, and a smaller figure must never mark a case 已整改.
     """
-    from .cases import CaseStore, RunChanges, current_clock, track_evaluation
+    from .cases import CaseStore, current_clock, not_confirmed_run, track_evaluation
 
     ledger = Ledger(ledger_path)
     store = CaseStore(ledger_path, clock=clock or current_clock())
     inputs = ", ".join(str(p) for p in files)
     run_id = ledger.start_run(inputs, str(Path(out_dir).resolve()), evaluation.rules)
-    changes = RunChanges()
-    if not unreadable:
-        changes = track_evaluation(store, evaluation, run_id=run_id, file=", ".join(p.name for p in files))
+    names = ", ".join(p.name for p in files)
+    if unreadable:  # no case is updated; each waiting case is told why it could not be confirmed
+        changes = not_confirmed_run(store, run_id=run_id, file=names, failed=unreadable)
+    else:
+        changes = track_evaluation(store, evaluation, run_id=run_id, file=names)
     status = {
         EXIT_OK: "ok",
         EXIT_FINDINGS: "findings",
@@ -468,7 +470,7 @@ def _track_check(
         status=status,
         exit_code=code,
         new=len(files),
-        failed=unreadable,
+        failed=len(unreadable),
         skipped=0,
         worst_level=evaluation.worst_level(),
     )
@@ -1019,7 +1021,9 @@ def run_batch(
                 done.add(sha)  # the same content twice in one inbox is processed once
                 todo.append((entry, sha))
             progress("batch_start", {"new": len(todo), "skipped": skipped, "run_id": run_id})
-            on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
+            on_check, on_failed, changes = (
+                _case_tracker(state, run_id, rules, clock) if track_cases else (None, None, None)
+            )
             reds: list[tuple[str, str, str]] = []
             for index, (entry, listed_sha) in enumerate(todo, start=1):
                 source, sha, note = _read_entry(entry, limits)
@@ -1046,6 +1050,8 @@ def run_batch(
                     reds=reds,
                     on_check=on_check,
                 )
+                if on_failed is not None and outcome.status in (FAILED, ERROR):
+                    on_failed(entry.name)
                 ledger.record_file(run_id, outcome)
                 outcomes.append(outcome)
                 progress(
@@ -1138,9 +1144,11 @@ def _write_case_sheet(
 
 def _case_tracker(
     state: Path, run_id: int, rules: Rules, clock: Clock | None
-) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[], RunChanges]]:
-    """A per-file callback that updates the cases, and one that sweeps the ladder and says what changed."""
-    from .cases import CaseStore, RunChanges, current_clock, finish_run, track_evaluation
+) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[str], None], Callable[[], RunChanges]]:
+    """Per-file callbacks that update the cases (a file checked, a file failed), and one that sweeps
+    the ladder and says what changed. A failed file's cases (those last found in a file of that name)
+    are told why they could not be confirmed."""
+    from .cases import CaseStore, RunChanges, current_clock, finish_run, not_confirmed_run, track_evaluation
 
     store = CaseStore(state, clock=clock or current_clock())
     total: list[RunChanges] = [RunChanges()]
@@ -1149,10 +1157,14 @@ def _case_tracker(
         changes = track_evaluation(store, check.evaluation, run_id=run_id, file=path.name, sweep=False)
         total[0] = total[0].merge(changes)
 
+    def on_failed(name: str) -> None:
+        changes = not_confirmed_run(store, run_id=run_id, file=name, failed=[name], last_file=name)
+        total[0] = total[0].merge(changes)
+
     def finish() -> RunChanges:
         return total[0].merge(finish_run(store, rules, run_id))
 
-    return on_check, finish
+    return on_check, on_failed, finish
 
 
 def _exit_precedence(code: int) -> int:

@@ -415,7 +415,7 @@ def _print_cases(changes: Any, lang: str, not_updated: bool) -> None:
     from .cases.commands import print_changes
 
     if not_updated:
-        click.echo(i18n.t("cli.cases_not_updated", lang))
+        click.echo(i18n.t("cli.cases_not_updated", lang, count=len(changes.not_rectified)))
         return
     print_changes(changes, lang)
 

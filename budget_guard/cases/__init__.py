@@ -20,7 +20,10 @@ from ..errors import Place, RulesError
 from ..rulebook import Rules, Supervision
 from .actor import Actor, os_user, run_actor
 from .clock import Clock, FixedClock, current_clock, use_clock
+from ..engine.compare import GOVERNMENT
+from .evidence import scope_hash, scope_hashes
 from .identity import CaseKey, Observation, latest_year, observations
+from .lines import recorded_lines
 from .lifecycle import ACTIVE_STATES, STATES, Case, RunContext
 from .store import CASES_SCHEMA_VERSION, CaseStore, RunChanges
 
@@ -58,7 +61,40 @@ def track_evaluation(
         return supervision.open_years == "all" or obs.key.year == latest
 
     ctx = RunContext(run_id=run_id, file=file, actor=run_actor(run_id))
-    return store.apply_run(observations(evaluation), supervision, ctx, open_years=opens, now=now, sweep=sweep)
+    hashes = scope_hashes(evaluation)
+    several = len(evaluation.departments) >= 2
+
+    def present(key: CaseKey) -> bool:
+        """This run sent lines of the case's scope in its stage (a government total needs several departments)."""
+        if key.stage != evaluation.stage or (key.scope_type == GOVERNMENT and not several):
+            return False
+        return bool(scope_hash(hashes, key.scope_type, key.scope))
+
+    return store.apply_run(
+        observations(evaluation, hashes),
+        supervision,
+        ctx,
+        open_years=opens,
+        now=now,
+        sweep=sweep,
+        present=present,
+        lines_for=lambda key: recorded_lines(evaluation, key),
+    )
+
+
+def not_confirmed_run(
+    store: CaseStore,
+    *,
+    run_id: int,
+    file: str,
+    failed: Iterable[str],
+    now: datetime | None = None,
+    last_file: str | None = None,
+) -> RunChanges:
+    """A run with a file that could not be read updates no case; each waiting case is told why
+    (in a batch, only the cases last found in a file of that name: ``last_file``)."""
+    ctx = RunContext(run_id=run_id, file=file, actor=run_actor(run_id))
+    return store.not_confirmed_run(ctx, "file_failed", files=failed, now=now, last_file=last_file)
 
 
 def write_open_cases(
@@ -99,6 +135,7 @@ __all__ = [
     "RunChanges",
     "current_clock",
     "finish_run",
+    "not_confirmed_run",
     "os_user",
     "supervision_of",
     "track_evaluation",

@@ -279,7 +279,9 @@ def sweep_cases(ledger_path: Path, rules_path: Path | None, as_json: bool, lang:
 def print_changes(changes, lang: str) -> None:
     """The one line check/batch print about what this run did to the cases."""
     click.echo(i18n.t("cli.cases_changes", lang, **changes.counts()))
-    for kind in ("opened", "escalated", "listed", "rectified", "reopened"):
+    if changes.rerun:
+        click.echo(f"  {i18n.t('cli.cases_rerun', lang, count=len(changes.rerun))}")
+    for kind in ("opened", "escalated", "listed", "rectified", "reopened", "not_rectified"):
         numbers = getattr(changes, kind)
         if numbers:
             click.echo(f"  {i18n.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")

@@ -18,6 +18,7 @@ from ..engine.evaluate import Evaluation
 from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
 from ..engine.grade import LEVEL, REASON
 from ..table import YEAR
+from .evidence import scope_hash
 
 STATE = "state"  # the engine's cell state (compliant / white / yellow / red / no_data / not_comparable)
 COMPLIANT = "compliant"
@@ -60,6 +61,7 @@ class Observation:
     departments: tuple[str, ...]  # the departments the evaluation covered (a government cell's basis)
     category_zh: str = ""
     category_en: str = ""
+    input_hash: str = ""  # the content hash of the scope's lines in this run (evidence.py)
 
     @property
     def is_finding(self) -> bool:
@@ -81,12 +83,14 @@ def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def observations(evaluation: Evaluation) -> Iterator[Observation]:
+def observations(evaluation: Evaluation, hashes: dict[tuple[str, str], str] | None = None) -> Iterator[Observation]:
     """Every cell of the summary (all states), with the finding's text where it is a finding.
 
     Government cells are left out when the evaluation covers a single department: there the
     government total is that department's own figure, and a second case would count it twice.
+    ``hashes`` (evidence.scope_hashes) gives each observation the content hash of its scope's lines.
     """
+    hashes = hashes or {}
     summary = evaluation.summary
     if summary.empty:
         return
@@ -122,6 +126,7 @@ def observations(evaluation: Evaluation) -> Iterator[Observation]:
             departments=departments,
             category_zh=names[record[CATEGORY]].zh if record[CATEGORY] in names else str(record[CATEGORY]),
             category_en=names[record[CATEGORY]].en if record[CATEGORY] in names else str(record[CATEGORY]),
+            input_hash=scope_hash(hashes, str(record[SCOPE_TYPE]), str(record[SCOPE])),
         )
 
 

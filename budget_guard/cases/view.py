@@ -160,6 +160,14 @@ def event_text(event: dict[str, Any], lang: str) -> str:
         key = f"{key}.{details.get('why', 'deadline')}"
     if kind == "not_rectified" and details.get("missing_departments"):
         key = "case.event.not_rectified.partial"
+    elif kind == "not_rectified" and details.get("state") == "file_failed":
+        key = "case.event.not_rectified.file_failed"
+    elif kind == "not_rectified" and details.get("year") is not None:
+        key = "case.event.not_rectified.why"
+    if kind == "seen" and details.get("same_input"):
+        key = "case.event.seen.same_input"
+    elif kind == "seen" and details.get("runs"):
+        key = "case.event.seen.new_input"
 
     def level(name: str | None) -> str:
         return i18n.level_label(name, lang) if name and i18n.has(f"level.{name}") else ""
@@ -178,8 +186,30 @@ def event_text(event: dict[str, Any], lang: str) -> str:
         if i18n.has(f"case.cell.{details.get('state')}")
         else str(details.get("state", "")),
         "missing": "、".join(details.get("missing_departments", [])),
+        "files": "、".join(str(f) for f in details.get("failed_files", [])),
+        "why": reason_text(details, lang),
     }
     return i18n.t(key, lang, **values)
+
+
+def reason_text(details: dict[str, Any], lang: str) -> str:
+    """The engine's reason for an ungraded cell, in words, from what the event kept (scope, years, figures)."""
+    reason = details.get("reason")
+    key = f"reason.{reason}"
+    if not reason or not i18n.has(key):
+        return ""
+    values = {
+        "scope": details.get("scope", ""),
+        "category": details.get("category_en" if lang == "en" else "category_zh", ""),
+        "year": details.get("year", ""),
+        "prev_year": details.get("prev_year", ""),
+        "amount": _fmt_wan(details.get("amount_fen")),
+        "prev_amount": _fmt_wan(details.get("prev_amount_fen")),
+    }
+    try:
+        return i18n.t(key, lang, **values)
+    except (KeyError, IndexError):
+        return i18n.t(f"case.cell.{details.get('state')}", lang) if i18n.has(f"case.cell.{details.get('state')}") else ""
 
 
 def _day(text: str | None) -> str:

@@ -22,6 +22,22 @@ TEXT: dict[str, tuple[str, str]] = {
         "再次发现：{level}（本年 {amount} 万元）",
         "Found again: {level} ({amount} 10k yuan)",
     ),
+    "case.event.seen.new_input": (
+        "再次发现（新报送的数据，连续第{runs}次）：{level}（本年 {amount} 万元）",
+        "Found again in newly submitted data ({runs} in a row): {level} ({amount} 10k yuan)",
+    ),
+    "case.event.seen.same_input": (
+        "同一数据再次运行，仍为{level}：不是新报送的数据，不计入连续发现次数，等级和整改时限不变",
+        "The same data run again, still {level}: not a new submission, not counted as found again; level and deadline unchanged",
+    ),
+    "case.event.not_rectified.why": (
+        "未能确认整改：本次运行中该项为“{state_label}”（{why}），不能作为达标依据，问题保持未结",
+        "Not confirmed as rectified: this run's cell is {state_label} ({why}), which is not compliance; the case stays open",
+    ),
+    "case.event.not_rectified.file_failed": (
+        "未能确认整改：本次运行有文件读取失败（{files}），未依据本次数据更新问题，问题保持未结",
+        "Not confirmed as rectified: a file of this run could not be read ({files}), so the case was not updated from it; it stays open",
+    ),
     "case.event.level_raised": (
         "等级升为 {to_level}，新整改时限 {deadline}",
         "Level raised to {to_level}, new deadline {deadline}",
@@ -31,16 +47,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "Not rectified by the deadline: {from_level} → {to_level} (was due {deadline_was}, now due {deadline})",
     ),
     "case.event.escalated.consecutive_runs": (
-        "连续 {runs} 次运行发现，由 {from_level} 升为 {to_level}（新时限 {deadline}）",
-        "Found in {runs} runs in a row: {from_level} → {to_level} (now due {deadline})",
+        "连续 {runs} 次报送的数据均发现，由 {from_level} 升为 {to_level}（新时限 {deadline}）",
+        "Found in {runs} submissions in a row: {from_level} → {to_level} (now due {deadline})",
     ),
     "case.event.listed.deadline": (
         "红色问题逾期未整改（时限 {deadline_was}），挂牌督办",
         "Red past its deadline ({deadline_was}): listed for supervision",
     ),
     "case.event.listed.consecutive_runs": (
-        "红色问题连续 {runs} 次运行发现，挂牌督办",
-        "Red found in {runs} runs in a row: listed for supervision",
+        "红色问题连续 {runs} 次报送的数据均发现，挂牌督办",
+        "Red found in {runs} submissions in a row: listed for supervision",
     ),
     "case.event.noted": ("整改情况：{reason}", "Progress note: {reason}"),
     "case.event.rectified": (
@@ -99,13 +115,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.col.where": ("运行 / 文件", "Run / file"),
     # CLI
     "cli.cases_changes": (
-        "督办问题：新立案 {opened}，再次发现 {seen}，升级 {escalated}，挂牌督办 {listed}，已整改 {rectified}，重新立案 {reopened}",
-        "Cases: opened {opened}, found again {seen}, escalated {escalated}, listed {listed}, rectified {rectified}, reopened {reopened}",
+        "督办问题：新立案 {opened}，再次发现 {seen}，升级 {escalated}，挂牌督办 {listed}，已整改 {rectified}，重新立案 {reopened}，未能确认 {not_rectified}",
+        "Cases: opened {opened}, found again {seen}, escalated {escalated}, listed {listed}, rectified {rectified}, reopened {reopened}, not confirmed {not_rectified}",
+    ),
+    "cli.cases_rerun": (
+        "同一数据再次运行：{count} 个问题只记为“再次运行”，不计入连续发现次数，等级和整改时限不变",
+        "The same data run again: {count} case(s) recorded as seen only; not counted, level and deadline unchanged",
     ),
     "cli.cases_ledger": ("督办台账：{path}", "Case ledger: {path}"),
     "cli.cases_not_updated": (
-        "有文件读取失败，本次未更新督办问题（部分数据不能作为整改依据）",
-        "Some files could not be read, so no case was updated (partial data cannot rectify a case)",
+        "有文件读取失败，本次未更新督办问题（部分数据不能作为整改依据）；{count} 个未结问题已记为“未能确认整改”",
+        "Some files could not be read, so no case was updated (partial data cannot rectify a case); {count} open case(s) recorded as not confirmed",
     ),
     "cli.cases_none": ("没有符合条件的督办问题", "No case matches"),
     "cli.cases_noted": (
@@ -133,6 +153,7 @@ TEXT.update(
         "cli.cases_kind.listed": ("挂牌督办", "listed"),
         "cli.cases_kind.rectified": ("已整改", "rectified"),
         "cli.cases_kind.reopened": ("重新立案", "reopened"),
+        "cli.cases_kind.not_rectified": ("未能确认整改", "not confirmed"),
     }
 )
 
