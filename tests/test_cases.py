@@ -259,7 +259,9 @@ def test_a_version_1_ledger_is_migrated_and_its_cases_keep_counting(tmp_path):
         for statement in _statements(MIGRATIONS[1]):
             db.execute(statement)
         db.execute("INSERT INTO cases_schema VALUES (1, 'then')")
-        db.executemany(f"INSERT INTO cases VALUES ({','.join('?' * (len(rows[0]) - 1))})", [r[:-1] for r in rows])
+        db.executemany(
+            f"INSERT INTO cases VALUES ({','.join('?' * (len(rows[0]) - 1))})", [r[:-1] for r in rows]
+        )
         db.executemany(f"INSERT INTO case_events VALUES ({','.join('?' * len(events[0]))})", events)
     migrated = CaseStore(path)
     assert migrated.schema_version() == 2

@@ -211,7 +211,11 @@ def test_check_three_times_on_the_same_file_then_a_deleted_line(capsys, tmp_path
 
         text = SAMPLE.read_text(encoding="utf-8-sig").splitlines(keepends=True)
         edited = tmp_path / "city.csv"
-        kept = [ln for ln in text if not (ln.startswith("农业农村局,") and ",2025,预算数," in ln and ",30217," in ln)]
+        kept = [
+            ln
+            for ln in text
+            if not (ln.startswith("农业农村局,") and ",2025,预算数," in ln and ",30217," in ln)
+        ]
         assert len(kept) == len(text) - 1
         edited.write_text("".join(kept), encoding="utf-8")
         run(capsys, "check", edited, "--out", out, "--ledger", ledger)

@@ -15,16 +15,16 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
+from ..engine.compare import GOVERNMENT
 from ..engine.evaluate import Evaluation
 from ..errors import Place, RulesError
 from ..rulebook import Rules, Supervision
 from .actor import Actor, os_user, run_actor
 from .clock import Clock, FixedClock, current_clock, use_clock
-from ..engine.compare import GOVERNMENT
 from .evidence import scope_hash, scope_hashes
 from .identity import CaseKey, Observation, latest_year, observations
-from .lines import recorded_lines
 from .lifecycle import ACTIVE_STATES, STATES, Case, RunContext
+from .lines import recorded_lines
 from .store import CASES_SCHEMA_VERSION, CaseStore, RunChanges
 
 

@@ -83,7 +83,9 @@ def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def observations(evaluation: Evaluation, hashes: dict[tuple[str, str], str] | None = None) -> Iterator[Observation]:
+def observations(
+    evaluation: Evaluation, hashes: dict[tuple[str, str], str] | None = None
+) -> Iterator[Observation]:
     """Every cell of the summary (all states), with the finding's text where it is a finding.
 
     Government cells are left out when the evaluation covers a single department: there the

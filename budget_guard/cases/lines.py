@@ -58,7 +58,11 @@ def recorded_lines(evaluation: Evaluation, key: CaseKey) -> list[dict[str, Any]]
     if lines is None or lines.empty:
         return []
     lines = lines.sort_values(
-        [c for c in (YEAR, DEPARTMENT, SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW) if c in lines.columns], kind="stable"
+        [c for c in (YEAR, DEPARTMENT, SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW) if c in lines.columns],
+        kind="stable",
     )
     fields = [f for f in LINE_FIELDS if f in lines.columns]
-    return [{f: _plain(v) for f, v in zip(fields, row, strict=True)} for row in lines[fields].itertuples(index=False)]
+    return [
+        {f: _plain(v) for f, v in zip(fields, row, strict=True)}
+        for row in lines[fields].itertuples(index=False)
+    ]

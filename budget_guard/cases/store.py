@@ -638,7 +638,9 @@ def _record_lines(
     )
 
 
-def _record_cells(db: sqlite3.Connection, observations: list[Observation], ctx: RunContext, now: datetime) -> None:
+def _record_cells(
+    db: sqlite3.Connection, observations: list[Observation], ctx: RunContext, now: datetime
+) -> None:
     """Every graded cell of this run with its scope's content hash (``cases changes`` compares them)."""
     at = to_text(now)
     db.executemany(

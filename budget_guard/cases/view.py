@@ -209,7 +209,11 @@ def reason_text(details: dict[str, Any], lang: str) -> str:
     try:
         return i18n.t(key, lang, **values)
     except (KeyError, IndexError):
-        return i18n.t(f"case.cell.{details.get('state')}", lang) if i18n.has(f"case.cell.{details.get('state')}") else ""
+        return (
+            i18n.t(f"case.cell.{details.get('state')}", lang)
+            if i18n.has(f"case.cell.{details.get('state')}")
+            else ""
+        )
 
 
 def _day(text: str | None) -> str:
