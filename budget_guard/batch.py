@@ -31,8 +31,6 @@ from urllib.parse import quote
 
 from . import __version__
 from .engine.evaluate import Evaluation, evaluate
-from .engine.findings import MESSAGE_EN, MESSAGE_ZH
-from .engine.grade import LEVEL
 from .engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from .errors import BudgetGuardError, InputError, Place
 from .inbox import LEDGER_MISSING, VANISHED, WAITING, Entry, Note, earlier_reports, scan_inbox
@@ -886,8 +884,9 @@ def _process_file(
     run = check.run or run_outcome(ev, check.load)
     status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
     if reds is not None:
-        red = ev.findings.loc[ev.findings[LEVEL] == Level.red.value]
-        reds.extend((entry.name, zh, en) for zh, en in zip(red[MESSAGE_ZH], red[MESSAGE_EN], strict=True))
+        from .cases.policy import red_messages
+
+        reds.extend((entry.name, zh, en) for zh, en in red_messages(ev))
     if status == PROCESSED and on_check is not None:
         on_check(Path(entry.name), check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(

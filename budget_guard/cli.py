@@ -47,8 +47,6 @@ from .batch import (
     run_history,
 )
 from .clock import beijing_short, now_utc, utc_text
-from .engine.findings import MESSAGE_EN, MESSAGE_ZH
-from .engine.grade import LEVEL
 from .engine.states import OUTCOME_INPUT_FAILED, STATES
 from .errors import BudgetGuardError, InputError, Place, RulesError
 from .inbox import LEDGER_MISSING, settle_seconds_default
@@ -341,10 +339,9 @@ def _print_check(outcome: CheckOutcome, lang: str) -> None:
     click.echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         click.echo(note)
-    _print_reds(
-        [(zh, en) for zh, en in zip(*_red_messages(ev), strict=True)],
-        lang,
-    )
+    from .cases.policy import red_messages
+
+    _print_reds(red_messages(ev), lang)  # each red that opens no case says why (rules' supervision)
     worst = (
         i18n.t(f"outcome.{run.outcome}", lang)
         if run is not None
@@ -369,11 +366,6 @@ def _fail_on_text(fail_on: str, lang: str) -> str:
     return (
         i18n.value("value.fail_on", fail_on, lang) if fail_on == "none" else i18n.level_label(fail_on, lang)
     )
-
-
-def _red_messages(ev: Any) -> tuple[list[str], list[str]]:
-    red = ev.findings.loc[ev.findings[LEVEL] == "red"]
-    return [str(m) for m in red[MESSAGE_ZH]], [str(m) for m in red[MESSAGE_EN]]
 
 
 def _print_reds(messages: list[tuple[str, str]], lang: str, names: list[str] | None = None) -> None:

@@ -113,6 +113,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.col.who": ("操作人", "Who"),
     "case.col.what": ("事项", "What"),
     "case.col.where": ("运行 / 文件", "Run / file"),
+    # whether a finding opens a case (cases/policy.py): every report's 督办 column and the console
+    "case.policy.col": ("督办立案", "Case"),
+    "case.policy.opens": ("立案督办", "opens a case"),
+    "case.policy.level_not_opened": (
+        "{year}年{level}：规则不对该等级立案（open_levels）",
+        "{year} {level}: the rules open no case for this level (open_levels)",
+    ),
+    "case.policy.not_a_cell": (
+        "{year}年{level}：报送完整性提示，不属于某一护栏类别，不立案",
+        "{year} {level}: a completeness notice, not a guard-rail category, so no case",
+    ),
+    "case.policy.latest_compliant": (
+        "{year}年{level}：{latest}年已达标，不再立案",
+        "{year} {level}: compliant in {latest}, so no case",
+    ),
+    "case.policy.latest_found": (
+        "{year}年{level}：只对最近年度立案，见{latest}年（{latest_state}）的督办问题",
+        "{year} {level}: cases are opened for the latest year only; see the {latest} case ({latest_state})",
+    ),
+    "case.policy.latest_ungraded": (
+        "{year}年{level}：只对最近年度立案，{latest}年该项为{latest_state}，不立案",
+        "{year} {level}: cases are opened for the latest year only; {latest} is {latest_state} here, so no case",
+    ),
+    "case.policy.state.white": ("白色", "white"),
+    "case.policy.state.yellow": ("黄色", "yellow"),
+    "case.policy.state.red": ("红色", "red"),
+    "case.policy.state.compliant": ("达标", "compliant"),
+    "case.policy.state.no_data": ("无数据", "no data"),
+    "case.policy.state.not_comparable": ("不可比", "not comparable"),
+    "cli.reds_without_case": ("以下红色问题不立案：", "Reds that open no case:"),
     # CLI
     "cli.cases_changes": (
         "督办问题：新立案 {opened}，再次发现 {seen}，升级 {escalated}，挂牌督办 {listed}，已整改 {rectified}，重新立案 {reopened}，未能确认 {not_rectified}",

@@ -49,7 +49,7 @@ if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a sec
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from .views import (
-    FINDING_COLUMNS,
+    CASE_COLUMN,
     FINDING_LEVELS_WORST_FIRST,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
@@ -59,6 +59,7 @@ from .views import (
     WHATIF,
     category_label,
     compliance_matrix,
+    finding_columns,
     finding_rows,
     first_lines,
 )
@@ -89,6 +90,7 @@ LEVEL_SHEETS: dict[str, str] = {
     Level.white.value: "sheet.white",
 }
 _WIDTHS: dict[str, float] = {
+    CASE_COLUMN: 24,
     "col.department": 18,
     "col.category": 16,
     "col.year": 8,
@@ -242,16 +244,17 @@ def _autofilter(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
 
 def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str) -> None:
     ws = _sheet(wb, LEVEL_SHEETS[level], lang)
-    _header(ws, [_column_label(c, lang) for c in FINDING_COLUMNS], [_WIDTHS[c] for c in FINDING_COLUMNS])
+    columns = finding_columns(evaluation)
+    _header(ws, [_column_label(c, lang) for c in columns], [_WIDTHS[c] for c in columns])
     rows = finding_rows(evaluation, lang, level=level)
     fill = LEVEL_FILLS[level]
     if rows.empty:
         ws.append([_cell(ws, i18n.t("report.none", lang))])
         return
-    _autofilter(ws, len(FINDING_COLUMNS), len(rows))
+    _autofilter(ws, len(columns), len(rows))
     for record in rows.to_dict("records"):
         cells = []
-        for col in FINDING_COLUMNS:
+        for col in columns:
             value = record[col]
             if col in MONEY_COLUMNS:
                 cells.append(_cell(ws, _wan(value), fill=fill, number_format=AMOUNT_FORMAT))
@@ -260,7 +263,7 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
             elif col == LEVEL_COLUMN:
                 cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
             else:
-                cells.append(_cell(ws, value, fill=fill, wrap=col in ("col.message", "col.sources")))
+                cells.append(_cell(ws, value, fill=fill, wrap=col in ("col.message", "col.sources", CASE_COLUMN)))
         ws.append(cells)
 
 
