@@ -157,6 +157,49 @@ def show_case(number: str, ledger_path: Path, as_json: bool, lang: str) -> int:
     return EXIT_OK
 
 
+@cases.command("changes")
+@_ledger_option
+@click.option("--department", help="Only units whose name contains this text.")
+@click.option("--all", "include_all", is_flag=True, help="Also list units with no change.")
+@_json_option
+@_lang_option
+@handles_errors
+def changes_command(
+    ledger_path: Path, department: str | None, include_all: bool, as_json: bool, lang: str
+) -> int:
+    """What changed since the last submission, per unit: cells turned red/yellow/达标, cases opened,
+    rectified, escalated (this run against the previous run of different data; re-runs are not submissions)."""
+    from .changes import case_lines, cell_text, scope_title, submission_changes
+
+    store = CaseStore(ledger_path, create=False)
+    found = submission_changes(store.run_cells(), store.case_events_by_run(), scope=department or None)
+    if as_json:
+        _emit_json([c.record(lang) for c in found if include_all or c.changed])
+        return EXIT_OK
+    if not found:
+        click.echo(i18n.t("cli.cases_changes_none", lang))
+        return EXIT_OK
+
+    def show() -> None:
+        quiet = 0
+        for change in found:
+            if not (include_all or change.changed):
+                quiet += 1
+                continue
+            click.echo(scope_title(change, lang))
+            for cell in change.cells:
+                click.echo(f"  {cell_text(cell, lang)}")
+            if not change.cells:
+                click.echo(f"  {i18n.t('case.changes.no_cell', lang)}")
+            for line in case_lines(change, lang):
+                click.echo(f"  {line}")
+        if quiet:
+            click.echo(i18n.t("cli.cases_changes_unchanged", lang, count=quiet))
+
+    _print_quietly(show)
+    return EXIT_OK
+
+
 @cases.command("note")
 @click.argument("number")
 @click.option("--text", "text", required=True, help="整改情况: what the unit has done so far.")

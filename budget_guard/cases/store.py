@@ -112,6 +112,8 @@ CREATE TABLE IF NOT EXISTS run_cells (
     scope_type TEXT NOT NULL,
     scope TEXT NOT NULL,
     category TEXT NOT NULL,
+    category_zh TEXT NOT NULL,           -- the category's names as the run's rules said
+    category_en TEXT NOT NULL,
     year INTEGER NOT NULL,
     stage TEXT NOT NULL,
     state TEXT NOT NULL,                 -- compliant | white | yellow | red | no_data | not_comparable
@@ -644,8 +646,9 @@ def _record_cells(
     """Every graded cell of this run with its scope's content hash (``cases changes`` compares them)."""
     at = to_text(now)
     db.executemany(
-        "INSERT INTO run_cells (run_id, file, at, scope_type, scope, category, year, stage, state, reason,"
-        " amount_fen, prev_amount_fen, input_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO run_cells (run_id, file, at, scope_type, scope, category, category_zh, category_en, year,"
+        " stage, state, reason, amount_fen, prev_amount_fen, input_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 ctx.run_id,
@@ -654,6 +657,8 @@ def _record_cells(
                 o.key.scope_type,
                 o.key.scope,
                 o.key.category,
+                o.category_zh or o.key.category,
+                o.category_en or o.key.category,
                 o.key.year,
                 o.key.stage,
                 o.state,

@@ -143,6 +143,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.policy.state.no_data": ("无数据", "no data"),
     "case.policy.state.not_comparable": ("不可比", "not comparable"),
     "cli.reds_without_case": ("以下红色问题不立案：", "Reds that open no case:"),
+    # what changed since the last submission (cases/changes.py, ``cases changes``)
+    "case.changes.state.red": ("红色", "red"),
+    "case.changes.state.yellow": ("黄色", "yellow"),
+    "case.changes.state.white": ("白色", "white"),
+    "case.changes.state.compliant": ("达标", "compliant"),
+    "case.changes.state.no_data": ("无数据", "no data"),
+    "case.changes.state.not_comparable": ("不可比", "not comparable"),
+    "case.changes.state.absent": ("无数据行", "no lines"),
+    "case.changes.reruns": (
+        "；此后同一数据又运行 {count} 次（不算报送）",
+        "; the same data was run {count} more time(s) since (not submissions)",
+    ),
+    "case.changes.cell_new": ("{category} {year}年：{after}（新出现）", "{category} {year}: {after} (new)"),
+    "case.changes.cell": ("{category} {year}年：{before} → {after}", "{category} {year}: {before} → {after}"),
+    "case.changes.title": (
+        "{scope}：第{run}次运行（{file}，{at}）对比上次报送的数据（第{previous}次运行，{previous_file}，{previous_at}）",
+        "{scope}: run {run} ({file}, {at}) against the previous submission (run {previous}, {previous_file}, {previous_at})",
+    ),
+    "case.changes.first": (
+        "{scope}：第{run}次运行（{file}，{at}）是运行记录中该单位的首次报送",
+        "{scope}: run {run} ({file}, {at}) is this unit's first submission in the ledger",
+    ),
+    "case.changes.cases": ("{kind}：{numbers}", "{kind}: {numbers}"),
+    "case.changes.no_cell": ("各单元格状态无变化", "no cell changed state"),
+    "case.changes.heading": ("自上次报送以来的变化", "Changes since the last submission"),
+    "cli.cases_changes_none": (
+        "运行记录中还没有逐项记录（第2版运行记录起，check/batch --ledger 会记录）",
+        "The ledger has no recorded cells yet (check/batch --ledger record them from ledger version 2 on)",
+    ),
+    "cli.cases_changes_unchanged": (
+        "另有 {count} 个单位与上次报送相比没有变化",
+        "{count} more unit(s) unchanged since their previous submission",
+    ),
     # CLI
     "cli.cases_changes": (
         "督办问题：新立案 {opened}，再次发现 {seen}，升级 {escalated}，挂牌督办 {listed}，已整改 {rectified}，重新立案 {reopened}，未能确认 {not_rectified}",
