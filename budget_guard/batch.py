@@ -386,7 +386,7 @@ def run_check(
     from .cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
-    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
         load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
     )
@@ -426,7 +426,7 @@ def _run_engine_check(
     from .cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
-    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
         load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
     )
@@ -1076,7 +1076,7 @@ def run_batch(
             }.get(code, "error")
             failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
             case_changes = changes() if changes else None  # the ladder once, after every file was seen
-            case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
+            case_reports = _write_case_sheet(state, out, formats, lang, clock, rules) if track_cases else None
             ledger.record_notes(run_id, notes)
             ledger.finish_run(
                 run_id,
@@ -1134,11 +1134,11 @@ def _close_run(
 
 
 def _write_case_sheet(
-    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None
+    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None, rules: Rules
 ) -> dict[str, Path]:
     from .cases import CaseStore, current_clock, write_open_cases
 
-    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang)
+    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang, rules=rules)
 
 
 def _case_tracker(

@@ -249,8 +249,12 @@ def test_a_version_1_ledger_is_migrated_and_its_cases_keep_counting(tmp_path):
     run(store, *short_cut("甲局", 990_000), run_id=1)
     number = case_of(store, "甲局").number
     # rebuild the file as version 1 wrote it: no counted_hash, no run_cells, no case_lines
+    v1 = sqlite3.connect(":memory:")
+    for statement in _statements(MIGRATIONS[1]):
+        v1.execute(statement)
+    columns = ", ".join(r[1] for r in v1.execute("PRAGMA table_info(cases)"))
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT * FROM cases").fetchall()
+        rows = db.execute(f"SELECT {columns} FROM cases").fetchall()
         events = db.execute("SELECT * FROM case_events").fetchall()
     path.unlink()
     for suffix in ("-wal", "-shm"):
@@ -259,9 +263,7 @@ def test_a_version_1_ledger_is_migrated_and_its_cases_keep_counting(tmp_path):
         for statement in _statements(MIGRATIONS[1]):
             db.execute(statement)
         db.execute("INSERT INTO cases_schema VALUES (1, 'then')")
-        db.executemany(
-            f"INSERT INTO cases VALUES ({','.join('?' * (len(rows[0]) - 1))})", [r[:-1] for r in rows]
-        )
+        db.executemany(f"INSERT INTO cases ({columns}) VALUES ({','.join('?' * len(rows[0]))})", rows)
         db.executemany(f"INSERT INTO case_events VALUES ({','.join('?' * len(events[0]))})", events)
     migrated = CaseStore(path)
     assert migrated.schema_version() == 2

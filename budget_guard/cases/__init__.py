@@ -98,7 +98,13 @@ def not_confirmed_run(
 
 
 def write_open_cases(
-    store: CaseStore, out_dir: str | Path, formats: Iterable[str], lang: str, *, now: datetime | None = None
+    store: CaseStore,
+    out_dir: str | Path,
+    formats: Iterable[str],
+    lang: str,
+    *,
+    now: datetime | None = None,
+    rules: Rules | None = None,
 ) -> dict[str, Path]:
     """The 督办单 of every case still waiting (挂牌督办, 待整改, 整改中) into ``out_dir``, after a run.
 
@@ -106,6 +112,7 @@ def write_open_cases(
     returns ``case_<fmt>`` → path for the run's summary.
     """
     from ..reports.case_sheet import CASE_SHEET_FORMATS, CaseSheet, write_case_sheet
+    from ..reports.paper import heading_from
     from .view import CaseFilter, ordered
 
     wanted = [f for f in CASE_SHEET_FORMATS if f in set(formats)]
@@ -113,7 +120,9 @@ def write_open_cases(
         return {}
     now = now or store.clock()
     chosen = ordered(store.cases(), now, CaseFilter())
-    sheet = CaseSheet(tuple(chosen), store.all_events(), now, store.path.name, CaseFilter())
+    sheet = CaseSheet(
+        tuple(chosen), store.all_events(), now, store.path.name, CaseFilter(), heading=heading_from(rules)
+    )
     return {f"case_{fmt}": path for fmt, path in write_case_sheet(sheet, out_dir, wanted, lang).items()}
 
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..engine.compare import AMOUNT_FEN, CATEGORY, GOVERNMENT, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
+from ..engine.compare import AMOUNT_FEN, CATEGORY, DIRECTION, GOVERNMENT, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
 from ..engine.evaluate import Evaluation
 from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
-from ..engine.grade import LEVEL, REASON
+from ..engine.grade import GAP_FEN, LEVEL, REASON
 from ..table import YEAR
 from .evidence import scope_hash
 
@@ -62,6 +62,8 @@ class Observation:
     category_zh: str = ""
     category_en: str = ""
     input_hash: str = ""  # the content hash of the scope's lines in this run (evidence.py)
+    gap_fen: int | None = None  # what is still missing to reach the target (分), for findings
+    direction: str = ""  # decrease | no_decrease: whether the gap is to cut or to add
 
     @property
     def is_finding(self) -> bool:
@@ -129,6 +131,8 @@ def observations(
             category_zh=names[record[CATEGORY]].zh if record[CATEGORY] in names else str(record[CATEGORY]),
             category_en=names[record[CATEGORY]].en if record[CATEGORY] in names else str(record[CATEGORY]),
             input_hash=scope_hash(hashes, str(record[SCOPE_TYPE]), str(record[SCOPE])),
+            gap_fen=_int(record.get(GAP_FEN)) if state in GRADED_FINDINGS else None,
+            direction=str(record.get(DIRECTION) or ""),
         )
 
 

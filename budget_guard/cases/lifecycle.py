@@ -97,6 +97,8 @@ class Case:
     note: str = ""
     updated_at: str = ""
     counted_hash: str = ""  # the submission (evidence.py hash) the last counted finding came from
+    gap_fen: int | None = None  # still missing to reach the target (分) at the last finding
+    direction: str = ""  # decrease (还需压减) | no_decrease (还需增加)
     id: int | None = None
 
     @property
@@ -162,6 +164,8 @@ def open_case(
         rectification_en=kind_name.en,
         updated_at=at,
         counted_hash=obs.input_hash,
+        gap_fen=obs.gap_fen,
+        direction=obs.direction,
     )
     event = Event(
         OPENED,
@@ -194,6 +198,8 @@ def _with_finding(case: Case, obs: Observation, now: datetime, ctx: RunContext) 
         case,
         consecutive_runs=case.consecutive_runs + 1,
         counted_hash=obs.input_hash,
+        gap_fen=obs.gap_fen,
+        direction=obs.direction or case.direction,
         last_seen_at=to_text(now),
         last_run_id=ctx.run_id,
         last_file=ctx.file,
@@ -250,6 +256,7 @@ def observe(
             prev_amount_fen=obs.prev_amount_fen,
             updated_at=at,
             counted_hash=obs.input_hash,
+            gap_fen=0,
         )
         return rectified, [
             Event(RECTIFIED_EVENT, at, ctx.actor, from_state=case.state, to_state=RECTIFIED, **base)

@@ -96,6 +96,8 @@ CREATE TABLE IF NOT EXISTS cases_schema (version INTEGER NOT NULL, migrated_at T
 """
 
 # v2: escalation on evidence and the record of what each run saw.
+#  - cases.gap_fen, cases.direction: how much is still to be cut (还需压减) or added (还需增加), for the
+#    整改通知书.
 #  - cases.counted_hash: the submission (content hash of the scope's lines, evidence.py) the case's
 #    streak last counted; a re-run of the same data does not count again.
 #  - run_cells: every graded cell of every run with the hash of its scope's lines, so "what changed
@@ -104,6 +106,8 @@ CREATE TABLE IF NOT EXISTS cases_schema (version INTEGER NOT NULL, migrated_at T
 #    the 督办台账 shows them without any data loaded, never the page's current data.
 _V2 = """
 ALTER TABLE cases ADD COLUMN counted_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN gap_fen INTEGER;                  -- still missing to reach the target (分)
+ALTER TABLE cases ADD COLUMN direction TEXT NOT NULL DEFAULT ''; -- decrease | no_decrease
 CREATE TABLE IF NOT EXISTS run_cells (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     run_id INTEGER NOT NULL,
@@ -198,6 +202,8 @@ def _case_from_row(row: sqlite3.Row) -> Case:
         note=row["note"],
         updated_at=row["updated_at"],
         counted_hash=row["counted_hash"],
+        gap_fen=row["gap_fen"],
+        direction=row["direction"],
         id=int(row["id"]),
     )
 
@@ -206,7 +212,7 @@ _CASE_COLUMNS = (
     "case_key, number, scope_type, scope, category, year, stage, state, level, rectification, found_at,"
     " level_since, deadline_at, consecutive_runs, last_seen_at, last_run_id, last_file, message_zh,"
     " message_en, sources, source_lines, amount_fen, prev_amount_fen, departments, category_zh, category_en, rectification_zh,"
-    " rectification_en, note, updated_at, counted_hash"
+    " rectification_en, note, updated_at, counted_hash, gap_fen, direction"
 )
 
 
@@ -244,6 +250,8 @@ def _case_values(case: Case) -> tuple:
         case.note,
         case.updated_at,
         case.counted_hash,
+        case.gap_fen,
+        case.direction,
     )
 
 

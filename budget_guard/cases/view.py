@@ -97,7 +97,11 @@ def category_label(case: Case, lang: str) -> str:
     return (case.category_en if lang == "en" else case.category_zh) or case.key.category
 
 
-def unit_label(case: Case) -> str:
+def unit_label(case: Case, lang: str = "zh", government_unit: str | None = None) -> str:
+    """The 责任单位: the department (or division, unit); for a government-level case the body the rules
+    name (``supervision.papers.government_unit``) — a total such as 全市合计 is not a body."""
+    if case.key.scope_type == "government":
+        return government_unit or i18n.t("case.unit.government_unset", lang)
     return case.key.scope
 
 
@@ -105,7 +109,9 @@ def description(case: Case, lang: str) -> str:
     return case.message_en if lang == "en" else case.message_zh
 
 
-def sheet_rows(cases: Sequence[Case], now: datetime, lang: str) -> list[dict[str, Any]]:
+def sheet_rows(
+    cases: Sequence[Case], now: datetime, lang: str, government_unit: str | None = None
+) -> list[dict[str, Any]]:
     """One dict per case, keyed by the 督办单 column keys, plus ``level`` / ``state`` ids for fills."""
     rows = []
     for seq, case in enumerate(cases, start=1):
@@ -113,7 +119,7 @@ def sheet_rows(cases: Sequence[Case], now: datetime, lang: str) -> list[dict[str
             {
                 "case.col.seq": seq,
                 "case.col.number": case.number,
-                "case.col.unit": unit_label(case),
+                "case.col.unit": unit_label(case, lang, government_unit),
                 "case.col.category": category_label(case, lang),
                 "case.col.description": description(case, lang),
                 "case.col.level": i18n.level_label(case.level, lang),

@@ -176,6 +176,60 @@ TEXT: dict[str, tuple[str, str]] = {
         "另有 {count} 个单位与上次报送相比没有变化",
         "{count} more unit(s) unchanged since their previous submission",
     ),
+    "case.unit.government_unset": (
+        "未指定（本级合计问题：请在规则 supervision.papers.government_unit 中设定责任单位）",
+        "not set (a government-level case: set the responsible body in supervision.papers.government_unit)",
+    ),
+    # the papers' title block and page numbers (reports/paper.py)
+    "paper.issuer": ("发文机关", "Issued by"),
+    "paper.doc_number": ("督办文号", "Reference"),
+    "paper.date": ("日期", "Date"),
+    "paper.signer": ("签发", "Signed off by"),
+    "paper.page_of": ("第&P页 共&N页", "Page &P of &N"),
+    "paper.open_summary": (
+        "未结问题 {total} 个（红色 {red}、黄色 {yellow}、白色 {white}），其中已超期 {overdue} 个",
+        "{total} open case(s) (red {red}, yellow {yellow}, white {white}); {overdue} overdue",
+    ),
+    # 整改通知书 (reports/notice.py)
+    "notice.title": ("整改通知书", "Rectification notice"),
+    "notice.we": ("本机关", "this office"),
+    "notice.intro": (
+        "经{issuer}对你单位报送的预算数据核查，发现以下 {count} 个问题，现通知你单位按要求和时限整改：",
+        "{issuer} has checked the budget figures your unit submitted and found the {count} problem(s) below; rectify them as required and by the deadline:",
+    ),
+    "notice.case_title": (
+        "{index}. {category}（{year}年）  督办编号 {number}  {level}",
+        "{index}. {category} ({year})  case {number}  {level}",
+    ),
+    "notice.finding": ("问题", "Finding"),
+    "notice.figures": ("两年数据", "Figures"),
+    "notice.figures_text": (
+        "{prev_year}年 {prev_amount} 万元；{year}年 {amount} 万元",
+        "{prev_year}: {prev_amount} (10k yuan); {year}: {amount} (10k yuan)",
+    ),
+    "notice.needed": ("整改要求", "To reach the target"),
+    "notice.needed_cut": ("还需压减 {amount} 万元", "cut a further {amount} (10k yuan)"),
+    "notice.needed_add": ("还需增加 {amount} 万元", "add a further {amount} (10k yuan)"),
+    "notice.needed_unknown": (
+        "按规则目标整改（本问题立案时未记录缺口金额）",
+        "rectify to the rules' target (the gap was not recorded when the case was opened)",
+    ),
+    "notice.rectification": ("整改方式", "Rectification"),
+    "notice.deadline": ("整改时限", "Deadline"),
+    "notice.reply_title": ("整改情况反馈", "Reply"),
+    "notice.reply_text": (
+        "请于 {day} 前将整改情况书面报送{issuer}（可填写下表后盖章报送）。",
+        "Send {issuer} a written account of the rectification by {day} (fill in below, stamp and return).",
+    ),
+    "notice.reply_measures": ("整改措施", "Measures taken"),
+    "notice.reply_done": ("完成时间", "Completed on"),
+    "notice.reply_contact": ("联系人及电话", "Contact and phone"),
+    "notice.receipt": (
+        "责任单位签收：{blank}    签收日期：{blank}",
+        "Received by the unit: {blank}    Date: {blank}",
+    ),
+    "notice.seal": ("（盖章）", " (seal)"),
+    "notice.none": ("没有待整改的督办问题", "No case is waiting for rectification"),
     # CLI
     "cli.cases_changes": (
         "督办问题：新立案 {opened}，再次发现 {seen}，升级 {escalated}，挂牌督办 {listed}，已整改 {rectified}，重新立案 {reopened}，未能确认 {not_rectified}",
@@ -196,6 +250,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Note recorded on {number} ({who}); state: {state}",
     ),
     "cli.cases_closed": ("{number} 已销号（{who}）", "{number} closed ({who})"),
+    "cli.cases_notices": (
+        "整改通知书已写出（{units} 个责任单位，每单位一页）：{paths}",
+        "Rectification notices written ({units} unit(s), one page each): {paths}",
+    ),
     "cli.cases_exported": ("督办单已写出：{paths}", "Supervision sheet written: {paths}"),
     "cli.cases_swept": (
         "逾期升级：升级 {escalated}，挂牌督办 {listed}",

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import i18n
-from ..cases.clock import beijing_text
+from ..cases.clock import beijing, beijing_text
 from ..cases.lifecycle import ACTIVE_STATES, Case
 from ..cases.view import (
     LEVELS_WORST_FIRST,
@@ -37,6 +37,7 @@ from ..cases.view import (
 )
 from ..safety import atomic_write_bytes, atomic_write_text, excel_cell, safe_filename
 from .html_report import md_escape
+from .paper import Heading, print_setup
 from .xlsx_report import HEADER_FILL, LEVEL_FILLS
 
 CASE_SHEET_FORMATS: tuple[str, ...] = ("xlsx", "html", "md", "json")
@@ -89,6 +90,8 @@ class CaseSheet:
     # Downloaded while the dashboard shows a what-if run: the changes in words, (zh, en) each. The
     # cases come from the ledger (filed runs), but the sheet says first that the page was a what-if.
     whatif: tuple[tuple[str, str], ...] = ()
+    # The title block (发文机关, 督办文号, 日期, 签发) and the 责任单位 of government-level cases.
+    heading: Heading = field(default_factory=Heading)
 
     def whatif_line(self, lang: str) -> str | None:
         if not self.whatif:
@@ -97,7 +100,7 @@ class CaseSheet:
         return i18n.t("case.sheet.whatif", lang, changes=changes)
 
     def rows(self, lang: str) -> list[dict[str, Any]]:
-        return sheet_rows(self.cases, self.now, lang)
+        return sheet_rows(self.cases, self.now, lang, self.heading.unit_for(lang))
 
     def counts(self) -> dict[str, Any]:
         return counts(self.cases, self.now)
@@ -114,20 +117,16 @@ def _fill(color: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
 
 
-def _print_setup(ws: Worksheet, last_column: int, last_row: int, lang: str) -> None:
-    """Landscape A4, one page wide, header row repeated on every page, page numbers in the footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = "1:1"
-    ws.print_area = f"A1:{get_column_letter(last_column)}{max(last_row, 1)}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页" if lang == "zh" else "Page &P of &N"
-    ws.oddHeader.center.text = i18n.t("case.sheet.title", lang)
+def _print_setup(ws: Worksheet, last_column: int, last_row: int, lang: str, title_row: int = 1) -> None:
+    """Landscape A4, one page wide, the header row repeated on every page, 第N页 共M页 in the footer."""
+    print_setup(
+        ws,
+        last_column=last_column,
+        last_row=last_row,
+        lang=lang,
+        title_rows=f"{title_row}:{title_row}",
+        header=i18n.t("case.sheet.title", lang),
+    )
 
 
 def _display_width(text: str) -> int:
@@ -144,15 +143,18 @@ def _row_height(record: dict[str, Any], columns: Sequence[str]) -> float:
     return ROW_LINE_POINTS * lines + 3
 
 
-def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], lang: str) -> None:
+def _table(
+    ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], lang: str, top: int = 1
+) -> None:
+    """The header row at ``top`` (below a title block), one row per record under it."""
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = _WIDTHS[column]
-        cell = ws.cell(row=1, column=i, value=excel_cell(i18n.t(column, lang)))
+        cell = ws.cell(row=top, column=i, value=excel_cell(i18n.t(column, lang)))
         cell.font = Font(bold=True)
         cell.fill = _fill(HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER
-    for r, record in enumerate(rows, start=2):
+    for r, record in enumerate(rows, start=top + 1):
         for i, column in enumerate(columns, start=1):
             value = record[column]
             cell = ws.cell(row=r, column=i, value=excel_cell(value))
@@ -165,10 +167,55 @@ def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], la
             if column in ("case.col.state", "case.col.deadline") and record.get("overdue"):
                 cell.font = Font(bold=True, color=OVERDUE_FONT)
         ws.row_dimensions[r].height = _row_height(record, columns)
-    last = len(rows) + 1
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
-    _print_setup(ws, len(columns), last, lang)
+    last = len(rows) + top
+    ws.freeze_panes = f"A{top + 1}"
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{last}"
+    _print_setup(ws, len(columns), last, lang, title_row=top)
+
+
+def _title_block(ws: Worksheet, sheet: CaseSheet, columns: int, lang: str) -> int:
+    """Title, then 发文机关 · 督办文号 · 日期 · 签发, then the counts line; returns the header row."""
+    last = get_column_letter(columns)
+    title = i18n.t("case.sheet.title", lang)
+    issuer_name = sheet.heading.issuer_for(lang)
+    if issuer_name:
+        title = f"{issuer_name}{title}" if lang == "zh" else f"{issuer_name}: {title}"
+    ws.merge_cells(f"A1:{last}1")
+    cell = ws.cell(row=1, column=1, value=excel_cell(title))
+    cell.font = Font(bold=True, size=16)
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    issuer, number, date, signer = sheet.heading.lines(beijing(sheet.now).date(), lang)
+    # four fields over the columns: A–C, D–E, F–H, I–last (the 督办单 has ten columns)
+    spans = _spans(columns)
+    for (start, end), text in zip(spans, (issuer, number, date, signer), strict=True):
+        ws.merge_cells(start_row=2, start_column=start, end_row=2, end_column=end)
+        field_cell = ws.cell(row=2, column=start, value=excel_cell(text))
+        field_cell.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.row_dimensions[2].height = 22
+    data = sheet.counts()
+    summary = i18n.t(
+        "paper.open_summary",
+        lang,
+        total=data["total"],
+        red=data["by_level"]["red"],
+        yellow=data["by_level"]["yellow"],
+        white=data["by_level"]["white"],
+        overdue=data["overdue"],
+    )
+    whatif = sheet.whatif_line(lang)
+    ws.merge_cells(f"A3:{last}3")
+    line = ws.cell(row=3, column=1, value=excel_cell(f"{whatif}　{summary}" if whatif else summary))
+    if whatif:
+        line.font = Font(bold=True, color="9C0006")
+        line.fill = _fill("FFEB9C")
+    return 4
+
+
+def _spans(columns: int) -> list[tuple[int, int]]:
+    """Four roughly equal column spans for the title block's fields."""
+    cuts = [round(columns * k / 4) for k in range(5)]
+    return [(cuts[k] + 1, max(cuts[k + 1], cuts[k] + 1)) for k in range(4)]
 
 
 def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
@@ -220,15 +267,17 @@ def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
 
 
 def build_case_workbook(sheet: CaseSheet, lang: str = "zh") -> bytes:
+    """The list first (with its title block), then the history, then the overview counts."""
     wb = Workbook()
-    overview = wb.active
-    overview.title = i18n.t("case.sheet.overview", lang)[:31]
-    _overview(overview, sheet, lang)
-    cases = wb.create_sheet(i18n.t("case.sheet.cases", lang)[:31])
-    _table(cases, SHEET_COLUMNS, sheet.rows(lang), lang)
+    cases = wb.active
+    cases.title = i18n.t("case.sheet.cases", lang)[:31]
+    top = _title_block(cases, sheet, len(SHEET_COLUMNS), lang)
+    _table(cases, SHEET_COLUMNS, sheet.rows(lang), lang, top=top)
     history = wb.create_sheet(i18n.t("case.sheet.history", lang)[:31])
     _table(history, HISTORY_COLUMNS, sheet.history(lang), lang)
-    wb.active = 1  # open on the cases
+    overview = wb.create_sheet(i18n.t("case.sheet.overview", lang)[:31])
+    _overview(overview, sheet, lang)
+    wb.active = 0  # open on the cases
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -258,6 +307,7 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         *([f'<p class="yellow"><b>{esc(sheet.whatif_line(lang))}</b></p>'] if sheet.whatif else []),
         f"<h1>{esc(title)}</h1>",
+        f"<p>{'　'.join(esc(x) for x in sheet.heading.lines(beijing(sheet.now).date(), lang))}</p>",
         f"<p>{esc(i18n.t('case.sheet.generated_at', lang))}: {esc(beijing_text(sheet.now))}</p>",
         f"<h2>{esc(i18n.t('case.sheet.by_state_level', lang))}</h2><table><thead><tr>",
         f"<th>{esc(i18n.t('case.col.state', lang))}</th>",
@@ -305,6 +355,8 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
 def render_case_markdown(sheet: CaseSheet, lang: str = "zh") -> str:
     data = sheet.counts()
     out = [f"# {i18n.t('case.sheet.title', lang)}", ""]
+    out.append("　".join(md_escape(x) for x in sheet.heading.lines(beijing(sheet.now).date(), lang)))
+    out.append("")
     out.append(f"{i18n.t('case.sheet.generated_at', lang)}: {beijing_text(sheet.now)}")
     out += ["", f"## {i18n.t('case.sheet.by_state_level', lang)}", ""]
     header = [i18n.t("case.col.state", lang), *[i18n.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]]
@@ -351,6 +403,8 @@ def case_document(sheet: CaseSheet) -> dict[str, Any]:
                 "key": case.key.text(),
                 "scope_type": case.key.scope_type,
                 "unit": case.key.scope,
+                "responsible_unit_zh": zh["case.col.unit"],
+                "responsible_unit_en": en["case.col.unit"],
                 "category": case.key.category,
                 "category_zh": zh["case.col.category"],
                 "category_en": en["case.col.category"],
