@@ -369,7 +369,9 @@ class Papers(_Strict):
     government_unit: Text | None = None  # 责任单位 of a government-level (本级合计) case
     signer: str | None = Field(default=None, min_length=1)  # 签发人
     doc_number: str | None = Field(default=None, min_length=1)  # 督办文号, e.g. 财督〔2025〕3号
-    reply_days: int | None = Field(default=None, ge=1)  # 整改通知书: reply within N days (default: by the 整改时限)
+    reply_days: int | None = Field(
+        default=None, ge=1
+    )  # 整改通知书: reply within N days (default: by the 整改时限)
 
 
 class Supervision(_Strict):
