@@ -143,3 +143,17 @@ def test_the_findings_report_prints_landscape_to_width_with_headers_and_wrapped_
     header = [c.value for c in red[1]]
     message = red.cell(2, header.index("说明") + 1)
     assert message.alignment.wrap_text and red.row_dimensions[2].height > 15
+
+
+def test_the_papers_section_of_the_rules_is_validated_with_the_line():
+    from budget_guard.errors import RulesError
+    from budget_guard.rulebook import DEFAULT_RULES_PATH, parse_rules
+
+    text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
+    text = text.replace("    # signer: 张三", '    signer: ""\n    issuer_typo: x\n    # signer: 张三', 1)
+    line_no = text.splitlines().index('    signer: ""') + 1
+    with pytest.raises(RulesError) as raised:
+        parse_rules(text, "rules.yaml")
+    message = raised.value.message("zh")
+    assert f"第{line_no}行" in message and "supervision.papers.signer" in message
+    assert "issuer_typo" in message and "未知的键" in message
