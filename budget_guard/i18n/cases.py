@@ -318,5 +318,44 @@ TEXT.update(
         "app.cases.department": ("责任单位包含", "Responsible unit contains"),
         "app.cases.only_overdue": ("只看已超期", "Overdue only"),
         "app.cases.include_closed": ("含已整改和已销号", "Include rectified and closed"),
+        "app.cases.lines.opened": (
+            "立案时所依据的数据行（第{run}次运行，文件 {file}，{at}，共 {count} 行）",
+            "The lines it was found in (run {run}, file {file}, {at}; {count} line(s))",
+        ),
+        "app.cases.lines.rectified": (
+            "确认已整改时的数据行（第{run}次运行，文件 {file}，{at}，共 {count} 行）",
+            "The lines that showed it rectified (run {run}, file {file}, {at}; {count} line(s))",
+        ),
+        "app.cases.lines.reopened": (
+            "重新立案时的数据行（第{run}次运行，文件 {file}，{at}，共 {count} 行）",
+            "The lines it was found in again after rectification (run {run}, file {file}, {at}; {count} line(s))",
+        ),
+        "app.cases.lines.seen": (
+            "再次发现时的数据行（第{run}次运行，文件 {file}，{at}，共 {count} 行）",
+            "The lines of a later submission that found it again (run {run}, file {file}, {at}; {count} line(s))",
+        ),
+        "app.cases.lines.truncated": (
+            "；运行记录保存了前 {stored} 行",
+            "; the ledger kept the first {stored}",
+        ),
+        "app.cases.lines.none": (
+            "运行记录没有保存该问题的数据行（由旧版本立案）；所依据的数据行位置：{sources}",
+            "The ledger kept no lines for this case (opened by an older version); where they were: {sources}",
+        ),
+        "app.cases.ledger_only": (
+            "督办台账直接读取运行记录文件，无需上传数据",
+            "The case ledger is read from the ledger file; no data needs to be loaded",
+        ),
+        "app.cases.changes": ("自上次报送以来的变化", "Changes since the last submission"),
+        "app.cases.changes_none": ("运行记录中还没有逐项记录", "The ledger has no recorded cells yet"),
+        "app.cases.changes_unit": ("单位", "Unit"),
+        "app.cases.changes_compared": ("对比", "Compared"),
+        "app.cases.changes_cells": ("单元格变化", "Cells that changed"),
+        "app.cases.changes_cases": ("督办问题", "Cases"),
+        "app.cases.notice_download": (
+            "下载整改通知书（XLSX，每单位一页）",
+            "Download the rectification notices (XLSX, one page per unit)",
+        ),
+        "app.cases.notice_pdf": ("下载整改通知书（PDF）", "Download the rectification notices (PDF)"),
     }
 )

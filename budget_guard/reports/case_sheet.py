@@ -174,25 +174,39 @@ def _table(
 
 
 def _title_block(ws: Worksheet, sheet: CaseSheet, columns: int, lang: str) -> int:
-    """Title, then 发文机关 · 督办文号 · 日期 · 签发, then the counts line; returns the header row."""
+    """[what-if warning,] title, 发文机关 · 督办文号 · 日期 · 签发, the counts line; returns the header row.
+
+    A sheet downloaded while the dashboard showed a what-if run says so on its very first line, before
+    anything can be read as the filed check.
+    """
     last = get_column_letter(columns)
+    row = 1
+    whatif = sheet.whatif_line(lang)
+    if whatif:
+        ws.merge_cells(f"A{row}:{last}{row}")
+        warning = ws.cell(row=row, column=1, value=excel_cell(whatif))
+        warning.font = Font(bold=True, color="9C0006")
+        warning.fill = _fill("FFEB9C")
+        warning.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.row_dimensions[row].height = 32
+        row += 1
     title = i18n.t("case.sheet.title", lang)
     issuer_name = sheet.heading.issuer_for(lang)
     if issuer_name:
         title = f"{issuer_name}{title}" if lang == "zh" else f"{issuer_name}: {title}"
-    ws.merge_cells(f"A1:{last}1")
-    cell = ws.cell(row=1, column=1, value=excel_cell(title))
+    ws.merge_cells(f"A{row}:{last}{row}")
+    cell = ws.cell(row=row, column=1, value=excel_cell(title))
     cell.font = Font(bold=True, size=16)
     cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.row_dimensions[1].height = 30
-    issuer, number, date, signer = sheet.heading.lines(beijing(sheet.now).date(), lang)
-    # four fields over the columns: A–C, D–E, F–H, I–last (the 督办单 has ten columns)
-    spans = _spans(columns)
-    for (start, end), text in zip(spans, (issuer, number, date, signer), strict=True):
-        ws.merge_cells(start_row=2, start_column=start, end_row=2, end_column=end)
-        field_cell = ws.cell(row=2, column=start, value=excel_cell(text))
+    ws.row_dimensions[row].height = 30
+    row += 1
+    fields = sheet.heading.lines(beijing(sheet.now).date(), lang)  # 发文机关, 督办文号, 日期, 签发
+    for (start, end), text in zip(_spans(columns), fields, strict=True):
+        ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+        field_cell = ws.cell(row=row, column=start, value=excel_cell(text))
         field_cell.alignment = Alignment(vertical="center", wrap_text=True)
-    ws.row_dimensions[2].height = 22
+    ws.row_dimensions[row].height = 22
+    row += 1
     data = sheet.counts()
     summary = i18n.t(
         "paper.open_summary",
@@ -203,13 +217,9 @@ def _title_block(ws: Worksheet, sheet: CaseSheet, columns: int, lang: str) -> in
         white=data["by_level"]["white"],
         overdue=data["overdue"],
     )
-    whatif = sheet.whatif_line(lang)
-    ws.merge_cells(f"A3:{last}3")
-    line = ws.cell(row=3, column=1, value=excel_cell(f"{whatif}　{summary}" if whatif else summary))
-    if whatif:
-        line.font = Font(bold=True, color="9C0006")
-        line.fill = _fill("FFEB9C")
-    return 4
+    ws.merge_cells(f"A{row}:{last}{row}")
+    ws.cell(row=row, column=1, value=excel_cell(summary))
+    return row + 1
 
 
 def _spans(columns: int) -> list[tuple[int, int]]:
