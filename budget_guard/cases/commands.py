@@ -135,6 +135,7 @@ def cases() -> None:
 @cases.command("list")
 @_ledger_option
 @_with_filters
+@_rules_option
 @_json_option
 @_lang_option
 @handles_errors
@@ -145,14 +146,18 @@ def list_cases(
     department: str | None,
     overdue: bool,
     include_all: bool,
+    rules_path: Path | None,
     as_json: bool,
     lang: str,
 ) -> int:
     """Open cases, overdue first (filters: --state, --level, --department, --overdue, --all)."""
+    from ..reports.paper import heading_from
+
     store = CaseStore(ledger_path, create=False)
     now = current_clock()()
     chosen = ordered(store.cases(), now, _filter(states, levels, department, overdue, include_all))
-    rows = sheet_rows(chosen, now, lang)
+    unit = heading_from(load_rules(rules_path)).unit_for(lang)  # 责任单位 of government-level cases
+    rows = sheet_rows(chosen, now, lang, unit)
     if as_json:
         _emit_json([{**{k.removeprefix("case.col."): v for k, v in r.items()}} for r in rows])
         return EXIT_OK
