@@ -25,6 +25,7 @@ from .data import Inputs
 REPO = Path(__file__).resolve().parent.parent
 AMOUNT_HEADER = "金额（元）"
 DEPARTMENT_HEADER = "部门"
+YEAR_HEADER = "年度"
 BASELINE_SAMPLE = 20_000
 
 
@@ -101,6 +102,44 @@ def floor_process(inputs: Inputs) -> Stage:
     return Stage(run, inputs.rows, "the floor as a new python process (wall)")
 
 
+ARROW_FLOOR_SCRIPT = (
+    "import sys, pandas as pd; "
+    f"pd.read_csv(sys.argv[1], engine='pyarrow').groupby([{DEPARTMENT_HEADER!r}, {YEAR_HEADER!r}])"
+    f"[{AMOUNT_HEADER!r}].sum()"
+)
+
+
+def floor_arrow(inputs: Inputs) -> Stage:
+    """The floor of issue #26 as a fresh process: pandas reads the CSV with its pyarrow engine and
+    sums by department × year (the reference of the province-shape targets)."""
+    _need_csv(inputs)
+
+    def run() -> None:
+        subprocess.run([sys.executable, "-c", ARROW_FLOOR_SCRIPT, str(inputs.csv)], check=True, env=env())
+
+    return Stage(run, inputs.rows, "pd.read_csv(engine='pyarrow') + sum by department × year, new process")
+
+
+def _startup(arguments: list[str], note: str) -> Callable[[Inputs], Stage]:
+    """A command that reads no budget table, as a new process (its time is the start-up cost)."""
+
+    def setup(inputs: Inputs) -> Stage:
+        command = [sys.executable, "-m", "budget_guard.cli", *arguments]
+
+        def run() -> None:
+            subprocess.run(command, check=True, env=env(), stdout=subprocess.DEVNULL)
+
+        return Stage(run, inputs.rows, note + " (independent of the input)")
+
+    return setup
+
+
+startup_help = _startup(["--help"], "budget-guard --help, new process")
+startup_rules_check = _startup(
+    ["rules", "check", str(REPO / "rules" / "four_no_decrease.yaml")], "budget-guard rules check, new process"
+)
+
+
 def baseline(inputs: Inputs) -> Stage:
     """Per-row Python loop over the rules (benchmarks/baseline.py) on a sample, scaled to all rows."""
     from budget_guard.engine.classify import classify
@@ -149,13 +188,13 @@ def read_xlsx(inputs: Inputs) -> Stage:
 
 
 def read_parquet(inputs: Inputs) -> Stage:
-    from budget_guard.table import conform
+    from budget_guard.model.table import conform
 
     return Stage(lambda: conform(pd.read_parquet(inputs.parquet)), inputs.rows, "pd.read_parquet + conform")
 
 
 def validate(inputs: Inputs) -> Stage:
-    from budget_guard.table import validate as validate_table
+    from budget_guard.model.table import validate as validate_table
 
     table = _canonical(inputs)
     return Stage(lambda: validate_table(table), inputs.rows, "pandera SCHEMA, lazy")
@@ -253,7 +292,7 @@ def _dashboard_run(ev) -> tuple[Callable[[], Any], str]:
 
 
 def _pandas_filter_run(ev, department: str | None, year: int) -> Callable[[], Any]:
-    from budget_guard.table import DEPARTMENT, YEAR
+    from budget_guard.model.table import DEPARTMENT, YEAR
 
     def run():
         summary = ev.summary[(ev.summary["scope"] == department) & (ev.summary["year"] == year)]
@@ -300,7 +339,7 @@ def _dashboard_views_run(ev, views, department: str | None, year: int) -> tuple[
 
 def _report(inputs: Inputs, formats: list[str], note: str) -> Stage:
     from budget_guard import evaluate as evaluate_table
-    from budget_guard.ingest.result import LoadResult
+    from budget_guard.ingest.load_result import LoadResult
     from budget_guard.reports import write_reports
 
     table = _canonical(inputs)
@@ -466,7 +505,7 @@ def check_sample(inputs: Inputs) -> Stage:
 # the reconciliation sums, the group keys of the seam (stage × department × 区划 × 单位 × year ×
 # layout), then the summary half, the source rows of every finding, the unclassified list and PEFA.
 # So the peers that ``evaluate`` is compared with do the whole line-level half — the seam's group
-# sums (``seam.group_columns`` + ``seam.TOTAL_COLUMNS``), for every category of the default rules —
+# sums (the seam's per-category columns + ``seam.TOTAL_COLUMNS``), for every category of the default rules —
 # and ``line_half`` times the pandas engine's line-level half on the same job (like for like). The
 # three-category peers of the issue are kept as ``peer3_polars`` / ``peer3_duckdb``.
 
@@ -772,6 +811,7 @@ def engine_duckdb(inputs: Inputs) -> Stage:
 STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "floor": floor,
     "floor_process": floor_process,
+    "floor_arrow": floor_arrow,
     "read_csv": read_csv,
     "read_xlsx": read_xlsx,
     "read_parquet": read_parquet,
@@ -795,7 +835,22 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "dashboard_sample": dashboard_sample,
     "dashboard_upload": dashboard_upload,
     "engine_duckdb": engine_duckdb,
+    "startup_help": startup_help,
+    "startup_rules_check": startup_rules_check,
 }
+# ``--departments`` (a province's shape) runs these unless --stages says otherwise: issue #26's targets.
+PROVINCE_STAGES = (
+    "floor_arrow",
+    "read_csv",
+    "evaluate",
+    "report_json",
+    "report_xlsx",
+    "check_json",
+    "check_cli",
+    "check_ge",
+    "startup_help",
+    "startup_rules_check",
+)
 # Above --csv-max (10m) only these run unless --stages says otherwise: the memory target is evaluate's.
 LARGE_STAGES = (
     "read_parquet",
@@ -811,5 +866,15 @@ LARGE_STAGES = (
 )
 # Stages whose memory is a child process's (the worker reports the child's peak instead of its own).
 CHILD_PROCESS_STAGES = frozenset(
-    {"floor_process", "check_cli", "check_json", "check_ge", "floor_sample", "check_sample"}
+    {
+        "floor_process",
+        "floor_arrow",
+        "check_cli",
+        "check_json",
+        "check_ge",
+        "floor_sample",
+        "check_sample",
+        "startup_help",
+        "startup_rules_check",
+    }
 )

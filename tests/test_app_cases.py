@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from budget_guard import i18n
+from budget_guard import messages as msg
 from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.dashboard import signin
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
 SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
-TAB = i18n.t("app.tab.cases", "zh")
+TAB = msg.t("app.tab.cases", "zh")
 
 
 @pytest.fixture
@@ -55,6 +55,10 @@ def case_list(at: AppTest):
     return next(d.value for d in at.dataframe if "督办编号" in d.value.columns)
 
 
+def saved(at: AppTest) -> int:
+    return sum(str(s.value) == msg.t("app.cases.saved", "zh") for s in at.success)
+
+
 def events(path: Path) -> list[tuple]:
     with sqlite3.connect(path) as db:
         return db.execute("SELECT kind, actor, actor_kind, reason FROM case_events ORDER BY id").fetchall()
@@ -64,7 +68,7 @@ def events(path: Path) -> list[tuple]:
 def test_read_only_without_sign_in_shows_cases_overdue_first_and_writes_nothing(ledger):
     before = events(ledger)
     at = cases_tab()
-    assert i18n.t("app.cases.read_only", "zh") in captions(at)
+    assert msg.t("app.cases.read_only", "zh") in captions(at)
     frame = case_list(at)
     assert list(frame.columns)[:4] == ["督办编号", "状态", "整改时限", "责任单位"]  # in view at 1024 px
     assert frame["状态"].iloc[0].endswith("（已超期）")  # 2025 cases are long overdue by now
@@ -120,6 +124,27 @@ def test_access_modes_from_sign_in_and_configuration():
 
 
 @pytest.mark.slow
+def test_closing_a_case_says_saved_at_once_and_not_later_under_another_case(ledger, monkeypatch):
+    """A closed case leaves the open list, so the page has no case selected after the 销号: the
+    confirmation is shown then, not kept for the next case the clerk opens."""
+    monkeypatch.setenv(signin.UNVERIFIED_ENV, "1")
+    store = CaseStore(ledger, create=False)
+    yellow, other = [c for c in store.cases() if c.level == "yellow"][:2]
+    at = cases_tab()
+    at.selectbox(key="cases_pick").select(yellow.number).run()
+    at.text_input(key="cases_name").input("张三").run()
+    at.text_input(key="cases_close_reason").input("已调整预算").run()
+    button(at, "销号").click().run()
+    assert not at.exception, at.exception
+    assert events(ledger)[-1] == ("closed", "张三", "unverified", "已调整预算")
+    assert yellow.number not in list(case_list(at)["督办编号"])
+    assert saved(at) == 1
+    at.selectbox(key="cases_pick").select(other.number).run()
+    assert not at.exception, at.exception
+    assert saved(at) == 0  # nothing was saved for this one
+
+
+@pytest.mark.slow
 def test_with_sign_in_configured_the_page_offers_login_and_stays_read_only_until_then(ledger, monkeypatch):
     monkeypatch.setenv(signin.UNVERIFIED_ENV, "1")  # sign-in configured wins over typed names
     at = AppTest.from_file(APP, default_timeout=90)
@@ -136,7 +161,7 @@ def test_with_sign_in_configured_the_page_offers_login_and_stays_read_only_until
     at.run()
     assert not at.exception, at.exception
     assert any(b.label == "登录" for b in at.button)
-    assert i18n.t("app.cases.read_only", "zh") in captions(at)
+    assert msg.t("app.cases.read_only", "zh") in captions(at)
 
 
 @pytest.mark.slow
@@ -204,7 +229,7 @@ def test_the_ledger_opens_with_no_data_and_shows_the_lines_its_run_recorded(ledg
     _, number = ledger_from_v1
     at = AppTest.from_file(APP, default_timeout=90).run()  # nothing uploaded
     assert not at.exception, at.exception
-    assert i18n.t("app.cases.ledger_only", "zh") in captions(at)
+    assert msg.t("app.cases.ledger_only", "zh") in captions(at)
     assert number in list(case_list(at)["督办编号"])
     at.selectbox(key="cases_pick").select(number).run()
     assert not at.exception, at.exception

@@ -14,7 +14,7 @@ import pytest
 from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 from tests.test_browser_app import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, grid_rows, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent

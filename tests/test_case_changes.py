@@ -9,7 +9,7 @@ from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.cases.changes import cell_text, submission_changes
 from budget_guard.cli import main
 from budget_guard.engine.evaluate import evaluate
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 from tests.builders import line, table
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 
 from budget_guard.cases.policy import case_policy, red_messages
 from budget_guard.engine.evaluate import evaluate
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 from tests.builders import line, rules_with, table
 
 RULES = load_rules()

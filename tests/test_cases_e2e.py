@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from budget_guard.cases import FixedClock, use_clock
-from budget_guard.cli import main
+from budget_guard.cli.main import main
 
 HEADER = "部门,年度,数据口径,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）\n"
 
@@ -157,7 +157,9 @@ def test_three_batches_open_escalate_list_and_rectify(capsys, tmp_path):
     # the 督办单 XLSX: the listed case first, red fill, 整改情况 is the note, the rectified one absent
     wb = load_workbook(tmp_path / "sheet" / "督办单.xlsx")
     ws = wb["督办台账"]
-    header = [c.value for c in ws[1]]
+    top = 4  # under the title block (title, 发文机关 · 督办文号 · 日期 · 签发, the counts)
+    assert ws.cell(1, 1).value == "督办单"
+    header = [c.value for c in ws[top]]
     assert header == [
         "序号",
         "督办编号",
@@ -170,13 +172,13 @@ def test_three_batches_open_escalate_list_and_rectify(capsys, tmp_path):
         "整改情况",
         "状态",
     ]
-    first_row = [c.value for c in ws[2]]
+    first_row = [c.value for c in ws[top + 1]]
     assert first_row[1] == yellow["number"] and first_row[2] == "甲局" and first_row[3] == "一般性支出"
-    assert first_row[5] == "红色（督办）" and ws.cell(2, 6).fill.start_color.rgb.endswith("FFC7CE")
+    assert first_row[5] == "红色（督办）" and ws.cell(top + 1, 6).fill.start_color.rgb.endswith("FFC7CE")
     assert first_row[6].date().isoformat() == "2025-03-01"
     assert first_row[8] == "已约谈甲局，调减办公费"
     assert first_row[9].startswith("挂牌督办")
-    numbers = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
+    numbers = [ws.cell(r, 2).value for r in range(top + 1, ws.max_row + 1)]
     assert red["number"] not in numbers
     history = wb["整改记录"]
     assert any("已整改" not in str(c.value) and "挂牌督办" in str(c.value) for c in history["D"])

@@ -13,9 +13,9 @@ from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.cases.view import CaseFilter, ordered
 from budget_guard.cli import main
 from budget_guard.engine.evaluate import evaluate
+from budget_guard.model.rulebook import load_rules
 from budget_guard.reports.notice import build_notice_workbook, notices, still_needed
 from budget_guard.reports.paper import heading_from
-from budget_guard.rulebook import load_rules
 from tests.builders import line, table
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
@@ -123,7 +123,7 @@ def test_the_pdf_has_one_portrait_page_per_unit(tmp_path, capsys):
 
 
 def test_the_findings_report_prints_landscape_to_width_with_headers_and_wrapped_text(tmp_path):
-    from budget_guard.ingest.result import LoadResult
+    from budget_guard.ingest.load_result import LoadResult
     from budget_guard.reports.xlsx_report import write_xlsx
 
     lines = table(
@@ -147,7 +147,7 @@ def test_the_findings_report_prints_landscape_to_width_with_headers_and_wrapped_
 
 def test_the_papers_section_of_the_rules_is_validated_with_the_line():
     from budget_guard.errors import RulesError
-    from budget_guard.rulebook import DEFAULT_RULES_PATH, parse_rules
+    from budget_guard.model.rulebook import DEFAULT_RULES_PATH, parse_rules
 
     text = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
     text = text.replace("    # signer: 张三", '    signer: ""\n    issuer_typo: x\n    # signer: 张三', 1)

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .. import i18n
-from ..engine.compare import GOVERNMENT
-from .clock import beijing_text
+from budget_guard import messages as msg
+from budget_guard.clock import beijing_minutes
+from budget_guard.engine.compare import GOVERNMENT
 
 CASE_KINDS: tuple[str, ...] = ("opened", "rectified", "escalated", "listed", "reopened", "not_rectified")
 _EVENT_BUCKET = {
@@ -74,26 +74,26 @@ class ScopeChanges:
             for c in self.cells
         ]
         out["cases"] = {k: list(v) for k, v in self.cases.items()}
-        out["at_beijing"] = beijing_text(self.at)
-        out["previous_at_beijing"] = beijing_text(self.previous_at) if self.previous_at else ""
+        out["at_beijing"] = beijing_minutes(self.at)
+        out["previous_at_beijing"] = beijing_minutes(self.previous_at) if self.previous_at else ""
         return out
 
 
 def _state_word(state: str, lang: str) -> str:
-    return i18n.t(f"case.changes.state.{state}", lang)
+    return msg.t(f"case.changes.state.{state}", lang)
 
 
 def cell_text(change: CellChange, lang: str) -> str:
     name = change.category_en if lang == "en" else change.category_zh
     if change.before == "absent":
-        return i18n.t(
+        return msg.t(
             "case.changes.cell_new",
             lang,
             category=name or change.category,
             year=change.year,
             after=_state_word(change.after, lang),
         )
-    return i18n.t(
+    return msg.t(
         "case.changes.cell",
         lang,
         category=name or change.category,
@@ -199,40 +199,40 @@ def _case_changes(
 
 def scope_title(change: ScopeChanges, lang: str) -> str:
     """ "农业农村局：第4次运行（city.csv）对比上次报送（第1次运行，…）" — what is compared with what."""
-    again = i18n.t("case.changes.reruns", lang, count=change.reruns) if change.reruns else ""
+    again = msg.t("case.changes.reruns", lang, count=change.reruns) if change.reruns else ""
     return _title(change, lang) + again
 
 
 def _title(change: ScopeChanges, lang: str) -> str:
     if change.previous_run_id is None:
-        return i18n.t(
+        return msg.t(
             "case.changes.first",
             lang,
             scope=change.scope,
             run=change.run_id,
             file=change.file,
-            at=beijing_text(change.at),
+            at=beijing_minutes(change.at),
         )
-    return i18n.t(
+    return msg.t(
         "case.changes.title",
         lang,
         scope=change.scope,
         run=change.run_id,
         file=change.file,
-        at=beijing_text(change.at),
+        at=beijing_minutes(change.at),
         previous=change.previous_run_id,
         previous_file=change.previous_file,
-        previous_at=beijing_text(change.previous_at),
+        previous_at=beijing_minutes(change.previous_at),
     )
 
 
 def case_lines(change: ScopeChanges, lang: str) -> list[str]:
     """One line per kind of case change that happened ("新立案：督〔2026〕0006号")."""
     return [
-        i18n.t(
+        msg.t(
             "case.changes.cases",
             lang,
-            kind=i18n.t(f"cli.cases_kind.{kind}", lang),
+            kind=msg.t(f"cli.cases_kind.{kind}", lang),
             numbers="、".join(numbers),
         )
         for kind, numbers in change.cases.items()

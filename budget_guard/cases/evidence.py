@@ -18,9 +18,9 @@ import hashlib
 import numpy as np
 import pandas as pd
 
-from ..engine.compare import GOVERNMENT, SCOPE_COLUMNS
-from ..engine.evaluate import Evaluation
-from ..table import COLUMNS, SOURCE_FILE, SOURCE_LAYOUT, SOURCE_ROW, SOURCE_SHEET
+from budget_guard.engine.compare import GOVERNMENT, SCOPE_COLUMNS
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.model.table import COLUMNS, SOURCE_FILE, SOURCE_LAYOUT, SOURCE_ROW, SOURCE_SHEET
 
 # Where a line was read from is not what it says: the same lines from a renamed file are the same data.
 _PLACE_COLUMNS = frozenset({SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW, SOURCE_LAYOUT})

@@ -10,8 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..engine.evaluate import Evaluation
-from ..table import (
+from budget_guard.cases.identity import CaseKey
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
     ECON_CODE,
@@ -24,7 +25,6 @@ from ..table import (
     TAGS,
     YEAR,
 )
-from .identity import CaseKey
 
 LINE_FIELDS: tuple[str, ...] = (
     YEAR,

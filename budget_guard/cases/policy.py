@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import i18n
-from ..engine.compare import CATEGORY, SCOPE, SCOPE_TYPE
-from ..engine.evaluate import Evaluation
-from ..engine.grade import LEVEL
-from ..table import YEAR
-from .identity import COMPLIANT, GRADED_FINDINGS, cell_states
+from budget_guard import messages as msg
+from budget_guard.cases.identity import COMPLIANT, GRADED_FINDINGS, cell_states
+from budget_guard.engine.compare import CATEGORY, SCOPE, SCOPE_TYPE
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.grade import LEVEL
+from budget_guard.model.table import YEAR
 
 Cell = tuple[str, str, str, int]  # scope type, scope, category, year
 
@@ -47,11 +47,11 @@ def case_policy(evaluation: Evaluation, lang: str) -> dict[Cell, str]:
         cell = (str(record[SCOPE_TYPE]), str(record[SCOPE]), str(record[CATEGORY]), year)
         short = _word(level, lang)
         if record[CATEGORY] is None or pd.isna(record[CATEGORY]):  # a department-year sent nothing
-            out[cell] = i18n.t("case.policy.not_a_cell", lang, year=year, level=short)
+            out[cell] = msg.t("case.policy.not_a_cell", lang, year=year, level=short)
         elif level not in wanted:
-            out[cell] = i18n.t("case.policy.level_not_opened", lang, year=year, level=short)
+            out[cell] = msg.t("case.policy.level_not_opened", lang, year=year, level=short)
         elif supervision.open_years == "all" or latest is None or year == latest:
-            out[cell] = i18n.t("case.policy.opens", lang)
+            out[cell] = msg.t("case.policy.opens", lang)
         else:
             now_state = states.get((*cell[:3], int(latest)))
             if now_state == COMPLIANT:
@@ -61,31 +61,31 @@ def case_policy(evaluation: Evaluation, lang: str) -> dict[Cell, str]:
             else:
                 key = "case.policy.latest_ungraded"
             latest_label = _word(now_state or "no_data", lang)
-            out[cell] = i18n.t(key, lang, year=year, level=short, latest=latest, latest_state=latest_label)
+            out[cell] = msg.t(key, lang, year=year, level=short, latest=latest, latest_state=latest_label)
     return out
 
 
 def _word(state: str, lang: str) -> str:
     key = f"case.policy.state.{state}"
-    return i18n.t(key, lang) if i18n.has(key) else state
+    return msg.t(key, lang) if msg.has(key) else state
 
 
 def without_case(evaluation: Evaluation, lang: str) -> list[tuple[Cell, str]]:
     """The findings the rules open no case for, with the reason (the console's list under the reds)."""
-    opens = i18n.t("case.policy.opens", lang)
+    opens = msg.t("case.policy.opens", lang)
     return [(cell, text) for cell, text in case_policy(evaluation, lang).items() if text != opens]
 
 
 def red_messages(evaluation: Evaluation) -> list[tuple[str, str]]:
     """The red findings' messages (zh, en), each followed by why it opens no case where the rules say so."""
-    from ..engine.findings import MESSAGE_EN, MESSAGE_ZH
+    from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
 
     found = evaluation.findings
     red = found.loc[found[LEVEL] == "red"] if not found.empty else found
     if red.empty:
         return []
     zh_policy, en_policy = case_policy(evaluation, "zh"), case_policy(evaluation, "en")
-    opens_zh, opens_en = i18n.t("case.policy.opens", "zh"), i18n.t("case.policy.opens", "en")
+    opens_zh, opens_en = msg.t("case.policy.opens", "zh"), msg.t("case.policy.opens", "en")
     out = []
     for r in red.to_dict("records"):
         year = -1 if pd.isna(r[YEAR]) else int(r[YEAR])

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..rulebook import Rules, Text
+from budget_guard.model.rulebook import Rules, Text
 
 PROVINCE, PREFECTURE, COUNTY = 3, 2, 1  # the three tiers below the centre
 _SUFFIX = "自治区|自治州|自治县|自治旗|省|市|州|盟|县|区|旗"
@@ -54,7 +54,8 @@ FALLBACK = ("全市合计", "Whole government")
 
 
 def _distinct(values: Iterable) -> list[str]:
-    series = pd.Series(values, dtype=object).dropna().astype(str).str.strip()
+    # distinct first: the cells repeat each name once per category and year (a province: 100k+ rows)
+    series = pd.Series(values, dtype=object).drop_duplicates().dropna().astype(str).str.strip()
     return [v for v in series.unique() if v]
 
 

@@ -21,13 +21,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import i18n
-from ..cases.clock import beijing, beijing_date
-from ..cases.lifecycle import ACTIVE_STATES, Case
-from ..cases.view import category_label, unit_label
-from ..safety import atomic_write_bytes, excel_cell, safe_filename
-from ..table import format_wan
-from .paper import Heading, print_setup
+from budget_guard import messages as msg
+from budget_guard.cases.lifecycle import ACTIVE_STATES, Case
+from budget_guard.cases.view import category_label, unit_label
+from budget_guard.clock import beijing, beijing_date
+from budget_guard.model.table import format_wan
+from budget_guard.outputs.escape import excel_cell
+from budget_guard.outputs.files import atomic_write_bytes, safe_filename
+from budget_guard.reports.paper import Heading, print_setup
 
 NOTICE_FORMATS: tuple[str, ...] = ("xlsx", "pdf")
 DEFAULT_NOTICE_STEM = "整改通知书"
@@ -63,9 +64,9 @@ def notices(cases: Sequence[Case], heading: Heading, lang: str, unit: str | None
 def still_needed(case: Case, lang: str) -> str:
     """还需压减 X 万元 / 还需增加 X 万元: what is missing to reach the target at the last finding."""
     if case.gap_fen is None or not case.direction:
-        return i18n.t("notice.needed_unknown", lang)
+        return msg.t("notice.needed_unknown", lang)
     key = "notice.needed_cut" if case.direction == "decrease" else "notice.needed_add"
-    return i18n.t(key, lang, amount=format_wan(int(case.gap_fen)))
+    return msg.t(key, lang, amount=format_wan(int(case.gap_fen)))
 
 
 def _wan(fen: int | None) -> str:
@@ -134,34 +135,34 @@ def _notice_sheet(ws: Worksheet, notice: Notice, heading: Heading, now: datetime
     today = beijing(now).date()
     sep = "：" if lang == "zh" else ": "
     issuer = heading.issuer_for(lang)
-    page.paragraph(i18n.t("notice.title", lang), size=18, bold=True, align="center")
+    page.paragraph(msg.t("notice.title", lang), size=18, bold=True, align="center")
     page.paragraph(
-        f"{i18n.t('paper.doc_number', lang)}{sep}{heading.field(heading.doc_number)}", align="center"
+        f"{msg.t('paper.doc_number', lang)}{sep}{heading.field(heading.doc_number)}", align="center"
     )
     page.blank()
     page.paragraph(f"{notice.unit}{sep}", bold=True)
     page.paragraph(
-        i18n.t("notice.intro", lang, issuer=issuer or i18n.t("notice.we", lang), count=len(notice.cases))
+        msg.t("notice.intro", lang, issuer=issuer or msg.t("notice.we", lang), count=len(notice.cases))
     )
     page.blank()
     for index, case in enumerate(notice.cases, start=1):
         category = category_label(case, lang)
         page.paragraph(
-            i18n.t(
+            msg.t(
                 "notice.case_title",
                 lang,
                 index=index,
                 category=category,
                 year=case.key.year,
                 number=case.number,
-                level=i18n.level_label(case.level, lang),
+                level=msg.level_label(case.level, lang),
             ),
             bold=True,
         )
-        page.field(i18n.t("notice.finding", lang), case.message_en if lang == "en" else case.message_zh)
+        page.field(msg.t("notice.finding", lang), case.message_en if lang == "en" else case.message_zh)
         page.field(
-            i18n.t("notice.figures", lang),
-            i18n.t(
+            msg.t("notice.figures", lang),
+            msg.t(
                 "notice.figures_text",
                 lang,
                 prev_year=case.key.year - 1,
@@ -170,39 +171,37 @@ def _notice_sheet(ws: Worksheet, notice: Notice, heading: Heading, now: datetime
                 amount=_wan(case.amount_fen),
             ),
         )
-        page.field(i18n.t("notice.needed", lang), still_needed(case, lang), bold=True)
+        page.field(msg.t("notice.needed", lang), still_needed(case, lang), bold=True)
         page.field(
-            i18n.t("notice.rectification", lang),
+            msg.t("notice.rectification", lang),
             case.rectification_en if lang == "en" else case.rectification_zh,
         )
-        page.field(i18n.t("notice.deadline", lang), _day(case.deadline_at, lang), bold=True)
+        page.field(msg.t("notice.deadline", lang), _day(case.deadline_at, lang), bold=True)
         page.blank()
     reply_by = min(beijing_date(c.deadline_at) for c in notice.cases)
     if heading.reply_days:
         from datetime import timedelta
 
         reply_by = min(reply_by, today + timedelta(days=heading.reply_days))
-    page.paragraph(i18n.t("notice.reply_title", lang), bold=True)
+    page.paragraph(msg.t("notice.reply_title", lang), bold=True)
     page.paragraph(
-        i18n.t(
-            "notice.reply_text", lang, day=_day(reply_by, lang), issuer=issuer or i18n.t("notice.we", lang)
-        )
+        msg.t("notice.reply_text", lang, day=_day(reply_by, lang), issuer=issuer or msg.t("notice.we", lang))
     )
-    page.field(i18n.t("notice.reply_measures", lang), "", lines=4)
-    page.field(i18n.t("notice.reply_done", lang), "")
-    page.field(i18n.t("notice.reply_contact", lang), "")
+    page.field(msg.t("notice.reply_measures", lang), "", lines=4)
+    page.field(msg.t("notice.reply_done", lang), "")
+    page.field(msg.t("notice.reply_contact", lang), "")
     page.blank(14)
-    page.paragraph(i18n.t("notice.receipt", lang, blank=heading.field(None)), align="left")
+    page.paragraph(msg.t("notice.receipt", lang, blank=heading.field(None)), align="left")
     page.blank(14)
-    page.paragraph(f"{heading.field(issuer)}{i18n.t('notice.seal', lang)}", align="right")
-    page.paragraph(f"{i18n.t('paper.signer', lang)}{sep}{heading.field(heading.signer)}", align="right")
+    page.paragraph(f"{heading.field(issuer)}{msg.t('notice.seal', lang)}", align="right")
+    page.paragraph(f"{msg.t('paper.signer', lang)}{sep}{heading.field(heading.signer)}", align="right")
     page.paragraph(heading.date_text(today, lang), align="right")
     print_setup(
         ws,
         last_column=2,
         last_row=page.row - 1,
         lang=lang,
-        header=i18n.t("notice.title", lang),
+        header=msg.t("notice.title", lang),
         landscape=False,
         one_page=True,
         page_numbers=False,  # one page per unit: "第1页 共4页" would count the other units' pages
@@ -233,8 +232,8 @@ def build_notice_workbook(
         first = False
     if first:  # nothing waiting: one sheet that says so
         ws = wb.active
-        ws.title = i18n.t("notice.title", lang)[:31]
-        ws.cell(row=1, column=1, value=i18n.t("notice.none", lang))
+        ws.title = msg.t("notice.title", lang)[:31]
+        ws.cell(row=1, column=1, value=msg.t("notice.none", lang))
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -250,7 +249,7 @@ def write_notices(
     stem: str = DEFAULT_NOTICE_STEM,
 ) -> dict[str, Path]:
     """``<stem>.xlsx`` and/or ``<stem>.pdf`` (the XLSX laid out by LibreOffice); returns format → path."""
-    from .paper import xlsx_to_pdf
+    from budget_guard.reports.paper import xlsx_to_pdf
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

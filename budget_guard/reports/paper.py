@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import i18n
+from budget_guard import messages as msg
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from ..rulebook import Rules
+    from budget_guard.model.rulebook import Rules
 
 # Inches. The header and footer sit 0.3" from the edge, inside the 0.75" top and bottom margins.
 MARGIN_SIDE = 0.4
@@ -61,7 +61,7 @@ def print_setup(
     if last_column is not None and last_row is not None:
         ws.print_area = f"A1:{get_column_letter(max(last_column, 1))}{max(last_row, 1)}"
     if page_numbers:
-        ws.oddFooter.center.text = i18n.t("paper.page_of", lang)
+        ws.oddFooter.center.text = msg.t("paper.page_of", lang)
         ws.oddFooter.center.size = 9
     if header:
         ws.oddHeader.center.text = header.replace("&", "&&")
@@ -100,10 +100,10 @@ class Heading:
         """发文机关 / 督办文号 / 日期 / 签发, each "label：value" (zh) or "label: value" (en)."""
         sep = "：" if lang == "zh" else ": "
         return [
-            f"{i18n.t('paper.issuer', lang)}{sep}{self.field(self.issuer_for(lang))}",
-            f"{i18n.t('paper.doc_number', lang)}{sep}{self.field(self.doc_number)}",
-            f"{i18n.t('paper.date', lang)}{sep}{self.date_text(today, lang)}",
-            f"{i18n.t('paper.signer', lang)}{sep}{self.field(self.signer)}",
+            f"{msg.t('paper.issuer', lang)}{sep}{self.field(self.issuer_for(lang))}",
+            f"{msg.t('paper.doc_number', lang)}{sep}{self.field(self.doc_number)}",
+            f"{msg.t('paper.date', lang)}{sep}{self.date_text(today, lang)}",
+            f"{msg.t('paper.signer', lang)}{sep}{self.field(self.signer)}",
         ]
 
 
@@ -145,7 +145,7 @@ def xlsx_to_pdf(xlsx: Path, out_dir: Path, *, timeout_s: int = 180) -> Path:
     import subprocess
     import tempfile
 
-    from ..errors import BudgetGuardError
+    from budget_guard.errors import BudgetGuardError
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:

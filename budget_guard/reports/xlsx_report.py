@@ -16,19 +16,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from .. import i18n
-from ..clock import beijing_text
-from ..engine import states
-from ..engine.evaluate import Evaluation
-from ..engine.unclassified import SUMMARY_COLUMNS
-from ..ingest.result import LoadResult
-from ..outcome import run_outcome, unreadable_files
-from ..rulebook import Level
-from ..safety import atomic_write_bytes, excel_cell
-from ..table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
-from .execution import (
+from budget_guard import messages as msg
+from budget_guard.clock import beijing_text
+from budget_guard.engine import states
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.unclassified import SUMMARY_COLUMNS
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.model.rulebook import Level
+from budget_guard.model.table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
+from budget_guard.outputs.escape import excel_cell
+from budget_guard.outputs.files import atomic_write_bytes
+from budget_guard.reports.execution import (
     EXECUTION_COLUMNS,
     EXECUTION_MONEY,
     EXECUTION_RATIOS,
@@ -39,17 +40,18 @@ from .execution import (
     execution_rows,
     pefa_rows,
 )
-from .execution import summary_text as execution_summary
-from .expectations import GeOutcome
-from .unclassified import UnclassifiedOutput, unclassified_output
+from budget_guard.reports.execution import summary_text as execution_summary
+from budget_guard.reports.expectations import GeOutcome
+from budget_guard.reports.unclassified import UnclassifiedOutput, unclassified_output
+from budget_guard.runs.outcome import run_outcome, unreadable_files
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a second of CLI start-up)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from .paper import print_setup
-from .views import (
+from budget_guard.reports.paper import print_setup
+from budget_guard.reports.views import (
     CASE_COLUMN,
     FINDING_LEVELS_WORST_FIRST,
     LEVEL_COLUMN,
@@ -178,6 +180,18 @@ def _plain_value(value: Any) -> Any:
     return excel_cell(value)
 
 
+def _plain_column(series: pd.Series) -> list[Any]:
+    """``_plain_value`` of every value of a column: a text column (a province's unclassified summary
+    repeats each department and code thousands of times) is escaped once per distinct value."""
+    values = series.astype(object).to_numpy()
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return [_plain_value(v) for v in values]
+    codes, distinct = pd.factorize(values)
+    plain = np.empty(len(distinct) + 1, dtype=object)  # the last one: missing (code -1)
+    plain[: len(distinct)] = [_plain_value(v) for v in distinct]
+    return plain[codes].tolist()
+
+
 def _cell(
     ws: WriteOnlyWorksheet,
     value: Any,
@@ -219,8 +233,8 @@ def _header(ws: WriteOnlyWorksheet, labels: list[str], widths: list[float]) -> N
 def _sheet(wb: Workbook, key: str, lang: str) -> WriteOnlyWorksheet:
     """A sheet set up for print before its first row (a write-only sheet writes its properties first):
     landscape A4, one page wide, header and footer inside the margins, 第N页 共M页."""
-    ws = wb.create_sheet(i18n.t(key, lang)[:SHEET_NAME_MAX])
-    print_setup(ws, last_column=None, last_row=None, lang=lang, header=i18n.t(key, lang))
+    ws = wb.create_sheet(msg.t(key, lang)[:SHEET_NAME_MAX])
+    print_setup(ws, last_column=None, last_row=None, lang=lang, header=msg.t(key, lang))
     return ws
 
 
@@ -234,10 +248,10 @@ def _wan(fen: Any) -> float | None:
 def _column_label(key: str, lang: str) -> str:
     """'上年数（万元）', '增减率（%）': a number column says its unit in the header."""
     if key in MONEY_COLUMNS:
-        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit=i18n.t("unit.wan", lang))
+        return msg.t("app.with_unit", lang, label=msg.t(key, lang), unit=msg.t("unit.wan", lang))
     if key in RATE_COLUMNS:
-        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit="%")
-    return i18n.t(key, lang)
+        return msg.t("app.with_unit", lang, label=msg.t(key, lang), unit="%")
+    return msg.t(key, lang)
 
 
 def _autofilter(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
@@ -272,7 +286,7 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
     rows = finding_rows(evaluation, lang, level=level)
     fill = LEVEL_FILLS[level]
     if rows.empty:
-        ws.append([_cell(ws, i18n.t("report.none", lang))])
+        ws.append([_cell(ws, msg.t("report.none", lang))])
         return
     _autofilter(ws, len(columns), len(rows))
     wrapped = [c for c in columns if c in _WRAPPED]
@@ -287,7 +301,7 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
             elif col in RATE_COLUMNS:
                 cells.append(_cell(ws, value, fill=fill, number_format=RATE_FORMAT))
             elif col == LEVEL_COLUMN:
-                cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
+                cells.append(_cell(ws, msg.level_label(value, lang), fill=fill))
             else:
                 cells.append(_cell(ws, value, fill=fill, wrap=col in _WRAPPED))
         ws.append(cells)
@@ -297,7 +311,7 @@ def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
     """预算执行: the execution findings (决算 against the budget), then the PEFA PI-1/PI-2 table."""
     ws = _sheet(wb, "execution.sheet", lang)
     widths = [_WIDTHS.get(c, 14) for c in EXECUTION_COLUMNS]
-    _header(ws, [i18n.t(c, lang) for c in EXECUTION_COLUMNS], widths)
+    _header(ws, [msg.t(c, lang) for c in EXECUTION_COLUMNS], widths)
     ws.append([_cell(ws, execution_summary(evaluation, lang), bold=True)])
     for frame, columns in (
         (execution_rows(evaluation, lang), EXECUTION_COLUMNS),
@@ -305,8 +319,8 @@ def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
     ):
         if columns is PEFA_COLUMNS and len(frame):
             ws.append([])
-            ws.append([_cell(ws, i18n.t("execution.pefa_title", lang), bold=True)])
-            ws.append([_cell(ws, i18n.t(c, lang), fill=HEADER_FILL, bold=True, wrap=True) for c in columns])
+            ws.append([_cell(ws, msg.t("execution.pefa_title", lang), bold=True)])
+            ws.append([_cell(ws, msg.t(c, lang), fill=HEADER_FILL, bold=True, wrap=True) for c in columns])
         for record in frame.to_dict("records"):
             level = record.get("col.level")
             fill = LEVEL_FILLS.get(level) if isinstance(level, str) else None
@@ -318,7 +332,7 @@ def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
                 elif col in EXECUTION_RATIOS:
                     cells.append(_cell(ws, value, fill=fill, number_format=RATE_FORMAT))
                 elif col == "col.level":
-                    cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
+                    cells.append(_cell(ws, msg.level_label(value, lang), fill=fill))
                 elif col in PEFA_PERCENT:
                     cells.append(
                         _cell(ws, None if value is None else float(value) / 100, number_format=RATE_FORMAT)
@@ -344,10 +358,10 @@ def _frame_sheet(
     """
     ws = _sheet(wb, key, lang)
     _header(
-        ws, [i18n.t(label, lang) for _, label in columns], [_WIDTHS.get(label, 16) for _, label in columns]
+        ws, [msg.t(label, lang) for _, label in columns], [_WIDTHS.get(label, 16) for _, label in columns]
     )
     if frame.empty:
-        ws.append([_cell(ws, i18n.t("report.none", lang))])
+        ws.append([_cell(ws, msg.t("report.none", lang))])
         return
     names = [name for name, _ in columns]
     limit = EXCEL_MAX_ROWS - 2
@@ -356,17 +370,16 @@ def _frame_sheet(
         if name in shown.columns:
             shown = shown.assign(**{name: shown[name].map(show)})
     _autofilter(ws, len(names), len(shown))
-    for record in shown.to_dict("records"):
-        ws.append(
-            [
-                _cell(ws, _wan(record[n]), number_format=AMOUNT_FORMAT)
-                if n in money
-                else _cell(ws, record[n])
-                for n in names
-            ]
-        )
+    cells = [
+        [_cell(ws, _wan(v), number_format=AMOUNT_FORMAT) for v in shown[n].tolist()]
+        if n in money
+        else _plain_column(shown[n])
+        for n in names
+    ]
+    for row in zip(*cells, strict=True):
+        ws.append(list(row))
     if len(frame) > limit:
-        ws.append([_cell(ws, i18n.t("report.truncated", lang, shown=limit, total=len(frame)))])
+        ws.append([_cell(ws, msg.t("report.truncated", lang, shown=limit, total=len(frame)))])
 
 
 def _overview(
@@ -385,32 +398,32 @@ def _overview(
     rules = evaluation.rules
     for line in first_lines(evaluation, load, lang):  # the outcome (and a what-if mark) come first
         ws.append([_cell(ws, line.text, bold=True, fill=FIRST_LINE_FILLS.get(line.css))])
-    ws.append([_cell(ws, f"{i18n.t('report.title', lang)} — {rules.title.get(lang)}", bold=True)])
+    ws.append([_cell(ws, f"{msg.t('report.title', lang)} — {rules.title.get(lang)}", bold=True)])
 
     def pair(label_key: str, value: Any, fill: str | None = None) -> None:
-        ws.append([_cell(ws, i18n.t(label_key, lang), bold=True), _cell(ws, value, fill=fill)])
+        ws.append([_cell(ws, msg.t(label_key, lang), bold=True), _cell(ws, value, fill=fill)])
 
     totals = load.totals()
     pair("report.generated_at", beijing_text(generated_at, lang))
     pair("report.rules", f"{rules.version} (sha256 {(rules.sha256 or '')[:12]})")
     pair(
         "col.stage",
-        i18n.t(f"stage.{evaluation.stage}", lang)
-        if i18n.has(f"stage.{evaluation.stage}")
+        msg.t(f"stage.{evaluation.stage}", lang)
+        if msg.has(f"stage.{evaluation.stage}")
         else evaluation.stage,
     )
     pair("baseline.label", baseline_text(evaluation, lang))
     pair("execution.title", execution_summary(evaluation, lang))
     pair(
         "report.inputs",
-        i18n.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
+        msg.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
     )
     pair(
         "report.rows",
-        i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
+        msg.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
     )
     outcome = run_outcome(evaluation, load).outcome
-    pair("report.worst_level", i18n.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
+    pair("report.worst_level", msg.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
     for level, count in reversed(list(evaluation.level_counts().items())):
         pair(f"level.{level}", count, LEVEL_FILLS[level])
     for state in states.UNGRADED_STATES:
@@ -418,7 +431,7 @@ def _overview(
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
     pair(
         "report.unclassified",
-        i18n.t(
+        msg.t(
             "report.unclassified_value",
             lang,
             lines=unclassified.lines,
@@ -428,7 +441,7 @@ def _overview(
     if unclassified.files and unclassified.lines:
         pair(
             "report.unclassified_list",
-            i18n.t(
+            msg.t(
                 "report.unclassified_list_value",
                 lang,
                 lines=unclassified.lines,
@@ -438,10 +451,10 @@ def _overview(
     if ge is not None:
         pair(
             "report.ge",
-            i18n.t(
+            msg.t(
                 "report.ge_value",
                 lang,
-                success=i18n.value("value.bool", bool(ge.success), lang),
+                success=msg.value("value.bool", bool(ge.success), lang),
                 failed=ge.statistics.get("unsuccessful_expectations", 0),
                 evaluated=ge.statistics.get("evaluated_expectations", 0),
                 docs=ge.data_docs_index or "",
@@ -453,9 +466,9 @@ def _overview(
     matrix = compliance_matrix(evaluation)
     years = sorted({int(y) for _, y in matrix.index}) if len(matrix) else []
     ws.append([])
-    ws.append([_cell(ws, i18n.t("report.matrix", lang), bold=True)])
+    ws.append([_cell(ws, msg.t("report.matrix", lang), bold=True)])
     ws.append(
-        [_cell(ws, i18n.t("col.category", lang), fill=HEADER_FILL, bold=True)]
+        [_cell(ws, msg.t("col.category", lang), fill=HEADER_FILL, bold=True)]
         + [_cell(ws, year, fill=HEADER_FILL, bold=True) for year in years]
     )
     for category in rules.categories:
@@ -463,15 +476,15 @@ def _overview(
         for year in years:
             state = matrix.at[(category.id, year), MATRIX_STATE]
             count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
-            text = i18n.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
+            text = msg.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
             row.append(_cell(ws, text, fill=states.FILL.get(state)))
         ws.append(row)
 
     ws.append([])
-    ws.append([_cell(ws, i18n.t("report.files", lang), bold=True)])
+    ws.append([_cell(ws, msg.t("report.files", lang), bold=True)])
     ws.append(
         [
-            _cell(ws, i18n.t(k, lang), fill=HEADER_FILL, bold=True)
+            _cell(ws, msg.t(k, lang), fill=HEADER_FILL, bold=True)
             for k in ("col.source_file", "col.sha256", "col.size", "col.status")
         ]
     )
@@ -481,16 +494,16 @@ def _overview(
                 _cell(ws, f.name),
                 _cell(ws, f.sha256),
                 _cell(ws, f.size),
-                _cell(ws, i18n.value("value.file_status", f.status, lang)),
+                _cell(ws, msg.value("value.file_status", f.status, lang)),
             ]
         )
 
     # what became of every table: read (lines, total) / not spending / empty / repeated / failed (why)
     ws.append([])
-    ws.append([_cell(ws, i18n.t("tables.section", lang), bold=True)])
+    ws.append([_cell(ws, msg.t("tables.section", lang), bold=True)])
     ws.append(
         [
-            _cell(ws, i18n.t(k, lang), fill=HEADER_FILL, bold=True)
+            _cell(ws, msg.t(k, lang), fill=HEADER_FILL, bold=True)
             for k in (
                 "col.source_file",
                 "tables.col.title",
@@ -504,7 +517,7 @@ def _overview(
     )
     for f in load.files:
         for sheet in f.sheets:
-            outcome = i18n.t(f"tables.outcome.{sheet.outcome}", lang) if sheet.outcome else ""
+            outcome = msg.t(f"tables.outcome.{sheet.outcome}", lang) if sheet.outcome else ""
             ws.append(
                 [
                     _cell(ws, f.name),
@@ -525,7 +538,7 @@ def _overview(
 def _unclassified_display(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The summary with stage labels in ``lang`` (translated once per distinct stage)."""
     stages = summary[STAGE].astype(object)
-    labels = {v: i18n.t(f"stage.{v}", lang) for v in stages.dropna().unique() if i18n.has(f"stage.{v}")}
+    labels = {v: msg.t(f"stage.{v}", lang) for v in stages.dropna().unique() if msg.has(f"stage.{v}")}
     return summary.assign(**{STAGE: stages.map(lambda v: labels.get(v, v))})
 
 
@@ -561,7 +574,7 @@ def build_workbook(
     for name, _ in rejected_columns:
         if name not in rejected.columns:
             rejected[name] = None
-    titles = {"code": lambda v: i18n.value("problem.title", v, lang)}
+    titles = {"code": lambda v: msg.value("problem.title", v, lang)}
     _frame_sheet(wb, "sheet.rejected", lang, rejected, rejected_columns, display=titles)
     _frame_sheet(
         wb,
@@ -570,7 +583,7 @@ def build_workbook(
         load.problems_frame(),
         list(PROBLEM_COLUMNS)
         + [(message_key, "col.message"), ("hint_en" if lang == "en" else "hint_zh", "col.hint")],
-        display={**titles, "severity": lambda v: i18n.value("app.severity", v, lang)},
+        display={**titles, "severity": lambda v: msg.value("app.severity", v, lang)},
     )
     buffer = io.BytesIO()
     wb.save(buffer)

@@ -11,11 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from ... import i18n
-from ...cases.clock import beijing_text
-from ...cases.lifecycle import ACTIVE_STATES, Case
-from ...cases.view import LEVELS_WORST_FIRST, counts, history_rows, sheet_rows
-from ...table import (
+from budget_guard import messages as msg
+from budget_guard.cases.lifecycle import ACTIVE_STATES, Case
+from budget_guard.cases.view import LEVELS_WORST_FIRST, counts, history_rows, sheet_rows
+from budget_guard.clock import beijing_minutes
+from budget_guard.dashboard.palette import case_state_css, cell_css
+from budget_guard.dashboard.views.common import Table, label
+from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
     ECON_CODE,
@@ -27,8 +29,6 @@ from ...table import (
     SOURCE_SHEET,
     YEAR,
 )
-from ..palette import case_state_css, cell_css
-from .common import Table, label
 
 HISTORY_COLUMNS = ("case.col.when", "case.col.who", "case.col.what", "case.col.where")
 
@@ -127,17 +127,17 @@ def recorded_lines_table(record: dict[str, Any], lang: str) -> Table:
 def recorded_caption(record: dict[str, Any], lang: str) -> str:
     """ "立案时（第1次运行，文件 v1.csv，2025-03-01 10:00）所依据的 2 行" — which run, which file, how many."""
     kind = record.get("kind", "opened")
-    key = f"app.cases.lines.{kind}" if i18n.has(f"app.cases.lines.{kind}") else "app.cases.lines.seen"
-    text = i18n.t(
+    key = f"app.cases.lines.{kind}" if msg.has(f"app.cases.lines.{kind}") else "app.cases.lines.seen"
+    text = msg.t(
         key,
         lang,
         run=record.get("run_id"),
         file=record.get("file") or "—",
-        at=beijing_text(record.get("at")),
+        at=beijing_minutes(record.get("at")),
         count=record.get("line_count", 0),
     )
     if record.get("stored", 0) < record.get("line_count", 0):
-        text += i18n.t("app.cases.lines.truncated", lang, stored=record.get("stored", 0))
+        text += msg.t("app.cases.lines.truncated", lang, stored=record.get("stored", 0))
     return text
 
 
@@ -163,11 +163,11 @@ def state_level_table(cases: Sequence[Case], now: datetime, lang: str) -> pd.Dat
     """Open cases by state (rows) × level (columns), as on the 督办单's overview sheet."""
     data = counts(cases, now)
     rows = {
-        i18n.t(f"case.state.{state}", lang): [data["by_state_level"][state][lv] for lv in LEVELS_WORST_FIRST]
+        msg.t(f"case.state.{state}", lang): [data["by_state_level"][state][lv] for lv in LEVELS_WORST_FIRST]
         for state in ACTIVE_STATES
     }
     frame = pd.DataFrame.from_dict(
-        rows, orient="index", columns=[i18n.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]
+        rows, orient="index", columns=[msg.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]
     )
     frame[label("case.sheet.total", lang)] = frame.sum(axis=1)
     return frame.rename_axis(label("case.col.state", lang)).reset_index()
