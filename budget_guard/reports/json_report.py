@@ -237,6 +237,7 @@ def build_report(
             "rows": frame_records(evaluation.reconciliation),
             "overlaps": [_overlap_record(o) for o in evaluation.overlaps],
             "double_counted": frame_records(evaluation.double_counted),
+            "relation_failed": frame_records(evaluation.relation_failed),
         },
         "notes": [
             {"zh": zh, "en": en}
