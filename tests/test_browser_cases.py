@@ -15,16 +15,13 @@ from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
 from budget_guard.model.rulebook import load_rules
-from tests.test_browser_app import CHROMIUM, CHROMIUM_ARGS, WAIT_MS, free_port, grid_rows, wait_healthy
+from tests.test_browser_app import WAIT_MS, free_port, grid_rows, wait_healthy
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
 MARKER = "农业农村局,109,2025,预算数,2130101,30217,公务接待费,基本支出,,2199.00"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium"),
-]
+pytestmark = pytest.mark.browser  # the session's Chromium (conftest ``browser``) skips where there is none
 
 
 @pytest.fixture
@@ -45,7 +42,8 @@ def ledger(tmp_path) -> tuple[Path, str]:
 
 
 @pytest.fixture
-def server(tmp_path, ledger):
+def ledger_server(tmp_path, ledger):
+    """A Streamlit server of its own, whose ledger is this test's (BUDGET_GUARD_LEDGER)."""
     port = free_port()
     log = (tmp_path / "streamlit.log").open("w")
     env = {
@@ -97,32 +95,28 @@ def v1_line_shown(page) -> bool:
 
 @pytest.mark.parametrize("width", [1440, 1024])
 def test_the_ledger_stands_alone_and_shows_the_lines_of_the_run_that_found_a_case(
-    server, ledger, tmp_path, width
+    ledger_server, browser, ledger, tmp_path, width
 ):
-    from playwright.sync_api import sync_playwright
-
     _, number = ledger
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": width, "height": 1000})
-        try:
-            page.goto(server, timeout=WAIT_MS)
-            page.get_by_text("督办台账直接读取运行记录文件", exact=False).first.wait_for(timeout=WAIT_MS)
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('[data-testid=stDataFrame] tr')].some(r => r.textContent.includes('农业农村局'))",
-                timeout=WAIT_MS,
-            )
-            # the grid draws only the columns in view: the ones a clerk acts on are among them
-            header = next(r for r in grid_rows(page) if "督办编号" in r and "状态" in r)
-            assert header.index("状态") < header.index("整改时限") < header.index("责任单位")
-            page.screenshot(path=str(tmp_path / f"ledger-{width}.png"))
-            pick(page, number)
-            assert v1_line_shown(page)
+    page = browser.new_page(viewport={"width": width, "height": 1000})
+    try:
+        page.goto(ledger_server, timeout=WAIT_MS)
+        page.get_by_text("督办台账直接读取运行记录文件", exact=False).first.wait_for(timeout=WAIT_MS)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('[data-testid=stDataFrame] tr')].some(r => r.textContent.includes('农业农村局'))",
+            timeout=WAIT_MS,
+        )
+        # the grid draws only the columns in view: the ones a clerk acts on are among them
+        header = next(r for r in grid_rows(page) if "督办编号" in r and "状态" in r)
+        assert header.index("状态") < header.index("整改时限") < header.index("责任单位")
+        page.screenshot(path=str(tmp_path / f"ledger-{width}.png"))
+        pick(page, number)
+        assert v1_line_shown(page)
 
-            # another file loaded (the sample): the case still shows v1.csv's line, not the page's data
-            page.locator("input[type=file]").first.set_input_files(str(SAMPLE_CSV))
-            page.get_by_role("tab", name="督办台账").click()
-            pick(page, number)
-            assert v1_line_shown(page)
-        finally:
-            browser.close()
+        # another file loaded (the sample): the case still shows v1.csv's line, not the page's data
+        page.locator("input[type=file]").first.set_input_files(str(SAMPLE_CSV))
+        page.get_by_role("tab", name="督办台账").click()
+        pick(page, number)
+        assert v1_line_shown(page)
+    finally:
+        page.close()
