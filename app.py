@@ -355,7 +355,9 @@ def show_table(table: views.Table, *, key: str | None = None, select: str | None
     """
     data = table.table
     if table.wrap and not select and len(data) <= WRAP_ROWS:
-        st.table(table.display().style.hide(axis="index"))
+        # st.table renders every cell as Markdown: text from the data is escaped first
+        shown = table.display()
+        st.table(shown.map(lambda v: md(v) if isinstance(v, str) else v).style.hide(axis="index"))
         return None
     if table.css is not None and len(data):
         frame = table.css.reindex(index=data.index, columns=data.columns).fillna("")
@@ -410,9 +412,9 @@ def headline(evaluation, lang: str) -> None:
 def overview(evaluation, load, lang: str, run: str) -> None:
     """Under the matrix: reconciliation, the guardrail cards and the data-problems card, downloads."""
     show = {"ok": st.success, "notice": st.warning, "error": st.error}[evaluation.reconciliation_level()]
-    show(evaluation.reconciliation_text(lang))
+    show(md(evaluation.reconciliation_text(lang)))
     for note in evaluation.note_texts(lang):
-        st.info(note)
+        st.info(md(note))
     headlines = views.group_headlines(evaluation, lang)
     columns = st.columns(len(headlines))
     for column, group_headline in zip(columns, headlines, strict=True):
@@ -421,7 +423,7 @@ def overview(evaluation, load, lang: str, run: str) -> None:
         views.problems_card_html(views.problem_counts(load), views.top_problems(load, lang), lang),
         unsafe_allow_html=True,
     )
-    st.caption(views.load_summary_text(load, lang))
+    st.caption(md(views.load_summary_text(load, lang)))
     rejected = load.totals()["rejected_rows"]
     if rejected or load.failed_files:
         st.warning(t("app.load.attention", rejected=rejected, failed=len(load.failed_files)))
@@ -495,11 +497,11 @@ def matrix_view(evaluation, lang: str) -> None:
     broken = views.broken_cells_text(cells, lang)
     if broken:
         with st.expander(
-            t("app.matrix.broken", scope=views.scope_text(evaluation, scope, lang)) + f"（{len(broken)}）"
+            t("app.matrix.broken", scope=md(views.scope_text(evaluation, scope, lang))) + f"（{len(broken)}）"
         ):
             st.markdown("\n".join(f"- {md(line)}" for line in broken))
     else:
-        st.success(t("app.matrix.all_ok", scope=views.scope_text(evaluation, scope, lang)))
+        st.success(t("app.matrix.all_ok", scope=md(views.scope_text(evaluation, scope, lang))))
 
 
 def _cell_scope(evaluation, cell) -> views.Scope:
@@ -672,7 +674,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
 
 def execution_view(evaluation, lang: str, run: str) -> None:
     """预算执行: 决算 against the year's budget per scope and category, then PEFA PI-1 / PI-2."""
-    st.caption(execution_summary(evaluation, lang) + " · " + baseline_text(evaluation, lang))
+    st.caption(md(execution_summary(evaluation, lang) + " · " + baseline_text(evaluation, lang)))
     everything = st.toggle(t("app.execution.all"), key="execution_all", persist_state=KEEP)
     table = cache.memo(
         "execution", (run, lang, everything), lambda: views.execution_table(evaluation, lang, not everything)
@@ -747,6 +749,7 @@ def cases_view(evaluation, lang: str, rules=None) -> None:
         recorded_lines_table,
         state_level_table,
     )
+    from budget_guard.errors import BudgetGuardError
     from budget_guard.reports.case_sheet import CaseSheet, build_case_workbook
     from budget_guard.reports.notice import build_notice_workbook, notices
     from budget_guard.reports.paper import heading_from
@@ -756,15 +759,26 @@ def cases_view(evaluation, lang: str, rules=None) -> None:
         st.info(t("app.cases.no_ledger"))
         return
     if not path.is_file():
-        st.warning(t("app.cases.missing", path=path))
+        st.warning(t("app.cases.missing", path=md(path)))
         return
-    store = CaseStore(path, create=False)
+    access = signin.access(st.user, st.secrets)
+    try:  # a ledger that cannot be read (newer format, not SQLite) is one message, never a traceback
+        store = CaseStore(path, create=False, readonly=not access.can_write)
+        every = store.cases()
+    except BudgetGuardError as exc:
+        st.error(md(msg.t("ledger.cases_unreadable", lang, error=exc.message(lang))))
+        return
+    if store.bad_rows:  # damaged rows: named (case number, field, value) and left out
+        st.warning(
+            md(msg.t("ledger.bad_rows_app", lang, count=len(store.bad_rows)))
+            + "\n\n"
+            + "\n".join(f"- {md(bad.message(lang))}" for bad in store.bad_rows)
+        )
     now = current_clock()()
     heading = heading_from(evaluation.rules if evaluation is not None else rules)
-    access = signin.access(st.user, st.secrets)
     if access.mode == signin.SIGNED_IN_MODE:
         who = st.columns([4, 1])
-        who[0].caption(t("app.cases.signed_in", name=access.actor.name))
+        who[0].caption(t("app.cases.signed_in", name=md(access.actor.name)))
         who[1].button(t("app.cases.logout"), on_click=st.logout, key="cases_logout")
     elif access.auth_configured:
         st.button(t("app.cases.login"), on_click=st.login, key="cases_login", type="primary")
@@ -773,7 +787,6 @@ def cases_view(evaluation, lang: str, rules=None) -> None:
     elif access.mode == signin.UNVERIFIED_MODE:
         st.caption(t("app.cases.unverified"))
 
-    every = store.cases()
     totals = case_counts(every, now)
     metrics = st.columns(5)
     metrics[0].metric(t("app.cases.total_metric"), totals["total"])
@@ -855,7 +868,7 @@ def cases_view(evaluation, lang: str, rules=None) -> None:
         st.caption(t("app.cases.select"))
         return
     st.subheader(
-        f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}",
+        md(f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}"),
         anchor=False,
     )
     st.markdown(md(case.message_en if lang == "en" else case.message_zh))
@@ -935,6 +948,8 @@ def welcome(lang: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="budget-guard", page_icon=":material/account_balance:", layout="wide")
+    # as in .streamlit/config.toml, also when the app is started from another folder: no traceback for visitors
+    st.set_option("client.showErrorDetails", "none")
     lang = language()
     page_css(lang)
     st.title(t("app.title"), anchor=False)

@@ -273,3 +273,29 @@ def test_a_version_1_ledger_is_migrated_and_its_cases_keep_counting(tmp_path):
     run(migrated, *short_cut("甲局", 990_000), run_id=3)  # now the hash is kept: the same data is not
     assert migrated.case(number).consecutive_runs == 2
     assert [r["kind"] for r in migrated.lines(number)] == ["seen"]
+
+
+def test_a_version_1_ledger_read_only_is_listed_without_migrating(tmp_path):
+    """A reader (cases list, the dashboard) never migrates: a version-1 file still lists its cases."""
+    from budget_guard.ledger.cases import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.sqlite"
+    with sqlite3.connect(path) as db:
+        for statement in _statements(MIGRATIONS[1]):
+            db.execute(statement)
+        db.execute("INSERT INTO cases_schema VALUES (1, 'then')")
+    writer = CaseStore(tmp_path / "new.sqlite")
+    run(writer, *short_cut("甲局", 990_000), run_id=1)
+    v1 = sqlite3.connect(":memory:")
+    for statement in _statements(MIGRATIONS[1]):
+        v1.execute(statement)
+    columns = ", ".join(r[1] for r in v1.execute("PRAGMA table_info(cases)"))
+    with sqlite3.connect(tmp_path / "new.sqlite") as db:
+        rows = db.execute(f"SELECT {columns} FROM cases").fetchall()
+    with sqlite3.connect(path) as db:
+        db.executemany(f"INSERT INTO cases ({columns}) VALUES ({','.join('?' * len(rows[0]))})", rows)
+    reader = CaseStore(path, create=False, readonly=True)
+    listed = reader.cases()
+    assert len(listed) == len(rows) and all(c.counted_hash == "" and c.gap_fen is None for c in listed)
+    assert reader.lines(listed[0].number) == [] and reader.run_cells() == []
+    assert reader.schema_version() == 1  # untouched

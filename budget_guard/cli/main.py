@@ -22,6 +22,7 @@ import click
 
 from budget_guard import __version__
 from budget_guard.cli.options import SUMMARY, emit_json, quiet_after_interrupt, raise_terminated
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -122,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         text = "budget-guard internal error (a bug, please report it with the traceback above)"
         SUMMARY.messages.append(text)
-        click.echo(text, err=True)
+        echo(text, err=True)
         code = EXIT_INTERNAL
     code = int(code or 0)
     if SUMMARY.wanted and not SUMMARY.emitted:

@@ -7,8 +7,6 @@ Markdown — so an item name can neither inject markup nor break a table.
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.rulebook import Level
 from budget_guard.model.table import AMOUNT_FEN, STAGE, format_wan
+from budget_guard.outputs.escape import html_text, md_text
 from budget_guard.outputs.files import atomic_write_text
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import html_section as execution_html
@@ -58,7 +57,6 @@ OUTCOME_MARKS: dict[str, str] = {
     states.OUTCOME_NOTHING_COMPARED: "⛔",
     states.OUTCOME_INPUT_FAILED: "⛔",
 }
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 _CSS = (
     'body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}'
@@ -95,14 +93,8 @@ def cell_text(column: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def md_escape(value: Any) -> str:
-    """Markdown-safe text on one line: table pipes, emphasis, links and HTML all neutralised."""
-    text = re.sub(r"[\r\n\t]+", " ", str(value))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_esc = html_text  # the one HTML helper (outputs/escape.py)
+md_escape = md_text  # the one Markdown helper: pipes, emphasis, links, images, HTML, controls neutralised
 
 
 def _header_facts(

@@ -128,6 +128,7 @@ class CheckOutcome:
     run: RunOutcome | None = None
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (check --ledger)
     run_id: int | None = None
+    bad_rows: tuple[Any, ...] = ()  # damaged ledger rows skipped (ledger/rows.py BadRow)
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
@@ -152,6 +153,7 @@ class CheckOutcome:
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,
             **({"cases": self.cases.as_record(), "run_id": self.run_id} if self.cases is not None else {}),
+            **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
 
 
@@ -266,7 +268,16 @@ def run_check(
     store = CaseStore(ledger_path, clock=clock or current_clock())
     reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 
@@ -306,7 +317,16 @@ def _run_engine_check(
     store = CaseStore(ledger_path, clock=clock or current_clock())
     reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 
