@@ -45,7 +45,7 @@ def test_open_years_all_opens_every_year_and_a_level_left_out_says_so():
         lines(), rules_with(**{"supervision.open_years": "all", "supervision.open_levels": ["yellow"]})
     )
     text = case_policy(ev, "zh")[("department", "甲局", "sangong", 2024)]
-    assert text == "2024年红色：规则不对该等级立案（open_levels）"
+    assert text == "2024年红色：规则的立案等级不含该等级，不立案"
 
 
 def test_every_report_and_the_console_carry_the_reason(tmp_path, capsys):

@@ -117,7 +117,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.policy.col": ("督办立案", "Case"),
     "case.policy.opens": ("立案督办", "opens a case"),
     "case.policy.level_not_opened": (
-        "{year}年{level}：规则不对该等级立案（open_levels）",
+        "{year}年{level}：规则的立案等级不含该等级，不立案",
         "{year} {level}: the rules open no case for this level (open_levels)",
     ),
     "case.policy.not_a_cell": (
@@ -177,7 +177,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} more unit(s) unchanged since their previous submission",
     ),
     "case.unit.government_unset": (
-        "未指定（本级合计问题：请在规则 supervision.papers.government_unit 中设定责任单位）",
+        "未指定（本级合计问题：请在规则文件督办文书部分设定本级合计问题的责任单位）",
         "not set (a government-level case: set the responsible body in supervision.papers.government_unit)",
     ),
     # the papers' title block and page numbers (reports/paper.py)
