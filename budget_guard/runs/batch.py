@@ -88,6 +88,7 @@ class BatchOutcome:
     red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
     case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
+    bad_rows: tuple[Any, ...] = ()  # damaged case-ledger rows skipped (ledger/rows.py BadRow)
 
     @property
     def failed(self) -> int:
@@ -130,6 +131,7 @@ class BatchOutcome:
                 if self.case_reports
                 else {}
             ),
+            **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
 
 
@@ -434,7 +436,9 @@ def run_batch(
             }.get(code, "error")
             failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
             case_changes = changes() if changes else None  # the ladder once, after every file was seen
-            case_reports = _write_case_sheet(state, out, formats, lang, clock, rules) if track_cases else None
+            case_reports, bad_rows = (
+                _write_case_sheet(state, out, formats, lang, clock, rules) if track_cases else (None, ())
+            )
             ledger.record_notes(run_id, notes)
             ledger.finish_run(
                 run_id,
@@ -465,6 +469,7 @@ def run_batch(
         red_findings=tuple(reds),
         cases=case_changes,
         case_reports=case_reports,
+        bad_rows=bad_rows,
     )
 
 
@@ -493,11 +498,12 @@ def _close_run(
 
 def _write_case_sheet(
     state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None, rules: Rules
-) -> dict[str, Path]:
+) -> tuple[dict[str, Path], tuple[Any, ...]]:
+    """The 督办单 of the open cases, and the damaged ledger rows left out of it (to be reported)."""
     from budget_guard.cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(state, clock=clock or current_clock())
-    return write_open_cases(store, out, formats, lang, rules=rules)
+    return write_open_cases(store, out, formats, lang, rules=rules), tuple(store.bad_rows)
 
 
 def _case_tracker(
