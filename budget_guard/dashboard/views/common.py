@@ -167,6 +167,7 @@ class Table:
     pinned: tuple[str, ...] = ()  # stay in view when scrolling sideways
     wrap: bool = False  # long texts the reader must see whole (shown as a wrapping table)
     full: tuple[str, ...] = ()  # columns as wide as their longest value (file, sheet, code)
+    css: pd.DataFrame | None = None  # per-cell CSS (same index, some columns), drawn instead of ``level``
     # A grid whose rows may take this many lines wraps its text instead of cutting it (long texts
     # get a fixed width and wrap inside it), and shows ``order`` first: what a clerk acts on stays
     # in view down to 1024 px.
