@@ -22,7 +22,7 @@ import click
 
 from budget_guard import __version__
 from budget_guard import messages as msg
-from budget_guard.cli.language import localize, localize_command, requested_lang
+from budget_guard.cli.language import localize, localize_command, requested_lang, short_help
 from budget_guard.cli.options import SUMMARY, emit_json, quiet_after_interrupt, raise_terminated
 from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import (
@@ -70,8 +70,14 @@ class LazyCommands(click.Group):
                     continue
                 rows.append((name, command.get_short_help_str(limit)))
             else:
-                help_text = msg.t(COMMANDS[name][1], getattr(self, "lang", msg.DEFAULT_LANG))
-                rows.append((name, click.utils.make_default_short_help(help_text, limit)))
+                lang = getattr(self, "lang", msg.DEFAULT_LANG)
+                help_text = msg.t(COMMANDS[name][1], lang)
+                rows.append(
+                    (
+                        name,
+                        short_help(help_text, lang) or click.utils.make_default_short_help(help_text, limit),
+                    )
+                )
         with formatter.section(click.core._("Commands")):
             formatter.write_dl(rows)
 
