@@ -248,9 +248,8 @@ def export_cases(
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in CASE_SHEET_FORMATS]
     if unknown or not wanted:
-        raise BudgetGuardError(
-            f"未知的督办单格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(CASE_SHEET_FORMATS)}",
-            f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(CASE_SHEET_FORMATS)}",
+        raise BudgetGuardError.from_key(
+            "output.case_sheet_formats", unknown=", ".join(unknown), choices=", ".join(CASE_SHEET_FORMATS)
         )
     store = CaseStore(ledger_path, create=False)
     now = current_clock()()

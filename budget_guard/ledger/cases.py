@@ -207,24 +207,12 @@ class CaseStore:
         self.path = Path(path)
         self.clock = clock
         if not create and not self.path.is_file():
-            raise InputError(
-                "找不到运行记录文件",
-                "ledger file not found",
-                Place(file=str(self.path)),
-                hint_zh="用 --ledger 指定 check/batch 使用的文件",
-                hint_en="pass the --ledger file check/batch used",
-            )
+            raise InputError.from_key("ledger.missing", Place(file=str(self.path)), option="--ledger")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise InputError(
-                f"运行记录文件不是可用的 SQLite 数据库：{exc}",
-                f"the ledger is not a usable SQLite database: {exc}",
-                Place(file=str(self.path)),
-                hint_zh="用 --ledger 指定另一个文件，或从备份恢复",
-                hint_en="pass another --ledger file or restore it from a backup",
-            ) from None
+            raise InputError.from_key("ledger.not_sqlite", Place(file=str(self.path)), detail=exc) from None
 
     # -- connection ---------------------------------------------------------------------------------
 
@@ -272,13 +260,8 @@ class CaseStore:
         with self._write() as db:
             version = _version(db)
             if version > CASES_SCHEMA_VERSION:
-                raise CasesSchemaTooNew(
-                    f"运行记录中的督办表是第{version}版，本程序只认识到第{CASES_SCHEMA_VERSION}版",
-                    f"the ledger's cases tables are version {version}; this budget-guard knows up to "
-                    f"{CASES_SCHEMA_VERSION}",
-                    Place(file=str(self.path)),
-                    hint_zh="请升级 budget-guard",
-                    hint_en="upgrade budget-guard",
+                raise CasesSchemaTooNew.from_key(
+                    "ledger.cases_too_new", Place(file=str(self.path)), version=version, known=CASES_SCHEMA_VERSION
                 )
             for target in range(version + 1, CASES_SCHEMA_VERSION + 1):
                 for statement in _statements(MIGRATIONS[target]):
@@ -493,12 +476,7 @@ def _not_rectified_this_run(db: sqlite3.Connection, run_id: int) -> list[str]:
 def _by_number(db: sqlite3.Connection, number: str) -> Case:
     row = db.execute("SELECT * FROM cases WHERE number=?", (number.strip(),)).fetchone()
     if row is None:
-        raise BudgetGuardError(
-            f"没有督办编号为 {number} 的问题",
-            f"no case numbered {number}",
-            hint_zh="用 budget-guard cases list 查看编号",
-            hint_en="see the numbers with budget-guard cases list",
-        )
+        raise BudgetGuardError.from_key("case.unknown_number", number=number)
     return _case_from_row(row)
 
 

@@ -11,15 +11,18 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from budget_guard.errors import InputError, Place
 from budget_guard.messages.problems import Problem
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+# What a folder contributes (``check DIR``, the batch inbox): the tables; a .txt only when named directly.
+FOLDER_SUFFIXES: tuple[str, ...] = tuple(s for s in READABLE_SUFFIXES if s != ".txt")
 
 
 @dataclass
@@ -212,3 +215,10 @@ def _checked(source: Source, limit: int) -> Source:
 
 def _failed(name: str, path: str, code: str, **details: str) -> Source:
     return Source(name, path, None, [Problem(code, file=name, details=details)])
+
+
+def no_tables_error(paths: Sequence[str | Path]) -> InputError:
+    """Nothing readable among ``paths``: which suffixes would have been read."""
+    return InputError.from_key(
+        "input.no_tables", Place(file=", ".join(str(p) for p in paths)), suffixes=" ".join(FOLDER_SUFFIXES)
+    )
