@@ -11,20 +11,17 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from budget_guard import messages as msg
 from budget_guard.clock import beijing_short, now_utc, utc_text
 from budget_guard.engine.backends import DEFAULT_ENGINE, ENGINES
-from budget_guard.engine.states import OUTCOME_INPUT_FAILED
 from budget_guard.errors import BudgetGuardError, RulesError
-from budget_guard.ingest.files.sources import escape_controls
 from budget_guard.model.limits import DEFAULT_LIMITS, Limits
 from budget_guard.model.table import STAGES
 from budget_guard.reports import DEFAULT_FORMATS, parse_formats
-from budget_guard.runs.check import Progress
 from budget_guard.runs.exit_codes import (
     DEFAULT_FAIL_ON,
     EXIT_INPUT,
@@ -35,8 +32,13 @@ from budget_guard.runs.exit_codes import (
     FAIL_LEVELS,
     Terminated,
 )
-from budget_guard.runs.inbox import settle_seconds_default
 from budget_guard.runs.lock import BatchLocked
+
+if TYPE_CHECKING:
+    from budget_guard.runs.check import Progress
+
+# The engine, the readers and the reports are imported where a command uses them, never at the top:
+# ``budget-guard --help`` and ``budget-guard rules check`` start without pandas (issue #26).
 
 DEFAULT_OUT = "budget-guard-out"
 
@@ -83,6 +85,8 @@ class JsonSummary:
         self.wanted = self.command in self.commands and "--json" in argv
 
     def fallback(self, code: int) -> dict[str, Any]:
+        from budget_guard.engine.states import OUTCOME_INPUT_FAILED
+
         outcome = {
             EXIT_INPUT: OUTCOME_INPUT_FAILED,
             EXIT_LOCKED: "locked",
@@ -121,6 +125,8 @@ def print_error(message: str, lang: str, hint: str = "") -> None:
 
     Control characters from file names (newline, ESC) are shown escaped, never sent raw.
     """
+    from budget_guard.ingest.files.sources import escape_controls
+
     SUMMARY.messages.append(message)
     click.echo(escape_controls(msg.t("cli.error", lang, message=message)), err=True)
     if hint:
@@ -179,6 +185,8 @@ def limits_from_options(
     max_amount_yuan: int,
     settle_seconds: float | None = None,
 ) -> Limits:
+    from budget_guard.runs.inbox import settle_seconds_default
+
     return Limits(
         max_file_mb=max_file_mb,
         max_unpacked_mb=max_unpacked_mb,

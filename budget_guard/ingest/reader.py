@@ -18,6 +18,7 @@ from budget_guard.ingest.files.encodings import decode_text, utf8_start
 from budget_guard.ingest.files.grid import (
     CSV,
     ENCRYPTED,
+    PDF,
     UNSUPPORTED,
     GridError,
     csv_grid,
@@ -450,7 +451,13 @@ def _read_source(
     if kind == ENCRYPTED:
         return fail("file-encrypted")
     if kind == UNSUPPORTED:
+        if source.suffix == ".pdf":  # named .pdf, but no PDF header
+            return fail("file-corrupt", expected="PDF", detail="no %PDF- header")
         return fail("file-unsupported", suffix=source.suffix or "?")
+    if kind == PDF:
+        from budget_guard.ingest.pdf.read import read_pdf_source
+
+        return read_pdf_source(data, source.name, report, options)
     if kind == CSV:
         utf8 = utf8_start(data)  # most files: read in place, never decoded into a Python string
         if utf8 is not None:

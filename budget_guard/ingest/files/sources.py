@@ -20,7 +20,7 @@ from budget_guard.errors import InputError, Place
 from budget_guard.messages.problems import Problem
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 # What a folder contributes (``check DIR``, the batch inbox): the tables; a .txt only when named directly.
 FOLDER_SUFFIXES: tuple[str, ...] = tuple(s for s in READABLE_SUFFIXES if s != ".txt")
 
