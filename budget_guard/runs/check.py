@@ -218,7 +218,8 @@ def run_check(
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
-    if require_readable and len(unreadable) == len(load.files):
+    nothing_read = not any(f.status == "ok" and not f.unreadable for f in load.files)
+    if require_readable and len(unreadable) == len(load.files) and nothing_read:
         raise InputError(
             input_failed_text(load, "zh"),
             input_failed_text(load, "en"),
