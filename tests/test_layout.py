@@ -6,6 +6,7 @@ docs/layout.md states these rules; each test here fails on the first module or k
 from __future__ import annotations
 
 import ast
+import os
 import re
 import string
 import subprocess
@@ -227,10 +228,51 @@ def test_no_user_facing_error_text_outside_the_catalogue():
             if not isinstance(node, ast.Call):
                 continue
             func = node.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
             if name not in classes:
                 continue
             texts = [t for t in _literal_texts(node) if prose.search(t)]
             if texts:
                 literal.append(f"{_module_name(path)}:{node.lineno} {name}({texts[0][:60]!r})")
     assert literal == []
+
+
+_WITHOUT_GE = (
+    "import sys\n"
+    "sys.modules['great_expectations'] = None\n"
+    "from budget_guard.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@pytest.mark.slow
+def test_the_core_install_runs_batch_and_names_the_extra_ge_needs(tmp_path):
+    """Without Great Expectations, batch runs (its data contract is on only where installed) and an
+    explicit ``--ge`` is one line with the install command, exit 2, no traceback."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "city.csv").write_bytes(
+        (ROOT / "sample_data" / "csv" / "city_budget_2021_2025.csv").read_bytes()
+    )
+    batch = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_GE, "batch", str(inbox), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "BUDGET_GUARD_SETTLE_SECONDS": "0"},
+    )
+    assert batch.returncode == 1, batch.stderr  # the sample's reds
+    explicit = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_GE, "check", str(inbox), "--out", str(tmp_path / "o"), "--ge"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert explicit.returncode == 2 and "Traceback" not in explicit.stderr
+    assert "pip install 'budget-guard[ge]'" in explicit.stderr
