@@ -141,6 +141,7 @@ def _one_code_present(df: pd.DataFrame) -> pd.Series:
 
 def _text(pa: Any, nullable: bool = True, **kwargs: Any) -> Any:
     import pandas as pd
+
     return pa.Column(pd.StringDtype(), nullable=nullable, coerce=True, **kwargs)
 
 
@@ -185,6 +186,7 @@ def schema() -> Any:
 def empty_table() -> pd.DataFrame:
     """A canonical table with no rows and the right dtypes."""
     import pandas as pd
+
     return conform(pd.DataFrame({c: [] for c in REQUIRED}))
 
 
@@ -226,6 +228,7 @@ def _distinct_text(series: pd.Series, strip: bool, fill: str | None = None) -> p
     """
     import numpy as np
     import pandas as pd
+
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy().astype(np.int64)
         values = pd.array([str(v) for v in series.cat.categories], dtype="string")
@@ -256,6 +259,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, Any]:
     nothing at all): a comparison is half the cost of hashing a million Python objects."""
     import numpy as np
     import pandas as pd
+
     if series.dtype == object and len(series):
         cells = series.to_numpy()
         first = cells[0]
@@ -273,6 +277,7 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, Any]:
 def validate(df: pd.DataFrame, lazy: bool = True) -> pd.DataFrame:
     """Check a canonical table with the pandera schema (all failures at once when ``lazy``)."""
     import pandas as pd
+
     plain = df.copy()
     for col in plain.columns:
         if isinstance(plain[col].dtype, pd.CategoricalDtype):
@@ -306,6 +311,7 @@ def format_wan_array(fen: np.ndarray | pd.Series | list[int]) -> list[str]:
     minus sign on every negative amount, also one that shows as ``-0.00``."""
     import numpy as np
     import pandas as pd
+
     values = np.asarray(fen, dtype=np.int64)
     if values.size == 0:
         return []

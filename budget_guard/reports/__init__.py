@@ -43,7 +43,7 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     unknown = [w for w in wanted if w not in FORMATS]
     if unknown or not wanted:
         raise BudgetGuardError.from_key(
-            "output.report_formats", unknown=", ".join(unknown), choices=", ".join(FORMATS)
+            "output.report_formats", unknown=", ".join(unknown) or "—", choices=", ".join(FORMATS)
         )
     return tuple(f for f in FORMATS if f in wanted)
 

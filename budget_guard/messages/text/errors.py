@@ -31,6 +31,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "every line needs a {field_en}; read_budget rejects such rows with a reason",
     ),
     "error.input.inbox_missing": ("收件文件夹不存在", "inbox folder not found"),
+    "error.input.out_inside_inbox": ("输出文件夹在收件文件夹之内", "the output folder is inside the inbox"),
+    "error.input.out_inside_inbox.hint": ("--out 请指定收件文件夹之外的文件夹", "give --out a folder outside the inbox"),
     # -- outputs --------------------------------------------------------------------------------------
     "error.output.report_formats": (
         "未知的报告格式：{unknown}；可选：{choices}",
@@ -40,7 +42,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "未知的督办单格式：{unknown}；可选：{choices}",
         "unknown format(s): {unknown}; choose from {choices}",
     ),
-    "error.output.none_given": ("（空）", "(none)"),
+    "error.output.notice_formats": (
+        "未知的通知书格式：{unknown}；可选：{choices}",
+        "unknown format(s): {unknown}; choose from {choices}",
+    ),
+    "error.output.pdf_needs_libreoffice": (
+        "生成 PDF 需要 LibreOffice（soffice），本机未安装；XLSX 已生成",
+        "making the PDF needs LibreOffice (soffice), which is not installed; the XLSX was written",
+    ),
+    "error.output.pdf_needs_libreoffice.hint": (
+        "安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-calc-nogui）或只导出 XLSX",
+        "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc-nogui) or export XLSX only",
+    ),
+    "error.output.pdf_failed": ("LibreOffice 未能生成 PDF", "LibreOffice could not make the PDF: {detail}"),
+    "error.output.pdf_failed.hint": ("XLSX 已生成，可用 Excel 或 WPS 打印", "the XLSX was written; print it from Excel or WPS"),
     "error.output.cannot_write": ("无法写入报告（{reason}）", "cannot write the reports ({reason})"),
     "error.output.cannot_write.hint": (
         "清理磁盘空间或检查 --out 文件夹的写权限后重新运行；本文件下次会重新处理",
@@ -68,6 +83,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.case.unknown_number": ("没有督办编号为 {number} 的问题", "no case numbered {number}"),
     "error.case.unknown_number.hint": ("用 budget-guard cases list 查看编号", "see the numbers with budget-guard cases list"),
     "error.case.note_empty": ("整改情况不能为空", "the note is empty"),
+    "error.case.paper_date": ("--date 不是有效日期：{value}", "--date is not a valid date: {value}"),
+    "error.case.paper_date.hint": ("按 年-月-日 书写，例如 2025-03-01", "write it as YYYY-MM-DD, e.g. 2025-03-01"),
+    "error.case.paper_option_empty": ("{option} 不能为空", "{option} cannot be empty"),
     "error.case.already_closed": ("{number} 已销号", "{number} is already closed"),
     "error.case.reason_missing": ("销号必须说明理由", "closing a case needs a reason"),
     "error.case.reason_missing.hint": ("用 --reason 说明", "give --reason"),
