@@ -42,7 +42,7 @@ def history(
 ) -> int:
     """List batch runs and their outcome from the ledger (newest first)."""
     if state_path is None and out_dir is None:
-        raise click.UsageError("give --state FILE or --out DIR")
+        raise click.UsageError(msg.t("error.ledger.no_history_file", lang))
     state = state_path or out_dir / DEFAULT_STATE_NAME
     if run_id is not None:
         ledger = open_ledger(state)
