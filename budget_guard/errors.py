@@ -7,6 +7,9 @@ therefore always means a bug in budget-guard, never a user mistake.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -112,3 +115,18 @@ class MissingExtra(InputError):
         )
         self.module = module
         self.extra = extra
+
+
+class InternalError(RuntimeError):
+    """budget-guard reached a state its own code rules out: a bug, never a user mistake.
+
+    Deliberately not a BudgetGuardError: the CLI ends it with the traceback and exit code 4
+    (runs/exit_codes.EXIT_INTERNAL), so a bug is never mistaken for bad input, let alone for 达标.
+    """
+
+
+def required(value: T | None, what: str) -> T:
+    """``value``, which the caller's own code has set by now; an InternalError naming ``what`` if it is None."""
+    if value is None:
+        raise InternalError(f"{what} is None here (a bug in budget-guard)")
+    return value

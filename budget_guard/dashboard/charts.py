@@ -181,9 +181,16 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
         "text": f"{RATE_TEXT}:N",
         "color": alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None),
     }
-    style = {"fontSize": 12, "fontWeight": "bold", "font": FONT}
-    above_labels = rated.transform_filter(f"!({below})").mark_text(dy=-17, **style).encode(**label_encoding)
-    below_labels = rated.transform_filter(below).mark_text(dy=19, **style).encode(**label_encoding)
+    above_labels = (
+        rated.transform_filter(f"!({below})")
+        .mark_text(dy=-17, fontSize=12, fontWeight="bold", font=FONT)
+        .encode(**label_encoding)
+    )
+    below_labels = (
+        rated.transform_filter(below)
+        .mark_text(dy=19, fontSize=12, fontWeight="bold", font=FONT)
+        .encode(**label_encoding)
+    )
     return (
         alt.layer(line, gap, target, dots, above_labels, below_labels, data=points)
         .resolve_scale(color="independent")

@@ -341,7 +341,7 @@ def evaluate_summary(
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(
-        rules, empty_categories(summary, rules), latest, rules.compare.government_label.zh
+        rules, empty_categories(summary, rules), latest, rules.compare.government.zh
     )
     findings = build_findings(graded, rules, lineage)
     extra = [

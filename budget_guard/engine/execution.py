@@ -149,14 +149,14 @@ def execution(summary: LineSummary, rules: Rules) -> pd.DataFrame:
     parts = []
     if GOVERNMENT in scopes:
         gov = _rollup(dept, graded, [], against)
-        gov[SCOPE_TYPE], gov[SCOPE], gov[PARENT] = GOVERNMENT, rules.compare.government_label.zh, None
+        gov[SCOPE_TYPE], gov[SCOPE], gov[PARENT] = GOVERNMENT, rules.compare.government.zh, None
         parts.append(gov)
     if DIVISION_SCOPE in scopes and dept[PARENT].notna().any():
         placed = dept[PARENT].notna().to_numpy()
         division = _rollup(dept.loc[placed], graded[placed], [PARENT], against).rename(
             columns={PARENT: SCOPE}
         )
-        division[SCOPE_TYPE], division[PARENT] = DIVISION_SCOPE, rules.compare.government_label.zh
+        division[SCOPE_TYPE], division[PARENT] = DIVISION_SCOPE, rules.compare.government.zh
         parts.append(division)
     if "department" in scopes:
         parts.append(dept)
@@ -241,7 +241,7 @@ def _grade(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 
 def _message(row: dict, rules: Rules, lang: str) -> str:
-    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government_label.get(lang)
+    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government.get(lang)
     rate = row.get(RATE_BUDGET) if row[AGAINST] == "budget" else row.get(RATE_ADJUSTED)
     values = {
         "scope": scope,
@@ -392,7 +392,7 @@ def pefa(sums: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         if column is not None and (column not in part or part[column].isna().all()):
             continue
         frame = part.assign(
-            _scope=rules.compare.government_label.zh if column is None else part[column].astype(object)
+            _scope=rules.compare.government.zh if column is None else part[column].astype(object)
         )
         frame = frame[frame["_scope"].notna()]
         keys = ["_scope", YEAR]

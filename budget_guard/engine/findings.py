@@ -80,7 +80,7 @@ def _rate_text(rate: float) -> str:
 def message(row: dict, rules: Rules, lang: str) -> str:
     """The one-sentence explanation of a graded row, in ``lang``."""
     category = rules.category(row[CATEGORY])
-    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government_label.get(lang)
+    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government.get(lang)
     if lang == "en":
         scope = f"[{scope}]"
     reason = row[REASON]
@@ -160,7 +160,7 @@ def messages(found: pd.DataFrame, rules: Rules, lang: str) -> list[str]:
     distinct value), then each row fills its template. Same text as ``message`` row by row."""
     if found.empty:
         return []
-    government = rules.compare.government_label.get(lang)
+    government = rules.compare.government.get(lang)
     scope_type = found[SCOPE_TYPE].astype(object)
     scope = found[SCOPE].astype(object).where(scope_type != GOVERNMENT, government)
     scopes = [f"[{v}]" for v in scope.tolist()] if lang == "en" else scope.tolist()
@@ -325,7 +325,7 @@ def completeness_findings(
         for d, y, v in zip(sums[DEPARTMENT], sums[YEAR], sums[INPUT_FEN], strict=True)
     }
     level = rules.grading.missing_current.value
-    government = {lang: rules.compare.government_label.get(lang) for lang in ("zh", "en")}
+    government = {lang: rules.compare.government.get(lang) for lang in ("zh", "en")}
     rows = []
     for scope, year in sorted((str(s), int(y)) for s, y in missing.itertuples(index=False)):
         near = [(y, totals[(scope, y)]) for y in (year - 1, year + 1) if (scope, y) in totals]

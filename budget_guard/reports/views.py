@@ -114,7 +114,7 @@ def scope_label(evaluation: Evaluation, scope_type: str, scope: str, lang: str, 
     """The scope as a clerk reads it: 全市合计, a department, '东湖区（区划合计）', or a unit with its
     department ('东湖区商务局执法大队（东湖区商务局）'), so each row places itself in the hierarchy."""
     if scope_type == GOVERNMENT:
-        return evaluation.rules.compare.government_label.get(lang)
+        return evaluation.rules.compare.government.get(lang)
     if scope_type == "division":
         return msg.t("hierarchy.division_label", lang, scope=scope)
     if scope_type == "unit" and parent is not None and not pd.isna(parent):

@@ -71,7 +71,7 @@ def wan(fen: pd.Series) -> pd.Series:
 
 
 def government_scope(evaluation: Evaluation) -> Scope:
-    return (GOVERNMENT, evaluation.rules.compare.government_label.zh)
+    return (GOVERNMENT, evaluation.rules.compare.government.zh)
 
 
 def scope_options(evaluation: Evaluation) -> list[Scope]:
@@ -97,7 +97,7 @@ def scope_options(evaluation: Evaluation) -> list[Scope]:
 
     placed: set[str] = set()
     for division in sorted(
-        set(children.get((DIVISION_SCOPE, evaluation.rules.compare.government_label.zh), []))
+        set(children.get((DIVISION_SCOPE, evaluation.rules.compare.government.zh), []))
     ):
         out.append((DIVISION_SCOPE, division))
         for department in sorted(set(children.get((DEPARTMENT_SCOPE, division), []))):
@@ -120,7 +120,7 @@ def scope_text(evaluation: Evaluation, scope: Scope, lang: str) -> str:
     if scope == ALL_SCOPES:
         return msg.t("app.scope.all", lang)
     if scope[0] == GOVERNMENT:
-        return evaluation.rules.compare.government_label.get(lang)
+        return evaluation.rules.compare.government.get(lang)
     has_divisions = (evaluation.summary[SCOPE_TYPE] == DIVISION_SCOPE).any()
     depth = _INDENT.get(scope[0], 1) - (0 if has_divisions else 1)
     prefix = "\u3000" * max(depth, 0)
