@@ -34,7 +34,7 @@ from budget_guard.engine.grade import (
     SHORTFALL_PP,
     TARGET_PCT,
 )
-from budget_guard.engine.lineage import Lineage
+from budget_guard.engine.lineage import Lineage, SourceRequest
 from budget_guard.engine.seam import INPUT_FEN, INPUT_LINES, LineSummary
 from budget_guard.engine.states import (
     GRADED_STATES,
@@ -268,23 +268,21 @@ def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.D
     found[MESSAGE_ZH] = messages(found, rules, "zh")
     found[MESSAGE_EN] = messages(found, rules, "en")
     prev_years = _column(found, PREV_YEAR, None).astype(object).tolist()
-    requests = [
-        (
-            category,
-            [int(year)] if pd.isna(prev) else [int(prev), int(year)],
-            None if scope_type == GOVERNMENT else scope,
-        )
-        # a 区划 or 单位 row names the line column it is read from
-        + ((SCOPE_COLUMNS[scope_type],) if scope_type in ("division", "unit") else ())
-        for category, year, prev, scope_type, scope in zip(
-            found[CATEGORY].tolist(),
-            found[YEAR].tolist(),
-            prev_years,
-            found[SCOPE_TYPE].tolist(),
-            found[SCOPE].tolist(),
-            strict=True,
-        )
-    ]
+    requests: list[SourceRequest] = []
+    for category, year, prev, scope_type, scope in zip(
+        found[CATEGORY].tolist(),
+        found[YEAR].tolist(),
+        prev_years,
+        found[SCOPE_TYPE].tolist(),
+        found[SCOPE].tolist(),
+        strict=True,
+    ):
+        years = [int(year)] if pd.isna(prev) else [int(prev), int(year)]
+        department = None if scope_type == GOVERNMENT else scope
+        if scope_type in ("division", "unit"):  # a 区划 or 单位 row names the line column it is read from
+            requests.append((category, years, department, SCOPE_COLUMNS[scope_type]))
+        else:
+            requests.append((category, years, department))
     described = lineage.describe_cells(requests)
     found[SOURCES] = [text for text, _ in described]
     found[SOURCE_LINES] = [count for _, count in described]

@@ -94,7 +94,9 @@ FuncCodes = Annotated[
     list[str],
     _code_list(r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"),
 ]
-FuncItems = Annotated[list[str], _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")]
+FuncItems = Annotated[
+    list[str], _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
+]
 GovEconCodes = Annotated[
     list[str],
     _code_list(

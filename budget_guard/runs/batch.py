@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
 from budget_guard.engine.grade import LEVEL
@@ -132,6 +132,16 @@ def report_dir_name(name: str, sha256: str) -> str:
     return f"{stem}-{sha256[:12]}"
 
 
+class _FileIdentity(TypedDict):
+    """The ``FileOutcome`` fields that say which file it is, whatever became of it."""
+
+    sha256: str
+    name: str
+    path: str
+    size: int
+    mtime: str
+
+
 def _process_file(
     entry: Entry,
     source: Source,
@@ -150,7 +160,7 @@ def _process_file(
     on_check: Callable[[Path, CheckOutcome], None] | None = None,
 ) -> FileOutcome:
     """Check one file's bytes (already read and hashed) into its own report folder."""
-    base = {
+    base: _FileIdentity = {
         "sha256": sha,
         "name": entry.name,
         "path": display_name(str(entry.path)),
@@ -244,24 +254,24 @@ def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, 
     return hashed
 
 
-def _read_entry(entry: Entry, limits: Limits) -> tuple[Source | None, str | None, Note | None]:
+def _read_entry(entry: Entry, limits: Limits) -> tuple[Source, str] | Note:
     """The bytes to check and their hash, or the note why not (vanished, still being written)."""
     source = read_path(entry.path, limits.max_file_bytes)
     codes = {p.code for p in source.problems}
     if "file-not-found" in codes:
-        return None, None, Note(VANISHED, entry.name)
+        return Note(VANISHED, entry.name)
     try:
         info = entry.path.stat()
     except FileNotFoundError:
         info = None  # deleted after we read it: the bytes we hold are what we check
     if info is not None and (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
-        return None, None, Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
+        return Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
     if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
         try:
-            return source, file_sha256(entry.path), None
+            return source, file_sha256(entry.path)
         except OSError:
-            return None, None, Note(VANISHED, entry.name)
-    return source, hashlib.sha256(source.data).hexdigest(), None
+            return Note(VANISHED, entry.name)
+    return source, hashlib.sha256(source.data).hexdigest()
 
 
 def run_batch(
@@ -339,10 +349,11 @@ def run_batch(
             on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
             reds: list[tuple[str, str, str]] = []
             for index, (entry, listed_sha) in enumerate(todo, start=1):
-                source, sha, note = _read_entry(entry, limits)
-                if note is not None:
-                    notes.append(note)
+                read = _read_entry(entry, limits)
+                if isinstance(read, Note):
+                    notes.append(read)
                     continue
+                source, sha = read
                 if sha != listed_sha and sha in done:  # changed since listing, into content already seen
                     skipped += 1
                     continue
