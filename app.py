@@ -16,6 +16,7 @@ from budget_guard import RulesError
 from budget_guard import messages as msg
 from budget_guard.dashboard import cache, charts, gate, pipeline, views, whatif
 from budget_guard.dashboard.palette import cell_css
+from budget_guard.messages import formats
 from budget_guard.model.rulebook import Direction
 from budget_guard.model.table import AMOUNT_FEN, STAGE, STAGES, format_wan
 from budget_guard.outputs.files import safe_filename
@@ -327,11 +328,8 @@ def stage_sidebar(load, rules_text: str, rules_source: str, lang: str) -> str | 
 
 def column_config(table: views.Table) -> dict[str, object]:
     """Number formats (万元 with thousands separators, signed rates, plain years and rows) and widths."""
-    numbers = {
-        **{name: "%,.2f" for name in table.money},
-        **{name: "%+.2f%%" for name in table.rates},
-        **{name: "%d" for name in table.integers},
-    }
+    grid = {**formats.GRID, "rate_percent": formats.GRID["rate"]}
+    numbers = {name: grid[kind] for name, kind in table.formats().items()}
     config: dict[str, object] = {}
     for name in [*numbers, *table.wide, *table.narrow, *table.pinned, *table.full]:
         options: dict[str, object] = {}
@@ -357,7 +355,9 @@ def show_table(table: views.Table, *, key: str | None = None, select: str | None
     """
     data = table.table
     if table.wrap and not select and len(data) <= WRAP_ROWS:
-        st.table(data.style.format(na_rep="—").hide(axis="index"))
+        # st.table renders every cell as Markdown: text from the data is escaped first
+        shown = table.display()
+        st.table(shown.map(lambda v: md(v) if isinstance(v, str) else v).style.hide(axis="index"))
         return None
     if table.level and len(data):
         css = {text: cell_css(level) for level, text in _level_texts().items()}
@@ -409,9 +409,9 @@ def headline(evaluation, lang: str) -> None:
 def overview(evaluation, load, lang: str, run: str) -> None:
     """Under the matrix: reconciliation, the guardrail cards and the data-problems card, downloads."""
     show = {"ok": st.success, "notice": st.warning, "error": st.error}[evaluation.reconciliation_level()]
-    show(evaluation.reconciliation_text(lang))
+    show(md(evaluation.reconciliation_text(lang)))
     for note in evaluation.note_texts(lang):
-        st.info(note)
+        st.info(md(note))
     headlines = views.group_headlines(evaluation, lang)
     columns = st.columns(len(headlines))
     for column, group_headline in zip(columns, headlines, strict=True):
@@ -420,7 +420,7 @@ def overview(evaluation, load, lang: str, run: str) -> None:
         views.problems_card_html(views.problem_counts(load), views.top_problems(load, lang), lang),
         unsafe_allow_html=True,
     )
-    st.caption(views.load_summary_text(load, lang))
+    st.caption(md(views.load_summary_text(load, lang)))
     rejected = load.totals()["rejected_rows"]
     if rejected or load.failed_files:
         st.warning(t("app.load.attention", rejected=rejected, failed=len(load.failed_files)))
@@ -494,11 +494,11 @@ def matrix_view(evaluation, lang: str) -> None:
     broken = views.broken_cells_text(cells, lang)
     if broken:
         with st.expander(
-            t("app.matrix.broken", scope=views.scope_text(evaluation, scope, lang)) + f"（{len(broken)}）"
+            t("app.matrix.broken", scope=md(views.scope_text(evaluation, scope, lang))) + f"（{len(broken)}）"
         ):
             st.markdown("\n".join(f"- {md(line)}" for line in broken))
     else:
-        st.success(t("app.matrix.all_ok", scope=views.scope_text(evaluation, scope, lang)))
+        st.success(t("app.matrix.all_ok", scope=md(views.scope_text(evaluation, scope, lang))))
 
 
 def _cell_scope(evaluation, cell) -> views.Scope:
@@ -512,8 +512,6 @@ def _cell_scope(evaluation, cell) -> views.Scope:
 def trends_view(evaluation, lang: str) -> None:
     scope = scope_picker(evaluation, lang, "trend_scope")
     st.caption(t("app.trend.help"))
-    if scope == views.government_scope(evaluation):
-        st.caption(t("app.matrix.basis"))
     points = views.trend_points(evaluation, scope, lang)
     categories = evaluation.rules.categories
     for start in range(0, len(categories), 2):  # one row of two charts at a time, so rows line up
@@ -527,6 +525,9 @@ def trends_view(evaluation, lang: str) -> None:
                     title = f"{category.name.get(lang)} · {part['target_text'].iloc[0]}"
                     st.markdown(f"**{md(title)}**")
                     st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
+                    basis = views.basis_caption(part, lang)
+                    if basis:
+                        st.caption(basis)
 
 
 def _on_drill_cell(table: views.DepartmentTable) -> None:
@@ -551,9 +552,9 @@ def departments_view(evaluation, lang: str) -> None:
     )
     table = views.department_table(evaluation, year, lang)
     st.caption(t("app.drill.help"))
-    styled = table.rates.style.apply(lambda _: table.levels.map(cell_css), axis=None)
+    styled = table.shown().style.apply(lambda _: table.levels.map(cell_css), axis=None)
     rate_columns = list(table.rates.columns[2:])
-    config = {c: st.column_config.NumberColumn(c, format="%+.2f%%") for c in rate_columns}
+    config = {c: st.column_config.TextColumn(c) for c in rate_columns}
     scope_col, worst_col = table.rates.columns[:2]  # who and how bad stay in view when scrolling sideways
     config[scope_col] = st.column_config.Column(scope_col, pinned=True)
     config[worst_col] = st.column_config.Column(worst_col, pinned=True)  # sized to "Yellow (warning)"
@@ -670,7 +671,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
 
 def execution_view(evaluation, lang: str, run: str) -> None:
     """预算执行: 决算 against the year's budget per scope and category, then PEFA PI-1 / PI-2."""
-    st.caption(execution_summary(evaluation, lang) + " · " + baseline_text(evaluation, lang))
+    st.caption(md(execution_summary(evaluation, lang) + " · " + baseline_text(evaluation, lang)))
     everything = st.toggle(t("app.execution.all"), key="execution_all", persist_state=KEEP)
     table = cache.memo(
         "execution", (run, lang, everything), lambda: views.execution_table(evaluation, lang, not everything)
@@ -716,9 +717,8 @@ def load_view(load, lang: str) -> None:
         strict=True,
     ):
         column.metric(t(key), f"{value:,}", border=True)
-    (st.success if load.all_rows_accounted else st.error)(
-        t("app.load.accounted_ok" if load.all_rows_accounted else "app.load.accounted_bad")
-    )
+    kind, text = views.accounted_banner(load, lang)
+    (st.success if kind == "ok" else st.error)(text)
     st.markdown(f"**{t('app.load.sheets')}**")
     show_table(views.sheets_table(load, lang))
     st.markdown(f"**{t('app.problems')}**")
@@ -735,6 +735,7 @@ def cases_view(evaluation, lang: str) -> None:
     from budget_guard.cases.view import LEVELS_WORST_FIRST, CaseFilter, ordered
     from budget_guard.dashboard import signin
     from budget_guard.dashboard.views.cases import case_counts, case_table, history_table, state_level_table
+    from budget_guard.errors import BudgetGuardError
     from budget_guard.reports.case_sheet import CaseSheet, build_case_workbook
 
     path = signin.ledger_path(st.secrets)
@@ -742,14 +743,25 @@ def cases_view(evaluation, lang: str) -> None:
         st.info(t("app.cases.no_ledger"))
         return
     if not path.is_file():
-        st.warning(t("app.cases.missing", path=path))
+        st.warning(t("app.cases.missing", path=md(path)))
         return
-    store = CaseStore(path, create=False)
-    now = current_clock()()
     access = signin.access(st.user, st.secrets)
+    try:  # a ledger that cannot be read (newer format, not SQLite) is one message, never a traceback
+        store = CaseStore(path, create=False, readonly=not access.can_write)
+        every = store.cases()
+    except BudgetGuardError as exc:
+        st.error(md(msg.t("ledger.cases_unreadable", lang, error=exc.message(lang))))
+        return
+    if store.bad_rows:  # damaged rows: named (case number, field, value) and left out
+        st.warning(
+            md(msg.t("ledger.bad_rows_app", lang, count=len(store.bad_rows)))
+            + "\n\n"
+            + "\n".join(f"- {md(bad.message(lang))}" for bad in store.bad_rows)
+        )
+    now = current_clock()()
     if access.mode == signin.SIGNED_IN_MODE:
         who = st.columns([4, 1])
-        who[0].caption(t("app.cases.signed_in", name=access.actor.name))
+        who[0].caption(t("app.cases.signed_in", name=md(access.actor.name)))
         who[1].button(t("app.cases.logout"), on_click=st.logout, key="cases_logout")
     elif access.auth_configured:
         st.button(t("app.cases.login"), on_click=st.login, key="cases_login", type="primary")
@@ -758,7 +770,6 @@ def cases_view(evaluation, lang: str) -> None:
     elif access.mode == signin.UNVERIFIED_MODE:
         st.caption(t("app.cases.unverified"))
 
-    every = store.cases()
     totals = case_counts(every, now)
     metrics = st.columns(5)
     metrics[0].metric(t("app.cases.total_metric"), totals["total"])
@@ -816,7 +827,7 @@ def cases_view(evaluation, lang: str) -> None:
         st.caption(t("app.cases.select"))
         return
     st.subheader(
-        f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}",
+        md(f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}"),
         anchor=False,
     )
     st.markdown(md(case.message_en if lang == "en" else case.message_zh))
@@ -883,6 +894,8 @@ def welcome(lang: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="budget-guard", page_icon=":material/account_balance:", layout="wide")
+    # as in .streamlit/config.toml, also when the app is started from another folder: no traceback for visitors
+    st.set_option("client.showErrorDetails", "none")
     lang = language()
     page_css(lang)
     st.title(t("app.title"), anchor=False)

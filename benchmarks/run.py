@@ -196,6 +196,16 @@ def check_targets(results: list[dict]) -> list[dict[str, Any]]:
             None,
             _missing(results, "check_cli", 1_000_000),
         )
+    pdf = _result(results, "read_pdf", 30)
+    add(
+        "read a 30-page published PDF (tables proven against the page) ≤ 5 s",
+        None if pdf is None else pdf["best_s"] <= 5.0,
+        _missing(results, "read_pdf", 30)
+        if pdf is None
+        else f"{pdf['best_s']:.2f} s (CPU {pdf.get('cpu_s', float('nan')):.2f} s); "
+        f"{pdf.get('extra', {}).get('per_page_ms_mean', '?')} ms per page, slowest "
+        f"{pdf.get('extra', {}).get('per_page_ms_max', '?')} ms",
+    )
     dash = _result(results, "dashboard_sample", 1534)
     add(
         "dashboard: sample button → rendered matrix ≤ 2 s (warm)",

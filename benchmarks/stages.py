@@ -808,6 +808,53 @@ def engine_duckdb(inputs: Inputs) -> Stage:
     )
 
 
+PDF_PAGES = 30
+
+
+def read_pdf(inputs: Inputs) -> Stage:
+    """``read_budget`` on a 30-page published 部门决算 PDF (cover, 目录, ruled tables, narrative): the
+    PDF reader (pdfplumber, the number proof per table) and the published-table layouts. Runs once,
+    at the smallest size; the real shared PDFs are timed too when present."""
+    _need_sample(inputs)
+    from budget_guard.ingest import read_budget
+    from budget_guard.ingest.pdf import read_pdf as read_pages
+
+    from .pdf_data import PAGES, published_pdf, real_pdfs
+
+    data = published_pdf()
+    name = "示例区财政局2024年度部门决算.pdf"
+
+    def run():
+        return read_budget([(name, data)])
+
+    def extra() -> dict[str, Any]:
+        started, cpu = time.perf_counter(), time.process_time()
+        document = read_pages(data, name)
+        out: dict[str, Any] = {
+            "pages": document.pages,
+            "tables": len(document.tables),
+            "pdf_only_s": round(time.perf_counter() - started, 3),
+            "pdf_only_cpu_s": round(time.process_time() - cpu, 3),
+            "per_page_ms_mean": round(1000 * sum(document.page_seconds) / max(document.pages, 1), 1),
+            "per_page_ms_max": round(1000 * max(document.page_seconds, default=0.0), 1),
+        }
+        for path in real_pdfs():
+            started, cpu = time.perf_counter(), time.process_time()
+            result = read_budget(path)
+            out.setdefault("real", []).append(
+                {
+                    "file": path.name,
+                    "tables_read": sum(s.outcome == "read" for f in result.files for s in f.sheets),
+                    "read_budget_s": round(time.perf_counter() - started, 3),
+                    "read_budget_cpu_s": round(time.process_time() - cpu, 3),
+                }
+            )
+        return out
+
+    assert PAGES == PDF_PAGES
+    return Stage(run, PDF_PAGES, "read_budget on a 30-page 公开 PDF (rows = pages)", extra=extra)
+
+
 STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "floor": floor,
     "floor_process": floor_process,
@@ -835,6 +882,7 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "dashboard_sample": dashboard_sample,
     "dashboard_upload": dashboard_upload,
     "engine_duckdb": engine_duckdb,
+    "read_pdf": read_pdf,
     "startup_help": startup_help,
     "startup_rules_check": startup_rules_check,
 }

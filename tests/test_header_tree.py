@@ -330,3 +330,16 @@ def test_a_published_table_that_does_not_add_up_marks_the_lines_it_involves(tmp_
     failed = table["tags"].astype("object").fillna("").str.contains(RELATION_FAILED_PREFIX)
     basic = table["expense_type"].astype(str) == "基本支出"
     assert failed[basic].all() and not failed[~basic].any()
+
+
+def test_the_load_report_names_every_relation_checked(tmp_path):
+    """Dropping a relation shows: the notice lists the three sums of the three-level header."""
+    result = read_budget(write_xlsx(tmp_path / "t.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES}))
+    (notice,) = problems_of(result, "relations-checked")
+    assert (notice.details["count"], notice.details["failed"]) == (3, 0)
+    assert notice.details["relations"].split("；") == [
+        "合计(A)=“三公”经费|小计(B)+会议费(H)+培训费(I)",
+        "“三公”经费|小计(B)=“三公”经费|因公出国(境)费(C)+“三公”经费|公务用车购置及运行维护费|小计(D)+“三公”经费|公务接待费(G)",
+        "“三公”经费|公务用车购置及运行维护费|小计(D)=“三公”经费|公务用车购置及运行维护费|公务用车购置费(E)"
+        "+“三公”经费|公务用车购置及运行维护费|公务用车运行维护费(F)",
+    ]

@@ -27,6 +27,7 @@ from budget_guard.cli.output import pad
 from budget_guard.clock import current_clock
 from budget_guard.ledger.cases import CaseStore
 from budget_guard.model.rulebook import load_rules
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import EXIT_OK
 
 ledger_option = click.option(
@@ -65,6 +66,12 @@ def _filter(
     return CaseFilter(tuple(states), tuple(levels), department or None, overdue, active_only=not include_all)
 
 
+def warn_bad_rows(store: CaseStore, lang: str) -> None:
+    """One warning line per damaged ledger row that was skipped (case number, field, value)."""
+    for bad in store.bad_rows:
+        echo(msg.t("cli.warning", lang, message=bad.message(lang)), err=True)
+
+
 @click.group("cases")
 def cases() -> None:
     """挂牌督办 cases: list, show, add a 整改情况 note, close (销号), export the 督办单."""
@@ -87,15 +94,16 @@ def list_cases(
     lang: str,
 ) -> int:
     """Open cases, overdue first (filters: --state, --level, --department, --overdue, --all)."""
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     chosen = ordered(store.cases(), now, _filter(states, levels, department, overdue, include_all))
+    warn_bad_rows(store, lang)
     rows = sheet_rows(chosen, now, lang)
     if as_json:
         emit_json([{**{k.removeprefix("case.col."): v for k, v in r.items()}} for r in rows])
         return EXIT_OK
     if not rows:
-        click.echo(msg.t("cli.cases_none", lang))
+        echo(msg.t("cli.cases_none", lang))
         return EXIT_OK
 
     def show() -> None:
@@ -108,9 +116,9 @@ def list_cases(
             "case.col.deadline",
         )
         widths = (18, 22, 16, 20, 14, 12)
-        click.echo("".join(pad(msg.t(c, lang), w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        echo("".join(pad(msg.t(c, lang), w) for c, w in zip(columns, widths, strict=True)).rstrip())
         for r in rows:
-            click.echo("".join(pad(str(r[c]), w) for c, w in zip(columns, widths, strict=True)).rstrip())
+            echo("".join(pad(str(r[c]), w) for c, w in zip(columns, widths, strict=True)).rstrip())
 
     print_quietly(show)
     return EXIT_OK
@@ -124,10 +132,11 @@ def list_cases(
 @handles_errors
 def show_case(number: str, ledger_path: Path, as_json: bool, lang: str) -> int:
     """One case: what it is about, the lines behind it, and its whole history."""
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     case = store.case(number)
     events = store.history(number)
+    warn_bad_rows(store, lang)
     row = sheet_rows([case], now, lang)[0]
     if as_json:
         emit_json(
@@ -156,12 +165,12 @@ def show_case(number: str, ledger_path: Path, as_json: bool, lang: str) -> int:
             "case.col.year": case.key.year,
             "case.col.rectification": case.rectification_en if lang == "en" else case.rectification_zh,
         }.get(column, row.get(column))
-        click.echo(f"{msg.t(column, lang)}: {value if value not in (None, '') else '—'}")
-    click.echo(msg.t("cli.cases_behind", lang, sources=case.sources or "—"))
-    click.echo(msg.t("cli.cases_history", lang))
+        echo(f"{msg.t(column, lang)}: {value if value not in (None, '') else '—'}")
+    echo(msg.t("cli.cases_behind", lang, sources=case.sources or "—"))
+    echo(msg.t("cli.cases_history", lang))
     for h in history_rows(events, lang):
         where = f"  [{h['case.col.where']}]" if h["case.col.where"] else ""
-        click.echo(f"  {h['case.col.when']}  {h['case.col.who']}  {h['case.col.what']}{where}")
+        echo(f"  {h['case.col.when']}  {h['case.col.who']}  {h['case.col.what']}{where}")
     return EXIT_OK
 
 
@@ -179,7 +188,7 @@ def note_case(number: str, text: str, ledger_path: Path, as_json: bool, lang: st
     if as_json:
         emit_json({"number": case.number, "state": case.state, "who": actor.name})
     else:
-        click.echo(
+        echo(
             msg.t(
                 "cli.cases_noted",
                 lang,
@@ -205,7 +214,7 @@ def close_case(number: str, reason: str, ledger_path: Path, as_json: bool, lang:
     if as_json:
         emit_json({"number": case.number, "state": case.state, "who": actor.name})
     else:
-        click.echo(msg.t("cli.cases_closed", lang, number=case.number, who=actor.name))
+        echo(msg.t("cli.cases_closed", lang, number=case.number, who=actor.name))
     return EXIT_OK
 
 
@@ -252,16 +261,17 @@ def export_cases(
             f"未知的督办单格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(CASE_SHEET_FORMATS)}",
             f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(CASE_SHEET_FORMATS)}",
         )
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     case_filter = _filter(states, levels, department, overdue, include_all)
     chosen = ordered(store.cases(), now, case_filter)
     sheet = CaseSheet(tuple(chosen), store.all_events(), now, str(ledger_path), case_filter)
+    warn_bad_rows(store, lang)
     paths = write_case_sheet(sheet, out_dir, wanted, lang)
     if as_json:
         emit_json({"cases": len(chosen), "reports": {k: str(v) for k, v in paths.items()}})
     else:
-        click.echo(msg.t("cli.cases_exported", lang, paths=", ".join(str(p) for p in paths.values())))
+        echo(msg.t("cli.cases_exported", lang, paths=", ".join(str(p) for p in paths.values())))
     return EXIT_OK
 
 
@@ -280,17 +290,17 @@ def sweep_cases(ledger_path: Path, rules_path: Path | None, as_json: bool, lang:
     if as_json:
         emit_json(changes.as_record())
     else:
-        click.echo(msg.t("cli.cases_swept", lang, **changes.counts()))
+        echo(msg.t("cli.cases_swept", lang, **changes.counts()))
     return EXIT_OK
 
 
 def print_changes(changes, lang: str) -> None:
     """The one line check/batch print about what this run did to the cases."""
-    click.echo(msg.t("cli.cases_changes", lang, **changes.counts()))
+    echo(msg.t("cli.cases_changes", lang, **changes.counts()))
     for kind in ("opened", "escalated", "listed", "rectified", "reopened"):
         numbers = getattr(changes, kind)
         if numbers:
-            click.echo(f"  {msg.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")
+            echo(f"  {msg.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")
 
 
 __all__ = ["cases", "print_changes"]

@@ -19,7 +19,7 @@ from budget_guard.model.rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH,
 from budget_guard.reports import write_reports
 from budget_guard.samples.city import write_sample
 
-UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xls", "csv")
+UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xls", "csv", "pdf")
 RULES_TYPES: tuple[str, ...] = ("yaml", "yml")
 DOWNLOAD_FORMATS: tuple[str, ...] = ("xlsx", "json")
 MIME: dict[str, str] = {

@@ -40,7 +40,7 @@ from budget_guard.engine.relation_failed import (
     relation_failed_cells,
     relation_failed_findings,
 )
-from budget_guard.engine.scope_label import with_government_label
+from budget_guard.engine.scope_label import separate_jurisdictions, with_government_label
 from budget_guard.engine.seam import PRINTED_FEN, PRINTED_LINES, LineSummary
 from budget_guard.engine.states import STATE
 from budget_guard.engine.summarize import Note, department_cells, empty_categories, stage_notes, stage_years
@@ -166,6 +166,12 @@ class Evaluation:
         counts = self.findings[LEVEL].value_counts().to_dict()
         counts[LEVEL_ORDER[0].value] = int((self.summary[STATE] == states.COMPLIANT).sum())
         return {lv.value: int(counts.get(lv.value, 0)) for lv in LEVEL_ORDER}
+
+    def finding_counts(self) -> dict[str, int]:
+        """Findings by level (红/黄/白): the graded cells that missed *and* the data and completeness
+        findings that belong to no cell (a department that sent nothing, money read twice)."""
+        counts = self.findings[LEVEL].value_counts().to_dict() if len(self.findings) else {}
+        return {lv.value: int(counts.get(lv.value, 0)) for lv in reversed(LEVEL_ORDER[1:])}
 
     def state_counts(self) -> dict[str, int]:
         """Summary cells by state (达标/白/黄/红/不可比/无数据), every state present as a key."""
@@ -365,7 +371,9 @@ def evaluate_summary(
         unclassified_list=unclassified_list,
         profiler=profiler,
         reconciliation=reconcile(summary),
-        notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
+        notes=tuple(stage_notes(summary, stage))
+        + tuple(baseline_notes(summary, rules, stage))
+        + tuple(jurisdiction_notes(summary, rules)),
         line_summary=summary,
         drill=drill,
         engine=engine,
@@ -390,6 +398,14 @@ def compare_years(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFram
             units if baseline_stage == stage else department_cells(summary, rules, baseline_stage, UNIT)
         )
     return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
+
+
+def jurisdiction_notes(summary: LineSummary, rules: Rules) -> list[Note]:
+    """Which 财政区划 were found and reported apart (no total across them: the rules did not declare one)."""
+    found = separate_jurisdictions(rules, summary.cells.get(DIVISION, []))
+    if not found:
+        return []
+    return [("note.jurisdictions", (("count", len(found)), ("names", "、".join(found))))]
 
 
 def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[Note]:

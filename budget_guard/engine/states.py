@@ -116,6 +116,9 @@ def run_outcome(graded_cells: int, worst_finding: str | None, input_failed: bool
     return worst_finding or COMPLIANT
 
 
+# The order counts are listed in (CLI, reports, dashboard): worst first, then the ungraded states.
+COUNT_ORDER: tuple[str, ...] = (RED, YELLOW, WHITE, COMPLIANT, NOT_COMPARABLE, NO_DATA)
+
 # Rolling cells up (a matrix cell over all scopes, a department's row): the worst graded level
 # wins; otherwise 不可比 beats 达标, so a roll-up reads 达标 only when every cell in it is 达标 or
 # has no data at all.

@@ -33,6 +33,15 @@ from budget_guard.cases.lifecycle import (
 )
 from budget_guard.clock import Clock, beijing, system_clock, to_text
 from budget_guard.errors import BudgetGuardError, InputError, Place
+from budget_guard.ledger.rows import (
+    BadRow,
+    case_row_problem,
+    connect_readonly,
+    event_details,
+    event_row_problem,
+    is_time,
+    writable,
+)
 from budget_guard.model.rulebook import Supervision
 
 CASES_SCHEMA_VERSION = 1
@@ -203,9 +212,14 @@ def _case_values(case: Case) -> tuple:
 class CaseStore:
     """Cases in one SQLite file (normally the batch ledger). Every method is one short transaction."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, path: str | Path, *, create: bool = True, clock: Clock = system_clock, readonly: bool = False
+    ) -> None:
         self.path = Path(path)
         self.clock = clock
+        self.bad_rows: list[
+            BadRow
+        ] = []  # rows set aside by the last read (ledger/rows.py), for the caller to report
         if not create and not self.path.is_file():
             raise InputError(
                 "找不到运行记录文件",
@@ -214,9 +228,12 @@ class CaseStore:
                 hint_zh="用 --ledger 指定 check/batch 使用的文件",
                 hint_en="pass the --ledger file check/batch used",
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # readers (cases list/show/export, the dashboard) never write: no journal-mode switch, no migration
+        self.readonly = readonly or (self.path.is_file() and not writable(self.path))
+        if not self.readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._migrate()
+            self._check_version() if self.readonly else self._migrate()
         except sqlite3.DatabaseError as exc:
             raise InputError(
                 f"运行记录文件不是可用的 SQLite 数据库：{exc}",
@@ -229,10 +246,17 @@ class CaseStore:
     # -- connection ---------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        if self.readonly:
+            db = connect_readonly(self.path, BUSY_TIMEOUT_S)
+        else:
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         return db
+
+    def _check_version(self) -> None:
+        with self._read() as db:
+            self._refuse_newer(_version(db))
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -271,15 +295,7 @@ class CaseStore:
             db.close()
         with self._write() as db:
             version = _version(db)
-            if version > CASES_SCHEMA_VERSION:
-                raise CasesSchemaTooNew(
-                    f"运行记录中的督办表是第{version}版，本程序只认识到第{CASES_SCHEMA_VERSION}版",
-                    f"the ledger's cases tables are version {version}; this budget-guard knows up to "
-                    f"{CASES_SCHEMA_VERSION}",
-                    Place(file=str(self.path)),
-                    hint_zh="请升级 budget-guard",
-                    hint_en="upgrade budget-guard",
-                )
+            self._refuse_newer(version)
             for target in range(version + 1, CASES_SCHEMA_VERSION + 1):
                 for statement in _statements(MIGRATIONS[target]):
                     db.execute(statement)
@@ -288,6 +304,17 @@ class CaseStore:
                     "INSERT INTO cases_schema (version, migrated_at) VALUES (?, ?)",
                     (target, to_text(self.clock())),
                 )
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > CASES_SCHEMA_VERSION:
+            raise CasesSchemaTooNew(
+                f"运行记录中的督办表是第{version}版，本程序只认识到第{CASES_SCHEMA_VERSION}版",
+                f"the ledger's cases tables are version {version}; this budget-guard knows up to "
+                f"{CASES_SCHEMA_VERSION}",
+                Place(file=str(self.path)),
+                hint_zh="请升级 budget-guard",
+                hint_en="upgrade budget-guard",
+            )
 
     # -- writes -------------------------------------------------------------------------------------
 
@@ -311,10 +338,12 @@ class CaseStore:
         changes: dict[str, list[str]] = {k: [] for k in RunChanges.__dataclass_fields__}
         observations = list(observations)
         with self._write() as db:
-            existing = {row["case_key"]: _case_from_row(row) for row in db.execute("SELECT * FROM cases")}
+            existing, damaged = self._sound_cases(db)
             said_not_rectified: set[str] = set(_not_rectified_this_run(db, ctx.run_id))
             for obs in observations:
                 key = obs.key.text()
+                if key in damaged:  # a damaged row is reported and left as it is, never overwritten
+                    continue
                 case = existing.get(key)
                 if case is None:
                     if not (obs.is_finding and obs.state in wanted and open_years(obs)):
@@ -365,8 +394,7 @@ class CaseStore:
         escalated: list[str] = []
         listed: list[str] = []
         with self._write() as db:
-            for row in db.execute("SELECT * FROM cases").fetchall():
-                case = _case_from_row(row)
+            for case in self._sound_cases(db)[0].values():
                 updated, events = escalate(case, now, supervision, actor, run_id)
                 if events:
                     _store(db, updated, events)
@@ -393,7 +421,24 @@ class CaseStore:
 
     def cases(self) -> list[Case]:
         with self._read() as db:
-            return [_case_from_row(r) for r in db.execute("SELECT * FROM cases ORDER BY id")]
+            return list(self._sound_cases(db)[0].values())
+
+    def _sound_cases(self, db: sqlite3.Connection) -> tuple[dict[str, Case], set[str]]:
+        """Every case row that validates, by key (in id order); the keys of the damaged ones (each one
+        recorded in ``bad_rows``)."""
+        self.bad_rows = []
+        sound: dict[str, Case] = {}
+        damaged: set[str] = set()
+        if not _has_cases(db):
+            return sound, damaged
+        for row in db.execute("SELECT * FROM cases ORDER BY id"):
+            problem = case_row_problem(row)
+            if problem is None:
+                sound[row["case_key"]] = _case_from_row(row)
+            else:
+                self.bad_rows.append(problem)
+                damaged.add(str(row["case_key"]))
+        return sound, damaged
 
     def case(self, number: str) -> Case:
         with self._read() as db:
@@ -403,14 +448,34 @@ class CaseStore:
         with self._read() as db:
             case = _by_number(db, number)
             rows = db.execute("SELECT * FROM case_events WHERE case_id=? ORDER BY id", (case.id,))
-            return [_event_record(r) for r in rows]
+            return self._sound_events(rows, case.number)
 
     def all_events(self) -> dict[int, list[dict[str, Any]]]:
         with self._read() as db:
             out: dict[int, list[dict[str, Any]]] = {}
+            if not _has_cases(db):
+                return out
             for r in db.execute("SELECT * FROM case_events ORDER BY id"):
-                out.setdefault(int(r["case_id"]), []).append(_event_record(r))
+                if isinstance(r["case_id"], int):
+                    out.setdefault(r["case_id"], []).extend(self._sound_events([r]))
             return out
+
+    def _sound_events(self, rows: Iterable[sqlite3.Row], number: str = "") -> list[dict[str, Any]]:
+        """History rows the 督办单 can show; a damaged one is recorded in ``bad_rows`` and skipped."""
+        out = []
+        for row in rows:
+            problem = event_row_problem(row, number)
+            if problem is None:
+                out.append(_event_record(row))
+            elif problem not in self.bad_rows:
+                self.bad_rows.append(problem)
+        return out
+
+
+def _has_cases(db: sqlite3.Connection) -> bool:
+    return (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='cases'").fetchone() is not None
+    )
 
 
 def _statements(script: str) -> list[str]:
@@ -435,7 +500,7 @@ def _version(db: sqlite3.Connection) -> int:
 def _next_number(db: sqlite3.Connection, supervision: Supervision, now: datetime) -> str:
     """The next 督办编号 of the (Beijing) year the case is found in."""
     year = beijing(now).year
-    found = [beijing(r[0]).year for r in db.execute("SELECT found_at FROM cases")]
+    found = [beijing(r[0]).year for r in db.execute("SELECT found_at FROM cases") if is_time(r[0])]
     seq = sum(y == year for y in found) + 1
     number = supervision.number_format.format(year=year, seq=seq)
     while db.execute("SELECT 1 FROM cases WHERE number=?", (number,)).fetchone():
@@ -491,7 +556,14 @@ def _not_rectified_this_run(db: sqlite3.Connection, run_id: int) -> list[str]:
 
 
 def _by_number(db: sqlite3.Connection, number: str) -> Case:
-    row = db.execute("SELECT * FROM cases WHERE number=?", (number.strip(),)).fetchone()
+    row = (
+        db.execute("SELECT * FROM cases WHERE number=?", (number.strip(),)).fetchone()
+        if _has_cases(db)
+        else None
+    )
+    problem = case_row_problem(row) if row is not None else None
+    if problem is not None:
+        raise BudgetGuardError(problem.message("zh"), problem.message("en"))
     if row is None:
         raise BudgetGuardError(
             f"没有督办编号为 {number} 的问题",
@@ -504,7 +576,7 @@ def _by_number(db: sqlite3.Connection, number: str) -> Case:
 
 def _event_record(row: sqlite3.Row) -> dict[str, Any]:
     record = dict(row)
-    record["details"] = json.loads(record["details"] or "{}")
+    record["details"] = event_details(record["details"])
     return record
 
 

@@ -42,7 +42,7 @@ _KINDS = [
     ProblemKind(
         "file-corrupt",
         Severity.error,
-        "文件已损坏或不是能识别的表格文件（CSV、Excel），无法读取",  # the library's own text stays in English
+        "文件已损坏或不是能识别的表格文件（CSV、Excel、PDF），无法读取",  # the library's own text stays in English
         "the file is corrupt or not a {expected} file: {detail}",
         "Open and re-save it in Excel/WPS, or export it again.",
     ),
@@ -222,15 +222,15 @@ _KINDS = [
     ProblemKind(
         "total-mismatch",
         Severity.warning,
-        "{label}{printed}与明细之和{computed}不符（差{difference}）",
-        "{label} {printed} differs from the sum of the lines {computed} (difference {difference})",
+        "{label}：表中数{printed}与明细之和{computed}不符（差{difference}）",
+        "{label}: printed {printed} differs from the sum of the lines {computed} (difference {difference})",
         "Check the total or the lines.",
     ),
     ProblemKind(
         "rounding-gap",
         Severity.notice,
-        "{label}{printed}与明细之和{computed}相差{difference}，在印制精度可解释的范围内（最多{allowance}），属四舍五入差异",
-        "{label} {printed} differs from the sum {computed} by {difference}, within what the printed precision explains (at most {allowance}): rounding",
+        "{label}：表中数{printed}与明细之和{computed}相差{difference}，在印制精度可解释的范围内（最多{allowance}），属四舍五入差异",
+        "{label}: printed {printed} differs from the sum {computed} by {difference}, within what the printed precision explains (at most {allowance}): rounding",
         "Informational: each printed figure may be off by half a step of its last decimal; a larger gap is a warning.",
     ),
     # added by the ingest stage (budget_guard/ingest); codes above are unchanged
@@ -321,6 +321,13 @@ _KINDS = [
         "relation failed: the aggregate column {label} ({total_place}) {printed} {unit} ≠ the columns under it "
         "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row",
         "A 合计/小计 column of a multi-level header is the sum of the columns it heads.",
+    ),
+    ProblemKind(
+        "relations-checked",
+        Severity.notice,
+        "本表按表头核对勾稽关系{count}项：{relations}；不成立{failed}处",
+        "{count} relations the header states were checked: {relations}; {failed} failed",
+        "Informational: every sum the table's header states, checked on every data row (per stage).",
     ),
     ProblemKind(
         "column-unlabelled",
@@ -538,6 +545,63 @@ _KINDS = [
         "by functional codes count only the functional table, those selected by economic codes only the economic table; the "
         "department total follows the functional table ({func_wan})",
         "Informational: each amount is counted once; a category that reads both classifications would add both tables and is reported red.",
+    ),
+    # the published PDF itself (ingest/pdf/, #21)
+    ProblemKind(
+        "pdf-reader-missing",
+        Severity.error,
+        '读取PDF需要安装pdfplumber：pip install "budget-guard[pdf]"（或 pip install pdfplumber），本文件未读取',
+        'reading a PDF needs pdfplumber: pip install "budget-guard[pdf]" (or pip install pdfplumber); this file was not read',
+        'Install the PDF extra: pip install "budget-guard[pdf]".',
+    ),
+    ProblemKind(
+        "pdf-page-scanned",
+        Severity.error,
+        "第{page}页没有文字层（扫描件或图片），其中的表格无法读取，本页未读入",
+        "page {page} has no text layer (a scan or a picture); its tables cannot be read and the page was not read",
+        "Use the PDF as published (with selectable text), or the tables as Excel; OCR is not available.",
+    ),
+    ProblemKind(
+        "pdf-page-sideways",
+        Severity.error,
+        "第{page}页的文字被转了90°绘制（页面本身未标记旋转），无法可靠读取，本页未读入",
+        "page {page} draws its text turned by 90° (the page itself is not marked as rotated); it cannot be read reliably and was not read",
+        "Rotate the page in a PDF tool and save it, or give the table as Excel.",
+    ),
+    ProblemKind(
+        "pdf-text-pages",
+        Severity.notice,
+        "第{pages}页是文字页（封面、目录、说明），没有表格，未作为表格读取",
+        "pages {pages} are text pages (cover, contents, narrative) without tables; not read as tables",
+        "Informational: only ruled tables are read from a PDF.",
+    ),
+    ProblemKind(
+        "pdf-numbers-unproven",
+        Severity.error,
+        "第{page}页表格区域内印出的数字与读出的单元格数字不一致（页面上有而单元格中没有：{lost}；单元格中有而页面上没有：{invented}），本表未用于判断",
+        "on page {page} the numbers printed in the table region differ from the numbers read into cells (printed but in no cell: {lost}; in a cell but not printed so: {invented}); the table was not used",
+        "The table could not be read reliably from the PDF; give the table as Excel, or check the page.",
+    ),
+    ProblemKind(
+        "pdf-row-outside-table",
+        Severity.error,
+        "第{page}页表格线以外有一行金额“{line}”，未被读入表格（可能是续页首行或末行），本表未用于判断",
+        "page {page} prints a row of amounts outside the table's rules ('{line}'), not read into the table (a continuation's first row or a last row); the table was not used",
+        "Give the table as Excel, or check the page: a row printed outside the ruled table was lost.",
+    ),
+    ProblemKind(
+        "pdf-row-recovered",
+        Severity.notice,
+        "第{page}页表格首条横线上方的{rows}行金额（续页首行）已按所在列读入表格",
+        "page {page}: {rows} row(s) printed above the table's first rule (a continuation's first row) were read into the table by their columns",
+        "Informational: the row's numbers are still checked against the page.",
+    ),
+    ProblemKind(
+        "pdf-table-not-used",
+        Severity.error,
+        "表格“{title}”未通过页面数字核对，{rows}行未计入",
+        "table '{title}' failed the check against its page; {rows} row(s) not counted",
+        "See the page's number-check problem; give the table as Excel to read it.",
     ),
 ]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -35,7 +34,7 @@ from budget_guard.cases.view import (
     sheet_rows,
 )
 from budget_guard.clock import beijing_minutes
-from budget_guard.outputs.escape import excel_cell
+from budget_guard.outputs.escape import excel_cell, json_text
 from budget_guard.outputs.files import atomic_write_bytes, atomic_write_text, safe_filename
 from budget_guard.reports.html_report import md_escape
 from budget_guard.reports.xlsx_report import HEADER_FILL, LEVEL_FILLS
@@ -403,6 +402,6 @@ def write_case_sheet(
         elif fmt == "md":
             written[fmt] = atomic_write_text(path, render_case_markdown(sheet, lang))
         elif fmt == "json":
-            text = json.dumps(case_document(sheet), ensure_ascii=False, indent=2, default=str)
+            text = json_text(case_document(sheet), indent=2, default=str)
             written[fmt] = atomic_write_text(path, text + "\n")
     return written

@@ -7,8 +7,6 @@ Markdown — so an item name can neither inject markup nor break a table.
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,9 @@ from budget_guard.clock import beijing_text
 from budget_guard.engine import states
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
-from budget_guard.model.rulebook import LEVEL_ORDER, Level
+from budget_guard.model.rulebook import Level
 from budget_guard.model.table import AMOUNT_FEN, STAGE, format_wan
+from budget_guard.outputs.escape import html_text, md_text
 from budget_guard.outputs.files import atomic_write_text
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import html_section as execution_html
@@ -59,7 +58,6 @@ OUTCOME_MARKS: dict[str, str] = {
     states.OUTCOME_NOTHING_COMPARED: "⛔",
     states.OUTCOME_INPUT_FAILED: "⛔",
 }
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 _CSS = (
     'body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}'
@@ -77,6 +75,12 @@ _CSS = (
 )
 
 
+def _counts_differ(evaluation: Evaluation) -> bool:
+    """Findings and cells of one colour differ (data and completeness findings): the note says why."""
+    cells = evaluation.state_counts()
+    return any(count != cells[state] for state, count in evaluation.finding_counts().items())
+
+
 def cell_text(column: str, value: Any, lang: str) -> str:
     """How a 督办单 cell reads as text: 万元 with two decimals, signed percentages, level labels."""
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
@@ -90,14 +94,8 @@ def cell_text(column: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def md_escape(value: Any) -> str:
-    """Markdown-safe text on one line: table pipes, emphasis, links and HTML all neutralised."""
-    text = re.sub(r"[\r\n\t]+", " ", str(value))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_esc = html_text  # the one HTML helper (outputs/escape.py)
+md_escape = md_text  # the one Markdown helper: pipes, emphasis, links, images, HTML, controls neutralised
 
 
 def _header_facts(
@@ -224,13 +222,19 @@ def render_html(
     for line in first_lines(evaluation, load, lang):
         out.append(f'<p class="headline {_esc(line.css)}">{_esc(line.text)}</p>')
     out.append(f"<h1>{_esc(title)}</h1>")
-    out.append("<p>")
-    for level, count in reversed(list(evaluation.level_counts().items())):
-        out.append(f'<span class="badge {level}">{_esc(msg.level_label(level, lang))}: {count}</span>')
-    out.append("</p><p>")
-    for state, count in evaluation.state_counts().items():
-        out.append(f'<span class="badge {state}">{_esc(msg.t(f"state.{state}", lang))}: {count}</span>')
-    out.append("</p><table>")
+    for key, counts in (
+        ("counts.findings", evaluation.finding_counts()),
+        ("counts.cells", evaluation.state_counts()),
+    ):
+        out.append(f'<p class="counts"><b>{_esc(msg.t(key, lang))}</b> ')
+        for state in states.COUNT_ORDER:
+            if state in counts:
+                label = _esc(msg.t(f"state.{state}", lang))
+                out.append(f'<span class="badge {state}">{label}: {counts[state]}</span>')
+        out.append("</p>")
+    if _counts_differ(evaluation):
+        out.append(f"<p>{_esc(msg.t('counts.note', lang))}</p>")
+    out.append("<table>")
     for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>")
     if ge is not None:
@@ -302,21 +306,21 @@ def render_markdown(
         for line in first_lines(evaluation, load, lang)
     ]
     out += ["", f"# {md_escape(title)}", ""]
-    counts = evaluation.level_counts()
-    out.append(
-        " · ".join(
-            f"{LEVEL_MARKS[lv.value]} {md_escape(msg.level_label(lv.value, lang))}: {counts[lv.value]}"
-            for lv in reversed(LEVEL_ORDER)
+    for key, counts in (
+        ("counts.findings", evaluation.finding_counts()),
+        ("counts.cells", evaluation.state_counts()),
+    ):
+        out.append(
+            f"**{md_escape(msg.t(key, lang))}** "
+            + " · ".join(
+                f"{LEVEL_MARKS[state]} {md_escape(msg.t(f'state.{state}', lang))}: {counts[state]}"
+                for state in states.COUNT_ORDER
+                if state in counts
+            )
         )
-    )
-    out.append("")
-    out.append(
-        " · ".join(
-            f"{LEVEL_MARKS[state]} {md_escape(msg.t(f'state.{state}', lang))}: {count}"
-            for state, count in evaluation.state_counts().items()
-        )
-    )
-    out.append("")
+        out.append("")
+    if _counts_differ(evaluation):
+        out += [md_escape(msg.t("counts.note", lang)), ""]
     for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"- **{md_escape(label)}**: {md_escape(value)}")
     if ge is not None:

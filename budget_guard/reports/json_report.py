@@ -21,6 +21,7 @@ import pandas as pd
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.table import format_wan, format_wan_array
+from budget_guard.outputs.escape import json_safe_bytes
 from budget_guard.outputs.files import atomic_write_bytes
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import json_section as execution_json
@@ -273,7 +274,8 @@ def encode(document: dict[str, Any]) -> bytes:
     the report has hundreds of thousands of summary rows, which the standard library's encoder
     took seconds to write."""
     _refuse_nan(document)
-    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    # orjson escapes C0 only: DEL, C1 and bidi controls from the data become \uXXXX (outputs/escape.py)
+    return json_safe_bytes(orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
 
 
 def dumps(document: dict[str, Any]) -> str:

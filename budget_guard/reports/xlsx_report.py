@@ -395,10 +395,19 @@ def _overview(
     )
     outcome = run_outcome(evaluation, load).outcome
     pair("report.worst_level", msg.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
-    for level, count in reversed(list(evaluation.level_counts().items())):
-        pair(f"level.{level}", count, LEVEL_FILLS[level])
-    for state in states.UNGRADED_STATES:
-        pair(f"state.{state}", evaluation.state_counts()[state], states.FILL[state])
+    # findings by level and compared cells by state, in two named columns (never one mixed count)
+    ws.append(
+        [_cell(ws, msg.t(key, lang), bold=True) for key in ("col.level", "counts.findings", "counts.cells")]
+    )
+    found, cells = evaluation.finding_counts(), evaluation.state_counts()
+    for state in states.COUNT_ORDER:
+        ws.append(
+            [
+                _cell(ws, msg.t(f"state.{state}", lang), bold=True),
+                _cell(ws, found.get(state, "—"), fill=states.FILL[state]),
+                _cell(ws, cells[state], fill=states.FILL[state]),
+            ]
+        )
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
     pair(
         "report.unclassified",

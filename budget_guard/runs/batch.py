@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
 from budget_guard.engine.grade import LEVEL
 from budget_guard.engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from budget_guard.errors import BudgetGuardError, InputError, Place
-from budget_guard.ingest.files.sources import Source, display_name, read_path
+from budget_guard.ingest.files.sources import Source, display_name, read_descriptor
 from budget_guard.ledger.runs import (
     _STORAGE_ERRNOS,
     DEFAULT_STATE_NAME,
@@ -43,7 +44,7 @@ from budget_guard.model.limits import DEFAULT_LIMITS, Limits
 from budget_guard.model.rulebook import Level, Rules
 from budget_guard.outputs.files import remove_stale_temps, safe_filename
 from budget_guard.reports import DEFAULT_FORMATS
-from budget_guard.runs.check import CheckOutcome, Progress, _no_progress, file_sha256, run_check
+from budget_guard.runs.check import _HASH_CHUNK, CheckOutcome, Progress, _no_progress, run_check
 from budget_guard.runs.exit_codes import (
     DEFAULT_FAIL_ON,
     EXIT_FINDINGS,
@@ -62,8 +63,10 @@ from budget_guard.runs.inbox import (
     VANISHED,
     WAITING,
     Entry,
+    EntryRefused,
     Note,
     earlier_reports,
+    open_entry,
     scan_inbox,
 )
 from budget_guard.runs.lock import batch_lock, lock_is_held, lock_path_for
@@ -95,14 +98,20 @@ class BatchOutcome:
 
     @property
     def outcome(self) -> str:
-        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none."""
+        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none.
+
+        Ranked like the exit code: unreadable input, then findings at or above ``--fail-on`` (red),
+        then a file that compared nothing, then the worst level."""
         if any(f.status in (FAILED, ERROR) for f in self.files):
             return OUTCOME_INPUT_FAILED
+        worst = _worst([f.worst_level for f in self.files if f.worst_level])
+        if any(f.exit_code == EXIT_FINDINGS for f in self.files) and worst:
+            return worst
         if any(f.status == NOTHING_COMPARED for f in self.files):
             return OUTCOME_NOTHING_COMPARED
         if not self.files:
             return NO_NEW_FILES
-        return _worst([f.worst_level for f in self.files if f.worst_level]) or OUTCOME_NOTHING_COMPARED
+        return worst or OUTCOME_NOTHING_COMPARED
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -241,12 +250,29 @@ def _clean_temps(out_dir: Path) -> int:
     return len(removed)
 
 
-def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, str]]:
-    """First pass: the content hash of every settled file (streamed, nothing kept in memory)."""
+def _descriptor_sha256(fd: int) -> str:
+    digest = hashlib.sha256()
+    os.lseek(fd, 0, os.SEEK_SET)
+    for chunk in iter(lambda: os.read(fd, _HASH_CHUNK), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_entries(
+    entries: list[Entry], notes: list[Note], inbox: Path, follow_symlinks: bool
+) -> list[tuple[Entry, str]]:
+    """First pass: the content hash of every settled file (streamed, nothing kept in memory), each
+    read through ``open_entry`` (the refusal of outside files decided on the descriptor)."""
     hashed = []
     for entry in entries:
         try:
-            hashed.append((entry, file_sha256(entry.path)))
+            fd = open_entry(entry, inbox, follow_symlinks=follow_symlinks)
+            try:
+                hashed.append((entry, _descriptor_sha256(fd)))
+            finally:
+                os.close(fd)
+        except EntryRefused as refused:
+            notes.append(refused.note)
         except FileNotFoundError:
             notes.append(Note(VANISHED, entry.name))
         except OSError as exc:
@@ -254,23 +280,32 @@ def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, 
     return hashed
 
 
-def _read_entry(entry: Entry, limits: Limits) -> tuple[Source, str] | Note:
-    """The bytes to check and their hash, or the note why not (vanished, still being written)."""
-    source = read_path(entry.path, limits.max_file_bytes)
-    codes = {p.code for p in source.problems}
-    if "file-not-found" in codes:
-        return Note(VANISHED, entry.name)
+def _read_entry(
+    entry: Entry, limits: Limits, inbox: Path, follow_symlinks: bool = False
+) -> tuple[Source, str] | Note:
+    """The bytes to check and their hash, or the note why not (vanished, still being written,
+    refused: the file opened is not the one listed)."""
     try:
-        info = entry.path.stat()
+        fd = open_entry(entry, inbox, follow_symlinks=follow_symlinks)
+    except EntryRefused as refused:
+        return refused.note
     except FileNotFoundError:
-        info = None  # deleted after we read it: the bytes we hold are what we check
-    if info is not None and (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
-        return Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
-    if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
-        try:
-            return source, file_sha256(entry.path)
-        except OSError:
-            return Note(VANISHED, entry.name)
+        return Note(VANISHED, entry.name)
+    except OSError as exc:
+        return Note("not-regular", entry.name, display_name(exc.strerror or str(exc)))
+    try:
+        source = read_descriptor(
+            fd, display_name(entry.path.name), display_name(str(entry.path)), limits.max_file_bytes
+        )
+        info = os.fstat(fd)
+        if (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
+            return Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
+        if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
+            return source, _descriptor_sha256(fd)
+    except OSError:
+        return Note(VANISHED, entry.name)
+    finally:
+        os.close(fd)
     return source, hashlib.sha256(source.data).hexdigest()
 
 
@@ -304,6 +339,14 @@ def run_batch(
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
         raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=display_name(str(inbox))))
+    if out.resolve().is_relative_to(inbox.resolve()):  # its own reports would be read back as inputs
+        raise InputError(
+            "输出文件夹在收件文件夹之内",
+            "the output folder is inside the inbox",
+            Place(file=display_name(str(out))),
+            hint_zh="--out 请指定收件文件夹之外的文件夹",
+            hint_en="give --out a folder outside the inbox",
+        )
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
     if track_cases:
@@ -339,7 +382,7 @@ def run_batch(
             notes.extend(inbox_notes)
             done = set() if reprocess else ledger.done_hashes()
             todo: list[tuple[Entry, str]] = []
-            for entry, sha in _hash_entries(entries, notes):
+            for entry, sha in _hash_entries(entries, notes, inbox, follow_symlinks):
                 if sha in done:
                     skipped += 1
                     continue
@@ -349,7 +392,7 @@ def run_batch(
             on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
             reds: list[tuple[str, str, str]] = []
             for index, (entry, listed_sha) in enumerate(todo, start=1):
-                read = _read_entry(entry, limits)
+                read = _read_entry(entry, limits, inbox, follow_symlinks)
                 if isinstance(read, Note):
                     notes.append(read)
                     continue

@@ -34,7 +34,7 @@ from budget_guard.runs.outcome import (
     unreadable_files,
 )
 
-INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 
 if TYPE_CHECKING:
     from budget_guard.cases import Clock, RunChanges
@@ -128,6 +128,7 @@ class CheckOutcome:
     run: RunOutcome | None = None
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (check --ledger)
     run_id: int | None = None
+    bad_rows: tuple[Any, ...] = ()  # damaged ledger rows skipped (ledger/rows.py BadRow)
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
@@ -152,6 +153,7 @@ class CheckOutcome:
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,
             **({"cases": self.cases.as_record(), "run_id": self.run_id} if self.cases is not None else {}),
+            **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
 
 
@@ -228,8 +230,8 @@ def run_check(
     files: list[Any] = list(sources) if sources is not None else collect_inputs(paths)
     if not files:
         raise InputError(
-            "没有找到可读取的表格文件（.csv .xlsx .xls）",
-            "no spreadsheet files found (.csv .xlsx .xls)",
+            "没有找到可读取的表格文件（.csv .xlsx .xls .pdf）",
+            "no table files found (.csv .xlsx .xls .pdf)",
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
@@ -266,7 +268,16 @@ def run_check(
     store = CaseStore(ledger_path, clock=clock or current_clock())
     reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 
@@ -306,7 +317,16 @@ def _run_engine_check(
     store = CaseStore(ledger_path, clock=clock or current_clock())
     reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 

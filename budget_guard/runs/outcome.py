@@ -121,6 +121,7 @@ def run_outcome(evaluation: Evaluation, load: LoadResult | None = None) -> RunOu
             text = msg.t("headline.nothing_compared", lang, why=nothing_compared_text(evaluation, lang))
         else:
             counts = evaluation.state_counts()
+            found = evaluation.finding_counts()
             text = msg.t(
                 "headline.graded",
                 lang,
@@ -132,6 +133,9 @@ def run_outcome(evaluation: Evaluation, load: LoadResult | None = None) -> RunOu
                 not_comparable=counts[states.NOT_COMPARABLE],
                 no_data=counts[states.NO_DATA],
                 findings=len(evaluation.findings),
+                red_findings=found[states.RED],
+                yellow_findings=found[states.YELLOW],
+                white_findings=found[states.WHITE],
             )
         texts[lang] = text
     return RunOutcome(

@@ -129,6 +129,9 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
         .size()
         .to_dict()
     )
+    uncompared = (
+        cellstates.loc[cellstates[STATE] == states.NOT_COMPARABLE].groupby([CATEGORY, YEAR]).size().to_dict()
+    )
     by_rank = dict(enumerate(states.ROLLUP_ORDER))
     cells: dict[tuple[str, int], list] = {}
     found = found.loc[found[CATEGORY].notna()] if len(found) else found
@@ -144,7 +147,16 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
             record = _cell(evaluation, category, order, year, level, lang)
             where = [scope_text(evaluation, (r[SCOPE_TYPE], str(r[SCOPE])), lang) for r in items]
             rates = [rate_text(r[CHANGE_RATE]) for r in items]
-            sub = msg.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
+            sub = (
+                msg.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
+                if level == states.COMPLIANT
+                else msg.t(
+                    "app.matrix.not_comparable_scopes",
+                    lang,
+                    count=uncompared.get((category.id, year), 0),
+                    compliant=compared.get((category.id, year), 0),
+                )
+            )
             main = level_short(level, lang)
             if items:  # level and rate first (never cut), where on the second line (the tooltip has all)
                 main += "" if rates[0] == "—" else f" {rates[0]}"
@@ -197,19 +209,18 @@ def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
 
 def matrix_table_html(cells: pd.DataFrame, lang: str) -> str:
     """The matrix as a table for narrow screens: one row per category and year, level and rate first."""
-    import html
-
     from budget_guard.dashboard.palette import FILL, TEXT
+    from budget_guard.outputs.escape import html_text
 
     labels = [msg.t("col.category", lang), msg.t("col.year", lang), msg.t("app.matrix.level_rate", lang)]
     labels.append(msg.t("col.scope", lang))
-    head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
+    head = "".join(f"<th>{html_text(label)}</th>" for label in labels)
     rows = []
     for r in cells.sort_values([ORDER, YEAR]).to_dict("records"):
         level = r[LEVEL]
         style = f"background:{FILL.get(level, '#FFFFFF')};color:{TEXT.get(level, '#000000')}"
         rows.append(
-            f"<tr><td>{html.escape(str(r[CATEGORY_NAME]))}</td><td>{int(r[YEAR])}</td>"
-            f'<td style="{style}">{html.escape(str(r[TEXT_MAIN]))}</td><td>{html.escape(str(r[TEXT_SUB]))}</td></tr>'
+            f"<tr><td>{html_text(str(r[CATEGORY_NAME]))}</td><td>{int(r[YEAR])}</td>"
+            f'<td style="{style}">{html_text(str(r[TEXT_MAIN]))}</td><td>{html_text(str(r[TEXT_SUB]))}</td></tr>'
         )
     return f'<div class="bg-narrow"><table><tr>{head}</tr>{"".join(rows)}</table></div>'

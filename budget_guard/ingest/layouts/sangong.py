@@ -540,7 +540,31 @@ def check_relations(
                 _check_rows(
                     out, relation, printed, computed, int(row), list(items), step, unit, letters, file, sheet
                 )
+    _summary(out, relations, items, total_rows, letters, file=file, sheet=sheet)
     return out
+
+
+def _summary(out: Checked, relations, items, total_rows, letters, *, file, sheet) -> None:
+    """One notice naming every relation the table was checked against and how many failed, so a
+    relation that is never checked (a header the tree did not understand) shows by its absence."""
+    names = [
+        f"{r.total.label}({letters[r.total.position]})="
+        + "+".join(f"{p.label}({letters[p.position]})" for p in r.parts)
+        for _, r in relations
+    ]
+    if bool(total_rows.any()) and len(items):
+        names.append("合计行=各行之和")
+    if not names:
+        return
+    failed = len([p for p in out.problems if p.code != "rounding-gap"]) + len(out.unlabelled)
+    out.problems.append(
+        Problem(
+            "relations-checked",
+            file=file,
+            sheet=sheet,
+            details={"count": len(names), "relations": "；".join(names), "failed": failed},
+        )
+    )
 
 
 def _check(out: Checked, kind, relation, parts, printed, computed, row, step, unit, letters, file, sheet):
