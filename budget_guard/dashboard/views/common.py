@@ -67,7 +67,7 @@ def rate_text(rate: float) -> str:
 # a Table's rate columns hold percent numbers (20.0 for +20.00%)
 _SHOW = {
     "money": fmt.money_text,
-    "rate_percent": lambda v: fmt.rate_text(None if fmt._missing(v) else float(v) / 100),
+    "rate_percent": lambda v: fmt.rate_text(None if (n := fmt.as_number(v)) is None else n / 100),
     "percent": fmt.percent_text,
     "integer": fmt.integer_text,
 }

@@ -71,7 +71,8 @@ class PdfTable:
         width = max((len(r) for r in self.body), default=0)
         keep = [j for j in range(width) if any(j < len(r) and r[j] for r in self.body)]
         body = [[r[j] if j < len(r) else None for j in keep] for r in self.body]
-        return [[t] for t in self.titles] + merge_slivers([r for r in body if any(r)])
+        title_rows: list[list[str | None]] = [[t] for t in self.titles]
+        return title_rows + merge_slivers([r for r in body if any(r)])
 
     @property
     def grid(self) -> pd.DataFrame:
@@ -154,7 +155,7 @@ _AMOUNT_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|0)")
 
 def _is_amount(text: str | None) -> bool:
     """An amount as tables print it (decimals or thousands separators, or 0), not a code such as 204."""
-    return bool(text) and _AMOUNT_CELL.fullmatch(text) is not None
+    return text is not None and text != "" and _AMOUNT_CELL.fullmatch(text) is not None
 
 
 def _merge_label_rows(rows: list[list[str | None]]) -> list[list[str | None]]:
@@ -298,10 +299,10 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
                 )
         out.append(table)
         upper = bottom
-    for line in _word_lines(words, upper, float(page.bbox[3]) + 1):
-        if looks_like_row(_text(line)) and out:
+    for word_line in _word_lines(words, upper, float(page.bbox[3]) + 1):
+        if looks_like_row(_text(word_line)) and out:
             out[-1].problems.append(
-                Problem("pdf-row-outside-table", details={"page": number, "line": _text(line)[:120]})
+                Problem("pdf-row-outside-table", details={"page": number, "line": _text(word_line)[:120]})
             )
     return out
 
