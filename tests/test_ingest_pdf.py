@@ -219,6 +219,24 @@ def test_a_grid_of_filled_rectangles_with_slivers_reads_to_the_printed_columns()
     assert not result.errors
 
 
+def test_white_backgrounds_behind_wrapped_header_lines_do_not_cut_the_cell():
+    """Spreadsheet printers draw a white rectangle behind every line of text; its edges are not rules, so a
+    header wrapped over two lines (科目 / 名称) stays one cell and the table reads as printed."""
+    pdf = Pdf()
+    pdf.text(60, 60, TITLE, size=12)
+    pdf.text(440, 82, "单位：万元")
+    top = 100
+    rows = [["科目编码", "", "合计", "基本支出", "项目支出"], *BODY, TOTAL]
+    pdf.table(60, top, rows, row_height=24, filled=True)
+    pdf.text(133, top + 2, "科目", background=True)  # the header 科目名称, wrapped in its cell
+    pdf.text(133, top + 12, "名称", background=True)
+    data = pdf.bytes()
+    document = read_pdf(data, NAME)
+    assert document.tables[0].rows[2][:2] == ["科目编码", "科目名称"]
+    result = read(data)
+    assert leaves(result) == LEAVES and not result.errors
+
+
 def test_a_rotated_page_is_read_as_shown():
     pdf = Pdf()
     pdf.rotate(90)

@@ -258,7 +258,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _refuse_nan(value: Any) -> None:
     """Raise on a NaN or infinite float anywhere outside ``frame_records``' rows (checked there)."""
-    if isinstance(value, float):
+    if isinstance(value, float | np.floating):
         if not math.isfinite(value):
             raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
     elif isinstance(value, dict):
@@ -276,7 +276,22 @@ def encode(document: dict[str, Any]) -> bytes:
     took seconds to write."""
     _refuse_nan(document)
     # orjson escapes C0 only: DEL, C1 and bidi controls from the data become \uXXXX (outputs/escape.py)
-    return json_safe_bytes(orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE))
+    return json_safe_bytes(
+        orjson.dumps(
+            document, default=_numpy_scalar, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+        )
+    )
+
+
+def _numpy_scalar(value: Any) -> Any:
+    """A numpy scalar as its Python value (the standard encoder took ``np.float64``, a float subclass,
+    and orjson does not); anything else is not JSON, as before."""
+    if isinstance(value, np.generic):
+        item = value.item()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"Out of range float values are not JSON compliant: {item!r}")
+        return item
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -51,6 +51,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "合计行应等于各行之和；请对照原表核对，这些行的数在核对前不作结论",
         "A total row is the sum of the rows: check against the printed table; no verdict on these rows until then.",
     ),
+    "headline.why.relation_failed": (
+        "{cells}处数据勾稽不符，不作结论（如{tables}：{relations}），请对照原表核对；其余：{rest}",
+        "{cells} figure(s) whose table does not add up get no verdict (e.g. {tables}: {relations}); check them "
+        "against the printed tables. Otherwise: {rest}",
+    ),
     "reason.relation_failed": (
         "{scope}{category}{year}年（或上年）的金额用到了勾稽关系不成立的数（表内合计与分项之和不符），不可比",
         "{scope} {category} {year} (or its previous year) uses a figure that failed a relation its table "
