@@ -372,3 +372,19 @@ def test_json_bytes_from_orjson_hold_no_raw_control_either():
     data = json_safe_bytes(orjson.dumps(document))
     assert json.loads(data) == document
     assert not any(ch in data.decode("utf-8") for ch in ("\x1b", BIDI, "\x85", "\x7f", "\u2066", "\u2028"))
+
+
+@pytest.mark.slow
+def test_the_batch_log_and_summary_show_hostile_names_escaped(tmp_path):
+    """A file named with an escape sequence, departments with OSC 52 and a bidi override: the batch
+    log (--progress text), the summary and the red list print them visibly, never raw."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    name = inbox / f"报表{OSC52}{BIDI}.csv"
+    name.write_bytes(hostile_csv())
+    os.utime(name, (0, 0))
+    result = run_cli("batch", str(inbox), "--out", str(tmp_path / "out"), "--no-ge", "--progress", "text")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert_terminal_safe(result.stdout + result.stderr)
+    assert "\\u202e农业农村局" in result.stdout  # the red list names the department visibly
+    assert "\\u202e" in result.stderr  # the log line names the file visibly

@@ -104,6 +104,22 @@ def test_a_table_continued_on_the_next_page_without_its_header_is_one_table():
     assert Place(sheet="第1-2页 表1", row=3).describe("zh") == "第1-2页 表1，第3行"
 
 
+def test_a_table_over_three_pages_with_a_label_wrapped_over_a_page_break_is_one_table():
+    pdf = Pdf()
+    pdf.text(60, 700, TITLE, size=12)
+    pdf.text(440, 722, "单位：万元")
+    pdf.table(60, 740, [HEADER, *BODY[:3]])
+    pdf.next_page()
+    pdf.table(60, 60, [BODY[3]])  # page 2: one row only
+    pdf.next_page()
+    pdf.text(133, 44, "出")  # the end of a label wrapped over the page break, above page 3's first rule
+    pdf.table(60, 60, [*BODY[4:], TOTAL])
+    result = read(pdf.bytes())
+    assert leaves(result) == LEAVES
+    assert list(sheets(result)) == ["第1-3页 表1"]
+    assert not result.errors
+
+
 def test_a_repeated_header_on_the_continuation_page_is_not_read_as_data():
     pdf = Pdf()
     pdf.text(60, 700, TITLE, size=12)

@@ -216,3 +216,17 @@ def test_the_dashboard_shows_a_damaged_ledger_without_a_traceback(ledger, monkey
     warning = "\n".join(str(w.value) for w in at.warning)
     assert first in warning.replace("\\", "") and "部门列表" in warning
     assert sorted(at.selectbox(key="cases_pick").options) == sorted(others)
+
+
+def test_a_batch_with_a_damaged_case_ledger_reports_the_row_and_goes_on(capsys, ledger, tmp_path):
+    first = numbers(ledger)[0]
+    damage(ledger, first, "state", "vanished")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(SAMPLE_CSV, inbox / "city.csv")
+    os.utime(inbox / "city.csv", (0, 0))
+    result = run(
+        capsys, "batch", inbox, "--out", tmp_path / "out", "--ledger", ledger, "--no-ge", "--format", "json"
+    )
+    assert result.returncode == 1, result.stderr  # the sample's reds
+    assert "Traceback" not in result.stderr and first in result.stderr and "vanished" in result.stderr

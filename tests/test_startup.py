@@ -65,16 +65,22 @@ def test_help_and_rules_check_start_without_the_engine():
 
 
 def test_help_lists_every_command_with_its_own_short_help():
-    """The command list in --help comes from COMMANDS (nothing imported): the same as the commands say."""
+    """The command list in --help comes from COMMANDS (nothing imported): the same as the commands say,
+    in the command line's language (their help is the catalogue's, cli/language.py)."""
+    from budget_guard.cli.language import localize, localize_command
     from budget_guard.cli.main import COMMANDS, cli
 
     runner = CliRunner()
-    lazy = runner.invoke(cli, ["--help"]).output
-    eager = click.Group(name=cli.name, help=cli.help, params=cli.params)
-    for name, (module, short_help) in COMMANDS.items():
-        command = getattr(importlib.import_module(module), name)
-        assert command.get_short_help_str(10**6) == short_help, name
-        eager.add_command(command, name)
-    listed = lazy.split("Commands:")[1]
-    assert listed == runner.invoke(eager, ["--help"]).output.split("Commands:")[1]
-    assert all(name in listed for name in COMMANDS)
+    for lang in ("en", "zh"):
+        localize(cli, lang)
+        lazy = runner.invoke(cli, ["--help"]).output
+        eager = click.Group(name=cli.name, help=cli.help, params=cli.params)
+        for name, (module, _key) in COMMANDS.items():
+            command = getattr(importlib.import_module(module), name)
+            localize_command(command, (name,), lang)
+            eager.add_command(command, name)
+        heading = "Commands:" if lang == "en" else "命令:"
+        listed = lazy.split(heading)[1]
+        assert listed == runner.invoke(eager, ["--help"]).output.split(heading)[1]
+        assert all(name in listed for name in COMMANDS)
+    localize(cli, "zh")

@@ -142,6 +142,8 @@ def batch(
         if outcome.case_reports:
             paths = ", ".join(str(p) for p in outcome.case_reports.values())
             print_quietly(echo, msg.t("cli.cases_exported", lang, paths=paths))
+    for bad in outcome.bad_rows:  # damaged case-ledger rows: reported, skipped, never a traceback
+        echo(msg.t("cli.warning", lang, message=bad.message(lang)), err=True)
     for note in outcome.notes:
         if note.refused or note.kind == LEDGER_MISSING:
             echo(escape_controls(msg.t("cli.warning", lang, message=note.message(lang))), err=True)

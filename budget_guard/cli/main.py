@@ -21,6 +21,8 @@ import traceback
 import click
 
 from budget_guard import __version__
+from budget_guard import messages as msg
+from budget_guard.cli.language import LocalizedGroup, localize, localize_command, requested_lang
 from budget_guard.cli.options import SUMMARY, emit_json, quiet_after_interrupt, raise_terminated
 from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import (
@@ -35,32 +37,12 @@ from budget_guard.runs.exit_codes import (
 # is imported when the command runs, so ``--help`` and ``rules check`` start without the engine
 # (issue #26); tests/test_startup.py checks each line equals the command's own short help.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "batch": (
-        "budget_guard.cli.batch",
-        "Process every new file in INBOX (new = content hash not in the ledger).",
-    ),
-    "cases": (
-        "budget_guard.cli.cases",
-        "挂牌督办 cases: list, show, add a 整改情况 note, close (销号), export the 督办单.",
-    ),
-    "check": ("budget_guard.cli.check", "Check FILE_OR_DIR..."),
-    "convert": (
-        "budget_guard.cli.convert",
-        "Read spreadsheets once and write their canonical lines as Parquet for --engine duckdb|spark.",
-    ),
-    "history": (
-        "budget_guard.cli.history",
-        "List batch runs and their outcome from the ledger (newest first).",
-    ),
-    "rules": ("budget_guard.cli.rules", "Rules file commands."),
-    "sample": (
-        "budget_guard.cli.sample",
-        "Write the sample city budget (CSV, XLSX, manifest.json of planted violations) into DIRECTORY.",
-    ),
-}
+    name: (f"budget_guard.cli.{name}", f"cli.cmd.{name}")
+    for name in ("batch", "cases", "check", "convert", "history", "rules", "sample")
+}  # the help is the catalogue's (messages/text/cli_help.py), in the command line's language
 
 
-class LazyCommands(click.Group):
+class LazyCommands(LocalizedGroup):
     """A group whose commands are imported by name when invoked (click's lazy-loading pattern);
     the command list in ``--help`` comes from ``COMMANDS`` without importing them."""
 
@@ -70,7 +52,9 @@ class LazyCommands(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name in COMMANDS and name not in self.commands:
             module = importlib.import_module(COMMANDS[name][0])
-            self.add_command(getattr(module, name), name)
+            command = getattr(module, name)
+            localize_command(command, (name,), self.lang)
+            self.add_command(command, name)
         return super().get_command(ctx, name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -86,8 +70,9 @@ class LazyCommands(click.Group):
                     continue
                 rows.append((name, command.get_short_help_str(limit)))
             else:
-                rows.append((name, click.utils.make_default_short_help(COMMANDS[name][1], limit)))
-        with formatter.section("Commands"):
+                help_text = msg.t(COMMANDS[name][1], self.lang)
+                rows.append((name, click.utils.make_default_short_help(help_text, limit)))
+        with formatter.section(click.core._("Commands")):
             formatter.write_dl(rows)
 
 
@@ -105,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(ValueError):  # not the main thread (embedded): leave signals alone
         signal.signal(signal.SIGTERM, raise_terminated)
     args = list(sys.argv[1:] if argv is None else argv)
+    localize(cli, requested_lang(args))  # help, option texts and Click's messages in one language
     SUMMARY.start(args)
     try:
         code = cli.main(args=args, prog_name="budget-guard", standalone_mode=False)

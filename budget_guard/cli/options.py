@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from budget_guard import messages as msg
+from budget_guard.cli.language import environment_lang
 from budget_guard.clock import beijing_short, now_utc, utc_text
 from budget_guard.engine.backends import DEFAULT_ENGINE, ENGINES
 from budget_guard.errors import BudgetGuardError, RulesError
@@ -52,9 +53,9 @@ PROGRESS_MODES = ("auto", "text", "jsonl", "none")
 lang_option = click.option(
     "--lang",
     type=click.Choice(msg.LANGS),
-    default=msg.DEFAULT_LANG,
-    show_default=True,
-    help="Language of reports and messages.",
+    default=environment_lang,  # BUDGET_GUARD_LANG, else the locale, else zh (cli/language.py)
+    show_default=False,
+    help="Language of reports and messages (default: BUDGET_GUARD_LANG or the locale, else Chinese).",
 )
 
 

@@ -6,8 +6,6 @@ import unicodedata
 from typing import Any
 
 from budget_guard import messages as msg
-from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
-from budget_guard.engine.grade import LEVEL
 from budget_guard.engine.states import COUNT_ORDER
 from budget_guard.errors import required
 from budget_guard.ingest.files.sources import escape_controls
@@ -52,10 +50,9 @@ def print_check(outcome: CheckOutcome, lang: str) -> None:
     echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         echo(note)
-    print_reds(
-        [(zh, en) for zh, en in zip(*red_messages(ev), strict=True)],
-        lang,
-    )
+    from budget_guard.cases.policy import red_messages
+
+    print_reds(red_messages(ev), lang)  # each red that opens no case says why (rules' supervision)
     worst = (
         msg.t(f"outcome.{run.outcome}", lang)
         if run is not None
@@ -80,11 +77,6 @@ MAX_REDS_SHOWN = 20  # the terminal lists this many red findings; the reports ha
 
 def fail_on_text(fail_on: str, lang: str) -> str:
     return msg.value("value.fail_on", fail_on, lang) if fail_on == "none" else msg.level_label(fail_on, lang)
-
-
-def red_messages(ev: Any) -> tuple[list[str], list[str]]:
-    red = ev.findings.loc[ev.findings[LEVEL] == "red"]
-    return [str(m) for m in red[MESSAGE_ZH]], [str(m) for m in red[MESSAGE_EN]]
 
 
 def print_reds(messages: list[tuple[str, str]], lang: str, names: list[str] | None = None) -> None:
@@ -124,7 +116,7 @@ def print_cases(changes: Any, lang: str, not_updated: bool) -> None:
     from budget_guard.cli.cases import print_changes
 
     if not_updated:
-        echo(msg.t("cli.cases_not_updated", lang))
+        echo(msg.t("cli.cases_not_updated", lang, count=len(changes.not_rectified)))
         return
     print_changes(changes, lang)
 

@@ -23,5 +23,7 @@ def sample(directory: Path, lang: str) -> int:
     from budget_guard.samples.city import write_sample
 
     paths = write_sample(directory)
-    echo(msg.t("cli.sample_written", lang, paths=", ".join(str(p) for p in paths)))
+    echo(msg.t("cli.sample_written", lang, count=len(paths)))
+    for path in paths:
+        echo(f"  {path}")
     return EXIT_OK

@@ -392,6 +392,22 @@ class Rectification(_Strict):
 FINDING_LEVELS: tuple[Level, ...] = (Level.white, Level.yellow, Level.red)
 
 
+class Papers(_Strict):
+    """What the papers a clerk files say (督办单 title block, 整改通知书): each may also come from CLI options.
+
+    ``government_unit`` is the body held responsible for a government-level case (a total such as
+    全市合计 is not a body), e.g. the finance bureau's 预算科. Unset fields print as a line to fill in.
+    """
+
+    issuer: Text | None = None  # 发文机关
+    government_unit: Text | None = None  # 责任单位 of a government-level (本级合计) case
+    signer: str | None = Field(default=None, min_length=1)  # 签发人
+    doc_number: str | None = Field(default=None, min_length=1)  # 督办文号, e.g. 财督〔2025〕3号
+    reply_days: int | None = Field(
+        default=None, ge=1
+    )  # 整改通知书: reply within N days (default: by the 整改时限)
+
+
 class Supervision(_Strict):
     """How findings become cases (docs/cases.md): which levels open one, 整改时限, the ladder."""
 
@@ -401,6 +417,7 @@ class Supervision(_Strict):
     deadline_days: dict[Level, Annotated[int, Field(le=MAX_DEADLINE_DAYS)]]
     escalation: Ladder
     rectification: Rectification
+    papers: Papers = Field(default_factory=Papers)
 
     @field_validator("open_levels")
     @classmethod

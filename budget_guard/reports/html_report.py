@@ -28,7 +28,6 @@ from budget_guard.reports.execution import markdown_section as execution_markdow
 from budget_guard.reports.expectations import GeOutcome
 from budget_guard.reports.unclassified import LINES, UnclassifiedOutput, largest_groups, unclassified_output
 from budget_guard.reports.views import (
-    FINDING_COLUMNS,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
     MATRIX_STATE,
@@ -261,11 +260,11 @@ def render_html(
         out.append(f"<p>{_esc(msg.t('report.none', lang))}</p>")
     else:
         out.append(
-            "<table><tr>" + "".join(f"<th>{_esc(msg.t(c, lang))}</th>" for c in FINDING_COLUMNS) + "</tr>"
+            "<table><tr>" + "".join(f"<th>{_esc(msg.t(c, lang))}</th>" for c in rows.columns) + "</tr>"
         )
         for record in rows.to_dict("records"):
             out.append(f'<tr class="{_esc(record[LEVEL_COLUMN])}">')
-            for col in FINDING_COLUMNS:
+            for col in rows.columns:
                 css = ' class="num"' if col in MONEY_COLUMNS or col in RATE_COLUMNS else ""
                 out.append(f"<td{css}>{_esc(cell_text(col, record[col], lang))}</td>")
             out.append("</tr>")
@@ -342,14 +341,14 @@ def render_markdown(
     if rows.empty:
         out.append(md_escape(msg.t("report.none", lang)))
     else:
-        out.append("| " + " | ".join(md_escape(msg.t(c, lang)) for c in FINDING_COLUMNS) + " |")
+        out.append("| " + " | ".join(md_escape(msg.t(c, lang)) for c in rows.columns) + " |")
         out.append(
             "|"
-            + "".join("---:|" if c in MONEY_COLUMNS or c in RATE_COLUMNS else "---|" for c in FINDING_COLUMNS)
+            + "".join("---:|" if c in MONEY_COLUMNS or c in RATE_COLUMNS else "---|" for c in rows.columns)
         )
         for record in rows.to_dict("records"):
             texts = []
-            for col in FINDING_COLUMNS:
+            for col in rows.columns:
                 text = md_escape(cell_text(col, record[col], lang))
                 texts.append(f"{LEVEL_MARKS[record[col]]} {text}" if col == LEVEL_COLUMN else text)
             out.append("| " + " | ".join(texts) + " |")

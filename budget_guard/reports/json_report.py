@@ -19,6 +19,7 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from budget_guard import messages as msg
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.table import format_wan, format_wan_array
@@ -213,7 +214,7 @@ def build_report(
             }
             for f in load.files
         ],
-        "findings": frame_records(evaluation.findings),
+        "findings": _with_case_policy(evaluation, frame_records(evaluation.findings)),
         "summary": frame_records(evaluation.summary),
         "compliance_matrix": [
             {
@@ -316,3 +317,24 @@ def _overlap_record(overlap) -> dict[str, Any]:
         "econ_expense_types": list(overlap.econ_types),
         "total_follows": "func",
     }
+
+
+def _with_case_policy(evaluation: Evaluation, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each finding with ``case_policy``: whether the rules open a case for it, and if not why (zh, en)."""
+    if evaluation.rules.supervision is None:
+        return records
+    from budget_guard.cases.policy import case_policy
+
+    policy = {lang: case_policy(evaluation, lang) for lang in ("zh", "en")}
+    opens = msg.t("case.policy.opens", "zh")
+    for record in records:
+        year = record.get("year")
+        cell = (
+            str(record.get("scope_type")),
+            str(record.get("scope")),
+            str(record.get("category")),
+            -1 if year is None else int(year),
+        )
+        zh = policy["zh"].get(cell, "")
+        record["case_policy"] = {"opens_case": zh == opens, "zh": zh, "en": policy["en"].get(cell, "")}
+    return records

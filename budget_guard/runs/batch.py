@@ -21,8 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
-from budget_guard.engine.grade import LEVEL
 from budget_guard.engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from budget_guard.errors import BudgetGuardError, InputError, Place
 from budget_guard.ingest.files.sources import Source, display_name, read_descriptor
@@ -90,6 +88,7 @@ class BatchOutcome:
     red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
     case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
+    bad_rows: tuple[Any, ...] = ()  # damaged case-ledger rows skipped (ledger/rows.py BadRow)
 
     @property
     def failed(self) -> int:
@@ -132,6 +131,7 @@ class BatchOutcome:
                 if self.case_reports
                 else {}
             ),
+            **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
 
 
@@ -220,8 +220,9 @@ def _process_file(
     run = check.run or run_outcome(ev, check.load)
     status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
     if reds is not None:
-        red = ev.findings.loc[ev.findings[LEVEL] == Level.red.value]
-        reds.extend((entry.name, zh, en) for zh, en in zip(red[MESSAGE_ZH], red[MESSAGE_EN], strict=True))
+        from budget_guard.cases.policy import red_messages
+
+        reds.extend((entry.name, zh, en) for zh, en in red_messages(ev))  # with why no case, where so
     if status == PROCESSED and on_check is not None:
         on_check(Path(entry.name), check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(
@@ -389,7 +390,9 @@ def run_batch(
                 done.add(sha)  # the same content twice in one inbox is processed once
                 todo.append((entry, sha))
             progress("batch_start", {"new": len(todo), "skipped": skipped, "run_id": run_id})
-            on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
+            on_check, on_failed, changes = (
+                _case_tracker(state, run_id, rules, clock) if track_cases else (None, None, None)
+            )
             reds: list[tuple[str, str, str]] = []
             for index, (entry, listed_sha) in enumerate(todo, start=1):
                 read = _read_entry(entry, limits, inbox, follow_symlinks)
@@ -417,6 +420,8 @@ def run_batch(
                     reds=reds,
                     on_check=on_check,
                 )
+                if on_failed is not None and outcome.status in (FAILED, ERROR):
+                    on_failed(entry.name)
                 ledger.record_file(run_id, outcome)
                 outcomes.append(outcome)
                 progress(
@@ -442,7 +447,9 @@ def run_batch(
             }.get(code, "error")
             failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
             case_changes = changes() if changes else None  # the ladder once, after every file was seen
-            case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
+            case_reports, bad_rows = (
+                _write_case_sheet(state, out, formats, lang, clock, rules) if track_cases else (None, ())
+            )
             ledger.record_notes(run_id, notes)
             ledger.finish_run(
                 run_id,
@@ -473,6 +480,7 @@ def run_batch(
         red_findings=tuple(reds),
         cases=case_changes,
         case_reports=case_reports,
+        bad_rows=bad_rows,
     )
 
 
@@ -500,18 +508,29 @@ def _close_run(
 
 
 def _write_case_sheet(
-    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None
-) -> dict[str, Path]:
+    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None, rules: Rules
+) -> tuple[dict[str, Path], tuple[Any, ...]]:
+    """The 督办单 of the open cases, and the damaged ledger rows left out of it (to be reported)."""
     from budget_guard.cases import CaseStore, current_clock, write_open_cases
 
-    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang)
+    store = CaseStore(state, clock=clock or current_clock())
+    return write_open_cases(store, out, formats, lang, rules=rules), tuple(store.bad_rows)
 
 
 def _case_tracker(
     state: Path, run_id: int, rules: Rules, clock: Clock | None
-) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[], RunChanges]]:
-    """A per-file callback that updates the cases, and one that sweeps the ladder and says what changed."""
-    from budget_guard.cases import CaseStore, RunChanges, current_clock, finish_run, track_evaluation
+) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[str], None], Callable[[], RunChanges]]:
+    """Per-file callbacks that update the cases (a file checked, a file failed), and one that sweeps
+    the ladder and says what changed. A failed file's cases (those last found in a file of that name)
+    are told why they could not be confirmed."""
+    from budget_guard.cases import (
+        CaseStore,
+        RunChanges,
+        current_clock,
+        finish_run,
+        not_confirmed_run,
+        track_evaluation,
+    )
 
     store = CaseStore(state, clock=clock or current_clock())
     total: list[RunChanges] = [RunChanges()]
@@ -520,10 +539,14 @@ def _case_tracker(
         changes = track_evaluation(store, check.evaluation, run_id=run_id, file=path.name, sweep=False)
         total[0] = total[0].merge(changes)
 
+    def on_failed(name: str) -> None:
+        changes = not_confirmed_run(store, run_id=run_id, file=name, failed=[name], last_file=name)
+        total[0] = total[0].merge(changes)
+
     def finish() -> RunChanges:
         return total[0].merge(finish_run(store, rules, run_id))
 
-    return on_check, finish
+    return on_check, on_failed, finish
 
 
 def run_history(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:

@@ -261,12 +261,12 @@ def run_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     run_id, changes = _track_check(
-        ledger_path, files, out_dir, evaluation, len(run.failed_files), code, clock
+        ledger_path, files, out_dir, evaluation, tuple(run.failed_files), code, clock
     )
     from budget_guard.cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
-    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
         load,
         evaluation,
@@ -311,11 +311,11 @@ def _run_engine_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     files = [Path(f.path) for f in load.files if f.path and Path(f.path).exists()]
-    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, 0, code, clock)
+    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, (), code, clock)
     from budget_guard.cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
-    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
         load,
         evaluation,
@@ -335,7 +335,7 @@ def _track_check(
     files: Sequence[Path],
     out_dir: str | Path,
     evaluation: Evaluation,
-    unreadable: int,
+    unreadable: tuple[str, ...],
     code: int,
     clock: Clock | None,
 ) -> tuple[int, RunChanges]:
@@ -344,15 +344,17 @@ def _track_check(
     A check with an unreadable file updates no case: a department whose file failed would
     otherwise look smaller, and a smaller figure must never mark a case 已整改.
     """
-    from budget_guard.cases import CaseStore, RunChanges, current_clock, track_evaluation
+    from budget_guard.cases import CaseStore, current_clock, not_confirmed_run, track_evaluation
 
     ledger = Ledger(ledger_path)
     store = CaseStore(ledger_path, clock=clock or current_clock())
     inputs = ", ".join(str(p) for p in files)
     run_id = ledger.start_run(inputs, str(Path(out_dir).resolve()), evaluation.rules)
-    changes = RunChanges()
-    if not unreadable:
-        changes = track_evaluation(store, evaluation, run_id=run_id, file=", ".join(p.name for p in files))
+    names = ", ".join(p.name for p in files)
+    if unreadable:  # no case is updated; each waiting case is told why it could not be confirmed
+        changes = not_confirmed_run(store, run_id=run_id, file=names, failed=unreadable)
+    else:
+        changes = track_evaluation(store, evaluation, run_id=run_id, file=names)
     status = {
         EXIT_OK: "ok",
         EXIT_FINDINGS: "findings",
@@ -364,7 +366,7 @@ def _track_check(
         status=status,
         exit_code=code,
         new=len(files),
-        failed=unreadable,
+        failed=len(unreadable),
         skipped=0,
         worst_level=evaluation.worst_level(),
     )

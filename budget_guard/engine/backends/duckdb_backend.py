@@ -87,6 +87,7 @@ def open_lines(
             raw = f"raw_{kind}"
             con.execute(f"CREATE VIEW {raw} AS SELECT * FROM {readers[kind](chosen)}")
             present = [row[0] for row in con.execute(f"DESCRIBE {raw}").fetchall()]
+            sql.require_canonical(present, ", ".join(chosen))
             parts.append(sql.canonical_select(present, raw))
         view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
         con.execute(f"CREATE VIEW {LINES_VIEW} AS {view.sql(dialect=DIALECT)}")

@@ -117,6 +117,7 @@ def open_lines(
         for k, frame in enumerate(frames):
             raw = f"{LINES_VIEW}_raw_{k}"
             frame.createOrReplaceTempView(raw)
+            sql.require_canonical(frame.columns, where)
             parts.append(sql.canonical_select(frame.columns, raw))
         view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
         lines_frame = spark.sql(view.sql(dialect=DIALECT))

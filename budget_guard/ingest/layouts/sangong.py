@@ -277,6 +277,13 @@ def read_sangong(
                     details={"value": c.label, "detail": "不是三公经费项目 / not a 三公 item"},
                 )
             )
+    checked = check_relations(
+        body.loc[data], totals.loc[data[data].index], tree, cols, unit, file=file, sheet=sheet
+    )
+    problems += checked.problems
+    _unlabelled_figures(body.loc[item_rows], cols, checked, file=file, sheet=sheet)
+    repeats = _repeated_figures(body.loc[item_rows], tree, checked, file=file, sheet=sheet)
+    problems += checked.unlabelled
     for dims in {c.leaf.dims for c in cols}:
         roles = {c.role for c in cols if c.leaf.dims == dims}
         if CAR_SUBTOTAL in roles and not roles & {CAR_PURCHASE, CAR_RUNNING}:
@@ -291,13 +298,11 @@ def read_sangong(
                     details={"value": car.label},
                 )
             )
-    checked = check_relations(
-        body.loc[data], totals.loc[data[data].index], tree, cols, unit, file=file, sheet=sheet
-    )
-    problems += checked.problems
-    _unlabelled_figures(body.loc[item_rows], cols, checked, file=file, sheet=sheet)
-    repeats = _repeated_figures(body.loc[item_rows], tree, checked, file=file, sheet=sheet)
-    problems += checked.unlabelled
+            # the car money is in no line: a row where it is not 0 has an incomplete 三公, never a verdict
+            car_fen = parse_amounts(body.loc[item_rows, car.position], unit=unit, blank_is_zero=True)[0]
+            for row in car_fen.index[car_fen.fillna(1).to_numpy() != 0]:
+                place = f"{column_letter(car.position)}{int(row)}"
+                checked.fail((int(row), dims), f"{car.label}({place})未分列购置费与运行费 三公经费不含此数")
     frames = []
     rows = body.index[item_rows]
     for c in cols:

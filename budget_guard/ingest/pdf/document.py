@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from budget_guard.errors import required
 from budget_guard.ingest.files.grid import TEXT
 from budget_guard.ingest.pdf.ocr import has_text_layer, looks_scanned, recognise_page
 from budget_guard.ingest.pdf.proof import AMOUNT, looks_like_row, prove
@@ -198,9 +199,7 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
     """Every page of a PDF: its tables as grids (proven or failed with a located problem), its refusals."""
     try:
         import pdfplumber
-    except (
-        ImportError
-    ) as exc:  # an optional extra: the caller turns this into one line with the install command
+    except ImportError as exc:  # an optional extra: the caller says how to install it, in one line
         raise PdfUnavailable() from exc
     import time
 
@@ -210,17 +209,21 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
         previous: PdfTable | None = None
         for number, page in enumerate(pdf.pages, start=1):
             started = time.perf_counter()
-            tables = _read_page(page, number, file, document)
-            if tables and previous is not None and _continues(previous, tables[0], number):
+            continuing = previous is not None and previous.last_page == number - 1
+            tables = _read_page(page, number, file, document, continuing=continuing)
+            joined = (
+                previous is not None
+                and continuing
+                and bool(tables)
+                and _continues(previous, tables[0], number)
+            )
+            if previous is not None and joined:
                 _join(previous, tables.pop(0), number)
-            for table in tables:
-                document.tables.append(table)
+            document.tables.extend(tables)
             if tables:
                 previous = tables[-1]
-            elif number not in document.text_pages:
-                previous = None
-            else:
-                previous = None
+            elif not joined:
+                previous = None  # a page without a table ends any table running over pages
             page.close()  # free the page's parsed objects: memory stays flat over a long document
             document.page_seconds.append(time.perf_counter() - started)
     for table in document.tables:
@@ -247,7 +250,9 @@ def _page_list(pages: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
-def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list[PdfTable]:
+def _read_page(
+    page: Any, number: int, file: str, document: PdfDocument, *, continuing: bool = False
+) -> list[PdfTable]:
     page = _visible(page)  # nothing drawn outside the page box is read
     if not has_text_layer(page):
         if looks_scanned(page):
@@ -277,6 +282,15 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
         above = _join_wrapped_unit(_word_lines(words, upper, top))
         recovered: list[list[str | None]] = []
         recovered_boxes: list[list[tuple | None]] = []
+        if continuing and index == 1 and above and all(_fragment_line(line, region) for line in above):
+            # a row of the previous page's table wrapped over the page break (计算机设备维修和保 / 养服务)
+            for line in above:
+                cells, boxes = required(
+                    _row_by_columns(line, region), "a fragment line's cells (_fragment_line)"
+                )
+                recovered.append(cells)
+                recovered_boxes.append(boxes)
+            above = []
         while above and _lost_row(above[-1], top if not recovered else None):
             laid = _row_by_columns(above[-1], region)
             if laid is None:
@@ -291,10 +305,10 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
             table.body[:0] = recovered
             table.boxes[:0] = recovered_boxes
             table.notes.append(Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)}))
-        for line in titles:
-            if looks_like_row(line):
+        for title in titles:
+            if looks_like_row(title):
                 table.problems.append(
-                    Problem("pdf-row-outside-table", details={"page": number, "line": line[:120]})
+                    Problem("pdf-row-outside-table", details={"page": number, "line": title[:120]})
                 )
         out.append(table)
         upper = bottom
@@ -320,6 +334,15 @@ def _column_at(edges: dict[int, tuple[float, float]], middle: float) -> int | No
     """The narrowest ruled column holding ``middle`` (a spanning header cell is wider than a leaf)."""
     holding = [(x1 - x0, j) for j, (x0, x1) in edges.items() if x0 <= middle <= x1]
     return min(holding)[1] if holding else None
+
+
+_TITLE_WORDS = re.compile(r"表|单位|部门|年度|公开|预算|决算")
+
+
+def _fragment_line(line: list[dict], region: Any) -> bool:
+    """A short piece of a row above a continuation's first rule: no title words, every word under a column."""
+    text = _text(line)
+    return len(text) <= 20 and not _TITLE_WORDS.search(text) and _row_by_columns(line, region) is not None
 
 
 def _lost_row(line: list[dict], rule_top: float | None) -> bool:
