@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Self, TypeVar
 
 T = TypeVar("T")
 
@@ -74,6 +74,17 @@ class BudgetGuardError(Exception):
         self.hint_zh = hint_zh
         self.hint_en = hint_en
         super().__init__(self.message("en"))
+
+    @classmethod
+    def from_key(cls, key: str, place: Place | None = None, **values: object) -> Self:
+        """The error whose texts are ``error.<key>`` (and its hint ``error.<key>.hint``) in the catalogue.
+
+        Every user-facing error text lives in ``messages/text/errors.py``; a raise site names the key
+        and the values (``x_zh``/``x_en`` fill each language's template).
+        """
+        zh, en = catalogued(key, **values)
+        hint_zh, hint_en = catalogued(f"{key}.hint", **values) if _has(f"error.{key}.hint") else ("", "")
+        return cls(zh, en, place, hint_zh, hint_en)
 
     def text(self, lang: str = "zh") -> str:
         """Place and what is wrong, without the hint (the CLI prints the hint on its own line)."""
@@ -146,3 +157,21 @@ def required(value: T | None, what: str) -> T:
     if value is None:
         raise InternalError(f"{what} is None here (a bug in budget-guard)")
     return value
+
+
+def _has(key: str) -> bool:
+    from budget_guard import messages
+
+    return messages.has(key)
+
+
+def catalogued(key: str, **values: object) -> tuple[str, str]:
+    """The (zh, en) texts of ``error.<key>``, filled with ``values``."""
+    from budget_guard import messages
+
+    return messages.t(f"error.{key}", "zh", **values), messages.t(f"error.{key}", "en", **values)
+
+
+def rules_problem(place: Place, key: str, **values: object) -> tuple[Place, str, str]:
+    """One problem of a rules file (``RulesError``'s list), its texts from ``error.<key>``."""
+    return (place, *catalogued(key, **values))

@@ -47,6 +47,7 @@ ALLOWED_WORDS = frozenset(
         "SQLite",
         "Excel",
         "WPS",
+        "LibreOffice",  # the office suite that lays the XLSX out as PDF (整改通知书)
         "README",
         "MB",
         "Tab",

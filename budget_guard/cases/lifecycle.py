@@ -322,7 +322,7 @@ def add_note(case: Case, text: str, actor: Actor, now: datetime) -> tuple[Case, 
     """整改情况: a note moves 待整改 to 整改中 (a 挂牌督办 case stays 挂牌督办 until rectified)."""
     text = text.strip()
     if not text:
-        raise BudgetGuardError("整改情况不能为空", "the note is empty")
+        raise BudgetGuardError.from_key("case.note_empty")
     at = to_text(now)
     state = IN_PROGRESS if case.state == OPEN else case.state
     event = Event(NOTED, at, actor, from_state=case.state, to_state=state, reason=text)
@@ -333,19 +333,11 @@ def close_case(case: Case, reason: str, actor: Actor, now: datetime) -> tuple[Ca
     """已销号 by a person, always with a reason; a red or 挂牌督办 case needs a verified person."""
     reason = reason.strip()
     if case.state == CLOSED:
-        raise BudgetGuardError(f"{case.number} 已销号", f"{case.number} is already closed")
+        raise BudgetGuardError.from_key("case.already_closed", number=case.number)
     if not reason:
-        raise BudgetGuardError(
-            "销号必须说明理由",
-            "closing a case needs a reason",
-            hint_zh="用 --reason 说明",
-            hint_en="give --reason",
-        )
+        raise BudgetGuardError.from_key("case.reason_missing")
     if (case.level == "red" or case.state == LISTED) and not actor.verified:
-        raise BudgetGuardError(
-            "红色或挂牌督办的问题须由已登录的人员销号",
-            "a red or 挂牌督办 case can only be closed by a signed-in person",
-        )
+        raise BudgetGuardError.from_key("case.close_needs_sign_in")
     at = to_text(now)
     event = Event(CLOSED_EVENT, at, actor, from_state=case.state, to_state=CLOSED, reason=reason)
     return replace(case, state=CLOSED, updated_at=at), [event]

@@ -46,7 +46,7 @@ def history(
     elif out_dir is not None:
         state = out_dir / DEFAULT_STATE_NAME
     else:
-        raise click.UsageError("give --state FILE or --out DIR")
+        raise click.UsageError(msg.t("error.ledger.no_history_file", lang))
     if run_id is not None:
         ledger = open_ledger(state)
         known = [r["id"] for r in ledger.runs()]

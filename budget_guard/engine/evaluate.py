@@ -429,11 +429,8 @@ def _require_departments(lines: pd.DataFrame) -> None:
         missing = lines[column].isna().to_numpy()
         if missing.any():
             rows = ", ".join(str(i) for i in np.flatnonzero(missing)[:10])
-            raise InputError(
-                f"{int(missing.sum())}行没有{zh}（表中位置：{rows}）",
-                f"{int(missing.sum())} line(s) have no {en} (positions: {rows})",
-                hint_zh=f"每行都需要{zh}；用 read_budget 读取文件时这类行会被拒收并说明原因",
-                hint_en=f"every line needs a {en}; read_budget rejects such rows with a reason",
+            raise InputError.from_key(
+                "input.lines_without", count=int(missing.sum()), field_zh=zh, field_en=en, rows=rows
             )
 
 

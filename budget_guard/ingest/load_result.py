@@ -86,6 +86,11 @@ class FileReport:
             return self.status != "skipped"
         return not any(s.outcome in ACCOUNTED_OUTCOMES for s in self.sheets)
 
+    @property
+    def failed_tables(self) -> list[SheetReport]:
+        """Tables of this file that could not be read (the others may have been)."""
+        return [s for s in self.sheets if s.outcome == FAILED]
+
 
 @dataclass
 class LoadResult:

@@ -335,11 +335,5 @@ def open_ledger(path: str | Path) -> Ledger:
     """An existing ledger for reading (opened read-only: works on a read-only file or folder);
     a missing file is a user error, not a new empty ledger."""
     if not Path(path).is_file():
-        raise InputError(
-            "找不到运行记录文件",
-            "ledger file not found",
-            Place(file=str(path)),
-            hint_zh="用 --state 指定 batch 使用的文件",
-            hint_en="pass the --state file batch used",
-        )
+        raise InputError.from_key("ledger.missing", Place(file=str(path)), option="--state")
     return Ledger(path, readonly=True)

@@ -22,6 +22,13 @@ class RuleProblem(ValueError):
         self.zh = zh
         self.en = en
 
+    @classmethod
+    def from_key(cls, key: str, **values: object) -> RuleProblem:
+        """The finding whose texts are ``error.<key>`` in the catalogue (messages/text/errors.py)."""
+        from budget_guard.errors import catalogued
+
+        return cls(*catalogued(key, **values))
+
 
 def _shown(value: Any) -> str:
     """A YAML value as the user wrote it: text in quotes, true/false/null as YAML spells them."""

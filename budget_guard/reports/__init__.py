@@ -42,9 +42,8 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     wanted = [i.strip().lower() for i in items if i.strip()]
     unknown = [w for w in wanted if w not in FORMATS]
     if unknown or not wanted:
-        raise BudgetGuardError(
-            f"未知的报告格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(FORMATS)}",
-            f"unknown report format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
+        raise BudgetGuardError.from_key(
+            "output.report_formats", unknown=", ".join(unknown) or "—", choices=", ".join(FORMATS)
         )
     return tuple(f for f in FORMATS if f in wanted)
 

@@ -199,13 +199,7 @@ def _process_file(
     except OSError as exc:
         if exc.errno in _STORAGE_ERRNOS:  # the disk, not the file: stop the run, redo the file next time
             where = display_name(str(exc.filename or report_dir))
-            raise StorageError(
-                f"无法写入报告（{exc.strerror or exc}）",
-                f"cannot write the reports ({exc.strerror or exc})",
-                Place(file=where),
-                "清理磁盘空间或检查 --out 文件夹的写权限后重新运行；本文件下次会重新处理",
-                "free disk space or check write access to --out, then run again; this file is redone next run",
-            ) from None
+            raise StorageError.from_key("output.cannot_write", Place(file=where), reason=exc.strerror or exc) from None
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return FileOutcome(
             **base, processed_at=now_utc(), status=ERROR, message=detail, exit_code=EXIT_INTERNAL
@@ -339,15 +333,9 @@ def run_batch(
     """
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
-        raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=display_name(str(inbox))))
+        raise InputError.from_key("input.inbox_missing", Place(file=display_name(str(inbox))))
     if out.resolve().is_relative_to(inbox.resolve()):  # its own reports would be read back as inputs
-        raise InputError(
-            "输出文件夹在收件文件夹之内",
-            "the output folder is inside the inbox",
-            Place(file=display_name(str(out))),
-            hint_zh="--out 请指定收件文件夹之外的文件夹",
-            hint_en="give --out a folder outside the inbox",
-        )
+        raise InputError.from_key("input.out_inside_inbox", Place(file=display_name(str(out))))
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
     if track_cases:
@@ -360,10 +348,8 @@ def run_batch(
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(
-                f"无法创建输出文件夹（{exc.strerror or exc}）",
-                f"cannot create the output folder ({exc.strerror or exc})",
-                Place(file=display_name(str(out))),
+            raise StorageError.from_key(
+                "output.cannot_create", Place(file=display_name(str(out))), reason=exc.strerror or exc
             ) from None
         removed = _clean_temps(out)
         notes: list[Note] = []

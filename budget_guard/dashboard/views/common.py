@@ -168,6 +168,21 @@ class Table:
     wrap: bool = False  # long texts the reader must see whole (shown as a wrapping table)
     full: tuple[str, ...] = ()  # columns as wide as their longest value (file, sheet, code)
     css: pd.DataFrame | None = None  # per-cell CSS (same index, some columns), drawn instead of ``level``
+    # A grid whose rows may take this many lines wraps its text instead of cutting it (long texts
+    # get a fixed width and wrap inside it), and shows ``order`` first: what a clerk acts on stays
+    # in view down to 1024 px.
+    lines: int = 1
+    order: tuple[str, ...] = ()
+
+    def row_px(self) -> int | None:
+        """The grid's row height (None: one line; a row taller than 64 px wraps, in Streamlit)."""
+        return None if self.lines <= 1 else 22 * self.lines + 12
+
+    def column_order(self) -> list[str] | None:
+        if not self.order:
+            return None
+        first = [c for c in self.order if c in self.table.columns]
+        return first + [c for c in self.table.columns if c not in first]
 
     def __len__(self) -> int:
         return len(self.table)

@@ -87,7 +87,17 @@ def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = Tru
         level=names["col.level"],
         wide=(names["col.message"],),
         narrow=(names["col.year"],),
-        pinned=(names["col.department"],),
+        # who and how bad stay in view at 1024 px; the explanation wraps beside them
+        pinned=(names["col.department"], names["col.level"]),
+        lines=3,
+        order=(
+            names["col.department"],
+            names["col.level"],
+            names["col.message"],
+            names["execution.col.rate_budget"],
+            names["col.category"],
+            names["col.year"],
+        ),
     )
 
 

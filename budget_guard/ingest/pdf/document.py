@@ -95,6 +95,7 @@ class PdfDocument:
     tables: list[PdfTable] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # page-level: scanned pages, text pages
     text_pages: list[int] = field(default_factory=list)
+    narrative: list[tuple[int, str]] = field(default_factory=list)  # (page, text) of the text pages
     page_seconds: list[float] = field(default_factory=list)
 
 
@@ -273,6 +274,7 @@ def _read_page(
     found = _table_regions(page)
     if not found:
         document.text_pages.append(number)
+        document.narrative.append((number, page.extract_text() or ""))
         return []
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     out: list[PdfTable] = []
