@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Self
+from typing import Self, TypeVar
+
+T = TypeVar("T")
 
 # where a PDF's table is: 第3页 表1, 第8-9页 表1 (a table continued over pages), 第5页 (a page refused)
 PDF_PLACE = re.compile(r"^第(?P<pages>\d+(?:-\d+)?(?:, \d+(?:-\d+)?)*)页(?: 表(?P<table>\d+))?$")
@@ -140,6 +142,21 @@ class MissingExtra(InputError):
         )
         self.module = module
         self.extra = extra
+
+
+class InternalError(RuntimeError):
+    """budget-guard reached a state its own code rules out: a bug, never a user mistake.
+
+    Deliberately not a BudgetGuardError: the CLI ends it with the traceback and exit code 4
+    (runs/exit_codes.EXIT_INTERNAL), so a bug is never mistaken for bad input, let alone for 达标.
+    """
+
+
+def required(value: T | None, what: str) -> T:
+    """``value``, which the caller's own code has set by now; an InternalError naming ``what`` if it is None."""
+    if value is None:
+        raise InternalError(f"{what} is None here (a bug in budget-guard)")
+    return value
 
 
 def _has(key: str) -> bool:

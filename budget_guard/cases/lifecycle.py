@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from budget_guard.cases.actor import Actor
 from budget_guard.cases.identity import COMPLIANT, CaseKey, Observation
@@ -65,6 +65,14 @@ class Event:
     file: str | None = None
     reason: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+
+
+class _Seen(TypedDict):
+    """What every event of one run's observation carries (``Event`` keywords)."""
+
+    run_id: int
+    file: str
+    details: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -232,7 +240,7 @@ def observe(
 ) -> tuple[Case, list[Event]]:
     """What a later run's cell means for an existing case."""
     at = to_text(now)
-    base = {"run_id": ctx.run_id, "file": ctx.file, "details": _figures(obs)}
+    base: _Seen = {"run_id": ctx.run_id, "file": ctx.file, "details": _figures(obs)}
     if case.state == CLOSED:
         if obs.is_finding and obs.amount_fen != case.amount_fen:
             return replace(case, last_seen_at=at), [Event(SEEN_AFTER_CLOSE, at, ctx.actor, **base)]
@@ -280,8 +288,11 @@ def observe(
         )
         return reopened, events
     updated = _with_finding(case, obs, now, ctx)
-    details = {**base["details"], "level": obs.state, "runs": updated.consecutive_runs}
-    events.append(Event(SEEN, at, ctx.actor, **{**base, "details": details}))
+    seen_fields: _Seen = {
+        **base,
+        "details": {**base["details"], "level": obs.state, "runs": updated.consecutive_runs},
+    }
+    events.append(Event(SEEN, at, ctx.actor, **seen_fields))
     if _RANK[obs.state] > _RANK[case.level]:
         updated = raise_level(updated, obs.state, now, supervision)
         events.append(

@@ -76,13 +76,16 @@ class JsonSummary:
     commands = ("check", "batch")
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self.wanted = False
         self.emitted = False
         self.command = ""
         self.messages: list[str] = []
 
     def start(self, argv: list[str]) -> None:
-        self.__init__()
+        self._reset()
         self.command = next((a for a in argv if not a.startswith("-")), "")
         self.wanted = self.command in self.commands and "--json" in argv
 

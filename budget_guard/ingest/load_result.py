@@ -112,7 +112,7 @@ class LoadResult:
 
     def report_frame(self) -> pd.DataFrame:
         """The load report: one row per file × sheet with the row accounting."""
-        rows = []
+        rows: list[dict[str, object]] = []
         for f in self.files:
             if not f.sheets:
                 rows.append(

@@ -33,7 +33,7 @@ from budget_guard.cases.lifecycle import (
     open_case,
 )
 from budget_guard.clock import Clock, beijing, system_clock, to_text
-from budget_guard.errors import BudgetGuardError, InputError, Place
+from budget_guard.errors import BudgetGuardError, InputError, Place, required
 from budget_guard.ledger.rows import (
     BadRow,
     case_row_problem,
@@ -431,7 +431,7 @@ class CaseStore:
                         changes[bucket].append(case.number)
             for key, case in list(existing.items()) if present else ():
                 # A waiting case of a scope this run sent, whose cell the run did not grade at all.
-                if key in seen_keys or key in said_not_rectified or not present(case.key):
+                if key in seen_keys or key in said_not_rectified or present is None or not present(case.key):
                     continue
                 events = not_confirmed(case, "no_data", now, ctx, reason="no_lines")
                 if events:
@@ -638,7 +638,7 @@ def _next_number(db: sqlite3.Connection, supervision: Supervision, now: datetime
 def _insert(db: sqlite3.Connection, case: Case) -> Case:
     marks = ", ".join("?" for _ in _CASE_COLUMNS.split(","))
     cur = db.execute(f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES ({marks})", _case_values(case))
-    return Case(**{**case.__dict__, "id": int(cur.lastrowid)})
+    return Case(**{**case.__dict__, "id": required(cur.lastrowid, "the row id of the INSERT")})
 
 
 def _store(db: sqlite3.Connection, case: Case, events: list[Event]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from budget_guard import __version__
 from budget_guard import messages as msg
 from budget_guard.clock import utc_text as now_utc
-from budget_guard.errors import InputError, Place
+from budget_guard.errors import InputError, Place, required
 from budget_guard.ingest.files.sources import display_name
 from budget_guard.ledger.rows import connect_readonly
 from budget_guard.model.rulebook import Rules
@@ -277,7 +277,7 @@ class Ledger:
                     __version__,
                 ),
             )
-            return int(cur.lastrowid)
+            return required(cur.lastrowid, "the row id of the INSERT")
 
     def finish_run(
         self,

@@ -8,6 +8,7 @@ cause is translated here; our own validators raise ``RuleProblem`` with both lan
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 _BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
@@ -78,7 +79,7 @@ def _choices(expected: str, lang: str) -> str:
     return "、".join(quoted[:-1]) + ("或" if len(quoted) > 1 else "") + quoted[-1]
 
 
-def translate(error: dict[str, Any]) -> tuple[str, str]:
+def translate(error: Mapping[str, Any]) -> tuple[str, str]:
     """(zh, en) for one pydantic error dict of a rules file."""
     kind = error["type"]
     value = error.get("input")

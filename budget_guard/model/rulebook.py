@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from budget_guard.errors import Place, RulesError, rules_problem
+from budget_guard.errors import Place, RulesError, required, rules_problem
 from budget_guard.messages.rules import RuleProblem, translate, yaml_problem_zh
 from budget_guard.model.levels import LEVEL_ORDER as LEVEL_ORDER  # re-exported: the rules model's levels
 from budget_guard.model.levels import Level
@@ -51,7 +51,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _code_list(pattern: str, what_zh: str, what_en: str):
+def _code_list(pattern: str, what_zh: str, what_en: str) -> BeforeValidator:
     """A list of classification codes written as quoted text.
 
     YAML reads an unquoted 30212 as a number and an unquoted 01 as 1 (and 0301 as an octal
@@ -72,19 +72,27 @@ def _code_list(pattern: str, what_zh: str, what_en: str):
                 raise RuleProblem.from_key("rules.code_malformed", what_zh=what_zh, what_en=what_en, value=v)
         return values
 
-    return Annotated[list[str], BeforeValidator(check)]
+    return BeforeValidator(check)
 
 
-EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码（3或5位数字）", "economic code (3 or 5 digits)")
-FuncCodes = _code_list(
-    r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"
-)
-FuncItems = _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
-GovEconCodes = _code_list(
-    r"5\d{2}(\d{2})?",
-    "政府经济分类编码（501–599，3或5位数字）",
-    "government economic code (501–599, 3 or 5 digits)",
-)
+EconCodes = Annotated[
+    list[str], _code_list(r"\d{3}(\d{2})?", "经济分类编码（3或5位数字）", "economic code (3 or 5 digits)")
+]
+FuncCodes = Annotated[
+    list[str],
+    _code_list(r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"),
+]
+FuncItems = Annotated[
+    list[str], _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
+]
+GovEconCodes = Annotated[
+    list[str],
+    _code_list(
+        r"5\d{2}(\d{2})?",
+        "政府经济分类编码（501–599，3或5位数字）",
+        "government economic code (501–599, 3 or 5 digits)",
+    ),
+]
 
 
 class Selector(_Strict):
@@ -181,8 +189,8 @@ class DirectionGrading(_Strict):
         limits = [b.max_shortfall_pp for b in self.bands]
         if limits[-1] is not None:
             raise RuleProblem.from_key("rules.last_band_open")
-        finite = [x for x in limits[:-1]]
-        if any(x is None for x in finite) or finite != sorted(finite):
+        finite = [x for x in limits[:-1] if x is not None]
+        if len(finite) != len(limits) - 1 or finite != sorted(finite):
             raise RuleProblem.from_key("rules.bands_order")
         return self
 
@@ -231,6 +239,12 @@ class Compare(_Strict):
     def baseline_stage(self) -> str:
         return self.baseline or self.stage
 
+    @property
+    def government(self) -> Text:
+        """The government scope's label: the rules' own or, when they give none, the one the data imply,
+        set by engine/scope_label.with_government_label before any scope is built."""
+        return required(self.government_label, "compare.government_label (with_government_label not applied)")
+
 
 # -- 预算执行: 决算 against the year's budget ------------------------------------------------------------
 
@@ -248,11 +262,8 @@ class ExecutionGrading(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> ExecutionGrading:
         limits = [b.max_pct for b in self.bands]
-        if (
-            limits[-1] is not None
-            or any(x is None for x in limits[:-1])
-            or limits[:-1] != sorted(limits[:-1])
-        ):
+        finite = [x for x in limits[:-1] if x is not None]
+        if limits[-1] is not None or len(finite) != len(limits) - 1 or finite != sorted(finite):
             raise ValueError("bands must be in increasing max_pct order, only the last one null")
         return self
 

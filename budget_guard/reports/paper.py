@@ -19,7 +19,7 @@ from budget_guard import messages as msg
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from budget_guard.model.rulebook import Rules
+    from budget_guard.model.rulebook import Rules, Text
 
 # Inches. The header and footer sit 0.3" from the edge, inside the 0.75" top and bottom margins.
 MARGIN_SIDE = 0.4
@@ -119,10 +119,10 @@ def heading_from(
     """The rules' ``supervision.papers``, each field overridden by the option given (both languages)."""
     papers = rules.supervision.papers if rules is not None and rules.supervision is not None else None
 
-    def words(option: str | None, text: object) -> Words | None:
+    def words(option: str | None, text: Text | None) -> Words | None:
         if option:
             return (option, option)
-        return None if text is None else (text.zh, text.en)  # type: ignore[attr-defined]
+        return None if text is None else (text.zh, text.en)
 
     return Heading(
         issuer=words(issuer, papers.issuer if papers else None),

@@ -128,7 +128,7 @@ def run_outcome(evaluation: Evaluation, load: LoadResult | None = None) -> RunOu
     outcome = evaluation.outcome(input_failed=bool(failed))
     texts = {}
     for lang in ("zh", "en"):
-        if failed:
+        if failed and load is not None:  # (files fail only in a load)
             text = msg.t("headline.input_failed", lang, count=len(failed), detail=load_error_text(load, lang))
             if evaluation.graded_cells:
                 text += msg.t("headline.partial", lang, worst=_outcome_label(evaluation.outcome(), lang))

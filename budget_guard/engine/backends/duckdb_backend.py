@@ -16,7 +16,7 @@ from sqlglot import exp
 from budget_guard.engine.backends import sql
 from budget_guard.engine.backends.sql_engine import SqlLines
 from budget_guard.engine.unclassified import CHUNK_LINES
-from budget_guard.errors import InputError, Place
+from budget_guard.errors import InputError, Place, required
 from budget_guard.model.rulebook import Rules
 from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT
 
@@ -87,7 +87,8 @@ def open_lines(
             parts.append(sql.canonical_select(present, raw))
         view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
         con.execute(f"CREATE VIEW {LINES_VIEW} AS {view.sql(dialect=DIALECT)}")
-        missing = con.execute(f"SELECT count(*) FROM {LINES_VIEW} WHERE {DEPARTMENT} IS NULL").fetchone()[0]
+        counted = con.execute(f"SELECT count(*) FROM {LINES_VIEW} WHERE {DEPARTMENT} IS NULL").fetchone()
+        missing = required(counted, "the one row of SELECT count(*)")[0]
     except duckdb.Error as exc:
         raise InputError.from_key("engine.unreadable", Place(file=", ".join(map(str, paths))), detail=exc) from None
     if missing:
@@ -95,7 +96,7 @@ def open_lines(
             "engine.lines_without_department", Place(file=", ".join(map(str, paths))), count=missing
         )
 
-    def run(query: exp.Expression) -> pd.DataFrame:
+    def run(query: exp.Expr) -> pd.DataFrame:
         try:
             return con.execute(query.sql(dialect=DIALECT)).df()
         except duckdb.Error as exc:
@@ -125,12 +126,12 @@ def open_lines(
                 "engine.query_failed", Place(file=", ".join(map(str, paths))), detail=exc
             ) from None
 
-    def materialize(query: exp.Expression, name: str) -> None:
+    def materialize(query: exp.Expr, name: str) -> None:
         run_text(
             f"CREATE OR REPLACE TEMP TABLE {exp.to_identifier(name).sql(dialect=DIALECT)} AS {query.sql(dialect=DIALECT)}"
         )
 
-    def chunks(query: exp.Expression) -> Iterator[pd.DataFrame]:
+    def chunks(query: exp.Expr) -> Iterator[pd.DataFrame]:
         try:
             reader = con.sql(query.sql(dialect=DIALECT)).to_arrow_reader(CHUNK_LINES)
             for batch in reader:
@@ -140,7 +141,7 @@ def open_lines(
                 "engine.query_failed", Place(file=", ".join(map(str, paths))), detail=exc
             ) from None
 
-    def copy_parquet(query: exp.Expression, path: Path) -> None:
+    def copy_parquet(query: exp.Expr, path: Path) -> None:
         target = exp.Literal.string(str(path)).sql(dialect=DIALECT)
         run_text(f"COPY ({query.sql(dialect=DIALECT)}) TO {target} (FORMAT parquet)")
 

@@ -197,7 +197,7 @@ def _sheet_paths(small: dict[str, bytes]) -> dict[str, str]:
         targets[rel.get("Id")] = path
     out = {}
     for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
-        path = targets.get(sheet.get(f"{_REL_NS}id"))
-        if path:
-            out[path] = sheet.get("name", path)
+        sheet_path = targets.get(sheet.get(f"{_REL_NS}id"))
+        if sheet_path:
+            out[sheet_path] = sheet.get("name", sheet_path)
     return out
