@@ -27,6 +27,8 @@ from pydantic import (
 
 from budget_guard.errors import Place, RulesError, required, rules_problem
 from budget_guard.messages.rules import RuleProblem, translate, yaml_problem_zh
+from budget_guard.model.levels import LEVEL_ORDER as LEVEL_ORDER  # re-exported: the rules model's levels
+from budget_guard.model.levels import Level
 from budget_guard.model.table import STAGES
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "rules" / "four_no_decrease.yaml"
@@ -38,22 +40,6 @@ MAX_VERSION_CHARS = 64
 MAX_GROUPS = 50
 MAX_CATEGORIES = 500
 MAX_DATA_TAGS = 2000
-
-
-class Level(StrEnum):
-    """白黄红三色督办 levels plus 达标, ordered from best to worst."""
-
-    compliant = "compliant"
-    white = "white"
-    yellow = "yellow"
-    red = "red"
-
-    @property
-    def rank(self) -> int:
-        return LEVEL_ORDER.index(self)
-
-
-LEVEL_ORDER: tuple[Level, ...] = (Level.compliant, Level.white, Level.yellow, Level.red)
 
 
 class Direction(StrEnum):
