@@ -13,6 +13,7 @@ from budget_guard.dashboard.views.common import Table, label, level_text, money_
 from budget_guard.engine import execution as ex
 from budget_guard.engine.compare import SCOPE, SCOPE_TYPE
 from budget_guard.engine.evaluate import Evaluation
+from budget_guard.messages.formats import Figure
 from budget_guard.model.table import YEAR
 from budget_guard.reports.execution import (
     EXECUTION_MONEY,
@@ -100,7 +101,7 @@ def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = Tru
     )
 
 
-def _pct(value: object) -> float | None:
+def _pct(value: Figure) -> float | None:
     return None if value is None or pd.isna(value) else float(value) * 100
 
 
