@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from budget_guard.errors import required
 from budget_guard.ingest.files.grid import TEXT
 from budget_guard.ingest.pdf.ocr import has_text_layer, looks_scanned, recognise_page
 from budget_guard.ingest.pdf.proof import AMOUNT, looks_like_row, prove
@@ -72,7 +73,8 @@ class PdfTable:
         width = max((len(r) for r in self.body), default=0)
         keep = [j for j in range(width) if any(j < len(r) and r[j] for r in self.body)]
         body = [[r[j] if j < len(r) else None for j in keep] for r in self.body]
-        return [[t] for t in self.titles] + merge_slivers([r for r in body if any(r)])
+        title_rows: list[list[str | None]] = [[t] for t in self.titles]
+        return title_rows + merge_slivers([r for r in body if any(r)])
 
     @property
     def grid(self) -> pd.DataFrame:
@@ -156,7 +158,7 @@ _AMOUNT_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|0)")
 
 def _is_amount(text: str | None) -> bool:
     """An amount as tables print it (decimals or thousands separators, or 0), not a code such as 204."""
-    return bool(text) and _AMOUNT_CELL.fullmatch(text) is not None
+    return text is not None and text != "" and _AMOUNT_CELL.fullmatch(text) is not None
 
 
 def _merge_label_rows(rows: list[list[str | None]]) -> list[list[str | None]]:
@@ -210,8 +212,13 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
             started = time.perf_counter()
             continuing = previous is not None and previous.last_page == number - 1
             tables = _read_page(page, number, file, document, continuing=continuing)
-            joined = bool(tables) and continuing and _continues(previous, tables[0], number)
-            if joined:
+            joined = (
+                previous is not None
+                and continuing
+                and bool(tables)
+                and _continues(previous, tables[0], number)
+            )
+            if previous is not None and joined:
                 _join(previous, tables.pop(0), number)
             document.tables.extend(tables)
             if tables:
@@ -280,7 +287,9 @@ def _read_page(
         if continuing and index == 1 and above and all(_fragment_line(line, region) for line in above):
             # a row of the previous page's table wrapped over the page break (计算机设备维修和保 / 养服务)
             for line in above:
-                cells, boxes = _row_by_columns(line, region)
+                cells, boxes = required(
+                    _row_by_columns(line, region), "a fragment line's cells (_fragment_line)"
+                )
                 recovered.append(cells)
                 recovered_boxes.append(boxes)
             above = []
@@ -298,17 +307,17 @@ def _read_page(
             table.body[:0] = recovered
             table.boxes[:0] = recovered_boxes
             table.notes.append(Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)}))
-        for line in titles:
-            if looks_like_row(line):
+        for title in titles:
+            if looks_like_row(title):
                 table.problems.append(
-                    Problem("pdf-row-outside-table", details={"page": number, "line": line[:120]})
+                    Problem("pdf-row-outside-table", details={"page": number, "line": title[:120]})
                 )
         out.append(table)
         upper = bottom
-    for line in _word_lines(words, upper, float(page.bbox[3]) + 1):
-        if looks_like_row(_text(line)) and out:
+    for word_line in _word_lines(words, upper, float(page.bbox[3]) + 1):
+        if looks_like_row(_text(word_line)) and out:
             out[-1].problems.append(
-                Problem("pdf-row-outside-table", details={"page": number, "line": _text(line)[:120]})
+                Problem("pdf-row-outside-table", details={"page": number, "line": _text(word_line)[:120]})
             )
     return out
 

@@ -145,11 +145,11 @@ def build_context(
         ctx.year, ctx.sources["year"] = int(year), "argument"
     else:
         for origin, text in candidates:
-            found = year_in_text(text, strict=origin == "title") if text else None
-            if found is None and origin == "title" and text:
-                found = year_in_text(text)
-            if found:
-                ctx.year, ctx.sources["year"] = found, origin
+            found_year = year_in_text(text, strict=origin == "title") if text else None
+            if found_year is None and origin == "title" and text:
+                found_year = year_in_text(text)
+            if found_year:
+                ctx.year, ctx.sources["year"] = found_year, origin
                 break
     if stage:
         ctx.stage, ctx.sources["stage"] = stage, "argument"
