@@ -540,7 +540,9 @@ def _continues(previous: PdfTable, table: PdfTable, page: int) -> bool:
         return False
     if any(not _PAGE_NUMBER.match(line) for line in table.titles):
         return False
-    return _in_columns(previous, table) is not None
+    # the continuation in the previous table's columns, or (a table that ended the page with its header
+    # only, in fewer columns) the previous table in the continuation's finer columns
+    return _in_columns(previous, table) is not None or _in_columns(table, previous) is not None
 
 
 def _in_columns(previous: PdfTable, table: PdfTable) -> list[list[str | None]] | None:
@@ -568,7 +570,21 @@ def _in_columns(previous: PdfTable, table: PdfTable) -> list[list[str | None]] |
 
 
 def _join(previous: PdfTable, table: PdfTable, page: int) -> None:
-    body = _in_columns(previous, table) or []
+    laid = _in_columns(previous, table)
+    if laid is None:  # lay the previous table out in the continuation's columns instead
+        previous.body = _in_columns(table, previous) or previous.body
+        previous.boxes = [
+            [
+                (table.column_edges[j][0], 0, table.column_edges[j][1], 0)
+                if j in table.column_edges
+                else None
+                for j in range(len(row))
+            ]
+            for row in previous.body
+        ]
+        previous.column_edges = dict(table.column_edges)
+        laid = [r for r in table.body if any(r)]
+    body = laid
     header = [r for r in previous.body if any(r)]
     repeated = 0
     while repeated < len(body) and repeated < len(header) and body[repeated] == header[repeated]:
