@@ -99,7 +99,7 @@ def localize_command(command: click.Command, path: tuple[str, ...], lang: str) -
     key = f"cli.cmd.{'.'.join(path)}" if path else "cli.cmd.root"
     if msg.has(key):
         command.help = msg.t(key, lang)
-        command.short_help = None
+        command.short_help = short_help(command.help, lang)
     if hasattr(command, "_help_option"):
         command._help_option = None  # Click caches the -h/--help option with its text: rebuild it
     command.options_metavar = msg.t("cli.metavar.options", lang)
@@ -131,6 +131,18 @@ def localize(group: LocalizedGroup, lang: str) -> None:
     _localize_click(lang)
     group.lang = lang  # a lazily loaded command is localized when it is loaded (cli/main.py)
     localize_command(group, (), lang)
+
+
+SHORT_CHARACTERS = 40  # a Chinese command's line in the command list
+
+
+def short_help(text: str, lang: str) -> str | None:
+    """A command's line in the command list. Click cuts at spaces, which Chinese has none of (a
+    long first sentence became '...'): in Chinese, the first sentence, cut at a character."""
+    if lang == "en":
+        return None  # Click's own (the first sentence, cut at a word)
+    first = text.strip().split("\n")[0].split("。")[0]
+    return first if len(first) <= SHORT_CHARACTERS else first[: SHORT_CHARACTERS - 1] + "…"
 
 
 def help_option_text(lang: str) -> str:

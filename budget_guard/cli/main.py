@@ -22,7 +22,7 @@ import click
 
 from budget_guard import __version__
 from budget_guard import messages as msg
-from budget_guard.cli.language import LocalizedGroup, localize, localize_command, requested_lang
+from budget_guard.cli.language import LocalizedGroup, localize, localize_command, requested_lang, short_help
 from budget_guard.cli.options import SUMMARY, emit_json, quiet_after_interrupt, raise_terminated
 from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import (
@@ -71,7 +71,12 @@ class LazyCommands(LocalizedGroup):
                 rows.append((name, command.get_short_help_str(limit)))
             else:
                 help_text = msg.t(COMMANDS[name][1], self.lang)
-                rows.append((name, click.utils.make_default_short_help(help_text, limit)))
+                rows.append(
+                    (
+                        name,
+                        short_help(help_text, self.lang) or click.utils.make_default_short_help(help_text, limit),
+                    )
+                )
         with formatter.section(click.core._("Commands")):
             formatter.write_dl(rows)
 
