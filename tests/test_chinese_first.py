@@ -197,6 +197,7 @@ def _cli_text(outputs: dict[str, str], name: str) -> str:
     return outputs[name].replace(outputs["work"], "")
 
 
+@pytest.mark.slow
 def test_cli_output_is_chinese(cli_outputs):
     items = {
         f"CLI {name}: line {i}": line
@@ -283,6 +284,7 @@ def test_html_and_markdown_reports_are_chinese(cli_outputs):
 # -- dashboard -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dashboard_is_chinese():
     from streamlit.testing.v1 import AppTest
 

@@ -37,6 +37,7 @@ def _suite(outcome, name):
     return next(s for s in outcome.suites if s.name == name)
 
 
+@pytest.mark.slow
 def test_checkpoint_runs_both_suites(ge_run):
     _, outcome = ge_run
     assert {s.name for s in outcome.suites} == {CONTRACT_SUITE, GUARDRAIL_SUITE}
@@ -109,6 +110,7 @@ def test_analytics_are_off(ge_run):
     assert os.environ["GX_ANALYTICS_ENABLED"] == "false"
 
 
+@pytest.mark.slow
 def test_importing_the_package_does_not_import_great_expectations():
     code = "import sys, budget_guard, budget_guard.cli, budget_guard.runs.batch; print('great_expectations' in sys.modules)"
     result = subprocess.run(
