@@ -208,6 +208,7 @@ def test_cli_output_is_chinese(cli_outputs):
     fail_on(offences(items, quoted_ok=True, allowed=_rules_keys()), "CLI output")
 
 
+@pytest.mark.slow
 def test_cli_errors_say_how_to_fix_them(cli_outputs):
     for name in (
         "check missing file",
