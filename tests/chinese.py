@@ -67,6 +67,7 @@ ALLOWED_WORDS = frozenset(
         "rules",
         "cases",
         "convert",
+        "list",  # budget-guard cases list
         # option values a user types as written (--engine duckdb, --fail-on none, --format json,ge)
         "duckdb",
         "spark",

@@ -502,7 +502,7 @@ class Rules(_Strict):
         for i, c in enumerate(self.categories):
             if c.group not in group_ids:
                 raise RuleProblem.from_key(
-                    "rules.unknown_group", number=i + 1, index=i, group=c.group, groups="、".join(group_ids)
+                    "rules.unknown_group", number=i + 1, group=c.group, groups="、".join(group_ids)
                 )
         return self
 

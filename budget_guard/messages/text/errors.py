@@ -27,7 +27,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{count} line(s) have no {field_en} (positions: {rows})",
     ),
     "error.input.lines_without.hint": (
-        "每行都需要{field_zh}；用 read_budget 读取文件时这类行会被拒收并说明原因",
+        "每行都需要{field_zh}；由本程序读取表格文件时，这类行会被拒收并说明原因",
         "every line needs a {field_en}; read_budget rejects such rows with a reason",
     ),
     "error.input.inbox_missing": ("收件文件夹不存在", "inbox folder not found"),
@@ -47,11 +47,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "unknown format(s): {unknown}; choose from {choices}",
     ),
     "error.output.pdf_needs_libreoffice": (
-        "生成 PDF 需要 LibreOffice（soffice），本机未安装；XLSX 已生成",
+        "生成 PDF 需要 LibreOffice，本机未安装；XLSX 已生成",
         "making the PDF needs LibreOffice (soffice), which is not installed; the XLSX was written",
     ),
     "error.output.pdf_needs_libreoffice.hint": (
-        "安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-calc-nogui）或只导出 XLSX",
+        "请安装 LibreOffice（服务器上安装其无界面的电子表格组件即可），或只导出 XLSX",
         "install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc-nogui) or export XLSX only",
     ),
     "error.output.pdf_failed": ("LibreOffice 未能生成 PDF", "LibreOffice could not make the PDF: {detail}"),
@@ -104,7 +104,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "error.engine.spark_table_only": ("--spark-table 只用于 --engine spark", "--spark-table needs --engine spark"),
     # -- rules files ----------------------------------------------------------------------------------
     "error.rules.no_supervision": (
-        "规则文件没有 supervision（挂牌督办）段，无法跟踪督办问题",
+        "规则文件没有 \"supervision\"（挂牌督办）段，无法跟踪督办问题",
         "the rules have no supervision section, so cases cannot be tracked",
     ),
     "error.rules.duplicate_key": ("重复的键（首次出现在第{first}行）", "duplicate key (first at line {first})"),
@@ -129,7 +129,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "error.rules.code_malformed": ("{what_zh}“{value}”格式不对", "{what_en} '{value}' is not a valid code"),
     "error.rules.selector_empty": ("选择器为空，至少需要一个条件", "selector has no condition"),
-    "error.rules.band_compliant": ("缺口区间的等级不能是达标（compliant）", "a shortfall band cannot be 'compliant'"),
+    "error.rules.band_compliant": ("缺口区间的等级不能是达标（\"compliant\"）", "a shortfall band cannot be 'compliant'"),
     "error.rules.last_band_open": (
         "最后一个区间必须写 max_shortfall_pp: null（覆盖更大的缺口）",
         "the last band must have max_shortfall_pp: null (covers any larger shortfall)",
@@ -139,15 +139,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "bands must be in increasing max_shortfall_pp order, only the last one null",
     ),
     "error.rules.gap_compliant": (
-        "缺数据、不可比的情况不能定为达标（compliant），请改为 white、yellow 或 red",
+        "缺数据、不可比的情况不能定为达标（\"compliant\"），请改为 \"white\"、\"yellow\" 或 \"red\"",
         "a gap in the data (not comparable / no data) cannot be 'compliant'; use white, yellow or red",
     ),
     "error.rules.directions_missing": ("缺少以下方向的分级规则：{names}", "grading for direction(s) missing: {names}"),
     "error.rules.unknown_group": (
-        "第{number}个类别（categories.{index}）的 group“{group}”不是已定义的护栏组（{groups}）",
-        "category {number} (categories[{index}]): group '{group}' is not one of the groups {groups}",
+        "第{number}个类别的护栏组“{group}”不是已定义的护栏组（{groups}）",
+        "category {number}: group '{group}' is not one of the groups {groups}",
     ),
-    "error.rules.duplicate_ids": ("{what} 中 id 重复：{ids}", "duplicate {what} id(s): {ids}"),
+    "error.rules.duplicate_ids": ("{what} 中编号（\"id\"）重复：{ids}", "duplicate {what} id(s): {ids}"),
     # -- details of file problems (shown in the reader's language) -----------------------------------------
     "detail.unpacked_over": ("超过 {mb} MB", "more than {mb} MB"),
     "detail.inflates_over": ("{member} 压缩比超过 {ratio} 倍", "{member} inflates more than {ratio} times"),
