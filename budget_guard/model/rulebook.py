@@ -11,7 +11,7 @@ import re
 import string
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import (
@@ -29,7 +29,7 @@ from budget_guard.errors import Place, RulesError, required, rules_problem
 from budget_guard.messages.rules import RuleProblem, translate, yaml_problem_zh
 from budget_guard.model.levels import LEVEL_ORDER as LEVEL_ORDER  # re-exported: the rules model's levels
 from budget_guard.model.levels import Level
-from budget_guard.model.table import STAGES
+from budget_guard.model.table import Stage
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "rules" / "four_no_decrease.yaml"
 PACKAGED_RULES_PATH = Path(__file__).resolve().parents[1] / "rules" / "four_no_decrease.yaml"
@@ -229,9 +229,9 @@ class Grading(_Strict):
 
 
 class Compare(_Strict):
-    stage: Literal[STAGES] = "budget"  # type: ignore[valid-type]
+    stage: Stage = "budget"
     # the previous year's figures this year is compared with: None = the same stage
-    baseline: Literal[STAGES] | None = None  # type: ignore[valid-type]
+    baseline: Stage | None = None
     scopes: list[Literal["government", "division", "department", "unit"]] = Field(min_length=1)
     government_label: Text | None = None  # None: 全县/全区/全市合计 from the data (engine/scope_label.py)
 
@@ -446,7 +446,7 @@ class Supervision(_Strict):
 
 # -- tags from the data (一体化 热点分类, 项目类别, 项目名称 …) ------------------------------------------
 
-DATA_TAG_COLUMNS = (
+DataTagColumn = Literal[
     "hot_topic",
     "project_category",
     "project",
@@ -455,7 +455,8 @@ DATA_TAG_COLUMNS = (
     "item",
     "unit_name",
     "unit_code",
-)
+]
+DATA_TAG_COLUMNS: tuple[DataTagColumn, ...] = get_args(DataTagColumn)
 
 
 class DataTag(_Strict):
@@ -467,7 +468,7 @@ class DataTag(_Strict):
     """
 
     tag: str = Field(min_length=1)
-    column: Literal[DATA_TAG_COLUMNS]  # type: ignore[valid-type]
+    column: DataTagColumn
     codes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
     prefixes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
     keywords: list[Annotated[str, Field(min_length=1)]] | None = None
