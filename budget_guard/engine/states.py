@@ -49,6 +49,22 @@ REASON_EMPTY_CATEGORY = "empty_category"  # no line of the whole input falls in 
 REASON_STAGE_ABSENT = "stage_absent"  # the input has no line of the compared stage
 # the amount (or its baseline) adds a 功能分类 and an 经济分类 table of the same money (engine/double_count.py)
 REASON_DOUBLE_COUNTED = "double_counted"
+# a 表间勾稽 relation the figure depends on failed (ingest/settle/published_set.py: 财政拨款 = 一般公共预算 +
+# 基金 + 国资, the 支出表's 基本支出 = the 基本支出表's 合计, a 三公 item of the 基本支出表 ≤ the 三公 table …):
+# the figure is not used for a verdict. Any module that checks a relation marks cells with this reason
+# through ``RELATION_FAILURE_COLUMNS`` (one row per failed relation; ``category`` None = every category
+# that reads the relation's classification), never red, never 达标.
+REASON_RELATION_FAILED = "relation_failed"
+RELATION_FAILURE_COLUMNS: tuple[str, ...] = (
+    "stage",  # budget | adjusted | final
+    "department",
+    "year",
+    "category",  # a category id, or None: every category reading ``classification``
+    "classification",  # func | econ | None (both)
+    "relation",  # the relation's code (published_set.RELATIONS)
+    "text_zh",  # the relation with both figures and both tables
+    "text_en",
+)
 
 NOT_COMPARABLE_REASONS: tuple[str, ...] = (
     REASON_FIRST_YEAR,
@@ -60,6 +76,7 @@ NOT_COMPARABLE_REASONS: tuple[str, ...] = (
     REASON_NO_COMPARABLE,
     REASON_STAGE_ABSENT,
     REASON_DOUBLE_COUNTED,
+    REASON_RELATION_FAILED,
 )
 NO_DATA_REASONS: tuple[str, ...] = (REASON_NO_LINES, REASON_EMPTY_CATEGORY)
 
