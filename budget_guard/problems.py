@@ -474,6 +474,14 @@ _KINDS = [
         "department total follows the functional table ({func_wan})",
         "Informational: each amount is counted once; a category that reads both classifications would add both tables and is reported red.",
     ),
+    # 表间勾稽: a relation the published set prints fails (ingest/settle/published_set.py)
+    ProblemKind(
+        "relation-failed",
+        Severity.warning,
+        "{department}{year}年{stage}表间勾稽不符：{relation}：{text}；用到这些数的类别不作结论（不可比）",
+        "{department} {year} {stage}: cross-table relation fails: {relation}: {text}; the categories using these figures get no verdict (not comparable)",
+        "Check both tables against the printed documents: one of them is misread or misprinted. The cells using them are not comparable until they agree.",
+    ),
 ]
 
 KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}

@@ -32,6 +32,7 @@ from .lineage import Lineage, SourceIndex
 from .profile import line_profile
 from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
 from .reconcile import DEPARTMENT as RECON_DEPARTMENT
+from .relations import empty_relation_failures, mark_relation_cells
 from .scope_label import with_government_label
 from .seam import PRINTED_FEN, PRINTED_LINES, LineSummary
 from .states import STATE
@@ -89,6 +90,8 @@ class Evaluation:
     # and the category cells among them that add both tables (engine/double_count.py): red findings.
     overlaps: tuple = field(default=())
     double_counted: pd.DataFrame = field(default_factory=empty_double_counted)
+    # the 表间勾稽 that failed (ingest/settle/published_set.py): their cells are 不可比 (engine/relations.py)
+    relation_failures: pd.DataFrame = field(default_factory=empty_relation_failures)
 
     def line_profile(self) -> pd.DataFrame:
         """The line profile (``engine/profile.py``): from the lines in memory or the engine's query."""
@@ -257,12 +260,19 @@ def _stage_names(values: dict, lang: str) -> dict:
     return out
 
 
-def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Evaluation:
+def evaluate(
+    table: pd.DataFrame,
+    rules: Rules,
+    stage: str | None = None,
+    relation_failures: pd.DataFrame | None = None,
+) -> Evaluation:
     """Classify every line, compare each year with the previous one at every scope, and grade.
 
     ``table`` is a canonical budget table (see table.py); hand-built frames with only some
     columns are conformed first. ``stage`` overrides the rules' ``compare.stage``. This is the
     pandas engine; ``engine/backends`` run the same line-level half on DuckDB and Spark.
+    ``relation_failures`` (``LoadResult.relation_failures()``): the 表间勾稽 that failed; the cells
+    using those figures are 不可比 (``engine/relations.py``).
     """
     lines = conform(table) if not _is_conformed(table) else _own_frame(table)
     _require_departments(lines)
@@ -285,6 +295,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         pefa_sums=pefa_sums(lines) if needs_pefa(rules) else None,
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
+        relation_failures=relation_failures,
     )
 
 
@@ -303,6 +314,7 @@ def evaluate_summary(
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
     profiler: Callable[[], pd.DataFrame] | None = None,
+    relation_failures: pd.DataFrame | None = None,
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -319,6 +331,8 @@ def evaluate_summary(
     twice = empty_double_counted() if double_counted is None else double_counted
     baseline_stage = rules.compare.baseline or stage
     graded = mark_cells(grade(compare_years(summary, rules, stage), rules), twice, stage, baseline_stage)
+    failures = empty_relation_failures() if relation_failures is None else relation_failures
+    graded = mark_relation_cells(graded, failures, rules, stage, baseline_stage)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(
@@ -355,6 +369,7 @@ def evaluate_summary(
         pefa=pefa(pefa_sums, rules) if pefa_sums is not None else pd.DataFrame(),
         overlaps=tuple(overlaps),
         double_counted=twice,
+        relation_failures=failures,
     )
 
 

@@ -8,4 +8,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{scope} {category} {year} (or its previous year): a figure it uses fails a cross-table relation "
         "(see the relations in the load report); no verdict, not comparable",
     ),
+    "problem.title.relation-failed": ("表间勾稽不符", "cross-table relation fails"),
+    "problem.hint.relation-failed": (
+        "请对照公开文件核对两张表：其中一张读错或印错；两者相符之前，用到这些数的类别不作结论（不可比）",
+        "Check both tables against the printed documents: one of them is misread or misprinted; until they agree, the "
+        "categories using these figures get no verdict (not comparable).",
+    ),
+    "published.cli_heading": ("公开表集合（每个部门年度一组；部门支出总额与表间勾稽）：", "Published sets (per department-year: the department total and the cross-table relations):"),
 }

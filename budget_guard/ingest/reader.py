@@ -40,7 +40,7 @@ from .overlap import drop_repeated_tables, overlap_problems
 from .printed import mark_printed_figures
 from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from .sangong import SANGONG as SANGONG_LAYOUT
-from .scopes import ALL_FUNDS_LAYOUT, SheetInfo, prefer_department, settle_scopes
+from .scopes import ALL_FUNDS_LAYOUT, Settled, SheetInfo, prefer_department, settle_scopes
 from .sheets import Options, SheetOutcome, read_sheet
 from .sources import Source, collect_sources
 
@@ -58,6 +58,7 @@ def read_budget(
     max_file_mb: float | None = None,
     limits: Limits | None = None,
     aliases: Any = None,
+    sources: Any = None,
 ) -> LoadResult:
     """Read budget tables into the canonical table, the rejected cells, the problems and a per-sheet load report.
 
@@ -65,7 +66,8 @@ def read_budget(
     ``department``/``year``/``stage`` apply when a sheet does not say (published tables) or a cell is
     empty (long template); ``unit`` is the unit assumed when a table states none (default 元).
     ``limits`` (``budget_guard.limits.Limits``) bound what one file may cost; ``max_file_mb`` overrides
-    its file size.
+    its file size. ``sources`` (the rules' ``sources``, ``rulebook.Sources``) says which table measures the
+    money when a published set prints it under nested funding scopes (default: the packaged rules' choice).
     """
     limits = limits or DEFAULT_LIMITS
     if max_file_mb is not None:
@@ -149,6 +151,7 @@ def read_budget(
     result.table, linked = link_departments(result.table, declared)
     problems.extend(linked)
     result.table = _apply(result, rejected, prefer_department(result.table, _sheet_infos(result)))
+    result.table = _settle_published_sets(result, rejected, problems, sources)
     result.table = _drop_repeated_tables(result, rejected, problems)
     result.table = _set_aside_second_sources(result, rejected, problems)
     result.table, settled_layouts = _settle_scopes(result, rejected, problems)
@@ -169,6 +172,40 @@ def _absolute_fen(lines: pd.DataFrame) -> float:
     if not len(lines):
         return 0.0
     return float(np.abs(lines[AMOUNT_FEN].to_numpy(dtype="float64", na_value=0.0)).sum())
+
+
+def _settle_published_sets(
+    result: LoadResult, rejected: list[pd.DataFrame], problems: list[Problem], sources: Any
+) -> pd.DataFrame:
+    """The published sets: each table's kind, one table per figure (cross-checks set aside), the relations."""
+    from ..rulebook import DEFAULT_SOURCES, Sources
+    from .settle.published_set import SheetFacts, build_sets, relation_problems
+
+    facts = [
+        SheetFacts(
+            f.name,
+            s.sheet or "",
+            s.layout,
+            s.scope,
+            s.title or s.sheet or f.name,
+            s.outcome or ("empty" if s.layout in (EMPTY, NO_DATA) else ""),
+            s.unit,
+            s.department,
+            s.year,
+            s.printed_total_fen,
+        )
+        for f in result.files
+        for s in f.sheets
+    ]
+    sets, decision = build_sets(result.table, facts, problems, sources or Sources(**DEFAULT_SOURCES))
+    result.published_sets = sets
+    problems.extend(relation_problems(sets))
+    if not decision.set_aside.any() and not decision.notes:
+        return result.table
+    aside = decision.set_aside
+    settled = Settled(result.table.loc[~aside], result.table.loc[aside])
+    settled.notes, settled.counted_from = decision.notes, decision.counted_from
+    return _apply(result, rejected, settled)
 
 
 def _drop_repeated_tables(

@@ -93,6 +93,15 @@ class LoadResult:
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
     problems: list[Problem] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
+    # the published sets (ingest/settle/published_set.py): per department-year-stage read from two or more
+    # tables, each table's kind and use, the department total, the 表间勾稽 relations checked
+    published_sets: list = field(default_factory=list)
+
+    def relation_failures(self) -> pd.DataFrame:
+        """One row per failed relation (``engine/states.RELATION_FAILURE_COLUMNS``): the cells it turns 不可比."""
+        from .settle.published_set import relation_failures
+
+        return relation_failures(self.published_sets)
 
     @property
     def errors(self) -> list[Problem]:

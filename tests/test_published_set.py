@@ -1,0 +1,165 @@
+"""The published set (ingest/settle/published_set.py): one source per figure, the 表间勾稽 checked, and a cell
+whose relation fails turning 不可比 with both figures — never 达标, never red. Every folder is built in code."""
+
+from __future__ import annotations
+
+from fixtures_ingest import write_xlsx
+
+from budget_guard.engine.evaluate import evaluate
+from budget_guard.engine.states import NOT_COMPARABLE, REASON_RELATION_FAILED
+from budget_guard.ingest import read_budget
+from budget_guard.rulebook import load_rules
+
+UNIT = [None, None, None, None, None, "单位：万元"]
+
+
+def basic(title: str, office: str, wages: str = "100.00") -> list[list[object]]:
+    """A 基本支出表 by 经济分类 (基本支出 only)."""
+    return [
+        [title],
+        UNIT,
+        ["经济分类科目编码", "科目名称", "预算数"],
+        ["301", "工资福利支出", wages],
+        ["30101", "基本工资", wages],
+        ["302", "商品和服务支出", office],
+        ["30201", "办公费", office],
+    ]
+
+
+def functional(title: str, rows: list[tuple[str, str, str]]) -> list[list[object]]:
+    """A 支出表 by 功能分类 with 基本/项目 columns; rows: (code, name, basic)."""
+    total = sum(float(v) for _, _, v in rows)
+    return [
+        [title],
+        UNIT,
+        ["功能分类科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        *[[code, name, value, value, None] for code, name, value in rows],
+        ["合计", None, f"{total:.2f}", f"{total:.2f}", None],
+    ]
+
+
+def empty(title: str) -> list[list[object]]:
+    return [
+        [title],
+        UNIT,
+        ["功能分类科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+        ["合计", None, None, None, None],
+        ["注：本部门无此项支出，故本表无数据。", None, None, None, None],
+    ]
+
+
+def folder(tmp_path, year: int, tables: dict[str, list[list[object]]]):
+    path = tmp_path / str(year)
+    path.mkdir()
+    for number, (name, rows) in enumerate(tables.items(), start=1):
+        write_xlsx(path / f"{number:02d}_{name}.xlsx", {"Sheet1": rows})
+    return path
+
+
+def two_years(tmp_path, office_2025_appropriation: str, fund_2025: list[list[object]] | None = None):
+    """甲局 2024 and 2025: a 一般公共预算基本支出表 beside a 财政拨款基本支出表 of the same money each year."""
+    paths = []
+    for year, office, appropriation in ((2024, "50.00", "50.00"), (2025, "40.00", office_2025_appropriation)):
+        paths.append(
+            folder(
+                tmp_path,
+                year,
+                {
+                    f"{year}年甲局一般公共预算基本支出预算表": basic(f"{year}年甲局一般公共预算基本支出预算表", office),
+                    f"{year}年甲局财政拨款基本支出预算表": basic(f"{year}年甲局财政拨款基本支出预算表", appropriation),
+                    f"{year}年甲局政府性基金预算支出表": (fund_2025 if fund_2025 and year == 2025 else empty(f"{year}年甲局政府性基金预算支出表")),
+                    f"{year}年甲局国有资本经营预算支出表": empty(f"{year}年甲局国有资本经营预算支出表"),
+                },
+            )
+        )
+    return paths
+
+
+def cell(evaluation, category: str, year: int):
+    summary = evaluation.summary
+    rows = summary.loc[
+        (summary["scope_type"] == "department") & (summary["category"] == category) & (summary["year"] == year)
+    ]
+    assert len(rows) == 1, rows
+    return rows.iloc[0]
+
+
+def test_a_financial_appropriation_table_beside_the_general_budget_table_is_counted_once(tmp_path):
+    load = read_budget(two_years(tmp_path, "40.00"))
+    rules = load_rules()
+    evaluation = evaluate(load.table, rules, relation_failures=load.relation_failures())
+    # 日常公用经费 2025 = the printed 40.00 万元 once (it came out at exactly twice the printed figure)
+    assert int(cell(evaluation, "daily_public", 2025)["amount_fen"]) == 40 * 1_000_000
+    assert int(cell(evaluation, "daily_public", 2024)["amount_fen"]) == 50 * 1_000_000
+    sets = {s.year: s for s in load.published_sets}
+    uses = {t.title: t.use for t in sets[2025].tables}
+    assert uses["2025年甲局财政拨款基本支出预算表"] == "cross-check"
+    assert uses["2025年甲局一般公共预算基本支出预算表"] != "cross-check"
+    checked = [r for r in sets[2025].relations if r.relation == "scope-sum"]
+    assert checked and all(r.ok for r in checked)
+    assert checked[0].comparison == "="  # 基金 and 国资 printed empty: the relation is an equality
+    # the cross-check table is accounted for, with the table measuring it named
+    report = next(s for f in load.files for s in f.sheets if s.title == "2025年甲局财政拨款基本支出预算表")
+    assert report.counted_from == "2025年甲局一般公共预算基本支出预算表"
+    assert "交叉核对" in report.reason_zh
+
+
+def test_a_failed_scope_relation_makes_the_cell_not_comparable_with_both_figures(tmp_path):
+    # 2025: the 财政拨款 table prints 办公费 90.00 while 一般公共预算 prints 40.00 and 基金/国资 are printed empty
+    load = read_budget(two_years(tmp_path, "90.00"))
+    rules = load_rules()
+    evaluation = evaluate(load.table, rules, relation_failures=load.relation_failures())
+    daily = cell(evaluation, "daily_public", 2025)
+    assert daily["state"] == NOT_COMPARABLE
+    assert daily["reason"] == REASON_RELATION_FAILED
+    assert daily["level"] is None or daily["level"] != daily["level"]  # never a level: not red, not 达标
+    failed = [p for p in load.problems if p.code == "relation-failed"]
+    assert len(failed) == 1
+    message = failed[0].message("zh")
+    assert "财政拨款" in message and "190.00万元" in message and "140.00万元" in message
+    assert "2025年甲局财政拨款基本支出预算表" in message and "2025年甲局一般公共预算基本支出预算表" in message
+    # 2024 is untouched: its relation holds
+    assert cell(evaluation, "daily_public", 2024)["reason"] != REASON_RELATION_FAILED
+    # the next year's cell would use it as a baseline: evaluated here, 2025 is the last year
+    assert not evaluation.relation_failures.empty
+
+
+def test_a_non_empty_fund_is_other_money_and_the_appropriation_table_adds_up_to_the_parts(tmp_path):
+    tables = {
+        "2025年甲局一般公共预算支出表": functional("2025年甲局一般公共预算支出表", [("2010601", "行政运行", "213.00")]),
+        "2025年甲局政府性基金预算支出表": functional("2025年甲局政府性基金预算支出表", [("2120801", "征地和拆迁补偿支出", "50.00")]),
+        "2025年甲局财政拨款支出表": functional(
+            "2025年甲局财政拨款支出表", [("2010601", "行政运行", "213.00"), ("2120801", "征地和拆迁补偿支出", "50.00")]
+        ),
+        "2025年甲局国有资本经营预算支出表": empty("2025年甲局国有资本经营预算支出表"),
+    }
+    load = read_budget(folder(tmp_path, 2025, tables))
+    assert int(load.table["amount_fen"].sum()) == 263 * 1_000_000  # each yuan once
+    (pset,) = load.published_sets
+    scope_sum = [r for r in pset.relations if r.relation == "scope-sum"]
+    assert len(scope_sum) == 1 and scope_sum[0].ok
+    assert (scope_sum[0].left.fen, scope_sum[0].right.fen) == (263 * 1_000_000, 263 * 1_000_000)
+    assert pset.total is not None and pset.total.fen == 263 * 1_000_000
+
+
+def test_the_basic_column_must_equal_the_basic_table_or_the_economic_cells_are_not_comparable(tmp_path):
+    paths = []
+    for year, basic_column in ((2024, "150.00"), (2025, "170.00")):  # 2025: 支出表 says 170, 基本支出表 140
+        paths.append(
+            folder(
+                tmp_path,
+                year,
+                {
+                    f"{year}年甲局一般公共预算支出表": functional(f"{year}年甲局一般公共预算支出表", [("2010601", "行政运行", basic_column)]),
+                    f"{year}年甲局一般公共预算基本支出表": basic(f"{year}年甲局一般公共预算基本支出表", "50.00" if year == 2024 else "40.00"),
+                },
+            )
+        )
+    load = read_budget(paths)
+    evaluation = evaluate(load.table, load_rules(), relation_failures=load.relation_failures())
+    failed = [p for p in load.problems if p.code == "relation-failed"]
+    assert len(failed) == 1 and "170.00万元" in failed[0].message("zh") and "140.00万元" in failed[0].message("zh")
+    assert cell(evaluation, "daily_public", 2025)["reason"] == REASON_RELATION_FAILED
+    # the relation ties both classifications: a category reading either gets no verdict either
+    assert cell(evaluation, "general_expenditure", 2025)["reason"] == REASON_RELATION_FAILED
+    assert cell(evaluation, "daily_public", 2024)["reason"] != REASON_RELATION_FAILED
