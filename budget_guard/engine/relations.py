@@ -43,7 +43,9 @@ def failed_cells(failures: pd.DataFrame, rules: Rules, stage: str) -> set[tuple[
     if failures is None or failures.empty:
         return hit
     for r in failures.loc[failures["stage"].astype(str) == stage].to_dict("records"):
-        categories = [r["category"]] if r.get("category") else categories_reading(rules, r.get("classification"))
+        categories = (
+            [r["category"]] if r.get("category") else categories_reading(rules, r.get("classification"))
+        )
         hit |= {(str(r["department"]), c, int(r["year"])) for c in categories}
     return hit
 
@@ -60,8 +62,12 @@ def mark_relation_cells(
     if not hit:
         return summary
     scope_type = summary[SCOPE_TYPE].astype(str).to_numpy()
-    keys = zip(summary[SCOPE].astype(str), summary[CATEGORY].astype(str), summary[YEAR].astype(int), strict=True)
-    mask = np.fromiter((k in hit for k in keys), dtype=bool, count=len(summary)) & (scope_type == DEPARTMENT_SCOPE)
+    keys = zip(
+        summary[SCOPE].astype(str), summary[CATEGORY].astype(str), summary[YEAR].astype(int), strict=True
+    )
+    mask = np.fromiter((k in hit for k in keys), dtype=bool, count=len(summary)) & (
+        scope_type == DEPARTMENT_SCOPE
+    )
     wide = {(c, y) for _, c, y in hit}
     wide_keys = zip(summary[CATEGORY].astype(str), summary[YEAR].astype(int), strict=True)
     mask |= np.fromiter((k in wide for k in wide_keys), dtype=bool, count=len(summary)) & np.isin(

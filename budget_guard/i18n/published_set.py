@@ -8,6 +8,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "{scope} {category} {year} (or its previous year): a figure it uses fails a cross-table relation "
         "(see the relations in the load report); no verdict, not comparable",
     ),
+    "execution.reason.different_tables": (
+        "{scope}{year}年{category}决算{final}万元与{against_label}{against}万元取自不同种类的表（例如预算数只有三公经费表的预算栏），不是同一口径，不可比，不作执行评价",
+        "{scope}: {category} {year}: the final accounts ({final}, 10k yuan) and the {against_label} ({against}) come from "
+        "different kinds of table (e.g. the budget only from a 三公 table's budget column): not like for like, not assessed",
+    ),
     "problem.title.relation-failed": ("表间勾稽不符", "cross-table relation fails"),
     "problem.hint.relation-failed": (
         "请对照公开文件核对两张表：其中一张读错或印错；两者相符之前，用到这些数的类别不作结论（不可比）",

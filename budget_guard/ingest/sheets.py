@@ -15,7 +15,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..problems import Problem
 from ..table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
 from .cell_limits import blank_long_cells, reject_long_cells
-from .context import build_context
+from .context import build_context, year_column_question
 from .detect import (
     EMPTY,
     LONG,
@@ -212,7 +212,15 @@ def _read_long_sheet(
         buckets[finished.lines.loc[parents, "source_row"].astype(int).to_numpy()] = SUBTOTAL
         finished.lines = finished.lines[~parents]
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
-    if unit_conflict:
+    question = (
+        None
+        if options.year
+        else year_column_question(grid, header.row, header.ignored, file=file, sheet=sheet)
+    )
+    if question is not None:  # a column of years the reader does not know: ask, never guess the year
+        problems.append(question)
+        finished = _reject_all(finished, raw, question.code, file, sheet)
+    elif unit_conflict:
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
     else:
         problems.extend(
@@ -272,6 +280,14 @@ def _read_yitihua_sheet(
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
     if unit_conflict or any(p.code == "unit-mismatch" for p in header.problems):
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
+    question = (
+        None
+        if options.year
+        else year_column_question(grid, header.row, header.ignored, file=file, sheet=sheet)
+    )
+    if question is not None:  # a column of years the reader does not know: ask, never guess the year
+        problems.append(question)
+        finished = _reject_all(finished, raw, question.code, file, sheet)
     return _outcome(report, ctx, buckets, finished, problems)
 
 

@@ -55,7 +55,14 @@ from ..table_kinds import ALL_FUNDS, APPROPRIATION, FUND, GENERAL, STATE_CAPITAL
 # -- the model ---------------------------------------------------------------------------------------------
 
 # roles: what a table is for
-UNITS, SUMMARY, INCOME, SPENDING, BASIC, PROJECT = "units", "summary", "income", "spending", "basic", "project"
+UNITS, SUMMARY, INCOME, SPENDING, BASIC, PROJECT = (
+    "units",
+    "summary",
+    "income",
+    "spending",
+    "basic",
+    "project",
+)
 SANGONG, OPERATING, PROCUREMENT, PERFORMANCE = "sangong", "operating", "procurement", "performance"
 LINE_LEVEL, UNKNOWN = "line-level", "unknown"
 ROLE_NAMES: dict[str, tuple[str, str]] = {
@@ -118,13 +125,30 @@ PARTS_OF: dict[str, tuple[str, ...]] = {
 }
 
 FUNC, ECON, BOTH = "func", "econ", "func+econ"
-CLASSIFICATION_NAMES = {FUNC: ("功能分类", "functional"), ECON: ("经济分类", "economic"), BOTH: ("功能和经济分类", "both")}
+CLASSIFICATION_NAMES = {
+    FUNC: ("功能分类", "functional"),
+    ECON: ("经济分类", "economic"),
+    BOTH: ("功能和经济分类", "both"),
+}
 BASIC_TYPE, PROJECT_TYPE = "基本支出", "项目支出"
-COVERAGE_TYPES = {"basic": frozenset({BASIC_TYPE}), "project": frozenset({PROJECT_TYPE}), "all": frozenset({BASIC_TYPE, PROJECT_TYPE})}
+COVERAGE_TYPES = {
+    "basic": frozenset({BASIC_TYPE}),
+    "project": frozenset({PROJECT_TYPE}),
+    "all": frozenset({BASIC_TYPE, PROJECT_TYPE}),
+}
 COVERAGE_NAMES = {"basic": ("基本支出", "basic"), "project": ("项目支出", "project"), "all": ("全部", "all")}
 SANGONG_CODES = ("30212", "30217", "30231", "31013")
-SANGONG_ITEM_NAMES = {"30212": "因公出国（境）费", "30217": "公务接待费", "30231": "公务用车运行维护费", "31013": "公务用车购置费"}
-_STAGE_NAMES = {"budget": ("预算数", "budget"), "adjusted": ("调整预算数", "adjusted budget"), "final": ("决算数", "final accounts")}
+SANGONG_ITEM_NAMES = {
+    "30212": "因公出国（境）费",
+    "30217": "公务接待费",
+    "30231": "公务用车运行维护费",
+    "31013": "公务用车购置费",
+}
+_STAGE_NAMES = {
+    "budget": ("预算数", "budget"),
+    "adjusted": ("调整预算数", "adjusted budget"),
+    "final": ("决算数", "final accounts"),
+}
 
 
 def nested(a: str | None, b: str | None) -> bool:
@@ -165,9 +189,18 @@ COUNTED, CROSS_CHECK, OTHER_CLASSIFICATION, OTHER_SCOPE, NOT_COUNTED = (
 )
 USE_NAMES = {
     COUNTED: ("计入", "counted"),
-    CROSS_CHECK: ("交叉核对（同一笔钱的另一口径，不相加）", "cross-check (the same money in another scope, never added)"),
-    OTHER_CLASSIFICATION: ("另一种分类（同一笔钱，只供按该分类选取的类别）", "other classification (the same money, for categories reading it)"),
-    OTHER_SCOPE: ("其他口径（不在部门支出总额的口径内）", "other scope (outside the department total's scope)"),
+    CROSS_CHECK: (
+        "交叉核对（同一笔钱的另一口径，不相加）",
+        "cross-check (the same money in another scope, never added)",
+    ),
+    OTHER_CLASSIFICATION: (
+        "另一种分类（同一笔钱，只供按该分类选取的类别）",
+        "other classification (the same money, for categories reading it)",
+    ),
+    OTHER_SCOPE: (
+        "其他口径（不在部门支出总额的口径内）",
+        "other scope (outside the department total's scope)",
+    ),
     NOT_COUNTED: ("不计入（非支出表、空表或未读取）", "not counted (not spending, empty or not read)"),
 }
 
@@ -208,12 +241,25 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "row-sum": ("合计 = 各行之和", "total = sum of the rows"),
     "hierarchy": ("类 = Σ款 = Σ项", "类 = Σ款 = Σ项"),
     "parts": ("合计 = 基本支出 + 项目支出（+ 其他列）", "total = basic + project (+ other columns)"),
-    "scope-sum": ("财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营预算", "appropriations = general + funds + state capital"),
+    "scope-sum": (
+        "财政拨款 = 一般公共预算 + 政府性基金 + 国有资本经营预算",
+        "appropriations = general + funds + state capital",
+    ),
     "all-funds": ("全部资金 ≥ 财政拨款", "all funds ≥ appropriations"),
-    "basic-column": ("支出表的基本支出 = 基本支出表的合计", "spending table's basic column = basic table's total"),
-    "sangong-basic": ("基本支出表的三公科目 ≤ 三公表的该项", "a 三公 item of the basic table ≤ the 三公 table's item"),
+    "basic-column": (
+        "支出表的基本支出 = 基本支出表的合计",
+        "spending table's basic column = basic table's total",
+    ),
+    "sangong-basic": (
+        "基本支出表的三公科目 ≤ 三公表的该项",
+        "a 三公 item of the basic table ≤ the 三公 table's item",
+    ),
 }
-_PROBLEM_RELATIONS = {"total-mismatch": "row-sum", "hierarchy-mismatch": "hierarchy", "subtotal-parts-mismatch": "parts"}
+_PROBLEM_RELATIONS = {
+    "total-mismatch": "row-sum",
+    "hierarchy-mismatch": "hierarchy",
+    "subtotal-parts-mismatch": "parts",
+}
 
 
 @dataclass(frozen=True)
@@ -238,7 +284,11 @@ class RelationCheck:
         if self.left is None or self.right is None:
             return self.detail_zh if lang == "zh" else self.detail_en
         left, right = self.left.text(self.unit, lang), self.right.text(self.unit, lang)
-        where = f"（{self.left.place}；{self.right.place}）" if lang == "zh" else f" ({self.left.place}; {self.right.place})"
+        where = (
+            f"（{self.left.place}；{self.right.place}）"
+            if lang == "zh"
+            else f" ({self.left.place}; {self.right.place})"
+        )
         return f"{left} {self.comparison} {right}{where}"
 
     def as_record(self) -> dict:
@@ -377,7 +427,20 @@ _KEYS = [DEPARTMENT, YEAR, STAGE, SOURCE_FILE, SOURCE_SHEET]
 def sheet_profile(lines: pd.DataFrame) -> pd.DataFrame:
     """Per department × year × stage × sheet: lines, amount, 功能/经济 lines, and the amounts by expense type."""
     if lines.empty:
-        return pd.DataFrame(columns=[*_KEYS, "lines", "fen", "func", "econ", "basic_fen", "project_fen", "basic", "project", "untyped"])
+        return pd.DataFrame(
+            columns=[
+                *_KEYS,
+                "lines",
+                "fen",
+                "func",
+                "econ",
+                "basic_fen",
+                "project_fen",
+                "basic",
+                "project",
+                "untyped",
+            ]
+        )
     types = lines[EXPENSE_TYPE].astype("object")
     fen = lines[AMOUNT_FEN].to_numpy(dtype=np.int64)
     frame = pd.DataFrame(
@@ -461,7 +524,13 @@ def build_sets(
         if cross:
             if sheet_keys is None:
                 sheet_keys = pd.Series(
-                    list(zip(lines[SOURCE_FILE].astype("object"), lines[SOURCE_SHEET].astype("object").fillna(""), strict=True)),
+                    list(
+                        zip(
+                            lines[SOURCE_FILE].astype("object"),
+                            lines[SOURCE_SHEET].astype("object").fillna(""),
+                            strict=True,
+                        )
+                    ),
                     index=lines.index,
                 )
             in_group = (
@@ -499,10 +568,18 @@ def _set_tables(group: pd.DataFrame, facts: dict) -> list[SetTable]:
         scope = fact.scope if fact else None
         if role == SANGONG and scope is None:
             scope = APPROPRIATION
-        kind = TableKind(role, scope, classification_of(int(r["func"]), int(r["econ"])), coverage_of(role, types))
+        kind = TableKind(
+            role, scope, classification_of(int(r["func"]), int(r["econ"])), coverage_of(role, types)
+        )
         table = SetTable(
-            key[0], key[1], title, kind, fact.outcome if fact else "", fact.unit if fact else None,
-            read_fen=int(r["fen"]), lines=int(r["lines"]),
+            key[0],
+            key[1],
+            title,
+            kind,
+            fact.outcome if fact else "",
+            fact.unit if fact else None,
+            read_fen=int(r["fen"]),
+            lines=int(r["lines"]),
             printed_total_fen=fact.printed_total_fen if fact else None,
         )
         table._profile = r  # type: ignore[attr-defined]  # the amounts by expense type, for the relations
@@ -559,7 +636,11 @@ def _choose(pset: PublishedSet, sources, empty: set[str]) -> list[tuple[SetTable
         counted: list[SetTable] = []
         for table in sorted(candidates, key=lambda t: rank.get(t.kind.scope, len(rank))):
             against = [
-                k for k in counted if k.kind.scope != table.kind.scope and nested(k.kind.scope, table.kind.scope) and _meets(k, table)
+                k
+                for k in counted
+                if k.kind.scope != table.kind.scope
+                and nested(k.kind.scope, table.kind.scope)
+                and _meets(k, table)
             ]
             if against:
                 table.use = CROSS_CHECK
@@ -581,7 +662,9 @@ def _figure(tables: list[SetTable], types: frozenset[str], label: tuple[str, str
 
 def _typed(r, types: frozenset[str]) -> int:
     """Lines of the given expense types; untyped lines count in full (the table covers what its title says)."""
-    typed = (int(r["basic_fen"]) if BASIC_TYPE in types else 0) + (int(r["project_fen"]) if PROJECT_TYPE in types else 0)
+    typed = (int(r["basic_fen"]) if BASIC_TYPE in types else 0) + (
+        int(r["project_fen"]) if PROJECT_TYPE in types else 0
+    )
     untyped = int(r["fen"]) - int(r["basic_fen"]) - int(r["project_fen"])
     return typed + untyped
 
@@ -600,14 +683,24 @@ def _check(pset, relation, classification, left, right, terms, tables, compariso
     else:
         ok = difference >= -allowed
     unit = next((t.unit for t in tables if t.unit), None)
-    return RelationCheck(relation, pset.department, pset.year, pset.stage, classification, ok, left, right, comparison, unit)
+    return RelationCheck(
+        relation, pset.department, pset.year, pset.stage, classification, ok, left, right, comparison, unit
+    )
 
 
-def _relations(pset: PublishedSet, lines: pd.DataFrame, group: pd.DataFrame, problems: list[Problem], empty: set[str]) -> list[RelationCheck]:
+def _relations(
+    pset: PublishedSet, lines: pd.DataFrame, group: pd.DataFrame, problems: list[Problem], empty: set[str]
+) -> list[RelationCheck]:
     checks: list[RelationCheck] = []
     checks += _reader_relations(pset, problems)
     for classification in (FUNC, ECON):
-        tables = [t for t in pset.tables if t.kind.role in SPENDING_ROLES and t.kind.classification == classification and t.outcome != "repeated"]
+        tables = [
+            t
+            for t in pset.tables
+            if t.kind.role in SPENDING_ROLES
+            and t.kind.classification == classification
+            and t.outcome != "repeated"
+        ]
         by_scope: dict[str, list[SetTable]] = {}
         for t in tables:
             if t.kind.scope:
@@ -617,34 +710,76 @@ def _relations(pset: PublishedSet, lines: pd.DataFrame, group: pd.DataFrame, pro
             parts = [t for s in PARTS_OF[APPROPRIATION] for t in by_scope.get(s, []) if _meets(t, wide)]
             if not parts:
                 continue
-            types = _coverage_types(wide.kind.coverage) & frozenset().union(*(_coverage_types(p.kind.coverage) for p in parts))
+            types = _coverage_types(wide.kind.coverage) & frozenset().union(
+                *(_coverage_types(p.kind.coverage) for p in parts)
+            )
             known = {p.kind.scope for p in parts} | empty
             complete = all(s in known for s in PARTS_OF[APPROPRIATION])
             left, n_left = _figure([wide], types, ("财政拨款", "appropriations"))
             right, n_right = _figure(parts, types, ("一般公共预算+基金+国资", "general+funds+state capital"))
             checks.append(
-                _check(pset, "scope-sum", classification, left, right, n_left + n_right, [wide, *parts], "=" if complete else "≥")
+                _check(
+                    pset,
+                    "scope-sum",
+                    classification,
+                    left,
+                    right,
+                    n_left + n_right,
+                    [wide, *parts],
+                    "=" if complete else "≥",
+                )
             )
         # 支出表的基本支出 = 基本支出表的合计 (same scope, 功能 table with a 基本支出 column vs 经济 基本支出表)
         if classification == ECON:
             for scope, econ_tables in by_scope.items():
                 basic_tables = [t for t in econ_tables if t.kind.coverage == "basic"]
                 func_tables = [
-                    t for t in pset.tables
-                    if t.kind.classification == FUNC and t.kind.scope == scope and t.kind.role in SPENDING_ROLES
-                    and int(t._profile["basic"]) > 0 and t.outcome != "repeated"  # type: ignore[attr-defined]
+                    t
+                    for t in pset.tables
+                    if t.kind.classification == FUNC
+                    and t.kind.scope == scope
+                    and t.kind.role in SPENDING_ROLES
+                    and int(t._profile["basic"]) > 0
+                    and t.outcome != "repeated"  # type: ignore[attr-defined]
                 ]
                 if basic_tables and func_tables:
-                    left = Figure(sum(int(t._profile["basic_fen"]) for t in func_tables), "支出表的基本支出", "the spending table's basic column", "、".join(t.title for t in func_tables))  # type: ignore[attr-defined]
-                    right, n_right = _figure(basic_tables, COVERAGE_TYPES["basic"], ("基本支出表合计", "the basic table's total"))
+                    left = Figure(
+                        sum(int(t._profile["basic_fen"]) for t in func_tables),
+                        "支出表的基本支出",
+                        "the spending table's basic column",
+                        "、".join(t.title for t in func_tables),
+                    )  # type: ignore[attr-defined]
+                    right, n_right = _figure(
+                        basic_tables, COVERAGE_TYPES["basic"], ("基本支出表合计", "the basic table's total")
+                    )
                     n_left = sum(int(t._profile["basic"]) for t in func_tables)  # type: ignore[attr-defined]
-                    checks.append(_check(pset, "basic-column", None, left, right, n_left + n_right, [*func_tables, *basic_tables]))
+                    checks.append(
+                        _check(
+                            pset,
+                            "basic-column",
+                            None,
+                            left,
+                            right,
+                            n_left + n_right,
+                            [*func_tables, *basic_tables],
+                        )
+                    )
     # 全部资金 ≥ the narrower 功能 tables it contains
     whole = [t for t in pset.tables if t.kind.scope == ALL_FUNDS and t.kind.classification == FUNC]
-    narrow = [t for t in pset.tables if t.kind.classification == FUNC and t.kind.scope in CONTAINS[ALL_FUNDS] and t.use != CROSS_CHECK and t.kind.role in SPENDING_ROLES and t.outcome != "repeated"]
+    narrow = [
+        t
+        for t in pset.tables
+        if t.kind.classification == FUNC
+        and t.kind.scope in CONTAINS[ALL_FUNDS]
+        and t.use != CROSS_CHECK
+        and t.kind.role in SPENDING_ROLES
+        and t.outcome != "repeated"
+    ]
     if whole and narrow:
         left, n_left = _figure(whole, COVERAGE_TYPES["all"], ("全部资金支出合计", "all-funds total"))
-        right, n_right = _figure(narrow, COVERAGE_TYPES["all"], ("财政拨款口径各表合计", "appropriation tables' total"))
+        right, n_right = _figure(
+            narrow, COVERAGE_TYPES["all"], ("财政拨款口径各表合计", "appropriation tables' total")
+        )
         checks.append(_check(pset, "all-funds", FUNC, left, right, n_left + n_right, [*whole, *narrow], "≥"))
     checks += _sangong_relations(pset, lines)
     return checks
@@ -653,7 +788,11 @@ def _relations(pset: PublishedSet, lines: pd.DataFrame, group: pd.DataFrame, pro
 def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[RelationCheck]:
     """Each 三公 item of the 基本支出表 ≤ the 三公 table's figure of the same item (same stage)."""
     sangong = [t for t in pset.tables if t.kind.role == SANGONG]
-    basic = [t for t in pset.tables if t.kind.role == BASIC and t.kind.classification == ECON and t.outcome != "repeated"]
+    basic = [
+        t
+        for t in pset.tables
+        if t.kind.role == BASIC and t.kind.classification == ECON and t.outcome != "repeated"
+    ]
     if not sangong or not basic:
         return []
     mine = lines.loc[
@@ -662,7 +801,17 @@ def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[Relation
         & (lines[STAGE].astype("object") == pset.stage).to_numpy()
         & lines[ECON_CODE].astype("object").isin(SANGONG_CODES).to_numpy()
     ]
-    key = pd.Series(list(zip(mine[SOURCE_FILE].astype("object"), mine[SOURCE_SHEET].astype("object").fillna(""), strict=True)), index=mine.index, dtype=object)
+    key = pd.Series(
+        list(
+            zip(
+                mine[SOURCE_FILE].astype("object"),
+                mine[SOURCE_SHEET].astype("object").fillna(""),
+                strict=True,
+            )
+        ),
+        index=mine.index,
+        dtype=object,
+    )
     out = []
     for code in SANGONG_CODES:
         at = mine[ECON_CODE].astype("object") == code
@@ -671,9 +820,30 @@ def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[Relation
         if not in_sangong.any() or not in_basic.any():
             continue
         name = SANGONG_ITEM_NAMES[code]
-        left = Figure(int(mine.loc[in_basic, AMOUNT_FEN].sum()), f"基本支出表{name}", f"basic table {name}", "、".join(t.title for t in basic))
-        right = Figure(int(mine.loc[in_sangong, AMOUNT_FEN].sum()), f"三公表{name}", f"三公 table {name}", "、".join(t.title for t in sangong))
-        out.append(_check(pset, "sangong-basic", ECON, left, right, int(in_basic.sum() + in_sangong.sum()), [*basic, *sangong], "≤"))
+        left = Figure(
+            int(mine.loc[in_basic, AMOUNT_FEN].sum()),
+            f"基本支出表{name}",
+            f"basic table {name}",
+            "、".join(t.title for t in basic),
+        )
+        right = Figure(
+            int(mine.loc[in_sangong, AMOUNT_FEN].sum()),
+            f"三公表{name}",
+            f"三公 table {name}",
+            "、".join(t.title for t in sangong),
+        )
+        out.append(
+            _check(
+                pset,
+                "sangong-basic",
+                ECON,
+                left,
+                right,
+                int(in_basic.sum() + in_sangong.sum()),
+                [*basic, *sangong],
+                "≤",
+            )
+        )
     return out
 
 
@@ -700,14 +870,32 @@ def _reader_relations(pset: PublishedSet, problems: list[Problem]) -> list[Relat
         for relation in checked:
             found = failures.get((t.file, t.sheet, relation), [])
             if not found:
-                out.append(RelationCheck(relation, pset.department, pset.year, pset.stage, t.kind.classification, True,
-                                         detail_zh=f"{t.title}：通过", detail_en=f"{t.title}: holds", unit=t.unit))
+                out.append(
+                    RelationCheck(
+                        relation,
+                        pset.department,
+                        pset.year,
+                        pset.stage,
+                        t.kind.classification,
+                        True,
+                        detail_zh=f"{t.title}：通过",
+                        detail_en=f"{t.title}: holds",
+                        unit=t.unit,
+                    )
+                )
                 continue
             for p in found:
                 out.append(
                     RelationCheck(
-                        relation, pset.department, pset.year, pset.stage, t.kind.classification, False,
-                        detail_zh=f"{t.title}：{p.describe('zh')}", detail_en=f"{t.title}: {p.describe('en')}", unit=t.unit,
+                        relation,
+                        pset.department,
+                        pset.year,
+                        pset.stage,
+                        t.kind.classification,
+                        False,
+                        detail_zh=f"{t.title}：{p.describe('zh')}",
+                        detail_en=f"{t.title}: {p.describe('en')}",
+                        unit=t.unit,
                     )
                 )
     return out
@@ -718,14 +906,20 @@ def _department_total(pset: PublishedSet, sources) -> DepartmentTotal | None:
     for rules_scope in sources.total:
         scope = SCOPE_OF_RULES[rules_scope]
         tables = [
-            t for t in pset.tables
-            if t.kind.scope == scope and t.kind.role in SPENDING_ROLES and t.kind.coverage == "all"
-            and t.kind.classification in (FUNC, None) and t.outcome != "repeated"
+            t
+            for t in pset.tables
+            if t.kind.scope == scope
+            and t.kind.role in SPENDING_ROLES
+            and t.kind.coverage == "all"
+            and t.kind.classification in (FUNC, None)
+            and t.outcome != "repeated"
         ]
         if tables:
             t = tables[0]
             printed = t.printed_total_fen is not None
-            return DepartmentTotal(t.printed_total_fen if printed else t.read_fen, t.title, scope, printed, t.unit)
+            return DepartmentTotal(
+                t.printed_total_fen if printed else t.read_fen, t.title, scope, printed, t.unit
+            )
     return None
 
 
@@ -735,7 +929,10 @@ def _uses(pset: PublishedSet) -> None:
     for t in pset.tables:
         if t.use == CROSS_CHECK:
             continue
-        if t.kind.role not in SPENDING_ROLES | {SANGONG, LINE_LEVEL} or t.outcome in ("empty", "not-spending"):
+        if t.kind.role not in SPENDING_ROLES | {SANGONG, LINE_LEVEL} or t.outcome in (
+            "empty",
+            "not-spending",
+        ):
             t.use = NOT_COUNTED
         elif t.kind.classification == ECON or t.kind.role == SANGONG:
             t.use = OTHER_CLASSIFICATION
@@ -812,7 +1009,11 @@ def summary_lines(sets: list[PublishedSet], lang: str = "zh", limit: int = 20) -
             head += f"; {len(s.relations)} cross-table relation(s) checked, {len(failed)} failed"
         out.append(head)
         for r in failed:
-            out.append(f"  ✗ {r.name(lang)}：{r.text(lang)}" if lang == "zh" else f"  ✗ {r.name(lang)}: {r.text(lang)}")
+            out.append(
+                f"  ✗ {r.name(lang)}：{r.text(lang)}"
+                if lang == "zh"
+                else f"  ✗ {r.name(lang)}: {r.text(lang)}"
+            )
     return out
 
 
