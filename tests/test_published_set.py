@@ -3,9 +3,13 @@ whose relation fails turning 不可比 with both figures — never 达标, never
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fixtures_ingest import write_xlsx
 
 from budget_guard.engine.evaluate import evaluate
+from budget_guard.engine.relations import categories_reading
 from budget_guard.engine.states import NOT_COMPARABLE, REASON_RELATION_FAILED
 from budget_guard.ingest import read_budget
 from budget_guard.rulebook import load_rules
@@ -65,9 +69,17 @@ def two_years(tmp_path, office_2025_appropriation: str, fund_2025: list[list[obj
                 tmp_path,
                 year,
                 {
-                    f"{year}年甲局一般公共预算基本支出预算表": basic(f"{year}年甲局一般公共预算基本支出预算表", office),
-                    f"{year}年甲局财政拨款基本支出预算表": basic(f"{year}年甲局财政拨款基本支出预算表", appropriation),
-                    f"{year}年甲局政府性基金预算支出表": (fund_2025 if fund_2025 and year == 2025 else empty(f"{year}年甲局政府性基金预算支出表")),
+                    f"{year}年甲局一般公共预算基本支出预算表": basic(
+                        f"{year}年甲局一般公共预算基本支出预算表", office
+                    ),
+                    f"{year}年甲局财政拨款基本支出预算表": basic(
+                        f"{year}年甲局财政拨款基本支出预算表", appropriation
+                    ),
+                    f"{year}年甲局政府性基金预算支出表": (
+                        fund_2025
+                        if fund_2025 and year == 2025
+                        else empty(f"{year}年甲局政府性基金预算支出表")
+                    ),
                     f"{year}年甲局国有资本经营预算支出表": empty(f"{year}年甲局国有资本经营预算支出表"),
                 },
             )
@@ -78,7 +90,9 @@ def two_years(tmp_path, office_2025_appropriation: str, fund_2025: list[list[obj
 def cell(evaluation, category: str, year: int):
     summary = evaluation.summary
     rows = summary.loc[
-        (summary["scope_type"] == "department") & (summary["category"] == category) & (summary["year"] == year)
+        (summary["scope_type"] == "department")
+        & (summary["category"] == category)
+        & (summary["year"] == year)
     ]
     assert len(rows) == 1, rows
     return rows.iloc[0]
@@ -126,10 +140,15 @@ def test_a_failed_scope_relation_makes_the_cell_not_comparable_with_both_figures
 
 def test_a_non_empty_fund_is_other_money_and_the_appropriation_table_adds_up_to_the_parts(tmp_path):
     tables = {
-        "2025年甲局一般公共预算支出表": functional("2025年甲局一般公共预算支出表", [("2010601", "行政运行", "213.00")]),
-        "2025年甲局政府性基金预算支出表": functional("2025年甲局政府性基金预算支出表", [("2120801", "征地和拆迁补偿支出", "50.00")]),
+        "2025年甲局一般公共预算支出表": functional(
+            "2025年甲局一般公共预算支出表", [("2010601", "行政运行", "213.00")]
+        ),
+        "2025年甲局政府性基金预算支出表": functional(
+            "2025年甲局政府性基金预算支出表", [("2120801", "征地和拆迁补偿支出", "50.00")]
+        ),
         "2025年甲局财政拨款支出表": functional(
-            "2025年甲局财政拨款支出表", [("2010601", "行政运行", "213.00"), ("2120801", "征地和拆迁补偿支出", "50.00")]
+            "2025年甲局财政拨款支出表",
+            [("2010601", "行政运行", "213.00"), ("2120801", "征地和拆迁补偿支出", "50.00")],
         ),
         "2025年甲局国有资本经营预算支出表": empty("2025年甲局国有资本经营预算支出表"),
     }
@@ -150,16 +169,118 @@ def test_the_basic_column_must_equal_the_basic_table_or_the_economic_cells_are_n
                 tmp_path,
                 year,
                 {
-                    f"{year}年甲局一般公共预算支出表": functional(f"{year}年甲局一般公共预算支出表", [("2010601", "行政运行", basic_column)]),
-                    f"{year}年甲局一般公共预算基本支出表": basic(f"{year}年甲局一般公共预算基本支出表", "50.00" if year == 2024 else "40.00"),
+                    f"{year}年甲局一般公共预算支出表": functional(
+                        f"{year}年甲局一般公共预算支出表", [("2010601", "行政运行", basic_column)]
+                    ),
+                    f"{year}年甲局一般公共预算基本支出表": basic(
+                        f"{year}年甲局一般公共预算基本支出表", "50.00" if year == 2024 else "40.00"
+                    ),
                 },
             )
         )
     load = read_budget(paths)
     evaluation = evaluate(load.table, load_rules(), relation_failures=load.relation_failures())
     failed = [p for p in load.problems if p.code == "relation-failed"]
-    assert len(failed) == 1 and "170.00万元" in failed[0].message("zh") and "140.00万元" in failed[0].message("zh")
+    assert (
+        len(failed) == 1
+        and "170.00万元" in failed[0].message("zh")
+        and "140.00万元" in failed[0].message("zh")
+    )
     assert cell(evaluation, "daily_public", 2025)["reason"] == REASON_RELATION_FAILED
     # the relation ties both classifications: a category reading either gets no verdict either
     assert cell(evaluation, "general_expenditure", 2025)["reason"] == REASON_RELATION_FAILED
     assert cell(evaluation, "daily_public", 2024)["reason"] != REASON_RELATION_FAILED
+
+
+# -- the real 决算 folders: every table in the set, every relation they print checked ------------------------
+
+REAL = Path(__file__).parent / "data" / "real_tables" / "xlsx"
+PRINTED_RELATIONS = {
+    "row-sum",
+    "hierarchy",
+    "parts",
+    "all-funds",
+    "basic-column",
+    "sangong-basic",
+    "income-spending",
+    "summary-spending",
+}
+
+
+@pytest.mark.parametrize(
+    ("folder_name", "total_wan"),
+    [("putuo-czj-2024-final", "2,940.05"), ("putuo-ghzy-2024-final", "9,759.38")],
+)
+def test_a_real_final_folder_is_one_set_with_every_printed_relation_checked(folder_name, total_wan):
+    load = read_budget(REAL / folder_name)
+    (pset,) = [s for s in load.published_sets if s.stage == "final"]
+    # every table of the folder is in the set, each with its kind (none unknown)
+    assert len(pset.tables) == len(load.files) == 10
+    assert not [t.title for t in pset.tables if t.kind.role == "unknown"]
+    roles = sorted(t.kind.role for t in pset.tables)
+    assert roles.count("summary") == 2 and roles.count("sangong") == 1 and roles.count("basic") == 1
+    # the relations the documents print are all checked (a dropped relation fails here) and all hold
+    assert {r.relation for r in pset.relations} == PRINTED_RELATIONS
+    assert [r.text("zh") for r in pset.relations if not r.ok] == []
+    # the department total is the printed 本年支出合计 of the all-funds table, and says so
+    assert pset.total is not None and pset.total.printed and pset.total.scope == "all-funds"
+    assert f"{pset.total.fen / 1_000_000:,.2f}" == total_wan
+    evaluation = evaluate(
+        load.table,
+        load_rules(),
+        relation_failures=load.relation_failures(),
+        published_sets=load.published_sets,
+    )
+    text = evaluation.reconciliation_text("zh")
+    assert text.startswith("部门支出总额以公开表所印合计为准") and f"部门支出总额{total_wan}万元" in text
+    assert "支出决算表表中合计" in text
+
+
+def test_a_single_final_folder_has_no_execution_verdict_against_a_sangong_only_budget():
+    load = read_budget(REAL / "putuo-czj-2024-final")
+    evaluation = evaluate(load.table, load_rules(), relation_failures=load.relation_failures())
+    execution = evaluation.execution
+    # the only 预算数 is the 三公 table's 预算 column: never set against the whole 基本支出表 (no false red)
+    assert not (execution["level"] == "red").any()
+    general = execution.loc[
+        (execution["category"] == "general_expenditure") & (execution["scope_type"] == "department")
+    ]
+    assert (general["state"] == "not_comparable").all() and (general["reason"] == "different_tables").all()
+    assert evaluation.pefa.empty  # PI-1 of a whole 决算 against a 三公 budget is no score either
+
+
+def test_a_final_folder_whose_summary_disagrees_with_its_spending_table_is_not_comparable(tmp_path):
+    """A 决算 folder whose tables repeat the department's money with different figures: the 收支总表 prints
+    本年支出合计 313.00 while the 支出决算表 adds to 323.00; the functional cells of the year get no verdict."""
+    paths = []
+    for year, whole, printed in ((2024, "300.00", "300.00"), (2025, "323.00", "313.00")):
+        path = tmp_path / str(year)
+        path.mkdir()
+        title = f"{year}年甲局收入支出决算总表"
+        summary = [
+            [title],
+            [None, None, None, "单位：万元"],
+            ["项目", "决算数", "项目", "决算数"],
+            ["本年收入合计", printed, "本年支出合计", printed],
+            ["总计", printed, "总计", printed],
+        ]
+        write_xlsx(path / f"01_{title}.xlsx", {"Sheet1": summary})
+        spending = functional(f"{year}年甲局支出决算表", [("2100201", "综合医院", whole)])
+        write_xlsx(path / f"02_{year}年甲局支出决算表.xlsx", {"Sheet1": spending})
+        paths.append(path)
+    load = read_budget(paths, stage="final")
+    failed = [r for s in load.published_sets for r in s.failed]
+    assert [(r.relation, r.year) for r in failed] == [("summary-spending", 2025)]
+    assert "313.00万元" in failed[0].text("zh") and "323.00万元" in failed[0].text("zh")
+    rules = load_rules().model_copy(
+        update={"compare": load_rules().compare.model_copy(update={"stage": "final"})}
+    )
+    evaluation = evaluate(load.table, rules, relation_failures=load.relation_failures())
+    welfare = categories_reading(rules, "func")
+    summary = evaluation.summary
+    rows = summary.loc[
+        (summary["scope_type"] == "department") & (summary["year"] == 2025) & summary["category"].isin(welfare)
+    ]
+    assert len(rows) >= 1
+    assert (rows["state"] == NOT_COMPARABLE).all() and (rows["reason"] == REASON_RELATION_FAILED).all()
+    assert not summary.loc[summary["year"] == 2025, "state"].isin(["compliant", "red"]).any()

@@ -92,6 +92,8 @@ class Evaluation:
     double_counted: pd.DataFrame = field(default_factory=empty_double_counted)
     # the 表间勾稽 that failed (ingest/settle/published_set.py): their cells are 不可比 (engine/relations.py)
     relation_failures: pd.DataFrame = field(default_factory=empty_relation_failures)
+    # the published sets (ingest/settle/published_set.py): the department total each prints, stated first
+    published_sets: tuple = field(default=())
 
     def line_profile(self) -> pd.DataFrame:
         """The line profile (``engine/profile.py``): from the lines in memory or the engine's query."""
@@ -190,7 +192,8 @@ class Evaluation:
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
             return (
-                i18n.t(
+                self._department_total_text(lang)
+                + i18n.t(
                     "recon.balanced",
                     lang,
                     lines=self.line_count,
@@ -203,6 +206,20 @@ class Evaluation:
             )
         diff = int((totals[INPUT_FEN] - totals[CLASSIFIED_FEN] - totals[UNCLASSIFIED_FEN]).sum())
         return i18n.t("recon.unbalanced", lang, total=format_wan(total), difference=f"{diff / 100:,.2f}")
+
+    def _department_total_text(self, lang: str) -> str:
+        """The department total a clerk reads first: the published set's printed 合计, its table, and how
+        each table read relates to it; the sum of all lines read follows, named as what it is."""
+        from ..ingest.settle.published_set import total_texts
+
+        texts = total_texts(list(self.published_sets), lang)
+        if not texts:
+            return ""
+        return (
+            i18n.t("published.recon_intro", lang)
+            + ("；" if lang == "zh" else "; ").join(texts)
+            + i18n.t("published.recon_after", lang)
+        )
 
     def _printed_text(self, totals: pd.DataFrame, lang: str) -> str:
         """Printed figures (a table's 机关运行经费) are in the total above and in their category, but
@@ -265,6 +282,7 @@ def evaluate(
     rules: Rules,
     stage: str | None = None,
     relation_failures: pd.DataFrame | None = None,
+    published_sets: list | tuple = (),
 ) -> Evaluation:
     """Classify every line, compare each year with the previous one at every scope, and grade.
 
@@ -272,7 +290,8 @@ def evaluate(
     columns are conformed first. ``stage`` overrides the rules' ``compare.stage``. This is the
     pandas engine; ``engine/backends`` run the same line-level half on DuckDB and Spark.
     ``relation_failures`` (``LoadResult.relation_failures()``): the 表间勾稽 that failed; the cells
-    using those figures are 不可比 (``engine/relations.py``).
+    using those figures are 不可比 (``engine/relations.py``). ``published_sets``
+    (``LoadResult.published_sets``): the department totals the reconciliation states first.
     """
     lines = conform(table) if not _is_conformed(table) else _own_frame(table)
     _require_departments(lines)
@@ -296,6 +315,7 @@ def evaluate(
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
         relation_failures=relation_failures,
+        published_sets=tuple(published_sets),
     )
 
 
@@ -315,6 +335,7 @@ def evaluate_summary(
     double_counted: pd.DataFrame | None = None,
     profiler: Callable[[], pd.DataFrame] | None = None,
     relation_failures: pd.DataFrame | None = None,
+    published_sets: tuple = (),
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -370,6 +391,7 @@ def evaluate_summary(
         overlaps=tuple(overlaps),
         double_counted=twice,
         relation_failures=failures,
+        published_sets=tuple(published_sets),
     )
 
 

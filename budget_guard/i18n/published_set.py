@@ -19,5 +19,21 @@ TEXT: dict[str, tuple[str, str]] = {
         "Check both tables against the printed documents: one of them is misread or misprinted; until they agree, the "
         "categories using these figures get no verdict (not comparable).",
     ),
+    "published.total": (
+        "{department}{year}年{stage}部门支出总额{total}（{table}{how}，{scope}口径）",
+        "[{department}] {year} {stage}: department total {total} ({table}, {how}, {scope})",
+    ),
+    "published.total_printed": ("表中合计", "its printed total"),
+    "published.total_summed": ("明细之和，该表未印合计", "the sum of its lines; it prints no total"),
+    "published.uses": ("，读入各表与之的关系：{uses}", "; how each table read relates to it: {uses}"),
+    "published.recon_intro": (
+        "部门支出总额以公开表所印合计为准：",
+        "The department total is the published set's printed total: ",
+    ),
+    "published.recon_after": (
+        "。以下“全部行”是读入的全部明细（含另一种分类的同一笔钱），不是部门支出总额：",
+        ". The 'all lines' below are every line read (including the same money in the other classification), not the department total: ",
+    ),
+    "published.partly": ("（表中{printed}，与他表相同的部分由他表计入）", " (printed {printed}; the part other tables hold is counted from them)"),
     "published.cli_heading": ("公开表集合（每个部门年度一组；部门支出总额与表间勾稽）：", "Published sets (per department-year: the department total and the cross-table relations):"),
 }

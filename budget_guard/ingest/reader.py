@@ -160,6 +160,7 @@ def read_budget(
     settled = result.table[SOURCE_LAYOUT].isin(settled_layouts).to_numpy()
     problems.extend(overlap_problems(result.table.loc[~settled]))
     settle_outcomes(result, problems)
+    _record_counted(result)
     result.rejected = (
         pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=REJECTED_COLUMNS)
     )
@@ -193,6 +194,7 @@ def _settle_published_sets(
             s.department,
             s.year,
             s.printed_total_fen,
+            dict(s.printed_figures),
         )
         for f in result.files
         for s in f.sheets
@@ -206,6 +208,16 @@ def _settle_published_sets(
     settled = Settled(result.table.loc[~aside], result.table.loc[aside])
     settled.notes, settled.counted_from = decision.notes, decision.counted_from
     return _apply(result, rejected, settled)
+
+
+def _record_counted(result: LoadResult) -> None:
+    """Each published table's counted amount, once every cross-table decision is made."""
+    if not result.published_sets:
+        return
+    from .settle.published_set import record_counted
+
+    counted = {(f.name, s.sheet or ""): s.amount_fen for f in result.files for s in f.sheets}
+    record_counted(result.published_sets, counted)
 
 
 def _drop_repeated_tables(

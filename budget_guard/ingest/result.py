@@ -53,6 +53,8 @@ class SheetReport:
     reason_zh: str = ""  # why, for every outcome but a plain read
     reason_en: str = ""
     counted_from: str | None = None  # repeated: the table whose lines were counted instead
+    # a 收支总表's labelled totals in 分 (table_kinds.summary_figures: 本年支出合计 …), for the 表间勾稽
+    printed_figures: dict = field(default_factory=dict)
 
     @property
     def accounted(self) -> bool:

@@ -38,8 +38,10 @@ from .rows import BLANK, DATA, HEADER, NOTE, REJECTED, SUBTOTAL, blank_rows, cou
 from .sangong import read_sangong
 from .scopes import ALL_FUNDS_LAYOUT
 from .side_by_side import group_total_problems, merge_buckets, printed_group_total
-from .table_kinds import ALL_FUNDS, APPROPRIATION, budget_level, scope_of, title_text
+from .table_kinds import ALL_FUNDS, APPROPRIATION, budget_level, scope_of, summary_figures, title_text
 from .yitihua import read_yitihua
+
+SUMMARY_MAX_ROWS = 500  # a printed 收支总表 is a page or two
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,9 @@ def _read_sheet(
         problem = Problem("sheet-skipped", file=file, sheet=sheet, details={"detail": detection.detail})
         zh, _, en = detection.detail.partition(" / ")  # the reason in one language each
         report.outcome, report.reason_zh, report.reason_en = NOT_SPENDING, zh, en or zh
+        if len(grid) <= SUMMARY_MAX_ROWS:  # a 收支总表's totals, for the 表间勾稽 (never lines)
+            report.printed_figures, figure_unit = summary_figures(grid)
+            report.scope, report.unit = scope_of(report.title or ""), report.unit or figure_unit
         return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
     report.scope = scope_of(report.title or "")
     report.level = budget_level(title_text(grid, sheet), sheet, file)

@@ -217,6 +217,8 @@ class SetTable:
     lines: int = 0
     printed_total_fen: int | None = None
     use: str = NOT_COUNTED
+    counted_fen: int | None = None  # what the run counts from it after every cross-table decision
+    figures: dict = field(default_factory=dict)  # a 收支总表's labelled totals (本年支出合计 …)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -249,6 +251,14 @@ RELATIONS: dict[str, tuple[str, str]] = {
     "basic-column": (
         "支出表的基本支出 = 基本支出表的合计",
         "spending table's basic column = basic table's total",
+    ),
+    "income-spending": (
+        "收入总计 = 支出总计（收支总表）",
+        "income grand total = spending grand total (summary table)",
+    ),
+    "summary-spending": (
+        "收支总表的本年支出合计 = 同口径支出表的合计",
+        "the summary's spending total = the spending tables' total of its scope",
     ),
     "sangong-basic": (
         "基本支出表的三公科目 ≤ 三公表的该项",
@@ -357,6 +367,7 @@ class PublishedSet:
                     "kind_en": t.kind.describe("en"),
                     "use": t.use,
                     "read_fen": t.read_fen,
+                    "counted_fen": t.counted_fen,
                     "printed_total_fen": t.printed_total_fen,
                 }
                 for t in self.tables
@@ -483,6 +494,7 @@ class SheetFacts:
     department: str | None
     year: int | None
     printed_total_fen: int | None
+    figures: dict = field(default_factory=dict)  # a 收支总表's labelled totals (table_kinds.summary_figures)
 
 
 @dataclass
@@ -513,11 +525,14 @@ def build_sets(
     sheet_keys = None
     only_group = profile[[DEPARTMENT, YEAR]].drop_duplicates().shape[0] == 1
     for (department, year, stage), group in per_group:
-        if len(group) < 2:
-            continue  # one table (or one export): nothing to relate
         tables = _set_tables(group, facts)
         if all(t.kind.role == LINE_LEVEL for t in tables):
             continue
+        tables += _tables_without_lines(
+            sheets, str(department), int(year), only_group, {t.key for t in tables}
+        )
+        if len(tables) < 2:
+            continue  # one table (or one export): nothing to relate
         empty = _empty_tables(sheets, str(department), int(year), only_group)
         pset = PublishedSet(str(department), int(year), str(stage), tables)
         cross = _choose(pset, sources, empty)
@@ -585,6 +600,51 @@ def _set_tables(group: pd.DataFrame, facts: dict) -> list[SetTable]:
         table._profile = r  # type: ignore[attr-defined]  # the amounts by expense type, for the relations
         tables.append(table)
     return tables
+
+
+def _belongs(s: SheetFacts, department: str, year: int, only_group: bool) -> bool:
+    """A table without lines of its own belongs to this department-year when it says so (its department
+    and year, or its title's year), or when the run holds one department-year only."""
+    import re
+
+    if s.department not in (None, department):
+        return False
+    years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", normalise(s.title))}
+    return (
+        s.year == year
+        or (s.year is None and years == {year})
+        or (not years and s.year is None and only_group)
+    )
+
+
+def _tables_without_lines(
+    sheets: list[SheetFacts], department: str, year: int, only_group: bool, seen: set[tuple[str, str]]
+) -> list[SetTable]:
+    """The set's other tables: not spending, empty, or not read — listed with their kind (unknown ones with
+    their title), so every table of the set is accounted for."""
+    out = []
+    for s in sheets:
+        if (
+            (s.file, s.sheet) in seen
+            or s.layout in LINE_LEVEL_LAYOUTS
+            or not _belongs(s, department, year, only_group)
+        ):
+            continue
+        role = role_of(s.title, s.layout, False)
+        scope = s.scope or (scope_of(s.title) if role in SPENDING_ROLES | {SUMMARY, INCOME} else None)
+        out.append(
+            SetTable(
+                s.file,
+                s.sheet,
+                s.title,
+                TableKind(role, scope),
+                s.outcome or "",
+                s.unit,
+                printed_total_fen=s.printed_total_fen,
+                figures=dict(s.figures),
+            )
+        )
+    return out
 
 
 def _empty_tables(sheets: list[SheetFacts], department: str, year: int, only_group: bool) -> set[str]:
@@ -782,7 +842,80 @@ def _relations(
         )
         checks.append(_check(pset, "all-funds", FUNC, left, right, n_left + n_right, [*whole, *narrow], "≥"))
     checks += _sangong_relations(pset, lines)
+    checks += _summary_relations(pset, empty)
     return checks
+
+
+def _printed(t: SetTable) -> int:
+    return t.printed_total_fen if t.printed_total_fen is not None else t.read_fen
+
+
+def _summary_relations(pset: PublishedSet, empty: set[str]) -> list[RelationCheck]:
+    """The 收支总表's own balance (收入总计 = 支出总计), and its 本年支出合计 against the spending tables of its scope."""
+    from ..table_kinds import INCOME_GRAND, INCOME_TOTAL, SPENDING_GRAND, SPENDING_TOTAL
+
+    out = []
+    for summary in [t for t in pset.tables if t.kind.role == SUMMARY and t.figures]:
+        f = summary.figures
+        pair = (
+            (INCOME_GRAND, SPENDING_GRAND)
+            if INCOME_GRAND in f and SPENDING_GRAND in f
+            else (INCOME_TOTAL, SPENDING_TOTAL)
+        )
+        if pair[0] in f and pair[1] in f:
+            names = ("收入总计", "支出总计") if pair[0] == INCOME_GRAND else ("本年收入合计", "本年支出合计")
+            left = Figure(f[pair[0]], names[0], names[0], summary.title)
+            right = Figure(f[pair[1]], names[1], names[1], summary.title)
+            out.append(_check(pset, "income-spending", None, left, right, 2, [summary]))
+        if SPENDING_TOTAL not in f or summary.kind.scope is None:
+            continue
+        scope = summary.kind.scope
+        spending = [
+            t
+            for t in pset.tables
+            if t.kind.role == SPENDING
+            and t.kind.classification == FUNC
+            and t.kind.coverage == "all"
+            and t.outcome != "repeated"
+            and t.kind.scope is not None
+        ]
+        same = [t for t in spending if t.kind.scope == scope]
+        parts = [] if same else [t for t in spending if t.kind.scope in CONTAINS.get(scope, ())]
+        if scope == ALL_FUNDS and not same:
+            continue  # a department total without its 支出总表: the narrower tables are not all of it
+        tables = same or [
+            t
+            for t in parts
+            if not any(
+                nested(t.kind.scope, o.kind.scope) and t.kind.scope in CONTAINS.get(o.kind.scope, ())
+                for o in parts
+            )
+        ]
+        if not tables:
+            continue
+        complete = bool(same) or all(
+            p in {t.kind.scope for t in tables} | empty for p in PARTS_OF.get(scope, ())
+        )
+        left = Figure(f[SPENDING_TOTAL], "本年支出合计", "spending total", summary.title)
+        right = Figure(
+            sum(_printed(t) for t in tables),
+            "支出表合计",
+            "spending tables' total",
+            "、".join(t.title for t in tables),
+        )
+        out.append(
+            _check(
+                pset,
+                "summary-spending",
+                FUNC,
+                left,
+                right,
+                1 + len(tables),
+                [summary, *tables],
+                "=" if complete else "≥",
+            )
+        )
+    return out
 
 
 def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[RelationCheck]:
@@ -847,6 +980,10 @@ def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[Relation
     return out
 
 
+def _profile_of(t: SetTable):
+    return getattr(t, "_profile", None)
+
+
 def _reader_relations(pset: PublishedSet, problems: list[Problem]) -> list[RelationCheck]:
     """The relations each table's reader checks inside the table (合计 = Σ rows, 类 = Σ款 = Σ项, 合计 = 基本 + 项目):
     checked for every published table of the set, failed where the reader reported the mismatch."""
@@ -857,9 +994,9 @@ def _reader_relations(pset: PublishedSet, problems: list[Problem]) -> list[Relat
         if relation:
             failures.setdefault((str(p.file), p.sheet or "", relation), []).append(p)
     for t in pset.tables:
-        if t.kind.role == LINE_LEVEL or t.outcome == "repeated":
+        r = _profile_of(t)
+        if t.kind.role == LINE_LEVEL or t.outcome == "repeated" or r is None:
             continue
-        r = t._profile  # type: ignore[attr-defined]
         checked = []
         if t.printed_total_fen is not None:
             checked.append("row-sum")
@@ -945,6 +1082,13 @@ def _uses(pset: PublishedSet) -> None:
 # -- what the engine and the reports read ------------------------------------------------------------------
 
 
+def record_counted(sets: list[PublishedSet], counted: dict[tuple[str, str], int]) -> None:
+    """After every cross-table decision: what the run counts from each table (sheet → 分)."""
+    for s in sets:
+        for t in s.tables:
+            t.counted_fen = counted.get(t.key, 0) if t.use != CROSS_CHECK else 0
+
+
 def relation_failures(sets: list[PublishedSet]) -> pd.DataFrame:
     """One row per failed relation (``engine/states.RELATION_FAILURE_COLUMNS``)."""
     from budget_guard.engine.states import RELATION_FAILURE_COLUMNS
@@ -986,6 +1130,41 @@ def relation_problems(sets: list[PublishedSet]) -> list[Problem]:
                     },
                 )
             )
+    return out
+
+
+def total_texts(sets: list[PublishedSet], lang: str = "zh", limit: int = 3) -> list[str]:
+    """Per department-year-stage with a total: the department total, the table giving it, and how every
+    table's lines relate to it (counted, cross-check, other classification, other scope, not counted)."""
+    from budget_guard import i18n
+
+    out = []
+    i = 0 if lang == "zh" else 1
+    for s in [s for s in sets if s.total is not None][:limit]:
+        total = s.total
+        text = i18n.t(
+            "published.total",
+            lang,
+            department=s.department,
+            year=s.year,
+            stage=_STAGE_NAMES.get(s.stage, (s.stage, s.stage))[i],
+            total=amount(total.fen, total.unit, lang),
+            table=total.table,
+            how=i18n.t("published.total_printed" if total.printed else "published.total_summed", lang),
+            scope=SCOPE_NAMES[total.scope][i],
+        )
+        groups: dict[str, list[str]] = {}
+        for t in s.tables:
+            shown = t.counted_fen if t.use == COUNTED and t.counted_fen is not None else t.read_fen
+            name = f"{t.title}{' ' if lang == 'en' else ''}{amount(shown, t.unit, lang)}"
+            if shown != t.read_fen:
+                name += i18n.t("published.partly", lang, printed=amount(t.read_fen, t.unit, lang))
+            groups.setdefault(t.use, []).append(name)
+        uses = ("；" if lang == "zh" else "; ").join(
+            f"{USE_NAMES[use][i]}{'：' if lang == 'zh' else ': '}{('、' if lang == 'zh' else ', ').join(names)}"
+            for use, names in groups.items()
+        )
+        out.append(text + i18n.t("published.uses", lang, uses=uses))
     return out
 
 
@@ -1033,4 +1212,5 @@ __all__ = [
     "relation_problems",
     "role_of",
     "summary_lines",
+    "total_texts",
 ]
