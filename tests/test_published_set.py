@@ -279,7 +279,9 @@ def test_a_final_folder_whose_summary_disagrees_with_its_spending_table_is_not_c
     welfare = categories_reading(rules, "func")
     summary = evaluation.summary
     rows = summary.loc[
-        (summary["scope_type"] == "department") & (summary["year"] == 2025) & summary["category"].isin(welfare)
+        (summary["scope_type"] == "department")
+        & (summary["year"] == 2025)
+        & summary["category"].isin(welfare)
     ]
     assert len(rows) >= 1
     assert (rows["state"] == NOT_COMPARABLE).all() and (rows["reason"] == REASON_RELATION_FAILED).all()

@@ -34,6 +34,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "。以下“全部行”是读入的全部明细（含另一种分类的同一笔钱），不是部门支出总额：",
         ". The 'all lines' below are every line read (including the same money in the other classification), not the department total: ",
     ),
-    "published.partly": ("（表中{printed}，与他表相同的部分由他表计入）", " (printed {printed}; the part other tables hold is counted from them)"),
-    "published.cli_heading": ("公开表集合（每个部门年度一组；部门支出总额与表间勾稽）：", "Published sets (per department-year: the department total and the cross-table relations):"),
+    "published.partly": (
+        "（表中{printed}，与他表相同的部分由他表计入）",
+        " (printed {printed}; the part other tables hold is counted from them)",
+    ),
+    "published.cli_heading": (
+        "公开表集合（每个部门年度一组；部门支出总额与表间勾稽）：",
+        "Published sets (per department-year: the department total and the cross-table relations):",
+    ),
 }
