@@ -378,10 +378,13 @@ class PublishedSet:
         }
 
 
+_UNIT_EN = {"万元": "10k yuan", "千元": "1k yuan"}
+
+
 def amount(fen: int, unit: str | None, lang: str = "zh") -> str:
     if unit in ("万元", "千元"):
         text = fen_to_unit_text(fen, unit)
-        return f"{text}{unit}" if lang == "zh" else f"{text} ({unit})"
+        return f"{text}{unit}" if lang == "zh" else f"{text} ({_UNIT_EN[unit]})"
     yuan = f"{fen / 100:,.2f}"
     return f"{yuan}元" if lang == "zh" else f"{yuan} yuan"
 
@@ -529,7 +532,7 @@ def build_sets(
         if all(t.kind.role == LINE_LEVEL for t in tables):
             continue
         tables += _tables_without_lines(
-            sheets, str(department), int(year), only_group, {t.key for t in tables}
+            sheets, str(department), int(year), str(stage), only_group, {t.key for t in tables}
         )
         if len(tables) < 2:
             continue  # one table (or one export): nothing to relate
@@ -602,12 +605,14 @@ def _set_tables(group: pd.DataFrame, facts: dict) -> list[SetTable]:
     return tables
 
 
-def _belongs(s: SheetFacts, department: str, year: int, only_group: bool) -> bool:
+def _belongs(s: SheetFacts, department: str, year: int, stage: str, only_group: bool) -> bool:
     """A table without lines of its own belongs to this department-year when it says so (its department
     and year, or its title's year), or when the run holds one department-year only."""
     import re
 
-    if s.department not in (None, department):
+    from ..context import stage_in_text
+
+    if s.department not in (None, department) or stage_in_text(normalise(s.title)) not in (None, stage):
         return False
     years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", normalise(s.title))}
     return (
@@ -618,7 +623,12 @@ def _belongs(s: SheetFacts, department: str, year: int, only_group: bool) -> boo
 
 
 def _tables_without_lines(
-    sheets: list[SheetFacts], department: str, year: int, only_group: bool, seen: set[tuple[str, str]]
+    sheets: list[SheetFacts],
+    department: str,
+    year: int,
+    stage: str,
+    only_group: bool,
+    seen: set[tuple[str, str]],
 ) -> list[SetTable]:
     """The set's other tables: not spending, empty, or not read — listed with their kind (unknown ones with
     their title), so every table of the set is accounted for."""
@@ -627,7 +637,7 @@ def _tables_without_lines(
         if (
             (s.file, s.sheet) in seen
             or s.layout in LINE_LEVEL_LAYOUTS
-            or not _belongs(s, department, year, only_group)
+            or not _belongs(s, department, year, stage, only_group)
         ):
             continue
         role = role_of(s.title, s.layout, False)
@@ -1168,9 +1178,29 @@ def total_texts(sets: list[PublishedSet], lang: str = "zh", limit: int = 3) -> l
     return out
 
 
+def relations_record(sets: list[PublishedSet]) -> list[dict]:
+    """Per department-year-stage, for ``--json``: the department total and its table, the relations checked
+    (by code) and the failed ones with both figures."""
+    return [
+        {
+            "department": s.department,
+            "year": s.year,
+            "stage": s.stage,
+            "total_fen": None if s.total is None else s.total.fen,
+            "total_table": None if s.total is None else s.total.table,
+            "checked": len(s.relations),
+            "relations": sorted({r.relation for r in s.relations}),
+            "failed": [r.as_record() for r in s.failed],
+        }
+        for s in sets
+    ]
+
+
 def summary_lines(sets: list[PublishedSet], lang: str = "zh", limit: int = 20) -> list[str]:
     """Per department-year-stage: the department total and its table, the relations checked and failed."""
-    out = []
+    from budget_guard import i18n
+
+    out = [i18n.t("published.cli_heading", lang)] if sets else []
     for s in sets[:limit]:
         stage = _STAGE_NAMES.get(s.stage, (s.stage, s.stage))[0 if lang == "zh" else 1]
         failed = s.failed
@@ -1211,6 +1241,7 @@ __all__ = [
     "relation_failures",
     "relation_problems",
     "role_of",
+    "relations_record",
     "summary_lines",
     "total_texts",
 ]
