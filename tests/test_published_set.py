@@ -286,3 +286,98 @@ def test_a_final_folder_whose_summary_disagrees_with_its_spending_table_is_not_c
     assert len(rows) >= 1
     assert (rows["state"] == NOT_COMPARABLE).all() and (rows["reason"] == REASON_RELATION_FAILED).all()
     assert not summary.loc[summary["year"] == 2025, "state"].isin(["compliant", "red"]).any()
+
+
+# -- each relation's failure, on the 财政部 template folder of docs/ingest.md ---------------------------------
+
+
+def _template(tmp_path, replace: dict[str, list[list[object]]]):
+    from test_budget_folder_tables import FOLDERS
+
+    for number, (title, build, _, _) in FOLDERS["template"].items():
+        write_xlsx(tmp_path / f"{number}_{title}.xlsx", {"Sheet1": replace.get(number, build(title))})
+    return read_budget(tmp_path)
+
+
+def _basic_with(office: str, reception: str) -> list[list[object]]:
+    return [
+        ["2025年甲局一般公共预算基本支出表"],
+        [None, None, None, None, None, "单位：万元"],
+        ["经济分类科目编码", "科目名称", "预算数", "经济分类科目编码", "科目名称", "预算数"],
+        ["301", "工资福利支出", "100.00", "302", "商品和服务支出", f"{float(office) + float(reception):.2f}"],
+        ["30101", "基本工资", "100.00", "30201", "办公费", office],
+        [None, None, None, "30217", "公务接待费", reception],
+        ["人员经费合计", None, "100.00", "公用经费合计", None, f"{float(office) + float(reception):.2f}"],
+    ]
+
+
+def test_the_template_folder_holds_every_relation(tmp_path):
+    load = _template(tmp_path, {})
+    (pset,) = load.published_sets
+    assert {r.relation for r in pset.relations} >= {
+        "row-sum",
+        "hierarchy",
+        "parts",
+        "basic-column",
+        "all-funds",
+        "sangong-basic",
+        "income-spending",
+        "operating",
+    }
+    assert not pset.failed
+
+
+def test_a_sangong_item_of_the_basic_table_above_the_sangong_table_fails(tmp_path):
+    # 公务接待费 10.00 in the basic table, 3.00 in the 三公 table (the basic table's 302 stays 113.00 so that
+    # the 支出表's 基本支出 column still agrees)
+    load = _template(tmp_path, {"06": _basic_with("103.00", "10.00")})
+    failed = [r for s in load.published_sets for r in s.failed]
+    assert [r.relation for r in failed] == ["sangong-basic"]
+    assert "10.00万元" in failed[0].text("zh") and "3.00万元" in failed[0].text("zh")
+    assert set(load.relation_failures()["relation"]) == {"sangong-basic"}
+
+
+def test_a_printed_operating_figure_above_the_public_costs_fails(tmp_path):
+    from test_budget_folder_tables import sangong
+
+    rows = sangong("2025年甲局一般公共预算“三公”经费支出表")
+    rows[-1] = ["3.00", "0.00", "0.00", "0.00", "0.00", "3.00", "150.00"]  # 机关运行经费 150 > 302+310 = 113
+    load = _template(tmp_path, {"07": rows})
+    failed = [r for s in load.published_sets for r in s.failed]
+    assert [r.relation for r in failed] == ["operating"]
+    assert "150.00万元" in failed[0].text("zh") and "113.00万元" in failed[0].text("zh")
+
+
+def test_a_summary_table_whose_income_and_spending_differ_fails(tmp_path):
+    from test_budget_folder_tables import summary
+
+    rows = summary(
+        "2025年甲局部门收支总表",
+        [
+            ["收入", None, "支出", None],
+            ["项目", "预算数", "项目", "预算数"],
+            ["一般公共预算拨款收入", "313.00", "一般公共服务支出", "323.00"],
+            ["收入总计", "313.00", "支出总计", "323.00"],
+        ],
+    )
+    load = _template(tmp_path, {"01": rows})
+    failed = [r for s in load.published_sets for r in s.failed]
+    assert [r.relation for r in failed] == ["income-spending"]
+    assert "313.00万元" in failed[0].text("zh") and "323.00万元" in failed[0].text("zh")
+
+
+def test_an_all_funds_table_below_the_appropriations_it_contains_fails(tmp_path):
+    from test_budget_folder_tables import summary
+
+    rows = summary(
+        "2025年甲局部门支出总表",
+        [
+            ["功能分类科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+            ["2010601", "行政运行", "200.00", "200.00", None],
+            ["2010602", "一般行政管理事务", "100.00", None, "100.00"],
+            ["合计", None, "300.00", "200.00", "100.00"],
+        ],
+    )
+    load = _template(tmp_path, {"03": rows})
+    failed = {r.relation for s in load.published_sets for r in s.failed}
+    assert "all-funds" in failed

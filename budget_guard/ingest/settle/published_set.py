@@ -260,6 +260,10 @@ RELATIONS: dict[str, tuple[str, str]] = {
         "收支总表的本年支出合计 = 同口径支出表的合计",
         "the summary's spending total = the spending tables' total of its scope",
     ),
+    "operating": (
+        "机关运行经费 ≤ 基本支出表的公用经费（302+310）",
+        "机关运行经费 ≤ the basic table's 公用经费 (302+310)",
+    ),
     "sangong-basic": (
         "基本支出表的三公科目 ≤ 三公表的该项",
         "a 三公 item of the basic table ≤ the 三公 table's item",
@@ -642,6 +646,8 @@ def _tables_without_lines(
             continue
         role = role_of(s.title, s.layout, False)
         scope = s.scope or (scope_of(s.title) if role in SPENDING_ROLES | {SUMMARY, INCOME} else None)
+        if role == SUMMARY and scope is None:
+            scope = ALL_FUNDS  # a 部门收支总表 naming no narrower scope is the department's whole money
         out.append(
             SetTable(
                 s.file,
@@ -853,7 +859,56 @@ def _relations(
         checks.append(_check(pset, "all-funds", FUNC, left, right, n_left + n_right, [*whole, *narrow], "≥"))
     checks += _sangong_relations(pset, lines)
     checks += _summary_relations(pset, empty)
+    checks += _operating_relation(pset, lines)
     return checks
+
+
+def _operating_relation(pset: PublishedSet, lines: pd.DataFrame) -> list[RelationCheck]:
+    """A printed 机关运行经费 ≤ the 基本支出表's 公用经费 (302 商品和服务支出 + 310 资本性支出): it is the
+    basic 公用经费 of the administrative units only (``printed.py`` reads the figure as one tagged line)."""
+    from ..printed import figure_lines
+
+    mine = lines.loc[
+        (lines[DEPARTMENT].astype("object") == pset.department).to_numpy()
+        & (lines[YEAR].to_numpy() == pset.year)
+        & (lines[STAGE].astype("object") == pset.stage).to_numpy()
+    ]
+    figure = figure_lines(mine)
+    basic = [
+        t
+        for t in pset.tables
+        if t.kind.role == BASIC
+        and t.kind.classification == ECON
+        and t.use != CROSS_CHECK
+        and t.outcome != "repeated"
+    ]
+    if not figure.any() or not basic:
+        return []
+    keys = pd.Series(
+        list(
+            zip(
+                mine[SOURCE_FILE].astype("object"),
+                mine[SOURCE_SHEET].astype("object").fillna(""),
+                strict=True,
+            )
+        ),
+        index=mine.index,
+        dtype=object,
+    )
+    econ = mine[ECON_CODE].astype("object").fillna("").astype(str)
+    public = keys.isin([t.key for t in basic]).to_numpy() & econ.str.match(r"^(?:302|310)").to_numpy()
+    source = keys[figure].iloc[0]
+    title = next((t.title for t in pset.tables if t.key == source), source[1] or source[0])
+    left = Figure(
+        int(mine.loc[figure, AMOUNT_FEN].sum()), "机关运行经费", "operating costs (机关运行经费)", title
+    )
+    right = Figure(
+        int(mine.loc[public, AMOUNT_FEN].sum()),
+        "基本支出表公用经费（302+310）",
+        "the basic table's 公用经费 (302+310)",
+        "、".join(t.title for t in basic),
+    )
+    return [_check(pset, "operating", None, left, right, 1 + int(public.sum()), basic, "≤")]
 
 
 def _printed(t: SetTable) -> int:
