@@ -565,7 +565,7 @@ def build_sets(
                 names = "、".join(t.title for t in against)
                 decision.counted_from[table.key] = names
                 decision.notes[table.key] = (
-                    f"交叉核对：本表（{table.kind.describe('zh')}）与{names}是同一笔钱的不同资金口径，按规则 sources 由后者计量，本表不计入，只作勾稽",
+                    f"交叉核对：本表（{table.kind.describe('zh')}）与{names}是同一笔钱的不同资金口径，按规则中资金口径的优先顺序由后者计量，本表不计入，只作勾稽",
                     f"cross-check: this table ({table.kind.describe('en')}) and {names} hold the same money in nested "
                     f"funding scopes; the rules' sources measure it on the latter, this table is not added, only checked",
                 )
