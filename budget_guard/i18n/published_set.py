@@ -38,6 +38,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "（表中{printed}，与他表相同的部分由他表计入）",
         " (printed {printed}; the part other tables hold is counted from them)",
     ),
+    "report.relations": ("表间勾稽", "Cross-table relations"),
     "published.cli_heading": (
         "公开表集合（每个部门年度一组；部门支出总额与表间勾稽）：",
         "Published sets (per department-year: the department total and the cross-table relations):",

@@ -387,6 +387,11 @@ def _overview(
     for state in states.UNGRADED_STATES:
         pair(f"state.{state}", evaluation.state_counts()[state], states.FILL[state])
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
+    from ..ingest.settle.published_set import summary_lines
+
+    relations = summary_lines(list(getattr(load, "published_sets", [])), lang)[1:]
+    if relations:
+        pair("report.relations", "\n".join(relations))
     pair(
         "report.unclassified",
         i18n.t(
