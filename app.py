@@ -12,16 +12,17 @@ from pathlib import Path
 
 import streamlit as st
 
-from budget_guard import RulesError, i18n
+from budget_guard import RulesError
+from budget_guard import messages as msg
 from budget_guard.dashboard import cache, charts, gate, pipeline, views, whatif
 from budget_guard.dashboard.palette import cell_css
+from budget_guard.model.rulebook import Direction
+from budget_guard.model.table import AMOUNT_FEN, STAGE, STAGES, format_wan
+from budget_guard.outputs.files import safe_filename
 from budget_guard.reports import DEFAULT_STEM, SUFFIXES
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import summary_text as execution_summary
 from budget_guard.reports.html_report import md_escape as md
-from budget_guard.rulebook import Direction
-from budget_guard.safety import safe_filename
-from budget_guard.table import AMOUNT_FEN, STAGE, STAGES, format_wan
 
 LANGS = ("zh", "en")
 TABS = (
@@ -58,12 +59,12 @@ PER_LANGUAGE = (
 
 
 def t(key: str, **values: object) -> str:
-    return i18n.t(key, st.session_state.get("lang", i18n.DEFAULT_LANG), **values)
+    return msg.t(key, st.session_state.get("lang", msg.DEFAULT_LANG), **values)
 
 
 def lk(base: str, lang: str | None = None) -> str:
     """The widget key of ``base`` in ``lang`` (default: the page's language)."""
-    return f"{base}.{lang or st.session_state.get('lang', i18n.DEFAULT_LANG)}"
+    return f"{base}.{lang or st.session_state.get('lang', msg.DEFAULT_LANG)}"
 
 
 def unless_set(key: str, index: int) -> int:
@@ -79,8 +80,8 @@ def _on_language_change() -> None:
     new = st.session_state.get("lang", "zh")
     old = "en" if new == "zh" else "zh"
     for key in TABS:
-        if st.session_state.get("view") == i18n.t(key, old):
-            st.session_state["view"] = i18n.t(key, new)
+        if st.session_state.get("view") == msg.t(key, old):
+            st.session_state["view"] = msg.t(key, new)
     for base in PER_LANGUAGE:
         if lk(base, old) in st.session_state:
             st.session_state[lk(base, new)] = st.session_state[lk(base, old)]
@@ -160,14 +161,14 @@ def data_sidebar(lang: str) -> tuple[tuple[pipeline.Upload, ...], str, pipeline.
         unit = st.selectbox(
             t("app.read.unit"),
             [None, "元", "千元", "万元"],
-            format_func=lambda v: v or i18n.t("app.read.unset", lang),
+            format_func=lambda v: v or msg.t("app.read.unset", lang),
             placeholder=t("app.choose"),
             key=lk("opt_unit"),
         )
         stage = st.selectbox(
             t("app.read.stage"),
             [None, *STAGES],
-            format_func=lambda v: i18n.t(f"stage.{v}", lang) if v else i18n.t("app.read.unset", lang),
+            format_func=lambda v: msg.t(f"stage.{v}", lang) if v else msg.t("app.read.unset", lang),
             placeholder=t("app.choose"),
             key=lk("opt_stage"),
         )
@@ -199,7 +200,7 @@ def rules_sidebar(lang: str) -> tuple[str, str, tuple[tuple[str, str], ...]] | N
     choice = bar.radio(
         t("app.rules.source"),
         ["default", "upload"],
-        format_func=lambda v: i18n.t(f"app.rules.{v}", lang),
+        format_func=lambda v: msg.t(f"app.rules.{v}", lang),
         horizontal=True,
         key=lk("rules_source"),
     )
@@ -282,8 +283,8 @@ def whatif_sidebar(base, lang: str) -> whatif.WhatIf:
             bands[band.key] = st.number_input(
                 t(
                     "app.whatif.band",
-                    direction=i18n.t(f"direction.{Direction(band.direction).value}", lang),
-                    level=i18n.level_label(band.level, lang),
+                    direction=msg.t(f"direction.{Direction(band.direction).value}", lang),
+                    level=msg.level_label(band.level, lang),
                 ),
                 min_value=0.1,
                 max_value=100.0,
@@ -315,7 +316,7 @@ def stage_sidebar(load, rules_text: str, rules_source: str, lang: str) -> str | 
         t("app.stage"),
         present,
         index=unless_set(lk("stage"), present.index(default)),
-        format_func=lambda v: i18n.t(f"stage.{v}", lang),
+        format_func=lambda v: msg.t(f"stage.{v}", lang),
         placeholder=t("app.choose"),
         key=lk("stage"),
     )
@@ -459,7 +460,7 @@ def matrix_view(evaluation, lang: str) -> None:
     with st.container(key="matrix_wide"):
         for group in evaluation.rules.groups:
             part = cells.loc[cells["group"] == group.id]
-            direction = i18n.t(f"direction.{group.direction.value}", lang)
+            direction = msg.t(f"direction.{group.direction.value}", lang)
             st.markdown(t("app.group_title", name=md(group.name.get(lang)), direction=md(direction)))
             st.vega_lite_chart(
                 spec=charts.matrix_spec(part, lang),
@@ -611,7 +612,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         t("col.level"),
         ["red", "yellow", "white"],
         selection_mode="multi",
-        format_func=lambda v: i18n.level_label(v, lang),
+        format_func=lambda v: msg.level_label(v, lang),
         key=lk("f_levels"),
     )
     columns = st.columns([1, 1.3, 1.5, 1])
@@ -763,7 +764,7 @@ def cases_view(evaluation, lang: str) -> None:
     metrics[0].metric(t("app.cases.total_metric"), totals["total"])
     metrics[1].metric(t("app.cases.overdue_metric"), totals["overdue"])
     for column, level in zip(metrics[2:], LEVELS_WORST_FIRST, strict=True):
-        column.metric(i18n.level_label(level, lang), totals["by_level"][level])
+        column.metric(msg.level_label(level, lang), totals["by_level"][level])
     st.dataframe(state_level_table(every, now, lang), hide_index=True, width="content")
     filters = st.columns([1.4, 1.2, 1.2])
     states = filters[0].multiselect(
@@ -776,7 +777,7 @@ def cases_view(evaluation, lang: str) -> None:
     levels = filters[1].multiselect(
         t("case.col.level"),
         list(LEVELS_WORST_FIRST),
-        format_func=lambda v: i18n.level_label(v, lang),
+        format_func=lambda v: msg.level_label(v, lang),
         key="cases_levels",
         placeholder=t("app.filter.all"),
     )

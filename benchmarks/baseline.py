@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from budget_guard.rulebook import DataTag, Rules, Selector
-from budget_guard.table import (
+from budget_guard.model.rulebook import DataTag, Rules, Selector
+from budget_guard.model.table import (
     ECON_CODE,
     EXPENSE_TYPE,
     FUNC_CODE,

@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from budget_guard import sample
-from budget_guard.sample import STAGE_LABELS, TEMPLATE_HEADERS, synthetic_table
-from budget_guard.table import AMOUNT_FEN, SOURCE_FILE, STAGE, YEAR
+from budget_guard.model.table import AMOUNT_FEN, SOURCE_FILE, STAGE, YEAR
+from budget_guard.samples import city as sample
+from budget_guard.samples.city import STAGE_LABELS, TEMPLATE_HEADERS, synthetic_table
 
 N_DEPARTMENTS = 300
 SEED = 7

@@ -1,6 +1,6 @@
 """Benchmark budget-guard: ``python -m benchmarks.run --sizes 10k,100k,1m``.
 
-Generates the synthetic province (budget_guard.sample.synthetic_table) as Parquet, long-template CSV
+Generates the synthetic province (budget_guard.samples.city.synthetic_table) as Parquet, long-template CSV
 and XLSX, then times each stage in its own process: reading (CSV, XLSX, Parquet), pandera
 validation, evaluate, the dashboard's filter step, report writing (JSON, XLSX), the Great
 Expectations checkpoint, and ``budget-guard check`` end to end. Two reference points in the same run

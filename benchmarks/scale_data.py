@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from budget_guard.table import (
+from budget_guard.model.table import (
     AMOUNT_FEN,
     COLUMNS,
     DEPARTMENT,

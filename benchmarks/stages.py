@@ -149,13 +149,13 @@ def read_xlsx(inputs: Inputs) -> Stage:
 
 
 def read_parquet(inputs: Inputs) -> Stage:
-    from budget_guard.table import conform
+    from budget_guard.model.table import conform
 
     return Stage(lambda: conform(pd.read_parquet(inputs.parquet)), inputs.rows, "pd.read_parquet + conform")
 
 
 def validate(inputs: Inputs) -> Stage:
-    from budget_guard.table import validate as validate_table
+    from budget_guard.model.table import validate as validate_table
 
     table = _canonical(inputs)
     return Stage(lambda: validate_table(table), inputs.rows, "pandera SCHEMA, lazy")
@@ -253,7 +253,7 @@ def _dashboard_run(ev) -> tuple[Callable[[], Any], str]:
 
 
 def _pandas_filter_run(ev, department: str | None, year: int) -> Callable[[], Any]:
-    from budget_guard.table import DEPARTMENT, YEAR
+    from budget_guard.model.table import DEPARTMENT, YEAR
 
     def run():
         summary = ev.summary[(ev.summary["scope"] == department) & (ev.summary["year"] == year)]
@@ -300,7 +300,7 @@ def _dashboard_views_run(ev, views, department: str | None, year: int) -> tuple[
 
 def _report(inputs: Inputs, formats: list[str], note: str) -> Stage:
     from budget_guard import evaluate as evaluate_table
-    from budget_guard.ingest.result import LoadResult
+    from budget_guard.ingest.load_result import LoadResult
     from budget_guard.reports import write_reports
 
     table = _canonical(inputs)
@@ -466,7 +466,7 @@ def check_sample(inputs: Inputs) -> Stage:
 # the reconciliation sums, the group keys of the seam (stage × department × 区划 × 单位 × year ×
 # layout), then the summary half, the source rows of every finding, the unclassified list and PEFA.
 # So the peers that ``evaluate`` is compared with do the whole line-level half — the seam's group
-# sums (``seam.group_columns`` + ``seam.TOTAL_COLUMNS``), for every category of the default rules —
+# sums (the seam's per-category columns + ``seam.TOTAL_COLUMNS``), for every category of the default rules —
 # and ``line_half`` times the pandas engine's line-level half on the same job (like for like). The
 # three-category peers of the issue are kept as ``peer3_polars`` / ``peer3_duckdb``.
 

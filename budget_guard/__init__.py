@@ -8,11 +8,11 @@ Public API (the CLI and the Streamlit app call only these):
 - ``write_reports(evaluation, load, out_dir, formats)``: JSON, XLSX 督办单, HTML, Markdown
 """
 
-from .engine.evaluate import Evaluation, evaluate
-from .errors import BudgetGuardError, InputError, RulesError
-from .ingest import LoadResult, read_budget
-from .reports import write_reports
-from .rulebook import Level, Rules, load_rules, parse_rules
+from budget_guard.engine.evaluate import Evaluation, evaluate
+from budget_guard.errors import BudgetGuardError, InputError, RulesError
+from budget_guard.ingest import LoadResult, read_budget
+from budget_guard.model.rulebook import Level, Rules, load_rules, parse_rules
+from budget_guard.reports import write_reports
 
 __all__ = [
     "BudgetGuardError",

@@ -97,3 +97,18 @@ class RulesError(BudgetGuardError):
             hint_zh="请按 README 中“规则文件格式”一节修改",
             hint_en="see 'Rules file format' in README",
         )
+
+
+class MissingExtra(InputError):
+    """An optional part (Great Expectations, Spark, the PDF reader, the dashboard) is not installed."""
+
+    def __init__(self, module: str, extra: str) -> None:
+        command = f"pip install 'budget-guard[{extra}]'"
+        super().__init__(
+            f"此功能需要可选组件 {extra}（未安装 Python 包 {module}）",
+            f"this needs the optional part {extra} (the Python package {module} is not installed)",
+            hint_zh=f"安装：{command}",
+            hint_en=f"install it: {command}",
+        )
+        self.module = module
+        self.extra = extra

@@ -12,6 +12,6 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--path"]:
         print(__file__)
         sys.exit(0)
-    from budget_guard.cli import main
+    from budget_guard.cli.main import main
 
     sys.exit(main(sys.argv[1:]))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from budget_guard.rulebook import Rules, load_rules, parse_rules, rules_to_yaml
-from budget_guard.table import conform
+from budget_guard.model.rulebook import Rules, load_rules, parse_rules, rules_to_yaml
+from budget_guard.model.table import conform
 
 
 def line(

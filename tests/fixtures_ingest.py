@@ -314,7 +314,7 @@ GHZY_BASIC_AMOUNTS = {  # everything else in the template is printed as 0.00
 
 def template_econ_rows() -> list[tuple[str, str]]:
     """The 65 codes of the Shanghai 2024 template (from the packaged dictionary), in template order."""
-    from budget_guard.codes import _packaged
+    from budget_guard.model.codes import _packaged
 
     econ = _packaged("econ.csv")
     econ = econ[econ["source"] == "shanghai-2024-template"]

@@ -10,15 +10,15 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from budget_guard import i18n
+from budget_guard import messages as msg
 from budget_guard.dashboard import pipeline
-from budget_guard.sample import synthetic_table
+from budget_guard.samples.city import synthetic_table
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
 SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
 TABS = {
-    key: i18n.t(key, "zh")
+    key: msg.t(key, "zh")
     for key in (
         "app.tab.trends",
         "app.tab.departments",

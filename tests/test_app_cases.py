@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from budget_guard import i18n
+from budget_guard import messages as msg
 from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.dashboard import signin
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 
 REPO = Path(__file__).resolve().parent.parent
 APP = str(REPO / "app.py")
 SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
-TAB = i18n.t("app.tab.cases", "zh")
+TAB = msg.t("app.tab.cases", "zh")
 
 
 @pytest.fixture
@@ -64,7 +64,7 @@ def events(path: Path) -> list[tuple]:
 def test_read_only_without_sign_in_shows_cases_overdue_first_and_writes_nothing(ledger):
     before = events(ledger)
     at = cases_tab()
-    assert i18n.t("app.cases.read_only", "zh") in captions(at)
+    assert msg.t("app.cases.read_only", "zh") in captions(at)
     frame = case_list(at)
     assert list(frame.columns)[:3] == ["序号", "督办编号", "责任单位"]
     assert frame["状态"].iloc[0].endswith("（已超期）")  # 2025 cases are long overdue by now
@@ -136,7 +136,7 @@ def test_with_sign_in_configured_the_page_offers_login_and_stays_read_only_until
     at.run()
     assert not at.exception, at.exception
     assert any(b.label == "登录" for b in at.button)
-    assert i18n.t("app.cases.read_only", "zh") in captions(at)
+    assert msg.t("app.cases.read_only", "zh") in captions(at)
 
 
 @pytest.mark.slow

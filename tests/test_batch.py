@@ -15,18 +15,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from budget_guard.batch import (
-    DEFAULT_STATE_NAME,
-    BatchLocked,
-    batch_lock,
-    collect_inputs,
-    exit_code_for,
-    lock_path_for,
-    report_dir_name,
-)
-from budget_guard.cli import main
-from budget_guard.safety import KILL_HOOK_ENV, is_temp_name
-from budget_guard.sample import write_sample
+from budget_guard.cli.main import main
+from budget_guard.ledger.runs import DEFAULT_STATE_NAME
+from budget_guard.outputs.files import KILL_HOOK_ENV, is_temp_name
+from budget_guard.runs.batch import report_dir_name
+from budget_guard.runs.check import collect_inputs
+from budget_guard.runs.exit_codes import exit_code_for
+from budget_guard.runs.lock import BatchLocked, batch_lock, lock_path_for
+from budget_guard.samples.city import write_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN_CSV = (
@@ -156,7 +152,7 @@ def test_an_overlapping_run_exits_3_and_touches_nothing(inbox, tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from budget_guard.batch import batch_lock\n"
+            "import sys, time; from budget_guard.runs.batch import batch_lock\n"
             f"with batch_lock({str(lock)!r}):\n    print('locked', flush=True); time.sleep(60)",
         ],
         env={**os.environ, "PYTHONPATH": str(ROOT)},

@@ -16,10 +16,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from budget_guard import batch as batch_module
-from budget_guard.batch import DEFAULT_STATE_NAME
-from budget_guard.cli import main
-from budget_guard.safety import KILL_HOOK_ENV, is_temp_name, remove_stale_temps
+from budget_guard.cli.main import main
+from budget_guard.ledger import runs as ledger_module
+from budget_guard.ledger.runs import DEFAULT_STATE_NAME
+from budget_guard.outputs.files import KILL_HOOK_ENV, is_temp_name, remove_stale_temps
+from budget_guard.runs import batch as batch_module
+from budget_guard.runs import check as check_module
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = (
@@ -102,7 +104,7 @@ def test_the_hash_recorded_is_of_the_bytes_parsed(capsys, tmp_path, monkeypatch)
     second = summary(run_batch(capsys, inbox, out, "--json"))
     (record,) = second["files"]
     report = json.loads((out / record["report_dir"] / "budget-guard-report.json").read_text(encoding="utf-8"))
-    assert report["inputs"][0]["sha256"] == record["sha256"] == batch_module.file_sha256(path)
+    assert report["inputs"][0]["sha256"] == record["sha256"] == check_module.file_sha256(path)
     assert record["lines"] == 3
 
 
@@ -195,7 +197,7 @@ def test_another_process_holding_a_read_transaction_is_exit_2_and_says_wait(caps
     drop(inbox, "a.csv")
     assert run_batch(capsys, inbox, out).returncode == 0
     drop(inbox, "b.csv", 80000)
-    monkeypatch.setattr(batch_module, "LEDGER_BUSY_SECONDS", 0.2)
+    monkeypatch.setattr(ledger_module, "LEDGER_BUSY_SECONDS", 0.2)
     reader = sqlite3.connect(out / DEFAULT_STATE_NAME)
     reader.execute("BEGIN")
     reader.execute("SELECT count(*) FROM runs").fetchone()  # a shared lock held open
@@ -215,7 +217,7 @@ def test_a_full_disk_for_the_ledger_is_exit_2_with_one_line(capsys, tmp_path, mo
     assert run_batch(capsys, inbox, out).returncode == 0
     for i in range(40):
         drop(inbox, f"n{i:02}.csv", 1000 + i)
-    real_connect = batch_module.Ledger._connect
+    real_connect = ledger_module.Ledger._connect
 
     def full(self):
         db = real_connect(self)
@@ -223,7 +225,7 @@ def test_a_full_disk_for_the_ledger_is_exit_2_with_one_line(capsys, tmp_path, mo
         db.execute(f"PRAGMA max_page_count = {pages}")  # SQLite's own "database or disk is full"
         return db
 
-    monkeypatch.setattr(batch_module.Ledger, "_connect", full)
+    monkeypatch.setattr(ledger_module.Ledger, "_connect", full)
     result = run_batch(capsys, inbox, out)
     assert result.returncode == 2
     assert "disk is full" in one_line(result.stderr)
@@ -236,7 +238,7 @@ def test_a_full_disk_for_the_reports_is_exit_2_and_the_run_is_marked(capsys, tmp
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(out / "x.tmp"))
 
-    monkeypatch.setattr(batch_module, "write_reports", no_space)
+    monkeypatch.setattr(check_module, "write_reports", no_space)
     result = run_batch(capsys, inbox, out)
     assert result.returncode == 2 and "No space left" in one_line(result.stderr)
     assert ledger(out, "SELECT status, exit_code FROM runs") == [("failed", 2)]
@@ -269,7 +271,7 @@ def test_read_only_advice_points_to_history_not_to_a_backup(capsys, tmp_path, mo
     def read_only(self):
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(batch_module.Ledger, "_connect", read_only)
+    monkeypatch.setattr(ledger_module.Ledger, "_connect", read_only)
     result = run_batch(capsys, inbox, out)
     line = one_line(result.stderr)
     assert result.returncode == 2 and "read-only" in line and "history" in line and "backup" not in line
@@ -293,7 +295,7 @@ def test_a_kill_while_swapping_data_docs_keeps_the_previous_copy(tmp_path):
     docs.mkdir(parents=True)
     (docs / "index.html").write_text("previous", encoding="utf-8")
     code = (
-        "from budget_guard.safety import replace_dir, temp_dir_for\n"
+        "from budget_guard.outputs.files import replace_dir, temp_dir_for\n"
         f"built = temp_dir_for({str(docs)!r})\n"
         "(built / 'index.html').write_text('new', encoding='utf-8')\n"
         f"replace_dir(built, {str(docs)!r})\n"

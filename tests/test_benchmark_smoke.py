@@ -16,8 +16,8 @@ from benchmarks.baseline import classify_rows
 from benchmarks.stages import STAGES
 from budget_guard import load_rules
 from budget_guard.engine.classify import classify
-from budget_guard.sample import sample_table
-from budget_guard.table import conform
+from budget_guard.model.table import conform
+from budget_guard.samples.city import sample_table
 
 
 def test_baseline_classifier_agrees_with_the_engine():

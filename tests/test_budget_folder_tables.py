@@ -6,7 +6,7 @@ from __future__ import annotations
 from fixtures_ingest import write_xlsx
 
 from budget_guard.ingest import read_budget
-from budget_guard.ingest.outcomes import table_summary_lines
+from budget_guard.ingest.table_outcomes import table_summary_lines
 
 UNIT = [None, None, None, None, "单位：万元"]
 

@@ -14,8 +14,8 @@ from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.cases.actor import Actor
 from budget_guard.cases.view import CaseFilter, ordered
 from budget_guard.engine.evaluate import evaluate
+from budget_guard.model.rulebook import load_rules
 from budget_guard.reports.case_sheet import CaseSheet, render_case_markdown, write_case_sheet
-from budget_guard.rulebook import load_rules
 from tests.builders import line, table
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)

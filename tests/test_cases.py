@@ -9,11 +9,11 @@ import pytest
 
 from budget_guard.cases import CaseStore, track_evaluation
 from budget_guard.cases.actor import Actor
-from budget_guard.cases.store import CASES_SCHEMA_VERSION
 from budget_guard.cases.view import history_rows
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.errors import BudgetGuardError, InputError, RulesError
-from budget_guard.rulebook import DEFAULT_RULES_PATH, load_rules, parse_rules
+from budget_guard.ledger.cases import CASES_SCHEMA_VERSION
+from budget_guard.model.rulebook import DEFAULT_RULES_PATH, load_rules, parse_rules
 from tests.builders import line, table
 
 T0 = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
@@ -136,7 +136,7 @@ def test_history_is_append_only(tmp_path):
 
 
 def test_an_existing_batch_ledger_is_migrated_and_a_newer_one_refused(tmp_path):
-    from budget_guard.batch import Ledger
+    from budget_guard.ledger.runs import Ledger
 
     path = tmp_path / "old.sqlite"
     ledger = Ledger(path)  # a ledger from before cases: runs and files only

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_guard.cli import main
+from budget_guard.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = "部门,年度,数据口径,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）\n"

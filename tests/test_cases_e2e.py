@@ -16,7 +16,7 @@ import pytest
 from openpyxl import load_workbook
 
 from budget_guard.cases import FixedClock, use_clock
-from budget_guard.cli import main
+from budget_guard.cli.main import main
 
 HEADER = "部门,年度,数据口径,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）\n"
 

@@ -1,6 +1,6 @@
 """Chinese first: every user-facing string, walked in Chinese mode, has no English word or raw id.
 
-Sources: the i18n catalogues (``budget_guard.i18n.keys()``: every area's catalogue), the problem
+Sources: the i18n catalogues (``budget_guard.messages.keys()``: every area's catalogue), the problem
 catalogue (message, name, hint), rules-file errors, the CLI (check, batch, history, rules check,
 errors and their hint lines), the reports (XLSX, HTML, Markdown) and the dashboard (AppTest).
 A failure names the key or the place and the words, e.g.
@@ -21,10 +21,11 @@ import pytest
 from chinese import english_words, offences
 from openpyxl import load_workbook
 
-from budget_guard import RulesError, i18n, parse_rules
-from budget_guard.batch import DEFAULT_FAIL_ON
-from budget_guard.problems import KINDS, Problem
-from budget_guard.rulebook import DEFAULT_RULES_PATH
+from budget_guard import RulesError, parse_rules
+from budget_guard import messages as msg
+from budget_guard.messages.problems import KINDS, Problem
+from budget_guard.model.rulebook import DEFAULT_RULES_PATH
+from budget_guard.runs.exit_codes import DEFAULT_FAIL_ON
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE_CSV = REPO / "sample_data" / "csv" / "city_budget_2021_2025.csv"
@@ -40,12 +41,12 @@ def fail_on(found: list[str], what: str) -> None:
 
 def test_every_catalogue_string_is_chinese():
     """Every key of every i18n catalogue (core and each area's own module)."""
-    items = {f"i18n {key}": _template(key) for key in i18n.keys()}  # noqa: SIM118 (a function)
+    items = {f"i18n {key}": _template(key) for key in msg.keys()}  # noqa: SIM118 (a function)
     fail_on(offences(items), "i18n catalogues (budget_guard/i18n/<area>.py, the zh half of the key)")
 
 
 def _template(key: str) -> str:
-    from budget_guard.i18n import _TEXT
+    from budget_guard.messages import _TEXT
 
     return _TEXT[key][0]
 
@@ -57,10 +58,10 @@ def test_every_problem_kind_has_a_chinese_message_name_and_hint():
         items[f"problem {code} message"] = kind.zh
         for part in ("title", "hint"):
             key = f"problem.{part}.{code}"
-            if not i18n.has(key):
+            if not msg.has(key):
                 missing.append(key)
             else:
-                items[f"problem {code} {part}"] = i18n.t(key, "zh")
+                items[f"problem {code} {part}"] = msg.t(key, "zh")
     assert not missing, (
         "problem kinds without a Chinese name/hint: add these keys to an i18n catalogue "
         "(as budget_guard/i18n/ux.py does): " + ", ".join(missing)
@@ -72,7 +73,7 @@ def test_bilingual_details_show_only_the_chinese_half():
     problem = Problem("layout-unknown", details={"detail": "没有表头 / no header"})
     assert problem.message("zh") == "无法识别表格格式：没有表头"
     assert problem.message("en") == "unknown table layout: no header"
-    assert problem.hint("zh") == i18n.t("problem.hint.layout-unknown", "zh")
+    assert problem.hint("zh") == msg.t("problem.hint.layout-unknown", "zh")
 
 
 # -- rules errors --------------------------------------------------------------------------------------
@@ -217,7 +218,7 @@ def test_cli_errors_say_how_to_fix_them(cli_outputs):
         assert errors, (name, text)
         assert lines[-1].startswith("提示："), (name, text)
     assert "没有第99次运行" in cli_outputs["history no run"]
-    assert f"失败阈值：{i18n.level_label(DEFAULT_FAIL_ON, 'zh')}" in cli_outputs["check"]
+    assert f"失败阈值：{msg.level_label(DEFAULT_FAIL_ON, 'zh')}" in cli_outputs["check"]
     assert "红色督办事项" in cli_outputs["check"] and "商务局三公经费2024年" in cli_outputs["check"]
     assert "不要加引号" in cli_outputs["rules check bad json"]
 
@@ -285,12 +286,12 @@ def test_dashboard_is_chinese():
     at.button(key="sample").click().run()
     assert not at.exception, at.exception
     items: dict[str, str] = {}
-    tabs = [k for k in i18n.keys() if k.startswith("app.tab.")]  # noqa: SIM118
+    tabs = [k for k in msg.keys() if k.startswith("app.tab.")]  # noqa: SIM118
     for key in tabs:
-        at.session_state["view"] = i18n.t(key, "zh")
+        at.session_state["view"] = msg.t(key, "zh")
         at.run()
         assert not at.exception, at.exception
-        view = i18n.t(key, "zh")
+        view = msg.t(key, "zh")
         for kind in (
             "title",
             "header",
@@ -332,7 +333,7 @@ def test_dashboard_is_chinese():
             for column in data.columns:
                 items[f"dashboard [{view}] table {n} header {column}"] = str(column)
             for column in data.columns:
-                if str(column) in (i18n.t("col.source_file", "zh"), i18n.t("col.value", "zh")):
+                if str(column) in (msg.t("col.source_file", "zh"), msg.t("col.value", "zh")):
                     continue  # data: file names and the raw cell a row was rejected for
                 for r, value in enumerate(data[column].head(200)):
                     if isinstance(value, str):
@@ -341,5 +342,5 @@ def test_dashboard_is_chinese():
 
 
 def test_english_mode_still_has_english():
-    assert english_words(i18n.t("app.title", "en"))
-    assert i18n.t("unit.wan", "en").endswith("10k CNY")
+    assert english_words(msg.t("app.title", "en"))
+    assert msg.t("unit.wan", "en").endswith("10k CNY")

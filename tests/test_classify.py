@@ -145,7 +145,7 @@ def test_many_distinct_combinations_keep_each_line_s_answer():
     import numpy as np
     import pandas as pd
 
-    from budget_guard.table import conform
+    from budget_guard.model.table import conform
 
     n = 300_000
     wanted = np.arange(n) % 7 == 3

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import openpyxl
 import pytest
 
-from budget_guard.cli import main
-from budget_guard.safety import KILL_HOOK_ENV, is_temp_name
-from budget_guard.sample import expected_findings
+from budget_guard.cli.main import main
+from budget_guard.outputs.files import KILL_HOOK_ENV, is_temp_name
+from budget_guard.samples.city import expected_findings
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "rules" / "four_no_decrease.yaml"
@@ -236,13 +236,13 @@ def ge_check(work, sample_dir):
 
 
 def test_great_expectations_default_is_off_for_check_and_on_for_batch():
-    from budget_guard.cli import _formats
+    from budget_guard.cli.options import formats_with_ge
 
-    assert _formats("json,xlsx", None, ge_default=False) == ("json", "xlsx")
-    assert _formats("json,xlsx", None, ge_default=True) == ("json", "xlsx", "ge")
-    assert _formats("json,ge", None, ge_default=False) == ("json", "ge")  # --format asks for it
-    assert _formats("json,ge", False, ge_default=True) == ("json",)  # --no-ge wins
-    assert _formats("json", True, ge_default=False) == ("json", "ge")
+    assert formats_with_ge("json,xlsx", None, ge_default=False) == ("json", "xlsx")
+    assert formats_with_ge("json,xlsx", None, ge_default=True) == ("json", "xlsx", "ge")
+    assert formats_with_ge("json,ge", None, ge_default=False) == ("json", "ge")  # --format asks for it
+    assert formats_with_ge("json,ge", False, ge_default=True) == ("json",)  # --no-ge wins
+    assert formats_with_ge("json", True, ge_default=False) == ("json", "ge")
 
 
 def test_check_runs_great_expectations_with_ge(ge_check):

@@ -14,10 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budget_guard import batch, cli, evaluate, load_rules
-from budget_guard.ingest.result import LoadResult
+from budget_guard import evaluate, load_rules
+from budget_guard.ingest.load_result import LoadResult
 from budget_guard.reports.json_report import build_report
-from budget_guard.sample import write_sample
+from budget_guard.runs import exit_codes
+from budget_guard.samples.city import write_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
@@ -45,13 +46,13 @@ def test_every_top_level_json_key_is_documented():
 
 def test_every_exit_code_is_documented():
     codes = [
-        batch.EXIT_OK,
-        batch.EXIT_FINDINGS,
-        batch.EXIT_INPUT,
-        batch.EXIT_LOCKED,
-        batch.EXIT_INTERNAL,
-        cli.EXIT_INTERRUPTED,
-        batch.EXIT_TERMINATED,
+        exit_codes.EXIT_OK,
+        exit_codes.EXIT_FINDINGS,
+        exit_codes.EXIT_INPUT,
+        exit_codes.EXIT_LOCKED,
+        exit_codes.EXIT_INTERNAL,
+        exit_codes.EXIT_INTERRUPTED,
+        exit_codes.EXIT_TERMINATED,
     ]
     assert all(f"\n| {code} |" in DOC for code in codes)
 

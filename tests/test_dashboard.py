@@ -9,13 +9,14 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from budget_guard import RulesError, evaluate, i18n, load_rules, parse_rules
+from budget_guard import RulesError, evaluate, load_rules, parse_rules
+from budget_guard import messages as msg
 from budget_guard.dashboard import charts, pipeline, views, whatif
 from budget_guard.dashboard.palette import FILL
+from budget_guard.model.table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, YEAR
 from budget_guard.reports.json_report import build_report
 from budget_guard.reports.xlsx_report import LEVEL_FILLS
-from budget_guard.sample import expected_findings, sample_table, synthetic_table
-from budget_guard.table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, YEAR
+from budget_guard.samples.city import expected_findings, sample_table, synthetic_table
 
 
 @pytest.fixture(scope="module")
@@ -258,7 +259,7 @@ def test_problems_are_sorted_worst_first_with_counts_and_chinese_hints():
     ranks = {"错误": 0, "警告": 1, "提示": 2}
     order = [ranks[s] for s in table["严重程度"]]
     assert order == sorted(order) and order[0] == 0
-    assert table["处理建议"].iloc[0] == i18n.t("problem.hint.amount-not-numeric", "zh")
+    assert table["处理建议"].iloc[0] == msg.t("problem.hint.amount-not-numeric", "zh")
     counts = views.problem_counts(load)
     assert list(counts) == ["error", "warning", "notice"] and counts["error"] >= 1
     top = views.top_problems(load, "zh")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from budget_guard.cli import main
+from budget_guard.cli.main import main
 from budget_guard.engine import states
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 from tests.fixtures_ingest import problems_of, write_xlsx
 
 WAN = 1_000_000  # 分 per 万元

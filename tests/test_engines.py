@@ -20,8 +20,8 @@ from budget_guard import evaluate, load_rules, parse_rules, read_budget
 from budget_guard.engine.backends import duckdb_backend
 from budget_guard.engine.backends.sql_engine import evaluate_lines
 from budget_guard.engine.unclassified import LIST_COLUMNS
-from budget_guard.rulebook import rules_to_yaml
-from budget_guard.table import COLUMNS
+from budget_guard.model.rulebook import rules_to_yaml
+from budget_guard.model.table import COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = {

@@ -170,7 +170,7 @@ def test_the_whole_government_is_named_after_the_data_level_by_default():
 def test_evaluate_leaves_the_callers_table_as_it_was():
     """``evaluate`` keeps the caller's column arrays (no copy of a 10M-line table) but adds its
     two columns and its index to a frame of its own: the caller's table is unchanged."""
-    from budget_guard.table import conform
+    from budget_guard.model.table import conform
 
     given = conform(table(line("财政局", 2023, 100, econ="30217"), line("财政局", 2024, 90, econ="30217")))
     given.index = pd.Index([10, 20])

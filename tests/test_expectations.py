@@ -13,7 +13,7 @@ import pytest
 
 from budget_guard import evaluate, load_rules
 from budget_guard.reports.expectations import CONTRACT_SUITE, GUARDRAIL_SUITE, run_expectations
-from budget_guard.sample import sample_table
+from budget_guard.samples.city import sample_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -110,7 +110,7 @@ def test_analytics_are_off(ge_run):
 
 
 def test_importing_the_package_does_not_import_great_expectations():
-    code = "import sys, budget_guard, budget_guard.cli, budget_guard.batch; print('great_expectations' in sys.modules)"
+    code = "import sys, budget_guard, budget_guard.cli, budget_guard.runs.batch; print('great_expectations' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,

@@ -21,10 +21,10 @@ from fixtures_ingest import LONG_HEADER, czj_ybggys_rows, one_problem, problems_
 
 from budget_guard.errors import RulesError
 from budget_guard.ingest import read_budget
-from budget_guard.ingest.numbers import parse_amount, parse_amounts
-from budget_guard.ingest.sources import display_name
-from budget_guard.limits import Limits
-from budget_guard.rulebook import parse_rules
+from budget_guard.ingest.files.sources import display_name
+from budget_guard.ingest.recognise.numbers import parse_amount, parse_amounts
+from budget_guard.model.limits import Limits
+from budget_guard.model.rulebook import parse_rules
 
 ROW = ["财政局", 2025, "预算数", "2010601", "30201", "办公费", "基本支出", ""]
 
@@ -270,7 +270,7 @@ def test_rules_check_refuses_alias_bomb_quickly(tmp_path):
 
 def test_dashboard_rules_upload_refuses_alias_bomb():
     from budget_guard.dashboard.pipeline import evaluate_rules_text
-    from budget_guard.ingest.result import LoadResult
+    from budget_guard.ingest.load_result import LoadResult
 
     with pytest.raises(RulesError) as caught:
         evaluate_rules_text(LoadResult(), ALIAS_BOMB, "上传.yaml", None)

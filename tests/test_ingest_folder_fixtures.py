@@ -8,8 +8,8 @@ from fixtures_ingest import problems_of, write_csv, write_xlsx
 
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
-from budget_guard.ingest.outcomes import table_summary_lines
-from budget_guard.rulebook import load_rules
+from budget_guard.ingest.table_outcomes import table_summary_lines
+from budget_guard.model.rulebook import load_rules
 
 WAN = 1_000_000
 SANGONG = ["30212", "30217", "30231", "31013"]

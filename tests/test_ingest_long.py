@@ -9,7 +9,7 @@ import pytest
 from fixtures_ingest import LONG_HEADER, one_problem, problems_of, write_csv, write_xls, write_xlsx
 
 from budget_guard.ingest import read_budget
-from budget_guard.table import validate
+from budget_guard.model.table import validate
 
 ROWS = [
     LONG_HEADER,

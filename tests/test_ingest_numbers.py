@@ -8,8 +8,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budget_guard.ingest.numbers import ECON_LENGTHS, FUNC_LENGTHS, clean_codes, parse_amounts
-from budget_guard.table import yuan_to_fen
+from budget_guard.ingest.recognise.numbers import ECON_LENGTHS, FUNC_LENGTHS, clean_codes, parse_amounts
+from budget_guard.model.table import yuan_to_fen
 
 
 def test_written_forms():

@@ -16,8 +16,8 @@ from fixtures_ingest import (
 )
 
 from budget_guard.ingest import read_budget
-from budget_guard.ingest.published_sample import write_published_sample
-from budget_guard.table import validate
+from budget_guard.model.table import validate
+from budget_guard.samples.published import write_published_sample
 
 WAN = 1_000_000
 

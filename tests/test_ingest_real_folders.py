@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from budget_guard.ingest import read_budget
-from budget_guard.ingest.outcomes import table_summary_lines
+from budget_guard.ingest.table_outcomes import table_summary_lines
 
 DATA = Path(__file__).parent / "data" / "real_tables" / "xlsx"
 CZJ_DIR, GHZY_DIR = DATA / "putuo-czj-2024-final", DATA / "putuo-ghzy-2024-final"
@@ -193,8 +193,8 @@ def test_the_report_workbook_lists_each_table_with_its_printed_total(czj):
     import openpyxl
 
     from budget_guard.engine.evaluate import evaluate
+    from budget_guard.model.rulebook import load_rules
     from budget_guard.reports.xlsx_report import build_workbook
-    from budget_guard.rulebook import load_rules
 
     data = build_workbook(evaluate(czj.table, load_rules(), "budget"), czj, "zh")
     rows = [

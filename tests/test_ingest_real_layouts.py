@@ -24,7 +24,7 @@ from fixtures_ingest import (
 )
 
 from budget_guard.ingest import read_budget
-from budget_guard.table import validate
+from budget_guard.model.table import validate
 
 WAN = 1_000_000  # fen per 万元
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from budget_guard.cli import main
+from budget_guard.cli.main import main
 from budget_guard.dashboard import views
 from budget_guard.engine import states
 from budget_guard.engine.evaluate import evaluate
 from budget_guard.ingest import read_budget
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 

@@ -17,9 +17,9 @@ from budget_guard import evaluate, load_rules, parse_rules, read_budget
 from budget_guard.engine.backends import duckdb_backend
 from budget_guard.engine.backends.sql_engine import evaluate_lines
 from budget_guard.errors import RulesError
-from budget_guard.ingest.outcomes import table_summary_lines
-from budget_guard.ingest.printed import OPERATING_ELSEWHERE, mark_printed_figures
-from budget_guard.table import COLUMNS, conform, validate
+from budget_guard.ingest.settle.printed import OPERATING_ELSEWHERE, mark_printed_figures
+from budget_guard.ingest.table_outcomes import table_summary_lines
+from budget_guard.model.table import COLUMNS, conform, validate
 
 RULES_FILE = Path(__file__).resolve().parent.parent / "rules" / "four_no_decrease.yaml"
 
@@ -224,7 +224,7 @@ def test_a_printed_year_is_not_compared_with_a_year_measured_on_lines(tmp_path):
 
 def test_the_printed_figure_is_in_neither_classification_total(tmp_path):
     """Beside a 功能分类 table, the 经济分类 total is the basic and 三公 lines, not the 机关运行经费 again."""
-    from budget_guard.ingest.overlap import classification_overlaps
+    from budget_guard.ingest.settle.overlap import classification_overlaps
 
     func = [
         ["2025年甲局一般公共预算支出预算表"],

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from budget_guard.sample import write_sample
+from budget_guard.samples.city import write_sample
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

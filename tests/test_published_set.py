@@ -12,7 +12,7 @@ from budget_guard.engine.evaluate import evaluate
 from budget_guard.engine.relations import categories_reading
 from budget_guard.engine.states import NOT_COMPARABLE, REASON_RELATION_FAILED
 from budget_guard.ingest import read_budget
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 
 UNIT = [None, None, None, None, None, "单位：万元"]
 

@@ -11,8 +11,8 @@ import pytest
 
 from budget_guard import evaluate, load_rules, write_reports
 from budget_guard.errors import BudgetGuardError
-from budget_guard.ingest.result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
-from budget_guard.problems import Problem
+from budget_guard.ingest.load_result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
+from budget_guard.messages.problems import Problem
 from budget_guard.reports import SCHEMA_VERSION, parse_formats
 from budget_guard.reports.html_report import md_escape, render_html, render_markdown
 from budget_guard.reports.json_report import build_report, dumps

@@ -9,13 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from budget_guard.safety import (
-    EXCEL_MAX_CELL_CHARS,
+from budget_guard.outputs.escape import EXCEL_MAX_CELL_CHARS, escape_cell, excel_cell
+from budget_guard.outputs.files import (
     MAX_NAME_BYTES,
     atomic_write_text,
     atomic_writer,
-    escape_cell,
-    excel_cell,
     is_temp_name,
     remove_stale_temps,
     replace_dir,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from budget_guard import RulesError, load_rules, parse_rules
-from budget_guard.rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH, Direction, rules_to_yaml
+from budget_guard.model.rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH, Direction, rules_to_yaml
 
 TEXT = DEFAULT_RULES_PATH.read_text(encoding="utf-8")
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from budget_guard import evaluate, load_rules
-from budget_guard.sample import MANIFEST, expected_findings, sample_table, synthetic_table, write_sample
+from budget_guard.samples.city import MANIFEST, expected_findings, sample_table, synthetic_table, write_sample
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,16 +7,10 @@ from builders import line, table
 
 from budget_guard import evaluate, load_rules
 from budget_guard.engine.evaluate import evaluate_summary
-from budget_guard.engine.seam import (
-    AMOUNT_PREFIX,
-    COVERED_PREFIX,
-    LINES_PREFIX,
-    TOTAL_COLUMNS,
-    assemble,
-)
+from budget_guard.engine.seam import AMOUNT_PREFIX, COVERED_PREFIX, LINES_PREFIX, TOTAL_COLUMNS, assemble
 from budget_guard.engine.selectors import ATOMS
-from budget_guard.rulebook import Selector
-from budget_guard.table import DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
+from budget_guard.model.rulebook import Selector
+from budget_guard.model.table import DEPARTMENT, SOURCE_LAYOUT, STAGE, YEAR
 
 RULES = load_rules()
 

@@ -16,7 +16,7 @@ from chinese import english_words
 
 from budget_guard import load_rules
 from budget_guard.errors import InputError
-from budget_guard.table import schema
+from budget_guard.model.table import schema
 
 REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.spark

@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from budget_guard.cli import main
+from budget_guard.cli.main import main
 from budget_guard.engine import states
 from budget_guard.engine.evaluate import evaluate
-from budget_guard.rulebook import load_rules
+from budget_guard.model.rulebook import load_rules
 from tests.builders import line, table
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,7 +95,7 @@ def test_check_json_is_one_line_on_every_exit(capsys, tmp_path):
 
 
 def test_batch_json_on_a_held_lock_is_one_line_exit_3(capsys, tmp_path):
-    from budget_guard.batch import batch_lock, lock_path_for
+    from budget_guard.runs.lock import batch_lock, lock_path_for
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
@@ -113,12 +113,12 @@ def test_batch_json_on_a_held_lock_is_one_line_exit_3(capsys, tmp_path):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_outcome_labels_exist_for_every_outcome(lang):
-    from budget_guard import i18n
+    from budget_guard import messages as msg
 
     for outcome in states.OUTCOMES:
-        assert i18n.t(f"outcome.{outcome}", lang)
+        assert msg.t(f"outcome.{outcome}", lang)
     for state in states.STATES:
-        assert i18n.t(f"state.{state}", lang)
+        assert msg.t(f"state.{state}", lang)
 
 
 def test_check_on_the_whole_sample_folder_counts_each_department_once(capsys, tmp_path):
@@ -156,12 +156,12 @@ def test_check_on_the_whole_sample_folder_counts_each_department_once(capsys, tm
 
 def test_check_json_is_one_line_on_an_internal_error_exit_4(capsys, tmp_path, monkeypatch):
     """A bug of ours (exit 4) still leaves the scheduler one summary line saying so."""
-    import budget_guard.batch
+    import budget_guard.runs.check
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(budget_guard.batch, "evaluate", broken)
+    monkeypatch.setattr(budget_guard.runs.check, "evaluate", broken)
     code, out, err = run(capsys, "check", SAMPLE / "csv", "--out", tmp_path / "o", "--json")
     assert code == 4 and len(out.splitlines()) == 1
     record = json.loads(out)

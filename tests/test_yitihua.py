@@ -10,8 +10,8 @@ import pytest
 
 from budget_guard import evaluate, load_rules, read_budget
 from budget_guard.errors import RulesError
-from budget_guard.rulebook import parse_rules, rules_to_yaml
-from budget_guard.sample_yitihua import (
+from budget_guard.model.rulebook import parse_rules, rules_to_yaml
+from budget_guard.samples.yitihua import (
     YITIHUA_MANIFEST,
     expected_yitihua_findings,
     write_yitihua_sample,
@@ -215,7 +215,7 @@ def test_division_and_unit_scopes_compare_like_for_like():
 
 
 def test_tables_without_division_or_unit_have_no_such_rows():
-    from budget_guard.sample import sample_table
+    from budget_guard.samples.city import sample_table
 
     ev = evaluate(sample_table(), load_rules())
     assert set(ev.summary.scope_type) == {"government", "department"}
@@ -255,7 +255,7 @@ def test_baseline_final_compares_this_budget_with_last_years_final_accounts(load
 
 
 def test_missing_baseline_stage_is_loud_and_never_compliant():
-    from budget_guard.sample import sample_table
+    from budget_guard.samples.city import sample_table
 
     ev = evaluate(sample_table(), _with_compare(baseline="adjusted"))
     assert "compliant" not in set(ev.summary.level.dropna())
@@ -266,7 +266,7 @@ def test_missing_baseline_stage_is_loud_and_never_compliant():
 
 
 def test_planted_over_and_under_spending_is_found_exactly(load):
-    from budget_guard.sample_yitihua import YITIHUA_EXECUTION_MANIFEST, expected_yitihua_execution
+    from budget_guard.samples.yitihua import YITIHUA_EXECUTION_MANIFEST, expected_yitihua_execution
 
     ev = evaluate(load.table, load_rules())
     found_execution = ev.execution_findings()

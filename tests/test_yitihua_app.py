@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from budget_guard import i18n
+from budget_guard import messages as msg
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample_data" / "yitihua"
@@ -26,7 +26,7 @@ def app() -> AppTest:
 
 
 def _open(at: AppTest, key: str) -> AppTest:
-    at.session_state["view"] = i18n.t(key, "zh")
+    at.session_state["view"] = msg.t(key, "zh")
     at.run()
     assert not at.exception, at.exception
     return at

@@ -15,14 +15,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
-from ..engine.evaluate import Evaluation
-from ..errors import Place, RulesError
-from ..rulebook import Rules, Supervision
-from .actor import Actor, os_user, run_actor
-from .clock import Clock, FixedClock, current_clock, use_clock
-from .identity import CaseKey, Observation, latest_year, observations
-from .lifecycle import ACTIVE_STATES, STATES, Case, RunContext
-from .store import CASES_SCHEMA_VERSION, CaseStore, RunChanges
+from budget_guard.cases.actor import Actor, os_user, run_actor
+from budget_guard.cases.identity import CaseKey, Observation, latest_year, observations
+from budget_guard.cases.lifecycle import ACTIVE_STATES, STATES, Case, RunContext
+from budget_guard.clock import Clock, FixedClock, current_clock, use_clock
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.errors import Place, RulesError
+from budget_guard.ledger.cases import CASES_SCHEMA_VERSION, CaseStore, RunChanges
+from budget_guard.model.rulebook import Rules, Supervision
 
 
 def supervision_of(rules: Rules) -> Supervision:
@@ -69,8 +69,8 @@ def write_open_cases(
     Written as ``督办单.<fmt>`` for each of the run's formats the 督办单 has (xlsx, html, md, json);
     returns ``case_<fmt>`` → path for the run's summary.
     """
-    from ..reports.case_sheet import CASE_SHEET_FORMATS, CaseSheet, write_case_sheet
-    from .view import CaseFilter, ordered
+    from budget_guard.cases.view import CaseFilter, ordered
+    from budget_guard.reports.case_sheet import CASE_SHEET_FORMATS, CaseSheet, write_case_sheet
 
     wanted = [f for f in CASE_SHEET_FORMATS if f in set(formats)]
     if not wanted:

@@ -11,10 +11,18 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from ..rulebook import Escalation, Level, Supervision
-from .actor import Actor
-from .clock import parse, to_text
-from .lifecycle import ACTIVE_STATES, ESCALATED, LISTED, LISTED_EVENT, Case, Event, raise_level
+from budget_guard.cases.actor import Actor
+from budget_guard.cases.lifecycle import (
+    ACTIVE_STATES,
+    ESCALATED,
+    LISTED,
+    LISTED_EVENT,
+    Case,
+    Event,
+    raise_level,
+)
+from budget_guard.clock import parse, to_text
+from budget_guard.model.rulebook import Escalation, Level, Supervision
 
 
 def _due(rung: Escalation, case: Case, now: datetime) -> str | None:

@@ -7,17 +7,16 @@ so the same breach found again from a resubmitted file or after a rules tweak is
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..engine.compare import AMOUNT_FEN, CATEGORY, GOVERNMENT, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
-from ..engine.evaluate import Evaluation
-from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
-from ..engine.grade import LEVEL, REASON
-from ..table import YEAR
+from budget_guard.engine.compare import AMOUNT_FEN, CATEGORY, GOVERNMENT, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
+from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.model.table import YEAR
 
 STATE = "state"  # the engine's cell state (compliant / white / yellow / red / no_data / not_comparable)
 COMPLIANT = "compliant"
@@ -128,7 +127,3 @@ def observations(evaluation: Evaluation) -> Iterator[Observation]:
 def latest_year(evaluation: Evaluation) -> int | None:
     """The latest fiscal year with lines of the compared stage (``open_years: latest``)."""
     return evaluation.latest_year
-
-
-def departments_json(departments: tuple[str, ...]) -> str:
-    return json.dumps(list(departments), ensure_ascii=False)

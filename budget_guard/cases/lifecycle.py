@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from ..errors import BudgetGuardError
-from ..rulebook import LEVEL_ORDER, Supervision
-from .actor import Actor
-from .clock import deadline_after, parse, to_text
-from .identity import COMPLIANT, CaseKey, Observation
+from budget_guard.cases.actor import Actor
+from budget_guard.cases.identity import COMPLIANT, CaseKey, Observation
+from budget_guard.clock import deadline_after, parse, to_text
+from budget_guard.errors import BudgetGuardError
+from budget_guard.model.rulebook import LEVEL_ORDER, Supervision
 
 OPEN = "open"  # 待整改
 IN_PROGRESS = "in_progress"  # 整改中

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .. import i18n
-from ..rulebook import LEVEL_ORDER
-from ..table import format_wan
-from .clock import beijing_date, beijing_text
-from .lifecycle import ACTIVE_STATES, STATES, Case
+from budget_guard import messages as msg
+from budget_guard.cases.lifecycle import ACTIVE_STATES, STATES, Case
+from budget_guard.clock import beijing_date, beijing_minutes
+from budget_guard.model.rulebook import LEVEL_ORDER
+from budget_guard.model.table import format_wan
 
 SHEET_COLUMNS: tuple[str, ...] = (
     "case.col.seq",
@@ -59,13 +59,13 @@ class CaseFilter:
     def describe(self, lang: str) -> str:
         parts = []
         if self.states:
-            parts.append("/".join(i18n.t(f"case.state.{s}", lang) for s in self.states))
+            parts.append("/".join(msg.t(f"case.state.{s}", lang) for s in self.states))
         if self.levels:
-            parts.append("/".join(i18n.level_label(lv, lang) for lv in self.levels))
+            parts.append("/".join(msg.level_label(lv, lang) for lv in self.levels))
         if self.department:
             parts.append(self.department)
         if self.overdue:
-            parts.append(i18n.t("case.overdue", lang))
+            parts.append(msg.t("case.overdue", lang))
         return "，".join(parts) if lang == "zh" else ", ".join(parts)
 
 
@@ -85,11 +85,11 @@ def ordered(cases: Iterable[Case], now: datetime, case_filter: CaseFilter | None
 
 
 def state_label(case: Case, now: datetime, lang: str) -> str:
-    label = i18n.t(f"case.state.{case.state}", lang)
+    label = msg.t(f"case.state.{case.state}", lang)
     return (
-        f"{label}（{i18n.t('case.overdue', lang)}）"
+        f"{label}（{msg.t('case.overdue', lang)}）"
         if case.overdue(now) and lang == "zh"
-        else (f"{label} ({i18n.t('case.overdue', lang)})" if case.overdue(now) else label)
+        else (f"{label} ({msg.t('case.overdue', lang)})" if case.overdue(now) else label)
     )
 
 
@@ -116,7 +116,7 @@ def sheet_rows(cases: Sequence[Case], now: datetime, lang: str) -> list[dict[str
                 "case.col.unit": unit_label(case),
                 "case.col.category": category_label(case, lang),
                 "case.col.description": description(case, lang),
-                "case.col.level": i18n.level_label(case.level, lang),
+                "case.col.level": msg.level_label(case.level, lang),
                 "case.col.found": beijing_date(case.found_at),
                 "case.col.deadline": beijing_date(case.deadline_at),
                 "case.col.progress": case.note,
@@ -162,7 +162,7 @@ def event_text(event: dict[str, Any], lang: str) -> str:
         key = "case.event.not_rectified.partial"
 
     def level(name: str | None) -> str:
-        return i18n.level_label(name, lang) if name and i18n.has(f"level.{name}") else ""
+        return msg.level_label(name, lang) if name and msg.has(f"level.{name}") else ""
 
     values = {
         "level": level(event.get("to_level") or details.get("level") or details.get("state")),
@@ -174,12 +174,12 @@ def event_text(event: dict[str, Any], lang: str) -> str:
         "prev_amount": _fmt_wan(details.get("prev_amount_fen")),
         "runs": details.get("runs", ""),
         "reason": event.get("reason", ""),
-        "state_label": i18n.t(f"case.cell.{details['state']}", lang)
-        if i18n.has(f"case.cell.{details.get('state')}")
+        "state_label": msg.t(f"case.cell.{details['state']}", lang)
+        if msg.has(f"case.cell.{details.get('state')}")
         else str(details.get("state", "")),
         "missing": "、".join(details.get("missing_departments", [])),
     }
-    return i18n.t(key, lang, **values)
+    return msg.t(key, lang, **values)
 
 
 def _day(text: str | None) -> str:
@@ -190,11 +190,11 @@ def _day(text: str | None) -> str:
 def who_text(event: dict[str, Any], lang: str) -> str:
     kind = event["actor_kind"]
     if kind == "run":
-        return i18n.t("case.run", lang, run=event["run_id"])
+        return msg.t("case.run", lang, run=event["run_id"])
     return (
-        f"{event['actor']}（{i18n.t(f'case.actor.{kind}', lang)}）"
+        f"{event['actor']}（{msg.t(f'case.actor.{kind}', lang)}）"
         if lang == "zh"
-        else (f"{event['actor']} ({i18n.t(f'case.actor.{kind}', lang)})")
+        else (f"{event['actor']} ({msg.t(f'case.actor.{kind}', lang)})")
     )
 
 
@@ -202,14 +202,14 @@ def where_text(event: dict[str, Any], lang: str) -> str:
     if event.get("run_id") is None:
         return ""
     if event.get("file"):
-        return i18n.t("case.run_file", lang, run=event["run_id"], file=event["file"])
-    return i18n.t("case.run", lang, run=event["run_id"])
+        return msg.t("case.run_file", lang, run=event["run_id"], file=event["file"])
+    return msg.t("case.run", lang, run=event["run_id"])
 
 
 def history_rows(events: Sequence[dict[str, Any]], lang: str) -> list[dict[str, str]]:
     return [
         {
-            "case.col.when": beijing_text(e["at"]),
+            "case.col.when": beijing_minutes(e["at"]),
             "case.col.who": who_text(e, lang),
             "case.col.what": event_text(e, lang),
             "case.col.where": where_text(e, lang),

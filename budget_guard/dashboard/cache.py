@@ -14,11 +14,11 @@ from typing import Any, TypeVar
 
 import streamlit as st
 
-from ..engine.evaluate import Evaluation
-from ..ingest import LoadResult
-from ..rulebook import Rules, parse_rules
-from . import pipeline, whatif
-from .pipeline import ReadOptions, Upload
+from budget_guard.dashboard import pipeline, whatif
+from budget_guard.dashboard.pipeline import ReadOptions, Upload
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.ingest import LoadResult
+from budget_guard.model.rulebook import Rules, parse_rules
 
 T = TypeVar("T")
 _MEMO = "_budget_guard_memo"

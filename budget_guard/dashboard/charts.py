@@ -11,13 +11,9 @@ import json
 import altair as alt
 import pandas as pd
 
-from .. import i18n
-from ..engine.compare import CATEGORY, CHANGE_RATE
-from ..engine.findings import FINDING_LEVELS
-from ..engine.grade import LEVEL
-from ..table import YEAR
-from .palette import BORDER, FILL, LEVELS_WITH_NONE, TARGET, TEXT
-from .views.common import (
+from budget_guard import messages as msg
+from budget_guard.dashboard.palette import BORDER, FILL, LEVELS_WITH_NONE, TARGET, TEXT
+from budget_guard.dashboard.views.common import (
     AMOUNT_WAN,
     CATEGORY_NAME,
     LEVEL_LABEL,
@@ -33,7 +29,11 @@ from .views.common import (
     level_text,
     money_label,
 )
-from .views.trend import TOTAL_WAN
+from budget_guard.dashboard.views.trend import TOTAL_WAN
+from budget_guard.engine.compare import CATEGORY, CHANGE_RATE
+from budget_guard.engine.findings import FINDING_LEVELS
+from budget_guard.engine.grade import LEVEL
+from budget_guard.model.table import YEAR
 
 ROW_HEIGHT = 54
 LABEL_WIDTH = {"zh": 130, "en": 185}  # px of category labels, the same in every heatmap
@@ -52,7 +52,7 @@ def _level_scale(lang: str, attribute: dict[str, str]) -> alt.Scale:
 
 
 def _t(key: str, lang: str) -> str:
-    return i18n.t(key, lang)
+    return msg.t(key, lang)
 
 
 def matrix_chart(
@@ -126,7 +126,7 @@ def matrix_chart(
             height=ROW_HEIGHT * max(len(categories), 1),
             width="container",
             autosize=FIT_X,
-            description=i18n.t("app.chart.matrix", lang),
+            description=msg.t("app.chart.matrix", lang),
         )
         .configure(aria=False)  # Vega's own ARIA texts are English field lists ("year: 2024; …")
         .configure_view(stroke=None)
@@ -141,16 +141,16 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
     red line joins it to the actual amount wherever the year is a finding, so a cut that fell short
     (or a no-decrease category that fell) is visible at a glance.
     """
-    unit = i18n.t("unit.wan", lang)
+    unit = msg.t("unit.wan", lang)
     x = alt.X(f"{YEAR}:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=12))
     base = alt.Chart().encode(x=x)
     tooltip = [
         alt.Tooltip(f"{YEAR}:O", title=_t("col.year", lang)),
-        alt.Tooltip(f"{AMOUNT_WAN}:Q", title=i18n.t("app.trend.basis_amount", lang), format=",.2f"),
-        alt.Tooltip(f"{PREV_AMOUNT_WAN}:Q", title=i18n.t("app.trend.basis_prev_amount", lang), format=",.2f"),
-        alt.Tooltip(f"{TOTAL_WAN}:Q", title=i18n.t("app.trend.total_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{AMOUNT_WAN}:Q", title=msg.t("app.trend.basis_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{PREV_AMOUNT_WAN}:Q", title=msg.t("app.trend.basis_prev_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{TOTAL_WAN}:Q", title=msg.t("app.trend.total_amount", lang), format=",.2f"),
         alt.Tooltip(f"{RATE_TEXT}:N", title=_t("col.change_rate", lang)),
-        alt.Tooltip(f"{TARGET_WAN}:Q", title=i18n.t("app.trend.target_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{TARGET_WAN}:Q", title=msg.t("app.trend.target_amount", lang), format=",.2f"),
         alt.Tooltip(f"{TARGET_TEXT}:N", title=_t("col.target", lang)),
         alt.Tooltip(f"{LEVEL_LABEL}:N", title=_t("col.level", lang)),
     ]

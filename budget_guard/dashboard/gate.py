@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import i18n
-from ..engine.evaluate import Evaluation
-from ..errors import Place
-from ..ingest.result import LoadResult
-from ..outcome import RunOutcome, run_outcome, unreadable_files
+from budget_guard import messages as msg
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.errors import Place
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.runs.outcome import RunOutcome, run_outcome, unreadable_files
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,9 @@ class Gate:
         if not self.outcome.failed_files:
             return self.outcome.headline(lang)
         names = ("、" if lang == "zh" else ", ").join(self.outcome.failed_files)
-        text = i18n.t("headline.input_failed", lang, count=len(self.outcome.failed_files), detail=names)
+        text = msg.t("headline.input_failed", lang, count=len(self.outcome.failed_files), detail=names)
         if self.show_results:
-            text += i18n.t("headline.partial", lang, worst=i18n.t(f"outcome.{self.worst}", lang))
+            text += msg.t("headline.partial", lang, worst=msg.t(f"outcome.{self.worst}", lang))
         return text
 
     @property
@@ -47,13 +47,13 @@ def file_errors(load: LoadResult, lang: str) -> tuple[str, ...]:
     for f in unreadable_files(load):
         problems = [p for p in load.errors if p.file in (f.name, f.path)]
         if not problems:
-            out.append(i18n.t("app.gate.file_no_lines", lang, name=f.name))
+            out.append(msg.t("app.gate.file_no_lines", lang, name=f.name))
             continue
         first = problems[0]
         where = Place(sheet=first.sheet, row=first.row, column=first.column).describe(lang)
-        more = i18n.t("app.gate.more", lang, count=len(problems) - 1) if len(problems) > 1 else ""
+        more = msg.t("app.gate.more", lang, count=len(problems) - 1) if len(problems) > 1 else ""
         out.append(
-            i18n.t(
+            msg.t(
                 "app.gate.file",
                 lang,
                 name=f.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine import states
+from budget_guard.engine import states
 
 NOT_COMPARED = states.NO_DATA  # a cell with no summary row at all reads as 无数据
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..engine.evaluate import Evaluation, evaluate
-from ..ingest import LoadResult, read_budget
-from ..reports import write_reports
-from ..rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH, parse_rules
-from ..sample import write_sample
+from budget_guard.engine.evaluate import Evaluation, evaluate
+from budget_guard.ingest import LoadResult, read_budget
+from budget_guard.model.rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH, parse_rules
+from budget_guard.reports import write_reports
+from budget_guard.samples.city import write_sample
 
 UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xls", "csv")
 RULES_TYPES: tuple[str, ...] = ("yaml", "yml")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..cases.actor import SIGNED_IN, UNVERIFIED, Actor
+from budget_guard.cases.actor import SIGNED_IN, UNVERIFIED, Actor
 
 LEDGER_ENV = "BUDGET_GUARD_LEDGER"
 UNVERIFIED_ENV = "BUDGET_GUARD_ALLOW_UNVERIFIED"

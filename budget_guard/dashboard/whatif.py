@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from .. import i18n
-from ..engine.evaluate import Evaluation
-from ..rulebook import Direction, Rules, parse_rules, rules_to_yaml
+from budget_guard import messages as msg
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.model.rulebook import Direction, Rules, parse_rules, rules_to_yaml
 
 BandKey = tuple[str, int]  # (direction, index of the band in grading.directions[direction].bands)
 
@@ -86,11 +86,11 @@ def described(base: Rules, edits: WhatIf) -> tuple[tuple[str, str], ...]:
             kind = f"whatif.target_kind.{groups[category.group].direction.value}"
             out.append(
                 _both(
-                    lambda lang, c=category, k=kind, o=old, n=new: i18n.t(
+                    lambda lang, c=category, k=kind, o=old, n=new: msg.t(
                         "whatif.target",
                         lang,
                         category=c.name.get(lang),
-                        target_kind=i18n.t(k, lang),
+                        target_kind=msg.t(k, lang),
                         old=f"{o:g}",
                         new=f"{n:g}",
                     )
@@ -101,11 +101,11 @@ def described(base: Rules, edits: WhatIf) -> tuple[tuple[str, str], ...]:
         if new != band.max_shortfall_pp:
             out.append(
                 _both(
-                    lambda lang, b=band, n=new: i18n.t(
+                    lambda lang, b=band, n=new: msg.t(
                         "whatif.band",
                         lang,
-                        direction=i18n.t(f"whatif.direction.{b.direction}", lang),
-                        level=i18n.level_label(b.level, lang),
+                        direction=msg.t(f"whatif.direction.{b.direction}", lang),
+                        level=msg.level_label(b.level, lang),
                         old=f"{b.max_shortfall_pp:g}",
                         new=f"{n:g}",
                     )
@@ -114,7 +114,7 @@ def described(base: Rules, edits: WhatIf) -> tuple[tuple[str, str], ...]:
     if edits.materiality_yuan is not None and edits.materiality_yuan != start.materiality_yuan:
         old, new = start.materiality_yuan, edits.materiality_yuan
         out.append(
-            _both(lambda lang: i18n.t("whatif.materiality", lang, old=f"{old:,.0f}", new=f"{new:,.0f}"))
+            _both(lambda lang: msg.t("whatif.materiality", lang, old=f"{old:,.0f}", new=f"{new:,.0f}"))
         )
     return tuple(out)
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from ..rulebook import Rules
-from ..table import TAG_SEPARATOR
-from .selectors import FIGURE_ALIAS, CompiledRules, compile_rules
+from budget_guard.engine.selectors import FIGURE_ALIAS, CompiledRules, compile_rules
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import TAG_SEPARATOR
 
 CATEGORIES_COLUMN = "categories"
 CATEGORY_COUNT_COLUMN = "category_count"

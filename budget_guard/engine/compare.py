@@ -13,9 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..rulebook import Rules
-from ..table import AMOUNT_FEN, DEPARTMENT, DIVISION, UNIT, YEAR
-from .seam import LINES, TABLES_MASK
+from budget_guard.engine.seam import LINES, TABLES_MASK
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT, DIVISION, UNIT, YEAR
 
 SCOPE_TYPE = "scope_type"
 SCOPE = "scope"

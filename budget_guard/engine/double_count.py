@@ -21,16 +21,29 @@ import pandas as pd
 import sqlglot
 from sqlglot import exp
 
-from .. import i18n
-from ..ingest.overlap import (
+from budget_guard import messages as msg
+from budget_guard.engine.classify import classify
+from budget_guard.engine.compare import (
+    CATEGORY,
+    DEPARTMENT_SCOPE,
+    DIVISION_SCOPE,
+    GOVERNMENT,
+    PREV_AMOUNT_FEN,
+    PREV_YEAR,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from budget_guard.engine.grade import LEVEL, NOTICE_LEVEL, REASON
+from budget_guard.engine.states import NOT_COMPARABLE, REASON_DOUBLE_COUNTED, STATE
+from budget_guard.ingest.settle.overlap import (
     PROFILE_COLUMNS,
     ClassificationOverlap,
     classification_overlaps,
     overlaps_from_profile,
     table_names,
 )
-from ..rulebook import Rules
-from ..table import (
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import (
     AMOUNT_FEN,
     COLUMNS,
     DEPARTMENT,
@@ -41,19 +54,6 @@ from ..table import (
     conform,
     format_wan,
 )
-from .classify import classify
-from .compare import (
-    CATEGORY,
-    DEPARTMENT_SCOPE,
-    DIVISION_SCOPE,
-    GOVERNMENT,
-    PREV_AMOUNT_FEN,
-    PREV_YEAR,
-    SCOPE,
-    SCOPE_TYPE,
-)
-from .grade import LEVEL, NOTICE_LEVEL, REASON
-from .states import NOT_COMPARABLE, REASON_DOUBLE_COUNTED, STATE
 
 FUNC_FEN = "func_fen"
 ECON_FEN = "econ_fen"
@@ -182,7 +182,7 @@ def double_count_findings(found: pd.DataFrame, rules: Rules, stage: str, baselin
     part = found.loc[found[STAGE].isin({stage, baseline_stage})]
     if part.empty:
         return pd.DataFrame()
-    from .findings import FINDING_KIND, MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES
+    from budget_guard.engine.findings import FINDING_KIND, MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES
 
     level = rules.grading.double_counted.value
     rows = []
@@ -204,13 +204,13 @@ def double_count_findings(found: pd.DataFrame, rules: Rules, stage: str, baselin
             SOURCE_LINES: 0,
         }
         for lang, column in (("zh", MESSAGE_ZH), ("en", MESSAGE_EN)):
-            row[column] = i18n.t(
+            row[column] = msg.t(
                 "double_count.finding",
                 lang,
                 scope=r[DEPARTMENT] if lang == "zh" else f"[{r[DEPARTMENT]}]",
                 category=category.name.get(lang),
                 year=int(r[YEAR]),
-                stage=i18n.t(f"stage.{r[STAGE]}", lang) if i18n.has(f"stage.{r[STAGE]}") else r[STAGE],
+                stage=msg.t(f"stage.{r[STAGE]}", lang) if msg.has(f"stage.{r[STAGE]}") else r[STAGE],
                 amount=format_wan(int(r[FUNC_FEN]) + int(r[ECON_FEN])),
                 func=format_wan(int(r[FUNC_FEN])),
                 econ=format_wan(int(r[ECON_FEN])),
@@ -233,7 +233,7 @@ def overlap_texts(
             (found[DEPARTMENT] == o.department) & (found[YEAR] == o.year) & (found[STAGE] == o.stage),
             CATEGORY,
         ]
-        stage = i18n.t(f"stage.{o.stage}", lang) if i18n.has(f"stage.{o.stage}") else o.stage
+        stage = msg.t(f"stage.{o.stage}", lang) if msg.has(f"stage.{o.stage}") else o.stage
         values = {
             "department": o.department if lang == "zh" else f"[{o.department}]",
             "year": o.year,
@@ -243,10 +243,10 @@ def overlap_texts(
             "func": format_wan(o.func_fen),
             "econ": format_wan(o.econ_fen),
         }
-        text = i18n.t("double_count.recon", lang, **values)
+        text = msg.t("double_count.recon", lang, **values)
         if len(hit):
             names = ("、" if lang == "zh" else ", ").join(rules.category(c).name.get(lang) for c in hit)
-            text += i18n.t("double_count.recon_red", lang, categories=names)
+            text += msg.t("double_count.recon_red", lang, categories=names)
         texts.append(text)
     return texts
 

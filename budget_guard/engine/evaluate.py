@@ -9,36 +9,43 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from .. import i18n
-from ..errors import InputError
-from ..ingest.overlap import classification_overlaps
-from ..rulebook import LEVEL_ORDER, Rules
-from ..table import AMOUNT_FEN, COLUMNS, DEPARTMENT, DIVISION, UNIT, conform, format_wan
-from . import states
-from .backends.pandas_backend import PandasDrill, line_summary
-from .classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
-from .compare import GOVERNMENT, UNIT_SCOPE, year_over_year
-from .double_count import (
+from budget_guard import messages as msg
+from budget_guard.engine import states
+from budget_guard.engine.backends.pandas_backend import PandasDrill, line_summary
+from budget_guard.engine.classify import CATEGORIES_COLUMN, CATEGORY_COUNT_COLUMN
+from budget_guard.engine.compare import GOVERNMENT, UNIT_SCOPE, year_over_year
+from budget_guard.engine.double_count import (
     double_count_findings,
     double_counted,
     empty_double_counted,
     mark_cells,
     overlap_texts,
 )
-from .execution import execution, execution_findings, needs_pefa, pefa, pefa_sums
-from .findings import build_findings, completeness_findings, sort_findings
-from .grade import LEVEL, empty_category_rows, grade
-from .lineage import Lineage, SourceIndex
-from .profile import line_profile
-from .reconcile import BALANCED, CLASSIFIED_FEN, INPUT_FEN, TOTAL_LABEL, UNCLASSIFIED_FEN, reconcile
-from .reconcile import DEPARTMENT as RECON_DEPARTMENT
-from .relations import empty_relation_failures, mark_relation_cells
-from .scope_label import with_government_label
-from .seam import PRINTED_FEN, PRINTED_LINES, LineSummary
-from .states import STATE
-from .summarize import department_cells, empty_categories, stage_notes, stage_years
-from .summarize import departments as departments_of
-from .unclassified import FrameUnclassified, UnclassifiedLines
+from budget_guard.engine.execution import execution, execution_findings, needs_pefa, pefa, pefa_sums
+from budget_guard.engine.findings import build_findings, completeness_findings, sort_findings
+from budget_guard.engine.grade import LEVEL, empty_category_rows, grade
+from budget_guard.engine.lineage import Lineage, SourceIndex
+from budget_guard.engine.profile import line_profile
+from budget_guard.engine.reconcile import (
+    BALANCED,
+    CLASSIFIED_FEN,
+    INPUT_FEN,
+    TOTAL_LABEL,
+    UNCLASSIFIED_FEN,
+    reconcile,
+)
+from budget_guard.engine.reconcile import DEPARTMENT as RECON_DEPARTMENT
+from budget_guard.engine.relations import empty_relation_failures, mark_relation_cells
+from budget_guard.engine.scope_label import with_government_label
+from budget_guard.engine.seam import PRINTED_FEN, PRINTED_LINES, LineSummary
+from budget_guard.engine.states import STATE
+from budget_guard.engine.summarize import department_cells, empty_categories, stage_notes, stage_years
+from budget_guard.engine.summarize import departments as departments_of
+from budget_guard.engine.unclassified import FrameUnclassified, UnclassifiedLines
+from budget_guard.errors import InputError
+from budget_guard.ingest.settle.overlap import classification_overlaps
+from budget_guard.model.rulebook import LEVEL_ORDER, Rules
+from budget_guard.model.table import AMOUNT_FEN, COLUMNS, DEPARTMENT, DIVISION, UNIT, conform, format_wan
 
 
 class Drill(Protocol):
@@ -187,13 +194,13 @@ class Evaluation:
 
     def reconciliation_text(self, lang: str = "zh") -> str:
         if self.line_count == 0:  # nothing read: nothing to call reconciled
-            return i18n.t("recon.nothing", lang)
+            return msg.t("recon.nothing", lang)
         totals = self.reconciliation[self.reconciliation[RECON_DEPARTMENT] == TOTAL_LABEL]
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
             return (
                 self._department_total_text(lang)
-                + i18n.t(
+                + msg.t(
                     "recon.balanced",
                     lang,
                     lines=self.line_count,
@@ -205,20 +212,20 @@ class Evaluation:
                 + self._overlap_text(lang)
             )
         diff = int((totals[INPUT_FEN] - totals[CLASSIFIED_FEN] - totals[UNCLASSIFIED_FEN]).sum())
-        return i18n.t("recon.unbalanced", lang, total=format_wan(total), difference=f"{diff / 100:,.2f}")
+        return msg.t("recon.unbalanced", lang, total=format_wan(total), difference=f"{diff / 100:,.2f}")
 
     def _department_total_text(self, lang: str) -> str:
         """The department total a clerk reads first: the published set's printed 合计, its table, and how
         each table read relates to it; the sum of all lines read follows, named as what it is."""
-        from ..ingest.settle.published_set import total_texts
+        from budget_guard.ingest.settle.published_set import total_texts
 
         texts = total_texts(list(self.published_sets), lang)
         if not texts:
             return ""
         return (
-            i18n.t("published.recon_intro", lang)
+            msg.t("published.recon_intro", lang)
             + ("；" if lang == "zh" else "; ").join(texts)
-            + i18n.t("published.recon_after", lang)
+            + msg.t("published.recon_after", lang)
         )
 
     def _printed_text(self, totals: pd.DataFrame, lang: str) -> str:
@@ -227,7 +234,7 @@ class Evaluation:
         printed = int(totals[PRINTED_FEN].sum()) if PRINTED_FEN in totals else 0
         if not printed:
             return ""
-        return i18n.t(
+        return msg.t(
             "recon.printed",
             lang,
             lines=int(totals[PRINTED_LINES].sum()),
@@ -251,14 +258,14 @@ class Evaluation:
         }
         ordered = sorted(self.overlaps, key=lambda o: (o.key not in hit, o.department, o.year, o.stage))
         texts = overlap_texts(ordered[:shown], self.double_counted, self.rules, lang)
-        text = i18n.t("double_count.recon_intro", lang) + ("；" if lang == "zh" else "; ").join(texts)
+        text = msg.t("double_count.recon_intro", lang) + ("；" if lang == "zh" else "; ").join(texts)
         if len(ordered) > shown:
-            text += i18n.t("double_count.more", lang, count=len(ordered) - shown)
+            text += msg.t("double_count.more", lang, count=len(ordered) - shown)
         return text
 
     def note_texts(self, lang: str = "zh") -> list[str]:
         """The notes in words; a stage is named (预算数), never its id (budget)."""
-        return [i18n.t(key, lang, **_stage_names(dict(values), lang)) for key, values in self.notes]
+        return [msg.t(key, lang, **_stage_names(dict(values), lang)) for key, values in self.notes]
 
 
 def _stage_names(values: dict, lang: str) -> dict:
@@ -266,7 +273,7 @@ def _stage_names(values: dict, lang: str) -> dict:
 
     def name(stage: str) -> str:
         key = f"stage.{stage}"
-        return i18n.t(key, lang) if i18n.has(key) else stage
+        return msg.t(key, lang) if msg.has(key) else stage
 
     out = dict(values)
     if isinstance(out.get("stage"), str):
@@ -418,7 +425,7 @@ def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[tuple
     present = {str(s) for s in summary.totals.loc[summary.totals["input_lines"] > 0, "stage"]}
     key = "note.baseline" if baseline in present else "note.baseline_absent"
     labels = tuple(
-        (f"{name}_{lang}", i18n.t(f"stage.{value}", lang))
+        (f"{name}_{lang}", msg.t(f"stage.{value}", lang))
         for name, value in (("baseline", baseline), ("stage", stage))
         for lang in ("zh", "en")
     )

@@ -15,21 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import i18n
-from ..rulebook import Direction, Level, Rules
-from ..table import (
-    AMOUNT_FEN,
-    DEPARTMENT,
-    DIVISION,
-    ECON_CODE,
-    FUNC_CODE,
-    SOURCE_LAYOUT,
-    STAGE,
-    UNIT,
-    YEAR,
-    format_wan,
-)
-from .compare import (
+from budget_guard import messages as msg
+from budget_guard.engine.compare import (
     CATEGORY,
     DIRECTION,
     DIVISION_SCOPE,
@@ -44,9 +31,22 @@ from .compare import (
     SCOPE_TYPE,
     UNIT_SCOPE,
 )
-from .grade import LEVEL, REASON
-from .seam import TABLES_MASK, LineSummary
-from .summarize import department_cells, departments, stage_years
+from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.engine.seam import TABLES_MASK, LineSummary
+from budget_guard.engine.summarize import department_cells, departments, stage_years
+from budget_guard.model.rulebook import Direction, Level, Rules
+from budget_guard.model.table import (
+    AMOUNT_FEN,
+    DEPARTMENT,
+    DIVISION,
+    ECON_CODE,
+    FUNC_CODE,
+    SOURCE_LAYOUT,
+    STAGE,
+    UNIT,
+    YEAR,
+    format_wan,
+)
 
 FINAL_FEN = "final_fen"
 BUDGET_FEN = "budget_fen"
@@ -286,11 +286,11 @@ def _message(row: dict, rules: Rules, lang: str) -> str:
         "category": rules.category(row[CATEGORY]).name.get(lang),
         "final": format_wan(int(row["final_fen"])),
         "against": format_wan(int(row[AGAINST_FEN])),
-        "against_label": i18n.t(f"stage.{row[AGAINST]}", lang),
+        "against_label": msg.t(f"stage.{row[AGAINST]}", lang),
         "rate": "—" if rate is None or pd.isna(rate) else f"{rate * 100:.2f}%",
         "deviation": "—" if pd.isna(row.get(DEVIATION_PCT, np.nan)) else f"{abs(row[DEVIATION_PCT]):.2f}%",
     }
-    return i18n.t(f"execution.reason.{row[REASON]}", lang, **values)
+    return msg.t(f"execution.reason.{row[REASON]}", lang, **values)
 
 
 def execution_findings(frame: pd.DataFrame) -> pd.DataFrame:

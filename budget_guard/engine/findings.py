@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import i18n
-from ..rulebook import Direction, Level, Rules
-from ..table import DEPARTMENT, STAGE, YEAR, format_wan
-from .compare import (
+from budget_guard import messages as msg
+from budget_guard.engine.compare import (
     AMOUNT_FEN,
     BASIS_AMOUNT_FEN,
     BASIS_PREV_AMOUNT_FEN,
@@ -26,7 +24,7 @@ from .compare import (
     SCOPE_COLUMNS,
     SCOPE_TYPE,
 )
-from .grade import (
+from budget_guard.engine.grade import (
     BELOW_MATERIALITY,
     GAP_FEN,
     LEVEL,
@@ -36,15 +34,17 @@ from .grade import (
     SHORTFALL_PP,
     TARGET_PCT,
 )
-from .lineage import Lineage
-from .seam import INPUT_FEN, INPUT_LINES, LineSummary
-from .states import (
+from budget_guard.engine.lineage import Lineage
+from budget_guard.engine.seam import INPUT_FEN, INPUT_LINES, LineSummary
+from budget_guard.engine.states import (
     GRADED_STATES,
     NOT_COMPARABLE,
     REASON_DEPARTMENT_MISSING,
     REASON_PREVIOUS_MISSING,
     STATE,
 )
+from budget_guard.model.rulebook import Direction, Level, Rules
+from budget_guard.model.table import DEPARTMENT, STAGE, YEAR, format_wan
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
@@ -61,8 +61,8 @@ def target_text(direction: str, target_pct: float, lang: str) -> str:
     """'压减≥5%' / '只减不增' / '只增不减' for a category's target."""
     pct = f"{target_pct:g}"
     if direction == Direction.decrease.value:
-        return i18n.t("target.decrease_zero" if target_pct == 0 else "target.decrease", lang, target=pct)
-    return i18n.t("target.no_decrease_zero" if target_pct == 0 else "target.no_decrease", lang, target=pct)
+        return msg.t("target.decrease_zero" if target_pct == 0 else "target.decrease", lang, target=pct)
+    return msg.t("target.no_decrease_zero" if target_pct == 0 else "target.no_decrease", lang, target=pct)
 
 
 def basis_amount(row: dict, basis_column: str, total_column: str) -> int:
@@ -101,14 +101,14 @@ def message(row: dict, rules: Rules, lang: str) -> str:
     key = f"reason.{reason}"
     if reason in ("wrong_direction", "shortfall"):
         key = f"{key}.{row[DIRECTION]}"
-    text = i18n.t(key, lang, **values)
+    text = msg.t(key, lang, **values)
     excluded = row.get(EXCLUDED_DEPARTMENTS, 0)
     if (
         reason in ("wrong_direction", "shortfall", "prior_zero_increase", "compliant")
         and excluded
         and excluded > 0
     ):
-        text += i18n.t(
+        text += msg.t(
             "reason.comparable_basis",
             lang,
             excluded=int(excluded),
@@ -116,7 +116,7 @@ def message(row: dict, rules: Rules, lang: str) -> str:
             prev_amount=format_wan(row.get(PREV_AMOUNT_FEN, 0) or 0),
         )
     if bool(row.get(BELOW_MATERIALITY, False)):
-        text += i18n.t(
+        text += msg.t(
             "reason.below_materiality",
             lang,
             gap=f"{row[GAP_FEN] / 100:,.2f}",
@@ -238,10 +238,10 @@ def completeness_findings(
             SOURCE_LINES: 0,
         }
         for lang, column in (("zh", MESSAGE_ZH), ("en", MESSAGE_EN)):
-            near_text = i18n.t("completeness.sep", lang).join(
-                i18n.t("completeness.near", lang, year=y, amount=format_wan(v)) for y, v in near
+            near_text = msg.t("completeness.sep", lang).join(
+                msg.t("completeness.near", lang, year=y, amount=format_wan(v)) for y, v in near
             )
-            row[column] = i18n.t(
+            row[column] = msg.t(
                 "completeness.department_year",
                 lang,
                 scope=scope if lang == "zh" else f"[{scope}]",

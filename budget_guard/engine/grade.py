@@ -9,9 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..rulebook import LEVEL_ORDER, Direction, Level, Rules
-from . import states
-from .compare import (
+from budget_guard.engine import states
+from budget_guard.engine.compare import (
     BASIS_AMOUNT_FEN,
     BASIS_LINES,
     BASIS_PREV_AMOUNT_FEN,
@@ -32,7 +31,8 @@ from .compare import (
     SCOPE_PRESENT,
     SCOPE_TYPE,
 )
-from .states import STATE
+from budget_guard.engine.states import STATE
+from budget_guard.model.rulebook import LEVEL_ORDER, Direction, Level, Rules
 
 LEVEL = "level"  # the grade of a graded cell (None for 无数据 / 不可比)
 REASON = "reason"

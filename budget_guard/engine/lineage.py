@@ -13,7 +13,7 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
-from ..table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, STAGE, YEAR
+from budget_guard.model.table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, STAGE, YEAR
 
 MAX_SOURCE_RANGES = 12
 MAX_SOURCE_LINES = 2000

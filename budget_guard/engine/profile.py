@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..ingest.duplicates import DUPLICATE_KEY
-from ..table import AMOUNT_FEN, DEPARTMENT, ECON_CODE, EXPENSE_TYPE, FUNC_CODE, STAGE, YEAR
+from budget_guard.ingest.settle.duplicates import DUPLICATE_KEY
+from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT, ECON_CODE, EXPENSE_TYPE, FUNC_CODE, STAGE, YEAR
 
 PROFILE_KEYS: tuple[str, ...] = (DEPARTMENT, YEAR, STAGE, FUNC_CODE, ECON_CODE, EXPENSE_TYPE)
 LINES = "lines"

@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..table import DEPARTMENT, STAGE, YEAR
-from .seam import (
+from budget_guard.engine.seam import (
     CATEGORY_SUM_FEN,
     CLASSIFIED_FEN,
     CLASSIFIED_LINES,
@@ -24,6 +23,7 @@ from .seam import (
     UNCLASSIFIED_LINES,
     LineSummary,
 )
+from budget_guard.model.table import DEPARTMENT, STAGE, YEAR
 
 DIFFERENCE_FEN = "difference_fen"
 OVERLAP_FEN = "overlap_fen"

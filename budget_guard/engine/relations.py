@@ -15,12 +15,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..rulebook import Rules
-from ..table import ECON_CODE, FUNC_CODE, GOV_ECON_CODE, YEAR
-from .compare import CATEGORY, DEPARTMENT_SCOPE, DIVISION_SCOPE, GOVERNMENT, SCOPE, SCOPE_TYPE
-from .grade import LEVEL, NOTICE_LEVEL, REASON
-from .selectors import columns_used
-from .states import NOT_COMPARABLE, REASON_RELATION_FAILED, RELATION_FAILURE_COLUMNS, STATE
+from budget_guard.engine.compare import (
+    CATEGORY,
+    DEPARTMENT_SCOPE,
+    DIVISION_SCOPE,
+    GOVERNMENT,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from budget_guard.engine.grade import LEVEL, NOTICE_LEVEL, REASON
+from budget_guard.engine.selectors import columns_used
+from budget_guard.engine.states import NOT_COMPARABLE, REASON_RELATION_FAILED, RELATION_FAILURE_COLUMNS, STATE
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import ECON_CODE, FUNC_CODE, GOV_ECON_CODE, YEAR
 
 _READS = {"func": {FUNC_CODE}, "econ": {ECON_CODE, GOV_ECON_CODE}}
 

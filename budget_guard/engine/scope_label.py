@@ -22,7 +22,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from ..rulebook import Rules, Text
+from budget_guard.model.rulebook import Rules, Text
 
 PROVINCE, PREFECTURE, COUNTY = 3, 2, 1  # the three tiers below the centre
 _SUFFIX = "自治区|自治州|自治县|自治旗|省|市|州|盟|县|区|旗"

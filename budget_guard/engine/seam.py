@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
+from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
 
 CATEGORY = "category"
 LINES = "lines"
@@ -95,14 +95,9 @@ def _optional_text(groups: pd.DataFrame, column: str) -> np.ndarray:
     )
 
 
-def group_columns(n_categories: int) -> list[str]:
-    """The per-category columns of the group sums, in order."""
-    return [f"{p}{i}" for i in range(n_categories) for p in (AMOUNT_PREFIX, LINES_PREFIX, COVERED_PREFIX)]
-
-
 def assemble(groups: pd.DataFrame, category_ids: tuple[str, ...]) -> LineSummary:
-    """Group sums (stage × department × year × source layout; see ``group_columns`` and
-    ``TOTAL_COLUMNS``) → the ``LineSummary``. The same code for every backend, so the seam's
+    """Group sums (stage × department × year × source layout; per category ``AMOUNT_PREFIX``,
+    ``LINES_PREFIX`` and ``COVERED_PREFIX`` + its index, and ``TOTAL_COLUMNS``) → the ``LineSummary``. The same code for every backend, so the seam's
     meaning cannot drift between engines."""
     k = len(category_ids)
     layout = groups[SOURCE_LAYOUT].astype(object)

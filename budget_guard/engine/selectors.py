@@ -18,8 +18,16 @@ from dataclasses import dataclass
 
 from sqlglot import exp
 
-from ..rulebook import DataTag, Rules, Selector
-from ..table import ECON_CODE, EXPENSE_TYPE, FUNC_CODE, GOV_ECON_CODE, ITEM, TAG_SEPARATOR, TAGS
+from budget_guard.model.rulebook import DataTag, Rules, Selector
+from budget_guard.model.table import (
+    ECON_CODE,
+    EXPENSE_TYPE,
+    FUNC_CODE,
+    GOV_ECON_CODE,
+    ITEM,
+    TAG_SEPARATOR,
+    TAGS,
+)
 
 MEMBER_PREFIX = "member_"  # SQL alias of category i's membership: member_<i>
 COVER_PREFIX = "cover_"  # SQL alias of category i's coverage: cover_<i>

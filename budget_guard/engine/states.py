@@ -21,7 +21,9 @@ run whose input failed is ``input_failed``; neither is ever compliant.
 
 from __future__ import annotations
 
-from ..rulebook import Level
+import pandas as pd
+
+from budget_guard.model.rulebook import Level
 
 STATE = "state"
 
@@ -133,7 +135,8 @@ ROLLUP_ORDER: tuple[str, ...] = (NO_DATA, COMPLIANT, NOT_COMPARABLE, WHITE, YELL
 ROLLUP_RANK: dict[str, int] = {state: rank for rank, state in enumerate(ROLLUP_ORDER)}
 
 
-def rollup_state(values) -> str | None:
-    """The state a group of cells shows (None for an empty group)."""
-    ranks = [ROLLUP_RANK[v] for v in values if v in ROLLUP_RANK]
-    return ROLLUP_ORDER[max(ranks)] if ranks else None
+def rollup_by(cells: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The state each group of cells (``STATE`` column) shows, indexed by ``keys``: the one roll-up rule."""
+    rank = cells[STATE].map(ROLLUP_RANK)
+    worst = rank.groupby([cells[key] for key in keys]).max()
+    return worst.map(lambda r: ROLLUP_ORDER[int(r)])

@@ -9,9 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..rulebook import Rules
-from ..table import AMOUNT_FEN, DEPARTMENT, STAGE, UNIT, YEAR
-from .compare import (
+from budget_guard.engine.compare import (
     CATEGORY,
     DEPARTMENT_SCOPE,
     LINES,
@@ -25,7 +23,9 @@ from .compare import (
     UNIT_SCOPE,
     with_group,
 )
-from .seam import COVERED_LINES, INPUT_LINES, LineSummary
+from budget_guard.engine.seam import COVERED_LINES, INPUT_LINES, LineSummary
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT, STAGE, UNIT, YEAR
 
 
 def stage_years(summary: LineSummary, stage: str) -> np.ndarray:

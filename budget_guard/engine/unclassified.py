@@ -15,7 +15,7 @@ from typing import Protocol
 
 import pandas as pd
 
-from ..table import (
+from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
     ECON_CODE,

@@ -4,7 +4,7 @@
 (``long``, and the published layouts), with ``detect``, ``numbers``, ``encodings`` and ``grid`` shared.
 """
 
-from .reader import read_budget
-from .result import FileReport, LoadResult, SheetReport
+from budget_guard.ingest.load_result import FileReport, LoadResult, SheetReport
+from budget_guard.ingest.reader import read_budget
 
 __all__ = ["FileReport", "LoadResult", "SheetReport", "read_budget"]

@@ -15,8 +15,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..problems import Problem
-from ..table import (
+from budget_guard.ingest.files.grid import TEXT
+from budget_guard.ingest.load_result import REJECTED_COLUMNS
+from budget_guard.ingest.recognise.context import Context
+from budget_guard.ingest.recognise.headers import EXPENSE_TYPE_ALIASES, stage_of
+from budget_guard.ingest.recognise.numbers import (
+    BAD,
+    BLANK,
+    ECON_LENGTHS,
+    FUNC_LENGTHS,
+    RANGE,
+    ROUNDED,
+    clean_code,
+    fen_to_unit_text,
+    parse_amounts,
+)
+from budget_guard.messages.problems import Problem
+from budget_guard.model.table import (
     AMOUNT_FEN,
     COLUMNS,
     DEFAULT_STAGE,
@@ -36,21 +51,6 @@ from ..table import (
     YEAR,
     YITIHUA_TEXT,
 )
-from .context import Context
-from .grid import TEXT
-from .headers import EXPENSE_TYPE_ALIASES, stage_of
-from .numbers import (
-    BAD,
-    BLANK,
-    ECON_LENGTHS,
-    FUNC_LENGTHS,
-    RANGE,
-    ROUNDED,
-    clean_code,
-    fen_to_unit_text,
-    parse_amounts,
-)
-from .result import REJECTED_COLUMNS
 
 # columns of the intermediate frame a layout hands over
 ROW = "row"

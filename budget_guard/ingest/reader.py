@@ -13,11 +13,41 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import i18n
-from ..codes import load_codebook
-from ..limits import DEFAULT_LIMITS, SAFE_TOTAL_FEN, Limits
-from ..problems import Problem
-from ..table import (
+from budget_guard import messages as msg
+from budget_guard.ingest.files.encodings import decode_text, utf8_start
+from budget_guard.ingest.files.grid import (
+    CSV,
+    ENCRYPTED,
+    UNSUPPORTED,
+    GridError,
+    csv_grid,
+    excel_grids,
+    sniff_format,
+)
+from budget_guard.ingest.files.grid import EMPTY as EMPTY_FILE
+from budget_guard.ingest.files.sources import Source, collect_sources
+from budget_guard.ingest.layouts.sangong import SANGONG as SANGONG_LAYOUT
+from budget_guard.ingest.load_result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
+from budget_guard.ingest.recognise.detect import EMPTY, NO_DATA, UNKNOWN
+from budget_guard.ingest.recognise.headers import stage_of
+from budget_guard.ingest.settle.aliases import AliasError, link_departments, load_aliases
+from budget_guard.ingest.settle.cross_source import second_sources
+from budget_guard.ingest.settle.duplicates import duplicate_problems
+from budget_guard.ingest.settle.overlap import drop_repeated_tables, overlap_problems
+from budget_guard.ingest.settle.printed import mark_printed_figures
+from budget_guard.ingest.settle.scopes import (
+    ALL_FUNDS_LAYOUT,
+    Settled,
+    SheetInfo,
+    prefer_department,
+    settle_scopes,
+)
+from budget_guard.ingest.sheets import Options, SheetOutcome, read_sheet
+from budget_guard.ingest.table_outcomes import settle_outcomes
+from budget_guard.messages.problems import Problem
+from budget_guard.model.codes import load_codebook
+from budget_guard.model.limits import DEFAULT_LIMITS, SAFE_TOTAL_FEN, Limits
+from budget_guard.model.table import (
     AMOUNT_FEN,
     SOURCE_FILE,
     SOURCE_LAYOUT,
@@ -27,22 +57,6 @@ from ..table import (
     empty_table,
     format_yuan,
 )
-from .aliases import AliasError, link_departments, load_aliases
-from .cross_source import second_sources
-from .detect import EMPTY, NO_DATA, UNKNOWN
-from .duplicates import duplicate_problems
-from .encodings import decode_text, utf8_start
-from .grid import CSV, ENCRYPTED, UNSUPPORTED, GridError, csv_grid, excel_grids, sniff_format
-from .grid import EMPTY as EMPTY_FILE
-from .headers import stage_of
-from .outcomes import settle_outcomes
-from .overlap import drop_repeated_tables, overlap_problems
-from .printed import mark_printed_figures
-from .result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
-from .sangong import SANGONG as SANGONG_LAYOUT
-from .scopes import ALL_FUNDS_LAYOUT, Settled, SheetInfo, prefer_department, settle_scopes
-from .sheets import Options, SheetOutcome, read_sheet
-from .sources import Source, collect_sources
 
 UNITS = ("元", "千元", "万元")
 
@@ -65,7 +79,7 @@ def read_budget(
     ``paths``: a file, a directory, an ``(name, bytes)`` upload, a file-like object, or a list of these.
     ``department``/``year``/``stage`` apply when a sheet does not say (published tables) or a cell is
     empty (long template); ``unit`` is the unit assumed when a table states none (default 元).
-    ``limits`` (``budget_guard.limits.Limits``) bound what one file may cost; ``max_file_mb`` overrides
+    ``limits`` (``budget_guard.model.limits.Limits``) bound what one file may cost; ``max_file_mb`` overrides
     its file size. ``sources`` (the rules' ``sources``, ``rulebook.Sources``) says which table measures the
     money when a published set prints it under nested funding scopes (default: the packaged rules' choice).
     """
@@ -179,8 +193,8 @@ def _settle_published_sets(
     result: LoadResult, rejected: list[pd.DataFrame], problems: list[Problem], sources: Any
 ) -> pd.DataFrame:
     """The published sets: each table's kind, one table per figure (cross-checks set aside), the relations."""
-    from ..rulebook import DEFAULT_SOURCES, Sources
-    from .settle.published_set import SheetFacts, build_sets, relation_problems
+    from budget_guard.ingest.settle.published_set import SheetFacts, build_sets, relation_problems
+    from budget_guard.model.rulebook import DEFAULT_SOURCES, Sources
 
     facts = [
         SheetFacts(
@@ -214,7 +228,7 @@ def _record_counted(result: LoadResult) -> None:
     """Each published table's counted amount, once every cross-table decision is made."""
     if not result.published_sets:
         return
-    from .settle.published_set import record_counted
+    from budget_guard.ingest.settle.published_set import record_counted
 
     counted = {(f.name, s.sheet or ""): s.amount_fen for f in result.files for s in f.sheets}
     record_counted(result.published_sets, counted)
@@ -290,7 +304,7 @@ def _settle_scopes(
 
 def _mark_printed_figures(result: LoadResult) -> pd.DataFrame:
     """A printed 机关运行经费 is the department-year's measure: its other lines are tagged, the sheet says so."""
-    from .outcomes import money
+    from budget_guard.ingest.table_outcomes import money
 
     marked = mark_printed_figures(result.table)
     for key, per_stage in marked.figures.items():
@@ -300,12 +314,12 @@ def _mark_printed_figures(result: LoadResult) -> pd.DataFrame:
         texts = {}
         for lang, separator in (("zh", "、"), ("en", ", ")):
             amounts = [
-                (i18n.t(f"stage.{stage}", lang) + " " * (lang == "en") if len(per_stage) > 1 else "")
+                (msg.t(f"stage.{stage}", lang) + " " * (lang == "en") if len(per_stage) > 1 else "")
                 + money(fen, report.unit, lang)
                 for stage, (fen, _) in per_stage.items()
             ]
             others = sum(count for _, count in per_stage.values())
-            texts[lang] = i18n.t("tables.operating_used", lang, amount=separator.join(amounts), count=others)
+            texts[lang] = msg.t("tables.operating_used", lang, amount=separator.join(amounts), count=others)
         zh, en = texts["zh"], texts["en"]
         report.reason_zh = f"{report.reason_zh}；{zh}" if report.reason_zh else zh
         report.reason_en = f"{report.reason_en}; {en}" if report.reason_en else en

@@ -6,17 +6,22 @@ year, stage, unit), the layout module and the shared line checks together, then 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..codes import ECON, FUNC, CodeBook
-from ..limits import DEFAULT_LIMITS, Limits
-from ..problems import Problem
-from ..table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
-from .cell_limits import blank_long_cells, reject_long_cells
-from .context import build_context, year_column_question
-from .detect import (
+from budget_guard.ingest.files.cell_limits import blank_long_cells, reject_long_cells
+from budget_guard.ingest.files.grid import column_letter
+from budget_guard.ingest.layouts.long import fill_merged, read_long, total_row_problems
+from budget_guard.ingest.layouts.published import read_published
+from budget_guard.ingest.layouts.sangong import read_sangong
+from budget_guard.ingest.layouts.side_by_side import group_total_problems, merge_buckets, printed_group_total
+from budget_guard.ingest.layouts.yitihua import read_yitihua
+from budget_guard.ingest.lines import Finished, finish_lines
+from budget_guard.ingest.load_result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
+from budget_guard.ingest.recognise.context import build_context, year_column_question
+from budget_guard.ingest.recognise.detect import (
     EMPTY,
     LONG,
     NO_DATA,
@@ -27,19 +32,36 @@ from .detect import (
     Detection,
     detect_layout,
 )
-from .dictionary import name_mismatch_problems, suggestion_problems, unknown_code_problems
-from .grid import column_letter
-from .hierarchy import long_parent_lines
-from .lines import Finished, finish_lines
-from .long import fill_merged, read_long, total_row_problems
-from .published import read_published
-from .result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
-from .rows import BLANK, DATA, HEADER, NOTE, REJECTED, SUBTOTAL, blank_rows, count_buckets, note_rows
-from .sangong import read_sangong
-from .scopes import ALL_FUNDS_LAYOUT
-from .side_by_side import group_total_problems, merge_buckets, printed_group_total
-from .table_kinds import ALL_FUNDS, APPROPRIATION, budget_level, scope_of, summary_figures, title_text
-from .yitihua import read_yitihua
+from budget_guard.ingest.recognise.dictionary import (
+    name_mismatch_problems,
+    suggestion_problems,
+    unknown_code_problems,
+)
+from budget_guard.ingest.recognise.hierarchy import long_parent_lines
+from budget_guard.ingest.recognise.rows import (
+    BLANK,
+    DATA,
+    HEADER,
+    NOTE,
+    REJECTED,
+    SUBTOTAL,
+    blank_rows,
+    count_buckets,
+    note_rows,
+)
+from budget_guard.ingest.recognise.table_kinds import (
+    ALL_FUNDS,
+    APPROPRIATION,
+    budget_level,
+    scope_of,
+    summary_figures,
+    title_text,
+)
+from budget_guard.ingest.settle.scopes import ALL_FUNDS_LAYOUT
+from budget_guard.messages.problems import Problem
+from budget_guard.model.codes import ECON, FUNC, CodeBook
+from budget_guard.model.limits import DEFAULT_LIMITS, Limits
+from budget_guard.model.table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
 
 SUMMARY_MAX_ROWS = 500  # a printed 收支总表 is a page or two
 
@@ -117,19 +139,12 @@ def _read_sheet(
         return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
     report.scope = scope_of(report.title or "")
     report.level = budget_level(title_text(grid, sheet), sheet, file)
-    if detection.layout == LONG:
-        report.scope = None
-        return _read_long_sheet(grid, detection, report, file, sheet, options, merges)
-    if detection.layout == YITIHUA:
-        report.scope = None
-        return _read_yitihua_sheet(grid, detection, report, file, sheet, options)
-    if detection.layout == PUBLISHED:
-        return _read_published_sheet(grid, detection, report, file, sheet, options)
-    if detection.layout == SIDE_BY_SIDE:
-        return _read_side_by_side_sheet(grid, detection, report, file, sheet, options)
-    if detection.layout == SANGONG:
-        return _read_sangong_sheet(grid, detection, report, file, sheet, options)
-    return _unreadable(grid, detection, report, file, sheet)
+    reader = LAYOUT_READERS.get(detection.layout)
+    if reader is None:
+        return _unreadable(grid, detection, report, file, sheet)
+    if reader.line_level:
+        report.scope = None  # one budget line per row: no funding scope of the table's own
+    return reader.read(grid, detection, report, file, sheet, options, merges)
 
 
 def _both(problem: Problem) -> tuple[str, str]:
@@ -558,3 +573,22 @@ def _no_rejected() -> pd.DataFrame:
 
 
 __all__ = ["Options", "SheetOutcome", "read_sheet", "resolve_unit"]
+
+
+@dataclass(frozen=True)
+class LayoutReader:
+    """How the lines of one detected layout are read (the layout modules recognise; this reads)."""
+
+    read: Callable[[pd.DataFrame, Detection, SheetReport, str, str | None, Options, list], SheetOutcome]
+    line_level: bool = False  # one budget line per row (long template, 一体化 export)
+
+
+# The registry: a detected layout name → its reader. A new layout (the PDF's tables join through
+# the published ones) is one detector in ``recognise/detect.py`` and one entry here.
+LAYOUT_READERS: dict[str, LayoutReader] = {
+    LONG: LayoutReader(_read_long_sheet, line_level=True),
+    YITIHUA: LayoutReader(lambda g, d, r, f, s, o, m: _read_yitihua_sheet(g, d, r, f, s, o), line_level=True),
+    PUBLISHED: LayoutReader(lambda g, d, r, f, s, o, m: _read_published_sheet(g, d, r, f, s, o)),
+    SIDE_BY_SIDE: LayoutReader(lambda g, d, r, f, s, o, m: _read_side_by_side_sheet(g, d, r, f, s, o)),
+    SANGONG: LayoutReader(lambda g, d, r, f, s, o, m: _read_sangong_sheet(g, d, r, f, s, o)),
+}

@@ -13,21 +13,21 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..engine.evaluate import Evaluation
-from ..errors import BudgetGuardError
-from ..ingest.result import LoadResult
-from ..safety import safe_filename
-from .expectations import DATA_DOCS_DIR, GeOutcome, run_expectations
-from .html_report import write_html, write_markdown
-from .json_report import SCHEMA_VERSION, build_report, write_json
-from .unclassified import (
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.errors import BudgetGuardError
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.outputs.files import safe_filename
+from budget_guard.reports.expectations import DATA_DOCS_DIR, GeOutcome, run_expectations
+from budget_guard.reports.html_report import write_html, write_markdown
+from budget_guard.reports.json_report import SCHEMA_VERSION, build_report, write_json
+from budget_guard.reports.unclassified import (
     CSV_SUFFIX,
     PARQUET_SUFFIX,
     unclassified_output,
     write_unclassified_csv,
     write_unclassified_parquet,
 )
-from .xlsx_report import write_xlsx
+from budget_guard.reports.xlsx_report import write_xlsx
 
 FORMATS: tuple[str, ...] = ("json", "xlsx", "html", "md", "ge")
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "xlsx", "html", "md")

@@ -24,10 +24,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import i18n
-from ..cases.clock import beijing_text
-from ..cases.lifecycle import ACTIVE_STATES, Case
-from ..cases.view import (
+from budget_guard import messages as msg
+from budget_guard.cases.lifecycle import ACTIVE_STATES, Case
+from budget_guard.cases.view import (
     LEVELS_WORST_FIRST,
     SHEET_COLUMNS,
     CaseFilter,
@@ -35,9 +34,11 @@ from ..cases.view import (
     history_rows,
     sheet_rows,
 )
-from ..safety import atomic_write_bytes, atomic_write_text, excel_cell, safe_filename
-from .html_report import md_escape
-from .xlsx_report import HEADER_FILL, LEVEL_FILLS
+from budget_guard.clock import beijing_minutes
+from budget_guard.outputs.escape import excel_cell
+from budget_guard.outputs.files import atomic_write_bytes, atomic_write_text, safe_filename
+from budget_guard.reports.html_report import md_escape
+from budget_guard.reports.xlsx_report import HEADER_FILL, LEVEL_FILLS
 
 CASE_SHEET_FORMATS: tuple[str, ...] = ("xlsx", "html", "md", "json")
 DEFAULT_CASE_STEM = "督办单"
@@ -94,7 +95,7 @@ class CaseSheet:
         if not self.whatif:
             return None
         changes = ("；" if lang == "zh" else "; ").join(en if lang == "en" else zh for zh, en in self.whatif)
-        return i18n.t("case.sheet.whatif", lang, changes=changes)
+        return msg.t("case.sheet.whatif", lang, changes=changes)
 
     def rows(self, lang: str) -> list[dict[str, Any]]:
         return sheet_rows(self.cases, self.now, lang)
@@ -127,7 +128,7 @@ def _print_setup(ws: Worksheet, last_column: int, last_row: int, lang: str) -> N
     ws.print_title_rows = "1:1"
     ws.print_area = f"A1:{get_column_letter(last_column)}{max(last_row, 1)}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页" if lang == "zh" else "Page &P of &N"
-    ws.oddHeader.center.text = i18n.t("case.sheet.title", lang)
+    ws.oddHeader.center.text = msg.t("case.sheet.title", lang)
 
 
 def _display_width(text: str) -> int:
@@ -147,7 +148,7 @@ def _row_height(record: dict[str, Any], columns: Sequence[str]) -> float:
 def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], lang: str) -> None:
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = _WIDTHS[column]
-        cell = ws.cell(row=1, column=i, value=excel_cell(i18n.t(column, lang)))
+        cell = ws.cell(row=1, column=i, value=excel_cell(msg.t(column, lang)))
         cell.font = Font(bold=True)
         cell.fill = _fill(HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -185,20 +186,20 @@ def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
     widths = [22, 16, 16, 16, 12]
     for i, (key, width) in enumerate(zip(header, widths, strict=True), start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-        cell = ws.cell(row=top, column=i, value=i18n.t(key, lang))
+        cell = ws.cell(row=top, column=i, value=msg.t(key, lang))
         cell.font = Font(bold=True)
         cell.fill = _fill(LEVEL_FILLS.get(key.removeprefix("level."), HEADER_FILL))
         cell.border = _BORDER
     row = top + 1
     for state in ACTIVE_STATES:
-        values = [i18n.t(f"case.state.{state}", lang)] + [
+        values = [msg.t(f"case.state.{state}", lang)] + [
             data["by_state_level"][state][lv] for lv in LEVELS_WORST_FIRST
         ]
         values.append(data["by_state"][state])
         for i, value in enumerate(values, start=1):
             ws.cell(row=row, column=i, value=value).border = _BORDER
         row += 1
-    totals = [i18n.t("case.sheet.total", lang)] + [data["by_level"][lv] for lv in LEVELS_WORST_FIRST]
+    totals = [msg.t("case.sheet.total", lang)] + [data["by_level"][lv] for lv in LEVELS_WORST_FIRST]
     for i, value in enumerate([*totals, data["total"]], start=1):
         cell = ws.cell(row=row, column=i, value=value)
         cell.font = Font(bold=True)
@@ -208,12 +209,12 @@ def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
     row += 2
     facts = [
         ("case.sheet.overdue_count", data["overdue"]),
-        ("case.sheet.generated_at", beijing_text(sheet.now)),
+        ("case.sheet.generated_at", beijing_minutes(sheet.now)),
         ("case.sheet.ledger", sheet.ledger),
         ("case.sheet.filters", sheet.case_filter.describe(lang) or "—"),
     ]
     for key, value in facts:
-        ws.cell(row=row, column=1, value=i18n.t(key, lang)).font = Font(bold=True)
+        ws.cell(row=row, column=1, value=msg.t(key, lang)).font = Font(bold=True)
         ws.cell(row=row, column=2, value=excel_cell(value))
         row += 1
     _print_setup(ws, 5, row - 1, lang)
@@ -222,11 +223,11 @@ def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
 def build_case_workbook(sheet: CaseSheet, lang: str = "zh") -> bytes:
     wb = Workbook()
     overview = wb.active
-    overview.title = i18n.t("case.sheet.overview", lang)[:31]
+    overview.title = msg.t("case.sheet.overview", lang)[:31]
     _overview(overview, sheet, lang)
-    cases = wb.create_sheet(i18n.t("case.sheet.cases", lang)[:31])
+    cases = wb.create_sheet(msg.t("case.sheet.cases", lang)[:31])
     _table(cases, SHEET_COLUMNS, sheet.rows(lang), lang)
-    history = wb.create_sheet(i18n.t("case.sheet.history", lang)[:31])
+    history = wb.create_sheet(msg.t("case.sheet.history", lang)[:31])
     _table(history, HISTORY_COLUMNS, sheet.history(lang), lang)
     wb.active = 1  # open on the cases
     buffer = io.BytesIO()
@@ -251,35 +252,35 @@ def _text(value: Any) -> str:
 
 def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
     esc = html.escape
-    title = i18n.t("case.sheet.title", lang)
+    title = msg.t("case.sheet.title", lang)
     data = sheet.counts()
     out = [
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         *([f'<p class="yellow"><b>{esc(sheet.whatif_line(lang))}</b></p>'] if sheet.whatif else []),
         f"<h1>{esc(title)}</h1>",
-        f"<p>{esc(i18n.t('case.sheet.generated_at', lang))}: {esc(beijing_text(sheet.now))}</p>",
-        f"<h2>{esc(i18n.t('case.sheet.by_state_level', lang))}</h2><table><thead><tr>",
-        f"<th>{esc(i18n.t('case.col.state', lang))}</th>",
+        f"<p>{esc(msg.t('case.sheet.generated_at', lang))}: {esc(beijing_minutes(sheet.now))}</p>",
+        f"<h2>{esc(msg.t('case.sheet.by_state_level', lang))}</h2><table><thead><tr>",
+        f"<th>{esc(msg.t('case.col.state', lang))}</th>",
     ]
-    out += [f'<th class="{lv}">{esc(i18n.level_label(lv, lang))}</th>' for lv in LEVELS_WORST_FIRST]
-    out.append(f"<th>{esc(i18n.t('case.sheet.total', lang))}</th></tr></thead>")
+    out += [f'<th class="{lv}">{esc(msg.level_label(lv, lang))}</th>' for lv in LEVELS_WORST_FIRST]
+    out.append(f"<th>{esc(msg.t('case.sheet.total', lang))}</th></tr></thead>")
     for state in ACTIVE_STATES:
         cells = "".join(f"<td>{data['by_state_level'][state][lv]}</td>" for lv in LEVELS_WORST_FIRST)
         out.append(
-            f"<tr><th>{esc(i18n.t(f'case.state.{state}', lang))}</th>{cells}<td>{data['by_state'][state]}</td></tr>"
+            f"<tr><th>{esc(msg.t(f'case.state.{state}', lang))}</th>{cells}<td>{data['by_state'][state]}</td></tr>"
         )
     cells = "".join(f"<td>{data['by_level'][lv]}</td>" for lv in LEVELS_WORST_FIRST)
     out.append(
-        f"<tr><th>{esc(i18n.t('case.sheet.total', lang))}</th>{cells}<td>{data['total']}</td></tr></table>"
+        f"<tr><th>{esc(msg.t('case.sheet.total', lang))}</th>{cells}<td>{data['total']}</td></tr></table>"
     )
-    out.append(f"<p>{esc(i18n.t('case.sheet.overdue_count', lang))}: {data['overdue']}</p>")
-    out.append(f"<h2>{esc(i18n.t('case.sheet.cases', lang))}</h2>")
+    out.append(f"<p>{esc(msg.t('case.sheet.overdue_count', lang))}: {data['overdue']}</p>")
+    out.append(f"<h2>{esc(msg.t('case.sheet.cases', lang))}</h2>")
     rows = sheet.rows(lang)
     if not rows:
-        out.append(f"<p>{esc(i18n.t('case.sheet.none', lang))}</p>")
+        out.append(f"<p>{esc(msg.t('case.sheet.none', lang))}</p>")
     else:
-        out.append("<table><thead><tr>" + "".join(f"<th>{esc(i18n.t(c, lang))}</th>" for c in SHEET_COLUMNS))
+        out.append("<table><thead><tr>" + "".join(f"<th>{esc(msg.t(c, lang))}</th>" for c in SHEET_COLUMNS))
         out.append("</tr></thead><tbody>")
         for record in rows:
             out.append("<tr>")
@@ -293,8 +294,8 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
         out.append("</tbody></table>")
     history = sheet.history(lang)
     if history:
-        out.append(f"<h2>{esc(i18n.t('case.sheet.history', lang))}</h2><table><thead><tr>")
-        out.append("".join(f"<th>{esc(i18n.t(c, lang))}</th>" for c in HISTORY_COLUMNS) + "</tr></thead>")
+        out.append(f"<h2>{esc(msg.t('case.sheet.history', lang))}</h2><table><thead><tr>")
+        out.append("".join(f"<th>{esc(msg.t(c, lang))}</th>" for c in HISTORY_COLUMNS) + "</tr></thead>")
         for record in history:
             out.append("<tr>" + "".join(f"<td>{esc(record[c])}</td>" for c in HISTORY_COLUMNS) + "</tr>")
         out.append("</table>")
@@ -304,35 +305,35 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
 
 def render_case_markdown(sheet: CaseSheet, lang: str = "zh") -> str:
     data = sheet.counts()
-    out = [f"# {i18n.t('case.sheet.title', lang)}", ""]
-    out.append(f"{i18n.t('case.sheet.generated_at', lang)}: {beijing_text(sheet.now)}")
-    out += ["", f"## {i18n.t('case.sheet.by_state_level', lang)}", ""]
-    header = [i18n.t("case.col.state", lang), *[i18n.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]]
-    header.append(i18n.t("case.sheet.total", lang))
+    out = [f"# {msg.t('case.sheet.title', lang)}", ""]
+    out.append(f"{msg.t('case.sheet.generated_at', lang)}: {beijing_minutes(sheet.now)}")
+    out += ["", f"## {msg.t('case.sheet.by_state_level', lang)}", ""]
+    header = [msg.t("case.col.state", lang), *[msg.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]]
+    header.append(msg.t("case.sheet.total", lang))
     out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for state in ACTIVE_STATES:
         cells = [str(data["by_state_level"][state][lv]) for lv in LEVELS_WORST_FIRST]
         out.append(
-            f"| {i18n.t(f'case.state.{state}', lang)} | "
+            f"| {msg.t(f'case.state.{state}', lang)} | "
             + " | ".join(cells)
             + f" | {data['by_state'][state]} |"
         )
     cells = [str(data["by_level"][lv]) for lv in LEVELS_WORST_FIRST]
-    out.append(f"| {i18n.t('case.sheet.total', lang)} | " + " | ".join(cells) + f" | {data['total']} |")
-    out += ["", f"{i18n.t('case.sheet.overdue_count', lang)}: {data['overdue']}", ""]
-    out += [f"## {i18n.t('case.sheet.cases', lang)}", ""]
+    out.append(f"| {msg.t('case.sheet.total', lang)} | " + " | ".join(cells) + f" | {data['total']} |")
+    out += ["", f"{msg.t('case.sheet.overdue_count', lang)}: {data['overdue']}", ""]
+    out += [f"## {msg.t('case.sheet.cases', lang)}", ""]
     rows = sheet.rows(lang)
     if not rows:
-        out.append(i18n.t("case.sheet.none", lang))
+        out.append(msg.t("case.sheet.none", lang))
     else:
-        out.append("| " + " | ".join(i18n.t(c, lang) for c in SHEET_COLUMNS) + " |")
+        out.append("| " + " | ".join(msg.t(c, lang) for c in SHEET_COLUMNS) + " |")
         out.append("|" + "---|" * len(SHEET_COLUMNS))
         for record in rows:
             out.append("| " + " | ".join(md_escape(_text(record[c])) for c in SHEET_COLUMNS) + " |")
     history = sheet.history(lang)
     if history:
-        out += ["", f"## {i18n.t('case.sheet.history', lang)}", ""]
-        out.append("| " + " | ".join(i18n.t(c, lang) for c in HISTORY_COLUMNS) + " |")
+        out += ["", f"## {msg.t('case.sheet.history', lang)}", ""]
+        out.append("| " + " | ".join(msg.t(c, lang) for c in HISTORY_COLUMNS) + " |")
         out.append("|" + "---|" * len(HISTORY_COLUMNS))
         for record in history:
             out.append("| " + " | ".join(md_escape(record[c]) for c in HISTORY_COLUMNS) + " |")

@@ -11,13 +11,13 @@ from typing import Any
 
 import pandas as pd
 
-from .. import i18n
-from ..engine import execution as ex
-from ..engine.compare import CATEGORY, SCOPE, SCOPE_TYPE
-from ..engine.evaluate import Evaluation
-from ..engine.grade import LEVEL, REASON
-from ..table import YEAR, format_wan
-from .views import category_label, scope_label
+from budget_guard import messages as msg
+from budget_guard.engine import execution as ex
+from budget_guard.engine.compare import CATEGORY, SCOPE, SCOPE_TYPE
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.model.table import YEAR, format_wan
+from budget_guard.reports.views import category_label, scope_label
 
 EXECUTION_COLUMNS: tuple[str, ...] = (
     "col.department",
@@ -53,11 +53,11 @@ PEFA_PERCENT = frozenset(
 
 def baseline_text(evaluation: Evaluation, lang: str) -> str:
     """'本年预算数对比上年决算数': which figures of the previous year were compared with."""
-    return i18n.t(
+    return msg.t(
         "baseline.text",
         lang,
-        stage=i18n.t(f"stage.{evaluation.stage}", lang),
-        baseline=i18n.t(f"stage.{evaluation.baseline_stage}", lang),
+        stage=msg.t(f"stage.{evaluation.stage}", lang),
+        baseline=msg.t(f"stage.{evaluation.baseline_stage}", lang),
     )
 
 
@@ -111,13 +111,13 @@ def summary_text(evaluation: Evaluation, lang: str) -> str:
     """One line: how many execution findings of each level and how many cells could not be assessed."""
     frame = evaluation.execution
     if frame.empty:
-        return i18n.t("execution.none", lang)
+        return msg.t("execution.none", lang)
     states = frame[ex.STATE].value_counts()
     against = frame[ex.AGAINST].iloc[0]
-    return i18n.t(
+    return msg.t(
         "execution.summary",
         lang,
-        against_label=i18n.t(f"stage.{against}", lang),
+        against_label=msg.t(f"stage.{against}", lang),
         **{k: int(states.get(k, 0)) for k in ("red", "yellow", "white", "no_data")},
     )
 
@@ -133,7 +133,7 @@ def cell_text(column: str, value: Any, lang: str) -> str:
     if column in PEFA_PERCENT:
         return f"{float(value):.2f}%"
     if column == "col.level":
-        return i18n.level_label(str(value), lang)
+        return msg.level_label(str(value), lang)
     return str(value)
 
 
@@ -160,7 +160,7 @@ def _esc(value: Any) -> str:
 
 
 def _html_table(frame: pd.DataFrame, columns: tuple[str, ...], lang: str) -> list[str]:
-    out = ["<table><tr>" + "".join(f"<th>{_esc(i18n.t(c, lang))}</th>" for c in columns) + "</tr>"]
+    out = ["<table><tr>" + "".join(f"<th>{_esc(msg.t(c, lang))}</th>" for c in columns) + "</tr>"]
     for record in frame.to_dict("records"):
         level = record.get("col.level")
         out.append(f'<tr class="{_esc(level or "")}">')
@@ -175,13 +175,13 @@ def _html_table(frame: pd.DataFrame, columns: tuple[str, ...], lang: str) -> lis
 
 def html_section(evaluation: Evaluation, lang: str) -> str:
     rows = execution_rows(evaluation, lang)
-    out = [f"<h2>{_esc(i18n.t('execution.title', lang))} ({len(rows)})</h2>"]
+    out = [f"<h2>{_esc(msg.t('execution.title', lang))} ({len(rows)})</h2>"]
     out.append(f"<p>{_esc(summary_text(evaluation, lang))}</p>")
     if len(rows):
         out += _html_table(rows, EXECUTION_COLUMNS, lang)
     pefa = pefa_rows(evaluation, lang)
     if len(pefa):
-        out.append(f"<h3>{_esc(i18n.t('execution.pefa_title', lang))}</h3>")
+        out.append(f"<h3>{_esc(msg.t('execution.pefa_title', lang))}</h3>")
         out += _html_table(pefa, PEFA_COLUMNS, lang)
     return "".join(out)
 
@@ -189,7 +189,7 @@ def html_section(evaluation: Evaluation, lang: str) -> str:
 def markdown_section(evaluation: Evaluation, lang: str, md_escape, marks: dict[str, str]) -> list[str]:
     rows = execution_rows(evaluation, lang)
     out = [
-        f"## {md_escape(i18n.t('execution.title', lang))} ({len(rows)})",
+        f"## {md_escape(msg.t('execution.title', lang))} ({len(rows)})",
         "",
         md_escape(summary_text(evaluation, lang)),
         "",
@@ -201,9 +201,9 @@ def markdown_section(evaluation: Evaluation, lang: str, md_escape, marks: dict[s
         if not len(frame):
             continue
         if title:
-            out += [f"### {md_escape(i18n.t(title, lang))}", ""]
+            out += [f"### {md_escape(msg.t(title, lang))}", ""]
         numeric = EXECUTION_MONEY | EXECUTION_RATIOS | PEFA_MONEY | PEFA_PERCENT
-        out.append("| " + " | ".join(md_escape(i18n.t(c, lang)) for c in columns) + " |")
+        out.append("| " + " | ".join(md_escape(msg.t(c, lang)) for c in columns) + " |")
         out.append("|" + "".join("---:|" if c in numeric else "---|" for c in columns))
         for record in frame.to_dict("records"):
             texts = []

@@ -29,13 +29,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..engine.compare import CATEGORY, CHANGE_RATE, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
-from ..engine.evaluate import Evaluation
-from ..engine.grade import COMPLIANT, REASON, SHORTFALL, WRONG_DIRECTION
-from ..engine.profile import DUPLICATE_LINES, MISSING_AMOUNTS, NEGATIVE_LINES, PROFILE_KEYS
-from ..rulebook import Direction, Rules
-from ..safety import replace_dir, temp_dir_for
-from ..table import (
+from budget_guard.engine.compare import CATEGORY, CHANGE_RATE, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.grade import COMPLIANT, REASON, SHORTFALL, WRONG_DIRECTION
+from budget_guard.engine.profile import DUPLICATE_LINES, MISSING_AMOUNTS, NEGATIVE_LINES, PROFILE_KEYS
+from budget_guard.extras import require
+from budget_guard.model.rulebook import Direction, Rules
+from budget_guard.model.table import (
     AMOUNT_FEN,
     ECON_CODE,
     ECON_CODE_PATTERN,
@@ -50,6 +50,7 @@ from ..table import (
     STAGES,
     YEAR,
 )
+from budget_guard.outputs.files import replace_dir, temp_dir_for
 
 CONTRACT_SUITE = "budget_guard.data_contract"
 GUARDRAIL_SUITE = "budget_guard.guardrails"
@@ -209,12 +210,10 @@ def _quiet_gx() -> Any:
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     if "great_expectations" in sys.modules or "pyspark" in sys.modules:
-        import great_expectations as gx
-
-        return gx
+        return require("great_expectations", "ge")
     sys.modules["pyspark"] = None  # type: ignore[assignment]  # "import pyspark" raises ImportError
     try:
-        import great_expectations as gx
+        gx = require("great_expectations", "ge")
     finally:
         if sys.modules.get("pyspark", 0) is None:
             del sys.modules["pyspark"]

@@ -15,21 +15,20 @@ from typing import Any
 
 import pandas as pd
 
-from .. import i18n
-from ..clock import beijing_text
-from ..engine import states
-from ..engine.evaluate import Evaluation
-from ..ingest.result import LoadResult
-from ..outcome import unreadable_files
-from ..rulebook import LEVEL_ORDER, Level
-from ..safety import atomic_write_text
-from ..table import AMOUNT_FEN, STAGE, format_wan
-from .execution import baseline_text
-from .execution import html_section as execution_html
-from .execution import markdown_section as execution_markdown
-from .expectations import GeOutcome
-from .unclassified import LINES, UnclassifiedOutput, largest_groups, unclassified_output
-from .views import (
+from budget_guard import messages as msg
+from budget_guard.clock import beijing_text
+from budget_guard.engine import states
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.model.rulebook import LEVEL_ORDER, Level
+from budget_guard.model.table import AMOUNT_FEN, STAGE, format_wan
+from budget_guard.outputs.files import atomic_write_text
+from budget_guard.reports.execution import baseline_text
+from budget_guard.reports.execution import html_section as execution_html
+from budget_guard.reports.execution import markdown_section as execution_markdown
+from budget_guard.reports.expectations import GeOutcome
+from budget_guard.reports.unclassified import LINES, UnclassifiedOutput, largest_groups, unclassified_output
+from budget_guard.reports.views import (
     FINDING_COLUMNS,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
@@ -41,7 +40,8 @@ from .views import (
     finding_rows,
     first_lines,
 )
-from .xlsx_report import UNCLASSIFIED_SUMMARY_LABELS
+from budget_guard.reports.xlsx_report import UNCLASSIFIED_SUMMARY_LABELS
+from budget_guard.runs.outcome import unreadable_files
 
 # The e-mail-sized reports list this many of the largest unclassified groups (all are in the 督办单).
 UNCLASSIFIED_TOP = 20
@@ -86,7 +86,7 @@ def cell_text(column: str, value: Any, lang: str) -> str:
     if column in RATE_COLUMNS:
         return f"{float(value) * 100:+.2f}%"
     if column == LEVEL_COLUMN:
-        return i18n.level_label(str(value), lang)
+        return msg.level_label(str(value), lang)
     return str(value)
 
 
@@ -111,26 +111,26 @@ def _header_facts(
     totals = load.totals()
     stage_key = f"stage.{evaluation.stage}"
     facts = [
-        (i18n.t("report.generated_at", lang), beijing_text(generated_at, lang)),
+        (msg.t("report.generated_at", lang), beijing_text(generated_at, lang)),
         (
-            i18n.t("report.rules", lang),
+            msg.t("report.rules", lang),
             f"{rules.title.get(lang)} {rules.version} (sha256 {(rules.sha256 or '')[:12]})",
         ),
-        (i18n.t("col.stage", lang), i18n.t(stage_key, lang) if i18n.has(stage_key) else evaluation.stage),
-        (i18n.t("baseline.label", lang), baseline_text(evaluation, lang)),
+        (msg.t("col.stage", lang), msg.t(stage_key, lang) if msg.has(stage_key) else evaluation.stage),
+        (msg.t("baseline.label", lang), baseline_text(evaluation, lang)),
         (
-            i18n.t("report.inputs", lang),
-            i18n.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
+            msg.t("report.inputs", lang),
+            msg.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
         ),
         (
-            i18n.t("report.rows", lang),
-            i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
+            msg.t("report.rows", lang),
+            msg.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
         ),
-        (i18n.t("report.reconciliation", lang), evaluation.reconciliation_text(lang)),
+        (msg.t("report.reconciliation", lang), evaluation.reconciliation_text(lang)),
         *_relations_fact(load, lang),
         (
-            i18n.t("report.unclassified", lang),
-            i18n.t(
+            msg.t("report.unclassified", lang),
+            msg.t(
                 "report.unclassified_value",
                 lang,
                 lines=unclassified.lines,
@@ -141,8 +141,8 @@ def _header_facts(
     if unclassified.files and unclassified.lines:
         facts.append(
             (
-                i18n.t("report.unclassified_list", lang),
-                i18n.t(
+                msg.t("report.unclassified_list", lang),
+                msg.t(
                     "report.unclassified_list_value",
                     lang,
                     lines=unclassified.lines,
@@ -150,15 +150,15 @@ def _header_facts(
                 ),
             )
         )
-    return facts + [(i18n.t("report.notes", lang), note) for note in evaluation.note_texts(lang)]
+    return facts + [(msg.t("report.notes", lang), note) for note in evaluation.note_texts(lang)]
 
 
 def _unclassified_top(unclassified: UnclassifiedOutput, lang: str) -> tuple[str, list[str], list[list[str]]]:
     """Title, headers and text cells of the largest unclassified groups (empty when there are none)."""
     summary = unclassified.summary
     top = largest_groups(summary, UNCLASSIFIED_TOP)
-    title = i18n.t("report.unclassified_top", lang, shown=len(top), groups=len(summary))
-    headers = [i18n.t(label, lang) for label in UNCLASSIFIED_SUMMARY_LABELS.values()]
+    title = msg.t("report.unclassified_top", lang, shown=len(top), groups=len(summary))
+    headers = [msg.t(label, lang) for label in UNCLASSIFIED_SUMMARY_LABELS.values()]
     rows = []
     for record in top.to_dict("records"):
         cells = []
@@ -168,8 +168,8 @@ def _unclassified_top(unclassified: UnclassifiedOutput, lang: str) -> tuple[str,
                 cells.append("—")
             elif column == AMOUNT_FEN:
                 cells.append(format_wan(int(value)))
-            elif column == STAGE and i18n.has(f"stage.{value}"):
-                cells.append(i18n.t(f"stage.{value}", lang))
+            elif column == STAGE and msg.has(f"stage.{value}"):
+                cells.append(msg.t(f"stage.{value}", lang))
             else:
                 cells.append(str(value))
         rows.append(cells)
@@ -187,7 +187,7 @@ def _matrix_cells(
         for year in years:
             state = matrix.at[(category.id, year), MATRIX_STATE]
             count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
-            text = i18n.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
+            text = msg.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
             cells.append((state, text))
         rows.append((category_label(evaluation, category.id, lang), cells))
     return years, rows
@@ -195,10 +195,10 @@ def _matrix_cells(
 
 def _ge_summary(ge: GeOutcome, lang: str) -> str:
     """One line on the Great Expectations run, shared by the HTML and Markdown summaries."""
-    return i18n.t(
+    return msg.t(
         "report.ge_value",
         lang,
-        success=i18n.value("value.bool", bool(ge.success), lang),
+        success=msg.value("value.bool", bool(ge.success), lang),
         failed=ge.statistics.get("unsuccessful_expectations", 0),
         evaluated=ge.statistics.get("evaluated_expectations", 0),
         docs=ge.data_docs_index or "",
@@ -217,7 +217,7 @@ def render_html(
     """A standalone HTML page (escaped, coloured compliance matrix and findings)."""
     generated_at = generated_at or datetime.now(UTC)
     unclassified = unclassified or unclassified_output(evaluation)
-    title = f"{i18n.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
+    title = f"{msg.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
     out = [
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
         f"<title>{_esc(title)}</title><style>{_CSS}</style></head><body>",
@@ -227,22 +227,22 @@ def render_html(
     out.append(f"<h1>{_esc(title)}</h1>")
     out.append("<p>")
     for level, count in reversed(list(evaluation.level_counts().items())):
-        out.append(f'<span class="badge {level}">{_esc(i18n.level_label(level, lang))}: {count}</span>')
+        out.append(f'<span class="badge {level}">{_esc(msg.level_label(level, lang))}: {count}</span>')
     out.append("</p><p>")
     for state, count in evaluation.state_counts().items():
-        out.append(f'<span class="badge {state}">{_esc(i18n.t(f"state.{state}", lang))}: {count}</span>')
+        out.append(f'<span class="badge {state}">{_esc(msg.t(f"state.{state}", lang))}: {count}</span>')
     out.append("</p><table>")
     for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>")
     if ge is not None:
         link = f' <a href="{_esc(ge.data_docs_index)}">Data Docs</a>' if ge.data_docs_index else ""
         summary = _ge_summary(ge, lang)
-        out.append(f"<tr><th>{_esc(i18n.t('report.ge', lang))}</th><td>{_esc(summary)}{link}</td></tr>")
+        out.append(f"<tr><th>{_esc(msg.t('report.ge', lang))}</th><td>{_esc(summary)}{link}</td></tr>")
     out.append("</table>")
 
     years, matrix_rows = _matrix_cells(evaluation, lang)
     out.append(
-        f"<h2>{_esc(i18n.t('report.matrix', lang))}</h2><table><tr><th>{_esc(i18n.t('col.category', lang))}</th>"
+        f"<h2>{_esc(msg.t('report.matrix', lang))}</h2><table><tr><th>{_esc(msg.t('col.category', lang))}</th>"
     )
     out.extend(f"<th>{year}</th>" for year in years)
     out.append("</tr>")
@@ -253,12 +253,12 @@ def render_html(
     out.append("</table>")
 
     rows = finding_rows(evaluation, lang)
-    out.append(f"<h2>{_esc(i18n.t('report.findings', lang))} ({len(rows)})</h2>")
+    out.append(f"<h2>{_esc(msg.t('report.findings', lang))} ({len(rows)})</h2>")
     if rows.empty:
-        out.append(f"<p>{_esc(i18n.t('report.none', lang))}</p>")
+        out.append(f"<p>{_esc(msg.t('report.none', lang))}</p>")
     else:
         out.append(
-            "<table><tr>" + "".join(f"<th>{_esc(i18n.t(c, lang))}</th>" for c in FINDING_COLUMNS) + "</tr>"
+            "<table><tr>" + "".join(f"<th>{_esc(msg.t(c, lang))}</th>" for c in FINDING_COLUMNS) + "</tr>"
         )
         for record in rows.to_dict("records"):
             out.append(f'<tr class="{_esc(record[LEVEL_COLUMN])}">')
@@ -281,7 +281,7 @@ def render_html(
             )
         out.append("</table>")
     out.append(execution_html(evaluation, lang))
-    out.append(f"<p>{_esc(i18n.t('report.unit_note', lang))}</p></body></html>\n")
+    out.append(f"<p>{_esc(msg.t('report.unit_note', lang))}</p></body></html>\n")
     return "".join(out)
 
 
@@ -297,7 +297,7 @@ def render_markdown(
     """The same summary as Markdown (levels marked 🔴🟡⚪🟢, since Markdown has no colours)."""
     generated_at = generated_at or datetime.now(UTC)
     unclassified = unclassified or unclassified_output(evaluation)
-    title = f"{i18n.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
+    title = f"{msg.t('report.title', lang)} — {evaluation.rules.title.get(lang)}"
     out = [
         f"**{OUTCOME_MARKS.get(line.css, '')} {md_escape(line.text)}**".replace("** ", "**")
         for line in first_lines(evaluation, load, lang)
@@ -306,14 +306,14 @@ def render_markdown(
     counts = evaluation.level_counts()
     out.append(
         " · ".join(
-            f"{LEVEL_MARKS[lv.value]} {md_escape(i18n.level_label(lv.value, lang))}: {counts[lv.value]}"
+            f"{LEVEL_MARKS[lv.value]} {md_escape(msg.level_label(lv.value, lang))}: {counts[lv.value]}"
             for lv in reversed(LEVEL_ORDER)
         )
     )
     out.append("")
     out.append(
         " · ".join(
-            f"{LEVEL_MARKS[state]} {md_escape(i18n.t(f'state.{state}', lang))}: {count}"
+            f"{LEVEL_MARKS[state]} {md_escape(msg.t(f'state.{state}', lang))}: {count}"
             for state, count in evaluation.state_counts().items()
         )
     )
@@ -322,12 +322,12 @@ def render_markdown(
         out.append(f"- **{md_escape(label)}**: {md_escape(value)}")
     if ge is not None:
         summary = _ge_summary(ge, lang)
-        out.append(f"- **{md_escape(i18n.t('report.ge', lang))}**: {md_escape(summary)}")
+        out.append(f"- **{md_escape(msg.t('report.ge', lang))}**: {md_escape(summary)}")
     out.append("")
 
     years, matrix_rows = _matrix_cells(evaluation, lang)
-    out += [f"## {md_escape(i18n.t('report.matrix', lang))}", ""]
-    out.append("| " + " | ".join([md_escape(i18n.t("col.category", lang))] + [str(y) for y in years]) + " |")
+    out += [f"## {md_escape(msg.t('report.matrix', lang))}", ""]
+    out.append("| " + " | ".join([md_escape(msg.t("col.category", lang))] + [str(y) for y in years]) + " |")
     out.append("|" + "---|" * (len(years) + 1))
     for label, cells in matrix_rows:
         texts = [f"{LEVEL_MARKS.get(level, '')} {md_escape(text)}".strip() for level, text in cells]
@@ -335,11 +335,11 @@ def render_markdown(
     out.append("")
 
     rows = finding_rows(evaluation, lang)
-    out += [f"## {md_escape(i18n.t('report.findings', lang))} ({len(rows)})", ""]
+    out += [f"## {md_escape(msg.t('report.findings', lang))} ({len(rows)})", ""]
     if rows.empty:
-        out.append(md_escape(i18n.t("report.none", lang)))
+        out.append(md_escape(msg.t("report.none", lang)))
     else:
-        out.append("| " + " | ".join(md_escape(i18n.t(c, lang)) for c in FINDING_COLUMNS) + " |")
+        out.append("| " + " | ".join(md_escape(msg.t(c, lang)) for c in FINDING_COLUMNS) + " |")
         out.append(
             "|"
             + "".join("---:|" if c in MONEY_COLUMNS or c in RATE_COLUMNS else "---|" for c in FINDING_COLUMNS)
@@ -360,7 +360,7 @@ def render_markdown(
         )
         out += ["| " + " | ".join(md_escape(text) for text in row) + " |" for row in cells]
     out += [""] + execution_markdown(evaluation, lang, md_escape, LEVEL_MARKS)
-    out += ["", md_escape(i18n.t("report.unit_note", lang)), ""]
+    out += ["", md_escape(msg.t("report.unit_note", lang)), ""]
     return "\n".join(out)
 
 
@@ -378,7 +378,7 @@ def write_markdown(
 
 def _relations_fact(load: LoadResult, lang: str) -> list[tuple[str, str]]:
     """Per department-year-stage of a published set: the department total and the 表间勾稽 checked and failed."""
-    from ..ingest.settle.published_set import summary_lines
+    from budget_guard.ingest.settle.published_set import summary_lines
 
     lines = summary_lines(list(getattr(load, "published_sets", [])), lang)[1:]
-    return [(i18n.t("report.relations", lang), "\n".join(lines))] if lines else []
+    return [(msg.t("report.relations", lang), "\n".join(lines))] if lines else []

@@ -18,16 +18,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..engine.evaluate import Evaluation
-from ..ingest.result import LoadResult
-from ..outcome import run_outcome, unreadable_files
-from ..safety import atomic_write_text
-from ..table import format_wan
-from .execution import baseline_text
-from .execution import json_section as execution_json
-from .expectations import GeOutcome
-from .unclassified import UnclassifiedOutput, unclassified_output
-from .views import MATRIX_FINDINGS, MATRIX_LEVEL, MATRIX_STATE, compliance_matrix
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.model.table import format_wan
+from budget_guard.outputs.files import atomic_write_text
+from budget_guard.reports.execution import baseline_text
+from budget_guard.reports.execution import json_section as execution_json
+from budget_guard.reports.expectations import GeOutcome
+from budget_guard.reports.unclassified import UnclassifiedOutput, unclassified_output
+from budget_guard.reports.views import MATRIX_FINDINGS, MATRIX_LEVEL, MATRIX_STATE, compliance_matrix
+from budget_guard.runs.outcome import run_outcome, unreadable_files
 
 # 2.0: ``unclassified.rows`` (every unclassified line) became ``unclassified.summary`` and
 # ``unclassified.files`` (the full list beside the report), so the report's size follows the
@@ -83,7 +83,7 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _version() -> str:
-    from .. import __version__  # at call time: the package imports this module while initialising
+    from budget_guard import __version__  # at call time: the package imports this module while initialising
 
     return __version__
 

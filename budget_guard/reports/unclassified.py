@@ -10,7 +10,6 @@ Parquet file for machines (raw values, money as integer 分).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,11 +21,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from .. import i18n
-from ..engine.evaluate import Evaluation
-from ..engine.unclassified import LINES, LIST_COLUMNS
-from ..safety import atomic_writer, excel_cell
-from ..table import (
+from budget_guard import messages as msg
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.unclassified import LINES, LIST_COLUMNS
+from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
     ECON_CODE,
@@ -40,6 +38,8 @@ from ..table import (
     STAGE,
     YEAR,
 )
+from budget_guard.outputs.escape import excel_cell
+from budget_guard.outputs.files import atomic_writer
 
 LIST_LABELS: dict[str, str] = {
     DEPARTMENT: "col.department",
@@ -100,7 +100,7 @@ def _csv_table(lines: pd.DataFrame, lang: str) -> pa.Table:
 
     def stage_label(value: object) -> str | None:
         key = f"stage.{value}"
-        return i18n.t(key, lang) if i18n.has(key) else _cell_text(value)
+        return msg.t(key, lang) if msg.has(key) else _cell_text(value)
 
     arrays: list[pa.Array] = []
     for column in LIST_COLUMNS:
@@ -111,7 +111,7 @@ def _csv_table(lines: pd.DataFrame, lang: str) -> pa.Table:
             arrays.append(pa.array(series.astype("Int64"), type=pa.int64()))
         else:
             arrays.append(_text_column(series, stage_label if column == STAGE else _cell_text))
-    return pa.Table.from_arrays(arrays, names=[i18n.t(LIST_LABELS[c], lang) for c in LIST_COLUMNS])
+    return pa.Table.from_arrays(arrays, names=[msg.t(LIST_LABELS[c], lang) for c in LIST_COLUMNS])
 
 
 def _write_csv(evaluation: Evaluation, handle: IO[bytes], lang: str) -> None:
@@ -128,13 +128,6 @@ def _write_csv(evaluation: Evaluation, handle: IO[bytes], lang: str) -> None:
 
 
 _CSV_OPTIONS = pa_csv.WriteOptions(quoting_style="needed")
-
-
-def csv_bytes(evaluation: Evaluation, lang: str) -> bytes:
-    """The full list as CSV bytes for a spreadsheet (the dashboard's download)."""
-    buffer = io.BytesIO()
-    _write_csv(evaluation, buffer, lang)
-    return buffer.getvalue()
 
 
 def _cell_text(value: object) -> str | None:

@@ -1,7 +1,7 @@
 """Display frames shared by the 督办单, HTML and Markdown reports: what a clerk reads, in one language.
 
 Columns are named by their i18n label keys (``col.department`` …) so each writer gets the header
-with ``i18n.t(key, lang)`` and no report repeats a column literal. Money stays integer 分 here;
+with ``msg.t(key, lang)`` and no report repeats a column literal. Money stays integer 分 here;
 each writer formats it (a number format in XLSX, exact 万元 text in HTML).
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import i18n
-from ..engine.compare import (
+from budget_guard import messages as msg
+from budget_guard.engine.compare import (
     CATEGORY,
     CHANGE_FEN,
     CHANGE_RATE,
@@ -23,14 +23,13 @@ from ..engine.compare import (
     SCOPE,
     SCOPE_TYPE,
 )
-from ..engine.evaluate import Evaluation
-from ..engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCES, target_text
-from ..engine.grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
-from ..engine.states import GRADED_STATES, NO_DATA, ROLLUP_ORDER, ROLLUP_RANK, STATE
-from ..ingest.result import LoadResult
-from ..outcome import run_outcome
-from ..rulebook import LEVEL_ORDER, Level
-from ..table import (
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCES, target_text
+from budget_guard.engine.grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
+from budget_guard.engine.states import GRADED_STATES, NO_DATA, STATE, rollup_by
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.model.rulebook import LEVEL_ORDER, Level
+from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
     ECON_CODE,
@@ -43,6 +42,7 @@ from ..table import (
     STAGE,
     YEAR,
 )
+from budget_guard.runs.outcome import run_outcome
 
 # 督办单 columns, in the order the issue asks for: 部门, 类别, 年度, 上年数, 本年数, 增减额, 增减率, 目标, 等级, 说明, 来源
 FINDING_COLUMNS: tuple[str, ...] = (
@@ -104,7 +104,7 @@ def first_lines(evaluation: Evaluation, load: LoadResult, lang: str) -> list[Fir
 
 def whatif_text(evaluation: Evaluation, lang: str) -> str:
     changes = "；".join(zh if lang == "zh" else en for zh, en in evaluation.whatif)
-    return i18n.t("whatif.line", lang, changes=changes)
+    return msg.t("whatif.line", lang, changes=changes)
 
 
 WHATIF = "whatif"
@@ -116,16 +116,16 @@ def scope_label(evaluation: Evaluation, scope_type: str, scope: str, lang: str, 
     if scope_type == GOVERNMENT:
         return evaluation.rules.compare.government_label.get(lang)
     if scope_type == "division":
-        return i18n.t("hierarchy.division_label", lang, scope=scope)
+        return msg.t("hierarchy.division_label", lang, scope=scope)
     if scope_type == "unit" and parent is not None and not pd.isna(parent):
-        return i18n.t("hierarchy.unit_label", lang, scope=scope, parent=parent)
+        return msg.t("hierarchy.unit_label", lang, scope=scope, parent=parent)
     return str(scope)
 
 
 def category_label(evaluation: Evaluation, category_id: str | None, lang: str) -> str:
     """The category's name; a completeness finding (a department missing a year) has none."""
     if not isinstance(category_id, str) or not category_id:
-        return i18n.t("completeness.category", lang)
+        return msg.t("completeness.category", lang)
     return evaluation.rules.category(category_id).name.get(lang)
 
 
@@ -198,7 +198,7 @@ def unclassified_rows(evaluation: Evaluation) -> pd.DataFrame:
 
 
 def compliance_matrix(evaluation: Evaluation) -> pd.DataFrame:
-    """Category × year: the state over every scope (states.rollup_state) and how many findings.
+    """Category × year: the state over every scope (states.rollup_by) and how many findings.
 
     ``state`` is 无数据/不可比 where nothing was graded; ``level`` repeats it for graded cells only.
     Rows follow the rules' category order.
@@ -216,12 +216,11 @@ def compliance_matrix(evaluation: Evaluation) -> pd.DataFrame:
     categories = [c.id for c in evaluation.rules.categories]
     years = sorted(int(y) for y in cells[YEAR].unique())
     index = pd.MultiIndex.from_product([categories, years], names=[CATEGORY, YEAR])
-    rank = cells[STATE].map(ROLLUP_RANK)
-    worst = rank.groupby([cells[CATEGORY], cells[YEAR]]).max().reindex(index)
+    worst = rollup_by(cells, [CATEGORY, YEAR]).reindex(index)
     found = evaluation.findings
     found = found.loc[found[CATEGORY].notna()] if len(found) else found
     count = found.groupby([found[CATEGORY], found[YEAR].astype("int64")]).size() if len(found) else None
-    state = worst.map(lambda r: NO_DATA if pd.isna(r) else ROLLUP_ORDER[int(r)])
+    state = worst.fillna(NO_DATA)
     return pd.DataFrame(
         {
             MATRIX_STATE: state,

@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .. import i18n
-from ..clock import beijing_text
-from ..engine import states
-from ..engine.evaluate import Evaluation
-from ..engine.unclassified import SUMMARY_COLUMNS
-from ..ingest.result import LoadResult
-from ..outcome import run_outcome, unreadable_files
-from ..rulebook import Level
-from ..safety import atomic_write_bytes, excel_cell
-from ..table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
-from .execution import (
+from budget_guard import messages as msg
+from budget_guard.clock import beijing_text
+from budget_guard.engine import states
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.unclassified import SUMMARY_COLUMNS
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.model.rulebook import Level
+from budget_guard.model.table import AMOUNT_FEN, FEN_PER_WAN, STAGE, format_wan
+from budget_guard.outputs.escape import excel_cell
+from budget_guard.outputs.files import atomic_write_bytes
+from budget_guard.reports.execution import (
     EXECUTION_COLUMNS,
     EXECUTION_MONEY,
     EXECUTION_RATIOS,
@@ -39,16 +39,17 @@ from .execution import (
     execution_rows,
     pefa_rows,
 )
-from .execution import summary_text as execution_summary
-from .expectations import GeOutcome
-from .unclassified import UnclassifiedOutput, unclassified_output
+from budget_guard.reports.execution import summary_text as execution_summary
+from budget_guard.reports.expectations import GeOutcome
+from budget_guard.reports.unclassified import UnclassifiedOutput, unclassified_output
+from budget_guard.runs.outcome import run_outcome, unreadable_files
 
 if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a second of CLI start-up)
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from .views import (
+from budget_guard.reports.views import (
     FINDING_COLUMNS,
     FINDING_LEVELS_WORST_FIRST,
     LEVEL_COLUMN,
@@ -213,7 +214,7 @@ def _header(ws: WriteOnlyWorksheet, labels: list[str], widths: list[float]) -> N
 
 
 def _sheet(wb: Workbook, key: str, lang: str) -> WriteOnlyWorksheet:
-    return wb.create_sheet(i18n.t(key, lang)[:SHEET_NAME_MAX])
+    return wb.create_sheet(msg.t(key, lang)[:SHEET_NAME_MAX])
 
 
 def _wan(fen: Any) -> float | None:
@@ -226,10 +227,10 @@ def _wan(fen: Any) -> float | None:
 def _column_label(key: str, lang: str) -> str:
     """'上年数（万元）', '增减率（%）': a number column says its unit in the header."""
     if key in MONEY_COLUMNS:
-        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit=i18n.t("unit.wan", lang))
+        return msg.t("app.with_unit", lang, label=msg.t(key, lang), unit=msg.t("unit.wan", lang))
     if key in RATE_COLUMNS:
-        return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit="%")
-    return i18n.t(key, lang)
+        return msg.t("app.with_unit", lang, label=msg.t(key, lang), unit="%")
+    return msg.t(key, lang)
 
 
 def _autofilter(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
@@ -246,7 +247,7 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
     rows = finding_rows(evaluation, lang, level=level)
     fill = LEVEL_FILLS[level]
     if rows.empty:
-        ws.append([_cell(ws, i18n.t("report.none", lang))])
+        ws.append([_cell(ws, msg.t("report.none", lang))])
         return
     _autofilter(ws, len(FINDING_COLUMNS), len(rows))
     for record in rows.to_dict("records"):
@@ -258,7 +259,7 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
             elif col in RATE_COLUMNS:
                 cells.append(_cell(ws, value, fill=fill, number_format=RATE_FORMAT))
             elif col == LEVEL_COLUMN:
-                cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
+                cells.append(_cell(ws, msg.level_label(value, lang), fill=fill))
             else:
                 cells.append(_cell(ws, value, fill=fill, wrap=col in ("col.message", "col.sources")))
         ws.append(cells)
@@ -268,7 +269,7 @@ def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
     """预算执行: the execution findings (决算 against the budget), then the PEFA PI-1/PI-2 table."""
     ws = _sheet(wb, "execution.sheet", lang)
     widths = [_WIDTHS.get(c, 14) for c in EXECUTION_COLUMNS]
-    _header(ws, [i18n.t(c, lang) for c in EXECUTION_COLUMNS], widths)
+    _header(ws, [msg.t(c, lang) for c in EXECUTION_COLUMNS], widths)
     ws.append([_cell(ws, execution_summary(evaluation, lang), bold=True)])
     for frame, columns in (
         (execution_rows(evaluation, lang), EXECUTION_COLUMNS),
@@ -276,8 +277,8 @@ def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
     ):
         if columns is PEFA_COLUMNS and len(frame):
             ws.append([])
-            ws.append([_cell(ws, i18n.t("execution.pefa_title", lang), bold=True)])
-            ws.append([_cell(ws, i18n.t(c, lang), fill=HEADER_FILL, bold=True, wrap=True) for c in columns])
+            ws.append([_cell(ws, msg.t("execution.pefa_title", lang), bold=True)])
+            ws.append([_cell(ws, msg.t(c, lang), fill=HEADER_FILL, bold=True, wrap=True) for c in columns])
         for record in frame.to_dict("records"):
             level = record.get("col.level")
             fill = LEVEL_FILLS.get(level) if isinstance(level, str) else None
@@ -289,7 +290,7 @@ def _execution_sheet(wb: Workbook, evaluation: Evaluation, lang: str) -> None:
                 elif col in EXECUTION_RATIOS:
                     cells.append(_cell(ws, value, fill=fill, number_format=RATE_FORMAT))
                 elif col == "col.level":
-                    cells.append(_cell(ws, i18n.level_label(value, lang), fill=fill))
+                    cells.append(_cell(ws, msg.level_label(value, lang), fill=fill))
                 elif col in PEFA_PERCENT:
                     cells.append(
                         _cell(ws, None if value is None else float(value) / 100, number_format=RATE_FORMAT)
@@ -315,10 +316,10 @@ def _frame_sheet(
     """
     ws = _sheet(wb, key, lang)
     _header(
-        ws, [i18n.t(label, lang) for _, label in columns], [_WIDTHS.get(label, 16) for _, label in columns]
+        ws, [msg.t(label, lang) for _, label in columns], [_WIDTHS.get(label, 16) for _, label in columns]
     )
     if frame.empty:
-        ws.append([_cell(ws, i18n.t("report.none", lang))])
+        ws.append([_cell(ws, msg.t("report.none", lang))])
         return
     names = [name for name, _ in columns]
     limit = EXCEL_MAX_ROWS - 2
@@ -337,7 +338,7 @@ def _frame_sheet(
             ]
         )
     if len(frame) > limit:
-        ws.append([_cell(ws, i18n.t("report.truncated", lang, shown=limit, total=len(frame)))])
+        ws.append([_cell(ws, msg.t("report.truncated", lang, shown=limit, total=len(frame)))])
 
 
 def _overview(
@@ -356,45 +357,45 @@ def _overview(
     rules = evaluation.rules
     for line in first_lines(evaluation, load, lang):  # the outcome (and a what-if mark) come first
         ws.append([_cell(ws, line.text, bold=True, fill=FIRST_LINE_FILLS.get(line.css))])
-    ws.append([_cell(ws, f"{i18n.t('report.title', lang)} — {rules.title.get(lang)}", bold=True)])
+    ws.append([_cell(ws, f"{msg.t('report.title', lang)} — {rules.title.get(lang)}", bold=True)])
 
     def pair(label_key: str, value: Any, fill: str | None = None) -> None:
-        ws.append([_cell(ws, i18n.t(label_key, lang), bold=True), _cell(ws, value, fill=fill)])
+        ws.append([_cell(ws, msg.t(label_key, lang), bold=True), _cell(ws, value, fill=fill)])
 
     totals = load.totals()
     pair("report.generated_at", beijing_text(generated_at, lang))
     pair("report.rules", f"{rules.version} (sha256 {(rules.sha256 or '')[:12]})")
     pair(
         "col.stage",
-        i18n.t(f"stage.{evaluation.stage}", lang)
-        if i18n.has(f"stage.{evaluation.stage}")
+        msg.t(f"stage.{evaluation.stage}", lang)
+        if msg.has(f"stage.{evaluation.stage}")
         else evaluation.stage,
     )
     pair("baseline.label", baseline_text(evaluation, lang))
     pair("execution.title", execution_summary(evaluation, lang))
     pair(
         "report.inputs",
-        i18n.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
+        msg.t("report.inputs_value", lang, files=totals["files"], failed=len(unreadable_files(load))),
     )
     pair(
         "report.rows",
-        i18n.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
+        msg.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
     )
     outcome = run_outcome(evaluation, load).outcome
-    pair("report.worst_level", i18n.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
+    pair("report.worst_level", msg.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
     for level, count in reversed(list(evaluation.level_counts().items())):
         pair(f"level.{level}", count, LEVEL_FILLS[level])
     for state in states.UNGRADED_STATES:
         pair(f"state.{state}", evaluation.state_counts()[state], states.FILL[state])
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
-    from ..ingest.settle.published_set import summary_lines
+    from budget_guard.ingest.settle.published_set import summary_lines
 
     relations = summary_lines(list(getattr(load, "published_sets", [])), lang)[1:]
     if relations:
         pair("report.relations", "\n".join(relations))
     pair(
         "report.unclassified",
-        i18n.t(
+        msg.t(
             "report.unclassified_value",
             lang,
             lines=unclassified.lines,
@@ -404,7 +405,7 @@ def _overview(
     if unclassified.files and unclassified.lines:
         pair(
             "report.unclassified_list",
-            i18n.t(
+            msg.t(
                 "report.unclassified_list_value",
                 lang,
                 lines=unclassified.lines,
@@ -414,10 +415,10 @@ def _overview(
     if ge is not None:
         pair(
             "report.ge",
-            i18n.t(
+            msg.t(
                 "report.ge_value",
                 lang,
-                success=i18n.value("value.bool", bool(ge.success), lang),
+                success=msg.value("value.bool", bool(ge.success), lang),
                 failed=ge.statistics.get("unsuccessful_expectations", 0),
                 evaluated=ge.statistics.get("evaluated_expectations", 0),
                 docs=ge.data_docs_index or "",
@@ -429,9 +430,9 @@ def _overview(
     matrix = compliance_matrix(evaluation)
     years = sorted({int(y) for _, y in matrix.index}) if len(matrix) else []
     ws.append([])
-    ws.append([_cell(ws, i18n.t("report.matrix", lang), bold=True)])
+    ws.append([_cell(ws, msg.t("report.matrix", lang), bold=True)])
     ws.append(
-        [_cell(ws, i18n.t("col.category", lang), fill=HEADER_FILL, bold=True)]
+        [_cell(ws, msg.t("col.category", lang), fill=HEADER_FILL, bold=True)]
         + [_cell(ws, year, fill=HEADER_FILL, bold=True) for year in years]
     )
     for category in rules.categories:
@@ -439,15 +440,15 @@ def _overview(
         for year in years:
             state = matrix.at[(category.id, year), MATRIX_STATE]
             count = int(matrix.at[(category.id, year), MATRIX_FINDINGS])
-            text = i18n.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
+            text = msg.t(f"state.{state}", lang) + (f" ×{count}" if count else "")
             row.append(_cell(ws, text, fill=states.FILL.get(state)))
         ws.append(row)
 
     ws.append([])
-    ws.append([_cell(ws, i18n.t("report.files", lang), bold=True)])
+    ws.append([_cell(ws, msg.t("report.files", lang), bold=True)])
     ws.append(
         [
-            _cell(ws, i18n.t(k, lang), fill=HEADER_FILL, bold=True)
+            _cell(ws, msg.t(k, lang), fill=HEADER_FILL, bold=True)
             for k in ("col.source_file", "col.sha256", "col.size", "col.status")
         ]
     )
@@ -457,16 +458,16 @@ def _overview(
                 _cell(ws, f.name),
                 _cell(ws, f.sha256),
                 _cell(ws, f.size),
-                _cell(ws, i18n.value("value.file_status", f.status, lang)),
+                _cell(ws, msg.value("value.file_status", f.status, lang)),
             ]
         )
 
     # what became of every table: read (lines, total) / not spending / empty / repeated / failed (why)
     ws.append([])
-    ws.append([_cell(ws, i18n.t("tables.section", lang), bold=True)])
+    ws.append([_cell(ws, msg.t("tables.section", lang), bold=True)])
     ws.append(
         [
-            _cell(ws, i18n.t(k, lang), fill=HEADER_FILL, bold=True)
+            _cell(ws, msg.t(k, lang), fill=HEADER_FILL, bold=True)
             for k in (
                 "col.source_file",
                 "tables.col.title",
@@ -480,7 +481,7 @@ def _overview(
     )
     for f in load.files:
         for sheet in f.sheets:
-            outcome = i18n.t(f"tables.outcome.{sheet.outcome}", lang) if sheet.outcome else ""
+            outcome = msg.t(f"tables.outcome.{sheet.outcome}", lang) if sheet.outcome else ""
             ws.append(
                 [
                     _cell(ws, f.name),
@@ -501,7 +502,7 @@ def _overview(
 def _unclassified_display(summary: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The summary with stage labels in ``lang`` (translated once per distinct stage)."""
     stages = summary[STAGE].astype(object)
-    labels = {v: i18n.t(f"stage.{v}", lang) for v in stages.dropna().unique() if i18n.has(f"stage.{v}")}
+    labels = {v: msg.t(f"stage.{v}", lang) for v in stages.dropna().unique() if msg.has(f"stage.{v}")}
     return summary.assign(**{STAGE: stages.map(lambda v: labels.get(v, v))})
 
 
@@ -537,7 +538,7 @@ def build_workbook(
     for name, _ in rejected_columns:
         if name not in rejected.columns:
             rejected[name] = None
-    titles = {"code": lambda v: i18n.value("problem.title", v, lang)}
+    titles = {"code": lambda v: msg.value("problem.title", v, lang)}
     _frame_sheet(wb, "sheet.rejected", lang, rejected, rejected_columns, display=titles)
     _frame_sheet(
         wb,
@@ -546,7 +547,7 @@ def build_workbook(
         load.problems_frame(),
         list(PROBLEM_COLUMNS)
         + [(message_key, "col.message"), ("hint_en" if lang == "en" else "hint_zh", "col.hint")],
-        display={**titles, "severity": lambda v: i18n.value("app.severity", v, lang)},
+        display={**titles, "severity": lambda v: msg.value("app.severity", v, lang)},
     )
     buffer = io.BytesIO()
     wb.save(buffer)

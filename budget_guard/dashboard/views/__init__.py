@@ -17,7 +17,7 @@ category id, scope …) on the same index. Built once per evaluation and languag
 New views (督办台账, scope navigation …) are new modules here, re-exported below.
 """
 
-from .common import (
+from budget_guard.dashboard.views.common import (
     ALL_SCOPES,
     AMOUNT_WAN,
     CATEGORY_NAME,
@@ -46,11 +46,11 @@ from .common import (
     scope_text,
     text_width_px,
 )
-from .departments import DepartmentTable, cell_detail, department_table
-from .execution import execution_table, pefa_table
-from .findings import FindingFilter, filter_findings, findings_table
-from .lines import LINE_COLUMNS, source_lines
-from .load_report import (
+from budget_guard.dashboard.views.departments import DepartmentTable, cell_detail, department_table
+from budget_guard.dashboard.views.execution import execution_table, pefa_table
+from budget_guard.dashboard.views.findings import FindingFilter, filter_findings, findings_table
+from budget_guard.dashboard.views.lines import LINE_COLUMNS, source_lines
+from budget_guard.dashboard.views.load_report import (
     PROBLEM_LABELS,
     REJECTED_LABELS,
     SHEET_LABELS,
@@ -60,8 +60,8 @@ from .load_report import (
     sheets_table,
     top_problems,
 )
-from .matrix import broken_cells_text, matrix_cells, matrix_table_html
-from .overview import (
+from budget_guard.dashboard.views.matrix import broken_cells_text, matrix_cells, matrix_table_html
+from budget_guard.dashboard.views.overview import (
     GroupHeadline,
     group_headlines,
     headline_html,
@@ -70,8 +70,8 @@ from .overview import (
     load_summary_text,
     problems_card_html,
 )
-from .trend import trend_points
-from .unclassified import unclassified_table
+from budget_guard.dashboard.views.trend import trend_points
+from budget_guard.dashboard.views.unclassified import unclassified_table
 
 __all__ = [
     "execution_table",

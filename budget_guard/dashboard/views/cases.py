@@ -11,10 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from ... import i18n
-from ...cases.lifecycle import ACTIVE_STATES, Case
-from ...cases.view import LEVELS_WORST_FIRST, SHEET_COLUMNS, counts, history_rows, sheet_rows
-from .common import Table, label
+from budget_guard import messages as msg
+from budget_guard.cases.lifecycle import ACTIVE_STATES, Case
+from budget_guard.cases.view import LEVELS_WORST_FIRST, SHEET_COLUMNS, counts, history_rows, sheet_rows
+from budget_guard.dashboard.views.common import Table, label
 
 HISTORY_COLUMNS = ("case.col.when", "case.col.who", "case.col.what", "case.col.where")
 
@@ -60,11 +60,11 @@ def state_level_table(cases: Sequence[Case], now: datetime, lang: str) -> pd.Dat
     """Open cases by state (rows) × level (columns), as on the 督办单's overview sheet."""
     data = counts(cases, now)
     rows = {
-        i18n.t(f"case.state.{state}", lang): [data["by_state_level"][state][lv] for lv in LEVELS_WORST_FIRST]
+        msg.t(f"case.state.{state}", lang): [data["by_state_level"][state][lv] for lv in LEVELS_WORST_FIRST]
         for state in ACTIVE_STATES
     }
     frame = pd.DataFrame.from_dict(
-        rows, orient="index", columns=[i18n.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]
+        rows, orient="index", columns=[msg.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]
     )
     frame[label("case.sheet.total", lang)] = frame.sum(axis=1)
     return frame.rename_axis(label("case.col.state", lang)).reset_index()

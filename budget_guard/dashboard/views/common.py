@@ -10,9 +10,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from ... import i18n
-from ...engine import states
-from ...engine.compare import (
+from budget_guard import messages as msg
+from budget_guard.engine import states
+from budget_guard.engine.compare import (
     CATEGORY,
     CHANGE_RATE,
     DEPARTMENT_SCOPE,
@@ -24,14 +24,11 @@ from ...engine.compare import (
     SCOPE_TYPE,
     UNIT_SCOPE,
 )
-from ...engine.evaluate import Evaluation
-from ...engine.findings import MESSAGE_EN, MESSAGE_ZH
-from ...engine.grade import LEVEL, REASON
-from ...rulebook import LEVEL_ORDER
-from ...table import (
-    FEN_PER_WAN,
-    YEAR,
-)
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
+from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.model.rulebook import LEVEL_ORDER
+from budget_guard.model.table import FEN_PER_WAN, YEAR
 
 Scope = tuple[str, str]  # (scope_type, scope) as in the engine's summary
 ALL_SCOPES: Scope = ("all", "")  # the matrix of the worst level over every scope
@@ -44,21 +41,21 @@ WORST_FIRST = tuple(reversed([level.value for level in LEVEL_ORDER]))
 
 
 def label(key: str, lang: str) -> str:
-    return i18n.t(key, lang)
+    return msg.t(key, lang)
 
 
 def money_label(key: str, lang: str) -> str:
     """'本年数（万元）' / 'Current (10k CNY)'."""
-    return i18n.t("app.with_unit", lang, label=i18n.t(key, lang), unit=i18n.t("unit.wan", lang))
+    return msg.t("app.with_unit", lang, label=msg.t(key, lang), unit=msg.t("unit.wan", lang))
 
 
 def rate_label(lang: str) -> str:
-    return i18n.t("app.with_unit", lang, label=i18n.t("col.change_rate", lang), unit="%")
+    return msg.t("app.with_unit", lang, label=msg.t("col.change_rate", lang), unit="%")
 
 
 def level_text(level: str | None, lang: str) -> str:
     """The label of a level or cell state (达标/白/黄/红/不可比/无数据); 无数据 when there is none."""
-    return i18n.t(f"state.{level if level in states.STATES else states.NO_DATA}", lang)
+    return msg.t(f"state.{level if level in states.STATES else states.NO_DATA}", lang)
 
 
 def rate_text(rate: float) -> str:
@@ -121,14 +118,14 @@ _INDENT = {DIVISION_SCOPE: 0, DEPARTMENT_SCOPE: 1, UNIT_SCOPE: 2}
 def scope_text(evaluation: Evaluation, scope: Scope, lang: str) -> str:
     """The picker's text: indented by level (区划 › 部门 › 单位) so the hierarchy reads top down."""
     if scope == ALL_SCOPES:
-        return i18n.t("app.scope.all", lang)
+        return msg.t("app.scope.all", lang)
     if scope[0] == GOVERNMENT:
         return evaluation.rules.compare.government_label.get(lang)
     has_divisions = (evaluation.summary[SCOPE_TYPE] == DIVISION_SCOPE).any()
     depth = _INDENT.get(scope[0], 1) - (0 if has_divisions else 1)
     prefix = "\u3000" * max(depth, 0)
     if scope[0] == DIVISION_SCOPE:
-        return prefix + i18n.t("hierarchy.division_label", lang, scope=scope[1])
+        return prefix + msg.t("hierarchy.division_label", lang, scope=scope[1])
     if scope[0] == UNIT_SCOPE:
         return prefix + "└ " + scope[1]
     return prefix + scope[1]
@@ -246,4 +243,4 @@ def matrix_years(evaluation: Evaluation) -> list[int]:
 def level_short(level: str | None, lang: str) -> str:
     """'红色' / 'Red': the level in a matrix cell, where the rate must fit beside it."""
     key = f"level_short.{level if level in RANK else 'none'}"
-    return i18n.t(key, lang)
+    return msg.t(key, lang)

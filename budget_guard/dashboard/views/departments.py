@@ -6,25 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ... import i18n
-from ...engine import states
-from ...engine.compare import (
-    AMOUNT_FEN,
-    CATEGORY,
-    CHANGE_RATE,
-    GOVERNMENT,
-    PREV_AMOUNT_FEN,
-    PREV_YEAR,
-    SCOPE,
-    SCOPE_TYPE,
-)
-from ...engine.evaluate import Evaluation
-from ...engine.states import STATE
-from ...table import (
-    YEAR,
-    format_wan,
-)
-from .common import (
+from budget_guard import messages as msg
+from budget_guard.dashboard.views.common import (
     RANK,
     Scope,
     finding_messages,
@@ -35,6 +18,20 @@ from .common import (
     scope_rows,
     scope_text,
 )
+from budget_guard.engine import states
+from budget_guard.engine.compare import (
+    AMOUNT_FEN,
+    CATEGORY,
+    CHANGE_RATE,
+    GOVERNMENT,
+    PREV_AMOUNT_FEN,
+    PREV_YEAR,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.states import STATE
+from budget_guard.model.table import YEAR, format_wan
 
 
 @dataclass(frozen=True)
@@ -97,7 +94,7 @@ def department_table(evaluation: Evaluation, year: int, lang: str) -> Department
     scopes = [options[i] for i in positions]
     by_rank = dict(enumerate(states.ROLLUP_ORDER))
     worst = [by_rank.get(int(r)) for r in order["rank"]]
-    scope_col, worst_col = label("col.scope", lang), i18n.t("app.worst_level", lang)
+    scope_col, worst_col = label("col.scope", lang), msg.t("app.worst_level", lang)
     rates = pd.DataFrame({scope_col: [scope_text(evaluation, s, lang) for s in scopes]})
     rates[worst_col] = [level_text(w, lang) for w in worst]
     levels = pd.DataFrame({scope_col: [None] * len(scopes), worst_col: worst}, dtype=object)
@@ -117,9 +114,9 @@ def cell_detail(evaluation: Evaluation, scope: Scope, category: str, year: int, 
     name = evaluation.rules.category(category).name.get(lang)
     who = scope_text(evaluation, scope, lang)
     if row.empty:
-        return i18n.t("app.drill.no_row", lang, scope=who, category=name, year=year)
+        return msg.t("app.drill.no_row", lang, scope=who, category=name, year=year)
     r = row.iloc[0]
-    return i18n.t(
+    return msg.t(
         "app.drill.row",
         lang,
         scope=who,

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import i18n
-from ...engine import execution as ex
-from ...engine.compare import SCOPE, SCOPE_TYPE
-from ...engine.evaluate import Evaluation
-from ...reports.execution import (
+from budget_guard import messages as msg
+from budget_guard.dashboard.views.common import Table, label, level_text, money_label, wan
+from budget_guard.engine import execution as ex
+from budget_guard.engine.compare import SCOPE, SCOPE_TYPE
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.model.table import YEAR
+from budget_guard.reports.execution import (
     EXECUTION_MONEY,
     EXECUTION_RATIOS,
     PEFA_COLUMNS,
@@ -20,9 +22,7 @@ from ...reports.execution import (
     PEFA_PERCENT,
     pefa_rows,
 )
-from ...reports.views import category_label, scope_label
-from ...table import YEAR
-from .common import Table, label, level_text, money_label, wan
+from budget_guard.reports.views import category_label, scope_label
 
 _COLUMNS = (
     "col.department",
@@ -44,7 +44,7 @@ def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = Tru
     records = frame.to_dict("records") if len(frame) else []
     message = ex.MESSAGE_EN if lang == "en" else ex.MESSAGE_ZH
     names = {k: money_label(k, lang) if k in EXECUTION_MONEY else label(k, lang) for k in _COLUMNS}
-    names.update({k: i18n.t("app.with_unit", lang, label=label(k, lang), unit="%") for k in EXECUTION_RATIOS})
+    names.update({k: msg.t("app.with_unit", lang, label=label(k, lang), unit="%") for k in EXECUTION_RATIOS})
     table = pd.DataFrame(
         {
             names["col.department"]: [
@@ -66,7 +66,7 @@ def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = Tru
             names["col.level"]: [
                 level_text(r["level"], lang)
                 if isinstance(r["level"], str)
-                else i18n.t("execution.state.no_data", lang)
+                else msg.t("execution.state.no_data", lang)
                 for r in records
             ],
             names["col.message"]: [r[message] for r in records],

@@ -7,31 +7,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...engine.compare import (
-    CATEGORY,
-    GROUP,
-    SCOPE,
-    SCOPE_TYPE,
-)
-from ...engine.evaluate import Evaluation
-from ...engine.grade import LEVEL
-from ...reports.views import (
+from budget_guard.dashboard.views.common import Table, label, level_text, money_label, rate_label, wan
+from budget_guard.engine.compare import CATEGORY, GROUP, SCOPE, SCOPE_TYPE
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.grade import LEVEL
+from budget_guard.model.table import YEAR
+from budget_guard.reports.views import (
     FINDING_COLUMNS,
     LEVEL_COLUMN,
     MONEY_COLUMNS,
     RATE_COLUMNS,
     finding_rows,
-)
-from ...table import (
-    YEAR,
-)
-from .common import (
-    Table,
-    label,
-    level_text,
-    money_label,
-    rate_label,
-    wan,
 )
 
 

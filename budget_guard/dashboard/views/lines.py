@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import i18n
-from ...engine.evaluate import Evaluation
-from ...table import (
+from budget_guard import messages as msg
+from budget_guard.dashboard.views.common import Scope, Table, label, wan
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.model.table import (
     DEPARTMENT,
     ECON_CODE,
     EXPENSE_TYPE,
@@ -18,12 +19,6 @@ from ...table import (
     TAGS,
     YEAR,
     format_wan,
-)
-from .common import (
-    Scope,
-    Table,
-    label,
-    wan,
 )
 
 LINE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -61,7 +56,7 @@ def source_lines(
             table[label(key, lang)] = lines[column].astype(object).to_numpy()
     totals = lines.groupby(YEAR)["amount_fen"].agg(["sum", "size"])
     parts = [
-        i18n.t(
+        msg.t(
             "app.drill.year_total",
             lang,
             year=y,

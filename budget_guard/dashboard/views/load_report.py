@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import i18n
-from ...errors import Place
-from ...ingest.result import LoadResult
-from .common import (
-    Table,
-    label,
-    wan,
-)
+from budget_guard import messages as msg
+from budget_guard.dashboard.views.common import Table, label, wan
+from budget_guard.errors import Place
+from budget_guard.ingest.load_result import LoadResult
 
 REJECTED_LABELS: tuple[tuple[str, str], ...] = (
     ("file", "col.source_file"),
@@ -33,7 +29,7 @@ def rejected_table(load: LoadResult, lang: str) -> Table:
         if column == "row":
             values = pd.to_numeric(values, errors="coerce").astype("Int64")
         elif column == "code":
-            values = values.map(lambda v: i18n.value("problem.title", v, lang))
+            values = values.map(lambda v: msg.value("problem.title", v, lang))
         else:
             values = (
                 values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v))
@@ -82,7 +78,7 @@ def top_problems(load: LoadResult, lang: str, count: int = 3) -> list[str]:
             row=None if pd.isna(record["row"]) else int(record["row"]),
             column=record["column"],
         ).describe(lang)
-        head = f"{i18n.value('app.severity', record['severity'], lang)} · {i18n.value('problem.title', record['code'], lang)}"
+        head = f"{msg.value('app.severity', record['severity'], lang)} · {msg.value('problem.title', record['code'], lang)}"
         sep = "：" if lang != "en" else ": "
         out.append(f"{head} · {place}{sep}{record[message]}" if place else f"{head}{sep}{record[message]}")
     return out
@@ -98,9 +94,9 @@ def problems_table(load: LoadResult, lang: str) -> Table:
         if column == "row":
             values = pd.to_numeric(values, errors="coerce").astype("Int64")
         elif column == "severity":
-            values = values.map(lambda v: i18n.value("app.severity", v, lang))
+            values = values.map(lambda v: msg.value("app.severity", v, lang))
         elif column == "code":
-            values = values.map(lambda v: i18n.value("problem.title", v, lang))
+            values = values.map(lambda v: msg.value("problem.title", v, lang))
         table[label(key, lang)] = values.to_numpy()
     hint = "hint_en" if lang == "en" else "hint_zh"
     table[label("col.message", lang)] = problems[message].to_numpy() if message in problems.columns else None
@@ -157,8 +153,8 @@ def sheets_table(load: LoadResult, lang: str) -> Table:
         if column == "outcome":
             values = values.map(
                 lambda v: (
-                    i18n.t(f"tables.outcome.{v}", lang)
-                    if isinstance(v, str) and i18n.has(f"tables.outcome.{v}")
+                    msg.t(f"tables.outcome.{v}", lang)
+                    if isinstance(v, str) and msg.has(f"tables.outcome.{v}")
                     else v
                 )
             )
@@ -168,12 +164,12 @@ def sheets_table(load: LoadResult, lang: str) -> Table:
             values = pd.to_numeric(values, errors="coerce").astype("Int64")
             counts.append(name)
         elif column == "status":
-            values = values.map(lambda v: i18n.value("value.file_status", v, lang))
+            values = values.map(lambda v: msg.value("value.file_status", v, lang))
         elif column == "layout":
-            values = values.map(lambda v: i18n.value("value.layout", v, lang))
+            values = values.map(lambda v: msg.value("value.layout", v, lang))
         elif column == "accounted":
             values = values.map(
-                lambda v: None if v is None or pd.isna(v) else i18n.t(f"app.bool.{bool(v)}", lang)
+                lambda v: None if v is None or pd.isna(v) else msg.t(f"app.bool.{bool(v)}", lang)
             )
         table[name] = values.to_numpy()
     return Table(

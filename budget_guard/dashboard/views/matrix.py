@@ -5,29 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ... import i18n
-from ...engine import states
-from ...engine.compare import (
-    AMOUNT_FEN,
-    BASIS_AMOUNT_FEN,
-    BASIS_PREV_AMOUNT_FEN,
-    CATEGORY,
-    CHANGE_RATE,
-    GROUP,
-    PREV_AMOUNT_FEN,
-    SCOPE,
-    SCOPE_TYPE,
-)
-from ...engine.evaluate import Evaluation
-from ...engine.findings import FINDING_LEVELS, MESSAGE_EN, MESSAGE_ZH, basis_amount, target_text
-from ...engine.grade import LEVEL
-from ...engine.states import STATE
-from ...table import (
-    FEN_PER_WAN,
-    YEAR,
-)
-from ..palette import NOT_COMPARED
-from .common import (
+from budget_guard import messages as msg
+from budget_guard.dashboard.palette import NOT_COMPARED
+from budget_guard.dashboard.views.common import (
     ALL_SCOPES,
     AMOUNT_WAN,
     CATEGORY_NAME,
@@ -54,6 +34,23 @@ from .common import (
     scope_rows,
     scope_text,
 )
+from budget_guard.engine import states
+from budget_guard.engine.compare import (
+    AMOUNT_FEN,
+    BASIS_AMOUNT_FEN,
+    BASIS_PREV_AMOUNT_FEN,
+    CATEGORY,
+    CHANGE_RATE,
+    GROUP,
+    PREV_AMOUNT_FEN,
+    SCOPE,
+    SCOPE_TYPE,
+)
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.findings import FINDING_LEVELS, MESSAGE_EN, MESSAGE_ZH, basis_amount, target_text
+from budget_guard.engine.grade import LEVEL
+from budget_guard.engine.states import STATE
+from budget_guard.model.table import FEN_PER_WAN, YEAR
 
 
 def matrix_cells(evaluation: Evaluation, scope: Scope, lang: str) -> pd.DataFrame:
@@ -147,13 +144,13 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
             record = _cell(evaluation, category, order, year, level, lang)
             where = [scope_text(evaluation, (r[SCOPE_TYPE], str(r[SCOPE])), lang) for r in items]
             rates = [rate_text(r[CHANGE_RATE]) for r in items]
-            sub = i18n.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
+            sub = msg.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
             main = level_short(level, lang)
             if items:  # level and rate first (never cut), where on the second line (the tooltip has all)
                 main += "" if rates[0] == "—" else f" {rates[0]}"
                 sub = where[0]
                 if len(items) > 1:
-                    sub += i18n.t("app.matrix.more", lang, count=len(items) - 1)
+                    sub += msg.t("app.matrix.more", lang, count=len(items) - 1)
             detail = [
                 f"{w} {level_text(r[LEVEL], lang)}" + ("" if rt == "—" else f" {rt}")
                 for w, r, rt in zip(where, items, rates, strict=True)
@@ -187,11 +184,11 @@ def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
     )
     if WHERE in found.columns:
         return [
-            i18n.t("app.matrix.cell_all", lang, category=c, year=int(y), where=w)
+            msg.t("app.matrix.cell_all", lang, category=c, year=int(y), where=w)
             for c, y, w in zip(found[CATEGORY_NAME], found[YEAR], found[WHERE], strict=True)
         ]
     return [
-        i18n.t("app.matrix.cell", lang, category=c, year=int(y), level=lv, rate=r)
+        msg.t("app.matrix.cell", lang, category=c, year=int(y), level=lv, rate=r)
         for c, y, lv, r in zip(
             found[CATEGORY_NAME], found[YEAR], found[LEVEL_LABEL], found[RATE_TEXT], strict=True
         )
@@ -202,10 +199,10 @@ def matrix_table_html(cells: pd.DataFrame, lang: str) -> str:
     """The matrix as a table for narrow screens: one row per category and year, level and rate first."""
     import html
 
-    from ..palette import FILL, TEXT
+    from budget_guard.dashboard.palette import FILL, TEXT
 
-    labels = [i18n.t("col.category", lang), i18n.t("col.year", lang), i18n.t("app.matrix.level_rate", lang)]
-    labels.append(i18n.t("col.scope", lang))
+    labels = [msg.t("col.category", lang), msg.t("col.year", lang), msg.t("app.matrix.level_rate", lang)]
+    labels.append(msg.t("col.scope", lang))
     head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
     rows = []
     for r in cells.sort_values([ORDER, YEAR]).to_dict("records"):

@@ -7,21 +7,15 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ... import i18n
-from ...engine.compare import (
-    CATEGORY,
-    GROUP,
-)
-from ...engine.evaluate import Evaluation
-from ...engine.findings import MESSAGE_EN, MESSAGE_ZH
-from ...engine.grade import EMPTY_CATEGORY, LEVEL, REASON
-from ...ingest.result import LoadResult
-from ...rulebook import LEVEL_ORDER, Level
-from ..palette import FILL, NOT_COMPARED, TEXT
-from .common import (
-    WORST_FIRST,
-    level_text,
-)
+from budget_guard import messages as msg
+from budget_guard.dashboard.palette import FILL, NOT_COMPARED, TEXT
+from budget_guard.dashboard.views.common import WORST_FIRST, level_text
+from budget_guard.engine.compare import CATEGORY, GROUP
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
+from budget_guard.engine.grade import EMPTY_CATEGORY, LEVEL, REASON
+from budget_guard.ingest.load_result import LoadResult
+from budget_guard.model.rulebook import LEVEL_ORDER, Level
 
 
 @dataclass(frozen=True)
@@ -55,9 +49,9 @@ def group_headlines(evaluation: Evaluation, lang: str, top: int = 3) -> list[Gro
         worst = next((lv for lv in WORST_FIRST if counts[lv]), Level.compliant.value)
         found = evaluation.findings.loc[evaluation.findings[GROUP] == group.id]
         if worst == Level.compliant.value:
-            text = i18n.t("app.headline.ok", lang, compared=len(levels))
+            text = msg.t("app.headline.ok", lang, compared=len(levels))
         else:
-            text = i18n.t(
+            text = msg.t(
                 "app.headline.found",
                 lang,
                 red=counts[Level.red.value],
@@ -69,7 +63,7 @@ def group_headlines(evaluation: Evaluation, lang: str, top: int = 3) -> list[Gro
             GroupHeadline(
                 group=group.id,
                 name=group.name.get(lang),
-                direction=i18n.t(f"direction.{group.direction.value}", lang),
+                direction=msg.t(f"direction.{group.direction.value}", lang),
                 worst=worst,
                 counts=counts,
                 text=text,
@@ -121,7 +115,7 @@ def headline_html(headline: GroupHeadline, lang: str) -> str:
         f'padding:10px 14px;margin-bottom:10px;background:{FILL[level]}33;height:100%">'
         '<div style="display:flex;flex-wrap:wrap;align-items:center;gap:6px;justify-content:space-between">'
         f'<div style="font-size:1.15rem;font-weight:700">{html.escape(headline.name)}'
-        f'<span style="font-weight:400;color:#595959">{html.escape(i18n.t("app.paren", lang, text=headline.direction))}</span></div>'
+        f'<span style="font-weight:400;color:#595959">{html.escape(msg.t("app.paren", lang, text=headline.direction))}</span></div>'
         f'<span style="background:{FILL[level]};color:{TEXT[level]};border:1px solid #BFBFBF;white-space:nowrap;'
         f'border-radius:6px;padding:1px 8px;font-size:0.95rem">{html.escape(level_text(level, lang))}</span></div>'
         f'<div style="margin-top:4px">{html.escape(headline.text)}</div>'
@@ -141,31 +135,31 @@ def problems_card_html(counts: dict[str, int], top: list[str], lang: str) -> str
     worst = next((s for s in ("error", "warning") if counts.get(s)), "notice")
     fill, ink = SEVERITY_COLOURS[worst]
     if not sum(counts.values()):
-        body = f'<div style="margin-top:4px">{html.escape(i18n.t("app.problems.card_none", lang))}</div>'
+        body = f'<div style="margin-top:4px">{html.escape(msg.t("app.problems.card_none", lang))}</div>'
     else:
         chips = "".join(
             f'<span style="background:{SEVERITY_COLOURS[s][0]};color:{SEVERITY_COLOURS[s][1]};border:1px solid #BFBFBF;'
             f'border-radius:6px;padding:1px 8px;margin-right:6px;white-space:nowrap">'
-            f"{html.escape(i18n.value('app.severity', s, lang))} {counts.get(s, 0)}</span>"
+            f"{html.escape(msg.value('app.severity', s, lang))} {counts.get(s, 0)}</span>"
             for s in ("error", "warning", "notice")
         )
         items = "".join(f"<li>{html.escape(line)}</li>" for line in top)
         body = (
             f'<div style="margin-top:6px">{chips}</div>'
             f'<ul style="margin:6px 0 0 0;padding-left:1.2em;font-size:0.9rem">{items}</ul>'
-            f'<div style="font-size:0.85rem;color:#595959;margin-top:4px">{html.escape(i18n.t("app.problems.card_more", lang))}</div>'
+            f'<div style="font-size:0.85rem;color:#595959;margin-top:4px">{html.escape(msg.t("app.problems.card_more", lang))}</div>'
         )
     return (
         f'<div class="bg-problems" style="border:1px solid #BFBFBF;border-left:8px solid {ink};border-radius:8px;'
         f'padding:10px 14px;margin-bottom:10px;background:{fill}33;height:100%">'
-        f'<div style="font-size:1.15rem;font-weight:700">{html.escape(i18n.t("app.problems.card", lang))}</div>'
+        f'<div style="font-size:1.15rem;font-weight:700">{html.escape(msg.t("app.problems.card", lang))}</div>'
         f"{body}</div>"
     )
 
 
 def load_summary_text(load: LoadResult, lang: str) -> str:
     totals = load.totals()
-    return i18n.t(
+    return msg.t(
         "app.load.summary",
         lang,
         files=totals["files"],

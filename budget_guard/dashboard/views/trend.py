@@ -5,26 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ...engine import states
-from ...engine.compare import (
-    AMOUNT_FEN,
-    BASIS_AMOUNT_FEN,
-    BASIS_PREV_AMOUNT_FEN,
-    CATEGORY,
-    CHANGE_RATE,
-    DIRECTION,
-    PREV_AMOUNT_FEN,
-)
-from ...engine.evaluate import Evaluation
-from ...engine.findings import target_text
-from ...engine.grade import LEVEL, TARGET_PCT
-from ...engine.states import STATE
-from ...rulebook import Direction
-from ...table import (
-    FEN_PER_WAN,
-    YEAR,
-)
-from .common import (
+from budget_guard.dashboard.views.common import (
     AMOUNT_WAN,
     CATEGORY_NAME,
     LEVEL_LABEL,
@@ -39,6 +20,22 @@ from .common import (
     scope_rows,
     wan,
 )
+from budget_guard.engine import states
+from budget_guard.engine.compare import (
+    AMOUNT_FEN,
+    BASIS_AMOUNT_FEN,
+    BASIS_PREV_AMOUNT_FEN,
+    CATEGORY,
+    CHANGE_RATE,
+    DIRECTION,
+    PREV_AMOUNT_FEN,
+)
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.engine.findings import target_text
+from budget_guard.engine.grade import LEVEL, TARGET_PCT
+from budget_guard.engine.states import STATE
+from budget_guard.model.rulebook import Direction
+from budget_guard.model.table import FEN_PER_WAN, YEAR
 
 TOTAL_WAN = "total_wan"  # all departments (全市合计), beside the comparable basis that is plotted
 

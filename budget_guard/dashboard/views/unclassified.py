@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ... import i18n
-from ...engine.evaluate import Evaluation
-from ...reports.views import (
-    UNCLASSIFIED_COLUMNS,
-    unclassified_rows,
-)
-from .common import (
-    Table,
-    label,
-    wan,
-)
+from budget_guard import messages as msg
+from budget_guard.dashboard.views.common import Table, label, wan
+from budget_guard.engine.evaluate import Evaluation
+from budget_guard.reports.views import UNCLASSIFIED_COLUMNS, unclassified_rows
 
 
 def unclassified_table(evaluation: Evaluation, lang: str) -> Table:
@@ -27,7 +20,7 @@ def unclassified_table(evaluation: Evaluation, lang: str) -> Table:
         elif key in ("col.year", "col.source_row"):
             values = pd.to_numeric(values).astype("Int64")
         elif key == "col.stage":
-            values = values.map(lambda v: i18n.t(f"stage.{v}", lang) if i18n.has(f"stage.{v}") else v)
+            values = values.map(lambda v: msg.t(f"stage.{v}", lang) if msg.has(f"stage.{v}") else v)
         table[label(key, lang)] = values.to_numpy()
     return Table(
         table,

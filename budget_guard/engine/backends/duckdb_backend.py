@@ -13,12 +13,12 @@ from pathlib import Path
 import pandas as pd
 from sqlglot import exp
 
-from ...errors import InputError, Place
-from ...rulebook import Rules
-from ...table import AMOUNT_FEN, DEPARTMENT
-from ..unclassified import CHUNK_LINES
-from . import sql
-from .sql_engine import SqlLines
+from budget_guard.engine.backends import sql
+from budget_guard.engine.backends.sql_engine import SqlLines
+from budget_guard.engine.unclassified import CHUNK_LINES
+from budget_guard.errors import InputError, Place
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT
 
 DIALECT = "duckdb"
 LINES_VIEW = "canonical_lines"

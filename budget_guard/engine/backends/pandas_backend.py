@@ -12,9 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ...rulebook import Rules
-from ...table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
-from ..classify import (
+from budget_guard.engine.classify import (
     Patterns,
     classify_distinct,
     label_lines,
@@ -22,8 +20,8 @@ from ..classify import (
     membership_patterns,
     pattern_labels,
 )
-from ..compare import _EXACT_FLOAT_LIMIT, GOVERNMENT, SCOPE_COLUMNS, group_sums
-from ..seam import (
+from budget_guard.engine.compare import _EXACT_FLOAT_LIMIT, GOVERNMENT, SCOPE_COLUMNS, group_sums
+from budget_guard.engine.seam import (
     AMOUNT_PREFIX,
     CATEGORY_SUM_FEN,
     CLASSIFIED_FEN,
@@ -40,6 +38,8 @@ from ..seam import (
     LineSummary,
     assemble,
 )
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT, DIVISION, SOURCE_LAYOUT, STAGE, UNIT, YEAR
 
 _MAX_PATTERN_CELLS = 20_000_000  # group × pattern sums kept in memory at once
 _MAX_DENSE_GROUPS = 1 << 22  # above this many possible groups, group ids are factorized

@@ -16,15 +16,16 @@ from typing import Any, TypeVar
 import pandas as pd
 from sqlglot import exp
 
-from ... import i18n
-from ...errors import InputError, Place
-from ...rulebook import Rules
-from ...table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, schema
-from ..lineage import MAX_SOURCE_LINES
-from ..unclassified import CHUNK_LINES
-from . import spark_contract, spark_errors, sql
-from .duckdb_backend import table_files
-from .sql_engine import SqlLines
+from budget_guard import messages as msg
+from budget_guard.engine.backends import spark_contract, spark_errors, sql
+from budget_guard.engine.backends.duckdb_backend import table_files
+from budget_guard.engine.backends.sql_engine import SqlLines
+from budget_guard.engine.lineage import MAX_SOURCE_LINES
+from budget_guard.engine.unclassified import CHUNK_LINES
+from budget_guard.errors import InputError, Place
+from budget_guard.extras import require
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, schema
 
 DIALECT = "spark"
 LINES_VIEW = "budget_guard_canonical_lines"
@@ -45,7 +46,7 @@ def local_driver_memory() -> str:
 
 def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any:
     """A SparkSession (the active one when there is one, e.g. under ``spark-submit``)."""
-    from pyspark.sql import SparkSession
+    SparkSession = require("pyspark.sql", "spark").SparkSession  # noqa: N806 — the class, as pyspark names it
 
     active = SparkSession.getActiveSession()
     if active is not None:
@@ -248,11 +249,11 @@ def _check_integer_columns(frame: Any, where: str) -> None:
         if isinstance(kind, T.DecimalType) and kind.scale == 0:
             continue
         raise InputError(
-            i18n.t("spark.error.column_type", "zh", column=spark_errors.column_label(column, "zh")),
-            i18n.t("spark.error.column_type", "en", column=column, type=kind.simpleString()),
+            msg.t("spark.error.column_type", "zh", column=spark_errors.column_label(column, "zh")),
+            msg.t("spark.error.column_type", "en", column=column, type=kind.simpleString()),
             Place(file=where),
-            i18n.t("spark.hint.column_type", "zh"),
-            i18n.t("spark.hint.column_type", "en"),
+            msg.t("spark.hint.column_type", "zh"),
+            msg.t("spark.hint.column_type", "en"),
         )
 
 

@@ -17,10 +17,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ... import i18n
-from ...errors import InputError, Place
-from ...table import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, schema
-from .spark_errors import column_label
+from budget_guard import messages as msg
+from budget_guard.engine.backends.spark_errors import column_label
+from budget_guard.errors import InputError, Place
+from budget_guard.model.table import SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, schema
 
 # pandera's built-in checks the pyspark backend has, and the condition that finds a failing line
 # (the complement of what the check accepts; NULL passes every one of them, as in pandera).
@@ -146,18 +146,18 @@ def problem_text(failure: Failure, lang: str) -> str:
     label = column_label(failure.column, lang) if lang == "zh" else failure.column
     stats = failure.statistics
     if failure.check == NOT_NULLABLE:
-        return i18n.t("spark.check.not_nullable", lang, column=label)
+        return msg.t("spark.check.not_nullable", lang, column=label)
     if failure.check == "isin":
         allowed = [
-            i18n.t(f"stage.{v}", lang) if i18n.has(f"stage.{v}") and lang == "zh" else str(v)
+            msg.t(f"stage.{v}", lang) if msg.has(f"stage.{v}") and lang == "zh" else str(v)
             for v in stats.get("allowed_values", ())
         ]
-        return i18n.t("spark.check.isin", lang, column=label, allowed=_joined(allowed, lang))
+        return msg.t("spark.check.isin", lang, column=label, allowed=_joined(allowed, lang))
     if failure.check in ("str_length", "in_range", "str_matches") and stats:
-        return i18n.t(f"spark.check.{failure.check}", lang, column=label, **stats)
+        return msg.t(f"spark.check.{failure.check}", lang, column=label, **stats)
     if failure.check.startswith("dtype"):
-        return i18n.t("spark.check.dtype", lang, column=label, detail=failure.check)
-    return i18n.t("spark.check.column", lang, column=label, detail=failure.check)
+        return msg.t("spark.check.dtype", lang, column=label, detail=failure.check)
+    return msg.t("spark.check.column", lang, column=label, detail=failure.check)
 
 
 def _joined(words: list[str], lang: str) -> str:
@@ -168,13 +168,13 @@ def contract_error(failures: list[Failure], where: str) -> InputError:
     """The failures as one located line: the first with its place and value, then how many more."""
     first = failures[0]
     texts = {}
-    for lang in i18n.LANGS:
+    for lang in msg.LANGS:
         values = {"problem": problem_text(first, lang), "count": first.count, "value": first.value}
         key = "spark.contract.failed" if first.value is not None else "spark.contract.failed_null"
-        text = i18n.t(key, lang, **values)
+        text = msg.t(key, lang, **values)
         if len(failures) > 1:
             rest = [column_label(f.column, lang) if lang == "zh" else f.column for f in failures[1:]]
-            text += i18n.t("spark.contract.more", lang, count=len(rest), columns=_joined(rest, lang))
+            text += msg.t("spark.contract.more", lang, count=len(rest), columns=_joined(rest, lang))
         texts[lang] = text
     place = first.place if first.place is not None and first.place.file else Place(file=where)
     if first.place is not None and not first.place.file:
@@ -183,6 +183,6 @@ def contract_error(failures: list[Failure], where: str) -> InputError:
         texts["zh"],
         texts["en"],
         place,
-        i18n.t("spark.hint.contract", "zh"),
-        i18n.t("spark.hint.contract", "en"),
+        msg.t("spark.hint.contract", "zh"),
+        msg.t("spark.hint.contract", "en"),
     )

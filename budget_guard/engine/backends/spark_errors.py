@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from ... import i18n
-from ...errors import InputError, Place
+from budget_guard import messages as msg
+from budget_guard.errors import InputError, Place
 
 _CONDITION = re.compile(r"\[([A-Z][A-Z0-9_]*(?:\.[A-Z0-9_]+)*)\]")
 _READ_PATH = re.compile(r"reading file (\S+?)\.?(?:\s|$)")
@@ -108,8 +108,8 @@ def spark_failure(exc: BaseException) -> SparkFailure | None:
 def column_label(column: str, lang: str) -> str:
     """A canonical column as a reader names it (部门, 金额（分）…)."""
     for key in (f"col.{column}", f"spark.column.{column}"):
-        if i18n.has(key):
-            return i18n.t(key, lang)
+        if msg.has(key):
+            return msg.t(key, lang)
     return column
 
 
@@ -144,18 +144,18 @@ def input_error(
         found = _CAST_COLUMN.search(str(params.get("sqlExpr", "")))
         column = found.group(1) if found else "?"
         return InputError(
-            i18n.t("spark.error.column_type", "zh", column=column_label(column, "zh")),
-            i18n.t("spark.error.column_type", "en", column=column, type=params.get("srcType", "?")),
+            msg.t("spark.error.column_type", "zh", column=column_label(column, "zh")),
+            msg.t("spark.error.column_type", "en", column=column, type=params.get("srcType", "?")),
             place,
-            i18n.t("spark.hint.column_type", "zh"),
-            i18n.t("spark.hint.column_type", "en"),
+            msg.t("spark.hint.column_type", "zh"),
+            msg.t("spark.hint.column_type", "en"),
         )
     return InputError(
-        i18n.t(f"spark.error.{key}", "zh", **values),
-        i18n.t(f"spark.error.{key}", "en", **values),
+        msg.t(f"spark.error.{key}", "zh", **values),
+        msg.t(f"spark.error.{key}", "en", **values),
         place,
-        i18n.t(f"spark.hint.{kind}", "zh"),
-        i18n.t(f"spark.hint.{kind}", "en"),
+        msg.t(f"spark.hint.{kind}", "zh"),
+        msg.t(f"spark.hint.{kind}", "en"),
     )
 
 
@@ -171,11 +171,11 @@ def _try(locate: Callable[[], BadValue | None] | None) -> BadValue | None:
 
 def _located_value(bad: BadValue) -> InputError:
     return InputError(
-        i18n.t("spark.error.not_integer", "zh", column=column_label(bad.column, "zh"), value=bad.value),
-        i18n.t("spark.error.not_integer", "en", column=bad.column, value=bad.value),
+        msg.t("spark.error.not_integer", "zh", column=column_label(bad.column, "zh"), value=bad.value),
+        msg.t("spark.error.not_integer", "en", column=bad.column, value=bad.value),
         bad.place,
-        i18n.t("spark.hint.not_integer", "zh"),
-        i18n.t("spark.hint.not_integer", "en"),
+        msg.t("spark.hint.not_integer", "zh"),
+        msg.t("spark.hint.not_integer", "en"),
     )
 
 

@@ -21,7 +21,35 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
-from ...table import (
+from budget_guard.engine.execution import CLASS_LENGTH, ECON_CLASS, FUNC_CLASS, PEFA_KEYS, PEFA_STAGES
+from budget_guard.engine.lineage import MAX_SOURCE_LINES
+from budget_guard.engine.profile import (
+    DUPLICATE_KEY,
+    DUPLICATE_LINES,
+    MISSING_AMOUNTS,
+    NEGATIVE_LINES,
+    PROFILE_KEYS,
+)
+from budget_guard.engine.profile import LINES as PROFILE_LINES
+from budget_guard.engine.seam import (
+    AMOUNT_PREFIX,
+    CATEGORY_SUM_FEN,
+    CLASSIFIED_FEN,
+    CLASSIFIED_LINES,
+    COVERED_PREFIX,
+    INPUT_FEN,
+    INPUT_LINES,
+    LINES_PREFIX,
+    MULTI_CATEGORY_LINES,
+    PRINTED_FEN,
+    PRINTED_LINES,
+    UNCLASSIFIED_FEN,
+    UNCLASSIFIED_LINES,
+)
+from budget_guard.engine.selectors import FIGURE_ALIAS, CompiledRules
+from budget_guard.engine.unclassified import LINES as UNCLASSIFIED_COUNT
+from budget_guard.engine.unclassified import SUMMARY_KEYS
+from budget_guard.model.table import (
     AMOUNT_FEN,
     COLUMNS,
     DEFAULT_STAGE,
@@ -40,28 +68,6 @@ from ...table import (
     YEAR,
     YITIHUA_TEXT,
 )
-from ..execution import CLASS_LENGTH, ECON_CLASS, FUNC_CLASS, PEFA_KEYS, PEFA_STAGES
-from ..lineage import MAX_SOURCE_LINES
-from ..profile import DUPLICATE_KEY, DUPLICATE_LINES, MISSING_AMOUNTS, NEGATIVE_LINES, PROFILE_KEYS
-from ..profile import LINES as PROFILE_LINES
-from ..seam import (
-    AMOUNT_PREFIX,
-    CATEGORY_SUM_FEN,
-    CLASSIFIED_FEN,
-    CLASSIFIED_LINES,
-    COVERED_PREFIX,
-    INPUT_FEN,
-    INPUT_LINES,
-    LINES_PREFIX,
-    MULTI_CATEGORY_LINES,
-    PRINTED_FEN,
-    PRINTED_LINES,
-    UNCLASSIFIED_FEN,
-    UNCLASSIFIED_LINES,
-)
-from ..selectors import FIGURE_ALIAS, CompiledRules
-from ..unclassified import LINES as UNCLASSIFIED_COUNT
-from ..unclassified import SUMMARY_KEYS
 
 CATEGORY_COUNT = "category_count"
 REQUEST = "request"

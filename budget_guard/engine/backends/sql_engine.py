@@ -14,17 +14,17 @@ import numpy as np
 import pandas as pd
 from sqlglot import exp
 
-from ...rulebook import Rules
-from ...table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
-from ..classify import compiled
-from ..compare import GOVERNMENT, SCOPE_COLUMNS
-from ..double_count import double_counted_sql
-from ..evaluate import Evaluation, evaluate_summary
-from ..execution import needs_pefa
-from ..lineage import SourceRequest, describe_rows
-from ..seam import LineSummary, assemble
-from ..unclassified import LIST_COLUMNS, empty_summary, sort_summary
-from . import sql
+from budget_guard.engine.backends import sql
+from budget_guard.engine.classify import compiled
+from budget_guard.engine.compare import GOVERNMENT, SCOPE_COLUMNS
+from budget_guard.engine.double_count import double_counted_sql
+from budget_guard.engine.evaluate import Evaluation, evaluate_summary
+from budget_guard.engine.execution import needs_pefa
+from budget_guard.engine.lineage import SourceRequest, describe_rows
+from budget_guard.engine.seam import LineSummary, assemble
+from budget_guard.engine.unclassified import LIST_COLUMNS, empty_summary, sort_summary
+from budget_guard.model.rulebook import Rules
+from budget_guard.model.table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
 
 Run = Callable[[exp.Expression], pd.DataFrame]
 # Optional engine abilities (DuckDB has all three; without them the result is fetched whole):

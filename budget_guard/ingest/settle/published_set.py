@@ -34,8 +34,19 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from budget_guard.problems import Problem
-from budget_guard.table import (
+from budget_guard.ingest.recognise.numbers import fen_to_unit_text
+from budget_guard.ingest.recognise.rounding import allowance_fen, printed_step_fen
+from budget_guard.ingest.recognise.table_kinds import (
+    ALL_FUNDS,
+    APPROPRIATION,
+    FUND,
+    GENERAL,
+    STATE_CAPITAL,
+    normalise,
+    scope_of,
+)
+from budget_guard.messages.problems import Problem
+from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
     ECON_CODE,
@@ -47,10 +58,6 @@ from budget_guard.table import (
     STAGE,
     YEAR,
 )
-
-from ..numbers import fen_to_unit_text
-from ..rounding import allowance_fen, printed_step_fen
-from ..table_kinds import ALL_FUNDS, APPROPRIATION, FUND, GENERAL, STATE_CAPITAL, normalise, scope_of
 
 # -- the model ---------------------------------------------------------------------------------------------
 
@@ -614,7 +621,7 @@ def _belongs(s: SheetFacts, department: str, year: int, stage: str, only_group: 
     and year, or its title's year), or when the run holds one department-year only."""
     import re
 
-    from ..context import stage_in_text
+    from budget_guard.ingest.recognise.context import stage_in_text
 
     if s.department not in (None, department) or stage_in_text(normalise(s.title)) not in (None, stage):
         return False
@@ -866,7 +873,7 @@ def _relations(
 def _operating_relation(pset: PublishedSet, lines: pd.DataFrame) -> list[RelationCheck]:
     """A printed 机关运行经费 ≤ the 基本支出表's 公用经费 (302 商品和服务支出 + 310 资本性支出): it is the
     basic 公用经费 of the administrative units only (``printed.py`` reads the figure as one tagged line)."""
-    from ..printed import figure_lines
+    from budget_guard.ingest.settle.printed import figure_lines
 
     mine = lines.loc[
         (lines[DEPARTMENT].astype("object") == pset.department).to_numpy()
@@ -917,7 +924,12 @@ def _printed(t: SetTable) -> int:
 
 def _summary_relations(pset: PublishedSet, empty: set[str]) -> list[RelationCheck]:
     """The 收支总表's own balance (收入总计 = 支出总计), and its 本年支出合计 against the spending tables of its scope."""
-    from ..table_kinds import INCOME_GRAND, INCOME_TOTAL, SPENDING_GRAND, SPENDING_TOTAL
+    from budget_guard.ingest.recognise.table_kinds import (
+        INCOME_GRAND,
+        INCOME_TOTAL,
+        SPENDING_GRAND,
+        SPENDING_TOTAL,
+    )
 
     out = []
     for summary in [t for t in pset.tables if t.kind.role == SUMMARY and t.figures]:
@@ -1201,13 +1213,13 @@ def relation_problems(sets: list[PublishedSet]) -> list[Problem]:
 def total_texts(sets: list[PublishedSet], lang: str = "zh", limit: int = 3) -> list[str]:
     """Per department-year-stage with a total: the department total, the table giving it, and how every
     table's lines relate to it (counted, cross-check, other classification, other scope, not counted)."""
-    from budget_guard import i18n
+    from budget_guard import messages as msg
 
     out = []
     i = 0 if lang == "zh" else 1
     for s in [s for s in sets if s.total is not None][:limit]:
         total = s.total
-        text = i18n.t(
+        text = msg.t(
             "published.total",
             lang,
             department=s.department,
@@ -1215,21 +1227,24 @@ def total_texts(sets: list[PublishedSet], lang: str = "zh", limit: int = 3) -> l
             stage=_STAGE_NAMES.get(s.stage, (s.stage, s.stage))[i],
             total=amount(total.fen, total.unit, lang),
             table=total.table,
-            how=i18n.t("published.total_printed" if total.printed else "published.total_summed", lang),
+            how=msg.t("published.total_printed" if total.printed else "published.total_summed", lang),
             scope=SCOPE_NAMES[total.scope][i],
         )
         groups: dict[str, list[str]] = {}
         for t in s.tables:
+            if t.use == NOT_COUNTED:
+                groups.setdefault(t.use, []).append(t.title)
+                continue
             shown = t.counted_fen if t.use == COUNTED and t.counted_fen is not None else t.read_fen
             name = f"{t.title}{' ' if lang == 'en' else ''}{amount(shown, t.unit, lang)}"
             if shown != t.read_fen:
-                name += i18n.t("published.partly", lang, printed=amount(t.read_fen, t.unit, lang))
+                name += msg.t("published.partly", lang, printed=amount(t.read_fen, t.unit, lang))
             groups.setdefault(t.use, []).append(name)
         uses = ("；" if lang == "zh" else "; ").join(
             f"{USE_NAMES[use][i]}{'：' if lang == 'zh' else ': '}{('、' if lang == 'zh' else ', ').join(names)}"
             for use, names in groups.items()
         )
-        out.append(text + i18n.t("published.uses", lang, uses=uses))
+        out.append(text + msg.t("published.uses", lang, uses=uses))
     return out
 
 
@@ -1253,9 +1268,9 @@ def relations_record(sets: list[PublishedSet]) -> list[dict]:
 
 def summary_lines(sets: list[PublishedSet], lang: str = "zh", limit: int = 20) -> list[str]:
     """Per department-year-stage: the department total and its table, the relations checked and failed."""
-    from budget_guard import i18n
+    from budget_guard import messages as msg
 
-    out = [i18n.t("published.cli_heading", lang)] if sets else []
+    out = [msg.t("published.cli_heading", lang)] if sets else []
     for s in sets[:limit]:
         stage = _STAGE_NAMES.get(s.stage, (s.stage, s.stage))[0 if lang == "zh" else 1]
         failed = s.failed

@@ -1,0 +1,511 @@
+"""The cases tables in the batch ledger's SQLite file: schema, migrations, and short transactions.
+
+Tables (docs/cases.md): ``cases`` (one row per case, its current state), ``case_events`` (the
+history, append-only: triggers refuse UPDATE and DELETE), ``cases_schema`` (the version of these
+tables, apart from batch's ``PRAGMA user_version``). The file is put in WAL mode with a busy
+timeout and every write is one ``BEGIN IMMEDIATE`` transaction, so ``cases note`` from a second
+process while ``batch`` runs waits its turn instead of failing, and neither write is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from budget_guard.cases.actor import Actor
+from budget_guard.cases.escalation import escalate
+from budget_guard.cases.identity import CaseKey, Observation
+from budget_guard.cases.lifecycle import (
+    NOT_RECTIFIED,
+    Case,
+    Event,
+    RunContext,
+    add_note,
+    close_case,
+    observe,
+    open_case,
+)
+from budget_guard.clock import Clock, beijing, system_clock, to_text
+from budget_guard.errors import BudgetGuardError, InputError, Place
+from budget_guard.model.rulebook import Supervision
+
+CASES_SCHEMA_VERSION = 1
+BUSY_TIMEOUT_S = 60  # a batch's per-file transaction is short; a note waits at most this long
+
+_V1 = """
+CREATE TABLE IF NOT EXISTS cases (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_key TEXT NOT NULL UNIQUE,       -- scope_type|scope|category|year|stage (identity.py)
+    number TEXT NOT NULL UNIQUE,         -- 督办编号
+    scope_type TEXT NOT NULL,            -- government | department
+    scope TEXT NOT NULL,                 -- 责任单位
+    category TEXT NOT NULL,              -- the rules' category id
+    year INTEGER NOT NULL,               -- compared year
+    stage TEXT NOT NULL,                 -- budget | adjusted | final
+    state TEXT NOT NULL,                 -- open | in_progress | rectified | closed | listed
+    level TEXT NOT NULL,                 -- white | yellow | red (never goes down)
+    rectification TEXT NOT NULL,         -- the rules' rectification type id (立行立改 / 分阶段整改)
+    found_at TEXT NOT NULL,              -- UTC ISO 8601 with zone
+    level_since TEXT NOT NULL,
+    deadline_at TEXT NOT NULL,           -- 整改时限: end of that Beijing day, in UTC
+    consecutive_runs INTEGER NOT NULL,   -- runs in a row that found it at its level
+    last_seen_at TEXT NOT NULL,
+    last_run_id INTEGER,
+    last_file TEXT NOT NULL,
+    message_zh TEXT NOT NULL,
+    message_en TEXT NOT NULL,
+    sources TEXT NOT NULL,               -- the lines behind it (file/sheet/row)
+    source_lines INTEGER NOT NULL,
+    amount_fen INTEGER,
+    prev_amount_fen INTEGER,
+    departments TEXT NOT NULL,           -- JSON list: the departments of the run that found it
+    category_zh TEXT NOT NULL,           -- names as the rules said when the case was opened
+    category_en TEXT NOT NULL,
+    rectification_zh TEXT NOT NULL,      -- 立行立改 / 分阶段整改
+    rectification_en TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',       -- latest 整改情况
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cases_by_state ON cases(state, level);
+CREATE TABLE IF NOT EXISTS case_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    at TEXT NOT NULL,                    -- UTC ISO 8601 with zone
+    kind TEXT NOT NULL,                  -- opened | seen | level_raised | escalated | listed | noted | …
+    from_state TEXT, to_state TEXT, from_level TEXT, to_level TEXT,
+    actor TEXT NOT NULL,                 -- who: "run 3", an OS user, a signed-in e-mail, an entered name
+    actor_kind TEXT NOT NULL,            -- run | os_user | signed_in | unverified
+    run_id INTEGER,
+    file TEXT,
+    reason TEXT NOT NULL DEFAULT '',     -- a person's note or reason
+    details TEXT NOT NULL DEFAULT '{}'   -- JSON: figures, deadlines, why an escalation happened
+);
+CREATE INDEX IF NOT EXISTS case_events_by_case ON case_events(case_id, id);
+CREATE TRIGGER IF NOT EXISTS case_events_append_only_u BEFORE UPDATE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case history is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS case_events_append_only_d BEFORE DELETE ON case_events
+BEGIN SELECT RAISE(ABORT, 'case history is append-only'); END;
+CREATE TABLE IF NOT EXISTS cases_schema (version INTEGER NOT NULL, migrated_at TEXT NOT NULL);
+"""
+
+# version → the SQL that brings the previous version to it; a ledger written before cases existed
+# (batch's runs/files only) is version 0.
+MIGRATIONS: dict[int, str] = {1: _V1}
+
+
+class CasesSchemaTooNew(InputError):
+    pass
+
+
+@dataclass(frozen=True)
+class RunChanges:
+    """What one run did to the cases (printed by check/batch and counted in ``--json``)."""
+
+    opened: tuple[str, ...] = ()
+    seen: tuple[str, ...] = ()
+    escalated: tuple[str, ...] = ()
+    listed: tuple[str, ...] = ()
+    rectified: tuple[str, ...] = ()
+    reopened: tuple[str, ...] = ()
+    not_rectified: tuple[str, ...] = ()
+
+    def counts(self) -> dict[str, int]:
+        return {name: len(values) for name, values in asdict(self).items()}
+
+    def merge(self, other: RunChanges) -> RunChanges:
+        return RunChanges(**{k: tuple(v) + tuple(getattr(other, k)) for k, v in asdict(self).items()})
+
+    def as_record(self) -> dict[str, Any]:
+        return {"counts": self.counts(), **{k: list(v) for k, v in asdict(self).items()}}
+
+
+def _case_from_row(row: sqlite3.Row) -> Case:
+    return Case(
+        key=CaseKey(row["scope_type"], row["scope"], row["category"], int(row["year"]), row["stage"]),
+        number=row["number"],
+        state=row["state"],
+        level=row["level"],
+        rectification=row["rectification"],
+        found_at=row["found_at"],
+        level_since=row["level_since"],
+        deadline_at=row["deadline_at"],
+        consecutive_runs=int(row["consecutive_runs"]),
+        last_seen_at=row["last_seen_at"],
+        last_run_id=row["last_run_id"],
+        last_file=row["last_file"],
+        message_zh=row["message_zh"],
+        message_en=row["message_en"],
+        sources=row["sources"],
+        source_lines=int(row["source_lines"]),
+        amount_fen=row["amount_fen"],
+        prev_amount_fen=row["prev_amount_fen"],
+        departments=tuple(json.loads(row["departments"])),
+        category_zh=row["category_zh"],
+        category_en=row["category_en"],
+        rectification_zh=row["rectification_zh"],
+        rectification_en=row["rectification_en"],
+        note=row["note"],
+        updated_at=row["updated_at"],
+        id=int(row["id"]),
+    )
+
+
+_CASE_COLUMNS = (
+    "case_key, number, scope_type, scope, category, year, stage, state, level, rectification, found_at,"
+    " level_since, deadline_at, consecutive_runs, last_seen_at, last_run_id, last_file, message_zh,"
+    " message_en, sources, source_lines, amount_fen, prev_amount_fen, departments, category_zh, category_en, rectification_zh,"
+    " rectification_en, note, updated_at"
+)
+
+
+def _case_values(case: Case) -> tuple:
+    k = case.key
+    return (
+        k.text(),
+        case.number,
+        k.scope_type,
+        k.scope,
+        k.category,
+        k.year,
+        k.stage,
+        case.state,
+        case.level,
+        case.rectification,
+        case.found_at,
+        case.level_since,
+        case.deadline_at,
+        case.consecutive_runs,
+        case.last_seen_at,
+        case.last_run_id,
+        case.last_file,
+        case.message_zh,
+        case.message_en,
+        case.sources,
+        case.source_lines,
+        case.amount_fen,
+        case.prev_amount_fen,
+        json.dumps(list(case.departments), ensure_ascii=False),
+        case.category_zh,
+        case.category_en,
+        case.rectification_zh,
+        case.rectification_en,
+        case.note,
+        case.updated_at,
+    )
+
+
+class CaseStore:
+    """Cases in one SQLite file (normally the batch ledger). Every method is one short transaction."""
+
+    def __init__(self, path: str | Path, *, create: bool = True, clock: Clock = system_clock) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        if not create and not self.path.is_file():
+            raise InputError(
+                "找不到运行记录文件",
+                "ledger file not found",
+                Place(file=str(self.path)),
+                hint_zh="用 --ledger 指定 check/batch 使用的文件",
+                hint_en="pass the --ledger file check/batch used",
+            )
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(
+                f"运行记录文件不是可用的 SQLite 数据库：{exc}",
+                f"the ledger is not a usable SQLite database: {exc}",
+                Place(file=str(self.path)),
+                hint_zh="用 --ledger 指定另一个文件，或从备份恢复",
+                hint_en="pass another --ledger file or restore it from a backup",
+            ) from None
+
+    # -- connection ---------------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        return db
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE``: take the write lock before reading, so a read-modify-write never races."""
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        finally:
+            db.close()
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        db = self._connect()
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def schema_version(self) -> int:
+        with self._read() as db:
+            return _version(db)
+
+    def _migrate(self) -> None:
+        db = self._connect()
+        try:
+            mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+        finally:
+            db.close()
+        with self._write() as db:
+            version = _version(db)
+            if version > CASES_SCHEMA_VERSION:
+                raise CasesSchemaTooNew(
+                    f"运行记录中的督办表是第{version}版，本程序只认识到第{CASES_SCHEMA_VERSION}版",
+                    f"the ledger's cases tables are version {version}; this budget-guard knows up to "
+                    f"{CASES_SCHEMA_VERSION}",
+                    Place(file=str(self.path)),
+                    hint_zh="请升级 budget-guard",
+                    hint_en="upgrade budget-guard",
+                )
+            for target in range(version + 1, CASES_SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[target]):
+                    db.execute(statement)
+                db.execute("DELETE FROM cases_schema")
+                db.execute(
+                    "INSERT INTO cases_schema (version, migrated_at) VALUES (?, ?)",
+                    (target, to_text(self.clock())),
+                )
+
+    # -- writes -------------------------------------------------------------------------------------
+
+    def apply_run(
+        self,
+        observations: Iterable[Observation],
+        supervision: Supervision,
+        ctx: RunContext,
+        *,
+        open_years: Callable[[Observation], bool] = lambda obs: True,
+        now: datetime | None = None,
+        sweep: bool = True,
+    ) -> RunChanges:
+        """One run's (one file's) cells: open, follow, rectify cases, then sweep the ladder. One transaction.
+
+        A batch passes ``sweep=False`` for each file and sweeps once after the last one, so a
+        department's resubmission later in the same run is seen before its case is escalated.
+        """
+        now = now or self.clock()
+        wanted = {lv.value for lv in supervision.open_levels}
+        changes: dict[str, list[str]] = {k: [] for k in RunChanges.__dataclass_fields__}
+        observations = list(observations)
+        with self._write() as db:
+            existing = {row["case_key"]: _case_from_row(row) for row in db.execute("SELECT * FROM cases")}
+            said_not_rectified: set[str] = set(_not_rectified_this_run(db, ctx.run_id))
+            for obs in observations:
+                key = obs.key.text()
+                case = existing.get(key)
+                if case is None:
+                    if not (obs.is_finding and obs.state in wanted and open_years(obs)):
+                        continue
+                    number = _next_number(db, supervision, now)
+                    case, events = open_case(obs, number, now, supervision, ctx)
+                    case = _insert(db, case)
+                    existing[key] = case
+                    _append(db, case, events)
+                    changes["opened"].append(case.number)
+                    continue
+                updated, events = observe(case, obs, now, supervision, ctx)
+                if any(e.kind == NOT_RECTIFIED for e in events):
+                    if key in said_not_rectified:
+                        continue
+                    said_not_rectified.add(key)
+                _store(db, updated, events)
+                existing[key] = updated
+                for event in events:
+                    bucket = {
+                        "rectified": "rectified",
+                        "reopened": "reopened",
+                        "seen": "seen",
+                        "not_rectified": "not_rectified",
+                        "level_raised": "escalated",
+                    }.get(event.kind)
+                    if bucket:
+                        changes[bucket].append(case.number)
+            for key, case in list(existing.items()) if sweep else ():
+                updated, events = escalate(case, now, supervision, ctx.actor, ctx.run_id)
+                if events:
+                    _store(db, updated, events)
+                    existing[key] = updated
+                    for event in events:
+                        changes["listed" if event.kind == "listed" else "escalated"].append(case.number)
+        return RunChanges(**{k: tuple(dict.fromkeys(v)) for k, v in changes.items()})
+
+    def sweep(
+        self,
+        supervision: Supervision,
+        actor: Actor,
+        *,
+        now: datetime | None = None,
+        run_id: int | None = None,
+    ) -> RunChanges:
+        """Apply the ladder to every active case (end of a batch run, or ``cases sweep`` from cron)."""
+        now = now or self.clock()
+        escalated: list[str] = []
+        listed: list[str] = []
+        with self._write() as db:
+            for row in db.execute("SELECT * FROM cases").fetchall():
+                case = _case_from_row(row)
+                updated, events = escalate(case, now, supervision, actor, run_id)
+                if events:
+                    _store(db, updated, events)
+                    (listed if updated.state == "listed" else escalated).append(case.number)
+        return RunChanges(escalated=tuple(escalated), listed=tuple(listed))
+
+    def note(self, number: str, text: str, actor: Actor, *, now: datetime | None = None) -> Case:
+        now = now or self.clock()
+        with self._write() as db:
+            case = _by_number(db, number)
+            updated, events = add_note(case, text, actor, now)
+            _store(db, updated, events)
+            return updated
+
+    def close(self, number: str, reason: str, actor: Actor, *, now: datetime | None = None) -> Case:
+        now = now or self.clock()
+        with self._write() as db:
+            case = _by_number(db, number)
+            updated, events = close_case(case, reason, actor, now)
+            _store(db, updated, events)
+            return updated
+
+    # -- reads --------------------------------------------------------------------------------------
+
+    def cases(self) -> list[Case]:
+        with self._read() as db:
+            return [_case_from_row(r) for r in db.execute("SELECT * FROM cases ORDER BY id")]
+
+    def case(self, number: str) -> Case:
+        with self._read() as db:
+            return _by_number(db, number)
+
+    def history(self, number: str) -> list[dict[str, Any]]:
+        with self._read() as db:
+            case = _by_number(db, number)
+            rows = db.execute("SELECT * FROM case_events WHERE case_id=? ORDER BY id", (case.id,))
+            return [_event_record(r) for r in rows]
+
+    def all_events(self) -> dict[int, list[dict[str, Any]]]:
+        with self._read() as db:
+            out: dict[int, list[dict[str, Any]]] = {}
+            for r in db.execute("SELECT * FROM case_events ORDER BY id"):
+                out.setdefault(int(r["case_id"]), []).append(_event_record(r))
+            return out
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (sqlite3.executescript would COMMIT our transaction)."""
+    out, buffer = [], ""
+    for line in script.splitlines():
+        buffer += line.split("--", 1)[0] + "\n"
+        if sqlite3.complete_statement(buffer):
+            out.append(buffer.strip())
+            buffer = ""
+    return [s for s in out if s]
+
+
+def _version(db: sqlite3.Connection) -> int:
+    exists = db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='cases_schema'").fetchone()
+    if not exists:
+        return 0
+    row = db.execute("SELECT MAX(version) FROM cases_schema").fetchone()
+    return int(row[0] or 0)
+
+
+def _next_number(db: sqlite3.Connection, supervision: Supervision, now: datetime) -> str:
+    """The next 督办编号 of the (Beijing) year the case is found in."""
+    year = beijing(now).year
+    found = [beijing(r[0]).year for r in db.execute("SELECT found_at FROM cases")]
+    seq = sum(y == year for y in found) + 1
+    number = supervision.number_format.format(year=year, seq=seq)
+    while db.execute("SELECT 1 FROM cases WHERE number=?", (number,)).fetchone():
+        seq += 1
+        number = supervision.number_format.format(year=year, seq=seq)
+    return number
+
+
+def _insert(db: sqlite3.Connection, case: Case) -> Case:
+    marks = ", ".join("?" for _ in _CASE_COLUMNS.split(","))
+    cur = db.execute(f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES ({marks})", _case_values(case))
+    return Case(**{**case.__dict__, "id": int(cur.lastrowid)})
+
+
+def _store(db: sqlite3.Connection, case: Case, events: list[Event]) -> None:
+    if not events:
+        return
+    columns = [c.strip() for c in _CASE_COLUMNS.split(",")]
+    assignments = ", ".join(f"{c}=?" for c in columns)
+    db.execute(f"UPDATE cases SET {assignments} WHERE id=?", (*_case_values(case), case.id))
+    _append(db, case, events)
+
+
+def _append(db: sqlite3.Connection, case: Case, events: list[Event]) -> None:
+    for e in events:
+        db.execute(
+            "INSERT INTO case_events (case_id, at, kind, from_state, to_state, from_level, to_level, actor,"
+            " actor_kind, run_id, file, reason, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                case.id,
+                e.at,
+                e.kind,
+                e.from_state,
+                e.to_state,
+                e.from_level,
+                e.to_level,
+                e.actor.name,
+                e.actor.kind,
+                e.run_id,
+                e.file,
+                e.reason,
+                json.dumps(e.details, ensure_ascii=False, default=str),
+            ),
+        )
+
+
+def _not_rectified_this_run(db: sqlite3.Connection, run_id: int) -> list[str]:
+    rows = db.execute(
+        "SELECT c.case_key FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind=? AND e.run_id=?",
+        (NOT_RECTIFIED, run_id),
+    )
+    return [r[0] for r in rows]
+
+
+def _by_number(db: sqlite3.Connection, number: str) -> Case:
+    row = db.execute("SELECT * FROM cases WHERE number=?", (number.strip(),)).fetchone()
+    if row is None:
+        raise BudgetGuardError(
+            f"没有督办编号为 {number} 的问题",
+            f"no case numbered {number}",
+            hint_zh="用 budget-guard cases list 查看编号",
+            hint_en="see the numbers with budget-guard cases list",
+        )
+    return _case_from_row(row)
+
+
+def _event_record(row: sqlite3.Row) -> dict[str, Any]:
+    record = dict(row)
+    record["details"] = json.loads(record["details"] or "{}")
+    return record
+
+
+__all__ = ["BUSY_TIMEOUT_S", "CASES_SCHEMA_VERSION", "CaseStore", "CasesSchemaTooNew", "RunChanges"]

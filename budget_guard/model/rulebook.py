@@ -1,0 +1,717 @@
+"""Rules file (YAML) → a validated, immutable rules model, with errors that name the line and key.
+
+The model says *what* the policy is (categories, selectors, targets, grading bands); classify.py,
+compare.py and grade.py say *how* it is applied. YAML is always loaded with the safe loader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+from budget_guard.errors import Place, RulesError
+from budget_guard.messages.rules import RuleProblem, translate, yaml_problem_zh
+from budget_guard.model.table import STAGES
+
+DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "rules" / "four_no_decrease.yaml"
+PACKAGED_RULES_PATH = Path(__file__).resolve().parents[1] / "rules" / "four_no_decrease.yaml"
+
+
+class Level(StrEnum):
+    """白黄红三色督办 levels plus 达标, ordered from best to worst."""
+
+    compliant = "compliant"
+    white = "white"
+    yellow = "yellow"
+    red = "red"
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_ORDER.index(self)
+
+
+LEVEL_ORDER: tuple[Level, ...] = (Level.compliant, Level.white, Level.yellow, Level.red)
+
+
+class Direction(StrEnum):
+    decrease = "decrease"
+    no_decrease = "no_decrease"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _code_list(pattern: str, what_zh: str, what_en: str):
+    """A list of classification codes written as quoted text.
+
+    YAML reads an unquoted 30212 as a number and an unquoted 01 as 1 (and 0301 as an octal
+    number), so a code list must be quoted; the error says so instead of calling the code malformed.
+    """
+    regex = re.compile(pattern)
+
+    def check(values: Any) -> Any:
+        if not isinstance(values, list):
+            return values
+        for v in values:
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                example = f'"{v}"' if regex.fullmatch(str(v)) else '"01"'
+                raise RuleProblem(
+                    f"{what_zh} {v} 没有加引号：编码要写成带引号的文本，原样写出每一位，如 {example}"
+                    "（不加引号时 YAML 会把它当作数字，开头的0会丢失）",
+                    f"{what_en} {v} is not quoted: write codes as quoted text with every digit, e.g. {example} "
+                    "(unquoted, YAML reads a number and drops leading zeros)",
+                )
+            if not isinstance(v, str) or not regex.fullmatch(v):
+                raise RuleProblem(
+                    f"{what_zh}“{v}”格式不对",
+                    f"{what_en} '{v}' is not a valid code",
+                )
+        return values
+
+    return Annotated[list[str], BeforeValidator(check)]
+
+
+EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码（3或5位数字）", "economic code (3 or 5 digits)")
+FuncCodes = _code_list(
+    r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"
+)
+FuncItems = _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
+GovEconCodes = _code_list(
+    r"5\d{2}(\d{2})?",
+    "政府经济分类编码（501–599，3或5位数字）",
+    "government economic code (501–599, 3 or 5 digits)",
+)
+
+
+class Selector(_Strict):
+    """Which lines belong to a category.
+
+    Keys set in one mapping must all hold (AND); each key matches if any of its values matches.
+    ``any_of`` / ``all_of`` nest selectors; ``exclude`` removes lines that match it.
+    """
+
+    econ_codes: EconCodes | None = None
+    econ_prefixes: EconCodes | None = None
+    func_codes: FuncCodes | None = None
+    func_prefixes: FuncCodes | None = None
+    func_items: FuncItems | None = None
+    tags: list[Annotated[str, Field(min_length=1)]] | None = None
+    # A figure a table prints for a whole department-year instead of lines (the 机关运行经费 of a 三公
+    # table): a line carrying one of these tags and no code. Such a line covers the category itself.
+    printed: list[Annotated[str, Field(min_length=1)]] | None = None
+    item_keywords: list[Annotated[str, Field(min_length=1)]] | None = None
+    expense_types: list[Literal["基本支出", "项目支出"]] | None = None
+    gov_econ_codes: GovEconCodes | None = None
+    gov_econ_prefixes: GovEconCodes | None = None
+    any_of: list[Selector] | None = None
+    all_of: list[Selector] | None = None
+    exclude: Selector | None = None
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Selector:
+        conditions = [k for k in self.atom_keys() if getattr(self, k)] + [
+            k for k in ("any_of", "all_of") if getattr(self, k)
+        ]
+        if not conditions:
+            raise RuleProblem("选择器为空，至少需要一个条件", "selector has no condition")
+        return self
+
+    @staticmethod
+    def atom_keys() -> tuple[str, ...]:
+        return (
+            "econ_codes",
+            "econ_prefixes",
+            "func_codes",
+            "func_prefixes",
+            "func_items",
+            "tags",
+            "printed",
+            "item_keywords",
+            "expense_types",
+            "gov_econ_codes",
+            "gov_econ_prefixes",
+        )
+
+
+class Text(_Strict):
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Group(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    direction: Direction
+
+
+class Category(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    group: str
+    name: Text
+    target_pct: float = Field(ge=0, le=100, strict=True)  # strict: "5" is text, not silently 5
+    materiality_yuan: float | None = Field(default=None, ge=0, strict=True)
+    select: Selector
+
+
+class Band(_Strict):
+    max_shortfall_pp: float | None = Field(default=None, gt=0, strict=True)
+    level: Level
+
+    @field_validator("level")
+    @classmethod
+    def _not_compliant(cls, v: Level) -> Level:
+        if v is Level.compliant:
+            raise RuleProblem(
+                "缺口区间的等级不能是达标（compliant）", "a shortfall band cannot be 'compliant'"
+            )
+        return v
+
+
+class DirectionGrading(_Strict):
+    wrong_direction: Level
+    bands: list[Band] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> DirectionGrading:
+        limits = [b.max_shortfall_pp for b in self.bands]
+        if limits[-1] is not None:
+            raise RuleProblem(
+                "最后一个区间必须写 max_shortfall_pp: null（覆盖更大的缺口）",
+                "the last band must have max_shortfall_pp: null (covers any larger shortfall)",
+            )
+        finite = [x for x in limits[:-1]]
+        if any(x is None for x in finite) or finite != sorted(finite):
+            raise RuleProblem(
+                "各区间的 max_shortfall_pp 须从小到大排列，只有最后一个为 null",
+                "bands must be in increasing max_shortfall_pp order, only the last one null",
+            )
+        return self
+
+
+class Grading(_Strict):
+    materiality_yuan: float = Field(ge=0, strict=True)
+    below_materiality: Level
+    no_baseline: Level
+    missing_current: Level
+    empty_category: Level
+    prior_zero_increase: Level
+    directions: dict[Direction, DirectionGrading]
+    # trust: a category amount that adds a 功能分类 and an 经济分类 table of the same money
+    # (engine/double_count.py). Rules files written before the key keep the loud default.
+    double_counted: Level = Level.red
+
+    # trust: a 不可比 / 无数据 cell is never 达标; these keys only set how loudly its gap is reported.
+    @field_validator("no_baseline", "missing_current", "empty_category", "double_counted")
+    @classmethod
+    def _gap_not_compliant(cls, v: Level) -> Level:
+        if v is Level.compliant:
+            raise RuleProblem(
+                "缺数据、不可比的情况不能定为达标（compliant），请改为 white、yellow 或 red",
+                "a gap in the data (not comparable / no data) cannot be 'compliant'; use white, yellow or red",
+            )
+        return v
+
+    @field_validator("directions")
+    @classmethod
+    def _both(cls, v: dict[Direction, DirectionGrading]) -> dict[Direction, DirectionGrading]:
+        missing = {d.value for d in Direction} - {d.value for d in v}
+        if missing:
+            names = "、".join(sorted(missing))
+            raise RuleProblem(
+                f"缺少以下方向的分级规则：{names}", f"grading for direction(s) missing: {sorted(missing)}"
+            )
+        return v
+
+
+class Compare(_Strict):
+    stage: Literal[STAGES] = "budget"  # type: ignore[valid-type]
+    # the previous year's figures this year is compared with: None = the same stage
+    baseline: Literal[STAGES] | None = None  # type: ignore[valid-type]
+    scopes: list[Literal["government", "division", "department", "unit"]] = Field(min_length=1)
+    government_label: Text | None = None  # None: 全县/全区/全市合计 from the data (engine/scope_label.py)
+
+    @property
+    def baseline_stage(self) -> str:
+        return self.baseline or self.stage
+
+
+# -- 一个数只取自一张表: which published table measures the money (ingest/settle/published_set.py) ------------
+
+FUNDING_SCOPES = ("all_funds", "appropriation", "general", "fund", "state_capital")
+FundingScope = Literal["all_funds", "appropriation", "general", "fund", "state_capital"]
+_SCOPE_ZH = {
+    "all_funds": "全部资金",
+    "appropriation": "财政拨款",
+    "general": "一般公共预算",
+    "fund": "政府性基金",
+    "state_capital": "国有资本经营预算",
+}
+
+
+class Sources(_Strict):
+    """Per classification, the funding scopes in order of preference: when one department-year-stage prints
+    the same money in tables of nested scopes (全部资金 ⊇ 财政拨款 ⊇ 一般公共预算 / 政府性基金 / 国有资本经营预算),
+    the table of the first scope listed that the set prints measures it; the others are cross-checks."""
+
+    func: list[FundingScope] = Field(min_length=1)
+    econ: list[FundingScope] = Field(min_length=1)
+    total: list[FundingScope] = Field(min_length=1)  # the department total a clerk reads
+
+    @field_validator("func", "econ", "total")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        repeated = sorted({s for s in v if v.count(s) > 1})
+        if repeated:
+            raise RuleProblem(
+                f"资金口径重复列出：{'、'.join(_SCOPE_ZH.get(s, s) for s in repeated)}（每个口径只写一次）",
+                f"funding scope listed twice: {repeated} (list each scope once)",
+            )
+        return v
+
+
+DEFAULT_SOURCES = {
+    "func": ["appropriation", "general", "fund", "state_capital", "all_funds"],
+    "econ": ["general", "appropriation", "fund", "state_capital", "all_funds"],
+    "total": ["all_funds", "appropriation", "general"],
+}
+
+
+# -- 预算执行: 决算 against the year's budget ------------------------------------------------------------
+
+
+class ExecutionBand(_Strict):
+    """Deviation in the wrong direction (spent above a 过紧日子 budget / below an 只增不减 one), in %."""
+
+    max_pct: float | None = None
+    level: Level
+
+
+class ExecutionGrading(_Strict):
+    bands: list[ExecutionBand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ExecutionGrading:
+        limits = [b.max_pct for b in self.bands]
+        if (
+            limits[-1] is not None
+            or any(x is None for x in limits[:-1])
+            or limits[:-1] != sorted(limits[:-1])
+        ):
+            raise ValueError("bands must be in increasing max_pct order, only the last one null")
+        return self
+
+
+class PefaBand(_Strict):
+    max_pct: float | None = None
+    score: Literal["A", "B", "C", "D"]
+
+
+class Pefa(_Strict):
+    """PEFA 2016 PI-1 (aggregate outturn: |决算 / 预算 − 100%|) and PI-2 (composition variance) bands."""
+
+    aggregate: list[PefaBand] = Field(min_length=1)
+    composition: list[PefaBand] = Field(min_length=1)
+
+
+class Execution(_Strict):
+    against: Literal["budget", "adjusted"] = "budget"
+    materiality_yuan: float = Field(ge=0)
+    below_materiality: Level
+    directions: dict[Direction, ExecutionGrading]
+    pefa: Pefa | None = None
+
+    @field_validator("directions")
+    @classmethod
+    def _both(cls, v: dict[Direction, ExecutionGrading]) -> dict[Direction, ExecutionGrading]:
+        missing = {d.value for d in Direction} - {d.value for d in v}
+        if missing:
+            raise ValueError(f"execution grading for direction(s) missing: {sorted(missing)}")
+        return v
+
+
+# -- supervision (挂牌督办): deadlines, escalation ladder, rectification types -------------------------
+
+
+class Escalation(_Strict):
+    """One rung of the ladder: a case still open at its deadline (and/or seen N runs in a row) moves up."""
+
+    at_deadline: bool
+    consecutive_runs: int | None = Field(default=None, ge=2)
+
+
+class Ladder(_Strict):
+    yellow_to_red: Escalation
+    red_to_listed: Escalation
+
+
+class RectificationType(_Strict):
+    """立行立改 / 分阶段整改: a name and, optionally, a shorter 整改时限 than the level's."""
+
+    name: Text
+    deadline_days: int | None = Field(default=None, ge=1)
+
+
+class Rectification(_Strict):
+    types: dict[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")], RectificationType] = Field(min_length=1)
+    default: str
+    categories: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("default")
+    @classmethod
+    def _known_default(cls, v: str, info: ValidationInfo) -> str:
+        names = sorted(info.data.get("types") or {})
+        if v not in names:
+            raise ValueError(f"整改方式 default '{v}' 不在 types 中：{names} / unknown type")
+        return v
+
+    @field_validator("categories")
+    @classmethod
+    def _known_types(cls, v: dict[str, str], info: ValidationInfo) -> dict[str, str]:
+        names = sorted(info.data.get("types") or {})
+        for category, kind in v.items():
+            if kind not in names:
+                raise ValueError(f"类别 {category} 的整改方式 '{kind}' 不在 types 中：{names} / unknown type")
+        return v
+
+    def kind_for(self, category_id: str) -> str:
+        return self.categories.get(category_id, self.default)
+
+
+FINDING_LEVELS: tuple[Level, ...] = (Level.white, Level.yellow, Level.red)
+
+
+class Supervision(_Strict):
+    """How findings become cases (docs/cases.md): which levels open one, 整改时限, the ladder."""
+
+    open_levels: list[Level] = Field(min_length=1)
+    open_years: Literal["latest", "all"]
+    number_format: str = Field(min_length=1)
+    deadline_days: dict[Level, int]
+    escalation: Ladder
+    rectification: Rectification
+
+    @field_validator("open_levels")
+    @classmethod
+    def _finding_levels(cls, v: list[Level]) -> list[Level]:
+        if Level.compliant in v:
+            raise ValueError("达标不能立案 / 'compliant' cannot open a case")
+        return v
+
+    @field_validator("number_format")
+    @classmethod
+    def _number_format(cls, v: str) -> str:
+        try:
+            v.format(year=2025, seq=1)
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ValueError(
+                f"督办编号格式只能使用 {{year}} 和 {{seq}}（{exc}） / only {{year}} and {{seq}} may be used"
+            ) from None
+        if "{seq" not in v:
+            raise ValueError("督办编号格式必须含 {seq} / number_format needs {seq}")
+        return v
+
+    @field_validator("deadline_days")
+    @classmethod
+    def _deadlines(cls, v: dict[Level, int]) -> dict[Level, int]:
+        if Level.compliant in v:
+            raise ValueError("达标没有整改时限 / 'compliant' has no deadline")
+        missing = [lv.value for lv in FINDING_LEVELS if lv not in v]
+        if missing:
+            raise ValueError(f"deadline_days 缺少等级：{missing} / deadline missing for level(s)")
+        bad = [f"{lv.value}={d}" for lv, d in v.items() if d < 1]
+        if bad:
+            raise ValueError(f"整改时限须至少 1 天：{bad} / deadlines must be at least 1 day")
+        return v
+
+    def deadline_for(self, level: str, category_id: str) -> int:
+        """整改时限 in days: the level's, or the rectification type's if that is shorter."""
+        days = self.deadline_days[Level(level)]
+        kind = self.rectification.types[self.rectification.kind_for(category_id)]
+        return min(days, kind.deadline_days) if kind.deadline_days else days
+
+
+# -- tags from the data (一体化 热点分类, 项目类别, 项目名称 …) ------------------------------------------
+
+DATA_TAG_COLUMNS = (
+    "hot_topic",
+    "project_category",
+    "project",
+    "project_code",
+    "fund_type",
+    "item",
+    "unit_name",
+    "unit_code",
+)
+
+
+class DataTag(_Strict):
+    """A tag a line gets from one of its own columns, so a ``tags:`` selector finds it.
+
+    ``codes`` match the first word of the cell exactly (``"0301 优化营商环境"`` has code ``0301``),
+    ``prefixes`` its start, ``keywords`` anywhere in the text. A bureau maps its own 热点分类 or
+    project taxonomy here without touching code.
+    """
+
+    tag: str = Field(min_length=1)
+    column: Literal[DATA_TAG_COLUMNS]  # type: ignore[valid-type]
+    codes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
+    prefixes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
+    keywords: list[Annotated[str, Field(min_length=1)]] | None = None
+
+    @model_validator(mode="after")
+    def _has_values(self) -> DataTag:
+        if not (self.codes or self.prefixes or self.keywords):
+            raise ValueError(
+                "数据标签至少需要 codes、prefixes 或 keywords 之一 / data tag needs codes, prefixes or keywords"
+            )
+        return self
+
+
+class Rules(_Strict):
+    version: str
+    title: Text
+    compare: Compare
+    groups: list[Group] = Field(min_length=1)
+    grading: Grading
+    categories: list[Category] = Field(min_length=1)
+    data_tags: list[DataTag] = Field(default_factory=list)
+    execution: Execution | None = None
+    supervision: Supervision | None = None  # 挂牌督办 (cases); without it, --ledger cannot track cases
+    # which published table measures the money; rules files written before the key get the documented default
+    sources: Sources = Field(default_factory=lambda: Sources(**DEFAULT_SOURCES))
+    source_path: str | None = None
+    sha256: str | None = None
+
+    @model_validator(mode="after")
+    def _references(self) -> Rules:
+        group_ids = [g.id for g in self.groups]
+        _unique(group_ids, "groups")
+        _unique([c.id for c in self.categories], "categories")
+        for i, c in enumerate(self.categories):
+            if c.group not in group_ids:
+                raise RuleProblem(
+                    f"第{i + 1}个类别（categories.{i}）的 group“{c.group}”不是已定义的护栏组（{'、'.join(group_ids)}）",
+                    f"categories[{i}].group '{c.group}' is not one of the groups {group_ids}",
+                )
+        return self
+
+    def group(self, group_id: str) -> Group:
+        return next(g for g in self.groups if g.id == group_id)
+
+    def category(self, category_id: str) -> Category:
+        return next(c for c in self.categories if c.id == category_id)
+
+    def direction_of(self, category: Category) -> Direction:
+        return self.group(category.group).direction
+
+    def materiality_fen(self, category: Category) -> int:
+        yuan = (
+            self.grading.materiality_yuan if category.materiality_yuan is None else category.materiality_yuan
+        )
+        return int(round(yuan * 100))
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen = {i for i in ids if ids.count(i) > 1}
+    if seen:
+        raise RuleProblem(
+            f"{what} 中 id 重复：{'、'.join(sorted(seen))}", f"duplicate {what} id(s): {sorted(seen)}"
+        )
+
+
+# -- loading with line numbers -----------------------------------------------------------------------
+
+
+def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dict[tuple, int]:
+    """Path (keys and list indexes) → 1-based line, from the YAML node tree; rejects duplicate keys."""
+    out = {} if out is None else out
+    out.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                raise RulesError(
+                    [
+                        (
+                            Place(line=line, key=".".join(map(str, path + (key,)))),
+                            f"重复的键（首次出现在第{seen[key]}行）",
+                            f"duplicate key (first at line {seen[key]})",
+                        )
+                    ]
+                )
+            seen[key] = line
+            out[path + (key,)] = line
+            _line_map(value_node, path + (key,), out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_map(item, path + (i,), out)
+    return out
+
+
+def _place_for(loc: tuple, lines: dict[tuple, int], source: str) -> Place:
+    """The line of the deepest path of ``loc`` that exists in the file."""
+    clean = tuple(
+        p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "list[", "tagged"))
+    )
+    for n in range(len(clean), -1, -1):
+        if clean[:n] in lines:
+            return Place(file=source, line=lines[clean[:n]], key=".".join(map(str, clean)) or None)
+    return Place(file=source)
+
+
+MAX_RULES_CHARS = 1_000_000  # the packaged rules are ~20 KB; an upload beyond this is not a rules file
+
+
+class _AliasRefused(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark) -> None:
+        super().__init__("alias")
+        self.problem_mark = mark
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """The safe loader, refusing every alias before it is resolved.
+
+    An alias bomb (``b: [*a, *a, …]`` nested ten deep) is a few hundred bytes that expand to
+    billions of nodes when the line map or the validator walks the tree; rules never need aliases.
+    """
+
+    def compose_node(self, parent, index):  # noqa: ANN001 — PyYAML's signature
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasRefused(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+def parse_rules(text: str, source: str = "<rules>") -> Rules:
+    """Validate rules given as YAML text; raise RulesError listing every problem with its line."""
+    if len(text) > MAX_RULES_CHARS:
+        raise RulesError(
+            [
+                (
+                    Place(file=source),
+                    f"规则文件过大（{len(text):,}字符，上限{MAX_RULES_CHARS:,}）",
+                    f"rules file too large ({len(text):,} characters, limit {MAX_RULES_CHARS:,})",
+                )
+            ],
+            source,
+        )
+    try:
+        loader = _NoAliasLoader(text)
+        try:
+            root = loader.get_single_node()
+            data = loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
+    except _AliasRefused as exc:
+        line = exc.problem_mark.line + 1
+        raise RulesError(
+            [
+                (
+                    Place(file=source, line=line),
+                    "不允许使用 YAML 别名（*名称）：请把引用的内容直接写出",
+                    "YAML aliases (*name) are not allowed in rules files: write the value out",
+                )
+            ],
+            source,
+        ) from None
+    except RecursionError:
+        raise RulesError(
+            [(Place(file=source), "YAML 嵌套层数过多", "YAML nested too deeply")], source
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RulesError(
+            [
+                (
+                    Place(file=source, line=line),
+                    f"YAML 语法错误：{yaml_problem_zh(problem)}",
+                    f"YAML syntax error: {problem}",
+                )
+            ],
+            source,
+        ) from None
+    if not isinstance(data, dict) or root is None:
+        raise RulesError(
+            [(Place(file=source), "文件不是一个 YAML 映射", "file is not a YAML mapping")], source
+        )
+    lines = _line_map(root)
+    try:
+        rules = Rules.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors(include_url=False):
+            place = _place_for(tuple(err["loc"]), lines, source)
+            zh, en = translate(err)
+            problems.append((place, zh, en))
+        problems.sort(key=lambda p: p[0].line or 0)
+        raise RulesError(problems, source) from None
+    _check_supervision_categories(rules, lines, source)
+    return rules.model_copy(
+        update={"source_path": source, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest()}
+    )
+
+
+def _check_supervision_categories(rules: Rules, lines: dict[tuple, int], source: str) -> None:
+    """Each category named under supervision.rectification.categories must exist (error at its line)."""
+    if rules.supervision is None:
+        return
+    ids = {c.id for c in rules.categories}
+    problems = []
+    for category in rules.supervision.rectification.categories:
+        if category not in ids:
+            path = ("supervision", "rectification", "categories", category)
+            problems.append(
+                (
+                    _place_for(path, lines, source),
+                    f"类别 '{category}' 不存在（可选：{', '.join(sorted(ids))}）",
+                    f"category '{category}' does not exist (choose from {', '.join(sorted(ids))})",
+                )
+            )
+    if problems:
+        raise RulesError(problems, source)
+
+
+def load_rules(path: str | Path | None = None) -> Rules:
+    """Read and validate a rules file; the default is rules/four_no_decrease.yaml."""
+    if path is None:
+        path = DEFAULT_RULES_PATH if DEFAULT_RULES_PATH.exists() else PACKAGED_RULES_PATH
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise RulesError(
+            [(Place(file=str(path)), "规则文件不存在", "rules file not found")], str(path)
+        ) from None
+    except UnicodeDecodeError:
+        raise RulesError(
+            [(Place(file=str(path)), "规则文件不是 UTF-8 编码", "rules file is not UTF-8")], str(path)
+        ) from None
+    return parse_rules(text, source=str(path))
+
+
+def rules_to_yaml(rules: Rules) -> str:
+    """Serialise rules (e.g. after what-if edits in the app) back to YAML a user can keep."""
+    data = rules.model_dump(mode="json", exclude_none=True, exclude={"source_path", "sha256"})
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
