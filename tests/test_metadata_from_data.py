@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from budget_guard.ingest import read_budget
-from budget_guard.ingest.context import year_in_text, year_range_in_text
+from budget_guard.ingest.recognise.context import year_in_text, year_range_in_text
 
 HEADER = "AGENCY_CODE,AGENCY_NAME,{year}EXP_FUNC_CODE,DEP_BGT_ECO_CODE,REPLY_AMT\n"
 
