@@ -232,7 +232,9 @@ def test_a_real_final_folder_is_one_set_with_every_printed_relation_checked(fold
         published_sets=load.published_sets,
     )
     text = evaluation.reconciliation_text("zh")
-    assert text.startswith("部门支出总额以公开表所印合计为准") and f"部门支出总额{total_wan}万元" in text
+    assert (
+        text.startswith("部门支出总额（以所选口径的表中合计为准）") and f"部门支出总额{total_wan}万元" in text
+    )
     assert "支出决算表表中合计" in text
 
 

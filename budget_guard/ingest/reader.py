@@ -230,8 +230,7 @@ def _record_counted(result: LoadResult) -> None:
         return
     from budget_guard.ingest.settle.published_set import record_counted
 
-    counted = {(f.name, s.sheet or ""): s.amount_fen for f in result.files for s in f.sheets}
-    record_counted(result.published_sets, counted)
+    record_counted(result.published_sets, result.table)
 
 
 def _drop_repeated_tables(

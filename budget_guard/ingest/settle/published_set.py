@@ -110,7 +110,8 @@ SCOPE_OF_RULES = {
     "fund": FUND,
     "state_capital": STATE_CAPITAL,
 }
-SCOPE_NAMES: dict[str, tuple[str, str]] = {
+SCOPE_NAMES: dict[str | None, tuple[str, str]] = {
+    None: ("明细数据", "line-level data"),
     ALL_FUNDS: ("全部资金", "all funds"),
     APPROPRIATION: ("财政拨款", "budget appropriations"),
     GENERAL: ("一般公共预算", "general public budget"),
@@ -197,8 +198,8 @@ COUNTED, CROSS_CHECK, OTHER_CLASSIFICATION, OTHER_SCOPE, NOT_COUNTED = (
 USE_NAMES = {
     COUNTED: ("计入", "counted"),
     CROSS_CHECK: (
-        "交叉核对（同一笔钱的另一口径，不相加）",
-        "cross-check (the same money in another scope, never added)",
+        "交叉核对（同一笔钱已由他表计入，不相加）",
+        "cross-check (the same money, counted from another table, never added)",
     ),
     OTHER_CLASSIFICATION: (
         "另一种分类（同一笔钱，只供按该分类选取的类别）",
@@ -336,7 +337,7 @@ class RelationCheck:
 class DepartmentTotal:
     fen: int
     table: str
-    scope: str
+    scope: str | None  # None: a line-level file (long template, 一体化 export) gives it
     printed: bool  # the table's printed 合计 (else the sum of its lines)
     unit: str | None = None
 
@@ -534,12 +535,15 @@ def build_sets(
     if profile.empty:
         return [], decision
     facts = {(s.file, s.sheet): s for s in sheets}
+    # a sheet feeding several department-years (a five-year table, a long file) prints no one set's total
+    spread = profile.groupby([SOURCE_FILE, SOURCE_SHEET], sort=False).size()
+    multi = {(str(f), str(sh)) for (f, sh), n in spread.items() if n > 1}
     per_group = profile.groupby([DEPARTMENT, YEAR, STAGE], sort=False, dropna=False)
     sets: list[PublishedSet] = []
     sheet_keys = None
     only_group = profile[[DEPARTMENT, YEAR]].drop_duplicates().shape[0] == 1
     for (department, year, stage), group in per_group:
-        tables = _set_tables(group, facts)
+        tables = _set_tables(group, facts, multi)
         if all(t.kind.role == LINE_LEVEL for t in tables):
             continue
         tables += _tables_without_lines(
@@ -583,7 +587,7 @@ def build_sets(
     return sets, decision
 
 
-def _set_tables(group: pd.DataFrame, facts: dict) -> list[SetTable]:
+def _set_tables(group: pd.DataFrame, facts: dict, multi: set[tuple[str, str]]) -> list[SetTable]:
     tables = []
     for r in group.to_dict("records"):
         key = (str(r[SOURCE_FILE]), str(r[SOURCE_SHEET]))
@@ -609,7 +613,7 @@ def _set_tables(group: pd.DataFrame, facts: dict) -> list[SetTable]:
             fact.unit if fact else None,
             read_fen=int(r["fen"]),
             lines=int(r["lines"]),
-            printed_total_fen=fact.printed_total_fen if fact else None,
+            printed_total_fen=fact.printed_total_fen if fact and key not in multi else None,
         )
         table._profile = r  # type: ignore[attr-defined]  # the amounts by expense type, for the relations
         tables.append(table)
@@ -1159,11 +1163,37 @@ def _uses(pset: PublishedSet) -> None:
 # -- what the engine and the reports read ------------------------------------------------------------------
 
 
-def record_counted(sets: list[PublishedSet], counted: dict[tuple[str, str], int]) -> None:
-    """After every cross-table decision: what the run counts from each table (sheet → 分)."""
+def record_counted(sets: list[PublishedSet], table: pd.DataFrame) -> None:
+    """After every cross-table decision: what the run counts from each table for each set (``table``: the
+    lines counted). A line-level file counted where the set's total table was set aside gives the total."""
+    profile = sheet_profile(table)
+    counted = {
+        (str(r[DEPARTMENT]), int(r[YEAR]), str(r[STAGE]), str(r[SOURCE_FILE]), str(r[SOURCE_SHEET])): int(
+            r["fen"]
+        )
+        for r in profile.to_dict("records")
+    }
     for s in sets:
         for t in s.tables:
-            t.counted_fen = counted.get(t.key, 0) if t.use != CROSS_CHECK else 0
+            key = (s.department, s.year, s.stage, *t.key)
+            t.counted_fen = counted.get(key, 0) if t.use != CROSS_CHECK else 0
+            if t.use in (COUNTED, OTHER_SCOPE) and not t.counted_fen and t.read_fen:
+                t.use = (
+                    CROSS_CHECK  # its money was counted from another table or file (repeat, second source)
+                )
+        line_level = [t for t in s.tables if t.kind.role == LINE_LEVEL and t.counted_fen]
+        chosen = next((t for t in s.tables if s.total is not None and t.title == s.total.table), None)
+        if line_level and (s.total is None or (chosen is not None and not chosen.counted_fen)):
+            s.total = DepartmentTotal(
+                sum(t.counted_fen or 0 for t in line_level),
+                "、".join(t.title for t in line_level),
+                None,
+                False,
+                next((t.unit for t in line_level if t.unit), None),
+            )
+            for t in s.tables:
+                if t.kind.role != LINE_LEVEL and t.use == COUNTED:
+                    t.use = NOT_COUNTED if not t.counted_fen else t.use
 
 
 def relation_failures(sets: list[PublishedSet]) -> pd.DataFrame:

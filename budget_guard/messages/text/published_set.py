@@ -27,8 +27,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "published.total_summed": ("明细之和，该表未印合计", "the sum of its lines; it prints no total"),
     "published.uses": ("，读入各表与之的关系：{uses}", "; how each table read relates to it: {uses}"),
     "published.recon_intro": (
-        "部门支出总额以公开表所印合计为准：",
-        "The department total is the published set's printed total: ",
+        "部门支出总额（以所选口径的表中合计为准）：",
+        "The department total (the printed total of the chosen scope's table): ",
     ),
     "published.recon_after": (
         "。以下“全部行”是读入的全部明细（含另一种分类的同一笔钱），不是部门支出总额：",
