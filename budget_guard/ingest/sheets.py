@@ -20,7 +20,11 @@ from budget_guard.ingest.layouts.side_by_side import group_total_problems, merge
 from budget_guard.ingest.layouts.yitihua import read_yitihua
 from budget_guard.ingest.lines import Finished, finish_lines
 from budget_guard.ingest.load_result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
-from budget_guard.ingest.recognise.context import build_context, year_column_question
+from budget_guard.ingest.recognise.context import (
+    build_context,
+    year_column_question,
+    year_range_problem,
+)
 from budget_guard.ingest.recognise.detect import (
     EMPTY,
     LONG,
@@ -205,6 +209,8 @@ def _read_long_sheet(
         unit=None,
     )
     problems = [*header.problems, *problems, *merge_problems]
+    if YEAR not in header.fields and (span := year_range_problem(ctx, file, sheet)):
+        problems.append(span)  # a span of years in the file name is never the lines' year
     for position, value in header.ignored:
         problems.append(
             Problem(
@@ -266,6 +272,8 @@ def _read_yitihua_sheet(
         unit=None,
     )
     problems = [*header.problems, *problems]
+    if YEAR not in header.fields and (span := year_range_problem(ctx, file, sheet)):
+        problems.append(span)  # a span of years in the file name is never the lines' year
     for position, value in header.ignored:
         problems.append(
             Problem(
@@ -380,7 +388,8 @@ def _context_and_unit(
         header_unit, ctx, options, file, sheet, unit_row or first_header_row
     )
     report.unit = unit
-    return ctx, unit, problems + unit_problems, conflict
+    span = year_range_problem(ctx, file, sheet)  # a published table has no year column
+    return ctx, unit, problems + unit_problems + ([span] if span else []), conflict
 
 
 def _dictionary(published, options: Options, file: str, sheet: str | None) -> list[Problem]:

@@ -44,6 +44,7 @@ class Context:
     unit_column: str | None = None
     unit_conflict: bool = False  # two 单位 lines that disagree
     title: str | None = None
+    year_range: str | None = None  # a span of years the file name gives instead of a year (never used)
     sources: dict[str, str] = field(default_factory=dict)  # field → "argument" | "title" | "sheet" | "file"
 
 
@@ -76,6 +77,13 @@ def year_in_text(text: str, strict: bool = False) -> int | None:
     pattern = _YEAR_STRICT if strict else _YEAR
     years = {int(m.group(1)) for m in pattern.finditer(text)}
     return years.pop() if len(years) == 1 else None
+
+
+def year_range_problem(ctx: Context, file: str, sheet: str | None) -> Problem | None:
+    """A file named for a span of years (``…_2024-2025.csv``) whose lines state no year: said, never guessed."""
+    if ctx.year is not None or not ctx.year_range:
+        return None
+    return Problem("year-range-in-name", file=file, sheet=sheet, details={"value": ctx.year_range})
 
 
 _FOUR_DIGIT_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0+)?\s*年?度?\s*$")
@@ -196,7 +204,7 @@ def build_context(
                 ctx.year, ctx.sources["year"] = found, origin
                 break
         if ctx.year is None and span:
-            problems.append(Problem("year-range-in-name", file=file, sheet=sheet, details={"value": span}))
+            ctx.year_range = span  # reported where the lines have no year of their own (year_range_problem)
     if stage:
         ctx.stage, ctx.sources["stage"] = stage, "argument"
     else:

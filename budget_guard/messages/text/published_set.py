@@ -38,6 +38,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "（表中{printed}，与他表相同的部分由他表计入）",
         " (printed {printed}; the part other tables hold is counted from them)",
     ),
+    "problem.title.year-range-in-name": ("文件名中的年度范围", "year range in the file name"),
+    "problem.hint.year-range-in-name": (
+        "年度范围包含多个年度：请在表中写明每行的年度（年度列），或用 --year 指定本次的年度",
+        "A range names several years: give each line its year (a 年度 column) or the run's year (--year).",
+    ),
+    "problem.title.year-column-unrecognised": ("未识别的年度列", "unrecognised year column"),
+    "problem.hint.year-column-unrecognised": (
+        "把该列改名为“年度”（或“预算年度”），或在文件只有一个年度时用 --year 指定",
+        "Rename the column to 年度 (or 预算年度), or pass --year when the file holds one year.",
+    ),
     "report.relations": ("表间勾稽", "Cross-table relations"),
     "published.cli_heading": (
         "公开表集合（每个部门年度一组；部门支出总额与表间勾稽）：",
