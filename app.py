@@ -16,6 +16,7 @@ from budget_guard import RulesError
 from budget_guard import messages as msg
 from budget_guard.dashboard import cache, charts, gate, pipeline, views, whatif
 from budget_guard.dashboard.palette import cell_css
+from budget_guard.messages import formats
 from budget_guard.model.rulebook import Direction
 from budget_guard.model.table import AMOUNT_FEN, STAGE, STAGES, format_wan
 from budget_guard.outputs.files import safe_filename
@@ -327,11 +328,8 @@ def stage_sidebar(load, rules_text: str, rules_source: str, lang: str) -> str | 
 
 def column_config(table: views.Table) -> dict[str, object]:
     """Number formats (万元 with thousands separators, signed rates, plain years and rows) and widths."""
-    numbers = {
-        **{name: "%,.2f" for name in table.money},
-        **{name: "%+.2f%%" for name in table.rates},
-        **{name: "%d" for name in table.integers},
-    }
+    grid = {**formats.GRID, "rate_percent": formats.GRID["rate"]}
+    numbers = {name: grid[kind] for name, kind in table.formats().items()}
     config: dict[str, object] = {}
     for name in [*numbers, *table.wide, *table.narrow, *table.pinned, *table.full]:
         options: dict[str, object] = {}
@@ -357,7 +355,7 @@ def show_table(table: views.Table, *, key: str | None = None, select: str | None
     """
     data = table.table
     if table.wrap and not select and len(data) <= WRAP_ROWS:
-        st.table(data.style.format(na_rep="—").hide(axis="index"))
+        st.table(table.display().style.hide(axis="index"))
         return None
     if table.level and len(data):
         css = {text: cell_css(level) for level, text in _level_texts().items()}
@@ -512,8 +510,6 @@ def _cell_scope(evaluation, cell) -> views.Scope:
 def trends_view(evaluation, lang: str) -> None:
     scope = scope_picker(evaluation, lang, "trend_scope")
     st.caption(t("app.trend.help"))
-    if scope == views.government_scope(evaluation):
-        st.caption(t("app.matrix.basis"))
     points = views.trend_points(evaluation, scope, lang)
     categories = evaluation.rules.categories
     for start in range(0, len(categories), 2):  # one row of two charts at a time, so rows line up
@@ -527,6 +523,9 @@ def trends_view(evaluation, lang: str) -> None:
                     title = f"{category.name.get(lang)} · {part['target_text'].iloc[0]}"
                     st.markdown(f"**{md(title)}**")
                     st.vega_lite_chart(spec=charts.trend_spec(part, title, lang), width="stretch")
+                    basis = views.basis_caption(part, lang)
+                    if basis:
+                        st.caption(basis)
 
 
 def _on_drill_cell(table: views.DepartmentTable) -> None:
@@ -551,9 +550,9 @@ def departments_view(evaluation, lang: str) -> None:
     )
     table = views.department_table(evaluation, year, lang)
     st.caption(t("app.drill.help"))
-    styled = table.rates.style.apply(lambda _: table.levels.map(cell_css), axis=None)
+    styled = table.shown().style.apply(lambda _: table.levels.map(cell_css), axis=None)
     rate_columns = list(table.rates.columns[2:])
-    config = {c: st.column_config.NumberColumn(c, format="%+.2f%%") for c in rate_columns}
+    config = {c: st.column_config.TextColumn(c) for c in rate_columns}
     scope_col, worst_col = table.rates.columns[:2]  # who and how bad stay in view when scrolling sideways
     config[scope_col] = st.column_config.Column(scope_col, pinned=True)
     config[worst_col] = st.column_config.Column(worst_col, pinned=True)  # sized to "Yellow (warning)"
@@ -716,9 +715,8 @@ def load_view(load, lang: str) -> None:
         strict=True,
     ):
         column.metric(t(key), f"{value:,}", border=True)
-    (st.success if load.all_rows_accounted else st.error)(
-        t("app.load.accounted_ok" if load.all_rows_accounted else "app.load.accounted_bad")
-    )
+    kind, text = views.accounted_banner(load, lang)
+    (st.success if kind == "ok" else st.error)(text)
     st.markdown(f"**{t('app.load.sheets')}**")
     show_table(views.sheets_table(load, lang))
     st.markdown(f"**{t('app.problems')}**")
@@ -808,7 +806,11 @@ def cases_view(evaluation, lang: str) -> None:
         key="cases_pick",
     )
     case = next((c for c in chosen if c.number == number), None)
+    # the outcome of the last write, shown now even when the written case has left the list
+    # (a closed case does): never later, under another case
+    outcome = st.session_state.pop("cases_outcome", None)
     if case is None:
+        _show_outcome(outcome)
         st.caption(t("app.cases.select"))
         return
     st.subheader(
@@ -837,7 +839,10 @@ def cases_view(evaluation, lang: str) -> None:
     st.button(
         t("app.cases.close"), key="cases_close", on_click=_write_case, args=(store, case, actor, "close")
     )
-    outcome = st.session_state.pop("cases_outcome", None)
+    _show_outcome(outcome)
+
+
+def _show_outcome(outcome) -> None:
     if outcome:
         (st.success if outcome[0] == "ok" else st.error)(md(outcome[1]))
 

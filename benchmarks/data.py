@@ -32,6 +32,7 @@ class Inputs:
     parquet: Path
     csv: Path | None
     xlsx: Path | None
+    departments: int = N_DEPARTMENTS
 
 
 def parse_size(text: str) -> int:
@@ -100,17 +101,32 @@ def write_xlsx(table: pd.DataFrame, path: Path) -> None:
     tmp.replace(path)
 
 
-def prepare(rows: int, cache_dir: Path, csv_max_rows: int, xlsx_max_rows: int, log=print) -> Inputs:
-    """Generate (or reuse) the files for ``rows`` lines: Parquet always, CSV and XLSX up to their limits."""
-    folder = cache_dir / f"{_generator_version()}-{size_label(rows)}"
+def shape_label(rows: int, departments: int = N_DEPARTMENTS) -> str:
+    """'1m' for the default 300 departments, '1m×7000' for another count (a province's shape)."""
+    label = size_label(rows)
+    return label if departments == N_DEPARTMENTS else f"{label}×{departments}"
+
+
+def prepare(
+    rows: int,
+    cache_dir: Path,
+    csv_max_rows: int,
+    xlsx_max_rows: int,
+    log=print,
+    departments: int = N_DEPARTMENTS,
+) -> Inputs:
+    """Generate (or reuse) the files for ``rows`` lines over ``departments`` departments: Parquet
+    always, CSV and XLSX up to their limits."""
+    suffix = "" if departments == N_DEPARTMENTS else f"-d{departments}"
+    folder = cache_dir / f"{_generator_version()}-{size_label(rows)}{suffix}"
     folder.mkdir(parents=True, exist_ok=True)
     parquet, csv, xlsx = folder / "lines.parquet", folder / "lines.csv", folder / "lines.xlsx"
     want_csv, want_xlsx = rows <= csv_max_rows, rows <= xlsx_max_rows
-    inputs = Inputs(rows, parquet, csv if want_csv else None, xlsx if want_xlsx else None)
+    inputs = Inputs(rows, parquet, csv if want_csv else None, xlsx if want_xlsx else None, departments)
     if all(p is None or p.exists() for p in (inputs.parquet, inputs.csv, inputs.xlsx)):
         return inputs
-    log(f"  generating {size_label(rows)} lines into {folder} …")
-    table = synthetic_table(rows, n_departments=N_DEPARTMENTS, seed=SEED)
+    log(f"  generating {size_label(rows)} lines over {departments} departments into {folder} …")
+    table = synthetic_table(rows, n_departments=departments, seed=SEED)
     table[SOURCE_FILE] = pd.Categorical.from_codes(
         np.zeros(len(table), dtype=np.int8), categories=["lines.csv"]
     )

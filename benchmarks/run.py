@@ -23,11 +23,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .data import default_cache_dir, parse_size, prepare, size_label
-from .stages import LARGE_STAGES, REPO, STAGES, env
+from .data import N_DEPARTMENTS, default_cache_dir, parse_size, prepare, shape_label, size_label
+from .stages import LARGE_STAGES, PROVINCE_STAGES, REPO, STAGES, env
 from .worker import MARKER
 
 DEFAULT_OUT = REPO / "benchmarks" / "results" / "latest.json"
+PROVINCE_OUT = REPO / "benchmarks" / "results" / "province.json"  # the default --out with --departments
 SCHEMA = 1
 # Above --csv-max only the stages that need no CSV run (10m: a 1 GB CSV would take minutes to write).
 PACKAGES = (
@@ -50,6 +51,7 @@ FLOOR_OF = {
     "check_json": "floor_process",
     "check_ge": "floor_process",
     "floor_process": "floor_process",
+    "floor_arrow": "floor_arrow",
     "check_sample": "floor_sample",
     "floor_sample": "floor_sample",
 }
@@ -59,14 +61,29 @@ MIB_PER_GIB = 1024
 # -- targets (issue #6) ---------------------------------------------------------------------------
 
 
-def _result(results: list[dict], stage: str, rows: int) -> dict | None:
+def _departments(result: dict) -> int:
+    return result.get("departments", N_DEPARTMENTS)  # results from before --departments: 300
+
+
+def _result(results: list[dict], stage: str, rows: int, departments: int = N_DEPARTMENTS) -> dict | None:
     return next(
-        (r for r in results if r["stage"] == stage and r["rows"] == rows and r["status"] == "ok"), None
+        (
+            r
+            for r in results
+            if r["stage"] == stage
+            and r["rows"] == rows
+            and r["status"] == "ok"
+            and _departments(r) == departments
+        ),
+        None,
     )
 
 
-def _missing(results: list[dict], stage: str, rows: int) -> str:
-    other = next((r for r in results if r["stage"] == stage and r["rows"] == rows), None)
+def _missing(results: list[dict], stage: str, rows: int, departments: int = N_DEPARTMENTS) -> str:
+    other = next(
+        (r for r in results if r["stage"] == stage and r["rows"] == rows and _departments(r) == departments),
+        None,
+    )
     if other is None:
         return "not measured"
     return f"{other['status']}: {other.get('note', '')}"
@@ -90,7 +107,14 @@ def _cli_target(results: list[dict], stage: str, limit: float, label: str) -> tu
             ratio <= limit,
             f"{cli['best_s']:.1f} s vs {floor['best_s']:.1f} s = {ratio:.1f}×; {_phases(cli)}",
         )
-    other = next((r for r in results if r["stage"] == stage and r["rows"] == 1_000_000), None)
+    other = next(
+        (
+            r
+            for r in results
+            if r["stage"] == stage and r["rows"] == 1_000_000 and _departments(r) == N_DEPARTMENTS
+        ),
+        None,
+    )
     if other and floor and other["status"] == "timeout":
         return label, False, f"> {other['timeout_s']:.0f} s (stopped); {_phases(other)}"
     if other and floor and other["status"] == "projected":
@@ -172,6 +196,16 @@ def check_targets(results: list[dict]) -> list[dict[str, Any]]:
             None,
             _missing(results, "check_cli", 1_000_000),
         )
+    pdf = _result(results, "read_pdf", 30)
+    add(
+        "read a 30-page published PDF (tables proven against the page) ≤ 5 s",
+        None if pdf is None else pdf["best_s"] <= 5.0,
+        _missing(results, "read_pdf", 30)
+        if pdf is None
+        else f"{pdf['best_s']:.2f} s (CPU {pdf.get('cpu_s', float('nan')):.2f} s); "
+        f"{pdf.get('extra', {}).get('per_page_ms_mean', '?')} ms per page, slowest "
+        f"{pdf.get('extra', {}).get('per_page_ms_max', '?')} ms",
+    )
     dash = _result(results, "dashboard_sample", 1534)
     add(
         "dashboard: sample button → rendered matrix ≤ 2 s (warm)",
@@ -229,6 +263,85 @@ def check_targets(results: list[dict]) -> list[dict[str, Any]]:
         if dash is None
         else f"{dash['best_s']:.3f} s ({dash['note']})",
     )
+    return out
+
+
+# -- targets at a province's shape (issue #26) ------------------------------------------------------
+
+# (stage, limit × floor_arrow at 1M lines, what the issue asks)
+PROVINCE_TARGETS: tuple[tuple[str, float, str], ...] = (
+    ("check_json", 2.0, "check --format json"),
+    ("check_cli", 3.0, "check (default outputs)"),
+    ("check_ge", 4.0, "check --ge"),
+)
+STARTUP_LIMIT_S = 0.5
+REPORT_FILES = ("budget-guard-report.json", "budget-guard-report.xlsx", "budget-guard-report.html")
+
+
+def _ratio_text(stage: dict, floor: dict) -> str:
+    """'19.2 s vs 1.3 s = 15.3× (CPU 10.1 s vs 1.7 s = 5.9×)': wall and CPU, both from this run."""
+    wall = stage["best_s"] / floor["best_s"]
+    text = f"{stage['best_s']:.1f} s vs {floor['best_s']:.1f} s = {wall:.1f}×"
+    if stage.get("cpu_s") and floor.get("cpu_s"):
+        cpu = stage["cpu_s"] / floor["cpu_s"]
+        text += f" (CPU {stage['cpu_s']:.1f} s vs {floor['cpu_s']:.1f} s = {cpu:.1f}×)"
+    return text
+
+
+def check_province_targets(results: list[dict]) -> list[dict[str, Any]]:
+    """Issue #26's targets, at 1M lines for every department count this run measured (ratios to
+    ``floor_arrow`` of the same shape; ``met`` by the wall-clock ratio, as the issue states them)."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, met: bool | None, measured: str) -> None:
+        out.append({"target": name, "met": met, "measured": measured})
+
+    rows = 1_000_000
+    shapes = sorted({_departments(r) for r in results if r["rows"] == rows and r["stage"] in PROVINCE_STAGES})
+    for departments in shapes:
+        shape = f"1M lines × {departments:,} departments"
+        floor = _result(results, "floor_arrow", rows, departments)
+        for stage, limit, label in PROVINCE_TARGETS:
+            name = f"{label} at {shape} ≤ {limit:g}× the pyarrow floor"
+            cli = _result(results, stage, rows, departments)
+            if cli and floor:
+                add(
+                    name,
+                    cli["best_s"] / floor["best_s"] <= limit,
+                    f"{_ratio_text(cli, floor)}; {_phases(cli)}",
+                )
+            else:
+                add(name, None, _missing(results, stage if floor else "floor_arrow", rows, departments))
+        cli = _result(results, "check_cli", rows, departments)
+        if cli and floor:
+            add(
+                f"peak RSS of check at {shape} ≤ 2× the pyarrow floor's",
+                cli["peak_rss_mib"] <= 2 * floor["peak_rss_mib"],
+                f"{cli['peak_rss_mib']:.0f} MiB vs {floor['peak_rss_mib']:.0f} MiB = "
+                f"{cli['peak_rss_mib'] / floor['peak_rss_mib']:.1f}×",
+            )
+            sizes = cli.get("extra", {}).get("bytes") or {}
+            add(
+                f"report sizes at {shape} (stated, no limit)",
+                None,
+                ", ".join(
+                    f"{k.removeprefix('budget-guard-report')} {sizes[k] / 2**20:.1f} MiB"
+                    for k in REPORT_FILES
+                    if k in sizes
+                )
+                or "no report bytes",
+            )
+    for stage, label in (
+        ("startup_help", "budget-guard --help"),
+        ("startup_rules_check", "budget-guard rules check"),
+    ):
+        found = [r for r in results if r["stage"] == stage and r["status"] == "ok"]
+        best = min(found, key=lambda r: r["best_s"]) if found else None
+        add(
+            f"{label} starts in ≤ {STARTUP_LIMIT_S:g} s",
+            None if best is None else best["best_s"] <= STARTUP_LIMIT_S,
+            "not measured" if best is None else f"{best['best_s']:.2f} s (CPU {best.get('cpu_s', 0):.2f} s)",
+        )
     return out
 
 
@@ -292,6 +405,7 @@ def run_stage(stage: str, inputs, repeat: int, budget_s: float, timeout_s: float
     spec = {
         "stage": stage,
         "rows": inputs.rows,
+        "departments": inputs.departments,
         "parquet": str(inputs.parquet),
         "csv": str(inputs.csv) if inputs.csv else None,
         "xlsx": str(inputs.xlsx) if inputs.xlsx else None,
@@ -314,6 +428,7 @@ def run_stage(stage: str, inputs, repeat: int, budget_s: float, timeout_s: float
         return {
             "stage": stage,
             "rows": inputs.rows,
+            "departments": inputs.departments,
             "status": "error",
             "note": f"worker killed after {timeout_s + SETUP_ALLOWANCE_S:.0f} s (setup too slow?)",
         }
@@ -323,6 +438,7 @@ def run_stage(stage: str, inputs, repeat: int, budget_s: float, timeout_s: float
         return {
             "stage": stage,
             "rows": inputs.rows,
+            "departments": inputs.departments,
             "status": "error",
             "note": f"worker exit {done.returncode}: {done.stderr.strip()[-500:]}",
         }
@@ -331,10 +447,14 @@ def run_stage(stage: str, inputs, repeat: int, budget_s: float, timeout_s: float
     return result
 
 
-def projection(results: list[dict], stage: str, rows: int) -> float | None:
+def projection(results: list[dict], stage: str, rows: int, departments: int = N_DEPARTMENTS) -> float | None:
     """One run's time at ``rows``, from a straight line (fixed cost + per-row cost) through the two
-    largest smaller sizes this run measured; None with fewer than two."""
-    measured = [r for r in results if r["stage"] == stage and r["status"] == "ok" and r["rows"] < rows]
+    largest smaller sizes this run measured (same department count); None with fewer than two."""
+    measured = [
+        r
+        for r in results
+        if r["stage"] == stage and r["status"] == "ok" and r["rows"] < rows and _departments(r) == departments
+    ]
     if any(r.get("extrapolated") for r in measured):  # timed on a fixed sample: its run time does not grow
         return None
     points = sorted((r["rows"], r["best_s"]) for r in measured)[-2:]
@@ -351,9 +471,13 @@ def add_ratios(results: list[dict]) -> None:
         if r["status"] != "ok":
             continue
         r["rows_per_s"] = round(r["rows"] / r["best_s"]) if r["best_s"] > 0 else None
-        ref = _result(results, FLOOR_OF.get(r["stage"], "floor"), r["rows"])
+        departments = _departments(r)
+        ref = _result(results, FLOOR_OF.get(r["stage"], "floor"), r["rows"], departments)
+        if departments != N_DEPARTMENTS or ref is None:  # a province's shape: issue #26's floor
+            ref = _result(results, "floor_arrow", r["rows"], departments) or ref
         r["x_floor"] = round(r["best_s"] / ref["best_s"], 2) if ref and ref["best_s"] > 0 else None
-        engine = _result(results, "evaluate", r["rows"])
+        r["x_floor_of"] = ref["stage"] if ref else None
+        engine = _result(results, "evaluate", r["rows"], departments)
         if r["stage"] == "baseline" and engine and engine["best_s"] > 0:
             r["x_evaluate"] = round(r["best_s"] / engine["best_s"], 1)
 
@@ -394,7 +518,15 @@ def table_rows(results: list[dict]) -> list[tuple[str, ...]]:
             note = r.get("note", "")
             if _phases(r):
                 note += f"; {_phases(r)}"
-            rows.append((r["stage"], size_label(r["rows"]), r["status"], *[""] * (len(HEADERS) - 4), note))
+            rows.append(
+                (
+                    r["stage"],
+                    shape_label(r["rows"], _departments(r)),
+                    r["status"],
+                    *[""] * (len(HEADERS) - 4),
+                    note,
+                )
+            )
             continue
         delta = r["peak_rss_mib"] - r["rss_before_mib"] if r.get("rss_before_mib") is not None else None
         note = r.get("note", "")
@@ -409,7 +541,7 @@ def table_rows(results: list[dict]) -> list[tuple[str, ...]]:
         rows.append(
             (
                 r["stage"],
-                size_label(r["rows"]),
+                shape_label(r["rows"], _departments(r)),
                 _fmt_s(r["best_s"]),
                 _fmt_s(r.get("cpu_s")),
                 _fmt_rate(r.get("rows_per_s")),
@@ -444,10 +576,12 @@ def format_targets(targets: list[dict]) -> str:
 
 def format_comparison(results: list[dict], old: dict) -> str:
     """Best time now / before, per stage and size present in both runs."""
-    before = {(r["stage"], r["rows"]): r for r in old.get("results", []) if r.get("status") == "ok"}
+    before = {
+        (r["stage"], r["rows"], _departments(r)): r for r in old.get("results", []) if r.get("status") == "ok"
+    }
     lines = []
     for r in results:
-        prev = before.get((r["stage"], r["rows"]))
+        prev = before.get((r["stage"], r["rows"], _departments(r)))
         if r["status"] == "ok" and prev:
             lines.append(
                 f"  {r['stage']:<20} {size_label(r['rows']):>5}  {_fmt_s(prev['best_s']):>9} → "
@@ -461,7 +595,18 @@ def format_comparison(results: list[dict], old: dict) -> str:
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
-    p.add_argument("--sizes", default="10k,100k,1m", help="comma-separated line counts: 10k,100k,1m,10m")
+    p.add_argument(
+        "--sizes",
+        default=None,
+        help="comma-separated line counts: 10k,100k,1m,10m (default 10k,100k,1m; with --departments: 1m)",
+    )
+    p.add_argument(
+        "--departments",
+        default=None,
+        help=f"comma-separated department counts (default {N_DEPARTMENTS}); another count is a province's "
+        f"shape (issue #26: e.g. 7000, a hundred or two lines each at 1m) and defaults --stages to "
+        f"{','.join(PROVINCE_STAGES)} and --out to {PROVINCE_OUT.relative_to(REPO)}",
+    )
     p.add_argument(
         "--stages",
         default=None,
@@ -493,7 +638,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--data-dir", type=Path, default=None, help="cache of generated inputs (default: $TMPDIR)")
     p.add_argument(
-        "--out", type=Path, default=DEFAULT_OUT, help="JSON results (default benchmarks/results/latest.json)"
+        "--out",
+        type=Path,
+        default=None,
+        help="JSON results (default benchmarks/results/latest.json; province.json with --departments)",
     )
     p.add_argument(
         "--merge", action="store_true", help="keep the results of other stages and sizes already in --out"
@@ -521,6 +669,8 @@ def show(path: Path, markdown: bool) -> int:
     print()
     print(format_table(document["results"], markdown=markdown))
     print("\nTargets (issues #6 and #13):\n" + format_targets(document["targets"]))
+    if document.get("province_targets"):
+        print("\nTargets at a province's shape (issue #26):\n" + format_targets(document["province_targets"]))
     return 0
 
 
@@ -529,8 +679,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.show:
         return show(args.show, args.markdown)
     started = time.perf_counter()
-    sizes = [parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    stages = [s.strip() for s in (args.stages or ",".join(STAGES)).split(",") if s.strip()]
+    departments = [int(d) for d in (args.departments or str(N_DEPARTMENTS)).split(",") if d.strip()]
+    province = args.departments is not None
+    sizes = [
+        parse_size(s) for s in (args.sizes or ("1m" if province else "10k,100k,1m")).split(",") if s.strip()
+    ]
+    default_stages = PROVINCE_STAGES if province else tuple(STAGES)
+    stages = [s.strip() for s in (args.stages or ",".join(default_stages)).split(",") if s.strip()]
+    args.out = args.out or (PROVINCE_OUT if province else DEFAULT_OUT)
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
         print(f"unknown stage(s): {', '.join(unknown)}; choose from {', '.join(STAGES)}", file=sys.stderr)
@@ -547,20 +703,23 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[dict] = []
     generate_s: dict[str, float] = {}
-    for rows in sizes:
-        label = size_label(rows)
-        print(f"\n== {label} lines ==", flush=True)
+    for rows, count in ((r, d) for d in departments for r in sizes):
+        label = shape_label(rows, count)
+        print(f"\n== {size_label(rows)} lines over {count:,} departments ==", flush=True)
         t0 = time.perf_counter()
-        inputs = prepare(rows, cache, csv_max, xlsx_max, log=lambda m: print(m, flush=True))
+        inputs = prepare(
+            rows, cache, csv_max, xlsx_max, log=lambda m: print(m, flush=True), departments=count
+        )
         generate_s[label] = round(time.perf_counter() - t0, 2)
         for stage in stages:
             if rows > csv_max and not args.stages and stage not in LARGE_STAGES:
                 continue
-            projected = None if args.no_projection else projection(results, stage, rows)
+            projected = None if args.no_projection else projection(results, stage, rows, count)
             if projected is not None and projected > PROJECTION_SKIP * args.timeout:
                 result = {
                     "stage": stage,
                     "rows": rows,
+                    "departments": count,
                     "status": "projected",
                     "projected_s": round(projected, 1),
                     "timeout_s": args.timeout,
@@ -583,6 +742,7 @@ def main(argv: list[str] | None = None) -> int:
         "generated_at": now,
         "git": git_state(),
         "sizes": [size_label(s) for s in sizes],
+        "departments": departments,
         "stages": stages,
         "repeat": repeat,
         "budget_s": args.budget,
@@ -596,14 +756,17 @@ def main(argv: list[str] | None = None) -> int:
     runs = [this_run]
     if args.merge and args.out.exists():  # keep the other stages' and sizes' results, and their runs
         old = json.loads(args.out.read_text(encoding="utf-8"))
-        measured = {(r["stage"], r["rows"]) for r in results}
-        results = [r for r in old.get("results", []) if (r["stage"], r["rows"]) not in measured] + results
+        measured = {(r["stage"], r["rows"], _departments(r)) for r in results}
+        results = [
+            r for r in old.get("results", []) if (r["stage"], r["rows"], _departments(r)) not in measured
+        ] + results
         order = {name: i for i, name in enumerate(STAGES)}
-        results.sort(key=lambda r: (r["rows"], order.get(r["stage"], len(order))))
+        results.sort(key=lambda r: (_departments(r), r["rows"], order.get(r["stage"], len(order))))
         kept = {r.get("run") for r in results}
         runs = [r for r in old.get("runs", []) if r["generated_at"] in kept] + runs
     add_ratios(results)
     targets = check_targets(results)
+    province_targets = check_province_targets(results)
     document = {
         "schema": SCHEMA,
         "generated_at": now,
@@ -611,9 +774,11 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
         "results": results,
         "targets": targets,
+        "province_targets": province_targets,
     }
     print("\n" + format_table(results, markdown=args.markdown))
     print("\nTargets (issues #6 and #13):\n" + format_targets(targets))
+    print("\nTargets at a province's shape (issue #26):\n" + format_targets(province_targets))
     if args.compare:
         old = json.loads(args.compare.read_text(encoding="utf-8"))
         print(

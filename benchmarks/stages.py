@@ -25,6 +25,7 @@ from .data import Inputs
 REPO = Path(__file__).resolve().parent.parent
 AMOUNT_HEADER = "金额（元）"
 DEPARTMENT_HEADER = "部门"
+YEAR_HEADER = "年度"
 BASELINE_SAMPLE = 20_000
 
 
@@ -99,6 +100,44 @@ def floor_process(inputs: Inputs) -> Stage:
         subprocess.run([sys.executable, "-c", FLOOR_SCRIPT, str(inputs.csv)], check=True, env=env())
 
     return Stage(run, inputs.rows, "the floor as a new python process (wall)")
+
+
+ARROW_FLOOR_SCRIPT = (
+    "import sys, pandas as pd; "
+    f"pd.read_csv(sys.argv[1], engine='pyarrow').groupby([{DEPARTMENT_HEADER!r}, {YEAR_HEADER!r}])"
+    f"[{AMOUNT_HEADER!r}].sum()"
+)
+
+
+def floor_arrow(inputs: Inputs) -> Stage:
+    """The floor of issue #26 as a fresh process: pandas reads the CSV with its pyarrow engine and
+    sums by department × year (the reference of the province-shape targets)."""
+    _need_csv(inputs)
+
+    def run() -> None:
+        subprocess.run([sys.executable, "-c", ARROW_FLOOR_SCRIPT, str(inputs.csv)], check=True, env=env())
+
+    return Stage(run, inputs.rows, "pd.read_csv(engine='pyarrow') + sum by department × year, new process")
+
+
+def _startup(arguments: list[str], note: str) -> Callable[[Inputs], Stage]:
+    """A command that reads no budget table, as a new process (its time is the start-up cost)."""
+
+    def setup(inputs: Inputs) -> Stage:
+        command = [sys.executable, "-m", "budget_guard.cli", *arguments]
+
+        def run() -> None:
+            subprocess.run(command, check=True, env=env(), stdout=subprocess.DEVNULL)
+
+        return Stage(run, inputs.rows, note + " (independent of the input)")
+
+    return setup
+
+
+startup_help = _startup(["--help"], "budget-guard --help, new process")
+startup_rules_check = _startup(
+    ["rules", "check", str(REPO / "rules" / "four_no_decrease.yaml")], "budget-guard rules check, new process"
+)
 
 
 def baseline(inputs: Inputs) -> Stage:
@@ -769,9 +808,57 @@ def engine_duckdb(inputs: Inputs) -> Stage:
     )
 
 
+PDF_PAGES = 30
+
+
+def read_pdf(inputs: Inputs) -> Stage:
+    """``read_budget`` on a 30-page published 部门决算 PDF (cover, 目录, ruled tables, narrative): the
+    PDF reader (pdfplumber, the number proof per table) and the published-table layouts. Runs once,
+    at the smallest size; the real shared PDFs are timed too when present."""
+    _need_sample(inputs)
+    from budget_guard.ingest import read_budget
+    from budget_guard.ingest.pdf import read_pdf as read_pages
+
+    from .pdf_data import PAGES, published_pdf, real_pdfs
+
+    data = published_pdf()
+    name = "示例区财政局2024年度部门决算.pdf"
+
+    def run():
+        return read_budget([(name, data)])
+
+    def extra() -> dict[str, Any]:
+        started, cpu = time.perf_counter(), time.process_time()
+        document = read_pages(data, name)
+        out: dict[str, Any] = {
+            "pages": document.pages,
+            "tables": len(document.tables),
+            "pdf_only_s": round(time.perf_counter() - started, 3),
+            "pdf_only_cpu_s": round(time.process_time() - cpu, 3),
+            "per_page_ms_mean": round(1000 * sum(document.page_seconds) / max(document.pages, 1), 1),
+            "per_page_ms_max": round(1000 * max(document.page_seconds, default=0.0), 1),
+        }
+        for path in real_pdfs():
+            started, cpu = time.perf_counter(), time.process_time()
+            result = read_budget(path)
+            out.setdefault("real", []).append(
+                {
+                    "file": path.name,
+                    "tables_read": sum(s.outcome == "read" for f in result.files for s in f.sheets),
+                    "read_budget_s": round(time.perf_counter() - started, 3),
+                    "read_budget_cpu_s": round(time.process_time() - cpu, 3),
+                }
+            )
+        return out
+
+    assert PAGES == PDF_PAGES
+    return Stage(run, PDF_PAGES, "read_budget on a 30-page 公开 PDF (rows = pages)", extra=extra)
+
+
 STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "floor": floor,
     "floor_process": floor_process,
+    "floor_arrow": floor_arrow,
     "read_csv": read_csv,
     "read_xlsx": read_xlsx,
     "read_parquet": read_parquet,
@@ -795,7 +882,23 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "dashboard_sample": dashboard_sample,
     "dashboard_upload": dashboard_upload,
     "engine_duckdb": engine_duckdb,
+    "read_pdf": read_pdf,
+    "startup_help": startup_help,
+    "startup_rules_check": startup_rules_check,
 }
+# ``--departments`` (a province's shape) runs these unless --stages says otherwise: issue #26's targets.
+PROVINCE_STAGES = (
+    "floor_arrow",
+    "read_csv",
+    "evaluate",
+    "report_json",
+    "report_xlsx",
+    "check_json",
+    "check_cli",
+    "check_ge",
+    "startup_help",
+    "startup_rules_check",
+)
 # Above --csv-max (10m) only these run unless --stages says otherwise: the memory target is evaluate's.
 LARGE_STAGES = (
     "read_parquet",
@@ -811,5 +914,15 @@ LARGE_STAGES = (
 )
 # Stages whose memory is a child process's (the worker reports the child's peak instead of its own).
 CHILD_PROCESS_STAGES = frozenset(
-    {"floor_process", "check_cli", "check_json", "check_ge", "floor_sample", "check_sample"}
+    {
+        "floor_process",
+        "floor_arrow",
+        "check_cli",
+        "check_json",
+        "check_ge",
+        "floor_sample",
+        "check_sample",
+        "startup_help",
+        "startup_rules_check",
+    }
 )

@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 
 from . import memory
-from .data import Inputs
+from .data import N_DEPARTMENTS, Inputs
 from .stages import CHILD_PROCESS_STAGES, STAGES, Skip, StageTimeout
 
 MARKER = "BENCH-RESULT "
@@ -40,8 +40,9 @@ def measure(spec: dict) -> dict:
         parquet=Path(spec["parquet"]),
         csv=Path(spec["csv"]) if spec.get("csv") else None,
         xlsx=Path(spec["xlsx"]) if spec.get("xlsx") else None,
+        departments=spec.get("departments", N_DEPARTMENTS),
     )
-    result: dict = {"stage": name, "rows": inputs.rows, "status": "ok"}
+    result: dict = {"stage": name, "rows": inputs.rows, "departments": inputs.departments, "status": "ok"}
     try:
         stage = STAGES[name](inputs)
     except Skip as exc:
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         result = {
             "stage": spec.get("stage"),
             "rows": spec.get("rows"),
+            "departments": spec.get("departments", N_DEPARTMENTS),
             "status": "error",
             "note": f"{type(exc).__name__}: {exc}"[:500],
             "traceback": traceback.format_exc()[-4000:],

@@ -6,7 +6,23 @@ therefore always means a bug in budget-guard, never a user mistake.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# where a PDF's table is: 第3页 表1, 第8-9页 表1 (a table continued over pages), 第5页 (a page refused)
+PDF_PLACE = re.compile(r"^第(?P<pages>\d+(?:-\d+)?(?:, \d+(?:-\d+)?)*)页(?: 表(?P<table>\d+))?$")
+
+
+def sheet_label(sheet: str, lang: str = "zh") -> str:
+    """A sheet as a user names it: 工作表 X / sheet X; a PDF's page and table as 第3页 表1 / page 3 table 1."""
+    match = PDF_PLACE.match(sheet)
+    if match is None:
+        return f"{'工作表' if lang == 'zh' else 'sheet'} {sheet}"
+    if lang == "zh":
+        return sheet
+    pages = match["pages"]
+    text = f"{'pages' if '-' in pages or ',' in pages else 'page'} {pages}"
+    return f"{text} table {match['table']}" if match["table"] else text
 
 
 @dataclass(frozen=True)
@@ -26,7 +42,7 @@ class Place:
         if self.file:
             parts.append(f"{'文件' if zh else 'file'} {self.file}")
         if self.sheet:
-            parts.append(f"{'工作表' if zh else 'sheet'} {self.sheet}")
+            parts.append(sheet_label(self.sheet, lang))
         if self.row is not None:
             parts.append(f"{'第' if zh else 'row '}{self.row}{'行' if zh else ''}")
         if self.column:

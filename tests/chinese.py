@@ -27,6 +27,12 @@ ALLOWED_WORDS = frozenset(
         "XLS",
         "CSV",
         "csv",
+        "PDF",
+        # the PDF reader's install line (pip install "budget-guard[pdf]" / pdfplumber)
+        "pdf",
+        "pip",
+        "install",
+        "pdfplumber",
         "HTML",
         "html",
         "Markdown",

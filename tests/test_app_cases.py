@@ -55,6 +55,10 @@ def case_list(at: AppTest):
     return next(d.value for d in at.dataframe if "督办编号" in d.value.columns)
 
 
+def saved(at: AppTest) -> int:
+    return sum(str(s.value) == msg.t("app.cases.saved", "zh") for s in at.success)
+
+
 def events(path: Path) -> list[tuple]:
     with sqlite3.connect(path) as db:
         return db.execute("SELECT kind, actor, actor_kind, reason FROM case_events ORDER BY id").fetchall()
@@ -117,6 +121,27 @@ def test_access_modes_from_sign_in_and_configuration():
     assert signin.ledger_path({"budget_guard": {"ledger": "/srv/l.sqlite"}}, environ={}) == Path(
         "/srv/l.sqlite"
     )
+
+
+@pytest.mark.slow
+def test_closing_a_case_says_saved_at_once_and_not_later_under_another_case(ledger, monkeypatch):
+    """A closed case leaves the open list, so the page has no case selected after the 销号: the
+    confirmation is shown then, not kept for the next case the clerk opens."""
+    monkeypatch.setenv(signin.UNVERIFIED_ENV, "1")
+    store = CaseStore(ledger, create=False)
+    yellow, other = [c for c in store.cases() if c.level == "yellow"][:2]
+    at = cases_tab()
+    at.selectbox(key="cases_pick").select(yellow.number).run()
+    at.text_input(key="cases_name").input("张三").run()
+    at.text_input(key="cases_close_reason").input("已调整预算").run()
+    button(at, "销号").click().run()
+    assert not at.exception, at.exception
+    assert events(ledger)[-1] == ("closed", "张三", "unverified", "已调整预算")
+    assert yellow.number not in list(case_list(at)["督办编号"])
+    assert saved(at) == 1
+    at.selectbox(key="cases_pick").select(other.number).run()
+    assert not at.exception, at.exception
+    assert saved(at) == 0  # nothing was saved for this one
 
 
 @pytest.mark.slow

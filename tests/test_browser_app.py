@@ -275,9 +275,7 @@ def test_a_reload_keeps_the_last_upload_and_says_so(server, browser, tmp_path):
         page.wait_for_function("() => new URL(location.href).searchParams.get('data')", timeout=WAIT_MS)
         address = page.url
         before = page.locator(".bg-tile").all_inner_texts()
-        assert (
-            page.get_by_text("已恢复本次会话", exact=False).count() == 0
-        )  # a fresh upload is no restore
+        assert page.get_by_text("已恢复本次会话", exact=False).count() == 0  # a fresh upload is no restore
 
         page.reload(timeout=WAIT_MS)
         page.get_by_text("已恢复本次会话上次上传的1个文件", exact=False).wait_for(timeout=WAIT_MS)

@@ -212,7 +212,8 @@ def test_chart_specs_are_valid_vega_lite_and_fast_to_refill(ev):
     part = points.loc[points["category"] == "sangong"]
     charts.trend_chart(part, "Three public expenses", "en").to_dict()
     spec = charts.trend_spec(part, "Three public expenses", "en")
-    assert spec["description"] == "Three public expenses" and len(spec["data"]["values"]) == 5
+    # 5 all-department totals, 4 graded pairs of two points, the first year's ungraded dot
+    assert spec["description"] == "Three public expenses" and len(spec["data"]["values"]) == 5 + 4 * 2 + 1
     assert "title" not in spec  # the page writes it above the chart, in the page's language
     assert charts.trend_spec(part, "x", "en")["description"] == "x"  # refilled from the cached template
     assert spec["config"]["aria"] is False  # no English ARIA field lists ("year: 2024; …")

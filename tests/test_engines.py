@@ -22,6 +22,7 @@ from budget_guard.engine.backends.sql_engine import evaluate_lines
 from budget_guard.engine.unclassified import LIST_COLUMNS
 from budget_guard.model.rulebook import rules_to_yaml
 from budget_guard.model.table import COLUMNS
+from budget_guard.samples.yitihua import yitihua_rules
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = {
@@ -99,8 +100,8 @@ def test_duckdb_runs_pefa_and_division_unit_sources_as_pandas(inputs):
     """预算执行's PEFA scores and the 区划 / 单位 findings' 'file:sheet:rows' come from the engine too
     (the 一体化 sample has both): the same rows and texts as pandas, and not empty."""
     table, parquet = inputs["yitihua"]
-    expected = evaluate(table, load_rules())
-    actual = evaluate_lines(duckdb_backend.open_lines([parquet], load_rules()))
+    expected = evaluate(table, yitihua_rules())
+    actual = evaluate_lines(duckdb_backend.open_lines([parquet], yitihua_rules()))
     assert len(actual.pefa) > 0 and set(actual.pefa.scope_type) >= {"government", "division", "department"}
     assert_frame_equal(expected.pefa, actual.pefa)
     scoped = actual.findings[actual.findings.scope_type.isin(["division", "unit"])]

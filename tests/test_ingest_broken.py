@@ -68,9 +68,12 @@ def test_zip_that_is_not_a_workbook(tmp_path):
 
 
 def test_unsupported_and_too_large(tmp_path):
-    pdf = tmp_path / "report.pdf"
+    doc = tmp_path / "report.doc"
+    doc.write_bytes(b"a Word document")
+    assert one_problem(read_budget(doc), "file-unsupported").details["suffix"] == ".doc"
+    pdf = tmp_path / "report.pdf"  # a PDF that is only its header: read as a PDF, and corrupt
     pdf.write_bytes(b"%PDF-1.7 ...")
-    assert one_problem(read_budget(pdf), "file-unsupported").details["suffix"] == ".pdf"
+    assert one_problem(read_budget(pdf), "file-corrupt").details["expected"] == "PDF"
     big = write_csv(tmp_path / "big.csv", GOOD * 100)
     assert one_problem(read_budget(big, max_file_mb=0.001), "file-too-large").file == "big.csv"
 

@@ -245,9 +245,14 @@ def test_sangong_with_stages_on_top_and_a_wrong_total(tmp_path):
     assert not [p for p in result.problems if p.severity != "notice"]
     broken = edited(sangong_rows(CZJ, "0.95", "0.00"), 6, 1, "1.95")  # 合计 预算数 ≠ the items
     result = read_budget(write_csv(tmp_path / "s2.csv", broken))
-    problem = one_problem(result, "subtotal-parts-mismatch")
+    problem = one_problem(result, "relation-sangong-subtotal")
     assert (problem.row, problem.column) == (6, "合计|预算数")
+    assert (problem.details["total_place"], problem.details["printed"]) == ("A6", "1.95")
     assert fen(result.table, stage="budget") == 950_000  # 合计 is never read
+    # the row's 预算数 lines carry the failed relation (never graded); its 决算数 lines add up
+    tags = result.table.set_index("stage")["tags"].astype("object")
+    assert tags.loc["budget"].str.startswith("勾稽不符:合计|预算数(A6)1.95万元≠").all()
+    assert tags.loc["final"].isna().all()
 
 
 def test_published_xls_and_gbk_csv(tmp_path):

@@ -16,6 +16,7 @@ import yaml
 
 from budget_guard import evaluate, load_rules
 from budget_guard.engine.scope_label import government_label, label_from_divisions, level_of_name
+from budget_guard.model.rulebook import Text
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -91,9 +92,22 @@ def test_divisions_name_the_government_above_them(divisions, label):
     names = [f"{d}·教育局" for d in divisions]
     ev = evaluate(_table(names, divisions), load_rules())
     assert ev.rules.compare.government_label.zh == label
-    assert _government(ev) == {label}
     parents = ev.summary.loc[ev.summary["scope_type"] == "division", "parent"].astype(str)
     assert set(parents) == {label}  # each 区划 row sits under the named government
+    if len(divisions) == 1:
+        assert _government(ev) == {label}
+        return
+    # several 区划 are one government's only when the rules declare it: no total across them, and
+    # the run names the 区划 it found
+    assert _government(ev) == set()
+    assert set(ev.summary.loc[ev.summary["scope_type"] == "division", "scope"].astype(str)) == set(divisions)
+    (note,) = [n for n in ev.note_texts("zh") if "财政区划" in n]
+    assert f"{len(divisions)}个财政区划" in note and all(d in note for d in divisions)
+    declared = load_rules()
+    declared = declared.model_copy(
+        update={"compare": declared.compare.model_copy(update={"government_label": Text(zh=label, en="x")})}
+    )
+    assert _government(evaluate(_table(names, divisions), declared)) == {label}
 
 
 def test_divisions_first_then_department_names():

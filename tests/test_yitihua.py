@@ -15,6 +15,7 @@ from budget_guard.samples.yitihua import (
     YITIHUA_MANIFEST,
     expected_yitihua_findings,
     write_yitihua_sample,
+    yitihua_rules,
     yitihua_table,
 )
 
@@ -79,7 +80,7 @@ def test_department_from_unit_code_prefix_and_first_unit_name(load):
 
 
 def test_planted_deviations_are_found_exactly(load):
-    ev = evaluate(load.table, load_rules())
+    ev = evaluate(load.table, yitihua_rules())
     assert found(ev) == expected_yitihua_findings()
     reasons = {(r.scope_type, r.scope, r.category, int(r.year)): r.reason for r in ev.findings.itertuples()}
     for violation in YITIHUA_MANIFEST:
@@ -98,8 +99,10 @@ def test_committed_sample_is_what_the_generator_writes(tmp_path: Path):
 
 
 def test_gov_only_and_dept_only_rules_give_the_same_findings(load):
-    dept = evaluate(load.table, load_rules(REPO / "rules" / "examples" / "dept_econ_only.yaml"))
-    gov = evaluate(load.table, load_rules(REPO / "rules" / "examples" / "gov_econ_only.yaml"))
+    dept = evaluate(
+        load.table, yitihua_rules(load_rules(REPO / "rules" / "examples" / "dept_econ_only.yaml"))
+    )
+    gov = evaluate(load.table, yitihua_rules(load_rules(REPO / "rules" / "examples" / "gov_econ_only.yaml")))
     cols = ["scope_type", "scope", "category", "year", "level", "reason", "amount_fen", "prev_amount_fen"]
     assert len(dept.findings) >= 3
     pd.testing.assert_frame_equal(dept.findings[cols], gov.findings[cols])
@@ -139,7 +142,7 @@ def test_gov_econ_code_out_of_range_is_rejected_with_its_place(tmp_path: Path):
 
 
 def test_a_project_is_tagged_by_its_hot_topic_alone(load):
-    ev = evaluate(load.table, load_rules())
+    ev = evaluate(load.table, yitihua_rules())
     pilot = ev.lines[ev.lines["project"] == "“县管校聘”管理试点"]
     assert len(pilot) and (ev.membership.loc[pilot.index, "deepen_reform"]).all()
     without_tags = load_rules().model_copy(update={"data_tags": []})
@@ -153,7 +156,7 @@ def test_data_tags_by_code_map_a_bureaus_own_taxonomy(load):
         "  - {tag: 招商引资, column: hot_topic, keywords: [招商]}",
         '  - {tag: 招商引资, column: hot_topic, codes: ["0201"]}',
     )
-    ev = evaluate(load.table, parse_rules(text))
+    ev = evaluate(load.table, yitihua_rules(parse_rules(text)))
     assert found(ev) == expected_yitihua_findings()
 
 
@@ -222,7 +225,7 @@ def test_tables_without_division_or_unit_have_no_such_rows():
 
 
 def test_findings_name_their_source_rows_at_every_level(load):
-    ev = evaluate(load.table, load_rules())
+    ev = evaluate(load.table, yitihua_rules())
     unit = ev.findings[(ev.findings.scope_type == "unit") & (ev.findings.category == "sangong")].iloc[0]
     behind = ev.lines_behind("unit", unit.scope, "sangong", [int(unit.year) - 1, int(unit.year)])
     assert unit.source_lines == len(behind) > 0
@@ -233,7 +236,7 @@ def test_findings_name_their_source_rows_at_every_level(load):
 
 
 def _with_compare(**changes):
-    rules = load_rules()
+    rules = yitihua_rules()
     return rules.model_copy(update={"compare": rules.compare.model_copy(update=changes)})
 
 
@@ -268,7 +271,7 @@ def test_missing_baseline_stage_is_loud_and_never_compliant():
 def test_planted_over_and_under_spending_is_found_exactly(load):
     from budget_guard.samples.yitihua import YITIHUA_EXECUTION_MANIFEST, expected_yitihua_execution
 
-    ev = evaluate(load.table, load_rules())
+    ev = evaluate(load.table, yitihua_rules())
     found_execution = ev.execution_findings()
     got = {(r.scope_type, r.scope, r.category, int(r.year), r.level) for r in found_execution.itertuples()}
     assert got == expected_yitihua_execution()
@@ -302,7 +305,7 @@ def test_execution_without_final_lines_is_no_data_not_compliant():
 
 
 def test_pefa_outturn_and_composition_variance(load):
-    ev = evaluate(load.table, load_rules())
+    ev = evaluate(load.table, yitihua_rules())
     row = ev.pefa[(ev.pefa.scope == "东湖区卫生健康局") & (ev.pefa.year == 2023)].iloc[0]
     assert row.outturn_pct == pytest.approx(row.final_fen / row.budget_fen * 100)
     assert row.pi1_score == "D"  # 40% of its largest project unspent: outturn about 81%

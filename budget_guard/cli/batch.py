@@ -1,5 +1,4 @@
-"""``budget-guard batch``: process the new files of an inbox under a lock, for cron/systemd/Airflow.
-"""
+"""``budget-guard batch``: process the new files of an inbox under a lock, for cron/systemd/Airflow."""
 
 from __future__ import annotations
 
@@ -112,7 +111,9 @@ def batch(
         raise click.UsageError(msg.t("cli.cases_ledger_conflict", lang))
     state_path = ledger_path or state_path
     rules = load_rules(rules_path)
-    limits = limits_from_options(max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan, settle_seconds)
+    limits = limits_from_options(
+        max_file_mb, max_unpacked_mb, max_cells, max_cell_chars, max_amount_yuan, settle_seconds
+    )
     outcome = run_batch(
         inbox,
         out_dir,

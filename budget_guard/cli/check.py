@@ -1,5 +1,4 @@
-"""``budget-guard check``: read files, evaluate, write the reports, exit by the worst finding.
-"""
+"""``budget-guard check``: read files, evaluate, write the reports, exit by the worst finding."""
 
 from __future__ import annotations
 

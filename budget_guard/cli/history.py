@@ -1,5 +1,4 @@
-"""``budget-guard history``: the runs a ledger recorded, and the files of one run.
-"""
+"""``budget-guard history``: the runs a ledger recorded, and the files of one run."""
 
 from __future__ import annotations
 

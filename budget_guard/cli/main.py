@@ -80,5 +80,3 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.suppress(BrokenPipeError, OSError):
             emit_json(SUMMARY.fallback(code))
     return code
-
-

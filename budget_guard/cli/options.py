@@ -262,8 +262,7 @@ def make_progress(mode: str, lang: str) -> Progress:
             run["id"] = values["run_id"]
         if event == "file_done":
             outcome = (
-                msg.level_label(values["worst_level"], lang)
-                + msg.t("cli.lines", lang, lines=values["lines"])
+                msg.level_label(values["worst_level"], lang) + msg.t("cli.lines", lang, lines=values["lines"])
                 if values["status"] == "processed"
                 else msg.t(f"outcome.{values['status']}", lang)
                 + (f" — {values['message']}" if values["message"] else "")
@@ -371,5 +370,3 @@ def engine_options(command: Callable[..., int]) -> Callable[..., int]:
         show_default=True,
         help="pandas: spreadsheets in memory; duckdb / spark: canonical Parquet/CSV (see convert).",
     )(command)
-
-

@@ -10,12 +10,11 @@ import click
 from budget_guard import messages as msg
 from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
 from budget_guard.engine.grade import LEVEL
-from budget_guard.engine.states import STATES
+from budget_guard.engine.states import COUNT_ORDER
 from budget_guard.ingest.files.sources import escape_controls
 from budget_guard.ingest.settle.published_set import summary_lines
 from budget_guard.ingest.table_outcomes import table_summary_lines
 from budget_guard.ledger.runs import NOTHING_COMPARED
-from budget_guard.model.rulebook import LEVEL_ORDER
 from budget_guard.runs.batch import BatchOutcome
 from budget_guard.runs.check import CheckOutcome
 
@@ -29,18 +28,19 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(width - display_width(text), 1)
 
 
-def print_levels(counts: dict[str, int], lang: str) -> None:
-    labels = [msg.level_label(lv.value, lang) for lv in LEVEL_ORDER] + [msg.t("col.level", lang)]
-    width = max(display_width(label) for label in labels) + 2
-    click.echo(pad(msg.t("col.level", lang), width) + msg.t("col.count", lang))
-    for level in reversed(LEVEL_ORDER):
-        click.echo(pad(msg.level_label(level.value, lang), width) + str(counts.get(level.value, 0)))
-
-
-def print_states(counts: dict[str, int], lang: str) -> None:
-    """One line of cell counts by state (达标 only counts cells compared like for like)."""
-    parts = [f"{msg.t(f'state.{state}', lang)} {counts.get(state, 0)}" for state in reversed(STATES)]
-    click.echo(msg.t("cli.states", lang, counts=(" · ").join(parts)))
+def print_counts(findings: dict[str, int], cells: dict[str, int], lang: str) -> None:
+    """One table, two named columns: findings by level and compared cells by state (never mixed)."""
+    rows = [
+        [
+            msg.t(f"state.{state}", lang),
+            str(findings[state]) if state in findings else "—",
+            str(cells.get(state, 0)),
+        ]
+        for state in COUNT_ORDER
+    ]
+    print_table(["col.level", "counts.findings", "counts.cells"], rows, lang)
+    if any(findings[s] != cells.get(s, 0) for s in findings):
+        click.echo(msg.t("counts.note", lang))
 
 
 def print_check(outcome: CheckOutcome, lang: str) -> None:
@@ -48,8 +48,7 @@ def print_check(outcome: CheckOutcome, lang: str) -> None:
     run = outcome.run
     if run is not None:
         click.echo(run.headline(lang))  # the first line says what the run is (or is not) worth
-    print_levels(ev.level_counts(), lang)
-    print_states(ev.state_counts(), lang)
+    print_counts(ev.finding_counts(), ev.state_counts(), lang)
     click.echo("\n".join(table_summary_lines(outcome.load, lang)))
     sets = summary_lines(outcome.load.published_sets, lang)  # department total, 表间勾稽 checked / failed
     if sets:

@@ -1,5 +1,4 @@
-"""``budget-guard rules check``: validate a rules file, with the line of every fault.
-"""
+"""``budget-guard rules check``: validate a rules file, with the line of every fault."""
 
 from __future__ import annotations
 

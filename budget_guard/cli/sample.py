@@ -1,5 +1,4 @@
-"""``budget-guard sample``: write the sample city, the published set and the 一体化 county.
-"""
+"""``budget-guard sample``: write the sample city, the published set and the 一体化 county."""
 
 from __future__ import annotations
 

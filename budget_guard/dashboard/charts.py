@@ -29,7 +29,18 @@ from budget_guard.dashboard.views.common import (
     level_text,
     money_label,
 )
-from budget_guard.dashboard.views.trend import TOTAL_WAN
+from budget_guard.dashboard.views.trend import (
+    ALONE,
+    FROM,
+    LEFT_OUT,
+    PAIR,
+    ROLE,
+    SERIES_LABEL,
+    TO,
+    TOTAL,
+    Y_WAN,
+    plotted,
+)
 from budget_guard.engine.compare import CATEGORY, CHANGE_RATE
 from budget_guard.engine.findings import FINDING_LEVELS
 from budget_guard.engine.grade import LEVEL
@@ -135,47 +146,65 @@ def matrix_chart(
 
 
 def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
-    """One category's amount by year (万元) with the change rate, the level and the target amount.
+    """One category's chart from its ``trend_points`` records (万元): the graded pairs, the totals, the target.
 
-    The short black bar in each year is the amount that would just have met the target; a dashed
-    red line joins it to the actual amount wherever the year is a finding, so a cut that fell short
-    (or a no-decrease category that fell) is visible at a glance.
+    Each graded year is a solid segment from the previous year's comparable amount (hollow dot) to
+    this year's (filled dot in the level's colour), labelled with the rate between exactly these
+    two, so a rise is never labelled as a cut. The all-department totals are a grey dashed line of
+    their own. The short black bar in each graded year is the amount that would just have met the
+    target; a dashed red line joins it to the amount wherever the year is a finding.
     """
+    return _trend_chart(plotted(points, lang), title, lang)
+
+
+def _trend_chart(marks: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
     unit = msg.t("unit.wan", lang)
     x = alt.X(f"{YEAR}:O", title=None, axis=alt.Axis(labelAngle=0, labelFontSize=12))
     base = alt.Chart().encode(x=x)
     tooltip = [
+        alt.Tooltip(f"{SERIES_LABEL}:N", title=msg.t("app.trend.col.basis", lang)),
         alt.Tooltip(f"{YEAR}:O", title=_t("col.year", lang)),
-        alt.Tooltip(f"{AMOUNT_WAN}:Q", title=msg.t("app.trend.basis_amount", lang), format=",.2f"),
-        alt.Tooltip(f"{PREV_AMOUNT_WAN}:Q", title=msg.t("app.trend.basis_prev_amount", lang), format=",.2f"),
-        alt.Tooltip(f"{TOTAL_WAN}:Q", title=msg.t("app.trend.total_amount", lang), format=",.2f"),
+        alt.Tooltip(f"{Y_WAN}:Q", title=money_label("col.amount", lang), format=",.2f"),
         alt.Tooltip(f"{RATE_TEXT}:N", title=_t("col.change_rate", lang)),
+        alt.Tooltip(f"{LEVEL_LABEL}:N", title=_t("col.level", lang)),
         alt.Tooltip(f"{TARGET_WAN}:Q", title=msg.t("app.trend.target_amount", lang), format=",.2f"),
         alt.Tooltip(f"{TARGET_TEXT}:N", title=_t("col.target", lang)),
-        alt.Tooltip(f"{LEVEL_LABEL}:N", title=_t("col.level", lang)),
+        alt.Tooltip(f"{LEFT_OUT}:N", title=msg.t("app.trend.col.left_out", lang)),
     ]
     y = alt.Y(
-        f"{AMOUNT_WAN}:Q",
+        f"{Y_WAN}:Q",
         title=unit,
         scale=alt.Scale(zero=False, nice=True, padding=26),
         axis=alt.Axis(format=",.2~f", tickCount=5),
     )
-    line = base.mark_line(color="#8C8C8C", strokeWidth=2).encode(y=y)
-    missed = base.transform_filter(alt.FieldOneOfPredicate(field=LEVEL, oneOf=list(FINDING_LEVELS)))
-    gap = missed.mark_rule(color=TEXT["red"], strokeDash=[4, 3], strokeWidth=2).encode(
-        y=alt.Y(f"{TARGET_WAN}:Q"), y2=alt.Y2(f"{AMOUNT_WAN}:Q")
+    role = f"datum.{ROLE}"
+    totals = base.transform_filter(f"{role} == '{TOTAL}'")
+    total_line = totals.mark_line(color="#A6A6A6", strokeWidth=1.5, strokeDash=[5, 4]).encode(y=y)
+    total_dots = totals.mark_point(filled=True, size=40, color="#A6A6A6").encode(y=y, tooltip=tooltip)
+    pairs = base.transform_filter(f"{role} == '{FROM}' || {role} == '{TO}'")
+    segments = pairs.mark_line(color="#595959", strokeWidth=2.5).encode(y=y, detail=f"{PAIR}:N")
+    starts = (
+        base.transform_filter(f"{role} == '{FROM}'")
+        .mark_point(filled=True, size=90, color="white", stroke="#595959", strokeWidth=2, opacity=1)
+        .encode(y=y, tooltip=tooltip)
     )
-    target = base.mark_tick(color=TARGET, thickness=3, size=30).encode(
-        y=alt.Y(f"{TARGET_WAN}:Q"), tooltip=tooltip
-    )
-    dots = base.mark_point(filled=True, size=190, stroke="#595959", strokeWidth=1, opacity=1).encode(
+    ends = base.transform_filter(f"{role} == '{TO}' || {role} == '{ALONE}'")
+    dots = ends.mark_point(filled=True, size=190, stroke="#595959", strokeWidth=1, opacity=1).encode(
         y=y,
         color=alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, FILL), legend=None),
         tooltip=tooltip,
     )
+    graded = base.transform_filter(f"{role} == '{TO}'")
+    missed = graded.transform_filter(alt.FieldOneOfPredicate(field=LEVEL, oneOf=list(FINDING_LEVELS)))
+    gap = missed.mark_rule(color=TEXT["red"], strokeDash=[4, 3], strokeWidth=2).encode(
+        y=alt.Y(f"{TARGET_WAN}:Q"), y2=alt.Y2(f"{Y_WAN}:Q")
+    )
+    target = graded.mark_tick(color=TARGET, thickness=3, size=30).encode(
+        y=alt.Y(f"{TARGET_WAN}:Q"), tooltip=tooltip
+    )
     # the change rate goes on the side of the dot away from the target bar, so the two never overlap
-    rated = base.transform_filter(f"isValid(datum.{CHANGE_RATE})")
-    below = f"isValid(datum.{TARGET_WAN}) && datum.{TARGET_WAN} > datum.{AMOUNT_WAN}"
+    rated = graded.transform_filter(f"isValid(datum.{CHANGE_RATE})")
+    below = f"isValid(datum.{TARGET_WAN}) && datum.{TARGET_WAN} > datum.{Y_WAN}"
     label_encoding = {
         "y": y,
         "text": f"{RATE_TEXT}:N",
@@ -184,8 +213,9 @@ def trend_chart(points: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
     style = {"fontSize": 12, "fontWeight": "bold", "font": FONT}
     above_labels = rated.transform_filter(f"!({below})").mark_text(dy=-17, **style).encode(**label_encoding)
     below_labels = rated.transform_filter(below).mark_text(dy=19, **style).encode(**label_encoding)
+    layers = (total_line, total_dots, segments, gap, target, starts, dots, above_labels, below_labels)
     return (
-        alt.layer(line, gap, target, dots, above_labels, below_labels, data=points)
+        alt.layer(*layers, data=marks)
         .resolve_scale(color="independent")
         .properties(
             title=alt.Title(title, anchor="start", fontSize=14, font=FONT),
@@ -211,7 +241,8 @@ def matrix_spec(cells: pd.DataFrame, lang: str) -> dict:
 
 def trend_spec(points: pd.DataFrame, title: str, lang: str) -> dict:
     """``trend_chart`` as a Vega-Lite dict for ``st.vega_lite_chart``, built in milliseconds."""
-    spec = _filled(("trend", lang), lambda: trend_chart(points.iloc[:0], "", lang), points)
+    marks = plotted(points, lang)
+    spec = _filled(("trend", lang), lambda: _trend_chart(marks.iloc[:0], "", lang), marks)
     # The page writes the title above the chart (app.py): Vega would also read a chart title out as
     # "Title text '…'", in English, whatever the title's own aria setting. The description is what a
     # screen reader says for the chart (its marks are silent).

@@ -18,7 +18,7 @@ from budget_guard.model.rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH,
 from budget_guard.reports import write_reports
 from budget_guard.samples.city import write_sample
 
-UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xls", "csv")
+UPLOAD_TYPES: tuple[str, ...] = ("xlsx", "xls", "csv", "pdf")
 RULES_TYPES: tuple[str, ...] = ("yaml", "yml")
 DOWNLOAD_FORMATS: tuple[str, ...] = ("xlsx", "json")
 MIME: dict[str, str] = {
@@ -88,8 +88,7 @@ def evaluate_rules_text(
         load.table,
         parse_rules(rules_text, source=rules_source),
         stage,
-        relation_failures=load.relation_failures(),  # 表间勾稽 that failed: their cells are 不可比
-        published_sets=load.published_sets,
+        published_sets=load.published_sets,  # the department totals the reconciliation states first
     )
 
 

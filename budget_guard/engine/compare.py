@@ -216,3 +216,27 @@ def year_over_year(
     out[CHANGE_RATE] = np.where(basis_prev != 0, rate, np.nan)
     relevant = (out[SCOPE_TYPE] == GOVERNMENT) | (out[LINES] > 0) | (out[PREV_LINES] > 0)
     return out.loc[relevant].reset_index(drop=True)
+
+
+def left_out_of_basis(summary: pd.DataFrame, scope_type: str, scope: str) -> pd.DataFrame:
+    """The departments a roll-up's comparable basis left out, per category × year (``category``, ``year``,
+    ``scope``: the names, sorted).
+
+    A department is left out of 全市合计 (or of its 区划) where it has lines in one of the two years
+    only, or this year's lines come from a kind of table last year lacked: exactly the departments
+    ``_rollup`` counts in ``excluded_departments``. Empty for a department or unit scope (its own
+    figures are its basis).
+    """
+    columns = [CATEGORY, YEAR, SCOPE]
+    if scope_type not in (GOVERNMENT, DIVISION_SCOPE) or summary.empty:
+        return pd.DataFrame(columns=columns)
+    dept = summary.loc[(summary[SCOPE_TYPE] == DEPARTMENT_SCOPE).to_numpy()]
+    if scope_type == DIVISION_SCOPE:
+        dept = (
+            dept.loc[(dept[PARENT].astype(object) == scope).to_numpy()] if PARENT in dept else dept.iloc[:0]
+        )
+    has = dept[SCOPE_HAS_LINES].astype(bool)
+    had = dept[PREV_SCOPE_HAS_LINES].astype(bool)
+    same = dept[SAME_TABLES].astype(bool) if SAME_TABLES in dept else True
+    out = dept.loc[((has | had) & ~(has & had & same)).to_numpy(), columns]
+    return out.sort_values(columns).reset_index(drop=True)

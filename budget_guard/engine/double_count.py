@@ -145,11 +145,19 @@ def _hits(found: pd.DataFrame, stage: str) -> set[tuple[str, str, int]]:
     }
 
 
-def mark_cells(summary: pd.DataFrame, found: pd.DataFrame, stage: str, baseline_stage: str) -> pd.DataFrame:
+def mark_cells(
+    summary: pd.DataFrame,
+    found: pd.DataFrame,
+    stage: str,
+    baseline_stage: str,
+    reason: str = REASON_DOUBLE_COUNTED,
+) -> pd.DataFrame:
     """Cells whose amount (this year, at ``stage``) or baseline (last year, at ``baseline_stage``)
     adds the same money twice become 不可比 (``double_counted``), with no grade and no notice of
     their own: the red finding of ``findings`` speaks for them. 全市合计 (and 区划) of that
-    category and year hold the department's doubled amount, so they are marked too."""
+    category and year hold the department's doubled amount, so they are marked too. ``found`` may
+    be any frame of stage × department × year × category hits with its own ``reason`` (the cells
+    of a figure that failed a relation: engine/relation_failed.py)."""
     if found.empty or summary.empty:
         return summary
     current = _hits(found, stage)
@@ -170,7 +178,7 @@ def mark_cells(summary: pd.DataFrame, found: pd.DataFrame, stage: str, baseline_
         return summary
     out = summary.copy()
     out.loc[mask, STATE] = NOT_COMPARABLE
-    out.loc[mask, REASON] = REASON_DOUBLE_COUNTED
+    out.loc[mask, REASON] = reason
     out.loc[mask, LEVEL] = None
     if NOTICE_LEVEL in out:
         out.loc[mask, NOTICE_LEVEL] = None

@@ -35,8 +35,12 @@ from budget_guard.engine.reconcile import (
     reconcile,
 )
 from budget_guard.engine.reconcile import DEPARTMENT as RECON_DEPARTMENT
-from budget_guard.engine.relations import empty_relation_failures, mark_relation_cells
-from budget_guard.engine.scope_label import with_government_label
+from budget_guard.engine.relation_failed import (
+    empty_relation_failed,
+    relation_failed_cells,
+    relation_failed_findings,
+)
+from budget_guard.engine.scope_label import separate_jurisdictions, with_government_label
 from budget_guard.engine.seam import PRINTED_FEN, PRINTED_LINES, LineSummary
 from budget_guard.engine.states import STATE
 from budget_guard.engine.summarize import department_cells, empty_categories, stage_notes, stage_years
@@ -97,8 +101,9 @@ class Evaluation:
     # and the category cells among them that add both tables (engine/double_count.py): red findings.
     overlaps: tuple = field(default=())
     double_counted: pd.DataFrame = field(default_factory=empty_double_counted)
-    # the 表间勾稽 that failed (ingest/settle/published_set.py): their cells are 不可比 (engine/relations.py)
-    relation_failures: pd.DataFrame = field(default_factory=empty_relation_failures)
+    # Category cells that take a figure which failed a relation its table states (lines tagged
+    # 勾稽不符, engine/relation_failed.py): 不可比, one finding each with the relation.
+    relation_failed: pd.DataFrame = field(default_factory=empty_relation_failed)
     # the published sets (ingest/settle/published_set.py): the department total each prints, stated first
     published_sets: tuple = field(default=())
 
@@ -163,6 +168,12 @@ class Evaluation:
         counts = self.findings[LEVEL].value_counts().to_dict()
         counts[LEVEL_ORDER[0].value] = int((self.summary[STATE] == states.COMPLIANT).sum())
         return {lv.value: int(counts.get(lv.value, 0)) for lv in LEVEL_ORDER}
+
+    def finding_counts(self) -> dict[str, int]:
+        """Findings by level (红/黄/白): the graded cells that missed *and* the data and completeness
+        findings that belong to no cell (a department that sent nothing, money read twice)."""
+        counts = self.findings[LEVEL].value_counts().to_dict() if len(self.findings) else {}
+        return {lv.value: int(counts.get(lv.value, 0)) for lv in reversed(LEVEL_ORDER[1:])}
 
     def state_counts(self) -> dict[str, int]:
         """Summary cells by state (达标/白/黄/红/不可比/无数据), every state present as a key."""
@@ -288,7 +299,6 @@ def evaluate(
     table: pd.DataFrame,
     rules: Rules,
     stage: str | None = None,
-    relation_failures: pd.DataFrame | None = None,
     published_sets: list | tuple = (),
 ) -> Evaluation:
     """Classify every line, compare each year with the previous one at every scope, and grade.
@@ -296,8 +306,7 @@ def evaluate(
     ``table`` is a canonical budget table (see table.py); hand-built frames with only some
     columns are conformed first. ``stage`` overrides the rules' ``compare.stage``. This is the
     pandas engine; ``engine/backends`` run the same line-level half on DuckDB and Spark.
-    ``relation_failures`` (``LoadResult.relation_failures()``): the 表间勾稽 that failed; the cells
-    using those figures are 不可比 (``engine/relations.py``). ``published_sets``
+    ``published_sets``
     (``LoadResult.published_sets``): the department totals the reconciliation states first.
     """
     lines = conform(table) if not _is_conformed(table) else _own_frame(table)
@@ -321,7 +330,7 @@ def evaluate(
         pefa_sums=pefa_sums(lines) if needs_pefa(rules) else None,
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
-        relation_failures=relation_failures,
+        relation_failed=relation_failed_cells(lines, rules),
         published_sets=tuple(published_sets),
     )
 
@@ -341,7 +350,7 @@ def evaluate_summary(
     overlaps: tuple = (),
     double_counted: pd.DataFrame | None = None,
     profiler: Callable[[], pd.DataFrame] | None = None,
-    relation_failures: pd.DataFrame | None = None,
+    relation_failed: pd.DataFrame | None = None,
     published_sets: tuple = (),
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
@@ -358,9 +367,9 @@ def evaluate_summary(
     rules = with_government_label(rules, summary.cells.get(DEPARTMENT, []), summary.cells.get(DIVISION, []))
     twice = empty_double_counted() if double_counted is None else double_counted
     baseline_stage = rules.compare.baseline or stage
+    failed = empty_relation_failed() if relation_failed is None else relation_failed
     graded = mark_cells(grade(compare_years(summary, rules, stage), rules), twice, stage, baseline_stage)
-    failures = empty_relation_failures() if relation_failures is None else relation_failures
-    graded = mark_relation_cells(graded, failures, rules, stage, baseline_stage)
+    graded = mark_cells(graded, failed, stage, baseline_stage, reason=states.REASON_RELATION_FAILED)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
     empty = empty_category_rows(
@@ -370,6 +379,7 @@ def evaluate_summary(
     extra = [
         completeness_findings(graded, summary, rules, stage),
         double_count_findings(twice, rules, stage, baseline_stage),
+        relation_failed_findings(failed, rules, stage, baseline_stage),
     ]
     if not empty.empty:
         extra.append(build_findings(empty, rules, lineage))
@@ -389,7 +399,9 @@ def evaluate_summary(
         unclassified_list=unclassified_list,
         profiler=profiler,
         reconciliation=reconcile(summary),
-        notes=tuple(stage_notes(summary, stage)) + tuple(baseline_notes(summary, rules, stage)),
+        notes=tuple(stage_notes(summary, stage))
+        + tuple(baseline_notes(summary, rules, stage))
+        + tuple(jurisdiction_notes(summary, rules)),
         line_summary=summary,
         drill=drill,
         engine=engine,
@@ -397,7 +409,7 @@ def evaluate_summary(
         pefa=pefa(pefa_sums, rules) if pefa_sums is not None else pd.DataFrame(),
         overlaps=tuple(overlaps),
         double_counted=twice,
-        relation_failures=failures,
+        relation_failed=failed,
         published_sets=tuple(published_sets),
     )
 
@@ -415,6 +427,14 @@ def compare_years(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFram
             units if baseline_stage == stage else department_cells(summary, rules, baseline_stage, UNIT)
         )
     return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
+
+
+def jurisdiction_notes(summary: LineSummary, rules: Rules) -> list[tuple[str, tuple]]:
+    """Which 财政区划 were found and reported apart (no total across them: the rules did not declare one)."""
+    found = separate_jurisdictions(rules, summary.cells.get(DIVISION, []))
+    if not found:
+        return []
+    return [("note.jurisdictions", (("count", len(found)), ("names", "、".join(found))))]
 
 
 def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[tuple[str, tuple]]:

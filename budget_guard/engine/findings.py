@@ -44,7 +44,7 @@ from budget_guard.engine.states import (
     STATE,
 )
 from budget_guard.model.rulebook import Direction, Level, Rules
-from budget_guard.model.table import DEPARTMENT, STAGE, YEAR, format_wan
+from budget_guard.model.table import DEPARTMENT, STAGE, YEAR, format_wan, format_wan_array
 
 MESSAGE_ZH = "message_zh"
 MESSAGE_EN = "message_en"
@@ -125,6 +125,106 @@ def message(row: dict, rules: Rules, lang: str) -> str:
     return text
 
 
+def _column(frame: pd.DataFrame, name: str, default: object = 0) -> pd.Series:
+    return frame[name] if name in frame else pd.Series(default, index=frame.index, dtype=object)
+
+
+def _fen_or_zero(values: pd.Series) -> np.ndarray:
+    """``value or 0`` of ``message`` for a money column: missing (None, NaN, NA) → 0."""
+    return pd.to_numeric(values.astype(object), errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+
+
+def _basis_fen(frame: pd.DataFrame, basis_column: str, total_column: str) -> np.ndarray:
+    """``basis_amount`` by column: the comparable-basis amount where present, else the plain amount."""
+    basis = pd.to_numeric(_column(frame, basis_column, None).astype(object), errors="coerce")
+    total = pd.to_numeric(_column(frame, total_column, 0).astype(object), errors="coerce")
+    return basis.where(basis.notna(), total).fillna(0).to_numpy(dtype=np.int64)
+
+
+def _number_texts(
+    values: pd.Series, spec: str, *, absolute: bool = False, percent: bool = False
+) -> list[str]:
+    """Each float formatted with ``spec`` (×100 and a '%' for a percentage), '—' where missing."""
+    numbers = pd.to_numeric(values.astype(object), errors="coerce").to_numpy(dtype=float)
+    if absolute:
+        numbers = np.abs(numbers)
+    if percent:
+        numbers = numbers * 100
+    unit = "%" if percent else ""
+    return ["—" if v != v else format(v, spec) + unit for v in numbers.tolist()]
+
+
+def messages(found: pd.DataFrame, rules: Rules, lang: str) -> list[str]:
+    """``message`` for every row of ``found`` at once: the values each template needs are built by
+    column (amounts with one ``format_wan_array`` per column, rates and targets per column or per
+    distinct value), then each row fills its template. Same text as ``message`` row by row."""
+    if found.empty:
+        return []
+    government = rules.compare.government_label.get(lang)
+    scope_type = found[SCOPE_TYPE].astype(object)
+    scope = found[SCOPE].astype(object).where(scope_type != GOVERNMENT, government)
+    scopes = [f"[{v}]" for v in scope.tolist()] if lang == "en" else scope.tolist()
+    category_ids = found[CATEGORY].astype(object)
+    names = {c: rules.category(c).name.get(lang) for c in category_ids.unique()}
+    direction = found[DIRECTION].astype(object)
+    target_pct = found[TARGET_PCT].astype(float)
+    targets = {
+        (d, p): target_text(d, p, lang)
+        for d, p in set(zip(direction.tolist(), target_pct.tolist(), strict=True))
+    }
+    year = found[YEAR].astype(int).tolist()
+    change = _fen_or_zero(_column(found, CHANGE_FEN))
+    columns = {
+        "scope": scopes,
+        "category": [names[c] for c in category_ids.tolist()],
+        "year": year,
+        "prev_year": [y - 1 for y in year],
+        "amount": format_wan_array(_basis_fen(found, BASIS_AMOUNT_FEN, AMOUNT_FEN)),
+        "prev_amount": format_wan_array(_basis_fen(found, BASIS_PREV_AMOUNT_FEN, PREV_AMOUNT_FEN)),
+        "change": format_wan_array(change),
+        "change_abs": format_wan_array(np.abs(change)),
+        "rate": _number_texts(_column(found, CHANGE_RATE, np.nan), "+.2f", percent=True),
+        "rate_abs": _number_texts(_column(found, CHANGE_RATE, np.nan), ".2f", absolute=True, percent=True),
+        "shortfall": _number_texts(_column(found, SHORTFALL_PP, np.nan), ".2f"),
+        "target_text": [targets[k] for k in zip(direction.tolist(), target_pct.tolist(), strict=True)],
+    }
+    reasons = found[REASON].astype(object).tolist()
+    keys = [
+        f"reason.{r}.{d}" if r in ("wrong_direction", "shortfall") else f"reason.{r}"
+        for r, d in zip(reasons, direction.tolist(), strict=True)
+    ]
+    names_of_values = list(columns)
+    texts = [
+        msg.t(key, lang, **dict(zip(names_of_values, values, strict=True)))
+        for key, values in zip(keys, zip(*columns.values(), strict=True), strict=True)
+    ]
+    excluded = _column(found, EXCLUDED_DEPARTMENTS).astype(object).tolist()
+    basis_reasons = ("wrong_direction", "shortfall", "prior_zero_increase", "compliant")
+    on_basis = [
+        i
+        for i, (r, e) in enumerate(zip(reasons, excluded, strict=True))
+        if r in basis_reasons and e and e > 0
+    ]
+    if on_basis:
+        amount = format_wan_array(_fen_or_zero(_column(found, AMOUNT_FEN).iloc[on_basis]))
+        prev_amount = format_wan_array(_fen_or_zero(_column(found, PREV_AMOUNT_FEN).iloc[on_basis]))
+        for i, a, p in zip(on_basis, amount, prev_amount, strict=True):
+            texts[i] += msg.t(
+                "reason.comparable_basis", lang, excluded=int(excluded[i]), amount=a, prev_amount=p
+            )
+    below = [bool(v) for v in _column(found, BELOW_MATERIALITY, False).tolist()]
+    if any(below):
+        gaps, floors = found[GAP_FEN].tolist(), found[MATERIALITY_FEN].tolist()
+        for i in (i for i, flag in enumerate(below) if flag):
+            texts[i] += msg.t(
+                "reason.below_materiality",
+                lang,
+                gap=f"{gaps[i] / 100:,.2f}",
+                materiality=f"{floors[i] / 100:,.0f}",
+            )
+    return texts
+
+
 def lines_behind(
     lines: pd.DataFrame,
     membership: pd.DataFrame,
@@ -165,18 +265,25 @@ def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.D
         for col in (MESSAGE_ZH, MESSAGE_EN, SOURCES, SOURCE_LINES):
             found[col] = pd.Series(dtype=object)
         return found.reset_index(drop=True)
-    records = found.to_dict("records")
-    found[MESSAGE_ZH] = [message(r, rules, "zh") for r in records]
-    found[MESSAGE_EN] = [message(r, rules, "en") for r in records]
+    found[MESSAGE_ZH] = messages(found, rules, "zh")
+    found[MESSAGE_EN] = messages(found, rules, "en")
+    prev_years = _column(found, PREV_YEAR, None).astype(object).tolist()
     requests = [
         (
-            r[CATEGORY],
-            [int(r[YEAR])] if pd.isna(r.get(PREV_YEAR)) else [int(r[PREV_YEAR]), int(r[YEAR])],
-            None if r[SCOPE_TYPE] == GOVERNMENT else r[SCOPE],
+            category,
+            [int(year)] if pd.isna(prev) else [int(prev), int(year)],
+            None if scope_type == GOVERNMENT else scope,
         )
         # a 区划 or 单位 row names the line column it is read from
-        + ((SCOPE_COLUMNS[r[SCOPE_TYPE]],) if r[SCOPE_TYPE] in ("division", "unit") else ())
-        for r in records
+        + ((SCOPE_COLUMNS[scope_type],) if scope_type in ("division", "unit") else ())
+        for category, year, prev, scope_type, scope in zip(
+            found[CATEGORY].tolist(),
+            found[YEAR].tolist(),
+            prev_years,
+            found[SCOPE_TYPE].tolist(),
+            found[SCOPE].tolist(),
+            strict=True,
+        )
     ]
     described = lineage.describe_cells(requests)
     found[SOURCES] = [text for text, _ in described]

@@ -196,8 +196,131 @@ class SourceIndex:
         return positions[np.argpartition(key, MAX_SOURCE_LINES - 1)[:MAX_SOURCE_LINES]]
 
     def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]:
-        out = []
-        for category, years, department, *column in requests:
-            positions = self.positions(category, years, department, *column)
-            out.append((self.describe(positions), len(positions)))
+        """``(describe(positions(*request)), len(positions))`` for every request, by one grouped
+        lookup: the slices of all scoped requests are cut and filtered together, and their texts
+        built from one sort of all their lines; only a request with more than ``MAX_SOURCE_LINES``
+        lines (a 全市合计 number) is described on its own."""
+        out: list[tuple[str, int]] = [("", 0)] * len(requests)
+        scoped = [i for i, request in enumerate(requests) if request[2] is not None]
+        for i, request in enumerate(requests):
+            if request[2] is None:
+                positions = self.positions(*request)
+                out[i] = (self.describe(positions), len(positions))
+        if not scoped:
+            return out
+        owner, positions = self._scoped_positions([requests[i] for i in scoped])
+        counts = np.bincount(owner, minlength=len(scoped))
+        starts = np.concatenate(([0], np.cumsum(counts)))
+        large = np.flatnonzero(counts > MAX_SOURCE_LINES)
+        for j in large.tolist():
+            part = positions[starts[j] : starts[j + 1]]
+            out[scoped[j]] = (self.describe(part), len(part))
+        small = np.repeat(counts <= MAX_SOURCE_LINES, counts)
+        texts = self._describe_many(owner[small], positions[small], len(scoped))
+        for j, count in enumerate(counts.tolist()):
+            if count <= MAX_SOURCE_LINES:
+                out[scoped[j]] = (texts[j], count)
         return out
+
+    def _scoped_positions(self, requests: Sequence[SourceRequest]) -> tuple[np.ndarray, np.ndarray]:
+        """(request number, line position) of the lines behind every scoped request, sorted by
+        request then position: ``positions`` for all of them with one ``searchsorted`` per scope
+        column and one membership gather per category."""
+        owners: list[np.ndarray] = []
+        found: list[np.ndarray] = []
+        by_column: dict[str, list[int]] = {}
+        for j, (_, _, _, *column) in enumerate(requests):
+            by_column.setdefault(column[0] if column else DEPARTMENT, []).append(j)
+        for column, numbers in by_column.items():
+            names, _ = self._scope_codes(column)
+            pos, key, first, span = self._scope_year_order(column)
+            wanted_owner, wanted_key = [], []
+            for j in numbers:
+                scope_code = names.get(requests[j][2])
+                if scope_code is None:
+                    continue
+                for year in requests[j][1]:
+                    if first <= year < first + span:
+                        wanted_owner.append(j)
+                        wanted_key.append(scope_code * span + (year - first))
+            if not wanted_key:
+                continue
+            wanted = np.asarray(wanted_key, dtype=np.int64)
+            lo, hi = np.searchsorted(key, wanted), np.searchsorted(key, wanted + 1)
+            lengths = hi - lo
+            slice_of = np.repeat(np.arange(len(wanted)), lengths)
+            offset = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+            owners.append(np.asarray(wanted_owner, dtype=np.int64)[slice_of])
+            found.append(pos[lo[slice_of] + offset])
+        if not found:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+        owner, positions = np.concatenate(owners), np.concatenate(found)
+        category_of = np.array([request[0] for request in requests], dtype=object)[owner]
+        keep = np.zeros(len(positions), dtype=bool)
+        for category in pd.unique(category_of):
+            chosen = category_of == category
+            keep[chosen] = self._membership[category].to_numpy()[positions[chosen]]
+        owner, positions = owner[keep], positions[keep]
+        order = np.lexsort((positions, owner))
+        return owner[order], positions[order]
+
+    def _describe_many(self, owner: np.ndarray, positions: np.ndarray, n: int) -> list[str]:
+        """``describe`` of each request's lines (at most ``MAX_SOURCE_LINES`` each), from one sort
+        of all of them by (request, file, sheet, row): groups, row ranges and caps as ``describe_rows``."""
+        texts = [""] * n
+        if len(positions) == 0:
+            return texts
+        totals = np.bincount(owner, minlength=n).tolist()  # lines, before rows are made distinct
+        files, sheets, rows = self._file[positions], self._sheet[positions], self._row[positions]
+        order = np.lexsort((rows, sheets, files, owner))
+        owner, files, sheets, rows = owner[order], files[order], sheets[order], rows[order]
+        new_group = np.r_[True, (np.diff(owner) != 0) | (np.diff(files) != 0) | (np.diff(sheets) != 0)]
+        distinct = new_group | np.r_[True, np.diff(rows) != 0]  # np.unique of each group's rows
+        owner, files, sheets, rows, new_group = (
+            owner[distinct],
+            files[distinct],
+            sheets[distinct],
+            rows[distinct],
+            new_group[distinct],
+        )
+        range_start = np.flatnonzero(new_group | np.r_[True, np.diff(rows) != 1])
+        range_end = np.r_[range_start[1:], len(rows)] - 1
+        group_of_range = np.cumsum(new_group)[range_start] - 1
+        group_start = np.flatnonzero(new_group)
+        ranges_in_group = np.bincount(group_of_range, minlength=len(group_start))
+        rank_in_group = np.arange(len(range_start)) - np.repeat(
+            np.cumsum(ranges_in_group) - ranges_in_group, ranges_in_group
+        )
+        shown = rank_in_group < MAX_ROW_RANGES
+        first_rows, last_rows = rows[range_start[shown]].tolist(), rows[range_end[shown]].tolist()
+        range_texts = [str(a) if a == b else f"{a}-{b}" for a, b in zip(first_rows, last_rows, strict=True)]
+        shown_per_group = np.minimum(ranges_in_group, MAX_ROW_RANGES)
+        bounds = np.concatenate(([0], np.cumsum(shown_per_group))).tolist()
+        group_owner = owner[group_start]
+        groups_of_owner = np.bincount(group_owner, minlength=n)
+        rank_of_group = np.arange(len(group_start)) - np.repeat(
+            np.cumsum(groups_of_owner) - groups_of_owner, groups_of_owner
+        )
+        parts: list[list[str]] = [[] for _ in range(n)]
+        for g, (j, rank, f, s, more) in enumerate(
+            zip(
+                group_owner.tolist(),
+                rank_of_group.tolist(),
+                files[group_start].tolist(),
+                sheets[group_start].tolist(),
+                (ranges_in_group > MAX_ROW_RANGES).tolist(),
+                strict=True,
+            )
+        ):
+            if rank >= MAX_SOURCE_RANGES:
+                continue
+            file = self._file_names[f] if f >= 0 else "?"
+            sheet = self._sheet_names[s] if s >= 0 else ""
+            where = f"{file}:{sheet}" if sheet else file
+            compressed = ",".join(range_texts[bounds[g] : bounds[g + 1]])
+            parts[j].append(f"{where}:{compressed},…" if more else f"{where}:{compressed}")
+        for j, (groups, lines) in enumerate(zip(groups_of_owner.tolist(), totals, strict=True)):
+            if parts[j]:
+                text = "; ".join(parts[j])
+                texts[j] = text + f" …（共{lines}行 / {lines} lines）" if groups > MAX_SOURCE_RANGES else text
+        return texts

@@ -51,10 +51,13 @@ _LEVELS = {
 # The government above several divisions of one tier: a city above counties, a province above cities.
 _ABOVE = {COUNTY: "市", PREFECTURE: "省"}
 FALLBACK = ("全市合计", "Whole government")
+# The jurisdiction of lines that name no 财政区划, beside lines that do (a scope name, like a 区划's).
+NO_DIVISION = "未注明区划"
 
 
 def _distinct(values: Iterable) -> list[str]:
-    series = pd.Series(values, dtype=object).dropna().astype(str).str.strip()
+    # distinct first: the cells repeat each name once per category and year (a province: 100k+ rows)
+    series = pd.Series(values, dtype=object).drop_duplicates().dropna().astype(str).str.strip()
     return [v for v in series.unique() if v]
 
 
@@ -150,10 +153,38 @@ def government_label(departments: Iterable, divisions: Iterable = ()) -> tuple[s
     return label_from_divisions(divisions) or label_from_departments(departments)
 
 
+def jurisdictions(divisions: Iterable) -> list[str]:
+    """The 财政区划 the lines belong to (sorted), with ``NO_DIVISION`` for lines of none beside
+    lines of some; one entry or none means the data are one government's."""
+    values = pd.Series(list(divisions), dtype=object)
+    named = sorted(_distinct(values))
+    if named and values.isna().any():
+        named.append(NO_DIVISION)
+    return named
+
+
 def with_government_label(rules: Rules, departments: Iterable, divisions: Iterable = ()) -> Rules:
-    """The rules with ``compare.government_label`` set: the rules' own, or the one the data imply."""
+    """The rules with ``compare.government_label`` set: the rules' own, or the one the data imply.
+
+    Lines of several 财政区划 (or of some 区划 and of none) are one government's only when the rules
+    say so by declaring ``compare.government_label``. Otherwise there is no total across them: the
+    ``government`` scope is dropped (each 区划 is reported as a division) and the label only names
+    what the 区划 hang under.
+    """
     if rules.compare.government_label is not None:
         return rules
+    divisions = list(divisions)
     zh, en = government_label(departments, divisions)
-    compare = rules.compare.model_copy(update={"government_label": Text(zh=zh, en=en)})
+    update: dict = {"government_label": Text(zh=zh, en=en)}
+    if len(jurisdictions(divisions)) > 1 and "government" in rules.compare.scopes:
+        update["scopes"] = [s for s in rules.compare.scopes if s != "government"]
+        if "division" not in update["scopes"]:
+            update["scopes"] = ["division", *update["scopes"]]
+    compare = rules.compare.model_copy(update=update)
     return rules.model_copy(update={"compare": compare})
+
+
+def separate_jurisdictions(rules: Rules, divisions: Iterable) -> list[str]:
+    """The 区划 reported apart because the rules did not declare them one government ([] otherwise)."""
+    found = jurisdictions(divisions)
+    return found if len(found) > 1 and "government" not in rules.compare.scopes else []

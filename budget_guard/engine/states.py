@@ -8,8 +8,9 @@ Every scope × category × year cell of the summary carries a ``state``:
 - ``no_data`` (无数据): no line in either year falls in the category. Nothing to grade.
 - ``not_comparable`` (不可比): there are numbers, but no like-for-like baseline: the first year,
   a missing previous year, a department missing a year, a table of a different kind than last
-  year's, (全市合计) no department comparable in both years, or an amount that adds the same money
-  twice (a 功能分类 and an 经济分类 table both picked by one category: a red data finding).
+  year's, (全市合计) no department comparable in both years, an amount that adds the same money
+  twice (a 功能分类 and an 经济分类 table both picked by one category: a red data finding), or an
+  amount that takes a figure which failed a relation its table states (``relation_failed``).
 
 Only graded cells are ever counted, coloured or exported as 达标. Reports, the CLI, the dashboard
 and the case ledger *display* ``state``; none of them re-derives comparability. A new scope (a
@@ -51,22 +52,10 @@ REASON_EMPTY_CATEGORY = "empty_category"  # no line of the whole input falls in 
 REASON_STAGE_ABSENT = "stage_absent"  # the input has no line of the compared stage
 # the amount (or its baseline) adds a 功能分类 and an 经济分类 table of the same money (engine/double_count.py)
 REASON_DOUBLE_COUNTED = "double_counted"
-# a 表间勾稽 relation the figure depends on failed (ingest/settle/published_set.py: 财政拨款 = 一般公共预算 +
-# 基金 + 国资, the 支出表's 基本支出 = the 基本支出表's 合计, a 三公 item of the 基本支出表 ≤ the 三公 table …):
-# the figure is not used for a verdict. Any module that checks a relation marks cells with this reason
-# through ``RELATION_FAILURE_COLUMNS`` (one row per failed relation; ``category`` None = every category
-# that reads the relation's classification), never red, never 达标.
+# the amount (or its baseline) takes a figure that failed a relation its table (合计 ≠ Σ parts, 三公小计 ≠
+# 出国 + 车 + 接待 …) or its published set (财政拨款 = 一般公共预算 + 基金 + 国资, the 支出表's 基本支出 = the
+# 基本支出表's 合计 …: ingest/settle/published_set.py) states: lines tagged 勾稽不符 (engine/relation_failed.py)
 REASON_RELATION_FAILED = "relation_failed"
-RELATION_FAILURE_COLUMNS: tuple[str, ...] = (
-    "stage",  # budget | adjusted | final
-    "department",
-    "year",
-    "category",  # a category id, or None: every category reading ``classification``
-    "classification",  # func | econ | None (both)
-    "relation",  # the relation's code (published_set.RELATIONS)
-    "text_zh",  # the relation with both figures and both tables
-    "text_en",
-)
 
 NOT_COMPARABLE_REASONS: tuple[str, ...] = (
     REASON_FIRST_YEAR,
@@ -127,6 +116,9 @@ def run_outcome(graded_cells: int, worst_finding: str | None, input_failed: bool
         return OUTCOME_NOTHING_COMPARED
     return worst_finding or COMPLIANT
 
+
+# The order counts are listed in (CLI, reports, dashboard): worst first, then the ungraded states.
+COUNT_ORDER: tuple[str, ...] = (RED, YELLOW, WHITE, COMPLIANT, NOT_COMPARABLE, NO_DATA)
 
 # Rolling cells up (a matrix cell over all scopes, a department's row): the worst graded level
 # wins; otherwise 不可比 beats 达标, so a roll-up reads 达标 only when every cell in it is 达标 or

@@ -23,6 +23,7 @@ from budget_guard.engine.compare import (
     UNIT_SCOPE,
     with_group,
 )
+from budget_guard.engine.scope_label import NO_DIVISION
 from budget_guard.engine.seam import COVERED_LINES, INPUT_LINES, LineSummary
 from budget_guard.model.rulebook import Rules
 from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT, STAGE, UNIT, YEAR
@@ -50,7 +51,15 @@ def parents(summary: LineSummary, by: str) -> dict[str, str]:
         return {}
     pairs = totals[[by, column]].dropna().drop_duplicates()
     pairs = pairs[~pairs[by].duplicated(keep=False)]
-    return {str(k): str(v) for k, v in zip(pairs[by], pairs[column], strict=True)}
+    out = {str(k): str(v) for k, v in zip(pairs[by], pairs[column], strict=True)}
+    if by == DEPARTMENT and len(pairs):
+        # Departments of no 区划 beside departments of one are a jurisdiction of their own (a city's
+        # tables beside a county's 一体化 export): they are totalled apart, never into a 区划.
+        placed = set(totals.loc[totals[column].notna(), by].astype(str))
+        for name in totals.loc[totals[by].notna(), by].astype(str).unique():
+            if name not in placed:
+                out[name] = NO_DIVISION
+    return out
 
 
 def _by_scope(cells: pd.DataFrame, by: str) -> pd.DataFrame:

@@ -99,12 +99,6 @@ class LoadResult:
     # tables, each table's kind and use, the department total, the 表间勾稽 relations checked
     published_sets: list = field(default_factory=list)
 
-    def relation_failures(self) -> pd.DataFrame:
-        """One row per failed relation (``engine/states.RELATION_FAILURE_COLUMNS``): the cells it turns 不可比."""
-        from budget_guard.ingest.settle.published_set import relation_failures
-
-        return relation_failures(self.published_sets)
-
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == Severity.error.value]

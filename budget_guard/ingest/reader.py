@@ -18,6 +18,7 @@ from budget_guard.ingest.files.encodings import decode_text, utf8_start
 from budget_guard.ingest.files.grid import (
     CSV,
     ENCRYPTED,
+    PDF,
     UNSUPPORTED,
     GridError,
     csv_grid,
@@ -216,12 +217,33 @@ def _settle_published_sets(
     sets, decision = build_sets(result.table, facts, problems, sources or Sources(**DEFAULT_SOURCES))
     result.published_sets = sets
     problems.extend(relation_problems(sets))
+    if decision.tags is not None:  # lines a failed 表间勾稽 rests on: tagged 勾稽不符, never graded
+        result.table = _with_tags(result.table, decision.tags)
     if not decision.set_aside.any() and not decision.notes:
         return result.table
     aside = decision.set_aside
     settled = Settled(result.table.loc[~aside], result.table.loc[aside])
     settled.notes, settled.counted_from = decision.notes, decision.counted_from
     return _apply(result, rejected, settled)
+
+
+def _with_tags(table: pd.DataFrame, extra: np.ndarray) -> pd.DataFrame:
+    """``table`` with ``extra`` tags (one string or None per line) appended to each line's tags."""
+    from budget_guard.model.table import TAG_SEPARATOR, TAGS
+
+    tags = table[TAGS].astype("object").to_numpy()
+    added = np.array(
+        [
+            old
+            if new is None
+            else (new if not isinstance(old, str) or not old else f"{old}{TAG_SEPARATOR}{new}")
+            for old, new in zip(tags, extra, strict=True)
+        ],
+        dtype=object,
+    )
+    out = table.copy()
+    out[TAGS] = pd.Series(added, index=table.index).astype("category")
+    return out
 
 
 def _record_counted(result: LoadResult) -> None:
@@ -504,7 +526,13 @@ def _read_source(
     if kind == ENCRYPTED:
         return fail("file-encrypted")
     if kind == UNSUPPORTED:
+        if source.suffix == ".pdf":  # named .pdf, but no PDF header
+            return fail("file-corrupt", expected="PDF", detail="no %PDF- header")
         return fail("file-unsupported", suffix=source.suffix or "?")
+    if kind == PDF:
+        from budget_guard.ingest.pdf.read import read_pdf_source
+
+        return read_pdf_source(data, source.name, report, options)
     if kind == CSV:
         utf8 = utf8_start(data)  # most files: read in place, never decoded into a Python string
         if utf8 is not None:

@@ -447,12 +447,18 @@ def _read_side_by_side_sheet(
 
 
 def _read_sangong_sheet(
-    grid, detection: Detection, report: SheetReport, file: str, sheet: str | None, options: Options
+    grid,
+    detection: Detection,
+    report: SheetReport,
+    file: str,
+    sheet: str | None,
+    options: Options,
+    merges: list | None = None,
 ) -> SheetOutcome:
     anchor = detection.header
     report.scope = report.scope or APPROPRIATION
     ctx, unit, problems, conflict = _context_and_unit(grid, anchor, None, report, file, sheet, options)
-    result = read_sangong(grid, anchor, ctx, unit, file=file, sheet=sheet)
+    result = read_sangong(grid, anchor, ctx, unit, file=file, sheet=sheet, merges=merges)
     problems.extend(result.problems)
     report.header_row = result.header_row
     labels = {ECON_CODE: "经济分类", YEAR: "年度", DEPARTMENT: "部门"}
@@ -599,5 +605,5 @@ LAYOUT_READERS: dict[str, LayoutReader] = {
     YITIHUA: LayoutReader(lambda g, d, r, f, s, o, m: _read_yitihua_sheet(g, d, r, f, s, o), line_level=True),
     PUBLISHED: LayoutReader(lambda g, d, r, f, s, o, m: _read_published_sheet(g, d, r, f, s, o)),
     SIDE_BY_SIDE: LayoutReader(lambda g, d, r, f, s, o, m: _read_side_by_side_sheet(g, d, r, f, s, o)),
-    SANGONG: LayoutReader(lambda g, d, r, f, s, o, m: _read_sangong_sheet(g, d, r, f, s, o)),
+    SANGONG: LayoutReader(lambda g, d, r, f, s, o, m: _read_sangong_sheet(g, d, r, f, s, o, m)),
 }

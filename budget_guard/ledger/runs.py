@@ -1,5 +1,4 @@
-"""The runs and files tables of the ledger: what every batch run read, and what became of each file.
-"""
+"""The runs and files tables of the ledger: what every batch run read, and what became of each file."""
 
 from __future__ import annotations
 

@@ -42,7 +42,7 @@ _KINDS = [
     ProblemKind(
         "file-corrupt",
         Severity.error,
-        "文件已损坏或不是能识别的表格文件（CSV、Excel），无法读取",  # the library's own text stays in English
+        "文件已损坏或不是能识别的表格文件（CSV、Excel、PDF），无法读取",  # the library's own text stays in English
         "the file is corrupt or not a {expected} file: {detail}",
         "Open and re-save it in Excel/WPS, or export it again.",
     ),
@@ -222,15 +222,15 @@ _KINDS = [
     ProblemKind(
         "total-mismatch",
         Severity.warning,
-        "{label}{printed}与明细之和{computed}不符（差{difference}）",
-        "{label} {printed} differs from the sum of the lines {computed} (difference {difference})",
+        "{label}：表中数{printed}与明细之和{computed}不符（差{difference}）",
+        "{label}: printed {printed} differs from the sum of the lines {computed} (difference {difference})",
         "Check the total or the lines.",
     ),
     ProblemKind(
         "rounding-gap",
         Severity.notice,
-        "{label}{printed}与明细之和{computed}相差{difference}，在印制精度可解释的范围内（最多{allowance}），属四舍五入差异",
-        "{label} {printed} differs from the sum {computed} by {difference}, within what the printed precision explains (at most {allowance}): rounding",
+        "{label}：表中数{printed}与明细之和{computed}相差{difference}，在印制精度可解释的范围内（最多{allowance}），属四舍五入差异",
+        "{label}: printed {printed} differs from the sum {computed} by {difference}, within what the printed precision explains (at most {allowance}): rounding",
         "Informational: each printed figure may be off by half a step of its last decimal; a larger gap is a warning.",
     ),
     # added by the ingest stage (budget_guard/ingest); codes above are unchanged
@@ -282,6 +282,71 @@ _KINDS = [
         "同一文件中各表单位不同：{detail}；已按各表注明的单位分别换算",
         "the tables of this file use different units: {detail}; each was converted using its own stated unit",
         "Check that each table states its unit; better, use one unit throughout.",
+    ),
+    # relations a table's header states (ingest/recognise/header_tree.py, ingest/sangong.py): both
+    # figures and both places; every line of the row and stage is tagged 勾稽不符 and never graded
+    ProblemKind(
+        "relation-sangong-subtotal",
+        Severity.warning,
+        "勾稽不符：“三公”经费小计{label}（{total_place}）{printed}{unit}≠因公出国（境）费＋公务用车购置及运行费＋公务接待费"
+        "（{parts}，{parts_place}）之和{computed}{unit}，差{difference}{unit}；本行三公经费不作结论",
+        "relation failed: the 三公 subtotal {label} ({total_place}) {printed} {unit} ≠ abroad + cars + reception "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row's 三公",
+        "三公小计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费. A gap beyond rounding means a column "
+        "was read under the wrong label or the table is wrong: check the header against the printed table.",
+    ),
+    ProblemKind(
+        "relation-car-subtotal",
+        Severity.warning,
+        "勾稽不符：公务用车购置及运行费{label}（{total_place}）{printed}{unit}≠购置费＋运行费（{parts}，{parts_place}）"
+        "之和{computed}{unit}，差{difference}{unit}；本行三公经费不作结论",
+        "relation failed: the car subtotal {label} ({total_place}) {printed} {unit} ≠ purchase + running "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row's 三公",
+        "公务用车购置及运行费 = 购置费 + 运行（维护）费.",
+    ),
+    ProblemKind(
+        "relation-sangong-table-total",
+        Severity.warning,
+        "勾稽不符：本表合计{label}（{total_place}）{printed}{unit}≠“三公”经费＋会议费＋培训费等（{parts}，{parts_place}）"
+        "之和{computed}{unit}，差{difference}{unit}；本行各数不作结论",
+        "relation failed: the table total {label} ({total_place}) {printed} {unit} ≠ 三公 + meetings + training "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row",
+        "A 三公 table that also prints 会议费 and 培训费: its 合计 = 三公 + 会议费 + 培训费.",
+    ),
+    ProblemKind(
+        "relation-column-sum",
+        Severity.warning,
+        "勾稽不符：表头所示合计列{label}（{total_place}）{printed}{unit}≠其下各列（{parts}，{parts_place}）之和"
+        "{computed}{unit}，差{difference}{unit}；本行各数不作结论",
+        "relation failed: the aggregate column {label} ({total_place}) {printed} {unit} ≠ the columns under it "
+        "({parts}, {parts_place}) {computed} {unit}, difference {difference}; no verdict on this row",
+        "A 合计/小计 column of a multi-level header is the sum of the columns it heads.",
+    ),
+    ProblemKind(
+        "column-unlabelled",
+        Severity.warning,
+        "单元格{place}有数“{value}”，但表头中没有它所属的列名；表头未能读懂，本行各数不作结论",
+        "cell {place} holds the figure '{value}' under no header label: the header was not understood; "
+        "no verdict on this row",
+        "A figure must stand under a column label; check the header rows (a label printed in another row, a merged cell lost).",
+    ),
+    ProblemKind(
+        "column-label-repeated",
+        Severity.warning,
+        "单元格{place}有数“{value}”，但它所在列的列名“{label}”与{first}所在列相同：表头未能读懂（可能漏读了一行表头），"
+        "该列不读取，本行各数不作结论",
+        "cell {place} holds '{value}' in a column labelled '{label}' like the column of {first}: the header was "
+        "not understood (a header row missed?); the column is not read and no verdict on this row",
+        "Two columns under one label: a label was carried over a column whose own label was not read.",
+    ),
+    ProblemKind(
+        "relation-total-row",
+        Severity.warning,
+        "勾稽不符：合计行{label}（{total_place}）{printed}{unit}≠各行（{parts_place}）之和{computed}{unit}，"
+        "差{difference}{unit}；这些行的数不作结论",
+        "relation failed: the total row {label} ({total_place}) {printed} {unit} ≠ the rows ({parts_place}) "
+        "{computed} {unit}, difference {difference}; no verdict on these rows",
+        "A 合计 row is the sum of the rows it totals.",
     ),
     ProblemKind(
         "subtotal-parts-mismatch",
@@ -497,6 +562,63 @@ _KINDS = [
         "{department}{year}年{stage}表间勾稽不符：{relation}：{text}；用到这些数的类别不作结论（不可比）",
         "{department} {year} {stage}: cross-table relation fails: {relation}: {text}; the categories using these figures get no verdict (not comparable)",
         "Check both tables against the printed documents: one of them is misread or misprinted. The cells using them are not comparable until they agree.",
+    ),
+    # the published PDF itself (ingest/pdf/, #21)
+    ProblemKind(
+        "pdf-reader-missing",
+        Severity.error,
+        "读取PDF需要安装pdfplumber：pip install \"budget-guard[pdf]\"（或 pip install pdfplumber），本文件未读取",
+        "reading a PDF needs pdfplumber: pip install \"budget-guard[pdf]\" (or pip install pdfplumber); this file was not read",
+        "Install the PDF extra: pip install \"budget-guard[pdf]\".",
+    ),
+    ProblemKind(
+        "pdf-page-scanned",
+        Severity.error,
+        "第{page}页没有文字层（扫描件或图片），其中的表格无法读取，本页未读入",
+        "page {page} has no text layer (a scan or a picture); its tables cannot be read and the page was not read",
+        "Use the PDF as published (with selectable text), or the tables as Excel; OCR is not available.",
+    ),
+    ProblemKind(
+        "pdf-page-sideways",
+        Severity.error,
+        "第{page}页的文字被转了90°绘制（页面本身未标记旋转），无法可靠读取，本页未读入",
+        "page {page} draws its text turned by 90° (the page itself is not marked as rotated); it cannot be read reliably and was not read",
+        "Rotate the page in a PDF tool and save it, or give the table as Excel.",
+    ),
+    ProblemKind(
+        "pdf-text-pages",
+        Severity.notice,
+        "第{pages}页是文字页（封面、目录、说明），没有表格，未作为表格读取",
+        "pages {pages} are text pages (cover, contents, narrative) without tables; not read as tables",
+        "Informational: only ruled tables are read from a PDF.",
+    ),
+    ProblemKind(
+        "pdf-numbers-unproven",
+        Severity.error,
+        "第{page}页表格区域内印出的数字与读出的单元格数字不一致（页面上有而单元格中没有：{lost}；单元格中有而页面上没有：{invented}），本表未用于判断",
+        "on page {page} the numbers printed in the table region differ from the numbers read into cells (printed but in no cell: {lost}; in a cell but not printed so: {invented}); the table was not used",
+        "The table could not be read reliably from the PDF; give the table as Excel, or check the page.",
+    ),
+    ProblemKind(
+        "pdf-row-outside-table",
+        Severity.error,
+        "第{page}页表格线以外有一行金额“{line}”，未被读入表格（可能是续页首行或末行），本表未用于判断",
+        "page {page} prints a row of amounts outside the table's rules ('{line}'), not read into the table (a continuation's first row or a last row); the table was not used",
+        "Give the table as Excel, or check the page: a row printed outside the ruled table was lost.",
+    ),
+    ProblemKind(
+        "pdf-row-recovered",
+        Severity.notice,
+        "第{page}页表格首条横线上方的{rows}行金额（续页首行）已按所在列读入表格",
+        "page {page}: {rows} row(s) printed above the table's first rule (a continuation's first row) were read into the table by their columns",
+        "Informational: the row's numbers are still checked against the page.",
+    ),
+    ProblemKind(
+        "pdf-table-not-used",
+        Severity.error,
+        "表格“{title}”未通过页面数字核对，{rows}行未计入",
+        "table '{title}' failed the check against its page; {rows} row(s) not counted",
+        "See the page's number-check problem; give the table as Excel to read it.",
     ),
 ]
 

@@ -218,9 +218,13 @@ class Grading(_Strict):
     # trust: a category amount that adds a 功能分类 and an 经济分类 table of the same money
     # (engine/double_count.py). Rules files written before the key keep the loud default.
     double_counted: Level = Level.red
+    # trust: a category amount that takes a figure which failed a relation its table states (合计 ≠
+    # Σ parts, 三公小计 ≠ 出国 + 车 + 接待; engine/relation_failed.py). The cell is 不可比, never red;
+    # this is the level of its finding. Rules files written before the key keep the default.
+    relation_failed: Level = Level.yellow
 
     # trust: a 不可比 / 无数据 cell is never 达标; these keys only set how loudly its gap is reported.
-    @field_validator("no_baseline", "missing_current", "empty_category", "double_counted")
+    @field_validator("no_baseline", "missing_current", "empty_category", "double_counted", "relation_failed")
     @classmethod
     def _gap_not_compliant(cls, v: Level) -> Level:
         if v is Level.compliant:

@@ -8,6 +8,8 @@ are only for display.
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -96,6 +98,32 @@ STAGES: tuple[str, ...] = ("budget", "adjusted", "final")
 DEFAULT_STAGE = "budget"
 EXPENSE_TYPES: tuple[str, ...] = ("基本支出", "项目支出")
 TAG_SEPARATOR = ";"
+# A line whose figure failed a relation its table (or its published set) states — 合计 ≠ Σ parts,
+# 三公小计 ≠ 出国 + 车 + 接待 … — carries the tag ``勾稽不符：<the relation, both figures>``. The
+# engine never grades a cell that takes such a line: it is 不可比 (``relation_failed``) with the
+# relation in its finding (engine/relation_failed.py). Any reader that checks a relation marks the
+# lines it could not trust with ``relation_failed_tag``.
+RELATION_FAILED = "勾稽不符"
+_TAG_BREAKS = re.compile(r"[;；,，、]")  # what splits a tags cell (ingest/lines.py) may not be inside one
+
+
+RELATION_FAILED_PREFIX = f"{RELATION_FAILED}:"
+
+
+def relation_failed_tag(relation: str) -> str:
+    """The tag of a line whose figure failed ``relation`` (text with both figures, Chinese), in the
+    NFKC form the line reader keeps (``（`` → ``(``, ``：`` → ``:``)."""
+    text = unicodedata.normalize("NFKC", _TAG_BREAKS.sub(" ", relation)).strip()
+    return f"{RELATION_FAILED_PREFIX}{text}"
+
+
+def failed_relations(tags: object) -> list[str]:
+    """The failed relations a line's tags name (without the ``勾稽不符:`` prefix)."""
+    if not isinstance(tags, str):
+        return []
+    prefix = RELATION_FAILED_PREFIX
+    return [t[len(prefix) :] for t in tags.split(TAG_SEPARATOR) if t.startswith(prefix)]
+
 
 FUNC_CODE_PATTERN = r"^\d{3}(\d{2}){0,2}$"  # 类 3 / 款 5 / 项 7 digits
 ECON_CODE_PATTERN = r"^\d{3}(\d{2})?$"  # 类 3 / 款 5 digits
@@ -258,6 +286,28 @@ def format_wan(fen: int) -> str:
     """Exact 万元 text with two decimals, from integer fen (no float rounding)."""
     value = (Decimal(int(fen)) / FEN_PER_WAN).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{value:,.2f}"
+
+
+FEN_PER_HUNDREDTH_WAN = 10_000  # 0.01 万元, the last digit format_wan shows
+
+
+def format_wan_array(fen: np.ndarray | pd.Series | list[int]) -> list[str]:
+    """``format_wan`` for a whole column of integer fen at once (same text, one Python call per
+    distinct value instead of a Decimal per cell): half up, away from zero, at 0.01 万元, and a
+    minus sign on every negative amount, also one that shows as ``-0.00``."""
+    values = np.asarray(fen, dtype=np.int64)
+    if values.size == 0:
+        return []
+    codes, distinct = pd.factorize(values, sort=False)
+    distinct = np.asarray(distinct, dtype=np.int64)
+    hundredths = (np.abs(distinct) + FEN_PER_HUNDREDTH_WAN // 2) // FEN_PER_HUNDREDTH_WAN
+    texts = [
+        f"{'-' if negative else ''}{whole:,}.{cents:02d}"
+        for negative, whole, cents in zip(
+            (distinct < 0).tolist(), (hundredths // 100).tolist(), (hundredths % 100).tolist(), strict=True
+        )
+    ]
+    return np.array(texts, dtype=object)[codes].tolist()
 
 
 def format_yuan(fen: int) -> str:

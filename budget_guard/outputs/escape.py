@@ -16,6 +16,8 @@ ESCAPE_PREFIX = "'"
 EXCEL_MAX_CELL_CHARS = 32_767
 # Control characters XML 1.0 (so XLSX) cannot hold; openpyxl refuses them with an exception.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def escape_cell(value: Any) -> Any:
     """Prefix a single quote to text that a spreadsheet would run as a formula; other values pass.
 
@@ -38,4 +40,3 @@ def excel_cell(value: Any) -> Any:
     if len(text) > EXCEL_MAX_CELL_CHARS:
         text = text[: EXCEL_MAX_CELL_CHARS - 1] + "…"
     return text
-

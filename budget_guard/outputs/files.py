@@ -32,7 +32,6 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{i}" for p in ("COM", "
 MAX_NAME_BYTES = 120
 
 
-
 def safe_filename(name: str, default: str = "file", max_bytes: int = MAX_NAME_BYTES) -> str:
     """A single, harmless file name from user input (a department, an uploaded file's name).
 

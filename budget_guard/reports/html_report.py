@@ -20,7 +20,7 @@ from budget_guard.clock import beijing_text
 from budget_guard.engine import states
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
-from budget_guard.model.rulebook import LEVEL_ORDER, Level
+from budget_guard.model.rulebook import Level
 from budget_guard.model.table import AMOUNT_FEN, STAGE, format_wan
 from budget_guard.outputs.files import atomic_write_text
 from budget_guard.reports.execution import baseline_text
@@ -75,6 +75,12 @@ _CSS = (
     + ".nothing_compared,.input_failed{background:#FFC7CE;color:#9C0006;border-color:#9C0006}"
     + ".whatif{background:#FFF2CC;color:#7F6000;border-color:#BF9000}"
 )
+
+
+def _counts_differ(evaluation: Evaluation) -> bool:
+    """Findings and cells of one colour differ (data and completeness findings): the note says why."""
+    cells = evaluation.state_counts()
+    return any(count != cells[state] for state, count in evaluation.finding_counts().items())
 
 
 def cell_text(column: str, value: Any, lang: str) -> str:
@@ -225,13 +231,19 @@ def render_html(
     for line in first_lines(evaluation, load, lang):
         out.append(f'<p class="headline {_esc(line.css)}">{_esc(line.text)}</p>')
     out.append(f"<h1>{_esc(title)}</h1>")
-    out.append("<p>")
-    for level, count in reversed(list(evaluation.level_counts().items())):
-        out.append(f'<span class="badge {level}">{_esc(msg.level_label(level, lang))}: {count}</span>')
-    out.append("</p><p>")
-    for state, count in evaluation.state_counts().items():
-        out.append(f'<span class="badge {state}">{_esc(msg.t(f"state.{state}", lang))}: {count}</span>')
-    out.append("</p><table>")
+    for key, counts in (
+        ("counts.findings", evaluation.finding_counts()),
+        ("counts.cells", evaluation.state_counts()),
+    ):
+        out.append(f'<p class="counts"><b>{_esc(msg.t(key, lang))}</b> ')
+        for state in states.COUNT_ORDER:
+            if state in counts:
+                label = _esc(msg.t(f"state.{state}", lang))
+                out.append(f'<span class="badge {state}">{label}: {counts[state]}</span>')
+        out.append("</p>")
+    if _counts_differ(evaluation):
+        out.append(f"<p>{_esc(msg.t('counts.note', lang))}</p>")
+    out.append("<table>")
     for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>")
     if ge is not None:
@@ -303,21 +315,21 @@ def render_markdown(
         for line in first_lines(evaluation, load, lang)
     ]
     out += ["", f"# {md_escape(title)}", ""]
-    counts = evaluation.level_counts()
-    out.append(
-        " · ".join(
-            f"{LEVEL_MARKS[lv.value]} {md_escape(msg.level_label(lv.value, lang))}: {counts[lv.value]}"
-            for lv in reversed(LEVEL_ORDER)
+    for key, counts in (
+        ("counts.findings", evaluation.finding_counts()),
+        ("counts.cells", evaluation.state_counts()),
+    ):
+        out.append(
+            f"**{md_escape(msg.t(key, lang))}** "
+            + " · ".join(
+                f"{LEVEL_MARKS[state]} {md_escape(msg.t(f'state.{state}', lang))}: {counts[state]}"
+                for state in states.COUNT_ORDER
+                if state in counts
+            )
         )
-    )
-    out.append("")
-    out.append(
-        " · ".join(
-            f"{LEVEL_MARKS[state]} {md_escape(msg.t(f'state.{state}', lang))}: {count}"
-            for state, count in evaluation.state_counts().items()
-        )
-    )
-    out.append("")
+        out.append("")
+    if _counts_differ(evaluation):
+        out += [md_escape(msg.t("counts.note", lang)), ""]
     for label, value in _header_facts(evaluation, load, lang, generated_at, unclassified):
         out.append(f"- **{md_escape(label)}**: {md_escape(value)}")
     if ge is not None:

@@ -9,19 +9,19 @@ NaN, NA and missing values are ``null``; no float is ever NaN or infinite in the
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
-from budget_guard.model.table import format_wan
-from budget_guard.outputs.files import atomic_write_text
+from budget_guard.model.table import format_wan, format_wan_array
+from budget_guard.outputs.files import atomic_write_bytes
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import json_section as execution_json
 from budget_guard.reports.expectations import GeOutcome
@@ -37,49 +37,86 @@ FEN_SUFFIX = "_fen"
 WAN_SUFFIX = "_wan"
 
 
-def _python_values(series: pd.Series) -> list[Any]:
-    """Column values as JSON-ready Python scalars, with every kind of missing value as None."""
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
-        return [bool(v) for v in series.to_numpy()]
-    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
-        return series.to_numpy().tolist()
-    if pd.api.types.is_float_dtype(dtype):
-        return [None if not math.isfinite(v) else v for v in series.to_numpy(dtype=float).tolist()]
-    values = series.astype(object).to_numpy()
-    out: list[Any] = []
-    for v in values:
-        if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)) or v is pd.NaT:
-            out.append(None)
-        elif isinstance(v, np.generic):
-            item = v.item()
-            out.append(None if isinstance(item, float) and not math.isfinite(item) else item)
-        else:
-            out.append(v)
+class _Records(list):
+    """Rows from ``frame_records``: every value already JSON-ready (no NaN, no numpy scalar), so
+    ``dumps`` does not walk them again."""
+
+
+def _none_where(values: list[Any], missing: np.ndarray) -> list[Any]:
+    for i in np.flatnonzero(missing).tolist():
+        values[i] = None
+    return values
+
+
+def _object_array(items: list[Any]) -> np.ndarray:
+    """A 1-D object array of ``items`` as they are (tuples and lists stay single values)."""
+    out = np.empty(len(items), dtype=object)
+    for i, item in enumerate(items):
+        out[i] = item
     return out
 
 
-def _fen_values(series: pd.Series) -> list[int | None]:
-    """Money columns may arrive as float (after a concat with missing rows); they are whole 分."""
+def _python_value(v: Any) -> Any:
+    if v is None or v is pd.NA or (isinstance(v, float) and not math.isfinite(v)) or v is pd.NaT:
+        return None
+    if isinstance(v, np.generic):
+        item = v.item()
+        return None if isinstance(item, float) and not math.isfinite(item) else item
+    return v
+
+
+def _python_values(series: pd.Series) -> list[Any]:
+    """Column values as JSON-ready Python scalars, with every kind of missing value as None.
+
+    By column: numbers and flags through numpy's ``tolist``, categoricals through their few
+    categories, text columns with one missing-value mask; only a column of mixed objects is
+    converted value by value."""
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype) and not series.hasnans:
+        return series.to_numpy(dtype=bool).tolist()
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
+        return series.to_numpy().tolist()
+    if pd.api.types.is_float_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
+        numbers = series.to_numpy(dtype=float)
+        return _none_where(numbers.tolist(), ~np.isfinite(numbers))
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = _python_values(pd.Series(series.cat.categories, dtype=object))
+        return _object_array([*categories, None])[series.cat.codes.to_numpy()].tolist()
+    values = series.astype(object).to_numpy()
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return _none_where(values.tolist(), pd.isna(values))
+    return [_python_value(v) for v in values]
+
+
+def _fen_values(series: pd.Series) -> tuple[list[int | None], list[str | None]]:
+    """A money column as whole 分 and its exact 万元 text, None where missing (money columns may
+    arrive as float after a concat with missing rows, or as text)."""
+    dtype = series.dtype
+    if pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_extension_array_dtype(dtype):
+        fen = series.to_numpy(dtype=np.int64)
+        return fen.tolist(), format_wan_array(fen)
     numbers = pd.to_numeric(series.astype(object), errors="coerce").to_numpy(dtype=float)
-    return [None if not math.isfinite(v) else int(round(v)) for v in numbers]
+    missing = ~np.isfinite(numbers)
+    fen = np.rint(np.where(missing, 0.0, numbers)).astype(np.int64)  # half to even, as round()
+    return _none_where(fen.tolist(), missing), _none_where(format_wan_array(fen), missing)
 
 
 def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame → list of JSON-ready dicts; every ``x_fen`` column gets an ``x_wan`` string next to it."""
+    """DataFrame → list of JSON-ready dicts; every ``x_fen`` column gets an ``x_wan`` string next to it.
+
+    Converted column by column (a run at a province's shape has hundreds of thousands of summary
+    cells): only the final rows are built one by one."""
     columns: dict[str, list[Any]] = {}
     for name in frame.columns:
         key = str(name)
         if key.endswith(FEN_SUFFIX):
-            fen = _fen_values(frame[name])
-            columns[key] = fen
-            columns[key[: -len(FEN_SUFFIX)] + WAN_SUFFIX] = [
-                None if v is None else format_wan(v) for v in fen
-            ]
+            columns[key], columns[key[: -len(FEN_SUFFIX)] + WAN_SUFFIX] = _fen_values(frame[name])
         else:
             columns[key] = _python_values(frame[name])
     keys = list(columns)
-    return [dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True)] if keys else []
+    if not keys:
+        return _Records()
+    return _Records(dict(zip(keys, row, strict=True)) for row in zip(*columns.values(), strict=True))
 
 
 def _version() -> str:
@@ -202,6 +239,7 @@ def build_report(
             "rows": frame_records(evaluation.reconciliation),
             "overlaps": [_overlap_record(o) for o in evaluation.overlaps],
             "double_counted": frame_records(evaluation.double_counted),
+            "relation_failed": frame_records(evaluation.relation_failed),
         },
         "notes": [
             {"zh": zh, "en": en}
@@ -219,13 +257,35 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: object for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)})
 
 
+def _refuse_nan(value: Any) -> None:
+    """Raise on a NaN or infinite float anywhere outside ``frame_records``' rows (checked there)."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+    elif isinstance(value, dict):
+        for item in value.values():
+            _refuse_nan(item)
+    elif isinstance(value, list | tuple) and not isinstance(value, _Records):
+        for item in value:
+            _refuse_nan(item)
+
+
+def encode(document: dict[str, Any]) -> bytes:
+    """Strict JSON as UTF-8 bytes: a NaN that slipped through is a bug, not output (orjson would
+    write it as null, so it is refused first). Written by orjson, compact: at a province's shape
+    the report has hundreds of thousands of summary rows, which the standard library's encoder
+    took seconds to write."""
+    _refuse_nan(document)
+    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+
+
 def dumps(document: dict[str, Any]) -> str:
-    """Strict JSON (``allow_nan=False``): a NaN that slipped through is a bug, not output."""
-    return json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
+    """The report's JSON text (see ``encode``)."""
+    return encode(document).decode("utf-8")
 
 
 def write_json(document: dict[str, Any], path: str | Path) -> Path:
-    return atomic_write_text(path, dumps(document))
+    return atomic_write_bytes(path, encode(document))
 
 
 def _overlap_record(overlap) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from budget_guard import messages as msg
@@ -176,6 +177,18 @@ def _plain_value(value: Any) -> Any:
     return excel_cell(value)
 
 
+def _plain_column(series: pd.Series) -> list[Any]:
+    """``_plain_value`` of every value of a column: a text column (a province's unclassified summary
+    repeats each department and code thousands of times) is escaped once per distinct value."""
+    values = series.astype(object).to_numpy()
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return [_plain_value(v) for v in values]
+    codes, distinct = pd.factorize(values)
+    plain = np.empty(len(distinct) + 1, dtype=object)  # the last one: missing (code -1)
+    plain[: len(distinct)] = [_plain_value(v) for v in distinct]
+    return plain[codes].tolist()
+
+
 def _cell(
     ws: WriteOnlyWorksheet,
     value: Any,
@@ -328,15 +341,14 @@ def _frame_sheet(
         if name in shown.columns:
             shown = shown.assign(**{name: shown[name].map(show)})
     _autofilter(ws, len(names), len(shown))
-    for record in shown.to_dict("records"):
-        ws.append(
-            [
-                _cell(ws, _wan(record[n]), number_format=AMOUNT_FORMAT)
-                if n in money
-                else _cell(ws, record[n])
-                for n in names
-            ]
-        )
+    cells = [
+        [_cell(ws, _wan(v), number_format=AMOUNT_FORMAT) for v in shown[n].tolist()]
+        if n in money
+        else _plain_column(shown[n])
+        for n in names
+    ]
+    for row in zip(*cells, strict=True):
+        ws.append(list(row))
     if len(frame) > limit:
         ws.append([_cell(ws, msg.t("report.truncated", lang, shown=limit, total=len(frame)))])
 
@@ -383,10 +395,19 @@ def _overview(
     )
     outcome = run_outcome(evaluation, load).outcome
     pair("report.worst_level", msg.t(f"outcome.{outcome}", lang), FIRST_LINE_FILLS.get(outcome))
-    for level, count in reversed(list(evaluation.level_counts().items())):
-        pair(f"level.{level}", count, LEVEL_FILLS[level])
-    for state in states.UNGRADED_STATES:
-        pair(f"state.{state}", evaluation.state_counts()[state], states.FILL[state])
+    # findings by level and compared cells by state, in two named columns (never one mixed count)
+    ws.append(
+        [_cell(ws, msg.t(key, lang), bold=True) for key in ("col.level", "counts.findings", "counts.cells")]
+    )
+    found, cells = evaluation.finding_counts(), evaluation.state_counts()
+    for state in states.COUNT_ORDER:
+        ws.append(
+            [
+                _cell(ws, msg.t(f"state.{state}", lang), bold=True),
+                _cell(ws, found.get(state, "—"), fill=states.FILL[state]),
+                _cell(ws, cells[state], fill=states.FILL[state]),
+            ]
+        )
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
     from budget_guard.ingest.settle.published_set import summary_lines
 

@@ -34,7 +34,7 @@ from budget_guard.runs.outcome import (
     unreadable_files,
 )
 
-INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 
 if TYPE_CHECKING:
     from budget_guard.cases import Clock, RunChanges
@@ -236,8 +236,8 @@ def run_check(
     files: list[Any] = list(sources) if sources is not None else collect_inputs(paths)
     if not files:
         raise InputError(
-            "没有找到可读取的表格文件（.csv .xlsx .xls）",
-            "no spreadsheet files found (.csv .xlsx .xls)",
+            "没有找到可读取的表格文件（.csv .xlsx .xls .pdf）",
+            "no table files found (.csv .xlsx .xls .pdf)",
             Place(file=", ".join(str(p) for p in paths)),
         )
     progress("read_start", {"files": len(files)})
@@ -261,13 +261,7 @@ def run_check(
             hint_en=load_error_hints(load, "en"),
         )
     progress("evaluate", {})
-    evaluation = evaluate(
-        load.table,
-        rules,
-        stage,
-        relation_failures=load.relation_failures(),  # 表间勾稽 that failed: their cells are 不可比
-        published_sets=load.published_sets,
-    )
+    evaluation = evaluate(load.table, rules, stage, published_sets=load.published_sets)
     formats = tuple(formats)
     if len(load.table) == 0:
         formats = tuple(f for f in formats if f != "ge")

@@ -1,5 +1,4 @@
-"""Exit codes of ``check`` and ``batch`` (docs/cli.md), and the rule that picks one from a run's findings.
-"""
+"""Exit codes of ``check`` and ``batch`` (docs/cli.md), and the rule that picks one from a run's findings."""
 
 from __future__ import annotations
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from budget_guard.ingest.files.sources import display_name
 
-INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 SETTLE_ENV = "BUDGET_GUARD_SETTLE_SECONDS"
 
 # note kinds: refused ones make the run exit 2 (someone must act); the others only wait or inform

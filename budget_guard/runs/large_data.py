@@ -125,8 +125,8 @@ def _write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
 
 def _no_files(inputs: Sequence[str | Path]) -> InputError:
     return InputError(
-        "没有找到可读取的表格文件（.csv .xlsx .xls）",
-        "no spreadsheet files found (.csv .xlsx .xls)",
+        "没有找到可读取的表格文件（.csv .xlsx .xls .pdf）",
+        "no table files found (.csv .xlsx .xls .pdf)",
         Place(file=", ".join(str(p) for p in inputs)),
     )
 

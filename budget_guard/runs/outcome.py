@@ -114,15 +114,14 @@ def run_outcome(evaluation: Evaluation, load: LoadResult | None = None) -> RunOu
     texts = {}
     for lang in ("zh", "en"):
         if failed:
-            text = msg.t(
-                "headline.input_failed", lang, count=len(failed), detail=load_error_text(load, lang)
-            )
+            text = msg.t("headline.input_failed", lang, count=len(failed), detail=load_error_text(load, lang))
             if evaluation.graded_cells:
                 text += msg.t("headline.partial", lang, worst=_outcome_label(evaluation.outcome(), lang))
         elif outcome == states.OUTCOME_NOTHING_COMPARED:
             text = msg.t("headline.nothing_compared", lang, why=nothing_compared_text(evaluation, lang))
         else:
             counts = evaluation.state_counts()
+            found = evaluation.finding_counts()
             text = msg.t(
                 "headline.graded",
                 lang,
@@ -134,6 +133,9 @@ def run_outcome(evaluation: Evaluation, load: LoadResult | None = None) -> RunOu
                 not_comparable=counts[states.NOT_COMPARABLE],
                 no_data=counts[states.NO_DATA],
                 findings=len(evaluation.findings),
+                red_findings=found[states.RED],
+                yellow_findings=found[states.YELLOW],
+                white_findings=found[states.WHITE],
             )
         texts[lang] = text
     return RunOutcome(

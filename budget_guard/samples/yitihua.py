@@ -592,7 +592,10 @@ def write_yitihua_sample(directory: str | Path) -> list[Path]:
         json.dumps(
             {
                 "description": "Planted deviations in the generated 预算管理一体化 export (3 财政区划, 4 部门 each "
-                "with 二级单位, 2023–2025); every other scope × category × year is 达标.",
+                "with 二级单位, 2023–2025); every other scope × category × year is 达标. The three 区划 are one "
+                "city's: the findings assume rules declaring it (compare.government_label below); without "
+                "the declaration each 区划 is reported apart and there is no 全市合计 row.",
+                "rules": {"compare": {"government_label": YITIHUA_GOVERNMENT_LABEL}},
                 "files": [p.name for p in written],
                 "lines": len(frame),
                 "violations": YITIHUA_MANIFEST,
@@ -614,3 +617,16 @@ def expected_yitihua_findings() -> set[tuple[str, str, str, int, str]]:
         for v in YITIHUA_MANIFEST
         for f in v["findings"]
     }
+
+
+# The sample's three 区划 are one city: a total across them exists only when the rules say so.
+YITIHUA_GOVERNMENT_LABEL = {"zh": "全市合计", "en": "Whole city"}
+
+
+def yitihua_rules(rules=None):
+    """The rules (default: the packaged ones) declaring the sample's 区划 one city (全市合计)."""
+    from budget_guard.model.rulebook import Text, load_rules
+
+    rules = rules or load_rules()
+    compare = rules.compare.model_copy(update={"government_label": Text(**YITIHUA_GOVERNMENT_LABEL)})
+    return rules.model_copy(update={"compare": compare})

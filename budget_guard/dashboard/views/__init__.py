@@ -54,6 +54,7 @@ from budget_guard.dashboard.views.load_report import (
     PROBLEM_LABELS,
     REJECTED_LABELS,
     SHEET_LABELS,
+    accounted_banner,
     problem_counts,
     problems_table,
     rejected_table,
@@ -70,7 +71,7 @@ from budget_guard.dashboard.views.overview import (
     load_summary_text,
     problems_card_html,
 )
-from budget_guard.dashboard.views.trend import trend_points
+from budget_guard.dashboard.views.trend import basis_caption, plotted, trend_points
 from budget_guard.dashboard.views.unclassified import unclassified_table
 
 __all__ = [
@@ -130,5 +131,8 @@ __all__ = [
     "source_lines",
     "top_problems",
     "trend_points",
+    "accounted_banner",
+    "plotted",
+    "basis_caption",
     "unclassified_table",
 ]

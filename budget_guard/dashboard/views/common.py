@@ -27,6 +27,7 @@ from budget_guard.engine.compare import (
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
 from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.messages import formats as fmt
 from budget_guard.model.rulebook import LEVEL_ORDER
 from budget_guard.model.table import FEN_PER_WAN, YEAR
 
@@ -60,7 +61,16 @@ def level_text(level: str | None, lang: str) -> str:
 
 def rate_text(rate: float) -> str:
     """'+20.00%' from a change rate of 0.2; '—' when there is none."""
-    return "—" if rate is None or pd.isna(rate) else f"{rate * 100:+.2f}%"
+    return fmt.rate_text(rate)
+
+
+# a Table's rate columns hold percent numbers (20.0 for +20.00%)
+_SHOW = {
+    "money": fmt.money_text,
+    "rate_percent": lambda v: fmt.rate_text(None if fmt._missing(v) else float(v) / 100),
+    "percent": fmt.percent_text,
+    "integer": fmt.integer_text,
+}
 
 
 def wan(fen: pd.Series) -> pd.Series:
@@ -148,8 +158,9 @@ class Table:
     table: pd.DataFrame
     keys: pd.DataFrame
     money: tuple[str, ...] = ()
-    rates: tuple[str, ...] = ()
+    rates: tuple[str, ...] = ()  # change rates as percent numbers (+20.00%)
     integers: tuple[str, ...] = ()
+    percents: tuple[str, ...] = ()  # percentages that are no change (执行率 112.00%)
     level: str | None = None
     wide: tuple[str, ...] = ()  # long text (explanations)
     narrow: tuple[str, ...] = ()  # short codes and numbers
@@ -159,6 +170,28 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.table)
+
+    def formats(self) -> dict[str, str]:
+        """Column → kind of number (messages.formats): how each number column reads."""
+        kinds = {}
+        for kind, names in (
+            ("money", self.money),
+            ("rate_percent", self.rates),
+            ("percent", self.percents),
+            ("integer", self.integers),
+        ):
+            kinds.update(dict.fromkeys(names, kind))
+        return kinds
+
+    def display(self) -> pd.DataFrame:
+        """The table as text, each number in its one format (for tables drawn as HTML, which would
+        otherwise print ``3.000000`` and ``112.00185``)."""
+        out = self.table.copy()
+        for name, kind in self.formats().items():
+            if name in out.columns:
+                show = _SHOW[kind]
+                out[name] = [show(v) for v in out[name]]
+        return out.astype(object).where(out.notna(), fmt.MISSING)
 
     def where(self, mask: np.ndarray | pd.Series) -> Table:
         mask = np.asarray(mask, dtype=bool)
@@ -241,6 +274,8 @@ def matrix_years(evaluation: Evaluation) -> list[int]:
 
 
 def level_short(level: str | None, lang: str) -> str:
-    """'红色' / 'Red': the level in a matrix cell, where the rate must fit beside it."""
-    key = f"level_short.{level if level in RANK else 'none'}"
-    return msg.t(key, lang)
+    """'红色' / 'Red': the level in a matrix cell, where the rate must fit beside it; an ungraded
+    cell says its state in the one word used everywhere (不可比 / 无数据)."""
+    if level in RANK:
+        return msg.t(f"level_short.{level}", lang)
+    return level_text(level, lang)

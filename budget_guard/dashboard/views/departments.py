@@ -12,6 +12,7 @@ from budget_guard.dashboard.views.common import (
     Scope,
     finding_messages,
     label,
+    level_short,
     level_text,
     rate_text,
     scope_options,
@@ -42,6 +43,11 @@ class DepartmentTable:
     levels: pd.DataFrame  # same shape: level value per cell (None where not graded)
     scopes: list[Scope]
     categories: list[str]  # category id per rate column, after the label and worst-level columns
+    # what each cell shows: the rate, or the state's word where there is none
+    texts: pd.DataFrame | None = None
+
+    def shown(self) -> pd.DataFrame:
+        return self.rates if self.texts is None else self.texts
 
     def worst_cell(self) -> tuple[Scope, str] | None:
         """The first (worst-sorted) scope's worst category, where a drill-down should start."""
@@ -98,10 +104,17 @@ def department_table(evaluation: Evaluation, year: int, lang: str) -> Department
     rates = pd.DataFrame({scope_col: [scope_text(evaluation, s, lang) for s in scopes]})
     rates[worst_col] = [level_text(w, lang) for w in worst]
     levels = pd.DataFrame({scope_col: [None] * len(scopes), worst_col: worst}, dtype=object)
+    texts = rates.copy()
     for category in rules.categories:
-        rates[category.name.get(lang)] = rate[category.id].to_numpy(dtype=float)[positions]
-        levels[category.name.get(lang)] = level[category.id].to_numpy()[positions]
-    return DepartmentTable(rates=rates, levels=levels, scopes=scopes, categories=categories)
+        name = category.name.get(lang)
+        rates[name] = rate[category.id].to_numpy(dtype=float)[positions]
+        levels[name] = level[category.id].to_numpy()[positions]
+        # a red cell with no rate (0 last year, spending this year) says 红色, never a bare dash
+        texts[name] = [
+            rate_text(r / 100) if pd.notna(r) else (level_short(lv, lang) if lv else "")
+            for r, lv in zip(rates[name], levels[name], strict=True)
+        ]
+    return DepartmentTable(rates=rates, levels=levels, scopes=scopes, categories=categories, texts=texts)
 
 
 def cell_detail(evaluation: Evaluation, scope: Scope, category: str, year: int, lang: str) -> str:

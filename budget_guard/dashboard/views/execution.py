@@ -82,6 +82,7 @@ def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = Tru
             names[k] for k in ("execution.col.budget", "execution.col.adjusted", "execution.col.final")
         ),
         integers=(names["col.year"],),
+        percents=tuple(names[k] for k in ("execution.col.rate_budget", "execution.col.rate_adjusted")),
         level=names["col.level"],
         wide=(names["col.message"],),
         narrow=(names["col.year"],),
@@ -108,5 +109,6 @@ def pefa_table(evaluation: Evaluation, lang: str) -> Table:
         pd.DataFrame(index=rows.index),
         money=tuple(money_label(k, lang) for k in PEFA_MONEY),
         integers=(label("col.year", lang),),
+        percents=tuple(label(k, lang) for k in PEFA_PERCENT),
         pinned=(label("col.department", lang),),
     )

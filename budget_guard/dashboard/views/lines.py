@@ -51,7 +51,7 @@ def source_lines(
         if column == "amount_wan":
             table[label(key, lang)] = wan(lines["amount_fen"]).to_numpy()
         elif column in (YEAR, SOURCE_ROW):
-            table[label(key, lang)] = lines[column].astype("Int64").to_numpy()
+            table[label(key, lang)] = lines[column].astype("Int64").array
         else:
             table[label(key, lang)] = lines[column].astype(object).to_numpy()
     totals = lines.groupby(YEAR)["amount_fen"].agg(["sum", "size"])

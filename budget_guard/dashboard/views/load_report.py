@@ -8,6 +8,7 @@ from budget_guard import messages as msg
 from budget_guard.dashboard.views.common import Table, label, wan
 from budget_guard.errors import Place
 from budget_guard.ingest.load_result import LoadResult
+from budget_guard.runs.outcome import unreadable_files
 
 REJECTED_LABELS: tuple[tuple[str, str], ...] = (
     ("file", "col.source_file"),
@@ -34,7 +35,7 @@ def rejected_table(load: LoadResult, lang: str) -> Table:
             values = (
                 values.astype(object).where(values.notna(), None).map(lambda v: v if v is None else str(v))
             )
-        table[label(key, lang)] = values.to_numpy()
+        table[label(key, lang)] = values.array
     table[label("col.message", lang)] = rejected[message].to_numpy() if message in rejected.columns else None
     return Table(table, pd.DataFrame(index=rejected.index), integers=(label("col.source_row", lang),))
 
@@ -97,7 +98,8 @@ def problems_table(load: LoadResult, lang: str) -> Table:
             values = values.map(lambda v: msg.value("app.severity", v, lang))
         elif column == "code":
             values = values.map(lambda v: msg.value("problem.title", v, lang))
-        table[label(key, lang)] = values.to_numpy()
+        # .array keeps a row number an integer (to_numpy would make a column with a gap float: 3.000000)
+        table[label(key, lang)] = values.array if column == "row" else values.to_numpy()
     hint = "hint_en" if lang == "en" else "hint_zh"
     table[label("col.message", lang)] = problems[message].to_numpy() if message in problems.columns else None
     table[label("col.hint", lang)] = problems[hint].to_numpy() if hint in problems.columns else None
@@ -171,10 +173,22 @@ def sheets_table(load: LoadResult, lang: str) -> Table:
             values = values.map(
                 lambda v: None if v is None or pd.isna(v) else msg.t(f"app.bool.{bool(v)}", lang)
             )
-        table[name] = values.to_numpy()
+        table[name] = values.array
     return Table(
         table,
         pd.DataFrame(index=report.index),
         money=(label("col.amount_wan", lang),),
         integers=tuple(counts),
     )
+
+
+def accounted_banner(load: LoadResult, lang: str) -> tuple[str, str]:
+    """('ok' | 'error', text): the load view's banner. Green only when every row of every file was
+    read and accounted for; a failed file is named, never beside 每个读取的行都已归类."""
+    failed = unreadable_files(load)
+    if failed:
+        names = msg.t("list.sep", lang).join(f.name for f in failed)
+        return "error", msg.t("app.load.accounted_failed", lang, count=len(failed), names=names)
+    if load.all_rows_accounted:
+        return "ok", msg.t("app.load.accounted_ok", lang)
+    return "error", msg.t("app.load.accounted_bad", lang)

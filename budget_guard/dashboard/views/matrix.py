@@ -129,6 +129,9 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
         .size()
         .to_dict()
     )
+    uncompared = (
+        cellstates.loc[cellstates[STATE] == states.NOT_COMPARABLE].groupby([CATEGORY, YEAR]).size().to_dict()
+    )
     by_rank = dict(enumerate(states.ROLLUP_ORDER))
     cells: dict[tuple[str, int], list] = {}
     found = found.loc[found[CATEGORY].notna()] if len(found) else found
@@ -144,7 +147,16 @@ def _worst_cells(evaluation: Evaluation, lang: str) -> pd.DataFrame:
             record = _cell(evaluation, category, order, year, level, lang)
             where = [scope_text(evaluation, (r[SCOPE_TYPE], str(r[SCOPE])), lang) for r in items]
             rates = [rate_text(r[CHANGE_RATE]) for r in items]
-            sub = msg.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
+            sub = (
+                msg.t("app.matrix.all_compliant", lang, count=compared.get((category.id, year), 0))
+                if level == states.COMPLIANT
+                else msg.t(
+                    "app.matrix.not_comparable_scopes",
+                    lang,
+                    count=uncompared.get((category.id, year), 0),
+                    compliant=compared.get((category.id, year), 0),
+                )
+            )
             main = level_short(level, lang)
             if items:  # level and rate first (never cut), where on the second line (the tooltip has all)
                 main += "" if rates[0] == "—" else f" {rates[0]}"

@@ -10,6 +10,7 @@ import pandas as pd
 from budget_guard import messages as msg
 from budget_guard.dashboard.palette import FILL, NOT_COMPARED, TEXT
 from budget_guard.dashboard.views.common import WORST_FIRST, level_text
+from budget_guard.engine import states
 from budget_guard.engine.compare import CATEGORY, GROUP
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
@@ -92,6 +93,7 @@ def level_tiles_html(counts: dict[str, int], lang: str) -> str:
         "@media (max-width:1180px){.bg-tile{padding:4px 8px;gap:6px}.bg-label{font-size:.8rem}}"
         "@media (max-width:640px){.bg-tile{flex-basis:40%}.bg-label{font-size:.9rem}}</style>"
         f'<div class="bg-tiles">{"".join(tiles)}</div>'
+        f'<div style="font-size:0.8rem;color:#595959;margin:-2px 0 6px 0">{html.escape(msg.t("counts.tiles_note", lang))}</div>'
     )
 
 
@@ -101,7 +103,7 @@ def legend_html(lang: str) -> str:
         f'<span style="display:inline-block;margin-right:14px"><span style="display:inline-block;width:14px;'
         f"height:14px;vertical-align:-2px;margin-right:5px;background:{FILL[level]};border:1px solid #BFBFBF;"
         f'border-radius:3px"></span>{html.escape(level_text(level, lang))}</span>'
-        for level in (*WORST_FIRST, NOT_COMPARED)
+        for level in (*WORST_FIRST, states.NOT_COMPARABLE, NOT_COMPARED)
     )
     return f'<div style="font-size:0.9rem;margin:2px 0 10px 0">{chips}</div>'
 

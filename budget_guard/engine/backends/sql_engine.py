@@ -21,6 +21,7 @@ from budget_guard.engine.double_count import double_counted_sql
 from budget_guard.engine.evaluate import Evaluation, evaluate_summary
 from budget_guard.engine.execution import needs_pefa
 from budget_guard.engine.lineage import SourceRequest, describe_rows
+from budget_guard.engine.relation_failed import relation_failed_sql
 from budget_guard.engine.seam import LineSummary, assemble
 from budget_guard.engine.unclassified import LIST_COLUMNS, empty_summary, sort_summary
 from budget_guard.model.rulebook import Rules
@@ -225,4 +226,5 @@ def evaluate_lines(lines: SqlLines, stage: str | None = None) -> Evaluation:
         engine=lines.engine,
         overlaps=tuple(overlaps),
         double_counted=twice,
+        relation_failed=relation_failed_sql(lines.run, lines.source, rules),
     )

@@ -31,6 +31,7 @@ csv.field_size_limit(max(csv.field_size_limit(), (1 << 31) - 1))
 
 TEXT = pd.StringDtype("pyarrow")  # C-speed string ops on big sheets
 CSV, EXCEL, ENCRYPTED, EMPTY, UNSUPPORTED = "csv", "excel", "encrypted", "empty", "unsupported"
+PDF = "pdf"
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 
@@ -57,7 +58,9 @@ def sniff_format(data: bytes, suffix: str) -> str:
         return EXCEL
     if data.startswith(ZIP_MAGIC):
         return EXCEL
-    if data.startswith(b"%PDF") or suffix in (".pdf", ".doc", ".docx", ".zip", ".json"):
+    if b"%PDF-" in data[:1024]:  # a PDF's header may follow a little junk (readers allow 1 KiB)
+        return PDF
+    if suffix in (".pdf", ".doc", ".docx", ".zip", ".json"):
         return UNSUPPORTED
     if suffix in TEXT_SUFFIXES:
         return CSV

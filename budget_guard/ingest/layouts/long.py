@@ -176,8 +176,9 @@ def total_row_problems(
     if not total_rows:
         return []
     fen, status = parse_amounts(grid.loc[total_rows, header.fields[AMOUNT]], unit=unit)
-    line_rows = lines["source_row"].to_numpy(dtype="int64") if len(lines) else []
-    line_fen = lines["amount_fen"].to_numpy(dtype="int64") if len(lines) else []
+    # no line read (every row rejected): empty arrays, so the comparisons below still hold
+    line_rows = lines["source_row"].to_numpy(dtype="int64") if len(lines) else np.zeros(0, dtype="int64")
+    line_fen = lines["amount_fen"].to_numpy(dtype="int64") if len(lines) else np.zeros(0, dtype="int64")
     out: list[Problem] = []
     previous = header.row
     for index, row in enumerate(total_rows):

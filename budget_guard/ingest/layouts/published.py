@@ -62,9 +62,12 @@ from budget_guard.model.table import (
     EXPENSE_TYPE,
     FUNC_CODE,
     ITEM,
+    RELATION_FAILED_PREFIX,
     STAGE,
+    TAG_SEPARATOR,
     TAGS,
     YEAR,
+    relation_failed_tag,
 )
 
 PUBLISHED, WIDE = "published", "wide"
@@ -318,7 +321,7 @@ def read_published(
         if table_plan.second_econ_position is not None and kind == FUNC:
             frame[ECON_CODE] = body.loc[emit, table_plan.second_econ_position].to_numpy()
         frames.append(frame)
-    raw = combine_raw(frames)
+    raw = mark_failed_relations(combine_raw(frames), problems, FUNC_CODE if kind == FUNC else ECON_CODE)
     code_label = (
         block.label(table_plan.codes.positions[0])
         if table_plan.codes.style == SINGLE
@@ -356,6 +359,45 @@ def read_published(
             index=body.index[malformed & data],
         ),
     )
+
+
+_FAILED_KINDS = ("total-mismatch", "subtotal-parts-mismatch", "hierarchy-mismatch")
+
+
+def mark_failed_relations(raw: pd.DataFrame, problems: list[Problem], code_column: str) -> pd.DataFrame:
+    """Tag ``勾稽不符`` on the lines a failed relation of this table involves, so no verdict rests on them:
+    a 合计 row ≠ Σ rows → every line of that amount column; a 合计 column ≠ Σ its parts → every line
+    of that row; a 类/款 ≠ Σ its children → the lines under that code in that column (every column when
+    the failing one is a 合计 column, which is checked, not read). Which figure of a failed relation is
+    wrong cannot be told, so all of them are marked (``engine/relation_failed.py``)."""
+    failed = [p for p in problems if p.code in _FAILED_KINDS]
+    if not failed or raw.empty:
+        return raw
+    tags = (raw[TAGS] if TAGS in raw.columns else pd.Series(None, index=raw.index)).astype("object")
+    rows = raw[ROW].astype(int)
+    codes = raw[code_column].astype("object").fillna("").astype(str) if code_column in raw else None
+    read_columns = set(raw[AMOUNT_LABEL])
+    everywhere = pd.Series(True, index=raw.index)
+    for problem in failed:
+        # a column read as lines: its own lines; a 合计 column that is only checked: every column's lines
+        column = raw[AMOUNT_LABEL] == problem.column if problem.column in read_columns else everywhere
+        if problem.code == "total-mismatch":
+            hit = column
+        elif problem.code == "subtotal-parts-mismatch":
+            hit = rows == problem.row
+        elif codes is not None:
+            hit = column & codes.str.startswith(str(problem.details.get("code")))
+        else:
+            continue
+        tag = relation_failed_tag(problem.message("zh"))
+        fresh = hit & ~tags.fillna("").str.contains(RELATION_FAILED_PREFIX, regex=False)
+        tags = tags.where(
+            ~fresh,
+            tags[fresh].map(lambda v, t=tag: t if not isinstance(v, str) else f"{v}{TAG_SEPARATOR}{t}"),
+        )
+    out = raw.copy()
+    out[TAGS] = tags.where(tags.notna(), None)
+    return out
 
 
 def _part_names(names: pd.Series, part: str | None) -> object:

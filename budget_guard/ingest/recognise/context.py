@@ -14,6 +14,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
+from budget_guard.errors import PDF_PLACE
 from budget_guard.ingest.files.grid import column_letter
 from budget_guard.ingest.recognise.table_kinds import is_label_row
 from budget_guard.messages.problems import Problem
@@ -183,7 +184,9 @@ def build_context(
                 )
             )
     file_stem = PurePath(file).stem
-    candidates = [("title", title_text), ("sheet", sheet or ""), ("file", file_stem)]
+    # a PDF table's place (第3页 表1) names no department or year: the titles and the file name do
+    sheet_text = "" if sheet and PDF_PLACE.match(sheet) else sheet or ""
+    candidates = [("title", title_text), ("sheet", sheet_text), ("file", file_stem)]
     if department:
         ctx.department, ctx.sources["department"] = department, "argument"
     else:

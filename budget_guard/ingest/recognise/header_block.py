@@ -76,7 +76,9 @@ def find_block(grid: pd.DataFrame, anchor: int) -> HeaderBlock:
     while first > 0:
         cells = row_cells(grid, index[first - 1])
         filled = [c for c in cells if c]
-        if len(filled) < 2 or any(_UNIT_OR_DEPT.search(c) for c in filled) or not is_header_like(cells):
+        if len(filled) < 2 or any(_UNIT_OR_DEPT.search(c) for c in filled):
+            break
+        if not (is_header_like(cells) or _labels_over_header(cells)):
             break
         first -= 1
     last = at
@@ -98,6 +100,13 @@ def find_block(grid: pd.DataFrame, anchor: int) -> HeaderBlock:
         (row, position) for row, labels in shared.items() for position, c in enumerate(labels) if c
     )
     return HeaderBlock(index[first], index[last], combine(grid, rows, shared), cells)
+
+
+def _labels_over_header(cells: list[str]) -> bool:
+    """``合计 | “三公”经费 | 会议费 | 培训费`` above a header row: a 合计 *column* label beside other
+    column labels, no figure. Only looked for above the anchor, where no 合计 data row can be."""
+    filled = [c for c in cells if c]
+    return len(filled) >= 2 and not has_amounts(cells) and all(not c.isdigit() for c in filled)
 
 
 _SPLIT_LABELS = ("类", "款", "项")

@@ -19,8 +19,9 @@ their own settlement (``scopes.py``: they add only what the narrower tables lack
 **表间勾稽.** Every relation the set prints is checked (``RELATIONS``), each with both figures and both
 places, within what the printed precision explains (``rounding.allowance_fen``: half a unit of the last
 printed digit per term, plus one): a failed relation is a ``relation-failed`` warning of the load report,
-and a row of ``relation_failures`` (``engine/states.RELATION_FAILURE_COLUMNS``) that turns the cells of the
-categories reading that classification 不可比 (``relation_failed``): never 达标, never red.
+and the lines it rests on get the tag ``勾稽不符:<relation, both figures, both tables>`` (the marker every
+reader uses, ``model/table.relation_failed_tag``): the cells taking them are 不可比 (``relation_failed``,
+``engine/relation_failed.py``) on every engine, never 达标, never red.
 
 **The department total** a clerk reads is the printed 合计 of the table of the first scope in the rules'
 ``sources.total`` that the set prints (the 支出总表 of all funds where printed), and each table says how its
@@ -260,6 +261,10 @@ RELATIONS: dict[str, tuple[str, str]] = {
         "支出表的基本支出 = 基本支出表的合计",
         "spending table's basic column = basic table's total",
     ),
+    "sangong-table": (
+        "三公表内：三公小计 = 出国 + 车 + 接待，车 = 购置 + 运维，合计 = 三公 + 会议费 + 培训费",
+        "inside the 三公 table: subtotal = travel + cars + reception, cars = purchase + running, total = 三公 + meetings + training",
+    ),
     "income-spending": (
         "收入总计 = 支出总计（收支总表）",
         "income grand total = spending grand total (summary table)",
@@ -278,6 +283,11 @@ RELATIONS: dict[str, tuple[str, str]] = {
     ),
 }
 _PROBLEM_RELATIONS = {
+    "relation-sangong-subtotal": "sangong-table",
+    "relation-car-subtotal": "sangong-table",
+    "relation-sangong-table-total": "sangong-table",
+    "relation-column-sum": "sangong-table",
+    "relation-total-row": "sangong-table",
     "total-mismatch": "row-sum",
     "hierarchy-mismatch": "hierarchy",
     "subtotal-parts-mismatch": "parts",
@@ -298,6 +308,9 @@ class RelationCheck:
     unit: str | None = None
     detail_zh: str = ""  # a relation reported by a reader (row-sum, hierarchy, parts): its own message
     detail_en: str = ""
+    # the lines a failure makes untrustworthy: (file, sheet) and an 经济分类 code pattern (None: every line);
+    # each gets the tag 勾稽不符 (model/table.relation_failed_tag), so its cells are 不可比 on every engine
+    targets: tuple = ()
 
     def name(self, lang: str = "zh") -> str:
         return RELATIONS[self.relation][0 if lang == "zh" else 1]
@@ -517,6 +530,7 @@ class Decision:
     """What the set decided for the lines: the cross-check lines to set aside, with a note per sheet."""
 
     set_aside: np.ndarray  # bool per line of the table given
+    tags: np.ndarray | None = None  # per line: the 勾稽不符 tags a failed cross-table relation adds (or None)
     notes: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     counted_from: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -581,10 +595,50 @@ def build_sets(
                     f"funding scopes; the rules' sources measure it on the latter, this table is not added, only checked",
                 )
         pset.relations = _relations(pset, lines, group, problems, empty)
+        _tag_failures(pset, lines, decision)
         pset.total = _department_total(pset, sources)
         _uses(pset)
         sets.append(pset)
     return sets, decision
+
+
+def _tag_failures(pset: PublishedSet, lines: pd.DataFrame, decision: Decision) -> None:
+    """The lines a failed cross-table relation rests on get its 勾稽不符 tag (both figures, both tables)."""
+    from budget_guard.model.table import TAG_SEPARATOR, relation_failed_tag
+
+    failed = [r for r in pset.failed if r.left is not None and r.targets]
+    if not failed:
+        return
+    in_group = (
+        (lines[DEPARTMENT].astype("object") == pset.department).to_numpy()
+        & (lines[YEAR].to_numpy() == pset.year)
+        & (lines[STAGE].astype("object") == pset.stage).to_numpy()
+    )
+    keys = pd.Series(
+        list(
+            zip(
+                lines[SOURCE_FILE].astype("object"),
+                lines[SOURCE_SHEET].astype("object").fillna(""),
+                strict=True,
+            )
+        ),
+        index=lines.index,
+        dtype=object,
+    )
+    econ = lines[ECON_CODE].astype("object").fillna("").astype(str)
+    if decision.tags is None:
+        decision.tags = np.full(len(lines), None, dtype=object)
+    for r in failed:
+        mask = np.zeros(len(lines), dtype=bool)
+        for key, code in r.targets:
+            hit = in_group & (keys == key).to_numpy()
+            if code is not None:
+                hit &= econ.str.match(code).to_numpy()
+            mask |= hit
+        tag = relation_failed_tag(f"{r.name('zh')}：{r.text('zh')}")
+        for position in np.flatnonzero(mask):
+            old = decision.tags[position]
+            decision.tags[position] = tag if old is None else f"{old}{TAG_SEPARATOR}{tag}"
 
 
 def _set_tables(group: pd.DataFrame, facts: dict, multi: set[tuple[str, str]]) -> list[SetTable]:
@@ -760,7 +814,9 @@ def _step(tables: list[SetTable]) -> int:
     return max((printed_step_fen(None, t.unit or "元") for t in tables), default=1)
 
 
-def _check(pset, relation, classification, left, right, terms, tables, comparison="=") -> RelationCheck:
+def _check(
+    pset, relation, classification, left, right, terms, tables, comparison="=", targets=None
+) -> RelationCheck:
     allowed = allowance_fen(_step(tables), terms)
     difference = left.fen - right.fen
     if comparison == "=":
@@ -771,7 +827,17 @@ def _check(pset, relation, classification, left, right, terms, tables, compariso
         ok = difference >= -allowed
     unit = next((t.unit for t in tables if t.unit), None)
     return RelationCheck(
-        relation, pset.department, pset.year, pset.stage, classification, ok, left, right, comparison, unit
+        relation,
+        pset.department,
+        pset.year,
+        pset.stage,
+        classification,
+        ok,
+        left,
+        right,
+        comparison,
+        unit,
+        targets=tuple((t.key, None) for t in tables) if targets is None else tuple(targets),
     )
 
 
@@ -919,7 +985,8 @@ def _operating_relation(pset: PublishedSet, lines: pd.DataFrame) -> list[Relatio
         "the basic table's 公用经费 (302+310)",
         "、".join(t.title for t in basic),
     )
-    return [_check(pset, "operating", None, left, right, 1 + int(public.sum()), basic, "≤")]
+    targets = [(source, None), *((t.key, r"^(?:302|310)") for t in basic)]
+    return [_check(pset, "operating", None, left, right, 1 + int(public.sum()), basic, "≤", targets)]
 
 
 def _printed(t: SetTable) -> int:
@@ -1056,6 +1123,7 @@ def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[Relation
                 int(in_basic.sum() + in_sangong.sum()),
                 [*basic, *sangong],
                 "≤",
+                targets=[(t.key, f"^{code}$") for t in (*basic, *sangong)],
             )
         )
     return out
@@ -1085,6 +1153,8 @@ def _reader_relations(pset: PublishedSet, problems: list[Problem]) -> list[Relat
             checked.append("hierarchy")
         if int(r["basic"]) and int(r["project"]):
             checked.append("parts")
+        if t.kind.role == SANGONG:
+            checked = ["sangong-table"]  # its reader checks the header tree's relations
         for relation in checked:
             found = failures.get((t.file, t.sheet, relation), [])
             if not found:
@@ -1194,27 +1264,6 @@ def record_counted(sets: list[PublishedSet], table: pd.DataFrame) -> None:
             for t in s.tables:
                 if t.kind.role != LINE_LEVEL and t.use == COUNTED:
                     t.use = NOT_COUNTED if not t.counted_fen else t.use
-
-
-def relation_failures(sets: list[PublishedSet]) -> pd.DataFrame:
-    """One row per failed relation (``engine/states.RELATION_FAILURE_COLUMNS``)."""
-    from budget_guard.engine.states import RELATION_FAILURE_COLUMNS
-
-    rows = [
-        {
-            "stage": r.stage,
-            "department": r.department,
-            "year": r.year,
-            "category": None,
-            "classification": r.classification,
-            "relation": r.relation,
-            "text_zh": f"{r.name('zh')}：{r.text('zh')}",
-            "text_en": f"{r.name('en')}: {r.text('en')}",
-        }
-        for s in sets
-        for r in s.failed
-    ]
-    return pd.DataFrame(rows, columns=list(RELATION_FAILURE_COLUMNS))
 
 
 def relation_problems(sets: list[PublishedSet]) -> list[Problem]:
@@ -1338,7 +1387,6 @@ __all__ = [
     "TableKind",
     "build_sets",
     "nested",
-    "relation_failures",
     "relation_problems",
     "role_of",
     "relations_record",

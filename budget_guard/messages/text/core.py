@@ -8,7 +8,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "level.white": ("白色（提示）", "White (notice)"),
     "level.yellow": ("黄色（预警）", "Yellow (warning)"),
     "level.red": ("红色（督办）", "Red (supervised)"),
-    "level.none": ("不比较", "Not compared"),
     # directions
     "direction.decrease": ("压减", "Cut"),
     "direction.no_decrease": ("只增不减", "No decrease"),
@@ -248,8 +247,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "app.matrix.broken": ("{scope}未达标的项目：", "Not compliant in {scope}:"),
     "app.matrix.all_ok": ("{scope}全部达标", "Everything compliant in {scope}"),
     "app.trend.help": (
-        "圆点为各年金额（万元，颜色为等级），旁边的数字为同比增减率；黑色短线为按目标上年基础上应达到的金额，红色虚线标出未达标的差距。",
-        "Dots are each year's amount (10k CNY, coloured by level), labelled with the change; the black bar is the amount that would just meet the target given the previous year, and a dashed red line marks each miss.",
+        "每段实线连接评级所比的两个数：上年可比数（空心点）与本年可比数（实心点，颜色为等级），旁边的数字为这两个数之间的同比增减率；灰色虚线为全部部门合计（万元）；黑色短线为按目标在上年可比数基础上应达到的金额，红色虚线标出未达标的差距。",
+        "Each solid segment joins the two figures that were graded: the previous year's comparable amount (hollow dot) and this year's (filled dot, coloured by level), labelled with the change between exactly these two; the grey dashed line is all departments (10k CNY); the black bar is the amount that would just meet the target given the previous comparable amount, and a dashed red line marks each miss.",
     ),
     "app.trend.target_amount": ("按目标应为（万元）", "Amount meeting the target (10k CNY)"),
     "app.trend.empty": ("该范围没有此类支出", "No spending in this category for this scope"),

@@ -184,8 +184,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "problem.hint.total-mismatch": ("请核对合计行或明细行", "Check the total or the lines."),
     "problem.hint.rounding-gap": (
-        "仅供参考：差额不超过0.01万元",
-        "Informational: a difference of at most 0.01 万元.",
+        "仅供参考：每个印制数最多差其末位的一半，几个数相加的差额可达上述上限；超出上限时为警告",
+        "Informational: each printed figure may be off by half its last digit, so a sum may be off by up to the allowance shown; beyond it is a warning.",
     ),
     "problem.hint.file-duplicate": (
         "每个文件只需提供一次；同一张表读两次会重复计数",
@@ -271,7 +271,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "level_short.white": ("白色", "White"),
     "level_short.yellow": ("黄色", "Yellow"),
     "level_short.red": ("红色", "Red"),
-    "level_short.none": ("不比较", "n/a"),
     # dashboard at a glance
     "app.matrix.click": (
         "点击矩阵中的单元格，查看构成该数字的明细行（全部范围时为该格最严重的范围）",

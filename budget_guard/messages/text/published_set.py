@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 TEXT: dict[str, tuple[str, str]] = {
-    "reason.relation_failed": (
-        "{scope}{category}{year}年（或上年）所用的数未通过表间勾稽（见加载报告的勾稽结果），不作结论，不可比",
-        "{scope} {category} {year} (or its previous year): a figure it uses fails a cross-table relation "
-        "(see the relations in the load report); no verdict, not comparable",
-    ),
     "execution.reason.different_tables": (
         "{scope}{year}年{category}决算{final}万元与{against_label}{against}万元取自不同种类的表（例如预算数只有三公经费表的预算栏），不是同一口径，不可比，不作执行评价",
         "{scope}: {category} {year}: the final accounts ({final}, 10k yuan) and the {against_label} ({against}) come from "

@@ -94,7 +94,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{column} must be between {min_value} and {max_value}",
     ),
     "spark.check.isin": ("{column}须为{allowed}之一", "{column} must be one of {allowed}"),
-    "spark.check.str_matches": ("{column}的编码格式不对（应符合 {pattern}）", "{column} does not match {pattern}"),
+    "spark.check.str_matches": (
+        "{column}的编码格式不对（应符合 {pattern}）",
+        "{column} does not match {pattern}",
+    ),
     "spark.check.dtype": ("{column}的类型不对", "{column} has the wrong type ({detail})"),
     "spark.check.column": ("{column}不符合要求", "{column} fails {detail}"),
     # labels of the canonical columns that have none elsewhere

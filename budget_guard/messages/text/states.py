@@ -78,13 +78,13 @@ TEXT.update(
             "previous year missing). Add the previous year's tables",
         ),
         "headline.graded": (
-            "结论：{worst}。共{findings}项督办事项；单元格：红{red}、黄{yellow}、白{white}、达标{compliant}、不可比{not_comparable}、无数据{no_data}",
-            "Result: {worst}. {findings} finding(s); cells: red {red}, yellow {yellow}, white {white}, compliant "
-            "{compliant}, not comparable {not_comparable}, no data {no_data}",
+            "结论：{worst}。发现{findings}项：督办事项（红色）{red_findings}项、预警（黄色）{yellow_findings}项、提示（白色）{white_findings}项；单元格：红{red}、黄{yellow}、白{white}、达标{compliant}、不可比{not_comparable}、无数据{no_data}",
+            "Result: {worst}. {findings} finding(s): red (supervised) {red_findings}, yellow (warning) "
+            "{yellow_findings}, white (notice) {white_findings}; cells: red {red}, yellow {yellow}, white {white}, "
+            "compliant {compliant}, not comparable {not_comparable}, no data {no_data}",
         ),
     }
 )
-TEXT.update({"cli.states": ("单元格：{counts}", "Cells: {counts}")})
 TEXT.update(
     {
         "whatif.line": (
