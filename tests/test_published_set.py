@@ -3,6 +3,7 @@ whose relation fails turning 不可比 with both figures — never 达标, never
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,53 @@ def test_an_all_funds_table_below_the_appropriations_it_contains_fails(tmp_path)
     load = _template(tmp_path, {"03": rows})
     failed = {r.relation for s in load.published_sets for r in s.failed}
     assert "all-funds" in failed
+
+
+def test_a_spending_total_printed_as_one_row_gives_its_total_and_parts():
+    """支出总表 printed without codes (合计 | 基本支出 | 项目支出 | 单位预留机动经费, one row): read by label, as a
+    PDF page gives it (pandas NA in the empty cells)."""
+    import pandas as pd
+
+    from budget_guard.ingest.recognise.table_kinds import summary_figures
+
+    grid = pd.DataFrame(
+        [
+            ["三、2017年度甲局部门支出预算总表", pd.NA, pd.NA, pd.NA, pd.NA],
+            ["单位：万元", pd.NA, pd.NA, pd.NA, pd.NA],
+            ["合计", "基本支出", "项目支出", "单位预留机动经费", "结转下年资金"],
+            ["28,849.38", "17,123.19", "11,543.27", "182.92", pd.NA],
+        ],
+        dtype=object,
+    )
+    figures, unit = summary_figures(grid)
+    assert unit == "万元"
+    assert figures == {
+        "spending_total": 2_884_938 * 10_000,
+        "part:基本支出": 1_712_319 * 10_000,
+        "part:项目支出": 1_154_327 * 10_000,
+        "part:单位预留机动经费": 18_292 * 10_000,
+    }
+
+
+SHARED = Path(os.environ.get("BUDGET_GUARD_SHARED") or Path(__file__).resolve().parents[1].parent / "shared")
+JIANGSU = SHARED / "real_pdfs" / "jiangsu-court-2017-2019"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not JIANGSU.is_dir(), reason="shared real PDFs not found")
+def test_three_years_of_another_provinces_budget_pdfs_read_as_sets():
+    pytest.importorskip("pdfplumber")
+    load = read_budget(JIANGSU)
+    sets = {s.year: s for s in load.published_sets if s.stage == "budget"}
+    assert set(sets) == {2017, 2018, 2019}
+    for year, pset in sets.items():
+        assert not pset.failed, (year, [r.text("zh") for r in pset.failed])
+        relations = {r.relation for r in pset.relations}
+        assert {"scope-sum", "income-spending"} <= relations, (year, relations)
+        # the 财政拨款 tables beside the 一般公共预算 ones of the same money are never added twice
+        uses = {t.kind.scope: t.use for t in pset.tables if t.kind.role == "basic"}
+        assert uses.get("general") != "cross-check" and uses.get("appropriation") == "cross-check"
+    for year in (2017, 2018):  # the 支出总表 printed as one row: 合计 = 基本 + 项目 + 单位预留机动经费
+        relations = {r.relation for r in sets[year].relations if r.left is not None}
+        assert {"parts", "all-funds", "summary-spending"} <= relations, (year, relations)
+        assert sets[year].total is not None and sets[year].total.scope == "all-funds"

@@ -205,6 +205,7 @@ _SUMMARY_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(?:本年)?支出合计$"), SPENDING_TOTAL),
     (re.compile(r"^收入总计$"), INCOME_GRAND),
     (re.compile(r"^支出总计$"), SPENDING_GRAND),
+    (re.compile(r"^(?:支出)?合计$"), SPENDING_TOTAL),  # a 支出总表 printed without codes: its 合计 row
 )
 _UNIT_TEXT = re.compile(r"(?:金额)?单位[:：](万元|千元|元)")
 
@@ -243,7 +244,49 @@ def summary_figures(grid: pd.DataFrame) -> tuple[dict[str, int], str | None]:
                 if amount.fen is not None:
                     figures[label] = int(amount.fen)
                     break
+    if SPENDING_TOTAL not in figures:
+        figures.update(_single_row_totals(grid, unit))
     return figures, unit
+
+
+PART_PREFIX = "part:"  # a column beside 合计 in a one-row 支出总表 (基本支出, 项目支出, 单位预留机动经费 …)
+
+
+def _is_figure(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value == value  # not NaN
+    return isinstance(value, str) and bool(_NUMBER.match(value))
+
+
+def _single_row_totals(grid: pd.DataFrame, unit: str | None) -> dict[str, int]:
+    """A 支出总表 printed as one row of figures under a header (合计 | 基本支出 | 项目支出 | 单位预留机动经费):
+    the 合计 and each part, by their header labels. Only when exactly one row below the header holds figures
+    (a table with rows per code is read by the published reader, never here)."""
+    from budget_guard.ingest.recognise.numbers import parse_amount
+
+    rows = [
+        [normalise(v) if isinstance(v, str) else v for v in values] for values in grid.itertuples(index=False)
+    ]
+    for r, cells in enumerate(rows):
+        if not any(isinstance(c, str) and c == "合计" for c in cells):
+            continue
+        below = [other for other in rows[r + 1 :] if any(_is_figure(v) for v in other)]
+        if len(below) != 1:
+            return {}
+        out: dict[str, int] = {}
+        for position, label in enumerate(cells):
+            if not isinstance(label, str) or not label or position >= len(below[0]):
+                continue
+            if not _is_figure(below[0][position]):
+                continue
+            amount = parse_amount(below[0][position], unit or "元")
+            if amount.fen is None:
+                continue
+            out[SPENDING_TOTAL if label == "合计" else f"{PART_PREFIX}{label}"] = int(amount.fen)
+        return out if SPENDING_TOTAL in out else {}
+    return {}
 
 
 __all__ = [

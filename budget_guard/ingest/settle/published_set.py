@@ -421,15 +421,15 @@ def role_of(title: str, layout: str | None, read: bool) -> str:
     """The role from the title words (a line-level layout is its own kind)."""
     import re
 
-    if layout in LINE_LEVEL_LAYOUTS:
-        return LINE_LEVEL
     if layout == "sangong":
         return SANGONG
     text = normalise(title)
-    for pattern, role in _ROLE_WORDS:
-        if text and re.search(pattern, text):
-            return role
-    return SPENDING if read else UNKNOWN
+    role = next((r for pattern, r in _ROLE_WORDS if text and re.search(pattern, text)), None)
+    if layout in LINE_LEVEL_LAYOUTS:
+        # a published table a line-level reader took (a PDF page read as a long table) keeps its title's
+        # role; an export or a long template names none
+        return role if role in SPENDING_ROLES else LINE_LEVEL
+    return role or (SPENDING if read else UNKNOWN)
 
 
 def classification_of(func_lines: int, econ_lines: int) -> str | None:
@@ -653,6 +653,8 @@ def _set_tables(group: pd.DataFrame, facts: dict, multi: set[tuple[str, str]]) -
         if r["untyped"]:
             types |= {BASIC_TYPE, PROJECT_TYPE}
         scope = fact.scope if fact else None
+        if scope is None and role in SPENDING_ROLES:
+            scope = scope_of(title)  # a published table a line-level reader took keeps its title's scope
         if role == SANGONG and scope is None:
             scope = APPROPRIATION
         kind = TableKind(
@@ -718,7 +720,7 @@ def _tables_without_lines(
                 s.file,
                 s.sheet,
                 s.title,
-                TableKind(role, scope),
+                TableKind(role, scope, None, coverage_of(role, set())),
                 s.outcome or "",
                 s.unit,
                 printed_total_fen=s.printed_total_fen,
@@ -928,6 +930,23 @@ def _relations(
         and t.kind.role in SPENDING_ROLES
         and t.outcome != "repeated"
     ]
+    from budget_guard.ingest.recognise.table_kinds import SPENDING_TOTAL
+
+    printed_whole = [
+        t
+        for t in pset.tables
+        if t.kind.scope == ALL_FUNDS
+        and t.kind.role == SPENDING
+        and _profile_of(t) is None
+        and SPENDING_TOTAL in t.figures
+    ]
+    if not whole and printed_whole and narrow:  # a 支出总表 printed without codes: its 合计 row
+        total = printed_whole[0]
+        left = Figure(total.figures[SPENDING_TOTAL], "全部资金支出合计", "all-funds total", total.title)
+        right, n_right = _figure(
+            narrow, COVERAGE_TYPES["all"], ("财政拨款口径各表合计", "appropriation tables' total")
+        )
+        checks.append(_check(pset, "all-funds", FUNC, left, right, 1 + n_right, [total, *narrow], "≥"))
     if whole and narrow:
         left, n_left = _figure(whole, COVERAGE_TYPES["all"], ("全部资金支出合计", "all-funds total"))
         right, n_right = _figure(
@@ -998,11 +1017,20 @@ def _summary_relations(pset: PublishedSet, empty: set[str]) -> list[RelationChec
     from budget_guard.ingest.recognise.table_kinds import (
         INCOME_GRAND,
         INCOME_TOTAL,
+        PART_PREFIX,
         SPENDING_GRAND,
         SPENDING_TOTAL,
     )
 
     out = []
+    # a 支出总表 printed as one row: 合计 = 基本支出 + 项目支出 (+ 单位预留机动经费 …, as printed)
+    for table in [t for t in pset.tables if t.kind.role in SPENDING_ROLES and _profile_of(t) is None]:
+        parts = {k[len(PART_PREFIX) :]: v for k, v in table.figures.items() if k.startswith(PART_PREFIX)}
+        if SPENDING_TOTAL in table.figures and len(parts) >= 2:
+            left = Figure(table.figures[SPENDING_TOTAL], "合计", "total", table.title)
+            label = "+".join(parts)
+            right = Figure(sum(parts.values()), label, label, table.title)
+            out.append(_check(pset, "parts", FUNC, left, right, 1 + len(parts), [table]))
     for summary in [t for t in pset.tables if t.kind.role == SUMMARY and t.figures]:
         f = summary.figures
         pair = (
@@ -1072,7 +1100,10 @@ def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[Relation
     basic = [
         t
         for t in pset.tables
-        if t.kind.role == BASIC and t.kind.classification == ECON and t.outcome != "repeated"
+        if t.kind.role == BASIC
+        and t.kind.classification == ECON
+        and t.outcome != "repeated"
+        and t.use != CROSS_CHECK  # a 财政拨款 basic table beside the 一般公共预算 one: the same money
     ]
     if not sangong or not basic:
         return []
@@ -1190,24 +1221,24 @@ def _reader_relations(pset: PublishedSet, problems: list[Problem]) -> list[Relat
 
 
 def _department_total(pset: PublishedSet, sources) -> DepartmentTotal | None:
-    """The printed 合计 of the table of the first scope in ``sources.total`` that the set prints (功能 or whole)."""
+    """The printed 合计 of the table of the first scope in ``sources.total`` that the set prints (功能 or whole;
+    a 支出总表 printed without codes gives its 合计 row)."""
+    from budget_guard.ingest.recognise.table_kinds import SPENDING_TOTAL
+
     for rules_scope in sources.total:
         scope = SCOPE_OF_RULES[rules_scope]
-        tables = [
-            t
-            for t in pset.tables
-            if t.kind.scope == scope
-            and t.kind.role in SPENDING_ROLES
-            and t.kind.coverage == "all"
-            and t.kind.classification in (FUNC, None)
-            and t.outcome != "repeated"
-        ]
-        if tables:
-            t = tables[0]
-            printed = t.printed_total_fen is not None
-            return DepartmentTotal(
-                t.printed_total_fen if printed else t.read_fen, t.title, scope, printed, t.unit
-            )
+        for t in pset.tables:
+            if t.kind.scope != scope or t.kind.role != SPENDING or t.outcome == "repeated":
+                continue
+            if _profile_of(t) is None:
+                if SPENDING_TOTAL in t.figures:
+                    return DepartmentTotal(t.figures[SPENDING_TOTAL], t.title, scope, True, t.unit)
+                continue
+            if t.kind.coverage == "all" and t.kind.classification in (FUNC, None):
+                printed = t.printed_total_fen is not None
+                return DepartmentTotal(
+                    t.printed_total_fen if printed else t.read_fen, t.title, scope, printed, t.unit
+                )
     return None
 
 
