@@ -355,9 +355,14 @@ def show_table(table: views.Table, *, key: str | None = None, select: str | None
     """
     data = table.table
     if table.wrap and not select and len(data) <= WRAP_ROWS:
-        st.table(table.display().style.hide(axis="index"))
+        # st.table renders every cell as Markdown: text from the data is escaped first
+        shown = table.display()
+        st.table(shown.map(lambda v: md(v) if isinstance(v, str) else v).style.hide(axis="index"))
         return None
-    if table.level and len(data):
+    if table.css is not None and len(data):
+        frame = table.css.reindex(index=data.index, columns=data.columns).fillna("")
+        data = data.style.apply(lambda _: frame, axis=None)
+    elif table.level and len(data):
         css = {text: cell_css(level) for level, text in _level_texts().items()}
         data = data.style.map(lambda v: css.get(v, ""), subset=[table.level])
     kwargs = {"on_select": "rerun", "selection_mode": select} if select else {}
@@ -407,9 +412,9 @@ def headline(evaluation, lang: str) -> None:
 def overview(evaluation, load, lang: str, run: str) -> None:
     """Under the matrix: reconciliation, the guardrail cards and the data-problems card, downloads."""
     show = {"ok": st.success, "notice": st.warning, "error": st.error}[evaluation.reconciliation_level()]
-    show(evaluation.reconciliation_text(lang))
+    show(md(evaluation.reconciliation_text(lang)))
     for note in evaluation.note_texts(lang):
-        st.info(note)
+        st.info(md(note))
     headlines = views.group_headlines(evaluation, lang)
     columns = st.columns(len(headlines))
     for column, group_headline in zip(columns, headlines, strict=True):
@@ -418,7 +423,7 @@ def overview(evaluation, load, lang: str, run: str) -> None:
         views.problems_card_html(views.problem_counts(load), views.top_problems(load, lang), lang),
         unsafe_allow_html=True,
     )
-    st.caption(views.load_summary_text(load, lang))
+    st.caption(md(views.load_summary_text(load, lang)))
     rejected = load.totals()["rejected_rows"]
     if rejected or load.failed_files:
         st.warning(t("app.load.attention", rejected=rejected, failed=len(load.failed_files)))
@@ -492,11 +497,11 @@ def matrix_view(evaluation, lang: str) -> None:
     broken = views.broken_cells_text(cells, lang)
     if broken:
         with st.expander(
-            t("app.matrix.broken", scope=views.scope_text(evaluation, scope, lang)) + f"（{len(broken)}）"
+            t("app.matrix.broken", scope=md(views.scope_text(evaluation, scope, lang))) + f"（{len(broken)}）"
         ):
             st.markdown("\n".join(f"- {md(line)}" for line in broken))
     else:
-        st.success(t("app.matrix.all_ok", scope=views.scope_text(evaluation, scope, lang)))
+        st.success(t("app.matrix.all_ok", scope=md(views.scope_text(evaluation, scope, lang))))
 
 
 def _cell_scope(evaluation, cell) -> views.Scope:
@@ -669,7 +674,7 @@ def findings_view(evaluation, lang: str, run: str) -> None:
 
 def execution_view(evaluation, lang: str, run: str) -> None:
     """预算执行: 决算 against the year's budget per scope and category, then PEFA PI-1 / PI-2."""
-    st.caption(execution_summary(evaluation, lang) + " · " + baseline_text(evaluation, lang))
+    st.caption(md(execution_summary(evaluation, lang) + " · " + baseline_text(evaluation, lang)))
     everything = st.toggle(t("app.execution.all"), key="execution_all", persist_state=KEEP)
     table = cache.memo(
         "execution", (run, lang, everything), lambda: views.execution_table(evaluation, lang, not everything)
@@ -727,27 +732,53 @@ def load_view(load, lang: str) -> None:
         st.success(t("app.problems.none"))
 
 
-def cases_view(evaluation, lang: str) -> None:
-    """督办台账: open cases overdue first, a case's history and lines, a note or 销号, the 督办单."""
+def cases_view(evaluation, lang: str, rules=None) -> None:
+    """督办台账, from the ledger alone (no data needs to be loaded): open cases overdue first, a case's
+    history and the lines the run that found it recorded, what changed since the last submission, a
+    note or 销号, the 督办单 and the 整改通知书."""
     from budget_guard.cases import CaseStore, current_clock
+    from budget_guard.cases.changes import case_lines, cell_text, scope_title, submission_changes
     from budget_guard.cases.view import LEVELS_WORST_FIRST, CaseFilter, ordered
     from budget_guard.dashboard import signin
-    from budget_guard.dashboard.views.cases import case_counts, case_table, history_table, state_level_table
+    from budget_guard.dashboard.views.cases import (
+        case_counts,
+        case_table,
+        history_table,
+        lines_to_show,
+        recorded_caption,
+        recorded_lines_table,
+        state_level_table,
+    )
+    from budget_guard.errors import BudgetGuardError
     from budget_guard.reports.case_sheet import CaseSheet, build_case_workbook
+    from budget_guard.reports.notice import build_notice_workbook, notices
+    from budget_guard.reports.paper import heading_from
 
     path = signin.ledger_path(st.secrets)
     if path is None:
         st.info(t("app.cases.no_ledger"))
         return
     if not path.is_file():
-        st.warning(t("app.cases.missing", path=path))
+        st.warning(t("app.cases.missing", path=md(path)))
         return
-    store = CaseStore(path, create=False)
-    now = current_clock()()
     access = signin.access(st.user, st.secrets)
+    try:  # a ledger that cannot be read (newer format, not SQLite) is one message, never a traceback
+        store = CaseStore(path, create=False, readonly=not access.can_write)
+        every = store.cases()
+    except BudgetGuardError as exc:
+        st.error(md(msg.t("ledger.cases_unreadable", lang, error=exc.message(lang))))
+        return
+    if store.bad_rows:  # damaged rows: named (case number, field, value) and left out
+        st.warning(
+            md(msg.t("ledger.bad_rows_app", lang, count=len(store.bad_rows)))
+            + "\n\n"
+            + "\n".join(f"- {md(bad.message(lang))}" for bad in store.bad_rows)
+        )
+    now = current_clock()()
+    heading = heading_from(evaluation.rules if evaluation is not None else rules)
     if access.mode == signin.SIGNED_IN_MODE:
         who = st.columns([4, 1])
-        who[0].caption(t("app.cases.signed_in", name=access.actor.name))
+        who[0].caption(t("app.cases.signed_in", name=md(access.actor.name)))
         who[1].button(t("app.cases.logout"), on_click=st.logout, key="cases_logout")
     elif access.auth_configured:
         st.button(t("app.cases.login"), on_click=st.login, key="cases_login", type="primary")
@@ -756,7 +787,6 @@ def cases_view(evaluation, lang: str) -> None:
     elif access.mode == signin.UNVERIFIED_MODE:
         st.caption(t("app.cases.unverified"))
 
-    every = store.cases()
     totals = case_counts(every, now)
     metrics = st.columns(5)
     metrics[0].metric(t("app.cases.total_metric"), totals["total"])
@@ -788,16 +818,40 @@ def cases_view(evaluation, lang: str) -> None:
     )
     chosen = ordered(every, now, case_filter)
     st.caption(t("app.cases.count", shown=len(chosen), total=len(every)))
-    sheet = CaseSheet(tuple(chosen), store.all_events(), now, path.name, case_filter, evaluation.whatif)
-    st.download_button(
+    whatif_words = evaluation.whatif if evaluation is not None else ()
+    sheet = CaseSheet(
+        tuple(chosen), store.all_events(), now, path.name, case_filter, whatif_words, heading=heading
+    )
+    downloads = st.columns(2)
+    stem = (
+        whatif.file_stem(t("case.sheet.title"), evaluation)
+        if evaluation is not None
+        else t("case.sheet.title")
+    )
+    downloads[0].download_button(
         t("app.cases.download"),
         data=build_case_workbook(sheet, lang),
-        file_name=f"{whatif.file_stem(t('case.sheet.title'), evaluation)}.xlsx",
+        file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="cases_download",
     )
-    table = case_table(chosen, now, lang)
+    downloads[1].download_button(
+        t("app.cases.notice_download"),
+        data=build_notice_workbook(notices(chosen, heading, lang), heading, now, lang),
+        file_name=f"{t('notice.title')}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="cases_notice_download",
+    )
+    table = case_table(chosen, now, lang, heading.unit_for(lang))
     show_table(table, key="cases_table", height=min(560, 38 + 35 * max(len(table), 1)))
+    with st.expander(t("app.cases.changes")):
+        changed = [c for c in submission_changes(store.run_cells(), store.case_events_by_run()) if c.changed]
+        if not changed:
+            st.caption(t("app.cases.changes_none"))
+        for change in changed:
+            st.markdown(f"**{md(scope_title(change, lang))}**")
+            texts = [cell_text(c, lang) for c in change.cells] + case_lines(change, lang)
+            st.markdown("\n".join(f"- {md(x)}" for x in texts))
     number = st.selectbox(
         t("case.col.number"),
         [c.number for c in chosen],
@@ -814,18 +868,20 @@ def cases_view(evaluation, lang: str) -> None:
         st.caption(t("app.cases.select"))
         return
     st.subheader(
-        f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}",
+        md(f"{case.number} · {case.key.scope} · {case.category_en if lang == 'en' else case.category_zh}"),
         anchor=False,
     )
     st.markdown(md(case.message_en if lang == "en" else case.message_zh))
     st.markdown(f"**{t('app.cases.history')}**")
     st.dataframe(history_table(store.history(case.number), lang), hide_index=True, width="stretch")
     st.markdown(f"**{t('app.cases.behind')}**")
-    st.caption(md(case.sources or "—"))
-    if case.key.stage == evaluation.stage:
-        source_lines(
-            evaluation, (case.key.scope_type, case.key.scope), case.key.category, case.key.year, lang
-        )
+    records = lines_to_show(store.lines(case.number))  # what the ledger recorded, never the page's data
+    if not records:
+        st.caption(md(t("app.cases.lines.none", sources=case.sources or "—")))
+    for record in records:
+        st.caption(md(recorded_caption(record, lang)))
+        if record.get("lines"):
+            show_table(recorded_lines_table(record, lang), key=f"cases_lines_{record['id']}")
     if not access.can_write:
         return
     actor = access.actor
@@ -871,6 +927,17 @@ def _write_case(store, case, actor, what: str) -> None:
     st.session_state["cases_outcome"] = ("ok", t("app.cases.saved"))
 
 
+def ledger_alone(rules, lang: str) -> None:
+    """The 督办台账 with no data loaded: it reads the ledger file, not the page's data."""
+    from budget_guard.dashboard import signin
+
+    if signin.ledger_path(st.secrets) is None:
+        return
+    st.header(t("app.tab.cases"), anchor=False)
+    st.caption(t("app.cases.ledger_only"))
+    cases_view(None, lang, cache.rules(rules[0], rules[1]) if rules is not None else None)
+
+
 def welcome(lang: str) -> None:
     st.info(t("app.welcome"))
     st.button(t("app.sample"), key="sample_main", on_click=_use_sample, type="primary")
@@ -881,6 +948,8 @@ def welcome(lang: str) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="budget-guard", page_icon=":material/account_balance:", layout="wide")
+    # as in .streamlit/config.toml, also when the app is started from another folder: no traceback for visitors
+    st.set_option("client.showErrorDetails", "none")
     lang = language()
     page_css(lang)
     st.title(t("app.title"), anchor=False)
@@ -892,6 +961,7 @@ def main() -> None:
         )
     if data is None:
         welcome(lang)
+        ledger_alone(rules, lang)
         return
     uploads, key, options, described = data
     with st.spinner(t("app.reading")):

@@ -134,6 +134,15 @@ def _startup(arguments: list[str], note: str) -> Callable[[Inputs], Stage]:
     return setup
 
 
+def startup_python(inputs: Inputs) -> Stage:
+    """``python -c pass``: the interpreter's own start, the floor of any command's start-up."""
+
+    def run() -> None:
+        subprocess.run([sys.executable, "-c", "pass"], check=True, env=env())
+
+    return Stage(run, inputs.rows, "python -c pass, new process (the floor of a command's start)")
+
+
 startup_help = _startup(["--help"], "budget-guard --help, new process")
 startup_rules_check = _startup(
     ["rules", "check", str(REPO / "rules" / "four_no_decrease.yaml")], "budget-guard rules check, new process"
@@ -883,6 +892,7 @@ STAGES: dict[str, Callable[[Inputs], Stage]] = {
     "dashboard_upload": dashboard_upload,
     "engine_duckdb": engine_duckdb,
     "read_pdf": read_pdf,
+    "startup_python": startup_python,
     "startup_help": startup_help,
     "startup_rules_check": startup_rules_check,
 }
@@ -896,6 +906,7 @@ PROVINCE_STAGES = (
     "check_json",
     "check_cli",
     "check_ge",
+    "startup_python",
     "startup_help",
     "startup_rules_check",
 )
@@ -922,6 +933,7 @@ CHILD_PROCESS_STAGES = frozenset(
         "check_ge",
         "floor_sample",
         "check_sample",
+        "startup_python",
         "startup_help",
         "startup_rules_check",
     }

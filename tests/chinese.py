@@ -65,11 +65,23 @@ ALLOWED_WORDS = frozenset(
         "history",
         "rules",
         "cases",
+        "convert",
+        # option values a user types as written (--engine duckdb, --fail-on none, --format json,ge)
+        "duckdb",
+        "spark",
+        "spark-submit",
+        "Hive",
+        "none",
+        "auto",
+        "json",
+        "ge",
         # settings keys a user must type as written (.streamlit/secrets.toml)
         "ledger",
         # YAML keys of the rules file a user must type as written
         "compare.stage",
         "compare.baseline",
+        "compare.government_label",
+        "government_label",
         "max_shortfall_pp",
         # the PEFA framework and its indicator names (公共支出与财政问责框架 PI-1 / PI-2)
         "PEFA",
@@ -80,7 +92,7 @@ ALLOWED_WORDS = frozenset(
     }
 )
 
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)s")  # str.format and Click's printf-style fields
 _OPTION = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*")
 _ENV_OR_SECTION = re.compile(
     r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b|\[[a-z_]+\]"

@@ -39,7 +39,13 @@ class Pdf:
         self.canvas.setFont(FONT, 9)
         self.height = size[1]  # of the drawing frame (a landscape frame on a rotated page: its width)
 
-    def text(self, x: float, top: float, value: str, size: float = 9) -> None:
+    def text(self, x: float, top: float, value: str, size: float = 9, *, background: bool = False) -> None:
+        """``background``: a white filled rectangle behind the line first, as spreadsheet printers draw."""
+        if background:
+            self.canvas.setFillColorRGB(1, 1, 1)
+            width = pdfmetrics.stringWidth(value, FONT, size)
+            self.canvas.rect(x - 1, self.height - top - size - 1.5, width + 2, size + 2, stroke=0, fill=1)
+            self.canvas.setFillColorRGB(0, 0, 0)
         self.canvas.setFont(FONT, size)
         self.canvas.drawString(x, self.height - top - size, value)
 

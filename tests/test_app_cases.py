@@ -70,7 +70,7 @@ def test_read_only_without_sign_in_shows_cases_overdue_first_and_writes_nothing(
     at = cases_tab()
     assert msg.t("app.cases.read_only", "zh") in captions(at)
     frame = case_list(at)
-    assert list(frame.columns)[:3] == ["序号", "督办编号", "责任单位"]
+    assert list(frame.columns)[:4] == ["督办编号", "状态", "整改时限", "责任单位"]  # in view at 1024 px
     assert frame["状态"].iloc[0].endswith("（已超期）")  # 2025 cases are long overdue by now
     assert any(b.key == "cases_download" for b in at.get("download_button"))
     number = frame["督办编号"].iloc[0]
@@ -197,3 +197,56 @@ def test_the_ledger_downloaded_during_a_whatif_run_is_marked_in_its_name_and_fir
     line = str(first.cell(row=1, column=1).value)
     assert line.startswith("下载时页面处于假设分析") and "一般性支出 压减目标 5% → 2%" in line
     assert "target_pct" not in line
+
+
+@pytest.fixture
+def ledger_from_v1(tmp_path, monkeypatch) -> tuple[Path, str]:
+    """A ledger whose 农业农村局 三公 case was found in ``v1.csv`` (公务接待费 5,000.00 元 in 2025)."""
+    text = SAMPLE_CSV.read_text(encoding="utf-8-sig")
+    marker = "农业农村局,109,2025,预算数,2130101,30217,公务接待费,基本支出,,2199.00"
+    assert marker in text
+    v1 = tmp_path / "v1.csv"
+    v1.write_text(text.replace(marker, marker.replace("2199.00", "5000.00")), encoding="utf-8")
+    path = tmp_path / "ledger.sqlite"
+    store = CaseStore(path)
+    track_evaluation(
+        store, evaluate(read_budget([v1]).table, load_rules()), run_id=1, file=v1.name, now=datetime.now(UTC)
+    )
+    number = next(
+        c.number for c in store.cases() if c.key.scope == "农业农村局" and c.key.category == "sangong"
+    )
+    monkeypatch.setenv(signin.LEDGER_ENV, str(path))
+    monkeypatch.delenv(signin.UNVERIFIED_ENV, raising=False)
+    return path, number
+
+
+def recorded_lines(at: AppTest):
+    return [d.value for d in at.dataframe if "文件" in d.value.columns and "金额（万元）" in d.value.columns]
+
+
+@pytest.mark.slow
+def test_the_ledger_opens_with_no_data_and_shows_the_lines_its_run_recorded(ledger_from_v1):
+    _, number = ledger_from_v1
+    at = AppTest.from_file(APP, default_timeout=90).run()  # nothing uploaded
+    assert not at.exception, at.exception
+    assert msg.t("app.cases.ledger_only", "zh") in captions(at)
+    assert number in list(case_list(at)["督办编号"])
+    at.selectbox(key="cases_pick").select(number).run()
+    assert not at.exception, at.exception
+    assert "立案时所依据的数据行（第1次运行，文件 v1.csv" in captions(at)
+    (lines,) = recorded_lines(at)
+    assert set(lines["文件"]) == {"v1.csv"}
+    assert 0.5 in set(lines["金额（万元）"].round(4))  # v1's 5,000.00 元, as the run read it
+
+
+@pytest.mark.slow
+def test_a_case_found_in_one_file_shows_that_files_lines_while_another_is_loaded(ledger_from_v1):
+    _, number = ledger_from_v1
+    at = cases_tab()  # the sample is loaded: 农业农村局's 公务接待费 there is 2,199.00 元
+    at.selectbox(key="cases_pick").select(number).run()
+    assert not at.exception, at.exception
+    (lines,) = recorded_lines(at)
+    assert set(lines["文件"]) == {"v1.csv"} and 0.5 in set(lines["金额（万元）"].round(4))
+    assert 0.2199 not in set(lines["金额（万元）"].round(4))
+    frame = case_list(at)
+    assert list(frame.columns)[:4] == ["督办编号", "状态", "整改时限", "责任单位"]

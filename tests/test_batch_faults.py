@@ -89,17 +89,17 @@ def test_the_hash_recorded_is_of_the_bytes_parsed(capsys, tmp_path, monkeypatch)
     """A writer finishing the file between hashing and reading: the run leaves it, the next one reads it whole."""
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     path = drop(inbox, "a.csv")
-    real_read = batch_module.read_path
+    real_read = batch_module.read_descriptor
 
-    def finishing_write(p, limit):
-        with open(p, "a", encoding="utf-8") as handle:
+    def finishing_write(fd, name, shown, limit):
+        with open(path, "a", encoding="utf-8") as handle:
             handle.write("财政局,2025,预算数,2010601,30201,办公费,基本支出,,5000\n")
-        return real_read(p, limit)
+        return real_read(fd, name, shown, limit)
 
-    monkeypatch.setattr(batch_module, "read_path", finishing_write)
+    monkeypatch.setattr(batch_module, "read_descriptor", finishing_write)
     first = run_batch(capsys, inbox, out, "--json")
     assert summary(first)["files"] == [] and summary(first)["notes"][0]["kind"] == "not-settled"
-    monkeypatch.setattr(batch_module, "read_path", real_read)
+    monkeypatch.setattr(batch_module, "read_descriptor", real_read)
     os.utime(path, (OLD, OLD))
     second = summary(run_batch(capsys, inbox, out, "--json"))
     (record,) = second["files"]
@@ -114,8 +114,8 @@ def test_a_file_deleted_mid_run_is_skipped_with_a_note_and_the_rest_go_on(capsys
     drop(inbox, "b.csv", 80000)
     real_hash = batch_module._hash_entries
 
-    def then_delete(entries, notes):
-        hashed = real_hash(entries, notes)
+    def then_delete(*args):
+        hashed = real_hash(*args)
         (inbox / "a.csv").unlink()
         return hashed
 

@@ -85,15 +85,53 @@ def test_a_government_case_is_not_rectified_by_a_run_missing_departments(tmp_pat
     assert store.history(government.number)[-1]["details"]["missing_departments"] == ["乙局"]
 
 
-def test_yellow_found_in_consecutive_runs_becomes_red(tmp_path):
+def test_yellow_found_in_three_different_submissions_becomes_red(tmp_path):
     store = CaseStore(tmp_path / "l.sqlite")
-    for run_id in (1, 2):
-        run(store, *short_cut("甲局", 990_000), run_id=run_id)
+    for run_id, amount in ((1, 990_000), (2, 991_000)):  # each a new submission, still yellow
+        run(store, *short_cut("甲局", amount), run_id=run_id)
     assert case_of(store, "甲局").level == "yellow"
-    changes = run(store, *short_cut("甲局", 990_000), run_id=3)
+    changes = run(store, *short_cut("甲局", 992_000), run_id=3)
     case = case_of(store, "甲局")
     assert case.level == "red" and case.number in changes.escalated
     assert store.history(case.number)[-1]["details"]["why"] == "consecutive_runs"
+    text = history_rows(store.history(case.number), "zh")[-1]["case.col.what"]
+    assert "连续 3 次报送的数据均发现" in text
+
+
+def test_rerunning_the_same_data_changes_no_level_and_no_deadline(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(store, *short_cut("甲局", 990_000), run_id=1)
+    before = case_of(store, "甲局")
+    for run_id in (2, 3, 4):  # the same lines, from a file under another name and in another order
+        lines = [{**ln, "source_file": f"copy{run_id}.csv"} for ln in reversed(short_cut("甲局", 990_000))]
+        changes = run(store, *lines, run_id=run_id, file=f"copy{run_id}.csv", now=T0 + timedelta(days=run_id))
+        assert before.number in changes.rerun and not changes.seen and not changes.escalated
+    after = case_of(store, "甲局")
+    assert (after.level, after.deadline_at, after.consecutive_runs) == ("yellow", before.deadline_at, 1)
+    history = store.history(after.number)
+    assert [e["kind"] for e in history] == ["opened", "seen", "seen", "seen"]
+    text = history_rows(history, "zh")[-1]["case.col.what"]
+    assert "同一数据再次运行" in text and "等级和整改时限不变" in text
+    # a new submission counts again from where the streak was
+    run(store, *short_cut("甲局", 991_000), run_id=5)
+    assert case_of(store, "甲局").consecutive_runs == 2
+
+
+def test_a_case_whose_lines_were_deleted_is_told_why_it_could_not_be_confirmed(tmp_path):
+    store = CaseStore(tmp_path / "l.sqlite")
+    run(store, *short_cut("甲局", 990_000), run_id=1)
+    case = case_of(store, "甲局")
+    # the resubmission has 甲局's other lines but not one 办公费 line in either year: no cell at all
+    changes = run(store, line("甲局", 2025, 500_000, econ="30101", item="基本工资"), run_id=2)
+    assert case.number in changes.not_rectified
+    last = store.history(case.number)[-1]
+    assert last["kind"] == "not_rectified" and last["run_id"] == 2
+    text = history_rows([last], "zh")[0]["case.col.what"]
+    assert "未能确认整改" in text and "无数据" in text and "没有归入该类别的支出行" in text
+    assert case_of(store, "甲局").state == "open"
+    # a run of another department says nothing about 甲局's case
+    run(store, *short_cut("乙局", 900_000), run_id=3)
+    assert store.history(case.number)[-1]["run_id"] == 2
 
 
 def test_note_close_and_who(tmp_path):
@@ -201,3 +239,63 @@ def test_the_engine_state_column_decides_when_present():
     assert list(cell_states(summary)) == ["not_comparable", "compliant", "no_data"]
     fallback = cell_states(summary.drop(columns="state"))
     assert list(fallback) == ["white", "compliant", "no_data"]
+
+
+def test_a_version_1_ledger_is_migrated_and_its_cases_keep_counting(tmp_path):
+    from budget_guard.ledger.cases import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.sqlite"
+    store = CaseStore(path)
+    run(store, *short_cut("甲局", 990_000), run_id=1)
+    number = case_of(store, "甲局").number
+    # rebuild the file as version 1 wrote it: no counted_hash, no run_cells, no case_lines
+    v1 = sqlite3.connect(":memory:")
+    for statement in _statements(MIGRATIONS[1]):
+        v1.execute(statement)
+    columns = ", ".join(r[1] for r in v1.execute("PRAGMA table_info(cases)"))
+    with sqlite3.connect(path) as db:
+        rows = db.execute(f"SELECT {columns} FROM cases").fetchall()
+        events = db.execute("SELECT * FROM case_events").fetchall()
+    path.unlink()
+    for suffix in ("-wal", "-shm"):
+        (tmp_path / f"v1.sqlite{suffix}").unlink(missing_ok=True)
+    with sqlite3.connect(path) as db:
+        for statement in _statements(MIGRATIONS[1]):
+            db.execute(statement)
+        db.execute("INSERT INTO cases_schema VALUES (1, 'then')")
+        db.executemany(f"INSERT INTO cases ({columns}) VALUES ({','.join('?' * len(rows[0]))})", rows)
+        db.executemany(f"INSERT INTO case_events VALUES ({','.join('?' * len(events[0]))})", events)
+    migrated = CaseStore(path)
+    assert migrated.schema_version() == 2
+    assert migrated.case(number).counted_hash == ""
+    run(migrated, *short_cut("甲局", 990_000), run_id=2)  # no hash to compare with: counted, as before
+    assert migrated.case(number).consecutive_runs == 2
+    run(migrated, *short_cut("甲局", 990_000), run_id=3)  # now the hash is kept: the same data is not
+    assert migrated.case(number).consecutive_runs == 2
+    assert [r["kind"] for r in migrated.lines(number)] == ["seen"]
+
+
+def test_a_version_1_ledger_read_only_is_listed_without_migrating(tmp_path):
+    """A reader (cases list, the dashboard) never migrates: a version-1 file still lists its cases."""
+    from budget_guard.ledger.cases import MIGRATIONS, _statements
+
+    path = tmp_path / "v1.sqlite"
+    with sqlite3.connect(path) as db:
+        for statement in _statements(MIGRATIONS[1]):
+            db.execute(statement)
+        db.execute("INSERT INTO cases_schema VALUES (1, 'then')")
+    writer = CaseStore(tmp_path / "new.sqlite")
+    run(writer, *short_cut("甲局", 990_000), run_id=1)
+    v1 = sqlite3.connect(":memory:")
+    for statement in _statements(MIGRATIONS[1]):
+        v1.execute(statement)
+    columns = ", ".join(r[1] for r in v1.execute("PRAGMA table_info(cases)"))
+    with sqlite3.connect(tmp_path / "new.sqlite") as db:
+        rows = db.execute(f"SELECT {columns} FROM cases").fetchall()
+    with sqlite3.connect(path) as db:
+        db.executemany(f"INSERT INTO cases ({columns}) VALUES ({','.join('?' * len(rows[0]))})", rows)
+    reader = CaseStore(path, create=False, readonly=True)
+    listed = reader.cases()
+    assert len(listed) == len(rows) and all(c.counted_hash == "" and c.gap_fen is None for c in listed)
+    assert reader.lines(listed[0].number) == [] and reader.run_cells() == []
+    assert reader.schema_version() == 1  # untouched

@@ -157,7 +157,9 @@ def test_three_batches_open_escalate_list_and_rectify(capsys, tmp_path):
     # the 督办单 XLSX: the listed case first, red fill, 整改情况 is the note, the rectified one absent
     wb = load_workbook(tmp_path / "sheet" / "督办单.xlsx")
     ws = wb["督办台账"]
-    header = [c.value for c in ws[1]]
+    top = 4  # under the title block (title, 发文机关 · 督办文号 · 日期 · 签发, the counts)
+    assert ws.cell(1, 1).value == "督办单"
+    header = [c.value for c in ws[top]]
     assert header == [
         "序号",
         "督办编号",
@@ -170,13 +172,67 @@ def test_three_batches_open_escalate_list_and_rectify(capsys, tmp_path):
         "整改情况",
         "状态",
     ]
-    first_row = [c.value for c in ws[2]]
+    first_row = [c.value for c in ws[top + 1]]
     assert first_row[1] == yellow["number"] and first_row[2] == "甲局" and first_row[3] == "一般性支出"
-    assert first_row[5] == "红色（督办）" and ws.cell(2, 6).fill.start_color.rgb.endswith("FFC7CE")
+    assert first_row[5] == "红色（督办）" and ws.cell(top + 1, 6).fill.start_color.rgb.endswith("FFC7CE")
     assert first_row[6].date().isoformat() == "2025-03-01"
     assert first_row[8] == "已约谈甲局，调减办公费"
     assert first_row[9].startswith("挂牌督办")
-    numbers = [ws.cell(r, 2).value for r in range(2, ws.max_row + 1)]
+    numbers = [ws.cell(r, 2).value for r in range(top + 1, ws.max_row + 1)]
     assert red["number"] not in numbers
     history = wb["整改记录"]
     assert any("已整改" not in str(c.value) and "挂牌督办" in str(c.value) for c in history["D"])
+
+
+def cases_now(ledger: Path) -> dict[str, tuple]:
+    with sqlite3.connect(ledger) as db:
+        rows = db.execute("SELECT number, level, deadline_at, consecutive_runs FROM cases")
+        return {r[0]: tuple(r[1:]) for r in rows}
+
+
+SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "csv" / "city_budget_2021_2025.csv"
+
+
+@pytest.mark.slow
+def test_check_three_times_on_the_same_file_then_a_deleted_line(capsys, tmp_path):
+    """The clerk's month: the same file checked three times escalates nothing and moves no deadline;
+    a resubmission without 农业农村局's 2025 公务接待费 line tells its open 三公 case why it could not be
+    confirmed; a resubmission that cannot be read tells every waiting case so."""
+    ledger, out = tmp_path / "L.sqlite", tmp_path / "o"
+    with use_clock(FixedClock(datetime(2026, 3, 2, 2, 0, tzinfo=UTC))):
+        first = run(capsys, "check", SAMPLE, "--out", out, "--ledger", ledger)
+        assert "新立案 5" in first.stdout
+        before = cases_now(ledger)
+        assert sorted(level for level, _, _ in before.values()).count("yellow") == 2
+        for _ in range(2):
+            again = run(capsys, "check", SAMPLE, "--out", out, "--ledger", ledger)
+            assert "升级 0" in again.stdout and "同一数据再次运行：5 个问题" in again.stdout
+        assert cases_now(ledger) == before  # no level, no deadline, no streak moved
+        with sqlite3.connect(ledger) as db:
+            assert db.execute("SELECT COUNT(*) FROM case_events WHERE kind='escalated'").fetchone()[0] == 0
+
+        text = SAMPLE.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        edited = tmp_path / "city.csv"
+        kept = [
+            ln
+            for ln in text
+            if not (ln.startswith("农业农村局,") and ",2025,预算数," in ln and ",30217," in ln)
+        ]
+        assert len(kept) == len(text) - 1
+        edited.write_text("".join(kept), encoding="utf-8")
+        run(capsys, "check", edited, "--out", out, "--ledger", ledger)
+        sangong = case_by(ledger, "农业农村局", "sangong")
+        last = events_of(ledger, sangong["number"])[-1]
+        details = json.loads(last["details"])
+        assert last["kind"] == "not_rectified" and details["state"] == "no_data"
+        shown = run(capsys, "cases", "show", sangong["number"], "--ledger", ledger)
+        assert "未能确认整改：本次运行中该项为“无数据”" in shown.stdout
+
+        broken = tmp_path / "broken.xlsx"
+        broken.write_bytes(b"PK\x03\x04garbage-garbage")
+        failed = run(capsys, "check", edited, broken, "--out", out, "--ledger", ledger)
+        assert failed.returncode != 0
+        last = events_of(ledger, sangong["number"])[-1]
+        assert last["kind"] == "not_rectified" and json.loads(last["details"])["state"] == "file_failed"
+        shown = run(capsys, "cases", "show", sangong["number"], "--ledger", ledger)
+        assert "本次运行有文件读取失败（broken.xlsx）" in shown.stdout

@@ -330,3 +330,49 @@ def test_a_published_table_that_does_not_add_up_marks_the_lines_it_involves(tmp_
     failed = table["tags"].astype("object").fillna("").str.contains(RELATION_FAILED_PREFIX)
     basic = table["expense_type"].astype(str) == "基本支出"
     assert failed[basic].all() and not failed[~basic].any()
+
+
+def test_the_load_report_names_every_relation_checked(tmp_path):
+    """Dropping a relation shows: the notice lists the three sums of the three-level header."""
+    result = read_budget(write_xlsx(tmp_path / "t.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES}))
+    (notice,) = problems_of(result, "relations-checked")
+    assert (notice.details["count"], notice.details["failed"]) == (3, 0)
+    assert notice.details["relations"].split("；") == [
+        "合计(A)=“三公”经费|小计(B)+会议费(H)+培训费(I)",
+        "“三公”经费|小计(B)=“三公”经费|因公出国(境)费(C)+“三公”经费|公务用车购置及运行维护费|小计(D)+“三公”经费|公务接待费(G)",
+        "“三公”经费|公务用车购置及运行维护费|小计(D)=“三公”经费|公务用车购置及运行维护费|公务用车购置费(E)"
+        "+“三公”经费|公务用车购置及运行维护费|公务用车运行维护费(F)",
+    ]
+
+
+def test_the_cli_never_signs_off_a_table_that_does_not_add_up(tmp_path):
+    """End to end: ``check --json`` on the two years (2019 misread). Nothing is graded, so the exit code
+    is 5 (nothing compared), never 0; the JSON report carries the failed relation with both figures."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    good = write_xlsx(tmp_path / "2018.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES})
+    shifted = [*GOOD[:4], *GOOD[5:], None]
+    bad = write_xlsx(tmp_path / "2019.xlsx", {"三公": three_level(2019, shifted)}, {"三公": MERGES})
+    out = tmp_path / "out"
+    root = str(Path(__file__).resolve().parents[1])  # this checkout, not an installed copy
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)}
+    done = subprocess.run(
+        [sys.executable, "-m", "budget_guard.cli", "check", good, bad, "--out", out, "--json", "--no-ge"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode not in (0,), done.stdout + done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["outcome"] != "compliant" and summary["state_counts"]["compliant"] == 0
+    assert "勾稽不符" in summary["headline"] and "266.80" in summary["headline"]  # the first line says why
+    report = json.loads(next(out.rglob("*.json")).read_text(encoding="utf-8"))
+    failed = report["reconciliation"]["relation_failed"]
+    sangong = [r for r in failed if r["category"] == "sangong"]
+    assert sangong and sangong[0]["year"] == 2019 and "266.80" in sangong[0]["relations"]

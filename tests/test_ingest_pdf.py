@@ -104,6 +104,22 @@ def test_a_table_continued_on_the_next_page_without_its_header_is_one_table():
     assert Place(sheet="第1-2页 表1", row=3).describe("zh") == "第1-2页 表1，第3行"
 
 
+def test_a_table_over_three_pages_with_a_label_wrapped_over_a_page_break_is_one_table():
+    pdf = Pdf()
+    pdf.text(60, 700, TITLE, size=12)
+    pdf.text(440, 722, "单位：万元")
+    pdf.table(60, 740, [HEADER, *BODY[:3]])
+    pdf.next_page()
+    pdf.table(60, 60, [BODY[3]])  # page 2: one row only
+    pdf.next_page()
+    pdf.text(133, 44, "出")  # the end of a label wrapped over the page break, above page 3's first rule
+    pdf.table(60, 60, [*BODY[4:], TOTAL])
+    result = read(pdf.bytes())
+    assert leaves(result) == LEAVES
+    assert list(sheets(result)) == ["第1-3页 表1"]
+    assert not result.errors
+
+
 def test_a_repeated_header_on_the_continuation_page_is_not_read_as_data():
     pdf = Pdf()
     pdf.text(60, 700, TITLE, size=12)
@@ -217,6 +233,24 @@ def test_a_grid_of_filled_rectangles_with_slivers_reads_to_the_printed_columns()
     result = read(data)
     assert leaves(result) == LEAVES
     assert not result.errors
+
+
+def test_white_backgrounds_behind_wrapped_header_lines_do_not_cut_the_cell():
+    """Spreadsheet printers draw a white rectangle behind every line of text; its edges are not rules, so a
+    header wrapped over two lines (科目 / 名称) stays one cell and the table reads as printed."""
+    pdf = Pdf()
+    pdf.text(60, 60, TITLE, size=12)
+    pdf.text(440, 82, "单位：万元")
+    top = 100
+    rows = [["科目编码", "", "合计", "基本支出", "项目支出"], *BODY, TOTAL]
+    pdf.table(60, top, rows, row_height=24, filled=True)
+    pdf.text(133, top + 2, "科目", background=True)  # the header 科目名称, wrapped in its cell
+    pdf.text(133, top + 12, "名称", background=True)
+    data = pdf.bytes()
+    document = read_pdf(data, NAME)
+    assert document.tables[0].rows[2][:2] == ["科目编码", "科目名称"]
+    result = read(data)
+    assert leaves(result) == LEAVES and not result.errors
 
 
 def test_a_rotated_page_is_read_as_shown():

@@ -341,3 +341,6 @@ def test_sangong_car_column_not_split(tmp_path):
     problem = one_problem(result, "sangong-car-unsplit")
     assert (problem.row, problem.column) == (3, "公务用车购置及运行费")
     assert fen(result.table) == 1_500_000  # 因公出国 + 公务接待 only; nothing silently re-coded
+    # the 1.50 of cars is in no line: the row's 三公 is incomplete and never graded
+    tags = result.table["tags"].astype("object")
+    assert tags.str.startswith("勾稽不符:公务用车购置及运行费(C4)未分列").all()

@@ -276,3 +276,14 @@ def test_workbook_columns_are_escaped_as_cell_by_cell():
         expected = [_plain_value(v) for v in series.astype(object).to_numpy()]
         assert _plain_column(series) == expected
     assert _plain_column(columns[0])[0].startswith("'=")  # still escaped
+
+
+def test_json_takes_numpy_scalars_as_the_standard_encoder_did():
+    document = {"share": np.float64(0.25), "count": np.int64(3), "rows": [np.float64(1.5)]}
+    assert json.loads(dumps(document)) == {"share": 0.25, "count": 3, "rows": [1.5]}
+    with pytest.raises(ValueError):
+        dumps({"share": np.float64("nan")})
+    with pytest.raises(ValueError):
+        dumps({"share": np.float32("inf")})
+    with pytest.raises(TypeError):
+        dumps({"what": object()})

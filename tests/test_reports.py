@@ -254,6 +254,7 @@ def test_findings_sheets_have_the_issue_columns_and_frozen_header(workbook):
         "等级",
         "说明",
         "来源",
+        "督办立案",  # whether the rules open a case for it, or why not (cases/policy.py)
     ]
     assert ws.freeze_panes == "A2"
     assert ws.column_dimensions["J"].width >= 40
@@ -360,7 +361,7 @@ def test_markdown_tables_survive_pipes_and_markup(evaluation, load):
         ln for ln in findings.splitlines() if ln.startswith("| ") and "🔴 Red (supervised) |" in ln
     ]
     assert len(finding_rows) == int((evaluation.findings["level"] == "red").sum())
-    assert all(ln.replace("\\|", "").count("|") == 12 for ln in finding_rows)
+    assert all(ln.replace("\\|", "").count("|") == 13 for ln in finding_rows)  # 12 columns with 督办立案
     assert md_escape("a|b <i>") == "a\\|b \\<i\\>"
 
 

@@ -309,3 +309,49 @@ def test_declared_one_government_totals_its_divisions():
     undeclared = evaluate(load.table, load_rules())
     assert "government" not in set(undeclared.summary["scope_type"])
     assert any("数据含3个财政区划" in n for n in undeclared.note_texts("zh"))
+
+
+# -- engines say what they need -------------------------------------------------------------------
+
+
+def test_duckdb_on_the_long_template_says_to_convert_first(tmp_path, capsys):
+    """`check sample_data/csv --engine duckdb` answered `1534行没有部门` (the file has a 部门 column;
+    the engine reads the converted layout): now one line naming convert."""
+    from budget_guard.cli.main import main
+
+    code = main(["check", str(SAMPLE / "csv"), "--engine", "duckdb", "--out", str(tmp_path), "--no-ge"])
+    err = capsys.readouterr().err
+    assert code == 2 and "没有部门" not in err and "Traceback" not in err
+    (line,) = [x for x in err.splitlines() if x.strip()]
+    assert "不是规范表" in line and "budget-guard convert" in line and "部门, 部门编码, 年度" in line
+
+
+def test_spark_without_pyspark_is_one_line_with_the_install_command(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['pyspark'] = None\n"
+        "from budget_guard.cli.main import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            script,
+            "check",
+            str(SAMPLE / "csv"),
+            "--engine",
+            "spark",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr.lower()
+    assert "pip install 'budget-guard[spark]'" in run.stderr
+    assert len([x for x in run.stderr.splitlines() if x.strip()]) <= 2  # the error and its fix

@@ -16,9 +16,12 @@ from datetime import datetime
 from pathlib import Path
 
 from budget_guard.cases.actor import Actor, os_user, run_actor
+from budget_guard.cases.evidence import scope_hash, scope_hashes
 from budget_guard.cases.identity import CaseKey, Observation, latest_year, observations
 from budget_guard.cases.lifecycle import ACTIVE_STATES, STATES, Case, RunContext
+from budget_guard.cases.lines import recorded_lines
 from budget_guard.clock import Clock, FixedClock, current_clock, use_clock
+from budget_guard.engine.compare import GOVERNMENT
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.errors import Place, RulesError
 from budget_guard.ledger.cases import CASES_SCHEMA_VERSION, CaseStore, RunChanges
@@ -58,11 +61,50 @@ def track_evaluation(
         return supervision.open_years == "all" or obs.key.year == latest
 
     ctx = RunContext(run_id=run_id, file=file, actor=run_actor(run_id))
-    return store.apply_run(observations(evaluation), supervision, ctx, open_years=opens, now=now, sweep=sweep)
+    hashes = scope_hashes(evaluation)
+    several = len(evaluation.departments) >= 2
+
+    def present(key: CaseKey) -> bool:
+        """This run sent lines of the case's scope in its stage (a government total needs several departments)."""
+        if key.stage != evaluation.stage or (key.scope_type == GOVERNMENT and not several):
+            return False
+        return bool(scope_hash(hashes, key.scope_type, key.scope))
+
+    return store.apply_run(
+        observations(evaluation, hashes),
+        supervision,
+        ctx,
+        open_years=opens,
+        now=now,
+        sweep=sweep,
+        present=present,
+        lines_for=lambda key: recorded_lines(evaluation, key),
+    )
+
+
+def not_confirmed_run(
+    store: CaseStore,
+    *,
+    run_id: int,
+    file: str,
+    failed: Iterable[str],
+    now: datetime | None = None,
+    last_file: str | None = None,
+) -> RunChanges:
+    """A run with a file that could not be read updates no case; each waiting case is told why
+    (in a batch, only the cases last found in a file of that name: ``last_file``)."""
+    ctx = RunContext(run_id=run_id, file=file, actor=run_actor(run_id))
+    return store.not_confirmed_run(ctx, "file_failed", files=failed, now=now, last_file=last_file)
 
 
 def write_open_cases(
-    store: CaseStore, out_dir: str | Path, formats: Iterable[str], lang: str, *, now: datetime | None = None
+    store: CaseStore,
+    out_dir: str | Path,
+    formats: Iterable[str],
+    lang: str,
+    *,
+    now: datetime | None = None,
+    rules: Rules | None = None,
 ) -> dict[str, Path]:
     """The 督办单 of every case still waiting (挂牌督办, 待整改, 整改中) into ``out_dir``, after a run.
 
@@ -71,13 +113,16 @@ def write_open_cases(
     """
     from budget_guard.cases.view import CaseFilter, ordered
     from budget_guard.reports.case_sheet import CASE_SHEET_FORMATS, CaseSheet, write_case_sheet
+    from budget_guard.reports.paper import heading_from
 
     wanted = [f for f in CASE_SHEET_FORMATS if f in set(formats)]
     if not wanted:
         return {}
     now = now or store.clock()
     chosen = ordered(store.cases(), now, CaseFilter())
-    sheet = CaseSheet(tuple(chosen), store.all_events(), now, store.path.name, CaseFilter())
+    sheet = CaseSheet(
+        tuple(chosen), store.all_events(), now, store.path.name, CaseFilter(), heading=heading_from(rules)
+    )
     return {f"case_{fmt}": path for fmt, path in write_case_sheet(sheet, out_dir, wanted, lang).items()}
 
 
@@ -99,6 +144,7 @@ __all__ = [
     "RunChanges",
     "current_clock",
     "finish_run",
+    "not_confirmed_run",
     "os_user",
     "supervision_of",
     "track_evaluation",

@@ -12,10 +12,19 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from budget_guard.engine.compare import AMOUNT_FEN, CATEGORY, GOVERNMENT, PREV_AMOUNT_FEN, SCOPE, SCOPE_TYPE
+from budget_guard.cases.evidence import scope_hash
+from budget_guard.engine.compare import (
+    AMOUNT_FEN,
+    CATEGORY,
+    DIRECTION,
+    GOVERNMENT,
+    PREV_AMOUNT_FEN,
+    SCOPE,
+    SCOPE_TYPE,
+)
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCE_LINES, SOURCES, message
-from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.engine.grade import GAP_FEN, LEVEL, REASON
 from budget_guard.model.table import YEAR
 
 STATE = "state"  # the engine's cell state (compliant / white / yellow / red / no_data / not_comparable)
@@ -59,6 +68,9 @@ class Observation:
     departments: tuple[str, ...]  # the departments the evaluation covered (a government cell's basis)
     category_zh: str = ""
     category_en: str = ""
+    input_hash: str = ""  # the content hash of the scope's lines in this run (evidence.py)
+    gap_fen: int | None = None  # what is still missing to reach the target (分), for findings
+    direction: str = ""  # decrease | no_decrease: whether the gap is to cut or to add
 
     @property
     def is_finding(self) -> bool:
@@ -80,12 +92,16 @@ def _int(value: object) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 
-def observations(evaluation: Evaluation) -> Iterator[Observation]:
+def observations(
+    evaluation: Evaluation, hashes: dict[tuple[str, str], str] | None = None
+) -> Iterator[Observation]:
     """Every cell of the summary (all states), with the finding's text where it is a finding.
 
     Government cells are left out when the evaluation covers a single department: there the
     government total is that department's own figure, and a second case would count it twice.
+    ``hashes`` (evidence.scope_hashes) gives each observation the content hash of its scope's lines.
     """
+    hashes = hashes or {}
     summary = evaluation.summary
     if summary.empty:
         return
@@ -121,6 +137,9 @@ def observations(evaluation: Evaluation) -> Iterator[Observation]:
             departments=departments,
             category_zh=names[record[CATEGORY]].zh if record[CATEGORY] in names else str(record[CATEGORY]),
             category_en=names[record[CATEGORY]].en if record[CATEGORY] in names else str(record[CATEGORY]),
+            input_hash=scope_hash(hashes, str(record[SCOPE_TYPE]), str(record[SCOPE])),
+            gap_fen=_int(record.get(GAP_FEN)) if state in GRADED_FINDINGS else None,
+            direction=str(record.get(DIRECTION) or ""),
         )
 
 

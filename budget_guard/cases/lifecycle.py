@@ -96,6 +96,9 @@ class Case:
     rectification_en: str = ""
     note: str = ""
     updated_at: str = ""
+    counted_hash: str = ""  # the submission (evidence.py hash) the last counted finding came from
+    gap_fen: int | None = None  # still missing to reach the target (分) at the last finding
+    direction: str = ""  # decrease (还需压减) | no_decrease (还需增加)
     id: int | None = None
 
     @property
@@ -112,6 +115,18 @@ def _figures(obs: Observation) -> dict[str, Any]:
         "prev_amount_fen": obs.prev_amount_fen,
         "state": obs.state,
         "reason": obs.reason,
+        **_cell(obs.key, obs.category_zh, obs.category_en),
+    }
+
+
+def _cell(key: CaseKey, category_zh: str, category_en: str) -> dict[str, Any]:
+    """What a reason's words name (scope, category, years), kept with the event."""
+    return {
+        "scope": key.scope,
+        "year": key.year,
+        "prev_year": key.year - 1,
+        "category_zh": category_zh or key.category,
+        "category_en": category_en or key.category,
     }
 
 
@@ -148,6 +163,9 @@ def open_case(
         rectification_zh=kind_name.zh,
         rectification_en=kind_name.en,
         updated_at=at,
+        counted_hash=obs.input_hash,
+        gap_fen=obs.gap_fen,
+        direction=obs.direction,
     )
     event = Event(
         OPENED,
@@ -162,12 +180,26 @@ def open_case(
     return case, [event]
 
 
+def new_evidence(case: Case, obs: Observation) -> bool:
+    """Whether this observation comes from data other than the submission the case last counted.
+
+    A re-run of the same data (same content hash of the scope's lines, evidence.py) is no new
+    evidence: it is recorded as seen and changes nothing. Without a hash (a ledger written before
+    hashes were kept) a different run counts, as before.
+    """
+    if obs.input_hash and case.counted_hash:
+        return obs.input_hash != case.counted_hash
+    return True
+
+
 def _with_finding(case: Case, obs: Observation, now: datetime, ctx: RunContext) -> Case:
-    """The case's figures and text follow the latest finding; the run streak counts distinct runs."""
-    streak = case.consecutive_runs + (1 if ctx.run_id != case.last_run_id else 0)
+    """The case's figures and text follow the latest finding; the streak counts distinct submissions."""
     return replace(
         case,
-        consecutive_runs=streak,
+        consecutive_runs=case.consecutive_runs + 1,
+        counted_hash=obs.input_hash,
+        gap_fen=obs.gap_fen,
+        direction=obs.direction or case.direction,
         last_seen_at=to_text(now),
         last_run_id=ctx.run_id,
         last_file=ctx.file,
@@ -223,6 +255,8 @@ def observe(
             amount_fen=obs.amount_fen,
             prev_amount_fen=obs.prev_amount_fen,
             updated_at=at,
+            counted_hash=obs.input_hash,
+            gap_fen=0,
         )
         return rectified, [
             Event(RECTIFIED_EVENT, at, ctx.actor, from_state=case.state, to_state=RECTIFIED, **base)
@@ -233,6 +267,11 @@ def observe(
             return case, []
         return case, [Event(NOT_RECTIFIED, at, ctx.actor, **base)]
     events: list[Event] = []
+    if case.state != RECTIFIED and not new_evidence(case, obs):
+        # The same data run again: seen, and nothing else (no streak, no level, no deadline).
+        seen = replace(case, last_seen_at=at, last_run_id=ctx.run_id, last_file=ctx.file)
+        details = {**base["details"], "level": obs.state, "same_input": True, "runs": case.consecutive_runs}
+        return seen, [Event(SEEN, at, ctx.actor, run_id=ctx.run_id, file=ctx.file, details=details)]
     if case.state == RECTIFIED:
         reopened = replace(_with_finding(case, obs, now, ctx), state=OPEN, consecutive_runs=1)
         reopened = raise_level(reopened, obs.state, now, supervision)
@@ -241,7 +280,8 @@ def observe(
         )
         return reopened, events
     updated = _with_finding(case, obs, now, ctx)
-    events.append(Event(SEEN, at, ctx.actor, **{**base, "details": {**base["details"], "level": obs.state}}))
+    details = {**base["details"], "level": obs.state, "runs": updated.consecutive_runs}
+    events.append(Event(SEEN, at, ctx.actor, **{**base, "details": details}))
     if _RANK[obs.state] > _RANK[case.level]:
         updated = raise_level(updated, obs.state, now, supervision)
         events.append(
@@ -257,6 +297,14 @@ def observe(
             )
         )
     return updated, events
+
+
+def not_confirmed(case: Case, why: str, now: datetime, ctx: RunContext, **details: Any) -> list[Event]:
+    """A run that could not say whether a waiting case was rectified, and why (no line, file failed)."""
+    if case.state not in ACTIVE_STATES:
+        return []
+    figures = {"state": why, "reason": why, **_cell(case.key, case.category_zh, case.category_en), **details}
+    return [Event(NOT_RECTIFIED, to_text(now), ctx.actor, run_id=ctx.run_id, file=ctx.file, details=figures)]
 
 
 def add_note(case: Case, text: str, actor: Actor, now: datetime) -> tuple[Case, list[Event]]:

@@ -97,7 +97,11 @@ def category_label(case: Case, lang: str) -> str:
     return (case.category_en if lang == "en" else case.category_zh) or case.key.category
 
 
-def unit_label(case: Case) -> str:
+def unit_label(case: Case, lang: str = "zh", government_unit: str | None = None) -> str:
+    """The 责任单位: the department (or division, unit); for a government-level case the body the rules
+    name (``supervision.papers.government_unit``) — a total such as 全市合计 is not a body."""
+    if case.key.scope_type == "government":
+        return government_unit or msg.t("case.unit.government_unset", lang)
     return case.key.scope
 
 
@@ -105,7 +109,9 @@ def description(case: Case, lang: str) -> str:
     return case.message_en if lang == "en" else case.message_zh
 
 
-def sheet_rows(cases: Sequence[Case], now: datetime, lang: str) -> list[dict[str, Any]]:
+def sheet_rows(
+    cases: Sequence[Case], now: datetime, lang: str, government_unit: str | None = None
+) -> list[dict[str, Any]]:
     """One dict per case, keyed by the 督办单 column keys, plus ``level`` / ``state`` ids for fills."""
     rows = []
     for seq, case in enumerate(cases, start=1):
@@ -113,7 +119,7 @@ def sheet_rows(cases: Sequence[Case], now: datetime, lang: str) -> list[dict[str
             {
                 "case.col.seq": seq,
                 "case.col.number": case.number,
-                "case.col.unit": unit_label(case),
+                "case.col.unit": unit_label(case, lang, government_unit),
                 "case.col.category": category_label(case, lang),
                 "case.col.description": description(case, lang),
                 "case.col.level": msg.level_label(case.level, lang),
@@ -160,6 +166,14 @@ def event_text(event: dict[str, Any], lang: str) -> str:
         key = f"{key}.{details.get('why', 'deadline')}"
     if kind == "not_rectified" and details.get("missing_departments"):
         key = "case.event.not_rectified.partial"
+    elif kind == "not_rectified" and details.get("state") == "file_failed":
+        key = "case.event.not_rectified.file_failed"
+    elif kind == "not_rectified" and details.get("year") is not None:
+        key = "case.event.not_rectified.why"
+    if kind == "seen" and details.get("same_input"):
+        key = "case.event.seen.same_input"
+    elif kind == "seen" and details.get("runs"):
+        key = "case.event.seen.new_input"
 
     def level(name: str | None) -> str:
         return msg.level_label(name, lang) if name and msg.has(f"level.{name}") else ""
@@ -178,8 +192,34 @@ def event_text(event: dict[str, Any], lang: str) -> str:
         if msg.has(f"case.cell.{details.get('state')}")
         else str(details.get("state", "")),
         "missing": "、".join(details.get("missing_departments", [])),
+        "files": "、".join(str(f) for f in details.get("failed_files", [])),
+        "why": reason_text(details, lang),
     }
     return msg.t(key, lang, **values)
+
+
+def reason_text(details: dict[str, Any], lang: str) -> str:
+    """The engine's reason for an ungraded cell, in words, from what the event kept (scope, years, figures)."""
+    reason = details.get("reason")
+    key = f"reason.{reason}"
+    if not reason or not msg.has(key):
+        return ""
+    values = {
+        "scope": details.get("scope", ""),
+        "category": details.get("category_en" if lang == "en" else "category_zh", ""),
+        "year": details.get("year", ""),
+        "prev_year": details.get("prev_year", ""),
+        "amount": _fmt_wan(details.get("amount_fen")),
+        "prev_amount": _fmt_wan(details.get("prev_amount_fen")),
+    }
+    try:
+        return msg.t(key, lang, **values)
+    except (KeyError, IndexError):
+        return (
+            msg.t(f"case.cell.{details.get('state')}", lang)
+            if msg.has(f"case.cell.{details.get('state')}")
+            else ""
+        )
 
 
 def _day(text: str | None) -> str:

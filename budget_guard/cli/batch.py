@@ -29,6 +29,7 @@ from budget_guard.cli.output import print_batch, print_cases
 from budget_guard.ingest.files.sources import escape_controls
 from budget_guard.ledger.runs import DEFAULT_STATE_NAME
 from budget_guard.model.rulebook import load_rules
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.batch import run_batch
 from budget_guard.runs.inbox import LEDGER_MISSING
 
@@ -140,8 +141,10 @@ def batch(
             print_quietly(print_cases, outcome.cases, lang, False)
         if outcome.case_reports:
             paths = ", ".join(str(p) for p in outcome.case_reports.values())
-            print_quietly(click.echo, msg.t("cli.cases_exported", lang, paths=paths))
+            print_quietly(echo, msg.t("cli.cases_exported", lang, paths=paths))
+    for bad in outcome.bad_rows:  # damaged case-ledger rows: reported, skipped, never a traceback
+        echo(msg.t("cli.warning", lang, message=bad.message(lang)), err=True)
     for note in outcome.notes:
         if note.refused or note.kind == LEDGER_MISSING:
-            click.echo(escape_controls(msg.t("cli.warning", lang, message=note.message(lang))), err=True)
+            echo(escape_controls(msg.t("cli.warning", lang, message=note.message(lang))), err=True)
     return outcome.exit_code

@@ -27,6 +27,7 @@ from budget_guard.cli.output import pad
 from budget_guard.clock import current_clock
 from budget_guard.ledger.cases import CaseStore
 from budget_guard.model.rulebook import load_rules
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import EXIT_OK
 
 ledger_option = click.option(
@@ -53,6 +54,76 @@ _filters = [
 ]
 
 
+_paper_options = [
+    rules_option,
+    click.option("--issuer", help="发文机关 (default: the rules' supervision.papers.issuer)."),
+    click.option("--doc-number", "doc_number", help="督办文号, e.g. 财督〔2025〕3号 (default: the rules')."),
+    click.option(
+        "--date", "paper_date", help="日期 on the paper, YYYY-MM-DD (default: today, Beijing time)."
+    ),
+    click.option("--signer", help="签发人 (default: the rules'; unset: a line to sign on)."),
+    click.option(
+        "--government-unit",
+        "government_unit",
+        help="责任单位 of government-level cases (default: the rules' supervision.papers.government_unit).",
+    ),
+]
+
+
+def _with_paper_options(command):
+    for option in reversed(_paper_options):
+        command = option(command)
+    return command
+
+
+def _heading(
+    rules_path: Path | None,
+    issuer: str | None,
+    doc_number: str | None,
+    paper_date: str | None,
+    signer: str | None,
+    government_unit: str | None,
+):
+    """The title block from the rules' ``supervision.papers`` and the options (validated, in words)."""
+    import datetime as dt
+
+    from budget_guard.errors import BudgetGuardError
+    from budget_guard.reports.paper import heading_from
+
+    day = None
+    if paper_date is not None:
+        try:
+            day = dt.date.fromisoformat(paper_date.strip())
+        except ValueError:
+            raise BudgetGuardError(
+                f"--date 不是有效日期：{paper_date}",
+                f"--date is not a valid date: {paper_date}",
+                hint_zh="按 年-月-日 书写，例如 2025-03-01",
+                hint_en="write it as YYYY-MM-DD, e.g. 2025-03-01",
+            ) from None
+    for name, value in (
+        ("--issuer", issuer),
+        ("--doc-number", doc_number),
+        ("--signer", signer),
+        ("--government-unit", government_unit),
+    ):
+        if value is not None and not value.strip():
+            raise BudgetGuardError(f"{name} 不能为空", f"{name} cannot be empty")
+    rules = load_rules(rules_path)
+
+    def clean(value: str | None) -> str | None:
+        return value.strip() if value else None
+
+    return heading_from(
+        rules,
+        issuer=clean(issuer),
+        doc_number=clean(doc_number),
+        date=day,
+        signer=clean(signer),
+        government_unit=clean(government_unit),
+    )
+
+
 def _with_filters(command):
     for option in reversed(_filters):
         command = option(command)
@@ -65,6 +136,12 @@ def _filter(
     return CaseFilter(tuple(states), tuple(levels), department or None, overdue, active_only=not include_all)
 
 
+def warn_bad_rows(store: CaseStore, lang: str) -> None:
+    """One warning line per damaged ledger row that was skipped (case number, field, value)."""
+    for bad in store.bad_rows:
+        echo(msg.t("cli.warning", lang, message=bad.message(lang)), err=True)
+
+
 @click.group("cases")
 def cases() -> None:
     """挂牌督办 cases: list, show, add a 整改情况 note, close (销号), export the 督办单."""
@@ -73,6 +150,7 @@ def cases() -> None:
 @cases.command("list")
 @ledger_option
 @_with_filters
+@rules_option
 @json_option
 @lang_option
 @handles_errors
@@ -83,19 +161,24 @@ def list_cases(
     department: str | None,
     overdue: bool,
     include_all: bool,
+    rules_path: Path | None,
     as_json: bool,
     lang: str,
 ) -> int:
     """Open cases, overdue first (filters: --state, --level, --department, --overdue, --all)."""
-    store = CaseStore(ledger_path, create=False)
+    from budget_guard.reports.paper import heading_from
+
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     chosen = ordered(store.cases(), now, _filter(states, levels, department, overdue, include_all))
-    rows = sheet_rows(chosen, now, lang)
+    warn_bad_rows(store, lang)
+    unit = heading_from(load_rules(rules_path)).unit_for(lang)  # 责任单位 of government-level cases
+    rows = sheet_rows(chosen, now, lang, unit)
     if as_json:
         emit_json([{**{k.removeprefix("case.col."): v for k, v in r.items()}} for r in rows])
         return EXIT_OK
     if not rows:
-        click.echo(msg.t("cli.cases_none", lang))
+        echo(msg.t("cli.cases_none", lang))
         return EXIT_OK
 
     def show() -> None:
@@ -108,9 +191,9 @@ def list_cases(
             "case.col.deadline",
         )
         widths = (18, 22, 16, 20, 14, 12)
-        click.echo("".join(pad(msg.t(c, lang), w) for c, w in zip(columns, widths, strict=True)).rstrip())
+        echo("".join(pad(msg.t(c, lang), w) for c, w in zip(columns, widths, strict=True)).rstrip())
         for r in rows:
-            click.echo("".join(pad(str(r[c]), w) for c, w in zip(columns, widths, strict=True)).rstrip())
+            echo("".join(pad(str(r[c]), w) for c, w in zip(columns, widths, strict=True)).rstrip())
 
     print_quietly(show)
     return EXIT_OK
@@ -124,10 +207,11 @@ def list_cases(
 @handles_errors
 def show_case(number: str, ledger_path: Path, as_json: bool, lang: str) -> int:
     """One case: what it is about, the lines behind it, and its whole history."""
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     case = store.case(number)
     events = store.history(number)
+    warn_bad_rows(store, lang)
     row = sheet_rows([case], now, lang)[0]
     if as_json:
         emit_json(
@@ -156,12 +240,55 @@ def show_case(number: str, ledger_path: Path, as_json: bool, lang: str) -> int:
             "case.col.year": case.key.year,
             "case.col.rectification": case.rectification_en if lang == "en" else case.rectification_zh,
         }.get(column, row.get(column))
-        click.echo(f"{msg.t(column, lang)}: {value if value not in (None, '') else '—'}")
-    click.echo(msg.t("cli.cases_behind", lang, sources=case.sources or "—"))
-    click.echo(msg.t("cli.cases_history", lang))
+        echo(f"{msg.t(column, lang)}: {value if value not in (None, '') else '—'}")
+    echo(msg.t("cli.cases_behind", lang, sources=case.sources or "—"))
+    echo(msg.t("cli.cases_history", lang))
     for h in history_rows(events, lang):
         where = f"  [{h['case.col.where']}]" if h["case.col.where"] else ""
-        click.echo(f"  {h['case.col.when']}  {h['case.col.who']}  {h['case.col.what']}{where}")
+        echo(f"  {h['case.col.when']}  {h['case.col.who']}  {h['case.col.what']}{where}")
+    return EXIT_OK
+
+
+@cases.command("changes")
+@ledger_option
+@click.option("--department", help="Only units whose name contains this text.")
+@click.option("--all", "include_all", is_flag=True, help="Also list units with no change.")
+@json_option
+@lang_option
+@handles_errors
+def changes_command(
+    ledger_path: Path, department: str | None, include_all: bool, as_json: bool, lang: str
+) -> int:
+    """What changed since the last submission, per unit: cells turned red/yellow/达标, cases opened,
+    rectified, escalated (this run against the previous run of different data; re-runs are not submissions)."""
+    from budget_guard.cases.changes import case_lines, cell_text, scope_title, submission_changes
+
+    store = CaseStore(ledger_path, create=False)
+    found = submission_changes(store.run_cells(), store.case_events_by_run(), scope=department or None)
+    if as_json:
+        emit_json([c.record(lang) for c in found if include_all or c.changed])
+        return EXIT_OK
+    if not found:
+        echo(msg.t("cli.cases_changes_none", lang))
+        return EXIT_OK
+
+    def show() -> None:
+        quiet = 0
+        for change in found:
+            if not (include_all or change.changed):
+                quiet += 1
+                continue
+            echo(scope_title(change, lang))
+            for cell in change.cells:
+                echo(f"  {cell_text(cell, lang)}")
+            if not change.cells:
+                echo(f"  {msg.t('case.changes.no_cell', lang)}")
+            for line in case_lines(change, lang):
+                echo(f"  {line}")
+        if quiet:
+            echo(msg.t("cli.cases_changes_unchanged", lang, count=quiet))
+
+    print_quietly(show)
     return EXIT_OK
 
 
@@ -179,7 +306,7 @@ def note_case(number: str, text: str, ledger_path: Path, as_json: bool, lang: st
     if as_json:
         emit_json({"number": case.number, "state": case.state, "who": actor.name})
     else:
-        click.echo(
+        echo(
             msg.t(
                 "cli.cases_noted",
                 lang,
@@ -205,7 +332,7 @@ def close_case(number: str, reason: str, ledger_path: Path, as_json: bool, lang:
     if as_json:
         emit_json({"number": case.number, "state": case.state, "who": actor.name})
     else:
-        click.echo(msg.t("cli.cases_closed", lang, number=case.number, who=actor.name))
+        echo(msg.t("cli.cases_closed", lang, number=case.number, who=actor.name))
     return EXIT_OK
 
 
@@ -226,6 +353,7 @@ def close_case(number: str, reason: str, ledger_path: Path, as_json: bool, lang:
     help="Comma-separated: xlsx,html,md,json.",
 )
 @_with_filters
+@_with_paper_options
 @json_option
 @lang_option
 @handles_errors
@@ -238,6 +366,12 @@ def export_cases(
     department: str | None,
     overdue: bool,
     include_all: bool,
+    rules_path: Path | None,
+    issuer: str | None,
+    doc_number: str | None,
+    paper_date: str | None,
+    signer: str | None,
+    government_unit: str | None,
     as_json: bool,
     lang: str,
 ) -> int:
@@ -252,16 +386,83 @@ def export_cases(
             f"未知的督办单格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(CASE_SHEET_FORMATS)}",
             f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(CASE_SHEET_FORMATS)}",
         )
-    store = CaseStore(ledger_path, create=False)
+    store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     case_filter = _filter(states, levels, department, overdue, include_all)
     chosen = ordered(store.cases(), now, case_filter)
-    sheet = CaseSheet(tuple(chosen), store.all_events(), now, str(ledger_path), case_filter)
+    heading = _heading(rules_path, issuer, doc_number, paper_date, signer, government_unit)
+    sheet = CaseSheet(tuple(chosen), store.all_events(), now, str(ledger_path), case_filter, heading=heading)
+    warn_bad_rows(store, lang)
     paths = write_case_sheet(sheet, out_dir, wanted, lang)
     if as_json:
         emit_json({"cases": len(chosen), "reports": {k: str(v) for k, v in paths.items()}})
     else:
-        click.echo(msg.t("cli.cases_exported", lang, paths=", ".join(str(p) for p in paths.values())))
+        echo(msg.t("cli.cases_exported", lang, paths=", ".join(str(p) for p in paths.values())))
+    return EXIT_OK
+
+
+@cases.command("notice")
+@ledger_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for the 整改通知书.",
+)
+@click.option("--format", "formats", default="xlsx,pdf", show_default=True, help="Comma-separated: xlsx,pdf.")
+@click.option("--department", help="Only the 责任单位 whose name contains this text.")
+@_with_paper_options
+@json_option
+@lang_option
+@handles_errors
+def notice_cases(
+    ledger_path: Path,
+    out_dir: Path,
+    formats: str,
+    department: str | None,
+    rules_path: Path | None,
+    issuer: str | None,
+    doc_number: str | None,
+    paper_date: str | None,
+    signer: str | None,
+    government_unit: str | None,
+    as_json: bool,
+    lang: str,
+) -> int:
+    """整改通知书: one page per 责任单位 with its waiting cases (XLSX, and PDF through LibreOffice)."""
+    from budget_guard.errors import BudgetGuardError
+    from budget_guard.reports.notice import NOTICE_FORMATS, notices, write_notices
+
+    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in NOTICE_FORMATS]
+    if unknown or not wanted:
+        raise BudgetGuardError(
+            f"未知的通知书格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(NOTICE_FORMATS)}",
+            f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(NOTICE_FORMATS)}",
+        )
+    heading = _heading(rules_path, issuer, doc_number, paper_date, signer, government_unit)
+    store = CaseStore(ledger_path, create=False)
+    now = current_clock()()
+    found = notices(ordered(store.cases(), now, CaseFilter()), heading, lang, unit=department or None)
+    paths = write_notices(found, heading, now, out_dir, wanted, lang)
+    if as_json:
+        emit_json(
+            {
+                "units": [n.unit for n in found],
+                "cases": sum(len(n.cases) for n in found),
+                "reports": {k: str(v) for k, v in paths.items()},
+            }
+        )
+    else:
+        echo(
+            msg.t(
+                "cli.cases_notices",
+                lang,
+                units=len(found),
+                paths=", ".join(str(p) for p in paths.values()),
+            )
+        )
     return EXIT_OK
 
 
@@ -280,17 +481,19 @@ def sweep_cases(ledger_path: Path, rules_path: Path | None, as_json: bool, lang:
     if as_json:
         emit_json(changes.as_record())
     else:
-        click.echo(msg.t("cli.cases_swept", lang, **changes.counts()))
+        echo(msg.t("cli.cases_swept", lang, **changes.counts()))
     return EXIT_OK
 
 
 def print_changes(changes, lang: str) -> None:
     """The one line check/batch print about what this run did to the cases."""
-    click.echo(msg.t("cli.cases_changes", lang, **changes.counts()))
-    for kind in ("opened", "escalated", "listed", "rectified", "reopened"):
+    echo(msg.t("cli.cases_changes", lang, **changes.counts()))
+    if changes.rerun:
+        echo(f"  {msg.t('cli.cases_rerun', lang, count=len(changes.rerun))}")
+    for kind in ("opened", "escalated", "listed", "rectified", "reopened", "not_rectified"):
         numbers = getattr(changes, kind)
         if numbers:
-            click.echo(f"  {msg.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")
+            echo(f"  {msg.t(f'cli.cases_kind.{kind}', lang)}: {', '.join(numbers)}")
 
 
 __all__ = ["cases", "print_changes"]

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from budget_guard import messages as msg
 from budget_guard.cli.options import (
     DEFAULT_OUT,
     emit_json,
@@ -29,6 +30,7 @@ from budget_guard.cli.options import (
 )
 from budget_guard.cli.output import print_cases, print_check
 from budget_guard.model.rulebook import load_rules
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.check import load_error_hints, run_check
 
 
@@ -115,6 +117,8 @@ def check(
         print_quietly(print_check, outcome, lang)
         if outcome.cases is not None:
             print_quietly(print_cases, outcome.cases, lang, bool(outcome.message))
+    for bad in outcome.bad_rows:  # damaged ledger rows: reported, skipped, never a traceback
+        echo(msg.t("cli.warning", lang, message=bad.message(lang)), err=True)
     if outcome.message:
         print_error(outcome.message, lang, load_error_hints(outcome.load, lang))
     return outcome.exit_code

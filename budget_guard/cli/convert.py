@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from budget_guard import messages as msg
-from budget_guard.cli.options import handles_errors
+from budget_guard.cli.options import handles_errors, lang_option
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import EXIT_INPUT, EXIT_OK
 from budget_guard.runs.outcome import load_error_text, unreadable_files
 
@@ -27,7 +28,7 @@ from budget_guard.runs.outcome import load_error_text, unreadable_files
     help="Read one spreadsheet at a time and append it (a folder larger than memory); checks across "
     "files then run within each file only, and groups found in several files are named.",
 )
-@click.option("--lang", type=click.Choice(msg.LANGS), default=msg.DEFAULT_LANG, show_default=True)
+@lang_option
 def convert(inputs: tuple[Path, ...], out_dir: Path, stream: bool, lang: str) -> int:
     """Read spreadsheets once and write their canonical lines as Parquet for --engine duckdb|spark."""
     from budget_guard.runs.large_data import convert as convert_files
@@ -36,7 +37,7 @@ def convert(inputs: tuple[Path, ...], out_dir: Path, stream: bool, lang: str) ->
     def run(lang: str) -> int:
         done = convert_files(list(inputs), out_dir, stream=stream)
         failed = unreadable_files(done.load)
-        click.echo(
+        echo(
             msg.t(
                 "scale.converted",
                 lang,
@@ -51,11 +52,9 @@ def convert(inputs: tuple[Path, ...], out_dir: Path, stream: bool, lang: str) ->
                 f"{d} {y} {msg.t(f'stage.{s}', lang) if msg.has(f'stage.{s}') else s}"
                 for d, y, s in done.shared_keys[:5]
             )
-            click.echo(
-                msg.t("scale.stream_shared", lang, count=len(done.shared_keys), groups=shown), err=True
-            )
+            echo(msg.t("scale.stream_shared", lang, count=len(done.shared_keys), groups=shown), err=True)
         if failed:
-            click.echo(msg.t("cli.error", lang, message=load_error_text(done.load, lang)), err=True)
+            echo(msg.t("cli.error", lang, message=load_error_text(done.load, lang)), err=True)
             return EXIT_INPUT
         return EXIT_OK
 

@@ -12,6 +12,7 @@ from budget_guard.cli.output import print_table
 from budget_guard.clock import beijing_short
 from budget_guard.errors import InputError, Place
 from budget_guard.ledger.runs import DEFAULT_STATE_NAME, open_ledger
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.batch import run_history
 from budget_guard.runs.exit_codes import EXIT_OK
 
@@ -59,7 +60,7 @@ def history(
             emit_json(files)
             return EXIT_OK
         if not files:
-            click.echo(msg.t("history.no_files", lang, run=run_id))
+            echo(msg.t("history.no_files", lang, run=run_id))
         print_table(
             [
                 "history.processed_at",
@@ -90,7 +91,7 @@ def history(
         emit_json(runs)
         return EXIT_OK
     if not runs:
-        click.echo(msg.t("cli.no_runs", lang, path=state))
+        echo(msg.t("cli.no_runs", lang, path=state))
         return EXIT_OK
     print_table(
         [

@@ -13,6 +13,7 @@ With ``--json``, ``check`` and ``batch`` print exactly one summary line on every
 from __future__ import annotations
 
 import contextlib
+import importlib
 import signal
 import sys
 import traceback
@@ -20,14 +21,10 @@ import traceback
 import click
 
 from budget_guard import __version__
-from budget_guard.cli.batch import batch
-from budget_guard.cli.cases import cases
-from budget_guard.cli.check import check
-from budget_guard.cli.convert import convert
-from budget_guard.cli.history import history
+from budget_guard import messages as msg
+from budget_guard.cli.language import localize, localize_command, requested_lang
 from budget_guard.cli.options import SUMMARY, emit_json, quiet_after_interrupt, raise_terminated
-from budget_guard.cli.rules import rules
-from budget_guard.cli.sample import sample
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import (
     EXIT_INPUT,
     EXIT_INTERNAL,
@@ -36,15 +33,53 @@ from budget_guard.runs.exit_codes import (
     Terminated,
 )
 
+# command → (its module, its one-line help as ``budget-guard --help`` lists it). A command's module
+# is imported when the command runs, so ``--help`` and ``rules check`` start without the engine
+# (issue #26); tests/test_startup.py checks each line equals the command's own short help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    name: (f"budget_guard.cli.{name}", f"cli.cmd.{name}")
+    for name in ("batch", "cases", "check", "convert", "history", "rules", "sample")
+}  # the help is the catalogue's (messages/text/cli_help.py), in the command line's language
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyCommands(click.Group):
+    """A group whose commands are imported by name when invoked (click's lazy-loading pattern);
+    the command list in ``--help`` comes from ``COMMANDS`` without importing them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in COMMANDS and name not in self.commands:
+            module = importlib.import_module(COMMANDS[name][0])
+            command = getattr(module, name)
+            localize_command(command, (name,), getattr(self, "lang", msg.DEFAULT_LANG))
+            self.add_command(command, name)
+        return super().get_command(ctx, name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in self.commands or name not in COMMANDS:
+                command = self.get_command(ctx, name)
+                if command is None or command.hidden:
+                    continue
+                rows.append((name, command.get_short_help_str(limit)))
+            else:
+                help_text = msg.t(COMMANDS[name][1], getattr(self, "lang", msg.DEFAULT_LANG))
+                rows.append((name, click.utils.make_default_short_help(help_text, limit)))
+        with formatter.section(click.core._("Commands")):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="budget-guard")
 def cli() -> None:
     """budget-guard: 过紧日子 and 四个只增不减 guardrail checks on department budget tables."""
-
-
-for _command in (check, batch, history, rules, cases, convert, sample):
-    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.suppress(ValueError):  # not the main thread (embedded): leave signals alone
         signal.signal(signal.SIGTERM, raise_terminated)
     args = list(sys.argv[1:] if argv is None else argv)
+    localize(cli, requested_lang(args))  # help, option texts and Click's messages in one language
     SUMMARY.start(args)
     try:
         code = cli.main(args=args, prog_name="budget-guard", standalone_mode=False)
@@ -73,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         text = "budget-guard internal error (a bug, please report it with the traceback above)"
         SUMMARY.messages.append(text)
-        click.echo(text, err=True)
+        echo(text, err=True)
         code = EXIT_INTERNAL
     code = int(code or 0)
     if SUMMARY.wanted and not SUMMARY.emitted:

@@ -6,25 +6,23 @@ One module so that a command never imports another command's private helpers.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from budget_guard import messages as msg
+from budget_guard.cli.language import environment_lang
 from budget_guard.clock import beijing_short, now_utc, utc_text
 from budget_guard.engine.backends import DEFAULT_ENGINE, ENGINES
-from budget_guard.engine.states import OUTCOME_INPUT_FAILED
 from budget_guard.errors import BudgetGuardError, RulesError
-from budget_guard.ingest.files.sources import escape_controls
 from budget_guard.model.limits import DEFAULT_LIMITS, Limits
 from budget_guard.model.table import STAGES
+from budget_guard.outputs.escape import echo, json_text
 from budget_guard.reports import DEFAULT_FORMATS, parse_formats
-from budget_guard.runs.check import Progress
 from budget_guard.runs.exit_codes import (
     DEFAULT_FAIL_ON,
     EXIT_INPUT,
@@ -35,8 +33,13 @@ from budget_guard.runs.exit_codes import (
     FAIL_LEVELS,
     Terminated,
 )
-from budget_guard.runs.inbox import settle_seconds_default
 from budget_guard.runs.lock import BatchLocked
+
+if TYPE_CHECKING:
+    from budget_guard.runs.check import Progress
+
+# The engine, the readers and the reports are imported where a command uses them, never at the top:
+# ``budget-guard --help`` and ``budget-guard rules check`` start without pandas (issue #26).
 
 DEFAULT_OUT = "budget-guard-out"
 
@@ -50,9 +53,9 @@ PROGRESS_MODES = ("auto", "text", "jsonl", "none")
 lang_option = click.option(
     "--lang",
     type=click.Choice(msg.LANGS),
-    default=msg.DEFAULT_LANG,
-    show_default=True,
-    help="Language of reports and messages.",
+    default=environment_lang,  # BUDGET_GUARD_LANG, else the locale, else zh (cli/language.py)
+    show_default=False,
+    help="Language of reports and messages (default: BUDGET_GUARD_LANG or the locale, else Chinese).",
 )
 
 
@@ -83,6 +86,8 @@ class JsonSummary:
         self.wanted = self.command in self.commands and "--json" in argv
 
     def fallback(self, code: int) -> dict[str, Any]:
+        from budget_guard.engine.states import OUTCOME_INPUT_FAILED
+
         outcome = {
             EXIT_INPUT: OUTCOME_INPUT_FAILED,
             EXIT_LOCKED: "locked",
@@ -103,7 +108,7 @@ SUMMARY = JsonSummary()
 
 def emit_json(record: Any) -> None:
     """One line of JSON: schedulers (Airflow's XCom, log shippers) take the last stdout line."""
-    click.echo(json.dumps(record, ensure_ascii=False, default=str))
+    echo(json_text(record, default=str))
     SUMMARY.emitted = True
 
 
@@ -121,10 +126,12 @@ def print_error(message: str, lang: str, hint: str = "") -> None:
 
     Control characters from file names (newline, ESC) are shown escaped, never sent raw.
     """
+    from budget_guard.ingest.files.sources import escape_controls
+
     SUMMARY.messages.append(message)
-    click.echo(escape_controls(msg.t("cli.error", lang, message=message)), err=True)
+    echo(escape_controls(msg.t("cli.error", lang, message=message)), err=True)
     if hint:
-        click.echo(escape_controls(msg.t("cli.hint", lang, hint=hint)), err=True)
+        echo(escape_controls(msg.t("cli.hint", lang, hint=hint)), err=True)
 
 
 def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
@@ -138,7 +145,7 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
         except BatchLocked as exc:
             text = msg.t("cli.locked", lang, path=exc.lock_path) + f" — {exc.message(lang)}"
             SUMMARY.messages.append(text)
-            click.echo(text, err=True)
+            echo(text, err=True)
             return EXIT_LOCKED
         except RulesError as exc:
             sep = "：" if lang == "zh" else ": "
@@ -146,7 +153,7 @@ def handles_errors(command: Callable[..., int]) -> Callable[..., int]:
                 where = place.describe(lang)
                 text = zh if lang == "zh" else en
                 print_error(f"{where}{sep}{text}" if where else text, lang)
-            click.echo(msg.t("cli.hint", lang, hint=exc.hint(lang)), err=True)
+            echo(msg.t("cli.hint", lang, hint=exc.hint(lang)), err=True)
             return EXIT_INPUT
         except BudgetGuardError as exc:
             print_error(exc.text(lang), lang, exc.hint(lang))
@@ -179,6 +186,8 @@ def limits_from_options(
     max_amount_yuan: int,
     settle_seconds: float | None = None,
 ) -> Limits:
+    from budget_guard.runs.inbox import settle_seconds_default
+
     return Limits(
         max_file_mb=max_file_mb,
         max_unpacked_mb=max_unpacked_mb,
@@ -242,8 +251,8 @@ def make_progress(mode: str, lang: str) -> Progress:
     if mode == "none":
         return lambda event, values: None
     if mode == "jsonl":
-        return lambda event, values: click.echo(
-            json.dumps({"event": event, "time": utc_text(), **values}, ensure_ascii=False, default=str),
+        return lambda event, values: echo(
+            json_text({"event": event, "time": utc_text(), **values}, default=str),
             err=True,
         )
 
@@ -253,9 +262,9 @@ def make_progress(mode: str, lang: str) -> Progress:
         """One log line: Beijing time, the batch run id once known, the text."""
         stamp = beijing_short(now_utc())
         if "id" in run:
-            click.echo(msg.t("cli.log_line", lang, time=stamp, run=run["id"], text=line), err=True)
+            echo(msg.t("cli.log_line", lang, time=stamp, run=run["id"], text=line), err=True)
         else:
-            click.echo(f"{stamp} {line}", err=True)
+            echo(f"{stamp} {line}", err=True)
 
     def text(event: str, values: dict[str, Any]) -> None:
         if values.get("run_id") is not None:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import unicodedata
 from typing import Any
 
-import click
-
 from budget_guard import messages as msg
-from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
-from budget_guard.engine.grade import LEVEL
 from budget_guard.engine.states import COUNT_ORDER
 from budget_guard.ingest.files.sources import escape_controls
 from budget_guard.ingest.settle.published_set import summary_lines
 from budget_guard.ingest.table_outcomes import table_summary_lines
 from budget_guard.ledger.runs import NOTHING_COMPARED
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.batch import BatchOutcome
 from budget_guard.runs.check import CheckOutcome
 
@@ -40,30 +37,29 @@ def print_counts(findings: dict[str, int], cells: dict[str, int], lang: str) -> 
     ]
     print_table(["col.level", "counts.findings", "counts.cells"], rows, lang)
     if any(findings[s] != cells.get(s, 0) for s in findings):
-        click.echo(msg.t("counts.note", lang))
+        echo(msg.t("counts.note", lang))
 
 
 def print_check(outcome: CheckOutcome, lang: str) -> None:
     ev = outcome.evaluation
     run = outcome.run
     if run is not None:
-        click.echo(run.headline(lang))  # the first line says what the run is (or is not) worth
+        echo(run.headline(lang))  # the first line says what the run is (or is not) worth
     print_counts(ev.finding_counts(), ev.state_counts(), lang)
-    click.echo("\n".join(table_summary_lines(outcome.load, lang)))
+    echo("\n".join(table_summary_lines(outcome.load, lang)))
     sets = summary_lines(outcome.load.published_sets, lang)  # department total, 表间勾稽 checked / failed
     if sets:
-        click.echo("\n".join(sets))
-    click.echo(ev.reconciliation_text(lang))
+        echo("\n".join(sets))
+    echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
-        click.echo(note)
-    print_reds(
-        [(zh, en) for zh, en in zip(*red_messages(ev), strict=True)],
-        lang,
-    )
+        echo(note)
+    from budget_guard.cases.policy import red_messages
+
+    print_reds(red_messages(ev), lang)  # each red that opens no case says why (rules' supervision)
     worst = (
         msg.t(f"outcome.{run.outcome}", lang) if run is not None else msg.level_label(ev.worst_level(), lang)
     )
-    click.echo(
+    echo(
         msg.t(
             "cli.outcome",
             lang,
@@ -72,7 +68,7 @@ def print_check(outcome: CheckOutcome, lang: str) -> None:
             code=outcome.exit_code,
         )
     )
-    click.echo(msg.t("cli.reports", lang, paths=", ".join(str(p) for p in outcome.reports.values())))
+    echo(msg.t("cli.reports", lang, paths=", ".join(str(p) for p in outcome.reports.values())))
 
 
 MAX_REDS_SHOWN = 20  # the terminal lists this many red findings; the reports have all
@@ -82,25 +78,20 @@ def fail_on_text(fail_on: str, lang: str) -> str:
     return msg.value("value.fail_on", fail_on, lang) if fail_on == "none" else msg.level_label(fail_on, lang)
 
 
-def red_messages(ev: Any) -> tuple[list[str], list[str]]:
-    red = ev.findings.loc[ev.findings[LEVEL] == "red"]
-    return [str(m) for m in red[MESSAGE_ZH]], [str(m) for m in red[MESSAGE_EN]]
-
-
 def print_reds(messages: list[tuple[str, str]], lang: str, names: list[str] | None = None) -> None:
     """The red findings themselves (what a supervisor acts on), not only their number."""
     if not messages:
         return
-    click.echo(msg.t("cli.red_findings", lang, count=len(messages)))
+    echo(msg.t("cli.red_findings", lang, count=len(messages)))
     for i, (zh, en) in enumerate(messages[:MAX_REDS_SHOWN]):
         prefix = f"{names[i]}：" if names and lang == "zh" else (f"{names[i]}: " if names else "")
-        click.echo(f"  - {prefix}{zh if lang == 'zh' else en}")
+        echo(f"  - {prefix}{zh if lang == 'zh' else en}")
     if len(messages) > MAX_REDS_SHOWN:
-        click.echo("  " + msg.t("cli.red_more", lang, count=len(messages) - MAX_REDS_SHOWN))
+        echo("  " + msg.t("cli.red_more", lang, count=len(messages) - MAX_REDS_SHOWN))
 
 
 def print_batch(outcome: BatchOutcome, lang: str) -> None:
-    click.echo(
+    echo(
         msg.t(
             "cli.batch_summary",
             lang,
@@ -113,9 +104,9 @@ def print_batch(outcome: BatchOutcome, lang: str) -> None:
         level = msg.level_label(f.worst_level, lang) if f.worst_level else msg.t(f"outcome.{f.status}", lang)
         if f.status == NOTHING_COMPARED:
             level = msg.t("outcome.nothing_compared", lang)
-        click.echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
+        echo(escape_controls(f"  {f.name}  {level}  {f.report_dir or ''}  {f.message}".rstrip()))
     for note in outcome.notes:
-        click.echo(escape_controls(f"  {note.message(lang)}"))
+        echo(escape_controls(f"  {note.message(lang)}"))
     reds = outcome.red_findings
     print_reds([(zh, en) for _, zh, en in reds], lang, names=[name for name, _, _ in reds])
 
@@ -124,7 +115,7 @@ def print_cases(changes: Any, lang: str, not_updated: bool) -> None:
     from budget_guard.cli.cases import print_changes
 
     if not_updated:
-        click.echo(msg.t("cli.cases_not_updated", lang))
+        echo(msg.t("cli.cases_not_updated", lang, count=len(changes.not_rectified)))
         return
     print_changes(changes, lang)
 
@@ -137,4 +128,4 @@ def print_table(headers: list[str], rows: list[list[str]], lang: str) -> None:
         for i, label in enumerate(labels)
     ]
     for row in [labels, *rows]:
-        click.echo("".join(pad(cell, w) for cell, w in zip(row[:-1], widths, strict=False)) + row[-1])
+        echo("".join(pad(cell, w) for cell, w in zip(row[:-1], widths, strict=False)) + row[-1])

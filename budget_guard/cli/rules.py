@@ -10,6 +10,7 @@ from budget_guard import messages as msg
 from budget_guard.cli.options import emit_json, handles_errors, json_option, lang_option
 from budget_guard.errors import RulesError
 from budget_guard.model.rulebook import load_rules
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import EXIT_INPUT, EXIT_OK
 
 
@@ -49,7 +50,7 @@ def rules_check(path: Path, as_json: bool, lang: str) -> int:
         )
         return EXIT_OK
     parsed = load_rules(path)
-    click.echo(
+    echo(
         msg.t(
             "cli.rules_ok",
             lang,

@@ -8,6 +8,7 @@ import click
 
 from budget_guard import messages as msg
 from budget_guard.cli.options import DEFAULT_SAMPLE_DIR, handles_errors, lang_option
+from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import EXIT_OK
 
 
@@ -22,5 +23,7 @@ def sample(directory: Path, lang: str) -> int:
     from budget_guard.samples.city import write_sample
 
     paths = write_sample(directory)
-    click.echo(msg.t("cli.sample_written", lang, paths=", ".join(str(p) for p in paths)))
+    echo(msg.t("cli.sample_written", lang, count=len(paths)))
+    for path in paths:
+        echo(f"  {path}")
     return EXIT_OK

@@ -28,7 +28,7 @@ from budget_guard.ingest.files.grid import (
 from budget_guard.ingest.files.grid import EMPTY as EMPTY_FILE
 from budget_guard.ingest.files.sources import Source, collect_sources
 from budget_guard.ingest.layouts.sangong import SANGONG as SANGONG_LAYOUT
-from budget_guard.ingest.load_result import REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
+from budget_guard.ingest.load_result import READ, REJECTED_COLUMNS, FileReport, LoadResult, SheetReport
 from budget_guard.ingest.recognise.detect import EMPTY, NO_DATA, UNKNOWN
 from budget_guard.ingest.recognise.headers import stage_of
 from budget_guard.ingest.settle.aliases import AliasError, link_departments, load_aliases
@@ -117,6 +117,7 @@ def read_budget(
     rejected: list[pd.DataFrame] = []
     seen: dict[str, str] = {}
     total_fen = 0.0  # the absolute amounts read so far (float: only compared with the safe bound)
+    linked_reports: list[FileReport] = []
     for source in collect_sources(paths, max_file_mb=limits.max_file_mb):
         report = FileReport(
             path=source.path, name=source.name, size=len(source.data) if source.data is not None else None
@@ -145,6 +146,8 @@ def read_budget(
             )
             continue
         problems.extend(file_problems)
+        if source.linked:
+            linked_reports.append(report)
         file_total = sum(_absolute_fen(o.lines) for o in outcomes)
         if total_fen + file_total > SAFE_TOTAL_FEN:
             report.status = "failed"
@@ -176,6 +179,10 @@ def read_budget(
     problems.extend(overlap_problems(result.table.loc[~settled]))
     settle_outcomes(result, problems)
     _record_counted(result)
+    for report in linked_reports:  # a link's target that is no budget table: its text stays out of the output
+        for sheet_report in report.sheets:
+            if sheet_report.outcome != READ:
+                sheet_report.title = None
     result.rejected = (
         pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=REJECTED_COLUMNS)
     )

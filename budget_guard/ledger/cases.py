@@ -28,14 +28,24 @@ from budget_guard.cases.lifecycle import (
     RunContext,
     add_note,
     close_case,
+    not_confirmed,
     observe,
     open_case,
 )
 from budget_guard.clock import Clock, beijing, system_clock, to_text
 from budget_guard.errors import BudgetGuardError, InputError, Place
+from budget_guard.ledger.rows import (
+    BadRow,
+    case_row_problem,
+    connect_readonly,
+    event_details,
+    event_row_problem,
+    is_time,
+    writable,
+)
 from budget_guard.model.rulebook import Supervision
 
-CASES_SCHEMA_VERSION = 1
+CASES_SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 60  # a batch's per-file transaction is short; a note waits at most this long
 
 _V1 = """
@@ -94,9 +104,56 @@ BEGIN SELECT RAISE(ABORT, 'case history is append-only'); END;
 CREATE TABLE IF NOT EXISTS cases_schema (version INTEGER NOT NULL, migrated_at TEXT NOT NULL);
 """
 
+# v2: escalation on evidence and the record of what each run saw.
+#  - cases.gap_fen, cases.direction: how much is still to be cut (还需压减) or added (还需增加), for the
+#    整改通知书.
+#  - cases.counted_hash: the submission (content hash of the scope's lines, evidence.py) the case's
+#    streak last counted; a re-run of the same data does not count again.
+#  - run_cells: every graded cell of every run with the hash of its scope's lines, so "what changed
+#    since the last submission" compares a run with the previous run of different data.
+#  - case_lines: the input lines behind a case as the run that found (or rectified) it read them, so
+#    the 督办台账 shows them without any data loaded, never the page's current data.
+_V2 = """
+ALTER TABLE cases ADD COLUMN counted_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE cases ADD COLUMN gap_fen INTEGER;                  -- still missing to reach the target (分)
+ALTER TABLE cases ADD COLUMN direction TEXT NOT NULL DEFAULT ''; -- decrease | no_decrease
+CREATE TABLE IF NOT EXISTS run_cells (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL,
+    file TEXT NOT NULL,                  -- the file (or files) of the run the cell was graded from
+    at TEXT NOT NULL,                    -- UTC ISO 8601 with zone
+    scope_type TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    category TEXT NOT NULL,
+    category_zh TEXT NOT NULL,           -- the category's names as the run's rules said
+    category_en TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    state TEXT NOT NULL,                 -- compliant | white | yellow | red | no_data | not_comparable
+    reason TEXT NOT NULL,
+    amount_fen INTEGER,
+    prev_amount_fen INTEGER,
+    input_hash TEXT NOT NULL             -- content hash of the scope's lines in that run
+);
+CREATE INDEX IF NOT EXISTS run_cells_by_scope ON run_cells(scope_type, scope, run_id);
+CREATE TABLE IF NOT EXISTS case_lines (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    run_id INTEGER,
+    file TEXT NOT NULL,
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,                  -- the event it was recorded with: opened | seen | rectified | reopened
+    line_count INTEGER NOT NULL,         -- lines behind the cell in that run (all of them)
+    stored INTEGER NOT NULL,             -- how many of them are kept below (at most MAX_CASE_LINES)
+    lines TEXT NOT NULL                  -- JSON list of the lines (year, department, item, amount_fen, file, sheet, row, codes)
+);
+CREATE INDEX IF NOT EXISTS case_lines_by_case ON case_lines(case_id, id);
+"""
+
 # version → the SQL that brings the previous version to it; a ledger written before cases existed
 # (batch's runs/files only) is version 0.
-MIGRATIONS: dict[int, str] = {1: _V1}
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
+MAX_CASE_LINES = 500  # lines kept per record; the count says when there were more
 
 
 class CasesSchemaTooNew(InputError):
@@ -113,7 +170,8 @@ class RunChanges:
     listed: tuple[str, ...] = ()
     rectified: tuple[str, ...] = ()
     reopened: tuple[str, ...] = ()
-    not_rectified: tuple[str, ...] = ()
+    not_rectified: tuple[str, ...] = ()  # 未能确认整改 (无数据, 不可比, no line, a file failed)
+    rerun: tuple[str, ...] = ()  # found again in the same data as before: counted nothing, changed nothing
 
     def counts(self) -> dict[str, int]:
         return {name: len(values) for name, values in asdict(self).items()}
@@ -123,6 +181,10 @@ class RunChanges:
 
     def as_record(self) -> dict[str, Any]:
         return {"counts": self.counts(), **{k: list(v) for k, v in asdict(self).items()}}
+
+
+def _v2(row: sqlite3.Row, column: str, default: Any) -> Any:
+    return row[column] if column in row.keys() else default  # noqa: SIM118 (a Row iterates its values)
 
 
 def _case_from_row(row: sqlite3.Row) -> Case:
@@ -152,6 +214,10 @@ def _case_from_row(row: sqlite3.Row) -> Case:
         rectification_en=row["rectification_en"],
         note=row["note"],
         updated_at=row["updated_at"],
+        # version-2 columns: a version-1 ledger read without migrating (read-only) has none of them
+        counted_hash=_v2(row, "counted_hash", ""),
+        gap_fen=_v2(row, "gap_fen", None),
+        direction=_v2(row, "direction", ""),
         id=int(row["id"]),
     )
 
@@ -160,7 +226,7 @@ _CASE_COLUMNS = (
     "case_key, number, scope_type, scope, category, year, stage, state, level, rectification, found_at,"
     " level_since, deadline_at, consecutive_runs, last_seen_at, last_run_id, last_file, message_zh,"
     " message_en, sources, source_lines, amount_fen, prev_amount_fen, departments, category_zh, category_en, rectification_zh,"
-    " rectification_en, note, updated_at"
+    " rectification_en, note, updated_at, counted_hash, gap_fen, direction"
 )
 
 
@@ -197,15 +263,23 @@ def _case_values(case: Case) -> tuple:
         case.rectification_en,
         case.note,
         case.updated_at,
+        case.counted_hash,
+        case.gap_fen,
+        case.direction,
     )
 
 
 class CaseStore:
     """Cases in one SQLite file (normally the batch ledger). Every method is one short transaction."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, clock: Clock = system_clock) -> None:
+    def __init__(
+        self, path: str | Path, *, create: bool = True, clock: Clock = system_clock, readonly: bool = False
+    ) -> None:
         self.path = Path(path)
         self.clock = clock
+        self.bad_rows: list[
+            BadRow
+        ] = []  # rows set aside by the last read (ledger/rows.py), for the caller to report
         if not create and not self.path.is_file():
             raise InputError(
                 "找不到运行记录文件",
@@ -214,9 +288,12 @@ class CaseStore:
                 hint_zh="用 --ledger 指定 check/batch 使用的文件",
                 hint_en="pass the --ledger file check/batch used",
             )
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # readers (cases list/show/export, the dashboard) never write: no journal-mode switch, no migration
+        self.readonly = readonly or (self.path.is_file() and not writable(self.path))
+        if not self.readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._migrate()
+            self._check_version() if self.readonly else self._migrate()
         except sqlite3.DatabaseError as exc:
             raise InputError(
                 f"运行记录文件不是可用的 SQLite 数据库：{exc}",
@@ -229,10 +306,17 @@ class CaseStore:
     # -- connection ---------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        if self.readonly:
+            db = connect_readonly(self.path, BUSY_TIMEOUT_S)
+        else:
+            db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
         return db
+
+    def _check_version(self) -> None:
+        with self._read() as db:
+            self._refuse_newer(_version(db))
 
     @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -271,15 +355,7 @@ class CaseStore:
             db.close()
         with self._write() as db:
             version = _version(db)
-            if version > CASES_SCHEMA_VERSION:
-                raise CasesSchemaTooNew(
-                    f"运行记录中的督办表是第{version}版，本程序只认识到第{CASES_SCHEMA_VERSION}版",
-                    f"the ledger's cases tables are version {version}; this budget-guard knows up to "
-                    f"{CASES_SCHEMA_VERSION}",
-                    Place(file=str(self.path)),
-                    hint_zh="请升级 budget-guard",
-                    hint_en="upgrade budget-guard",
-                )
+            self._refuse_newer(version)
             for target in range(version + 1, CASES_SCHEMA_VERSION + 1):
                 for statement in _statements(MIGRATIONS[target]):
                     db.execute(statement)
@@ -288,6 +364,17 @@ class CaseStore:
                     "INSERT INTO cases_schema (version, migrated_at) VALUES (?, ?)",
                     (target, to_text(self.clock())),
                 )
+
+    def _refuse_newer(self, version: int) -> None:
+        if version > CASES_SCHEMA_VERSION:
+            raise CasesSchemaTooNew(
+                f"运行记录中的督办表是第{version}版，本程序只认识到第{CASES_SCHEMA_VERSION}版",
+                f"the ledger's cases tables are version {version}; this budget-guard knows up to "
+                f"{CASES_SCHEMA_VERSION}",
+                Place(file=str(self.path)),
+                hint_zh="请升级 budget-guard",
+                hint_en="upgrade budget-guard",
+            )
 
     # -- writes -------------------------------------------------------------------------------------
 
@@ -300,21 +387,32 @@ class CaseStore:
         open_years: Callable[[Observation], bool] = lambda obs: True,
         now: datetime | None = None,
         sweep: bool = True,
+        present: Callable[[CaseKey], bool] | None = None,
+        lines_for: Callable[[CaseKey], list[dict[str, Any]]] | None = None,
     ) -> RunChanges:
         """One run's (one file's) cells: open, follow, rectify cases, then sweep the ladder. One transaction.
 
         A batch passes ``sweep=False`` for each file and sweeps once after the last one, so a
         department's resubmission later in the same run is seen before its case is escalated.
+        ``present(key)`` says whether this run sent lines of the case's scope and stage: a waiting
+        case of such a scope whose cell the run does not grade at all (its lines deleted) gets a
+        history event saying it could not be confirmed. ``lines_for(key)`` gives the lines behind a
+        cell, recorded with the events that rest on them (opened, found in new data, rectified).
         """
         now = now or self.clock()
         wanted = {lv.value for lv in supervision.open_levels}
         changes: dict[str, list[str]] = {k: [] for k in RunChanges.__dataclass_fields__}
         observations = list(observations)
         with self._write() as db:
-            existing = {row["case_key"]: _case_from_row(row) for row in db.execute("SELECT * FROM cases")}
+            _record_cells(db, observations, ctx, now)
+            existing, damaged = self._sound_cases(db)
             said_not_rectified: set[str] = set(_not_rectified_this_run(db, ctx.run_id))
+            seen_keys: set[str] = set()
             for obs in observations:
                 key = obs.key.text()
+                seen_keys.add(key)
+                if key in damaged:  # a damaged row is reported and left as it is, never overwritten
+                    continue
                 case = existing.get(key)
                 if case is None:
                     if not (obs.is_finding and obs.state in wanted and open_years(obs)):
@@ -324,6 +422,7 @@ class CaseStore:
                     case = _insert(db, case)
                     existing[key] = case
                     _append(db, case, events)
+                    _record_lines(db, case, events, ctx, now, lines_for)
                     changes["opened"].append(case.number)
                     continue
                 updated, events = observe(case, obs, now, supervision, ctx)
@@ -333,7 +432,11 @@ class CaseStore:
                     said_not_rectified.add(key)
                 _store(db, updated, events)
                 existing[key] = updated
+                _record_lines(db, updated, events, ctx, now, lines_for)
                 for event in events:
+                    if event.kind == "seen" and event.details.get("same_input"):
+                        changes["rerun"].append(case.number)
+                        continue
                     bucket = {
                         "rectified": "rectified",
                         "reopened": "reopened",
@@ -343,6 +446,15 @@ class CaseStore:
                     }.get(event.kind)
                     if bucket:
                         changes[bucket].append(case.number)
+            for key, case in list(existing.items()) if present else ():
+                # A waiting case of a scope this run sent, whose cell the run did not grade at all.
+                if key in seen_keys or key in said_not_rectified or not present(case.key):
+                    continue
+                events = not_confirmed(case, "no_data", now, ctx, reason="no_lines")
+                if events:
+                    _append(db, case, events)
+                    said_not_rectified.add(key)
+                    changes["not_rectified"].append(case.number)
             for key, case in list(existing.items()) if sweep else ():
                 updated, events = escalate(case, now, supervision, ctx.actor, ctx.run_id)
                 if events:
@@ -351,6 +463,34 @@ class CaseStore:
                     for event in events:
                         changes["listed" if event.kind == "listed" else "escalated"].append(case.number)
         return RunChanges(**{k: tuple(dict.fromkeys(v)) for k, v in changes.items()})
+
+    def not_confirmed_run(
+        self,
+        ctx: RunContext,
+        why: str,
+        *,
+        files: Iterable[str] = (),
+        now: datetime | None = None,
+        last_file: str | None = None,
+    ) -> RunChanges:
+        """A run that cannot confirm waiting cases (a file failed): each gets a history event saying why.
+
+        ``files``: the files that failed (named in the event). ``last_file``: only the cases last found
+        in that file (a batch, where one department's file failed). Once per run and case.
+        """
+        now = now or self.clock()
+        numbers: list[str] = []
+        with self._write() as db:
+            said = set(_not_rectified_this_run(db, ctx.run_id))
+            for row in db.execute("SELECT * FROM cases").fetchall():
+                case = _case_from_row(row)
+                if case.key.text() in said or (last_file is not None and case.last_file != last_file):
+                    continue
+                events = not_confirmed(case, why, now, ctx, failed_files=sorted(set(files)))
+                if events:
+                    _append(db, case, events)
+                    numbers.append(case.number)
+        return RunChanges(not_rectified=tuple(numbers))
 
     def sweep(
         self,
@@ -365,8 +505,7 @@ class CaseStore:
         escalated: list[str] = []
         listed: list[str] = []
         with self._write() as db:
-            for row in db.execute("SELECT * FROM cases").fetchall():
-                case = _case_from_row(row)
+            for case in self._sound_cases(db)[0].values():
                 updated, events = escalate(case, now, supervision, actor, run_id)
                 if events:
                     _store(db, updated, events)
@@ -393,7 +532,24 @@ class CaseStore:
 
     def cases(self) -> list[Case]:
         with self._read() as db:
-            return [_case_from_row(r) for r in db.execute("SELECT * FROM cases ORDER BY id")]
+            return list(self._sound_cases(db)[0].values())
+
+    def _sound_cases(self, db: sqlite3.Connection) -> tuple[dict[str, Case], set[str]]:
+        """Every case row that validates, by key (in id order); the keys of the damaged ones (each one
+        recorded in ``bad_rows``)."""
+        self.bad_rows = []
+        sound: dict[str, Case] = {}
+        damaged: set[str] = set()
+        if not _has_cases(db):
+            return sound, damaged
+        for row in db.execute("SELECT * FROM cases ORDER BY id"):
+            problem = case_row_problem(row)
+            if problem is None:
+                sound[row["case_key"]] = _case_from_row(row)
+            else:
+                self.bad_rows.append(problem)
+                damaged.add(str(row["case_key"]))
+        return sound, damaged
 
     def case(self, number: str) -> Case:
         with self._read() as db:
@@ -403,14 +559,66 @@ class CaseStore:
         with self._read() as db:
             case = _by_number(db, number)
             rows = db.execute("SELECT * FROM case_events WHERE case_id=? ORDER BY id", (case.id,))
+            return self._sound_events(rows, case.number)
+
+    def lines(self, number: str) -> list[dict[str, Any]]:
+        """The lines behind a case as recorded by each run that found or rectified it (oldest first)."""
+        with self._read() as db:
+            case = _by_number(db, number)
+            if not _has_table(db, "case_lines"):  # a version-1 ledger read without migrating
+                return []
+            rows = db.execute("SELECT * FROM case_lines WHERE case_id=? ORDER BY id", (case.id,))
+            return [{**dict(r), "lines": json.loads(r["lines"])} for r in rows]
+
+    def run_cells(self) -> list[dict[str, Any]]:
+        """Every recorded cell of every run (oldest first): the basis of ``cases changes``."""
+        with self._read() as db:
+            if not _has_table(db, "run_cells"):  # a version-1 ledger read without migrating
+                return []
+            return [dict(r) for r in db.execute("SELECT * FROM run_cells ORDER BY run_id, id")]
+
+    def case_events_by_run(self) -> list[dict[str, Any]]:
+        """Every history event with its case's number and key fields (for ``cases changes``)."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT e.*, c.number, c.scope_type, c.scope, c.category, c.year, c.stage"
+                " FROM case_events e JOIN cases c ON c.id = e.case_id ORDER BY e.id"
+            )
             return [_event_record(r) for r in rows]
 
     def all_events(self) -> dict[int, list[dict[str, Any]]]:
         with self._read() as db:
             out: dict[int, list[dict[str, Any]]] = {}
+            if not _has_cases(db):
+                return out
             for r in db.execute("SELECT * FROM case_events ORDER BY id"):
-                out.setdefault(int(r["case_id"]), []).append(_event_record(r))
+                if isinstance(r["case_id"], int):
+                    out.setdefault(r["case_id"], []).extend(self._sound_events([r]))
             return out
+
+    def _sound_events(self, rows: Iterable[sqlite3.Row], number: str = "") -> list[dict[str, Any]]:
+        """History rows the 督办单 can show; a damaged one is recorded in ``bad_rows`` and skipped."""
+        out = []
+        for row in rows:
+            problem = event_row_problem(row, number)
+            if problem is None:
+                out.append(_event_record(row))
+            elif problem not in self.bad_rows:
+                self.bad_rows.append(problem)
+        return out
+
+
+def _has_cases(db: sqlite3.Connection) -> bool:
+    return (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='cases'").fetchone() is not None
+    )
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    return (
+        db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone()
+        is not None
+    )
 
 
 def _statements(script: str) -> list[str]:
@@ -435,7 +643,7 @@ def _version(db: sqlite3.Connection) -> int:
 def _next_number(db: sqlite3.Connection, supervision: Supervision, now: datetime) -> str:
     """The next 督办编号 of the (Beijing) year the case is found in."""
     year = beijing(now).year
-    found = [beijing(r[0]).year for r in db.execute("SELECT found_at FROM cases")]
+    found = [beijing(r[0]).year for r in db.execute("SELECT found_at FROM cases") if is_time(r[0])]
     seq = sum(y == year for y in found) + 1
     number = supervision.number_format.format(year=year, seq=seq)
     while db.execute("SELECT 1 FROM cases WHERE number=?", (number,)).fetchone():
@@ -482,6 +690,77 @@ def _append(db: sqlite3.Connection, case: Case, events: list[Event]) -> None:
         )
 
 
+_LINES_EVENTS = frozenset({"opened", "rectified", "reopened"})
+
+
+def _record_lines(
+    db: sqlite3.Connection,
+    case: Case,
+    events: list[Event],
+    ctx: RunContext,
+    now: datetime,
+    lines_for: Callable[[CaseKey], list[dict[str, Any]]] | None,
+) -> None:
+    """The lines behind the case as this run read them, kept with the event that rests on them."""
+    if lines_for is None:
+        return
+    kinds = [
+        e.kind
+        for e in events
+        if e.kind in _LINES_EVENTS or (e.kind == "seen" and not e.details.get("same_input"))
+    ]
+    if not kinds:
+        return
+    lines = lines_for(case.key)
+    kept = lines[:MAX_CASE_LINES]
+    db.execute(
+        "INSERT INTO case_lines (case_id, run_id, file, at, kind, line_count, stored, lines)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            case.id,
+            ctx.run_id,
+            ctx.file,
+            to_text(now),
+            kinds[0],
+            len(lines),
+            len(kept),
+            json.dumps(kept, ensure_ascii=False, default=str),
+        ),
+    )
+
+
+def _record_cells(
+    db: sqlite3.Connection, observations: list[Observation], ctx: RunContext, now: datetime
+) -> None:
+    """Every graded cell of this run with its scope's content hash (``cases changes`` compares them)."""
+    at = to_text(now)
+    db.executemany(
+        "INSERT INTO run_cells (run_id, file, at, scope_type, scope, category, category_zh, category_en, year,"
+        " stage, state, reason, amount_fen, prev_amount_fen, input_hash)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                ctx.run_id,
+                ctx.file,
+                at,
+                o.key.scope_type,
+                o.key.scope,
+                o.key.category,
+                o.category_zh or o.key.category,
+                o.category_en or o.key.category,
+                o.key.year,
+                o.key.stage,
+                o.state,
+                o.reason,
+                o.amount_fen,
+                o.prev_amount_fen,
+                o.input_hash,
+            )
+            for o in observations
+        ],
+    )
+
+
 def _not_rectified_this_run(db: sqlite3.Connection, run_id: int) -> list[str]:
     rows = db.execute(
         "SELECT c.case_key FROM case_events e JOIN cases c ON c.id = e.case_id WHERE e.kind=? AND e.run_id=?",
@@ -491,7 +770,14 @@ def _not_rectified_this_run(db: sqlite3.Connection, run_id: int) -> list[str]:
 
 
 def _by_number(db: sqlite3.Connection, number: str) -> Case:
-    row = db.execute("SELECT * FROM cases WHERE number=?", (number.strip(),)).fetchone()
+    row = (
+        db.execute("SELECT * FROM cases WHERE number=?", (number.strip(),)).fetchone()
+        if _has_cases(db)
+        else None
+    )
+    problem = case_row_problem(row) if row is not None else None
+    if problem is not None:
+        raise BudgetGuardError(problem.message("zh"), problem.message("en"))
     if row is None:
         raise BudgetGuardError(
             f"没有督办编号为 {number} 的问题",
@@ -504,7 +790,7 @@ def _by_number(db: sqlite3.Connection, number: str) -> Case:
 
 def _event_record(row: sqlite3.Row) -> dict[str, Any]:
     record = dict(row)
-    record["details"] = json.loads(record["details"] or "{}")
+    record["details"] = event_details(record["details"])
     return record
 
 

@@ -11,12 +11,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from budget_guard import __version__
+from budget_guard import messages as msg
 from budget_guard.clock import utc_text as now_utc
 from budget_guard.errors import InputError, Place
 from budget_guard.ingest.files.sources import display_name
+from budget_guard.ledger.rows import connect_readonly
 from budget_guard.model.rulebook import Rules
 from budget_guard.runs.exit_codes import EXIT_OK
 from budget_guard.runs.inbox import (
@@ -199,6 +200,7 @@ class Ledger:
         self.readonly = readonly
         if readonly:
             with self._tx() as db:
+                self._refuse_newer(db)
                 db.execute("SELECT count(*) FROM runs").fetchone()
             return
         try:
@@ -206,13 +208,24 @@ class Ledger:
         except OSError as exc:
             raise ledger_error(exc, self.path) from None
         with self._tx() as db:
+            self._refuse_newer(db)  # a newer budget-guard's ledger is never reset to our version
             db.executescript(_SCHEMA)
             db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
 
+    def _refuse_newer(self, db: sqlite3.Connection) -> None:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_USER_VERSION:
+            raise LedgerError(
+                msg.t("ledger.too_new", "zh", version=version, known=SCHEMA_USER_VERSION),
+                msg.t("ledger.too_new", "en", version=version, known=SCHEMA_USER_VERSION),
+                Place(file=display_name(str(self.path))),
+                msg.t("ledger.too_new_hint", "zh"),
+                msg.t("ledger.too_new_hint", "en"),
+            )
+
     def _connect(self) -> sqlite3.Connection:
-        if self.readonly:
-            uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
-            db = sqlite3.connect(uri, uri=True, timeout=LEDGER_BUSY_SECONDS)
+        if self.readonly:  # on a read-only mount a WAL ledger is read as the snapshot on the disk
+            db = connect_readonly(self.path, LEDGER_BUSY_SECONDS)
         else:
             db = sqlite3.connect(self.path, timeout=LEDGER_BUSY_SECONDS)
         db.row_factory = sqlite3.Row
@@ -295,9 +308,13 @@ class Ledger:
             )
 
     def done_hashes(self) -> set[str]:
-        """Content hashes that need no new run: processed, or unreadable (until the content changes)."""
+        """Content hashes that need no new run: processed, read but nothing compared (a one-year table: its
+        outcome is recorded), or unreadable — until the content changes."""
         with self._tx() as db:
-            rows = db.execute("SELECT DISTINCT sha256 FROM files WHERE status IN (?, ?)", (PROCESSED, FAILED))
+            rows = db.execute(
+                "SELECT DISTINCT sha256 FROM files WHERE status IN (?, ?, ?)",
+                (PROCESSED, FAILED, NOTHING_COMPARED),
+            )
             return {r[0] for r in rows}
 
     def runs(self, limit: int | None = None) -> list[dict[str, Any]]:

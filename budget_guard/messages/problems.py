@@ -323,6 +323,13 @@ _KINDS = [
         "A 合计/小计 column of a multi-level header is the sum of the columns it heads.",
     ),
     ProblemKind(
+        "relations-checked",
+        Severity.notice,
+        "本表按表头核对勾稽关系{count}项：{relations}；不成立{failed}处",
+        "{count} relations the header states were checked: {relations}; {failed} failed",
+        "Informational: every sum the table's header states, checked on every data row (per stage).",
+    ),
+    ProblemKind(
         "column-unlabelled",
         Severity.warning,
         "单元格{place}有数“{value}”，但表头中没有它所属的列名；表头未能读懂，本行各数不作结论",
@@ -567,9 +574,9 @@ _KINDS = [
     ProblemKind(
         "pdf-reader-missing",
         Severity.error,
-        "读取PDF需要安装pdfplumber：pip install \"budget-guard[pdf]\"（或 pip install pdfplumber），本文件未读取",
-        "reading a PDF needs pdfplumber: pip install \"budget-guard[pdf]\" (or pip install pdfplumber); this file was not read",
-        "Install the PDF extra: pip install \"budget-guard[pdf]\".",
+        '读取PDF需要安装pdfplumber：pip install "budget-guard[pdf]"（或 pip install pdfplumber），本文件未读取',
+        'reading a PDF needs pdfplumber: pip install "budget-guard[pdf]" (or pip install pdfplumber); this file was not read',
+        'Install the PDF extra: pip install "budget-guard[pdf]".',
     ),
     ProblemKind(
         "pdf-page-scanned",

@@ -138,6 +138,15 @@ def translate(error: dict[str, Any]) -> tuple[str, str]:
         )
     if kind == "string_too_short":
         return "不能为空", "must not be empty"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        return (
+            f"过长（{len(str(value)):,}字符，上限{limit}）",
+            f"too long ({len(str(value)):,} characters, limit {limit})",
+        )
+    if kind == "too_long":
+        limit = ctx.get("max_length")
+        return f"项数过多（上限{limit}项）", f"too many items (limit {limit})"
     if kind == "too_short":
         return f"至少需要{ctx.get('min_length', 1)}项", f"needs at least {ctx.get('min_length', 1)} item(s)"
     if kind == "string_pattern_mismatch":

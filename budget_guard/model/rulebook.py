@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import string
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -30,6 +31,13 @@ from budget_guard.model.table import STAGES
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "rules" / "four_no_decrease.yaml"
 PACKAGED_RULES_PATH = Path(__file__).resolve().parents[1] / "rules" / "four_no_decrease.yaml"
+# Sizes a rules file cannot exceed (checked by the model, with the line in the message): names and
+# titles, the version, how many groups, categories and data tags.
+MAX_TEXT_CHARS = 200
+MAX_VERSION_CHARS = 64
+MAX_GROUPS = 50
+MAX_CATEGORIES = 500
+MAX_DATA_TAGS = 2000
 
 
 class Level(StrEnum):
@@ -150,8 +158,8 @@ class Selector(_Strict):
 
 
 class Text(_Strict):
-    zh: str = Field(min_length=1)
-    en: str = Field(min_length=1)
+    zh: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
+    en: str = Field(min_length=1, max_length=MAX_TEXT_CHARS)
 
     def get(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -354,12 +362,23 @@ class Execution(_Strict):
 
 # -- supervision (挂牌督办): deadlines, escalation ladder, rectification types -------------------------
 
+# Bounds checked where the rules are validated, so that no rules file (an upload in the dashboard)
+# can make validation or a later step build something huge.
+MAX_CASE_NUMBER_CHARS = 64  # the number_format text
+MAX_CASE_NUMBER_WIDTH = 12  # a {seq:06d}-style width or precision
+MAX_DEADLINE_DAYS = 3650
+MAX_CONSECUTIVE_RUNS = 1000
+# a field spec of str.format: [[fill]align][sign][z][#][0][width][grouping][.precision][type]
+_FORMAT_SPEC = re.compile(
+    r"^(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d*)[,_]?(?:\.(?P<precision>\d+))?[bcdeEfFgGnosxX%]?$"
+)
+
 
 class Escalation(_Strict):
     """One rung of the ladder: a case still open at its deadline (and/or seen N runs in a row) moves up."""
 
     at_deadline: bool
-    consecutive_runs: int | None = Field(default=None, ge=2)
+    consecutive_runs: int | None = Field(default=None, ge=2, le=MAX_CONSECUTIVE_RUNS)
 
 
 class Ladder(_Strict):
@@ -371,7 +390,7 @@ class RectificationType(_Strict):
     """立行立改 / 分阶段整改: a name and, optionally, a shorter 整改时限 than the level's."""
 
     name: Text
-    deadline_days: int | None = Field(default=None, ge=1)
+    deadline_days: int | None = Field(default=None, ge=1, le=MAX_DEADLINE_DAYS)
 
 
 class Rectification(_Strict):
@@ -403,15 +422,32 @@ class Rectification(_Strict):
 FINDING_LEVELS: tuple[Level, ...] = (Level.white, Level.yellow, Level.red)
 
 
+class Papers(_Strict):
+    """What the papers a clerk files say (督办单 title block, 整改通知书): each may also come from CLI options.
+
+    ``government_unit`` is the body held responsible for a government-level case (a total such as
+    全市合计 is not a body), e.g. the finance bureau's 预算科. Unset fields print as a line to fill in.
+    """
+
+    issuer: Text | None = None  # 发文机关
+    government_unit: Text | None = None  # 责任单位 of a government-level (本级合计) case
+    signer: str | None = Field(default=None, min_length=1)  # 签发人
+    doc_number: str | None = Field(default=None, min_length=1)  # 督办文号, e.g. 财督〔2025〕3号
+    reply_days: int | None = Field(
+        default=None, ge=1
+    )  # 整改通知书: reply within N days (default: by the 整改时限)
+
+
 class Supervision(_Strict):
     """How findings become cases (docs/cases.md): which levels open one, 整改时限, the ladder."""
 
     open_levels: list[Level] = Field(min_length=1)
     open_years: Literal["latest", "all"]
-    number_format: str = Field(min_length=1)
-    deadline_days: dict[Level, int]
+    number_format: str = Field(min_length=1, max_length=MAX_CASE_NUMBER_CHARS)
+    deadline_days: dict[Level, Annotated[int, Field(le=MAX_DEADLINE_DAYS)]]
     escalation: Ladder
     rectification: Rectification
+    papers: Papers = Field(default_factory=Papers)
 
     @field_validator("open_levels")
     @classmethod
@@ -423,6 +459,25 @@ class Supervision(_Strict):
     @field_validator("number_format")
     @classmethod
     def _number_format(cls, v: str) -> str:
+        # Bounded before anything is formatted: "{seq:999999999}" would build a string that wide.
+        try:
+            fields = [(name, spec) for _, name, spec, _ in string.Formatter().parse(v) if name is not None]
+        except ValueError as exc:
+            raise ValueError(f"督办编号格式无效（{exc}） / invalid number_format ({exc})") from None
+        for name, spec in fields:
+            if name not in ("year", "seq"):
+                raise ValueError(
+                    f"督办编号格式只能使用 {{year}} 和 {{seq}}（{{{name}}}） / only {{year}} and {{seq}} may be used"
+                )
+            shape = _FORMAT_SPEC.match(spec or "")
+            if shape is None or "{" in (spec or ""):
+                raise ValueError(f"督办编号格式“{spec}”无效 / invalid format spec '{spec}'")
+            width = max(int(shape["width"] or 0), int(shape["precision"] or 0))
+            if width > MAX_CASE_NUMBER_WIDTH:
+                raise ValueError(
+                    f"督办编号的宽度{width}超过上限{MAX_CASE_NUMBER_WIDTH} / "
+                    f"width {width} is above the limit of {MAX_CASE_NUMBER_WIDTH}"
+                )
         try:
             v.format(year=2025, seq=1)
         except (KeyError, IndexError, ValueError) as exc:
@@ -491,13 +546,13 @@ class DataTag(_Strict):
 
 
 class Rules(_Strict):
-    version: str
+    version: str = Field(max_length=MAX_VERSION_CHARS)
     title: Text
     compare: Compare
-    groups: list[Group] = Field(min_length=1)
+    groups: list[Group] = Field(min_length=1, max_length=MAX_GROUPS)
     grading: Grading
-    categories: list[Category] = Field(min_length=1)
-    data_tags: list[DataTag] = Field(default_factory=list)
+    categories: list[Category] = Field(min_length=1, max_length=MAX_CATEGORIES)
+    data_tags: list[DataTag] = Field(default_factory=list, max_length=MAX_DATA_TAGS)
     execution: Execution | None = None
     supervision: Supervision | None = None  # 挂牌督办 (cases); without it, --ledger cannot track cases
     # which published table measures the money; rules files written before the key get the documented default

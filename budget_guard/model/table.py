@@ -11,10 +11,11 @@ import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # imported where used: the constants and names load without pandas (a fast --help)
+    import numpy as np
+    import pandas as pd
 
 # -- column names: the only place these string literals live ------------------------------------
 DEPARTMENT = "department"
@@ -139,6 +140,8 @@ def _one_code_present(df: pd.DataFrame) -> pd.Series:
 
 
 def _text(pa: Any, nullable: bool = True, **kwargs: Any) -> Any:
+    import pandas as pd
+
     return pa.Column(pd.StringDtype(), nullable=nullable, coerce=True, **kwargs)
 
 
@@ -182,6 +185,8 @@ def schema() -> Any:
 
 def empty_table() -> pd.DataFrame:
     """A canonical table with no rows and the right dtypes."""
+    import pandas as pd
+
     return conform(pd.DataFrame({c: [] for c in REQUIRED}))
 
 
@@ -192,6 +197,7 @@ def conform(df: pd.DataFrame) -> pd.DataFrame:
     Categorical dtypes keep 10M-line tables small and make per-code classification cheap.
     Text is converted, stripped and sorted on the distinct values only, then mapped back.
     """
+    import pandas as pd
 
     def source(col: str) -> pd.Series:
         return df[col] if col in df.columns else pd.Series(pd.NA, index=df.index, dtype=object)
@@ -220,6 +226,9 @@ def _distinct_text(series: pd.Series, strip: bool, fill: str | None = None) -> p
     The work is done once per distinct value: a 10M-line column with a few thousand codes costs a
     factorize and an array lookup, not 10M string operations.
     """
+    import numpy as np
+    import pandas as pd
+
     if isinstance(series.dtype, pd.CategoricalDtype):
         codes = series.cat.codes.to_numpy().astype(np.int64)
         values = pd.array([str(v) for v in series.cat.categories], dtype="string")
@@ -248,6 +257,9 @@ def _distinct_text(series: pd.Series, strip: bool, fill: str | None = None) -> p
 def _factorize(series: pd.Series) -> tuple[np.ndarray, Any]:
     """``pd.factorize``, with a shortcut for a column that holds one object throughout (a file name, or
     nothing at all): a comparison is half the cost of hashing a million Python objects."""
+    import numpy as np
+    import pandas as pd
+
     if series.dtype == object and len(series):
         cells = series.to_numpy()
         first = cells[0]
@@ -264,6 +276,8 @@ def _factorize(series: pd.Series) -> tuple[np.ndarray, Any]:
 
 def validate(df: pd.DataFrame, lazy: bool = True) -> pd.DataFrame:
     """Check a canonical table with the pandera schema (all failures at once when ``lazy``)."""
+    import pandas as pd
+
     plain = df.copy()
     for col in plain.columns:
         if isinstance(plain[col].dtype, pd.CategoricalDtype):
@@ -295,6 +309,9 @@ def format_wan_array(fen: np.ndarray | pd.Series | list[int]) -> list[str]:
     """``format_wan`` for a whole column of integer fen at once (same text, one Python call per
     distinct value instead of a Decimal per cell): half up, away from zero, at 0.01 万元, and a
     minus sign on every negative amount, also one that shows as ``-0.00``."""
+    import numpy as np
+    import pandas as pd
+
     values = np.asarray(fen, dtype=np.int64)
     if values.size == 0:
         return []

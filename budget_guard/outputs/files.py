@@ -98,13 +98,24 @@ def atomic_writer(path: str | Path, mode: str = "wb", encoding: str | None = Non
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, 0o666 & ~current_umask())  # as a plain open() would: the umask decides who reads
         _kill_hook(target)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             temp.unlink()
         raise
+
+
+def current_umask() -> int:
+    """The process umask (Linux reads it from /proc without changing it; elsewhere set and restored)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
@@ -123,7 +134,9 @@ def temp_dir_for(target: str | Path) -> Path:
     """A fresh temp folder next to ``target`` for building a whole directory (e.g. Data Docs)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}{TEMP_MARKER}", dir=target.parent))
+    built = Path(tempfile.mkdtemp(prefix=f".{target.name}{TEMP_MARKER}", dir=target.parent))
+    os.chmod(built, 0o777 & ~current_umask())  # mkdtemp makes 0700; the folder swapped in follows the umask
+    return built
 
 
 def replace_dir(built: str | Path, target: str | Path) -> Path:

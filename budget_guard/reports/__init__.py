@@ -12,22 +12,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from budget_guard.engine.evaluate import Evaluation
 from budget_guard.errors import BudgetGuardError
-from budget_guard.ingest.load_result import LoadResult
-from budget_guard.outputs.files import safe_filename
-from budget_guard.reports.expectations import DATA_DOCS_DIR, GeOutcome, run_expectations
-from budget_guard.reports.html_report import write_html, write_markdown
-from budget_guard.reports.json_report import SCHEMA_VERSION, build_report, write_json
-from budget_guard.reports.unclassified import (
-    CSV_SUFFIX,
-    PARQUET_SUFFIX,
-    unclassified_output,
-    write_unclassified_csv,
-    write_unclassified_parquet,
-)
-from budget_guard.reports.xlsx_report import write_xlsx
+
+if TYPE_CHECKING:
+    from budget_guard.engine.evaluate import Evaluation
+    from budget_guard.ingest.load_result import LoadResult
+    from budget_guard.reports.expectations import GeOutcome
+    from budget_guard.reports.json_report import SCHEMA_VERSION, build_report
+
+# The writers (pandas, openpyxl, orjson …) are imported when reports are written: the CLI's option
+# defaults come from here, and ``budget-guard --help`` should not pay for the writers.
+_LAZY: dict[str, str] = {
+    "GeOutcome": "budget_guard.reports.expectations",
+    "SCHEMA_VERSION": "budget_guard.reports.json_report",
+    "build_report": "budget_guard.reports.json_report",
+}
 
 FORMATS: tuple[str, ...] = ("json", "xlsx", "html", "md", "ge")
 DEFAULT_FORMATS: tuple[str, ...] = ("json", "xlsx", "html", "md")
@@ -63,6 +64,19 @@ def write_reports(
     ``formats`` is any of json, xlsx, html, md, ge. File names are ``<stem>.<suffix>`` with the
     stem sanitised, so a department name can be used as a stem safely.
     """
+    from budget_guard.outputs.files import safe_filename
+    from budget_guard.reports.expectations import DATA_DOCS_DIR, run_expectations
+    from budget_guard.reports.html_report import write_html, write_markdown
+    from budget_guard.reports.json_report import build_report, write_json
+    from budget_guard.reports.unclassified import (
+        CSV_SUFFIX,
+        PARQUET_SUFFIX,
+        unclassified_output,
+        write_unclassified_csv,
+        write_unclassified_parquet,
+    )
+    from budget_guard.reports.xlsx_report import write_xlsx
+
     wanted = parse_formats(formats)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -98,6 +112,17 @@ def write_reports(
         document = build_report(evaluation, load, reports=siblings, **common)
         written["json"] = write_json(document, paths["json"])
     return written
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'budget_guard.reports' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import math
 import unicodedata
 from collections.abc import Sequence
@@ -34,10 +33,11 @@ from budget_guard.cases.view import (
     history_rows,
     sheet_rows,
 )
-from budget_guard.clock import beijing_minutes
-from budget_guard.outputs.escape import excel_cell
+from budget_guard.clock import beijing, beijing_minutes
+from budget_guard.outputs.escape import excel_cell, json_text
 from budget_guard.outputs.files import atomic_write_bytes, atomic_write_text, safe_filename
 from budget_guard.reports.html_report import md_escape
+from budget_guard.reports.paper import Heading, print_setup
 from budget_guard.reports.xlsx_report import HEADER_FILL, LEVEL_FILLS
 
 CASE_SHEET_FORMATS: tuple[str, ...] = ("xlsx", "html", "md", "json")
@@ -90,6 +90,8 @@ class CaseSheet:
     # Downloaded while the dashboard shows a what-if run: the changes in words, (zh, en) each. The
     # cases come from the ledger (filed runs), but the sheet says first that the page was a what-if.
     whatif: tuple[tuple[str, str], ...] = ()
+    # The title block (发文机关, 督办文号, 日期, 签发) and the 责任单位 of government-level cases.
+    heading: Heading = field(default_factory=Heading)
 
     def whatif_line(self, lang: str) -> str | None:
         if not self.whatif:
@@ -98,7 +100,7 @@ class CaseSheet:
         return msg.t("case.sheet.whatif", lang, changes=changes)
 
     def rows(self, lang: str) -> list[dict[str, Any]]:
-        return sheet_rows(self.cases, self.now, lang)
+        return sheet_rows(self.cases, self.now, lang, self.heading.unit_for(lang))
 
     def counts(self) -> dict[str, Any]:
         return counts(self.cases, self.now)
@@ -115,20 +117,16 @@ def _fill(color: str) -> PatternFill:
     return PatternFill(fill_type="solid", start_color=color, end_color=color)
 
 
-def _print_setup(ws: Worksheet, last_column: int, last_row: int, lang: str) -> None:
-    """Landscape A4, one page wide, header row repeated on every page, page numbers in the footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.print_title_rows = "1:1"
-    ws.print_area = f"A1:{get_column_letter(last_column)}{max(last_row, 1)}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页" if lang == "zh" else "Page &P of &N"
-    ws.oddHeader.center.text = msg.t("case.sheet.title", lang)
+def _print_setup(ws: Worksheet, last_column: int, last_row: int, lang: str, title_row: int = 1) -> None:
+    """Landscape A4, one page wide, the header row repeated on every page, 第N页 共M页 in the footer."""
+    print_setup(
+        ws,
+        last_column=last_column,
+        last_row=last_row,
+        lang=lang,
+        title_rows=f"{title_row}:{title_row}",
+        header=msg.t("case.sheet.title", lang),
+    )
 
 
 def _display_width(text: str) -> int:
@@ -145,15 +143,18 @@ def _row_height(record: dict[str, Any], columns: Sequence[str]) -> float:
     return ROW_LINE_POINTS * lines + 3
 
 
-def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], lang: str) -> None:
+def _table(
+    ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], lang: str, top: int = 1
+) -> None:
+    """The header row at ``top`` (below a title block), one row per record under it."""
     for i, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = _WIDTHS[column]
-        cell = ws.cell(row=1, column=i, value=excel_cell(msg.t(column, lang)))
+        cell = ws.cell(row=top, column=i, value=excel_cell(msg.t(column, lang)))
         cell.font = Font(bold=True)
         cell.fill = _fill(HEADER_FILL)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = _BORDER
-    for r, record in enumerate(rows, start=2):
+    for r, record in enumerate(rows, start=top + 1):
         for i, column in enumerate(columns, start=1):
             value = record[column]
             cell = ws.cell(row=r, column=i, value=excel_cell(value))
@@ -166,10 +167,65 @@ def _table(ws: Worksheet, columns: Sequence[str], rows: list[dict[str, Any]], la
             if column in ("case.col.state", "case.col.deadline") and record.get("overdue"):
                 cell.font = Font(bold=True, color=OVERDUE_FONT)
         ws.row_dimensions[r].height = _row_height(record, columns)
-    last = len(rows) + 1
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
-    _print_setup(ws, len(columns), last, lang)
+    last = len(rows) + top
+    ws.freeze_panes = f"A{top + 1}"
+    ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{last}"
+    _print_setup(ws, len(columns), last, lang, title_row=top)
+
+
+def _title_block(ws: Worksheet, sheet: CaseSheet, columns: int, lang: str) -> int:
+    """[what-if warning,] title, 发文机关 · 督办文号 · 日期 · 签发, the counts line; returns the header row.
+
+    A sheet downloaded while the dashboard showed a what-if run says so on its very first line, before
+    anything can be read as the filed check.
+    """
+    last = get_column_letter(columns)
+    row = 1
+    whatif = sheet.whatif_line(lang)
+    if whatif:
+        ws.merge_cells(f"A{row}:{last}{row}")
+        warning = ws.cell(row=row, column=1, value=excel_cell(whatif))
+        warning.font = Font(bold=True, color="9C0006")
+        warning.fill = _fill("FFEB9C")
+        warning.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.row_dimensions[row].height = 32
+        row += 1
+    title = msg.t("case.sheet.title", lang)
+    issuer_name = sheet.heading.issuer_for(lang)
+    if issuer_name:
+        title = f"{issuer_name}{title}" if lang == "zh" else f"{issuer_name}: {title}"
+    ws.merge_cells(f"A{row}:{last}{row}")
+    cell = ws.cell(row=row, column=1, value=excel_cell(title))
+    cell.font = Font(bold=True, size=16)
+    cell.alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[row].height = 30
+    row += 1
+    fields = sheet.heading.lines(beijing(sheet.now).date(), lang)  # 发文机关, 督办文号, 日期, 签发
+    for (start, end), text in zip(_spans(columns), fields, strict=True):
+        ws.merge_cells(start_row=row, start_column=start, end_row=row, end_column=end)
+        field_cell = ws.cell(row=row, column=start, value=excel_cell(text))
+        field_cell.alignment = Alignment(vertical="center", wrap_text=True)
+    ws.row_dimensions[row].height = 22
+    row += 1
+    data = sheet.counts()
+    summary = msg.t(
+        "paper.open_summary",
+        lang,
+        total=data["total"],
+        red=data["by_level"]["red"],
+        yellow=data["by_level"]["yellow"],
+        white=data["by_level"]["white"],
+        overdue=data["overdue"],
+    )
+    ws.merge_cells(f"A{row}:{last}{row}")
+    ws.cell(row=row, column=1, value=excel_cell(summary))
+    return row + 1
+
+
+def _spans(columns: int) -> list[tuple[int, int]]:
+    """Four roughly equal column spans for the title block's fields."""
+    cuts = [round(columns * k / 4) for k in range(5)]
+    return [(cuts[k] + 1, max(cuts[k + 1], cuts[k] + 1)) for k in range(4)]
 
 
 def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
@@ -221,15 +277,17 @@ def _overview(ws: Worksheet, sheet: CaseSheet, lang: str) -> None:
 
 
 def build_case_workbook(sheet: CaseSheet, lang: str = "zh") -> bytes:
+    """The list first (with its title block), then the history, then the overview counts."""
     wb = Workbook()
-    overview = wb.active
-    overview.title = msg.t("case.sheet.overview", lang)[:31]
-    _overview(overview, sheet, lang)
-    cases = wb.create_sheet(msg.t("case.sheet.cases", lang)[:31])
-    _table(cases, SHEET_COLUMNS, sheet.rows(lang), lang)
+    cases = wb.active
+    cases.title = msg.t("case.sheet.cases", lang)[:31]
+    top = _title_block(cases, sheet, len(SHEET_COLUMNS), lang)
+    _table(cases, SHEET_COLUMNS, sheet.rows(lang), lang, top=top)
     history = wb.create_sheet(msg.t("case.sheet.history", lang)[:31])
     _table(history, HISTORY_COLUMNS, sheet.history(lang), lang)
-    wb.active = 1  # open on the cases
+    overview = wb.create_sheet(msg.t("case.sheet.overview", lang)[:31])
+    _overview(overview, sheet, lang)
+    wb.active = 0  # open on the cases
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
@@ -259,6 +317,7 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         *([f'<p class="yellow"><b>{esc(sheet.whatif_line(lang))}</b></p>'] if sheet.whatif else []),
         f"<h1>{esc(title)}</h1>",
+        f"<p>{'　'.join(esc(x) for x in sheet.heading.lines(beijing(sheet.now).date(), lang))}</p>",
         f"<p>{esc(msg.t('case.sheet.generated_at', lang))}: {esc(beijing_minutes(sheet.now))}</p>",
         f"<h2>{esc(msg.t('case.sheet.by_state_level', lang))}</h2><table><thead><tr>",
         f"<th>{esc(msg.t('case.col.state', lang))}</th>",
@@ -306,6 +365,8 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
 def render_case_markdown(sheet: CaseSheet, lang: str = "zh") -> str:
     data = sheet.counts()
     out = [f"# {msg.t('case.sheet.title', lang)}", ""]
+    out.append("　".join(md_escape(x) for x in sheet.heading.lines(beijing(sheet.now).date(), lang)))
+    out.append("")
     out.append(f"{msg.t('case.sheet.generated_at', lang)}: {beijing_minutes(sheet.now)}")
     out += ["", f"## {msg.t('case.sheet.by_state_level', lang)}", ""]
     header = [msg.t("case.col.state", lang), *[msg.level_label(lv, lang) for lv in LEVELS_WORST_FIRST]]
@@ -352,6 +413,8 @@ def case_document(sheet: CaseSheet) -> dict[str, Any]:
                 "key": case.key.text(),
                 "scope_type": case.key.scope_type,
                 "unit": case.key.scope,
+                "responsible_unit_zh": zh["case.col.unit"],
+                "responsible_unit_en": en["case.col.unit"],
                 "category": case.key.category,
                 "category_zh": zh["case.col.category"],
                 "category_en": en["case.col.category"],
@@ -403,6 +466,6 @@ def write_case_sheet(
         elif fmt == "md":
             written[fmt] = atomic_write_text(path, render_case_markdown(sheet, lang))
         elif fmt == "json":
-            text = json.dumps(case_document(sheet), ensure_ascii=False, indent=2, default=str)
+            text = json_text(case_document(sheet), indent=2, default=str)
             written[fmt] = atomic_write_text(path, text + "\n")
     return written

@@ -6,7 +6,6 @@ Markdown) calls the one function here for its format, so the section reads the s
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
@@ -17,6 +16,7 @@ from budget_guard.engine.compare import CATEGORY, SCOPE, SCOPE_TYPE
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.engine.grade import LEVEL, REASON
 from budget_guard.model.table import YEAR, format_wan
+from budget_guard.outputs.escape import html_text
 from budget_guard.reports.views import category_label, scope_label
 
 EXECUTION_COLUMNS: tuple[str, ...] = (
@@ -155,8 +155,7 @@ def json_section(evaluation: Evaluation, records) -> dict[str, Any]:
 # -- HTML / Markdown --------------------------------------------------------------------------------------
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
+_esc = html_text  # the one HTML helper (outputs/escape.py)
 
 
 def _html_table(frame: pd.DataFrame, columns: tuple[str, ...], lang: str) -> list[str]:

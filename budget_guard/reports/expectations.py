@@ -50,6 +50,7 @@ from budget_guard.model.table import (
     STAGES,
     YEAR,
 )
+from budget_guard.outputs.escape import html_text
 from budget_guard.outputs.files import replace_dir, temp_dir_for
 
 CONTRACT_SUITE = "budget_guard.data_contract"
@@ -116,12 +117,17 @@ class GeOutcome:
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """GE's pandas backend wants plain objects: categoricals and pd.NA become str / None."""
+    """GE's pandas backend wants plain objects: categoricals and pd.NA become str / None.
+
+    GE writes unexpected values into the Data Docs HTML unescaped, so text is HTML-escaped here
+    (``html_text``): a valid code, stage or year has no character it changes, so no verdict moves.
+    """
     out = frame.copy()
     for col in out.columns:
         dtype = out[col].dtype
         if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype):
             values = out[col].astype(object)
+            values = values.map(lambda v: html_text(v) if isinstance(v, str) else v)
             out[col] = values.where(values.notna(), None)
         elif pd.api.types.is_extension_array_dtype(dtype):
             out[col] = out[col].astype(object).where(out[col].notna(), None)
@@ -190,7 +196,8 @@ def guardrail_expectations(gxe: Any, rules: Rules, years: list[int]) -> list[Any
                     min_value=None if decrease else bound,
                     row_condition=f'{CATEGORY}=="{category.id}" & {YEAR}=={int(year)}',
                     condition_parser="pandas",
-                    description=(
+                    # GE writes descriptions into the Data Docs HTML as they are: rules text is escaped here
+                    description=html_text(
                         f"{category.name.zh} {year}: 增减率{'≤ -' if decrease else '≥ '}{category.target_pct:g}% / "
                         f"{category.name.en} {year}: change rate {'≤ -' if decrease else '≥ '}{category.target_pct:g}%"
                     ),

@@ -7,8 +7,6 @@ Markdown — so an item name can neither inject markup nor break a table.
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +20,7 @@ from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.rulebook import Level
 from budget_guard.model.table import AMOUNT_FEN, STAGE, format_wan
+from budget_guard.outputs.escape import html_text, md_text
 from budget_guard.outputs.files import atomic_write_text
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import html_section as execution_html
@@ -29,7 +28,6 @@ from budget_guard.reports.execution import markdown_section as execution_markdow
 from budget_guard.reports.expectations import GeOutcome
 from budget_guard.reports.unclassified import LINES, UnclassifiedOutput, largest_groups, unclassified_output
 from budget_guard.reports.views import (
-    FINDING_COLUMNS,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
     MATRIX_STATE,
@@ -59,7 +57,6 @@ OUTCOME_MARKS: dict[str, str] = {
     states.OUTCOME_NOTHING_COMPARED: "⛔",
     states.OUTCOME_INPUT_FAILED: "⛔",
 }
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#~])")
 
 _CSS = (
     'body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:1.5em;color:#222}'
@@ -96,14 +93,8 @@ def cell_text(column: str, value: Any, lang: str) -> str:
     return str(value)
 
 
-def _esc(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def md_escape(value: Any) -> str:
-    """Markdown-safe text on one line: table pipes, emphasis, links and HTML all neutralised."""
-    text = re.sub(r"[\r\n\t]+", " ", str(value))
-    return _MD_SPECIAL.sub(r"\\\1", text)
+_esc = html_text  # the one HTML helper (outputs/escape.py)
+md_escape = md_text  # the one Markdown helper: pipes, emphasis, links, images, HTML, controls neutralised
 
 
 def _header_facts(
@@ -270,11 +261,11 @@ def render_html(
         out.append(f"<p>{_esc(msg.t('report.none', lang))}</p>")
     else:
         out.append(
-            "<table><tr>" + "".join(f"<th>{_esc(msg.t(c, lang))}</th>" for c in FINDING_COLUMNS) + "</tr>"
+            "<table><tr>" + "".join(f"<th>{_esc(msg.t(c, lang))}</th>" for c in rows.columns) + "</tr>"
         )
         for record in rows.to_dict("records"):
             out.append(f'<tr class="{_esc(record[LEVEL_COLUMN])}">')
-            for col in FINDING_COLUMNS:
+            for col in rows.columns:
                 css = ' class="num"' if col in MONEY_COLUMNS or col in RATE_COLUMNS else ""
                 out.append(f"<td{css}>{_esc(cell_text(col, record[col], lang))}</td>")
             out.append("</tr>")
@@ -351,14 +342,14 @@ def render_markdown(
     if rows.empty:
         out.append(md_escape(msg.t("report.none", lang)))
     else:
-        out.append("| " + " | ".join(md_escape(msg.t(c, lang)) for c in FINDING_COLUMNS) + " |")
+        out.append("| " + " | ".join(md_escape(msg.t(c, lang)) for c in rows.columns) + " |")
         out.append(
             "|"
-            + "".join("---:|" if c in MONEY_COLUMNS or c in RATE_COLUMNS else "---|" for c in FINDING_COLUMNS)
+            + "".join("---:|" if c in MONEY_COLUMNS or c in RATE_COLUMNS else "---|" for c in rows.columns)
         )
         for record in rows.to_dict("records"):
             texts = []
-            for col in FINDING_COLUMNS:
+            for col in rows.columns:
                 text = md_escape(cell_text(col, record[col], lang))
                 texts.append(f"{LEVEL_MARKS[record[col]]} {text}" if col == LEVEL_COLUMN else text)
             out.append("| " + " | ".join(texts) + " |")

@@ -18,9 +18,11 @@ import numpy as np
 import orjson
 import pandas as pd
 
+from budget_guard import messages as msg
 from budget_guard.engine.evaluate import Evaluation
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.table import format_wan, format_wan_array
+from budget_guard.outputs.escape import json_safe_bytes
 from budget_guard.outputs.files import atomic_write_bytes
 from budget_guard.reports.execution import baseline_text
 from budget_guard.reports.execution import json_section as execution_json
@@ -214,7 +216,7 @@ def build_report(
             }
             for f in load.files
         ],
-        "findings": frame_records(evaluation.findings),
+        "findings": _with_case_policy(evaluation, frame_records(evaluation.findings)),
         "summary": frame_records(evaluation.summary),
         "compliance_matrix": [
             {
@@ -259,7 +261,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _refuse_nan(value: Any) -> None:
     """Raise on a NaN or infinite float anywhere outside ``frame_records``' rows (checked there)."""
-    if isinstance(value, float):
+    if isinstance(value, float | np.floating):
         if not math.isfinite(value):
             raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
     elif isinstance(value, dict):
@@ -276,7 +278,23 @@ def encode(document: dict[str, Any]) -> bytes:
     the report has hundreds of thousands of summary rows, which the standard library's encoder
     took seconds to write."""
     _refuse_nan(document)
-    return orjson.dumps(document, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE)
+    # orjson escapes C0 only: DEL, C1 and bidi controls from the data become \uXXXX (outputs/escape.py)
+    return json_safe_bytes(
+        orjson.dumps(
+            document, default=_numpy_scalar, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_APPEND_NEWLINE
+        )
+    )
+
+
+def _numpy_scalar(value: Any) -> Any:
+    """A numpy scalar as its Python value (the standard encoder took ``np.float64``, a float subclass,
+    and orjson does not); anything else is not JSON, as before."""
+    if isinstance(value, np.generic):
+        item = value.item()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError(f"Out of range float values are not JSON compliant: {item!r}")
+        return item
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
 def dumps(document: dict[str, Any]) -> str:
@@ -301,3 +319,24 @@ def _overlap_record(overlap) -> dict[str, Any]:
         "econ_expense_types": list(overlap.econ_types),
         "total_follows": "func",
     }
+
+
+def _with_case_policy(evaluation: Evaluation, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each finding with ``case_policy``: whether the rules open a case for it, and if not why (zh, en)."""
+    if evaluation.rules.supervision is None:
+        return records
+    from budget_guard.cases.policy import case_policy
+
+    policy = {lang: case_policy(evaluation, lang) for lang in ("zh", "en")}
+    opens = msg.t("case.policy.opens", "zh")
+    for record in records:
+        year = record.get("year")
+        cell = (
+            str(record.get("scope_type")),
+            str(record.get("scope")),
+            str(record.get("category")),
+            -1 if year is None else int(year),
+        )
+        zh = policy["zh"].get(cell, "")
+        record["case_policy"] = {"opens_case": zh == opens, "zh": zh, "en": policy["en"].get(cell, "")}
+    return records

@@ -165,9 +165,32 @@ def finding_rows(evaluation: Evaluation, lang: str, level: str | None = None) ->
             "col.level": found[LEVEL].to_numpy(),
             "col.message": found[message_col].to_numpy(),
             "col.sources": found[SOURCES].to_numpy(),
+            CASE_COLUMN: _case_texts(evaluation, records, lang),
         },
-        columns=list(FINDING_COLUMNS),
+        columns=list(finding_columns(evaluation)),
     )
+
+
+CASE_COLUMN = "case.policy.col"  # 督办立案: "立案督办" or why the rules open no case (cases/policy.py)
+
+
+def finding_columns(evaluation: Evaluation) -> tuple[str, ...]:
+    """The findings' columns: with the 督办立案 column when the rules have a supervision section."""
+    return FINDING_COLUMNS + ((CASE_COLUMN,) if evaluation.rules.supervision is not None else ())
+
+
+def _case_texts(evaluation: Evaluation, records: list[dict], lang: str) -> list[str]:
+    if evaluation.rules.supervision is None:
+        return [""] * len(records)
+    from budget_guard.cases.policy import case_policy
+
+    policy = case_policy(evaluation, lang)
+    out = []
+    for r in records:
+        year = r[YEAR]
+        cell = (str(r[SCOPE_TYPE]), str(r[SCOPE]), str(r[CATEGORY]), -1 if pd.isna(year) else int(year))
+        out.append(policy.get(cell, ""))
+    return out
 
 
 def _prev_amounts(found: pd.DataFrame) -> pd.Series:

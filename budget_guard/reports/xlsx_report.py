@@ -50,8 +50,9 @@ if TYPE_CHECKING:  # openpyxl is imported when a workbook is written (half a sec
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from budget_guard.reports.paper import print_setup
 from budget_guard.reports.views import (
-    FINDING_COLUMNS,
+    CASE_COLUMN,
     FINDING_LEVELS_WORST_FIRST,
     LEVEL_COLUMN,
     MATRIX_FINDINGS,
@@ -61,6 +62,7 @@ from budget_guard.reports.views import (
     WHATIF,
     category_label,
     compliance_matrix,
+    finding_columns,
     finding_rows,
     first_lines,
 )
@@ -91,6 +93,7 @@ LEVEL_SHEETS: dict[str, str] = {
     Level.white.value: "sheet.white",
 }
 _WIDTHS: dict[str, float] = {
+    CASE_COLUMN: 24,
     "col.department": 18,
     "col.category": 16,
     "col.year": 8,
@@ -100,8 +103,8 @@ _WIDTHS: dict[str, float] = {
     "col.change_rate": 10,
     "col.target": 12,
     "col.level": 14,
-    "col.message": 70,
-    "col.sources": 42,
+    "col.message": 56,
+    "col.sources": 30,
     "col.stage": 10,
     "col.func_code": 14,
     "col.econ_code": 14,
@@ -223,11 +226,16 @@ def _header(ws: WriteOnlyWorksheet, labels: list[str], widths: list[float]) -> N
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"  # the header row on every printed page
     ws.append([_cell(ws, label, fill=HEADER_FILL, bold=True, wrap=True) for label in labels])
 
 
 def _sheet(wb: Workbook, key: str, lang: str) -> WriteOnlyWorksheet:
-    return wb.create_sheet(msg.t(key, lang)[:SHEET_NAME_MAX])
+    """A sheet set up for print before its first row (a write-only sheet writes its properties first):
+    landscape A4, one page wide, header and footer inside the margins, 第N页 共M页."""
+    ws = wb.create_sheet(msg.t(key, lang)[:SHEET_NAME_MAX])
+    print_setup(ws, last_column=None, last_row=None, lang=lang, header=msg.t(key, lang))
+    return ws
 
 
 def _wan(fen: Any) -> float | None:
@@ -254,18 +262,39 @@ def _autofilter(ws: WriteOnlyWorksheet, columns: int, rows: int) -> None:
         ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
 
 
+_WRAPPED = frozenset({"col.message", "col.sources", CASE_COLUMN})
+_LINE_POINTS = 15
+
+
+def _wrapped_height(record: dict[str, Any], columns: list[str]) -> float:
+    """Points for a row whose wrapped cells need several lines at their column widths."""
+    import math
+    import unicodedata
+
+    lines = 1
+    for column in columns:
+        text = "" if record.get(column) is None else str(record[column])
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+        lines = max(lines, math.ceil(width / max(_WIDTHS[column] - 2, 1)))
+    return _LINE_POINTS * lines + 3
+
+
 def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str) -> None:
     ws = _sheet(wb, LEVEL_SHEETS[level], lang)
-    _header(ws, [_column_label(c, lang) for c in FINDING_COLUMNS], [_WIDTHS[c] for c in FINDING_COLUMNS])
+    columns = finding_columns(evaluation)
+    _header(ws, [_column_label(c, lang) for c in columns], [_WIDTHS[c] for c in columns])
     rows = finding_rows(evaluation, lang, level=level)
     fill = LEVEL_FILLS[level]
     if rows.empty:
         ws.append([_cell(ws, msg.t("report.none", lang))])
         return
-    _autofilter(ws, len(FINDING_COLUMNS), len(rows))
-    for record in rows.to_dict("records"):
+    _autofilter(ws, len(columns), len(rows))
+    wrapped = [c for c in columns if c in _WRAPPED]
+    for index, record in enumerate(rows.to_dict("records"), start=2):
+        # a spreadsheet does not grow a row for wrapped text on open: say how tall it is (所有说明 printed whole)
+        ws.row_dimensions[index].height = _wrapped_height(record, wrapped)
         cells = []
-        for col in FINDING_COLUMNS:
+        for col in columns:
             value = record[col]
             if col in MONEY_COLUMNS:
                 cells.append(_cell(ws, _wan(value), fill=fill, number_format=AMOUNT_FORMAT))
@@ -274,7 +303,7 @@ def _findings_sheet(wb: Workbook, evaluation: Evaluation, level: str, lang: str)
             elif col == LEVEL_COLUMN:
                 cells.append(_cell(ws, msg.level_label(value, lang), fill=fill))
             else:
-                cells.append(_cell(ws, value, fill=fill, wrap=col in ("col.message", "col.sources")))
+                cells.append(_cell(ws, value, fill=fill, wrap=col in _WRAPPED))
         ws.append(cells)
 
 

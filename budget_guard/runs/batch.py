@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,11 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
-from budget_guard.engine.grade import LEVEL
 from budget_guard.engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from budget_guard.errors import BudgetGuardError, InputError, Place
-from budget_guard.ingest.files.sources import Source, display_name, read_path
+from budget_guard.ingest.files.sources import Source, display_name, read_descriptor
 from budget_guard.ledger.runs import (
     _STORAGE_ERRNOS,
     DEFAULT_STATE_NAME,
@@ -43,7 +42,7 @@ from budget_guard.model.limits import DEFAULT_LIMITS, Limits
 from budget_guard.model.rulebook import Level, Rules
 from budget_guard.outputs.files import remove_stale_temps, safe_filename
 from budget_guard.reports import DEFAULT_FORMATS
-from budget_guard.runs.check import CheckOutcome, Progress, _no_progress, file_sha256, run_check
+from budget_guard.runs.check import _HASH_CHUNK, CheckOutcome, Progress, _no_progress, run_check
 from budget_guard.runs.exit_codes import (
     DEFAULT_FAIL_ON,
     EXIT_FINDINGS,
@@ -62,8 +61,10 @@ from budget_guard.runs.inbox import (
     VANISHED,
     WAITING,
     Entry,
+    EntryRefused,
     Note,
     earlier_reports,
+    open_entry,
     scan_inbox,
 )
 from budget_guard.runs.lock import batch_lock, lock_is_held, lock_path_for
@@ -87,6 +88,7 @@ class BatchOutcome:
     red_findings: tuple[tuple[str, str, str], ...] = ()  # (file name, message zh, message en)
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (batch --ledger)
     case_reports: dict[str, Path] | None = None  # the 督办单 of the open cases, OUT/督办单.*
+    bad_rows: tuple[Any, ...] = ()  # damaged case-ledger rows skipped (ledger/rows.py BadRow)
 
     @property
     def failed(self) -> int:
@@ -95,14 +97,20 @@ class BatchOutcome:
 
     @property
     def outcome(self) -> str:
-        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none."""
+        """The run's outcome (engine/states.py OUTCOMES), or ``no_new_files`` when the inbox had none.
+
+        Ranked like the exit code: unreadable input, then findings at or above ``--fail-on`` (red),
+        then a file that compared nothing, then the worst level."""
         if any(f.status in (FAILED, ERROR) for f in self.files):
             return OUTCOME_INPUT_FAILED
+        worst = _worst([f.worst_level for f in self.files if f.worst_level])
+        if any(f.exit_code == EXIT_FINDINGS for f in self.files) and worst:
+            return worst
         if any(f.status == NOTHING_COMPARED for f in self.files):
             return OUTCOME_NOTHING_COMPARED
         if not self.files:
             return NO_NEW_FILES
-        return _worst([f.worst_level for f in self.files if f.worst_level]) or OUTCOME_NOTHING_COMPARED
+        return worst or OUTCOME_NOTHING_COMPARED
 
     def as_record(self) -> dict[str, Any]:
         return {
@@ -123,6 +131,7 @@ class BatchOutcome:
                 if self.case_reports
                 else {}
             ),
+            **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
 
 
@@ -201,8 +210,9 @@ def _process_file(
     run = check.run or run_outcome(ev, check.load)
     status = FAILED if run.failed_files else (PROCESSED if run.compared else NOTHING_COMPARED)
     if reds is not None:
-        red = ev.findings.loc[ev.findings[LEVEL] == Level.red.value]
-        reds.extend((entry.name, zh, en) for zh, en in zip(red[MESSAGE_ZH], red[MESSAGE_EN], strict=True))
+        from budget_guard.cases.policy import red_messages
+
+        reds.extend((entry.name, zh, en) for zh, en in red_messages(ev))  # with why no case, where so
     if status == PROCESSED and on_check is not None:
         on_check(Path(entry.name), check)  # before the file is recorded: a run killed here redoes the file
     return FileOutcome(
@@ -231,12 +241,29 @@ def _clean_temps(out_dir: Path) -> int:
     return len(removed)
 
 
-def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, str]]:
-    """First pass: the content hash of every settled file (streamed, nothing kept in memory)."""
+def _descriptor_sha256(fd: int) -> str:
+    digest = hashlib.sha256()
+    os.lseek(fd, 0, os.SEEK_SET)
+    for chunk in iter(lambda: os.read(fd, _HASH_CHUNK), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _hash_entries(
+    entries: list[Entry], notes: list[Note], inbox: Path, follow_symlinks: bool
+) -> list[tuple[Entry, str]]:
+    """First pass: the content hash of every settled file (streamed, nothing kept in memory), each
+    read through ``open_entry`` (the refusal of outside files decided on the descriptor)."""
     hashed = []
     for entry in entries:
         try:
-            hashed.append((entry, file_sha256(entry.path)))
+            fd = open_entry(entry, inbox, follow_symlinks=follow_symlinks)
+            try:
+                hashed.append((entry, _descriptor_sha256(fd)))
+            finally:
+                os.close(fd)
+        except EntryRefused as refused:
+            notes.append(refused.note)
         except FileNotFoundError:
             notes.append(Note(VANISHED, entry.name))
         except OSError as exc:
@@ -244,23 +271,32 @@ def _hash_entries(entries: list[Entry], notes: list[Note]) -> list[tuple[Entry, 
     return hashed
 
 
-def _read_entry(entry: Entry, limits: Limits) -> tuple[Source | None, str | None, Note | None]:
-    """The bytes to check and their hash, or the note why not (vanished, still being written)."""
-    source = read_path(entry.path, limits.max_file_bytes)
-    codes = {p.code for p in source.problems}
-    if "file-not-found" in codes:
-        return None, None, Note(VANISHED, entry.name)
+def _read_entry(
+    entry: Entry, limits: Limits, inbox: Path, follow_symlinks: bool = False
+) -> tuple[Source | None, str | None, Note | None]:
+    """The bytes to check and their hash, or the note why not (vanished, still being written,
+    refused: the file opened is not the one listed)."""
     try:
-        info = entry.path.stat()
+        fd = open_entry(entry, inbox, follow_symlinks=follow_symlinks)
+    except EntryRefused as refused:
+        return None, None, refused.note
     except FileNotFoundError:
-        info = None  # deleted after we read it: the bytes we hold are what we check
-    if info is not None and (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
-        return None, None, Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
-    if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
-        try:
-            return source, file_sha256(entry.path), None
-        except OSError:
-            return None, None, Note(VANISHED, entry.name)
+        return None, None, Note(VANISHED, entry.name)
+    except OSError as exc:
+        return None, None, Note("not-regular", entry.name, display_name(exc.strerror or str(exc)))
+    try:
+        source = read_descriptor(
+            fd, display_name(entry.path.name), display_name(str(entry.path)), limits.max_file_bytes
+        )
+        info = os.fstat(fd)
+        if (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
+            return None, None, Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
+        if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
+            return source, _descriptor_sha256(fd), None
+    except OSError:
+        return None, None, Note(VANISHED, entry.name)
+    finally:
+        os.close(fd)
     return source, hashlib.sha256(source.data).hexdigest(), None
 
 
@@ -294,6 +330,14 @@ def run_batch(
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
         raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=display_name(str(inbox))))
+    if out.resolve().is_relative_to(inbox.resolve()):  # its own reports would be read back as inputs
+        raise InputError(
+            "输出文件夹在收件文件夹之内",
+            "the output folder is inside the inbox",
+            Place(file=display_name(str(out))),
+            hint_zh="--out 请指定收件文件夹之外的文件夹",
+            hint_en="give --out a folder outside the inbox",
+        )
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
     if track_cases:
@@ -329,17 +373,19 @@ def run_batch(
             notes.extend(inbox_notes)
             done = set() if reprocess else ledger.done_hashes()
             todo: list[tuple[Entry, str]] = []
-            for entry, sha in _hash_entries(entries, notes):
+            for entry, sha in _hash_entries(entries, notes, inbox, follow_symlinks):
                 if sha in done:
                     skipped += 1
                     continue
                 done.add(sha)  # the same content twice in one inbox is processed once
                 todo.append((entry, sha))
             progress("batch_start", {"new": len(todo), "skipped": skipped, "run_id": run_id})
-            on_check, changes = _case_tracker(state, run_id, rules, clock) if track_cases else (None, None)
+            on_check, on_failed, changes = (
+                _case_tracker(state, run_id, rules, clock) if track_cases else (None, None, None)
+            )
             reds: list[tuple[str, str, str]] = []
             for index, (entry, listed_sha) in enumerate(todo, start=1):
-                source, sha, note = _read_entry(entry, limits)
+                source, sha, note = _read_entry(entry, limits, inbox, follow_symlinks)
                 if note is not None:
                     notes.append(note)
                     continue
@@ -363,6 +409,8 @@ def run_batch(
                     reds=reds,
                     on_check=on_check,
                 )
+                if on_failed is not None and outcome.status in (FAILED, ERROR):
+                    on_failed(entry.name)
                 ledger.record_file(run_id, outcome)
                 outcomes.append(outcome)
                 progress(
@@ -388,7 +436,9 @@ def run_batch(
             }.get(code, "error")
             failed = sum(o.status != PROCESSED for o in outcomes) + sum(n.refused for n in notes)
             case_changes = changes() if changes else None  # the ladder once, after every file was seen
-            case_reports = _write_case_sheet(state, out, formats, lang, clock) if track_cases else None
+            case_reports, bad_rows = (
+                _write_case_sheet(state, out, formats, lang, clock, rules) if track_cases else (None, ())
+            )
             ledger.record_notes(run_id, notes)
             ledger.finish_run(
                 run_id,
@@ -419,6 +469,7 @@ def run_batch(
         red_findings=tuple(reds),
         cases=case_changes,
         case_reports=case_reports,
+        bad_rows=bad_rows,
     )
 
 
@@ -446,18 +497,29 @@ def _close_run(
 
 
 def _write_case_sheet(
-    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None
-) -> dict[str, Path]:
+    state: Path, out: Path, formats: tuple[str, ...], lang: str, clock: Clock | None, rules: Rules
+) -> tuple[dict[str, Path], tuple[Any, ...]]:
+    """The 督办单 of the open cases, and the damaged ledger rows left out of it (to be reported)."""
     from budget_guard.cases import CaseStore, current_clock, write_open_cases
 
-    return write_open_cases(CaseStore(state, clock=clock or current_clock()), out, formats, lang)
+    store = CaseStore(state, clock=clock or current_clock())
+    return write_open_cases(store, out, formats, lang, rules=rules), tuple(store.bad_rows)
 
 
 def _case_tracker(
     state: Path, run_id: int, rules: Rules, clock: Clock | None
-) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[], RunChanges]]:
-    """A per-file callback that updates the cases, and one that sweeps the ladder and says what changed."""
-    from budget_guard.cases import CaseStore, RunChanges, current_clock, finish_run, track_evaluation
+) -> tuple[Callable[[Path, CheckOutcome], None], Callable[[str], None], Callable[[], RunChanges]]:
+    """Per-file callbacks that update the cases (a file checked, a file failed), and one that sweeps
+    the ladder and says what changed. A failed file's cases (those last found in a file of that name)
+    are told why they could not be confirmed."""
+    from budget_guard.cases import (
+        CaseStore,
+        RunChanges,
+        current_clock,
+        finish_run,
+        not_confirmed_run,
+        track_evaluation,
+    )
 
     store = CaseStore(state, clock=clock or current_clock())
     total: list[RunChanges] = [RunChanges()]
@@ -466,10 +528,14 @@ def _case_tracker(
         changes = track_evaluation(store, check.evaluation, run_id=run_id, file=path.name, sweep=False)
         total[0] = total[0].merge(changes)
 
+    def on_failed(name: str) -> None:
+        changes = not_confirmed_run(store, run_id=run_id, file=name, failed=[name], last_file=name)
+        total[0] = total[0].merge(changes)
+
     def finish() -> RunChanges:
         return total[0].merge(finish_run(store, rules, run_id))
 
-    return on_check, finish
+    return on_check, on_failed, finish
 
 
 def run_history(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:

@@ -128,6 +128,7 @@ class CheckOutcome:
     run: RunOutcome | None = None
     cases: RunChanges | None = None  # what this run did to the 挂牌督办 cases (check --ledger)
     run_id: int | None = None
+    bad_rows: tuple[Any, ...] = ()  # damaged ledger rows skipped (ledger/rows.py BadRow)
 
     def as_record(self) -> dict[str, Any]:
         totals = self.load.totals()
@@ -154,6 +155,7 @@ class CheckOutcome:
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,
             **({"cases": self.cases.as_record(), "run_id": self.run_id} if self.cases is not None else {}),
+            **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
 
 
@@ -275,14 +277,23 @@ def run_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     run_id, changes = _track_check(
-        ledger_path, files, out_dir, evaluation, len(run.failed_files), code, clock
+        ledger_path, files, out_dir, evaluation, tuple(run.failed_files), code, clock
     )
     from budget_guard.cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
-    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 
@@ -316,13 +327,22 @@ def _run_engine_check(
     if ledger_path is None:
         return CheckOutcome(load, evaluation, reports, code, fail_on, message, run=run)
     files = [Path(f.path) for f in load.files if f.path and Path(f.path).exists()]
-    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, 0, code, clock)
+    run_id, changes = _track_check(ledger_path, files, out_dir, evaluation, (), code, clock)
     from budget_guard.cases import CaseStore, current_clock, write_open_cases
 
     store = CaseStore(ledger_path, clock=clock or current_clock())
-    reports = {**reports, **write_open_cases(store, out_dir, formats, lang)}
+    reports = {**reports, **write_open_cases(store, out_dir, formats, lang, rules=evaluation.rules)}
     return CheckOutcome(
-        load, evaluation, reports, code, fail_on, message, run=run, cases=changes, run_id=run_id
+        load,
+        evaluation,
+        reports,
+        code,
+        fail_on,
+        message,
+        run=run,
+        cases=changes,
+        run_id=run_id,
+        bad_rows=tuple(store.bad_rows),
     )
 
 
@@ -331,7 +351,7 @@ def _track_check(
     files: Sequence[Path],
     out_dir: str | Path,
     evaluation: Evaluation,
-    unreadable: int,
+    unreadable: tuple[str, ...],
     code: int,
     clock: Clock | None,
 ) -> tuple[int, RunChanges]:
@@ -340,15 +360,17 @@ def _track_check(
     A check with an unreadable file updates no case: a department whose file failed would
     otherwise look smaller, and a smaller figure must never mark a case 已整改.
     """
-    from budget_guard.cases import CaseStore, RunChanges, current_clock, track_evaluation
+    from budget_guard.cases import CaseStore, current_clock, not_confirmed_run, track_evaluation
 
     ledger = Ledger(ledger_path)
     store = CaseStore(ledger_path, clock=clock or current_clock())
     inputs = ", ".join(str(p) for p in files)
     run_id = ledger.start_run(inputs, str(Path(out_dir).resolve()), evaluation.rules)
-    changes = RunChanges()
-    if not unreadable:
-        changes = track_evaluation(store, evaluation, run_id=run_id, file=", ".join(p.name for p in files))
+    names = ", ".join(p.name for p in files)
+    if unreadable:  # no case is updated; each waiting case is told why it could not be confirmed
+        changes = not_confirmed_run(store, run_id=run_id, file=names, failed=unreadable)
+    else:
+        changes = track_evaluation(store, evaluation, run_id=run_id, file=names)
     status = {
         EXIT_OK: "ok",
         EXIT_FINDINGS: "findings",
@@ -360,7 +382,7 @@ def _track_check(
         status=status,
         exit_code=code,
         new=len(files),
-        failed=unreadable,
+        failed=len(unreadable),
         skipped=0,
         worst_level=evaluation.worst_level(),
     )

@@ -50,9 +50,10 @@ def exit_code_for(worst_level: str, fail_on: str) -> int:
 
 
 def _exit_precedence(code: int) -> int:
-    """Which exit code wins when files disagree: internal error > unreadable input > nothing compared
-    > findings > ok (a file that compared nothing is no sign-off, whatever the others found)."""
-    return {EXIT_OK: 0, EXIT_FINDINGS: 1, EXIT_NOTHING_COMPARED: 2, EXIT_INPUT: 3, EXIT_INTERNAL: 4}.get(
+    """Which exit code wins when the new files disagree (the worst outcome): internal error > unreadable
+    input > findings (red) > nothing compared > ok. A red finding elsewhere must not hide behind a
+    one-year table (exit 5); neither is a sign-off."""
+    return {EXIT_OK: 0, EXIT_NOTHING_COMPARED: 1, EXIT_FINDINGS: 2, EXIT_INPUT: 3, EXIT_INTERNAL: 4}.get(
         code, 4
     )
 

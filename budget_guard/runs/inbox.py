@@ -9,6 +9,8 @@ is not UTF-8 (shown decoded or escaped, never a crash), a file deleted between l
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import stat
 import time
@@ -81,12 +83,27 @@ class Note:
 
 @dataclass(frozen=True)
 class Entry:
-    """A regular file of the inbox, settled, that may be read; ``name`` is printable."""
+    """A regular file of the inbox, settled, that may be read; ``name`` is printable.
+
+    ``device``/``inode`` identify the file that was listed (the target, for a link inside the inbox):
+    ``open_entry`` reads only that file.
+    """
 
     path: Path
     name: str
     size: int
     mtime: float
+    device: int = 0
+    inode: int = 0
+
+
+class EntryRefused(Exception):
+    """The file opened is not the one the listing allowed (a link swapped to point outside, a folder
+    replaced by a link): nothing of it was read. ``note`` says why."""
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(note.message("en"))
+        self.note = note
 
 
 def settle_seconds_default() -> float:
@@ -138,8 +155,76 @@ def scan_inbox(
         if now - info.st_mtime < settle_seconds:
             notes.append(Note(WAITING, name, f"{settle_seconds:g}"))
             continue
-        entries.append(Entry(path, name, info.st_size, info.st_mtime))
+        entries.append(Entry(path, name, info.st_size, info.st_mtime, info.st_dev, info.st_ino))
     return entries, notes
+
+
+# Open flags for an inbox file: never block on a FIFO, never follow a link in the last component
+# (where the platform has O_NOFOLLOW; elsewhere the descriptor's identity is compared instead).
+_OPEN_FLAGS = (
+    os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def open_entry(entry: Entry, inbox: Path, *, follow_symlinks: bool = False) -> int:
+    """Open ``entry`` for reading and return the descriptor, deciding the refusal on that descriptor.
+
+    The listing's check (a link pointing outside the inbox is refused) could be undone by swapping
+    the link, or a folder on the path, between the listing and the read. So the refusal is decided on
+    the opened file itself: a plain entry is opened with ``O_NOFOLLOW``; then the descriptor's real
+    path (``/proc/self/fd``, ``F_GETPATH``) must lie inside the inbox, and where no platform call tells
+    it, the descriptor's device and inode must be those listed. Raises ``EntryRefused`` (nothing read)
+    or ``OSError`` (``FileNotFoundError`` when the file went away).
+    """
+    if follow_symlinks:
+        return os.open(entry.path, _OPEN_FLAGS)
+    linked = entry.path.is_symlink()  # a link inside the inbox, vetted by the listing: follow it, then check
+    try:
+        fd = os.open(entry.path, _OPEN_FLAGS | (0 if linked else _NOFOLLOW))
+    except OSError as exc:
+        if _NOFOLLOW and exc.errno == errno.ELOOP:  # became a link since the listing
+            raise EntryRefused(Note(REFUSED_SYMLINK, entry.name, _target_text(entry.path))) from None
+        raise
+    try:
+        real = descriptor_path(fd)
+        if real is not None:
+            inside = Path(real.removesuffix(" (deleted)")).is_relative_to(inbox.resolve())
+        else:
+            info = os.fstat(fd)
+            inside = not entry.inode or (info.st_dev, info.st_ino) == (entry.device, entry.inode)
+        if not inside:
+            raise EntryRefused(
+                Note(REFUSED_SYMLINK, entry.name, display_name(real or _target_text(entry.path)))
+            )
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def descriptor_path(fd: int) -> str | None:
+    """The real path of an open file, from the descriptor (Linux ``/proc``, macOS ``F_GETPATH``); None elsewhere."""
+    proc = f"/proc/self/fd/{fd}"
+    if os.path.isdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            return os.readlink(proc)
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        return None
+    if hasattr(fcntl, "F_GETPATH"):
+        with contextlib.suppress(OSError):
+            raw = fcntl.fcntl(fd, fcntl.F_GETPATH, bytes(1024))
+            return os.fsdecode(raw.split(b"\0", 1)[0])
+    return None
+
+
+def _target_text(path: Path) -> str:
+    try:
+        return display_name(str(path.resolve()))
+    except (OSError, RuntimeError):
+        return "?"
 
 
 def _wanted(file_name: str) -> bool:

@@ -99,7 +99,19 @@ def nothing_compared_text(evaluation: Evaluation, lang: str) -> str:
             present=("、" if lang == "zh" else ", ").join(_stage_label(p, lang) for p in present),
             option=present[0] if present else "budget",
         )
-    return msg.t("headline.why.no_baseline", lang, stage=stage_name)
+    why = msg.t("headline.why.no_baseline", lang, stage=stage_name)
+    failed = evaluation.relation_failed
+    if len(failed):  # cells that had a baseline but rest on a figure whose table does not add up
+        first = failed.iloc[0]
+        why = msg.t(
+            "headline.why.relation_failed",
+            lang,
+            cells=len(failed),
+            tables=first["tables"],
+            relations=first["relations"],
+            rest=why,
+        )
+    return why
 
 
 def _stage_label(stage: str, lang: str) -> str:

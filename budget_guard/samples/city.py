@@ -477,7 +477,7 @@ def write_sample(directory: str | Path) -> list[Path]:
     # A 预算管理一体化 export of three 财政区划 (its own manifest), see sample_yitihua.py.
     from budget_guard.samples.yitihua import write_yitihua_sample
 
-    write_yitihua_sample(out / "yitihua")
+    yitihua = write_yitihua_sample(out / "yitihua")
 
     manifest_path = out / "manifest.json"
     manifest_path.write_text(
@@ -494,8 +494,8 @@ def write_sample(directory: str | Path) -> list[Path]:
         ),
         encoding="utf-8",
     )
-    written.append(manifest_path)
-    return written
+    # every file written (the 一体化 export too), the city's manifest last
+    return [*written, *yitihua, manifest_path]
 
 
 def expected_findings() -> set[tuple[str, str, int, str]]:

@@ -167,6 +167,7 @@ class Table:
     pinned: tuple[str, ...] = ()  # stay in view when scrolling sideways
     wrap: bool = False  # long texts the reader must see whole (shown as a wrapping table)
     full: tuple[str, ...] = ()  # columns as wide as their longest value (file, sheet, code)
+    css: pd.DataFrame | None = None  # per-cell CSS (same index, some columns), drawn instead of ``level``
 
     def __len__(self) -> int:
         return len(self.table)

@@ -209,19 +209,18 @@ def broken_cells_text(cells: pd.DataFrame, lang: str) -> list[str]:
 
 def matrix_table_html(cells: pd.DataFrame, lang: str) -> str:
     """The matrix as a table for narrow screens: one row per category and year, level and rate first."""
-    import html
-
     from budget_guard.dashboard.palette import FILL, TEXT
+    from budget_guard.outputs.escape import html_text
 
     labels = [msg.t("col.category", lang), msg.t("col.year", lang), msg.t("app.matrix.level_rate", lang)]
     labels.append(msg.t("col.scope", lang))
-    head = "".join(f"<th>{html.escape(label)}</th>" for label in labels)
+    head = "".join(f"<th>{html_text(label)}</th>" for label in labels)
     rows = []
     for r in cells.sort_values([ORDER, YEAR]).to_dict("records"):
         level = r[LEVEL]
         style = f"background:{FILL.get(level, '#FFFFFF')};color:{TEXT.get(level, '#000000')}"
         rows.append(
-            f"<tr><td>{html.escape(str(r[CATEGORY_NAME]))}</td><td>{int(r[YEAR])}</td>"
-            f'<td style="{style}">{html.escape(str(r[TEXT_MAIN]))}</td><td>{html.escape(str(r[TEXT_SUB]))}</td></tr>'
+            f"<tr><td>{html_text(str(r[CATEGORY_NAME]))}</td><td>{int(r[YEAR])}</td>"
+            f'<td style="{style}">{html_text(str(r[TEXT_MAIN]))}</td><td>{html_text(str(r[TEXT_SUB]))}</td></tr>'
         )
     return f'<div class="bg-narrow"><table><tr>{head}</tr>{"".join(rows)}</table></div>'

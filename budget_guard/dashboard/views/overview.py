@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -17,6 +16,7 @@ from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH
 from budget_guard.engine.grade import EMPTY_CATEGORY, LEVEL, REASON
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.rulebook import LEVEL_ORDER, Level
+from budget_guard.outputs.escape import html_text
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def level_tiles_html(counts: dict[str, int], lang: str) -> str:
         tiles.append(
             f'<div class="bg-tile" style="background:{FILL[level]};color:{TEXT[level]};">'
             f'<div class="bg-count">{counts.get(level, 0)}</div>'
-            f'<div class="bg-label">{html.escape(level_text(level, lang))}</div></div>'
+            f'<div class="bg-label">{html_text(level_text(level, lang))}</div></div>'
         )
     return (
         "<style>.bg-tiles{display:flex;flex-wrap:wrap;gap:10px;margin:2px 0 6px 0}"
@@ -93,7 +93,7 @@ def level_tiles_html(counts: dict[str, int], lang: str) -> str:
         "@media (max-width:1180px){.bg-tile{padding:4px 8px;gap:6px}.bg-label{font-size:.8rem}}"
         "@media (max-width:640px){.bg-tile{flex-basis:40%}.bg-label{font-size:.9rem}}</style>"
         f'<div class="bg-tiles">{"".join(tiles)}</div>'
-        f'<div style="font-size:0.8rem;color:#595959;margin:-2px 0 6px 0">{html.escape(msg.t("counts.tiles_note", lang))}</div>'
+        f'<div style="font-size:0.8rem;color:#595959;margin:-2px 0 6px 0">{html_text(msg.t("counts.tiles_note", lang))}</div>'
     )
 
 
@@ -102,7 +102,7 @@ def legend_html(lang: str) -> str:
     chips = "".join(
         f'<span style="display:inline-block;margin-right:14px"><span style="display:inline-block;width:14px;'
         f"height:14px;vertical-align:-2px;margin-right:5px;background:{FILL[level]};border:1px solid #BFBFBF;"
-        f'border-radius:3px"></span>{html.escape(level_text(level, lang))}</span>'
+        f'border-radius:3px"></span>{html_text(level_text(level, lang))}</span>'
         for level in (*WORST_FIRST, states.NOT_COMPARABLE, NOT_COMPARED)
     )
     return f'<div style="font-size:0.9rem;margin:2px 0 10px 0">{chips}</div>'
@@ -111,16 +111,16 @@ def legend_html(lang: str) -> str:
 def headline_html(headline: GroupHeadline, lang: str) -> str:
     """A guardrail group's card: name, direction, worst level badge, counts, worst findings."""
     level = headline.worst
-    items = "".join(f"<li>{html.escape(m)}</li>" for m in headline.top)
+    items = "".join(f"<li>{html_text(m)}</li>" for m in headline.top)
     return (
         f'<div style="border:1px solid #BFBFBF;border-left:8px solid {TEXT[level]};border-radius:8px;'
         f'padding:10px 14px;margin-bottom:10px;background:{FILL[level]}33;height:100%">'
         '<div style="display:flex;flex-wrap:wrap;align-items:center;gap:6px;justify-content:space-between">'
-        f'<div style="font-size:1.15rem;font-weight:700">{html.escape(headline.name)}'
-        f'<span style="font-weight:400;color:#595959">{html.escape(msg.t("app.paren", lang, text=headline.direction))}</span></div>'
+        f'<div style="font-size:1.15rem;font-weight:700">{html_text(headline.name)}'
+        f'<span style="font-weight:400;color:#595959">{html_text(msg.t("app.paren", lang, text=headline.direction))}</span></div>'
         f'<span style="background:{FILL[level]};color:{TEXT[level]};border:1px solid #BFBFBF;white-space:nowrap;'
-        f'border-radius:6px;padding:1px 8px;font-size:0.95rem">{html.escape(level_text(level, lang))}</span></div>'
-        f'<div style="margin-top:4px">{html.escape(headline.text)}</div>'
+        f'border-radius:6px;padding:1px 8px;font-size:0.95rem">{html_text(level_text(level, lang))}</span></div>'
+        f'<div style="margin-top:4px">{html_text(headline.text)}</div>'
         f'<ul style="margin:6px 0 0 0;padding-left:1.2em;font-size:0.9rem">{items}</ul></div>'
     )
 
@@ -137,24 +137,24 @@ def problems_card_html(counts: dict[str, int], top: list[str], lang: str) -> str
     worst = next((s for s in ("error", "warning") if counts.get(s)), "notice")
     fill, ink = SEVERITY_COLOURS[worst]
     if not sum(counts.values()):
-        body = f'<div style="margin-top:4px">{html.escape(msg.t("app.problems.card_none", lang))}</div>'
+        body = f'<div style="margin-top:4px">{html_text(msg.t("app.problems.card_none", lang))}</div>'
     else:
         chips = "".join(
             f'<span style="background:{SEVERITY_COLOURS[s][0]};color:{SEVERITY_COLOURS[s][1]};border:1px solid #BFBFBF;'
             f'border-radius:6px;padding:1px 8px;margin-right:6px;white-space:nowrap">'
-            f"{html.escape(msg.value('app.severity', s, lang))} {counts.get(s, 0)}</span>"
+            f"{html_text(msg.value('app.severity', s, lang))} {counts.get(s, 0)}</span>"
             for s in ("error", "warning", "notice")
         )
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in top)
+        items = "".join(f"<li>{html_text(line)}</li>" for line in top)
         body = (
             f'<div style="margin-top:6px">{chips}</div>'
             f'<ul style="margin:6px 0 0 0;padding-left:1.2em;font-size:0.9rem">{items}</ul>'
-            f'<div style="font-size:0.85rem;color:#595959;margin-top:4px">{html.escape(msg.t("app.problems.card_more", lang))}</div>'
+            f'<div style="font-size:0.85rem;color:#595959;margin-top:4px">{html_text(msg.t("app.problems.card_more", lang))}</div>'
         )
     return (
         f'<div class="bg-problems" style="border:1px solid #BFBFBF;border-left:8px solid {ink};border-radius:8px;'
         f'padding:10px 14px;margin-bottom:10px;background:{fill}33;height:100%">'
-        f'<div style="font-size:1.15rem;font-weight:700">{html.escape(msg.t("app.problems.card", lang))}</div>'
+        f'<div style="font-size:1.15rem;font-weight:700">{html_text(msg.t("app.problems.card", lang))}</div>'
         f"{body}</div>"
     )
 

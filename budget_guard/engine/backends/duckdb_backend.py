@@ -71,10 +71,12 @@ def open_lines(
         con.execute(f"SET temp_directory = {exp.Literal.string(str(temp_directory)).sql(dialect=DIALECT)}")
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    # File names are SQLGlot string literals; options are appended as arguments, never spliced into
+    # the built text (a folder named "x, union_by_name = true" stays a file name).
     readers = {
-        "parquet": lambda f: f"read_parquet({_quoted_list(f)}, union_by_name = true)",
-        "csv": lambda f: (
-            f"read_csv({_quoted_list(f)}, header = true, all_varchar = true, union_by_name = true)"
+        "parquet": lambda f, options="": f"read_parquet({_quoted_list(f)}, union_by_name = true{options})",
+        "csv": lambda f, options="": (
+            f"read_csv({_quoted_list(f)}, header = true, all_varchar = true, union_by_name = true{options})"
         ),
     }
     parts = []
@@ -85,6 +87,7 @@ def open_lines(
             raw = f"raw_{kind}"
             con.execute(f"CREATE VIEW {raw} AS SELECT * FROM {readers[kind](chosen)}")
             present = [row[0] for row in con.execute(f"DESCRIBE {raw}").fetchall()]
+            sql.require_canonical(present, ", ".join(chosen))
             parts.append(sql.canonical_select(present, raw))
         view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
         con.execute(f"CREATE VIEW {LINES_VIEW} AS {view.sql(dialect=DIALECT)}")
@@ -117,9 +120,7 @@ def open_lines(
         frames = []
         for kind, chosen in files.items():
             if chosen:
-                reader = readers[kind](chosen).replace(
-                    "union_by_name = true", "union_by_name = true, filename = true"
-                )
+                reader = readers[kind](chosen, ", filename = true")
                 frames.append(
                     run_text(
                         f"SELECT filename AS file, count(*) AS lines, CAST(sum(CAST({AMOUNT_FEN} AS BIGINT)) AS BIGINT)"

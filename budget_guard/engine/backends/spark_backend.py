@@ -30,6 +30,7 @@ from budget_guard.model.table import AMOUNT_FEN, SOURCE_FILE, SOURCE_ROW, SOURCE
 DIALECT = "spark"
 LINES_VIEW = "budget_guard_canonical_lines"
 DEFAULT_MASTER = "local[*]"
+NO_SUBSTITUTION = "spark.sql.variable.substitute"  # set to false: ${...} in a literal stays text
 Result = TypeVar("Result")
 
 
@@ -42,6 +43,18 @@ def local_driver_memory() -> str:
     except (AttributeError, OSError, ValueError):
         total_mib = 4096 * 4
     return f"{max(1024, min(4096, total_mib // 4))}m"
+
+
+def private_local_dir() -> str:
+    """A fresh folder only this user can enter (``mkdtemp`` makes it 0700) for Spark's scratch files,
+    removed when the process ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="budget-guard-spark-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any:
@@ -58,6 +71,8 @@ def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any
     if not submitted:
         builder = builder.master(master)
     builder = builder.config("spark.sql.session.timeZone", "UTC")
+    # ${...} in a literal (a department, a rules keyword) must stay text: no variable substitution.
+    builder = builder.config(NO_SUBSTITUTION, "false")
     builder = builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
     # The sources of a finding are its first MAX_SOURCE_LINES lines: let Spark plan that row-number
     # filter as a per-partition top-N (its default threshold, 1000, is below our limit).
@@ -65,6 +80,10 @@ def session(master: str = DEFAULT_MASTER, app_name: str = "budget-guard") -> Any
     if submitted or not master.startswith("local"):
         return builder.getOrCreate()
     builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+    # Local mode serves nobody else: listen on the loopback only; shuffle and spill files in a
+    # private (0700) folder of this run, not world-readable under /tmp.
+    builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config("spark.driver.host", "127.0.0.1")
+    builder = builder.config("spark.local.dir", private_local_dir())
     builder = builder.config("spark.ui.showConsoleProgress", "false")
     if not os.environ.get("SPARK_DRIVER_MEMORY"):
         builder = builder.config("spark.driver.memory", local_driver_memory())
@@ -88,6 +107,7 @@ def open_lines(
     if rules is None:
         raise ValueError("rules are required")
     spark = spark or session(master)
+    spark.conf.set(NO_SUBSTITUTION, "false")  # also on a session we did not build (spark-submit, a caller's)
     where = table or ", ".join(map(str, paths))
     with spark_errors.translated(where):
         frames = _read(spark, paths, table)
@@ -97,6 +117,7 @@ def open_lines(
         for k, frame in enumerate(frames):
             raw = f"{LINES_VIEW}_raw_{k}"
             frame.createOrReplaceTempView(raw)
+            sql.require_canonical(frame.columns, where)
             parts.append(sql.canonical_select(frame.columns, raw))
         view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
         lines_frame = spark.sql(view.sql(dialect=DIALECT))

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from sqlglot import exp
 
+from budget_guard import messages as msg
 from budget_guard.engine.execution import CLASS_LENGTH, ECON_CLASS, FUNC_CLASS, PEFA_KEYS, PEFA_STAGES
 from budget_guard.engine.lineage import MAX_SOURCE_LINES
 from budget_guard.engine.profile import (
@@ -49,6 +50,7 @@ from budget_guard.engine.seam import (
 from budget_guard.engine.selectors import FIGURE_ALIAS, CompiledRules
 from budget_guard.engine.unclassified import LINES as UNCLASSIFIED_COUNT
 from budget_guard.engine.unclassified import SUMMARY_KEYS
+from budget_guard.errors import InputError, Place
 from budget_guard.model.table import (
     AMOUNT_FEN,
     COLUMNS,
@@ -79,6 +81,25 @@ _TRIMMED = (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE, *YITIHUA_TEXT)  # as confo
 
 def _text(name: str) -> exp.Expression:
     return exp.cast(exp.column(name), exp.DataType.build("VARCHAR"))
+
+
+# A table a SQL engine can read holds at least these canonical columns (convert writes all of them).
+REQUIRED_COLUMNS: tuple[str, ...] = (DEPARTMENT, YEAR, AMOUNT_FEN)
+
+
+def require_canonical(present: Sequence[str], where: str) -> None:
+    """Raise one line saying to run ``convert`` first when ``present`` is not the canonical layout
+    (a long template with Chinese headers such as 部门/年度/金额（元）, a spreadsheet export)."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in set(present)]
+    if not missing:
+        return
+    shown = ", ".join(str(c) for c in list(present)[:6])
+    values = {"where": where, "missing": ", ".join(missing), "present": shown}
+    raise InputError(
+        msg.t("engine.not_canonical", "zh", **values),
+        msg.t("engine.not_canonical", "en", **values),
+        Place(file=where),
+    )
 
 
 def canonical_select(present: Sequence[str], source: str) -> exp.Select:

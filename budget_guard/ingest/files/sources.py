@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,8 +16,8 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from budget_guard.messages.problems import Problem
+from budget_guard.outputs.escape import terminal_text
 
-_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 
 
@@ -30,6 +29,7 @@ class Source:
     path: str
     data: bytes | None = None
     problems: list[Problem] = field(default_factory=list)
+    linked: bool = False  # read through a symbolic link: text of a table not read is not echoed
 
     @property
     def sha256(self) -> str | None:
@@ -131,6 +131,16 @@ def read_path(path: Path, limit: int) -> Source:
     except OSError as exc:
         return _failed(name, shown, "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
     try:
+        source = read_descriptor(fd, name, shown, limit)
+    finally:
+        os.close(fd)
+    source.linked = os.path.islink(path)
+    return source
+
+
+def read_descriptor(fd: int, name: str, shown: str, limit: int) -> Source:
+    """The bytes of an open file (regular files only, at most ``limit``); the caller closes ``fd``."""
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return _failed(name, shown, "file-not-regular", kind=_file_kind(info.st_mode))
@@ -150,8 +160,6 @@ def read_path(path: Path, limit: int) -> Source:
         data = b"".join(chunks)
     except OSError as exc:
         return _failed(name, shown, "file-corrupt", expected="readable", detail=exc.strerror or str(exc))
-    finally:
-        os.close(fd)
     return Source(name, shown, data)
 
 
@@ -194,8 +202,9 @@ def display_name(name: str) -> str:
 
 
 def escape_controls(text: str) -> str:
-    """Control characters (C0, DEL, C1 — newlines, terminal escapes) as visible ``\\n`` / ``\\x1b``."""
-    return _CONTROLS.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    """Control and bidi characters (newlines, terminal escapes, U+202E) as visible ``\\n`` / ``\\x1b``
+    (``outputs/escape.py``'s terminal helper, one line)."""
+    return terminal_text(text)
 
 
 def _checked(source: Source, limit: int) -> Source:

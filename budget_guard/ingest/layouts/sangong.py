@@ -277,6 +277,13 @@ def read_sangong(
                     details={"value": c.label, "detail": "不是三公经费项目 / not a 三公 item"},
                 )
             )
+    checked = check_relations(
+        body.loc[data], totals.loc[data[data].index], tree, cols, unit, file=file, sheet=sheet
+    )
+    problems += checked.problems
+    _unlabelled_figures(body.loc[item_rows], cols, checked, file=file, sheet=sheet)
+    repeats = _repeated_figures(body.loc[item_rows], tree, checked, file=file, sheet=sheet)
+    problems += checked.unlabelled
     for dims in {c.leaf.dims for c in cols}:
         roles = {c.role for c in cols if c.leaf.dims == dims}
         if CAR_SUBTOTAL in roles and not roles & {CAR_PURCHASE, CAR_RUNNING}:
@@ -291,13 +298,11 @@ def read_sangong(
                     details={"value": car.label},
                 )
             )
-    checked = check_relations(
-        body.loc[data], totals.loc[data[data].index], tree, cols, unit, file=file, sheet=sheet
-    )
-    problems += checked.problems
-    _unlabelled_figures(body.loc[item_rows], cols, checked, file=file, sheet=sheet)
-    repeats = _repeated_figures(body.loc[item_rows], tree, checked, file=file, sheet=sheet)
-    problems += checked.unlabelled
+            # the car money is in no line: a row where it is not 0 has an incomplete 三公, never a verdict
+            car_fen = parse_amounts(body.loc[item_rows, car.position], unit=unit, blank_is_zero=True)[0]
+            for row in car_fen.index[car_fen.fillna(1).to_numpy() != 0]:
+                place = f"{column_letter(car.position)}{int(row)}"
+                checked.fail((int(row), dims), f"{car.label}({place})未分列购置费与运行费 三公经费不含此数")
     frames = []
     rows = body.index[item_rows]
     for c in cols:
@@ -540,7 +545,31 @@ def check_relations(
                 _check_rows(
                     out, relation, printed, computed, int(row), list(items), step, unit, letters, file, sheet
                 )
+    _summary(out, relations, items, total_rows, letters, file=file, sheet=sheet)
     return out
+
+
+def _summary(out: Checked, relations, items, total_rows, letters, *, file, sheet) -> None:
+    """One notice naming every relation the table was checked against and how many failed, so a
+    relation that is never checked (a header the tree did not understand) shows by its absence."""
+    names = [
+        f"{r.total.label}({letters[r.total.position]})="
+        + "+".join(f"{p.label}({letters[p.position]})" for p in r.parts)
+        for _, r in relations
+    ]
+    if bool(total_rows.any()) and len(items):
+        names.append("合计行=各行之和")
+    if not names:
+        return
+    failed = len([p for p in out.problems if p.code != "rounding-gap"]) + len(out.unlabelled)
+    out.problems.append(
+        Problem(
+            "relations-checked",
+            file=file,
+            sheet=sheet,
+            details={"count": len(names), "relations": "；".join(names), "failed": failed},
+        )
+    )
 
 
 def _check(out: Checked, kind, relation, parts, printed, computed, row, step, unit, letters, file, sheet):

@@ -33,11 +33,12 @@ import pandas as pd
 
 from budget_guard.ingest.files.grid import TEXT
 from budget_guard.ingest.pdf.ocr import has_text_layer, looks_scanned, recognise_page
-from budget_guard.ingest.pdf.proof import looks_like_row, prove
+from budget_guard.ingest.pdf.proof import AMOUNT, looks_like_row, prove
 from budget_guard.messages.problems import Problem
 
 _COLUMN_TOLERANCE = 3.0  # points: two tables' column edges closer than this are the same columns
 _TITLE_LINES = 5
+_ROW_GAP = 12.0  # points: a row printed this close above a table's first rule belongs to it
 _LINE_TOLERANCE = 3.0  # points: words whose middles are this close are on one line
 _PAGE_NUMBER = re.compile(r"^[\s\-—–·第页共/\d]*$")
 
@@ -196,9 +197,7 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
     """Every page of a PDF: its tables as grids (proven or failed with a located problem), its refusals."""
     try:
         import pdfplumber
-    except (
-        ImportError
-    ) as exc:  # an optional extra: the caller turns this into one line with the install command
+    except ImportError as exc:  # an optional extra: the caller says how to install it, in one line
         raise PdfUnavailable() from exc
     import time
 
@@ -208,17 +207,16 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
         previous: PdfTable | None = None
         for number, page in enumerate(pdf.pages, start=1):
             started = time.perf_counter()
-            tables = _read_page(page, number, file, document)
-            if tables and previous is not None and _continues(previous, tables[0], number):
+            continuing = previous is not None and previous.last_page == number - 1
+            tables = _read_page(page, number, file, document, continuing=continuing)
+            joined = bool(tables) and continuing and _continues(previous, tables[0], number)
+            if joined:
                 _join(previous, tables.pop(0), number)
-            for table in tables:
-                document.tables.append(table)
+            document.tables.extend(tables)
             if tables:
                 previous = tables[-1]
-            elif number not in document.text_pages:
-                previous = None
-            else:
-                previous = None
+            elif not joined:
+                previous = None  # a page without a table ends any table running over pages
             page.close()  # free the page's parsed objects: memory stays flat over a long document
             document.page_seconds.append(time.perf_counter() - started)
     for table in document.tables:
@@ -245,7 +243,9 @@ def _page_list(pages: list[int]) -> str:
     return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
-def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list[PdfTable]:
+def _read_page(
+    page: Any, number: int, file: str, document: PdfDocument, *, continuing: bool = False
+) -> list[PdfTable]:
     page = _visible(page)  # nothing drawn outside the page box is read
     if not has_text_layer(page):
         if looks_scanned(page):
@@ -272,24 +272,29 @@ def _read_page(page: Any, number: int, file: str, document: PdfDocument) -> list
     upper = float(page.bbox[1])
     for index, region in enumerate(found, start=1):
         top, bottom = float(region.bbox[1]), float(region.bbox[3])
-        above = _word_lines(words, upper, top)
+        above = _join_wrapped_unit(_word_lines(words, upper, top))
         recovered: list[list[str | None]] = []
-        while above and looks_like_row(_text(above[-1])):
-            row = _row_by_columns(above[-1], region)
-            if row is None:
+        recovered_boxes: list[list[tuple | None]] = []
+        if continuing and index == 1 and above and all(_fragment_line(line, region) for line in above):
+            # a row of the previous page's table wrapped over the page break (计算机设备维修和保 / 养服务)
+            for line in above:
+                cells, boxes = _row_by_columns(line, region)
+                recovered.append(cells)
+                recovered_boxes.append(boxes)
+            above = []
+        while above and _lost_row(above[-1], top if not recovered else None):
+            laid = _row_by_columns(above[-1], region)
+            if laid is None:
                 break
-            recovered.insert(0, row)
+            recovered.insert(0, laid[0])
+            recovered_boxes.insert(0, laid[1])
             above.pop()
         # the title, 部门名称 and 单位 lines sit right above a table; narrative further up is not its title
         titles = [_text(line) for line in above]
         table = _table(region, number, index, titles[-_TITLE_LINES:], words)
         if recovered:
             table.body[:0] = recovered
-            edges = table.column_edges
-            table.boxes[:0] = [
-                [(edges[j][0], top, edges[j][1], top) if j in edges else None for j in range(len(row))]
-                for row in recovered
-            ]
+            table.boxes[:0] = recovered_boxes
             table.notes.append(Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)}))
         for line in titles:
             if looks_like_row(line):
@@ -322,17 +327,73 @@ def _column_at(edges: dict[int, tuple[float, float]], middle: float) -> int | No
     return min(holding)[1] if holding else None
 
 
-def _row_by_columns(line: list[dict], region: Any) -> list[str | None] | None:
+_TITLE_WORDS = re.compile(r"表|单位|部门|年度|公开|预算|决算")
+
+
+def _fragment_line(line: list[dict], region: Any) -> bool:
+    """A short piece of a row above a continuation's first rule: no title words, every word under a column."""
+    text = _text(line)
+    return len(text) <= 20 and not _TITLE_WORDS.search(text) and _row_by_columns(line, region) is not None
+
+
+def _lost_row(line: list[dict], rule_top: float | None) -> bool:
+    """A line printed like a table row; right above the first rule a numbered label (二、…) may be one too."""
+    text = _text(line)
+    if looks_like_row(text):
+        return True
+    near = rule_top is not None and 0 <= rule_top - max(w["bottom"] for w in line) <= _ROW_GAP
+    return near and AMOUNT.search(text) is not None and not re.search(r"[，。；%％]|元", text)
+
+
+def _join_wrapped_unit(lines: list[list[dict]]) -> list[list[dict]]:
+    """A title cell wrapped in a narrow cell: ``单位：万`` with its ``元`` on the line below, under it;
+    ``部门名称：江苏省高级人民法`` with ``院``."""
+    for i, line in enumerate(lines):
+        for word in line:
+            if _UNIT_CUT.search(word["text"]):
+                pattern, reach = r"(?:万|千)?元", lines[i + 1 : i + 3]
+            elif _NAME_LINE.match(word["text"]):
+                pattern, reach = _FRAGMENT.pattern, lines[i + 1 : i + 2]
+            else:
+                continue
+            for below in reach:
+                rest = next(
+                    (
+                        w
+                        for w in below
+                        if re.fullmatch(pattern, w["text"])
+                        and word["x0"] - 6 <= (w["x0"] + w["x1"]) / 2 <= word["x1"] + 6
+                    ),
+                    None,
+                )
+                if rest is not None:
+                    word["text"] += rest["text"]
+                    below.remove(rest)
+                    break
+    return [line for line in lines if line]
+
+
+def _row_by_columns(line: list[dict], region: Any) -> tuple[list[str | None], list[tuple | None]] | None:
     """A row printed just above a table's first rule (a continuation page whose top rule is missing), put
-    into the table's columns by where each word stands; ``None`` when a word is under no column."""
+    into the table's columns by where each word stands, with each cell's box from its words; ``None``
+    when a word is under no column."""
     edges = _column_edges(region)
-    cells: list[str | None] = [None] * (max(edges, default=-1) + 1)
+    width = max(edges, default=-1) + 1
+    cells: list[str | None] = [None] * width
+    boxes: list[tuple | None] = [None] * width
     for word in line:
         position = _column_at(edges, (word["x0"] + word["x1"]) / 2)
         if position is None:
             return None
         cells[position] = (cells[position] or "") + word["text"]
-    return cells
+        box = boxes[position]
+        boxes[position] = (
+            min(box[0], word["x0"]) if box else word["x0"],
+            word["top"],
+            max(box[2], word["x1"]) if box else word["x1"],
+            word["bottom"],
+        )
+    return cells, boxes
 
 
 def _text(line: list[dict]) -> str:
@@ -350,6 +411,8 @@ def _visible(page: Any) -> Any:
     def inside(obj: dict) -> bool:
         if "x0" not in obj or "top" not in obj:
             return True
+        if obj.get("object_type") == "rect" and _background(obj):
+            return False
         return (
             obj["x0"] >= x0 - tolerance
             and obj["x1"] <= x1 + tolerance
@@ -358,6 +421,22 @@ def _visible(page: Any) -> Any:
         )
 
     return page.filter(inside)
+
+
+def _background(rect: dict) -> bool:
+    """A white filled rectangle drawn without a border: the background of a cell or of a text line, not a
+    rule (grids printed from spreadsheets put one behind every line of text, which cut a cell's wrapped
+    text into rows of its own)."""
+    if not rect.get("fill") or rect.get("stroke"):
+        return False
+    colour = rect.get("non_stroking_color")
+    values = colour if isinstance(colour, list | tuple) else (colour,)
+    numbers = [v for v in values if isinstance(v, int | float)]
+    if not numbers or len(numbers) != len(values):
+        return False
+    if len(numbers) == 4:  # CMYK: white is no ink
+        return all(v <= 0.01 for v in numbers)
+    return all(v >= 0.99 for v in numbers)
 
 
 def _table_regions(page: Any) -> list[Any]:

@@ -402,7 +402,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "规则文件有效：{path}（版本 {version}，{categories}个类别，sha256 {sha}）",
         "rules file is valid: {path} (version {version}, {categories} categories, sha256 {sha})",
     ),
-    "cli.sample_written": ("示例数据已写入：{paths}", "sample data written: {paths}"),
+    "cli.sample_written": ("示例数据已写入{count}个文件：", "sample data written, {count} files:"),
     "cli.no_runs": ("尚无运行记录：{path}", "no runs recorded yet: {path}"),
     "cli.no_input": ("没有找到可读取的文件：{paths}", "no input files found: {paths}"),
     "outcome.no_lines": ("未读到任何预算数据行", "no budget lines found"),

@@ -47,4 +47,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "government (compare.government_label), so they are not added into one total and each is "
         "reported on its own; set government_label in the rules if they are one government",
     ),
+    # engines say what they need
+    "engine.not_canonical": (
+        "不是规范表（缺少列 {missing}；表头为 {present} …）：DuckDB/Spark 引擎只读规范表，"
+        "请先运行 budget-guard convert {where} --out 转换目录，再对转换目录运行 check --engine",
+        "not a canonical table (no column {missing}; its header is {present} …): the DuckDB "
+        "and Spark engines read canonical tables only; run budget-guard convert {where} --out DIR first, "
+        "then check DIR with --engine",
+    ),
 }

@@ -10,6 +10,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.title.relation-column-sum": ("合计列勾稽不符", "aggregate column does not add up"),
     "problem.title.relation-total-row": ("合计行勾稽不符", "total row does not add up"),
     "problem.title.column-unlabelled": ("有数无列名", "figure without a column label"),
+    "problem.title.relations-checked": ("已核对的勾稽关系", "relations checked"),
+    "problem.hint.relations-checked": (
+        "仅供参考：表头所示的每一项合计关系都已逐行（分预算数、决算数）核对；不成立的另有警告",
+        "Informational: every sum the header states was checked on every row (per stage); failures are warnings of their own.",
+    ),
     "problem.title.column-label-repeated": ("两列同名", "two columns under one label"),
     "problem.hint.column-label-repeated": (
         "两列的列名相同，通常是漏读了一行表头、把左边的列名延伸到了本列；请对照原表核对表头，本行各数在核对前不作结论",
@@ -45,6 +50,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "problem.hint.relation-total-row": (
         "合计行应等于各行之和；请对照原表核对，这些行的数在核对前不作结论",
         "A total row is the sum of the rows: check against the printed table; no verdict on these rows until then.",
+    ),
+    "headline.why.relation_failed": (
+        "{cells}处数据勾稽不符，不作结论（如{tables}：{relations}），请对照原表核对；其余：{rest}",
+        "{cells} figure(s) whose table does not add up get no verdict (e.g. {tables}: {relations}); check them "
+        "against the printed tables. Otherwise: {rest}",
     ),
     "reason.relation_failed": (
         "{scope}{category}{year}年（或上年）的金额用到了勾稽关系不成立的数（表内合计与分项之和不符），不可比",
