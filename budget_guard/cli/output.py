@@ -8,7 +8,6 @@ from typing import Any
 from budget_guard import messages as msg
 from budget_guard.engine.states import COUNT_ORDER
 from budget_guard.ingest.files.sources import escape_controls
-from budget_guard.ingest.settle.published_set import summary_lines
 from budget_guard.ingest.table_outcomes import table_summary_lines
 from budget_guard.ledger.runs import NOTHING_COMPARED
 from budget_guard.outputs.escape import echo
@@ -47,6 +46,8 @@ def print_check(outcome: CheckOutcome, lang: str) -> None:
         echo(run.headline(lang))  # the first line says what the run is (or is not) worth
     print_counts(ev.finding_counts(), ev.state_counts(), lang)
     echo("\n".join(table_summary_lines(outcome.load, lang)))
+    from budget_guard.ingest.settle.published_set import summary_lines
+
     sets = summary_lines(outcome.load.published_sets, lang)  # department total, 表间勾稽 checked / failed
     if sets:
         echo("\n".join(sets))
