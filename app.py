@@ -37,6 +37,7 @@ TABS = (
     "app.tab.cases",
 )
 KEEP = "page"  # widgets inside tabs keep their value while another tab is open
+WRAPPED_PX = 260  # a long text column of a wrapping grid: wraps here, so the other columns stay in view
 WRAP_ROWS = 300  # a wrapping table beyond this many rows is too long to read; it becomes a grid
 GOV_SEP = "\u0001"
 
@@ -336,7 +337,7 @@ def column_config(table: views.Table) -> dict[str, object]:
         if name in table.full:
             options["width"] = views.text_width_px(table.table[name], name)
         elif name in table.wide:
-            options["width"] = "large"
+            options["width"] = WRAPPED_PX if table.lines > 1 else "large"  # a wrapping grid: it wraps
         elif name in table.narrow:
             options["width"] = "small"
         if name in table.pinned:
@@ -369,6 +370,8 @@ def show_table(table: views.Table, *, key: str | None = None, select: str | None
     return st.dataframe(
         data,
         column_config=column_config(table),
+        column_order=table.column_order(),
+        row_height=table.row_px(),
         hide_index=True,
         key=key,
         placeholder="—",
@@ -661,8 +664,9 @@ def findings_view(evaluation, lang: str, run: str) -> None:
         views.FindingFilter(tuple(levels), tuple(groups), tuple(categories), tuple(scopes), tuple(years)),
     )
     st.caption(t("app.findings.count", shown=len(chosen), total=len(everything)))
+    row = chosen.row_px() or 35
     event = show_table(
-        chosen, key="findings_table", select="single-row", height=min(560, 38 + 35 * max(len(chosen), 1))
+        chosen, key="findings_table", select="single-row", height=min(640, 38 + row * max(len(chosen), 1))
     )
     rows = event.selection.rows if event is not None and hasattr(event, "selection") else []
     if rows and rows[0] < len(chosen):
@@ -843,7 +847,7 @@ def cases_view(evaluation, lang: str, rules=None) -> None:
         key="cases_notice_download",
     )
     table = case_table(chosen, now, lang, heading.unit_for(lang))
-    show_table(table, key="cases_table", height=min(560, 38 + 35 * max(len(table), 1)))
+    show_table(table, key="cases_table", height=min(640, 38 + (table.row_px() or 35) * max(len(table), 1)))
     with st.expander(t("app.cases.changes")):
         changed = [c for c in submission_changes(store.run_cells(), store.case_events_by_run()) if c.changed]
         if not changed:

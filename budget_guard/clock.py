@@ -33,12 +33,14 @@ def beijing_text(moment: datetime | str | None, lang: str = "zh") -> str:
         return ""
     if isinstance(moment, str):
         try:
-            moment = datetime.fromisoformat(moment)
+            when = datetime.fromisoformat(moment)
         except ValueError:
             return moment
-    if moment.tzinfo is None:  # a naive time in our records is UTC
-        moment = moment.replace(tzinfo=UTC)
-    local = moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+    else:
+        when = moment
+    if when.tzinfo is None:  # a naive time in our records is UTC
+        when = when.replace(tzinfo=UTC)
+    local = when.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
     return f"{local}（北京时间）" if lang != "en" else f"{local} (Beijing time)"
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Self, TypeVar
+
+T = TypeVar("T")
 
 # where a PDF's table is: 第3页 表1, 第8-9页 表1 (a table continued over pages), 第5页 (a page refused)
 PDF_PLACE = re.compile(r"^第(?P<pages>\d+(?:-\d+)?(?:, \d+(?:-\d+)?)*)页(?: 表(?P<table>\d+))?$")
@@ -72,6 +75,17 @@ class BudgetGuardError(Exception):
         self.hint_en = hint_en
         super().__init__(self.message("en"))
 
+    @classmethod
+    def from_key(cls, key: str, place: Place | None = None, **values: object) -> Self:
+        """The error whose texts are ``error.<key>`` (and its hint ``error.<key>.hint``) in the catalogue.
+
+        Every user-facing error text lives in ``messages/text/errors.py``; a raise site names the key
+        and the values (``x_zh``/``x_en`` fill each language's template).
+        """
+        zh, en = catalogued(key, **values)
+        hint_zh, hint_en = catalogued(f"{key}.hint", **values) if _has(f"error.{key}.hint") else ("", "")
+        return cls(zh, en, place, hint_zh, hint_en)
+
     def text(self, lang: str = "zh") -> str:
         """Place and what is wrong, without the hint (the CLI prints the hint on its own line)."""
         zh = lang == "zh"
@@ -128,3 +142,36 @@ class MissingExtra(InputError):
         )
         self.module = module
         self.extra = extra
+
+
+class InternalError(RuntimeError):
+    """budget-guard reached a state its own code rules out: a bug, never a user mistake.
+
+    Deliberately not a BudgetGuardError: the CLI ends it with the traceback and exit code 4
+    (runs/exit_codes.EXIT_INTERNAL), so a bug is never mistaken for bad input, let alone for 达标.
+    """
+
+
+def required(value: T | None, what: str) -> T:
+    """``value``, which the caller's own code has set by now; an InternalError naming ``what`` if it is None."""
+    if value is None:
+        raise InternalError(f"{what} is None here (a bug in budget-guard)")
+    return value
+
+
+def _has(key: str) -> bool:
+    from budget_guard import messages
+
+    return messages.has(key)
+
+
+def catalogued(key: str, **values: object) -> tuple[str, str]:
+    """The (zh, en) texts of ``error.<key>``, filled with ``values``."""
+    from budget_guard import messages
+
+    return messages.t(f"error.{key}", "zh", **values), messages.t(f"error.{key}", "en", **values)
+
+
+def rules_problem(place: Place, key: str, **values: object) -> tuple[Place, str, str]:
+    """One problem of a rules file (``RulesError``'s list), its texts from ``error.<key>``."""
+    return (place, *catalogued(key, **values))

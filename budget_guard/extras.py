@@ -8,6 +8,8 @@ traceback.
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import sys
 from types import ModuleType
 
 from budget_guard.errors import MissingExtra
@@ -21,3 +23,13 @@ def require(module: str, extra: str) -> ModuleType:
         if exc.name is not None and not module.startswith(exc.name.split(".")[0]):
             raise  # the part is installed but one of its own imports is broken: a real fault
         raise MissingExtra(module, extra) from exc
+
+
+def installed(module: str) -> bool:
+    """Whether ``module`` can be imported (without importing it: a default that depends on a part)."""
+    if module in sys.modules:
+        return sys.modules[module] is not None
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False

@@ -47,6 +47,7 @@ ALLOWED_WORDS = frozenset(
         "SQLite",
         "Excel",
         "WPS",
+        "LibreOffice",  # the office suite that lays the XLSX out as PDF (整改通知书)
         "README",
         "MB",
         "Tab",
@@ -66,6 +67,7 @@ ALLOWED_WORDS = frozenset(
         "rules",
         "cases",
         "convert",
+        "list",  # budget-guard cases list
         # option values a user types as written (--engine duckdb, --fail-on none, --format json,ge)
         "duckdb",
         "spark",

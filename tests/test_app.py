@@ -368,7 +368,7 @@ def test_a_failed_upload_is_one_error_per_file_and_no_results():
     assert errors[0] == "文件“x.xlsx”未能读取：文件损坏。处理办法：请用 Excel 或 WPS 打开后另存，或重新导出"
     assert errors[1].startswith("文件“empty.csv”未能读取：文件为空。处理办法：")
     assert errors[2].startswith("文件“wrong.csv”未能读取（第1行）：无法识别格式。处理办法：")
-    assert "输入读取失败：3个文件无法读取" in errors[3]
+    assert "输入读取失败：3个文件无法读取或有表格未能读取" in errors[3]
     page = texts(at)
     assert "Calamine" not in page and "Error" not in page
     assert "bg-tiles" not in page and "达标" not in page.replace("达标结论", "")
@@ -383,7 +383,7 @@ def test_some_files_failed_shows_results_under_their_errors():
     assert not at.exception, at.exception
     errors = [unescape(e.value) for e in at.error]
     assert errors[0].startswith("文件“x.xlsx”未能读取：文件损坏")
-    assert errors[1].startswith("输入读取失败：1个文件无法读取") and "x.xlsx" in errors[1]
+    assert errors[1].startswith("输入读取失败：1个文件无法读取或有表格未能读取") and "x.xlsx" in errors[1]
     assert "其余文件的检查结果" in errors[1]
     assert "bg-tiles" in texts(at) and at.get("tab")
     assert {"download_xlsx", "download_json"} <= {b.key for b in at.get("download_button")}

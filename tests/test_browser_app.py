@@ -237,7 +237,7 @@ def test_the_matrix_is_read_at_a_glance(server, browser, tmp_path, width):
         page.locator(".st-key-matrix_lines").scroll_into_view_if_needed()
         _shot(page, tmp_path, f"lines_{width}.png")
 
-        # 督办事项: the level and rate columns are pinned, so they are in view at any width
+        # 督办事项: the level and explanation columns are pinned, so they are in view at any width
         page.get_by_role("tab", name="督办事项").click()
         page.wait_for_function(  # the findings grid (not the opened lines above it) has drawn
             """() => [...document.querySelectorAll('[data-testid=stDataFrame] th')].some(h => h.textContent === '等级')""",
@@ -251,7 +251,8 @@ def test_the_matrix_is_read_at_a_glance(server, browser, tmp_path, width):
                 return [...grids[grids.length - 1].querySelectorAll('th')].map(h => h.textContent); }"""
         )
         # pinned columns are frozen at the grid's left edge, so they come first and never scroll away
-        assert headers[:2] == ["等级", "增减率（%）"], f"level and rate are not pinned first: {headers}"
+        # the explanation names scope, category, year and rate, and wraps: it stays in view with the level
+        assert headers[:2] == ["等级", "说明"], f"level and explanation are not pinned first: {headers}"
         _shot(page, tmp_path, f"findings_{width}.png")
     except Exception:
         page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)
@@ -434,7 +435,7 @@ def _grid_headers(page, selector: str) -> list[str]:
 
 
 def test_in_english_the_level_and_rate_columns_stay_pinned(server, browser, tmp_path):
-    """English labels are longer: at 1024 px, Departments keeps scope and worst level, Findings level and rate, first."""
+    """English labels are longer: at 1024 px, Departments keeps scope and worst level, Findings level and explanation, first."""
     page = browser.new_page(viewport={"width": 1024, "height": 900})
     try:
         _upload_sample(page, server)
@@ -460,7 +461,7 @@ def test_in_english_the_level_and_rate_columns_stay_pinned(server, browser, tmp_
             """() => { const g = document.querySelectorAll('[data-testid=stDataFrame]');
                 return [...g[g.length - 1].querySelectorAll('th')].map(h => h.textContent); }"""
         )
-        assert headers[:2] == ["Level", "Change rate (%)"], headers
+        assert headers[:2] == ["Level", "Explanation"], headers
         _shot(page, tmp_path, "findings_en_1024.png")
     except Exception:
         page.screenshot(path=str(tmp_path / "failure.png"), full_page=True)

@@ -42,7 +42,11 @@ def fail_on(found: list[str], what: str) -> None:
 def test_every_catalogue_string_is_chinese():
     """Every key of every i18n catalogue (core and each area's own module)."""
     items = {f"i18n {key}": _template(key) for key in msg.keys()}  # noqa: SIM118 (a function)
-    fail_on(offences(items), "i18n catalogues (budget_guard/i18n/<area>.py, the zh half of the key)")
+    # rules-file errors quote the YAML keys and values a user types ("compliant", "supervision")
+    rules = {k: v for k, v in items.items() if k.startswith("i18n error.rules.")}
+    others = {k: v for k, v in items.items() if k not in rules}
+    where = "message catalogues (budget_guard/messages/text/<area>.py, the zh half of the key)"
+    fail_on(offences(others) + offences(rules, quoted_ok=True), where)
 
 
 def _template(key: str) -> str:

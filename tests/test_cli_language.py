@@ -98,3 +98,12 @@ def test_sample_lists_every_file_it_wrote(no_language, tmp_path, capsys):
     assert sorted(line.strip() for line in lines[1:]) == written
     assert any("yitihua" in line for line in lines)  # the 一体化 export too
     assert Path(lines[-1].strip()).name == "manifest.json"
+
+
+def test_the_command_lists_read_in_chinese_never_as_dots(no_language, capsys):
+    """Click cuts a short help at spaces; a Chinese first sentence has none and became '...'."""
+    for path in ((), ("cases",), ("rules",)):
+        assert main([*path, "--help"]) == 0
+        out = capsys.readouterr().out
+        rows = out.split("命令:")[1].strip().splitlines()
+        assert rows and all(CJK.search(row) and not row.rstrip().endswith("...") for row in rows), rows

@@ -8,6 +8,9 @@ The three-level 三公 table below has the shape of a provincial 部门预算's 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from fixtures_ingest import problems_of, write_csv, write_xlsx
@@ -349,10 +352,8 @@ def test_the_cli_never_signs_off_a_table_that_does_not_add_up(tmp_path):
     """End to end: ``check --json`` on the two years (2019 misread). Nothing is graded, so the exit code
     is 5 (nothing compared), never 0; the JSON report carries the failed relation with both figures."""
     import json
-    import os
     import subprocess
     import sys
-    from pathlib import Path
 
     good = write_xlsx(tmp_path / "2018.xlsx", {"三公": three_level(2018, GOOD)}, {"三公": MERGES})
     shifted = [*GOOD[:4], *GOOD[5:], None]
@@ -376,3 +377,30 @@ def test_the_cli_never_signs_off_a_table_that_does_not_add_up(tmp_path):
     failed = report["reconciliation"]["relation_failed"]
     sangong = [r for r in failed if r["category"] == "sangong"]
     assert sangong and sangong[0]["year"] == 2019 and "266.80" in sangong[0]["relations"]
+
+
+SHARED = Path(os.environ.get("BUDGET_GUARD_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+JIANGSU = SHARED / "real_pdfs" / "jiangsu-court-2017-2019"
+JIANGSU_SANGONG = {
+    2017: 67_012,
+    2018: 62_075,
+    2019: 51_375,
+}  # each year's printed “三公”经费 小计, in 0.01 万元
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not JIANGSU.is_dir(), reason="shared real PDFs not found")
+def test_the_real_three_level_sangong_tables_give_their_printed_sangong_totals():
+    """The three 部门预算 PDFs of ../shared/real_pdfs (a three-level header with 会议费/培训费 beside
+    三公, wrapped labels): every relation the header states is checked and holds, and 三公经费 of each
+    year is exactly the printed 三公小计 — 会议费/培训费 and the aggregates are never in it."""
+    pytest.importorskip("pdfplumber")
+    load = read_budget(sorted(JIANGSU.glob("*.pdf")))
+    checked = problems_of(load, "relations-checked")
+    assert [(p.details["count"], p.details["failed"]) for p in checked] == [(3, 0)] * 3
+    assert not [p for p in load.problems if p.code.startswith(("relation-", "column-label", "column-unl"))]
+    summary = evaluate(load.table, load_rules()).summary
+    cells = summary[(summary["category"] == "sangong") & (summary["scope_type"] == "department")]
+    assert dict(zip(cells["year"], cells["amount_fen"], strict=True)) == {
+        y: v * WAN // 100 for y, v in JIANGSU_SANGONG.items()
+    }

@@ -399,3 +399,35 @@ def test_the_dashboard_takes_a_pdf_upload_and_shows_its_pages_in_the_load_report
     assert rows["第1页 表1"]["读取结果"] == "已读取"
     assert rows["第2页"]["读取结果"] == "读取失败"
     assert "第2页没有文字层" in rows["第2页"]["说明"]
+
+
+def _sangong_pdf(narrative: str) -> bytes:
+    pdf = Pdf()
+    pdf.text(60, 60, narrative)
+    pdf.next_page()
+    pdf.text(60, 60, "示例区财政局2024年度“三公”经费支出预算表", size=12)
+    pdf.text(440, 82, "单位：万元")
+    rows = [
+        ["合计", "因公出国（境）费", "公务用车购置及运行维护费", "", "", "公务接待费"],
+        ["", "", "小计", "公务用车购置费", "公务用车运行维护费", ""],
+        ["30.00", "12.00", "10.00", "0.00", "10.00", "8.00"],
+    ]
+    pdf.table(40, 100, rows, widths=[60, 90, 110, 80, 100, 75], row_height=24)
+    return pdf.bytes()
+
+
+def test_a_narrative_sangong_figure_that_differs_from_the_table_is_a_located_warning_with_both():
+    data = _sangong_pdf("一、“三公”经费：因公出国（境）费预算支出 15.00 万元；公务接待费预算支出 8 万元。")
+    result = read_budget([("示例区财政局2024年度部门预算.pdf", data)])
+    differs = next(p for p in result.problems if p.code == "narrative-figure-differs")
+    assert differs.sheet == "第1页" and differs.severity == "warning"
+    assert differs.details["stated"] == "15.00" and differs.details["table"] == "12.00"
+    assert differs.details["table_place"] == "第2页 表1"
+    agree = next(p for p in result.problems if p.code == "narrative-figures-agree")
+    assert agree.details["items"] == "公务接待费"  # 8 万元 stated, 8.00 printed
+
+
+def test_a_narrative_clause_without_its_number_or_stating_a_change_is_not_read():
+    data = _sangong_pdf("因公出国（境）费决算为 万元，比上年减少 3.00 万元；公务接待费比上年增加 1.00 万元。")
+    result = read_budget([("示例区财政局2024年度部门预算.pdf", data)])
+    assert not [p for p in result.problems if p.code.startswith("narrative-")]

@@ -132,6 +132,10 @@ def test_each_jiangsu_sangong_table_is_read_in_wan_as_printed(jiangsu, year):
     assert sangong.read_fen == wan(total)
     lines = result.table[result.table["source_sheet"].astype(str) == sangong.sheet]
     assert int(lines.loc[lines["econ_code"].astype(str) == "30212", "amount_fen"].sum()) == wan(abroad)
+    # the narrative's three 三公 items agree with the table, and nothing in it disagrees
+    agree = [p for p in result.problems if p.code == "narrative-figures-agree"]
+    assert [p.details["count"] for p in agree] == [3]
+    assert not [p for p in result.problems if p.code == "narrative-figure-differs"]
 
 
 def test_check_compares_the_jiangsu_years_from_the_pdfs_alone(tmp_path: Path):

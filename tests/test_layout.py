@@ -6,6 +6,8 @@ docs/layout.md states these rules; each test here fails on the first module or k
 from __future__ import annotations
 
 import ast
+import os
+import re
 import string
 import subprocess
 import sys
@@ -179,3 +181,98 @@ def test_every_problem_kind_has_both_languages_and_the_same_placeholders():
         if _placeholders(kind.zh) != _placeholders(kind.en) or not kind.zh or not kind.en
     ]
     assert differing == []
+
+
+def _error_classes() -> set[str]:
+    """Every exception class of the package a user sees the text of, by name (and click's own)."""
+    bases: dict[str, set[str]] = {}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases[node.name] = {ast.unparse(b).split(".")[-1] for b in node.bases}
+    found = {"BudgetGuardError", "RuleProblem", "GridError"}
+    while True:
+        more = {name for name, parents in bases.items() if parents & found} - found
+        if not more:
+            return found | {"UsageError", "BadParameter", "ClickException"}
+        found |= more
+
+
+def _literal_texts(node: ast.AST) -> list[str]:
+    """String literals and f-strings among a call's arguments (nested in lists and tuples too)."""
+    out: list[str] = []
+    stack = [*node.args, *(k.value for k in node.keywords)] if isinstance(node, ast.Call) else []
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.List | ast.Tuple):
+            stack.extend(item.elts)
+        elif isinstance(item, ast.Constant) and isinstance(item.value, str):
+            out.append(item.value)
+        elif isinstance(item, ast.JoinedStr):
+            out.append(ast.unparse(item))
+    return out
+
+
+def test_no_user_facing_error_text_outside_the_catalogue():
+    """An error a user reads names a catalogue key (``from_key``); a literal message is the first step of drift.
+
+    A problem code (``GridError("file-corrupt", …)``) is a key of the problem catalogue, not a text.
+    """
+    classes = _error_classes()
+    prose = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]{2,}\s+[A-Za-z]{2,}")
+    literal = []
+    for path in PACKAGE.rglob("*.py"):
+        if "messages" in path.relative_to(PACKAGE).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = (
+                func.id
+                if isinstance(func, ast.Name)
+                else func.attr
+                if isinstance(func, ast.Attribute)
+                else ""
+            )
+            if name not in classes:
+                continue
+            texts = [t for t in _literal_texts(node) if prose.search(t)]
+            if texts:
+                literal.append(f"{_module_name(path)}:{node.lineno} {name}({texts[0][:60]!r})")
+    assert literal == []
+
+
+_WITHOUT_GE = (
+    "import sys\n"
+    "sys.modules['great_expectations'] = None\n"
+    "from budget_guard.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@pytest.mark.slow
+def test_the_core_install_runs_batch_and_names_the_extra_ge_needs(tmp_path):
+    """Without Great Expectations, batch runs (its data contract is on only where installed) and an
+    explicit ``--ge`` is one line with the install command, exit 2, no traceback."""
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "city.csv").write_bytes(
+        (ROOT / "sample_data" / "csv" / "city_budget_2021_2025.csv").read_bytes()
+    )
+    batch = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_GE, "batch", str(inbox), "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "BUDGET_GUARD_SETTLE_SECONDS": "0"},
+    )
+    assert batch.returncode == 1, batch.stderr  # the sample's reds
+    explicit = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_GE, "check", str(inbox), "--out", str(tmp_path / "o"), "--ge"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert explicit.returncode == 2 and "Traceback" not in explicit.stderr
+    assert "pip install 'budget-guard[ge]'" in explicit.stderr

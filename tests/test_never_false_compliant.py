@@ -68,3 +68,29 @@ def test_notes_name_the_stage_never_its_id():
     notes = ev.note_texts("zh")
     assert any("口径不是“预算数”" in n for n in notes), notes
     assert not any("budget" in n or "final" in n for n in notes)
+
+
+def test_a_table_that_failed_beside_tables_that_were_read_is_no_sign_off(tmp_path, capsys):
+    """One sheet of a workbook read, another with figures under a header nobody recognises: the money of
+    the failed table is unread, so the run is input_failed (exit 2, reports written), never a verdict."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    lines = workbook.active
+    lines.title = "明细"
+    lines.append(["部门", "年度", "数据口径", "功能分类编码", "经济分类编码", "项目名称", "支出类型", "金额"])
+    for year, amount in ((2024, 100000), (2025, 90000)):
+        lines.append(["财政局", year, "预算数", "2010601", "30201", "办公费", "基本支出", amount])
+    unknown = workbook.create_sheet("三公")
+    unknown.append(["某某情况表"])
+    unknown.append(["甲", "乙", "丙"])
+    unknown.append(["x", "12.50", "7.30"])
+    path = tmp_path / "财政局.xlsx"
+    workbook.save(path)
+    out = tmp_path / "out"
+    code = main(["check", str(path), "--out", str(out), "--json"])
+    record = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert code == 2 and record["outcome"] == "input_failed"
+    document = json.loads((out / "budget-guard-report.json").read_text(encoding="utf-8"))
+    assert document["outcome"]["outcome"] == "input_failed"
+    assert "三公" in document["outcome"]["headline"]["zh"] and document["outcome"]["failed_files"] == ["财政局.xlsx"]

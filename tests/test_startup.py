@@ -59,7 +59,7 @@ def _modules_after_cli(*args: str) -> set[str]:
 
 
 def test_help_and_rules_check_start_without_the_engine():
-    assert not _modules_after_cli("--help") & HEAVY
+    assert not _modules_after_cli("--help") & (HEAVY | {"pydantic", "budget_guard.model.rulebook"})
     loaded = _modules_after_cli("rules", "check", str(RULES))
     assert "budget_guard.model.rulebook" in loaded and not loaded & HEAVY
 

@@ -355,3 +355,30 @@ def test_spark_without_pyspark_is_one_line_with_the_install_command(tmp_path):
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr.lower()
     assert "pip install 'budget-guard[spark]'" in run.stderr
     assert len([x for x in run.stderr.splitlines() if x.strip()]) <= 2  # the error and its fix
+
+
+# -- 1024 px: the columns a clerk acts on come first and wrap -----------------------------------------
+
+
+def test_findings_cases_and_execution_grids_put_what_a_clerk_acts_on_first_and_wrap(evaluations):
+    from datetime import datetime
+
+    from budget_guard.dashboard.views.cases import case_table
+
+    for lang in ("zh", "en"):
+        findings = views.findings_table(evaluations["csv"], lang)
+        assert findings.column_order()[:2] == list(findings.pinned)  # level and explanation, pinned
+        assert findings.row_px() > 64  # Streamlit wraps a grid's text above 64 px rows
+        execution = views.execution_table(evaluations["yitihua"], lang)
+        assert (
+            execution.column_order()[:3]
+            == [
+                *execution.pinned,
+                views.label("col.message", lang),
+            ]
+            and execution.row_px() > 64
+        )
+        cases = case_table([], datetime(2026, 1, 1), lang)
+        first = list(cases.table.columns)[:5]
+        assert {views.label(k, lang) for k in ("case.col.level", "case.col.deadline", "case.col.state")} <= set(first)
+        assert cases.row_px() > 64

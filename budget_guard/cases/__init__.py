@@ -23,7 +23,7 @@ from budget_guard.cases.lines import recorded_lines
 from budget_guard.clock import Clock, FixedClock, current_clock, use_clock
 from budget_guard.engine.compare import GOVERNMENT
 from budget_guard.engine.evaluate import Evaluation
-from budget_guard.errors import Place, RulesError
+from budget_guard.errors import Place, RulesError, rules_problem
 from budget_guard.ledger.cases import CASES_SCHEMA_VERSION, CaseStore, RunChanges
 from budget_guard.model.rulebook import Rules, Supervision
 
@@ -32,13 +32,7 @@ def supervision_of(rules: Rules) -> Supervision:
     """The rules' ``supervision`` section; cases cannot be tracked without one."""
     if rules.supervision is None:
         raise RulesError(
-            [
-                (
-                    Place(file=rules.source_path, key="supervision"),
-                    "规则文件没有 supervision（挂牌督办）段，无法跟踪督办问题",
-                    "the rules have no supervision section, so cases cannot be tracked",
-                )
-            ],
+            [rules_problem(Place(file=rules.source_path, key="supervision"), "rules.no_supervision")],
             rules.source_path or "",
         )
     return rules.supervision

@@ -18,6 +18,7 @@ from typing import Any
 from budget_guard import messages as msg
 from budget_guard.clock import beijing_minutes
 from budget_guard.engine.compare import GOVERNMENT
+from budget_guard.errors import required
 
 CASE_KINDS: tuple[str, ...] = ("opened", "rectified", "escalated", "listed", "reopened", "not_rectified")
 _EVENT_BUCKET = {
@@ -164,7 +165,7 @@ def _cell_changes(before: list[dict[str, Any]], now: list[dict[str, Any]]) -> tu
         after_state = is_["state"] if is_ else "absent"
         if before_state == after_state or (not old and after_state not in ("red", "yellow", "white")):
             continue  # a first submission lists its findings only
-        named = is_ or was
+        named = required(is_ or was, "the cell of a key taken from the old and the new cells")
         changes.append(
             CellChange(
                 category=key[0],

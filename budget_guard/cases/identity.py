@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import SupportsIndex, SupportsInt
 
 import pandas as pd
 
@@ -88,7 +89,7 @@ def cell_states(summary: pd.DataFrame) -> pd.Series:
     return state.where(keep, NOT_COMPARABLE)
 
 
-def _int(value: object) -> int | None:
+def _int(value: SupportsInt | SupportsIndex | str | None) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from budget_guard.cases.actor import Actor
 from budget_guard.cases.identity import COMPLIANT, CaseKey, Observation
@@ -65,6 +65,14 @@ class Event:
     file: str | None = None
     reason: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+
+
+class _Seen(TypedDict):
+    """What every event of one run's observation carries (``Event`` keywords)."""
+
+    run_id: int
+    file: str
+    details: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -232,7 +240,7 @@ def observe(
 ) -> tuple[Case, list[Event]]:
     """What a later run's cell means for an existing case."""
     at = to_text(now)
-    base = {"run_id": ctx.run_id, "file": ctx.file, "details": _figures(obs)}
+    base: _Seen = {"run_id": ctx.run_id, "file": ctx.file, "details": _figures(obs)}
     if case.state == CLOSED:
         if obs.is_finding and obs.amount_fen != case.amount_fen:
             return replace(case, last_seen_at=at), [Event(SEEN_AFTER_CLOSE, at, ctx.actor, **base)]
@@ -280,8 +288,11 @@ def observe(
         )
         return reopened, events
     updated = _with_finding(case, obs, now, ctx)
-    details = {**base["details"], "level": obs.state, "runs": updated.consecutive_runs}
-    events.append(Event(SEEN, at, ctx.actor, **{**base, "details": details}))
+    seen_fields: _Seen = {
+        **base,
+        "details": {**base["details"], "level": obs.state, "runs": updated.consecutive_runs},
+    }
+    events.append(Event(SEEN, at, ctx.actor, **seen_fields))
     if _RANK[obs.state] > _RANK[case.level]:
         updated = raise_level(updated, obs.state, now, supervision)
         events.append(
@@ -311,7 +322,7 @@ def add_note(case: Case, text: str, actor: Actor, now: datetime) -> tuple[Case, 
     """整改情况: a note moves 待整改 to 整改中 (a 挂牌督办 case stays 挂牌督办 until rectified)."""
     text = text.strip()
     if not text:
-        raise BudgetGuardError("整改情况不能为空", "the note is empty")
+        raise BudgetGuardError.from_key("case.note_empty")
     at = to_text(now)
     state = IN_PROGRESS if case.state == OPEN else case.state
     event = Event(NOTED, at, actor, from_state=case.state, to_state=state, reason=text)
@@ -322,19 +333,11 @@ def close_case(case: Case, reason: str, actor: Actor, now: datetime) -> tuple[Ca
     """已销号 by a person, always with a reason; a red or 挂牌督办 case needs a verified person."""
     reason = reason.strip()
     if case.state == CLOSED:
-        raise BudgetGuardError(f"{case.number} 已销号", f"{case.number} is already closed")
+        raise BudgetGuardError.from_key("case.already_closed", number=case.number)
     if not reason:
-        raise BudgetGuardError(
-            "销号必须说明理由",
-            "closing a case needs a reason",
-            hint_zh="用 --reason 说明",
-            hint_en="give --reason",
-        )
+        raise BudgetGuardError.from_key("case.reason_missing")
     if (case.level == "red" or case.state == LISTED) and not actor.verified:
-        raise BudgetGuardError(
-            "红色或挂牌督办的问题须由已登录的人员销号",
-            "a red or 挂牌督办 case can only be closed by a signed-in person",
-        )
+        raise BudgetGuardError.from_key("case.close_needs_sign_in")
     at = to_text(now)
     event = Event(CLOSED_EVENT, at, actor, from_state=case.state, to_state=CLOSED, reason=reason)
     return replace(case, state=CLOSED, updated_at=at), [event]

@@ -95,12 +95,7 @@ def _heading(
         try:
             day = dt.date.fromisoformat(paper_date.strip())
         except ValueError:
-            raise BudgetGuardError(
-                f"--date 不是有效日期：{paper_date}",
-                f"--date is not a valid date: {paper_date}",
-                hint_zh="按 年-月-日 书写，例如 2025-03-01",
-                hint_en="write it as YYYY-MM-DD, e.g. 2025-03-01",
-            ) from None
+            raise BudgetGuardError.from_key("case.paper_date", value=paper_date) from None
     for name, value in (
         ("--issuer", issuer),
         ("--doc-number", doc_number),
@@ -108,7 +103,7 @@ def _heading(
         ("--government-unit", government_unit),
     ):
         if value is not None and not value.strip():
-            raise BudgetGuardError(f"{name} 不能为空", f"{name} cannot be empty")
+            raise BudgetGuardError.from_key("case.paper_option_empty", option=name)
     rules = load_rules(rules_path)
 
     def clean(value: str | None) -> str | None:
@@ -382,9 +377,8 @@ def export_cases(
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in CASE_SHEET_FORMATS]
     if unknown or not wanted:
-        raise BudgetGuardError(
-            f"未知的督办单格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(CASE_SHEET_FORMATS)}",
-            f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(CASE_SHEET_FORMATS)}",
+        raise BudgetGuardError.from_key(
+            "output.case_sheet_formats", unknown=", ".join(unknown) or "—", choices=", ".join(CASE_SHEET_FORMATS)
         )
     store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
@@ -437,9 +431,8 @@ def notice_cases(
     wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in NOTICE_FORMATS]
     if unknown or not wanted:
-        raise BudgetGuardError(
-            f"未知的通知书格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(NOTICE_FORMATS)}",
-            f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(NOTICE_FORMATS)}",
+        raise BudgetGuardError.from_key(
+            "output.notice_formats", unknown=", ".join(unknown) or "—", choices=", ".join(NOTICE_FORMATS)
         )
     heading = _heading(rules_path, issuer, doc_number, paper_date, signer, government_unit)
     store = CaseStore(ledger_path, create=False)

@@ -41,9 +41,12 @@ def history(
     state_path: Path | None, out_dir: Path | None, limit: int, run_id: int | None, as_json: bool, lang: str
 ) -> int:
     """List batch runs and their outcome from the ledger (newest first)."""
-    if state_path is None and out_dir is None:
-        raise click.UsageError("give --state FILE or --out DIR")
-    state = state_path or out_dir / DEFAULT_STATE_NAME
+    if state_path is not None:
+        state = state_path
+    elif out_dir is not None:
+        state = out_dir / DEFAULT_STATE_NAME
+    else:
+        raise click.UsageError(msg.t("error.ledger.no_history_file", lang))
     if run_id is not None:
         ledger = open_ledger(state)
         known = [r["id"] for r in ledger.runs()]

@@ -77,10 +77,11 @@ def _localize_click(lang: str) -> None:
     gettext, ngettext = _translator(lang) if lang != "en" else (_english, _english_plural)
     for name in _CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
-        if hasattr(module, "_"):
-            module._ = gettext
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext
+        names = vars(module)  # Click's modules look their translators up as module globals
+        if "_" in names:
+            names["_"] = gettext
+        if "ngettext" in names:
+            names["ngettext"] = ngettext
 
 
 def _help_key(path: tuple[str, ...], kind: str, name: str = "") -> str | None:
@@ -98,7 +99,7 @@ def localize_command(command: click.Command, path: tuple[str, ...], lang: str) -
     key = f"cli.cmd.{'.'.join(path)}" if path else "cli.cmd.root"
     if msg.has(key):
         command.help = msg.t(key, lang)
-        command.short_help = None
+        command.short_help = short_help(command.help, lang)
     if hasattr(command, "_help_option"):
         command._help_option = None  # Click caches the -h/--help option with its text: rebuild it
     command.options_metavar = msg.t("cli.metavar.options", lang)
@@ -109,21 +110,39 @@ def localize_command(command: click.Command, path: tuple[str, ...], lang: str) -
             found = _help_key(path, "opt", param.name)
             if found:
                 param.help = msg.t(found, lang)
-            if not hasattr(param, "_bg_metavar"):
-                param._bg_metavar = param.metavar  # the command's own metavar, if it set one
+            # the command's own metavar, if it set one (kept on the option the first time through)
+            own_metavar = vars(param).setdefault("_bg_metavar", param.metavar)
             kind = f"cli.metavar.{getattr(param.type, 'name', '')}"
-            if param._bg_metavar is None and not param.is_flag and msg.has(kind):
+            if own_metavar is None and not param.is_flag and msg.has(kind):
                 param.metavar = msg.t(kind, lang)
     if isinstance(command, click.Group):
         for name, sub in command.commands.items():
             localize_command(sub, (*path, name), lang)
 
 
-def localize(group: click.Group, lang: str) -> None:
+class LocalizedGroup(click.Group):
+    """A group that remembers the language it was localized in, for the commands it loads later."""
+
+    lang: str = msg.DEFAULT_LANG
+
+
+def localize(group: LocalizedGroup, lang: str) -> None:
     """Every help text and Click's own messages in ``lang``."""
     _localize_click(lang)
     group.lang = lang  # a lazily loaded command is localized when it is loaded (cli/main.py)
     localize_command(group, (), lang)
+
+
+SHORT_CHARACTERS = 40  # a Chinese command's line in the command list
+
+
+def short_help(text: str, lang: str) -> str | None:
+    """A command's line in the command list. Click cuts at spaces, which Chinese has none of (a
+    long first sentence became '...'): in Chinese, the first sentence, cut at a character."""
+    if lang == "en":
+        return None  # Click's own (the first sentence, cut at a word)
+    first = text.strip().split("\n")[0].split("。")[0]
+    return first if len(first) <= SHORT_CHARACTERS else first[: SHORT_CHARACTERS - 1] + "…"
 
 
 def help_option_text(lang: str) -> str:

@@ -22,7 +22,7 @@ import click
 
 from budget_guard import __version__
 from budget_guard import messages as msg
-from budget_guard.cli.language import localize, localize_command, requested_lang
+from budget_guard.cli.language import LocalizedGroup, localize, localize_command, requested_lang, short_help
 from budget_guard.cli.options import SUMMARY, emit_json, quiet_after_interrupt, raise_terminated
 from budget_guard.outputs.escape import echo
 from budget_guard.runs.exit_codes import (
@@ -42,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }  # the help is the catalogue's (messages/text/cli_help.py), in the command line's language
 
 
-class LazyCommands(click.Group):
+class LazyCommands(LocalizedGroup):
     """A group whose commands are imported by name when invoked (click's lazy-loading pattern);
     the command list in ``--help`` comes from ``COMMANDS`` without importing them."""
 
@@ -53,7 +53,7 @@ class LazyCommands(click.Group):
         if name in COMMANDS and name not in self.commands:
             module = importlib.import_module(COMMANDS[name][0])
             command = getattr(module, name)
-            localize_command(command, (name,), getattr(self, "lang", msg.DEFAULT_LANG))
+            localize_command(command, (name,), self.lang)
             self.add_command(command, name)
         return super().get_command(ctx, name)
 
@@ -70,8 +70,13 @@ class LazyCommands(click.Group):
                     continue
                 rows.append((name, command.get_short_help_str(limit)))
             else:
-                help_text = msg.t(COMMANDS[name][1], getattr(self, "lang", msg.DEFAULT_LANG))
-                rows.append((name, click.utils.make_default_short_help(help_text, limit)))
+                help_text = msg.t(COMMANDS[name][1], self.lang)
+                rows.append(
+                    (
+                        name,
+                        short_help(help_text, self.lang) or click.utils.make_default_short_help(help_text, limit),
+                    )
+                )
         with formatter.section(click.core._("Commands")):
             formatter.write_dl(rows)
 

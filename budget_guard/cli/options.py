@@ -19,6 +19,7 @@ from budget_guard.cli.language import environment_lang
 from budget_guard.clock import beijing_short, now_utc, utc_text
 from budget_guard.engine.backends import DEFAULT_ENGINE, ENGINES
 from budget_guard.errors import BudgetGuardError, RulesError
+from budget_guard.extras import installed
 from budget_guard.model.limits import DEFAULT_LIMITS, Limits
 from budget_guard.model.table import STAGES
 from budget_guard.outputs.escape import echo, json_text
@@ -75,13 +76,16 @@ class JsonSummary:
     commands = ("check", "batch")
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self.wanted = False
         self.emitted = False
         self.command = ""
         self.messages: list[str] = []
 
     def start(self, argv: list[str]) -> None:
-        self.__init__()
+        self._reset()
         self.command = next((a for a in argv if not a.startswith("-")), "")
         self.wanted = self.command in self.commands and "--json" in argv
 
@@ -295,9 +299,10 @@ def make_progress(mode: str, lang: str) -> Progress:
 
 def formats_with_ge(formats: str, ge: bool | None, ge_default: bool) -> tuple[str, ...]:
     """The report formats; Great Expectations by ``--ge/--no-ge``, else as ``--format`` says, else
-    the command's default (``check`` off: it costs seconds per run; ``batch`` on: its Data Docs are kept)."""
+    the command's default (``check`` off: it costs seconds per run; ``batch`` on when the ``[ge]`` extra is
+    installed: its Data Docs are kept). Asked for explicitly without the extra, the run says which to install."""
     chosen = parse_formats(formats)
-    wanted = ge if ge is not None else ("ge" in chosen or ge_default)
+    wanted = ge if ge is not None else ("ge" in chosen or (ge_default and installed("great_expectations")))
     return tuple(f for f in chosen if f != "ge") + (("ge",) if wanted else ())
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from budget_guard import messages as msg
 from budget_guard.engine.states import COUNT_ORDER
+from budget_guard.errors import required
 from budget_guard.ingest.files.sources import escape_controls
 from budget_guard.ingest.table_outcomes import table_summary_lines
 from budget_guard.ledger.runs import NOTHING_COMPARED
@@ -58,7 +59,11 @@ def print_check(outcome: CheckOutcome, lang: str) -> None:
 
     print_reds(red_messages(ev), lang)  # each red that opens no case says why (rules' supervision)
     worst = (
-        msg.t(f"outcome.{run.outcome}", lang) if run is not None else msg.level_label(ev.worst_level(), lang)
+        msg.t(f"outcome.{run.outcome}", lang)
+        if run is not None
+        else msg.level_label(
+            required(ev.worst_level(), "the worst level (a check always has a run outcome)"), lang
+        )
     )
     echo(
         msg.t(

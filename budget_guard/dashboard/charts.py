@@ -210,9 +210,16 @@ def _trend_chart(marks: pd.DataFrame, title: str, lang: str) -> alt.LayerChart:
         "text": f"{RATE_TEXT}:N",
         "color": alt.Color(f"{LEVEL_LABEL}:N", scale=_level_scale(lang, TEXT), legend=None),
     }
-    style = {"fontSize": 12, "fontWeight": "bold", "font": FONT}
-    above_labels = rated.transform_filter(f"!({below})").mark_text(dy=-17, **style).encode(**label_encoding)
-    below_labels = rated.transform_filter(below).mark_text(dy=19, **style).encode(**label_encoding)
+    above_labels = (
+        rated.transform_filter(f"!({below})")
+        .mark_text(dy=-17, fontSize=12, fontWeight="bold", font=FONT)
+        .encode(**label_encoding)
+    )
+    below_labels = (
+        rated.transform_filter(below)
+        .mark_text(dy=19, fontSize=12, fontWeight="bold", font=FONT)
+        .encode(**label_encoding)
+    )
     layers = (total_line, total_dots, segments, gap, target, starts, dots, above_labels, below_labels)
     return (
         alt.layer(*layers, data=marks)

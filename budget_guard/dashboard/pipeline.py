@@ -11,6 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TypedDict
 
 from budget_guard.engine.evaluate import Evaluation, evaluate
 from budget_guard.ingest import LoadResult, read_budget
@@ -37,6 +38,15 @@ class Upload:
     data: bytes
 
 
+class ReadKwargs(TypedDict, total=False):
+    """``read_budget``'s keywords for what the analyst told us (``ReadOptions.as_kwargs``)."""
+
+    department: str
+    year: int
+    stage: str
+    unit: str
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """What the analyst told us about tables that do not say it themselves (see ``read_budget``)."""
@@ -46,8 +56,18 @@ class ReadOptions:
     stage: str | None = None
     unit: str | None = None
 
-    def as_kwargs(self) -> dict[str, object]:
-        return {k: v for k, v in vars(self).items() if v not in (None, "")}
+    def as_kwargs(self) -> ReadKwargs:
+        """The options given (neither None nor empty), as ``read_budget`` keywords."""
+        given: ReadKwargs = {}
+        if self.department:
+            given["department"] = self.department
+        if self.year is not None:
+            given["year"] = self.year
+        if self.stage:
+            given["stage"] = self.stage
+        if self.unit:
+            given["unit"] = self.unit
+        return given
 
 
 def uploads_key(uploads: tuple[Upload, ...]) -> str:

@@ -97,11 +97,11 @@ def described(base: Rules, edits: WhatIf) -> tuple[tuple[str, str], ...]:
                 )
             )
     for band in band_settings(base):
-        new = edits.bands.get(band.key, band.max_shortfall_pp)
-        if new != band.max_shortfall_pp:
+        new_pp = edits.bands.get(band.key, band.max_shortfall_pp)
+        if new_pp != band.max_shortfall_pp:
             out.append(
                 _both(
-                    lambda lang, b=band, n=new: msg.t(
+                    lambda lang, b=band, n=new_pp: msg.t(
                         "whatif.band",
                         lang,
                         direction=msg.t(f"whatif.direction.{b.direction}", lang),
@@ -112,9 +112,11 @@ def described(base: Rules, edits: WhatIf) -> tuple[tuple[str, str], ...]:
                 )
             )
     if edits.materiality_yuan is not None and edits.materiality_yuan != start.materiality_yuan:
-        old, new = start.materiality_yuan, edits.materiality_yuan
+        old_yuan, new_yuan = start.materiality_yuan, edits.materiality_yuan
         out.append(
-            _both(lambda lang: msg.t("whatif.materiality", lang, old=f"{old:,.0f}", new=f"{new:,.0f}"))
+            _both(
+                lambda lang: msg.t("whatif.materiality", lang, old=f"{old_yuan:,.0f}", new=f"{new_yuan:,.0f}")
+            )
         )
     return tuple(out)
 
@@ -130,14 +132,14 @@ def apply(base: Rules, edits: WhatIf) -> Rules:
         for c in base.categories
     ]
     directions = {}
-    for direction, grading in base.grading.directions.items():
+    for direction, direction_grading in base.grading.directions.items():
         bands = [
             b.model_copy(update={"max_shortfall_pp": float(edits.bands[(direction.value, i)])})
             if (direction.value, i) in edits.bands
             else b
-            for i, b in enumerate(grading.bands)
+            for i, b in enumerate(direction_grading.bands)
         ]
-        directions[direction] = grading.model_copy(update={"bands": bands})
+        directions[direction] = direction_grading.model_copy(update={"bands": bands})
     update: dict[str, object] = {"directions": directions}
     if edits.materiality_yuan is not None:
         update["materiality_yuan"] = float(edits.materiality_yuan)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -216,7 +217,7 @@ def matrix_patterns(matrix: np.ndarray) -> Patterns:
     if k > 64:
         masks, inverse = np.unique(matrix, axis=0, return_inverse=True)
         return Patterns(inverse.ravel().astype(np.intp), masks)
-    dtype = np.uint16 if k <= 16 else np.uint32 if k <= 32 else np.uint64
+    dtype: type[np.unsignedinteger[Any]] = np.uint16 if k <= 16 else np.uint32 if k <= 32 else np.uint64
     pattern = np.zeros(n, dtype=dtype)  # bit c = category c
     for c in range(k):
         pattern |= matrix[:, c].view(np.uint8).astype(dtype) << dtype(c)

@@ -179,7 +179,7 @@ def year_over_year(
     scopes = rules.compare.scopes
     if GOVERNMENT in scopes:
         gov = _rollup(dept, comparable, [])
-        gov[SCOPE] = rules.compare.government_label.zh
+        gov[SCOPE] = rules.compare.government.zh
         gov[SCOPE_TYPE] = GOVERNMENT
         gov[PARENT] = None
         parts.append(with_group(gov, rules))
@@ -187,7 +187,7 @@ def year_over_year(
         placed = dept[PARENT].notna().to_numpy()
         division = _rollup(dept.loc[placed], comparable[placed], [PARENT]).rename(columns={PARENT: SCOPE})
         division[SCOPE_TYPE] = DIVISION_SCOPE
-        division[PARENT] = rules.compare.government_label.zh
+        division[PARENT] = rules.compare.government.zh
         parts.append(with_group(division, rules))
     if DEPARTMENT_SCOPE in scopes:
         parts.append(dept)

@@ -274,7 +274,7 @@ GROUP BY department, year, stage, source_file, COALESCE(source_sheet, '')
 """
 
 
-def profile_select(source: str) -> exp.Expression:
+def profile_select(source: str) -> exp.Expr:
     query = sqlglot.parse_one(_PROFILE_SQL)
     for table in query.find_all(exp.Table):
         table.replace(exp.to_table(source))
@@ -282,7 +282,7 @@ def profile_select(source: str) -> exp.Expression:
 
 
 def double_counted_sql(
-    run: Callable[[exp.Expression], pd.DataFrame], source: str, rules: Rules
+    run: Callable[[exp.Expr], pd.DataFrame], source: str, rules: Rules
 ) -> tuple[list[ClassificationOverlap], pd.DataFrame]:
     """(overlaps, double-counted cells) of lines in a SQL engine: the profile in SQL, then only the
     lines of the department-years read by both classifications fetched and classified as on pandas."""

@@ -43,7 +43,7 @@ from budget_guard.engine.relation_failed import (
 from budget_guard.engine.scope_label import separate_jurisdictions, with_government_label
 from budget_guard.engine.seam import PRINTED_FEN, PRINTED_LINES, LineSummary
 from budget_guard.engine.states import STATE
-from budget_guard.engine.summarize import department_cells, empty_categories, stage_notes, stage_years
+from budget_guard.engine.summarize import Note, department_cells, empty_categories, stage_notes, stage_years
 from budget_guard.engine.summarize import departments as departments_of
 from budget_guard.engine.unclassified import FrameUnclassified, UnclassifiedLines
 from budget_guard.errors import InputError
@@ -86,7 +86,7 @@ class Evaluation:
     findings: pd.DataFrame
     unclassified: pd.DataFrame | None
     reconciliation: pd.DataFrame
-    notes: tuple[tuple[str, str], ...] = field(default=())
+    notes: tuple[Note, ...] = field(default=())
     line_summary: LineSummary | None = None
     drill: Drill | None = None
     engine: str = "pandas"
@@ -372,9 +372,7 @@ def evaluate_summary(
     graded = mark_cells(graded, failed, stage, baseline_stage, reason=states.REASON_RELATION_FAILED)
     years = stage_years(summary, stage)
     latest = int(years.max()) if len(years) else None
-    empty = empty_category_rows(
-        rules, empty_categories(summary, rules), latest, rules.compare.government_label.zh
-    )
+    empty = empty_category_rows(rules, empty_categories(summary, rules), latest, rules.compare.government.zh)
     findings = build_findings(graded, rules, lineage)
     extra = [
         completeness_findings(graded, summary, rules, stage),
@@ -429,7 +427,7 @@ def compare_years(summary: LineSummary, rules: Rules, stage: str) -> pd.DataFram
     return year_over_year(departments, rules, units, baseline, unit_baseline, baseline_stage)
 
 
-def jurisdiction_notes(summary: LineSummary, rules: Rules) -> list[tuple[str, tuple]]:
+def jurisdiction_notes(summary: LineSummary, rules: Rules) -> list[Note]:
     """Which 财政区划 were found and reported apart (no total across them: the rules did not declare one)."""
     found = separate_jurisdictions(rules, summary.cells.get(DIVISION, []))
     if not found:
@@ -437,7 +435,7 @@ def jurisdiction_notes(summary: LineSummary, rules: Rules) -> list[tuple[str, tu
     return [("note.jurisdictions", (("count", len(found)), ("names", "、".join(found))))]
 
 
-def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[tuple[str, tuple]]:
+def baseline_notes(summary: LineSummary, rules: Rules, stage: str) -> list[Note]:
     """Say which previous-year figures were compared with, loudly when the data has none of them."""
     baseline = rules.compare.baseline
     if not baseline or baseline == stage:
@@ -458,11 +456,8 @@ def _require_departments(lines: pd.DataFrame) -> None:
         missing = lines[column].isna().to_numpy()
         if missing.any():
             rows = ", ".join(str(i) for i in np.flatnonzero(missing)[:10])
-            raise InputError(
-                f"{int(missing.sum())}行没有{zh}（表中位置：{rows}）",
-                f"{int(missing.sum())} line(s) have no {en} (positions: {rows})",
-                hint_zh=f"每行都需要{zh}；用 read_budget 读取文件时这类行会被拒收并说明原因",
-                hint_en=f"every line needs a {en}; read_budget rejects such rows with a reason",
+            raise InputError.from_key(
+                "input.lines_without", count=int(missing.sum()), field_zh=zh, field_en=en, rows=rows
             )
 
 

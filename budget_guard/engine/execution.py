@@ -31,10 +31,10 @@ from budget_guard.engine.compare import (
     SCOPE_TYPE,
     UNIT_SCOPE,
 )
-from budget_guard.engine.grade import LEVEL, REASON
+from budget_guard.engine.grade import LEVEL, NONE, REASON
 from budget_guard.engine.seam import TABLES_MASK, LineSummary
 from budget_guard.engine.summarize import department_cells, departments, stage_years
-from budget_guard.model.rulebook import Direction, Level, Rules
+from budget_guard.model.rulebook import Direction, Execution, Level, Rules
 from budget_guard.model.table import (
     AMOUNT_FEN,
     DEPARTMENT,
@@ -181,14 +181,14 @@ def execution(summary: LineSummary, rules: Rules) -> pd.DataFrame:
     parts = []
     if GOVERNMENT in scopes:
         gov = _rollup(dept, graded, [], against)
-        gov[SCOPE_TYPE], gov[SCOPE], gov[PARENT] = GOVERNMENT, rules.compare.government_label.zh, None
+        gov[SCOPE_TYPE], gov[SCOPE], gov[PARENT] = GOVERNMENT, rules.compare.government.zh, None
         parts.append(gov)
     if DIVISION_SCOPE in scopes and dept[PARENT].notna().any():
         placed = dept[PARENT].notna().to_numpy()
         division = _rollup(dept.loc[placed], graded[placed], [PARENT], against).rename(
             columns={PARENT: SCOPE}
         )
-        division[SCOPE_TYPE], division[PARENT] = DIVISION_SCOPE, rules.compare.government_label.zh
+        division[SCOPE_TYPE], division[PARENT] = DIVISION_SCOPE, rules.compare.government.zh
         parts.append(division)
     if "department" in scopes:
         parts.append(dept)
@@ -201,7 +201,7 @@ def execution(summary: LineSummary, rules: Rules) -> pd.DataFrame:
     out[SAME_TABLES] = out[SAME_TABLES].astype("boolean").fillna(True).astype(bool)  # roll-ups: like for like
     relevant = (out[SCOPE_TYPE] == GOVERNMENT) | (out["final_lines"] + out[f"{against}_lines"] > 0)
     out = out.loc[relevant].reset_index(drop=True)
-    return _grade(out, rules)
+    return _grade(out, rules, cfg)
 
 
 def _band(deviation: np.ndarray, bands) -> np.ndarray:
@@ -212,8 +212,7 @@ def _band(deviation: np.ndarray, bands) -> np.ndarray:
     return out
 
 
-def _grade(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    cfg = rules.execution
+def _grade(out: pd.DataFrame, rules: Rules, cfg: Execution) -> pd.DataFrame:
     against = cfg.against
     out[AGAINST] = against
     out[AGAINST_FEN] = out[f"{against}_fen"]
@@ -240,8 +239,8 @@ def _grade(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         [NO_FINAL, NO_BUDGET, DIFFERENT_TABLES, np.where(decrease, OVER_BUDGET, UNDER_BUDGET)],
         default=WITHIN_BUDGET,
     )
-    bands_dec = rules.execution.directions[Direction.decrease].bands
-    bands_inc = rules.execution.directions[Direction.no_decrease].bands
+    bands_dec = cfg.directions[Direction.decrease].bands
+    bands_inc = cfg.directions[Direction.no_decrease].bands
     finite = np.nan_to_num(deviation, nan=0.0, posinf=1e18, neginf=-1e18)
     level = np.where(decrease, _band(finite, bands_dec), _band(finite, bands_inc)).astype(object)
     gap = np.abs(final - base)
@@ -261,7 +260,7 @@ def _grade(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     capped = (gap < materiality) & np.array([rank.get(v, 0) > rank[cap] for v in level], dtype=bool)
     level = np.where(capped, cap, level)
     graded = np.isin(reason, [OVER_BUDGET, UNDER_BUDGET, WITHIN_BUDGET])
-    level = np.where(graded, level, None)
+    level = np.where(graded, level, NONE)
     reason = np.where(graded & (level == Level.compliant.value), WITHIN_BUDGET, reason)
     out[DEVIATION_PCT] = np.where(graded & np.isfinite(deviation), deviation, np.nan)
     out[GAP_FEN] = np.where(graded & (reason != WITHIN_BUDGET), np.rint(gap), 0).astype(np.int64)
@@ -278,7 +277,7 @@ def _grade(out: pd.DataFrame, rules: Rules) -> pd.DataFrame:
 
 
 def _message(row: dict, rules: Rules, lang: str) -> str:
-    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government_label.get(lang)
+    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government.get(lang)
     rate = row.get(RATE_BUDGET) if row[AGAINST] == "budget" else row.get(RATE_ADJUSTED)
     values = {
         "scope": scope,
@@ -339,7 +338,7 @@ def _score(pct: np.ndarray, bands) -> np.ndarray:
     out = np.full(pct.shape, bands[-1].score, dtype=object)
     for band in reversed(bands[:-1]):
         out = np.where(pct <= band.max_pct + 1e-9, band.score, out)
-    return np.where(np.isnan(pct), None, out)
+    return np.where(np.isnan(pct), NONE, out)
 
 
 def _composition(part: pd.DataFrame, code_class: str, keys: list[str]) -> pd.DataFrame:
@@ -446,7 +445,7 @@ def pefa(sums: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         if column is not None and (column not in part or part[column].isna().all()):
             continue
         frame = part.assign(
-            _scope=rules.compare.government_label.zh if column is None else part[column].astype(object)
+            _scope=rules.compare.government.zh if column is None else part[column].astype(object)
         )
         frame = frame[frame["_scope"].notna()]
         keys = ["_scope", YEAR]

@@ -34,7 +34,7 @@ from budget_guard.engine.grade import (
     SHORTFALL_PP,
     TARGET_PCT,
 )
-from budget_guard.engine.lineage import Lineage
+from budget_guard.engine.lineage import Lineage, SourceRequest
 from budget_guard.engine.seam import INPUT_FEN, INPUT_LINES, LineSummary
 from budget_guard.engine.states import (
     GRADED_STATES,
@@ -80,7 +80,7 @@ def _rate_text(rate: float) -> str:
 def message(row: dict, rules: Rules, lang: str) -> str:
     """The one-sentence explanation of a graded row, in ``lang``."""
     category = rules.category(row[CATEGORY])
-    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government_label.get(lang)
+    scope = row[SCOPE] if row[SCOPE_TYPE] != GOVERNMENT else rules.compare.government.get(lang)
     if lang == "en":
         scope = f"[{scope}]"
     reason = row[REASON]
@@ -160,7 +160,7 @@ def messages(found: pd.DataFrame, rules: Rules, lang: str) -> list[str]:
     distinct value), then each row fills its template. Same text as ``message`` row by row."""
     if found.empty:
         return []
-    government = rules.compare.government_label.get(lang)
+    government = rules.compare.government.get(lang)
     scope_type = found[SCOPE_TYPE].astype(object)
     scope = found[SCOPE].astype(object).where(scope_type != GOVERNMENT, government)
     scopes = [f"[{v}]" for v in scope.tolist()] if lang == "en" else scope.tolist()
@@ -268,23 +268,21 @@ def build_findings(graded: pd.DataFrame, rules: Rules, lineage: Lineage) -> pd.D
     found[MESSAGE_ZH] = messages(found, rules, "zh")
     found[MESSAGE_EN] = messages(found, rules, "en")
     prev_years = _column(found, PREV_YEAR, None).astype(object).tolist()
-    requests = [
-        (
-            category,
-            [int(year)] if pd.isna(prev) else [int(prev), int(year)],
-            None if scope_type == GOVERNMENT else scope,
-        )
-        # a 区划 or 单位 row names the line column it is read from
-        + ((SCOPE_COLUMNS[scope_type],) if scope_type in ("division", "unit") else ())
-        for category, year, prev, scope_type, scope in zip(
-            found[CATEGORY].tolist(),
-            found[YEAR].tolist(),
-            prev_years,
-            found[SCOPE_TYPE].tolist(),
-            found[SCOPE].tolist(),
-            strict=True,
-        )
-    ]
+    requests: list[SourceRequest] = []
+    for category, year, prev, scope_type, scope in zip(
+        found[CATEGORY].tolist(),
+        found[YEAR].tolist(),
+        prev_years,
+        found[SCOPE_TYPE].tolist(),
+        found[SCOPE].tolist(),
+        strict=True,
+    ):
+        years = [int(year)] if pd.isna(prev) else [int(prev), int(year)]
+        department = None if scope_type == GOVERNMENT else scope
+        if scope_type in ("division", "unit"):  # a 区划 or 单位 row names the line column it is read from
+            requests.append((category, years, department, SCOPE_COLUMNS[scope_type]))
+        else:
+            requests.append((category, years, department))
     described = lineage.describe_cells(requests)
     found[SOURCES] = [text for text, _ in described]
     found[SOURCE_LINES] = [count for _, count in described]
@@ -325,7 +323,7 @@ def completeness_findings(
         for d, y, v in zip(sums[DEPARTMENT], sums[YEAR], sums[INPUT_FEN], strict=True)
     }
     level = rules.grading.missing_current.value
-    government = {lang: rules.compare.government_label.get(lang) for lang in ("zh", "en")}
+    government = {lang: rules.compare.government.get(lang) for lang in ("zh", "en")}
     rows = []
     for scope, year in sorted((str(s), int(y)) for s, y in missing.itertuples(index=False)):
         near = [(y, totals[(scope, y)]) for y in (year - 1, year + 1) if (scope, y) in totals]

@@ -34,6 +34,11 @@ from budget_guard.engine.compare import (
 from budget_guard.engine.states import STATE
 from budget_guard.model.rulebook import LEVEL_ORDER, Direction, Level, Rules
 
+# "No value" as np.where / np.select take it: the 0-d object array np.asarray(None) is. Spelled out
+# because numpy's stubs leave None out of ArrayLike; read-only, as it is shared.
+NONE = np.asarray(None)
+NONE.flags.writeable = False
+
 LEVEL = "level"  # the grade of a graded cell (None for 无数据 / 不可比)
 REASON = "reason"
 NOTICE_LEVEL = "notice_level"  # the level at which an ungraded cell's gap is reported (None: not on its own)
@@ -164,7 +169,7 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         & np.array([_RANK.get(lv, -1) > _RANK[cap] for lv in level], dtype=bool)
     )
     level = np.where(capped, cap, level)
-    level = np.where(graded, level, None)
+    level = np.where(graded, level, NONE)
     state = np.where(graded, level, np.vectorize(states.state_of_reason, otypes=[object])(reason))
 
     # A department missing a whole year is one completeness finding per department-year
@@ -177,7 +182,7 @@ def grade(summary: pd.DataFrame, rules: Rules) -> pd.DataFrame:
             reason == states.REASON_MISSING_CURRENT,
         ],
         [g.no_baseline.value, g.missing_current.value],
-        default=None,
+        default=NONE,
     )
 
     out[TARGET_PCT] = target

@@ -8,7 +8,7 @@ text is built with numpy on at most ``MAX_SOURCE_LINES`` of them.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -40,18 +40,6 @@ class Lineage(Protocol):
     """What findings need from the lines: per (category, years, department) the 'file:sheet:rows' text
     and how many lines are behind the number. The pandas index answers from memory; the SQL
     backends with one query for all findings."""
-
-    def _first_in_source_order(self, positions: np.ndarray) -> np.ndarray:
-        """The ``MAX_SOURCE_LINES`` lines first in (file, sheet, row) order — what every engine lists, so
-        the text does not depend on the order lines were read in (O(n): a partition, not a sort)."""
-        if len(positions) <= MAX_SOURCE_LINES:
-            return positions
-        rows = self._row[positions]
-        row_span = int(rows.max()) + 2
-        sheets = len(self._sheet_names) + 1
-        key = ((self._file[positions].astype(np.int64) + 1) * sheets + self._sheet[positions] + 1) * row_span
-        key += rows + 1
-        return positions[np.argpartition(key, MAX_SOURCE_LINES - 1)[:MAX_SOURCE_LINES]]
 
     def describe_cells(self, requests: Sequence[SourceRequest]) -> list[tuple[str, int]]: ...
 
@@ -134,7 +122,9 @@ class SourceIndex:
             first, span = self._first_year, self._year_span
             outside = ~self._in_stage | (scope < 0)
             beyond = (len(names) + 1) * span  # the key of lines that are not indexed
-            dtype = np.uint16 if beyond < 2**16 else np.uint32 if beyond < 2**32 else np.uint64
+            dtype: type[np.unsignedinteger[Any]] = (
+                np.uint16 if beyond < 2**16 else np.uint32 if beyond < 2**32 else np.uint64
+            )
             key = scope.astype(dtype)
             key *= dtype(span)
             key += (self._year - first).astype(dtype)
@@ -229,14 +219,15 @@ class SourceIndex:
         owners: list[np.ndarray] = []
         found: list[np.ndarray] = []
         by_column: dict[str, list[int]] = {}
-        for j, (_, _, _, *column) in enumerate(requests):
-            by_column.setdefault(column[0] if column else DEPARTMENT, []).append(j)
+        for j, (_, _, _, *named) in enumerate(requests):
+            by_column.setdefault(named[0] if named else DEPARTMENT, []).append(j)
         for column, numbers in by_column.items():
             names, _ = self._scope_codes(column)
             pos, key, first, span = self._scope_year_order(column)
             wanted_owner, wanted_key = [], []
             for j in numbers:
-                scope_code = names.get(requests[j][2])
+                scope = requests[j][2]
+                scope_code = names.get(scope) if scope is not None else None
                 if scope_code is None:
                     continue
                 for year in requests[j][1]:

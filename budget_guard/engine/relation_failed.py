@@ -119,9 +119,7 @@ def relation_failed_cells(table: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(RELATION_FAILED_COLUMNS))
 
 
-def relation_failed_sql(
-    run: Callable[[exp.Expression], pd.DataFrame], source: str, rules: Rules
-) -> pd.DataFrame:
+def relation_failed_sql(run: Callable[[exp.Expr], pd.DataFrame], source: str, rules: Rules) -> pd.DataFrame:
     """The same for lines that stay in a SQL engine: only the tagged lines are fetched."""
     where = exp.column(TAGS).like(exp.Literal.string(f"%{RELATION_FAILED_PREFIX}%"))
     query = exp.select(*[exp.column(c) for c in COLUMNS]).from_(source).where(where)

@@ -113,8 +113,8 @@ def _label_from_division_names(names: list[str]) -> tuple[str, str] | None:
         place = _OWN_LEVEL.sub("", own[0])
         level = place if place in _LEVELS else level_of_name(place, bare_place=True)  # 市本级 or 杭州市本级
         return _label(level) if level else None
-    levels = [level_of_name(n, bare_place=True) for n in names]
-    if any(level is None for level in levels):
+    levels = [level for n in names if (level := level_of_name(n, bare_place=True)) is not None]
+    if len(levels) != len(names):  # a name whose level cannot be told
         return None
     if len(names) == 1:
         return _label(levels[0])

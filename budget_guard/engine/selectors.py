@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from sqlglot import exp
 
@@ -39,18 +40,19 @@ FUNC_ITEM_LENGTH = 7  # a 项-level functional code; its 项 part is the last tw
 # no-break and the ideographic (全角) space that Chinese exports put between a code and its name.
 _SPACE = r"\t\n\x0B\f\r \x{00A0}\x{3000}"
 
-Build = Callable[[exp.Expression, tuple[str, ...]], exp.Expression]
+# quoted: sqlglot.exp.Expr (the base of every node) is for the type checker; older sqlglot has no such name
+Build: TypeAlias = "Callable[[exp.Expr, tuple[str, ...]], exp.Expr]"
 
 
-def _strings(values: tuple[str, ...]) -> list[exp.Expression]:
+def _strings(values: tuple[str, ...]) -> list[exp.Expr]:
     return [exp.Literal.string(v) for v in values]
 
 
-def _isin(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
+def _isin(column: exp.Expr, values: tuple[str, ...]) -> exp.Expr:
     return column.isin(*_strings(values))
 
 
-def _prefix(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
+def _prefix(column: exp.Expr, values: tuple[str, ...]) -> exp.Expr:
     """Starts with any of ``values``: one ``SUBSTRING(col, 1, n) IN (…)`` per prefix length (portable SQL)."""
     by_length: dict[int, list[str]] = {}
     for v in values:
@@ -64,7 +66,7 @@ def _prefix(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
     return exp.or_(*parts)
 
 
-def _func_item(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
+def _func_item(column: exp.Expr, values: tuple[str, ...]) -> exp.Expr:
     """The 项 part: the last two digits of a 7-digit functional code."""
     length = exp.EQ(this=exp.Length(this=column.copy()), expression=exp.Literal.number(FUNC_ITEM_LENGTH))
     part = exp.Substring(
@@ -73,7 +75,7 @@ def _func_item(column: exp.Expression, values: tuple[str, ...]) -> exp.Expressio
     return exp.and_(length, part.isin(*_strings(values)))
 
 
-def _contains(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
+def _contains(column: exp.Expr, values: tuple[str, ...]) -> exp.Expr:
     """The text contains any of ``values`` (plain substrings, no pattern characters)."""
     return exp.or_(
         *[
@@ -86,7 +88,7 @@ def _contains(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression
     )
 
 
-def _first_word(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
+def _first_word(column: exp.Expr, values: tuple[str, ...]) -> exp.Expr:
     """The code part of ``"0301 优化营商环境"`` (its first word) is one of ``values``."""
     word = exp.RegexpExtract(
         this=column.copy(),
@@ -96,7 +98,7 @@ def _first_word(column: exp.Expression, values: tuple[str, ...]) -> exp.Expressi
     return word.isin(*_strings(values))
 
 
-def _has_tag(column: exp.Expression, values: tuple[str, ...]) -> exp.Expression:
+def _has_tag(column: exp.Expr, values: tuple[str, ...]) -> exp.Expr:
     """One of the ';'-separated tags (spaces around each ignored) is one of ``values``."""
     element = exp.to_identifier("t")
     tags = exp.Transform(
@@ -140,11 +142,11 @@ DATA_TAG_MATCH: dict[str, Build] = {"codes": _first_word, "prefixes": _prefix, "
 TAGS_KEY = "tags"  # the selector key that data tags extend
 
 
-def _coalesced(expression: exp.Expression) -> exp.Expression:
+def _coalesced(expression: exp.Expr) -> exp.Expr:
     return exp.Coalesce(this=expression, expressions=[exp.false()])
 
 
-def _data_tag_expressions(values: tuple[str, ...], data_tags: tuple[DataTag, ...]) -> list[exp.Expression]:
+def _data_tag_expressions(values: tuple[str, ...], data_tags: tuple[DataTag, ...]) -> list[exp.Expr]:
     """Lines a ``data_tags`` rule gives one of ``values`` (from 热点分类, 项目类别, 项目名称 …)."""
     out = []
     for rule in data_tags:
@@ -168,13 +170,13 @@ def _set_atoms(selector: Selector) -> list[tuple[str, tuple[str, ...]]]:
     return [(k, tuple(getattr(selector, k))) for k in Selector.atom_keys() if getattr(selector, k)]
 
 
-def selector_expression(selector: Selector, data_tags: tuple[DataTag, ...] = ()) -> exp.Expression:
+def selector_expression(selector: Selector, data_tags: tuple[DataTag, ...] = ()) -> exp.Expr:
     """Keys of one mapping AND together; ``all_of`` ANDs, ``any_of`` ORs, ``exclude`` removes.
 
     Each key is wrapped in ``COALESCE(…, FALSE)``: a line without the column (NULL) does not match,
     and ``NOT`` of a non-match is a match, as for any two-valued test.
     """
-    parts: list[exp.Expression] = []
+    parts: list[exp.Expr] = []
     for key, values in _set_atoms(selector):
         kind = _atom(key)
         atom = _coalesced(kind.build(exp.column(kind.column), values))
@@ -215,7 +217,7 @@ def needs(selector: Selector) -> frozenset[frozenset[Requirement]]:
     return frozenset({frozenset()}) if frozenset() in result else result
 
 
-def _requirement(requirement: Requirement) -> exp.Expression:
+def _requirement(requirement: Requirement) -> exp.Expr:
     if isinstance(requirement, str):
         return exp.column(requirement).is_(exp.null()).not_()
     key, values = requirement
@@ -223,7 +225,7 @@ def _requirement(requirement: Requirement) -> exp.Expression:
     return _coalesced(kind.build(exp.column(kind.column), values))
 
 
-def coverage_expression(selector: Selector) -> exp.Expression:
+def coverage_expression(selector: Selector) -> exp.Expr:
     """True for a line that carries the classification ``selector`` reads (whether or not it matches)."""
     alternatives = needs(selector)
     if frozenset() in alternatives:
@@ -257,7 +259,7 @@ def printed_values(selector: Selector) -> set[str]:
     return found
 
 
-def figure_expression(rules: Rules) -> exp.Expression:
+def figure_expression(rules: Rules) -> exp.Expr:
     """True for a line that is a *printed figure*: no code of any classification and a tag a
     ``printed:`` key selects (a 机关运行经费 the table prints for the whole department-year). Its
     money is already inside the department-year's other lines, so totals state it apart
@@ -276,10 +278,10 @@ class CompiledRules:
     printed-figure test of a line (``figure_expression``)."""
 
     ids: tuple[str, ...]
-    members: tuple[exp.Expression, ...]
-    covers: tuple[exp.Expression, ...]
+    members: tuple[exp.Expr, ...]
+    covers: tuple[exp.Expr, ...]
     columns: tuple[str, ...]  # every column the selectors read, sorted
-    figure: exp.Expression = exp.false()
+    figure: exp.Expr = exp.false()
 
     def member_alias(self, i: int) -> str:
         return f"{MEMBER_PREFIX}{i}"
@@ -287,9 +289,9 @@ class CompiledRules:
     def cover_alias(self, i: int) -> str:
         return f"{COVER_PREFIX}{i}"
 
-    def projections(self) -> list[exp.Expression]:
+    def projections(self) -> list[exp.Expr]:
         """``member_i`` and ``cover_i`` for every category and ``printed_figure``, as SELECT items."""
-        out: list[exp.Expression] = []
+        out: list[exp.Expr] = []
         for i, (member, cover) in enumerate(zip(self.members, self.covers, strict=True)):
             out.append(exp.alias_(member.copy(), self.member_alias(i)))
             out.append(exp.alias_(cover.copy(), self.cover_alias(i)))

@@ -140,12 +140,16 @@ def empty_categories(summary: LineSummary, rules: Rules) -> list[str]:
     return [c.id for c in rules.categories if int(lines.get(c.id, 0)) == 0]
 
 
-def stage_notes(summary: LineSummary, stage: str) -> list[tuple[str, tuple]]:
+# A note on a run: its message key and the key's placeholder values, as (name, value) pairs.
+Note = tuple[str, tuple[tuple[str, object], ...]]
+
+
+def stage_notes(summary: LineSummary, stage: str) -> list[Note]:
     """The compared stage is absent (which stages there are), or other stages' lines are left out."""
     totals = summary.totals
     per_stage = totals.groupby(STAGE)[INPUT_LINES].sum()
     present = sorted(str(s) for s, n in per_stage.items() if n > 0)
-    notes: list[tuple[str, tuple]] = []
+    notes: list[Note] = []
     if present and stage not in present:
         notes.append(("note.stage_absent", (("stage", stage), ("present", ", ".join(present)))))
     other = int(per_stage[per_stage.index != stage].sum())

@@ -88,6 +88,11 @@ class FileReport:
             return self.status != "skipped"
         return not any(s.outcome in ACCOUNTED_OUTCOMES for s in self.sheets)
 
+    @property
+    def failed_tables(self) -> list[SheetReport]:
+        """Tables of this file that could not be read (the others may have been)."""
+        return [s for s in self.sheets if s.outcome == FAILED]
+
 
 @dataclass
 class LoadResult:
@@ -112,7 +117,7 @@ class LoadResult:
 
     def report_frame(self) -> pd.DataFrame:
         """The load report: one row per file × sheet with the row accounting."""
-        rows = []
+        rows: list[dict[str, object]] = []
         for f in self.files:
             if not f.sheets:
                 rows.append(

@@ -115,7 +115,7 @@ def read_budget(
     result = LoadResult()
     tables: list[pd.DataFrame] = []
     rejected: list[pd.DataFrame] = []
-    seen: dict[str, str] = {}
+    seen: dict[str | None, str] = {}  # content hash → the first file with it
     total_fen = 0.0  # the absolute amounts read so far (float: only compared with the safe bound)
     linked_reports: list[FileReport] = []
     for source in collect_sources(paths, max_file_mb=limits.max_file_mb):
@@ -289,9 +289,10 @@ def _set_aside_second_sources(
     problems.extend(set_aside)
     if not set_aside:
         return result.table
-    reasons = {}  # a whole file set aside (no sheet), or one sheet of the kept file
-    for p in set_aside:
-        reasons.setdefault((p.file, p.sheet or None), p)
+    # a whole file set aside (no sheet), or one sheet of the kept file
+    reasons: dict[tuple[str | None, str | None], Problem] = {}
+    for aside in set_aside:
+        reasons.setdefault((aside.file, aside.sheet or None), aside)
     dropped_sheets = dict.fromkeys(  # in reading order, so the reports are the same every run
         zip(
             dropped[SOURCE_FILE].astype("object"),
@@ -542,6 +543,7 @@ def _read_source(
         return read_pdf_source(data, source.name, report, options)
     if kind == CSV:
         utf8 = utf8_start(data)  # most files: read in place, never decoded into a Python string
+        text: bytes | str
         if utf8 is not None:
             text, (start, encoding) = data, utf8
         else:

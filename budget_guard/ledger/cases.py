@@ -33,7 +33,7 @@ from budget_guard.cases.lifecycle import (
     open_case,
 )
 from budget_guard.clock import Clock, beijing, system_clock, to_text
-from budget_guard.errors import BudgetGuardError, InputError, Place
+from budget_guard.errors import BudgetGuardError, InputError, Place, required
 from budget_guard.ledger.rows import (
     BadRow,
     case_row_problem,
@@ -281,13 +281,7 @@ class CaseStore:
             BadRow
         ] = []  # rows set aside by the last read (ledger/rows.py), for the caller to report
         if not create and not self.path.is_file():
-            raise InputError(
-                "找不到运行记录文件",
-                "ledger file not found",
-                Place(file=str(self.path)),
-                hint_zh="用 --ledger 指定 check/batch 使用的文件",
-                hint_en="pass the --ledger file check/batch used",
-            )
+            raise InputError.from_key("ledger.missing", Place(file=str(self.path)), option="--ledger")
         # readers (cases list/show/export, the dashboard) never write: no journal-mode switch, no migration
         self.readonly = readonly or (self.path.is_file() and not writable(self.path))
         if not self.readonly:
@@ -295,13 +289,7 @@ class CaseStore:
         try:
             self._check_version() if self.readonly else self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise InputError(
-                f"运行记录文件不是可用的 SQLite 数据库：{exc}",
-                f"the ledger is not a usable SQLite database: {exc}",
-                Place(file=str(self.path)),
-                hint_zh="用 --ledger 指定另一个文件，或从备份恢复",
-                hint_en="pass another --ledger file or restore it from a backup",
-            ) from None
+            raise InputError.from_key("ledger.not_sqlite", Place(file=str(self.path)), detail=exc) from None
 
     # -- connection ---------------------------------------------------------------------------------
 
@@ -367,13 +355,8 @@ class CaseStore:
 
     def _refuse_newer(self, version: int) -> None:
         if version > CASES_SCHEMA_VERSION:
-            raise CasesSchemaTooNew(
-                f"运行记录中的督办表是第{version}版，本程序只认识到第{CASES_SCHEMA_VERSION}版",
-                f"the ledger's cases tables are version {version}; this budget-guard knows up to "
-                f"{CASES_SCHEMA_VERSION}",
-                Place(file=str(self.path)),
-                hint_zh="请升级 budget-guard",
-                hint_en="upgrade budget-guard",
+            raise CasesSchemaTooNew.from_key(
+                "ledger.cases_too_new", Place(file=str(self.path)), version=version, known=CASES_SCHEMA_VERSION
             )
 
     # -- writes -------------------------------------------------------------------------------------
@@ -448,7 +431,7 @@ class CaseStore:
                         changes[bucket].append(case.number)
             for key, case in list(existing.items()) if present else ():
                 # A waiting case of a scope this run sent, whose cell the run did not grade at all.
-                if key in seen_keys or key in said_not_rectified or not present(case.key):
+                if key in seen_keys or key in said_not_rectified or present is None or not present(case.key):
                     continue
                 events = not_confirmed(case, "no_data", now, ctx, reason="no_lines")
                 if events:
@@ -655,7 +638,7 @@ def _next_number(db: sqlite3.Connection, supervision: Supervision, now: datetime
 def _insert(db: sqlite3.Connection, case: Case) -> Case:
     marks = ", ".join("?" for _ in _CASE_COLUMNS.split(","))
     cur = db.execute(f"INSERT INTO cases ({_CASE_COLUMNS}) VALUES ({marks})", _case_values(case))
-    return Case(**{**case.__dict__, "id": int(cur.lastrowid)})
+    return Case(**{**case.__dict__, "id": required(cur.lastrowid, "the row id of the INSERT")})
 
 
 def _store(db: sqlite3.Connection, case: Case, events: list[Event]) -> None:
@@ -779,12 +762,7 @@ def _by_number(db: sqlite3.Connection, number: str) -> Case:
     if problem is not None:
         raise BudgetGuardError(problem.message("zh"), problem.message("en"))
     if row is None:
-        raise BudgetGuardError(
-            f"没有督办编号为 {number} 的问题",
-            f"no case numbered {number}",
-            hint_zh="用 budget-guard cases list 查看编号",
-            hint_en="see the numbers with budget-guard cases list",
-        )
+        raise BudgetGuardError.from_key("case.unknown_number", number=number)
     return _case_from_row(row)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from budget_guard import __version__
 from budget_guard import messages as msg
 from budget_guard.clock import utc_text as now_utc
-from budget_guard.errors import InputError, Place
+from budget_guard.errors import InputError, Place, required
 from budget_guard.ingest.files.sources import display_name
 from budget_guard.ledger.rows import connect_readonly
 from budget_guard.model.rulebook import Rules
@@ -277,7 +277,7 @@ class Ledger:
                     __version__,
                 ),
             )
-            return int(cur.lastrowid)
+            return required(cur.lastrowid, "the row id of the INSERT")
 
     def finish_run(
         self,
@@ -335,11 +335,5 @@ def open_ledger(path: str | Path) -> Ledger:
     """An existing ledger for reading (opened read-only: works on a read-only file or folder);
     a missing file is a user error, not a new empty ledger."""
     if not Path(path).is_file():
-        raise InputError(
-            "找不到运行记录文件",
-            "ledger file not found",
-            Place(file=str(path)),
-            hint_zh="用 --state 指定 batch 使用的文件",
-            hint_en="pass the --state file batch used",
-        )
+        raise InputError.from_key("ledger.missing", Place(file=str(path)), option="--state")
     return Ledger(path, readonly=True)

@@ -74,3 +74,8 @@ def value(prefix: str, raw: object, lang: str = DEFAULT_LANG) -> str:
 def catalogue_pair(key: str) -> tuple[str, str]:
     """The (zh, en) templates of one key, unfilled (for the tests that check both languages agree)."""
     return _TEXT[key]
+
+
+def bilingual(key: str, **values: object) -> str:
+    """'zh / en' of one key: the form of a problem detail, split again by the reader's language."""
+    return f"{t(key, 'zh', **values)} / {t(key, 'en', **values)}"

@@ -14,39 +14,52 @@
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat, SupportsIndex
 
 MISSING = "—"
 
 GRID: dict[str, str] = {"money": "%,.2f", "rate": "%+.2f%%", "percent": "%.2f%%", "integer": "%d"}
 
 
-def _missing(value: object) -> bool:
+# A figure as the tables hold it: a number, its text, or missing (None, NaN, pd.NA, NaT).
+Figure = SupportsFloat | SupportsIndex | str | None
+
+
+def as_number(value: Figure) -> float | None:
+    """The figure as a float; None when it is missing (None, NaN, pd.NA, NaT). Not a number: raises."""
     if value is None:
-        return True
+        return None
     try:
-        return math.isnan(float(value))  # NaN, pd.NA (raises TypeError), NaT
-    except (TypeError, ValueError):
-        return value.__class__.__name__ in ("NAType", "NaTType")
+        number = float(value)
+    except (TypeError, ValueError):  # pd.NA raises TypeError
+        if value.__class__.__name__ in ("NAType", "NaTType"):
+            return None
+        raise
+    return None if math.isnan(number) else number
 
 
-def money_text(wan: object) -> str:
+def money_text(wan: Figure) -> str:
     """'1,234.57' from an amount in 万元."""
-    return MISSING if _missing(wan) else f"{float(wan):,.2f}"
+    number = as_number(wan)
+    return MISSING if number is None else f"{number:,.2f}"
 
 
-def rate_text(ratio: object) -> str:
+def rate_text(ratio: Figure) -> str:
     """'+20.00%' from a change of 0.2."""
-    return MISSING if _missing(ratio) else f"{float(ratio) * 100:+.2f}%"
+    number = as_number(ratio)
+    return MISSING if number is None else f"{number * 100:+.2f}%"
 
 
-def percent_text(percent: object) -> str:
+def percent_text(percent: Figure) -> str:
     """'112.00%' from 112.00185 (already a percentage)."""
-    return MISSING if _missing(percent) else f"{float(percent):.2f}%"
+    number = as_number(percent)
+    return MISSING if number is None else f"{number:.2f}%"
 
 
-def integer_text(value: object) -> str:
+def integer_text(value: Figure) -> str:
     """'3' from 3, 3.0 or '3'."""
-    return MISSING if _missing(value) else str(int(float(value)))
+    number = as_number(value)
+    return MISSING if number is None else str(int(number))
 
 
 TEXT_OF: dict[str, object] = {

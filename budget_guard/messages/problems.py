@@ -621,6 +621,20 @@ _KINDS = [
         "Informational: the row's numbers are still checked against the page.",
     ),
     ProblemKind(
+        "narrative-figure-differs",
+        Severity.warning,
+        "正文所述{item}为{stated}万元，与{table_place}三公经费表的{table}万元不一致（原文：“{text}”）",
+        "the narrative states {item} as {stated} (10k yuan), the 三公 table {table_place} prints {table} (text: '{text}')",
+        "Check which figure is right: the published narrative and its table must agree.",
+    ),
+    ProblemKind(
+        "narrative-figures-agree",
+        Severity.notice,
+        "正文所述三公经费{count}项（{items}）与本表一致",
+        "the narrative's {count} 三公 item(s) ({items}) agree with this table",
+        "Informational: the narrative's figures were checked against the table.",
+    ),
+    ProblemKind(
         "pdf-table-not-used",
         Severity.error,
         "表格“{title}”未通过页面数字核对，{rows}行未计入",

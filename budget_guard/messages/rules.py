@@ -8,6 +8,7 @@ cause is translated here; our own validators raise ``RuleProblem`` with both lan
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 _BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
@@ -20,6 +21,13 @@ class RuleProblem(ValueError):
         super().__init__(en)
         self.zh = zh
         self.en = en
+
+    @classmethod
+    def from_key(cls, key: str, **values: object) -> RuleProblem:
+        """The finding whose texts are ``error.<key>`` in the catalogue (messages/text/errors.py)."""
+        from budget_guard.errors import catalogued
+
+        return cls(*catalogued(key, **values))
 
 
 def _shown(value: Any) -> str:
@@ -71,7 +79,7 @@ def _choices(expected: str, lang: str) -> str:
     return "、".join(quoted[:-1]) + ("或" if len(quoted) > 1 else "") + quoted[-1]
 
 
-def translate(error: dict[str, Any]) -> tuple[str, str]:
+def translate(error: Mapping[str, Any]) -> tuple[str, str]:
     """(zh, en) for one pydantic error dict of a rules file."""
     kind = error["type"]
     value = error.get("input")

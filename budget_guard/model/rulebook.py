@@ -25,8 +25,10 @@ from pydantic import (
     model_validator,
 )
 
-from budget_guard.errors import Place, RulesError
+from budget_guard.errors import Place, RulesError, required, rules_problem
 from budget_guard.messages.rules import RuleProblem, translate, yaml_problem_zh
+from budget_guard.model.levels import LEVEL_ORDER as LEVEL_ORDER  # re-exported: the rules model's levels
+from budget_guard.model.levels import Level
 from budget_guard.model.table import STAGES
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "rules" / "four_no_decrease.yaml"
@@ -40,22 +42,6 @@ MAX_CATEGORIES = 500
 MAX_DATA_TAGS = 2000
 
 
-class Level(StrEnum):
-    """白黄红三色督办 levels plus 达标, ordered from best to worst."""
-
-    compliant = "compliant"
-    white = "white"
-    yellow = "yellow"
-    red = "red"
-
-    @property
-    def rank(self) -> int:
-        return LEVEL_ORDER.index(self)
-
-
-LEVEL_ORDER: tuple[Level, ...] = (Level.compliant, Level.white, Level.yellow, Level.red)
-
-
 class Direction(StrEnum):
     decrease = "decrease"
     no_decrease = "no_decrease"
@@ -65,7 +51,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _code_list(pattern: str, what_zh: str, what_en: str):
+def _code_list(pattern: str, what_zh: str, what_en: str) -> BeforeValidator:
     """A list of classification codes written as quoted text.
 
     YAML reads an unquoted 30212 as a number and an unquoted 01 as 1 (and 0301 as an octal
@@ -79,32 +65,34 @@ def _code_list(pattern: str, what_zh: str, what_en: str):
         for v in values:
             if isinstance(v, int | float) and not isinstance(v, bool):
                 example = f'"{v}"' if regex.fullmatch(str(v)) else '"01"'
-                raise RuleProblem(
-                    f"{what_zh} {v} 没有加引号：编码要写成带引号的文本，原样写出每一位，如 {example}"
-                    "（不加引号时 YAML 会把它当作数字，开头的0会丢失）",
-                    f"{what_en} {v} is not quoted: write codes as quoted text with every digit, e.g. {example} "
-                    "(unquoted, YAML reads a number and drops leading zeros)",
+                raise RuleProblem.from_key(
+                    "rules.code_unquoted", what_zh=what_zh, what_en=what_en, value=v, example=example
                 )
             if not isinstance(v, str) or not regex.fullmatch(v):
-                raise RuleProblem(
-                    f"{what_zh}“{v}”格式不对",
-                    f"{what_en} '{v}' is not a valid code",
-                )
+                raise RuleProblem.from_key("rules.code_malformed", what_zh=what_zh, what_en=what_en, value=v)
         return values
 
-    return Annotated[list[str], BeforeValidator(check)]
+    return BeforeValidator(check)
 
 
-EconCodes = _code_list(r"\d{3}(\d{2})?", "经济分类编码（3或5位数字）", "economic code (3 or 5 digits)")
-FuncCodes = _code_list(
-    r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"
-)
-FuncItems = _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
-GovEconCodes = _code_list(
-    r"5\d{2}(\d{2})?",
-    "政府经济分类编码（501–599，3或5位数字）",
-    "government economic code (501–599, 3 or 5 digits)",
-)
+EconCodes = Annotated[
+    list[str], _code_list(r"\d{3}(\d{2})?", "经济分类编码（3或5位数字）", "economic code (3 or 5 digits)")
+]
+FuncCodes = Annotated[
+    list[str],
+    _code_list(r"\d{3}(\d{2}){0,2}", "功能分类编码（3、5或7位数字）", "functional code (3, 5 or 7 digits)"),
+]
+FuncItems = Annotated[
+    list[str], _code_list(r"\d{2}", "功能分类“项”（2位数字）", "functional 项 part (2 digits)")
+]
+GovEconCodes = Annotated[
+    list[str],
+    _code_list(
+        r"5\d{2}(\d{2})?",
+        "政府经济分类编码（501–599，3或5位数字）",
+        "government economic code (501–599, 3 or 5 digits)",
+    ),
+]
 
 
 class Selector(_Strict):
@@ -137,7 +125,7 @@ class Selector(_Strict):
             k for k in ("any_of", "all_of") if getattr(self, k)
         ]
         if not conditions:
-            raise RuleProblem("选择器为空，至少需要一个条件", "selector has no condition")
+            raise RuleProblem.from_key("rules.selector_empty")
         return self
 
     @staticmethod
@@ -188,9 +176,7 @@ class Band(_Strict):
     @classmethod
     def _not_compliant(cls, v: Level) -> Level:
         if v is Level.compliant:
-            raise RuleProblem(
-                "缺口区间的等级不能是达标（compliant）", "a shortfall band cannot be 'compliant'"
-            )
+            raise RuleProblem.from_key("rules.band_compliant")
         return v
 
 
@@ -202,16 +188,10 @@ class DirectionGrading(_Strict):
     def _ordered(self) -> DirectionGrading:
         limits = [b.max_shortfall_pp for b in self.bands]
         if limits[-1] is not None:
-            raise RuleProblem(
-                "最后一个区间必须写 max_shortfall_pp: null（覆盖更大的缺口）",
-                "the last band must have max_shortfall_pp: null (covers any larger shortfall)",
-            )
-        finite = [x for x in limits[:-1]]
-        if any(x is None for x in finite) or finite != sorted(finite):
-            raise RuleProblem(
-                "各区间的 max_shortfall_pp 须从小到大排列，只有最后一个为 null",
-                "bands must be in increasing max_shortfall_pp order, only the last one null",
-            )
+            raise RuleProblem.from_key("rules.last_band_open")
+        finite = [x for x in limits[:-1] if x is not None]
+        if len(finite) != len(limits) - 1 or finite != sorted(finite):
+            raise RuleProblem.from_key("rules.bands_order")
         return self
 
 
@@ -236,10 +216,7 @@ class Grading(_Strict):
     @classmethod
     def _gap_not_compliant(cls, v: Level) -> Level:
         if v is Level.compliant:
-            raise RuleProblem(
-                "缺数据、不可比的情况不能定为达标（compliant），请改为 white、yellow 或 red",
-                "a gap in the data (not comparable / no data) cannot be 'compliant'; use white, yellow or red",
-            )
+            raise RuleProblem.from_key("rules.gap_compliant")
         return v
 
     @field_validator("directions")
@@ -247,10 +224,7 @@ class Grading(_Strict):
     def _both(cls, v: dict[Direction, DirectionGrading]) -> dict[Direction, DirectionGrading]:
         missing = {d.value for d in Direction} - {d.value for d in v}
         if missing:
-            names = "、".join(sorted(missing))
-            raise RuleProblem(
-                f"缺少以下方向的分级规则：{names}", f"grading for direction(s) missing: {sorted(missing)}"
-            )
+            raise RuleProblem.from_key("rules.directions_missing", names="、".join(sorted(missing)))
         return v
 
 
@@ -264,6 +238,12 @@ class Compare(_Strict):
     @property
     def baseline_stage(self) -> str:
         return self.baseline or self.stage
+
+    @property
+    def government(self) -> Text:
+        """The government scope's label: the rules' own or, when they give none, the one the data imply,
+        set by engine/scope_label.with_government_label before any scope is built."""
+        return required(self.government_label, "compare.government_label (with_government_label not applied)")
 
 
 # -- 一个数只取自一张表: which published table measures the money (ingest/settle/published_set.py) ------------
@@ -323,11 +303,8 @@ class ExecutionGrading(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> ExecutionGrading:
         limits = [b.max_pct for b in self.bands]
-        if (
-            limits[-1] is not None
-            or any(x is None for x in limits[:-1])
-            or limits[:-1] != sorted(limits[:-1])
-        ):
+        finite = [x for x in limits[:-1] if x is not None]
+        if limits[-1] is not None or len(finite) != len(limits) - 1 or finite != sorted(finite):
             raise ValueError("bands must be in increasing max_pct order, only the last one null")
         return self
 
@@ -567,9 +544,8 @@ class Rules(_Strict):
         _unique([c.id for c in self.categories], "categories")
         for i, c in enumerate(self.categories):
             if c.group not in group_ids:
-                raise RuleProblem(
-                    f"第{i + 1}个类别（categories.{i}）的 group“{c.group}”不是已定义的护栏组（{'、'.join(group_ids)}）",
-                    f"categories[{i}].group '{c.group}' is not one of the groups {group_ids}",
+                raise RuleProblem.from_key(
+                    "rules.unknown_group", number=i + 1, group=c.group, groups="、".join(group_ids)
                 )
         return self
 
@@ -592,9 +568,7 @@ class Rules(_Strict):
 def _unique(ids: list[str], what: str) -> None:
     seen = {i for i in ids if ids.count(i) > 1}
     if seen:
-        raise RuleProblem(
-            f"{what} 中 id 重复：{'、'.join(sorted(seen))}", f"duplicate {what} id(s): {sorted(seen)}"
-        )
+        raise RuleProblem.from_key("rules.duplicate_ids", what=what, ids="、".join(sorted(seen)))
 
 
 # -- loading with line numbers -----------------------------------------------------------------------
@@ -610,15 +584,8 @@ def _line_map(node: yaml.Node, path: tuple = (), out: dict | None = None) -> dic
             key = key_node.value
             line = key_node.start_mark.line + 1
             if key in seen:
-                raise RulesError(
-                    [
-                        (
-                            Place(line=line, key=".".join(map(str, path + (key,)))),
-                            f"重复的键（首次出现在第{seen[key]}行）",
-                            f"duplicate key (first at line {seen[key]})",
-                        )
-                    ]
-                )
+                where = Place(line=line, key=".".join(map(str, path + (key,))))
+                raise RulesError([rules_problem(where, "rules.duplicate_key", first=seen[key])])
             seen[key] = line
             out[path + (key,)] = line
             _line_map(value_node, path + (key,), out)
@@ -664,16 +631,10 @@ class _NoAliasLoader(yaml.SafeLoader):
 def parse_rules(text: str, source: str = "<rules>") -> Rules:
     """Validate rules given as YAML text; raise RulesError listing every problem with its line."""
     if len(text) > MAX_RULES_CHARS:
-        raise RulesError(
-            [
-                (
-                    Place(file=source),
-                    f"规则文件过大（{len(text):,}字符，上限{MAX_RULES_CHARS:,}）",
-                    f"rules file too large ({len(text):,} characters, limit {MAX_RULES_CHARS:,})",
-                )
-            ],
-            source,
+        too_large = rules_problem(
+            Place(file=source), "rules.too_large", size=f"{len(text):,}", limit=f"{MAX_RULES_CHARS:,}"
         )
+        raise RulesError([too_large], source)
     try:
         loader = _NoAliasLoader(text)
         try:
@@ -683,38 +644,19 @@ def parse_rules(text: str, source: str = "<rules>") -> Rules:
             loader.dispose()
     except _AliasRefused as exc:
         line = exc.problem_mark.line + 1
-        raise RulesError(
-            [
-                (
-                    Place(file=source, line=line),
-                    "不允许使用 YAML 别名（*名称）：请把引用的内容直接写出",
-                    "YAML aliases (*name) are not allowed in rules files: write the value out",
-                )
-            ],
-            source,
-        ) from None
+        raise RulesError([rules_problem(Place(file=source, line=line), "rules.alias")], source) from None
     except RecursionError:
-        raise RulesError(
-            [(Place(file=source), "YAML 嵌套层数过多", "YAML nested too deeply")], source
-        ) from None
+        raise RulesError([rules_problem(Place(file=source), "rules.too_deep")], source) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
-        raise RulesError(
-            [
-                (
-                    Place(file=source, line=line),
-                    f"YAML 语法错误：{yaml_problem_zh(problem)}",
-                    f"YAML syntax error: {problem}",
-                )
-            ],
-            source,
-        ) from None
-    if not isinstance(data, dict) or root is None:
-        raise RulesError(
-            [(Place(file=source), "文件不是一个 YAML 映射", "file is not a YAML mapping")], source
+        syntax = rules_problem(
+            Place(file=source, line=line), "rules.syntax", problem_zh=yaml_problem_zh(problem), problem_en=problem
         )
+        raise RulesError([syntax], source) from None
+    if not isinstance(data, dict) or root is None:
+        raise RulesError([rules_problem(Place(file=source), "rules.not_mapping")], source)
     lines = _line_map(root)
     try:
         rules = Rules.model_validate(data)
@@ -760,13 +702,9 @@ def load_rules(path: str | Path | None = None) -> Rules:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise RulesError(
-            [(Place(file=str(path)), "规则文件不存在", "rules file not found")], str(path)
-        ) from None
+        raise RulesError([rules_problem(Place(file=str(path)), "rules.missing")], str(path)) from None
     except UnicodeDecodeError:
-        raise RulesError(
-            [(Place(file=str(path)), "规则文件不是 UTF-8 编码", "rules file is not UTF-8")], str(path)
-        ) from None
+        raise RulesError([rules_problem(Place(file=str(path)), "rules.not_utf8")], str(path)) from None
     return parse_rules(text, source=str(path))
 
 

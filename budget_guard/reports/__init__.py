@@ -42,9 +42,8 @@ def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
     wanted = [i.strip().lower() for i in items if i.strip()]
     unknown = [w for w in wanted if w not in FORMATS]
     if unknown or not wanted:
-        raise BudgetGuardError(
-            f"未知的报告格式：{', '.join(unknown) or '（空）'}；可选：{', '.join(FORMATS)}",
-            f"unknown report format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}",
+        raise BudgetGuardError.from_key(
+            "output.report_formats", unknown=", ".join(unknown) or "—", choices=", ".join(FORMATS)
         )
     return tuple(f for f in FORMATS if f in wanted)
 
@@ -96,20 +95,27 @@ def write_reports(
     if "json" in paths:
         sidecars["parquet"] = out / f"{stem}{PARQUET_SUFFIX}"
     unclassified = unclassified_output(evaluation, {k: p.name for k, p in sidecars.items()})
-    common = {"ge": ge, "generated_at": when, "unclassified": unclassified}
     if "xlsx" in paths:
-        written["xlsx"] = write_xlsx(evaluation, load, paths["xlsx"], lang, **common)
+        written["xlsx"] = write_xlsx(
+            evaluation, load, paths["xlsx"], lang, ge=ge, generated_at=when, unclassified=unclassified
+        )
     if "html" in paths:
-        written["html"] = write_html(evaluation, load, paths["html"], lang, **common)
+        written["html"] = write_html(
+            evaluation, load, paths["html"], lang, ge=ge, generated_at=when, unclassified=unclassified
+        )
     if "md" in paths:
-        written["md"] = write_markdown(evaluation, load, paths["md"], lang, **common)
+        written["md"] = write_markdown(
+            evaluation, load, paths["md"], lang, ge=ge, generated_at=when, unclassified=unclassified
+        )
     if "csv" in sidecars:
         written["unclassified_csv"] = write_unclassified_csv(evaluation, sidecars["csv"], lang)
     if "parquet" in sidecars:
         written["unclassified_parquet"] = write_unclassified_parquet(evaluation, sidecars["parquet"])
     if "json" in paths:
         siblings = {fmt: path.relative_to(out).as_posix() for fmt, path in written.items()}
-        document = build_report(evaluation, load, reports=siblings, **common)
+        document = build_report(
+            evaluation, load, reports=siblings, ge=ge, generated_at=when, unclassified=unclassified
+        )
         written["json"] = write_json(document, paths["json"])
     return written
 

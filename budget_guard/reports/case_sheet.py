@@ -315,7 +315,11 @@ def render_case_html(sheet: CaseSheet, lang: str = "zh") -> str:
     out = [
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head><meta charset="utf-8">',
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
-        *([f'<p class="yellow"><b>{esc(sheet.whatif_line(lang))}</b></p>'] if sheet.whatif else []),
+        *(
+            [f'<p class="yellow"><b>{esc(line)}</b></p>']
+            if (line := sheet.whatif_line(lang)) is not None
+            else []
+        ),
         f"<h1>{esc(title)}</h1>",
         f"<p>{'　'.join(esc(x) for x in sheet.heading.lines(beijing(sheet.now).date(), lang))}</p>",
         f"<p>{esc(msg.t('case.sheet.generated_at', lang))}: {esc(beijing_minutes(sheet.now))}</p>",

@@ -271,12 +271,12 @@ def render_html(
             out.append("</tr>")
         out.append("</table>")
     if unclassified.lines:
-        title, headers, cells = _unclassified_top(unclassified, lang)
+        title, headers, top_rows = _unclassified_top(unclassified, lang)
         out.append(f"<h2>{_esc(title)}</h2><table><tr>" + "".join(f"<th>{_esc(h)}</th>" for h in headers))
         opens = [
             '<td class="num">' if c in (LINES, AMOUNT_FEN) else "<td>" for c in UNCLASSIFIED_SUMMARY_LABELS
         ]
-        for row in cells:
+        for row in top_rows:
             out.append(
                 "<tr>"
                 + "".join(f"{td}{_esc(text)}</td>" for text, td in zip(row, opens, strict=True))
@@ -333,7 +333,7 @@ def render_markdown(
     out.append("| " + " | ".join([md_escape(msg.t("col.category", lang))] + [str(y) for y in years]) + " |")
     out.append("|" + "---|" * (len(years) + 1))
     for label, cells in matrix_rows:
-        texts = [f"{LEVEL_MARKS.get(level, '')} {md_escape(text)}".strip() for level, text in cells]
+        texts = [f"{LEVEL_MARKS.get(level or '', '')} {md_escape(text)}".strip() for level, text in cells]
         out.append("| " + " | ".join([md_escape(label)] + texts) + " |")
     out.append("")
 
@@ -354,14 +354,14 @@ def render_markdown(
                 texts.append(f"{LEVEL_MARKS[record[col]]} {text}" if col == LEVEL_COLUMN else text)
             out.append("| " + " | ".join(texts) + " |")
     if unclassified.lines:
-        title, headers, cells = _unclassified_top(unclassified, lang)
+        title, headers, top_rows = _unclassified_top(unclassified, lang)
         out += ["", f"## {md_escape(title)}", ""]
         out.append("| " + " | ".join(md_escape(h) for h in headers) + " |")
         out.append(
             "|"
             + "".join("---:|" if c in (LINES, AMOUNT_FEN) else "---|" for c in UNCLASSIFIED_SUMMARY_LABELS)
         )
-        out += ["| " + " | ".join(md_escape(text) for text in row) + " |" for row in cells]
+        out += ["| " + " | ".join(md_escape(text) for text in row) + " |" for row in top_rows]
     out += [""] + execution_markdown(evaluation, lang, md_escape, LEVEL_MARKS)
     out += ["", md_escape(msg.t("report.unit_note", lang)), ""]
     return "\n".join(out)

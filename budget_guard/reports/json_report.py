@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,7 @@ def _python_values(series: pd.Series) -> list[Any]:
     return [_python_value(v) for v in values]
 
 
-def _fen_values(series: pd.Series) -> tuple[list[int | None], list[str | None]]:
+def _fen_values(series: pd.Series) -> tuple[Sequence[int | None], Sequence[str | None]]:
     """A money column as whole 分 and its exact 万元 text, None where missing (money columns may
     arrive as float after a concat with missing rows, or as text)."""
     dtype = series.dtype
@@ -108,7 +109,7 @@ def frame_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
     Converted column by column (a run at a province's shape has hundreds of thousands of summary
     cells): only the final rows are built one by one."""
-    columns: dict[str, list[Any]] = {}
+    columns: dict[str, Sequence[Any]] = {}
     for name in frame.columns:
         key = str(name)
         if key.endswith(FEN_SUFFIX):

@@ -25,6 +25,7 @@ from budget_guard import messages as msg
 from budget_guard.cases.lifecycle import ACTIVE_STATES, Case
 from budget_guard.cases.view import category_label, unit_label
 from budget_guard.clock import beijing, beijing_date
+from budget_guard.errors import required
 from budget_guard.model.table import format_wan
 from budget_guard.outputs.escape import excel_cell
 from budget_guard.outputs.files import atomic_write_bytes, safe_filename
@@ -178,7 +179,9 @@ def _notice_sheet(ws: Worksheet, notice: Notice, heading: Heading, now: datetime
         )
         page.field(msg.t("notice.deadline", lang), _day(case.deadline_at, lang), bold=True)
         page.blank()
-    reply_by = min(beijing_date(c.deadline_at) for c in notice.cases)
+    reply_by = min(
+        required(beijing_date(c.deadline_at), "a case's deadline (always set)") for c in notice.cases
+    )
     if heading.reply_days:
         from datetime import timedelta
 

@@ -19,7 +19,7 @@ from budget_guard import messages as msg
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from budget_guard.model.rulebook import Rules
+    from budget_guard.model.rulebook import Rules, Text
 
 # Inches. The header and footer sit 0.3" from the edge, inside the 0.75" top and bottom margins.
 MARGIN_SIDE = 0.4
@@ -119,10 +119,10 @@ def heading_from(
     """The rules' ``supervision.papers``, each field overridden by the option given (both languages)."""
     papers = rules.supervision.papers if rules is not None and rules.supervision is not None else None
 
-    def words(option: str | None, text: object) -> Words | None:
+    def words(option: str | None, text: Text | None) -> Words | None:
         if option:
             return (option, option)
-        return None if text is None else (text.zh, text.en)  # type: ignore[attr-defined]
+        return None if text is None else (text.zh, text.en)
 
     return Heading(
         issuer=words(issuer, papers.issuer if papers else None),
@@ -149,12 +149,7 @@ def xlsx_to_pdf(xlsx: Path, out_dir: Path, *, timeout_s: int = 180) -> Path:
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        raise BudgetGuardError(
-            "生成 PDF 需要 LibreOffice（soffice），本机未安装；XLSX 已生成",
-            "making the PDF needs LibreOffice (soffice), which is not installed; the XLSX was written",
-            hint_zh="安装 LibreOffice（Debian/Ubuntu：apt-get install libreoffice-calc-nogui）或只导出 XLSX",
-            hint_en="install LibreOffice (Debian/Ubuntu: apt-get install libreoffice-calc-nogui) or export XLSX only",
-        )
+        raise BudgetGuardError.from_key("output.pdf_needs_libreoffice")
     with tempfile.TemporaryDirectory(prefix="bg-lo-") as profile:
         command = [
             soffice,
@@ -173,10 +168,5 @@ def xlsx_to_pdf(xlsx: Path, out_dir: Path, *, timeout_s: int = 180) -> Path:
     pdf = Path(out_dir) / (xlsx.stem + ".pdf")
     if done is None or done.returncode != 0 or not pdf.is_file():
         detail = "timeout" if done is None else (done.stderr or done.stdout or "").strip()[:300]
-        raise BudgetGuardError(
-            f"LibreOffice 未能生成 PDF：{detail}",
-            f"LibreOffice could not make the PDF: {detail}",
-            hint_zh="XLSX 已生成，可用 Excel 或 WPS 打印",
-            hint_en="the XLSX was written; print it from Excel or WPS",
-        )
+        raise BudgetGuardError.from_key("output.pdf_failed", detail=detail)
     return pdf

@@ -27,6 +27,7 @@ from budget_guard.engine.evaluate import Evaluation
 from budget_guard.engine.findings import MESSAGE_EN, MESSAGE_ZH, SOURCES, target_text
 from budget_guard.engine.grade import EMPTY_CATEGORY, LEVEL, REASON, TARGET_PCT
 from budget_guard.engine.states import GRADED_STATES, NO_DATA, STATE, rollup_by
+from budget_guard.errors import required
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.model.rulebook import LEVEL_ORDER, Level
 from budget_guard.model.table import (
@@ -114,7 +115,7 @@ def scope_label(evaluation: Evaluation, scope_type: str, scope: str, lang: str, 
     """The scope as a clerk reads it: 全市合计, a department, '东湖区（区划合计）', or a unit with its
     department ('东湖区商务局执法大队（东湖区商务局）'), so each row places itself in the hierarchy."""
     if scope_type == GOVERNMENT:
-        return evaluation.rules.compare.government_label.get(lang)
+        return evaluation.rules.compare.government.get(lang)
     if scope_type == "division":
         return msg.t("hierarchy.division_label", lang, scope=scope)
     if scope_type == "unit" and parent is not None and not pd.isna(parent):
@@ -201,7 +202,7 @@ def _prev_amounts(found: pd.DataFrame) -> pd.Series:
 
 def unclassified_rows(evaluation: Evaluation) -> pd.DataFrame:
     """Lines in no category, with where they came from (reported, never dropped)."""
-    lines = evaluation.unclassified
+    lines = required(evaluation.unclassified, "the unclassified lines (an in-memory evaluation's)")
     return pd.DataFrame(
         {
             "col.department": lines[DEPARTMENT].astype(object).to_numpy(),

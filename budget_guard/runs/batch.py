@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from budget_guard.engine.states import OUTCOME_INPUT_FAILED, OUTCOME_NOTHING_COMPARED
 from budget_guard.errors import BudgetGuardError, InputError, Place
@@ -141,6 +141,16 @@ def report_dir_name(name: str, sha256: str) -> str:
     return f"{stem}-{sha256[:12]}"
 
 
+class _FileIdentity(TypedDict):
+    """The ``FileOutcome`` fields that say which file it is, whatever became of it."""
+
+    sha256: str
+    name: str
+    path: str
+    size: int
+    mtime: str
+
+
 def _process_file(
     entry: Entry,
     source: Source,
@@ -159,7 +169,7 @@ def _process_file(
     on_check: Callable[[Path, CheckOutcome], None] | None = None,
 ) -> FileOutcome:
     """Check one file's bytes (already read and hashed) into its own report folder."""
-    base = {
+    base: _FileIdentity = {
         "sha256": sha,
         "name": entry.name,
         "path": display_name(str(entry.path)),
@@ -189,13 +199,7 @@ def _process_file(
     except OSError as exc:
         if exc.errno in _STORAGE_ERRNOS:  # the disk, not the file: stop the run, redo the file next time
             where = display_name(str(exc.filename or report_dir))
-            raise StorageError(
-                f"无法写入报告（{exc.strerror or exc}）",
-                f"cannot write the reports ({exc.strerror or exc})",
-                Place(file=where),
-                "清理磁盘空间或检查 --out 文件夹的写权限后重新运行；本文件下次会重新处理",
-                "free disk space or check write access to --out, then run again; this file is redone next run",
-            ) from None
+            raise StorageError.from_key("output.cannot_write", Place(file=where), reason=exc.strerror or exc) from None
         detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
         return FileOutcome(
             **base, processed_at=now_utc(), status=ERROR, message=detail, exit_code=EXIT_INTERNAL
@@ -273,31 +277,31 @@ def _hash_entries(
 
 def _read_entry(
     entry: Entry, limits: Limits, inbox: Path, follow_symlinks: bool = False
-) -> tuple[Source | None, str | None, Note | None]:
+) -> tuple[Source, str] | Note:
     """The bytes to check and their hash, or the note why not (vanished, still being written,
     refused: the file opened is not the one listed)."""
     try:
         fd = open_entry(entry, inbox, follow_symlinks=follow_symlinks)
     except EntryRefused as refused:
-        return None, None, refused.note
+        return refused.note
     except FileNotFoundError:
-        return None, None, Note(VANISHED, entry.name)
+        return Note(VANISHED, entry.name)
     except OSError as exc:
-        return None, None, Note("not-regular", entry.name, display_name(exc.strerror or str(exc)))
+        return Note("not-regular", entry.name, display_name(exc.strerror or str(exc)))
     try:
         source = read_descriptor(
             fd, display_name(entry.path.name), display_name(str(entry.path)), limits.max_file_bytes
         )
         info = os.fstat(fd)
         if (info.st_size, info.st_mtime) != (entry.size, entry.mtime):
-            return None, None, Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
+            return Note(WAITING, entry.name, f"{limits.settle_seconds:g}")
         if source.data is None:  # too large, not regular: a failed file, recorded by its streamed hash
-            return source, _descriptor_sha256(fd), None
+            return source, _descriptor_sha256(fd)
     except OSError:
-        return None, None, Note(VANISHED, entry.name)
+        return Note(VANISHED, entry.name)
     finally:
         os.close(fd)
-    return source, hashlib.sha256(source.data).hexdigest(), None
+    return source, hashlib.sha256(source.data).hexdigest()
 
 
 def run_batch(
@@ -329,15 +333,9 @@ def run_batch(
     """
     inbox, out = Path(inbox), Path(out_dir)
     if not inbox.is_dir():
-        raise InputError("收件文件夹不存在", "inbox folder not found", Place(file=display_name(str(inbox))))
+        raise InputError.from_key("input.inbox_missing", Place(file=display_name(str(inbox))))
     if out.resolve().is_relative_to(inbox.resolve()):  # its own reports would be read back as inputs
-        raise InputError(
-            "输出文件夹在收件文件夹之内",
-            "the output folder is inside the inbox",
-            Place(file=display_name(str(out))),
-            hint_zh="--out 请指定收件文件夹之外的文件夹",
-            hint_en="give --out a folder outside the inbox",
-        )
+        raise InputError.from_key("input.out_inside_inbox", Place(file=display_name(str(out))))
     state = Path(state_path) if state_path else out / DEFAULT_STATE_NAME
     formats = tuple(formats)
     if track_cases:
@@ -350,10 +348,8 @@ def run_batch(
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(
-                f"无法创建输出文件夹（{exc.strerror or exc}）",
-                f"cannot create the output folder ({exc.strerror or exc})",
-                Place(file=display_name(str(out))),
+            raise StorageError.from_key(
+                "output.cannot_create", Place(file=display_name(str(out))), reason=exc.strerror or exc
             ) from None
         removed = _clean_temps(out)
         notes: list[Note] = []
@@ -385,10 +381,11 @@ def run_batch(
             )
             reds: list[tuple[str, str, str]] = []
             for index, (entry, listed_sha) in enumerate(todo, start=1):
-                source, sha, note = _read_entry(entry, limits, inbox, follow_symlinks)
-                if note is not None:
-                    notes.append(note)
+                read = _read_entry(entry, limits, inbox, follow_symlinks)
+                if isinstance(read, Note):
+                    notes.append(read)
                     continue
+                source, sha = read
                 if sha != listed_sha and sha in done:  # changed since listing, into content already seen
                     skipped += 1
                     continue

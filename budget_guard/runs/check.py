@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from budget_guard.engine.backends import DEFAULT_ENGINE
 from budget_guard.engine.evaluate import Evaluation, evaluate
 from budget_guard.errors import InputError, Place
-from budget_guard.ingest.files.sources import Source
+from budget_guard.ingest.files.sources import FOLDER_SUFFIXES, Source, no_tables_error
 from budget_guard.ingest.load_result import LoadResult
 from budget_guard.ledger.runs import NOTHING_COMPARED, Ledger
 from budget_guard.model.limits import Limits
@@ -33,8 +33,6 @@ from budget_guard.runs.outcome import (
     run_outcome,
     unreadable_files,
 )
-
-INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 
 if TYPE_CHECKING:
     from budget_guard.cases import Clock, RunChanges
@@ -61,7 +59,7 @@ def file_sha256(path: str | Path) -> str:
 def _is_candidate(path: Path) -> bool:
     """Spreadsheets only; skip hidden files, our temp files and Excel's ``~$`` owner files."""
     name = path.name
-    return path.is_file() and not name.startswith((".", "~$")) and path.suffix.lower() in INPUT_SUFFIXES
+    return path.is_file() and not name.startswith((".", "~$")) and path.suffix.lower() in FOLDER_SUFFIXES
 
 
 def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
@@ -77,13 +75,7 @@ def collect_inputs(paths: Iterable[str | Path]) -> list[Path]:
         elif path.exists():
             found.append(path)
         else:
-            raise InputError(
-                "文件或文件夹不存在",
-                "file or folder not found",
-                Place(file=str(path)),
-                hint_zh="请检查路径",
-                hint_en="check the path",
-            )
+            raise InputError.from_key("input.path_missing", Place(file=str(path)))
     unique: dict[Path, Path] = {}
     for p in found:  # one entry per file, under the name the user gave (not a link's target)
         unique.setdefault(p.resolve(), p)
@@ -98,14 +90,7 @@ def refuse_other_departments(load: LoadResult, department: str | None) -> None:
     stated = sorted(set(load.table[DEPARTMENT].astype(str)) - {department})
     if stated:
         shown = "、".join(stated[:5]) + ("等" if len(stated) > 5 else "")
-        raise InputError(
-            f"表中已注明部门（{shown}），与 --department {department} 不符，未做检查",
-            f"the table states its own department(s) ({', '.join(stated[:5])}), not --department {department}; "
-            "nothing was checked",
-            hint_zh="--department 只用于未注明部门的表；只检查某个部门时，请只提供该部门的文件，或去掉 --department",
-            hint_en="--department only names tables that do not state a department; to check one department, "
-            "pass only its files, or drop --department",
-        )
+        raise InputError.from_key("input.other_department", stated=shown, department=department)
 
 
 def load_error_hints(load: LoadResult, lang: str) -> str:
@@ -237,11 +222,7 @@ def run_check(
         )
     files: list[Any] = list(sources) if sources is not None else collect_inputs(paths)
     if not files:
-        raise InputError(
-            "没有找到可读取的表格文件（.csv .xlsx .xls .pdf）",
-            "no table files found (.csv .xlsx .xls .pdf)",
-            Place(file=", ".join(str(p) for p in paths)),
-        )
+        raise no_tables_error(paths)
     progress("read_start", {"files": len(files)})
     load = _read(
         files,
@@ -255,7 +236,8 @@ def run_check(
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
-    if require_readable and len(unreadable) == len(load.files):
+    nothing_read = not any(f.status == "ok" and not f.unreadable for f in load.files)
+    if require_readable and len(unreadable) == len(load.files) and nothing_read:
         raise InputError(
             input_failed_text(load, "zh"),
             input_failed_text(load, "en"),

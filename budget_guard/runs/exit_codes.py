@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from budget_guard.model.rulebook import LEVEL_ORDER, Level
+from budget_guard.model.levels import LEVEL_ORDER, Level
 
 EXIT_OK = 0
 

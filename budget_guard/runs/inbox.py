@@ -17,9 +17,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from budget_guard.ingest.files.sources import display_name
+from budget_guard.ingest.files.sources import FOLDER_SUFFIXES, display_name
 
-INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
 SETTLE_ENV = "BUDGET_GUARD_SETTLE_SECONDS"
 
 # note kinds: refused ones make the run exit 2 (someone must act); the others only wait or inform
@@ -228,7 +227,7 @@ def _target_text(path: Path) -> str:
 
 
 def _wanted(file_name: str) -> bool:
-    return not file_name.startswith((".", "~$")) and Path(file_name).suffix.lower() in INPUT_SUFFIXES
+    return not file_name.startswith((".", "~$")) and Path(file_name).suffix.lower() in FOLDER_SUFFIXES
 
 
 def _kind(mode: int) -> str:

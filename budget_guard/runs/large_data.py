@@ -19,7 +19,8 @@ import pyarrow.parquet as pq
 from budget_guard.engine.backends import DEFAULT_ENGINE, TABLE_ENGINES, registration, table_engine
 from budget_guard.engine.backends.sql_engine import SqlLines, evaluate_lines
 from budget_guard.engine.evaluate import Evaluation
-from budget_guard.errors import InputError, Place
+from budget_guard.errors import InputError
+from budget_guard.ingest.files.sources import no_tables_error
 from budget_guard.ingest.load_result import READ, FileReport, LoadResult, SheetReport
 from budget_guard.model.rulebook import Rules
 from budget_guard.model.table import AMOUNT_FEN, COLUMNS, DEPARTMENT, SOURCE_ROW, STAGE, YEAR
@@ -71,7 +72,7 @@ def evaluate_tables(
         raise ValueError(f"not a table engine: {engine}")
     takes = registration(engine).options
     if spark_table and "table" not in takes:
-        raise InputError("--spark-table 只用于 --engine spark", "--spark-table needs --engine spark")
+        raise InputError.from_key("engine.spark_table_only")
     options: dict[str, object] = {}
     if "table" in takes:
         options["table"] = spark_table
@@ -124,11 +125,7 @@ def _write_rejected(out: Path, rejected: pd.DataFrame) -> Path | None:
 
 
 def _no_files(inputs: Sequence[str | Path]) -> InputError:
-    return InputError(
-        "没有找到可读取的表格文件（.csv .xlsx .xls .pdf）",
-        "no table files found (.csv .xlsx .xls .pdf)",
-        Place(file=", ".join(str(p) for p in inputs)),
-    )
+    return no_tables_error(inputs)
 
 
 def convert(inputs: Sequence[str | Path], out_dir: str | Path, *, stream: bool = False) -> Converted:

@@ -24,17 +24,20 @@ MAX_REASONS_SHOWN = 5  # the reports list every problem; the one-line error name
 
 
 def unreadable_files(load: LoadResult) -> list[FileReport]:
-    """Files that failed: unreadable outright, or read with no table kept or set aside for a reason.
+    """Files that failed, in whole or in part: unreadable outright, read with no table kept or set
+    aside for a reason, or with a table that could not be read.
 
-    The per-table classification is ingest's (``FileReport.unreadable``: a 收支总表, an empty
-    table, a repeated table are accounted for). A file whose lines were all set aside as another
-    source of the same money (the load report says which file was kept) is not unreadable either.
+    A table that failed leaves money unread that a category may need (a 三公 table, a 基本支出
+    table), so a run with one is never a sign-off, whatever the tables that were read say. The
+    per-table classification is ingest's (``FileReport.unreadable``: a 收支总表, an empty table, a
+    repeated table are accounted for). A file whose lines were all set aside as another source of
+    the same money (the load report says which file was kept) is not unreadable either.
     """
     explained = {p.file for p in load.problems if p.code in SET_ASIDE_CODES}
     out = []
     for f in load.files:
         set_aside = f.status == "ok" and (f.name in explained or f.path in explained)
-        if f.unreadable and not set_aside:
+        if (f.unreadable and not set_aside) or f.failed_tables:
             out.append(f)
     return out
 
@@ -125,7 +128,7 @@ def run_outcome(evaluation: Evaluation, load: LoadResult | None = None) -> RunOu
     outcome = evaluation.outcome(input_failed=bool(failed))
     texts = {}
     for lang in ("zh", "en"):
-        if failed:
+        if failed and load is not None:  # (files fail only in a load)
             text = msg.t("headline.input_failed", lang, count=len(failed), detail=load_error_text(load, lang))
             if evaluation.graded_cells:
                 text += msg.t("headline.partial", lang, worst=_outcome_label(evaluation.outcome(), lang))

@@ -455,7 +455,7 @@ def write_sample(directory: str | Path) -> list[Path]:
         sheet = book.create_sheet(f"{year}年")
         sheet.append(list(TEMPLATE_HEADERS.values()))
         for row in _template_rows(part):
-            sheet.append([float(v) if i == len(row) - 1 else v for i, v in enumerate(row)])
+            sheet.append([float(str(v)) if i == len(row) - 1 else v for i, v in enumerate(row)])  # 元 as text
     book.save(xlsx_path)
     written.append(xlsx_path)
 
@@ -595,9 +595,9 @@ def synthetic_table(
     factor = np.clip(factor, growth[None, :, None] - 0.025, growth[None, :, None] + 0.025)
     factor = np.repeat(factor, n_years, axis=2)
     bent = rng.random(factor.shape) < SYNTHETIC_BEND_RATE
-    for kind, choices in SYNTHETIC_BENDS.items():
-        cells = bent[:, kinds[kind], :]
-        factor[:, kinds[kind], :][cells] = rng.choice(choices, size=int(cells.sum()))
+    for bent_kind, choices in SYNTHETIC_BENDS.items():
+        cells = bent[:, kinds[bent_kind], :]
+        factor[:, kinds[bent_kind], :][cells] = rng.choice(choices, size=int(cells.sum()))
     factor[:, :, 0] = 1.0
     trend = np.cumprod(factor, axis=2)  # department × kind × year
 

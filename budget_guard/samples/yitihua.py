@@ -583,7 +583,7 @@ def write_yitihua_sample(directory: str | Path) -> list[Path]:
         sheet.append([f"{year}年预算指标及执行明细（预算管理一体化系统导出）"])
         sheet.append(list(CHINESE_HEADERS.values()))
         for row in _export_rows(frame, year, CHINESE_HEADERS):
-            sheet.append(row[:-4] + [float(v) if v != "" else None for v in row[-4:]])
+            sheet.append(row[:-4] + [float(str(v)) if v != "" else None for v in row[-4:]])  # 元 as text
         book.save(path)
         written.append(path)
 

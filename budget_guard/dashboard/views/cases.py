@@ -85,6 +85,7 @@ def case_table(cases: Sequence[Case], now: datetime, lang: str, government_unit:
         narrow=(label("case.col.found", lang), label("case.col.deadline", lang)),
         pinned=(label("case.col.number", lang), state_column),
         css=css,
+        lines=4,  # the description and progress wrap in taller rows instead of being cut
     )
 
 

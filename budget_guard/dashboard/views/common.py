@@ -67,7 +67,7 @@ def rate_text(rate: float) -> str:
 # a Table's rate columns hold percent numbers (20.0 for +20.00%)
 _SHOW = {
     "money": fmt.money_text,
-    "rate_percent": lambda v: fmt.rate_text(None if fmt._missing(v) else float(v) / 100),
+    "rate_percent": lambda v: fmt.rate_text(None if (n := fmt.as_number(v)) is None else n / 100),
     "percent": fmt.percent_text,
     "integer": fmt.integer_text,
 }
@@ -81,7 +81,7 @@ def wan(fen: pd.Series) -> pd.Series:
 
 
 def government_scope(evaluation: Evaluation) -> Scope:
-    return (GOVERNMENT, evaluation.rules.compare.government_label.zh)
+    return (GOVERNMENT, evaluation.rules.compare.government.zh)
 
 
 def scope_options(evaluation: Evaluation) -> list[Scope]:
@@ -107,7 +107,7 @@ def scope_options(evaluation: Evaluation) -> list[Scope]:
 
     placed: set[str] = set()
     for division in sorted(
-        set(children.get((DIVISION_SCOPE, evaluation.rules.compare.government_label.zh), []))
+        set(children.get((DIVISION_SCOPE, evaluation.rules.compare.government.zh), []))
     ):
         out.append((DIVISION_SCOPE, division))
         for department in sorted(set(children.get((DEPARTMENT_SCOPE, division), []))):
@@ -130,7 +130,7 @@ def scope_text(evaluation: Evaluation, scope: Scope, lang: str) -> str:
     if scope == ALL_SCOPES:
         return msg.t("app.scope.all", lang)
     if scope[0] == GOVERNMENT:
-        return evaluation.rules.compare.government_label.get(lang)
+        return evaluation.rules.compare.government.get(lang)
     has_divisions = (evaluation.summary[SCOPE_TYPE] == DIVISION_SCOPE).any()
     depth = _INDENT.get(scope[0], 1) - (0 if has_divisions else 1)
     prefix = "\u3000" * max(depth, 0)
@@ -168,6 +168,21 @@ class Table:
     wrap: bool = False  # long texts the reader must see whole (shown as a wrapping table)
     full: tuple[str, ...] = ()  # columns as wide as their longest value (file, sheet, code)
     css: pd.DataFrame | None = None  # per-cell CSS (same index, some columns), drawn instead of ``level``
+    # A grid whose rows may take this many lines wraps its text instead of cutting it (long texts
+    # get a fixed width and wrap inside it), and shows ``order`` first: what a clerk acts on stays
+    # in view down to 1024 px.
+    lines: int = 1
+    order: tuple[str, ...] = ()
+
+    def row_px(self) -> int | None:
+        """The grid's row height (None: one line; a row taller than 64 px wraps, in Streamlit)."""
+        return None if self.lines <= 1 else 22 * self.lines + 12
+
+    def column_order(self) -> list[str] | None:
+        if not self.order:
+            return None
+        first = [c for c in self.order if c in self.table.columns]
+        return first + [c for c in self.table.columns if c not in first]
 
     def __len__(self) -> int:
         return len(self.table)

@@ -13,6 +13,7 @@ from budget_guard.dashboard.views.common import Table, label, level_text, money_
 from budget_guard.engine import execution as ex
 from budget_guard.engine.compare import SCOPE, SCOPE_TYPE
 from budget_guard.engine.evaluate import Evaluation
+from budget_guard.messages.formats import Figure
 from budget_guard.model.table import YEAR
 from budget_guard.reports.execution import (
     EXECUTION_MONEY,
@@ -86,11 +87,21 @@ def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = Tru
         level=names["col.level"],
         wide=(names["col.message"],),
         narrow=(names["col.year"],),
-        pinned=(names["col.department"],),
+        # who and how bad stay in view at 1024 px; the explanation wraps beside them
+        pinned=(names["col.department"], names["col.level"]),
+        lines=3,
+        order=(
+            names["col.department"],
+            names["col.level"],
+            names["col.message"],
+            names["execution.col.rate_budget"],
+            names["col.category"],
+            names["col.year"],
+        ),
     )
 
 
-def _pct(value: object) -> float | None:
+def _pct(value: Figure) -> float | None:
     return None if value is None or pd.isna(value) else float(value) * 100
 
 

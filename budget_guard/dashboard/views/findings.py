@@ -63,7 +63,19 @@ def findings_table(evaluation: Evaluation, lang: str) -> Table:
         integers=(year_col,),
         level=names[LEVEL_COLUMN],
         wide=(names["col.message"],),
-        pinned=(names[LEVEL_COLUMN], rate_label(lang)),  # level and rate stay in view (English too)
+        # the level and the explanation (which names the scope, category, year, amounts and rate)
+        # stay in view at any width, the explanation wrapping; the other columns scroll beside them
+        pinned=(names[LEVEL_COLUMN], names["col.message"]),
+        full=(names["col.category"],),
+        lines=4,
+        order=(
+            names[LEVEL_COLUMN],
+            names["col.message"],
+            rate_label(lang),
+            names["col.department"],
+            names["col.category"],
+            names["col.year"],
+        ),
     )
 
 

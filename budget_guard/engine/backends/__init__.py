@@ -73,4 +73,4 @@ def table_engine(name: str) -> TableEngine:
         raise ValueError(f"not a table engine: {name}")
     if entry.needs and entry.extra:
         require(entry.needs, entry.extra)
-    return importlib.import_module(entry.module)  # type: ignore[return-value]
+    return importlib.import_module(entry.module)

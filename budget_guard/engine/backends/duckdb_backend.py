@@ -16,7 +16,7 @@ from sqlglot import exp
 from budget_guard.engine.backends import sql
 from budget_guard.engine.backends.sql_engine import SqlLines
 from budget_guard.engine.unclassified import CHUNK_LINES
-from budget_guard.errors import InputError, Place
+from budget_guard.errors import InputError, Place, required
 from budget_guard.model.rulebook import Rules
 from budget_guard.model.table import AMOUNT_FEN, DEPARTMENT
 
@@ -33,17 +33,13 @@ def table_files(paths: Sequence[str | Path]) -> dict[str, list[str]]:
         path = Path(given)
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         if not path.exists():
-            raise InputError("文件不存在", "file not found", Place(file=str(path)))
+            raise InputError.from_key("input.file_missing", Place(file=str(path)))
         for candidate in candidates:
             kind = TABLE_SUFFIXES.get(candidate.suffix.lower())
             if kind:
                 found[kind].append(str(candidate))
     if not found["parquet"] and not found["csv"]:
-        raise InputError(
-            "没有找到 Parquet 或 CSV 文件（规范列格式；表格文件请先用 budget-guard convert 转换）",
-            "no Parquet or CSV files found (canonical columns; convert spreadsheets with budget-guard convert)",
-            Place(file=", ".join(str(p) for p in paths)),
-        )
+        raise InputError.from_key("engine.no_tables", Place(file=", ".join(str(p) for p in paths)))
     return found
 
 
@@ -91,28 +87,21 @@ def open_lines(
             parts.append(sql.canonical_select(present, raw))
         view = parts[0] if len(parts) == 1 else exp.union(*parts, distinct=False)
         con.execute(f"CREATE VIEW {LINES_VIEW} AS {view.sql(dialect=DIALECT)}")
-        missing = con.execute(f"SELECT count(*) FROM {LINES_VIEW} WHERE {DEPARTMENT} IS NULL").fetchone()[0]
+        counted = con.execute(f"SELECT count(*) FROM {LINES_VIEW} WHERE {DEPARTMENT} IS NULL").fetchone()
+        missing = required(counted, "the one row of SELECT count(*)")[0]
     except duckdb.Error as exc:
-        raise InputError(
-            f"DuckDB 无法读取输入：{exc}",
-            f"DuckDB cannot read the input: {exc}",
-            Place(file=", ".join(map(str, paths))),
-        ) from None
+        raise InputError.from_key("engine.unreadable", Place(file=", ".join(map(str, paths))), detail=exc) from None
     if missing:
-        raise InputError(
-            f"{missing}行没有部门",
-            f"{missing} line(s) have no department",
-            Place(file=", ".join(map(str, paths))),
+        raise InputError.from_key(
+            "engine.lines_without_department", Place(file=", ".join(map(str, paths))), count=missing
         )
 
-    def run(query: exp.Expression) -> pd.DataFrame:
+    def run(query: exp.Expr) -> pd.DataFrame:
         try:
             return con.execute(query.sql(dialect=DIALECT)).df()
         except duckdb.Error as exc:
-            raise InputError(
-                f"DuckDB 查询失败：{exc}",
-                f"DuckDB query failed: {exc}",
-                Place(file=", ".join(map(str, paths))),
+            raise InputError.from_key(
+                "engine.query_failed", Place(file=", ".join(map(str, paths))), detail=exc
             ) from None
 
     def file_totals() -> pd.DataFrame:
@@ -133,30 +122,26 @@ def open_lines(
         try:
             return con.execute(text).df()
         except duckdb.Error as exc:
-            raise InputError(
-                f"DuckDB 查询失败：{exc}",
-                f"DuckDB query failed: {exc}",
-                Place(file=", ".join(map(str, paths))),
+            raise InputError.from_key(
+                "engine.query_failed", Place(file=", ".join(map(str, paths))), detail=exc
             ) from None
 
-    def materialize(query: exp.Expression, name: str) -> None:
+    def materialize(query: exp.Expr, name: str) -> None:
         run_text(
             f"CREATE OR REPLACE TEMP TABLE {exp.to_identifier(name).sql(dialect=DIALECT)} AS {query.sql(dialect=DIALECT)}"
         )
 
-    def chunks(query: exp.Expression) -> Iterator[pd.DataFrame]:
+    def chunks(query: exp.Expr) -> Iterator[pd.DataFrame]:
         try:
             reader = con.sql(query.sql(dialect=DIALECT)).to_arrow_reader(CHUNK_LINES)
             for batch in reader:
                 yield batch.to_pandas()
         except duckdb.Error as exc:
-            raise InputError(
-                f"DuckDB 查询失败：{exc}",
-                f"DuckDB query failed: {exc}",
-                Place(file=", ".join(map(str, paths))),
+            raise InputError.from_key(
+                "engine.query_failed", Place(file=", ".join(map(str, paths))), detail=exc
             ) from None
 
-    def copy_parquet(query: exp.Expression, path: Path) -> None:
+    def copy_parquet(query: exp.Expr, path: Path) -> None:
         target = exp.Literal.string(str(path)).sql(dialect=DIALECT)
         run_text(f"COPY ({query.sql(dialect=DIALECT)}) TO {target} (FORMAT parquet)")
 

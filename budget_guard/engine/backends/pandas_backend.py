@@ -8,6 +8,7 @@ the cost does not grow with the number of categories.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
@@ -70,6 +71,14 @@ def _key_part(series: pd.Series) -> tuple[np.ndarray | None, list]:
     return codes, names
 
 
+@overload
+def _accumulate(key: np.ndarray, codes: np.ndarray | None, radix: int, n: int) -> np.ndarray: ...
+@overload
+def _accumulate(key: np.ndarray | None, codes: np.ndarray, radix: int, n: int) -> np.ndarray: ...
+@overload
+def _accumulate(
+    key: np.ndarray | None, codes: np.ndarray | None, radix: int, n: int
+) -> np.ndarray | None: ...
 def _accumulate(key: np.ndarray | None, codes: np.ndarray | None, radix: int, n: int) -> np.ndarray | None:
     """``key * radix + codes`` in place on one int64 buffer (None: still all zero)."""
     if codes is None:
@@ -134,7 +143,7 @@ def line_summary(lines: pd.DataFrame, rules: Rules) -> PandasLines:
     return PandasLines(assemble(groups, ids), membership, patterns, labels, count)
 
 
-def _small_int(n: int) -> type:
+def _small_int(n: int) -> type[np.signedinteger[Any]]:
     return np.int8 if n < 127 else np.int16 if n < 32_767 else np.int32 if n < 2**31 - 1 else np.int64
 
 

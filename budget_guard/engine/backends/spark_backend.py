@@ -135,7 +135,7 @@ def open_lines(
     if failures:
         raise spark_contract.contract_error(failures, where)
 
-    def run(query: exp.Expression) -> pd.DataFrame:
+    def run(query: exp.Expr) -> pd.DataFrame:
         return guarded(lambda: spark.sql(query.sql(dialect=DIALECT)).toPandas())
 
     def file_totals() -> pd.DataFrame:
@@ -155,7 +155,7 @@ def open_lines(
             )
         return pd.concat(parts, ignore_index=True)
 
-    def materialize(query: exp.Expression, name: str) -> None:
+    def materialize(query: exp.Expr, name: str) -> None:
         """Keep a result (the unclassified lines) for the summary, the CSV and the Parquet file: one
         classification scan; Spark keeps it in memory and spills to disk."""
         from pyspark import StorageLevel
@@ -164,12 +164,12 @@ def open_lines(
         guarded(result.count)
         result.createOrReplaceTempView(name)
 
-    def chunks(query: exp.Expression) -> Iterator[pd.DataFrame]:
+    def chunks(query: exp.Expr) -> Iterator[pd.DataFrame]:
         """A result in bounded chunks: Spark hands the driver one partition at a time."""
         for table_chunk in _arrow_chunks(spark.sql(query.sql(dialect=DIALECT)), guarded):
             yield table_chunk.to_pandas()
 
-    def copy_parquet(query: exp.Expression, path: Path) -> None:
+    def copy_parquet(query: exp.Expr, path: Path) -> None:
         """A result written chunk by chunk as one Parquet file (the driver holds one chunk)."""
         import pyarrow.parquet as pq
 

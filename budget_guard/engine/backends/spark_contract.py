@@ -75,6 +75,7 @@ def _import_pandera_pyspark() -> Any:
 
     connect = "pyspark.sql.connect"
     if importlib.util.find_spec("grpc") is None and connect not in sys.modules:
+        # None in sys.modules makes the import fail (documented Python); typeshed types the values as modules
         sys.modules[connect] = None  # type: ignore[assignment]
     return importlib.import_module("pandera.pyspark")
 

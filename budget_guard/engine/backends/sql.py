@@ -23,7 +23,7 @@ from sqlglot import exp
 
 from budget_guard import messages as msg
 from budget_guard.engine.execution import CLASS_LENGTH, ECON_CLASS, FUNC_CLASS, PEFA_KEYS, PEFA_STAGES
-from budget_guard.engine.lineage import MAX_SOURCE_LINES
+from budget_guard.engine.lineage import MAX_SOURCE_LINES, SourceRequest
 from budget_guard.engine.profile import (
     DUPLICATE_KEY,
     DUPLICATE_LINES,
@@ -79,7 +79,7 @@ _INTEGER = (YEAR, AMOUNT_FEN, SOURCE_ROW)
 _TRIMMED = (FUNC_CODE, ECON_CODE, TAGS, EXPENSE_TYPE, *YITIHUA_TEXT)  # as conform: stripped, blank → missing
 
 
-def _text(name: str) -> exp.Expression:
+def _text(name: str) -> exp.Expr:
     return exp.cast(exp.column(name), exp.DataType.build("VARCHAR"))
 
 
@@ -105,10 +105,10 @@ def require_canonical(present: Sequence[str], where: str) -> None:
 def canonical_select(present: Sequence[str], source: str) -> exp.Select:
     """Every canonical column from ``source`` (NULL where the input lacks it), normalised."""
     have = set(present)
-    items: list[exp.Expression] = []
+    items: list[exp.Expr] = []
     for column in COLUMNS:
         if column not in have:
-            value: exp.Expression = exp.null()
+            value: exp.Expr = exp.null()
             if column in _INTEGER:
                 value = exp.cast(value, exp.DataType.build("BIGINT"))
             elif column == STAGE:
@@ -136,7 +136,7 @@ def classified_select(rules: CompiledRules, source: str) -> exp.Select:
         )
         for i in range(len(rules.ids))
     ]
-    count = terms[0] if terms else exp.Literal.number(0)
+    count: exp.Expr = terms[0] if terms else exp.Literal.number(0)
     for term in terms[1:]:
         count = exp.Add(this=count, expression=term)
     return exp.select(exp.Star(), exp.alias_(count, CATEGORY_COUNT)).from_(
@@ -144,12 +144,12 @@ def classified_select(rules: CompiledRules, source: str) -> exp.Select:
     )
 
 
-def _bigint_sum(value: exp.Expression) -> exp.Expression:
+def _bigint_sum(value: exp.Expr) -> exp.Expr:
     """An exact integer sum as BIGINT (DuckDB would return HUGEINT, which pandas reads as float)."""
     return exp.cast(exp.Sum(this=value), exp.DataType.build("BIGINT"))
 
 
-def _sum_if(condition: exp.Expression, value: exp.Expression) -> exp.Expression:
+def _sum_if(condition: exp.Expr, value: exp.Expr) -> exp.Expr:
     return _bigint_sum(exp.If(this=condition, true=value, false=exp.Literal.number(0)))
 
 
@@ -158,7 +158,7 @@ def group_sums_select(rules: CompiledRules, source: str) -> exp.Select:
     amount, one = exp.column(AMOUNT_FEN), exp.Literal.number(1)
     n = exp.column(CATEGORY_COUNT)
     zero = exp.Literal.number(0)
-    items: list[exp.Expression] = [
+    items: list[exp.Expr] = [
         exp.column(c) for c in (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, SOURCE_LAYOUT)
     ]
     items += [
@@ -193,7 +193,7 @@ def unclassified_select(rules: CompiledRules, source: str, columns: Sequence[str
     )
 
 
-def unclassified_summary_select(source: str | exp.Expression) -> exp.Select:
+def unclassified_summary_select(source: str | exp.Expr) -> exp.Select:
     """The unclassified lines in ``source`` by ``SUMMARY_KEYS``: line count and 分, in key order,
     missing values last (``engine/unclassified.py``)."""
     keys = [exp.column(c) for c in SUMMARY_KEYS]
@@ -272,7 +272,7 @@ def _scope(
     years: Sequence[int],
     department: str | None,
     column: str = DEPARTMENT,
-) -> exp.Expression:
+) -> exp.Expr:
     i = rules.ids.index(category)
     condition = exp.and_(
         exp.column(rules.member_alias(i)),
@@ -308,7 +308,7 @@ def lines_select(
 _SOURCE_ORDER = (SOURCE_FILE, SOURCE_SHEET, SOURCE_ROW)
 
 
-def _requests_table(rows: list[tuple[int, int, str | None, int]], alias: str) -> exp.Expression:
+def _requests_table(rows: list[tuple[int, int, str | None, int]], alias: str) -> exp.Expr:
     """An inline VALUES table (request, category index, department, year)."""
     return exp.values(
         [
@@ -362,7 +362,7 @@ def sources_select(
     rules: CompiledRules,
     source: str,
     stage: str,
-    requests: Sequence[tuple[str, Sequence[int], str | None]],
+    requests: Sequence[SourceRequest],
     heap: tuple[list[str | None], list[str | None], int] | None = None,
 ) -> exp.Select | None:
     """For each request (category, years, department or None): its first ``MAX_SOURCE_LINES`` lines
@@ -376,8 +376,8 @@ def sources_select(
     """
     # A 区划 / 单位 request names its line column as a 4th element (department when left out).
     rows = [
-        (k, rules.ids.index(c), d, int(y), (column[0] if column else DEPARTMENT) if d is not None else None)
-        for k, (c, ys, d, *column) in enumerate(requests)
+        (k, rules.ids.index(c), d, int(y), (named[0] if named else DEPARTMENT) if d is not None else None)
+        for k, (c, ys, d, *named) in enumerate(requests)
         for y in ys
     ]
     if not rows:
@@ -403,7 +403,7 @@ def sources_select(
             .from_(lines.copy().subquery("l", copy=False), copy=False)
             .join(_requests_table(chosen, "r"), on=on, copy=False)
         )
-    matched = parts[0]
+    matched: exp.Query = parts[0]
     for part in parts[1:]:
         matched = exp.union(matched, part, distinct=False)
     if heap is not None:
@@ -430,7 +430,7 @@ def source_rows_select(source: str) -> exp.Select:
     )
 
 
-def _coded(names: Sequence[str | None], alias: str) -> exp.Expression:
+def _coded(names: Sequence[str | None], alias: str) -> exp.Expr:
     """The names (``source_names_select`` order) and their positions as an inline table: its size is
     known to the planner, so the join builds its hash table on it, never on the matched lines."""
     rows = [
@@ -446,7 +446,7 @@ def _coded(names: Sequence[str | None], alias: str) -> exp.Expression:
 
 
 def heap_key(
-    code_file: exp.Expression, code_sheet: exp.Expression, row: exp.Expression, sheets: int, span: int
+    code_file: exp.Expr, code_sheet: exp.Expr, row: exp.Expr, sheets: int, span: int
 ):
     """(file, sheet, row) in source order as one BIGINT: ((file × sheets) + sheet) × span + row + 1."""
     combined = exp.Add(
@@ -465,7 +465,7 @@ def heap_key(
 
 
 def _first_by_heap(
-    matched: exp.Expression, file_names: Sequence[str | None], sheet_names: Sequence[str | None], span: int
+    matched: exp.Query, file_names: Sequence[str | None], sheet_names: Sequence[str | None], span: int
 ) -> exp.Select:
     """Per request: its line count and the ``MAX_SOURCE_LINES`` smallest source keys, one bounded heap
     each (DuckDB ``arg_min(key, key, n)`` on a BIGINT key: linear in the lines, no sort). The key's
@@ -523,7 +523,7 @@ def _first_by_heap(
     ).from_(grouped.subquery("g", copy=False), copy=False)
 
 
-def _first_by_window(matched: exp.Expression) -> exp.Select:
+def _first_by_window(matched: exp.Query) -> exp.Select:
     """Per request: count and the first ``MAX_SOURCE_LINES`` lines by a window ranking (Spark)."""
     # The first lines by a row number alone (no whole-partition frame), so Spark plans a per-request
     # top-N (WindowGroupLimit) instead of buffering a government finding's millions of lines in one

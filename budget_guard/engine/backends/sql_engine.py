@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -27,11 +28,12 @@ from budget_guard.engine.unclassified import LIST_COLUMNS, empty_summary, sort_s
 from budget_guard.model.rulebook import Rules
 from budget_guard.model.table import DEPARTMENT, SOURCE_FILE, SOURCE_ROW, SOURCE_SHEET, conform
 
-Run = Callable[[exp.Expression], pd.DataFrame]
+# quoted: sqlglot.exp.Expr (the base of every node) is for the type checker; older sqlglot has no such name
+Run: TypeAlias = "Callable[[exp.Expr], pd.DataFrame]"
 # Optional engine abilities (DuckDB has all three; without them the result is fetched whole):
-Materialize = Callable[[exp.Expression, str], None]  # keep a query's result as a table of that name
-Chunks = Callable[[exp.Expression], Iterator[pd.DataFrame]]  # a result in bounded chunks
-CopyParquet = Callable[[exp.Expression, Path], None]  # a result written as Parquet by the engine
+Materialize: TypeAlias = "Callable[[exp.Expr, str], None]"  # keep a query's result as a table of that name
+Chunks: TypeAlias = "Callable[[exp.Expr], Iterator[pd.DataFrame]]"  # a result in bounded chunks
+CopyParquet: TypeAlias = "Callable[[exp.Expr, Path], None]"  # a result written as Parquet by the engine
 UNCLASSIFIED_TABLE = "unclassified_lines"
 
 
@@ -61,6 +63,8 @@ class SqlLines:
         self.rules = rules
         self.engine = engine
         self.compiled = compiled(rules)[0]
+        # the engine's connection (DuckDB) or session (Spark), kept alive as long as the lines (drill-down)
+        self.connection: object | None = None
 
     def line_summary(self) -> LineSummary:
         groups = self.run(sql.group_sums_select(self.compiled, self.source))
@@ -86,7 +90,7 @@ class SqlUnclassified:
         self._lines = lines
         self._source: str | None = None
 
-    def _table(self) -> exp.Expression:
+    def _table(self) -> exp.Expr:
         lines = self._lines
         query = sql.unclassified_select(lines.compiled, lines.source, LIST_COLUMNS)
         if lines.materialize is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -188,15 +189,17 @@ def _max_fields(lines: list[str], sep: str) -> int:
 Merge = tuple[tuple[int, int], tuple[int, int]]  # ((first row, first col), (last row, last col)), 0-based
 
 
+# A sheet-level problem: its code, the details for its message, and the row and column letter (if any).
+SheetProblem = tuple[str, dict[str, str], int | None, str | None]
+
+
 @dataclass(frozen=True)
 class Workbook:
     """The sheets as grids; merged ranges and sheet-level problems (too large, formulas without values)."""
 
     sheets: dict[str, pd.DataFrame]
     merges: dict[str, list[Merge]] = field(default_factory=dict)
-    problems: dict[str, list[tuple[str, dict[str, str], int | None, str | None]]] = field(
-        default_factory=dict
-    )
+    problems: dict[str, list[SheetProblem]] = field(default_factory=dict)
 
 
 def excel_grids(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Workbook:
@@ -216,7 +219,7 @@ def excel_grids(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Workbook:
     scan = scan_zip_workbook(data, limits) if data.startswith(ZIP_MAGIC) else None
     sheets: dict[str, pd.DataFrame] = {}
     merges: dict[str, list[Merge]] = {}
-    problems: dict[str, list] = {}
+    problems: dict[str, list[SheetProblem]] = {}
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         for meta in workbook.sheets_metadata:
@@ -248,10 +251,10 @@ def excel_grids(data: bytes, limits: Limits = DEFAULT_LIMITS) -> Workbook:
 MAX_FORMULA_PROBLEMS = 50  # per sheet; the cells themselves are all rejected by name
 
 
-def _put_formulas(grid: pd.DataFrame, found: list) -> tuple[pd.DataFrame, list]:
+def _put_formulas(grid: pd.DataFrame, found: list) -> tuple[pd.DataFrame, list[SheetProblem]]:
     """Write each uncached formula's text into its (empty) cell; one problem per cell (the first 50)."""
     grid = grid.copy()
-    problems = []
+    problems: list[SheetProblem] = []
     for formula in found:
         inside = formula.row in grid.index and formula.column in grid.columns
         if inside and pd.isna(grid.at[formula.row, formula.column]):
@@ -262,7 +265,7 @@ def _put_formulas(grid: pd.DataFrame, found: list) -> tuple[pd.DataFrame, list]:
     return grid, problems
 
 
-def _rows_grid(rows: list[list[object]]) -> pd.DataFrame:
+def _rows_grid(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     columns = list(zip(*rows, strict=True)) if rows else []
     grid = pd.DataFrame(
         {
@@ -309,9 +312,9 @@ def _as_grid(frame: pd.DataFrame) -> pd.DataFrame:
     return grid
 
 
-def top_rows(grid: pd.DataFrame, count: int) -> list[tuple[object, list[object]]]:
+def top_rows(grid: pd.DataFrame, count: int) -> list[tuple[int, list[object]]]:
     """The first ``count`` rows as ``(row number, cells)``: ``grid.loc[row].tolist()`` for each, read in
-    one conversion instead of one cross-section of every column per row."""
+    one conversion instead of one cross-section of every column per row (a grid's index is the row numbers)."""
     head = grid.iloc[:count]
     return list(zip(head.index, head.astype(object).to_numpy().tolist(), strict=True))
 

@@ -10,15 +10,18 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any
 
+from budget_guard.errors import InputError, Place
 from budget_guard.messages.problems import Problem
 from budget_guard.outputs.escape import terminal_text
 
 READABLE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".pdf")
+# What a folder contributes (``check DIR``, the batch inbox): the tables; a .txt only when named directly.
+FOLDER_SUFFIXES: tuple[str, ...] = tuple(s for s in READABLE_SUFFIXES if s != ".txt")
 
 
 @dataclass
@@ -221,3 +224,10 @@ def _checked(source: Source, limit: int) -> Source:
 
 def _failed(name: str, path: str, code: str, **details: str) -> Source:
     return Source(name, path, None, [Problem(code, file=name, details=details)])
+
+
+def no_tables_error(paths: Sequence[str | Path]) -> InputError:
+    """Nothing readable among ``paths``: which suffixes would have been read."""
+    return InputError.from_key(
+        "input.no_tables", Place(file=", ".join(str(p) for p in paths)), suffixes=" ".join(FOLDER_SUFFIXES)
+    )

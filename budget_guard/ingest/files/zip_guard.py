@@ -22,6 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
+from budget_guard import messages as msg
 from budget_guard.ingest.files.grid import GridError, column_letter
 from budget_guard.model.limits import Limits
 
@@ -124,14 +125,13 @@ def _inflate(
                 if size > room:
                     raise GridError(
                         "file-unpacked-too-large",
-                        detail=f"超过 {limits.max_unpacked_mb:g} MB / more than {limits.max_unpacked_mb:g} MB",
+                        detail=msg.bilingual("detail.unpacked_over", mb=f"{limits.max_unpacked_mb:g}"),
                     )
                 if size > _RATIO_FLOOR and size > limits.max_ratio * max(member.compress_size, 1):
                     raise GridError(
                         "file-unpacked-too-large",
-                        detail=(
-                            f"{member.filename} 压缩比超过 {limits.max_ratio:g} 倍 / "
-                            f"{member.filename} inflates more than {limits.max_ratio:g} times"
+                        detail=msg.bilingual(
+                            "detail.inflates_over", member=member.filename, ratio=f"{limits.max_ratio:g}"
                         ),
                     )
                 if keep:
@@ -197,7 +197,7 @@ def _sheet_paths(small: dict[str, bytes]) -> dict[str, str]:
         targets[rel.get("Id")] = path
     out = {}
     for sheet in workbook.iter(f"{_MAIN_NS}sheet"):
-        path = targets.get(sheet.get(f"{_REL_NS}id"))
-        if path:
-            out[path] = sheet.get("name", path)
+        sheet_path = targets.get(sheet.get(f"{_REL_NS}id"))
+        if sheet_path:
+            out[sheet_path] = sheet.get("name", sheet_path)
     return out

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from budget_guard.ingest.layouts.published import _CODE_HEADER, Published, plan
+from budget_guard.ingest.layouts.published import _CODE_HEADER, Plan, Published, plan
 from budget_guard.ingest.recognise.header_block import HeaderBlock
 from budget_guard.ingest.recognise.hierarchy import compare
 from budget_guard.ingest.recognise.rows import BLANK, DATA, HEADER, NOTE, SUBTOTAL, squeeze
@@ -55,7 +55,7 @@ def blocks(starts: list[int], width: int) -> list[Block]:
     return [Block(edges[i], edges[i + 1]) for i in range(len(starts))]
 
 
-def plan_blocks(grid: pd.DataFrame, anchor: int, starts: list[int]) -> list[tuple[Block, object]] | None:
+def plan_blocks(grid: pd.DataFrame, anchor: int, starts: list[int]) -> list[tuple[Block, Plan]] | None:
     """A published-table plan per block (positions relative to the block), or ``None`` if a block has no amounts."""
     out = []
     for part in blocks(starts, grid.shape[1]):

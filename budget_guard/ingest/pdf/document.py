@@ -31,6 +31,7 @@ from typing import Any
 
 import pandas as pd
 
+from budget_guard.errors import required
 from budget_guard.ingest.files.grid import TEXT
 from budget_guard.ingest.pdf.ocr import has_text_layer, looks_scanned, recognise_page
 from budget_guard.ingest.pdf.proof import AMOUNT, looks_like_row, prove
@@ -72,7 +73,8 @@ class PdfTable:
         width = max((len(r) for r in self.body), default=0)
         keep = [j for j in range(width) if any(j < len(r) and r[j] for r in self.body)]
         body = [[r[j] if j < len(r) else None for j in keep] for r in self.body]
-        return [[t] for t in self.titles] + merge_slivers([r for r in body if any(r)])
+        title_rows: list[list[str | None]] = [[t] for t in self.titles]
+        return title_rows + merge_slivers([r for r in body if any(r)])
 
     @property
     def grid(self) -> pd.DataFrame:
@@ -93,6 +95,7 @@ class PdfDocument:
     tables: list[PdfTable] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # page-level: scanned pages, text pages
     text_pages: list[int] = field(default_factory=list)
+    narrative: list[tuple[int, str]] = field(default_factory=list)  # (page, text) of the text pages
     page_seconds: list[float] = field(default_factory=list)
 
 
@@ -155,7 +158,7 @@ _AMOUNT_CELL = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+|0)")
 
 def _is_amount(text: str | None) -> bool:
     """An amount as tables print it (decimals or thousands separators, or 0), not a code such as 204."""
-    return bool(text) and _AMOUNT_CELL.fullmatch(text) is not None
+    return text is not None and text != "" and _AMOUNT_CELL.fullmatch(text) is not None
 
 
 def _merge_label_rows(rows: list[list[str | None]]) -> list[list[str | None]]:
@@ -209,8 +212,13 @@ def read_pdf(data: bytes, file: str) -> PdfDocument:
             started = time.perf_counter()
             continuing = previous is not None and previous.last_page == number - 1
             tables = _read_page(page, number, file, document, continuing=continuing)
-            joined = bool(tables) and continuing and _continues(previous, tables[0], number)
-            if joined:
+            joined = (
+                previous is not None
+                and continuing
+                and bool(tables)
+                and _continues(previous, tables[0], number)
+            )
+            if previous is not None and joined:
                 _join(previous, tables.pop(0), number)
             document.tables.extend(tables)
             if tables:
@@ -266,6 +274,7 @@ def _read_page(
     found = _table_regions(page)
     if not found:
         document.text_pages.append(number)
+        document.narrative.append((number, page.extract_text() or ""))
         return []
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     out: list[PdfTable] = []
@@ -278,7 +287,9 @@ def _read_page(
         if continuing and index == 1 and above and all(_fragment_line(line, region) for line in above):
             # a row of the previous page's table wrapped over the page break (计算机设备维修和保 / 养服务)
             for line in above:
-                cells, boxes = _row_by_columns(line, region)
+                cells, boxes = required(
+                    _row_by_columns(line, region), "a fragment line's cells (_fragment_line)"
+                )
                 recovered.append(cells)
                 recovered_boxes.append(boxes)
             above = []
@@ -296,17 +307,17 @@ def _read_page(
             table.body[:0] = recovered
             table.boxes[:0] = recovered_boxes
             table.notes.append(Problem("pdf-row-recovered", details={"page": number, "rows": len(recovered)}))
-        for line in titles:
-            if looks_like_row(line):
+        for title in titles:
+            if looks_like_row(title):
                 table.problems.append(
-                    Problem("pdf-row-outside-table", details={"page": number, "line": line[:120]})
+                    Problem("pdf-row-outside-table", details={"page": number, "line": title[:120]})
                 )
         out.append(table)
         upper = bottom
-    for line in _word_lines(words, upper, float(page.bbox[3]) + 1):
-        if looks_like_row(_text(line)) and out:
+    for word_line in _word_lines(words, upper, float(page.bbox[3]) + 1):
+        if looks_like_row(_text(word_line)) and out:
             out[-1].problems.append(
-                Problem("pdf-row-outside-table", details={"page": number, "line": _text(line)[:120]})
+                Problem("pdf-row-outside-table", details={"page": number, "line": _text(word_line)[:120]})
             )
     return out
 
@@ -529,7 +540,9 @@ def _continues(previous: PdfTable, table: PdfTable, page: int) -> bool:
         return False
     if any(not _PAGE_NUMBER.match(line) for line in table.titles):
         return False
-    return _in_columns(previous, table) is not None
+    # the continuation in the previous table's columns, or (a table that ended the page with its header
+    # only, in fewer columns) the previous table in the continuation's finer columns
+    return _in_columns(previous, table) is not None or _in_columns(table, previous) is not None
 
 
 def _in_columns(previous: PdfTable, table: PdfTable) -> list[list[str | None]] | None:
@@ -557,7 +570,21 @@ def _in_columns(previous: PdfTable, table: PdfTable) -> list[list[str | None]] |
 
 
 def _join(previous: PdfTable, table: PdfTable, page: int) -> None:
-    body = _in_columns(previous, table) or []
+    laid = _in_columns(previous, table)
+    if laid is None:  # lay the previous table out in the continuation's columns instead
+        previous.body = _in_columns(table, previous) or previous.body
+        previous.boxes = [
+            [
+                (table.column_edges[j][0], 0, table.column_edges[j][1], 0)
+                if j in table.column_edges
+                else None
+                for j in range(len(row))
+            ]
+            for row in previous.body
+        ]
+        previous.column_edges = dict(table.column_edges)
+        laid = [r for r in table.body if any(r)]
+    body = laid
     header = [r for r in previous.body if any(r)]
     repeated = 0
     while repeated < len(body) and repeated < len(header) and body[repeated] == header[repeated]:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from budget_guard.ingest.load_result import FAILED, NOT_SPENDING, REJECTED_COLUMNS, FileReport, SheetReport
 from budget_guard.ingest.pdf.document import PdfTable, PdfUnavailable, read_pdf
+from budget_guard.ingest.pdf.narrative import check_narrative
 from budget_guard.ingest.sheets import Options, SheetOutcome, empty_lines, read_sheet
 from budget_guard.messages.problems import Problem
 
@@ -37,6 +38,9 @@ def read_pdf_source(
             outcome = _not_used(outcome, table, name)
         outcomes.append(outcome)
     problems = list(document.problems)
+    for table, outcome in zip(document.tables, outcomes, strict=False):
+        if outcome.report.layout == "sangong" and not table.failed:
+            problems.extend(check_narrative(document.narrative, outcome.lines, table.sheet, name))
     for problem in document.problems:
         if problem.code in ("pdf-page-scanned", "pdf-page-sideways"):
             outcomes.append(_page_outcome(problem, FAILED))

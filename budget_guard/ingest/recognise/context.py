@@ -200,11 +200,11 @@ def build_context(
     else:
         span = year_range_in_text(file_stem)
         for origin, text in candidates:
-            found = year_in_text(text, strict=origin == "title") if text else None
-            if found is None and origin == "title" and text:
-                found = year_in_text(text)
-            if found:
-                ctx.year, ctx.sources["year"] = found, origin
+            found_year = year_in_text(text, strict=origin == "title") if text else None
+            if found_year is None and origin == "title" and text:
+                found_year = year_in_text(text)
+            if found_year:
+                ctx.year, ctx.sources["year"] = found_year, origin
                 break
         if ctx.year is None and span:
             ctx.year_range = span  # reported where the lines have no year of their own (year_range_problem)

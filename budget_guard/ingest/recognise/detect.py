@@ -88,7 +88,8 @@ def detect_layout(grid: pd.DataFrame, file: str = "", sheet: str | None = None) 
 
 def _explain_unknown(grid: pd.DataFrame) -> Detection:
     """Say what is missing: an amount column, a code column, or anything that looks like budget data."""
-    best_row, best_fields = None, set()
+    best_row: int | None = None
+    best_fields: set[str | None] = set()
     for row in grid.index[:HEADER_SCAN_ROWS]:
         fields = {long_field(v)[0] for v in grid.loc[row].tolist() if isinstance(v, str)} - {None}
         if len(fields) > len(best_fields):

@@ -7,6 +7,8 @@ whitespace normalised, so ``因公出国(境)费用`` matches ``因公出国（�
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -39,7 +41,7 @@ def unknown_code_problems(
     ]
 
 
-def _first_unknown_rows(codes: pd.Series, known: dict[str, object]) -> pd.Series:
+def _first_unknown_rows(codes: pd.Series, known: Mapping[str, object]) -> pd.Series:
     """Per distinct unknown code (first appearance order): the index label of its first line.
 
     Decided once per category, then found with the integer codes: no text per line.

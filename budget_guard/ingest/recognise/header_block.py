@@ -96,10 +96,10 @@ def find_block(grid: pd.DataFrame, anchor: int) -> HeaderBlock:
         if labels:
             shared[index[last + 1]] = labels
             rows = [*rows, index[last + 1]]
-    cells = frozenset(
+    shared_cells = frozenset(
         (row, position) for row, labels in shared.items() for position, c in enumerate(labels) if c
     )
-    return HeaderBlock(index[first], index[last], combine(grid, rows, shared), cells)
+    return HeaderBlock(index[first], index[last], combine(grid, rows, shared), shared_cells)
 
 
 def _labels_over_header(cells: list[str]) -> bool:
@@ -138,7 +138,7 @@ def combine(
 
     ``shared`` rows are body rows that also print header labels: only those labels are used."""
     width = grid.shape[1]
-    groups = [()] * width  # the filled labels above, per column
+    groups: list[tuple[str, ...]] = [()] * width  # the filled labels above, per column
     for row in rows:
         cells = (shared or {}).get(row) or row_cells(grid, row)
         if cells and cells[0] in ("栏次", "行次") or (cells and all(not c or c.isdigit() for c in cells)):

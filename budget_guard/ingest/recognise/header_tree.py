@@ -238,9 +238,9 @@ def _group_relations(node: Node, dims: tuple[str, ...], skip) -> list[Relation]:
         if not c.of_which:
             continue
         whole = before.value_columns()
-        parts = c.value_columns() if c.column is not None or c.children else None
-        if whole and len(whole) == 1 and parts:
-            out.append(Relation(whole[0], tuple(parts), node.path, dims, OF_WHICH))
+        of_which = c.value_columns() if c.column is not None or c.children else None
+        if whole and len(whole) == 1 and of_which:
+            out.append(Relation(whole[0], tuple(of_which), node.path, dims, OF_WHICH))
     return out
 
 

@@ -53,20 +53,27 @@ def _clean(value: object) -> str:
 
 def resolve_codes(body: pd.DataFrame, columns: CodeColumns, max_length: int) -> ResolvedCodes:
     """Full codes for the rows of ``body`` (the grid below the header), walking down the table."""
-    codes, raws, problems, names = [], [], [], []
+    codes: list[str | None] = []
+    raws: list[str | None] = []
+    problems: list[str | None] = []
+    names: list[str | None] = []
     state: list[str] = []  # resolved segments: ["201", "03", "01"]
     for values in body.iloc[:, list(columns.positions)].itertuples(index=False):
         parts = [_clean(v) for v in values]
         raw = (" | " if columns.style == SPLIT else " ").join(p for p in parts if p)
         raws.append(raw or None)
         if not raw:
-            codes.append(None), problems.append(None), names.append(None)
+            codes.append(None)
+            problems.append(None)
+            names.append(None)
             continue
         if columns.style == SINGLE:
             code, problem, name, state = _single(parts[0], state, max_length)
         else:
             code, problem, name, state = _split(parts, state, max_length)
-        codes.append(code), problems.append(problem), names.append(name)
+        codes.append(code)
+        problems.append(problem)
+        names.append(name)
     index = body.index
     return ResolvedCodes(
         code=pd.Series(codes, index=index, dtype="object"),
@@ -293,8 +300,8 @@ def hierarchy_problems(
     frame = pd.DataFrame({"code": codes, "fen": amounts, "parent": parent_of(codes)}).dropna(subset=["code"])
     if frame["parent"].isna().all():
         return []
-    first_row_of = {}
-    for row, code in frame["code"].items():
+    first_row_of: dict[str, int] = {}  # the grid's row numbers are the frame's index
+    for row, code in zip(frame.index, frame["code"], strict=True):
         first_row_of.setdefault(code, row)
     problems = []
     for parent, children in frame.dropna(subset=["parent"]).groupby("parent", sort=False):

@@ -75,7 +75,7 @@ def normalise(text: object) -> str:
 def title_text(grid: pd.DataFrame, sheet: str | None = None, *, labels: bool = True) -> str:
     """The title block: the one-cell rows at the top, up to the 单位 line (label rows such as
     ``公开06表`` included unless ``labels`` is false). A table printed without a title gives ``""``."""
-    parts = []
+    parts: list[str] = []
     for values in grid.iloc[:TITLE_ROWS].itertuples(index=False):
         cells = [normalise(v) for v in values if isinstance(v, str) and v.strip()]
         unit = [c for c in cells if re.match(r"^(?:金额)?单位[:：]", c)]

@@ -46,6 +46,7 @@ def duplicate_problems(table: pd.DataFrame) -> list[Problem]:
     problems = []
     for position, first in zip(repeats, firsts, strict=True):
         first_row = None if pd.isna(rows[first]) else int(rows[first])
+        where: int | str | None
         if files[first] == files[position] and _same(sheets[first], sheets[position]):
             where = first_row
         else:

@@ -217,7 +217,7 @@ def _profile_types(row) -> frozenset[str]:
 def overlaps_from_profile(profile: pd.DataFrame) -> list[ClassificationOverlap]:
     """Every department × year × stage whose money arrives once by 功能分类 and again by 经济分类:
     a sheet with 功能 codes only next to a sheet with 经济 codes only, their expense types meeting."""
-    out = []
+    out: list[ClassificationOverlap] = []
     if profile.empty:
         return out
     # only groups with a 功能-only sheet and an 经济-only sheet can overlap: filter them in one pass

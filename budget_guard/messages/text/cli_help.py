@@ -34,8 +34,19 @@ TEXT: dict[str, tuple[str, str]] = {
         "Validate a rules file; errors name the line and key (exit 0 valid, 2 invalid).",
     ),
     "cli.cmd.cases": (
-        "挂牌督办事项：列出、查看、添加整改情况、销号、导出督办单。",
-        "挂牌督办 cases: list, show, add a 整改情况 note, close (销号), export the 督办单.",
+        "挂牌督办事项：列出、查看、添加整改情况、销号、导出督办单和整改通知书、查看自上次报送以来的变化。",
+        "挂牌督办 cases: list, show, add a 整改情况 note, close (销号), export the 督办单 and the 整改通知书, "
+        "see what changed since the last submission.",
+    ),
+    "cli.cmd.cases.notice": (
+        "整改通知书：每个责任单位一页，列出其待整改事项（XLSX；PDF 由 LibreOffice 生成）。",
+        "整改通知书: one page per 责任单位 with its waiting cases (XLSX, and PDF through LibreOffice).",
+    ),
+    "cli.cmd.cases.changes": (
+        "自上次报送以来的变化（按单位）：转为红色、黄色或达标的单元格，新立案、已整改、升级的事项"
+        "（本次报送对比上一次不同数据的运行；同一数据再次运行不算报送）。",
+        "What changed since the last submission, per unit: cells turned red/yellow/达标, cases opened, "
+        "rectified, escalated (this run against the previous run of different data; re-runs are not submissions).",
     ),
     "cli.cmd.cases.list": (
         "未销号的督办事项，逾期的在前（筛选：--state、--level、--department、--overdue、--all）。",
@@ -205,6 +216,37 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "cli.opt.cases.close.reason": ("销号理由（必填）。", "Why the case is closed (销号理由); required."),
     "cli.opt.cases.export.out_dir": ("督办单写入的文件夹。", "Folder for the 督办单."),
+    "cli.opt.cases.notice.out_dir": ("整改通知书写入的文件夹。", "Folder for the 整改通知书."),
+    "cli.opt.cases.notice.formats": ("格式，逗号分隔：xlsx,pdf。", "Comma-separated: xlsx,pdf."),
+    "cli.opt.cases.notice.department": (
+        "只写责任单位名称包含此文字的通知书。",
+        "Only the 责任单位 whose name contains this text.",
+    ),
+    "cli.opt.cases.changes.department": (
+        "只列名称包含此文字的单位。",
+        "Only units whose name contains this text.",
+    ),
+    "cli.opt.cases.changes.include_all": ("也列出没有变化的单位。", "Also list units with no change."),
+    "cli.opt.cases.issuer": (
+        "发文机关（默认取规则督办文书部分的发文机关）。",
+        "发文机关 (default: the rules' supervision.papers.issuer).",
+    ),
+    "cli.opt.cases.doc_number": (
+        "督办文号，例如 财督〔2025〕3号（默认取规则中的设置）。",
+        "督办文号, e.g. 财督〔2025〕3号 (default: the rules').",
+    ),
+    "cli.opt.cases.paper_date": (
+        "文书上的日期，按 年-月-日 书写（默认：今天，北京时间）。",
+        "日期 on the paper, YYYY-MM-DD (default: today, Beijing time).",
+    ),
+    "cli.opt.cases.signer": (
+        "签发人（默认取规则中的设置；未设置时留出签字横线）。",
+        "签发人 (default: the rules'; unset: a line to sign on).",
+    ),
+    "cli.opt.cases.government_unit": (
+        "本级合计问题的责任单位（默认取规则督办文书部分的设置）。",
+        "责任单位 of government-level cases (default: the rules' supervision.papers.government_unit).",
+    ),
     "cli.opt.cases.export.formats": (
         "格式，逗号分隔：xlsx,html,md,json。",
         "Comma-separated: xlsx,html,md,json.",

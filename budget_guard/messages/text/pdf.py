@@ -36,6 +36,16 @@ TEXT: dict[str, tuple[str, str]] = {
         "仅供参考：该行的数字同样与页面核对",
         "Informational: the row's numbers are still checked against the page",
     ),
+    "problem.title.narrative-figure-differs": ("正文与表格数字不一致", "narrative differs from the table"),
+    "problem.hint.narrative-figure-differs": (
+        "核对哪一个数字正确：公开的说明与表格必须一致",
+        "Check which figure is right: the published narrative and its table must agree",
+    ),
+    "problem.title.narrative-figures-agree": ("正文与表格一致", "narrative agrees with the table"),
+    "problem.hint.narrative-figures-agree": (
+        "仅供参考：正文数字已与表格核对",
+        "Informational: the narrative's figures were checked",
+    ),
     "problem.title.pdf-table-not-used": ("表格未计入", "table not used"),
     "problem.hint.pdf-table-not-used": (
         "见该页的数字核对问题；提供Excel格式的表格即可读入",

@@ -55,8 +55,8 @@ TEXT.update(
     {
         # the first line of every report, the CLI and the dashboard (outcome.py)
         "headline.input_failed": (
-            "输入读取失败：{count}个文件无法读取，本次结果不能作为达标结论。{detail}。请修正或重新导出这些文件后再检查",
-            "Input failed: {count} file(s) could not be read, so this run is no sign-off. {detail}. "
+            "输入读取失败：{count}个文件无法读取或有表格未能读取，本次结果不能作为达标结论。{detail}。请修正或重新导出这些文件后再检查",
+            "Input failed: {count} file(s) could not be read, in whole or in part, so this run is no sign-off. {detail}. "
             "Fix or re-export these files and check again",
         ),
         "headline.partial": ("；其余文件的检查结果：{worst}", "; the other files' result: {worst}"),
