@@ -246,6 +246,47 @@ class Compare(_Strict):
         return required(self.government_label, "compare.government_label (with_government_label not applied)")
 
 
+# -- 一个数只取自一张表: which published table measures the money (ingest/settle/published_set.py) ------------
+
+FUNDING_SCOPES = ("all_funds", "appropriation", "general", "fund", "state_capital")
+FundingScope = Literal["all_funds", "appropriation", "general", "fund", "state_capital"]
+_SCOPE_ZH = {
+    "all_funds": "全部资金",
+    "appropriation": "财政拨款",
+    "general": "一般公共预算",
+    "fund": "政府性基金",
+    "state_capital": "国有资本经营预算",
+}
+
+
+class Sources(_Strict):
+    """Per classification, the funding scopes in order of preference: when one department-year-stage prints
+    the same money in tables of nested scopes (全部资金 ⊇ 财政拨款 ⊇ 一般公共预算 / 政府性基金 / 国有资本经营预算),
+    the table of the first scope listed that the set prints measures it; the others are cross-checks."""
+
+    func: list[FundingScope] = Field(min_length=1)
+    econ: list[FundingScope] = Field(min_length=1)
+    total: list[FundingScope] = Field(min_length=1)  # the department total a clerk reads
+
+    @field_validator("func", "econ", "total")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        repeated = sorted({s for s in v if v.count(s) > 1})
+        if repeated:
+            raise RuleProblem(
+                f"资金口径重复列出：{'、'.join(_SCOPE_ZH.get(s, s) for s in repeated)}（每个口径只写一次）",
+                f"funding scope listed twice: {repeated} (list each scope once)",
+            )
+        return v
+
+
+DEFAULT_SOURCES = {
+    "func": ["appropriation", "general", "fund", "state_capital", "all_funds"],
+    "econ": ["general", "appropriation", "fund", "state_capital", "all_funds"],
+    "total": ["all_funds", "appropriation", "general"],
+}
+
+
 # -- 预算执行: 决算 against the year's budget ------------------------------------------------------------
 
 
@@ -492,6 +533,8 @@ class Rules(_Strict):
     data_tags: list[DataTag] = Field(default_factory=list, max_length=MAX_DATA_TAGS)
     execution: Execution | None = None
     supervision: Supervision | None = None  # 挂牌督办 (cases); without it, --ledger cannot track cases
+    # which published table measures the money; rules files written before the key get the documented default
+    sources: Sources = Field(default_factory=lambda: Sources(**DEFAULT_SOURCES))
     source_path: str | None = None
     sha256: str | None = None
 
