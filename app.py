@@ -683,7 +683,7 @@ def execution_view(evaluation, lang: str, run: str) -> None:
         "execution", (run, lang, everything), lambda: views.execution_table(evaluation, lang, not everything)
     )
     if len(table):
-        show_table(table, key="execution_table", height=min(560, 38 + 35 * len(table)))
+        show_table(table, key="execution_table", height=min(640, 38 + (table.row_px() or 35) * len(table)))
     pefa = cache.memo("pefa", (run, lang), lambda: views.pefa_table(evaluation, lang))
     if len(pefa):
         st.subheader(t("execution.pefa_title"), anchor=False)
