@@ -37,7 +37,6 @@ TABS = (
     "app.tab.cases",
 )
 KEEP = "page"  # widgets inside tabs keep their value while another tab is open
-WRAPPED_PX = 260  # a long text column of a wrapping grid: wraps here, so the other columns stay in view
 WRAP_ROWS = 300  # a wrapping table beyond this many rows is too long to read; it becomes a grid
 GOV_SEP = "\u0001"
 
@@ -337,7 +336,7 @@ def column_config(table: views.Table) -> dict[str, object]:
         if name in table.full:
             options["width"] = views.text_width_px(table.table[name], name)
         elif name in table.wide:
-            options["width"] = WRAPPED_PX if table.lines > 1 else "large"  # a wrapping grid: it wraps
+            options["width"] = table.wrap_px if table.lines > 1 else "large"  # a wrapping grid: it wraps
         elif name in table.narrow:
             options["width"] = "small"
         if name in table.pinned:
@@ -684,7 +683,7 @@ def execution_view(evaluation, lang: str, run: str) -> None:
         "execution", (run, lang, everything), lambda: views.execution_table(evaluation, lang, not everything)
     )
     if len(table):
-        show_table(table, key="execution_table", height=min(560, 38 + 35 * len(table)))
+        show_table(table, key="execution_table", height=min(640, 38 + (table.row_px() or 35) * len(table)))
     pefa = cache.memo("pefa", (run, lang), lambda: views.pefa_table(evaluation, lang))
     if len(pefa):
         st.subheader(t("execution.pefa_title"), anchor=False)

@@ -37,15 +37,16 @@ def sangong_operating_rows(department: str, year: int, operating: str) -> list[l
 
 
 def basic_rows(department: str, year: int) -> list[list[object]]:
-    """A 基本支出预算表 by economic class only: its lines cannot say which are 机关运行经费."""
+    """A 基本支出预算表 by economic class only: its lines cannot say which are 机关运行经费 (its 公用经费,
+    302 + 310, holds the printed 机关运行经费: the relation published_set checks)."""
     return [
         [f"{year}年{department}一般公共预算基本支出预算表"],
         [None, None, None, None, None, "单位：万元"],
         ["经济分类科目编码", "科目名称", "预算数", "经济分类科目编码", "科目名称", "预算数"],
-        ["301", "工资福利支出", "100.00", "302", "商品和服务支出", "113.00"],
-        ["30101", "基本工资", "100.00", "30201", "办公费", "110.00"],
+        ["301", "工资福利支出", "100.00", "302", "商品和服务支出", "153.00"],
+        ["30101", "基本工资", "100.00", "30201", "办公费", "150.00"],
         [None, None, None, "30217", "公务接待费", "3.00"],
-        ["人员经费合计", None, "100.00", "公用经费合计", None, "113.00"],
+        ["人员经费合计", None, "100.00", "公用经费合计", None, "153.00"],
     ]
 
 
@@ -230,8 +231,8 @@ def test_the_printed_figure_is_in_neither_classification_total(tmp_path):
         ["2025年甲局一般公共预算支出预算表"],
         [None, None, None, None, "单位：万元"],
         ["功能分类科目编码", "科目名称", "合计", "基本支出", "项目支出"],
-        ["2010601", "行政运行", "213.00", "213.00", None],
-        ["合计", None, "213.00", "213.00", None],
+        ["2010601", "行政运行", "253.00", "253.00", None],
+        ["合计", None, "253.00", "253.00", None],
     ]
     path = write_xlsx(
         tmp_path / "甲局2025年部门预算.xlsx",
@@ -242,7 +243,7 @@ def test_the_printed_figure_is_in_neither_classification_total(tmp_path):
         },
     )
     (overlap,) = classification_overlaps(read_budget([path]).table)
-    assert (overlap.func_fen, overlap.econ_fen) == (213 * WAN, 213 * WAN)
+    assert (overlap.func_fen, overlap.econ_fen) == (253 * WAN, 253 * WAN)
 
 
 def test_a_two_stage_table_gives_the_figure_of_each_stage(tmp_path):
@@ -285,10 +286,10 @@ def test_the_total_says_the_printed_figure_is_not_more_spending(tmp_path):
     assert int(total["printed_fen"].sum()) == int(250.5 * WAN)
     assert int(total["printed_lines"].sum()) == 2
     text = evaluation.reconciliation_text("zh")
-    assert "合计676.50万元" in text
+    assert "合计756.50万元" in text
     assert "其中2行是表中另列的数字（如机关运行经费）共250.50万元" in text
-    assert "不计这些行的合计为426.00万元" in text
-    assert "without them the total is 426.00" in evaluation.reconciliation_text("en")
+    assert "不计这些行的合计为506.00万元" in text
+    assert "without them the total is 506.00" in evaluation.reconciliation_text("en")
     duck = evaluate_lines(duckdb_backend.open_lines([_parquet(table, tmp_path / "t.parquet")], rules))
     assert duck.reconciliation_text("zh") == text
 

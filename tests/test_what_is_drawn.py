@@ -380,6 +380,7 @@ def test_findings_cases_and_execution_grids_put_what_a_clerk_acts_on_first_and_w
             and execution.row_px() > 64
         )
         cases = case_table([], datetime(2026, 1, 1), lang)
-        first = list(cases.table.columns)[:5]
-        assert {views.label(k, lang) for k in ("case.col.level", "case.col.deadline", "case.col.state")} <= set(first)
+        first = cases.column_order()[:5]
+        wanted = ("case.col.level", "case.col.deadline", "case.col.state", "case.col.description")
+        assert {views.label(k, lang) for k in wanted} <= set(first)
         assert cases.row_px() > 64

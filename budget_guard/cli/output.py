@@ -47,6 +47,11 @@ def print_check(outcome: CheckOutcome, lang: str) -> None:
         echo(run.headline(lang))  # the first line says what the run is (or is not) worth
     print_counts(ev.finding_counts(), ev.state_counts(), lang)
     echo("\n".join(table_summary_lines(outcome.load, lang)))
+    from budget_guard.ingest.settle.published_set import summary_lines
+
+    sets = summary_lines(outcome.load.published_sets, lang)  # department total, 表间勾稽 checked / failed
+    if sets:
+        echo("\n".join(sets))
     echo(ev.reconciliation_text(lang))
     for note in ev.note_texts(lang):
         echo(note)

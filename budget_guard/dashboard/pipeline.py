@@ -104,7 +104,12 @@ def evaluate_rules_text(
     load: LoadResult, rules_text: str, rules_source: str, stage: str | None
 ) -> Evaluation:
     """Parse the rules in force (raises ``RulesError``) and run the engine on the loaded table."""
-    return evaluate(load.table, parse_rules(rules_text, source=rules_source), stage)
+    return evaluate(
+        load.table,
+        parse_rules(rules_text, source=rules_source),
+        stage,
+        published_sets=load.published_sets,  # the department totals the reconciliation states first
+    )
 
 
 def report_files(evaluation: Evaluation, load: LoadResult, lang: str) -> dict[str, tuple[str, bytes]]:

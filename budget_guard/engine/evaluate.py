@@ -104,6 +104,8 @@ class Evaluation:
     # Category cells that take a figure which failed a relation its table states (lines tagged
     # 勾稽不符, engine/relation_failed.py): 不可比, one finding each with the relation.
     relation_failed: pd.DataFrame = field(default_factory=empty_relation_failed)
+    # the published sets (ingest/settle/published_set.py): the department total each prints, stated first
+    published_sets: tuple = field(default=())
 
     def line_profile(self) -> pd.DataFrame:
         """The line profile (``engine/profile.py``): from the lines in memory or the engine's query."""
@@ -208,7 +210,8 @@ class Evaluation:
         total = int(totals[INPUT_FEN].sum())
         if self.balanced:
             return (
-                msg.t(
+                self._department_total_text(lang)
+                + msg.t(
                     "recon.balanced",
                     lang,
                     lines=self.line_count,
@@ -221,6 +224,20 @@ class Evaluation:
             )
         diff = int((totals[INPUT_FEN] - totals[CLASSIFIED_FEN] - totals[UNCLASSIFIED_FEN]).sum())
         return msg.t("recon.unbalanced", lang, total=format_wan(total), difference=f"{diff / 100:,.2f}")
+
+    def _department_total_text(self, lang: str) -> str:
+        """The department total a clerk reads first: the published set's printed 合计, its table, and how
+        each table read relates to it; the sum of all lines read follows, named as what it is."""
+        from budget_guard.ingest.settle.published_set import total_texts
+
+        texts = total_texts(list(self.published_sets), lang)
+        if not texts:
+            return ""
+        return (
+            msg.t("published.recon_intro", lang)
+            + ("；" if lang == "zh" else "; ").join(texts)
+            + msg.t("published.recon_after", lang)
+        )
 
     def _printed_text(self, totals: pd.DataFrame, lang: str) -> str:
         """Printed figures (a table's 机关运行经费) are in the total above and in their category, but
@@ -278,12 +295,19 @@ def _stage_names(values: dict, lang: str) -> dict:
     return out
 
 
-def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Evaluation:
+def evaluate(
+    table: pd.DataFrame,
+    rules: Rules,
+    stage: str | None = None,
+    published_sets: list | tuple = (),
+) -> Evaluation:
     """Classify every line, compare each year with the previous one at every scope, and grade.
 
     ``table`` is a canonical budget table (see table.py); hand-built frames with only some
     columns are conformed first. ``stage`` overrides the rules' ``compare.stage``. This is the
     pandas engine; ``engine/backends`` run the same line-level half on DuckDB and Spark.
+    ``published_sets``
+    (``LoadResult.published_sets``): the department totals the reconciliation states first.
     """
     lines = conform(table) if not _is_conformed(table) else _own_frame(table)
     _require_departments(lines)
@@ -307,6 +331,7 @@ def evaluate(table: pd.DataFrame, rules: Rules, stage: str | None = None) -> Eva
         overlaps=tuple(overlaps),
         double_counted=double_counted(lines, rules, overlaps),
         relation_failed=relation_failed_cells(lines, rules),
+        published_sets=tuple(published_sets),
     )
 
 
@@ -326,6 +351,7 @@ def evaluate_summary(
     double_counted: pd.DataFrame | None = None,
     profiler: Callable[[], pd.DataFrame] | None = None,
     relation_failed: pd.DataFrame | None = None,
+    published_sets: tuple = (),
 ) -> Evaluation:
     """The summary half, shared by every engine: year over year, grade and findings from the seam.
 
@@ -382,6 +408,7 @@ def evaluate_summary(
         overlaps=tuple(overlaps),
         double_counted=twice,
         relation_failed=failed,
+        published_sets=tuple(published_sets),
     )
 
 

@@ -32,7 +32,7 @@ from budget_guard.engine.compare import (
     UNIT_SCOPE,
 )
 from budget_guard.engine.grade import LEVEL, NONE, REASON
-from budget_guard.engine.seam import LineSummary
+from budget_guard.engine.seam import TABLES_MASK, LineSummary
 from budget_guard.engine.summarize import department_cells, departments, stage_years
 from budget_guard.model.rulebook import Direction, Execution, Level, Rules
 from budget_guard.model.table import (
@@ -41,6 +41,7 @@ from budget_guard.model.table import (
     DIVISION,
     ECON_CODE,
     FUNC_CODE,
+    SOURCE_LAYOUT,
     STAGE,
     UNIT,
     YEAR,
@@ -56,6 +57,7 @@ RATE_BUDGET = "rate_budget"  # 决算 / 年初预算
 RATE_ADJUSTED = "rate_adjusted"  # 决算 / 调整预算
 DEVIATION_PCT = "deviation_pct"  # in the wrong direction: > 0 is over (过紧日子) or under (只增不减)
 GAP_FEN = "gap_fen"
+SAME_TABLES = "same_tables"  # both stages from the same kinds of table (false: 不可比)
 EXCLUDED = "excluded_departments"
 STATE = "state"
 MESSAGE_ZH, MESSAGE_EN = "message_zh", "message_en"
@@ -66,6 +68,10 @@ UNDER_BUDGET = "under_budget"
 WITHIN_BUDGET = "within_budget"
 NO_FINAL = "no_final"  # budget lines but no 决算 lines that year
 NO_BUDGET = "no_budget"  # 决算 lines but no budget lines that year
+# both stages have lines, but from different kinds of table (the 预算数 only from a 三公 table's 预算 column,
+# the 决算数 from the whole 基本支出表): compared only like for like, so 不可比 (state ``not_comparable``)
+DIFFERENT_TABLES = "different_tables"
+NOT_COMPARABLE = "not_comparable"
 NO_DATA = "no_data"
 
 # PEFA columns
@@ -81,7 +87,19 @@ FINDING_LEVELS = (Level.white.value, Level.yellow.value, Level.red.value)
 def _stage_sums(summary: LineSummary, rules: Rules, stage: str, by: str) -> pd.DataFrame:
     frame = department_cells(summary, rules, stage, by=by)
     return frame[
-        [SCOPE_TYPE, SCOPE, PARENT, CATEGORY, GROUP, DIRECTION, YEAR, AMOUNT_FEN, LINES, SCOPE_HAS_LINES]
+        [
+            SCOPE_TYPE,
+            SCOPE,
+            PARENT,
+            CATEGORY,
+            GROUP,
+            DIRECTION,
+            YEAR,
+            AMOUNT_FEN,
+            LINES,
+            SCOPE_HAS_LINES,
+            TABLES_MASK,
+        ]
     ]
 
 
@@ -90,7 +108,12 @@ def _side_by_side(final: pd.DataFrame, budget: pd.DataFrame, adjusted: pd.DataFr
     parts = []
     for frame, name in ((final, "final"), (budget, "budget"), (adjusted, "adjusted")):
         part = frame[frame[YEAR].isin(years)].rename(
-            columns={AMOUNT_FEN: f"{name}_fen", LINES: f"{name}_lines", SCOPE_HAS_LINES: f"{name}_has"}
+            columns={
+                AMOUNT_FEN: f"{name}_fen",
+                LINES: f"{name}_lines",
+                SCOPE_HAS_LINES: f"{name}_has",
+                TABLES_MASK: f"{name}_mask",
+            }
         )
         parts.append(part)
     out = parts[0].merge(parts[1], on=keys, how="outer").merge(parts[2], on=keys, how="outer")
@@ -98,7 +121,15 @@ def _side_by_side(final: pd.DataFrame, budget: pd.DataFrame, adjusted: pd.DataFr
         out[f"{name}_fen"] = out[f"{name}_fen"].fillna(0).astype(np.int64)
         out[f"{name}_lines"] = out[f"{name}_lines"].fillna(0).astype(np.int64)
         out[f"{name}_has"] = out[f"{name}_has"].astype("boolean").fillna(False).astype(bool)
+        out[f"{name}_mask"] = out[f"{name}_mask"].fillna(0).astype(np.int64)
     return out
+
+
+def _same_tables(frame: pd.DataFrame, against: str) -> np.ndarray:
+    """Both stages read from the same kinds of table (the source layouts of the lines the category could
+    carry): a 预算数 only from a 三公 table is not the baseline of a 决算数 from the whole 基本支出表."""
+    final, base = frame["final_mask"].to_numpy(), frame[f"{against}_mask"].to_numpy()
+    return (final == base) | (final == 0) | (base == 0)
 
 
 def _rollup(direct: pd.DataFrame, graded: pd.Series, by: list[str], against: str) -> pd.DataFrame:
@@ -145,7 +176,8 @@ def execution(summary: LineSummary, rules: Rules) -> pd.DataFrame:
         frames[by] = _side_by_side(sums["final"], sums["budget"], sums["adjusted"], years)
     dept = frames[DEPARTMENT]
     dept[EXCLUDED] = 0
-    graded = (dept["final_has"] & dept[f"{against}_has"]).to_numpy()
+    dept[SAME_TABLES] = _same_tables(dept, against)
+    graded = (dept["final_has"] & dept[f"{against}_has"]).to_numpy() & dept[SAME_TABLES].to_numpy()
     parts = []
     if GOVERNMENT in scopes:
         gov = _rollup(dept, graded, [], against)
@@ -163,8 +195,10 @@ def execution(summary: LineSummary, rules: Rules) -> pd.DataFrame:
     if UNIT in frames:
         unit = frames[UNIT]
         unit[EXCLUDED] = 0
+        unit[SAME_TABLES] = _same_tables(unit, against)
         parts.append(unit)
     out = pd.concat(parts, ignore_index=True)
+    out[SAME_TABLES] = out[SAME_TABLES].astype("boolean").fillna(True).astype(bool)  # roll-ups: like for like
     relevant = (out[SCOPE_TYPE] == GOVERNMENT) | (out["final_lines"] + out[f"{against}_lines"] > 0)
     out = out.loc[relevant].reset_index(drop=True)
     return _grade(out, rules, cfg)
@@ -199,9 +233,10 @@ def _grade(out: pd.DataFrame, rules: Rules, cfg: Execution) -> pd.DataFrame:
     deviation = np.where(base == 0, np.where(final > 0, np.where(decrease, np.inf, -np.inf), 0.0), deviation)
     has_final = out["final_has"].to_numpy()
     has_base = out[f"{against}_has"].to_numpy()
+    same = out[SAME_TABLES].to_numpy(dtype=bool) if SAME_TABLES in out else np.ones(len(out), dtype=bool)
     reason = np.select(
-        [~has_final, ~has_base, deviation > 0],
-        [NO_FINAL, NO_BUDGET, np.where(decrease, OVER_BUDGET, UNDER_BUDGET)],
+        [~has_final, ~has_base, ~same, deviation > 0],
+        [NO_FINAL, NO_BUDGET, DIFFERENT_TABLES, np.where(decrease, OVER_BUDGET, UNDER_BUDGET)],
         default=WITHIN_BUDGET,
     )
     bands_dec = cfg.directions[Direction.decrease].bands
@@ -231,7 +266,9 @@ def _grade(out: pd.DataFrame, rules: Rules, cfg: Execution) -> pd.DataFrame:
     out[GAP_FEN] = np.where(graded & (reason != WITHIN_BUDGET), np.rint(gap), 0).astype(np.int64)
     out[REASON] = reason
     out[LEVEL] = pd.Series(level, index=out.index, dtype=object)
-    out[STATE] = np.where(graded, out[LEVEL].fillna(NO_DATA), NO_DATA)
+    out[STATE] = np.where(
+        graded, out[LEVEL].fillna(NO_DATA), np.where(reason == DIFFERENT_TABLES, NOT_COMPARABLE, NO_DATA)
+    )
     out[MESSAGE_ZH] = [_message(r, rules, "zh") for r in out.to_dict("records")]
     out[MESSAGE_EN] = [_message(r, rules, "en") for r in out.to_dict("records")]
     depth = out[SCOPE_TYPE].map({t: i for i, t in enumerate(HIERARCHY)})
@@ -336,7 +373,8 @@ FUNC_CLASS = "func_class"
 ECON_CLASS = "econ_class"
 CLASS_LENGTH = 3
 PEFA_STAGES = ("budget", "final")
-PEFA_KEYS: tuple[str, ...] = (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, FUNC_CLASS, ECON_CLASS)
+# the source layout too: a year whose budget and 决算 lines come from different kinds of table is not scored
+PEFA_KEYS: tuple[str, ...] = (STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, SOURCE_LAYOUT, FUNC_CLASS, ECON_CLASS)
 
 
 def needs_pefa(rules: Rules) -> bool:
@@ -365,12 +403,28 @@ def pefa_sums(lines: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=[*PEFA_KEYS, AMOUNT_FEN])
     final_years = pd.unique(lines[YEAR].to_numpy()[final])
     keep = (final | (stage == "budget").to_numpy()) & lines[YEAR].isin(final_years).to_numpy()
-    part = lines.loc[keep, [STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, AMOUNT_FEN]]
+    part = lines.loc[keep, [STAGE, DEPARTMENT, DIVISION, UNIT, YEAR, SOURCE_LAYOUT, AMOUNT_FEN]]
     part[FUNC_CLASS] = _code_class(lines.loc[keep, FUNC_CODE])
     part[ECON_CLASS] = _code_class(lines.loc[keep, ECON_CODE])
     grouped = part.groupby(list(PEFA_KEYS), observed=True, dropna=False, sort=False)[AMOUNT_FEN].sum()
     out = grouped.reset_index()
     return out.astype({c: object for c in PEFA_KEYS if c != YEAR})
+
+
+def _like_for_like(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Scope-years whose budget and 决算 lines come from the same kinds of table (source layouts): PEFA
+    compares only those (a 预算数 read from a 三公 table alone is no baseline for a whole 决算)."""
+    if SOURCE_LAYOUT not in frame:
+        return np.ones(len(frame), dtype=bool)
+    layout = frame[SOURCE_LAYOUT].astype(object).where(frame[SOURCE_LAYOUT].notna(), "")
+    pairs = frame.assign(_layout=layout)[[*keys, STAGE, "_layout"]].drop_duplicates()
+    sets = pairs.groupby([*keys, STAGE], sort=False)["_layout"].agg(frozenset).unstack(STAGE)
+    if "budget" not in sets or "final" not in sets:
+        return np.ones(len(frame), dtype=bool)
+    same = sets["budget"] == sets["final"]
+    ok = set(same.index[same.to_numpy(dtype=bool)])
+    index = list(zip(*(frame[k] for k in keys), strict=True))
+    return np.fromiter((k in ok for k in index), dtype=bool, count=len(frame))
 
 
 def pefa(sums: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -395,6 +449,7 @@ def pefa(sums: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         )
         frame = frame[frame["_scope"].notna()]
         keys = ["_scope", YEAR]
+        frame = frame.loc[_like_for_like(frame, keys)]
         totals = frame.pivot_table(
             index=keys, columns=STAGE, values=AMOUNT_FEN, aggfunc="sum", fill_value=0, observed=True
         )

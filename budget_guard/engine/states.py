@@ -52,8 +52,9 @@ REASON_EMPTY_CATEGORY = "empty_category"  # no line of the whole input falls in 
 REASON_STAGE_ABSENT = "stage_absent"  # the input has no line of the compared stage
 # the amount (or its baseline) adds a 功能分类 and an 经济分类 table of the same money (engine/double_count.py)
 REASON_DOUBLE_COUNTED = "double_counted"
-# the amount (or its baseline) takes a figure that failed a relation its table states (合计 ≠ Σ parts,
-# 三公小计 ≠ 出国 + 车 + 接待 …): lines tagged 勾稽不符 (engine/relation_failed.py)
+# the amount (or its baseline) takes a figure that failed a relation its table (合计 ≠ Σ parts, 三公小计 ≠
+# 出国 + 车 + 接待 …) or its published set (财政拨款 = 一般公共预算 + 基金 + 国资, the 支出表's 基本支出 = the
+# 基本支出表's 合计 …: ingest/settle/published_set.py) states: lines tagged 勾稽不符 (engine/relation_failed.py)
 REASON_RELATION_FAILED = "relation_failed"
 
 NOT_COMPARABLE_REASONS: tuple[str, ...] = (

@@ -53,6 +53,8 @@ class SheetReport:
     reason_zh: str = ""  # why, for every outcome but a plain read
     reason_en: str = ""
     counted_from: str | None = None  # repeated: the table whose lines were counted instead
+    # a 收支总表's labelled totals in 分 (table_kinds.summary_figures: 本年支出合计 …), for the 表间勾稽
+    printed_figures: dict = field(default_factory=dict)
 
     @property
     def accounted(self) -> bool:
@@ -98,6 +100,9 @@ class LoadResult:
     rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REJECTED_COLUMNS))
     problems: list[Problem] = field(default_factory=list)
     files: list[FileReport] = field(default_factory=list)
+    # the published sets (ingest/settle/published_set.py): per department-year-stage read from two or more
+    # tables, each table's kind and use, the department total, the 表间勾稽 relations checked
+    published_sets: list = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

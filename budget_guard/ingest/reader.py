@@ -36,7 +36,13 @@ from budget_guard.ingest.settle.cross_source import second_sources
 from budget_guard.ingest.settle.duplicates import duplicate_problems
 from budget_guard.ingest.settle.overlap import drop_repeated_tables, overlap_problems
 from budget_guard.ingest.settle.printed import mark_printed_figures
-from budget_guard.ingest.settle.scopes import ALL_FUNDS_LAYOUT, SheetInfo, prefer_department, settle_scopes
+from budget_guard.ingest.settle.scopes import (
+    ALL_FUNDS_LAYOUT,
+    Settled,
+    SheetInfo,
+    prefer_department,
+    settle_scopes,
+)
 from budget_guard.ingest.sheets import Options, SheetOutcome, read_sheet
 from budget_guard.ingest.table_outcomes import settle_outcomes
 from budget_guard.messages.problems import Problem
@@ -67,6 +73,7 @@ def read_budget(
     max_file_mb: float | None = None,
     limits: Limits | None = None,
     aliases: Any = None,
+    sources: Any = None,
 ) -> LoadResult:
     """Read budget tables into the canonical table, the rejected cells, the problems and a per-sheet load report.
 
@@ -74,7 +81,8 @@ def read_budget(
     ``department``/``year``/``stage`` apply when a sheet does not say (published tables) or a cell is
     empty (long template); ``unit`` is the unit assumed when a table states none (default 元).
     ``limits`` (``budget_guard.model.limits.Limits``) bound what one file may cost; ``max_file_mb`` overrides
-    its file size.
+    its file size. ``sources`` (the rules' ``sources``, ``rulebook.Sources``) says which table measures the
+    money when a published set prints it under nested funding scopes (default: the packaged rules' choice).
     """
     limits = limits or DEFAULT_LIMITS
     if max_file_mb is not None:
@@ -161,6 +169,7 @@ def read_budget(
     result.table, linked = link_departments(result.table, declared)
     problems.extend(linked)
     result.table = _apply(result, rejected, prefer_department(result.table, _sheet_infos(result)))
+    result.table = _settle_published_sets(result, rejected, problems, sources)
     result.table = _drop_repeated_tables(result, rejected, problems)
     result.table = _set_aside_second_sources(result, rejected, problems)
     result.table, settled_layouts = _settle_scopes(result, rejected, problems)
@@ -169,6 +178,7 @@ def read_budget(
     settled = result.table[SOURCE_LAYOUT].isin(settled_layouts).to_numpy()
     problems.extend(overlap_problems(result.table.loc[~settled]))
     settle_outcomes(result, problems)
+    _record_counted(result)
     for report in linked_reports:  # a link's target that is no budget table: its text stays out of the output
         for sheet_report in report.sheets:
             if sheet_report.outcome != READ:
@@ -185,6 +195,71 @@ def _absolute_fen(lines: pd.DataFrame) -> float:
     if not len(lines):
         return 0.0
     return float(np.abs(lines[AMOUNT_FEN].to_numpy(dtype="float64", na_value=0.0)).sum())
+
+
+def _settle_published_sets(
+    result: LoadResult, rejected: list[pd.DataFrame], problems: list[Problem], sources: Any
+) -> pd.DataFrame:
+    """The published sets: each table's kind, one table per figure (cross-checks set aside), the relations."""
+    from budget_guard.ingest.settle.published_set import SheetFacts, build_sets, relation_problems
+    from budget_guard.model.rulebook import DEFAULT_SOURCES, Sources
+
+    facts = [
+        SheetFacts(
+            f.name,
+            s.sheet or "",
+            s.layout,
+            s.scope,
+            s.title or s.sheet or f.name,
+            s.outcome or ("empty" if s.layout in (EMPTY, NO_DATA) else ""),
+            s.unit,
+            s.department,
+            s.year,
+            s.printed_total_fen,
+            dict(s.printed_figures),
+        )
+        for f in result.files
+        for s in f.sheets
+    ]
+    sets, decision = build_sets(result.table, facts, problems, sources or Sources(**DEFAULT_SOURCES))
+    result.published_sets = sets
+    problems.extend(relation_problems(sets))
+    if decision.tags is not None:  # lines a failed 表间勾稽 rests on: tagged 勾稽不符, never graded
+        result.table = _with_tags(result.table, decision.tags)
+    if not decision.set_aside.any() and not decision.notes:
+        return result.table
+    aside = decision.set_aside
+    settled = Settled(result.table.loc[~aside], result.table.loc[aside])
+    settled.notes, settled.counted_from = decision.notes, decision.counted_from
+    return _apply(result, rejected, settled)
+
+
+def _with_tags(table: pd.DataFrame, extra: np.ndarray) -> pd.DataFrame:
+    """``table`` with ``extra`` tags (one string or None per line) appended to each line's tags."""
+    from budget_guard.model.table import TAG_SEPARATOR, TAGS
+
+    tags = table[TAGS].astype("object").to_numpy()
+    added = np.array(
+        [
+            old
+            if new is None
+            else (new if not isinstance(old, str) or not old else f"{old}{TAG_SEPARATOR}{new}")
+            for old, new in zip(tags, extra, strict=True)
+        ],
+        dtype=object,
+    )
+    out = table.copy()
+    out[TAGS] = pd.Series(added, index=table.index).astype("category")
+    return out
+
+
+def _record_counted(result: LoadResult) -> None:
+    """Each published table's counted amount, once every cross-table decision is made."""
+    if not result.published_sets:
+        return
+    from budget_guard.ingest.settle.published_set import record_counted
+
+    record_counted(result.published_sets, result.table)
 
 
 def _drop_repeated_tables(

@@ -20,7 +20,11 @@ from budget_guard.ingest.layouts.side_by_side import group_total_problems, merge
 from budget_guard.ingest.layouts.yitihua import read_yitihua
 from budget_guard.ingest.lines import Finished, finish_lines
 from budget_guard.ingest.load_result import EMPTY_TABLE, NOT_SPENDING, REJECTED_COLUMNS, SheetReport
-from budget_guard.ingest.recognise.context import build_context
+from budget_guard.ingest.recognise.context import (
+    build_context,
+    year_column_question,
+    year_range_problem,
+)
 from budget_guard.ingest.recognise.detect import (
     EMPTY,
     LONG,
@@ -54,6 +58,7 @@ from budget_guard.ingest.recognise.table_kinds import (
     APPROPRIATION,
     budget_level,
     scope_of,
+    summary_figures,
     title_text,
 )
 from budget_guard.ingest.settle.scopes import ALL_FUNDS_LAYOUT
@@ -61,6 +66,8 @@ from budget_guard.messages.problems import Problem
 from budget_guard.model.codes import ECON, FUNC, CodeBook
 from budget_guard.model.limits import DEFAULT_LIMITS, Limits
 from budget_guard.model.table import COLUMNS, DEPARTMENT, ECON_CODE, FUNC_CODE, YEAR
+
+SUMMARY_MAX_ROWS = 500  # a printed 收支总表 is a page or two
 
 
 @dataclass(frozen=True)
@@ -130,6 +137,9 @@ def _read_sheet(
         problem = Problem("sheet-skipped", file=file, sheet=sheet, details={"detail": detection.detail})
         zh, _, en = detection.detail.partition(" / ")  # the reason in one language each
         report.outcome, report.reason_zh, report.reason_en = NOT_SPENDING, zh, en or zh
+        if len(grid) <= SUMMARY_MAX_ROWS:  # a 收支总表's totals, for the 表间勾稽 (never lines)
+            report.printed_figures, figure_unit = summary_figures(grid)
+            report.scope, report.unit = scope_of(report.title or ""), report.unit or figure_unit
         return SheetOutcome(report, empty_lines(), _no_rejected(), [problem])
     report.scope = scope_of(report.title or "")
     report.level = budget_level(title_text(grid, sheet), sheet, file)
@@ -199,6 +209,8 @@ def _read_long_sheet(
         unit=None,
     )
     problems = [*header.problems, *problems, *merge_problems]
+    if YEAR not in header.fields and (span := year_range_problem(ctx, file, sheet)):
+        problems.append(span)  # a span of years in the file name is never the lines' year
     for position, value in header.ignored:
         problems.append(
             Problem(
@@ -226,7 +238,15 @@ def _read_long_sheet(
         buckets[finished.lines.loc[parents, "source_row"].astype(int).to_numpy()] = SUBTOTAL
         finished.lines = finished.lines[~parents]
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
-    if unit_conflict:
+    question = (
+        None
+        if options.year
+        else year_column_question(grid, header.row, header.ignored, file=file, sheet=sheet)
+    )
+    if question is not None:  # a column of years the reader does not know: ask, never guess the year
+        problems.append(question)
+        finished = _reject_all(finished, raw, question.code, file, sheet)
+    elif unit_conflict:
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
     else:
         problems.extend(
@@ -252,6 +272,8 @@ def _read_yitihua_sheet(
         unit=None,
     )
     problems = [*header.problems, *problems]
+    if YEAR not in header.fields and (span := year_range_problem(ctx, file, sheet)):
+        problems.append(span)  # a span of years in the file name is never the lines' year
     for position, value in header.ignored:
         problems.append(
             Problem(
@@ -286,6 +308,14 @@ def _read_yitihua_sheet(
     problems.extend(_unknown_codes(finished.lines, labels, options, file, sheet))
     if unit_conflict or any(p.code == "unit-mismatch" for p in header.problems):
         finished = _reject_all(finished, raw, "unit-mismatch", file, sheet)
+    question = (
+        None
+        if options.year
+        else year_column_question(grid, header.row, header.ignored, file=file, sheet=sheet)
+    )
+    if question is not None:  # a column of years the reader does not know: ask, never guess the year
+        problems.append(question)
+        finished = _reject_all(finished, raw, question.code, file, sheet)
     return _outcome(report, ctx, buckets, finished, problems)
 
 
@@ -358,7 +388,8 @@ def _context_and_unit(
         header_unit, ctx, options, file, sheet, unit_row or first_header_row
     )
     report.unit = unit
-    return ctx, unit, problems + unit_problems, conflict
+    span = year_range_problem(ctx, file, sheet)  # a published table has no year column
+    return ctx, unit, problems + unit_problems + ([span] if span else []), conflict
 
 
 def _dictionary(published, options: Options, file: str, sheet: str | None) -> list[Problem]:

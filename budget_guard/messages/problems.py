@@ -546,6 +546,30 @@ _KINDS = [
         "department total follows the functional table ({func_wan})",
         "Informational: each amount is counted once; a category that reads both classifications would add both tables and is reported red.",
     ),
+    # metadata from the data or the user, never a guess (ingest/context.py)
+    ProblemKind(
+        "year-range-in-name",
+        Severity.warning,
+        "文件名中的“{value}”是年度范围，不是年度，不据此确定年度；请在表中写明年度列，或用 --year 指定",
+        "'{value}' in the file name is a range of years, not a year, so no year is taken from it; add a year column or pass --year",
+        "A range names several years: give each line its year (a 年度 column) or the run's year (--year).",
+    ),
+    ProblemKind(
+        "year-column-unrecognised",
+        Severity.error,
+        "列“{label}”未被识别，但其中全是四位年份（{years}）：每行的年度可能就在这一列，不能丢弃后猜测年度，本表各行未读入；请用 --year 指定年度（只有一个年度时），或把该列改名为“年度”",
+        "column '{label}' is not recognised but holds four-digit years ({years}): each line's year may be there, so it "
+        "is not dropped and no year is guessed; the rows were not read. Pass --year (one year only) or rename the column to 年度",
+        "Rename the column to 年度 (or 预算年度), or pass --year when the file holds one year.",
+    ),
+    # 表间勾稽: a relation the published set prints fails (ingest/settle/published_set.py)
+    ProblemKind(
+        "relation-failed",
+        Severity.warning,
+        "{department}{year}年{stage}表间勾稽不符：{relation}：{text}；用到这些数的类别不作结论（不可比）",
+        "{department} {year} {stage}: cross-table relation fails: {relation}: {text}; the categories using these figures get no verdict (not comparable)",
+        "Check both tables against the printed documents: one of them is misread or misprinted. The cells using them are not comparable until they agree.",
+    ),
     # the published PDF itself (ingest/pdf/, #21)
     ProblemKind(
         "pdf-reader-missing",

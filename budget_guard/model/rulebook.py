@@ -11,7 +11,7 @@ import re
 import string
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 import yaml
 from pydantic import (
@@ -29,7 +29,7 @@ from budget_guard.errors import Place, RulesError, required, rules_problem
 from budget_guard.messages.rules import RuleProblem, translate, yaml_problem_zh
 from budget_guard.model.levels import LEVEL_ORDER as LEVEL_ORDER  # re-exported: the rules model's levels
 from budget_guard.model.levels import Level
-from budget_guard.model.table import STAGES
+from budget_guard.model.table import Stage
 
 DEFAULT_RULES_PATH = Path(__file__).resolve().parents[2] / "rules" / "four_no_decrease.yaml"
 PACKAGED_RULES_PATH = Path(__file__).resolve().parents[1] / "rules" / "four_no_decrease.yaml"
@@ -229,9 +229,9 @@ class Grading(_Strict):
 
 
 class Compare(_Strict):
-    stage: Literal[STAGES] = "budget"  # type: ignore[valid-type]
+    stage: Stage = "budget"
     # the previous year's figures this year is compared with: None = the same stage
-    baseline: Literal[STAGES] | None = None  # type: ignore[valid-type]
+    baseline: Stage | None = None
     scopes: list[Literal["government", "division", "department", "unit"]] = Field(min_length=1)
     government_label: Text | None = None  # None: 全县/全区/全市合计 from the data (engine/scope_label.py)
 
@@ -244,6 +244,48 @@ class Compare(_Strict):
         """The government scope's label: the rules' own or, when they give none, the one the data imply,
         set by engine/scope_label.with_government_label before any scope is built."""
         return required(self.government_label, "compare.government_label (with_government_label not applied)")
+
+
+# -- 一个数只取自一张表: which published table measures the money (ingest/settle/published_set.py) ------------
+
+FUNDING_SCOPES = ("all_funds", "appropriation", "general", "fund", "state_capital")
+FundingScope = Literal["all_funds", "appropriation", "general", "fund", "state_capital"]
+_SCOPE_ZH = {
+    "all_funds": "全部资金",
+    "appropriation": "财政拨款",
+    "general": "一般公共预算",
+    "fund": "政府性基金",
+    "state_capital": "国有资本经营预算",
+}
+
+
+class Sources(_Strict):
+    """Per classification, the funding scopes in order of preference: when one department-year-stage prints
+    the same money in tables of nested scopes (全部资金 ⊇ 财政拨款 ⊇ 一般公共预算 / 政府性基金 / 国有资本经营预算),
+    the table of the first scope listed that the set prints measures it; the others are cross-checks."""
+
+    func: list[FundingScope] = Field(min_length=1)
+    econ: list[FundingScope] = Field(min_length=1)
+    total: list[FundingScope] = Field(min_length=1)  # the department total a clerk reads
+
+    @field_validator("func", "econ", "total")
+    @classmethod
+    def _distinct(cls, v: list[str]) -> list[str]:
+        repeated = sorted({s for s in v if v.count(s) > 1})
+        if repeated:
+            raise RuleProblem.from_key(
+                "rules.scope_repeated",
+                scopes_zh="、".join(_SCOPE_ZH.get(s, s) for s in repeated),
+                scopes_en=", ".join(repeated),
+            )
+        return v
+
+
+DEFAULT_SOURCES = {
+    "func": ["appropriation", "general", "fund", "state_capital", "all_funds"],
+    "econ": ["general", "appropriation", "fund", "state_capital", "all_funds"],
+    "total": ["all_funds", "appropriation", "general"],
+}
 
 
 # -- 预算执行: 决算 against the year's budget ------------------------------------------------------------
@@ -446,7 +488,7 @@ class Supervision(_Strict):
 
 # -- tags from the data (一体化 热点分类, 项目类别, 项目名称 …) ------------------------------------------
 
-DATA_TAG_COLUMNS = (
+DataTagColumn = Literal[
     "hot_topic",
     "project_category",
     "project",
@@ -455,7 +497,8 @@ DATA_TAG_COLUMNS = (
     "item",
     "unit_name",
     "unit_code",
-)
+]
+DATA_TAG_COLUMNS: tuple[DataTagColumn, ...] = get_args(DataTagColumn)
 
 
 class DataTag(_Strict):
@@ -467,7 +510,7 @@ class DataTag(_Strict):
     """
 
     tag: str = Field(min_length=1)
-    column: Literal[DATA_TAG_COLUMNS]  # type: ignore[valid-type]
+    column: DataTagColumn
     codes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
     prefixes: list[Annotated[str, BeforeValidator(str), Field(min_length=1)]] | None = None
     keywords: list[Annotated[str, Field(min_length=1)]] | None = None
@@ -491,6 +534,8 @@ class Rules(_Strict):
     data_tags: list[DataTag] = Field(default_factory=list, max_length=MAX_DATA_TAGS)
     execution: Execution | None = None
     supervision: Supervision | None = None  # 挂牌督办 (cases); without it, --ledger cannot track cases
+    # which published table measures the money; rules files written before the key get the documented default
+    sources: Sources = Field(default_factory=lambda: Sources(**DEFAULT_SOURCES))
     source_path: str | None = None
     sha256: str | None = None
 

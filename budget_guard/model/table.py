@@ -11,7 +11,7 @@ import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 if TYPE_CHECKING:  # imported where used: the constants and names load without pandas (a fast --help)
     import numpy as np
@@ -95,7 +95,8 @@ OPTIONAL_TEXT: tuple[str, ...] = (
     *YITIHUA_TEXT,
 )
 
-STAGES: tuple[str, ...] = ("budget", "adjusted", "final")
+Stage = Literal["budget", "adjusted", "final"]
+STAGES: tuple[Stage, ...] = get_args(Stage)
 DEFAULT_STAGE = "budget"
 EXPENSE_TYPES: tuple[str, ...] = ("基本支出", "项目支出")
 TAG_SEPARATOR = ";"

@@ -124,6 +124,7 @@ def _header_facts(
             msg.t("report.rows_value", lang, lines=evaluation.line_count, rejected=len(load.rejected)),
         ),
         (msg.t("report.reconciliation", lang), evaluation.reconciliation_text(lang)),
+        *_relations_fact(load, lang),
         (
             msg.t("report.unclassified", lang),
             msg.t(
@@ -376,3 +377,11 @@ def write_markdown(
     evaluation: Evaluation, load: LoadResult, path: str | Path, lang: str = "zh", **kwargs: Any
 ) -> Path:
     return atomic_write_text(path, render_markdown(evaluation, load, lang, **kwargs))
+
+
+def _relations_fact(load: LoadResult, lang: str) -> list[tuple[str, str]]:
+    """Per department-year-stage of a published set: the department total and the 表间勾稽 checked and failed."""
+    from budget_guard.ingest.settle.published_set import summary_lines
+
+    lines = summary_lines(list(getattr(load, "published_sets", [])), lang)[1:]
+    return [(msg.t("report.relations", lang), "\n".join(lines))] if lines else []

@@ -166,6 +166,9 @@ def _load_section(load: LoadResult) -> dict[str, Any]:
         "files": files,
         "problems": [p.as_record() for p in load.problems],
         "rejected": frame_records(load.rejected),
+        # per department-year-stage read from two or more tables: each table's kind and use, the department
+        # total and the table giving it, the 表间勾稽 relations checked (ingest/settle/published_set.py)
+        "published_sets": [s.as_record() for s in getattr(load, "published_sets", [])],
     }
 
 

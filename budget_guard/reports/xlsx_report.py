@@ -438,6 +438,11 @@ def _overview(
             ]
         )
     pair("report.reconciliation", evaluation.reconciliation_text(lang))
+    from budget_guard.ingest.settle.published_set import summary_lines
+
+    relations = summary_lines(list(getattr(load, "published_sets", [])), lang)[1:]
+    if relations:
+        pair("report.relations", "\n".join(relations))
     pair(
         "report.unclassified",
         msg.t(

@@ -135,11 +135,19 @@ class CheckOutcome:
             "balanced": self.evaluation.balanced,
             "clean_total": self.evaluation.clean_total,
             "rules": {"version": self.evaluation.rules.version, "sha256": self.evaluation.rules.sha256},
+            # per department-year-stage of a published set: the total, the relations checked and failed
+            "relations": relations_record(self.load.published_sets),
             "reports": {k: str(v) for k, v in self.reports.items()},
             "message": self.message,
             **({"cases": self.cases.as_record(), "run_id": self.run_id} if self.cases is not None else {}),
             **({"ledger_bad_rows": [b.as_record() for b in self.bad_rows]} if self.bad_rows else {}),
         }
+
+
+def relations_record(sets: list) -> list[dict]:
+    from budget_guard.ingest.settle.published_set import relations_record as record
+
+    return record(sets)
 
 
 def _read(paths: Sequence[Path], **options: Any) -> LoadResult:
@@ -216,7 +224,15 @@ def run_check(
     if not files:
         raise no_tables_error(paths)
     progress("read_start", {"files": len(files)})
-    load = _read(files, department=department, year=year, stage=stage, limits=limits, aliases=aliases)
+    load = _read(
+        files,
+        department=department,
+        year=year,
+        stage=stage,
+        limits=limits,
+        aliases=aliases,
+        sources=rules.sources,  # which published table measures the money (rules `sources`)
+    )
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)
     unreadable = unreadable_files(load)
@@ -229,7 +245,7 @@ def run_check(
             hint_en=load_error_hints(load, "en"),
         )
     progress("evaluate", {})
-    evaluation = evaluate(load.table, rules, stage)
+    evaluation = evaluate(load.table, rules, stage, published_sets=load.published_sets)
     formats = tuple(formats)
     if len(load.table) == 0:
         formats = tuple(f for f in formats if f != "ge")

@@ -85,7 +85,20 @@ def case_table(cases: Sequence[Case], now: datetime, lang: str, government_unit:
         narrow=(label("case.col.found", lang), label("case.col.deadline", lang)),
         pinned=(label("case.col.number", lang), state_column),
         css=css,
-        lines=4,  # the description and progress wrap in taller rows instead of being cut
+        # at 1024 px: number and state (pinned), level, 整改时限 and the description (which names the
+        # unit, category and year) in view, the description wrapping in taller rows instead of cut
+        lines=4,
+        wrap_px=200,
+        order=tuple(
+            label(c, lang)
+            for c in (
+                "case.col.number",
+                "case.col.state",
+                "case.col.level",
+                "case.col.deadline",
+                "case.col.description",
+            )
+        ),
     )
 
 

@@ -173,6 +173,7 @@ class Table:
     # in view down to 1024 px.
     lines: int = 1
     order: tuple[str, ...] = ()
+    wrap_px: int = 260  # the width a long text column of a wrapping grid wraps at
 
     def row_px(self) -> int | None:
         """The grid's row height (None: one line; a row taller than 64 px wraps, in Streamlit)."""

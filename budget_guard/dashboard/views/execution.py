@@ -85,11 +85,12 @@ def execution_table(evaluation: Evaluation, lang: str, findings_only: bool = Tru
         integers=(names["col.year"],),
         percents=tuple(names[k] for k in ("execution.col.rate_budget", "execution.col.rate_adjusted")),
         level=names["col.level"],
-        wide=(names["col.message"],),
+        wide=(names["col.department"], names["col.message"]),  # both wrap (a unit's name is long)
         narrow=(names["col.year"],),
         # who and how bad stay in view at 1024 px; the explanation wraps beside them
         pinned=(names["col.department"], names["col.level"]),
-        lines=3,
+        lines=4,
+        wrap_px=180,
         order=(
             names["col.department"],
             names["col.level"],

@@ -45,6 +45,7 @@ class Context:
     unit_column: str | None = None
     unit_conflict: bool = False  # two 单位 lines that disagree
     title: str | None = None
+    year_range: str | None = None  # a span of years the file name gives instead of a year (never used)
     sources: dict[str, str] = field(default_factory=dict)  # field → "argument" | "title" | "sheet" | "file"
 
 
@@ -59,9 +60,62 @@ def stage_in_text(text: str) -> str | None:
     return None
 
 
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年?度?\s*(?:[-–—~～_至到]|－)\s*((?:19|20)?\d{2})(?!\d)\s*年?"
+)
+
+
+def year_range_in_text(text: str) -> str | None:
+    """``2024-2025``, ``2024至2025年``, ``2024_2025``: a span of years, never one year (the text as printed)."""
+    match = _YEAR_RANGE.search(unicodedata.normalize("NFKC", text or ""))
+    return match.group(0).strip() if match else None
+
+
 def year_in_text(text: str, strict: bool = False) -> int | None:
-    match = (_YEAR_STRICT if strict else _YEAR).search(text)
-    return int(match.group(1)) if match else None
+    """The one year a text names; ``None`` when it names none, a range (``…_2024-2025``) or two different years."""
+    if year_range_in_text(text):
+        return None
+    pattern = _YEAR_STRICT if strict else _YEAR
+    years = {int(m.group(1)) for m in pattern.finditer(text)}
+    return years.pop() if len(years) == 1 else None
+
+
+def year_range_problem(ctx: Context, file: str, sheet: str | None) -> Problem | None:
+    """A file named for a span of years (``…_2024-2025.csv``) whose lines state no year: said, never guessed."""
+    if ctx.year is not None or not ctx.year_range:
+        return None
+    return Problem("year-range-in-name", file=file, sheet=sheet, details={"value": ctx.year_range})
+
+
+_FOUR_DIGIT_YEAR = re.compile(r"^\s*((?:19|20)\d{2})(?:\.0+)?\s*年?度?\s*$")
+YEAR_COLUMN_SHARE = 0.9  # a column is a year column when this share of its filled cells are years
+
+
+def year_column_question(
+    grid: pd.DataFrame, header_row: int, ignored: list[tuple[int, str]], *, file: str, sheet: str | None
+) -> Problem | None:
+    """A column the reader does not recognise whose cells are four-digit years (``预算年份``, ``nd`` …):
+    the year of every line may be in it, so it is a question to ask, never a column to drop."""
+    below = grid.loc[grid.index > header_row] if grid.index.is_monotonic_increasing else grid
+    for position, label in ignored:
+        if position >= below.shape[1]:
+            continue
+        cells = below.iloc[:, position].dropna().astype(str).str.strip()
+        cells = cells[cells != ""]
+        if len(cells) < 2:
+            continue
+        years = cells.str.extract(_FOUR_DIGIT_YEAR.pattern, expand=False)
+        if years.notna().mean() >= YEAR_COLUMN_SHARE:
+            found = sorted({int(y) for y in years.dropna()})
+            return Problem(
+                "year-column-unrecognised",
+                file=file,
+                sheet=sheet,
+                row=header_row,
+                column=column_letter(position),
+                details={"label": str(label), "years": "、".join(str(y) for y in found[:5])},
+            )
+    return None
 
 
 def department_in_text(text: str) -> str | None:
@@ -144,6 +198,7 @@ def build_context(
     if year:
         ctx.year, ctx.sources["year"] = int(year), "argument"
     else:
+        span = year_range_in_text(file_stem)
         for origin, text in candidates:
             found_year = year_in_text(text, strict=origin == "title") if text else None
             if found_year is None and origin == "title" and text:
@@ -151,6 +206,8 @@ def build_context(
             if found_year:
                 ctx.year, ctx.sources["year"] = found_year, origin
                 break
+        if ctx.year is None and span:
+            ctx.year_range = span  # reported where the lines have no year of their own (year_range_problem)
     if stage:
         ctx.stage, ctx.sources["stage"] = stage, "argument"
     else:

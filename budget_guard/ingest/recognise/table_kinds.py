@@ -196,6 +196,99 @@ def no_data_note(grid: pd.DataFrame) -> str | None:
     return None
 
 
+# -- the figures a 收支总表 prints (read for the 表间勾稽, never as lines) -----------------------------------
+
+INCOME_TOTAL, SPENDING_TOTAL = "income_total", "spending_total"  # 本年收入合计, 本年支出合计
+INCOME_GRAND, SPENDING_GRAND = "income_grand", "spending_grand"  # 收入总计, 支出总计 (with 结转结余)
+_SUMMARY_LABELS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:本年)?收入合计$"), INCOME_TOTAL),
+    (re.compile(r"^(?:本年)?支出合计$"), SPENDING_TOTAL),
+    (re.compile(r"^收入总计$"), INCOME_GRAND),
+    (re.compile(r"^支出总计$"), SPENDING_GRAND),
+    (re.compile(r"^(?:支出)?合计$"), SPENDING_TOTAL),  # a 支出总表 printed without codes: its 合计 row
+)
+_UNIT_TEXT = re.compile(r"(?:金额)?单位[:：](万元|千元|元)")
+
+
+def summary_figures(grid: pd.DataFrame) -> tuple[dict[str, int], str | None]:
+    """The labelled totals of a 收支总表 (本年收入合计, 本年支出合计, 收入总计, 支出总计) in 分, and the unit.
+
+    Each label's figure is the first amount to its right on the same row (the 合计 column where a
+    财政拨款收支总表 prints 合计 | 一般公共预算 | 基金 | 国资). A row printing ``总计`` twice is 收入总计 then
+    支出总计 (the 收入 side is printed left of the 支出 side). Read by label, never by position."""
+    from budget_guard.ingest.recognise.numbers import parse_amount
+
+    unit = None
+    for values in grid.iloc[:TITLE_ROWS].itertuples(index=False):
+        for v in values:
+            match = _UNIT_TEXT.search(normalise(v)) if isinstance(v, str) else None
+            if match:
+                unit = match.group(1)
+    figures: dict[str, int] = {}
+    for values in grid.itertuples(index=False):
+        cells = [normalise(v) if isinstance(v, str) else v for v in values]
+        grand = 0
+        for position, cell in enumerate(cells):
+            if not isinstance(cell, str) or not cell:
+                continue
+            label = next((name for pattern, name in _SUMMARY_LABELS if pattern.match(cell)), None)
+            if label is None and cell == "总计":
+                label = (INCOME_GRAND, SPENDING_GRAND)[min(grand, 1)]
+                grand += 1
+            if label is None or label in figures:
+                continue
+            for value in cells[position + 1 :]:
+                if isinstance(value, str) and value and not _NUMBER.match(value):
+                    break  # the next label: this one prints no figure
+                amount = parse_amount(value, unit or "元")
+                if amount.fen is not None:
+                    figures[label] = int(amount.fen)
+                    break
+    if SPENDING_TOTAL not in figures:
+        figures.update(_single_row_totals(grid, unit))
+    return figures, unit
+
+
+PART_PREFIX = "part:"  # a column beside 合计 in a one-row 支出总表 (基本支出, 项目支出, 单位预留机动经费 …)
+
+
+def _is_figure(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value == value  # not NaN
+    return isinstance(value, str) and bool(_NUMBER.match(value))
+
+
+def _single_row_totals(grid: pd.DataFrame, unit: str | None) -> dict[str, int]:
+    """A 支出总表 printed as one row of figures under a header (合计 | 基本支出 | 项目支出 | 单位预留机动经费):
+    the 合计 and each part, by their header labels. Only when exactly one row below the header holds figures
+    (a table with rows per code is read by the published reader, never here)."""
+    from budget_guard.ingest.recognise.numbers import parse_amount
+
+    rows = [
+        [normalise(v) if isinstance(v, str) else v for v in values] for values in grid.itertuples(index=False)
+    ]
+    for r, cells in enumerate(rows):
+        if not any(isinstance(c, str) and c == "合计" for c in cells):
+            continue
+        below = [other for other in rows[r + 1 :] if any(_is_figure(v) for v in other)]
+        if len(below) != 1:
+            return {}
+        out: dict[str, int] = {}
+        for position, label in enumerate(cells):
+            if not isinstance(label, str) or not label or position >= len(below[0]):
+                continue
+            if not _is_figure(below[0][position]):
+                continue
+            amount = parse_amount(below[0][position], unit or "元")
+            if amount.fen is None:
+                continue
+            out[SPENDING_TOTAL if label == "合计" else f"{PART_PREFIX}{label}"] = int(amount.fen)
+        return out if SPENDING_TOTAL in out else {}
+    return {}
+
+
 __all__ = [
     "ALL_FUNDS",
     "APPROPRIATION",
@@ -210,5 +303,6 @@ __all__ = [
     "looks_like_spending_table",
     "no_data_note",
     "scope_of",
+    "summary_figures",
     "title_text",
 ]

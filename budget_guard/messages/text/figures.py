@@ -33,7 +33,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "app.matrix.not_comparable_scopes": (
         "{count}个范围不可比，{compliant}个达标",
-        "{count} scope(s) not comparable, {compliant} compliant",
+        "{count} n/c · {compliant} OK",  # fits a matrix cell (the tooltip has the whole message)
     ),
     "app.load.accounted_failed": (
         "{count}个文件读取失败：{names}；这些文件的行没有读入，不能说每行都已归类",
