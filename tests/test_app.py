@@ -87,6 +87,7 @@ def engine_calls(monkeypatch):
     return calls
 
 
+@pytest.mark.slow
 def test_welcome_then_the_sample_in_one_click():
     at = started()
     assert not at.exception
@@ -102,6 +103,7 @@ def test_welcome_then_the_sample_in_one_click():
     assert {b.key for b in at.get("download_button")} >= {"download_xlsx", "download_json", "rules_download"}
 
 
+@pytest.mark.slow
 def test_the_matrix_names_where_each_guardrail_broke():
     at = with_sample()
     page = texts(at)
@@ -112,6 +114,7 @@ def test_the_matrix_names_where_each_guardrail_broke():
     assert "三公经费 2024年：红色（督办），+20.00%" in texts(at)
 
 
+@pytest.mark.slow
 def test_uploading_a_csv_runs_the_same_pipeline():
     at = started()
     at.file_uploader(key="uploads").set_value((SAMPLE_CSV.name, SAMPLE_CSV.read_bytes(), "text/csv")).run()
@@ -126,6 +129,7 @@ def test_uploading_a_csv_runs_the_same_pipeline():
     assert SAMPLE_CSV.name in row["来源"]
 
 
+@pytest.mark.slow
 def test_every_view_renders():
     at = with_sample()
     matrix = [c for c in at.get("vega_lite_chart") if str(c.key).startswith("matrix_")]
@@ -143,6 +147,7 @@ def test_every_view_renders():
             assert labels["读取行数"] == "1,539" and labels["数据行"] == "1,534" and labels["拒收行"] == "0"
 
 
+@pytest.mark.slow
 def test_filters_change_the_table_without_reading_or_evaluating_again(engine_calls):
     at = with_sample()
     frame = findings_frame(at)
@@ -167,6 +172,7 @@ def test_filters_change_the_table_without_reading_or_evaluating_again(engine_cal
     assert engine_calls == {"read": 1, "evaluate": 1}
 
 
+@pytest.mark.slow
 def test_selecting_a_finding_shows_its_source_rows():
     at = with_sample()
     frame = findings_frame(at)
@@ -180,6 +186,7 @@ def test_selecting_a_finding_shows_its_source_rows():
     assert "2024年合计4.93万元" in texts(at)
 
 
+@pytest.mark.slow
 def test_department_drill_down_to_the_lines_behind_a_number():
     at = open_tab(with_sample(), "app.tab.departments")
     table = at.dataframe[0].value
@@ -196,6 +203,7 @@ def test_department_drill_down_to_the_lines_behind_a_number():
     assert len(lines) > 0 and lines["文件"].eq(pipeline.SAMPLE_FILE.name).all()
 
 
+@pytest.mark.slow
 def test_whatif_target_edit_regrades_and_is_named(engine_calls):
     at = with_sample()
     before = findings_frame(at)
@@ -213,6 +221,7 @@ def test_whatif_target_edit_regrades_and_is_named(engine_calls):
     assert len(at.dataframe[0].value) == len(before)
 
 
+@pytest.mark.slow
 def test_whatif_band_edit_moves_yellow_to_white():
     at = with_sample()
     band = next(n for n in at.number_input if n.label.startswith("压减类别：缺口不超过"))
@@ -245,6 +254,7 @@ def test_a_bad_rules_file_shows_its_error_not_a_traceback():
     assert not at.exception and any("UTF-8" in e.value for e in at.error)
 
 
+@pytest.mark.slow
 def test_an_uploaded_valid_rules_file_is_used():
     at = with_sample()
     _, text = pipeline.default_rules()
@@ -322,6 +332,7 @@ def test_read_options_fill_what_a_table_does_not_say():
     assert "未作任何同比" in texts(at)  # one year only: read, but nothing compared, no tiles
 
 
+@pytest.mark.slow
 def test_the_compared_stage_can_be_chosen_when_the_data_hold_several():
     rows = [
         "部门,年度,数据口径,功能分类科目编码,经济分类科目编码,项目名称,支出类型,金额（元）",
@@ -343,6 +354,7 @@ def test_the_compared_stage_can_be_chosen_when_the_data_hold_several():
     assert "一般性支出 2025年 — 全市合计 红色（督办） +20.00%；财政局 红色（督办） +20.00%" in texts(at)
 
 
+@pytest.mark.slow
 def test_every_view_survives_a_file_with_no_usable_lines():
     at = started()
     at.file_uploader(key="uploads").set_value(("empty.csv", "部门,年度,金额\n".encode(), "text/csv")).run()

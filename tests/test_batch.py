@@ -80,6 +80,7 @@ def inbox(tmp_path, sample_files) -> Path:
     return box
 
 
+@pytest.mark.slow
 def test_first_run_processes_every_file_and_one_bad_file_stops_nothing(inbox, tmp_path):
     out = tmp_path / "out"
     result = batch(inbox, out)
@@ -105,6 +106,7 @@ def test_first_run_processes_every_file_and_one_bad_file_stops_nothing(inbox, tm
     ]
 
 
+@pytest.mark.slow
 def test_rerun_is_idempotent_and_only_new_content_is_processed(inbox, tmp_path):
     out = tmp_path / "out"
     assert batch(inbox, out).returncode == 2
@@ -126,6 +128,7 @@ def test_rerun_is_idempotent_and_only_new_content_is_processed(inbox, tmp_path):
     assert len(ledger_rows(out, "SELECT id FROM files")) == 4
 
 
+@pytest.mark.slow
 def test_history_lists_runs_and_files(capsys, inbox, tmp_path):
     out = tmp_path / "out"
     batch(inbox, out)
@@ -145,6 +148,7 @@ def test_history_lists_runs_and_files(capsys, inbox, tmp_path):
     assert no_run.returncode == 2 and "没有第99次运行" in no_run.stderr and "提示：" in no_run.stderr
 
 
+@pytest.mark.slow
 def test_an_overlapping_run_exits_3_and_touches_nothing(inbox, tmp_path):
     out = tmp_path / "out"
     lock = lock_path_for(out / DEFAULT_STATE_NAME)
@@ -188,6 +192,7 @@ def test_lock_in_process_is_exclusive(tmp_path):
         assert "pid" in lock.read_text()
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_no_partial_report_and_the_next_run_recovers(capsys, inbox, tmp_path):
     out = tmp_path / "out"
     for name in ("broken.xlsx", "city.xlsx"):
@@ -208,6 +213,7 @@ def test_a_killed_run_leaves_no_partial_report_and_the_next_run_recovers(capsys,
     assert json.loads((report_dir / REPORT).read_text(encoding="utf-8"))["outcome"]["worst_level"] == "red"
 
 
+@pytest.mark.slow
 def test_temp_names_are_all_that_exist_before_replace(inbox, tmp_path):
     """Kill at the first report (the XLSX): no final name exists in the report folder, at all."""
     out = tmp_path / "out"
@@ -243,6 +249,7 @@ def test_exit_code_for(worst, fail_on, code):
     assert exit_code_for(worst, fail_on) == code
 
 
+@pytest.mark.slow
 def test_progress_lines_per_file_when_asked(inbox, tmp_path):
     out = tmp_path / "out"
     result = run_cli(

@@ -158,6 +158,7 @@ def test_a_symlink_pointing_outside_is_refused_by_default(capsys, tmp_path):
     assert [f["name"] for f in followed["files"]] == ["link.csv"]  # the name given, not the target's
 
 
+@pytest.mark.slow
 def test_a_fifo_in_the_inbox_cannot_hang_the_run(tmp_path):
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     drop(inbox, "a.csv")
@@ -211,6 +212,7 @@ def test_another_process_holding_a_read_transaction_is_exit_2_and_says_wait(caps
     assert "another process" in line and "backup" not in line
 
 
+@pytest.mark.slow
 def test_a_full_disk_for_the_ledger_is_exit_2_with_one_line(capsys, tmp_path, monkeypatch):
     inbox, out = tmp_path / "inbox", tmp_path / "out"
     drop(inbox, "a.csv")

@@ -197,6 +197,7 @@ def _cli_text(outputs: dict[str, str], name: str) -> str:
     return outputs[name].replace(outputs["work"], "")
 
 
+@pytest.mark.slow
 def test_cli_output_is_chinese(cli_outputs):
     items = {
         f"CLI {name}: line {i}": line
@@ -207,6 +208,7 @@ def test_cli_output_is_chinese(cli_outputs):
     fail_on(offences(items, quoted_ok=True, allowed=_rules_keys()), "CLI output")
 
 
+@pytest.mark.slow
 def test_cli_errors_say_how_to_fix_them(cli_outputs):
     for name in (
         "check missing file",
@@ -283,6 +285,7 @@ def test_html_and_markdown_reports_are_chinese(cli_outputs):
 # -- dashboard -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_dashboard_is_chinese():
     from streamlit.testing.v1 import AppTest
 

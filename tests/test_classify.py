@@ -139,6 +139,7 @@ categories:
     assert ["c" in c for c in cats] == expected
 
 
+@pytest.mark.slow
 def test_many_distinct_combinations_keep_each_line_s_answer():
     """The compiled SQL runs on the distinct combinations in parallel: every answer must come back to
     its own line, whatever order the engine returns rows in (300k distinct item names here)."""

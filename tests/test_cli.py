@@ -76,6 +76,7 @@ def clean_csv(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_sample_writes_csv_xlsx_and_manifest(sample_dir):
     assert (sample_dir / "csv" / "city_budget_2021_2025.csv").is_file()
     assert (sample_dir / "xlsx" / "city_budget_2021_2025.xlsx").is_file()
@@ -88,6 +89,7 @@ def sample_check(work, sample_dir):
     return out, run_cli("check", sample_dir / "csv", "--out", out, "--json", cwd=work)
 
 
+@pytest.mark.slow
 def test_check_sample_exits_1_on_red_findings(sample_check):
     _, result = sample_check
     assert result.returncode == 1, result.stderr
@@ -117,6 +119,7 @@ def test_check_xlsx_from_the_cli_has_fills(sample_check):
     assert wb["黄色预警"]["A2"].fill.fgColor.rgb.endswith("FFEB9C")
 
 
+@pytest.mark.slow
 def test_fail_on_sets_the_threshold(work, sample_dir, clean_csv, tmp_path):
     assert (
         run_cli(
@@ -163,6 +166,7 @@ def test_table_without_amounts_is_exit_2(capsys, tmp_path):
     assert_user_error(run_main(capsys, "check", bad, "--out", tmp_path / "o", "--no-ge"), "no_amount.csv")
 
 
+@pytest.mark.slow
 def test_one_bad_file_among_good_ones_still_reports_but_exits_2(work, clean_csv, tmp_path):
     bad = tmp_path / "empty.csv"
     bad.write_bytes(b"")
@@ -206,6 +210,7 @@ def test_bad_arguments_are_exit_2_without_traceback(capsys, clean_csv, tmp_path)
     assert_user_error(run_main(capsys, "frobnicate"))
 
 
+@pytest.mark.slow
 def test_a_killed_check_leaves_no_partial_report(work, clean_csv, tmp_path):
     out = tmp_path / "o"
     result = run_cli("check", clean_csv, "--out", out, "--no-ge", cwd=work, env={KILL_HOOK_ENV: "*.xlsx"})
@@ -245,6 +250,7 @@ def test_great_expectations_default_is_off_for_check_and_on_for_batch():
     assert formats_with_ge("json", True, ge_default=False) == ("json", "ge")
 
 
+@pytest.mark.slow
 def test_check_runs_great_expectations_with_ge(ge_check):
     out, result = ge_check
     assert result.returncode == 1, result.stderr

@@ -57,6 +57,7 @@ def test_every_exit_code_is_documented():
     assert all(f"\n| {code} |" in DOC for code in codes)
 
 
+@pytest.mark.slow
 def test_the_cron_line_runs_as_written(tmp_path):
     (line,) = [ln for block in _blocks("cron") for ln in block.splitlines() if ln.strip()]
     fields = line.split(None, 5)

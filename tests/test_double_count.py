@@ -72,6 +72,7 @@ def test_a_category_reading_one_classification_counts_the_money_once(tmp_path):
     assert ev.reconciliation_level() == "notice"
 
 
+@pytest.mark.slow
 def test_a_category_that_adds_both_tables_is_red_and_never_compliant(tmp_path, capsys):
     """有利企业 reads 经济 312 *or* 功能 21508: it would add the 支出表's 中小企业 line and the 基本支出表's
     费用补贴 (the same money). Those cells are 不可比, one red finding per department-year says both figures."""
@@ -106,6 +107,7 @@ def test_a_category_that_adds_both_tables_is_red_and_never_compliant(tmp_path, c
     assert document["reconciliation"]["double_counted"][0]["category"] == "enterprise_support"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["putuo-czj-2024-final", "putuo-ghzy-2024-final"])
 def test_a_real_published_folder_is_a_notice_not_red(folder):
     """A whole 部门决算 carries a 功能分类 支出表 and a 基本支出 经济分类 table of the same money: each

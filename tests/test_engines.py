@@ -86,6 +86,7 @@ def inputs(tmp_path_factory) -> dict[str, tuple[pd.DataFrame, Path]]:
     return out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*SAMPLES, "generated"])
 def test_duckdb_equals_pandas(inputs, name):
     table, parquet = inputs[name]
@@ -96,6 +97,7 @@ def test_duckdb_equals_pandas(inputs, name):
     _same(expected, actual)
 
 
+@pytest.mark.slow
 def test_duckdb_runs_pefa_and_division_unit_sources_as_pandas(inputs):
     """预算执行's PEFA scores and the 区划 / 单位 findings' 'file:sheet:rows' come from the engine too
     (the 一体化 sample has both): the same rows and texts as pandas, and not empty."""
@@ -117,6 +119,7 @@ def test_duckdb_runs_pefa_and_division_unit_sources_as_pandas(inputs):
     assert_frame_equal(theirs, mine)
 
 
+@pytest.mark.slow
 def test_generated_table_reaches_every_selector_kind(inputs):
     """The generated table is only a test if each kind of selector selects something."""
     table, _ = inputs["generated"]
@@ -157,6 +160,7 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_convert_then_check_on_duckdb_gives_the_pandas_report(tmp_path):
     """What a user runs: convert the spreadsheets once, check with --engine duckdb, same report."""
     shutil.copytree(SAMPLES["city"], tmp_path / "in")
@@ -175,6 +179,7 @@ def test_convert_then_check_on_duckdb_gives_the_pandas_report(tmp_path):
     assert json.loads(duck_run.stdout.strip().splitlines()[-1])["lines"] == 1534
 
 
+@pytest.mark.slow
 def test_line_profile_for_great_expectations_is_computed_in_sql(tmp_path):
     """GE validates the line profile, a group-by: DuckDB computes it in SQL with the same counts of
     lines, negative, duplicate and missing-amount lines as pandas (duplicates and negatives present)."""
@@ -195,6 +200,7 @@ def test_line_profile_for_great_expectations_is_computed_in_sql(tmp_path):
     assert int(actual.duplicate_lines.sum()) == 80 and int(actual.negative_lines.sum()) > 0
 
 
+@pytest.mark.slow
 def test_check_with_ge_on_duckdb_validates_the_summary_as_pandas(tmp_path):
     """--ge works with --engine duckdb: the same GE verdicts and statistics as the pandas run."""
     shutil.copytree(SAMPLES["city"], tmp_path / "in")
@@ -217,6 +223,7 @@ def test_check_with_ge_on_duckdb_validates_the_summary_as_pandas(tmp_path):
         )
 
 
+@pytest.mark.slow
 def test_convert_stream_writes_the_same_dataset_one_file_at_a_time(tmp_path):
     """convert --stream reads one spreadsheet at a time and appends it: the same lines (and the
     same DuckDB report) as converting the folder at once; groups from several files are named."""
@@ -241,6 +248,7 @@ def test_convert_stream_writes_the_same_dataset_one_file_at_a_time(tmp_path):
     assert twice.returncode == 0 and "多个文件" in twice.stderr, twice.stderr
 
 
+@pytest.mark.slow
 def test_check_engine_refuses_spreadsheets_with_a_clear_line(tmp_path):
     (tmp_path / "x.xlsx").write_bytes(b"")
     run = _cli("check", "x.xlsx", "--engine", "duckdb", "--out", "o", cwd=tmp_path)
@@ -288,6 +296,7 @@ def test_spark_reads_a_catalog_table(inputs, spark):
     _same(expected, actual)
 
 
+@pytest.mark.slow
 def test_duckdb_check_with_a_ledger_opens_the_same_cases(tmp_path):
     """挂牌督办 cases read departments and years from the seam, so a DuckDB run opens them too."""
     shutil.copytree(SAMPLES["city"], tmp_path / "in")

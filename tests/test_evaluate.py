@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from builders import line, table
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,7 @@ FUNC = ["2010601", "2050202", "2011308", "2150805", "2290000", None]
         max_size=60,
     )
 )
+@pytest.mark.slow
 def test_every_fen_is_classified_or_unclassified(rows):
     lines = [line(d, y, 0, econ=e, func=f) | {"amount_fen": fen} for d, y, fen, e, f in rows]
     ev = evaluate(table(*lines), RULES)

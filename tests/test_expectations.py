@@ -37,6 +37,7 @@ def _suite(outcome, name):
     return next(s for s in outcome.suites if s.name == name)
 
 
+@pytest.mark.slow
 def test_checkpoint_runs_both_suites(ge_run):
     _, outcome = ge_run
     assert {s.name for s in outcome.suites} == {CONTRACT_SUITE, GUARDRAIL_SUITE}
@@ -48,6 +49,7 @@ def test_checkpoint_runs_both_suites(ge_run):
     assert outcome.success is False
 
 
+@pytest.mark.slow
 def test_contract_catches_bad_codes_and_warns_on_duplicates(ge_run):
     _, outcome = ge_run
     failed = {(f["type"], f["column"]): f for f in _suite(outcome, CONTRACT_SUITE).failed}
@@ -59,6 +61,7 @@ def test_contract_catches_bad_codes_and_warns_on_duplicates(ge_run):
     assert ("expect_column_sum_to_be_between", "negative_lines") not in failed
 
 
+@pytest.mark.slow
 def test_contract_runs_on_the_line_profile_not_on_every_line(ge_run):
     """A profile row per department × year × stage × codes × expense type: its lines add up to the table."""
     from budget_guard.reports.expectations import contract_frame
@@ -76,6 +79,7 @@ def test_contract_runs_on_the_line_profile_not_on_every_line(ge_run):
     assert int(profile["negative_lines"].sum()) == int((lines["amount_fen"] < 0).sum())
 
 
+@pytest.mark.slow
 def test_guardrails_come_from_the_rules_file(ge_run):
     _, outcome = ge_run
     failed = _suite(outcome, GUARDRAIL_SUITE).failed
@@ -88,6 +92,7 @@ def test_guardrails_come_from_the_rules_file(ge_run):
     assert sangong["kwargs"]["max_value"] == 0 and "min_value" not in sangong["kwargs"]
 
 
+@pytest.mark.slow
 def test_data_docs_are_built_into_out(ge_run):
     out, outcome = ge_run
     assert outcome.data_docs_index == "data_docs/index.html"
@@ -98,6 +103,7 @@ def test_data_docs_are_built_into_out(ge_run):
     assert [p.name for p in out.iterdir()] == ["data_docs"]  # no temp folder left behind
 
 
+@pytest.mark.slow
 def test_outcome_is_strict_json(ge_run):
     _, outcome = ge_run
     record = json.loads(json.dumps(outcome.as_record(), allow_nan=False))
@@ -105,10 +111,12 @@ def test_outcome_is_strict_json(ge_run):
     assert record["gx_version"].startswith("1.")
 
 
+@pytest.mark.slow
 def test_analytics_are_off(ge_run):
     assert os.environ["GX_ANALYTICS_ENABLED"] == "false"
 
 
+@pytest.mark.slow
 def test_importing_the_package_does_not_import_great_expectations():
     code = "import sys, budget_guard, budget_guard.cli, budget_guard.runs.batch; print('great_expectations' in sys.modules)"
     result = subprocess.run(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from builders import category_index, line, rules_with, table
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -207,6 +208,7 @@ def test_band_level_is_monotone_in_the_shortfall(shortfalls):
     assert levels == sorted(levels)
 
 
+@pytest.mark.slow
 @settings(deadline=None, max_examples=40)
 @given(st.integers(min_value=1, max_value=10**9), st.integers(min_value=0, max_value=2 * 10**9))
 def test_grading_is_monotone_in_the_change(prev_yuan: int, cur_yuan: int):

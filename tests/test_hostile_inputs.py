@@ -253,6 +253,7 @@ def test_yaml_alias_bomb_is_refused_with_its_line():
     assert place.line == 2 and "alias" in en and "别名" in zh
 
 
+@pytest.mark.slow
 def test_rules_check_refuses_alias_bomb_quickly(tmp_path):
     path = tmp_path / "bomb.yaml"
     path.write_text(ALIAS_BOMB, encoding="utf-8")

@@ -141,6 +141,7 @@ def test_bad_codes_file_is_reported(tmp_path):
     assert len(result.table) == 9
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=600), suffix=st.sampled_from([".csv", ".xlsx", ".xls", ".txt"]))
 def test_any_bytes_give_a_result_never_a_traceback(data, suffix):
@@ -161,6 +162,7 @@ def test_any_bytes_give_a_result_never_a_traceback(data, suffix):
         max_size=8,
     )
 )
+@pytest.mark.slow
 def test_any_grid_under_a_long_header_is_accounted(cells):
     rows = [LONG_HEADER, *cells]
     text = "\n".join(

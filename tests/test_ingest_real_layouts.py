@@ -170,6 +170,7 @@ def test_sangong_final_equals_basic_table_reception(tmp_path):
     assert not problems_of(result, "table-overlap")
 
 
+@pytest.mark.slow
 def test_every_row_of_every_fixture_is_accounted_for(tmp_path):
     """rows_read = data + subtotal + header + note + blank + rejected, for each sheet of each layout and format."""
     from fixtures_ingest import LONG_HEADER, write_xls

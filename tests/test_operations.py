@@ -72,6 +72,7 @@ def test_the_setup_commands_create_the_user_and_folders(tmp_path):
     assert stat.S_IMODE(inbox.stat().st_mode) == 0o2770
 
 
+@pytest.mark.slow
 def test_the_readme_cron_line_runs_as_written_and_logs_time_and_run(tmp_path):
     (line,) = [ln for block in _blocks("cron") for ln in block.splitlines() if ln.strip()]
     fields = line.split(None, 5)
@@ -108,6 +109,7 @@ def test_the_readme_cron_line_runs_as_written_and_logs_time_and_run(tmp_path):
     assert history.returncode == 0 and "开始时间（北京时间）" in history.stdout
 
 
+@pytest.mark.slow
 def test_batch_department_and_year_name_a_bare_table(tmp_path):
     """A 明细 export without 部门/年度 passes a scheduled batch with --department/--year."""
     inbox = tmp_path / "inbox"

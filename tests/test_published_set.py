@@ -437,3 +437,20 @@ def test_three_years_of_another_provinces_budget_pdfs_read_as_sets():
         relations = {r.relation for r in sets[year].relations if r.left is not None}
         assert {"parts", "all-funds", "summary-spending"} <= relations, (year, relations)
         assert sets[year].total is not None and sets[year].total.scope == "all-funds"
+
+
+def test_a_rules_file_listing_a_scope_twice_is_refused_with_its_line():
+    from budget_guard.errors import RulesError
+    from budget_guard.model.rulebook import DEFAULT_RULES_PATH, PACKAGED_RULES_PATH, parse_rules
+
+    path = DEFAULT_RULES_PATH if DEFAULT_RULES_PATH.exists() else PACKAGED_RULES_PATH
+    text = path.read_text(encoding="utf-8").replace(
+        "  econ: [general, appropriation,", "  econ: [general, general, appropriation,", 1
+    )
+    with pytest.raises(RulesError) as raised:
+        parse_rules(text, source="rules.yaml")
+    line = next(
+        i for i, row in enumerate(text.splitlines(), start=1) if row.startswith("  econ: [general, general")
+    )
+    assert f"第{line}行" in str(raised.value.problems) or str(line) in str(raised.value)
+    assert "资金口径重复列出：一般公共预算" in str(raised.value.problems)

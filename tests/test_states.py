@@ -121,6 +121,7 @@ def test_outcome_labels_exist_for_every_outcome(lang):
         assert msg.t(f"state.{state}", lang)
 
 
+@pytest.mark.slow
 def test_check_on_the_whole_sample_folder_counts_each_department_once(capsys, tmp_path):
     """CSV, XLSX copy, the 财政局's published tables and the 一体化 exports in one run: each amount once."""
     code, out, err = run(capsys, "check", SAMPLE, "--out", tmp_path, "--no-ge", "--json")

@@ -66,6 +66,7 @@ def test_every_trend_label_has_the_sign_of_the_segment_it_labels(evaluations, la
     assert checked > 300
 
 
+@pytest.mark.slow
 def test_the_sample_city_total_draws_its_compared_pair_and_the_totals_apart(evaluations):
     ev = evaluations["csv"]
     points = views.trend_points(ev, views.government_scope(ev), "zh")

@@ -32,6 +32,7 @@ def _open(at: AppTest, key: str) -> AppTest:
     return at
 
 
+@pytest.mark.slow
 def test_scope_picker_walks_the_hierarchy(app):
     _open(app, "app.tab.matrix")
     picker = app.selectbox(key="matrix_scope.zh")

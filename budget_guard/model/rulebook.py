@@ -273,9 +273,10 @@ class Sources(_Strict):
     def _distinct(cls, v: list[str]) -> list[str]:
         repeated = sorted({s for s in v if v.count(s) > 1})
         if repeated:
-            raise RuleProblem(
-                f"资金口径重复列出：{'、'.join(_SCOPE_ZH.get(s, s) for s in repeated)}（每个口径只写一次）",
-                f"funding scope listed twice: {repeated} (list each scope once)",
+            raise RuleProblem.from_key(
+                "rules.scope_repeated",
+                scopes_zh="、".join(_SCOPE_ZH.get(s, s) for s in repeated),
+                scopes_en=", ".join(repeated),
             )
         return v
 

@@ -43,6 +43,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "把该列改名为“年度”（或“预算年度”），或在文件只有一个年度时用 --year 指定",
         "Rename the column to 年度 (or 预算年度), or pass --year when the file holds one year.",
     ),
+    "error.rules.scope_repeated": (
+        "资金口径重复列出：{scopes_zh}（每个口径只写一次）",
+        "funding scope listed twice: {scopes_en} (list each scope once)",
+    ),
     "report.relations": ("表间勾稽", "Cross-table relations"),
     "published.cli_heading": (
         "公开表集合（每个部门年度一组；部门支出总额与表间勾稽）：",
