@@ -384,3 +384,16 @@ def test_findings_cases_and_execution_grids_put_what_a_clerk_acts_on_first_and_w
         wanted = ("case.col.level", "case.col.deadline", "case.col.state", "case.col.description")
         assert {views.label(k, lang) for k in wanted} <= set(first)
         assert cases.row_px() > 64
+
+
+def test_the_json_names_findings_and_cells_apart(tmp_path, capsys):
+    import json
+
+    from budget_guard.cli.main import main
+
+    main(["check", str(SAMPLE / "csv"), "--out", str(tmp_path), "--no-ge", "--json", "--format", "json"])
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert summary["finding_counts"] == {"red": 5, "yellow": 3, "white": 4}
+    assert summary["state_counts"]["white"] == 2
+    document = json.loads((tmp_path / "budget-guard-report.json").read_text(encoding="utf-8"))
+    assert document["outcome"]["finding_counts"] == summary["finding_counts"]

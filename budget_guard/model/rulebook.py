@@ -281,7 +281,7 @@ class Sources(_Strict):
         return v
 
 
-DEFAULT_SOURCES = {
+DEFAULT_SOURCES: dict[str, list[FundingScope]] = {
     "func": ["appropriation", "general", "fund", "state_capital", "all_funds"],
     "econ": ["general", "appropriation", "fund", "state_capital", "all_funds"],
     "total": ["all_funds", "appropriation", "general"],

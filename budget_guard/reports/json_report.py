@@ -191,7 +191,8 @@ def build_report(
             "whatif": [{"zh": zh, "en": en} for zh, en in evaluation.whatif],
             "state_counts": evaluation.state_counts(),
             "worst_level": evaluation.worst_level(),
-            "level_counts": counts,
+            "level_counts": counts,  # kept for readers of 2.0: 达标 cells beside findings by level
+            "finding_counts": evaluation.finding_counts(),  # findings by level (red = 督办事项)
             "findings": int(len(evaluation.findings)),
             "balanced": evaluation.balanced,
             "clean_total": evaluation.clean_total,

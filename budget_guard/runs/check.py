@@ -127,6 +127,7 @@ class CheckOutcome:
             "worst_level": self.evaluation.worst_level(),
             "state_counts": self.evaluation.state_counts(),
             "level_counts": self.evaluation.level_counts(),
+            "finding_counts": self.evaluation.finding_counts(),
             "findings": int(len(self.evaluation.findings)),
             "lines": int(self.evaluation.line_count),
             "rejected_rows": int(len(self.load.rejected)),

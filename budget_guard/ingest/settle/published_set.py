@@ -31,10 +31,12 @@ lines relate to it (counted, cross-check, other classification, other scope, not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from budget_guard.errors import required
 from budget_guard.ingest.recognise.numbers import fen_to_unit_text
 from budget_guard.ingest.recognise.rounding import allowance_fen, printed_step_fen
 from budget_guard.ingest.recognise.table_kinds import (
@@ -228,6 +230,8 @@ class SetTable:
     use: str = NOT_COUNTED
     counted_fen: int | None = None  # what the run counts from it after every cross-table decision
     figures: dict = field(default_factory=dict)  # a 收支总表's labelled totals (本年支出合计 …)
+    # the table's lines by expense type (a row of ``sheet_profile``), for the relations; None: not read here
+    profile: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -671,7 +675,7 @@ def _set_tables(group: pd.DataFrame, facts: dict, multi: set[tuple[str, str]]) -
             lines=int(r["lines"]),
             printed_total_fen=fact.printed_total_fen if fact and key not in multi else None,
         )
-        table._profile = r  # type: ignore[attr-defined]  # the amounts by expense type, for the relations
+        table.profile = r
         tables.append(table)
     return tables
 
@@ -775,7 +779,7 @@ def _choose(pset: PublishedSet, sources, empty: set[str]) -> list[tuple[SetTable
         candidates = [t for t in _rivals(pset.tables) if t.kind.classification == classification]
         if len({t.kind.scope for t in candidates}) < 2:
             continue
-        rank = {scope: i for i, scope in enumerate(preference)}
+        rank: dict[str | None, int] = {scope: i for i, scope in enumerate(preference)}
         counted: list[SetTable] = []
         for table in sorted(candidates, key=lambda t: rank.get(t.kind.scope, len(rank))):
             against = [
@@ -796,10 +800,10 @@ def _choose(pset: PublishedSet, sources, empty: set[str]) -> list[tuple[SetTable
 def _figure(tables: list[SetTable], types: frozenset[str], label: tuple[str, str]) -> tuple[Figure, int]:
     """The sum of the tables' lines of the expense types given, and how many printed figures it adds."""
     fen = sum(
-        int(t._profile["fen"]) if types == COVERAGE_TYPES["all"] else _typed(t._profile, types)  # type: ignore[attr-defined]
+        int(_profile(t)["fen"]) if types == COVERAGE_TYPES["all"] else _typed(_profile(t), types)
         for t in tables
     )
-    terms = sum(int(t._profile["lines"]) for t in tables)  # type: ignore[attr-defined]
+    terms = sum(int(_profile(t)["lines"]) for t in tables)
     return Figure(fen, label[0], label[1], "、".join(t.title for t in tables)), terms
 
 
@@ -894,20 +898,20 @@ def _relations(
                     if t.kind.classification == FUNC
                     and t.kind.scope == scope
                     and t.kind.role in SPENDING_ROLES
-                    and int(t._profile["basic"]) > 0
-                    and t.outcome != "repeated"  # type: ignore[attr-defined]
+                    and int(_profile(t)["basic"]) > 0
+                    and t.outcome != "repeated"
                 ]
                 if basic_tables and func_tables:
                     left = Figure(
-                        sum(int(t._profile["basic_fen"]) for t in func_tables),
+                        sum(int(_profile(t)["basic_fen"]) for t in func_tables),
                         "支出表的基本支出",
                         "the spending table's basic column",
                         "、".join(t.title for t in func_tables),
-                    )  # type: ignore[attr-defined]
+                    )
                     right, n_right = _figure(
                         basic_tables, COVERAGE_TYPES["basic"], ("基本支出表合计", "the basic table's total")
                     )
-                    n_left = sum(int(t._profile["basic"]) for t in func_tables)  # type: ignore[attr-defined]
+                    n_left = sum(int(_profile(t)["basic"]) for t in func_tables)
                     checks.append(
                         _check(
                             pset,
@@ -1025,12 +1029,14 @@ def _summary_relations(pset: PublishedSet, empty: set[str]) -> list[RelationChec
     out = []
     # a 支出总表 printed as one row: 合计 = 基本支出 + 项目支出 (+ 单位预留机动经费 …, as printed)
     for table in [t for t in pset.tables if t.kind.role in SPENDING_ROLES and _profile_of(t) is None]:
-        parts = {k[len(PART_PREFIX) :]: v for k, v in table.figures.items() if k.startswith(PART_PREFIX)}
-        if SPENDING_TOTAL in table.figures and len(parts) >= 2:
+        printed_parts = {
+            k[len(PART_PREFIX) :]: v for k, v in table.figures.items() if k.startswith(PART_PREFIX)
+        }
+        if SPENDING_TOTAL in table.figures and len(printed_parts) >= 2:
             left = Figure(table.figures[SPENDING_TOTAL], "合计", "total", table.title)
-            label = "+".join(parts)
-            right = Figure(sum(parts.values()), label, label, table.title)
-            out.append(_check(pset, "parts", FUNC, left, right, 1 + len(parts), [table]))
+            label = "+".join(printed_parts)
+            right = Figure(sum(printed_parts.values()), label, label, table.title)
+            out.append(_check(pset, "parts", FUNC, left, right, 1 + len(printed_parts), [table]))
     for summary in [t for t in pset.tables if t.kind.role == SUMMARY and t.figures]:
         f = summary.figures
         pair = (
@@ -1063,7 +1069,9 @@ def _summary_relations(pset: PublishedSet, empty: set[str]) -> list[RelationChec
             t
             for t in parts
             if not any(
-                nested(t.kind.scope, o.kind.scope) and t.kind.scope in CONTAINS.get(o.kind.scope, ())
+                o.kind.scope is not None
+                and nested(t.kind.scope, o.kind.scope)
+                and t.kind.scope in CONTAINS.get(o.kind.scope, ())
                 for o in parts
             )
         ]
@@ -1160,8 +1168,13 @@ def _sangong_relations(pset: PublishedSet, lines: pd.DataFrame) -> list[Relation
     return out
 
 
-def _profile_of(t: SetTable):
-    return getattr(t, "_profile", None)
+def _profile_of(t: SetTable) -> dict[str, Any] | None:
+    return t.profile
+
+
+def _profile(t: SetTable) -> dict[str, Any]:
+    """The profile of a table the relations read (every line-level table has one, set by ``_set_tables``)."""
+    return required(t.profile, "the line profile of a set table")
 
 
 def _reader_relations(pset: PublishedSet, problems: list[Problem]) -> list[RelationCheck]:
@@ -1237,7 +1250,11 @@ def _department_total(pset: PublishedSet, sources) -> DepartmentTotal | None:
             if t.kind.coverage == "all" and t.kind.classification in (FUNC, None):
                 printed = t.printed_total_fen is not None
                 return DepartmentTotal(
-                    t.printed_total_fen if printed else t.read_fen, t.title, scope, printed, t.unit
+                    t.printed_total_fen if t.printed_total_fen is not None else t.read_fen,
+                    t.title,
+                    scope,
+                    printed,
+                    t.unit,
                 )
     return None
 
@@ -1327,8 +1344,7 @@ def total_texts(sets: list[PublishedSet], lang: str = "zh", limit: int = 3) -> l
 
     out = []
     i = 0 if lang == "zh" else 1
-    for s in [s for s in sets if s.total is not None][:limit]:
-        total = s.total
+    for s, total in [(s, s.total) for s in sets if s.total is not None][:limit]:
         text = msg.t(
             "published.total",
             lang,
