@@ -5,6 +5,7 @@ not a bug. Property tests still run their full number of examples.
 """
 
 import os
+import shutil
 
 import pytest
 from hypothesis import settings
@@ -41,3 +42,18 @@ def browser():
             yield instance
         finally:
             instance.close()
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local Spark for the whole session (starting one costs seconds; every Spark test shares it)."""
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java (openjdk-17-jre-headless)")
+    from budget_guard.engine.backends import spark_backend
+
+    session = spark_backend.session("local[2]")
+    try:
+        yield session
+    finally:
+        session.stop()

@@ -3,7 +3,6 @@ never spliced into DuckDB's query, and a local Spark keeps to the loopback and p
 
 from __future__ import annotations
 
-import shutil
 import stat
 from pathlib import Path
 
@@ -60,18 +59,6 @@ def test_duckdb_reads_a_folder_whose_name_looks_like_query_text(tmp_path):
     expected = evaluate(hostile_lines(), hostile_rules())
     actual = evaluate_lines(lines)
     assert reform_total(actual.summary) == reform_total(expected.summary) == 19_000_000
-
-
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (openjdk-17-jre-headless)")
-    from budget_guard.engine.backends import spark_backend
-
-    session = spark_backend.session("local[1]")
-    yield session
-    session.stop()
 
 
 @pytest.mark.spark

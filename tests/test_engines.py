@@ -259,18 +259,6 @@ def test_check_engine_refuses_spreadsheets_with_a_clear_line(tmp_path):
 # -- Spark (local mode) -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (openjdk-17-jre-headless)")
-    from budget_guard.engine.backends import spark_backend
-
-    session = spark_backend.session("local[2]")
-    yield session
-    session.stop()
-
-
 @pytest.mark.spark
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["city", "published", "yitihua", "generated"])

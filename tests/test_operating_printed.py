@@ -193,12 +193,7 @@ def test_duckdb_measures_operating_like_pandas(tmp_path):
 
 @pytest.mark.spark
 @pytest.mark.slow
-def test_spark_measures_operating_like_pandas(tmp_path):
-    pytest.importorskip("pyspark")
-    import shutil
-
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (openjdk-17-jre-headless)")
+def test_spark_measures_operating_like_pandas(tmp_path, spark):
     from budget_guard.engine.backends import spark_backend
 
     paths = folder(tmp_path, "甲局", {2024: "120.50", 2025: "130.00"})
@@ -206,12 +201,8 @@ def test_spark_measures_operating_like_pandas(tmp_path):
     table = read_budget(paths).table
     rules = load_rules()
     expected = evaluate(table, rules)
-    session = spark_backend.session("local[1]")
-    try:
-        parquet = _parquet(table, tmp_path / "t.parquet")
-        actual = evaluate_lines(spark_backend.open_lines([parquet], rules, spark=session))
-    finally:
-        session.stop()
+    parquet = _parquet(table, tmp_path / "t.parquet")
+    actual = evaluate_lines(spark_backend.open_lines([parquet], rules, spark=spark))
     for part in ("summary", "reconciliation", "findings"):
         pd.testing.assert_frame_equal(getattr(expected, part), getattr(actual, part), obj=part)
 

@@ -37,17 +37,11 @@ def _lines(**columns: list) -> pd.DataFrame:
     return pd.DataFrame({**base, **columns})
 
 
-@pytest.fixture(scope="module")
-def spark():
-    pytest.importorskip("pyspark")
+@pytest.fixture
+def spark(spark):
+    """The session's Spark (tests/conftest.py), once pandera's pyspark backend is importable."""
     pytest.importorskip("pandera.pyspark")
-    if shutil.which("java") is None:
-        pytest.skip("Spark needs Java (openjdk-17-jre-headless)")
-    from budget_guard.engine.backends import spark_backend
-
-    session = spark_backend.session("local[1]")
-    yield session
-    session.stop()
+    return spark
 
 
 def _open(spark, *paths: Path, table: str | None = None):
