@@ -276,3 +276,11 @@ def test_the_core_install_runs_batch_and_names_the_extra_ge_needs(tmp_path):
     )
     assert explicit.returncode == 2 and "Traceback" not in explicit.stderr
     assert "pip install 'budget-guard[ge]'" in explicit.stderr
+
+
+def test_the_problem_kinds_page_is_generated_from_the_catalogue():
+    """docs/problems.md is the catalogue's own table: a kind added without regenerating it fails here."""
+    from budget_guard.messages.problems import catalogue_markdown
+
+    page = (ROOT / "docs" / "problems.md").read_text(encoding="utf-8")
+    assert page == catalogue_markdown(), "run: python -m budget_guard.messages.problems > docs/problems.md"

@@ -753,3 +753,33 @@ PROBLEM_COLUMNS = [
 def problems_frame(problems: list[Problem]) -> pd.DataFrame:
     """Problems as a DataFrame (the form reports and the app use)."""
     return pd.DataFrame([p.as_record() for p in problems], columns=PROBLEM_COLUMNS)
+
+
+def catalogue_markdown() -> str:
+    """The problem catalogue as the Markdown table of docs/problems.md (generated: never edited by hand)."""
+    from budget_guard import messages as msg
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    lines = [
+        "# Problem kinds",
+        "",
+        "Generated from `budget_guard/messages/problems.py` by `python -m budget_guard.messages.problems`;",
+        "a test keeps this page equal to the catalogue. Each problem a run reports carries its code, level,",
+        "place (file, sheet or page, row, column) and these texts filled with its figures.",
+        "",
+        "| code | level | 名称 | message (zh) | how to fix (zh) | what it means (en) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind in _KINDS:
+        title = msg.value("problem.title", kind.code, "zh")
+        hint_key = f"problem.hint.{kind.code}"
+        hint = msg.t(hint_key, "zh") if msg.has(hint_key) else ""
+        row = [f"`{kind.code}`", kind.severity.value, title, kind.zh, hint, kind.description]
+        lines.append("| " + " | ".join(cell(str(part)) for part in row) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(catalogue_markdown(), end="")
