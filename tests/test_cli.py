@@ -291,3 +291,21 @@ def test_an_unreadable_file_is_named_with_row_and_column(tmp_path):
     assert "Traceback" not in result.stderr
     assert "第2行，列 金额：金额不是数字：“abc”" in result.stderr
     assert "第3行，列 经济分类科目编码" in result.stderr
+
+
+def test_an_unknown_paper_format_names_the_valid_ones(capsys, tmp_path):
+    """Reports, the 督办单 and the 整改通知书 take their formats through one rule: one line, exit 2."""
+    ledger = tmp_path / "L.sqlite"
+    for args, word in (
+        (["check", str(tmp_path), "--format", "docx"], "未知的报告格式：docx"),
+        (
+            ["cases", "export", "--ledger", str(ledger), "--out", str(tmp_path), "--format", "docx"],
+            "未知的督办单格式：docx",
+        ),
+        (
+            ["cases", "notice", "--ledger", str(ledger), "--out", str(tmp_path), "--format", "docx"],
+            "未知的通知书格式：docx",
+        ),
+    ):
+        result = run_main(capsys, *args)
+        assert result.returncode == 2 and word in result.stderr and "Traceback" not in result.stderr

@@ -371,15 +371,10 @@ def export_cases(
     lang: str,
 ) -> int:
     """Write the 督办单 (one row per open case, overview, history) as XLSX/HTML/Markdown/JSON."""
-    from budget_guard.errors import BudgetGuardError
+    from budget_guard.reports import chosen_formats
     from budget_guard.reports.case_sheet import CASE_SHEET_FORMATS, CaseSheet, write_case_sheet
 
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in CASE_SHEET_FORMATS]
-    if unknown or not wanted:
-        raise BudgetGuardError.from_key(
-            "output.case_sheet_formats", unknown=", ".join(unknown) or "—", choices=", ".join(CASE_SHEET_FORMATS)
-        )
+    wanted = chosen_formats(formats, CASE_SHEET_FORMATS, "output.case_sheet_formats")
     store = CaseStore(ledger_path, create=False, readonly=True)
     now = current_clock()()
     case_filter = _filter(states, levels, department, overdue, include_all)
@@ -425,15 +420,10 @@ def notice_cases(
     lang: str,
 ) -> int:
     """整改通知书: one page per 责任单位 with its waiting cases (XLSX, and PDF through LibreOffice)."""
-    from budget_guard.errors import BudgetGuardError
+    from budget_guard.reports import chosen_formats
     from budget_guard.reports.notice import NOTICE_FORMATS, notices, write_notices
 
-    wanted = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in NOTICE_FORMATS]
-    if unknown or not wanted:
-        raise BudgetGuardError.from_key(
-            "output.notice_formats", unknown=", ".join(unknown) or "—", choices=", ".join(NOTICE_FORMATS)
-        )
+    wanted = chosen_formats(formats, NOTICE_FORMATS, "output.notice_formats")
     heading = _heading(rules_path, issuer, doc_number, paper_date, signer, government_unit)
     store = CaseStore(ledger_path, create=False)
     now = current_clock()()

@@ -9,7 +9,7 @@ is written once beside them (CSV with the 督办单/HTML/Markdown, Parquet with 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,15 +36,20 @@ SUFFIXES: dict[str, str] = {"json": ".json", "xlsx": ".xlsx", "html": ".html", "
 DEFAULT_STEM = "budget-guard-report"
 
 
-def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
-    """'json,xlsx' → ('json', 'xlsx'); unknown names raise a user error listing the valid ones."""
+def chosen_formats(text: str | Iterable[str], allowed: Sequence[str], key: str) -> list[str]:
+    """'json,xlsx' → ['json', 'xlsx']; an unknown or empty choice is the user error ``error.<key>``
+    naming the valid ones (report formats, 督办单 formats, 整改通知书 formats alike)."""
     items = text.split(",") if isinstance(text, str) else list(text)
     wanted = [i.strip().lower() for i in items if i.strip()]
-    unknown = [w for w in wanted if w not in FORMATS]
+    unknown = [w for w in wanted if w not in allowed]
     if unknown or not wanted:
-        raise BudgetGuardError.from_key(
-            "output.report_formats", unknown=", ".join(unknown) or "—", choices=", ".join(FORMATS)
-        )
+        raise BudgetGuardError.from_key(key, unknown=", ".join(unknown) or "—", choices=", ".join(allowed))
+    return wanted
+
+
+def parse_formats(text: str | Iterable[str]) -> tuple[str, ...]:
+    """'json,xlsx' → ('json', 'xlsx') in the writers' order."""
+    wanted = chosen_formats(text, FORMATS, "output.report_formats")
     return tuple(f for f in FORMATS if f in wanted)
 
 
