@@ -292,7 +292,16 @@ DEFAULT_SOURCES: dict[str, list[FundingScope]] = {
 
 # the published set's table roles (ingest/settle/published_set.ROLE_NAMES) an obligation may name
 TableRole = Literal[
-    "units", "summary", "income", "spending", "basic", "project", "sangong", "operating", "procurement", "performance"
+    "units",
+    "summary",
+    "income",
+    "spending",
+    "basic",
+    "project",
+    "sangong",
+    "operating",
+    "procurement",
+    "performance",
 ]
 DisclosureCheck = Literal["printed", "sangong_items", "both_stages"]
 

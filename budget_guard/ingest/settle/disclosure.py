@@ -27,11 +27,9 @@ from budget_guard.ingest.recognise.context import stage_in_text
 from budget_guard.ingest.recognise.table_kinds import normalise, scope_of
 from budget_guard.ingest.settle.published_set import (
     LINE_LEVEL,
-    SANGONG,
     SCOPE_OF_RULES,
     UNKNOWN,
     PublishedSet,
-    SetTable,
     TableKind,
     role_of,
 )
@@ -178,16 +176,16 @@ def _candidates(
         state = states.get(t.key) or TableState(t.file, t.sheet, t.title, "", t.outcome, lines=t.lines)
         out.append(_Candidate(t.kind, state, True))
     seen = {t.key for t in s.tables}
-    for t in tables:
-        if t.key in seen or t.outcome not in (_FAILED, ""):
+    for other in tables:
+        if other.key in seen or other.outcome not in (_FAILED, ""):
             continue
-        if t.department not in (None, s.department) or t.year not in (None, s.year):
+        if other.department not in (None, s.department) or other.year not in (None, s.year):
             continue
-        if stage_in_text(normalise(t.title)) not in (None, s.stage):
+        if stage_in_text(normalise(other.title)) not in (None, s.stage):
             continue
-        role = role_of(t.title, t.layout, False) if t.title else UNKNOWN
-        kind = TableKind(role, scope_of(t.title) if t.title else None)
-        out.append(_Candidate(kind, t, role != UNKNOWN))
+        role = role_of(other.title, other.layout, False) if other.title else UNKNOWN
+        kind = TableKind(role, scope_of(other.title) if other.title else None)
+        out.append(_Candidate(kind, other, role != UNKNOWN))
     return out
 
 
@@ -207,7 +205,9 @@ def _matches(kind: TableKind, match: Any) -> bool:
     return match.coverage is None or kind.coverage in (None, match.coverage)
 
 
-def _assess_one(s: PublishedSet, o: Any, candidates: list[_Candidate], lines: pd.DataFrame) -> ObligationResult:
+def _assess_one(
+    s: PublishedSet, o: Any, candidates: list[_Candidate], lines: pd.DataFrame
+) -> ObligationResult:
     def result(state: str, reason: str = "", **details: str) -> ObligationResult:
         return ObligationResult(o.id, o.name.zh, o.name.en, state, reason, tuple(details.items()))
 
@@ -235,7 +235,9 @@ def _assess_one(s: PublishedSet, o: Any, candidates: list[_Candidate], lines: pd
     return result(NOT_DONE, "missing")
 
 
-def _content(s: PublishedSet, o: Any, tables: list[TableState], lines: pd.DataFrame, result) -> ObligationResult:
+def _content(
+    s: PublishedSet, o: Any, tables: list[TableState], lines: pd.DataFrame, result
+) -> ObligationResult:
     """The 三公 table's own content: each item printed (sangong_items), 预算数 and 决算数 both (both_stages)."""
     keys = {t.key for t in tables}
     if lines.empty:

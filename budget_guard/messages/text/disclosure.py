@@ -29,7 +29,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "disclosure.reason.declared_empty": ("“{title}”已注明无数据", "'{title}' is declared empty"),
     "disclosure.reason.items_missing": ("“{title}”未列示：{items}", "'{title}' does not show: {items}"),
-    "disclosure.reason.stage_missing": ("“{title}”只列示决算数，没有预算数", "'{title}' shows final figures only, no budget"),
+    "disclosure.reason.stage_missing": (
+        "“{title}”只列示决算数，没有预算数",
+        "'{title}' shows final figures only, no budget",
+    ),
     "disclosure.reason.final_missing": ("“{title}”没有决算数", "'{title}' shows no final figures"),
     "disclosure.reason.no_lines": ("“{title}”没有读出明细", "no lines were read from '{title}'"),
     "disclosure.item.abroad": ("因公出国（境）费", "official travel abroad"),
