@@ -275,11 +275,13 @@ def _content(
 
 def table_states(files: list[Any]) -> list[TableState]:
     """Every table of the run, from the load report's ``FileReport``s (a file read not at all: one failed
-    table with no title)."""
+    table whose only title is its file name; a name naming no table kind leaves it any table's)."""
+    from pathlib import PurePath
+
     out = []
     for f in files:
         if not f.sheets and f.status == "failed":
-            out.append(TableState(f.name, "", "", "unknown", _FAILED))
+            out.append(TableState(f.name, "", PurePath(f.name).stem, "unknown", _FAILED))
         for sh in f.sheets:
             out.append(
                 TableState(
