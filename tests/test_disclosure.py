@@ -49,8 +49,18 @@ def _final_set(*, sangong: bool = True, fund_outcome: str = "empty") -> tuple[Pu
         _table("财政拨款收入支出决算总表", TableKind("summary", "appropriation"), "not-spending", 0),
         _table("一般公共预算财政拨款支出决算表", TableKind("spending", "general", "func", "all")),
         _table("一般公共预算财政拨款基本支出决算表", TableKind("basic", "general", "econ", "basic")),
-        _table("政府性基金预算财政拨款收入支出决算表", TableKind("spending", "fund", None, "all"), fund_outcome, 0),
-        _table("国有资本经营预算财政拨款支出决算表", TableKind("spending", "state-capital", None, "all"), "empty", 0),
+        _table(
+            "政府性基金预算财政拨款收入支出决算表",
+            TableKind("spending", "fund", None, "all"),
+            fund_outcome,
+            0,
+        ),
+        _table(
+            "国有资本经营预算财政拨款支出决算表",
+            TableKind("spending", "state-capital", None, "all"),
+            "empty",
+            0,
+        ),
     ]
     if sangong:
         tables.append(_table("财政拨款“三公”经费支出决算表", TableKind("sangong", "appropriation", "econ")))
@@ -136,7 +146,11 @@ def test_sangong_items_and_stages_each_checked():
     states = states_of(pset, tables, _sangong_lines(stages=("final",), codes=("30212", "30217")))
     assert states["sangong_items"] == NOT_DONE  # the cars item is not printed
     assert states["sangong_stages"] == NOT_DONE  # 决算数 only, no 预算数
-    result = next(r for r in assess([pset], tables, _sangong_lines(stages=("final",)), RULES.disclosure)[0] if r.id == "sangong_items")
+    result = next(
+        r
+        for r in assess([pset], tables, _sangong_lines(stages=("final",)), RULES.disclosure)[0]
+        if r.id == "sangong_items"
+    )
     assert result.state == DONE
 
 
@@ -262,3 +276,13 @@ def test_both_stages_is_refused_for_a_budget_obligation():
         parse_rules(bad, "edited.yaml")
     place, zh, en = info.value.problems[0]
     assert place.line is not None and "决算" in zh and "sangong_items" in en
+
+
+def test_an_item_check_on_a_table_other_than_sangong_is_refused():
+    bad = TEXT.replace(
+        "table: {role: income}, may_be_empty: false}", "table: {role: income}, check: sangong_items}", 1
+    )
+    with pytest.raises(RulesError) as info:
+        parse_rules(bad, "edited.yaml")
+    place, zh, _ = info.value.problems[0]
+    assert place.line is not None and "三公经费表" in zh

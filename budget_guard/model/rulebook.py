@@ -343,7 +343,7 @@ class Disclosure(_Strict):
             _unique([o.id for o in stage], "disclosure")
             for o in stage:
                 if o.check != "printed" and o.table.role != "sangong":
-                    raise RuleProblem.from_key("rules.disclosure_check_role", id=o.id, check=o.check)
+                    raise RuleProblem.from_key("rules.disclosure_check_role", id=o.id)
         for o in self.budget:
             if o.check == "both_stages":
                 raise RuleProblem.from_key("rules.disclosure_stages_in_budget", id=o.id)
