@@ -120,7 +120,8 @@ class ObligationResult:
 def checked_sets(sets: list[PublishedSet]) -> list[PublishedSet]:
     """The sets that are a 公开 of a stage with obligations: tables printed as published (not only a long
     template or an 一体化 export), whose titles name this stage or none (the 预算数 columns of a 决算 三公
-    table make a 'budget' set of their own: not a 预算 公开)."""
+    table make a 'budget' set of their own: not a 预算 公开), and whose titles name this year or none (last
+    year's columns of this year's tables make a set of last year: not its 公开)."""
     out = []
     for s in sets:
         if s.stage not in ("budget", "final"):
@@ -131,8 +132,19 @@ def checked_sets(sets: list[PublishedSet]) -> list[PublishedSet]:
         named = {stage_in_text(normalise(t.title)) for t in published} - {None}
         if named and s.stage not in named:
             continue
+        years = set().union(*(_single_year(t.title) for t in published))
+        if years and s.year not in years:
+            continue  # last year's columns printed in this year's tables: not a 公开 of that year
         out.append(s)
     return out
+
+
+def _single_year(title: str) -> set[int]:
+    """The year a title names when it names one (a range such as 2021—2025 names none)."""
+    import re
+
+    years = {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", normalise(title))}
+    return years if len(years) == 1 else set()
 
 
 def assess(
