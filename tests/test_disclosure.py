@@ -7,6 +7,7 @@ the same folders with a table taken away, emptied without its note, or broken, d
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -286,3 +287,27 @@ def test_an_item_check_on_a_table_other_than_sangong_is_refused():
         parse_rules(bad, "edited.yaml")
     place, zh, _ = info.value.problems[0]
     assert place.line is not None and "三公经费表" in zh
+
+
+_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SHARED_PDFS = Path(os.environ.get("BUDGET_GUARD_SHARED") or _SHARED) / "real_pdfs"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not (SHARED_PDFS / "shanghai-putuo-2024-final").is_dir(), reason="shared real PDFs not found"
+)
+def test_the_real_final_pdfs_meet_every_obligation_with_their_notes_below_the_empty_tables():
+    pytest.importorskip("pdfplumber")
+    result = read_budget(SHARED_PDFS / "shanghai-putuo-2024-final")
+    checked = [s for s in result.published_sets if s.disclosure is not None]
+    assert len(checked) == 2  # two departments, one PDF each
+    for s in checked:
+        states = {r.id: r.state for r in s.disclosure}
+        assert states.pop("fund_spending") == DONE_EMPTY  # the note printed below the table: 故本表无数据
+        assert states.pop("state_capital_spending") == DONE_EMPTY
+        assert states == dict.fromkeys(states, DONE) and set(states) >= {
+            "summary",
+            "income",
+            "sangong_stages",
+        }

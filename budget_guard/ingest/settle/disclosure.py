@@ -139,6 +139,15 @@ def checked_sets(sets: list[PublishedSet]) -> list[PublishedSet]:
     return out
 
 
+def _name_part(title: str) -> str:
+    """The last sentence of a title: the table's name (a PDF title may carry the narrative line above it,
+    ……部门专项财政拨款控制限额内统筹安排。第二部分……收支总表: its funding-scope words are not the table's)."""
+    import re
+
+    parts = [p for p in re.split(r"[，,。；;]", title) if p.strip()]
+    return parts[-1] if parts else title
+
+
 def _single_year(title: str) -> set[int]:
     """The year a title names when it names one (a range such as 2021—2025 names none)."""
     import re
@@ -186,14 +195,29 @@ def _candidates(
         if t.kind.role == LINE_LEVEL:
             continue
         state = states.get(t.key) or TableState(t.file, t.sheet, t.title, "", t.outcome, lines=t.lines)
-        out.append(_Candidate(t.kind, state, True))
+        kind = t.kind
+        if kind.role == "summary" and not t.lines:  # its scope from its name, not the narrative above it
+            kind = TableKind(kind.role, scope_of(_name_part(t.title)) or SCOPE_OF_RULES["all_funds"])
+        out.append(_Candidate(kind, state, True))
     seen = {t.key for t in s.tables}
+    files = {t.file for t in s.tables if t.kind.role != LINE_LEVEL and t.lines}
     for other in tables:
-        if other.key in seen or other.outcome not in (_FAILED, ""):
+        if other.key in seen:
             continue
         if other.department not in (None, s.department) or other.year not in (None, s.year):
             continue
         if stage_in_text(normalise(other.title)) not in (None, s.stage):
+            continue
+        if _single_year(other.title) not in (set(), {s.year}):
+            continue
+        if other.outcome not in (_FAILED, ""):
+            # a table the set did not take in (it states no department of its own) printed in the same
+            # file as the set's read tables — a PDF is one department's document — is one of its tables
+            if other.file in files:
+                kind = TableKind(role_of(other.title, other.layout, False), scope_of(_name_part(other.title)))
+                if kind.role == "summary" and kind.scope is None:
+                    kind = TableKind(kind.role, SCOPE_OF_RULES["all_funds"])
+                out.append(_Candidate(kind, other, kind.role != UNKNOWN))
             continue
         role = role_of(other.title, other.layout, False) if other.title else UNKNOWN
         kind = TableKind(role, scope_of(other.title) if other.title else None)
@@ -228,7 +252,7 @@ def _assess_one(
     empty = [c for c in mine if c.state.outcome == _EMPTY]
     declared = [c for c in empty if c.state.empty_note]
     failed = [c for c in mine if c.state.outcome in (_FAILED, "") and c not in printed]
-    unknown_failed = [c for c in candidates if not c.known_kind]
+    unknown_failed = [c for c in candidates if not c.known_kind and c.state.outcome in (_FAILED, "")]
     if printed:
         if o.check == "printed":
             return result(DONE)

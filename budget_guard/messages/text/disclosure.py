@@ -24,8 +24,8 @@ TEXT: dict[str, tuple[str, str]] = {
         "table '{title}' prints no figures; this table may not be empty",
     ),
     "disclosure.reason.empty_without_note": (
-        "“{title}”没有数字，也没有注明“本表无数据”",
-        "table '{title}' prints no figures and no note that it is empty",
+        "“{title}”没有金额，也没有注明本表无数据",
+        "table '{title}' prints no amounts and no note that it is empty",
     ),
     "disclosure.reason.declared_empty": ("“{title}”已注明无数据", "table '{title}' is declared empty"),
     "disclosure.reason.items_missing": ("“{title}”未列示：{items}", "table '{title}' does not show: {items}"),
