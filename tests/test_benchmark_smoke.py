@@ -51,3 +51,16 @@ def test_quick_benchmark_run_measures_every_stage(tmp_path: Path, capsys):
     assert baseline["extrapolated"] is False  # 10k lines fit in the sample: nothing to extrapolate
     assert {t["target"] for t in document["targets"]} and document["machine"]["cores"] >= 1
     assert "rows/s" in printed and "Targets" in printed
+
+
+def test_the_benchmark_measures_a_stage_against_its_floor_in_seconds(tmp_path: Path, capsys):
+    """The quick loop's guard of the benchmark: two stages (the floor and the engine) at 10k lines, each in
+    its own process as every stage runs; the full sweep of every stage is the slow test above."""
+    out = tmp_path / "results.json"
+    args = ["--sizes", "10k", "--quick", "--stages", "floor,evaluate", "--timeout", "120"]
+    code = run.main([*args, "--data-dir", str(tmp_path / "data"), "--out", str(out)])
+    document = json.loads(out.read_text(encoding="utf-8"))
+    results = {r["stage"]: r for r in document["results"]}
+    assert code == 0 and set(results) == {"floor", "evaluate"}
+    assert all(r["status"] == "ok" and r["rows"] == 10_000 and r["best_s"] > 0 for r in results.values())
+    assert "Targets" in capsys.readouterr().out

@@ -242,7 +242,8 @@ def test_the_engine_state_column_decides_when_present():
 
 
 def test_a_version_1_ledger_is_migrated_and_its_cases_keep_counting(tmp_path):
-    from budget_guard.ledger.cases import MIGRATIONS, _statements
+    from budget_guard.ledger.db import CASES_MIGRATIONS as MIGRATIONS
+    from budget_guard.ledger.db import statements as _statements
 
     path = tmp_path / "v1.sqlite"
     store = CaseStore(path)
@@ -277,7 +278,8 @@ def test_a_version_1_ledger_is_migrated_and_its_cases_keep_counting(tmp_path):
 
 def test_a_version_1_ledger_read_only_is_listed_without_migrating(tmp_path):
     """A reader (cases list, the dashboard) never migrates: a version-1 file still lists its cases."""
-    from budget_guard.ledger.cases import MIGRATIONS, _statements
+    from budget_guard.ledger.db import CASES_MIGRATIONS as MIGRATIONS
+    from budget_guard.ledger.db import statements as _statements
 
     path = tmp_path / "v1.sqlite"
     with sqlite3.connect(path) as db:

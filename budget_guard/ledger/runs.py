@@ -17,6 +17,7 @@ from budget_guard import messages as msg
 from budget_guard.clock import utc_text as now_utc
 from budget_guard.errors import InputError, Place, required
 from budget_guard.ingest.files.sources import display_name
+from budget_guard.ledger.db import RUNS_SCHEMA_VERSION, migrate_runs, runs_version
 from budget_guard.ledger.rows import connect_readonly
 from budget_guard.model.rulebook import Rules
 from budget_guard.runs.exit_codes import EXIT_OK
@@ -86,7 +87,6 @@ _STORAGE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.
 DEFAULT_STATE_NAME = "budget-guard-ledger.sqlite"
 
 
-SCHEMA_USER_VERSION = 1
 
 
 # file outcomes in the ledger
@@ -110,56 +110,6 @@ NOTHING_COMPARED = (
 SKIPPED = "skipped"  # already processed in an earlier run (not stored per file)
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    status TEXT NOT NULL,            -- running | ok | findings | failed | error (interrupted if still running)
-    exit_code INTEGER,
-    inbox TEXT,
-    out_dir TEXT,
-    rules_version TEXT,
-    rules_sha256 TEXT,
-    files_new INTEGER DEFAULT 0,
-    files_failed INTEGER DEFAULT 0,
-    files_skipped INTEGER DEFAULT 0,
-    worst_level TEXT,
-    host TEXT,
-    pid INTEGER,
-    version TEXT
-);
-CREATE TABLE IF NOT EXISTS files (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    sha256 TEXT NOT NULL,
-    name TEXT NOT NULL,
-    path TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    mtime TEXT,
-    processed_at TEXT NOT NULL,
-    status TEXT NOT NULL,            -- processed | failed | error
-    worst_level TEXT,
-    findings INTEGER,
-    red INTEGER,
-    yellow INTEGER,
-    white INTEGER,
-    lines INTEGER,
-    rejected INTEGER,
-    report_dir TEXT,
-    message TEXT
-);
-CREATE INDEX IF NOT EXISTS files_by_hash ON files(sha256);
-CREATE TABLE IF NOT EXISTS notes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id INTEGER NOT NULL REFERENCES runs(id),
-    at TEXT NOT NULL,
-    kind TEXT NOT NULL,              -- symlink-outside | not-regular | not-settled | vanished | ledger-missing
-    name TEXT,
-    message_zh TEXT,
-    message_en TEXT
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -209,15 +159,14 @@ class Ledger:
             raise ledger_error(exc, self.path) from None
         with self._tx() as db:
             self._refuse_newer(db)  # a newer budget-guard's ledger is never reset to our version
-            db.executescript(_SCHEMA)
-            db.execute(f"PRAGMA user_version = {SCHEMA_USER_VERSION}")
+            migrate_runs(db)
 
     def _refuse_newer(self, db: sqlite3.Connection) -> None:
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version > SCHEMA_USER_VERSION:
+        version = runs_version(db)
+        if version > RUNS_SCHEMA_VERSION:
             raise LedgerError(
-                msg.t("ledger.too_new", "zh", version=version, known=SCHEMA_USER_VERSION),
-                msg.t("ledger.too_new", "en", version=version, known=SCHEMA_USER_VERSION),
+                msg.t("ledger.too_new", "zh", version=version, known=RUNS_SCHEMA_VERSION),
+                msg.t("ledger.too_new", "en", version=version, known=RUNS_SCHEMA_VERSION),
                 Place(file=display_name(str(self.path))),
                 msg.t("ledger.too_new_hint", "zh"),
                 msg.t("ledger.too_new_hint", "en"),

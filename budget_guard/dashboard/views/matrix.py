@@ -218,7 +218,8 @@ def matrix_table_html(cells: pd.DataFrame, lang: str) -> str:
     rows = []
     for r in cells.sort_values([ORDER, YEAR]).to_dict("records"):
         level = r[LEVEL]
-        style = f"background:{FILL.get(level, '#FFFFFF')};color:{TEXT.get(level, '#000000')}"
+        # level and rate stay on one line (the scope beside them wraps instead)
+        style = f"background:{FILL.get(level, '#FFFFFF')};color:{TEXT.get(level, '#000000')};white-space:nowrap"
         rows.append(
             f"<tr><td>{html_text(str(r[CATEGORY_NAME]))}</td><td>{int(r[YEAR])}</td>"
             f'<td style="{style}">{html_text(str(r[TEXT_MAIN]))}</td><td>{html_text(str(r[TEXT_SUB]))}</td></tr>'
