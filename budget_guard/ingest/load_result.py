@@ -55,6 +55,8 @@ class SheetReport:
     counted_from: str | None = None  # repeated: the table whose lines were counted instead
     # a 收支总表's labelled totals in 分 (table_kinds.summary_figures: 本年支出合计 …), for the 表间勾稽
     printed_figures: dict = field(default_factory=dict)
+    # an empty table's printed note saying it is empty on purpose (……本表无数据); "" when it prints none
+    empty_note: str = ""
 
     @property
     def accounted(self) -> bool:

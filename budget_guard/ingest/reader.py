@@ -74,6 +74,7 @@ def read_budget(
     limits: Limits | None = None,
     aliases: Any = None,
     sources: Any = None,
+    disclosure: Any = None,
 ) -> LoadResult:
     """Read budget tables into the canonical table, the rejected cells, the problems and a per-sheet load report.
 
@@ -83,6 +84,8 @@ def read_budget(
     ``limits`` (``budget_guard.model.limits.Limits``) bound what one file may cost; ``max_file_mb`` overrides
     its file size. ``sources`` (the rules' ``sources``, ``rulebook.Sources``) says which table measures the
     money when a published set prints it under nested funding scopes (default: the packaged rules' choice).
+    ``disclosure`` (the rules' ``disclosure``, ``rulebook.Disclosure``) lists the tables each 公开 must contain
+    (default: the packaged rules' list).
     """
     limits = limits or DEFAULT_LIMITS
     if max_file_mb is not None:
@@ -179,6 +182,7 @@ def read_budget(
     problems.extend(overlap_problems(result.table.loc[~settled]))
     settle_outcomes(result, problems)
     _record_counted(result)
+    problems.extend(_check_disclosure(result, disclosure))
     for report in linked_reports:  # a link's target that is no budget table: its text stays out of the output
         for sheet_report in report.sheets:
             if sheet_report.outcome != READ:
@@ -232,6 +236,24 @@ def _settle_published_sets(
     settled = Settled(result.table.loc[~aside], result.table.loc[aside])
     settled.notes, settled.counted_from = decision.notes, decision.counted_from
     return _apply(result, rejected, settled)
+
+
+def _check_disclosure(result: LoadResult, disclosure: Any) -> list[Problem]:
+    """公开 completeness: each published set's obligations with their state, stored on the set; a problem per
+    unmet one (a table that failed to read makes its obligation could-not-check: unmet, never passed)."""
+    if not result.published_sets:
+        return []
+    from budget_guard.ingest.settle.disclosure import assess, disclosure_problems, table_states
+
+    if disclosure is None:
+        from budget_guard.model.rulebook import load_rules
+
+        disclosure = load_rules().disclosure
+    assessed = assess(result.published_sets, table_states(result.files), result.table, disclosure)
+    for i, results in assessed.items():
+        result.published_sets[i].disclosure = results
+    checked = [result.published_sets[i] for i in assessed]
+    return disclosure_problems(checked, None if disclosure is None else disclosure.severity)
 
 
 def _with_tags(table: pd.DataFrame, extra: np.ndarray) -> pd.DataFrame:

@@ -120,6 +120,7 @@ def _read_sheet(
             count_buckets(report, pd.Series(BLANK, index=grid.index))
             problem = Problem("sheet-empty", file=file, sheet=sheet)
         else:  # a spending table printed without a single figure (政府性基金 table of a department without one)
+            report.empty_note = detection.detail or ""
             notes = note_rows(grid) | grid.apply(lambda c: c.astype(str).str.contains("无数据")).any(axis=1)
             buckets = pd.Series(HEADER, index=grid.index).mask(notes, NOTE).mask(blank, BLANK)
             count_buckets(report, buckets)

@@ -570,6 +570,14 @@ _KINDS = [
         "{department} {year} {stage}: cross-table relation fails: {relation}: {text}; the categories using these figures get no verdict (not comparable)",
         "Check both tables against the printed documents: one of them is misread or misprinted. The cells using them are not comparable until they agree.",
     ),
+    # 公开 completeness: an obligation of the rules' disclosure list not met (ingest/settle/disclosure.py)
+    ProblemKind(
+        "disclosure-missing",
+        Severity.warning,
+        "{department}{year}年{stage}公开不完整：{obligation}：{state}（{reason}）",
+        "{department} {year} {stage}: disclosure incomplete: {obligation}: {state} ({reason})",
+        "Publish the missing table (an empty one with a note that it is empty); a table that could not be read counts as not published until it is read.",
+    ),
     # the published PDF itself (ingest/pdf/, #21)
     ProblemKind(
         "pdf-reader-missing",
@@ -649,7 +657,7 @@ KINDS: dict[str, ProblemKind] = {k.code: k for k in _KINDS}
 _BILINGUAL = re.compile(r"^(?P<zh>.*[\u4e00-\u9fff].*?) / (?P<en>[A-Za-z].*)$", re.S)
 
 
-_NAMED_DETAILS = {"stage": "stage", "layout": "value.layout"}  # detail key → i18n prefix of its values
+_NAMED_DETAILS = {"stage": "stage", "layout": "value.layout", "state": "disclosure.state"}  # detail key → i18n prefix of its values
 
 
 def in_language(value: object, lang: str, key: str = "") -> object:
@@ -676,6 +684,7 @@ class Problem:
     row: int | None = None
     column: str | None = None
     details: dict = field(default_factory=dict)
+    level: str | None = None  # a severity the rules set for this kind (disclosure.severity); None: the kind's
 
     @property
     def kind(self) -> ProblemKind:
@@ -683,7 +692,7 @@ class Problem:
 
     @property
     def severity(self) -> str:
-        return self.kind.severity.value
+        return self.level or self.kind.severity.value
 
     def message(self, lang: str = "zh") -> str:
         template = self.kind.zh if lang == "zh" else self.kind.en

@@ -288,6 +288,71 @@ DEFAULT_SOURCES: dict[str, list[FundingScope]] = {
 }
 
 
+# -- 公开 completeness: the tables a 部门预算/决算 公开 must contain (ingest/settle/disclosure.py) ---------------
+
+# the published set's table roles (ingest/settle/published_set.ROLE_NAMES) an obligation may name
+TableRole = Literal[
+    "units",
+    "summary",
+    "income",
+    "spending",
+    "basic",
+    "project",
+    "sangong",
+    "operating",
+    "procurement",
+    "performance",
+]
+DisclosureCheck = Literal["printed", "sangong_items", "both_stages"]
+
+
+class TableMatch(_Strict):
+    """What satisfies an obligation, in the published set's table kinds; an unset key matches any value."""
+
+    role: TableRole
+    scope: FundingScope | None = None
+    classification: Literal["func", "econ"] | None = None
+    coverage: Literal["basic", "project", "all"] | None = None
+
+
+class Obligation(_Strict):
+    """One table (or one content of a table) a 公开 must contain.
+
+    ``check``: printed — the table is printed (read, or declared empty with a 本表无数据 note when
+    ``may_be_empty``); sangong_items — the 三公 table prints each item (因公出国（境）费, 公务用车购置及运行维护费,
+    公务接待费); both_stages — it prints 预算数 and 决算数 (a 决算 三公 table).
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    table: TableMatch
+    check: DisclosureCheck = "printed"
+    may_be_empty: bool = True
+
+
+class Disclosure(_Strict):
+    """Per stage (budget 预算, final 决算), the obligations every published set of that stage is checked for."""
+
+    severity: Literal["notice", "warning", "error"] = "warning"  # of each unmet obligation's problem
+    budget: list[Obligation] = Field(default_factory=list, max_length=50)
+    final: list[Obligation] = Field(default_factory=list, max_length=50)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Disclosure:
+        for stage in (self.budget, self.final):
+            _unique([o.id for o in stage], "disclosure")
+            for o in stage:
+                if o.check != "printed" and o.table.role != "sangong":
+                    raise RuleProblem.from_key("rules.disclosure_check_role", id=o.id)
+        for o in self.budget:
+            if o.check == "both_stages":
+                raise RuleProblem.from_key("rules.disclosure_stages_in_budget", id=o.id)
+        return self
+
+    def for_stage(self, stage: str) -> list[Obligation]:
+        return list(self.budget if stage == "budget" else self.final if stage == "final" else [])
+
+
 # -- 预算执行: 决算 against the year's budget ------------------------------------------------------------
 
 
@@ -536,6 +601,8 @@ class Rules(_Strict):
     supervision: Supervision | None = None  # 挂牌督办 (cases); without it, --ledger cannot track cases
     # which published table measures the money; rules files written before the key get the documented default
     sources: Sources = Field(default_factory=lambda: Sources(**DEFAULT_SOURCES))
+    # 公开 completeness; rules files written before the key check none (the reports say so)
+    disclosure: Disclosure | None = None
     source_path: str | None = None
     sha256: str | None = None
 

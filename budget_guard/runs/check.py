@@ -233,6 +233,7 @@ def run_check(
         limits=limits,
         aliases=aliases,
         sources=rules.sources,  # which published table measures the money (rules `sources`)
+        disclosure=rules.disclosure,  # the tables each 公开 must contain (rules `disclosure`)
     )
     progress("read_done", {"lines": len(load.table), "rejected": len(load.rejected), "files": len(files)})
     refuse_other_departments(load, department)

@@ -61,6 +61,7 @@ class PdfTable:
     boxes: list[list[tuple | None]] = field(default_factory=list)  # each body cell's box (None: spanned)
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # what was done to read it (not a failure)
+    after: list[str] = field(default_factory=list)  # the text lines below it on its page (a 本表无数据 note)
 
     @property
     def failed(self) -> bool:
@@ -315,6 +316,8 @@ def _read_page(
         out.append(table)
         upper = bottom
     for word_line in _word_lines(words, upper, float(page.bbox[3]) + 1):
+        if out:
+            out[-1].after.append(_text(word_line))
         if looks_like_row(_text(word_line)) and out:
             out[-1].problems.append(
                 Problem("pdf-row-outside-table", details={"page": number, "line": _text(word_line)[:120]})

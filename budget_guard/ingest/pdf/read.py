@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from budget_guard.ingest.load_result import FAILED, NOT_SPENDING, REJECTED_COLUMNS, FileReport, SheetReport
+from budget_guard.ingest.load_result import (
+    EMPTY_TABLE,
+    FAILED,
+    NOT_SPENDING,
+    REJECTED_COLUMNS,
+    FileReport,
+    SheetReport,
+)
 from budget_guard.ingest.pdf.document import PdfTable, PdfUnavailable, read_pdf
 from budget_guard.ingest.pdf.narrative import check_narrative
+from budget_guard.ingest.recognise.table_kinds import no_data_note
 from budget_guard.ingest.sheets import Options, SheetOutcome, empty_lines, read_sheet
 from budget_guard.messages.problems import Problem
 
@@ -34,6 +42,9 @@ def read_pdf_source(
     for table in document.tables:
         outcome = read_sheet(table.grid, name, table.sheet, options)
         outcome.problems[:0] = table.notes
+        if outcome.report.outcome == EMPTY_TABLE and not outcome.report.empty_note and table.after:
+            # the note saying the table is empty on purpose is printed below it (……故本表无数据)
+            outcome.report.empty_note = no_data_note(pd.DataFrame({"text": table.after})) or ""
         if table.failed:
             outcome = _not_used(outcome, table, name)
         outcomes.append(outcome)

@@ -369,6 +369,9 @@ class PublishedSet:
     tables: list[SetTable] = field(default_factory=list)
     total: DepartmentTotal | None = None
     relations: list[RelationCheck] = field(default_factory=list)
+    # 公开 completeness (ingest/settle/disclosure.py): each obligation of the stage with its state; None:
+    # the set was not checked (not a 公开 of a stage with obligations)
+    disclosure: list | None = None
 
     @property
     def failed(self) -> list[RelationCheck]:
@@ -404,6 +407,7 @@ class PublishedSet:
             "relations_checked": len(self.relations),
             "relations_failed": len(self.failed),
             "relations": [r.as_record() for r in self.relations],
+            "disclosure": None if self.disclosure is None else [r.as_record() for r in self.disclosure],
         }
 
 
@@ -1387,6 +1391,7 @@ def relations_record(sets: list[PublishedSet]) -> list[dict]:
             "checked": len(s.relations),
             "relations": sorted({r.relation for r in s.relations}),
             "failed": [r.as_record() for r in s.failed],
+            "disclosure": None if s.disclosure is None else [r.as_record() for r in s.disclosure],
         }
         for s in sets
     ]
@@ -1413,6 +1418,12 @@ def summary_lines(sets: list[PublishedSet], lang: str = "zh", limit: int = 20) -
                 head += f"; department total {amount(s.total.fen, s.total.unit, 'en')} ({s.total.table}, {how}, {SCOPE_NAMES[s.total.scope][1]})"
             head += f"; {len(s.relations)} cross-table relation(s) checked, {len(failed)} failed"
         out.append(head)
+        from budget_guard.ingest.settle.disclosure import summary_text, unmet_texts
+
+        disclosed = summary_text(s, lang)
+        if disclosed:
+            out.append(f"  {disclosed}")
+            out.extend(unmet_texts(s, lang))
         for r in failed:
             out.append(
                 f"  ✗ {r.name(lang)}：{r.text(lang)}"

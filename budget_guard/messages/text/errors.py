@@ -147,6 +147,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "第{number}个类别的护栏组“{group}”不是已定义的护栏组（{groups}）",
         "category {number}: group '{group}' is not one of the groups {groups}",
     ),
+    "error.rules.disclosure_stages_in_budget": (
+        "预算公开的义务“{id}”不能要求“预算数和决算数都列示”：这项检查只用于决算公开",
+        "budget disclosure obligation '{id}' cannot require both 预算数 and 决算数 (check: both_stages is for 决算 only)",
+    ),
+    "error.rules.disclosure_check_role": (
+        "公开义务“{id}”的这项检查（三公各项、预算数和决算数）只适用于三公经费表",
+        "disclosure obligation '{id}': the sangong_items and both_stages checks apply to the 三公 table only (table.role: sangong)",
+    ),
     "error.rules.duplicate_ids": ("{what} 中编号（\"id\"）重复：{ids}", "duplicate {what} id(s): {ids}"),
     # -- details of file problems (shown in the reader's language) -----------------------------------------
     "detail.unpacked_over": ("超过 {mb} MB", "more than {mb} MB"),
