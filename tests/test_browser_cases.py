@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,10 +71,23 @@ def ledger_server(tmp_path, ledger):
         log.close()
 
 
+def settled(action, tries: int = 4):
+    """Run a page action again when a Streamlit rerun replaced the element under it (detached from the DOM)."""
+    from playwright.sync_api import Error
+
+    for attempt in range(tries):
+        try:
+            return action()
+        except Error as exc:
+            if "not attached" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(1)
+
+
 def pick(page, number: str) -> None:
     box = page.locator("[data-testid=stSelectbox]").filter(has_text="督办编号").first
-    box.scroll_into_view_if_needed()
-    box.click()
+    settled(box.scroll_into_view_if_needed)
+    settled(box.click)
     page.keyboard.type(number[-7:])
     page.keyboard.press("Enter")
     page.get_by_text("立案时所依据的数据行（第1次运行，文件 v1.csv", exact=False).first.wait_for(
@@ -83,7 +97,7 @@ def pick(page, number: str) -> None:
 
 def v1_line_shown(page) -> bool:
     """The recorded lines grid has v1.csv's 公务接待费 line (0.5 万元), none of the loaded sample's (0.2199)."""
-    page.get_by_text("立案时所依据的数据行", exact=False).first.scroll_into_view_if_needed()
+    settled(page.get_by_text("立案时所依据的数据行", exact=False).first.scroll_into_view_if_needed)
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid=stDataFrame] tr')].some(
             r => ['v1.csv', '公务接待费', '0.5'].every(t => r.textContent.includes(t)))""",

@@ -38,7 +38,8 @@ _TEXT_WIDTH = 74  # portrait A4 at 100%: about 90 characters across both columns
 _LINE_POINTS = 16
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+# characters a sheet name cannot hold: Excel's reserved ones, and controls XML 1.0 cannot hold at all
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
